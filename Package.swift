@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "almanac",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "almanacd", targets: ["almanacd"]),
+        .executable(name: "almanacctl", targets: ["almanacctl"]),
+        .library(name: "AlmanacCalendar", targets: ["AlmanacCalendar"]),
+        .library(name: "AlmanacPlan", targets: ["AlmanacPlan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
+        .target(name: "AlmanacCalendar", swiftSettings: strict),
+        // The plan model, YAML loading with positions, validation diagnostics.
+        .target(
+            name: "AlmanacPlan",
+            dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "almanacctl",
+            dependencies: [
+                "AlmanacCalendar", "AlmanacPlan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "almanacd",
+            dependencies: [
+                "AlmanacCalendar", "AlmanacPlan",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
+    ]
+)

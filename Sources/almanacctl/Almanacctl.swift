@@ -1,0 +1,12 @@
+import AlmanacCalendar
+import ArgumentParser
+
+@main
+struct Almanacctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "almanacctl",
+        abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
+        version: AlmanacVersion.current,
+        subcommands: []
+    )
+}

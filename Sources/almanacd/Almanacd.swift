@@ -1,0 +1,11 @@
+import AlmanacCalendar
+import ArgumentParser
+
+@main
+struct Almanacd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "almanacd",
+        abstract: "The almanac reminder daemon.",
+        version: AlmanacVersion.current
+    )
+}

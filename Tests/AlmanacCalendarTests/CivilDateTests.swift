@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+@testable import AlmanacCalendar
+
+@Suite struct CivilDateTests {
+    @Test func epochIsThursday() {
+        let epoch = CivilDate(dayNumber: 0)
+        #expect(epoch.description == "1970-01-01")
+        #expect(epoch.weekday == .thursday)
+    }
+
+    @Test(arguments: ["2026-02-30", "2026-13-01", "2026-00-10", "2025-02-29", "26-01-01", "2026-1-01", "２０２６-01-01", ""])
+    func rejectsImpossibleDates(_ text: String) {
+        #expect(CivilDate(iso: text) == nil)
+    }
+
+    @Test func agreesWithFoundationGregorianEveryDay1800To2200() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = CivilDate(year: 1800, month: 1, day: 1)!
+        let end = CivilDate(year: 2200, month: 12, day: 31)!
+        var mismatches = 0
+        var day = start
+        while day <= end {
+            let instant = Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)
+            let c = calendar.dateComponents([.year, .month, .day, .weekday, .yearForWeekOfYear, .weekOfYear], from: instant)
+            let (y, m, d) = day.components
+            if c.year != y || c.month != m || c.day != d || CivilDate(year: y, month: m, day: d) != day {
+                mismatches += 1
+            }
+            day = day.adding(days: 1)
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test(arguments: [
+        ("2026-01-01", 2026, 1), ("2027-01-01", 2026, 53), ("2024-12-30", 2025, 1), ("2021-01-03", 2020, 53),
+        ("2026-11-29", 2026, 48),
+    ])
+    func isoWeeks(_ text: String, _ year: Int, _ week: Int) throws {
+        let date = try #require(CivilDate(iso: text))
+        #expect(date.isoWeek.year == year)
+        #expect(date.isoWeek.week == week)
+    }
+
+    @Test func monthArithmeticClampsToMonthEnd() throws {
+        let jan31 = try #require(CivilDate(iso: "2024-01-31"))
+        #expect(jan31.adding(months: 1).description == "2024-02-29")
+        #expect(jan31.adding(months: 13).description == "2025-02-28")
+        #expect(jan31.adding(months: -2).description == "2023-11-30")
+        #expect(jan31.endOfMonth == jan31)
+        #expect(try #require(CivilDate(iso: "2100-02-10")).endOfMonth.description == "2100-02-28")
+        #expect(try #require(CivilDate(iso: "2000-02-10")).endOfMonth.description == "2000-02-29")
+    }
+
+    @Test func codableRoundTrip() throws {
+        let date = try #require(CivilDate(iso: "2026-09-25"))
+        let data = try JSONEncoder().encode([date])
+        #expect(String(decoding: data, as: UTF8.self) == #"["2026-09-25"]"#)
+        #expect(try JSONDecoder().decode([CivilDate].self, from: data) == [date])
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode([CivilDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
+    }
+}

@@ -1,0 +1,52 @@
+# Shared helpers for scripts/run.sh and scripts/test.sh: install what is missing, as root or
+# through sudo. Sourced, not executed.
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_apt PKG...: install the Debian packages that are not installed yet.
+ensure_apt() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "==> installing Debian packages: ${missing[*]}" >&2
+        if [ -z "${ALMANAC_APT_UPDATED:-}" ]; then
+            as_root apt-get update -qq
+            ALMANAC_APT_UPDATED=1
+        fi
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    fi
+}
+
+# ensure_swift: the Swift toolchain must already be on PATH (it does not come from apt).
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
+            [ -x "$dir/swift" ] && export PATH="$dir:$PATH" && return 0
+        done
+        echo "error: swift not found; install Swift 6.1 or later (https://www.swift.org/install/)" >&2
+        exit 1
+    fi
+}
+
+# The Debian packages the build links against.
+BUILD_PACKAGES=(pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev)
+
+# ensure_venv DIR PKG...: a Python virtual environment with the given PyPI packages.
+ensure_venv() {
+    local dir="$1"; shift
+    if [ ! -x "$dir/bin/python" ]; then
+        python3 -m venv "$dir" 2>/dev/null || { ensure_apt python3-venv; python3 -m venv "$dir"; }
+    fi
+    local missing=()
+    for pkg in "$@"; do
+        "$dir/bin/python" -m pip show -q "${pkg%%[=<>]*}" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "==> installing PyPI packages: ${missing[*]}" >&2
+        "$dir/bin/python" -m pip install -q --disable-pip-version-check "${missing[@]}" >&2
+    fi
+}
