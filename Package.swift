@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
@@ -26,10 +28,22 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // The control protocol (newline-delimited JSON), its server and client over a Unix socket.
+        .target(
+            name: "AlmanacControl",
+            dependencies: [
+                "AlmanacCalendar", "AlmanacPlan",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -45,5 +59,6 @@ let package = Package(
         ),
         .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacControlTests", dependencies: ["AlmanacControl"], swiftSettings: strict),
     ]
 )

@@ -50,3 +50,12 @@ ensure_venv() {
         "$dir/bin/python" -m pip install -q --disable-pip-version-check "${missing[@]}" >&2
     fi
 }
+
+# ensure_test_users: unprivileged users the control-socket authorization tests run clients as:
+# `almanac-test` (no admin rights) and `almanac-test-admin` (member of `almanac-test-admins`).
+ensure_test_users() {
+    getent group almanac-test-admins >/dev/null || as_root groupadd --system almanac-test-admins
+    id -u almanac-test >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin almanac-test
+    id -u almanac-test-admin >/dev/null 2>&1 ||
+        as_root useradd --system --no-create-home --shell /usr/sbin/nologin -G almanac-test-admins almanac-test-admin
+}

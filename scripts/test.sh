@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 ensure_swift
 ensure_apt "${BUILD_PACKAGES[@]}"
+ensure_apt socat util-linux   # control socket tests: raw requests, setpriv
+ensure_test_users
 
 echo "==> swift build" >&2
 swift build

@@ -1,0 +1,349 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Settings of the control server.
+public struct ControlServerConfiguration: Sendable {
+    /// Where the server listens.
+    public enum Endpoint: Sendable, Hashable {
+        /// Bind this path: a stale socket file is removed, a live one (another daemon answers) is an error.
+        case path(String)
+        /// Adopt an already listening Unix stream socket (socket activation, `LISTEN_FDS`).
+        case listeningSocket(CInt)
+    }
+
+    public var endpoint: Endpoint
+    /// Who may change state.
+    public var authorization: ControlAuthorization
+    /// Permission bits of a socket file the server binds itself.
+    public var socketMode: mode_t = 0o660
+    /// Group of a socket file the server binds itself (nil: leave the process's group).
+    public var socketGroup: String?
+    /// Longest request line accepted, in bytes.
+    public var maxRequestBytes: Int = 64 * 1024
+    /// Most connections served at once; further ones get a `busy` error and are closed.
+    public var maxConnections: Int = 128
+    /// A connection that sends nothing for this long gets an `idle_timeout` error and is closed.
+    public var idleTimeout: TimeAmount = .seconds(30)
+    /// Listen backlog of a socket the server binds itself.
+    public var backlog: Int32 = 256
+
+    public init(endpoint: Endpoint, authorization: ControlAuthorization) {
+        self.endpoint = endpoint
+        self.authorization = authorization
+    }
+}
+
+/// Why the control server could not start.
+public struct ControlServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Another process answers on the socket path.
+        public static let alreadyRunning = Code(rawValue: "already_running")
+        /// The path exists and is not a socket; it is left alone.
+        public static let pathOccupied = Code(rawValue: "path_occupied")
+        /// A system call failed (bind, chmod, chown, unlink).
+        public static let system = Code(rawValue: "system")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A bound listening socket, ready for `ControlServer.serve(_:)`.
+public struct ControlListener: Sendable {
+    let channel: NIOAsyncChannel<AcceptedConnection, Never>
+    /// The socket path the server created and removes on shutdown; nil for an adopted socket.
+    public let ownedPath: String?
+}
+
+/// A newly accepted connection, or one the server refused because it is at its connection limit.
+enum AcceptedConnection: Sendable {
+    case connection(PendingConnection)
+    case refused
+}
+
+/// An accepted connection with its caller's credentials. If it is dropped without being served
+/// (shutdown while it waited in the accept queue), it still finishes its writer and closes.
+final class PendingConnection: Sendable {
+    let channel: NIOAsyncChannel<ControlFrame, ByteBuffer>
+    let peer: ControlPeer
+
+    init(channel: NIOAsyncChannel<ControlFrame, ByteBuffer>, peer: ControlPeer) {
+        self.channel = channel
+        self.peer = peer
+    }
+
+    deinit {
+        channel.outbound.finish()
+        channel.channel.close(promise: nil)
+    }
+}
+
+/// The control server: newline-delimited JSON over a Unix stream socket, one child task per
+/// connection, requests answered in order. See `docs/control-protocol.md`.
+///
+/// As a `Service` it binds on `run()` and stops accepting on graceful shutdown; callers that
+/// want to know binding succeeded before going on (the daemon, before `READY=1`; tests) call
+/// `bind()` and then `serve(_:)`.
+public final class ControlServer: Service, Sendable {
+    public let configuration: ControlServerConfiguration
+    private let handler: any ControlHandler
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let active = Mutex<Int>(0)
+
+    public init(
+        configuration: ControlServerConfiguration,
+        handler: any ControlHandler,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Connections being served right now.
+    public var activeConnections: Int { active.withLock { $0 } }
+
+    public func run() async throws {
+        let listener = try await bind()
+        try await serve(listener)
+    }
+
+    /// Binds the configured endpoint (or adopts the passed socket).
+    public func bind() async throws -> ControlListener {
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: configuration.backlog)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<AcceptedConnection> = { [self] channel in
+            self.initialize(channel)
+        }
+        switch configuration.endpoint {
+        case .listeningSocket(let fd):
+            let channel = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            logger.info("control socket adopted", metadata: ["control.fd": "\(fd)"])
+            return ControlListener(channel: channel, ownedPath: nil)
+        case .path(let path):
+            try Self.clearStaleSocket(at: path)
+            let channel = try await bootstrap.bind(unixDomainSocketPath: path, childChannelInitializer: initializer)
+            do {
+                try applyPermissions(path)
+            } catch {
+                try? await channel.channel.close()
+                unlink(path)
+                throw error
+            }
+            logger.info("control socket bound", metadata: ["control.path": "\(path)"])
+            return ControlListener(channel: channel, ownedPath: path)
+        }
+    }
+
+    /// Accepts and serves connections until the listener closes, the task is cancelled or
+    /// graceful shutdown is triggered; then closes the open connections and removes the socket
+    /// file the server created.
+    public func serve(_ listener: ControlListener) async throws {
+        defer {
+            if let path = listener.ownedPath { unlink(path) }
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            try await listener.channel.executeThenClose { inbound in
+                for try await accepted in inbound.cancelOnGracefulShutdown() {
+                    guard case .connection(let connection) = accepted else { continue }
+                    group.addTask { await self.serveConnection(connection) }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    // MARK: - Connections
+
+    private func initialize(_ channel: any Channel) -> EventLoopFuture<AcceptedConnection> {
+        let admitted = active.withLock { count in
+            guard count < configuration.maxConnections else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RefuseHandler(reply: Self.encode(
+                    ControlReply<ControlResult>(id: nil, error: ControlError(
+                        .busy, "too many connections (limit \(configuration.maxConnections)); try again")))))
+                return .refused
+            }
+        }
+        channel.closeFuture.whenComplete { [self] _ in active.withLock { $0 -= 1 } }
+        // SO_PEERCRED describes the process that connected; read it once, at accept time.
+        return Self.peerCredentials(of: channel).flatMapThrowing { [configuration] credentials in
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
+            try sync.addHandler(IdleFrameInjector(timeout: configuration.idleTimeout))
+            let wrapped = try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(inboundType: ControlFrame.self, outboundType: ByteBuffer.self))
+            return .connection(PendingConnection(channel: wrapped, peer: ControlPeer(credentials: credentials)))
+        }
+    }
+
+    private func serveConnection(_ pending: PendingConnection) async {
+        let peer = pending.peer
+        do {
+            try await pending.channel.executeThenClose { inbound, outbound in
+                for try await frame in inbound {
+                    switch frame {
+                    case .line(let line):
+                        try await outbound.write(await self.respond(to: line, from: peer))
+                    case .tooLarge:
+                        try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
+                            .tooLarge, "request line longer than \(configuration.maxRequestBytes) bytes; closing"))))
+                        return
+                    case .idle:
+                        try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
+                            .idleTimeout, "no request for \(configuration.idleTimeout.nanoseconds / 1_000_000_000) s; closing"))))
+                        return
+                    }
+                }
+            }
+        } catch {
+            logger.debug("control connection ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Answers one request line: decode, authorize, dispatch, encode.
+    func respond(to line: ByteBuffer, from peer: ControlPeer) async -> ByteBuffer {
+        let request: ControlRequest
+        switch ControlRequest.decode(line: line.readableBytesView) {
+        case .failure(let failure):
+            return Self.encode(ControlReply<ControlResult>(id: failure.id, error: failure.error))
+        case .success(let decoded):
+            request = decoded
+        }
+        let name = request.command.name
+        if name.changesState, case .denied(let reason) = configuration.authorization.mayChangeState(peer.credentials) {
+            logger.notice("control request refused", metadata: [
+                "control.command": "\(name.rawValue)", "peer.uid": "\(peer.uid)", "peer.pid": "\(peer.credentials.pid)",
+            ])
+            return Self.encode(ControlReply<ControlResult>(id: request.id, error: ControlError(
+                .unauthorized, "'\(name.rawValue)' changes state and needs root or the admin group: \(reason)")))
+        }
+        do {
+            let result = try await handler.handle(request.command, from: peer)
+            return Self.encode(ControlReply(id: request.id, result: result))
+        } catch let error as ControlError {
+            return Self.encode(ControlReply<ControlResult>(id: request.id, error: error))
+        } catch {
+            logger.error("control command failed", metadata: [
+                "control.command": "\(name.rawValue)", "peer.uid": "\(peer.uid)", "error": "\(error)",
+            ])
+            return Self.encode(ControlReply<ControlResult>(id: request.id, error: ControlError(
+                .internalError, "'\(name.rawValue)' failed inside the daemon; see its journal")))
+        }
+    }
+
+    /// One reply line, newline included. Never fails: a reply that cannot be encoded becomes an
+    /// `internal` error, which always can.
+    static func encode(_ reply: ControlReply<ControlResult>) -> ByteBuffer {
+        let encoder = ControlProtocol.makeEncoder()
+        var data: Data
+        do {
+            data = try encoder.encode(reply)
+        } catch {
+            data = Data(#"{"error":{"code":"internal","message":"reply could not be encoded"},"ok":false,"v":1}"#.utf8)
+        }
+        data.append(UInt8(ascii: "\n"))
+        return ByteBuffer(bytes: data)
+    }
+
+    private static func peerCredentials(of channel: any Channel) -> EventLoopFuture<PeerCredentials> {
+        #if os(Linux)
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(ControlSystemError(operation: "getsockopt(SO_PEERCRED)", errno: ENOTSUP))
+        }
+        let raw: EventLoopFuture<RawUcred> = provider.unsafeGetSocketOption(
+            level: NIOBSDSocket.OptionLevel(rawValue: SOL_SOCKET), name: NIOBSDSocket.Option(rawValue: SO_PEERCRED))
+        return raw.map { PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid) }
+        #else
+        return channel.eventLoop.makeFailedFuture(ControlSystemError(operation: "getsockopt(SO_PEERCRED)", errno: ENOTSUP))
+        #endif
+    }
+
+    // MARK: - Socket file
+
+    /// Removes a socket file nobody answers on; refuses when another server answers or the path
+    /// is not a socket.
+    static func clearStaleSocket(at path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw ControlServerError(.pathOccupied, "\(path) exists and is not a socket; not replacing it")
+        }
+        switch UnixSocket.probe(path: path) {
+        case .answers:
+            throw ControlServerError(.alreadyRunning, "another daemon is listening on \(path)")
+        case .stale:
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw ControlServerError(.system, "cannot remove stale socket \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private func applyPermissions(_ path: String) throws {
+        guard chmod(path, configuration.socketMode) == 0 else {
+            throw ControlServerError(.system, "chmod \(path): \(String(cString: strerror(errno)))")
+        }
+        if let groupName = configuration.socketGroup {
+            guard let gid = ControlAuthorization.groupID(named: groupName) else {
+                throw ControlServerError(.system, "socket group '\(groupName)' does not exist")
+            }
+            guard chown(path, uid_t.max, gid_t(gid)) == 0 else {
+                throw ControlServerError(.system, "chown :\(groupName) \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
+
+/// Answers a connection beyond the limit with one `busy` line and closes it.
+private final class RefuseHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let reply: ByteBuffer
+
+    init(reply: ByteBuffer) {
+        self.reply = reply
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+}
+
+extension RefuseHandler {
+    typealias OutboundOut = ByteBuffer
+}

@@ -1,0 +1,281 @@
+import AlmanacCalendar
+import AlmanacPlan
+import Foundation
+
+/// The state of one occurrence of a plan item. An open set of values (the daemon may add states);
+/// clients show unknown ones as they are.
+public struct OccurrenceState: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// Nothing recorded yet.
+    public static let open = OccurrenceState("open")
+    /// Someone confirmed they saw the reminder; further reminders for it stop.
+    public static let acknowledged = OccurrenceState("acknowledged")
+    /// The work is done.
+    public static let done = OccurrenceState("done")
+    /// Reminders are held back until a given instant.
+    public static let snoozed = OccurrenceState("snoozed")
+    /// The occurrence is past its date and still open.
+    public static let overdue = OccurrenceState("overdue")
+}
+
+/// A short description of the plan in force.
+public struct PlanSummary: Codable, Sendable, Hashable {
+    public var name: String
+    public var timeZone: String
+    public var files: [String]
+    public var items: Int
+    public var loadedAt: Date
+    public var warnings: Int
+
+    public init(name: String, timeZone: String, files: [String], items: Int, loadedAt: Date, warnings: Int) {
+        self.name = name
+        self.timeZone = timeZone
+        self.files = files
+        self.items = items
+        self.loadedAt = loadedAt
+        self.warnings = warnings
+    }
+}
+
+/// Result of `status`.
+public struct StatusReport: Codable, Sendable, Hashable {
+    public var version: String
+    public var pid: Int32
+    public var startedAt: Date
+    /// The plan in force; nil when none could be loaded yet.
+    public var plan: PlanSummary?
+    /// When the scheduler wakes up next.
+    public var nextWakeup: Date?
+    /// Reminders delivered since the state database was created.
+    public var remindersSent: Int
+    /// Mail messages waiting in the outbox.
+    public var outboxPending: Int
+    /// Open occurrences whose date has passed.
+    public var overdue: Int
+
+    public init(
+        version: String, pid: Int32, startedAt: Date, plan: PlanSummary?, nextWakeup: Date?,
+        remindersSent: Int, outboxPending: Int, overdue: Int
+    ) {
+        self.version = version
+        self.pid = pid
+        self.startedAt = startedAt
+        self.plan = plan
+        self.nextWakeup = nextWakeup
+        self.remindersSent = remindersSent
+        self.outboxPending = outboxPending
+        self.overdue = overdue
+    }
+}
+
+/// Result of a successful `reload`: the new plan and its warnings. A plan with errors is refused
+/// with the error `invalid_plan` instead, whose `diagnostics` list the errors.
+public struct ReloadReport: Codable, Sendable, Hashable {
+    public var plan: PlanSummary
+    public var diagnostics: [Diagnostic]
+
+    public init(plan: PlanSummary, diagnostics: [Diagnostic]) {
+        self.plan = plan
+        self.diagnostics = diagnostics
+    }
+}
+
+/// One occurrence in the agenda.
+public struct AgendaEntry: Codable, Sendable, Hashable {
+    public var date: CivilDate
+    /// Last day, for windows (campaigns); nil for single days.
+    public var endDate: CivilDate?
+    public var item: String
+    public var title: String
+    public var kind: String
+    public var owners: [String]
+    public var state: OccurrenceState
+    /// The Chinese calendar day of `date`, e.g. `正月初一`, when the daemon knows it.
+    public var lunar: String?
+    public var note: String?
+
+    public init(
+        date: CivilDate, endDate: CivilDate? = nil, item: String, title: String, kind: String,
+        owners: [String], state: OccurrenceState, lunar: String? = nil, note: String? = nil
+    ) {
+        self.date = date
+        self.endDate = endDate
+        self.item = item
+        self.title = title
+        self.kind = kind
+        self.owners = owners
+        self.state = state
+        self.lunar = lunar
+        self.note = note
+    }
+}
+
+/// Result of `agenda`.
+public struct AgendaReport: Codable, Sendable, Hashable {
+    public var from: CivilDate
+    public var to: CivilDate
+    public var entries: [AgendaEntry]
+
+    public init(from: CivilDate, to: CivilDate, entries: [AgendaEntry]) {
+        self.from = from
+        self.to = to
+        self.entries = entries
+    }
+}
+
+/// A reminder the scheduler will send.
+public struct UpcomingReminder: Codable, Sendable, Hashable {
+    public var at: Date
+    public var item: String
+    public var date: CivilDate
+    public var title: String
+    /// The lead as written in the plan (`-10wd`, `-1d`), if any.
+    public var lead: String?
+    public var recipients: [String]
+
+    public init(at: Date, item: String, date: CivilDate, title: String, lead: String? = nil, recipients: [String]) {
+        self.at = at
+        self.item = item
+        self.date = date
+        self.title = title
+        self.lead = lead
+        self.recipients = recipients
+    }
+}
+
+/// Result of `next`.
+public struct NextReport: Codable, Sendable, Hashable {
+    public var reminders: [UpcomingReminder]
+    public init(reminders: [UpcomingReminder]) { self.reminders = reminders }
+}
+
+/// Result of `ack`, `done`, `progress` and `snooze`: what was recorded, when and by whom.
+public struct ChangeReport: Codable, Sendable, Hashable {
+    public var item: String
+    public var date: CivilDate
+    public var state: OccurrenceState
+    public var recordedAt: Date
+    /// The uid of the caller, from the socket's peer credentials.
+    public var uid: UInt32
+    public var note: String?
+    public var snoozedUntil: Date?
+    /// For `progress`: the checklist entry and how many entries are done out of how many.
+    public var entry: String?
+    public var checklistDone: Int?
+    public var checklistTotal: Int?
+
+    public init(
+        item: String, date: CivilDate, state: OccurrenceState, recordedAt: Date, uid: UInt32,
+        note: String? = nil, snoozedUntil: Date? = nil, entry: String? = nil,
+        checklistDone: Int? = nil, checklistTotal: Int? = nil
+    ) {
+        self.item = item
+        self.date = date
+        self.state = state
+        self.recordedAt = recordedAt
+        self.uid = uid
+        self.note = note
+        self.snoozedUntil = snoozedUntil
+        self.entry = entry
+        self.checklistDone = checklistDone
+        self.checklistTotal = checklistTotal
+    }
+}
+
+/// One event in the history: a reminder sent, or a change recorded.
+public struct HistoryEntry: Codable, Sendable, Hashable {
+    public var at: Date
+    /// `reminder`, `ack`, `done`, `progress`, `snooze`, ...
+    public var event: String
+    public var item: String
+    public var date: CivilDate
+    /// For reminders: `journal`, `mail`.
+    public var channel: String?
+    public var recipients: [String]
+    /// For changes: the uid that made them.
+    public var uid: UInt32?
+    public var note: String?
+
+    public init(
+        at: Date, event: String, item: String, date: CivilDate, channel: String? = nil,
+        recipients: [String] = [], uid: UInt32? = nil, note: String? = nil
+    ) {
+        self.at = at
+        self.event = event
+        self.item = item
+        self.date = date
+        self.channel = channel
+        self.recipients = recipients
+        self.uid = uid
+        self.note = note
+    }
+}
+
+/// Result of `history`.
+public struct HistoryReport: Codable, Sendable, Hashable {
+    public var entries: [HistoryEntry]
+    public init(entries: [HistoryEntry]) { self.entries = entries }
+}
+
+/// The result of a command, as a `ControlHandler` returns it. Encoded as the bare payload.
+public enum ControlResult: Sendable, Hashable, Encodable {
+    case status(StatusReport)
+    case reload(ReloadReport)
+    case agenda(AgendaReport)
+    case next(NextReport)
+    case change(ChangeReport)
+    case history(HistoryReport)
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .status(let value): try value.encode(to: encoder)
+        case .reload(let value): try value.encode(to: encoder)
+        case .agenda(let value): try value.encode(to: encoder)
+        case .next(let value): try value.encode(to: encoder)
+        case .change(let value): try value.encode(to: encoder)
+        case .history(let value): try value.encode(to: encoder)
+        }
+    }
+}
+
+/// A reply: `{"v":1,"id":7,"ok":true,"result":{...}}` or `{"v":1,"id":7,"ok":false,"error":{...}}`.
+public struct ControlReply<Payload: Sendable>: Sendable {
+    public var v: Int
+    public var id: RequestID?
+    public var ok: Bool
+    public var result: Payload?
+    public var error: ControlError?
+
+    public init(id: RequestID?, result: Payload) {
+        self.v = ControlProtocol.version
+        self.id = id
+        self.ok = true
+        self.result = result
+        self.error = nil
+    }
+
+    public init(id: RequestID?, error: ControlError) {
+        self.v = ControlProtocol.version
+        self.id = id
+        self.ok = false
+        self.result = nil
+        self.error = error
+    }
+}
+
+extension ControlReply: Encodable where Payload: Encodable {}
+extension ControlReply: Decodable where Payload: Decodable {}

@@ -1,0 +1,314 @@
+import AlmanacCalendar
+import AlmanacControl
+import Foundation
+import Logging
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct ServerTests {
+    @Test func statusRoundTripThroughTheClient() async throws {
+        try await withServer { path, handler, _ in
+            let status = try await offPool { try ControlClient(socketPath: path).status() }
+            #expect(status == StatusReport(
+                version: "test", pid: 42, startedAt: RecordingHandler.epoch, plan: nil, nextWakeup: nil,
+                remindersSent: 3, outboxPending: 1, overdue: 0))
+            #expect(handler.recorded == [RecordingHandler.Call(command: .status, uid: getuid())])
+        }
+    }
+
+    @Test func rootMayChangeStateAndTheHandlerSeesTheUID() async throws {
+        try await withServer { path, handler, _ in
+            let ref = OccurrenceRef(item: "qingming", date: CivilDate(year: 2027, month: 4, day: 5))
+            let change = try await offPool { try ControlClient(socketPath: path).done(DoneRequest(ref, note: "扫墓 done")) }
+            #expect(change.state == .done)
+            #expect(change.note == "扫墓 done")
+            #expect(change.uid == getuid())
+            #expect(handler.recorded.last == RecordingHandler.Call(command: .done(DoneRequest(ref, note: "扫墓 done")), uid: getuid()))
+        }
+    }
+
+    @Test func handlerErrorsReachTheClient() async throws {
+        try await withServer { path, _, _ in
+            let notFound = await #expect(throws: ControlClientError.self) {
+                try await offPool { try ControlClient(socketPath: path).ack(OccurrenceRef(item: "missing")) }
+            }
+            guard case .server(let error)? = notFound else { Issue.record("\(String(describing: notFound))"); return }
+            #expect(error == ControlError(.notFound, "no item 'missing' in the plan"))
+
+            // An error that is not a ControlError is reported as `internal`, without its text.
+            let line = try await offPool { () -> String? in
+                let client = try RawClient(path: path)
+                client.send(#"{"v":1,"id":"h","cmd":"history"}"# + "\n")
+                return client.readLine()
+            }
+            #expect(line == #"{"error":{"code":"internal","message":"'history' failed inside the daemon; see its journal"},"id":"h","ok":false,"v":1}"#)
+        }
+    }
+
+    @Test func malformedRequestsGetErrorsAndTheConnectionStaysUsable() async throws {
+        try await withServer { path, _, _ in
+            let lines = try await offPool { () -> [String?] in
+                let client = try RawClient(path: path)
+                var replies: [String?] = []
+                for request in ["{\"v\":1,", "\u{FF}\u{FE}garbage", #"{"v":1,"id":2,"cmd":"rm -rf"}"#, "", #"{"v":1,"id":3,"cmd":"status"}"#] {
+                    client.send(request + "\n")
+                    if !request.isEmpty { replies.append(client.readLine()) }
+                }
+                return replies
+            }
+            #expect(try WireReply.parse(lines[0]).error?.code == "bad_request")
+            #expect(try WireReply.parse(lines[0]).id == nil)
+            #expect(try WireReply.parse(lines[1]).error?.code == "bad_request")
+            #expect(try WireReply.parse(lines[2]).error?.code == "unknown_command")
+            #expect(try WireReply.parse(lines[2]).id == .number(2))
+            #expect(try WireReply.parse(lines[3]).ok == true)
+            #expect(try WireReply.parse(lines[3]).id == .number(3))
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withServer { path, _, _ in
+            let ids = try await offPool { () -> [RequestID?] in
+                let client = try RawClient(path: path)
+                client.send((1...50).map { #"{"v":1,"id":\#($0),"cmd":"next"}"# + "\r\n" }.joined())
+                return try (1...50).map { _ in try WireReply.parse(client.readLine()).id }
+            }
+            #expect(ids == (1...50).map { RequestID.number($0) })
+        }
+    }
+
+    @Test func halfClosedClientStillGetsItsAnswer() async throws {
+        try await withServer { path, _, _ in
+            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+                let client = try RawClient(path: path)
+                // No trailing newline: the last request before EOF is answered too.
+                client.send(#"{"v":1,"id":1,"cmd":"status"}"#)
+                client.shutdownWrite()
+                return (client.readLine(), client.isClosedByPeer())
+            }
+            #expect(try WireReply.parse(reply).ok == true)
+            #expect(closed)
+        }
+    }
+
+    @Test func socatOneShotAsInTheDocs() async throws {
+        try await withServer { path, _, _ in
+            let result = try await offPool {
+                try run("/usr/bin/socat", ["-t", "10", "-", "UNIX-CONNECT:\(path)"], input: #"{"v":1,"id":1,"cmd":"ack","args":{"item":"qingming","date":"2027-04-05"}}"# + "\n")
+            }
+            #expect(result.status == 0)
+            #expect(result.output == #"{"id":1,"ok":true,"result":{"date":"2027-04-05","item":"qingming","recordedAt":"2027-01-15T08:00:00Z","state":"acknowledged","uid":\#(getuid())},"v":1}"# + "\n")
+        }
+    }
+
+    @Test func tenMegabyteLineGetsTooLargeAndAClose() async throws {
+        try await withServer { path, _, _ in
+            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+                let client = try RawClient(path: path)
+                let writer = Thread {
+                    client.send([UInt8](repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024) + [UInt8(ascii: "\n")])
+                }
+                writer.start()
+                return (client.readLine(), client.isClosedByPeer())
+            }
+            let parsed = try WireReply.parse(reply)
+            #expect(parsed.error?.code == "too_large")
+            #expect(parsed.error?.message == "request line longer than 65536 bytes; closing")
+            #expect(closed)
+            // The server keeps serving.
+            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        }
+    }
+
+    @Test func lineJustUnderTheLimitIsDecoded() async throws {
+        try await withServer(configure: { $0.maxRequestBytes = 1024 }) { path, _, _ in
+            let reply = try await offPool { () -> String? in
+                let client = try RawClient(path: path)
+                let prefix = #"{"v":1,"id":1,"cmd":"status","pad":""#
+                let line = prefix + String(repeating: "x", count: 1024 - prefix.count - 2) + "\"}"
+                precondition(line.utf8.count == 1024)
+                client.send(line + "\n")
+                return client.readLine()
+            }
+            #expect(try WireReply.parse(reply).ok == true)
+        }
+    }
+
+    @Test func silentClientIsTimedOut() async throws {
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { path, _, server in
+            let started = ContinuousClock.now
+            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+                let client = try RawClient(path: path)
+                return (client.readLine(), client.isClosedByPeer())
+            }
+            let waited = ContinuousClock.now - started
+            #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
+            #expect(closed)
+            #expect(waited >= .milliseconds(300))
+            #expect(waited < .seconds(5))
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedWithBusy() async throws {
+        try await withServer(configure: { $0.maxConnections = 3 }) { path, _, server in
+            let replies = try await offPool { () -> [String?] in
+                let held = try (0..<3).map { _ in try RawClient(path: path) }
+                for client in held { client.send(#"{"v":1,"id":1,"cmd":"status"}"# + "\n") }
+                for client in held { _ = client.readLine() }
+                let extra = try RawClient(path: path)
+                let refused = extra.readLine()
+                let closed = extra.isClosedByPeer()
+                return [refused, closed ? "closed" : "open"]
+            }
+            #expect(try WireReply.parse(replies[0]).error?.code == "busy")
+            #expect(replies[1] == "closed")
+            // Once the held connections are gone, new ones are served again.
+            try await waitUntil { server.activeConnections == 0 }
+            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        }
+    }
+
+    @Test func thousandClientsAtOnce() async throws {
+        var limit = rlimit()
+        getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 4096 {
+            limit.rlim_cur = min(limit.rlim_max, 4096)
+            setrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        try await withServer { path, _, server in
+            let (ok, busy, other) = try await offPool { () -> (Int, Int, Int) in
+                let clients = try (0..<1000).map { _ in try RawClient(path: path) }
+                for client in clients { client.send(#"{"v":1,"id":1,"cmd":"status"}"# + "\n") }
+                var ok = 0, busy = 0, other = 0
+                for client in clients {
+                    let reply = try? WireReply.parse(client.readLine())
+                    if reply?.ok == true { ok += 1 } else if reply?.error?.code == "busy" { busy += 1 } else { other += 1 }
+                }
+                return (ok, busy, other)
+            }
+            // The default limit is 128 connections; all 1,000 stay open until every reply is read.
+            #expect(ok == 128)
+            #expect(busy == 872)
+            #expect(other == 0)
+            try await waitUntil { server.activeConnections == 0 }
+            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        }
+    }
+
+    @Test func socketFileHasMode0660AndIsRemovedOnShutdown() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/control.sock"
+        let server = ControlServer(
+            configuration: ControlServerConfiguration(endpoint: .path(path), authorization: ControlAuthorization(adminGroup: nil)),
+            handler: RecordingHandler(), logger: Logger(label: "test"))
+        let listener = try await server.bind()
+        var info = stat()
+        #expect(lstat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        let task = Task { try await server.serve(listener) }
+        #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        task.cancel()
+        _ = await task.result
+        #expect(access(path, F_OK) != 0)
+    }
+
+    @Test func staleSocketIsReplacedLiveOneRefusedOtherFilesKept() async throws {
+        try await withServer { path, _, _ in
+            let second = ControlServer(
+                configuration: ControlServerConfiguration(endpoint: .path(path), authorization: ControlAuthorization(adminGroup: nil)),
+                handler: RecordingHandler(), logger: Logger(label: "test"))
+            let error = await #expect(throws: ControlServerError.self) { _ = try await second.bind() }
+            #expect(error?.code == .alreadyRunning)
+            #expect(error?.message == "another daemon is listening on \(path)")
+        }
+
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A stale socket: bound, never listened on, left behind.
+        let stale = directory + "/stale.sock"
+        let fd = try listeningSocket(path: stale, listen: false)
+        close(fd)
+        #expect(access(stale, F_OK) == 0)
+        let server = ControlServer(
+            configuration: ControlServerConfiguration(endpoint: .path(stale), authorization: ControlAuthorization(adminGroup: nil)),
+            handler: RecordingHandler(), logger: Logger(label: "test"))
+        let listener = try await server.bind()
+        let task = Task { try await server.serve(listener) }
+        #expect(try await offPool { try ControlClient(socketPath: stale).status().pid } == 42)
+        task.cancel()
+        _ = await task.result
+
+        let regular = directory + "/not-a-socket"
+        _ = FileManager.default.createFile(atPath: regular, contents: Data("keep".utf8))
+        let third = ControlServer(
+            configuration: ControlServerConfiguration(endpoint: .path(regular), authorization: ControlAuthorization(adminGroup: nil)),
+            handler: RecordingHandler(), logger: Logger(label: "test"))
+        let occupied = await #expect(throws: ControlServerError.self) { _ = try await third.bind() }
+        #expect(occupied?.code == .pathOccupied)
+        #expect(FileManager.default.contents(atPath: regular) == Data("keep".utf8))
+    }
+
+    @Test func adoptsAListeningSocket() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/activated.sock"
+        let fd = try listeningSocket(path: path, listen: true)
+        let server = ControlServer(
+            configuration: ControlServerConfiguration(endpoint: .listeningSocket(fd), authorization: ControlAuthorization(adminGroup: nil)),
+            handler: RecordingHandler(), logger: Logger(label: "test"))
+        let listener = try await server.bind()
+        #expect(listener.ownedPath == nil)
+        let task = Task { try await server.serve(listener) }
+        #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        task.cancel()
+        _ = await task.result
+        // The socket file belongs to whoever passed the fd (systemd): it stays.
+        #expect(access(path, F_OK) == 0)
+    }
+
+    @Test func unreachableDaemonIsReportedAsSuch() async throws {
+        let error = await #expect(throws: ControlClientError.self) {
+            try await offPool { try ControlClient(socketPath: "/nonexistent/almanac.sock").status() }
+        }
+        guard case .unreachable(let path, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(path == "/nonexistent/almanac.sock")
+        #expect(reason == "No such file or directory")
+    }
+}
+
+/// Polls `condition` for up to five seconds.
+func waitUntil(_ condition: @Sendable () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within 5 s")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+/// A Unix stream socket bound to `path`, listening or not (as a crashed daemon leaves it).
+func listeningSocket(path: String, listen shouldListen: Bool) throws -> CInt {
+    let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        let bytes = Array(path.utf8)
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard bound == 0, !shouldListen || listen(fd, 16) == 0 else {
+        close(fd)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return fd
+}

@@ -1,0 +1,199 @@
+import AlmanacCalendar
+import AlmanacControl
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A handler for server tests: records each call with the caller's uid and answers from the
+/// arguments, so a test can check that the right command, arguments and uid arrived.
+final class RecordingHandler: ControlHandler {
+    struct Call: Sendable, Hashable {
+        var command: ControlCommand
+        var uid: UInt32
+    }
+
+    let calls = Mutex<[Call]>([])
+    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+
+    var recorded: [Call] { calls.withLock { $0 } }
+
+    func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
+        calls.withLock { $0.append(Call(command: command, uid: peer.uid)) }
+        let date = CivilDate(year: 2027, month: 4, day: 5)!
+        switch command {
+        case .status:
+            return .status(StatusReport(
+                version: "test", pid: 42, startedAt: Self.epoch, plan: nil, nextWakeup: nil,
+                remindersSent: 3, outboxPending: 1, overdue: 0))
+        case .reload:
+            throw ControlError(.invalidPlan, "plan has 1 error", diagnostics: [])
+        case .agenda(let query):
+            return .agenda(AgendaReport(from: query.from ?? date, to: query.to ?? date, entries: []))
+        case .next:
+            return .next(NextReport(reminders: []))
+        case .ack(let ref):
+            guard ref.item != "missing" else { throw ControlError(.notFound, "no item 'missing' in the plan") }
+            return .change(ChangeReport(item: ref.item, date: ref.date ?? date, state: .acknowledged, recordedAt: Self.epoch, uid: peer.uid))
+        case .done(let request):
+            return .change(ChangeReport(item: request.item, date: request.date ?? date, state: .done, recordedAt: Self.epoch, uid: peer.uid, note: request.note))
+        case .progress(let request):
+            return .change(ChangeReport(item: request.item, date: request.date ?? date, state: .open, recordedAt: Self.epoch, uid: peer.uid, entry: request.entry))
+        case .snooze(let request):
+            return .change(ChangeReport(item: request.item, date: request.date ?? date, state: .snoozed, recordedAt: Self.epoch, uid: peer.uid, snoozedUntil: request.until))
+        case .history:
+            struct Boom: Error {}
+            throw Boom()
+        }
+    }
+}
+
+/// Runs blocking socket code on a Dispatch thread, never on the cooperative pool (whose few
+/// threads also run the server's connection tasks).
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
+}
+
+/// A fresh directory under /tmp that other users may traverse (the authorization tests connect
+/// as unprivileged users).
+func makeTemporaryDirectory() throws -> String {
+    var template = Array("/tmp/almanac-control-XXXXXX".utf8CString)
+    guard let pointer = mkdtemp(&template) else { throw POSIXError(.EIO) }
+    let path = String(cString: pointer)
+    chmod(path, 0o755)
+    return path
+}
+
+/// Starts a server on a fresh socket path, runs `body`, then stops the server.
+func withServer(
+    configure: (inout ControlServerConfiguration) -> Void = { _ in },
+    _ body: @Sendable (String, RecordingHandler, ControlServer) async throws -> Void
+) async throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/control.sock"
+    var configuration = ControlServerConfiguration(
+        endpoint: .path(path), authorization: ControlAuthorization(adminGroup: "almanac-test-admins"))
+    configure(&configuration)
+    let handler = RecordingHandler()
+    let server = ControlServer(configuration: configuration, handler: handler, logger: Logger(label: "test"))
+    let listener = try await server.bind()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await server.serve(listener) }
+        do {
+            try await body(path, handler, server)
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+        group.cancelAll()
+    }
+}
+
+/// A raw blocking connection for tests that speak bytes.
+final class RawClient: @unchecked Sendable {
+    let fd: CInt
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends everything; returns false when the peer closed the connection meanwhile.
+    @discardableResult
+    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, CInt(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Reads up to the next newline; nil at end of stream or on a reset.
+    func readLine() -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = recv(fd, &byte, 1, 0)
+            if n <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+
+    /// True when the server closed the connection (EOF or reset) within the receive timeout.
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) <= 0 && errno != EAGAIN
+    }
+
+    func shutdownWrite() { shutdown(fd, CInt(SHUT_WR)) }
+}
+
+/// Decodes a reply line loosely, for assertions on the wire format.
+struct WireReply: Decodable {
+    struct WireError: Decodable {
+        var code: String
+        var message: String
+    }
+    var v: Int
+    var id: RequestID?
+    var ok: Bool
+    var error: WireError?
+
+    static func parse(_ line: String?) throws -> WireReply {
+        try JSONDecoder().decode(WireReply.self, from: Data((line ?? "").utf8))
+    }
+}
+
+/// Runs a program and returns its exit status and standard output.
+func run(_ executable: String, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let stdin = Pipe()
+    let stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
