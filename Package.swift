@@ -43,7 +43,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
     ]
 )
