@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
@@ -40,12 +41,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // libsystemd (sd-daemon, sd-journal) as a system library.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // sd_notify, socket activation, watchdog, the journald LogHandler.
+        .target(
+            name: "AlmanacSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // SQLite state: deliveries, acknowledgements, snoozes, mail outbox, checklist progress.
+        .target(
+            name: "AlmanacStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -57,8 +74,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacControlTests", dependencies: ["AlmanacControl"], swiftSettings: strict),
+        .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
+        .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
+        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
     ]
 )
