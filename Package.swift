@@ -28,6 +28,8 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
@@ -80,5 +82,6 @@ let package = Package(
             dependencies: ["AlmanacDaemon", "AlmanacSystemd"],
             swiftSettings: strict
         ),
+        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
     ]
 )
