@@ -60,7 +60,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
