@@ -29,7 +29,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
-        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["AlmanacDaemon", "AlmanacSystemd"],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
     ]
 )
