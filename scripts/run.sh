@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs almanacd in the foreground on the sample plan, with everything inside the checkout:
+# configuration config/dev/almanac.yaml, plan config/plans/*.yaml, state var/lib/, control socket
+# and status.json var/run/, mail outbox var/outbox/. Installs what is missing, builds, runs.
+# Stop it with Ctrl-C. Usage: scripts/run.sh [extra almanacd arguments]
+# In another terminal: ALMANAC_SOCKET=var/run/control.sock .build/debug/almanacctl status
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/prereqs.sh
+
+ensure_swift
+ensure_apt "${BUILD_PACKAGES[@]}"
+
+echo "==> swift build" >&2
+swift build --product almanacd
+swift build --product almanacctl
+bin=$(swift build --show-bin-path)
+
+mkdir -p var/lib var/run var/outbox
+echo "==> almanacd --config config/dev/almanac.yaml (Ctrl-C stops it)" >&2
+echo "    control socket: var/run/control.sock; try:" >&2
+echo "    ALMANAC_SOCKET=$PWD/var/run/control.sock $bin/almanacctl --help" >&2
+exec "$bin/almanacd" --config config/dev/almanac.yaml "$@"
