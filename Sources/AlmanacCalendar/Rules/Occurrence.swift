@@ -88,10 +88,3 @@ public enum DerivationStep: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
-
-extension Weekday {
-    /// English name: Monday ... Sunday.
-    public var englishName: String {
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][rawValue - 1]
-    }
-}
