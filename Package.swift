@@ -27,6 +27,8 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
@@ -62,5 +64,6 @@ let package = Package(
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
+        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
     ]
 )

@@ -7,6 +7,6 @@ struct Almanacctl: ParsableCommand {
         commandName: "almanacctl",
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
         version: AlmanacVersion.current,
-        subcommands: [Expand.self, Explain.self]
+        subcommands: [HolidaysCommand.self, WorkdaysCommand.self, Expand.self, Explain.self]
     )
 }

@@ -8,6 +8,7 @@ struct OccurrenceJSON: Codable, Equatable {
     var end: String
     var time: String?
     var days: Int
+    var weekday: Int
     var explanation: [String]
 
     init(_ o: Occurrence) {
@@ -15,10 +16,11 @@ struct OccurrenceJSON: Codable, Equatable {
         end = o.end.description
         time = o.time?.description
         days = o.start.days(to: o.end) + 1
+        weekday = o.start.weekday.rawValue
         explanation = o.explanation
     }
 
-    enum CodingKeys: String, CodingKey { case start, end, time, days, explanation }
+    enum CodingKeys: String, CodingKey { case start, end, time, days, weekday, explanation }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -26,6 +28,7 @@ struct OccurrenceJSON: Codable, Equatable {
         try c.encode(end, forKey: .end)
         try c.encode(time, forKey: .time)  // always present, null for all-day
         try c.encode(days, forKey: .days)
+        try c.encode(weekday, forKey: .weekday)
         try c.encode(explanation, forKey: .explanation)
     }
 }
