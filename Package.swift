@@ -28,7 +28,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
-        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
@@ -60,10 +60,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
-        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
     ]
 )
