@@ -7,6 +7,9 @@ struct Almanacctl: ParsableCommand {
         commandName: "almanacctl",
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
         version: AlmanacVersion.current,
-        subcommands: [HolidaysCommand.self, WorkdaysCommand.self, Expand.self, Explain.self]
+        subcommands: [
+            HolidaysCommand.self, WorkdaysCommand.self, ConvertCommand.self, TermsCommand.self, Expand.self,
+            Explain.self,
+        ]
     )
 }
