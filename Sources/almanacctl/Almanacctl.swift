@@ -8,7 +8,12 @@ struct Almanacctl: ParsableCommand {
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
         version: AlmanacVersion.current,
         subcommands: [
-            HolidaysCommand.self, WorkdaysCommand.self, ConvertCommand.self, TermsCommand.self, Expand.self,
+            HolidaysCommand.self,
+            WorkdaysCommand.self,
+            ConvertCommand.self,
+            TermsCommand.self,
+            ValidateCommand.self,
+            Expand.self,
             Explain.self,
         ]
     )
