@@ -10,6 +10,7 @@ struct Almanacctl: ParsableCommand {
         subcommands: [
             HolidaysCommand.self,
             WorkdaysCommand.self,
+            FestivalsCommand.self,
             ConvertCommand.self,
             TermsCommand.self,
             ValidateCommand.self,
