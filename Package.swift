@@ -92,6 +92,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacControlTests", dependencies: ["AlmanacControl"], swiftSettings: strict),
+        .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
         .testTarget(

@@ -177,12 +177,15 @@ public struct SnoozeRequest: Hashable, Sendable, Codable {
 
 /// Arguments of `history`: what was sent and recorded, newest first.
 public struct HistoryQuery: Hashable, Sendable, Codable {
+    /// Only this item (and, with `date`, only that occurrence).
     public var item: String?
+    public var date: CivilDate?
     public var since: Date?
     public var limit: Int?
 
-    public init(item: String? = nil, since: Date? = nil, limit: Int? = nil) {
+    public init(item: String? = nil, date: CivilDate? = nil, since: Date? = nil, limit: Int? = nil) {
         self.item = item
+        self.date = date
         self.since = since
         self.limit = limit
     }

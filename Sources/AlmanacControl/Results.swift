@@ -34,16 +34,15 @@ public struct OccurrenceState: RawRepresentable, Codable, Sendable, Hashable, Cu
 
 /// A short description of the plan in force.
 public struct PlanSummary: Codable, Sendable, Hashable {
-    public var name: String
-    public var timeZone: String
+    /// The plan's title (`plan:`), if it has one.
+    public var name: String?
     public var files: [String]
     public var items: Int
     public var loadedAt: Date
     public var warnings: Int
 
-    public init(name: String, timeZone: String, files: [String], items: Int, loadedAt: Date, warnings: Int) {
+    public init(name: String?, files: [String], items: Int, loadedAt: Date, warnings: Int) {
         self.name = name
-        self.timeZone = timeZone
         self.files = files
         self.items = items
         self.loadedAt = loadedAt
@@ -55,30 +54,36 @@ public struct PlanSummary: Codable, Sendable, Hashable {
 public struct StatusReport: Codable, Sendable, Hashable {
     public var version: String
     public var pid: Int32
+    /// `starting`, `running`, `reloading`, `stopping`.
+    public var state: String
     public var startedAt: Date
     /// The plan in force; nil when none could be loaded yet.
     public var plan: PlanSummary?
-    /// When the scheduler wakes up next.
+    /// When the scheduler wakes up next, if the daemon knows.
     public var nextWakeup: Date?
-    /// Reminders delivered since the state database was created.
-    public var remindersSent: Int
-    /// Mail messages waiting in the outbox.
-    public var outboxPending: Int
-    /// Open occurrences whose date has passed.
-    public var overdue: Int
+    /// Reminders delivered (all channels), if the state store can tell.
+    public var remindersSent: Int?
+    /// Mail messages waiting in the outbox, if the state store can tell.
+    public var outboxPending: Int?
+    /// Open occurrences whose date has passed, if the daemon knows.
+    public var overdue: Int?
+    /// What is wrong right now (rejected reload, state store unavailable, ...), for people.
+    public var problems: [String]
 
     public init(
-        version: String, pid: Int32, startedAt: Date, plan: PlanSummary?, nextWakeup: Date?,
-        remindersSent: Int, outboxPending: Int, overdue: Int
+        version: String, pid: Int32, state: String, startedAt: Date, plan: PlanSummary?, nextWakeup: Date? = nil,
+        remindersSent: Int? = nil, outboxPending: Int? = nil, overdue: Int? = nil, problems: [String] = []
     ) {
         self.version = version
         self.pid = pid
+        self.state = state
         self.startedAt = startedAt
         self.plan = plan
         self.nextWakeup = nextWakeup
         self.remindersSent = remindersSent
         self.outboxPending = outboxPending
         self.overdue = overdue
+        self.problems = problems
     }
 }
 

@@ -16,6 +16,15 @@ struct Almanacctl: ParsableCommand {
             ValidateCommand.self,
             Expand.self,
             Explain.self,
+            StatusCommand.self,
+            AgendaCommand.self,
+            NextCommand.self,
+            AckCommand.self,
+            DoneCommand.self,
+            ProgressCommand.self,
+            SnoozeCommand.self,
+            ReloadCommand.self,
+            HistoryCommand.self,
         ]
     )
 }

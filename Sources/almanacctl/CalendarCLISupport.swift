@@ -165,7 +165,7 @@ struct TextTable {
     }
 
     static func width(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : 1) }
+        DisplayWidth.of(text)
     }
 
     static func isWide(_ s: Unicode.Scalar) -> Bool {

@@ -13,7 +13,7 @@ import Glibc
         try await withServer { path, handler, _ in
             let status = try await offPool { try ControlClient(socketPath: path).status() }
             #expect(status == StatusReport(
-                version: "test", pid: 42, startedAt: RecordingHandler.epoch, plan: nil, nextWakeup: nil,
+                version: "test", pid: 42, state: "running", startedAt: RecordingHandler.epoch, plan: nil,
                 remindersSent: 3, outboxPending: 1, overdue: 0))
             #expect(handler.recorded == [RecordingHandler.Call(command: .status, uid: getuid())])
         }

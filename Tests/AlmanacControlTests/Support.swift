@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacPlan
 import Dispatch
 import Foundation
 import Logging
@@ -28,10 +29,13 @@ final class RecordingHandler: ControlHandler {
         switch command {
         case .status:
             return .status(StatusReport(
-                version: "test", pid: 42, startedAt: Self.epoch, plan: nil, nextWakeup: nil,
+                version: "test", pid: 42, state: "running", startedAt: Self.epoch, plan: nil,
                 remindersSent: 3, outboxPending: 1, overdue: 0))
         case .reload:
-            throw ControlError(.invalidPlan, "plan has 1 error", diagnostics: [])
+            throw ControlError(.invalidPlan, "the plan has 1 error; the old plan stays in force", diagnostics: [
+                Diagnostic(.error, "duplicate item id 'qingming'", at: SourceLocation(file: "plans/a.yaml", line: 13, column: 9),
+                           hint: "first defined at plans/a.yaml:5:9"),
+            ])
         case .agenda(let query):
             return .agenda(AgendaReport(from: query.from ?? date, to: query.to ?? date, entries: []))
         case .next:

@@ -1,0 +1,276 @@
+import AlmanacCalendar
+import AlmanacControl
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses of the commands that talk to almanacd (docs/cli.md, "Exit status").
+enum DaemonExitStatus: Int32 {
+    case ok = 0
+    /// The daemon answered with an error (not found, invalid plan, internal, ...).
+    case error = 1
+    /// Bad arguments (ArgumentParser's EX_USAGE, as for every almanacctl command).
+    case usage = 64
+    /// No daemon answers on the socket, or it did not answer in time.
+    case unreachable = 3
+    /// The daemon refused a state change: not root, not in the admin group.
+    case unauthorized = 4
+    /// The reply was not a valid protocol message.
+    case badReply = 5
+}
+
+/// `--socket`, `--timeout`, `--json`, `--english`: shared by every command that talks to almanacd.
+struct DaemonOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The daemon's control socket (default: $ALMANAC_SOCKET, else /run/almanac/control.sock).", valueName: "PATH"))
+    var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for the daemon.", valueName: "SECONDS"))
+    var timeout: Double = 10
+
+    @Flag(name: .long, help: "Print JSON (the protocol's result object; fields in docs/control-protocol.md).")
+    var json = false
+
+    @Flag(name: .long, help: "Human output in English instead of Chinese.")
+    var english = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
+    var client: ControlClient {
+        ControlClient(
+            socketPath: ControlClient.resolveSocketPath(socket, environment: ProcessInfo.processInfo.environment),
+            timeout: .milliseconds(Int64(timeout * 1000)))
+    }
+
+    var style: TerminalStyle { TerminalStyle.forStandardOutput() }
+
+    /// Runs one request; on failure prints the reason (stderr, or a JSON error object on stdout
+    /// with `--json`) and exits with the status for it.
+    func request<T>(_ body: (ControlClient) throws(ControlClientError) -> T) throws -> T {
+        do {
+            return try body(client)
+        } catch {
+            report(error)
+            throw ExitCode(Self.exitStatus(for: error).rawValue)
+        }
+    }
+
+    static func exitStatus(for error: ControlClientError) -> DaemonExitStatus {
+        switch error {
+        case .unreachable, .timeout: .unreachable
+        case .protocolViolation: .badReply
+        case .server(let error): error.code == .unauthorized ? .unauthorized : .error
+        }
+    }
+
+    func report(_ error: ControlClientError) {
+        if json {
+            let payload: ControlError
+            switch error {
+            case .server(let serverError): payload = serverError
+            case .unreachable: payload = ControlError(ControlError.Code("unreachable"), error.description)
+            case .timeout: payload = ControlError(ControlError.Code("timeout"), error.description)
+            case .protocolViolation: payload = ControlError(ControlError.Code("bad_reply"), error.description)
+            }
+            struct Wrapped: Encodable { var error: ControlError }
+            try? printJSON(Wrapped(error: payload))
+        }
+        var lines = ["almanacctl: " + errorText(error)]
+        if case .server(let serverError) = error, let diagnostics = serverError.diagnostics {
+            lines += diagnostics.map(\.description)
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private func errorText(_ error: ControlClientError) -> String {
+        switch error {
+        case .unreachable(let path, let reason):
+            english
+                ? "cannot reach almanacd at \(path): \(reason) (is it running? --socket or $ALMANAC_SOCKET name another socket)"
+                : "无法连接 almanacd（\(path)）：\(reason)。守护进程是否在运行？可用 --socket 或 $ALMANAC_SOCKET 指定套接字"
+        case .server(let serverError):
+            "\(serverError.message) [\(serverError.code.rawValue)]"
+        default:
+            error.description
+        }
+    }
+
+    /// Prints a value as pretty JSON with sorted keys and ISO 8601 instants.
+    func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = ControlProtocol.makeEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// Colour for people at a terminal: on only when standard output is a TTY, `NO_COLOR` is unset
+/// or empty (https://no-color.org) and `TERM` is not `dumb`.
+struct TerminalStyle {
+    var enabled: Bool
+
+    static func forStandardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalStyle {
+        TerminalStyle(enabled: decide(isTTY: isatty(STDOUT_FILENO) == 1, environment: environment))
+    }
+
+    static func decide(isTTY: Bool, environment: [String: String]) -> Bool {
+        guard isTTY else { return false }
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    func bold(_ text: String) -> String { wrap(text, "1") }
+    func dim(_ text: String) -> String { wrap(text, "2") }
+    func red(_ text: String) -> String { wrap(text, "31") }
+    func green(_ text: String) -> String { wrap(text, "32") }
+    func yellow(_ text: String) -> String { wrap(text, "33") }
+
+    private func wrap(_ text: String, _ code: String) -> String {
+        enabled && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+/// Aligned columns; widths count display columns, so Chinese text lines up. Colour is applied
+/// after padding, so escape sequences never upset the alignment.
+struct Table {
+    var header: [String]
+    var rows: [[String]] = []
+    /// Colours per row, applied to whole cells after padding.
+    var styles: [((String) -> String)?] = []
+
+    init(header: [String]) { self.header = header }
+
+    mutating func add(_ cells: [String], style: ((String) -> String)? = nil) {
+        rows.append(cells)
+        styles.append(style)
+    }
+
+    func render(headerStyle: @escaping (String) -> String = { $0 }) -> String {
+        let all = [header] + rows
+        let columns = all.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columns)
+        for row in all {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell)) }
+        }
+        func line(_ cells: [String], _ style: ((String) -> String)?) -> String {
+            var parts: [String] = []
+            for (index, cell) in cells.enumerated() {
+                let text = index == cells.count - 1 ? cell : DisplayWidth.padded(cell, to: widths[index])
+                parts.append(style.map { $0(text) } ?? text)
+            }
+            var joined = parts.joined(separator: "  ")
+            while joined.hasSuffix(" ") { joined.removeLast() }
+            return joined
+        }
+        var lines = [line(header, headerStyle)]
+        for (index, row) in rows.enumerated() { lines.append(line(row, styles[index])) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Dates and times for people, in the local time zone.
+struct HumanTime {
+    var timeZone: TimeZone
+    var now: Date
+    var english: Bool
+
+    static func local(english: Bool) -> HumanTime {
+        HumanTime(timeZone: .current, now: Date(), english: english)
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
+    }
+
+    /// `2027-04-05 09:00`.
+    func instant(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    /// Today in the local time zone.
+    var today: CivilDate {
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
+    }
+
+    /// `2027-04-05 周一` / `2027-04-05 Mon`.
+    func day(_ date: CivilDate) -> String {
+        "\(date) " + (english ? date.weekday.abbreviation.capitalized : date.weekday.chineseShortName)
+    }
+
+    /// `今天`, `明天`, `3天后`, `2天前` / `today`, `tomorrow`, `in 3 days`, `2 days ago`.
+    func relative(_ date: CivilDate) -> String {
+        let days = today.days(to: date)
+        switch (days, english) {
+        case (0, false): return "今天"
+        case (1, false): return "明天"
+        case (-1, false): return "昨天"
+        case (0, true): return "today"
+        case (1, true): return "tomorrow"
+        case (-1, true): return "yesterday"
+        case (let n, false): return n > 0 ? "\(n)天后" : "\(-n)天前"
+        case (let n, true): return n > 0 ? "in \(n) days" : "\(-n) days ago"
+        }
+    }
+
+    /// `2小时3分` / `2h 3m`.
+    func duration(_ seconds: TimeInterval) -> String {
+        let total = max(0, Int(seconds))
+        let (d, h, m) = (total / 86400, total % 86400 / 3600, total % 3600 / 60)
+        if english {
+            return d > 0 ? "\(d)d \(h)h" : h > 0 ? "\(h)h \(m)m" : "\(m)m \(total % 60)s"
+        }
+        return d > 0 ? "\(d)天\(h)小时" : h > 0 ? "\(h)小时\(m)分" : "\(m)分\(total % 60)秒"
+    }
+
+    /// Parses the `--until` of `snooze`: `YYYY-MM-DD` (the start of that day), `YYYY-MM-DDTHH:MM`
+    /// or `YYYY-MM-DD HH:MM` (local time), an ISO 8601 instant with a zone, `tomorrow`, or
+    /// `+N` followed by `m`, `h`, `d` or `w` (from now).
+    func parseInstant(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "tomorrow" || trimmed == "明天" {
+            return startOf(today.adding(days: 1))
+        }
+        if trimmed.hasPrefix("+"), let unit = trimmed.last, let count = Int(trimmed.dropFirst().dropLast()), count > 0 {
+            let seconds: Int
+            switch unit {
+            case "m": seconds = 60
+            case "h": seconds = 3600
+            case "d": seconds = 86400
+            case "w": seconds = 7 * 86400
+            default: return nil
+            }
+            return now.addingTimeInterval(TimeInterval(count * seconds))
+        }
+        if let day = CivilDate(iso: trimmed) { return startOf(day) }
+        if let instant = try? Date.ISO8601FormatStyle().parse(trimmed) { return instant }
+        let parts = trimmed.split(whereSeparator: { $0 == "T" || $0 == " " })
+        if parts.count == 2, let day = CivilDate(iso: parts[0]) {
+            let clock = parts[1].split(separator: ":").map { Int($0) }
+            guard (2...3).contains(clock.count), clock.allSatisfy({ $0 != nil }) else { return nil }
+            let (hour, minute, second) = (clock[0]!, clock[1]!, clock.count == 3 ? clock[2]! : 0)
+            guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<60).contains(second) else { return nil }
+            return startOf(day)?.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60 + second))
+        }
+        return nil
+    }
+
+    private func startOf(_ day: CivilDate) -> Date? {
+        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+    }
+}
+
+extension OccurrenceRef: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+}

@@ -1,0 +1,184 @@
+import AlmanacCalendar
+import AlmanacControl
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The almanacctl binary built beside the test bundle (`swift build` builds it; scripts/test.sh
+/// runs that first).
+func almanacctlPath() throws -> String {
+    let beside = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/almanacctl"
+    guard FileManager.default.isExecutableFile(atPath: beside) else {
+        throw POSIXError(.ENOENT)
+    }
+    return beside
+}
+
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs almanacctl with a fixed time zone and no colour, optionally as another user.
+func almanacctl(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
+    let process = Process()
+    let binary = try almanacctlPath()
+    if let user {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments
+    } else {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+    }
+    var environment = ProcessInfo.processInfo.environment
+    environment["TZ"] = "Asia/Shanghai"
+    environment["ALMANAC_SOCKET"] = nil
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let err = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+}
+
+@Suite struct CLIProcessTests {
+    @Test func statusHumanAndJSON() async throws {
+        try await withServer { path, _, _ in
+            let human = try await offPool { try almanacctl(["status", "--socket", path]) }
+            #expect(human.status == 0)
+            let lines = human.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 5)
+            #expect(lines.first?.hasPrefix("守护进程  almanacd test，pid 42，running，已运行 ") == true)
+            #expect(lines.first?.hasSuffix("（2027-01-15 16:00 启动）") == true)
+            #expect(Array(lines.dropFirst()) == [
+                "工作安排  未加载（almanacctl reload 查看错误）", "已发提醒  3", "待发邮件  1", "逾期事项  0",
+            ])
+
+            // $ALMANAC_SOCKET names the socket when --socket is absent.
+            let json = try await offPool { try almanacctl(["status", "--json"], environment: ["ALMANAC_SOCKET": path]) }
+            #expect(json.status == 0)
+            #expect(json.stdout == """
+                {
+                  "outboxPending" : 1,
+                  "overdue" : 0,
+                  "pid" : 42,
+                  "problems" : [
+
+                  ],
+                  "remindersSent" : 3,
+                  "startedAt" : "2027-01-15T08:00:00Z",
+                  "state" : "running",
+                  "version" : "test"
+                }
+
+                """)
+        }
+    }
+
+    @Test func changesPrintWhatWasRecorded() async throws {
+        try await withServer { path, handler, _ in
+            let ack = try await offPool { try almanacctl(["ack", "qingming@2027-04-05", "--socket", path]) }
+            #expect(ack.status == 0)
+            #expect(ack.stdout == "已确认 qingming@2027-04-05，uid \(getuid())，2027-01-15 16:00\n")
+
+            let done = try await offPool { try almanacctl(["done", "flag-salute@2027-09-20", "--note", "签字寄语 120 份", "--english", "--socket", path]) }
+            #expect(done.stdout == "marked flag-salute@2027-09-20 done (note: 签字寄语 120 份), by uid \(getuid()) at 2027-01-15 16:00\n")
+
+            let snooze = try await offPool { try almanacctl(["snooze", "a@2027-04-05", "--until", "2027-04-10", "--json", "--socket", path]) }
+            #expect(snooze.status == 0)
+            #expect(snooze.stdout.contains(#""snoozedUntil" : "2027-04-09T16:00:00Z""#))
+
+            let progress = try await offPool { try almanacctl(["progress", "civilized-city@2027-08-10", "3.2", "--socket", path]) }
+            #expect(progress.status == 0)
+            #expect(handler.recorded.map(\.command) == [
+                .ack(OccurrenceRef(parsing: "qingming@2027-04-05")!),
+                .done(DoneRequest(OccurrenceRef(parsing: "flag-salute@2027-09-20")!, note: "签字寄语 120 份")),
+                .snooze(SnoozeRequest(OccurrenceRef(parsing: "a@2027-04-05")!, until: Date(timeIntervalSince1970: 1_807_286_400))),
+                .progress(ProgressRequest(OccurrenceRef(parsing: "civilized-city@2027-08-10")!, entry: "3.2")),
+            ])
+        }
+    }
+
+    @Test func readCommandsSendTheirArguments() async throws {
+        try await withServer { path, handler, _ in
+            let agenda = try await offPool {
+                try almanacctl(["agenda", "--from", "2027-04-01", "--days", "7", "--unit", "wmb", "--json", "--socket", path])
+            }
+            #expect(agenda.status == 0)
+            #expect(agenda.stdout == "{\n  \"entries\" : [\n\n  ],\n  \"from\" : \"2027-04-01\",\n  \"to\" : \"2027-04-05\"\n}\n")
+            let next = try await offPool { try almanacctl(["next", "--limit", "5", "--english", "--socket", path]) }
+            #expect(next.stdout == "No reminders due.\n")
+            #expect(handler.recorded.map(\.command) == [
+                .agenda(AgendaQuery(from: CivilDate(iso: "2027-04-01")!, days: 7, unit: "wmb")), .next(NextQuery(limit: 5)),
+            ])
+        }
+    }
+
+    @Test func serverErrorsExitWithOne() async throws {
+        try await withServer { path, _, _ in
+            let missing = try await offPool { try almanacctl(["ack", "missing@2027-04-05", "--socket", path]) }
+            #expect(missing.status == 1)
+            #expect(missing.stderr == "almanacctl: no item 'missing' in the plan [not_found]\n")
+            #expect(missing.stdout == "")
+
+            let reload = try await offPool { try almanacctl(["reload", "--socket", path]) }
+            #expect(reload.status == 1)
+            #expect(reload.stderr == """
+                almanacctl: the plan has 1 error; the old plan stays in force [invalid_plan]
+                plans/a.yaml:13:9: error: duplicate item id 'qingming' (first defined at plans/a.yaml:5:9)
+
+                """)
+
+            let json = try await offPool { try almanacctl(["history", "--json", "--socket", path]) }
+            #expect(json.status == 1)
+            #expect(json.stdout == """
+                {
+                  "error" : {
+                    "code" : "internal",
+                    "message" : "'history' failed inside the daemon; see its journal"
+                  }
+                }
+
+                """)
+        }
+    }
+
+    @Test func unreachableDaemonExitsWithThree() throws {
+        let result = try almanacctl(["status", "--english", "--socket", "/nonexistent/control.sock"])
+        #expect(result.status == 3)
+        #expect(result.stderr == "almanacctl: cannot reach almanacd at /nonexistent/control.sock: No such file or directory (is it running? --socket or $ALMANAC_SOCKET name another socket)\n")
+    }
+
+    @Test(arguments: [
+        ["ack"], ["ack", "a@2027-02-30"], ["snooze", "a", "--until", "soon"], ["agenda", "--days", "3", "--to", "2027-01-01"],
+        ["status", "--timeout", "0"], ["agenda", "--from", "2027-05-01", "--to", "2027-04-01"],
+    ])
+    func usageErrorsExitWith64(arguments: [String]) throws {
+        let result = try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"])
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: "))
+    }
+
+    @Test(.enabled(if: canSwitchUsers, "needs root and the users from scripts/prereqs.sh ensure_test_users"))
+    func unprivilegedUserIsRefusedWithFour() async throws {
+        try await withServer(configure: { $0.socketMode = 0o666 }) { path, _, _ in
+            let user = try #require(localUser("almanac-test"))
+            let status = try await offPool { try almanacctl(["status", "--json", "--socket", path], as: "almanac-test") }
+            #expect(status.status == 0)
+            let done = try await offPool { try almanacctl(["done", "qingming@2027-04-05", "--socket", path], as: "almanac-test") }
+            #expect(done.status == 4)
+            #expect(done.stderr == "almanacctl: 'done' changes state and needs root or the admin group: uid \(user.uid) (almanac-test) is neither root nor a member of the admin group 'almanac-test-admins' [unauthorized]\n")
+            let admin = try await offPool { try almanacctl(["done", "qingming@2027-04-05", "--json", "--socket", path], as: "almanac-test-admin") }
+            #expect(admin.status == 0)
+        }
+    }
+}
