@@ -52,7 +52,7 @@ build:
 	$(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 
 # The binaries' folder, asked after the build (it depends on the platform triple).
-BIN = $(shell $(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS) --show-bin-path)
+BIN = $(eval BIN := $(shell $(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS) --show-bin-path))$(BIN)
 
 # Man pages from the ArgumentParser definitions, with swift-argument-parser's generate-manual
 # plugin (works offline). It builds the tools in debug mode in the default .build folder, which
