@@ -46,3 +46,5 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
         return text
     }
 }
+
+extension Diagnostic: Error {}

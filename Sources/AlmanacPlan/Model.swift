@@ -1,0 +1,597 @@
+import Foundation
+import AlmanacCalendar
+
+/// A value together with the place in a plan file it was read from.
+///
+/// Equality compares the value only, so a plan re-read from emitted text equals the original.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation?
+
+    public init(_ value: Value, at location: SourceLocation? = nil) {
+        self.value = value
+        self.location = location
+    }
+}
+
+extension Located: Equatable where Value: Equatable {
+    public static func == (lhs: Located, rhs: Located) -> Bool { lhs.value == rhs.value }
+}
+
+extension Located: Hashable where Value: Hashable {
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+extension Located: Encodable where Value: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// What an item is. The kind picks the reminder defaults and how views show it.
+public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case festival, campaign, inspection, meeting, deadline
+    case recurringCheck = "recurring-check"
+    case commemoration, task
+}
+
+/// Whether a date was stated by the source document, fixed by an official calendar, or chosen by the
+/// plan's author because the source gives none.
+public enum DateSource: String, Sendable, Hashable, Codable, CaseIterable {
+    case sourced, chosen, official
+}
+
+/// A lead time or interval: `-10wd` (ten working days before), `-1d`, `0d`, `2w`, `1wd`.
+public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Unit: String, Sendable, Hashable, Codable {
+        case days = "d", workingDays = "wd", weeks = "w"
+    }
+    /// Negative counts are before the occurrence.
+    public var amount: Int
+    public var unit: Unit
+
+    public init(amount: Int, unit: Unit) {
+        self.amount = amount
+        self.unit = unit
+    }
+
+    /// Parses `-10wd`, `+3d`, `0d`, `2w`. Returns nil for anything else.
+    public init?(text: String) {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var sign = 1
+        if rest.hasPrefix("-") {
+            sign = -1
+            rest = rest.dropFirst()
+        } else if rest.hasPrefix("+") {
+            rest = rest.dropFirst()
+        }
+        let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+        guard !digits.isEmpty, digits.count <= 4, let value = Int(digits) else { return nil }
+        guard let unit = Unit(rawValue: String(rest.dropFirst(digits.count))) else { return nil }
+        self.amount = sign * value
+        self.unit = unit
+    }
+
+    /// The canonical text: `-10wd`, `-1d`, `0d`, `+2d`.
+    public var description: String {
+        let sign = amount < 0 ? "-" : (amount > 0 ? "+" : "")
+        return "\(sign)\(abs(amount))\(unit.rawValue)"
+    }
+
+    /// Interval text without a sign, for repeat intervals: `1d`, `2wd`.
+    public var intervalText: String { "\(abs(amount))\(unit.rawValue)" }
+
+    /// Reads "十个工作日前" style: the count as an explanation in Chinese.
+    public var chineseDescription: String {
+        let n = abs(amount)
+        let unitText: String
+        switch unit {
+        case .days: unitText = "天"
+        case .workingDays: unitText = "个工作日"
+        case .weeks: unitText = "周"
+        }
+        if amount == 0 { return "当天" }
+        return amount < 0 ? "提前\(n)\(unitText)" : "之后\(n)\(unitText)"
+    }
+}
+
+/// A time of day in the plan's time zone, minute precision: `09:00`.
+public struct ClockTime: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var hour: Int
+    public var minute: Int
+
+    public init?(hour: Int, minute: Int) {
+        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        self.hour = hour
+        self.minute = minute
+    }
+
+    /// Parses `9:00`, `09:00`, `23:59`.
+    public init?(text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
+        self.init(hour: h, minute: m)
+    }
+
+    /// `HH:MM`.
+    public var description: String {
+        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
+    public static func < (lhs: ClockTime, rhs: ClockTime) -> Bool {
+        (lhs.hour, lhs.minute) < (rhs.hour, rhs.minute)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// When and how often the responsible units are reminded of an item.
+public struct ReminderPolicy: Sendable, Hashable, Encodable {
+    /// Lead times before (negative) or after the start of each occurrence.
+    public var leads: [Located<Lead>]
+    /// Time of day the reminders go out; nil means the daemon's `delivery_time`.
+    public var time: Located<ClockTime>?
+    /// While an occurrence is past due and not marked done, remind again at this interval.
+    public var repeatWhileOverdue: Located<Lead>?
+    /// Tell the leaders of the owner units once the item is this long overdue.
+    public var escalateAfter: Located<Lead>?
+
+    public init(
+        leads: [Located<Lead>] = [], time: Located<ClockTime>? = nil, repeatWhileOverdue: Located<Lead>? = nil,
+        escalateAfter: Located<Lead>? = nil
+    ) {
+        self.leads = leads
+        self.time = time
+        self.repeatWhileOverdue = repeatWhileOverdue
+        self.escalateAfter = escalateAfter
+    }
+
+    /// Fields set here win over `base`; fields left out fall back to it.
+    public func filled(from base: ReminderPolicy?) -> ReminderPolicy {
+        guard let base else { return self }
+        return ReminderPolicy(
+            leads: leads.isEmpty ? base.leads : leads, time: time ?? base.time,
+            repeatWhileOverdue: repeatWhileOverdue ?? base.repeatWhileOverdue,
+            escalateAfter: escalateAfter ?? base.escalateAfter)
+    }
+}
+
+/// A person attached to a unit: its leader or day-to-day contact.
+public struct Person: Sendable, Hashable, Encodable {
+    public var name: Located<String>
+    public var mail: Located<String>?
+    public var phone: Located<String>?
+
+    public init(name: Located<String>, mail: Located<String>? = nil, phone: Located<String>? = nil) {
+        self.name = name
+        self.mail = mail
+        self.phone = phone
+    }
+}
+
+/// A responsible organisation (区文明办, 文化稽查队, ...).
+public struct PlanUnit: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var name: Located<String>
+    public var mail: [Located<String>]
+    public var leader: Person?
+    public var contact: Person?
+    public var parent: Located<String>?
+
+    public init(
+        id: Located<String>, name: Located<String>, mail: [Located<String>] = [], leader: Person? = nil,
+        contact: Person? = nil, parent: Located<String>? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.mail = mail
+        self.leader = leader
+        self.contact = contact
+        self.parent = parent
+    }
+}
+
+/// A numbered edition or anniversary: 第七届 in 2011 means the first was in 2005 when annual;
+/// 建党 106 周年 in 2027 counts from 1921.
+public struct Edition: Sendable, Hashable, Encodable {
+    /// The year of edition number `firstNumber`.
+    public var firstYear: Located<Int>
+    /// The number of the edition held in `firstYear`: 1 for 第一届, 0 for anniversaries.
+    public var firstNumber: Located<Int>
+    /// Years between editions.
+    public var every: Located<Int>
+    /// How the number is shown; `{n}` is replaced: `第{n}届`, `建党{n}周年`.
+    public var format: Located<String>
+
+    public init(firstYear: Located<Int>, firstNumber: Located<Int>, every: Located<Int>, format: Located<String>) {
+        self.firstYear = firstYear
+        self.firstNumber = firstNumber
+        self.every = every
+        self.format = format
+    }
+
+    /// The edition number in `year`, or nil when no edition falls in that year.
+    public func number(in year: Int) -> Int? {
+        let step = max(every.value, 1)
+        let delta = year - firstYear.value
+        guard delta >= 0, delta % step == 0 else { return nil }
+        return firstNumber.value + delta / step
+    }
+
+    /// The label in `year` ("第二十三届"), with Arabic digits replaced by Chinese numerals.
+    public func label(in year: Int) -> String? {
+        guard let n = number(in: year) else { return nil }
+        return format.value.replacingOccurrences(of: "{n}", with: ChineseNumerals.cardinal(n))
+    }
+}
+
+/// A minimum frequency for recurring checks: 每周不少于两次 = `{count: 2, per: week}`.
+public struct Quota: Sendable, Hashable, Encodable {
+    public enum Period: String, Sendable, Hashable, Codable, CaseIterable {
+        case day, week, month, quarter, year
+    }
+    public var count: Located<Int>
+    public var per: Located<Period>
+
+    public init(count: Located<Int>, per: Located<Period>) {
+        self.count = count
+        self.per = per
+    }
+}
+
+/// One part of a multi-part event (the art festival: exhibition, opening, closing).
+public struct Phase: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var title: Located<String>
+    public var when: Located<String>
+    public var time: Located<ClockTime>?
+    public var owners: [Located<String>]
+    public var dateSource: Located<DateSource>?
+    public var sourceQuote: Located<String>?
+    public var location: SourceLocation?
+
+    public init(
+        id: Located<String>, title: Located<String>, when: Located<String>, time: Located<ClockTime>? = nil,
+        owners: [Located<String>] = [], dateSource: Located<DateSource>? = nil, sourceQuote: Located<String>? = nil,
+        location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.when = when
+        self.time = time
+        self.owners = owners
+        self.dateSource = dateSource
+        self.sourceQuote = sourceQuote
+        self.location = location
+    }
+
+    public static func == (lhs: Phase, rhs: Phase) -> Bool {
+        lhs.id == rhs.id && lhs.title == rhs.title && lhs.when == rhs.when && lhs.time == rhs.time
+            && lhs.owners == rhs.owners && lhs.dateSource == rhs.dateSource && lhs.sourceQuote == rhs.sourceQuote
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, when, time, owners, dateSource, sourceQuote
+    }
+}
+
+/// One thing the plan schedules.
+public struct PlanItem: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var kind: Located<ItemKind>
+    public var title: Located<String>
+    public var description: Located<String>?
+    /// The date rule (see docs/plan-format.md); nil when the phases carry the dates.
+    public var when: Located<String>?
+    public var time: Located<ClockTime>?
+    public var owners: [Located<String>]
+    public var participants: [Located<String>]
+    public var remind: ReminderPolicy?
+    public var phases: [Phase]
+    public var edition: Edition?
+    public var tags: [Located<String>]
+    public var quota: Quota?
+    public var dependsOn: [Located<String>]
+    public var checklist: Located<String>?
+    public var dateSource: Located<DateSource>?
+    public var sourceQuote: Located<String>?
+    /// Where the item's mapping starts.
+    public var location: SourceLocation?
+
+    public init(
+        id: Located<String>, kind: Located<ItemKind>, title: Located<String>, description: Located<String>? = nil,
+        when: Located<String>? = nil, time: Located<ClockTime>? = nil, owners: [Located<String>] = [],
+        participants: [Located<String>] = [], remind: ReminderPolicy? = nil, phases: [Phase] = [],
+        edition: Edition? = nil, tags: [Located<String>] = [], quota: Quota? = nil,
+        dependsOn: [Located<String>] = [], checklist: Located<String>? = nil, dateSource: Located<DateSource>? = nil,
+        sourceQuote: Located<String>? = nil, location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.description = description
+        self.when = when
+        self.time = time
+        self.owners = owners
+        self.participants = participants
+        self.remind = remind
+        self.phases = phases
+        self.edition = edition
+        self.tags = tags
+        self.quota = quota
+        self.dependsOn = dependsOn
+        self.checklist = checklist
+        self.dateSource = dateSource
+        self.sourceQuote = sourceQuote
+        self.location = location
+    }
+
+    public static func == (lhs: PlanItem, rhs: PlanItem) -> Bool {
+        lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.title == rhs.title && lhs.description == rhs.description
+            && lhs.when == rhs.when && lhs.time == rhs.time && lhs.owners == rhs.owners
+            && lhs.participants == rhs.participants && lhs.remind == rhs.remind && lhs.phases == rhs.phases
+            && lhs.edition == rhs.edition && lhs.tags == rhs.tags && lhs.quota == rhs.quota
+            && lhs.dependsOn == rhs.dependsOn && lhs.checklist == rhs.checklist && lhs.dateSource == rhs.dateSource
+            && lhs.sourceQuote == rhs.sourceQuote
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, title, description, when, time, owners, participants, remind, phases, edition, tags, quota
+        case dependsOn, checklist, dateSource, sourceQuote
+    }
+}
+
+/// One indicator of a checklist; indicators form a tree (领域 → 大项 → 小项).
+public struct Indicator: Sendable, Hashable, Encodable {
+    public var code: Located<String>
+    public var title: Located<String>
+    public var owner: Located<String>?
+    /// How many pieces of evidence (佐证材料) must be filed.
+    public var evidence: Located<Int>?
+    /// Due date as a date rule; nil means the checklist item's date.
+    public var due: Located<String>?
+    /// Declared counts of descendants per level name, for parts of the tree not written out.
+    public var totals: [Located<String>: Located<Int>]
+    public var children: [Indicator]
+    public var location: SourceLocation?
+
+    public init(
+        code: Located<String>, title: Located<String>, owner: Located<String>? = nil, evidence: Located<Int>? = nil,
+        due: Located<String>? = nil, totals: [Located<String>: Located<Int>] = [:], children: [Indicator] = [],
+        location: SourceLocation? = nil
+    ) {
+        self.code = code
+        self.title = title
+        self.owner = owner
+        self.evidence = evidence
+        self.due = due
+        self.totals = totals
+        self.children = children
+        self.location = location
+    }
+
+    public static func == (lhs: Indicator, rhs: Indicator) -> Bool {
+        lhs.code == rhs.code && lhs.title == rhs.title && lhs.owner == rhs.owner && lhs.evidence == rhs.evidence
+            && lhs.due == rhs.due && lhs.totals == rhs.totals && lhs.children == rhs.children
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, title, owner, evidence, due, totals, children
+    }
+}
+
+/// A tree of indicators with declared totals (143 大项, 355 小项) checked against the tree.
+public struct Checklist: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var title: Located<String>
+    /// The item this checklist is filed for; its date is the default due date.
+    public var item: Located<String>?
+    /// Names of the tree levels, top first: `[领域, 大项, 小项]`.
+    public var levels: [Located<String>]
+    /// Declared counts per level name.
+    public var totals: [Located<String>: Located<Int>]
+    public var indicators: [Indicator]
+    public var location: SourceLocation?
+
+    public init(
+        id: Located<String>, title: Located<String>, item: Located<String>? = nil, levels: [Located<String>] = [],
+        totals: [Located<String>: Located<Int>] = [:], indicators: [Indicator] = [], location: SourceLocation? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.item = item
+        self.levels = levels
+        self.totals = totals
+        self.indicators = indicators
+        self.location = location
+    }
+
+    public static func == (lhs: Checklist, rhs: Checklist) -> Bool {
+        lhs.id == rhs.id && lhs.title == rhs.title && lhs.item == rhs.item && lhs.levels == rhs.levels
+            && lhs.totals == rhs.totals && lhs.indicators == rhs.indicators
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, item, levels, totals, indicators
+    }
+}
+
+/// The years a plan applies to.
+public enum PlanYears: Sendable, Hashable, Encodable {
+    /// Exactly these years.
+    case list([Located<Int>])
+    /// Every year; year-specific overrides refine single years.
+    case every
+
+    /// True when the plan applies in `year`.
+    public func contains(_ year: Int) -> Bool {
+        switch self {
+        case .every: true
+        case .list(let years): years.contains { $0.value == year }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .every: try container.encode("every")
+        case .list(let years): try container.encode(years.map(\.value))
+        }
+    }
+}
+
+/// Plan metadata.
+public struct PlanInfo: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var name: Located<String>
+    public var years: PlanYears
+    /// IANA time zone of all dates and times; default Asia/Shanghai.
+    public var timezone: Located<String>
+    /// The official holiday calendar: `cn` (mainland China), or `none`.
+    public var holidays: Located<String>
+    public var description: Located<String>?
+    /// The document the plan was written from.
+    public var source: Located<String>?
+
+    public init(
+        id: Located<String>, name: Located<String>, years: PlanYears, timezone: Located<String> = Located("Asia/Shanghai"),
+        holidays: Located<String> = Located("cn"), description: Located<String>? = nil, source: Located<String>? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.years = years
+        self.timezone = timezone
+        self.holidays = holidays
+        self.description = description
+        self.source = source
+    }
+}
+
+/// Changes to the plan in one year: items replaced field by field, items added, items dropped.
+public struct YearOverride: Sendable, Hashable, Encodable {
+    public var year: Located<Int>
+    /// Per item id, the fields that replace the every-year item's fields (or a whole new item).
+    public var items: [ItemPatch]
+    /// Item ids that do not take place this year.
+    public var skip: [Located<String>]
+
+    public init(year: Located<Int>, items: [ItemPatch] = [], skip: [Located<String>] = []) {
+        self.year = year
+        self.items = items
+        self.skip = skip
+    }
+}
+
+/// Fields of one item in a year override, kept as YAML so they merge over the every-year item.
+public struct ItemPatch: Sendable, Hashable, Encodable {
+    public var id: Located<String>
+    public var fields: YAMLTree
+
+    public init(id: Located<String>, fields: YAMLTree) {
+        self.id = id
+        self.fields = fields
+    }
+
+    public static func == (lhs: ItemPatch, rhs: ItemPatch) -> Bool {
+        lhs.id == rhs.id && YAMLTree.sameContent(lhs.fields, rhs.fields)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(id.value)
+    }
+}
+
+/// A whole plan, possibly composed from several files.
+public struct Plan: Sendable, Hashable, Encodable {
+    public var info: PlanInfo
+    /// Reminder policies per item kind; `ReminderDefaults.anyKey` applies to every kind.
+    public var defaults: [ItemKind: ReminderPolicy]
+    /// A policy for every kind, below the per-kind ones.
+    public var defaultForAll: ReminderPolicy?
+    public var units: [PlanUnit]
+    public var items: [PlanItem]
+    public var checklists: [Checklist]
+    public var overrides: [YearOverride]
+    /// Files that made up the plan, in load order.
+    public var files: [String]
+
+    public init(
+        info: PlanInfo, defaults: [ItemKind: ReminderPolicy] = [:], defaultForAll: ReminderPolicy? = nil,
+        units: [PlanUnit] = [], items: [PlanItem] = [], checklists: [Checklist] = [], overrides: [YearOverride] = [],
+        files: [String] = []
+    ) {
+        self.info = info
+        self.defaults = defaults
+        self.defaultForAll = defaultForAll
+        self.units = units
+        self.items = items
+        self.checklists = checklists
+        self.overrides = overrides
+        self.files = files
+    }
+
+    public static func == (lhs: Plan, rhs: Plan) -> Bool {
+        lhs.info == rhs.info && lhs.defaults == rhs.defaults && lhs.defaultForAll == rhs.defaultForAll
+            && lhs.units == rhs.units && lhs.items == rhs.items && lhs.checklists == rhs.checklists
+            && lhs.overrides == rhs.overrides
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(info) }
+
+    private enum CodingKeys: String, CodingKey {
+        case info = "plan", units, items, checklists
+    }
+
+    /// The unit with this id.
+    public func unit(_ id: String) -> PlanUnit? { units.first { $0.id.value == id } }
+
+    /// The item with this id.
+    public func item(_ id: String) -> PlanItem? { items.first { $0.id.value == id } }
+
+    /// The reminder policy in force for an item: its own, then its kind's default, then the default
+    /// for every kind.
+    public func reminderPolicy(for item: PlanItem) -> ReminderPolicy {
+        let base = (defaults[item.kind.value] ?? ReminderPolicy()).filled(from: defaultForAll)
+        return (item.remind ?? ReminderPolicy()).filled(from: base)
+    }
+}
+
+/// Chinese numerals for edition labels (第二十三届).
+public enum ChineseNumerals {
+    /// 0 → 〇, 7 → 七, 10 → 十, 23 → 二十三, 106 → 一百零六.
+    public static func cardinal(_ n: Int) -> String {
+        let digits = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        if n < 0 { return "负" + cardinal(-n) }
+        if n < 10 { return digits[n] }
+        if n < 20 { return "十" + (n % 10 == 0 ? "" : digits[n % 10]) }
+        if n < 100 { return digits[n / 10] + "十" + (n % 10 == 0 ? "" : digits[n % 10]) }
+        if n < 1000 {
+            let rest = n % 100
+            var text = digits[n / 100] + "百"
+            if rest == 0 { return text }
+            if rest < 10 { text += "零" + digits[rest] } else if rest < 20 { text += "一" + cardinal(rest) } else {
+                text += cardinal(rest)
+            }
+            return text
+        }
+        return String(n)
+    }
+}

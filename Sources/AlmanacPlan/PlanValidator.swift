@@ -1,0 +1,410 @@
+import Foundation
+
+/// What validation may consult besides the plan itself.
+public struct ValidationOptions: Sendable {
+    /// Years to check a plan that applies `every` year in; ignored for plans with a list of years.
+    public var everyYearCheck: [Int]
+    /// Whether an official holiday table exists for a year; nil skips the check.
+    public var hasHolidayTable: (@Sendable (Int) -> Bool)?
+    /// Checks the date rules of the plan (parsing, expansion); nil skips rule checks.
+    public var rules: (any RuleChecking)?
+
+    public init(
+        everyYearCheck: [Int] = [], hasHolidayTable: (@Sendable (Int) -> Bool)? = nil, rules: (any RuleChecking)? = nil
+    ) {
+        self.everyYearCheck = everyYearCheck
+        self.hasHolidayTable = hasHolidayTable
+        self.rules = rules
+    }
+}
+
+/// Checks date rules for the validator. The real implementation works with the calendar engine's
+/// `DateRule`; it is a protocol so the plan model does not decide how rules are expanded.
+public protocol RuleChecking: Sendable {
+    /// Diagnostics for one rule text found at `location` (which points at the first character of
+    /// the rule), checked for the given plan years. `itemIDs` are the ids a rule may refer to.
+    /// Returns the ids of other items the rule refers to, for cycle detection.
+    func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
+        -> (diagnostics: [Diagnostic], references: [String])
+}
+
+/// Checks a plan and reports every problem at once.
+public enum PlanValidator {
+    /// All problems of `plan`, in file order.
+    public static func validate(_ plan: Plan, options: ValidationOptions = ValidationOptions()) -> [Diagnostic] {
+        var log = DiagnosticLog()
+        let years = planYears(plan, options: options)
+        checkInfo(plan, log: &log)
+        let unitIDs = checkUnits(plan, log: &log)
+        let itemIDs = Set(plan.items.map(\.id.value))
+        var references: [String: [Located<String>]] = [:]
+        checkItems(plan, unitIDs: unitIDs, log: &log, references: &references)
+        if let rules = options.rules {
+            checkRules(plan, years: years, rules: rules, itemIDs: itemIDs, log: &log, references: &references)
+        }
+        checkCycles(plan, references: references, log: &log)
+        checkChecklists(plan, unitIDs: unitIDs, log: &log)
+        for o in plan.overrides {
+            if !plan.info.years.contains(o.year.value) {
+                log.warning("override for \(o.year.value), a year the plan does not apply to", at: o.year.location)
+            }
+            let (_, diagnostics) = plan.resolved(for: o.year.value)
+            log.diagnostics += diagnostics
+        }
+        if let hasTable = options.hasHolidayTable, plan.info.holidays.value == "cn" {
+            for year in years where !hasTable(year) {
+                log.warning(
+                    "no official holiday table for \(year): working days are counted as plain Monday to Friday",
+                    at: plan.info.holidays.location,
+                    hint: "add the State Council's holiday notice for \(year) to the holiday tables")
+            }
+        }
+        return sorted(log.diagnostics)
+    }
+
+    /// The years the plan is checked in.
+    public static func planYears(_ plan: Plan, options: ValidationOptions) -> [Int] {
+        switch plan.info.years {
+        case .list(let years): return years.map(\.value).sorted()
+        case .every:
+            return Array(Set(options.everyYearCheck + plan.overrides.map(\.year.value))).sorted()
+        }
+    }
+
+    /// Diagnostics ordered by file, line, column (files in the order given, unlocated last).
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var fileOrder: [String: Int] = [:]
+        for d in diagnostics { if let f = d.location?.file, fileOrder[f] == nil { fileOrder[f] = fileOrder.count } }
+        return diagnostics.enumerated().sorted { a, b in
+            let la = a.element.location
+            let lb = b.element.location
+            let ka = (la.map { fileOrder[$0.file] ?? 0 } ?? Int.max, la?.line ?? 0, la?.column ?? 0, a.offset)
+            let kb = (lb.map { fileOrder[$0.file] ?? 0 } ?? Int.max, lb?.line ?? 0, lb?.column ?? 0, b.offset)
+            return ka < kb
+        }.map(\.element)
+    }
+
+    static func checkInfo(_ plan: Plan, log: inout DiagnosticLog) {
+        if case .list(let years) = plan.info.years {
+            if years.isEmpty {
+                log.error("plan applies to no year", at: plan.info.id.location, hint: "for example years: [2027]")
+            }
+            var seen: Set<Int> = []
+            for y in years {
+                if !(1900...2200).contains(y.value) {
+                    log.error("year \(y.value) is outside 1900...2200", at: y.location)
+                }
+                if !seen.insert(y.value).inserted { log.error("year \(y.value) listed twice", at: y.location) }
+            }
+        }
+        let tz = plan.info.timezone
+        if tz.value != "UTC" && !tz.value.contains("/") || tz.value.contains(" ") {
+            log.error("'\(tz.value)' is not a time zone name like Asia/Shanghai", at: tz.location)
+        }
+        let holidays = plan.info.holidays
+        if holidays.value != "cn" && holidays.value != "none" {
+            log.error(
+                "unknown holiday calendar '\(holidays.value)' (known: cn, none)", at: holidays.location,
+                hint: Spelling.hint(for: holidays.value, among: ["cn", "none"]))
+        }
+    }
+
+    /// A unit reference that names no unit.
+    static func unknownUnit(_ ref: Located<String>, unitIDs: [String], log: inout DiagnosticLog) {
+        let shown = unitIDs.prefix(12).joined(separator: ", ") + (unitIDs.count > 12 ? ", …" : "")
+        log.error(
+            "unknown unit '\(ref.value)' (known: \(shown))", at: ref.location,
+            hint: Spelling.hint(for: ref.value, among: unitIDs))
+    }
+
+    /// True for `local@domain.tld` with no spaces and a sensible domain.
+    public static func isMailAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let local = parts[0]
+        let domain = parts[1]
+        guard !local.isEmpty, local.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        else { return false }
+        let localAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "!#$%&'*+-/=?^_`{|}~."))
+        guard local.unicodeScalars.allSatisfy({ $0.isASCII && localAllowed.contains($0) }) else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-"),
+                label.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+            else { return false }
+        }
+        return labels.last!.allSatisfy { $0.isLetter }
+    }
+
+    static func checkMail(_ mail: Located<String>, log: inout DiagnosticLog) {
+        if !isMailAddress(mail.value) {
+            log.error("'\(mail.value)' is not a mail address", at: mail.location, hint: "write it like wmb@example.org")
+        }
+    }
+
+    static func checkUnits(_ plan: Plan, log: inout DiagnosticLog) -> [String] {
+        var first: [String: SourceLocation?] = [:]
+        for unit in plan.units {
+            if let earlier = first[unit.id.value] {
+                log.error(
+                    "duplicate unit id '\(unit.id.value)'" + (earlier.map { " (first at \($0))" } ?? ""),
+                    at: unit.id.location)
+            } else {
+                first[unit.id.value] = unit.id.location
+            }
+        }
+        let ids = plan.units.map(\.id.value)
+        for unit in plan.units {
+            unit.mail.forEach { checkMail($0, log: &log) }
+            if let m = unit.leader?.mail { checkMail(m, log: &log) }
+            if let m = unit.contact?.mail { checkMail(m, log: &log) }
+            if let parent = unit.parent, !first.keys.contains(parent.value) {
+                unknownUnit(parent, unitIDs: ids, log: &log)
+            }
+        }
+        // Parent chains must end.
+        var reported: Set<String> = []
+        for unit in plan.units {
+            var chain = [unit.id.value]
+            var current = unit
+            while let parent = current.parent, let next = plan.unit(parent.value) {
+                if let start = chain.firstIndex(of: next.id.value) {
+                    let cycle = Array(chain[start...]) + [next.id.value]
+                    if reported.insert(cycle.sorted().joined(separator: ",")).inserted, start == 0 {
+                        log.error("cyclic parent units: \(cycle.joined(separator: " → "))", at: unit.parent?.location)
+                    }
+                    break
+                }
+                chain.append(next.id.value)
+                current = next
+            }
+        }
+        return ids
+    }
+
+    static func checkItems(
+        _ plan: Plan, unitIDs: [String], log: inout DiagnosticLog, references: inout [String: [Located<String>]]
+    ) {
+        let units = Set(unitIDs)
+        var first: [String: SourceLocation?] = [:]
+        for item in plan.items {
+            if let earlier = first[item.id.value] {
+                log.error(
+                    "duplicate item id '\(item.id.value)'" + (earlier.map { " (first at \($0))" } ?? ""),
+                    at: item.id.location)
+            } else {
+                first[item.id.value] = item.id.location
+            }
+        }
+        let itemIDs = Array(first.keys).sorted()
+        let checklistIDs = plan.checklists.map(\.id.value)
+        for item in plan.items {
+            for ref in item.owners + item.participants where !units.contains(ref.value) {
+                unknownUnit(ref, unitIDs: unitIDs, log: &log)
+            }
+            var phaseIDs: [String: SourceLocation?] = [:]
+            for phase in item.phases {
+                if let earlier = phaseIDs[phase.id.value] {
+                    log.error(
+                        "duplicate phase id '\(phase.id.value)' in item '\(item.id.value)'"
+                            + (earlier.map { " (first at \($0))" } ?? ""), at: phase.id.location)
+                } else {
+                    phaseIDs[phase.id.value] = phase.id.location
+                }
+                for ref in phase.owners where !units.contains(ref.value) {
+                    unknownUnit(ref, unitIDs: unitIDs, log: &log)
+                }
+            }
+            for dep in item.dependsOn {
+                if first[dep.value] == nil {
+                    log.error(
+                        "unknown item '\(dep.value)' in depends_on", at: dep.location,
+                        hint: Spelling.hint(for: dep.value, among: itemIDs))
+                } else {
+                    references[item.id.value, default: []].append(dep)
+                }
+            }
+            if let c = item.checklist, !checklistIDs.contains(c.value) {
+                log.error(
+                    "unknown checklist '\(c.value)'", at: c.location, hint: Spelling.hint(for: c.value, among: checklistIDs))
+            }
+            if let q = item.quota, item.kind.value != .recurringCheck {
+                log.warning("a quota only counts for recurring-check items", at: q.count.location)
+            }
+            if item.owners.isEmpty, item.kind.value != .festival, item.kind.value != .commemoration {
+                log.warning("item '\(item.id.value)' has no owners: nobody will be reminded", at: item.id.location)
+            }
+            if let r = item.remind { checkPolicy(r, log: &log) }
+        }
+        for (_, policy) in plan.defaults { checkPolicy(policy, log: &log) }
+        if let all = plan.defaultForAll { checkPolicy(all, log: &log) }
+    }
+
+    static func checkPolicy(_ policy: ReminderPolicy, log: inout DiagnosticLog) {
+        var seen: Set<Lead> = []
+        for lead in policy.leads where !seen.insert(lead.value).inserted {
+            log.warning("lead time \(lead.value) listed twice", at: lead.location)
+        }
+        for interval in [policy.repeatWhileOverdue, policy.escalateAfter].compactMap({ $0 }) where interval.value.amount <= 0 {
+            log.error("interval must be positive, found \(interval.value)", at: interval.location)
+        }
+    }
+
+    static func checkRules(
+        _ plan: Plan, years: [Int], rules: any RuleChecking, itemIDs: Set<String>, log: inout DiagnosticLog,
+        references: inout [String: [Located<String>]]
+    ) {
+        func run(_ rule: Located<String>, owner: String) {
+            let (diagnostics, refs) = rules.check(rule: rule.value, at: rule.location, years: years, itemIDs: itemIDs)
+            log.diagnostics += diagnostics
+            references[owner, default: []] += refs.map { Located($0, at: rule.location) }
+        }
+        for item in plan.items {
+            if let when = item.when { run(when, owner: item.id.value) }
+            for phase in item.phases { run(phase.when, owner: item.id.value) }
+        }
+        for checklist in plan.checklists {
+            func walk(_ indicators: [Indicator]) {
+                for i in indicators {
+                    if let due = i.due { run(due, owner: checklist.item?.value ?? checklist.id.value) }
+                    walk(i.children)
+                }
+            }
+            walk(checklist.indicators)
+        }
+    }
+
+    static func checkCycles(_ plan: Plan, references: [String: [Located<String>]], log: inout DiagnosticLog) {
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var stack: [String] = []
+        var reported: Set<String> = []
+        func visit(_ id: String) {
+            state[id] = 1
+            stack.append(id)
+            for ref in references[id] ?? [] {
+                switch state[ref.value] {
+                case 1:
+                    let start = stack.firstIndex(of: ref.value) ?? 0
+                    let cycle = Array(stack[start...]) + [ref.value]
+                    if reported.insert(Set(cycle).sorted().joined(separator: ",")).inserted {
+                        log.error("cyclic reference between items: \(cycle.joined(separator: " → "))", at: ref.location)
+                    }
+                case 2: break
+                default: visit(ref.value)
+                }
+            }
+            stack.removeLast()
+            state[id] = 2
+        }
+        for item in plan.items where state[item.id.value] == nil { visit(item.id.value) }
+    }
+
+    struct Count {
+        var known: Int
+        var complete: Bool
+    }
+
+    static func checkChecklists(_ plan: Plan, unitIDs: [String], log: inout DiagnosticLog) {
+        let units = Set(unitIDs)
+        var first: Set<String> = []
+        for checklist in plan.checklists {
+            if !first.insert(checklist.id.value).inserted {
+                log.error("duplicate checklist id '\(checklist.id.value)'", at: checklist.id.location)
+            }
+            if let item = checklist.item, plan.item(item.value) == nil {
+                log.error(
+                    "unknown item '\(item.value)' for checklist '\(checklist.id.value)'", at: item.location,
+                    hint: Spelling.hint(for: item.value, among: plan.items.map(\.id.value)))
+            }
+            let levels = checklist.levels.map(\.value)
+            var codes: [String: SourceLocation?] = [:]
+            func walk(_ indicators: [Indicator], depth: Int) {
+                for i in indicators {
+                    if let earlier = codes[i.code.value] {
+                        log.error(
+                            "duplicate indicator code '\(i.code.value)' in checklist '\(checklist.id.value)'"
+                                + (earlier.map { " (first at \($0))" } ?? ""), at: i.code.location)
+                    } else {
+                        codes[i.code.value] = i.code.location
+                    }
+                    if let owner = i.owner, !units.contains(owner.value) {
+                        unknownUnit(owner, unitIDs: unitIDs, log: &log)
+                    }
+                    if let e = i.evidence, e.value < 0 {
+                        log.error("evidence count must not be negative", at: e.location)
+                    }
+                    checkTotalKeys(i.totals, levels: levels, log: &log)
+                    walk(i.children, depth: depth + 1)
+                }
+            }
+            walk(checklist.indicators, depth: 0)
+            if !levels.isEmpty, maxDepth(checklist.indicators) > levels.count {
+                log.error(
+                    "checklist '\(checklist.id.value)' is \(maxDepth(checklist.indicators)) levels deep but names \(levels.count) levels",
+                    at: checklist.levels.first?.location)
+            }
+            checkTotalKeys(checklist.totals, levels: levels, log: &log)
+            for (level, declared) in checklist.totals {
+                guard let index = levels.firstIndex(of: level.value) else { continue }
+                let count = countLevel(checklist.indicators, depth: 0, level: index, levels: levels, log: &log)
+                compare(
+                    count, declared: declared, level: level.value, what: "checklist '\(checklist.id.value)'", log: &log)
+            }
+        }
+    }
+
+    static func maxDepth(_ indicators: [Indicator]) -> Int {
+        indicators.map { 1 + maxDepth($0.children) }.max() ?? 0
+    }
+
+    static func checkTotalKeys(_ totals: [Located<String>: Located<Int>], levels: [String], log: inout DiagnosticLog) {
+        for key in totals.keys.sorted(by: { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) })
+        where !levels.contains(key.value) {
+            log.error(
+                "unknown level '\(key.value)' in totals (levels: \(levels.joined(separator: ", ")))", at: key.location,
+                hint: Spelling.hint(for: key.value, among: levels))
+        }
+    }
+
+    static func compare(_ count: Count, declared: Located<Int>, level: String, what: String, log: inout DiagnosticLog) {
+        if count.complete && count.known != declared.value {
+            log.error(
+                "\(what) declares \(declared.value) \(level) but its indicators add up to \(count.known)",
+                at: declared.location)
+        } else if !count.complete && count.known > declared.value {
+            log.error(
+                "\(what) declares \(declared.value) \(level) but already \(count.known) are written out",
+                at: declared.location)
+        }
+    }
+
+    /// How many indicators at level `level` lie in these subtrees (whose roots are at `depth`).
+    static func countLevel(
+        _ indicators: [Indicator], depth: Int, level: Int, levels: [String], log: inout DiagnosticLog
+    ) -> Count {
+        var total = Count(known: 0, complete: true)
+        for i in indicators {
+            let c = countSubtree(i, depth: depth, level: level, levels: levels, log: &log)
+            total.known += c.known
+            total.complete = total.complete && c.complete
+        }
+        return total
+    }
+
+    static func countSubtree(_ i: Indicator, depth: Int, level: Int, levels: [String], log: inout DiagnosticLog) -> Count {
+        if depth == level { return Count(known: 1, complete: true) }
+        if depth > level { return Count(known: 0, complete: true) }
+        let declared = i.totals.first { $0.key.value == levels[level] }?.value
+        if i.children.isEmpty {
+            if let declared { return Count(known: declared.value, complete: true) }
+            return Count(known: 0, complete: false)
+        }
+        let children = countLevel(i.children, depth: depth + 1, level: level, levels: levels, log: &log)
+        if let declared {
+            compare(children, declared: declared, level: levels[level], what: "indicator '\(i.code.value)'", log: &log)
+            return Count(known: declared.value, complete: true)
+        }
+        return children
+    }
+}

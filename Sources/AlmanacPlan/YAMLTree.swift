@@ -1,0 +1,337 @@
+import Yams
+
+/// A YAML node with the position it was read from. The plan decoder works on this tree only, so
+/// every value it produces can say where it came from.
+public indirect enum YAMLTree: Sendable, Hashable {
+    /// A scalar; `quoted` is true when it was written in quotes (so `"08"` stays text).
+    case scalar(String, quoted: Bool, at: SourceLocation)
+    /// A mapping with its keys in written order.
+    case mapping([(key: YAMLKey, value: YAMLTree)], at: SourceLocation)
+    /// A sequence.
+    case sequence([YAMLTree], at: SourceLocation)
+
+    /// Where the node starts.
+    public var location: SourceLocation {
+        switch self {
+        case .scalar(_, _, let at), .mapping(_, let at), .sequence(_, let at): at
+        }
+    }
+
+    /// The scalar text, or nil for a collection.
+    public var scalar: String? {
+        if case .scalar(let text, _, _) = self { return text }
+        return nil
+    }
+
+    /// True for a plain `~`, `null` or empty scalar.
+    public var isNull: Bool {
+        if case .scalar(let text, let quoted, _) = self, !quoted {
+            return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        }
+        return false
+    }
+
+    /// A short name of the node's shape for messages ("a mapping", "a list", "text").
+    public var shapeName: String {
+        switch self {
+        case .scalar: "a scalar"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        }
+    }
+
+    public static func == (lhs: YAMLTree, rhs: YAMLTree) -> Bool {
+        switch (lhs, rhs) {
+        case let (.scalar(a, qa, la), .scalar(b, qb, lb)): a == b && qa == qb && la == lb
+        case let (.sequence(a, la), .sequence(b, lb)): a == b && la == lb
+        case let (.mapping(a, la), .mapping(b, lb)):
+            la == lb && a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(location)
+        switch self {
+        case .scalar(let text, _, _): hasher.combine(text)
+        case .sequence(let nodes, _): hasher.combine(nodes.count)
+        case .mapping(let pairs, _): hasher.combine(pairs.count)
+        }
+    }
+}
+
+/// A mapping key: text plus position.
+public struct YAMLKey: Sendable, Hashable {
+    public var text: String
+    public var location: SourceLocation
+    public init(text: String, location: SourceLocation) {
+        self.text = text
+        self.location = location
+    }
+}
+
+/// Limits that keep a hostile or broken file from exhausting the machine.
+public struct YAMLLimits: Sendable, Hashable {
+    /// Largest accepted file, in bytes.
+    public var maxBytes: Int
+    /// Largest number of nodes after aliases are expanded (billion laughs).
+    public var maxNodes: Int
+    /// Deepest nesting of collections.
+    public var maxDepth: Int
+
+    public init(maxBytes: Int = 1 << 20, maxNodes: Int = 200_000, maxDepth: Int = 64) {
+        self.maxBytes = maxBytes
+        self.maxNodes = maxNodes
+        self.maxDepth = maxDepth
+    }
+
+    /// The limits used when none are given: 1 MiB, 200 000 nodes, depth 64.
+    public static let standard = YAMLLimits()
+}
+
+/// Reads YAML bytes into a `YAMLTree`, turning every failure into a `Diagnostic` with a position.
+public enum YAMLReader {
+    /// Parses one YAML document. Returns nil for an empty document.
+    public static func read(
+        fileName: String, bytes: [UInt8], limits: YAMLLimits = .standard
+    ) -> Result<YAMLTree?, Diagnostic> {
+        if bytes.count > limits.maxBytes {
+            return .failure(
+                Diagnostic(
+                    .error, "file is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes",
+                    at: SourceLocation(file: fileName, line: 1, column: 1)))
+        }
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        guard let text = String(validating: body, as: UTF8.self) else {
+            return .failure(invalidUTF8(fileName: fileName, bytes: Array(body)))
+        }
+        if let bad = text.unicodeScalars.firstIndex(where: { $0.value == 0 }) {
+            let prefix = text.unicodeScalars[..<bad]
+            return .failure(
+                Diagnostic(
+                    .error, "file contains a NUL character; a plan must be UTF-8 text",
+                    at: location(of: prefix, fileName: fileName)))
+        }
+        if let aliasKey = aliasUsedAsKey(in: text) {
+            return .failure(
+                Diagnostic(
+                    .error, "a YAML alias may not be used as a mapping key",
+                    at: SourceLocation(file: fileName, line: aliasKey.line, column: aliasKey.column)))
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            return .failure(diagnostic(for: error, fileName: fileName))
+        } catch {
+            return .failure(
+                Diagnostic(.error, "YAML error: \(error)", at: SourceLocation(file: fileName, line: 1, column: 1)))
+        }
+        guard let node else { return .success(nil) }
+        var budget = limits.maxNodes
+        do {
+            let tree = try convert(node, fileName: fileName, depth: 0, budget: &budget, limits: limits)
+            return .success(tree)
+        } catch {
+            return .failure(error.diagnostic)
+        }
+    }
+
+    private struct ConvertError: Error {
+        var diagnostic: Diagnostic
+    }
+
+    private static func loc(_ mark: Mark?, _ fileName: String) -> SourceLocation {
+        SourceLocation(file: fileName, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    private static func convert(
+        _ node: Node, fileName: String, depth: Int, budget: inout Int, limits: YAMLLimits
+    ) throws(ConvertError) -> YAMLTree {
+        budget -= 1
+        if budget < 0 {
+            throw ConvertError(
+                diagnostic: Diagnostic(
+                    .error,
+                    "document expands to more than \(limits.maxNodes) nodes (YAML aliases that expand without bound?)",
+                    at: SourceLocation(file: fileName, line: 1, column: 1)))
+        }
+        if depth > limits.maxDepth {
+            throw ConvertError(
+                diagnostic: Diagnostic(
+                    .error, "nesting deeper than \(limits.maxDepth) levels", at: loc(node.mark, fileName)))
+        }
+        switch node {
+        case .scalar(let scalar):
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+                || scalar.style == .literal || scalar.style == .folded
+            return .scalar(scalar.string, quoted: quoted, at: loc(scalar.mark, fileName))
+        case .sequence(let sequence):
+            var nodes: [YAMLTree] = []
+            nodes.reserveCapacity(sequence.count)
+            for child in sequence {
+                nodes.append(try convert(child, fileName: fileName, depth: depth + 1, budget: &budget, limits: limits))
+            }
+            return .sequence(nodes, at: loc(sequence.mark, fileName))
+        case .mapping(let mapping):
+            var pairs: [(key: YAMLKey, value: YAMLTree)] = []
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw ConvertError(
+                        diagnostic: Diagnostic(
+                            .error, "mapping keys must be plain text", at: loc(key.mark, fileName)))
+                }
+                let keyNode = YAMLKey(text: keyScalar.string, location: loc(keyScalar.mark, fileName))
+                let child = try convert(value, fileName: fileName, depth: depth + 1, budget: &budget, limits: limits)
+                pairs.append((keyNode, child))
+            }
+            return .mapping(pairs, at: loc(mapping.mark, fileName))
+        case .alias(let alias):
+            throw ConvertError(
+                diagnostic: Diagnostic(.error, "unresolved YAML alias '*\(alias.anchor.rawValue)'", at: loc(alias.mark, fileName)))
+        }
+    }
+
+    private static func diagnostic(for error: YamlError, fileName: String) -> Diagnostic {
+        func describe(_ context: YamlError.Context?, _ problem: String) -> String {
+            if let context, !context.text.isEmpty { return "\(problem) \(context.text)" }
+            return problem
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            var message = "malformed YAML: \(problem)"
+            if let context, !context.text.isEmpty {
+                message += " (\(context.text) at line \(context.mark.line) column \(context.mark.column))"
+            }
+            return Diagnostic(.error, message, at: SourceLocation(file: fileName, line: mark.line, column: mark.column))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(
+                .error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
+                at: SourceLocation(file: fileName, line: context.mark.line, column: context.mark.column))
+        case .reader(let problem, let offset, _, let yaml):
+            var at = SourceLocation(file: fileName, line: 1, column: 1)
+            if let offset {
+                at = location(of: yaml.unicodeScalars.prefix(offset), fileName: fileName)
+            }
+            return Diagnostic(.error, "unreadable YAML: \(problem)", at: at)
+        default:
+            return Diagnostic(.error, "YAML error: \(error)", at: SourceLocation(file: fileName, line: 1, column: 1))
+        }
+    }
+
+    /// The position just after `prefix` (line and column of the next character).
+    static func location<S: Sequence<Unicode.Scalar>>(of prefix: S, fileName: String) -> SourceLocation {
+        var line = 1
+        var column = 1
+        for scalar in prefix {
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return SourceLocation(file: fileName, line: line, column: column)
+    }
+
+    private static func invalidUTF8(fileName: String, bytes: [UInt8]) -> Diagnostic {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        var line = 1
+        var column = 1
+        loop: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if encoded.count == 1 && encoded.first == 0x0A {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+                offset += encoded.count
+            case .emptyInput:
+                break loop
+            case .error:
+                break loop
+            }
+        }
+        let byte = offset < bytes.count ? bytes[offset] : 0
+        let hex = String(byte, radix: 16, uppercase: true)
+        return Diagnostic(
+            .error, "file is not valid UTF-8: byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(offset)",
+            at: SourceLocation(file: fileName, line: line, column: column), hint: "save the plan as UTF-8")
+    }
+
+    /// Finds an alias (`*name`) written where a key goes. Hashing an alias key that expands without
+    /// bound would hang the YAML composer, so such documents are refused before composing.
+    static func aliasUsedAsKey(in text: String) -> (line: Int, column: Int)? {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let scalars = Array(line.unicodeScalars)
+            var i = 0
+            while i < scalars.count, scalars[i] == " " || scalars[i] == "-" { i += 1 }
+            if i < scalars.count, scalars[i] == "?" {
+                var j = i + 1
+                while j < scalars.count, scalars[j] == " " { j += 1 }
+                if j < scalars.count, scalars[j] == "*" { return (lineNumber, j + 1) }
+            }
+            if i < scalars.count, scalars[i] == "*" {
+                var j = i + 1
+                while j < scalars.count, scalars[j] != " ", scalars[j] != ":" { j += 1 }
+                while j < scalars.count, scalars[j] == " " { j += 1 }
+                if j < scalars.count, scalars[j] == ":" { return (lineNumber, i + 1) }
+            }
+            // Flow mappings: `{*a: 1}` or `, *a : 1`.
+            var inQuote: Unicode.Scalar? = nil
+            var k = 0
+            while k < scalars.count {
+                let c = scalars[k]
+                if let q = inQuote {
+                    if c == q { inQuote = nil }
+                } else if c == "\"" || c == "'" {
+                    inQuote = c
+                } else if c == "#" && (k == 0 || scalars[k - 1] == " ") {
+                    break
+                } else if c == "{" || c == "," {
+                    var j = k + 1
+                    while j < scalars.count, scalars[j] == " " { j += 1 }
+                    if j < scalars.count, scalars[j] == "*" {
+                        var e = j + 1
+                        while e < scalars.count, scalars[e] != " ", scalars[e] != ":", scalars[e] != ",",
+                            scalars[e] != "}"
+                        {
+                            e += 1
+                        }
+                        while e < scalars.count, scalars[e] == " " { e += 1 }
+                        if e < scalars.count, scalars[e] == ":" { return (lineNumber, j + 1) }
+                    }
+                }
+                k += 1
+            }
+        }
+        return nil
+    }
+}
+
+extension YAMLTree {
+    /// True when both trees hold the same text in the same shape, wherever they were read from.
+    public static func sameContent(_ a: YAMLTree, _ b: YAMLTree) -> Bool {
+        switch (a, b) {
+        case let (.scalar(x, _, _), .scalar(y, _, _)): x == y
+        case let (.sequence(x, _), .sequence(y, _)): x.count == y.count && zip(x, y).allSatisfy { sameContent($0, $1) }
+        case let (.mapping(x, _), .mapping(y, _)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.key.text == $1.key.text && sameContent($0.value, $1.value) }
+        default: false
+        }
+    }
+
+    /// The value under `key` in a mapping.
+    public subscript(key: String) -> YAMLTree? {
+        if case .mapping(let pairs, _) = self { return pairs.last { $0.key.text == key }?.value }
+        return nil
+    }
+}

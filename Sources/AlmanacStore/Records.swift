@@ -1,0 +1,229 @@
+import Foundation
+
+/// What makes a delivery unique: each (occurrence, reminder, channel, recipient) goes out once.
+public struct DeliveryKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The occurrence, e.g. `flag-salute@2027-09-20`.
+    public var occurrenceID: String
+    /// The reminder of that occurrence, e.g. `-10wd` or `overdue+3d`.
+    public var reminderID: String
+    /// `journal`, `mail`, `file`, ...
+    public var channel: String
+    /// The recipient on that channel (a mail address, a unit id); empty for the journal.
+    public var recipient: String
+
+    public init(occurrenceID: String, reminderID: String, channel: String, recipient: String = "") {
+        self.occurrenceID = occurrenceID
+        self.reminderID = reminderID
+        self.channel = channel
+        self.recipient = recipient
+    }
+
+    /// `occurrence/reminder/channel/recipient`: a stable text id, usable in journal fields and
+    /// (after escaping) file names, so a channel can find its own evidence after a crash.
+    public var description: String { "\(occurrenceID)/\(reminderID)/\(channel)/\(recipient)" }
+}
+
+/// Where a delivery stands.
+public enum DeliveryState: String, Sendable, Codable, CaseIterable {
+    /// Claimed before sending; the outcome is not recorded yet.
+    case pending
+    /// Sent (or handed to the mail outbox).
+    case sent
+    /// Sending failed; the next claim retries.
+    case failed
+    /// Due too long ago (outside the catch-up window): recorded, never sent.
+    case missed
+}
+
+/// One row of the delivery table.
+public struct DeliveryRecord: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var key: DeliveryKey
+    public var state: DeliveryState
+    /// When the reminder was due.
+    public var dueAt: Date
+    /// Sent after its due time by catch-up.
+    public var late: Bool
+    /// Claims so far (1 on the first send).
+    public var attempts: Int
+    public var claimedAt: Date
+    public var sentAt: Date?
+    public var lastError: String?
+
+    public init(
+        id: Int64, key: DeliveryKey, state: DeliveryState, dueAt: Date, late: Bool, attempts: Int,
+        claimedAt: Date, sentAt: Date?, lastError: String?
+    ) {
+        self.id = id
+        self.key = key
+        self.state = state
+        self.dueAt = dueAt
+        self.late = late
+        self.attempts = attempts
+        self.claimedAt = claimedAt
+        self.sentAt = sentAt
+        self.lastError = lastError
+    }
+}
+
+/// The answer to a claim.
+public enum DeliveryClaim: Hashable, Sendable {
+    /// Newly claimed (or a failed one claimed again): send it, then mark it.
+    case claimed(DeliveryRecord)
+    /// Sent or missed already: do nothing.
+    case alreadyDone(DeliveryRecord)
+    /// Claimed by an earlier process that stopped before recording the outcome: the channel
+    /// checks its evidence and calls `resolveInDoubt`.
+    case inDoubt(DeliveryRecord)
+
+    /// The row, whatever the answer.
+    public var record: DeliveryRecord {
+        switch self {
+        case .claimed(let record), .alreadyDone(let record), .inDoubt(let record): record
+        }
+    }
+}
+
+/// An acknowledgement or done mark, or the withdrawal of one.
+public struct Mark: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// "Seen, we are on it": stops overdue repeats.
+        case acknowledged
+        /// The work is done: no further reminders.
+        case done
+        /// Withdraws an earlier `done` (marked by mistake).
+        case undone
+        /// Withdraws an earlier acknowledgement.
+        case unacknowledged
+    }
+
+    public var occurrenceID: String
+    public var kind: Kind
+    /// The caller's uid (from SO_PEERCRED on the control socket).
+    public var uid: UInt32
+    public var at: Date
+    public var note: String?
+
+    public init(occurrenceID: String, kind: Kind, uid: UInt32, at: Date, note: String? = nil) {
+        self.occurrenceID = occurrenceID
+        self.kind = kind
+        self.uid = uid
+        self.at = at
+        self.note = note
+    }
+}
+
+/// The standing of an occurrence after all its marks.
+public struct MarkState: Hashable, Sendable, Codable {
+    public var acknowledged: Bool
+    public var done: Bool
+    /// The latest mark, if any.
+    public var last: Mark?
+
+    public init(acknowledged: Bool, done: Bool, last: Mark?) {
+        self.acknowledged = acknowledged
+        self.done = done
+        self.last = last
+    }
+}
+
+/// Reminders of an occurrence held back until `until`.
+public struct Snooze: Hashable, Sendable, Codable {
+    public var occurrenceID: String
+    public var until: Date
+    public var uid: UInt32
+    public var at: Date
+    public var note: String?
+
+    public init(occurrenceID: String, until: Date, uid: UInt32, at: Date, note: String? = nil) {
+        self.occurrenceID = occurrenceID
+        self.until = until
+        self.uid = uid
+        self.at = at
+        self.note = note
+    }
+}
+
+/// A message for the mail outbox.
+public struct OutboxMessage: Hashable, Sendable, Codable {
+    /// The `Message-ID` header value; unique in the outbox.
+    public var messageID: String
+    public var sender: String
+    public var recipients: [String]
+    public var subject: String
+    /// The complete RFC 5322 message (headers and body), as it will be sent.
+    public var rawMessage: String
+
+    public init(messageID: String, sender: String, recipients: [String], subject: String, rawMessage: String) {
+        self.messageID = messageID
+        self.sender = sender
+        self.recipients = recipients
+        self.subject = subject
+        self.rawMessage = rawMessage
+    }
+}
+
+/// State of an outbox entry.
+public enum OutboxState: String, Sendable, Codable, CaseIterable {
+    case queued, sent, failed
+}
+
+/// One row of the mail outbox.
+public struct OutboxEntry: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var message: OutboxMessage
+    public var state: OutboxState
+    public var deliveryID: Int64?
+    public var attempts: Int
+    public var createdAt: Date
+    public var nextAttemptAt: Date?
+    public var sentAt: Date?
+    public var lastError: String?
+
+    public init(
+        id: Int64, message: OutboxMessage, state: OutboxState, deliveryID: Int64?, attempts: Int,
+        createdAt: Date, nextAttemptAt: Date?, sentAt: Date?, lastError: String?
+    ) {
+        self.id = id
+        self.message = message
+        self.state = state
+        self.deliveryID = deliveryID
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.sentAt = sentAt
+        self.lastError = lastError
+    }
+}
+
+/// Progress of one checklist entry (an indicator owned by a unit) of one occurrence.
+public struct ChecklistProgress: Hashable, Sendable, Codable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        case open
+        case inProgress = "in-progress"
+        case done
+        case notApplicable = "not-applicable"
+    }
+
+    public var occurrenceID: String
+    public var entryID: String
+    public var state: State
+    /// The responsible unit, when the entry has one.
+    public var unit: String?
+    public var note: String?
+    public var uid: UInt32
+    public var at: Date
+
+    public init(
+        occurrenceID: String, entryID: String, state: State, unit: String? = nil, note: String? = nil,
+        uid: UInt32, at: Date
+    ) {
+        self.occurrenceID = occurrenceID
+        self.entryID = entryID
+        self.state = state
+        self.unit = unit
+        self.note = note
+        self.uid = uid
+        self.at = at
+    }
+}

@@ -1,0 +1,525 @@
+import Foundation
+import GRDB
+
+/// The ``StateStore`` in one SQLite file (`state.db` in the state directory), in WAL mode, through
+/// GRDB. Opening checks the file (`PRAGMA quick_check`) and migrates the schema, so a damaged or
+/// unwritable database is reported at start with a ``StoreError`` code instead of failing later.
+public final class SQLiteStateStore: StateStore {
+    /// The file name inside the state directory.
+    public static let fileName = "state.db"
+
+    /// The database file, or `nil` for an in-memory store.
+    public let path: String?
+    let writer: any DatabaseWriter
+
+    /// Opens (creating when missing) the database at `path` and migrates it.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.label = "almanac-state"
+        let operation = "opening \(path)"
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.storeError(error, operation: operation)
+        }
+        try Self.check(writer, operation: operation)
+        try Self.migrate(writer, operation: operation)
+    }
+
+    /// A store that lives in memory only: what the daemon falls back to when the file cannot be
+    /// used, so reminders still go out (once per process) while the problem is reported.
+    public init(inMemory: Void = ()) throws(StoreError) {
+        path = nil
+        do {
+            writer = try DatabaseQueue()
+        } catch {
+            throw Self.storeError(error, operation: "opening an in-memory database")
+        }
+        try Self.migrate(writer, operation: "opening an in-memory database")
+    }
+
+    /// The schema, one migration per change. Never edit a shipped migration; add one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurrence_id TEXT NOT NULL,
+                    reminder_id TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    recipient TEXT NOT NULL DEFAULT '',
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'missed')),
+                    due_at DATETIME NOT NULL,
+                    late BOOLEAN NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    claimed_at DATETIME NOT NULL,
+                    sent_at DATETIME,
+                    last_error TEXT,
+                    UNIQUE (occurrence_id, reminder_id, channel, recipient)
+                );
+                CREATE INDEX delivery_due ON delivery (due_at);
+                CREATE INDEX delivery_state ON delivery (state);
+
+                CREATE TABLE mark (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurrence_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('acknowledged', 'done', 'undone', 'unacknowledged')),
+                    uid INTEGER NOT NULL,
+                    at DATETIME NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX mark_occurrence ON mark (occurrence_id, id);
+
+                CREATE TABLE snooze (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurrence_id TEXT NOT NULL,
+                    until DATETIME NOT NULL,
+                    uid INTEGER NOT NULL,
+                    at DATETIME NOT NULL,
+                    note TEXT
+                );
+                CREATE INDEX snooze_occurrence ON snooze (occurrence_id, id);
+
+                CREATE TABLE mail_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT NOT NULL UNIQUE,
+                    sender TEXT NOT NULL,
+                    recipients TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    raw_message TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+                    delivery_id INTEGER REFERENCES delivery (id),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    next_attempt_at DATETIME,
+                    sent_at DATETIME,
+                    last_error TEXT
+                );
+                CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
+
+                CREATE TABLE checklist_progress (
+                    occurrence_id TEXT NOT NULL,
+                    entry_id TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    unit TEXT,
+                    note TEXT,
+                    uid INTEGER NOT NULL,
+                    at DATETIME NOT NULL,
+                    PRIMARY KEY (occurrence_id, entry_id)
+                );
+
+                CREATE TABLE checklist_progress_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    occurrence_id TEXT NOT NULL,
+                    entry_id TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    unit TEXT,
+                    note TEXT,
+                    uid INTEGER NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX checklist_history_entry ON checklist_progress_history (occurrence_id, entry_id, id);
+                """)
+        }
+        return migrator
+    }
+
+    /// The names of the migrations this build knows, in order.
+    public static var knownMigrations: [String] { migrator.migrations }
+
+    /// The migrations applied to this database.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try read("reading the schema version") { db in try Array(Self.migrator.appliedMigrations(db)) }
+    }
+
+    // MARK: - Deliveries
+
+    public func claimDelivery(_ key: DeliveryKey, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim {
+        try write("claiming delivery \(key)") { db in
+            if let existing = try Self.fetchDelivery(db, key: key) {
+                switch existing.state {
+                case .sent, .missed: return .alreadyDone(existing)
+                case .pending: return .inDoubt(existing)
+                case .failed:
+                    try db.execute(
+                        sql: "UPDATE delivery SET state = 'pending', attempts = attempts + 1, claimed_at = ?, late = ? WHERE id = ?",
+                        arguments: [now, late, existing.id])
+                    return .claimed(try Self.fetchDelivery(db, id: existing.id) ?? existing)
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (occurrence_id, reminder_id, channel, recipient, state, due_at, late, attempts, claimed_at)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, 1, ?)
+                    """,
+                arguments: [key.occurrenceID, key.reminderID, key.channel, key.recipient, dueAt, late, now])
+            let id = db.lastInsertedRowID
+            guard let record = try Self.fetchDelivery(db, id: id) else {
+                throw StoreError(.other, operation: "claiming delivery \(key)", detail: "row \(id) vanished")
+            }
+            return .claimed(record)
+        }
+    }
+
+    public func markSent(_ id: Int64, at now: Date) throws(StoreError) {
+        try write("marking delivery \(id) sent") { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                arguments: [now, id])
+            try Self.requireChange(db, "delivery \(id)")
+        }
+    }
+
+    public func markFailed(_ id: Int64, at now: Date, error: String) throws(StoreError) {
+        try write("marking delivery \(id) failed") { db in
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'failed', last_error = ? WHERE id = ? AND state != 'sent'",
+                arguments: [error, id])
+            try Self.requireChange(db, "delivery \(id)")
+        }
+    }
+
+    public func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError) {
+        try write("resolving delivery \(id)") { db in
+            if sent {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'pending'",
+                    arguments: [now, id])
+            } else {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
+                    arguments: ["interrupted before sending", id])
+            }
+            try Self.requireChange(db, "pending delivery \(id)")
+        }
+    }
+
+    public func recordMissed(_ key: DeliveryKey, dueAt: Date, at now: Date) throws(StoreError) {
+        try write("recording missed delivery \(key)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO delivery (occurrence_id, reminder_id, channel, recipient, state, due_at, late, attempts, claimed_at)
+                    VALUES (?, ?, ?, ?, 'missed', ?, 1, 0, ?)
+                    ON CONFLICT (occurrence_id, reminder_id, channel, recipient) DO NOTHING
+                    """,
+                arguments: [key.occurrenceID, key.reminderID, key.channel, key.recipient, dueAt, now])
+        }
+    }
+
+    public func delivery(_ key: DeliveryKey) throws(StoreError) -> DeliveryRecord? {
+        try read("reading delivery \(key)") { db in try Self.fetchDelivery(db, key: key) }
+    }
+
+    public func deliveries(occurrenceID: String) throws(StoreError) -> [DeliveryRecord] {
+        try read("reading deliveries of \(occurrenceID)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery WHERE occurrence_id = ? ORDER BY due_at, id", arguments: [occurrenceID]
+            ).map(Self.deliveryRecord)
+        }
+    }
+
+    public func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord] {
+        try read("reading deliveries") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE due_at >= ? ORDER BY due_at, id", arguments: [since])
+                .map(Self.deliveryRecord)
+        }
+    }
+
+    public func inDoubtDeliveries() throws(StoreError) -> [DeliveryRecord] {
+        try read("reading pending deliveries") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE state = 'pending' ORDER BY id").map(Self.deliveryRecord)
+        }
+    }
+
+    // MARK: - Marks and snoozes
+
+    public func recordMark(_ mark: Mark) throws(StoreError) {
+        try write("recording \(mark.kind.rawValue) for \(mark.occurrenceID)") { db in
+            try db.execute(
+                sql: "INSERT INTO mark (occurrence_id, kind, uid, at, note) VALUES (?, ?, ?, ?, ?)",
+                arguments: [mark.occurrenceID, mark.kind.rawValue, Int64(mark.uid), mark.at, mark.note])
+        }
+    }
+
+    public func marks(occurrenceID: String) throws(StoreError) -> [Mark] {
+        try read("reading marks of \(occurrenceID)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mark WHERE occurrence_id = ? ORDER BY id", arguments: [occurrenceID])
+                .map { row in
+                    Mark(
+                        occurrenceID: row["occurrence_id"],
+                        kind: Mark.Kind(rawValue: row["kind"]) ?? .acknowledged,
+                        uid: UInt32(clamping: row["uid"] as Int64),
+                        at: row["at"], note: row["note"])
+                }
+        }
+    }
+
+    public func markState(occurrenceID: String) throws(StoreError) -> MarkState {
+        let all = try marks(occurrenceID: occurrenceID)
+        var acknowledged = false
+        var done = false
+        for mark in all {
+            switch mark.kind {
+            case .acknowledged: acknowledged = true
+            case .unacknowledged: acknowledged = false
+            case .done: done = true
+            case .undone: done = false
+            }
+        }
+        return MarkState(acknowledged: acknowledged || done, done: done, last: all.last)
+    }
+
+    public func recordSnooze(_ snooze: Snooze) throws(StoreError) {
+        try write("snoozing \(snooze.occurrenceID)") { db in
+            try db.execute(
+                sql: "INSERT INTO snooze (occurrence_id, until, uid, at, note) VALUES (?, ?, ?, ?, ?)",
+                arguments: [snooze.occurrenceID, snooze.until, Int64(snooze.uid), snooze.at, snooze.note])
+        }
+    }
+
+    public func activeSnooze(occurrenceID: String, at now: Date) throws(StoreError) -> Snooze? {
+        try read("reading snoozes of \(occurrenceID)") { db in
+            // The latest snooze decides: a later, shorter snooze ends an earlier, longer one.
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM snooze WHERE occurrence_id = ? ORDER BY id DESC LIMIT 1", arguments: [occurrenceID])
+            else { return nil }
+            let snooze = Snooze(
+                occurrenceID: row["occurrence_id"], until: row["until"],
+                uid: UInt32(clamping: row["uid"] as Int64), at: row["at"], note: row["note"])
+            return snooze.until > now ? snooze : nil
+        }
+    }
+
+    // MARK: - Mail outbox
+
+    @discardableResult
+    public func enqueueMail(_ message: OutboxMessage, delivery: Int64?, at now: Date) throws(StoreError) -> Int64 {
+        try write("queueing mail \(message.messageID)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO mail_outbox (message_id, sender, recipients, subject, raw_message, state, delivery_id,
+                                             attempts, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?)
+                    """,
+                arguments: [
+                    message.messageID, message.sender, message.recipients.joined(separator: "\n"), message.subject,
+                    message.rawMessage, delivery, now, now,
+                ])
+            let id = db.lastInsertedRowID
+            if let delivery {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+                    arguments: [now, delivery])
+                try Self.requireChange(db, "delivery \(delivery)")
+            }
+            return id
+        }
+    }
+
+    public func dueMail(at now: Date, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try read("reading the mail outbox") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                arguments: [now, limit]
+            ).map(Self.outboxEntry)
+        }
+    }
+
+    public func markMailSent(_ id: Int64, at now: Date) throws(StoreError) {
+        try write("marking mail \(id) sent") { db in
+            try db.execute(
+                sql: """
+                    UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL,
+                    last_error = NULL WHERE id = ?
+                    """,
+                arguments: [now, id])
+            try Self.requireChange(db, "mail \(id)")
+        }
+    }
+
+    public func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) {
+        try write("recording a failed attempt for mail \(id)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE mail_outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                    WHERE id = ? AND state = 'queued'
+                    """,
+                arguments: [retryAt == nil ? "failed" : "queued", retryAt, error, id])
+            try Self.requireChange(db, "queued mail \(id)")
+        }
+    }
+
+    public func mailCounts() throws(StoreError) -> [OutboxState: Int] {
+        try read("counting the mail outbox") { db in
+            var counts: [OutboxState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM mail_outbox GROUP BY state") {
+                if let state = OutboxState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Checklist progress
+
+    public func recordProgress(_ progress: ChecklistProgress) throws(StoreError) {
+        try write("recording progress of \(progress.occurrenceID)/\(progress.entryID)") { db in
+            let arguments: StatementArguments = [
+                progress.occurrenceID, progress.entryID, progress.state.rawValue, progress.unit, progress.note,
+                Int64(progress.uid), progress.at,
+            ]
+            try db.execute(
+                sql: """
+                    INSERT INTO checklist_progress (occurrence_id, entry_id, state, unit, note, uid, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (occurrence_id, entry_id) DO UPDATE SET
+                        state = excluded.state, unit = excluded.unit, note = excluded.note, uid = excluded.uid, at = excluded.at
+                    """,
+                arguments: arguments)
+            try db.execute(
+                sql: """
+                    INSERT INTO checklist_progress_history (occurrence_id, entry_id, state, unit, note, uid, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments)
+        }
+    }
+
+    public func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] {
+        try read("reading checklist progress of \(occurrenceID)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM checklist_progress WHERE occurrence_id = ? ORDER BY entry_id", arguments: [occurrenceID]
+            ).map(Self.progress)
+        }
+    }
+
+    public func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress] {
+        try read("reading checklist history of \(occurrenceID)/\(entryID)") { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM checklist_progress_history WHERE occurrence_id = ? AND entry_id = ? ORDER BY id",
+                arguments: [occurrenceID, entryID]
+            ).map(Self.progress)
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func fetchDelivery(_ db: Database, key: DeliveryKey) throws -> DeliveryRecord? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM delivery WHERE occurrence_id = ? AND reminder_id = ? AND channel = ? AND recipient = ?",
+            arguments: [key.occurrenceID, key.reminderID, key.channel, key.recipient]
+        ).map(deliveryRecord)
+    }
+
+    private static func fetchDelivery(_ db: Database, id: Int64) throws -> DeliveryRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]).map(deliveryRecord)
+    }
+
+    private static func deliveryRecord(_ row: Row) -> DeliveryRecord {
+        DeliveryRecord(
+            id: row["id"],
+            key: DeliveryKey(
+                occurrenceID: row["occurrence_id"], reminderID: row["reminder_id"], channel: row["channel"],
+                recipient: row["recipient"]),
+            state: DeliveryState(rawValue: row["state"]) ?? .pending,
+            dueAt: row["due_at"], late: row["late"], attempts: row["attempts"], claimedAt: row["claimed_at"],
+            sentAt: row["sent_at"], lastError: row["last_error"])
+    }
+
+    private static func outboxEntry(_ row: Row) -> OutboxEntry {
+        let recipients: String = row["recipients"]
+        return OutboxEntry(
+            id: row["id"],
+            message: OutboxMessage(
+                messageID: row["message_id"], sender: row["sender"],
+                recipients: recipients.split(separator: "\n").map(String.init), subject: row["subject"],
+                rawMessage: row["raw_message"]),
+            state: OutboxState(rawValue: row["state"]) ?? .queued,
+            deliveryID: row["delivery_id"], attempts: row["attempts"], createdAt: row["created_at"],
+            nextAttemptAt: row["next_attempt_at"], sentAt: row["sent_at"], lastError: row["last_error"])
+    }
+
+    private static func progress(_ row: Row) -> ChecklistProgress {
+        ChecklistProgress(
+            occurrenceID: row["occurrence_id"], entryID: row["entry_id"],
+            state: ChecklistProgress.State(rawValue: row["state"]) ?? .open, unit: row["unit"], note: row["note"],
+            uid: UInt32(clamping: row["uid"] as Int64), at: row["at"])
+    }
+
+    private static func requireChange(_ db: Database, _ what: String) throws {
+        if db.changesCount == 0 { throw StoreError(.notFound, operation: "updating \(what)", detail: "no such row") }
+    }
+
+    // MARK: - Errors
+
+    private func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.read(body) } catch { throw Self.storeError(error, operation: operation) }
+    }
+
+    private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try writer.write(body) } catch { throw Self.storeError(error, operation: operation) }
+    }
+
+    private static func check(_ writer: any DatabaseWriter, operation: String) throws(StoreError) {
+        let problems: [String]
+        do {
+            problems = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        } catch {
+            throw storeError(error, operation: operation)
+        }
+        if problems != ["ok"] {
+            throw StoreError(.corrupt, operation: operation, detail: "integrity check: " + problems.prefix(3).joined(separator: "; "))
+        }
+    }
+
+    private static func migrate(_ writer: any DatabaseWriter, operation: String) throws(StoreError) {
+        do {
+            if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StoreError(
+                    .migrationFailed, operation: operation,
+                    detail: "the database was written by a newer almanac (unknown schema migrations)")
+            }
+            try migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            let mapped = storeError(error, operation: operation)
+            throw mapped.code == .other ? StoreError(.migrationFailed, operation: operation, detail: mapped.detail) : mapped
+        }
+    }
+
+    static func storeError(_ error: any Error, operation: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return StoreError(.other, operation: operation, detail: "\(error)")
+        }
+        let detail = error.message ?? "\(error)"
+        let code: StoreError.Code
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: code = .corrupt
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH: code = .cannotOpen
+        case .SQLITE_READONLY: code = .readOnly
+        case .SQLITE_FULL: code = .diskFull
+        case .SQLITE_BUSY, .SQLITE_LOCKED: code = .busy
+        case .SQLITE_IOERR: code = .ioError
+        default: code = .other
+        }
+        return StoreError(code, operation: operation, detail: detail)
+    }
+}
+
+extension SQLiteStateStore {
+    /// Copies the WAL into the main file and truncates it (before a backup copy of the file).
+    public func checkpoint() throws(StoreError) {
+        do {
+            try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch {
+            throw Self.storeError(error, operation: "checkpointing")
+        }
+    }
+}

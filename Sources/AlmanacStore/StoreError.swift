@@ -1,0 +1,37 @@
+/// A state store failure, with a code the daemon reports in STATUS, status.json and the journal.
+public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable {
+        /// The file cannot be opened or created (missing directory, permissions).
+        case cannotOpen = "cannot-open"
+        /// The file is not an SQLite database or its pages are damaged.
+        case corrupt
+        /// The database or its directory is read-only.
+        case readOnly = "read-only"
+        /// The disk is full.
+        case diskFull = "disk-full"
+        /// Another process holds the database locked for too long.
+        case busy
+        /// A schema migration failed, or the file was written by a newer almanac.
+        case migrationFailed = "migration-failed"
+        /// An I/O error from the operating system.
+        case ioError = "io-error"
+        /// A row refers to something that does not exist (unknown delivery id, ...).
+        case notFound = "not-found"
+        /// Any other SQLite error.
+        case other
+    }
+
+    public var code: Code
+    /// What was being done ("opening /var/lib/almanac/state.db").
+    public var operation: String
+    /// The underlying error's text.
+    public var detail: String
+
+    public init(_ code: Code, operation: String, detail: String) {
+        self.code = code
+        self.operation = operation
+        self.detail = detail
+    }
+
+    public var description: String { "state store: \(operation): \(detail) [\(code.rawValue)]" }
+}

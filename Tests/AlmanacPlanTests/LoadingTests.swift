@@ -1,0 +1,108 @@
+import Testing
+
+@testable import AlmanacPlan
+
+/// Loads a single file and returns its diagnostics as printed lines.
+func diagnostics(_ text: String, file: String = "plan.yaml", options: ValidationOptions = ValidationOptions()) -> [String] {
+    let result = PlanLoader.load(fileName: file, text: text)
+    var all = result.diagnostics
+    if let plan = result.plan { all += PlanValidator.validate(plan, options: options) }
+    return all.map(\.description)
+}
+
+let minimalHeader = """
+    plan:
+      id: test
+      name: 测试计划
+      years: [2027]
+    units:
+      wmb: {name: 区文明办, mail: [wmb@example.org]}
+
+    """
+
+@Suite struct LoadingTests {
+    @Test func loadsAMinimalPlanWithPositions() throws {
+        let text = minimalHeader + """
+            items:
+              - id: qingming
+                kind: festival
+                title: 清明节
+                when: 清明
+                owners: [wmb]
+                remind: [-3wd, -1d]
+            """
+        let result = PlanLoader.load(fileName: "p.yaml", text: text)
+        #expect(result.diagnostics.isEmpty)
+        let plan = try #require(result.plan)
+        #expect(plan.info.timezone.value == "Asia/Shanghai")
+        #expect(plan.info.holidays.value == "cn")
+        let item = try #require(plan.items.first)
+        #expect(item.when?.value == "清明")
+        #expect(item.when?.location == SourceLocation(file: "p.yaml", line: 11, column: 11))
+        #expect(item.owners.first?.location == SourceLocation(file: "p.yaml", line: 12, column: 14))
+        #expect(item.remind?.leads.map(\.value.description) == ["-3wd", "-1d"])
+        #expect(plan.unit("wmb")?.name.value == "区文明办")
+    }
+
+    @Test func malformedYAMLIsAnErrorWithPosition() {
+        let lines = diagnostics("plan:\n  id: [unclosed\n  name: x\n")
+        #expect(lines.count == 1)
+        #expect(lines[0].hasPrefix("plan.yaml:3:7: error: malformed YAML:"))
+    }
+
+    @Test func nonUTF8BytesAreRefused() {
+        let bytes: [UInt8] = Array("plan:\n  id: ab".utf8) + [0xFF, 0xFE] + Array("\n".utf8)
+        let result = PlanLoader.load([PlanSource(fileName: "bad.yaml", bytes: bytes)])
+        #expect(result.plan == nil)
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "bad.yaml:2:9: error: file is not valid UTF-8: byte 0xFF at offset 14 (save the plan as UTF-8)"
+            ])
+    }
+
+    @Test func hugeFilesAreRefusedBeforeParsing() {
+        let bytes = [UInt8](repeating: 0x61, count: 2 << 20)
+        let result = PlanLoader.load([PlanSource(fileName: "huge.yaml", bytes: bytes)])
+        #expect(
+            result.diagnostics.map(\.description) == [
+                "huge.yaml:1:1: error: file is 2097152 bytes, larger than the limit of 1048576 bytes"
+            ])
+    }
+
+    @Test func billionLaughsStopsAtTheNodeLimit() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            let refs = Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ")
+            text += "a\(i): &a\(i) [\(refs)]\n"
+        }
+        text += "plan: *a9\n"
+        let clock = ContinuousClock()
+        var lines: [String] = []
+        let elapsed = clock.measure { lines = diagnostics(text, file: "lol.yaml") }
+        #expect(
+            lines == [
+                "lol.yaml:1:1: error: document expands to more than 200000 nodes (YAML aliases that expand without bound?)"
+            ])
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test func aliasAsKeyIsRefused() {
+        let text = "a: &a [x, x]\n? *a\n: 1\n"
+        #expect(diagnostics(text, file: "k.yaml") == ["k.yaml:2:3: error: a YAML alias may not be used as a mapping key"])
+    }
+
+    @Test func deepNestingIsAnError() {
+        let text = "plan: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
+        let lines = diagnostics(text, file: "deep.yaml")
+        #expect(lines.count == 1)
+        #expect(lines[0].hasPrefix("deep.yaml:1:"))
+        #expect(lines[0].contains("error:"))
+    }
+
+    @Test func emptyFileSaysWhatIsMissing() {
+        #expect(
+            diagnostics("", file: "e.yaml") == [
+                "e.yaml:1:1: error: no file defines the plan metadata ('plan:' with id, name and years)"
+            ])
+    }
+}
