@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
@@ -28,7 +29,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure reminder planning: (occurrences, state, now) -> actions and the next wake-up.
-        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .target(name: "AlmanacScheduler", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         .executableTarget(
             name: "almanacctl",
             dependencies: [
@@ -51,19 +52,39 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The daemon's wiring: configuration, services, status files.
+        .target(
+            name: "AlmanacDaemon",
+            dependencies: [
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "AlmanacStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "almanacd",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
-        .testTarget(name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacDaemonTests",
+            dependencies: ["AlmanacDaemon", "AlmanacSystemd"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
     ]
 )

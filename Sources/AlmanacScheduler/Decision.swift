@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacPlan
 import Foundation
 
 /// Which kind of reminder a delivery is.
@@ -21,7 +22,7 @@ public enum Audience: String, Hashable, Sendable {
 /// One reminder delivery that is due: send it, then record its key.
 public struct Reminder: Hashable, Sendable {
     /// The delivery's identity; record it so it never goes out again.
-    public var key: DeliveryKey
+    public var key: DeliveryID
     /// Lead, escalation or overdue repeat.
     public var kind: ReminderKind
     /// The occurrence reminded of.
@@ -53,7 +54,7 @@ public struct DigestEntry: Hashable, Sendable {
 /// A unit's daily digest.
 public struct Digest: Hashable, Sendable {
     /// The delivery's identity (`*@YYYY-MM-DD`, `digest`, channel, unit).
-    public var key: DeliveryKey
+    public var key: DeliveryID
     /// The unit or person.
     public var recipient: String
     /// The channel.
@@ -81,7 +82,7 @@ public enum MissedReason: String, Hashable, Sendable {
 /// A delivery that will never be sent: record its key so it is not considered again.
 public struct Missed: Hashable, Sendable {
     /// The delivery's identity.
-    public var key: DeliveryKey
+    public var key: DeliveryID
     /// When it was due.
     public var due: Date
     /// Why it is not sent.
@@ -100,7 +101,7 @@ public enum Action: Hashable, Sendable {
     case missed(Missed)
 
     /// The delivery key to record.
-    public var key: DeliveryKey {
+    public var key: DeliveryID {
         switch self {
         case .remind(let r): r.key
         case .digest(let d): d.key

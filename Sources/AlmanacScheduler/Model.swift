@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacPlan
 import Foundation
 
 /// Identifies one occurrence of a plan item: the item id and the occurrence's start date,
@@ -61,76 +62,33 @@ public enum Channel: String, Hashable, Comparable, Sendable, Codable, CaseIterab
 }
 
 /// The identity of one delivery, which goes out at most once: occurrence, reminder, channel and
-/// recipient. The store keys its delivery records by exactly these four strings.
-public struct DeliveryKey: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+/// recipient. The store keys its delivery records by exactly these four strings
+/// (`AlmanacStore.DeliveryKey` has the same fields).
+public struct DeliveryID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// `item@YYYY-MM-DD`, or `*@YYYY-MM-DD` for a unit's daily digest.
-    public var occurrence: String
+    public var occurrenceID: String
     /// The reminder within the occurrence: a lead (`-10wd`, `-1d`), `escalate`,
     /// `overdue-YYYY-MM-DD`, or `digest`.
-    public var reminder: String
+    public var reminderID: String
     /// `journal` or `mail`.
     public var channel: String
-    /// A unit or person id; `*` for broadcast channels (the journal).
+    /// A unit id, a leader (`UNIT.leader`); empty for broadcast channels (the journal).
     public var recipient: String
 
     /// The key of the given parts.
-    public init(occurrence: String, reminder: String, channel: String, recipient: String) {
-        self.occurrence = occurrence
-        self.reminder = reminder
+    public init(occurrenceID: String, reminderID: String, channel: String, recipient: String = "") {
+        self.occurrenceID = occurrenceID
+        self.reminderID = reminderID
         self.channel = channel
         self.recipient = recipient
     }
 
     /// `occurrence/reminder/channel/recipient`.
-    public var description: String { "\(occurrence)/\(reminder)/\(channel)/\(recipient)" }
+    public var description: String { "\(occurrenceID)/\(reminderID)/\(channel)/\(recipient)" }
 
-    public static func < (lhs: DeliveryKey, rhs: DeliveryKey) -> Bool {
-        (lhs.occurrence, lhs.reminder, lhs.channel, lhs.recipient)
-            < (rhs.occurrence, rhs.reminder, rhs.channel, rhs.recipient)
-    }
-}
-
-/// A lead time relative to an occurrence's first day: `-1d` (one day before), `-10wd`
-/// (ten working days before), `0d` (on the day), `+2wd`.
-public struct Lead: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Calendar days or working days.
-    public enum Unit: String, Hashable, Sendable, Codable {
-        case days = "d"
-        case workingDays = "wd"
-    }
-
-    /// Negative before the occurrence, positive after.
-    public var amount: Int
-    /// Days or working days.
-    public var unit: Unit
-
-    /// The lead of `amount` days or working days.
-    public init(_ amount: Int, _ unit: Unit) {
-        self.amount = amount
-        self.unit = unit
-    }
-
-    /// Parses `-1d`, `-10wd`, `0d`, `+3wd` (a sign is optional for zero; at most 3 digits).
-    public init?(_ text: some StringProtocol) {
-        var rest = Substring(text)
-        var sign = 1
-        if rest.first == "-" {
-            sign = -1
-            rest = rest.dropFirst()
-        } else if rest.first == "+" {
-            rest = rest.dropFirst()
-        }
-        let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard (1...3).contains(digits.count), let value = Int(digits),
-            let unit = Unit(rawValue: String(rest.dropFirst(digits.count)))
-        else { return nil }
-        if value != 0 && Substring(text).first != "-" && Substring(text).first != "+" { return nil }
-        self.init(sign * value, unit)
-    }
-
-    /// The canonical text: `-10wd`, `-1d`, `0d`, `+2d`.
-    public var description: String {
-        (amount > 0 ? "+" : "") + String(amount) + unit.rawValue
+    public static func < (lhs: DeliveryID, rhs: DeliveryID) -> Bool {
+        (lhs.occurrenceID, lhs.reminderID, lhs.channel, lhs.recipient)
+            < (rhs.occurrenceID, rhs.reminderID, rhs.channel, rhs.recipient)
     }
 }
 
@@ -146,29 +104,34 @@ public enum DayOffPolicy: String, Hashable, Sendable, Codable {
 }
 
 /// Repeated reminders after an occurrence's last day until it is acknowledged or done.
-public struct OverdueRepeat: Hashable, Sendable, Codable {
-    /// Calendar days between repeats; the first repeat is this many days after the last day.
-    public var everyDays: Int
+public struct OverdueRepeat: Hashable, Sendable {
+    /// The interval between repeats (`1d`, `2wd`, `1w`); the first repeat is one interval after
+    /// the last day. A zero or negative amount counts as one.
+    public var every: Lead
     /// At most this many repeats (`nil`: until acknowledged or done).
     public var limit: Int?
 
-    /// Repeats every `everyDays` days (at least 1), at most `limit` times.
-    public init(everyDays: Int, limit: Int? = nil) {
-        self.everyDays = max(1, everyDays)
+    /// Repeats every `every`, at most `limit` times.
+    public init(every: Lead, limit: Int? = nil) {
+        self.every = Lead(amount: max(1, abs(every.amount)), unit: every.unit)
         self.limit = limit
     }
 }
 
-/// Reminding the leaders as well when an occurrence's deadline is near and nobody has
-/// acknowledged it.
-public struct Escalation: Hashable, Sendable, Codable {
-    /// The escalation goes to the leaders this many working days before the last day
-    /// (0: on the last day, moved to a working day by the day-off policy).
-    public var workingDaysBefore: Int
+/// The escalation: the leaders hear of an occurrence that nobody has acknowledged.
+public struct Escalation: Hashable, Sendable {
+    /// When, relative to the occurrence's last day: `-2wd` (two working days before the
+    /// deadline), `+3d` (three days overdue).
+    public var at: Lead
 
-    /// Escalates `workingDaysBefore` working days before the deadline.
-    public init(workingDaysBefore: Int) {
-        self.workingDaysBefore = max(0, workingDaysBefore)
+    /// Escalates at `at` relative to the last day.
+    public init(at: Lead) {
+        self.at = at
+    }
+
+    /// Escalates `count` working days before the last day.
+    public init(workingDaysBefore count: Int) {
+        self.at = Lead(amount: -abs(count), unit: .workingDays)
     }
 }
 
@@ -179,11 +142,11 @@ public struct Escalation: Hashable, Sendable, Codable {
 ///   occurrence is done.
 /// - The escalation goes to the leaders; overdue repeats go to the owners and, when an
 ///   escalation is set, to the leaders too. Both stop once the occurrence is acknowledged or done.
-public struct ReminderPolicy: Hashable, Sendable, Codable {
+public struct ReminderRules: Hashable, Sendable {
     /// Lead times relative to the occurrence's first day.
     public var leads: [Lead]
-    /// Time of day of delivery, in the plan's time zone.
-    public var deliveryTime: ClockTime
+    /// Time of day of delivery, in the plan's time zone; `nil`: the configuration's.
+    public var deliveryTime: ClockTime?
     /// What to do with a reminder that falls on a day off.
     public var dayOff: DayOffPolicy
     /// Repeats after the last day while not acknowledged or done.
@@ -193,10 +156,10 @@ public struct ReminderPolicy: Hashable, Sendable, Codable {
     /// The channels each reminder goes out on.
     public var channels: [Channel]
 
-    /// A policy; by default reminders on the day before, at 09:00, moved off days off,
-    /// to the journal and by mail.
+    /// Rules; by default a reminder on the day before at the configured delivery time, moved off
+    /// days off, to the journal and by mail.
     public init(
-        leads: [Lead] = [Lead(-1, .days)], deliveryTime: ClockTime = .nine,
+        leads: [Lead] = [Lead(amount: -1, unit: .days)], deliveryTime: ClockTime? = nil,
         dayOff: DayOffPolicy = .previousWorkingDay, overdue: OverdueRepeat? = nil,
         escalation: Escalation? = nil, channels: [Channel] = [.journal, .mail]
     ) {
@@ -228,12 +191,12 @@ public struct ScheduledOccurrence: Hashable, Sendable {
     /// Time of day the occurrence starts, if it has one.
     public var time: ClockTime?
     /// How it is reminded.
-    public var policy: ReminderPolicy
+    public var policy: ReminderRules
 
     /// An occurrence of an item.
     public init(
         itemID: String, kind: String, title: String, owners: [String], leaders: [String] = [],
-        start: CivilDate, end: CivilDate? = nil, time: ClockTime? = nil, policy: ReminderPolicy = ReminderPolicy()
+        start: CivilDate, end: CivilDate? = nil, time: ClockTime? = nil, policy: ReminderRules = ReminderRules()
     ) {
         self.itemID = itemID
         self.kind = kind
@@ -253,7 +216,7 @@ public struct ScheduledOccurrence: Hashable, Sendable {
 /// What the planner knows about the past: what has been recorded, acknowledged, done, snoozed.
 public struct PlannerState: Sendable {
     /// Every delivery key already recorded as sent or as missed. Each goes out at most once.
-    public var recorded: Set<DeliveryKey>
+    public var recorded: Set<DeliveryID>
     /// Occurrences someone acknowledged: escalations and overdue repeats stop.
     public var acknowledged: Set<OccurrenceID>
     /// Occurrences marked done: every remaining reminder stops.
@@ -267,7 +230,7 @@ public struct PlannerState: Sendable {
 
     /// A state.
     public init(
-        recorded: Set<DeliveryKey> = [], acknowledged: Set<OccurrenceID> = [], done: Set<OccurrenceID> = [],
+        recorded: Set<DeliveryID> = [], acknowledged: Set<OccurrenceID> = [], done: Set<OccurrenceID> = [],
         snoozedUntil: [OccurrenceID: Date] = [:], ignoreBefore: Date? = nil
     ) {
         self.recorded = recorded
@@ -279,14 +242,14 @@ public struct PlannerState: Sendable {
 }
 
 /// The daily digest: one message per unit per day listing the unit's reminders of that day.
-public struct DigestPolicy: Hashable, Sendable, Codable {
-    /// Time of day of the digest.
-    public var time: ClockTime
+public struct DigestPolicy: Hashable, Sendable {
+    /// Time of day of the digest; `nil`: the configured delivery time.
+    public var time: ClockTime?
     /// Channels of the digest (by default mail only: the journal has every reminder already).
     public var channels: [Channel]
 
     /// A digest at `time` on `channels`.
-    public init(time: ClockTime = .nine, channels: [Channel] = [.mail]) {
+    public init(time: ClockTime? = nil, channels: [Channel] = [.mail]) {
         self.time = time
         self.channels = channels
     }
@@ -296,6 +259,8 @@ public struct DigestPolicy: Hashable, Sendable, Codable {
 public struct PlannerConfiguration: Sendable {
     /// The plan's time zone (Asia/Shanghai): civil dates and delivery times are in it.
     public var timeZone: TimeZone
+    /// Delivery time of items whose rules set none (the daemon's `delivery_time`, 09:00).
+    public var deliveryTime: ClockTime
     /// Reminders that fell due longer ago than this are recorded as missed instead of sent.
     public var catchUpWindow: TimeInterval
     /// A reminder sent more than this after its due instant is marked late.
@@ -303,12 +268,14 @@ public struct PlannerConfiguration: Sendable {
     /// The daily digest per unit, or `nil` for none.
     public var digest: DigestPolicy?
 
-    /// A configuration; by default a 7-day catch-up window, late after 5 minutes, no digest.
+    /// A configuration; by default delivery at 09:00, a 7-day catch-up window, late after
+    /// 5 minutes, no digest.
     public init(
-        timeZone: TimeZone, catchUpWindow: TimeInterval = 7 * 86_400, lateTolerance: TimeInterval = 300,
+        timeZone: TimeZone, deliveryTime: ClockTime? = nil, catchUpWindow: TimeInterval = 7 * 86_400, lateTolerance: TimeInterval = 300,
         digest: DigestPolicy? = nil
     ) {
         self.timeZone = timeZone
+        self.deliveryTime = deliveryTime ?? .nine
         self.catchUpWindow = catchUpWindow
         self.lateTolerance = lateTolerance
         self.digest = digest

@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacPlan
 import Foundation
 
 /// The reminder planner: from the plan's occurrences, what has happened so far and the current
@@ -37,7 +38,7 @@ public struct ReminderPlanner: Sendable {
     let overdueIndices: [Int]
 
     struct Delivery: Sendable {
-        var key: DeliveryKey
+        var key: DeliveryID
         var channel: Channel
         var recipients: [String]
     }
@@ -88,20 +89,19 @@ public struct ReminderPlanner: Sendable {
                 fixed.append(
                     Self.planned(
                         index, key: keys[index], reminderID: lead.description, kind: .lead(lead), audience: .owners,
-                        recipients: occurrence.owners, day: day, policy: policy, zone: configuration.timeZone))
+                        recipients: occurrence.owners, day: day, policy: policy, configuration: configuration))
             }
             if let escalation = policy.escalation, !occurrence.leaders.isEmpty {
-                let lead = Lead(-escalation.workingDaysBefore, .workingDays)
-                if let day = Self.day(of: lead, from: occurrence.end, policy: policy.dayOff, workingDays) {
+                if let day = Self.day(of: escalation.at, from: occurrence.end, policy: policy.dayOff, workingDays) {
                     fixed.append(
                         Self.planned(
                             index, key: keys[index], reminderID: "escalate", kind: .escalation, audience: .leaders,
-                            recipients: occurrence.leaders, day: day, policy: policy, zone: configuration.timeZone))
+                            recipients: occurrence.leaders, day: day, policy: policy, configuration: configuration))
                 } else {
                     problems.append(
                         PlannerProblem(
                             code: .noWorkingDay, occurrence: occurrence.id,
-                            message: "no working day for the escalation before \(occurrence.end)"))
+                            message: "no working day for the escalation \(escalation.at) from \(occurrence.end)"))
                 }
             }
             if policy.overdue != nil { overdue.append(index) }
@@ -118,7 +118,13 @@ public struct ReminderPlanner: Sendable {
         if lead.unit == .workingDays && lead.amount != 0 {
             return calendar.workingDay(offset: lead.amount, from: anchor)
         }
-        let day = anchor.adding(days: lead.unit == .days ? lead.amount : 0)
+        let days: Int
+        switch lead.unit {
+        case .days: days = lead.amount
+        case .weeks: days = lead.amount * 7
+        case .workingDays: days = 0
+        }
+        let day = anchor.adding(days: days)
         switch policy {
         case .keep: return day
         case .previousWorkingDay: return calendar.workingDayOnOrBefore(day)
@@ -128,43 +134,53 @@ public struct ReminderPlanner: Sendable {
 
     static func planned(
         _ index: Int, key: String, reminderID: String, kind: ReminderKind, audience: Audience, recipients: [String],
-        day: CivilDate, policy: ReminderPolicy, zone: TimeZone
+        day: CivilDate, policy: ReminderRules, configuration: PlannerConfiguration
     ) -> Planned {
         var deliveries: [Delivery] = []
         for channel in policy.channels where !recipients.isEmpty {
             if channel.isBroadcast {
                 deliveries.append(
                     Delivery(
-                        key: DeliveryKey(occurrence: key, reminder: reminderID, channel: channel.rawValue, recipient: "*"),
+                        key: DeliveryID(occurrenceID: key, reminderID: reminderID, channel: channel.rawValue),
                         channel: channel, recipients: recipients))
             } else {
                 for recipient in recipients {
                     deliveries.append(
                         Delivery(
-                            key: DeliveryKey(
-                                occurrence: key, reminder: reminderID, channel: channel.rawValue, recipient: recipient),
+                            key: DeliveryID(
+                                occurrenceID: key, reminderID: reminderID, channel: channel.rawValue,
+                                recipient: recipient),
                             channel: channel, recipients: [recipient]))
                 }
             }
         }
         return Planned(
             occurrence: index, reminderID: reminderID, kind: kind, audience: audience, recipients: recipients, day: day,
-            due: ZonedTime.instant(of: day, at: policy.deliveryTime, in: zone), deliveries: deliveries)
+            due: ZonedTime.instant(
+                of: day, at: policy.deliveryTime ?? configuration.deliveryTime, in: configuration.timeZone),
+            deliveries: deliveries)
     }
 
     /// Overdue repeats of one occurrence: every one due up to `now`, and the first one after it.
     func overdueRepeats(of index: Int, now: Date) -> [Planned] {
         let occurrence = occurrences[index]
         guard let repeating = occurrence.policy.overdue else { return [] }
-        let zone = configuration.timeZone
         let recipients = occurrence.policy.escalation == nil ? occurrence.owners : occurrence.owners + occurrence.leaders
         let audience: Audience = occurrence.policy.escalation == nil || occurrence.leaders.isEmpty ? .owners : .ownersAndLeaders
         var result: [Planned] = []
         var last = occurrence.end
         var step = 1
         while repeating.limit.map({ result.count < $0 }) ?? true {
-            let nominal = occurrence.end.adding(days: step * repeating.everyDays)
+            let interval = repeating.every.amount * step
             step += 1
+            let nominal: CivilDate
+            switch repeating.every.unit {
+            case .days: nominal = occurrence.end.adding(days: interval)
+            case .weeks: nominal = occurrence.end.adding(days: interval * 7)
+            case .workingDays:
+                guard let counted = workingDays.workingDay(offset: interval, from: occurrence.end) else { return result }
+                nominal = counted
+            }
             let day: CivilDate
             if occurrence.policy.dayOff == .keep {
                 day = nominal
@@ -177,7 +193,7 @@ public struct ReminderPlanner: Sendable {
             last = day
             let planned = Self.planned(
                 index, key: occurrenceKeys[index], reminderID: "overdue-\(day)", kind: .overdue, audience: audience,
-                recipients: recipients, day: day, policy: occurrence.policy, zone: zone)
+                recipients: recipients, day: day, policy: occurrence.policy, configuration: configuration)
             result.append(planned)
             if planned.due > now { break }
         }
@@ -223,7 +239,7 @@ public struct ReminderPlanner: Sendable {
             if nextWakeup.map({ date < $0 }) ?? true { nextWakeup = date }
         }
         // Pending overdue repeats and digests by series: only the newest of each is sent.
-        var newestInSeries: [DeliveryKey: Int] = [:]
+        var newestInSeries: [DeliveryID: Int] = [:]
 
         for planned in live {
             let occurrence = occurrences[planned.occurrence]
@@ -243,9 +259,9 @@ public struct ReminderPlanner: Sendable {
                         recipients: delivery.recipients, audience: planned.audience, day: planned.day, due: due,
                         isLate: lateness > configuration.lateTolerance, lateness: lateness)
                     if planned.kind == .overdue {
-                        let series = DeliveryKey(
-                            occurrence: delivery.key.occurrence, reminder: "overdue", channel: delivery.key.channel,
-                            recipient: delivery.key.recipient)
+                        let series = DeliveryID(
+                            occurrenceID: delivery.key.occurrenceID, reminderID: "overdue",
+                            channel: delivery.key.channel, recipient: delivery.key.recipient)
                         supersede(series: series, with: .remind(reminder), in: &actions, newest: &newestInSeries)
                     } else {
                         actions.append(.remind(reminder))
@@ -277,7 +293,7 @@ public struct ReminderPlanner: Sendable {
 
     /// Adds `action` as the newest of its series, turning an older pending one into a
     /// superseded record (or recording `action` itself as superseded when it is the older one).
-    func supersede(series: DeliveryKey, with action: Action, in actions: inout [Action], newest: inout [DeliveryKey: Int]) {
+    func supersede(series: DeliveryID, with action: Action, in actions: inout [Action], newest: inout [DeliveryID: Int]) {
         func missed(_ action: Action) -> Action {
             switch action {
             case .remind(let r): .missed(Missed(key: r.key, due: r.due, reason: .superseded, occurrence: r.occurrence))
@@ -302,7 +318,7 @@ public struct ReminderPlanner: Sendable {
 
     func planDigests(
         _ digest: DigestPolicy, live: [Planned], state: PlannerState, now: Date, actions: inout [Action],
-        newest: inout [DeliveryKey: Int], consider: (Date) -> Void
+        newest: inout [DeliveryID: Int], consider: (Date) -> Void
     ) {
         struct UnitDay: Hashable {
             var unit: String
@@ -316,12 +332,14 @@ public struct ReminderPlanner: Sendable {
             }
         }
         for (unitDay, byOccurrence) in byUnitDay {
-            let due = ZonedTime.instant(of: unitDay.day, at: digest.time, in: configuration.timeZone)
+            let due = ZonedTime.instant(
+                of: unitDay.day, at: digest.time ?? configuration.deliveryTime, in: configuration.timeZone)
             let occurrenceKey = "*@\(unitDay.day)"
             var entries: [DigestEntry]?
             for channel in digest.channels {
-                let key = DeliveryKey(
-                    occurrence: occurrenceKey, reminder: "digest", channel: channel.rawValue, recipient: unitDay.unit)
+                let key = DeliveryID(
+                    occurrenceID: occurrenceKey, reminderID: "digest", channel: channel.rawValue,
+                    recipient: unitDay.unit)
                 if state.recorded.contains(key) { continue }
                 switch timing(of: due, state: state, now: now) {
                 case .ignored: continue
@@ -339,8 +357,8 @@ public struct ReminderPlanner: Sendable {
                         Digest(
                             key: key, recipient: unitDay.unit, channel: channel, day: unitDay.day, entries: entries ?? [],
                             due: due, isLate: lateness > configuration.lateTolerance, lateness: lateness))
-                    let series = DeliveryKey(
-                        occurrence: "*", reminder: "digest", channel: channel.rawValue, recipient: unitDay.unit)
+                    let series = DeliveryID(
+                        occurrenceID: "*", reminderID: "digest", channel: channel.rawValue, recipient: unitDay.unit)
                     supersede(series: series, with: action, in: &actions, newest: &newest)
                 }
             }

@@ -7,6 +7,6 @@ struct Almanacctl: ParsableCommand {
         commandName: "almanacctl",
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
         version: AlmanacVersion.current,
-        subcommands: []
+        subcommands: [HolidaysCommand.self, WorkdaysCommand.self, ConvertCommand.self, TermsCommand.self]
     )
 }

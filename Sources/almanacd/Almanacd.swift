@@ -1,11 +1,70 @@
 import AlmanacCalendar
+import AlmanacDaemon
+import AlmanacSystemd
 import ArgumentParser
+import Foundation
+import Logging
 
 @main
-struct Almanacd: ParsableCommand {
+struct Almanacd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "almanacd",
         abstract: "The almanac reminder daemon.",
+        discussion: """
+            Runs under systemd (Type=notify): READY=1 once the plan is loaded and the control socket \
+            listens; SIGHUP reloads the plan (an invalid plan is rejected and the old one kept); \
+            SIGTERM stops it gracefully.
+            """,
         version: AlmanacVersion.current
     )
+
+    @Option(name: .long, help: "The configuration file (default: $ALMANAC_CONFIG or /etc/almanac/almanac.yaml).")
+    var config: String?
+
+    @Flag(name: .long, help: "Validate the configuration and the plan, print the diagnostics, and exit.")
+    var check = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let path = Self.absolute(config ?? environment["ALMANAC_CONFIG"] ?? "/etc/almanac/almanac.yaml")
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            Self.printError("\(path): error: cannot read the configuration file")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let result = ConfigurationLoader.load(text: text, file: path, environment: environment)
+        for diagnostic in result.diagnostics { Self.printError(diagnostic.description) }
+        guard let configuration = result.configuration else { throw ExitCode(78) }
+
+        if check {
+            let plan = YAMLPlanLoader().load(patterns: configuration.plans, at: Date())
+            for diagnostic in plan.diagnostics { Self.printError(diagnostic.description) }
+            print("configuration \(path): ok")
+            print("plan: \(plan.name ?? "(untitled)"), \(plan.itemCount) items from \(plan.files.count) files")
+            if !plan.isValid { throw ExitCode(65) }  // EX_DATAERR
+            return
+        }
+
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = JournalLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "almanacd")
+        do {
+            try await Daemon.run(configuration: configuration, logger: logger)
+        } catch let error as DaemonStartError {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(71)  // EX_OSERR
+        }
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
 }

@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacPlan
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ import Testing
     @Test func sameStateAndInstantGiveTheSameDecision() {
         let planner = SmallPlan.planner()
         let state = PlannerState(recorded: [
-            DeliveryKey(occurrence: "labour-day@2026-05-01", reminder: "-3wd", channel: "journal", recipient: "*")
+            DeliveryID(occurrenceID: "labour-day@2026-05-01", reminderID: "-3wd", channel: "journal")
         ])
         #expect(planner.decide(state: state, now: at("2026-04-30 09:00")) == planner.decide(state: state, now: at("2026-04-30 09:00")))
     }
@@ -46,9 +47,9 @@ import Testing
         let next = driver.wake(at: at("2026-04-30 10:30"))
         #expect(
             driver.log == [
-                "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/* late",
+                "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/ late",
                 "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/mail/wmb late",
-                "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/* late",
+                "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/ late",
                 "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/mail/wmb late",
             ])
         #expect(next == at("2026-08-03 09:00"))
@@ -60,7 +61,7 @@ import Testing
         let decision = SmallPlan.planner().decide(
             state: PlannerState(ignoreBefore: at("2026-04-01 00:00")), now: at("2026-04-28 09:04"))
         #expect(decision.actions.map(describe) == [
-            "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/*",
+            "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/",
             "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/mail/wmb",
         ])
         if case .remind(let r) = decision.actions.first {
@@ -76,12 +77,12 @@ import Testing
         driver.wake(at: at("2026-08-12 10:00"))
         #expect(
             driver.log == [
-                "2026-08-03 09:00 missed materials@2026-08-10/-5wd/journal/* outside-catch-up-window",
+                "2026-08-03 09:00 missed materials@2026-08-10/-5wd/journal/ outside-catch-up-window",
                 "2026-08-03 09:00 missed materials@2026-08-10/-5wd/mail/whjc outside-catch-up-window",
                 "2026-08-03 09:00 missed materials@2026-08-10/-5wd/mail/wmb outside-catch-up-window",
-                "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/* late",
+                "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/ late",
                 "2026-08-06 09:00 remind materials@2026-08-10/escalate/mail/lead late",
-                "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/* late",
+                "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/ late",
                 "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/lead late",
                 "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/whjc late",
                 "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/wmb late",
@@ -94,25 +95,25 @@ import Testing
         let overdue = driver.log.filter { $0.contains("overdue") }
         #expect(
             overdue == [
-                "2026-08-12 09:00 missed materials@2026-08-10/overdue-2026-08-12/journal/* superseded",
+                "2026-08-12 09:00 missed materials@2026-08-10/overdue-2026-08-12/journal/ superseded",
                 "2026-08-12 09:00 missed materials@2026-08-10/overdue-2026-08-12/mail/lead superseded",
                 "2026-08-12 09:00 missed materials@2026-08-10/overdue-2026-08-12/mail/whjc superseded",
                 "2026-08-12 09:00 missed materials@2026-08-10/overdue-2026-08-12/mail/wmb superseded",
-                "2026-08-14 09:00 missed materials@2026-08-10/overdue-2026-08-14/journal/* superseded",
+                "2026-08-14 09:00 missed materials@2026-08-10/overdue-2026-08-14/journal/ superseded",
                 "2026-08-14 09:00 missed materials@2026-08-10/overdue-2026-08-14/mail/lead superseded",
                 "2026-08-14 09:00 missed materials@2026-08-10/overdue-2026-08-14/mail/whjc superseded",
                 "2026-08-14 09:00 missed materials@2026-08-10/overdue-2026-08-14/mail/wmb superseded",
-                "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/journal/* late",
+                "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/journal/ late",
                 "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/lead late",
                 "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/whjc late",
                 "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/wmb late",
             ])
         #expect(
             driver.log.filter { !$0.contains("overdue") } == [
-                "2026-08-03 09:00 missed materials@2026-08-10/-5wd/journal/* outside-catch-up-window",
+                "2026-08-03 09:00 missed materials@2026-08-10/-5wd/journal/ outside-catch-up-window",
                 "2026-08-03 09:00 missed materials@2026-08-10/-5wd/mail/whjc outside-catch-up-window",
                 "2026-08-03 09:00 missed materials@2026-08-10/-5wd/mail/wmb outside-catch-up-window",
-                "2026-08-06 09:00 missed materials@2026-08-10/escalate/journal/* outside-catch-up-window",
+                "2026-08-06 09:00 missed materials@2026-08-10/escalate/journal/ outside-catch-up-window",
                 "2026-08-06 09:00 missed materials@2026-08-10/escalate/mail/lead outside-catch-up-window",
             ])
     }
@@ -121,7 +122,7 @@ import Testing
         let state = PlannerState(ignoreBefore: at("2026-08-05 00:00"))
         let decision = SmallPlan.planner().decide(state: state, now: at("2026-08-06 09:00"))
         #expect(decision.actions.map(describe) == [
-            "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/*",
+            "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/",
             "2026-08-06 09:00 remind materials@2026-08-10/escalate/mail/lead",
         ])
         #expect(decision.nextWakeup == at("2026-08-12 09:00"))
@@ -144,9 +145,9 @@ import Testing
         driver.run(from: at("2026-04-30 12:00"), until: at("2026-05-31 00:00"))
         #expect(
             driver.log == [
-                "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/*",
+                "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/",
                 "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/mail/wmb",
-                "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/* late",
+                "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/ late",
                 "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/mail/wmb late",
             ])
         #expect(!driver.log.contains { $0.contains("DUPLICATE") })
@@ -160,10 +161,10 @@ import Testing
         driver.run(from: at("2026-08-04 08:00"), until: at("2026-08-06 09:00"))
         #expect(
             driver.log == [
-                "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/* late",
+                "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/ late",
                 "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/whjc late",
                 "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/wmb late",
-                "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/*",
+                "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/",
                 "2026-08-06 09:00 remind materials@2026-08-10/escalate/mail/lead",
             ])
     }
@@ -189,15 +190,15 @@ import Testing
     @Test func workingDayLeadReminderAcrossTiaoxiu() {
         let occurrence = ScheduledOccurrence(
             itemID: "after-national-day", kind: "deadline", title: "国庆后材料", owners: ["wmb"], start: d("2026-10-12"),
-            policy: ReminderPolicy(leads: [Lead(-1, .workingDays), Lead(-4, .workingDays)], channels: [.journal]))
+            policy: ReminderRules(leads: [Lead(amount: -1, unit: .workingDays), Lead(amount: -4, unit: .workingDays)], channels: [.journal]))
         let planner = ReminderPlanner(
             occurrences: [occurrence], workingDays: calendar, configuration: PlannerConfiguration(timeZone: shanghai))
         var driver = Driver(planner, installed: at("2026-09-01 00:00"))
         driver.run(from: at("2026-09-01 00:00"), until: at("2026-10-31 00:00"))
         #expect(
             driver.log == [
-                "2026-09-30 09:00 remind after-national-day@2026-10-12/-4wd/journal/*",
-                "2026-10-10 09:00 remind after-national-day@2026-10-12/-1wd/journal/*",
+                "2026-09-30 09:00 remind after-national-day@2026-10-12/-4wd/journal/",
+                "2026-10-10 09:00 remind after-national-day@2026-10-12/-1wd/journal/",
             ])
     }
 
@@ -207,7 +208,7 @@ import Testing
     func reminderOnADayOffMoves(policy: DayOffPolicy, expected: String) {
         let occurrence = ScheduledOccurrence(
             itemID: "mid-autumn", kind: "festival", title: "中秋节", owners: ["wmb"], start: d("2026-09-25"),
-            policy: ReminderPolicy(leads: [Lead(0, .days)], dayOff: policy, channels: [.journal]))
+            policy: ReminderRules(leads: [Lead(amount: 0, unit: .days)], dayOff: policy, channels: [.journal]))
         let planner = ReminderPlanner(
             occurrences: [occurrence], workingDays: calendar, configuration: PlannerConfiguration(timeZone: shanghai))
         let decision = planner.decide(state: PlannerState(), now: at("2026-09-01 00:00"))
@@ -225,7 +226,7 @@ import Testing
         struct NeverWorking: WorkingDays { func isWorkingDay(_ date: CivilDate) -> Bool { false } }
         let occurrence = ScheduledOccurrence(
             itemID: "x", kind: "deadline", title: "x", owners: ["wmb"], start: d("2026-05-01"),
-            policy: ReminderPolicy(leads: [Lead(-2, .workingDays)]))
+            policy: ReminderRules(leads: [Lead(amount: -2, unit: .workingDays)]))
         let planner = ReminderPlanner(
             occurrences: [occurrence], workingDays: NeverWorking(), configuration: PlannerConfiguration(timeZone: shanghai))
         #expect(planner.problems.map(\.code) == [.noWorkingDay])
@@ -241,7 +242,7 @@ import Testing
         driver.run(from: at("2026-08-01 00:00"), until: at("2026-09-01 00:00"))
         #expect(
             driver.log == [
-                "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/*",
+                "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/",
                 "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/whjc",
                 "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/wmb",
             ])
@@ -271,7 +272,7 @@ import Testing
         driver.run(from: at("2026-08-04 00:00"), until: at("2026-08-12 09:00"))
         #expect(
             driver.log == [
-                "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/*",
+                "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/",
                 "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/whjc",
                 "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/wmb",
             ])
@@ -280,7 +281,7 @@ import Testing
     @Test func dailyRepeatsOverAWeekendLandOnceOnMonday() {
         let occurrence = ScheduledOccurrence(
             itemID: "report", kind: "deadline", title: "周报", owners: ["wmb"], start: d("2026-06-04"),
-            policy: ReminderPolicy(leads: [], overdue: OverdueRepeat(everyDays: 1, limit: 4), channels: [.journal]))
+            policy: ReminderRules(leads: [], overdue: OverdueRepeat(every: Lead(amount: 1, unit: .days), limit: 4), channels: [.journal]))
         let planner = ReminderPlanner(
             occurrences: [occurrence], workingDays: FakeWorkingDays.china2026,
             configuration: PlannerConfiguration(timeZone: shanghai))
@@ -288,10 +289,10 @@ import Testing
         driver.run(from: at("2026-06-01 00:00"), until: at("2026-07-01 00:00"))
         #expect(
             driver.log == [
-                "2026-06-05 09:00 remind report@2026-06-04/overdue-2026-06-05/journal/*",
-                "2026-06-08 09:00 remind report@2026-06-04/overdue-2026-06-08/journal/*",
-                "2026-06-09 09:00 remind report@2026-06-04/overdue-2026-06-09/journal/*",
-                "2026-06-10 09:00 remind report@2026-06-04/overdue-2026-06-10/journal/*",
+                "2026-06-05 09:00 remind report@2026-06-04/overdue-2026-06-05/journal/",
+                "2026-06-08 09:00 remind report@2026-06-04/overdue-2026-06-08/journal/",
+                "2026-06-09 09:00 remind report@2026-06-04/overdue-2026-06-09/journal/",
+                "2026-06-10 09:00 remind report@2026-06-04/overdue-2026-06-10/journal/",
             ])
     }
 
@@ -301,9 +302,9 @@ import Testing
         driver.run(from: at("2026-04-20 00:00"), until: at("2026-05-31 00:00"))
         #expect(
             driver.log == [
-                "2026-04-30 15:00 remind labour-day@2026-05-01/-1d/journal/*",
+                "2026-04-30 15:00 remind labour-day@2026-05-01/-1d/journal/",
                 "2026-04-30 15:00 remind labour-day@2026-05-01/-1d/mail/wmb",
-                "2026-04-30 15:00 remind labour-day@2026-05-01/-3wd/journal/*",
+                "2026-04-30 15:00 remind labour-day@2026-05-01/-3wd/journal/",
                 "2026-04-30 15:00 remind labour-day@2026-05-01/-3wd/mail/wmb",
             ])
     }
@@ -333,7 +334,7 @@ import Testing
         let occurrences = [
             ScheduledOccurrence(itemID: "b", kind: "festival", title: "B", owners: ["wmb"], start: d("2026-03-11")),
             ScheduledOccurrence(itemID: "a", kind: "festival", title: "A", owners: ["wmb", "whjc"], start: d("2026-03-11"),
-                policy: ReminderPolicy(leads: [Lead(-1, .days), Lead(-1, .workingDays)])),
+                policy: ReminderRules(leads: [Lead(amount: -1, unit: .days), Lead(amount: -1, unit: .workingDays)])),
         ]
         let planner = ReminderPlanner(
             occurrences: occurrences, workingDays: FakeWorkingDays.china2026,
@@ -362,23 +363,9 @@ import Testing
 }
 
 @Suite struct ValueTests {
-    @Test(arguments: [("-1d", -1, Lead.Unit.days), ("-10wd", -10, .workingDays), ("0d", 0, .days), ("+2wd", 2, .workingDays)])
-    func leadsParse(text: String, amount: Int, unit: Lead.Unit) {
-        #expect(Lead(text) == Lead(amount, unit))
-        #expect(Lead(text)?.description == text)
-    }
-
-    @Test(arguments: ["", "-", "1d", "-1", "-1w", "-1dd", "--1d", "-1000d", "－1d"])
-    func badLeadsAreRejected(_ text: String) {
-        #expect(Lead(text) == nil)
-    }
-
-    @Test func clockTimes() {
-        #expect(ClockTime("9:00")?.description == "09:00")
-        #expect(ClockTime("23:59")?.secondsSinceMidnight == 86_340)
-        #expect(ClockTime("24:00") == nil)
-        #expect(ClockTime("09:60") == nil)
-        #expect(ClockTime("0900") == nil)
+    @Test func escalationAndRepeatIntervals() {
+        #expect(Escalation(workingDaysBefore: 3).at == Lead(amount: -3, unit: .workingDays))
+        #expect(OverdueRepeat(every: Lead(amount: 0, unit: .days)).every == Lead(amount: 1, unit: .days))
     }
 
     @Test func occurrenceIDs() {
@@ -394,8 +381,34 @@ import Testing
         #expect(ZonedTime.civilDate(of: Date(timeIntervalSince1970: 1_777_564_799), in: shanghai) == d("2026-04-30"))
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
         // 02:30 does not exist on 2026-03-29 in Berlin: the clock shows 03:30 CEST (01:30Z).
-        #expect(ZonedTime.instant(of: d("2026-03-29"), at: ClockTime("02:30") ?? .nine, in: berlin).timeIntervalSince1970 == 1_774_747_800)
+        #expect(ZonedTime.instant(of: d("2026-03-29"), at: ClockTime(text: String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_774_747_800)
         // 02:30 happens twice on 2026-10-25: the earlier one (00:30Z, CEST).
-        #expect(ZonedTime.instant(of: d("2026-10-25"), at: ClockTime("02:30") ?? .nine, in: berlin).timeIntervalSince1970 == 1_792_888_200)
+        #expect(ZonedTime.instant(of: d("2026-10-25"), at: ClockTime(text: String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_792_888_200)
+    }
+}
+
+@Suite struct IntervalUnitTests {
+    @Test func escalationAfterTheDeadlineAndWorkingDayRepeats() {
+        let occurrence = ScheduledOccurrence(
+            itemID: "materials", kind: "deadline", title: "材料上报", owners: ["wmb"], leaders: ["wmb.leader"],
+            start: d("2026-09-23"),
+            policy: ReminderRules(
+                leads: [Lead(amount: -1, unit: .weeks)], overdue: OverdueRepeat(every: Lead(amount: 2, unit: .workingDays), limit: 3),
+                escalation: Escalation(at: Lead(amount: 3, unit: .days)), channels: [.journal]))
+        let planner = ReminderPlanner(
+            occurrences: [occurrence], workingDays: FakeWorkingDays.china2026,
+            configuration: PlannerConfiguration(timeZone: shanghai, deliveryTime: ClockTime(hour: 8, minute: 30)))
+        var driver = Driver(planner, installed: at("2026-09-01 00:00"))
+        driver.run(from: at("2026-09-01 00:00"), until: at("2026-12-31 00:00"))
+        // -1w: 09-16. +3d: 09-26 is 中秋, so the previous working day 09-24. Every 2 working days
+        // after 09-23: 09-25..27 and 10-01..07 are off, 09-28, 09-30, then 10-09 (10-08, 10-09).
+        #expect(
+            driver.log == [
+                "2026-09-16 08:30 remind materials@2026-09-23/-1w/journal/",
+                "2026-09-24 08:30 remind materials@2026-09-23/escalate/journal/",
+                "2026-09-28 08:30 remind materials@2026-09-23/overdue-2026-09-28/journal/",
+                "2026-09-30 08:30 remind materials@2026-09-23/overdue-2026-09-30/journal/",
+                "2026-10-09 08:30 remind materials@2026-09-23/overdue-2026-10-09/journal/",
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacPlan
 import Foundation
 import Testing
 
@@ -42,7 +43,7 @@ let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 /// The instant of `YYYY-MM-DD HH:MM` in Shanghai.
 func at(_ text: String) -> Date {
     let parts = text.split(separator: " ")
-    return ZonedTime.instant(of: d(String(parts[0])), at: ClockTime(parts[1]) ?? .nine, in: shanghai)
+    return ZonedTime.instant(of: d(String(parts[0])), at: ClockTime(text: String(parts[1])) ?? .nine, in: shanghai)
 }
 
 /// `YYYY-MM-DD HH:MM` in Shanghai.
@@ -116,28 +117,28 @@ struct Driver {
 
 /// The small plan of the planner tests (2026).
 enum SmallPlan {
-    static let materialsPolicy = ReminderPolicy(
-        leads: [Lead(-5, .workingDays)], overdue: OverdueRepeat(everyDays: 2, limit: 3),
+    static let materialsPolicy = ReminderRules(
+        leads: [Lead(amount: -5, unit: .workingDays)], overdue: OverdueRepeat(every: Lead(amount: 2, unit: .days), limit: 3),
         escalation: Escalation(workingDaysBefore: 2))
 
     static let occurrences: [ScheduledOccurrence] = [
         ScheduledOccurrence(
             itemID: "spring-volunteers", kind: "campaign", title: "“红红火火过大年”志愿服务", owners: ["wmb"],
             start: d("2026-02-24"), end: d("2026-03-03"),
-            policy: ReminderPolicy(leads: [Lead(-2, .workingDays), Lead(-1, .days)])),
+            policy: ReminderRules(leads: [Lead(amount: -2, unit: .workingDays), Lead(amount: -1, unit: .days)])),
         ScheduledOccurrence(
             itemID: "labour-day", kind: "festival", title: "劳动节", owners: ["wmb"], start: d("2026-05-01"),
-            policy: ReminderPolicy(leads: [Lead(-3, .workingDays), Lead(-1, .days)])),
+            policy: ReminderRules(leads: [Lead(amount: -3, unit: .workingDays), Lead(amount: -1, unit: .days)])),
         ScheduledOccurrence(
             itemID: "materials", kind: "deadline", title: "全国文明城市复检材料上报", owners: ["wmb", "whjc"],
             leaders: ["lead"], start: d("2026-08-10"), policy: materialsPolicy),
         ScheduledOccurrence(
             itemID: "flag-salute", kind: "campaign", title: "“向国旗敬礼、做一个有道德的人”签字寄语活动", owners: ["wmb"],
             start: d("2026-09-20"), end: d("2026-10-10"),
-            policy: ReminderPolicy(leads: [Lead(-10, .workingDays), Lead(0, .days)])),
+            policy: ReminderRules(leads: [Lead(amount: -10, unit: .workingDays), Lead(amount: 0, unit: .days)])),
         ScheduledOccurrence(
             itemID: "mid-autumn", kind: "festival", title: "中秋节", owners: ["wmb"], start: d("2026-09-25"),
-            policy: ReminderPolicy(leads: [Lead(0, .days)])),
+            policy: ReminderRules(leads: [Lead(amount: 0, unit: .days)])),
     ]
 
     static func planner(_ configuration: PlannerConfiguration = PlannerConfiguration(timeZone: shanghai))
@@ -148,36 +149,36 @@ enum SmallPlan {
 
     /// Every delivery of the year, in order, when nothing is acknowledged or done.
     static let year: [String] = [
-        "2026-02-13 09:00 remind spring-volunteers@2026-02-24/-2wd/journal/*",
+        "2026-02-13 09:00 remind spring-volunteers@2026-02-24/-2wd/journal/",
         "2026-02-13 09:00 remind spring-volunteers@2026-02-24/-2wd/mail/wmb",
-        "2026-02-14 09:00 remind spring-volunteers@2026-02-24/-1d/journal/*",
+        "2026-02-14 09:00 remind spring-volunteers@2026-02-24/-1d/journal/",
         "2026-02-14 09:00 remind spring-volunteers@2026-02-24/-1d/mail/wmb",
-        "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/*",
+        "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/journal/",
         "2026-04-28 09:00 remind labour-day@2026-05-01/-3wd/mail/wmb",
-        "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/*",
+        "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/journal/",
         "2026-04-30 09:00 remind labour-day@2026-05-01/-1d/mail/wmb",
-        "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/*",
+        "2026-08-03 09:00 remind materials@2026-08-10/-5wd/journal/",
         "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/whjc",
         "2026-08-03 09:00 remind materials@2026-08-10/-5wd/mail/wmb",
-        "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/*",
+        "2026-08-06 09:00 remind materials@2026-08-10/escalate/journal/",
         "2026-08-06 09:00 remind materials@2026-08-10/escalate/mail/lead",
-        "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/*",
+        "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/journal/",
         "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/lead",
         "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/whjc",
         "2026-08-12 09:00 remind materials@2026-08-10/overdue-2026-08-12/mail/wmb",
-        "2026-08-14 09:00 remind materials@2026-08-10/overdue-2026-08-14/journal/*",
+        "2026-08-14 09:00 remind materials@2026-08-10/overdue-2026-08-14/journal/",
         "2026-08-14 09:00 remind materials@2026-08-10/overdue-2026-08-14/mail/lead",
         "2026-08-14 09:00 remind materials@2026-08-10/overdue-2026-08-14/mail/whjc",
         "2026-08-14 09:00 remind materials@2026-08-10/overdue-2026-08-14/mail/wmb",
-        "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/journal/*",
+        "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/journal/",
         "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/lead",
         "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/whjc",
         "2026-08-17 09:00 remind materials@2026-08-10/overdue-2026-08-17/mail/wmb",
-        "2026-09-07 09:00 remind flag-salute@2026-09-20/-10wd/journal/*",
+        "2026-09-07 09:00 remind flag-salute@2026-09-20/-10wd/journal/",
         "2026-09-07 09:00 remind flag-salute@2026-09-20/-10wd/mail/wmb",
-        "2026-09-20 09:00 remind flag-salute@2026-09-20/0d/journal/*",
+        "2026-09-20 09:00 remind flag-salute@2026-09-20/0d/journal/",
         "2026-09-20 09:00 remind flag-salute@2026-09-20/0d/mail/wmb",
-        "2026-09-24 09:00 remind mid-autumn@2026-09-25/0d/journal/*",
+        "2026-09-24 09:00 remind mid-autumn@2026-09-25/0d/journal/",
         "2026-09-24 09:00 remind mid-autumn@2026-09-25/0d/mail/wmb",
     ]
 }

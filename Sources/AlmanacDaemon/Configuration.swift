@@ -1,0 +1,411 @@
+import AlmanacPlan
+import Foundation
+import Yams
+
+/// almanacd's own configuration (`/etc/almanac/almanac.yaml`), after validation and with every
+/// path made absolute. See `config/almanac.yaml` for the documented keys.
+public struct DaemonConfiguration: Sendable, Hashable, Codable {
+    /// How reminders go out by mail.
+    public struct Mail: Sendable, Hashable, Codable {
+        public enum Transport: String, Sendable, Hashable, Codable, CaseIterable {
+            /// One `.eml` file per message in `outbox`; needs no mail server.
+            case outbox
+            /// SMTP through libcurl.
+            case smtp
+            /// The local `sendmail(8)`.
+            case sendmail
+        }
+
+        public var transport: Transport = .outbox
+        /// Directory of the file outbox.
+        public var outbox: String
+        /// The `From:` address.
+        public var from: String = "almanac@localhost"
+        /// `smtp://host:port` or `smtps://host:port` for the smtp transport.
+        public var smtpURL: String?
+        /// User name for SMTP AUTH.
+        public var smtpUsername: String?
+        /// A file holding the SMTP password (never the password itself in the configuration).
+        public var smtpPasswordFile: String?
+        /// The sendmail program.
+        public var sendmailPath: String = "/usr/sbin/sendmail"
+    }
+
+    /// The file this configuration came from (absolute), or `<defaults>`.
+    public var file: String
+    /// Plan files and globs, absolute.
+    public var plans: [String]
+    public var stateDirectory: String
+    public var runtimeDirectory: String
+    public var controlSocket: String
+    /// Directory of official holiday tables.
+    public var holidays: String
+    /// How far back missed reminders are still sent after downtime.
+    public var catchUp: Duration
+    /// Time of day reminders go out, as minutes after midnight in the plan's time zone.
+    public var deliveryTime: Int
+    public var mail: Mail
+    /// Group allowed to change state over the control socket (besides root and the daemon's user).
+    public var adminGroup: String
+    /// The longest a graceful shutdown may take before the daemon exits anyway.
+    public var shutdownTimeout: Duration
+    /// swift-log level name: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String
+
+    /// The state database file.
+    public var databasePath: String { stateDirectory + "/state.db" }
+    /// The status file.
+    public var statusFile: String { runtimeDirectory + "/status.json" }
+
+    /// The defaults for a process with this environment (`$STATE_DIRECTORY`, `$RUNTIME_DIRECTORY`
+    /// as set by systemd's `StateDirectory=`/`RuntimeDirectory=`).
+    public static func defaults(environment: [String: String]) -> DaemonConfiguration {
+        // systemd passes several directories separated by ':' when the unit lists several.
+        func firstDirectory(_ name: String) -> String? {
+            environment[name].flatMap { $0.split(separator: ":").first.map(String.init) }
+        }
+        let state = firstDirectory("STATE_DIRECTORY") ?? "/var/lib/almanac"
+        let runtime = firstDirectory("RUNTIME_DIRECTORY") ?? "/run/almanac"
+        return DaemonConfiguration(
+            file: "<defaults>",
+            plans: ["/etc/almanac/plans.d/*.yaml"],
+            stateDirectory: state,
+            runtimeDirectory: runtime,
+            controlSocket: runtime + "/control.sock",
+            holidays: "/usr/share/almanac/holidays",
+            catchUp: .seconds(7 * 86_400),
+            deliveryTime: 9 * 60,
+            mail: Mail(outbox: state + "/outbox"),
+            adminGroup: "almanac",
+            shutdownTimeout: .seconds(10),
+            logLevel: "info"
+        )
+    }
+}
+
+/// Reads and validates the configuration file. Pure: the bytes, the file's absolute path and
+/// the environment come in; diagnostics point at `file:line:column`.
+public enum ConfigurationLoader {
+    /// The keys the top level accepts.
+    public static let topLevelKeys = [
+        "plans", "state_directory", "runtime_directory", "control_socket", "holidays", "catch_up", "delivery_time",
+        "mail", "admin_group", "shutdown_timeout", "log_level",
+    ]
+    /// The keys `mail:` accepts.
+    public static let mailKeys = ["transport", "outbox", "from", "smtp", "sendmail"]
+    /// The keys `mail.smtp:` accepts.
+    public static let smtpKeys = ["url", "username", "password_file"]
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// The result: a configuration when there is no error, and every diagnostic found.
+    public struct Result: Sendable {
+        public var configuration: DaemonConfiguration?
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Validates `text`, the content of the file at absolute path `file`. Relative paths in it
+    /// resolve against the file's directory.
+    public static func load(text: String, file: String, environment: [String: String]) -> Result {
+        var parser = Parser(file: file, environment: environment)
+        parser.parse(text)
+        if parser.diagnostics.contains(where: { $0.severity == .error }) {
+            return Result(configuration: nil, diagnostics: parser.diagnostics)
+        }
+        return Result(configuration: parser.configuration, diagnostics: parser.diagnostics)
+    }
+
+    /// Parses a duration such as `7d`, `12h`, `30m`, `45s` or a combination (`1d12h`).
+    public static func parseDuration(_ text: String) -> Duration? {
+        var total: Int64 = 0
+        var number: Int64?
+        var sawUnit = false
+        for character in text.trimmingCharacters(in: .whitespaces) {
+            if let digit = character.wholeNumberValue, character.isASCII {
+                let (times, overflow1) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(Int64(digit))
+                if overflow1 || overflow2 { return nil }
+                number = sum
+                continue
+            }
+            let unit: Int64
+            switch character {
+            case "d": unit = 86_400
+            case "h": unit = 3_600
+            case "m": unit = 60
+            case "s": unit = 1
+            default: return nil
+            }
+            guard let value = number else { return nil }
+            let (product, overflow) = value.multipliedReportingOverflow(by: unit)
+            if overflow { return nil }
+            total += product
+            number = nil
+            sawUnit = true
+        }
+        guard sawUnit, number == nil else { return nil }
+        return .seconds(total)
+    }
+
+    /// Parses `HH:MM` (24-hour) into minutes after midnight.
+    public static func parseTimeOfDay(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            let hours = Int(parts[0]), let minutes = Int(parts[1]), (0..<24).contains(hours), (0..<60).contains(minutes)
+        else { return nil }
+        return hours * 60 + minutes
+    }
+
+    /// Renders a duration the way the configuration writes it (`7d`, `1d12h`, `90s` → `1m30s`).
+    public static func format(_ duration: Duration) -> String {
+        var seconds = duration.components.seconds
+        if seconds == 0 { return "0s" }
+        var text = ""
+        for (unit, name) in [(Int64(86_400), "d"), (3_600, "h"), (60, "m"), (1, "s")] where seconds >= unit {
+            text += "\(seconds / unit)\(name)"
+            seconds %= unit
+        }
+        return text
+    }
+
+    private struct Parser {
+        let file: String
+        let directory: String
+        var configuration: DaemonConfiguration
+        var diagnostics: [Diagnostic] = []
+        private var explicitSocket = false
+        private var explicitOutbox = false
+
+        init(file: String, environment: [String: String]) {
+            self.file = file
+            directory = (file as NSString).deletingLastPathComponent
+            configuration = DaemonConfiguration.defaults(environment: environment)
+            configuration.file = file
+        }
+
+        mutating func parse(_ text: String) {
+            let root: Node?
+            do {
+                root = try Yams.compose(yaml: text)
+            } catch let error as YamlError {
+                diagnostics.append(yamlDiagnostic(error))
+                return
+            } catch {
+                diagnostics.append(Diagnostic(.error, "cannot read YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1)))
+                return
+            }
+            guard let root else { return finish() }  // an empty file: every default
+            guard case .mapping(let mapping) = root else {
+                return error("the configuration must be a mapping of keys to values", at: root)
+            }
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else {
+                    error("keys must be plain strings", at: keyNode)
+                    continue
+                }
+                switch key {
+                case "plans": parsePlans(value)
+                case "state_directory": if let path = path(value, key) { configuration.stateDirectory = path }
+                case "runtime_directory": if let path = path(value, key) { configuration.runtimeDirectory = path }
+                case "control_socket":
+                    if let path = path(value, key) {
+                        configuration.controlSocket = path
+                        explicitSocket = true
+                    }
+                case "holidays": if let path = path(value, key) { configuration.holidays = path }
+                case "catch_up": if let duration = duration(value, key) { configuration.catchUp = duration }
+                case "shutdown_timeout":
+                    if let duration = duration(value, key) {
+                        if duration > .zero && duration <= .seconds(300) {
+                            configuration.shutdownTimeout = duration
+                        } else {
+                            error("'shutdown_timeout' must be between 1s and 5m", at: value)
+                        }
+                    }
+                case "delivery_time":
+                    if let text = scalar(value, key) {
+                        if let minutes = parseTimeOfDay(text) {
+                            configuration.deliveryTime = minutes
+                        } else {
+                            error("'delivery_time' must be a time of day as HH:MM (24-hour), not '\(text)'", at: value)
+                        }
+                    }
+                case "admin_group": if let text = scalar(value, key) { configuration.adminGroup = text }
+                case "log_level":
+                    if let text = scalar(value, key) {
+                        if logLevels.contains(text) {
+                            configuration.logLevel = text
+                        } else {
+                            error("unknown log level '\(text)'", at: value, hint: "one of: \(logLevels.joined(separator: ", "))")
+                        }
+                    }
+                case "mail": parseMail(value)
+                default: unknownKey(key, at: keyNode, known: topLevelKeys)
+                }
+            }
+            finish()
+        }
+
+        private mutating func finish() {
+            // Paths that derive from others follow them unless set explicitly.
+            if !explicitSocket { configuration.controlSocket = configuration.runtimeDirectory + "/control.sock" }
+            if !explicitOutbox { configuration.mail.outbox = configuration.stateDirectory + "/outbox" }
+        }
+
+        private mutating func parsePlans(_ node: Node) {
+            switch node {
+            case .scalar:
+                if let path = path(node, "plans") { configuration.plans = [path] }
+            case .sequence(let sequence):
+                var plans: [String] = []
+                for entry in sequence {
+                    if let path = path(entry, "plans") { plans.append(path) }
+                }
+                if plans.isEmpty && sequence.isEmpty { error("'plans' lists no file", at: node) }
+                configuration.plans = plans
+            default:
+                error("'plans' must be a path or a list of paths (globs allowed)", at: node)
+            }
+        }
+
+        private mutating func parseMail(_ node: Node) {
+            guard case .mapping(let mapping) = node else { return error("'mail' must be a mapping", at: node) }
+            var transportNode: Node?
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else { continue }
+                switch key {
+                case "transport":
+                    transportNode = value
+                    if let text = scalar(value, "mail.transport") {
+                        if let transport = DaemonConfiguration.Mail.Transport(rawValue: text) {
+                            configuration.mail.transport = transport
+                        } else {
+                            let known = DaemonConfiguration.Mail.Transport.allCases.map(\.rawValue)
+                            error("unknown mail transport '\(text)'", at: value, hint: "one of: \(known.joined(separator: ", "))")
+                        }
+                    }
+                case "outbox":
+                    if let path = path(value, "mail.outbox") {
+                        configuration.mail.outbox = path
+                        explicitOutbox = true
+                    }
+                case "from":
+                    if let text = scalar(value, "mail.from") {
+                        if text.contains("@") { configuration.mail.from = text } else {
+                            error("'mail.from' must be a mail address, not '\(text)'", at: value)
+                        }
+                    }
+                case "sendmail": if let path = path(value, "mail.sendmail") { configuration.mail.sendmailPath = path }
+                case "smtp": parseSMTP(value)
+                default: unknownKey(key, at: keyNode, known: mailKeys, section: "mail")
+                }
+            }
+            if configuration.mail.transport == .smtp && configuration.mail.smtpURL == nil {
+                error("mail transport 'smtp' needs 'mail.smtp.url'", at: transportNode ?? node)
+            }
+        }
+
+        private mutating func parseSMTP(_ node: Node) {
+            guard case .mapping(let mapping) = node else { return error("'mail.smtp' must be a mapping", at: node) }
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else { continue }
+                switch key {
+                case "url":
+                    if let text = scalar(value, "mail.smtp.url") {
+                        if text.hasPrefix("smtp://") || text.hasPrefix("smtps://") {
+                            configuration.mail.smtpURL = text
+                        } else {
+                            error("'mail.smtp.url' must start with smtp:// or smtps://", at: value)
+                        }
+                    }
+                case "username": configuration.mail.smtpUsername = scalar(value, "mail.smtp.username")
+                case "password_file": configuration.mail.smtpPasswordFile = path(value, "mail.smtp.password_file")
+                default: unknownKey(key, at: keyNode, known: smtpKeys, section: "mail.smtp")
+                }
+            }
+        }
+
+        // MARK: Values
+
+        private mutating func scalar(_ node: Node, _ key: String) -> String? {
+            guard case .scalar(let scalar) = node else {
+                error("'\(key)' must be a single value", at: node)
+                return nil
+            }
+            if scalar.string.isEmpty {
+                error("'\(key)' is empty", at: node)
+                return nil
+            }
+            return scalar.string
+        }
+
+        private mutating func path(_ node: Node, _ key: String) -> String? {
+            guard let text = scalar(node, key) else { return nil }
+            if text.hasPrefix("/") { return (text as NSString).standardizingPath }
+            return ((directory as NSString).appendingPathComponent(text) as NSString).standardizingPath
+        }
+
+        private mutating func duration(_ node: Node, _ key: String) -> Duration? {
+            guard let text = scalar(node, key) else { return nil }
+            guard let duration = parseDuration(text) else {
+                error("'\(key)' must be a duration such as 7d, 12h, 30m or 1d12h, not '\(text)'", at: node)
+                return nil
+            }
+            return duration
+        }
+
+        // MARK: Diagnostics
+
+        private func location(_ node: Node) -> SourceLocation {
+            SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        }
+
+        private mutating func error(_ message: String, at node: Node, hint: String? = nil) {
+            diagnostics.append(Diagnostic(.error, message, at: location(node), hint: hint))
+        }
+
+        private mutating func unknownKey(_ key: String, at node: Node, known: [String], section: String? = nil) {
+            let place = section.map { " in '\($0)'" } ?? ""
+            let hint = closest(to: key, in: known).map { "did you mean '\($0)'?" }
+                ?? "known keys: \(known.joined(separator: ", "))"
+            diagnostics.append(Diagnostic(.error, "unknown key '\(key)'\(place)", at: location(node), hint: hint))
+        }
+
+        private func yamlDiagnostic(_ error: YamlError) -> Diagnostic {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                return Diagnostic(.error, "invalid YAML: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return Diagnostic(
+                    .error, "duplicate key '\(duplicates.joined(separator: "', '"))'",
+                    at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
+            default:
+                return Diagnostic(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            }
+        }
+    }
+
+    /// The known word within edit distance 2 of `word`, if one is that close.
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(Array(word), Array(candidate))
+            if distance <= 2, distance < (best?.1 ?? .max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,89 @@
+import AlmanacStore
+import AlmanacSystemd
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Why the daemon could not run at all (bad configuration is reported before this).
+public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case cannotCreateDirectory = "cannot-create-directory"
+        case socketActivation = "socket-activation"
+    }
+
+    public var code: Code
+    public var detail: String
+
+    public var description: String { "\(detail) [\(code.rawValue)]" }
+}
+
+/// Runs almanacd: opens the state, loads the plan, adopts the control socket, announces
+/// readiness and runs the services until SIGTERM/SIGINT (graceful, bounded by
+/// `shutdown_timeout`). SIGHUP reloads the plan.
+public enum Daemon {
+    /// Runs until shut down. Returns normally on a clean shutdown.
+    public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
+        let notifier = SystemdNotifier()
+        for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw DaemonStartError(code: .cannotCreateDirectory, detail: "cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+
+        let store: Result<any StateStore, StoreError>
+        do {
+            store = .success(try SQLiteStateStore(path: configuration.databasePath))
+        } catch {
+            store = .failure(error)
+        }
+
+        let listeningSocket: Int32?
+        do {
+            listeningSocket = try SocketActivation.adoptListeningSocket()
+        } catch {
+            throw DaemonStartError(code: .socketActivation, detail: error.description)
+        }
+        if let listeningSocket {
+            logger.info("control socket passed by systemd", metadata: ["ALMANAC_FD": "\(listeningSocket)"])
+        }
+
+        let controller = DaemonController(configuration: configuration, store: store, notifier: notifier, logger: logger)
+        await controller.start(controlActivated: listeningSocket != nil)
+
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(
+                service: LifecycleService(controller: controller), successTerminationBehavior: .gracefullyShutdownGroup,
+                serviceName: "lifecycle"),
+            .init(
+                service: HangupService(hangups: hangups, controller: controller, logger: logger),
+                successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
+        ]
+        if let interval = notifier.watchdogPingInterval() {
+            logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
+            services.append(
+                .init(
+                    service: WatchdogService(interval: interval, notifier: notifier), successTerminationBehavior: .ignore,
+                    serviceName: "watchdog"))
+        }
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        defer { _ = listeningSocket.map(close) }
+        do {
+            try await group.run()
+        } catch {
+            logger.error("shutdown did not complete cleanly", metadata: ["error": "\(error)"])
+            await controller.finishShutdown()
+            throw error
+        }
+        await controller.finishShutdown()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,375 @@
+import AlmanacCalendar
+import AlmanacPlan
+import AlmanacStore
+import AlmanacSystemd
+import Foundation
+import Logging
+
+/// The outcome of a reload request.
+public struct ReloadOutcome: Sendable, Hashable {
+    /// The new plan is in force.
+    public var accepted: Bool
+    /// Every diagnostic of the new plan (errors when rejected, warnings when accepted).
+    public var diagnostics: [Diagnostic]
+    /// The plan in force after the reload (the old one when rejected; `nil` if there is none).
+    public var planName: String?
+    public var duration: Duration
+}
+
+/// Why a state change asked of the daemon failed.
+public struct DaemonRequestError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The argument is not acceptable (empty occurrence id, snooze in the past, ...).
+        case invalidArgument = "invalid-argument"
+        /// The state store refused the change; `detail` says why.
+        case storeFailed = "store-failed"
+    }
+
+    public var code: Code
+    public var detail: String
+
+    public var description: String { "\(detail) [\(code.rawValue)]" }
+}
+
+/// Events the daemon's other services react to (the scheduler re-plans on any of them).
+public enum DaemonEvent: Sendable, Hashable {
+    /// A new plan is in force.
+    case planChanged
+    /// An acknowledgement, done mark, snooze or progress entry was recorded.
+    case marksChanged(occurrenceID: String)
+}
+
+/// The daemon's state and the operations on it: one actor, so the control server, the signal
+/// handler and the scheduler never race. The control server (AlmanacControl) calls these methods.
+public actor DaemonController {
+    public let configuration: DaemonConfiguration
+    /// The state store in use (the file, or the in-memory fallback).
+    public nonisolated let store: any StateStore
+    private let storeInfo: DaemonStatus.StoreInfo
+    private let planLoader: any PlanLoading
+    private let notifier: SystemdNotifier
+    private let logger: Logger
+    private let clock: @Sendable () -> Date
+    private let startedAt: Date
+
+    private(set) public var plan: LoadedPlan?
+    private var phase: DaemonStatus.Phase = .starting
+    private var reloads = 0
+    private var lastReload: DaemonStatus.ReloadInfo?
+    private var problems: [DaemonStatus.Problem] = []
+    private var control: DaemonStatus.ControlInfo
+    private var statusWriteProblem: String?
+    private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
+    /// Changes for the scheduler and other listeners (one consumer).
+    public nonisolated let events: AsyncStream<DaemonEvent>
+
+    /// - Parameters:
+    ///   - store: The opened store, or the error that kept the file from opening (the controller
+    ///     then works on an in-memory store and reports the problem).
+    public init(
+        configuration: DaemonConfiguration,
+        store: Result<any StateStore, StoreError>,
+        planLoader: any PlanLoading = YAMLPlanLoader(),
+        notifier: SystemdNotifier = SystemdNotifier(),
+        logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.planLoader = planLoader
+        self.notifier = notifier
+        self.logger = logger
+        self.clock = clock
+        startedAt = clock()
+        control = DaemonStatus.ControlInfo(socket: configuration.controlSocket, activated: false)
+        (events, eventContinuation) = AsyncStream.makeStream(of: DaemonEvent.self, bufferingPolicy: .bufferingNewest(64))
+        switch store {
+        case .success(let opened):
+            self.store = opened
+            storeInfo = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+        case .failure(let error):
+            // Keep reminding through the journal: an in-memory store still prevents repeats
+            // within this process.
+            let fallback: any StateStore = (try? SQLiteStateStore()) ?? UnavailableStore(error: error)
+            self.store = fallback
+            storeInfo = DaemonStatus.StoreInfo(
+                path: configuration.databasePath, mode: "memory", errorCode: error.code.rawValue, error: error.description)
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Loads the plan for the first time. An invalid plan leaves the daemon running without one
+    /// (so `almanacctl reload` can fix it) and says why.
+    public func start(controlActivated: Bool) {
+        control.activated = controlActivated
+        if storeInfo.mode == "memory" {
+            logger.error(
+                "state store unavailable, reminders go to the journal without persistent state",
+                metadata: ["ALMANAC_STORE_ERROR": "\(storeInfo.errorCode ?? "")", "error": "\(storeInfo.error ?? "")"])
+        }
+        let loaded = planLoader.load(patterns: configuration.plans, at: clock())
+        if loaded.isValid {
+            plan = loaded
+            logger.info(
+                "plan loaded",
+                metadata: ["ALMANAC_PLAN": "\(loaded.name ?? "")", "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)",
+                           "ALMANAC_PLAN_FILES": "\(loaded.files.count)"])
+        } else {
+            logDiagnostics(loaded.errors, message: "plan invalid, running without a plan until a reload succeeds")
+        }
+        for warning in loaded.diagnostics where warning.severity == .warning {
+            logger.warning("plan warning", metadata: ["ALMANAC_DIAGNOSTIC": "\(warning)"])
+        }
+        lastReload = nil
+        phase = .running
+        refreshProblems(rejected: loaded.isValid ? nil : loaded)
+        publish()
+        eventContinuation.yield(.planChanged)
+    }
+
+    /// Sends READY=1 with the summary. Call once the control socket is listening.
+    public func announceReady() {
+        notifier.ready(status: summary())
+    }
+
+    /// Loads the plan files again. The new plan replaces the old one only when it has no error;
+    /// otherwise the old one stays in force and STATUS, status.json and the journal say why.
+    @discardableResult
+    public func reload() -> ReloadOutcome {
+        let started = ContinuousClock.now
+        phase = .reloading
+        notifier.reloading(status: "reloading plan")
+        writeStatusFile()
+        let loaded = planLoader.load(patterns: configuration.plans, at: clock())
+        reloads += 1
+        let accepted = loaded.isValid
+        if accepted {
+            plan = loaded
+            logger.notice(
+                "plan reloaded",
+                metadata: ["ALMANAC_PLAN": "\(loaded.name ?? "")", "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)"])
+        } else {
+            logDiagnostics(loaded.errors, message: plan == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
+        }
+        let duration = ContinuousClock.now - started
+        lastReload = DaemonStatus.ReloadInfo(
+            at: clock(), accepted: accepted, durationMs: Self.milliseconds(duration),
+            diagnostics: loaded.diagnostics.map(\.description))
+        phase = .running
+        refreshProblems(rejected: accepted ? nil : loaded)
+        publish(ready: true)
+        if accepted { eventContinuation.yield(.planChanged) }
+        return ReloadOutcome(accepted: accepted, diagnostics: loaded.diagnostics, planName: plan?.name, duration: duration)
+    }
+
+    /// Says STOPPING=1 and records the phase; the services then wind down.
+    public func beginShutdown() {
+        guard phase != .stopping && phase != .stopped else { return }
+        phase = .stopping
+        notifier.stopping(status: "stopping")
+        logger.info("stopping")
+        writeStatusFile()
+        eventContinuation.finish()
+    }
+
+    /// Records the final state in status.json.
+    public func finishShutdown() {
+        phase = .stopped
+        writeStatusFile()
+    }
+
+    // MARK: - Queries
+
+    /// The current status (what status.json holds).
+    public func status() -> DaemonStatus {
+        DaemonStatus(
+            daemon: DaemonStatus.Daemon(
+                state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
+                startedAt: startedAt, updatedAt: clock(), reloads: reloads, summary: summary()),
+            plan: plan.map {
+                DaemonStatus.PlanInfo(
+                    name: $0.name, files: $0.files, items: $0.itemCount, loadedAt: $0.loadedAt,
+                    warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description))
+            },
+            lastReload: lastReload, store: storeInfo, control: control, problems: problems)
+    }
+
+    /// The one-line summary (STATUS=): the plan, then the problems.
+    public func summary() -> String {
+        var parts: [String] = []
+        if let plan {
+            parts.append("plan \(plan.name ?? "(untitled)"): \(plan.itemCount) items from \(plan.files.count) files")
+        } else {
+            parts.append("no plan")
+        }
+        if !problems.isEmpty {
+            parts.append("problems: " + problems.map(\.message).joined(separator: "; "))
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: - Marks
+
+    /// Records an acknowledgement by `uid`: overdue repeats stop.
+    public func acknowledge(occurrenceID: String, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
+        try mark(.acknowledged, occurrenceID: occurrenceID, uid: uid, note: note)
+    }
+
+    /// Records that the work is done (or, with `done: false`, withdraws that).
+    public func markDone(occurrenceID: String, uid: UInt32, done: Bool = true, note: String? = nil) throws(DaemonRequestError) {
+        try mark(done ? .done : .undone, occurrenceID: occurrenceID, uid: uid, note: note)
+    }
+
+    /// Holds back the occurrence's reminders until `until`.
+    public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
+        try requireOccurrence(occurrenceID)
+        let now = clock()
+        guard until > now else {
+            throw DaemonRequestError(code: .invalidArgument, detail: "snooze end \(until) is not in the future")
+        }
+        try storeCall { () throws(StoreError) in
+            try store.recordSnooze(Snooze(occurrenceID: occurrenceID, until: until, uid: uid, at: now, note: note))
+        }
+        logger.notice(
+            "reminders snoozed",
+            metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_UID": "\(uid)", "ALMANAC_UNTIL": "\(until)"])
+        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+    }
+
+    /// Records the progress of one checklist entry.
+    public func recordProgress(
+        occurrenceID: String, entryID: String, state: ChecklistProgress.State, unit: String?, note: String?, uid: UInt32
+    ) throws(DaemonRequestError) {
+        try requireOccurrence(occurrenceID)
+        guard !entryID.isEmpty else { throw DaemonRequestError(code: .invalidArgument, detail: "empty checklist entry id") }
+        let progress = ChecklistProgress(
+            occurrenceID: occurrenceID, entryID: entryID, state: state, unit: unit, note: note, uid: uid, at: clock())
+        try storeCall { () throws(StoreError) in try store.recordProgress(progress) }
+        logger.info(
+            "checklist progress",
+            metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
+                       "ALMANAC_STATE": "\(state.rawValue)", "ALMANAC_UID": "\(uid)"])
+        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+    }
+
+    /// Deliveries and marks of one occurrence, for `almanacctl history`.
+    public func history(occurrenceID: String) throws(DaemonRequestError) -> (deliveries: [DeliveryRecord], marks: [Mark]) {
+        try requireOccurrence(occurrenceID)
+        let deliveries = try storeCall { () throws(StoreError) in try store.deliveries(occurrenceID: occurrenceID) }
+        let marks = try storeCall { () throws(StoreError) in try store.marks(occurrenceID: occurrenceID) }
+        return (deliveries, marks)
+    }
+
+    private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) throws(DaemonRequestError) {
+        try requireOccurrence(occurrenceID)
+        let mark = Mark(occurrenceID: occurrenceID, kind: kind, uid: uid, at: clock(), note: note)
+        try storeCall { () throws(StoreError) in try store.recordMark(mark) }
+        logger.notice(
+            "occurrence marked",
+            metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_MARK": "\(kind.rawValue)", "ALMANAC_UID": "\(uid)"])
+        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+    }
+
+    private func requireOccurrence(_ occurrenceID: String) throws(DaemonRequestError) {
+        if occurrenceID.isEmpty { throw DaemonRequestError(code: .invalidArgument, detail: "empty occurrence id") }
+    }
+
+    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(DaemonRequestError) -> T {
+        do {
+            return try body()
+        } catch {
+            logger.error("state store failed", metadata: ["error": "\(error)", "ALMANAC_STORE_ERROR": "\(error.code.rawValue)"])
+            throw DaemonRequestError(code: .storeFailed, detail: error.description)
+        }
+    }
+
+    // MARK: - Reporting
+
+    private func refreshProblems(rejected: LoadedPlan?) {
+        problems.removeAll()
+        if let code = storeInfo.errorCode {
+            problems.append(.init(code: "store-unavailable", message: "state store \(code), using memory"))
+        }
+        if let rejected {
+            let first = rejected.errors.first.map(\.description) ?? "invalid plan"
+            let more = rejected.errors.count > 1 ? " (+\(rejected.errors.count - 1) more)" : ""
+            if plan == nil {
+                problems.append(.init(code: "plan-invalid", message: "plan invalid: \(first)\(more)"))
+            } else {
+                problems.append(.init(code: "reload-rejected", message: "reload rejected, old plan kept: \(first)\(more)"))
+            }
+        }
+        if let statusWriteProblem {
+            problems.append(.init(code: "status-file", message: statusWriteProblem))
+        }
+    }
+
+    private func publish(ready: Bool = false) {
+        writeStatusFile()
+        if ready {
+            notifier.ready(status: summary())
+        } else {
+            notifier.status(summary())
+        }
+    }
+
+    private func writeStatusFile() {
+        let path = configuration.statusFile
+        do {
+            let data = try DaemonStatus.encoder().encode(status())
+            try AtomicFile.write(data + Data("\n".utf8), to: path)
+            if statusWriteProblem != nil {
+                statusWriteProblem = nil
+                logger.notice("status file writable again", metadata: ["ALMANAC_PATH": "\(path)"])
+            }
+        } catch {
+            if statusWriteProblem == nil {
+                logger.error("cannot write the status file", metadata: ["ALMANAC_PATH": "\(path)", "error": "\(error)"])
+            }
+            statusWriteProblem = "status file: \(error)"
+        }
+    }
+
+    private func logDiagnostics(_ diagnostics: [Diagnostic], message: Logger.Message) {
+        logger.error(
+            message,
+            metadata: [
+                "ALMANAC_ERRORS": "\(diagnostics.count)",
+                "ALMANAC_DIAGNOSTICS": "\(diagnostics.prefix(20).map(\.description).joined(separator: "\n"))",
+            ])
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
+
+/// The store used when not even an in-memory SQLite database opens: every call fails with the
+/// original error, so requests get a clear answer instead of a crash.
+struct UnavailableStore: StateStore {
+    let error: StoreError
+
+    func claimDelivery(_ key: DeliveryKey, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim { throw error }
+    func markSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
+    func markFailed(_ id: Int64, at now: Date, error: String) throws(StoreError) { throw self.error }
+    func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError) { throw error }
+    func recordMissed(_ key: DeliveryKey, dueAt: Date, at now: Date) throws(StoreError) { throw error }
+    func delivery(_ key: DeliveryKey) throws(StoreError) -> DeliveryRecord? { throw error }
+    func deliveries(occurrenceID: String) throws(StoreError) -> [DeliveryRecord] { throw error }
+    func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord] { throw error }
+    func inDoubtDeliveries() throws(StoreError) -> [DeliveryRecord] { throw error }
+    func recordMark(_ mark: Mark) throws(StoreError) { throw error }
+    func marks(occurrenceID: String) throws(StoreError) -> [Mark] { throw error }
+    func markState(occurrenceID: String) throws(StoreError) -> MarkState { throw error }
+    func recordSnooze(_ snooze: Snooze) throws(StoreError) { throw error }
+    func activeSnooze(occurrenceID: String, at now: Date) throws(StoreError) -> Snooze? { throw error }
+    func enqueueMail(_ message: OutboxMessage, delivery: Int64?, at now: Date) throws(StoreError) -> Int64 { throw error }
+    func dueMail(at now: Date, limit: Int) throws(StoreError) -> [OutboxEntry] { throw error }
+    func markMailSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
+    func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) { throw self.error }
+    func mailCounts() throws(StoreError) -> [OutboxState: Int] { throw error }
+    func recordProgress(_ progress: ChecklistProgress) throws(StoreError) { throw error }
+    func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
+    func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
+}

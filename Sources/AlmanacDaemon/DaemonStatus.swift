@@ -1,0 +1,129 @@
+import AlmanacPlan
+import Foundation
+import Glibc
+
+/// What `status.json` holds and what the control socket's `status` answers. Field names are the
+/// JSON keys (snake_case); documented in docs/status-json.md.
+public struct DaemonStatus: Sendable, Hashable, Codable {
+    /// The format's version; bumped when a field changes meaning or goes away.
+    public static let formatVersion = 1
+
+    public enum Phase: String, Sendable, Hashable, Codable {
+        case starting, running, reloading, stopping, stopped
+    }
+
+    public struct Daemon: Sendable, Hashable, Codable {
+        public var state: Phase
+        public var pid: Int32
+        public var version: String
+        public var config: String
+        public var startedAt: Date
+        public var updatedAt: Date
+        public var reloads: Int
+        /// The one-line summary also sent as STATUS= to systemd.
+        public var summary: String
+    }
+
+    public struct PlanInfo: Sendable, Hashable, Codable {
+        public var name: String?
+        public var files: [String]
+        public var items: Int
+        public var loadedAt: Date
+        /// Warnings of the accepted plan (`file:line:col: warning: ...`).
+        public var warnings: [String]
+    }
+
+    public struct ReloadInfo: Sendable, Hashable, Codable {
+        public var at: Date
+        /// Whether the new plan replaced the old one.
+        public var accepted: Bool
+        public var durationMs: Double
+        /// Every diagnostic of the attempted plan.
+        public var diagnostics: [String]
+    }
+
+    public struct StoreInfo: Sendable, Hashable, Codable {
+        public var path: String
+        /// `file` (the database is in use) or `memory` (fallback after an error).
+        public var mode: String
+        /// The `StoreError` code when the file could not be used.
+        public var errorCode: String?
+        public var error: String?
+    }
+
+    public struct ControlInfo: Sendable, Hashable, Codable {
+        public var socket: String
+        /// The listening socket was passed by systemd (socket activation).
+        public var activated: Bool
+    }
+
+    public struct Problem: Sendable, Hashable, Codable {
+        /// A stable code: `plan-invalid`, `reload-rejected`, `store-unavailable`, ...
+        public var code: String
+        public var message: String
+    }
+
+    public var version: Int = DaemonStatus.formatVersion
+    public var daemon: Daemon
+    /// The plan in force; `null` when none could be loaded yet.
+    public var plan: PlanInfo?
+    public var lastReload: ReloadInfo?
+    public var store: StoreInfo
+    public var control: ControlInfo
+    public var problems: [Problem]
+
+    /// The encoder for `status.json`: snake_case keys, ISO 8601 dates, sorted keys.
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The matching decoder.
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+/// An error writing a status file.
+public struct StatusFileError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+    public var description: String { "cannot write \(path): \(detail)" }
+}
+
+/// Writes a file atomically: the bytes go to a temporary file in the same directory, which is
+/// then renamed over the target, so a reader sees the old or the new content, never a mix.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws(StatusFileError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw StatusFileError(path: path, detail: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fchmod(fd, mode) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw StatusFileError(path: path, detail: failure)
+        }
+    }
+}

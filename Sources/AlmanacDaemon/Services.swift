@@ -1,0 +1,48 @@
+import AlmanacSystemd
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon's own service: announces readiness once the group runs (signal handlers are in
+/// place by then), waits for the graceful shutdown, then says STOPPING=1.
+struct LifecycleService: Service {
+    let controller: DaemonController
+
+    func run() async throws {
+        await controller.announceReady()
+        // Throws only when the task is cancelled, which ends the daemon the same way.
+        try? await gracefulShutdown()
+        await controller.beginShutdown()
+    }
+}
+
+/// Reloads the plan on every SIGHUP until the graceful shutdown.
+struct HangupService: Service {
+    /// Created before READY=1 so that a SIGHUP right after readiness cannot kill the process.
+    let hangups: UnixSignalsSequence
+    let controller: DaemonController
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            logger.info("SIGHUP: reloading the plan")
+            await controller.reload()
+        }
+    }
+}
+
+/// Sends WATCHDOG=1 at half the interval systemd asked for (`WatchdogSec=`).
+struct WatchdogService: Service {
+    let interval: Duration
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        notifier.watchdog()
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                notifier.watchdog()
+            }
+        }
+    }
+}

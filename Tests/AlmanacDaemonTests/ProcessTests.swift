@@ -1,0 +1,199 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import AlmanacDaemon
+
+/// A bound `AF_UNIX` datagram socket standing in for systemd's notify socket.
+final class NotifyListener {
+    let path: String
+    let fd: Int32
+
+    init(in directory: String) throws {
+        path = directory + "/notify.sock"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8).prefix(raw.count - 1)) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if result != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EINVAL) }
+    }
+
+    /// The next datagram, or nil when none arrives within `timeout` seconds.
+    func receive(timeout: Double) -> String? {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(timeout * 1000)) == 1 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+
+    /// Datagrams until one contains `marker`; all of them, in order.
+    func receive(until marker: String, timeout: Double) -> [String] {
+        var messages: [String] = []
+        let deadline = Date() + timeout
+        while Date() < deadline, let message = receive(timeout: deadline.timeIntervalSinceNow) {
+            messages.append(message)
+            if message.split(separator: "\n").contains(where: { $0 == marker }) { break }
+        }
+        return messages
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+}
+
+/// The almanacd binary built beside the test bundle.
+func almanacdPath() throws -> String {
+    let candidates = [
+        (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/almanacd",
+        repositoryRoot + "/.build/debug/almanacd",
+    ]
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw ProcessTestError("almanacd is not built (looked at \(candidates)); run `swift build` first")
+    }
+    return path
+}
+
+struct ProcessTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Waits for the process to exit, up to `timeout` seconds; true when it did.
+func waitForExit(_ process: Process, timeout: Double) async -> Bool {
+    let deadline = Date() + timeout
+    while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    return !process.isRunning
+}
+
+@Suite("almanacd as a process")
+struct ProcessTests {
+    func launch(_ arguments: [String], executable: String, sandbox: Sandbox, notify: NotifyListener) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] {
+            environment[name] = nil
+        }
+        environment["NOTIFY_SOCKET"] = notify.path
+        process.environment = environment
+        let log = FileHandle(forWritingAtPath: sandbox.root + "/daemon.log") ?? FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return process
+    }
+
+    @Test func notifiesReloadsAndStops() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let started = ContinuousClock.now
+        let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
+        defer { if process.isRunning { process.terminate() } }
+
+        let startup = notify.receive(until: "READY=1", timeout: 30)
+        let ready = ContinuousClock.now - started
+        let expectedStatus = "STATUS=plan 扎赉诺尔区精神文明建设工作安排: 2 items from 1 files"
+        #expect(startup.last == "READY=1\n" + expectedStatus)
+        #expect(ready < .seconds(30))
+        #expect(try sandbox.statusFile().daemon.state == .running)
+
+        // A broken plan: RELOADING=1, then READY=1 with the reason, and the old plan stays.
+        try sandbox.write("plans/a.yaml", Sandbox.brokenPlan)
+        kill(process.processIdentifier, SIGHUP)
+        let reload = notify.receive(until: "READY=1", timeout: 30)
+        #expect(reload.count == 2)
+        let reloading = reload.first?.split(separator: "\n").map(String.init) ?? []
+        #expect(reloading.first == "RELOADING=1")
+        #expect(reloading.dropFirst().first?.hasPrefix("MONOTONIC_USEC=") == true)
+        let after = reload.last ?? ""
+        #expect(after.hasPrefix("READY=1\n" + expectedStatus + "; problems: reload rejected, old plan kept: "))
+        #expect(after.contains("plans/a.yaml:4:9: error: duplicate item id 'qingming'"))
+        let status = try sandbox.statusFile()
+        #expect(status.plan?.items == 2)
+        #expect(status.lastReload?.accepted == false)
+        #expect(process.isRunning)
+
+        // A good plan again is taken.
+        try sandbox.write("plans/a.yaml", Sandbox.goodPlan + "  - id: netcafe-checks\n    when: weekly tue,fri\n")
+        kill(process.processIdentifier, SIGHUP)
+        let good = notify.receive(until: "READY=1", timeout: 30)
+        #expect(good.last == "READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files")
+
+        let stopAt = ContinuousClock.now
+        process.terminate()  // SIGTERM
+        let stopping = notify.receive(until: "STOPPING=1", timeout: 30)
+        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
+        #expect(await waitForExit(process, timeout: 10))
+        #expect(ContinuousClock.now - stopAt < .seconds(10))
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(try sandbox.statusFile().daemon.state == .stopped)
+    }
+
+    @Test func aBadConfigurationExitsWithItsPosition() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("almanac.yaml", "plans: plans/*.yaml\ncatchup: 7d\n")
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
+        #expect(await waitForExit(process, timeout: 30))
+        #expect(process.terminationStatus == 78)
+        let log = try String(contentsOfFile: sandbox.root + "/daemon.log", encoding: .utf8)
+        #expect(log == "\(sandbox.configPath):2:1: error: unknown key 'catchup' (did you mean 'catch_up'?)\n")
+        #expect(notify.receive(timeout: 0.1) == nil)
+    }
+
+    @Test func socketActivationPassesTheListeningSocket() async throws {
+        let activator = "/usr/bin/systemd-socket-activate"
+        try #require(FileManager.default.isExecutableFile(atPath: activator), "systemd-socket-activate (package systemd) is missing")
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let socketPath = sandbox.root + "/run/control.sock"
+        // systemd-socket-activate wipes the environment: NOTIFY_SOCKET goes through -E.
+        let process = try launch(
+            ["-l", socketPath, "-E", "NOTIFY_SOCKET=\(notify.path)", try almanacdPath(), "--config", sandbox.configPath],
+            executable: activator, sandbox: sandbox, notify: notify)
+        defer { if process.isRunning { process.terminate() } }
+
+        // The activator listens first and starts the daemon on the first connection.
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: socketPath) && waited < 300 {
+            try await Task.sleep(for: .milliseconds(20))
+            waited += 1
+        }
+        #expect(notify.receive(timeout: 0.2) == nil)
+        let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(client) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(socketPath.utf8).prefix(raw.count - 1)) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(connected == 0)
+
+        let startup = notify.receive(until: "READY=1", timeout: 30)
+        #expect(startup.last?.hasPrefix("READY=1\n") == true)
+        let status = try sandbox.statusFile()
+        #expect(status.control.activated)
+        #expect(status.daemon.pid == process.processIdentifier)
+
+        process.terminate()
+        #expect(await waitForExit(process, timeout: 10))
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
