@@ -69,7 +69,7 @@ public actor DaemonController {
     public init(
         configuration: DaemonConfiguration,
         store: Result<any StateStore, StoreError>,
-        planLoader: any PlanLoading = YAMLPlanLoader(),
+        planLoader: any PlanLoading = PlanModelLoader(),
         notifier: SystemdNotifier = SystemdNotifier(),
         logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }

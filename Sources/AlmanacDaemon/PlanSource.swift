@@ -1,7 +1,6 @@
 import AlmanacPlan
 import Foundation
 import Glibc
-import Yams
 
 /// A plan as the daemon holds it: what was loaded, from which files, when, and what was wrong.
 public struct LoadedPlan: Sendable, Hashable {
@@ -14,13 +13,16 @@ public struct LoadedPlan: Sendable, Hashable {
     /// Every diagnostic of the load (warnings stay with an accepted plan).
     public var diagnostics: [Diagnostic]
     public var loadedAt: Date
+    /// The plan model, when the files could be read as a plan.
+    public var plan: Plan?
 
-    public init(name: String?, files: [String], itemCount: Int, diagnostics: [Diagnostic], loadedAt: Date) {
+    public init(name: String?, files: [String], itemCount: Int, diagnostics: [Diagnostic], loadedAt: Date, plan: Plan? = nil) {
         self.name = name
         self.files = files
         self.itemCount = itemCount
         self.diagnostics = diagnostics
         self.loadedAt = loadedAt
+        self.plan = plan
     }
 
     /// Whether the plan can be used: no diagnostic is an error.
@@ -77,79 +79,55 @@ public enum PlanFiles {
     }
 }
 
-/// The loader used until the full plan model is wired in: reads every file, checks that it is
-/// well-formed YAML whose top level is a mapping, that `items` is a list of mappings each with an
-/// `id`, that ids are unique across files; reports problems at file:line:column.
-public struct YAMLPlanLoader: PlanLoading {
+/// Loads the plan with the plan model's loader (`PlanLoader`: YAML with positions, includes
+/// resolved against the including file) and validates it (`PlanValidator`), reporting every
+/// problem at `file:line:column`.
+public struct PlanModelLoader: PlanLoading {
     public init() {}
 
     public func load(patterns: [String], at now: Date) -> LoadedPlan {
         let (files, expandDiagnostics) = PlanFiles.expand(patterns)
         var diagnostics = expandDiagnostics
-        var name: String?
-        var itemCount = 0
-        var ids: [String: SourceLocation] = [:]
+        var sources: [PlanSource] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                diagnostics.append(Diagnostic(.error, "cannot read \(file)", at: SourceLocation(file: file, line: 1, column: 1)))
-                continue
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(Diagnostic(.error, "not UTF-8 text", at: SourceLocation(file: file, line: 1, column: 1)))
-                continue
-            }
-            let root: Node?
             do {
-                root = try Yams.compose(yaml: text)
-            } catch let error as YamlError {
-                diagnostics.append(Self.diagnostic(error, file: file))
-                continue
+                sources.append(try Self.read(file))
             } catch {
-                diagnostics.append(Diagnostic(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1)))
-                continue
-            }
-            guard let root else { continue }
-            guard case .mapping(let mapping) = root else {
-                diagnostics.append(Diagnostic(.error, "a plan file must be a mapping (plan:, items:, ...)", at: Self.location(root, file)))
-                continue
-            }
-            if let title = mapping["plan"]?.string, name == nil { name = title }
-            guard let items = mapping["items"] else { continue }
-            guard case .sequence(let sequence) = items else {
-                diagnostics.append(Diagnostic(.error, "'items' must be a list", at: Self.location(items, file)))
-                continue
-            }
-            for item in sequence {
-                guard case .mapping(let fields) = item else {
-                    diagnostics.append(Diagnostic(.error, "an item must be a mapping", at: Self.location(item, file)))
-                    continue
-                }
-                guard let idNode = fields["id"], let id = idNode.string, !id.isEmpty else {
-                    diagnostics.append(Diagnostic(.error, "item without 'id'", at: Self.location(item, file)))
-                    continue
-                }
-                let here = Self.location(idNode, file)
-                if let first = ids[id] {
-                    diagnostics.append(Diagnostic(.error, "duplicate item id '\(id)'", at: here, hint: "first defined at \(first)"))
-                    continue
-                }
-                ids[id] = here
-                itemCount += 1
+                diagnostics.append(Diagnostic(.error, error.message, at: SourceLocation(file: file, line: 1, column: 1)))
             }
         }
-        return LoadedPlan(name: name, files: files, itemCount: itemCount, diagnostics: diagnostics, loadedAt: now)
-    }
-
-    static func location(_ node: Node, _ file: String) -> SourceLocation {
-        SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-    }
-
-    static func diagnostic(_ error: YamlError, file: String) -> Diagnostic {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return Diagnostic(.error, "invalid YAML: \(problem)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
-        default:
-            return Diagnostic(.error, "invalid YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+        var plan: Plan?
+        if !sources.isEmpty {
+            let result = PlanLoader.load(sources, resolve: Self.resolver)
+            diagnostics += result.diagnostics
+            if let loaded = result.plan {
+                let year = Calendar(identifier: .gregorian).component(.year, from: now)
+                diagnostics += PlanValidator.validate(loaded, options: ValidationOptions(everyYearCheck: [year, year + 1]))
+                plan = loaded
+            }
         }
+        return LoadedPlan(
+            name: plan?.info.name.value, files: files, itemCount: plan?.items.count ?? 0, diagnostics: diagnostics,
+            loadedAt: now, plan: plan)
+    }
+
+    static func read(_ path: String) throws(IncludeError) -> PlanSource {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw IncludeError("cannot read \(path)") }
+        defer { try? handle.close() }
+        // One byte past the limit, so the loader can say the file is too large.
+        let data = (try? handle.read(upToCount: YAMLLimits.standard.maxBytes + 1)) ?? Data()
+        return PlanSource(fileName: path, bytes: [UInt8](data))
+    }
+
+    /// Includes resolve against the including file's directory.
+    static let resolver: IncludeResolver = { path, includingFile throws(IncludeError) in
+        let base = (includingFile as NSString).deletingLastPathComponent
+        let full = ((path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)) as NSString).standardizingPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+            throw IncludeError("no such file: \(full)")
+        }
+        if isDirectory.boolValue { throw IncludeError("\(full) is a directory") }
+        return try read(full)
     }
 }

@@ -19,21 +19,48 @@ struct Sandbox {
         try write("plans/a.yaml", Self.goodPlan)
     }
 
-    static let goodPlan = """
-        plan: 扎赉诺尔区精神文明建设工作安排
+    static let header = """
+        plan:
+          id: zhalainuoer
+          name: 扎赉诺尔区精神文明建设工作安排
+          years: [2027]
+        units:
+          wmb: {name: 区文明办, mail: [wmb@example.org]}
         items:
           - id: qingming
+            kind: festival
+            title: 清明节
             when: 清明
-          - id: flag-salute
-            when: 09-20 .. 10-10
+            owners: [wmb]
 
         """
 
-    static let brokenPlan = """
-        plan: 扎赉诺尔区精神文明建设工作安排
-        items:
+    static let goodPlan = header + """
+          - id: flag-salute
+            kind: campaign
+            title: 向国旗敬礼
+            when: 09-20 .. 10-10
+            owners: [wmb]
+
+        """
+
+    /// The same id twice.
+    static let brokenPlan = header + """
           - id: qingming
-          - id: qingming
+            kind: festival
+            title: 清明节
+            when: 清明
+            owners: [wmb]
+
+        """
+
+    /// The good plan and one item more.
+    static let biggerPlan = goodPlan + """
+          - id: netcafe-checks
+            kind: recurring-check
+            title: 网吧检查
+            when: weekly tue,fri
+            owners: [wmb]
 
         """
 
@@ -97,16 +124,16 @@ struct DaemonControllerTests {
         #expect(outcome.accepted == false)
         #expect(outcome.planName == "扎赉诺尔区精神文明建设工作安排")
         #expect(outcome.diagnostics.map(\.description) == [
-            "\(sandbox.root)/plans/a.yaml:4:9: error: duplicate item id 'qingming' (first defined at \(sandbox.root)/plans/a.yaml:3:9)"
+            "\(sandbox.root)/plans/a.yaml:13:9: error: duplicate item id 'qingming' (first at \(sandbox.root)/plans/a.yaml:8:9)"
         ])
         let status = try sandbox.statusFile()
         #expect(status.plan?.items == 2)
         #expect(status.daemon.reloads == 1)
         #expect(status.last_reloadAccepted == false)
         #expect(status.problems.map(\.code) == ["reload-rejected"])
-        #expect(status.daemon.summary.contains("reload rejected, old plan kept: \(sandbox.root)/plans/a.yaml:4:9: error: duplicate item id"))
+        #expect(status.daemon.summary.contains("reload rejected, old plan kept: \(sandbox.root)/plans/a.yaml:13:9: error: duplicate item id"))
 
-        try sandbox.write("plans/a.yaml", Sandbox.goodPlan + "  - id: netcafe-checks\n    when: weekly tue,fri\n")
+        try sandbox.write("plans/a.yaml", Sandbox.biggerPlan)
         let fixed = await controller.reload()
         #expect(fixed.accepted)
         let after = try sandbox.statusFile()
@@ -125,7 +152,9 @@ struct DaemonControllerTests {
         #expect(status.plan == nil)
         #expect(status.control.activated)
         #expect(status.problems.map(\.code) == ["plan-invalid"])
-        #expect(status.daemon.summary == "no plan; problems: plan invalid: \(sandbox.root)/plans/a.yaml:1:8: error: 'items' must be a list")
+        #expect(
+            status.daemon.summary.hasPrefix(
+                "no plan; problems: plan invalid: \(sandbox.root)/plans/a.yaml:1:8: error: 'items' must be a list, found a mapping"))
     }
 
     @Test func marksAreRecordedWithCallerAndTime() async throws {

@@ -117,14 +117,14 @@ struct ProcessTests {
         #expect(reloading.dropFirst().first?.hasPrefix("MONOTONIC_USEC=") == true)
         let after = reload.last ?? ""
         #expect(after.hasPrefix("READY=1\n" + expectedStatus + "; problems: reload rejected, old plan kept: "))
-        #expect(after.contains("plans/a.yaml:4:9: error: duplicate item id 'qingming'"))
+        #expect(after.contains("plans/a.yaml:13:9: error: duplicate item id 'qingming'"))
         let status = try sandbox.statusFile()
         #expect(status.plan?.items == 2)
         #expect(status.lastReload?.accepted == false)
         #expect(process.isRunning)
 
         // A good plan again is taken.
-        try sandbox.write("plans/a.yaml", Sandbox.goodPlan + "  - id: netcafe-checks\n    when: weekly tue,fri\n")
+        try sandbox.write("plans/a.yaml", Sandbox.biggerPlan)
         kill(process.processIdentifier, SIGHUP)
         let good = notify.receive(until: "READY=1", timeout: 30)
         #expect(good.last == "READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files")
