@@ -72,7 +72,8 @@ make -s install DESTDIR="$PWD/$root" "${make_args[@]}" > "$cache/install.log" 2>
 systemd-sysusers --root="$root" >/dev/null
 journalctl --root="$root" --update-catalog
 systemctl --root="$root" enable almanacd.socket >/dev/null 2>&1
-cp config/plans/*.yaml "$root/etc/almanac/plans.d/" 2>/dev/null || true
+# The sample plan (with the files it includes) as the active plan.
+[ -d config/plans ] && cp -R config/plans/. "$root/etc/almanac/plans.d/"
 
 # --- 3. Boot it ------------------------------------------------------------------------------
 # nspawn needs a cgroup subtree of its own (there is no host systemd to give it a scope).
