@@ -25,29 +25,20 @@ struct CLIResult {
 
 /// Runs almanacctl with a fixed time zone and no colour, optionally as another user.
 func almanacctl(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
-    let process = Process()
     let binary = try almanacctlPath()
-    if let user {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments
-    } else {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-    }
     var environment = ProcessInfo.processInfo.environment
     environment["TZ"] = "Asia/Shanghai"
     environment["ALMANAC_SOCKET"] = nil
     for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    let result: SpawnResult
+    if let user {
+        result = try spawnAndWait(
+            "/usr/bin/setpriv", ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", binary] + arguments,
+            environment: environment)
+    } else {
+        result = try spawnAndWait(binary, arguments, environment: environment)
+    }
+    return CLIResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 @Suite struct CLIProcessTests {
