@@ -26,6 +26,7 @@ struct CLIResult {
 /// Runs almanacctl with a fixed time zone and no colour, optionally as another user.
 func almanacctl(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
     let binary = try almanacctlPath()
+    let arguments = arguments.contains("--timeout") ? arguments : arguments + ["--timeout", "60"]
     var environment = ProcessInfo.processInfo.environment
     environment["TZ"] = "Asia/Shanghai"
     environment["ALMANAC_SOCKET"] = nil
@@ -143,8 +144,8 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
         }
     }
 
-    @Test func unreachableDaemonExitsWithThree() throws {
-        let result = try almanacctl(["status", "--english", "--socket", "/nonexistent/control.sock"])
+    @Test func unreachableDaemonExitsWithThree() async throws {
+        let result = try await offPool { try almanacctl(["status", "--english", "--socket", "/nonexistent/control.sock"]) }
         #expect(result.status == 3)
         #expect(result.stderr == "almanacctl: cannot reach almanacd at /nonexistent/control.sock: No such file or directory (is it running? --socket or $ALMANAC_SOCKET name another socket)\n")
     }
@@ -153,8 +154,8 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
         ["ack"], ["ack", "a@2027-02-30"], ["snooze", "a", "--until", "soon"], ["agenda", "--days", "3", "--to", "2027-01-01"],
         ["status", "--timeout", "0"], ["agenda", "--from", "2027-05-01", "--to", "2027-04-01"],
     ])
-    func usageErrorsExitWith64(arguments: [String]) throws {
-        let result = try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"])
+    func usageErrorsExitWith64(arguments: [String]) async throws {
+        let result = try await offPool { try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"]) }
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("Error: "))
     }

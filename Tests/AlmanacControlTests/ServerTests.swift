@@ -11,7 +11,7 @@ import Glibc
 @Suite struct ServerTests {
     @Test func statusRoundTripThroughTheClient() async throws {
         try await withServer { path, handler, _ in
-            let status = try await offPool { try ControlClient(socketPath: path).status() }
+            let status = try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status() }
             #expect(status == StatusReport(
                 version: "test", pid: 42, state: "running", startedAt: RecordingHandler.epoch, plan: nil,
                 remindersSent: 3, outboxPending: 1, overdue: 0))
@@ -22,7 +22,7 @@ import Glibc
     @Test func rootMayChangeStateAndTheHandlerSeesTheUID() async throws {
         try await withServer { path, handler, _ in
             let ref = OccurrenceRef(item: "qingming", date: CivilDate(year: 2027, month: 4, day: 5))
-            let change = try await offPool { try ControlClient(socketPath: path).done(DoneRequest(ref, note: "扫墓 done")) }
+            let change = try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).done(DoneRequest(ref, note: "扫墓 done")) }
             #expect(change.state == .done)
             #expect(change.note == "扫墓 done")
             #expect(change.uid == getuid())
@@ -33,7 +33,7 @@ import Glibc
     @Test func handlerErrorsReachTheClient() async throws {
         try await withServer { path, _, _ in
             let notFound = await #expect(throws: ControlClientError.self) {
-                try await offPool { try ControlClient(socketPath: path).ack(OccurrenceRef(item: "missing")) }
+                try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).ack(OccurrenceRef(item: "missing")) }
             }
             guard case .server(let error)? = notFound else { Issue.record("\(String(describing: notFound))"); return }
             #expect(error == ControlError(.notFound, "no item 'missing' in the plan"))
@@ -119,7 +119,7 @@ import Glibc
             #expect(parsed.error?.message == "request line longer than 65536 bytes; closing")
             #expect(closed)
             // The server keeps serving.
-            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
 
@@ -148,7 +148,7 @@ import Glibc
             #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
             #expect(closed)
             #expect(waited >= .milliseconds(300))
-            #expect(waited < .seconds(5))
+            #expect(waited < .seconds(50))
         }
     }
 
@@ -167,7 +167,7 @@ import Glibc
             #expect(replies[1] == "closed")
             // Once the held connections are gone, new ones are served again.
             try await waitUntil { server.activeConnections == 0 }
-            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
 
@@ -194,7 +194,7 @@ import Glibc
             #expect(busy == 872)
             #expect(other == 0)
             try await waitUntil { server.activeConnections == 0 }
-            #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
 
@@ -211,7 +211,7 @@ import Glibc
         #expect(info.st_mode & 0o777 == 0o660)
         #expect(info.st_mode & S_IFMT == S_IFSOCK)
         let task = Task { try await server.serve(listener) }
-        #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         task.cancel()
         _ = await task.result
         #expect(access(path, F_OK) != 0)
@@ -239,7 +239,7 @@ import Glibc
             handler: RecordingHandler(), logger: Logger(label: "test"))
         let listener = try await server.bind()
         let task = Task { try await server.serve(listener) }
-        #expect(try await offPool { try ControlClient(socketPath: stale).status().pid } == 42)
+        #expect(try await offPool { try ControlClient(socketPath: stale, timeout: testTimeout).status().pid } == 42)
         task.cancel()
         _ = await task.result
 
@@ -264,7 +264,7 @@ import Glibc
         let listener = try await server.bind()
         #expect(listener.ownedPath == nil)
         let task = Task { try await server.serve(listener) }
-        #expect(try await offPool { try ControlClient(socketPath: path).status().pid } == 42)
+        #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         task.cancel()
         _ = await task.result
         // The socket file belongs to whoever passed the fd (systemd): it stays.
@@ -273,7 +273,7 @@ import Glibc
 
     @Test func unreachableDaemonIsReportedAsSuch() async throws {
         let error = await #expect(throws: ControlClientError.self) {
-            try await offPool { try ControlClient(socketPath: "/nonexistent/almanac.sock").status() }
+            try await offPool { try ControlClient(socketPath: "/nonexistent/almanac.sock", timeout: testTimeout).status() }
         }
         guard case .unreachable(let path, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
         #expect(path == "/nonexistent/almanac.sock")

@@ -56,6 +56,10 @@ final class RecordingHandler: ControlHandler {
     }
 }
 
+/// How long test clients wait for an answer. Generous: other suites in the same process block
+/// cooperative threads (which also run the server's connection tasks) for seconds at a time.
+let testTimeout: Duration = .seconds(60)
+
 /// Runs blocking socket code on a Dispatch thread, never on the cooperative pool (whose few
 /// threads also run the server's connection tasks).
 func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -116,7 +120,7 @@ final class RawClient: @unchecked Sendable {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let result = withUnsafePointer(to: &address) {
