@@ -58,4 +58,27 @@ grep -q "cn/2026.txt:3:8: error: no such date 2026-02-30 (February 2026 has 28 d
 grep -q "cn/2026.txt:4:9: error: 2026-02-27 is a Friday" "$tmp/err" || fail "no weekday error: $(cat "$tmp/err")"
 grep -q "cn/2026.txt:5:1: error: unknown keyword 'of'" "$tmp/err" || fail "no keyword error: $(cat "$tmp/err")"
 
+# Festivals: lunar dates, terms, anniversaries.
+$ctl festivals 2026 --json >"$tmp/f.json"
+python3 - "$tmp/f.json" <<'PY' || fail "festivals 2026 --json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+d = {x["id"]: x for x in r["festivals"]}
+assert d["mid-autumn"]["date"] == "2026-09-25" and d["mid-autumn"]["lunarText"] == "八月十五", d["mid-autumn"]
+assert d["spring-festival"]["date"] == "2026-02-17"
+assert d["chuxi"]["date"] == "2026-02-16"
+assert d["dragon-boat"]["date"] == "2026-06-19"
+assert d["qingming"]["date"] == "2026-04-05" and d["qingming"]["category"] == "solar-term"
+assert d["science-popularization-day"]["date"] == "2026-09-19"
+assert d["party-founding-day"]["anniversary"] == {"years": 105, "text": "建党105周年", "chineseText": "建党一百零五周年"}
+assert sum(1 for x in r["festivals"] if x["category"] == "solar-term") == 24
+dates = [x["date"] for x in r["festivals"]]
+assert dates == sorted(dates)
+PY
+expect "festivals --name" "2026-09-25  星期五  八月十五  中秋节  农历八月十五" "$($ctl festivals 2026 --name 中秋 | tail -1)"
+set +e
+$ctl festivals 2026 --name 春假 >/dev/null 2>&1; status=$?
+set -e
+[ "$status" -ne 0 ] || fail "festivals --name 春假 should fail"
+
 echo "stage-calendar-cli: ok"

@@ -27,23 +27,25 @@ enum Spelling {
         return d <= allowed ? candidate : nil
     }
 
-    /// Levenshtein distance over Unicode scalars.
+    /// Edit distance over Unicode scalars, counting a swap of neighbours as one edit (`wehn` → `when`).
     static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.unicodeScalars)
         let y = Array(b.unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
         for i in 1...x.count {
-            current[0] = i
             for j in 1...y.count {
                 let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
         }
-        return previous[y.count]
+        return d[x.count][y.count]
     }
 
     /// "did you mean 'owners'?" or nil.
@@ -356,17 +358,25 @@ enum PlanDecoder {
         if when == nil && phases.isEmpty && f.value("when") == nil {
             log.error("item is missing required key 'when'", at: f.location, hint: "or give it phases with their own 'when'")
         }
+        let description = f.string("description", log: &log)
+        let time = f.clockTime("time", log: &log)
+        let owners = f.strings("owners", log: &log)
+        let participants = f.strings("participants", log: &log)
+        let remindPolicy = f.value("remind").flatMap { remind($0, log: &log) }
+        let editionValue = f.value("edition").flatMap { edition($0, log: &log) }
+        let tags = f.strings("tags", log: &log)
+        let quotaValue = f.value("quota").flatMap { quota($0, log: &log) }
+        let dependsOn = f.strings("depends_on", log: &log)
+        let checklist = f.string("checklist", log: &log)
+        let dateSource = f.enumeration("date_source", DateSource.self, log: &log)
+        let sourceQuote = f.string("source_quote", log: &log)
         guard let id, let kind, let title else { return nil }
         return PlanItem(
-            id: id, kind: kind, title: title, description: f.string("description", log: &log), when: when,
-            time: f.clockTime("time", log: &log), owners: f.strings("owners", log: &log),
-            participants: f.strings("participants", log: &log),
-            remind: f.value("remind").flatMap { remind($0, log: &log) }, phases: phases,
-            edition: f.value("edition").flatMap { edition($0, log: &log) }, tags: f.strings("tags", log: &log),
-            quota: f.value("quota").flatMap { quota($0, log: &log) }, dependsOn: f.strings("depends_on", log: &log),
-            checklist: f.string("checklist", log: &log),
-            dateSource: f.enumeration("date_source", DateSource.self, log: &log),
-            sourceQuote: f.string("source_quote", log: &log), location: node.location)
+            id: id, kind: kind, title: title, description: description, when: when, time: time, owners: owners,
+            participants: participants, remind: remindPolicy, phases: phases, edition: editionValue, tags: tags,
+            quota: quotaValue,
+            dependsOn: dependsOn, checklist: checklist, dateSource: dateSource, sourceQuote: sourceQuote,
+            location: node.location)
     }
 
     static func phase(_ node: YAMLTree, log: inout DiagnosticLog) -> Phase? {

@@ -55,11 +55,16 @@ public enum PlanValidator {
             for year in years where !hasTable(year) {
                 log.warning(
                     "no official holiday table for \(year): working days are counted as plain Monday to Friday",
-                    at: plan.info.holidays.location,
+                    at: yearLocation(plan, year) ?? plan.info.holidays.location ?? plan.info.id.location,
                     hint: "add the State Council's holiday notice for \(year) to the holiday tables")
             }
         }
         return sorted(log.diagnostics)
+    }
+
+    static func yearLocation(_ plan: Plan, _ year: Int) -> SourceLocation? {
+        if case .list(let years) = plan.info.years { return years.first { $0.value == year }?.location }
+        return nil
     }
 
     /// The years the plan is checked in.
@@ -71,8 +76,8 @@ public enum PlanValidator {
         }
     }
 
-    /// Diagnostics ordered by file, line, column (files in the order given, unlocated last).
-    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    /// Diagnostics ordered by file, line, column (files in the order first seen, unlocated last).
+    public static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         var fileOrder: [String: Int] = [:]
         for d in diagnostics { if let f = d.location?.file, fileOrder[f] == nil { fileOrder[f] = fileOrder.count } }
         return diagnostics.enumerated().sorted { a, b in

@@ -7,6 +7,15 @@ struct Almanacctl: ParsableCommand {
         commandName: "almanacctl",
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
         version: AlmanacVersion.current,
-        subcommands: [HolidaysCommand.self, WorkdaysCommand.self, ConvertCommand.self, TermsCommand.self]
+        subcommands: [
+            HolidaysCommand.self,
+            WorkdaysCommand.self,
+            FestivalsCommand.self,
+            ConvertCommand.self,
+            TermsCommand.self,
+            ValidateCommand.self,
+            Expand.self,
+            Explain.self,
+        ]
     )
 }

@@ -171,6 +171,11 @@ struct ChineseCalendarTests {
 
     @Test("the ends of the supported range are computed")
     func rangeEnds() throws {
+        #expect(ChineseCalendar.slotsMatchRange)
+        let packed = PackedYear(newYear: -1, longMonths: 0b1_0101_0101_0101, monthCount: 13, leapIndex: 6)
+        #expect(PackedYear(bits: packed.bits) == packed)
+        #expect(try calendar.lunarDate(from: .t("1800-12-31")).year == 1800)
+        #expect(try calendar.lunarDate(from: .t("2201-01-02")).year == 2200)
         #expect(try calendar.months(ofLunarYear: 1800).count >= 12)
         #expect(try calendar.months(ofLunarYear: 2200).count >= 12)
         let last = try calendar.lastDayOfTwelfthMonth(lunarYear: 2200)

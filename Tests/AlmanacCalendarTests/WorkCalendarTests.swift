@@ -21,6 +21,16 @@ import Testing
         ("2022-12-31", .holiday("元旦")),
         ("2023-12-30", .weekend),
         ("2020-02-01", .holiday("春节")),
+        // lunar-python's HolidayUtil disagrees on these two; the 2013 notice lists both as worked.
+        ("2013-04-07", .makeupWorkday("清明节")),
+        ("2013-10-12", .makeupWorkday("国庆节")),
+        ("2015-09-04", .holiday("抗战胜利纪念日")),
+        ("2015-09-06", .makeupWorkday("抗战胜利纪念日")),
+        ("2014-04-07", .holiday("清明节")),
+        ("2019-05-03", .holiday("劳动节")),
+        ("2019-05-05", .makeupWorkday("劳动节")),
+        ("2011-12-31", .makeupWorkday("元旦")),
+        ("2007-12-31", .holiday("元旦")),
     ])
     func dayKinds(_ date: String, _ kind: DayKind) {
         #expect(calendar.dayKind(day(date)) == kind)
@@ -126,6 +136,15 @@ import Testing
             }
             #expect(calendar.adding(workingDays: n, to: day(start)) == d, "\(start) \(n)")
         }
+    }
+
+    @Test func extremeInputsDoNotCrash() {
+        let far = calendar.addingWithCoverage(workingDays: Int.min, to: day("2026-01-01"))
+        #expect(far.date == calendar.adding(workingDays: -WorkCalendar.maximumShift, to: day("2026-01-01")))
+        #expect(!far.isExact)
+        #expect(calendar.adding(workingDays: Int.max, to: day("2026-01-01")) > day("9999-12-31"))
+        #expect(calendar.nthWorkingDay(1, year: Int.max, month: 1) == nil)
+        #expect(calendar.nthWorkingDay(Int.min, year: 2026, month: 1) == nil)
     }
 
     @Test func conflictingTablesAreRejected() throws {

@@ -7,7 +7,7 @@ func diagnostics(_ text: String, file: String = "plan.yaml", options: Validation
     let result = PlanLoader.load(fileName: file, text: text)
     var all = result.diagnostics
     if let plan = result.plan { all += PlanValidator.validate(plan, options: options) }
-    return all.map(\.description)
+    return PlanValidator.sorted(all).map(\.description)
 }
 
 let minimalHeader = """

@@ -26,13 +26,19 @@ public struct ChineseCalendar: Sendable {
         cache = CalendarCache(years: ChineseCalendar.supportedYears)
     }
 
+    // The cache has one slot per supported lunar year.
+    static let slotsMatchRange: Bool = supportedYears.count == CalendarCache.slotCount
+
     // MARK: Conversions
 
     /// The lunar date of a civil date.
     public func lunarDate(from date: CivilDate) throws(CalendarError) -> LunarDate {
-        // The lunar year is the Gregorian year or the one before; past the last supported year
-        // the last lunar year may still hold the date (its 十二月 ends in the next January or February).
-        var lunarYear = min(date.year, ChineseCalendar.supportedYears.upperBound)
+        // The lunar year is the Gregorian year or the one before. An estimate of the Gregorian
+        // year that may be off by one near January 1st is enough, because 正月初一 falls between
+        // January 21 and February 20. Past the last supported year the last lunar year may still
+        // hold the date (its 十二月 ends in the next January or February).
+        let estimate = Int((Double(date.dayNumber) / 365.2425).rounded(.down)) + 1970
+        var lunarYear = min(estimate, ChineseCalendar.supportedYears.upperBound)
         var year = try packedYear(lunarYear, for: date)
         if date.dayNumber < Int(year.newYear) {
             lunarYear -= 1
@@ -64,7 +70,7 @@ public struct ChineseCalendar: Sendable {
 
     /// The civil date of lunar year `lunarYear`, month `month` (leap month when `leap`), day `day`.
     public func civilDate(lunarYear: Int, month: Int, day: Int, leap: Bool = false) throws(CalendarError) -> CivilDate {
-        let name = LunarDate(year: lunarYear, month: month, day: day, isLeapMonth: leap).description
+        var name: String { LunarDate(year: lunarYear, month: month, day: day, isLeapMonth: leap).description }
         guard (1...12).contains(month) else {
             throw CalendarError(.noSuchDate, "lunar month \(month) does not exist (\(name)): months are 1...12")
         }

@@ -11,7 +11,26 @@ struct PackedYear: Sendable, Equatable {
     /// Position (1...12) of the leap month in the year, or 0 when there is none.
     var leapIndex: UInt8
 
-    static let none = PackedYear(newYear: Int32.min, longMonths: 0, monthCount: 0, leapIndex: 0)
+    init(newYear: Int32, longMonths: UInt16, monthCount: UInt8, leapIndex: UInt8) {
+        self.newYear = newYear
+        self.longMonths = longMonths
+        self.monthCount = monthCount
+        self.leapIndex = leapIndex
+    }
+
+    /// Unpacks ``bits``.
+    init(bits: UInt64) {
+        newYear = Int32(bitPattern: UInt32(truncatingIfNeeded: bits))
+        longMonths = UInt16(truncatingIfNeeded: bits >> 32)
+        monthCount = UInt8(truncatingIfNeeded: bits >> 48)
+        leapIndex = UInt8(truncatingIfNeeded: bits >> 56)
+    }
+
+    /// The year in 64 bits; never 0, because `monthCount` is 12 or 13.
+    var bits: UInt64 {
+        UInt64(UInt32(bitPattern: newYear)) | UInt64(longMonths) << 32 | UInt64(monthCount) << 48
+            | UInt64(leapIndex) << 56
+    }
 
     func length(ofMonthAt index: Int) -> Int { longMonths & (1 << UInt16(index)) != 0 ? 30 : 29 }
 
@@ -41,25 +60,31 @@ struct PackedYear: Sendable, Equatable {
 }
 
 /// Per-year results of the astronomy, computed on first use and kept for the life of the process.
+///
+/// A lunar year packs into 64 bits, so each year has its own atomic slot (0 = not computed yet):
+/// reading a computed year is one acquiring load, with no lock. Two threads may both compute a
+/// missing year; they store the same value. Solar-term moments, used less often, sit in a
+/// dictionary behind a `Mutex`.
 final class CalendarCache: Sendable {
-    private let years: ClosedRange<Int>
-    private let lunarYears: Mutex<[PackedYear]>
+    /// The number of lunar-year slots: lunar years 1800...2200.
+    static let slotCount = 401
+    private let firstYear: Int
+    private let lunarYears: InlineArray<401, Atomic<UInt64>>
     private let terms: Mutex<[Int: [Double]]>
 
     init(years: ClosedRange<Int>) {
-        self.years = years
-        lunarYears = Mutex([PackedYear](repeating: .none, count: years.count))
+        firstYear = years.lowerBound
+        lunarYears = InlineArray { _ in Atomic<UInt64>(0) }
         terms = Mutex([:])
     }
 
-    /// The lunar year; `year` must lie in `years`.
+    /// The lunar year; `year` must lie in the supported range (`firstYear` and `slotCount`).
     func lunarYear(_ year: Int) -> PackedYear {
-        let slot = year - years.lowerBound
-        let cached = lunarYears.withLock { $0[slot] }
-        if cached != .none { return cached }
-        // Computed outside the lock: two threads may both compute a year, with the same result.
+        let slot = year - firstYear
+        let cached = lunarYears[slot].load(ordering: .acquiring)
+        if cached != 0 { return PackedYear(bits: cached) }
         let computed = computeLunarYear(year)
-        lunarYears.withLock { $0[slot] = computed }
+        lunarYears[slot].store(computed.bits, ordering: .releasing)
         return computed
     }
 
