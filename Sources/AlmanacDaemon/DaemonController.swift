@@ -45,6 +45,9 @@ public actor DaemonController {
     /// The configuration in force: the one the daemon started with, with the keys a reload may
     /// change (`plans`, `catch_up`, `delivery_time`, `holidays`) taken from the last accepted reload.
     public private(set) var configuration: DaemonConfiguration
+    /// The configuration the daemon started with (readable without awaiting the actor; the keys
+    /// a reload changes are in ``configuration``).
+    public nonisolated let initialConfiguration: DaemonConfiguration
     /// Reads the configuration file again on reload; `nil` reloads the plan only.
     private let reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)?
     /// The state store in use (the file, or the in-memory fallback).
@@ -80,6 +83,7 @@ public actor DaemonController {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        initialConfiguration = configuration
         self.reloadConfiguration = reloadConfiguration
         self.planLoader = planLoader
         self.notifier = notifier
