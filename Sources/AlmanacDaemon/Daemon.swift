@@ -1,3 +1,4 @@
+import AlmanacControl
 import AlmanacStore
 import AlmanacSystemd
 import Foundation
@@ -10,6 +11,7 @@ public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertib
     public enum Code: String, Sendable {
         case cannotCreateDirectory = "cannot-create-directory"
         case socketActivation = "socket-activation"
+        case controlSocket = "control-socket"
     }
 
     public var code: Code
@@ -23,7 +25,11 @@ public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertib
 /// `shutdown_timeout`). SIGHUP reloads the plan.
 public enum Daemon {
     /// Runs until shut down. Returns normally on a clean shutdown.
-    public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
+    /// - Parameter environment: The process environment, for reading the configuration file again
+    ///   on reload (same defaults as at start).
+    public static func run(
+        configuration: DaemonConfiguration, environment: [String: String], logger: Logger
+    ) async throws {
         let notifier = SystemdNotifier()
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {
@@ -50,8 +56,21 @@ public enum Daemon {
             logger.info("control socket passed by systemd", metadata: ["ALMANAC_FD": "\(listeningSocket)"])
         }
 
-        let controller = DaemonController(configuration: configuration, store: store, notifier: notifier, logger: logger)
+        let file = configuration.file
+        let controller = DaemonController(
+            configuration: configuration, store: store,
+            reloadConfiguration: { ConfigurationLoader.load(file: file, environment: environment) },
+            notifier: notifier, logger: logger)
         await controller.start(controlActivated: listeningSocket != nil)
+
+        // Bound (or adopted) before READY=1, so a client that starts after readiness finds it.
+        let control = await DaemonControlHandler.makeServer(controller: controller, listeningSocket: listeningSocket, logger: logger)
+        let controlListener: ControlListener
+        do {
+            controlListener = try await control.bind()
+        } catch {
+            throw DaemonStartError(code: .controlSocket, detail: "control socket: \(error)")
+        }
 
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -66,6 +85,10 @@ public enum Daemon {
             .init(
                 service: SchedulerService.make(controller: controller, logger: logger), successTerminationBehavior: .ignore,
                 serviceName: "scheduler"))
+        services.append(
+            .init(
+                service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,
+                serviceName: "control"))
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
             services.append(
@@ -79,7 +102,7 @@ public enum Daemon {
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         groupConfiguration.maximumCancellationDuration = .seconds(2)
         let group = ServiceGroup(configuration: groupConfiguration)
-        defer { _ = listeningSocket.map(close) }
+        // The control server owns the adopted socket and closes it.
         do {
             try await group.run()
         } catch {

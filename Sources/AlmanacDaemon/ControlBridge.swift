@@ -1,0 +1,282 @@
+import AlmanacCalendar
+import AlmanacControl
+import AlmanacPlan
+import AlmanacScheduler
+import AlmanacStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Answers the control socket from the daemon's real state: the `DaemonController` (plan,
+/// reloads, marks) and its state store (deliveries, marks, outbox). The server has checked
+/// authorization before a state-changing command gets here; every change records the caller's
+/// uid (in the store and the journal, by the controller).
+public struct DaemonControlHandler: ControlHandler {
+    let controller: DaemonController
+    let clock: @Sendable () -> Date
+
+    public init(controller: DaemonController, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.controller = controller
+        self.clock = clock
+    }
+
+    public func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
+        switch command {
+        case .status:
+            return .status(await status())
+        case .reload:
+            return .reload(try await reload())
+        case .agenda(let query):
+            return .agenda(try await agenda(query))
+        case .next:
+            throw ControlError(
+                .unavailable, "'next' is not answered by this almanacd yet; 'agenda' lists what is coming")
+        case .history(let query):
+            return .history(try await history(query))
+        case .ack(let ref):
+            let (id, date) = try await resolve(ref)
+            try await map { () throws(DaemonRequestError) in try await controller.acknowledge(occurrenceID: id, uid: peer.uid) }
+            return .change(ChangeReport(item: ref.item, date: date, state: .acknowledged, recordedAt: clock(), uid: peer.uid))
+        case .done(let request):
+            let (id, date) = try await resolve(request.occurrence)
+            try await map { () throws(DaemonRequestError) in
+                try await controller.markDone(occurrenceID: id, uid: peer.uid, note: request.note)
+            }
+            return .change(ChangeReport(
+                item: request.item, date: date, state: .done, recordedAt: clock(), uid: peer.uid, note: request.note))
+        case .snooze(let request):
+            let (id, date) = try await resolve(request.occurrence)
+            try await map { () throws(DaemonRequestError) in
+                try await controller.snooze(occurrenceID: id, until: request.until, uid: peer.uid)
+            }
+            return .change(ChangeReport(
+                item: request.item, date: date, state: .snoozed, recordedAt: clock(), uid: peer.uid,
+                snoozedUntil: request.until))
+        case .progress(let request):
+            let (id, date) = try await resolve(request.occurrence)
+            try await map { () throws(DaemonRequestError) in
+                try await controller.recordProgress(
+                    occurrenceID: id, entryID: request.entry, state: request.done ? .done : .open, unit: nil,
+                    note: request.note, uid: peer.uid)
+            }
+            return .change(ChangeReport(
+                item: request.item, date: date, state: request.done ? .done : .open, recordedAt: clock(),
+                uid: peer.uid, note: request.note, entry: request.entry))
+        }
+    }
+
+    // MARK: - Queries
+
+    func status() async -> StatusReport {
+        let status = await controller.status()
+        let store = controller.store
+        let sent = (try? store.deliveries(dueSince: .distantPast)).map { rows in
+            rows.filter { $0.state == .sent && $0.key.occurrenceID != "*" }.count
+        }
+        let pending = (try? store.mailCounts()).map { $0[.queued] ?? 0 }
+        return StatusReport(
+            version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
+            startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
+            remindersSent: sent, outboxPending: pending, problems: status.problems.map(\.message))
+    }
+
+    static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
+        PlanSummary(name: plan.name, files: plan.files, items: plan.items, loadedAt: plan.loadedAt, warnings: plan.warnings.count)
+    }
+
+    func reload() async throws -> ReloadReport {
+        let outcome = await controller.reload()
+        guard outcome.accepted else {
+            let errors = outcome.diagnostics.filter { $0.severity == .error }.count
+            let kept = await controller.plan == nil ? "there is still no plan" : "the old plan stays in force"
+            throw ControlError(
+                .invalidPlan, "the plan has \(errors) error\(errors == 1 ? "" : "s"); \(kept)",
+                diagnostics: outcome.diagnostics)
+        }
+        guard let plan = await controller.status().plan else {
+            throw ControlError(.internalError, "the reload was accepted but no plan is in force")
+        }
+        return ReloadReport(plan: Self.summary(plan), diagnostics: outcome.diagnostics)
+    }
+
+    func agenda(_ query: AgendaQuery) async throws -> AgendaReport {
+        let (plan, today) = try await planInForce()
+        let from = query.from ?? today
+        let to = query.to ?? from.adding(days: max(1, query.days ?? 30) - 1)
+        guard from <= to else { throw ControlError(.badRequest, "the range ends (\(to)) before it starts (\(from))") }
+        guard from.days(to: to) <= 3660 else { throw ControlError(.badRequest, "the range is longer than ten years") }
+        if let unit = query.unit, !plan.units.contains(where: { $0.id.value == unit }) {
+            throw ControlError(.notFound, "no unit '\(unit)' in the plan")
+        }
+        if let kind = query.kind, ItemKind(rawValue: kind) == nil {
+            let known = ItemKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ControlError(.badRequest, "unknown kind '\(kind)' (known: \(known))")
+        }
+        let now = clock()
+        let store = controller.store
+        var entries: [AgendaEntry] = []
+        for occurrence in PlanOccurrences.expand(plan, in: from...to).occurrences {
+            if let kind = query.kind, occurrence.kind != kind { continue }
+            if let unit = query.unit, !occurrence.owners.contains(unit) { continue }
+            let id = occurrence.id.description
+            let marks = try? store.markState(occurrenceID: id)
+            let state: OccurrenceState
+            if marks?.done == true {
+                state = .done
+            } else if (try? store.activeSnooze(occurrenceID: id, at: now)) != nil {
+                state = .snoozed
+            } else if marks?.acknowledged == true {
+                state = .acknowledged
+            } else if occurrence.end < today, Self.hasDeadline(occurrence.kind) {
+                state = .overdue
+            } else {
+                state = .open
+            }
+            entries.append(AgendaEntry(
+                date: occurrence.start, endDate: occurrence.end != occurrence.start ? occurrence.end : nil,
+                item: occurrence.itemID, title: occurrence.title, kind: occurrence.kind, owners: occurrence.owners,
+                state: state, lunar: (try? ChineseCalendar.standard.lunarDate(from: occurrence.start))?.chineseMonthDay,
+                note: marks?.last?.note))
+        }
+        entries.sort { ($0.date, $0.item) < ($1.date, $1.item) }
+        return AgendaReport(from: from, to: to, entries: entries)
+    }
+
+    /// Kinds whose passing date leaves work undone (a festival that passed is just past).
+    static func hasDeadline(_ kind: String) -> Bool {
+        [ItemKind.deadline, .inspection, .task].map(\.rawValue).contains(kind)
+    }
+
+    func history(_ query: HistoryQuery) async throws -> HistoryReport {
+        let store = controller.store
+        let since = query.since ?? .distantPast
+        let deliveries: [DeliveryRecord]
+        do {
+            deliveries = try store.deliveries(dueSince: since)
+        } catch {
+            throw ControlError(.internalError, "the state store failed: \(error)")
+        }
+        var entries: [HistoryEntry] = []
+        var occurrences: Set<String> = []
+        for record in deliveries {
+            guard let ref = OccurrenceRef(parsing: record.key.occurrenceID), let date = ref.date,
+                Self.matches(query, item: ref.item, date: date)
+            else { continue }
+            occurrences.insert(record.key.occurrenceID)
+            guard record.state != .pending else { continue }
+            entries.append(HistoryEntry(
+                at: record.sentAt ?? record.claimedAt,
+                event: record.state == .sent ? "reminder" : "reminder-\(record.state.rawValue)", item: ref.item, date: date,
+                channel: record.key.channel, recipients: record.key.recipient.isEmpty ? [] : [record.key.recipient],
+                note: record.lastError))
+        }
+        if let item = query.item {
+            if let date = query.date {
+                occurrences.insert(OccurrenceRef(item: item, date: date).description)
+            } else if let (plan, today) = try? await planInForce() {
+                // Marks of occurrences that no reminder has touched yet.
+                let range = today.adding(days: -400)...today.adding(days: 400)
+                for occurrence in PlanOccurrences.expand(plan, in: range).occurrences where occurrence.itemID == item {
+                    occurrences.insert(occurrence.id.description)
+                }
+            }
+        }
+        for occurrence in occurrences {
+            guard let ref = OccurrenceRef(parsing: occurrence), let date = ref.date,
+                let marks = try? store.marks(occurrenceID: occurrence)
+            else { continue }
+            for mark in marks where mark.at >= since {
+                entries.append(HistoryEntry(at: mark.at, event: mark.kind.rawValue, item: ref.item, date: date, uid: mark.uid, note: mark.note))
+            }
+        }
+        entries.sort { ($0.at, $0.item) > ($1.at, $1.item) }
+        let limit = max(0, query.limit ?? 50)
+        if entries.count > limit { entries = Array(entries.prefix(limit)) }
+        return HistoryReport(entries: entries)
+    }
+
+    static func matches(_ query: HistoryQuery, item: String, date: CivilDate) -> Bool {
+        if let wanted = query.item, wanted != item { return false }
+        if let wanted = query.date, wanted != date { return false }
+        return true
+    }
+
+    // MARK: - Occurrences
+
+    /// The plan in force and today in its time zone.
+    private func planInForce() async throws -> (Plan, CivilDate) {
+        guard let plan = await controller.plan?.plan else {
+            throw ControlError(.unavailable, "no plan is loaded; fix the plan and run almanacctl reload")
+        }
+        let zone = TimeZone(identifier: plan.info.timezone.value) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
+        return (plan, ZonedTime.civilDate(of: clock(), in: zone))
+    }
+
+    /// The store's id (`item@YYYY-MM-DD`) and date of an occurrence, checked against the plan in
+    /// force. Without a date: the latest occurrence of the last 30 days that is not done, else
+    /// the next one.
+    func resolve(_ ref: OccurrenceRef) async throws -> (String, CivilDate) {
+        let (plan, today) = try await planInForce()
+        let range = ref.date.map { $0...$0 } ?? today.adding(days: -30)...today.adding(days: 400)
+        let candidates = PlanOccurrences.expand(plan, in: range).occurrences.filter { $0.itemID == ref.item }
+        if let date = ref.date {
+            guard candidates.contains(where: { $0.start == date }) else {
+                guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }
+                throw ControlError(.notFound, "'\(ref.item)' has no occurrence starting on \(date)")
+            }
+            return (ref.description, date)
+        }
+        guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }
+        let past = candidates.filter { $0.start <= today }.reversed().first { occurrence in
+            (try? controller.store.markState(occurrenceID: occurrence.id.description).done) != true
+        }
+        guard let chosen = past ?? candidates.first(where: { $0.start > today }) else {
+            throw ControlError(.notFound, "'\(ref.item)' has no occurrence from 30 days ago to a year ahead; name one: \(ref.item)@YYYY-MM-DD")
+        }
+        return (chosen.id.description, chosen.start)
+    }
+
+    static func itemExists(_ id: String, in plan: Plan) -> Bool {
+        plan.items.contains { item in
+            item.id.value == id || item.phases.contains { "\(item.id.value)/\($0.id.value)" == id }
+        }
+    }
+
+    private func map(_ body: () async throws(DaemonRequestError) -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            switch error.code {
+            case .invalidArgument: throw ControlError(.badRequest, error.detail)
+            case .storeFailed: throw ControlError(.internalError, "the state store failed: \(error.detail)")
+            }
+        }
+    }
+}
+
+extension DaemonControlHandler {
+    /// The control server as the daemon runs it: on the socket systemd passed, or on the
+    /// configured `control_socket` path; state changes for root and `admin_group`.
+    public static func makeServer(
+        controller: DaemonController, listeningSocket: Int32?, logger: Logger
+    ) async -> ControlServer {
+        let configuration = await controller.configuration
+        let endpoint: ControlServerConfiguration.Endpoint =
+            listeningSocket.map { .listeningSocket($0) } ?? .path(configuration.controlSocket)
+        let adminGroup = configuration.adminGroup.isEmpty ? nil : configuration.adminGroup
+        return ControlServer(
+            configuration: ControlServerConfiguration(
+                endpoint: endpoint, authorization: ControlAuthorization(adminGroup: adminGroup)),
+            handler: DaemonControlHandler(controller: controller), logger: logger)
+    }
+}
+
+/// Serves the control socket bound before READY=1, until the graceful shutdown.
+struct ControlService: Service {
+    let server: ControlServer
+    let listener: ControlListener
+
+    func run() async throws {
+        try await server.serve(listener)
+    }
+}
