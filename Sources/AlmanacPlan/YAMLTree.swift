@@ -166,7 +166,10 @@ public enum YAMLReader {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
-            return .scalar(scalar.string, quoted: quoted, at: loc(scalar.mark, fileName))
+            var at = loc(scalar.mark, fileName)
+            // Point at the text, not at its opening quote, so columns inside a rule line up.
+            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { at.column += 1 }
+            return .scalar(scalar.string, quoted: quoted, at: at)
         case .sequence(let sequence):
             var nodes: [YAMLTree] = []
             nodes.reserveCapacity(sequence.count)
