@@ -105,9 +105,17 @@ import Testing
 
     @Test func shippedTablesParseAndMatchTheirNotices() throws {
         let calendar = try HolidayTestFiles.shippedCalendar()
-        for year in 2020...2026 { #expect(calendar.hasTable(for: year)) }
+        for year in 2008...2026 { #expect(calendar.hasTable(for: year)) }
+        #expect(!calendar.hasTable(for: 2007))
         // Days off and weekend days worked per year, as the notices count them.
+        // 2008 counts its two days of December 2007 (off 12-30, 12-31; worked 12-29).
         let counts: [Int: (off: Int, work: Int, document: String)] = [
+            2008: (29, 6, "国办发明电〔2007〕52号"), 2009: (27, 6, "国办发明电〔2008〕42号"),
+            2010: (29, 8, "国办发明电〔2009〕27号"), 2011: (29, 5, "国办发明电〔2010〕40号"),
+            2012: (27, 7, "国办发明电〔2011〕45号"), 2013: (29, 12, "国办发明电〔2012〕33号"),
+            2014: (22, 5, "国办发明电〔2013〕28号"), 2015: (26, 5, "国办发明电〔2014〕28号"),
+            2016: (24, 6, "国办发明电〔2015〕18号"), 2017: (24, 5, "国办发明电〔2016〕17号"),
+            2018: (23, 6, "国办发明电〔2017〕12号"), 2019: (24, 7, "国办发明电〔2018〕15号"),
             2020: (30, 6, "国办发明电〔2019〕16号"), 2021: (31, 7, "国办发明电〔2020〕27号"),
             2022: (31, 7, "国办发明电〔2021〕11号"), 2023: (27, 7, "国办发明电〔2022〕16号"),
             2024: (28, 8, "国办发明电〔2023〕7号"), 2025: (28, 5, "国办发明电〔2024〕12号"),

@@ -21,6 +21,16 @@ import Testing
         ("2022-12-31", .holiday("元旦")),
         ("2023-12-30", .weekend),
         ("2020-02-01", .holiday("春节")),
+        // lunar-python's HolidayUtil disagrees on these two; the 2013 notice lists both as worked.
+        ("2013-04-07", .makeupWorkday("清明节")),
+        ("2013-10-12", .makeupWorkday("国庆节")),
+        ("2015-09-04", .holiday("抗战胜利纪念日")),
+        ("2015-09-06", .makeupWorkday("抗战胜利纪念日")),
+        ("2014-04-07", .holiday("清明节")),
+        ("2019-05-03", .holiday("劳动节")),
+        ("2019-05-05", .makeupWorkday("劳动节")),
+        ("2011-12-31", .makeupWorkday("元旦")),
+        ("2007-12-31", .holiday("元旦")),
     ])
     func dayKinds(_ date: String, _ kind: DayKind) {
         #expect(calendar.dayKind(day(date)) == kind)

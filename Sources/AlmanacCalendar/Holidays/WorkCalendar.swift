@@ -242,6 +242,11 @@ public struct WorkCalendar: Sendable {
     /// table or no such break.
     public func holidayPeriod(named name: String, year: Int) -> ClosedRange<CivilDate>? {
         guard let item = holidayBreak(named: name, year: year), !item.daysOff.isEmpty else { return nil }
+        return period(of: item)
+    }
+
+    /// The whole of a break: its stated days off widened over the weekend days that join it.
+    public func period(of item: HolidayBreak) -> ClosedRange<CivilDate> {
         var start = item.start
         var end = item.end
         while !isWorkingDay(start.adding(days: -1)), start.days(to: item.start) < 7 { start = start.adding(days: -1) }
