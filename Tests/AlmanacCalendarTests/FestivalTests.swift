@@ -128,6 +128,8 @@ import Testing
         #expect(throws: CalendarError.self) { try catalog.date(of: fifth, year: 2026) }
         #expect(try catalog.date(of: fifth, year: 2032) == day("2032-02-29"))
         #expect(throws: CalendarError.self) { try date("春节", 3000) }
+        #expect(throws: CalendarError.self) { try date("国庆节", Int.max) }
+        #expect(catalog.festivals(in: Int.min).isEmpty)
     }
 
     @Test func labaCanFallTwiceOrNeverInAGregorianYear() throws {

@@ -138,6 +138,15 @@ import Testing
         }
     }
 
+    @Test func extremeInputsDoNotCrash() {
+        let far = calendar.addingWithCoverage(workingDays: Int.min, to: day("2026-01-01"))
+        #expect(far.date == calendar.adding(workingDays: -WorkCalendar.maximumShift, to: day("2026-01-01")))
+        #expect(!far.isExact)
+        #expect(calendar.adding(workingDays: Int.max, to: day("2026-01-01")) > day("9999-12-31"))
+        #expect(calendar.nthWorkingDay(1, year: Int.max, month: 1) == nil)
+        #expect(calendar.nthWorkingDay(Int.min, year: 2026, month: 1) == nil)
+    }
+
     @Test func conflictingTablesAreRejected() throws {
         let a = try HolidayTable.parse(
             text: "year 2023\nnotice X 2022-12-08 T\noff 元旦 2022-12-31..2023-01-02\n", fileName: "2023.txt")

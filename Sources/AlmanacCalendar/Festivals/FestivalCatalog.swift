@@ -53,6 +53,9 @@ public struct FestivalCatalog: Sendable {
 
     /// Every date of `festival` in the Gregorian year `year` (usually one).
     public func dates(of festival: Festival, year: Int) throws(CalendarError) -> [CivilDate] {
+        guard (-100_000...100_000).contains(year) else {
+            throw CalendarError(.outOfRange, "year \(year) is out of range for festival dates")
+        }
         switch festival.kind {
         case .fixed(let month, let day):
             guard let date = CivilDate(year: year, month: month, day: day) else {

@@ -81,6 +81,9 @@ public struct WorkCalendar: Sendable {
     /// The first and last day any table mentions; outside it only weekends matter.
     private let knownRange: ClosedRange<Int>?
 
+    /// The largest number of working days `adding(workingDays:to:)` moves.
+    public static let maximumShift = 10_000_000
+
     /// A calendar with no tables: Monday to Friday are working days, every year is without a table.
     public static let weekendsOnly = WorkCalendar(checkedTables: [])
 
@@ -173,8 +176,10 @@ public struct WorkCalendar: Sendable {
         addingWithCoverage(workingDays: n, to: d).date
     }
 
-    /// Like `adding(workingDays:to:)`, and tells which years crossed have no table.
+    /// Like `adding(workingDays:to:)`, and tells which years crossed have no table. `n` is clamped
+    /// to ±10,000,000 working days (some 38,000 years), so no input can overflow the date.
     public func addingWithCoverage(workingDays n: Int, to d: CivilDate) -> WorkingDayResult {
+        let n = max(-WorkCalendar.maximumShift, min(WorkCalendar.maximumShift, n))
         var current = d
         var remaining = abs(n)
         let step = n >= 0 ? 1 : -1
@@ -209,7 +214,8 @@ public struct WorkCalendar: Sendable {
     /// The `n`th working day of a month (1 is the first); a negative `n` counts from the end (-1 is
     /// the last). `nil` when the month has fewer working days, when `n` is 0 or the month is invalid.
     public func nthWorkingDay(_ n: Int, year: Int, month: Int) -> CivilDate? {
-        guard n != 0, let first = CivilDate(year: year, month: month, day: 1) else { return nil }
+        guard n != 0, (-1_000_000...1_000_000).contains(year), let first = CivilDate(year: year, month: month, day: 1)
+        else { return nil }
         let all = (first...first.endOfMonth).filter(isWorkingDay)
         let index = n > 0 ? n - 1 : all.count + n
         return all.indices.contains(index) ? all[index] : nil
@@ -227,7 +233,14 @@ public struct WorkCalendar: Sendable {
 
     /// The years of `range` that have no table, sorted.
     public func yearsWithoutTable(in range: ClosedRange<CivilDate>) -> [Int] {
-        (range.lowerBound.year...range.upperBound.year).filter { !hasTable(for: $0) }
+        let first = range.lowerBound.year
+        let last = range.upperBound.year
+        // A span of thousands of years is not listed year by year: the tables' years bound it.
+        if last - first > 1000 {
+            let covered = Set(tables.keys.filter { (first...last).contains($0) })
+            return Array((first...min(last, first + 1000)).filter { !covered.contains($0) })
+        }
+        return (first...last).filter { !hasTable(for: $0) }
     }
 
     /// The break of a holiday in a year's arrangement (by id, Chinese or English name, alias:
