@@ -14,6 +14,8 @@ struct Almanacctl: ParsableCommand {
             ConvertCommand.self,
             TermsCommand.self,
             ValidateCommand.self,
+            Expand.self,
+            Explain.self,
         ]
     )
 }

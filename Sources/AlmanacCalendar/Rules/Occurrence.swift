@@ -1,0 +1,90 @@
+/// One dated occurrence of a rule: a day (start == end) or a window of days, an optional time of
+/// day, and how it was derived.
+public struct Occurrence: Sendable, Hashable, CustomStringConvertible {
+    /// First day.
+    public var start: CivilDate
+    /// Last day (equal to `start` for a single day).
+    public var end: CivilDate
+    /// The time of day, for rules that give one.
+    public var time: TimeOfDay?
+    /// The derivation, step by step; rendered by ``explanation``.
+    public var steps: [DerivationStep]
+
+    public init(start: CivilDate, end: CivilDate, time: TimeOfDay? = nil, steps: [DerivationStep] = []) {
+        self.start = start
+        self.end = end
+        self.time = time
+        self.steps = steps
+    }
+
+    /// Whether the occurrence spans more than one day.
+    public var isWindow: Bool { end != start }
+
+    /// Every derivation step as a line of text, ending with the resulting date:
+    ///
+    ///     every year on 05-01 → 2026-05-01
+    ///     3 days before 2026-05-01 → 2026-04-28
+    ///     = 2026-04-28 (Tuesday)
+    public var explanation: [String] {
+        var lines = steps.map(\.description)
+        var result = "= " + start.description + " (" + start.weekday.englishName + ")"
+        if isWindow {
+            result += " .. " + end.description + " (" + end.weekday.englishName + "), \(start.days(to: end) + 1) days"
+        }
+        if let time { result += " at " + time.description }
+        lines.append(result)
+        return lines
+    }
+
+    /// `2026-04-28` or `2026-09-20..2026-10-10`, with ` 09:00` when timed.
+    public var description: String {
+        (isWindow ? "\(start)..\(end)" : start.description) + (time.map { " \($0)" } ?? "")
+    }
+
+    /// Whether `date` lies within the occurrence.
+    public func contains(_ date: CivilDate) -> Bool { start <= date && date <= end }
+}
+
+/// One step of how an occurrence was derived from its rule.
+public enum DerivationStep: Sendable, Hashable, CustomStringConvertible {
+    /// A fixed date written in the rule.
+    case fixedDate(CivilDate)
+    /// A yearly month-day resolved in a year; `last` for the month's last day.
+    case yearlyDate(month: Int, day: Int?, year: Int, date: CivilDate)
+    /// A move by whole days.
+    case offsetDays(Int, from: CivilDate, to: CivilDate)
+    /// The rule repeats daily (every `interval` days).
+    case daily(interval: Int)
+    /// The rule repeats weekly on this weekday (every `interval` weeks).
+    case weekly(Weekday, interval: Int)
+    /// A day of a month in a monthly rule.
+    case monthly(spec: String, year: Int, month: Int, date: CivilDate)
+    /// The steps that follow derive the window's end.
+    case windowEnd
+    /// The window's end fell before its start in the same year, so it is taken in the next year.
+    case endInNextYear(year: Int)
+
+    public var description: String {
+        switch self {
+        case .fixedDate(let d):
+            return "fixed date \(d)"
+        case .yearlyDate(let m, let d, let y, let date):
+            let day = d.map(twoDigits) ?? "last"
+            return "every year on \(twoDigits(m))-\(day) → in \(y): \(date)"
+        case .offsetDays(let n, let from, let to):
+            let count = abs(n) == 1 ? "1 day" : "\(abs(n)) days"
+            return "\(count) \(n < 0 ? "before" : "after") \(from) → \(to)"
+        case .daily(let interval):
+            return interval == 1 ? "every day" : "every \(interval) days"
+        case .weekly(let w, let interval):
+            let every = interval == 1 ? "every" : "every \(ordinal(interval)) week on"
+            return "\(every) \(w.englishName) (\(w.chineseShortName))"
+        case .monthly(let spec, let y, let m, let date):
+            return "monthly \(spec): in \(y)-\(twoDigits(m)) → \(date)"
+        case .windowEnd:
+            return "window end:"
+        case .endInNextYear(let y):
+            return "the end falls before the start, so it is taken in \(y)"
+        }
+    }
+}

@@ -1,0 +1,476 @@
+/// Reads the rule language (canonical and the accepted Chinese spellings) into a ``RuleAST``.
+struct RuleParser {
+    let scalars: [Unicode.Scalar]
+    let tokens: [RuleToken]
+    var pos = 0
+
+    init(text: String) {
+        scalars = Array(text.unicodeScalars)
+        tokens = RuleLexer.tokens(scalars)
+    }
+
+    static let modifierKeywords: Set<String> = ["interval", "from", "until", "count", "except", "at"]
+    static let baseKeywords = ["weekly", "daily", "monthly", "yearly", "once"]
+    static let allKeywords = baseKeywords + ["interval", "from", "until", "count", "except", "at", "last"]
+
+    // MARK: Token access
+
+    var atEnd: Bool { pos >= tokens.count }
+    var current: RuleToken? { pos < tokens.count ? tokens[pos] : nil }
+
+    func peek(_ k: Int = 0) -> RuleToken? { pos + k < tokens.count ? tokens[pos + k] : nil }
+
+    /// Position just after the last token, for "the rule stops here" errors.
+    var endColumn: Int { scalars.count + 1 }
+
+    func error(
+        _ code: RuleParseError.Code, _ message: String, at token: RuleToken?
+    ) -> RuleParseError {
+        if let token {
+            return RuleParseError(code: code, message: message, column: token.column, length: token.length)
+        }
+        return RuleParseError(code: code, message: message, column: endColumn, length: 1)
+    }
+
+    func error(_ code: RuleParseError.Code, _ message: String, column: Int, length: Int) -> RuleParseError {
+        RuleParseError(code: code, message: message, column: column, length: length)
+    }
+
+    mutating func next() -> RuleToken? {
+        defer { pos += 1 }
+        return current
+    }
+
+    func isModifier(_ t: RuleToken?) -> Bool {
+        guard let t, t.kind == .word else { return false }
+        return Self.modifierKeywords.contains(t.lower)
+    }
+
+    // MARK: Rule
+
+    mutating func parseRule() throws(RuleParseError) -> RuleAST {
+        guard !tokens.isEmpty else {
+            throw RuleParseError(code: .empty, message: "the rule is empty", column: 1, length: 1)
+        }
+        var ast = RuleAST(base: try parseBase())
+        ast.times = Array(Set(try parseTimes(initial: pendingTimes))).sorted()
+        var seen: [String: RuleToken] = [:]
+        while let t = current {
+            guard t.kind == .word else {
+                throw error(.unexpected, "unexpected '\(t.text)': expected from, until, count, except or interval", at: t)
+            }
+            let key = t.lower
+            if key != "except", key != "at", let first = seen[key] {
+                throw error(.conflict, "'\(t.text)' is given twice (first at column \(first.column))", at: t)
+            }
+            seen[key] = t
+            pos += 1
+            switch key {
+            case "interval":
+                ast.interval = try parseCount(after: t, range: 1...1000, what: "interval")
+            case "from":
+                ast.from = try parseFixedDate(after: t)
+            case "until":
+                ast.until = try parseFixedDate(after: t)
+            case "count":
+                ast.count = try parseCount(after: t, range: 1...100_000, what: "count")
+            case "except":
+                guard current != nil, !isModifier(current) else {
+                    throw error(.incomplete, "'except' needs a date or a rule after it", at: current ?? t)
+                }
+                ast.excepts.append(try parseBase())
+            case "at":
+                ast.times = Array(Set(try parseTimes(initial: ast.times, required: t))).sorted()
+            default:
+                throw unknownWordError(t, expecting: "from, until, count, except or interval")
+            }
+        }
+        try validate(ast, seen: seen)
+        return ast
+    }
+
+    /// Times collected while reading a Chinese base such as `每天9:00`.
+    var pendingTimes: [TimeOfDay] = []
+
+    func validate(_ ast: RuleAST, seen: [String: RuleToken]) throws(RuleParseError) {
+        if let from = ast.from, let until = ast.until, until < from, let t = seen["until"] {
+            throw error(.conflict, "'until \(until)' is before 'from \(from)'", at: t)
+        }
+        if ast.count != nil, ast.isRecurring, ast.from == nil, let t = seen["count"] {
+            throw error(
+                .conflict, "'count' needs a start to count from: add 'from YYYY-MM-DD'", at: t)
+        }
+        if ast.interval != 1, !ast.isRecurring, let t = seen["interval"] {
+            throw error(.conflict, "'interval' only applies to a rule that repeats", at: t)
+        }
+    }
+
+    mutating func parseCount(after t: RuleToken, range: ClosedRange<Int>, what: String) throws(RuleParseError) -> Int {
+        guard let v = current, v.kind == .word else {
+            throw error(.incomplete, "'\(what)' needs a number after it", at: current ?? nil)
+        }
+        guard let n = Int(v.text), v.text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw error(.invalidNumber, "'\(v.text)' is not a whole number", at: v)
+        }
+        guard range.contains(n) else {
+            throw error(.invalidNumber, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(n)", at: v)
+        }
+        pos += 1
+        return n
+    }
+
+    mutating func parseFixedDate(after t: RuleToken) throws(RuleParseError) -> CivilDate {
+        guard let v = current, v.kind == .word else {
+            throw error(.incomplete, "'\(t.text)' needs a date (YYYY-MM-DD) after it", at: current)
+        }
+        pos += 1
+        switch try readDateWord(v) {
+        case .date(let d): return d
+        default:
+            throw error(.unexpected, "'\(t.text)' needs a full date with a year, such as 2026-12-31", at: v)
+        }
+    }
+
+    /// Reads `HH:MM[,HH:MM...]` if present.
+    mutating func parseTimes(initial: [TimeOfDay], required: RuleToken? = nil) throws(RuleParseError) -> [TimeOfDay] {
+        var times = initial
+        var expectMore = required != nil
+        while let t = current, t.kind == .word, t.text.contains(":") {
+            guard let time = TimeOfDay(t.text) else {
+                throw error(.invalidNumber, "'\(t.text)' is not a time of day (HH:MM, 00:00 to 23:59)", at: t)
+            }
+            times.append(time)
+            pos += 1
+            expectMore = false
+            if current?.kind == .comma, let after = peek(1), after.kind == .word, after.text.contains(":") {
+                pos += 1
+                expectMore = true
+            }
+        }
+        if expectMore {
+            throw error(.incomplete, "expected a time of day (HH:MM)", at: current)
+        }
+        return times
+    }
+
+    // MARK: Bases
+
+    mutating func parseBase() throws(RuleParseError) -> RuleBase {
+        guard let t = current else {
+            throw error(.incomplete, "expected a date or a rule", at: nil)
+        }
+        if t.kind == .word {
+            switch t.lower {
+            case "daily":
+                pos += 1
+                return .daily
+            case "weekly":
+                pos += 1
+                return .weekly(try parseWeekdayList(after: t))
+            case "monthly":
+                pos += 1
+                return .monthly(try parseMonthDays(after: t))
+            case "yearly", "once":
+                pos += 1
+                let base = try parseDated()
+                let fixed = base.allAnchorsFixed
+                if t.lower == "yearly", fixed {
+                    throw error(.conflict, "'yearly' takes a month and day such as 05-01, not a full date", column: t.column, length: t.length)
+                }
+                if t.lower == "once", !fixed {
+                    throw error(.conflict, "'once' takes a full date such as 2026-05-01", column: t.column, length: t.length)
+                }
+                return base
+            default:
+                if let chinese = try parseChineseBase(t) { return chinese }
+            }
+        }
+        return try parseDated()
+    }
+
+    /// A point or a window of points.
+    mutating func parseDated() throws(RuleParseError) -> RuleBase {
+        let startToken = current
+        let start = try parsePoint()
+        guard current?.kind == .range else { return .point(start) }
+        let rangeToken = next()!
+        if current?.kind == .signed {
+            let offsets = try parseOffsets()
+            return .window(start, Point(anchor: start.anchor, offsets: offsets), endRelative: true)
+        }
+        guard current != nil, !isModifier(current) else {
+            throw error(.incomplete, "a window needs an end after '\(rangeToken.text)', such as 10-10 or +7d", at: current)
+        }
+        let endToken = current
+        let end = try parsePoint()
+        switch (start.anchor, end.anchor) {
+        case (.date(let a), .date(let b)) where start.offsets.isEmpty && end.offsets.isEmpty:
+            if b < a, let endToken {
+                throw error(.conflict, "the window ends (\(b)) before it starts (\(a))", at: endToken)
+            }
+        case (.date, .monthDay), (.monthDay, .date):
+            let at = startToken.map { ($0.column) } ?? 1
+            let last = endToken.map { $0.column + $0.length } ?? endColumn
+            throw error(
+                .conflict,
+                "both ends of a window must have a year (2026-09-20..2026-10-10) or neither (09-20..10-10)",
+                column: at, length: last - at)
+        default:
+            break
+        }
+        return .window(start, end, endRelative: false)
+    }
+
+    mutating func parsePoint() throws(RuleParseError) -> Point {
+        guard let t = current else {
+            throw error(.incomplete, "expected a date", at: nil)
+        }
+        let anchor: Anchor
+        switch t.kind {
+        case .word:
+            pos += 1
+            anchor = try readAnchorWord(t)
+        case .signed:
+            throw error(.unexpected, "an offset such as '\(t.text)' needs a date or festival before it", at: t)
+        case .range, .comma:
+            throw error(.unexpected, "expected a date, not '\(t.text)'", at: t)
+        }
+        return Point(anchor: anchor, offsets: try parseOffsets())
+    }
+
+    mutating func parseOffsets() throws(RuleParseError) -> [Offset] {
+        var offsets: [Offset] = []
+        while let t = current, t.kind == .signed {
+            offsets.append(try readOffset(t))
+            pos += 1
+        }
+        return offsets
+    }
+
+    func readOffset(_ t: RuleToken) throws(RuleParseError) -> Offset {
+        let text = t.lower
+        let sign = text.hasPrefix("-") ? -1 : 1
+        let body = text.dropFirst()
+        let digits = body.prefix(while: { $0.isNumber })
+        let unit = body.dropFirst(digits.count)
+        guard let n = Int(digits), n <= 100_000 else {
+            throw error(.invalidNumber, "'\(t.text)' is too large an offset", at: t)
+        }
+        switch unit {
+        case "d": return .days(sign * n)
+        case "w": return .days(sign * n * 7)
+        case "":
+            throw error(.incomplete, "'\(t.text)' needs a unit: d (days) or w (weeks)", at: t)
+        default:
+            throw error(.unexpected, "unknown offset unit '\(unit)' in '\(t.text)': use d (days) or w (weeks)", at: t)
+        }
+    }
+
+    /// An anchor written as one word.
+    func readAnchorWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
+        if let chinese = try readChineseDate(t) { return chinese }
+        if let first = t.text.unicodeScalars.first, ("0"..."9").contains(first) {
+            return try readDateWord(t)
+        }
+        throw unknownWordError(t, expecting: "a date (2026-05-01, 05-01) or a rule (weekly, monthly, daily)")
+    }
+
+    /// `YYYY-MM-DD`, `MM-DD` or `MM-last`.
+    func readDateWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
+        let parts = t.text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        func number(_ s: String) -> Int? {
+            guard !s.isEmpty, s.count <= 6, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(s)
+        }
+        if parts.count == 3, parts[0].count >= 4, let y = number(parts[0]), let m = number(parts[1]) {
+            guard (1...12).contains(m) else {
+                throw error(.invalidDate, "month \(m) does not exist in '\(t.text)'", at: t)
+            }
+            if parts[2] == "last" {
+                return .date(CivilDate(year: y, month: m, day: CivilDate.daysIn(month: m, year: y))!)
+            }
+            guard let d = number(parts[2]) else {
+                throw error(.invalidDate, "'\(t.text)' is not a date (YYYY-MM-DD)", at: t)
+            }
+            guard let date = CivilDate(year: y, month: m, day: d) else {
+                throw error(
+                    .invalidDate,
+                    "'\(t.text)' does not exist: \(monthName(m)) \(y) has \(CivilDate.daysIn(month: m, year: y)) days",
+                    at: t)
+            }
+            return .date(date)
+        }
+        if parts.count == 2, let m = number(parts[0]) {
+            guard (1...12).contains(m) else {
+                throw error(.invalidDate, "month \(m) does not exist in '\(t.text)'", at: t)
+            }
+            if parts[1] == "last" { return .monthDay(month: m, day: .last) }
+            guard let d = number(parts[1]) else {
+                throw error(.invalidDate, "'\(t.text)' is not a month and day (MM-DD)", at: t)
+            }
+            return try monthDay(m, d, at: t)
+        }
+        throw error(.invalidDate, "'\(t.text)' is not a date: write YYYY-MM-DD (once) or MM-DD (every year)", at: t)
+    }
+
+    func monthDay(_ m: Int, _ d: Int, at t: RuleToken) throws(RuleParseError) -> Anchor {
+        // 02-29 is allowed: it happens in leap years only.
+        let maxDay = m == 2 ? 29 : CivilDate.daysIn(month: m, year: 2001)
+        guard d >= 1, d <= maxDay else {
+            throw error(.invalidDate, "\(monthName(m)) has no day \(d) (at most \(maxDay))", at: t)
+        }
+        return .monthDay(month: m, day: .day(d))
+    }
+
+    // MARK: weekly / monthly
+
+    mutating func parseWeekdayList(after keyword: RuleToken) throws(RuleParseError) -> [Weekday] {
+        var days: [Weekday] = []
+        repeat {
+            if !days.isEmpty { pos += 1 }  // the comma
+            guard let t = current, t.kind == .word, !isModifier(t), !t.text.contains(":") else {
+                throw error(.incomplete, "expected a weekday (mon, tue, wed, thu, fri, sat, sun)", at: current)
+            }
+            pos += 1
+            guard let day = Self.weekday(t.lower) else {
+                throw unknownWordError(t, expecting: "a weekday (mon, tue, wed, thu, fri, sat, sun)", candidates: Self.weekdayNames)
+            }
+            if current?.kind == .range {
+                pos += 1
+                guard let e = current, e.kind == .word, let last = Self.weekday(e.lower) else {
+                    throw error(.incomplete, "expected the last weekday of the range (mon..fri)", at: current)
+                }
+                pos += 1
+                var d = day.rawValue
+                while true {
+                    days.append(Weekday(rawValue: d)!)
+                    if d == last.rawValue { break }
+                    d = d % 7 + 1
+                }
+            } else {
+                days.append(day)
+            }
+        } while current?.kind == .comma
+        return Array(Set(days)).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    static let weekdayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    static let weekdayLongNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+    static func weekday(_ word: String) -> Weekday? {
+        if let i = weekdayNames.firstIndex(of: word) { return Weekday(rawValue: i + 1) }
+        if let i = weekdayLongNames.firstIndex(of: word) { return Weekday(rawValue: i + 1) }
+        var w = Substring(word)
+        for prefix in ["星期", "礼拜", "周"] where w.hasPrefix(prefix) {
+            w = w.dropFirst(prefix.count)
+            break
+        }
+        switch w {
+        case "一": return .monday
+        case "二": return .tuesday
+        case "三": return .wednesday
+        case "四": return .thursday
+        case "五": return .friday
+        case "六": return .saturday
+        case "日", "天", "七": return .sunday
+        default: return nil
+        }
+    }
+
+    mutating func parseMonthDays(after keyword: RuleToken) throws(RuleParseError) -> [MonthDaySpec] {
+        var specs: [MonthDaySpec] = []
+        repeat {
+            if !specs.isEmpty { pos += 1 }
+            guard let t = current, !isModifier(t), !(t.kind == .word && t.text.contains(":")) else {
+                throw error(
+                    .incomplete, "expected a day of the month (15, last, 2nd tue, last fri)", at: current)
+            }
+            pos += 1
+            let spec = try readMonthDay(t)
+            if !specs.contains(spec) { specs.append(spec) }
+        } while current?.kind == .comma
+        return specs
+    }
+
+    mutating func readMonthDay(_ t: RuleToken) throws(RuleParseError) -> MonthDaySpec {
+        let word = t.lower
+        if t.kind == .word, let n = Int(word), word.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            guard (1...31).contains(n) else {
+                throw error(.invalidDate, "a month has no day \(n) (1 to 31, or 'last')", at: t)
+            }
+            return .day(n)
+        }
+        let ordinals = ["1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1]
+        if t.kind == .word, let n = ordinals[word] {
+            if let w = current, w.kind == .word, let day = Self.weekday(w.lower) {
+                pos += 1
+                return .weekday(n, day)
+            }
+            if n == -1 { return .lastDay }
+            throw error(.incomplete, "'\(t.text)' needs a weekday after it (\(t.text) mon)", at: current)
+        }
+        throw unknownWordError(
+            t, expecting: "a day of the month (15, last, 2nd tue, last fri)",
+            candidates: ["last", "1st", "2nd", "3rd", "4th", "5th"])
+    }
+
+    // MARK: Errors
+
+    func unknownWordError(_ t: RuleToken, expecting: String, candidates: [String]? = nil) -> RuleParseError {
+        let pool = candidates ?? Self.allKeywords
+        if pool.contains(t.lower) {
+            return error(.unexpected, "'\(t.text)' cannot come here: expected \(expecting)", at: t)
+        }
+        if let guess = closest(to: t.lower, among: pool) {
+            return error(.unexpected, "unknown word '\(t.text)' — did you mean '\(guess)'?", at: t)
+        }
+        return error(.unexpected, "unknown word '\(t.text)': expected \(expecting)", at: t)
+    }
+}
+
+extension RuleBase {
+    var allAnchorsFixed: Bool {
+        switch self {
+        case .point(let p): return p.anchor.isFixed
+        case .window(let s, let e, _): return s.anchor.isFixed && e.anchor.isFixed
+        default: return false
+        }
+    }
+}
+
+func monthName(_ m: Int) -> String {
+    [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ][max(0, min(11, m - 1))]
+}
+
+/// The candidate nearest to `word` by edit distance, if it is close enough to be a likely typo.
+func closest(to word: String, among candidates: [String]) -> String? {
+    let w = Array(word.unicodeScalars)
+    guard !w.isEmpty else { return nil }
+    var best: (String, Int)?
+    for c in candidates {
+        let d = editDistance(w, Array(c.lowercased().unicodeScalars))
+        if best == nil || d < best!.1 { best = (c, d) }
+    }
+    guard let (name, distance) = best else { return nil }
+    // One edit for short (CJK) names, up to a third of the length for longer ones.
+    let allowed = max(1, min(3, w.count / 3))
+    return distance <= allowed && distance < w.count ? name : nil
+}
+
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = Array(repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}

@@ -1,0 +1,200 @@
+/// The natural Chinese spellings the parser accepts. Each reads into the same syntax tree as its
+/// canonical form, so `DateRule.text` never depends on how a rule was written.
+///
+///     9月20日—10月10日   →  09-20..10-10        每周二、五   →  weekly tue,fri
+///     2026年5月1日       →  2026-05-01          每天9:00     →  daily 09:00
+///     5月份              →  05-01..05-last      每月最后一天 →  monthly last
+///     年初               →  01-01..01-last      每月第二个周二 → monthly 2nd tue
+extension RuleParser {
+    /// A Chinese spelling of a whole base (每周…, 每天, 每月…, 年初, 5月份), or `nil` when `t`
+    /// is not one.
+    mutating func parseChineseBase(_ t: RuleToken) throws(RuleParseError) -> RuleBase? {
+        let w = t.text
+        if w.hasPrefix("每周不少于") || w.hasPrefix("每周至少") {
+            throw error(
+                .unexpected,
+                "'\(w)' does not say on which days: name them, e.g. 'weekly tue,fri' (每周二、五)", at: t)
+        }
+        for prefix in ["每个星期", "每星期", "每礼拜", "每周"] where w.hasPrefix(prefix) {
+            pos += 1
+            return .weekly(try chineseWeekdays(String(w.dropFirst(prefix.count)), token: t))
+        }
+        for prefix in ["每天", "每日"] where w.hasPrefix(prefix) {
+            pos += 1
+            let rest = w.dropFirst(prefix.count)
+            if !rest.isEmpty {
+                guard let time = TimeOfDay(rest) else {
+                    throw error(.unexpected, "'\(rest)' after '\(prefix)' is not a time of day (HH:MM)", at: t)
+                }
+                pendingTimes.append(time)
+            }
+            return .daily
+        }
+        if w.hasPrefix("每月") {
+            pos += 1
+            var specs = [try chineseMonthDay(String(w.dropFirst(2)), token: t)]
+            while current?.kind == .comma, let n = peek(1), n.kind == .word, !n.text.contains(":") {
+                pos += 2
+                let spec = try chineseMonthDay(n.text, token: n)
+                if !specs.contains(spec) { specs.append(spec) }
+            }
+            return .monthly(specs)
+        }
+        let yearParts: [String: (Int, Int)] = ["年初": (1, 1), "年底": (12, 12), "年末": (12, 12), "上半年": (1, 6), "下半年": (7, 12)]
+        if let (m1, m2) = yearParts[w] {
+            pos += 1
+            return .window(
+                Point(anchor: .monthDay(month: m1, day: .day(1))),
+                Point(anchor: .monthDay(month: m2, day: .last)), endRelative: false)
+        }
+        // 5月份 / 十一月份 / 5月: the whole month, every year.
+        var monthWord = Substring(w)
+        if monthWord.hasPrefix("每年") { monthWord = monthWord.dropFirst(2) }
+        if monthWord.hasSuffix("月份") || (monthWord.hasSuffix("月") && !monthWord.dropLast().contains("月")) {
+            let number = monthWord.hasSuffix("月份") ? monthWord.dropLast(2) : monthWord.dropLast()
+            if let m = chineseNumber(number) {
+                guard (1...12).contains(m) else {
+                    throw error(.invalidDate, "month \(m) does not exist", at: t)
+                }
+                pos += 1
+                return .window(
+                    Point(anchor: .monthDay(month: m, day: .day(1))),
+                    Point(anchor: .monthDay(month: m, day: .last)), endRelative: false)
+            }
+        }
+        return nil
+    }
+
+    /// `二`, `二和周五`, `一至周五` (after 每周), then `、五`, `、周五` as further tokens.
+    mutating func chineseWeekdays(_ rest: String, token t: RuleToken) throws(RuleParseError) -> [Weekday] {
+        var days: [Weekday] = []
+        func add(_ part: Substring, _ tok: RuleToken) throws(RuleParseError) {
+            let rangeParts = part.split(whereSeparator: { $0 == "至" || $0 == "到" })
+            if rangeParts.count == 2, let a = RuleParser.weekday(String(rangeParts[0])),
+                let b = RuleParser.weekday(String(rangeParts[1]))
+            {
+                var d = a.rawValue
+                while true {
+                    days.append(Weekday(rawValue: d)!)
+                    if d == b.rawValue { break }
+                    d = d % 7 + 1
+                }
+                return
+            }
+            guard let day = RuleParser.weekday(String(part)) else {
+                throw error(.unexpected, "'\(part)' is not a weekday (一 二 三 四 五 六 日)", at: tok)
+            }
+            days.append(day)
+        }
+        guard !rest.isEmpty else {
+            throw error(.incomplete, "'\(t.text)' needs the weekdays, e.g. 每周二、五", at: t)
+        }
+        for part in rest.split(whereSeparator: { $0 == "和" || $0 == "及" || $0 == "与" }) {
+            try add(part, t)
+        }
+        while current?.kind == .comma, let n = peek(1), n.kind == .word, RuleParser.weekday(n.text) != nil {
+            pos += 2
+            try add(Substring(n.text), n)
+        }
+        return Array(Set(days)).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// After 每月: `1日`, `15号`, `最后一天`, `月底`, `第二个周二`, `最后一个周五`.
+    func chineseMonthDay(_ text: String, token t: RuleToken) throws(RuleParseError) -> MonthDaySpec {
+        if ["最后一天", "月底", "月末", "末"].contains(text) { return .lastDay }
+        var s = Substring(text)
+        if s.hasSuffix("日") || s.hasSuffix("号") {
+            if let d = chineseNumber(s.dropLast()) {
+                guard (1...31).contains(d) else {
+                    throw error(.invalidDate, "a month has no day \(d)", at: t)
+                }
+                return .day(d)
+            }
+        }
+        var n: Int?
+        if s.hasPrefix("最后一个") {
+            n = -1
+            s = s.dropFirst(4)
+        } else if s.hasPrefix("第"), let ge = s.firstIndex(of: "个") {
+            n = chineseNumber(s[s.index(after: s.startIndex)..<ge])
+            s = s[s.index(after: ge)...]
+        }
+        if let n, (1...5).contains(n) || n == -1, let day = RuleParser.weekday(String(s)) {
+            return .weekday(n, day)
+        }
+        throw error(.unexpected, "'\(text)' is not a day of the month (1日, 最后一天, 第二个周二)", at: t)
+    }
+
+    /// `2026年5月1日`, `9月20日`, `9月20号`, `每年9月20日`, `十月一日`, `2月底`; `nil` when the word
+    /// is not a Chinese date at all.
+    func readChineseDate(_ t: RuleToken) throws(RuleParseError) -> Anchor? {
+        var s = Substring(t.text)
+        if s.hasPrefix("每年") { s = s.dropFirst(2) }
+        var year: Int?
+        if let y = s.firstIndex(of: "年") {
+            guard let v = chineseNumber(s[..<y]), s[..<y].count == 4 else { return nil }
+            year = v
+            s = s[s.index(after: y)...]
+        }
+        guard let mi = s.firstIndex(of: "月"), let m = chineseNumber(s[..<mi]) else { return nil }
+        var dayPart = s[s.index(after: mi)...]
+        guard (1...12).contains(m) else {
+            throw error(.invalidDate, "month \(m) does not exist in '\(t.text)'", at: t)
+        }
+        if dayPart == "底" || dayPart == "末" {
+            if let year { return .date(CivilDate(year: year, month: m, day: CivilDate.daysIn(month: m, year: year))!) }
+            return .monthDay(month: m, day: .last)
+        }
+        guard dayPart.hasSuffix("日") || dayPart.hasSuffix("号") else { return nil }
+        dayPart = dayPart.dropLast()
+        guard let d = chineseNumber(dayPart) else { return nil }
+        if let year {
+            guard let date = CivilDate(year: year, month: m, day: d) else {
+                throw error(
+                    .invalidDate,
+                    "'\(t.text)' does not exist: \(monthName(m)) \(year) has \(CivilDate.daysIn(month: m, year: year)) days",
+                    at: t)
+            }
+            return .date(date)
+        }
+        return try monthDay(m, d, at: t)
+    }
+}
+
+/// Reads `15`, `十五`, `二十`, `廿三`, `三十`, `卅`, `二〇二六`, `初五`; `nil` for anything else.
+func chineseNumber(_ text: Substring) -> Int? {
+    guard !text.isEmpty else { return nil }
+    if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        return text.count <= 6 ? Int(text) : nil
+    }
+    let digits: [Character: Int] = [
+        "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+    ]
+    var s = text
+    if s.hasPrefix("初") { s = s.dropFirst() }
+    // Digit by digit (二〇二六) when there is no 十.
+    if s.count >= 3, s.allSatisfy({ digits[$0] != nil }) {
+        return s.reduce(0) { $0 * 10 + digits[$1]! }
+    }
+    var total = 0
+    var pending: Int?
+    var sawTen = false
+    for ch in s {
+        if let d = digits[ch] {
+            guard pending == nil else { return nil }
+            pending = d
+        } else if ch == "十" {
+            guard !sawTen, total == 0 else { return nil }
+            total = (pending ?? 1) * 10
+            pending = nil
+            sawTen = true
+        } else if ch == "廿" || ch == "卅" {
+            guard !sawTen, total == 0, pending == nil else { return nil }
+            total = ch == "廿" ? 20 : 30
+            sawTen = true
+        } else {
+            return nil
+        }
+    }
+    return total + (pending ?? 0)
+}

@@ -1,0 +1,99 @@
+import AlmanacCalendar
+import ArgumentParser
+import Foundation
+
+/// JSON shapes of the rule commands (`expand`, `explain`); documented in docs/cli.md.
+struct OccurrenceJSON: Codable, Equatable {
+    var start: String
+    var end: String
+    var time: String?
+    var days: Int
+    var weekday: Int
+    var explanation: [String]
+
+    init(_ o: Occurrence) {
+        start = o.start.description
+        end = o.end.description
+        time = o.time?.description
+        days = o.start.days(to: o.end) + 1
+        weekday = o.start.weekday.rawValue
+        explanation = o.explanation
+    }
+
+    enum CodingKeys: String, CodingKey { case start, end, time, days, weekday, explanation }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(time, forKey: .time)  // always present, null for all-day
+        try c.encode(days, forKey: .days)
+        try c.encode(weekday, forKey: .weekday)
+        try c.encode(explanation, forKey: .explanation)
+    }
+}
+
+struct RuleErrorJSON: Codable {
+    struct Body: Codable {
+        var code: String
+        var message: String
+        var column: Int
+        var length: Int
+    }
+    var error: Body
+}
+
+enum RuleOutput {
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Parses a rule, or prints its error (as JSON with `--json`) and exits with status 1.
+    static func parse(_ text: String, json: Bool) throws -> DateRule {
+        do {
+            return try DateRule.parse(text)
+        } catch {
+            if json {
+                let body = RuleErrorJSON.Body(
+                    code: error.code.rawValue, message: error.message, column: error.column, length: error.length)
+                print(try Self.json(RuleErrorJSON(error: body)))
+            } else {
+                FileHandle.standardError.write(Data("error: \(error.description)\n\(error.pointer(in: text))\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    static func date(_ text: String, option: String) throws -> CivilDate {
+        guard let d = CivilDate(iso: text) else {
+            throw ValidationError("\(option) '\(text)' is not a date of the form YYYY-MM-DD")
+        }
+        return d
+    }
+
+    /// Today in China Standard Time, the default year of `expand`.
+    static func currentYear() -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        return calendar.component(.year, from: Date())
+    }
+
+    /// `2026-09-25  Fri` / `2026-09-20 .. 2026-10-10  Sun..Sat  21 days` / `2026-01-06  Tue  09:00`.
+    static func line(_ o: Occurrence) -> String {
+        let wd = { (d: CivilDate) in String(d.weekday.englishName.prefix(3)) }
+        var s = o.start.description
+        if o.isWindow {
+            s += " .. \(o.end)  \(wd(o.start))..\(wd(o.end))  \(o.start.days(to: o.end) + 1) days"
+        } else {
+            s += "  \(wd(o.start))"
+        }
+        if let t = o.time { s += "  \(t)" }
+        return s
+    }
+
+    static func context() -> RuleContext {
+        RuleContext()
+    }
+}
