@@ -122,7 +122,6 @@ public struct SchedulerService: Service {
     }
 
     enum Wake: Sendable {
-        case start
         case timer(WallClockWake)
         case event(DaemonEvent)
     }
@@ -141,13 +140,14 @@ public struct SchedulerService: Service {
                 group.addTask {
                     for await event in events { continuation.yield(.event(event)) }
                 }
-                continuation.yield(.start)
+                // The controller announces the plan loaded at start as `.planChanged` (buffered),
+                // so the first plan needs no wake-up of its own.
                 for await wake in wakes {
                     let now = clock()
                     let today = ZonedTime.civilDate(of: now, in: core.configuration.timeZone)
                     var replan = false
                     switch wake {
-                    case .start, .event(.planChanged): replan = true
+                    case .event(.planChanged): replan = true
                     case .event(.marksChanged(let text)):
                         if let id = OccurrenceID(text) {
                             do { try core.refreshMarks(of: id, now: now) } catch {
@@ -165,6 +165,7 @@ public struct SchedulerService: Service {
                     if replan {
                         let range = today.adding(days: -lookBehind)...today.adding(days: lookAhead)
                         if let plan = await controller.plan?.plan {
+                            if let zone = TimeZone(identifier: plan.info.timezone.value) { core.configuration.timeZone = zone }
                             let expanded = source(plan, range)
                             do {
                                 try core.replan(occurrences: expanded.occurrences, mail: expanded.mail, now: now)
