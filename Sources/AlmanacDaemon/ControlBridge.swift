@@ -114,7 +114,7 @@ public struct DaemonControlHandler: ControlHandler {
         }
         let now = clock()
         let store = controller.store
-        var entries: [AgendaEntry] = []
+        var entries: [AlmanacControl.AgendaEntry] = []
         for occurrence in PlanOccurrences.expand(plan, in: from...to).occurrences {
             if let kind = query.kind, occurrence.kind != kind { continue }
             if let unit = query.unit, !occurrence.owners.contains(unit) { continue }
@@ -132,7 +132,7 @@ public struct DaemonControlHandler: ControlHandler {
             } else {
                 state = .open
             }
-            entries.append(AgendaEntry(
+            entries.append(AlmanacControl.AgendaEntry(
                 date: occurrence.start, endDate: occurrence.end != occurrence.start ? occurrence.end : nil,
                 item: occurrence.itemID, title: occurrence.title, kind: occurrence.kind, owners: occurrence.owners,
                 state: state, lunar: (try? ChineseCalendar.standard.lunarDate(from: occurrence.start))?.chineseMonthDay,

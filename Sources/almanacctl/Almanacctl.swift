@@ -17,7 +17,7 @@ struct Almanacctl: ParsableCommand {
             Expand.self,
             Explain.self,
             StatusCommand.self,
-            AgendaCommand.self,
+            TodoCommand.self,
             NextCommand.self,
             AckCommand.self,
             DoneCommand.self,
@@ -25,6 +25,9 @@ struct Almanacctl: ParsableCommand {
             SnoozeCommand.self,
             ReloadCommand.self,
             HistoryCommand.self,
+            AgendaCommand.self,
+            CalCommand.self,
+            ShowCommand.self,
         ]
     )
 }

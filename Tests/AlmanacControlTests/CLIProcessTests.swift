@@ -103,7 +103,7 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
     @Test func readCommandsSendTheirArguments() async throws {
         try await withServer { path, handler, _ in
             let agenda = try await offPool {
-                try almanacctl(["agenda", "--from", "2027-04-01", "--days", "7", "--unit", "wmb", "--json", "--socket", path])
+                try almanacctl(["todo", "--from", "2027-04-01", "--days", "7", "--unit", "wmb", "--json", "--socket", path])
             }
             #expect(agenda.status == 0)
             #expect(agenda.stdout == "{\n  \"entries\" : [\n\n  ],\n  \"from\" : \"2027-04-01\",\n  \"to\" : \"2027-04-05\"\n}\n")
@@ -151,8 +151,8 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
     }
 
     @Test(arguments: [
-        ["ack"], ["ack", "a@2027-02-30"], ["snooze", "a", "--until", "soon"], ["agenda", "--days", "3", "--to", "2027-01-01"],
-        ["status", "--timeout", "0"], ["agenda", "--from", "2027-05-01", "--to", "2027-04-01"],
+        ["ack"], ["ack", "a@2027-02-30"], ["snooze", "a", "--until", "soon"], ["todo", "--days", "3", "--to", "2027-01-01"],
+        ["status", "--timeout", "0"], ["todo", "--from", "2027-05-01", "--to", "2027-04-01"],
     ])
     func usageErrorsExitWith64(arguments: [String]) async throws {
         let result = try await offPool { try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"]) }

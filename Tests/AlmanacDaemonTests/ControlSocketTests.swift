@@ -166,7 +166,7 @@ struct ControlProcessTests {
         #expect(status.stdout.contains(#""name" : "扎赉诺尔区精神文明建设工作安排""#))
 
         let agenda = try await onThread {
-            try runAlmanacctl(["agenda", "--from", "2027-09-01", "--days", "30", "--english", "--socket", socket])
+            try runAlmanacctl(["todo", "--from", "2027-09-01", "--days", "30", "--english", "--socket", socket])
         }
         #expect(agenda.status == 0)
         #expect(agenda.stdout.split(separator: "\n").count == 2)
