@@ -65,7 +65,8 @@ public final class ControlConnection {
         do {
             reply = try ControlProtocol.makeDecoder().decode(ControlReply<Result>.self, from: Data(line))
         } catch {
-            throw .protocolViolation(ControlRequest.describe(error))
+            let start = String(decoding: line.prefix(120), as: UTF8.self)
+            throw .protocolViolation("\(ControlRequest.describe(error)) in reply '\(start)'")
         }
         if let error = reply.error { throw .server(error) }
         guard reply.ok, let result = reply.result else {

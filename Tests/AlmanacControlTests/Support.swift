@@ -129,9 +129,9 @@ final class RawClient: @unchecked Sendable {
             }
         }
         guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            // deinit runs after a throwing init of a class and closes fd: closing it here too
+            // could close another test's socket that reused the number.
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
 
