@@ -169,9 +169,13 @@ public final class ControlServer: Service, Sendable {
         }
         try await withThrowingDiscardingTaskGroup { group in
             try await listener.channel.executeThenClose { inbound in
-                for try await accepted in inbound.cancelOnGracefulShutdown() {
-                    guard case .connection(let connection) = accepted else { continue }
-                    group.addTask { await self.serveConnection(connection) }
+                do {
+                    for try await accepted in inbound.cancelOnGracefulShutdown() {
+                        guard case .connection(let connection) = accepted else { continue }
+                        group.addTask { await self.serveConnection(connection) }
+                    }
+                } catch is CancellationError {
+                    // Graceful shutdown (or cancellation) ends the accept loop: a normal stop.
                 }
             }
             group.cancelAll()
