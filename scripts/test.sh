@@ -9,6 +9,7 @@ ensure_swift
 ensure_apt "${BUILD_PACKAGES[@]}"
 ensure_apt socat util-linux   # control socket tests: raw requests, setpriv
 ensure_test_users
+ensure_apt systemd  # systemd-socket-activate, for the daemon's socket-activation process test
 
 echo "==> swift build" >&2
 swift build
