@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "almanacctl", targets: ["almanacctl"]),
         .library(name: "AlmanacCalendar", targets: ["AlmanacCalendar"]),
         .library(name: "AlmanacPlan", targets: ["AlmanacPlan"]),
+        .library(name: "AlmanacScheduler", targets: ["AlmanacScheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,7 +57,7 @@ let package = Package(
         .target(
             name: "AlmanacDaemon",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "AlmanacStore",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -18,9 +18,9 @@ json=$($ctl convert 2025-07-25 --json)
 for field in '"leap" : true' '"text" : "2025-L06-01"' '"leapMonthOfYear" : 6' '"zodiac" : "蛇"' '"direction" : "gregorian-to-lunar"'; do
     grep -qF "$field" <<<"$json" || fail "convert --json lacks $field"
 done
-expect "terms qingming" "清明  04-05 周日  02:39:52" "$($ctl terms 2026 | grep 清明)"
+expect "terms qingming" "清明  04-05 周日  02:39:51" "$($ctl terms 2026 | grep 清明)"
 expect "terms count" 24 "$($ctl terms 2026 --json | grep -c '"id"')"
-grep -qF '"moment" : "2026-04-05T02:39:52+08:00"' <<<"$($ctl terms 2026 --json)" || fail "terms --json moment"
+grep -qF '"moment" : "2026-04-05T02:39:51+08:00"' <<<"$($ctl terms 2026 --json)" || fail "terms --json moment"
 
 set +e
 err=$($ctl convert 农历2026-闰08-01 2>&1 >/dev/null); code=$?

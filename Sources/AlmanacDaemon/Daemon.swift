@@ -62,6 +62,10 @@ public enum Daemon {
                 service: HangupService(hangups: hangups, controller: controller, logger: logger),
                 successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
         ]
+        services.append(
+            .init(
+                service: SchedulerService.make(controller: controller, logger: logger), successTerminationBehavior: .ignore,
+                serviceName: "scheduler"))
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
             services.append(

@@ -140,8 +140,8 @@ public struct Escalation: Hashable, Sendable {
 /// - Lead reminders go to the owners at `deliveryTime` on the lead's day (working-day leads
 ///   always land on a working day; calendar-day leads follow `dayOff`). They stop once the
 ///   occurrence is done.
-/// - The escalation goes to the leaders; overdue repeats go to the owners and, when an
-///   escalation is set, to the leaders too. Both stop once the occurrence is acknowledged or done.
+/// - The escalation goes to the leaders; overdue repeats go to the owners and, from the
+///   escalation day on, to the leaders too. Both stop once the occurrence is acknowledged or done.
 public struct ReminderRules: Hashable, Sendable {
     /// Lead times relative to the occurrence's first day.
     public var leads: [Lead]

@@ -13,9 +13,9 @@ import Foundation
 /// - A lead reminder is due at the policy's delivery time on its lead's day: `-Nd` counts
 ///   calendar days from the first day and then follows the day-off policy; `-Nwd` counts working
 ///   days strictly before the first day. It goes to the owners until the occurrence is done.
-/// - The escalation goes to the leaders the given number of working days before the last day;
-///   overdue repeats go every N days after the last day (moved to the next working day unless
-///   the policy keeps days off) to the owners, and to the leaders when an escalation is set.
+/// - The escalation goes to the leaders at its lead from the last day (`-2wd`, `+3wd`);
+///   overdue repeats go every interval after the last day (moved to the next working day unless
+///   the policy keeps days off) to the owners, and from the escalation day on to the leaders too.
 ///   Both stop once the occurrence is acknowledged or done.
 /// - Every (occurrence, reminder, channel, recipient) is one delivery, sent at most once.
 ///   A delivery that fell due within the catch-up window is sent (late if more than the
@@ -36,6 +36,9 @@ public struct ReminderPlanner: Sendable {
     let fixed: [Planned]
     /// Indices of occurrences with overdue repeats.
     let overdueIndices: [Int]
+    /// The escalation day of each occurrence that has one: overdue repeats from that day on
+    /// go to the leaders too.
+    let escalationDays: [Int: CivilDate]
 
     struct Delivery: Sendable {
         var key: DeliveryID
@@ -66,6 +69,7 @@ public struct ReminderPlanner: Sendable {
         var problems: [PlannerProblem] = []
         var fixed: [Planned] = []
         var overdue: [Int] = []
+        var escalationDays: [Int: CivilDate] = [:]
         for (index, occurrence) in occurrences.enumerated() {
             let policy = occurrence.policy
             if occurrence.end < occurrence.start {
@@ -93,6 +97,7 @@ public struct ReminderPlanner: Sendable {
             }
             if let escalation = policy.escalation, !occurrence.leaders.isEmpty {
                 if let day = Self.day(of: escalation.at, from: occurrence.end, policy: policy.dayOff, workingDays) {
+                    escalationDays[index] = day
                     fixed.append(
                         Self.planned(
                             index, key: keys[index], reminderID: "escalate", kind: .escalation, audience: .leaders,
@@ -109,6 +114,7 @@ public struct ReminderPlanner: Sendable {
         fixed.sort { ($0.due, $0.occurrence, $0.reminderID) < ($1.due, $1.occurrence, $1.reminderID) }
         self.fixed = fixed
         self.overdueIndices = overdue
+        self.escalationDays = escalationDays
         self.problems = problems
     }
 
@@ -165,8 +171,7 @@ public struct ReminderPlanner: Sendable {
     func overdueRepeats(of index: Int, now: Date) -> [Planned] {
         let occurrence = occurrences[index]
         guard let repeating = occurrence.policy.overdue else { return [] }
-        let recipients = occurrence.policy.escalation == nil ? occurrence.owners : occurrence.owners + occurrence.leaders
-        let audience: Audience = occurrence.policy.escalation == nil || occurrence.leaders.isEmpty ? .owners : .ownersAndLeaders
+        let escalationDay = escalationDays[index]
         var result: [Planned] = []
         var last = occurrence.end
         var step = 1
@@ -191,6 +196,9 @@ public struct ReminderPlanner: Sendable {
             // Several nominal days can move onto one working day (daily repeats over a weekend).
             if day <= last { continue }
             last = day
+            let escalated = escalationDay.map { day >= $0 } ?? false
+            let recipients = escalated ? occurrence.owners + occurrence.leaders : occurrence.owners
+            let audience: Audience = escalated ? .ownersAndLeaders : .owners
             let planned = Self.planned(
                 index, key: occurrenceKeys[index], reminderID: "overdue-\(day)", kind: .overdue, audience: audience,
                 recipients: recipients, day: day, policy: occurrence.policy, configuration: configuration)

@@ -8,6 +8,9 @@
 #include <sys/uio.h>
 #include <sys/socket.h>
 #include <time.h>
+// The scheduler's wall-clock timer (timerfd with TFD_TIMER_CANCEL_ON_SET, an eventfd to stop it).
+#include <sys/timerfd.h>
+#include <sys/eventfd.h>
 
 /// CLOCK_MONOTONIC in microseconds, as systemd expects in MONOTONIC_USEC=.
 static inline unsigned long long almanac_monotonic_usec(void) {

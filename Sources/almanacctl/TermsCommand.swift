@@ -67,9 +67,8 @@ struct TermsCommand: ParsableCommand {
         }
     }
 
-    /// `HH:MM:SS`; a moment that rounds up to midnight is shown as 23:59:59 of its own day.
+    /// `HH:MM:SS` (seconds truncated).
     static func time(_ moment: BeijingTime) -> String {
-        if moment.date != moment.exactDate { return "23:59:59" }
-        return String(moment.description.suffix(8))
+        String(moment.description.suffix(8))
     }
 }

@@ -79,9 +79,10 @@ public enum TimeScales {
 
 /// A moment in Beijing time (UTC+8), to the second, as the Chinese calendar counts days.
 public struct BeijingTime: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// The civil day in UTC+8.
+    /// The civil day in UTC+8 that contains the moment.
     public let date: CivilDate
-    /// Seconds since midnight of `date` in UTC+8 (0...86399), rounded to the nearest second.
+    /// Whole seconds since midnight of `date` in UTC+8 (0...86399), truncated, so that the time
+    /// shown never moves the moment into the next day.
     public let secondOfDay: Int
     /// The exact moment as a Julian day in Universal Time.
     public let julianDayUT: Double
@@ -91,23 +92,12 @@ public struct BeijingTime: Hashable, Sendable, Comparable, CustomStringConvertib
         julianDayUT = jd
         let local = jd + 8.0 / 24.0 - TimeScales.unixEpochJulianDay
         let day = local.rounded(.down)
-        var seconds = Int(((local - day) * 86_400).rounded())
-        var dayNumber = Int(day)
-        if seconds >= 86_400 {
-            seconds -= 86_400
-            dayNumber += 1
-        }
-        date = CivilDate(dayNumber: dayNumber)
-        secondOfDay = seconds
+        date = CivilDate(dayNumber: Int(day))
+        secondOfDay = min(86_399, max(0, Int(((local - day) * 86_400).rounded(.down))))
     }
 
-    /// The civil day in UTC+8 that contains the exact (unrounded) moment.
-    ///
-    /// A moment a fraction of a second before midnight belongs to the earlier day even when
-    /// ``secondOfDay`` rounds up; this is the day the calendar uses.
-    public var exactDate: CivilDate {
-        CivilDate(dayNumber: Int((julianDayUT + 8.0 / 24.0 - TimeScales.unixEpochJulianDay).rounded(.down)))
-    }
+    /// The civil day in UTC+8 that contains the moment (the same as ``date``).
+    public var exactDate: CivilDate { date }
 
     public var hour: Int { secondOfDay / 3600 }
     public var minute: Int { secondOfDay / 60 % 60 }

@@ -1,0 +1,199 @@
+import AlmanacCalendar
+import AlmanacPlan
+import AlmanacScheduler
+import AlmanacStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The scheduler's state between wake-ups, driven synchronously: the planner for the plan in
+/// force, the acknowledgements, done marks and snoozes it needs, and the dispatcher that carries
+/// out decisions. ``SchedulerService`` owns one; tests drive one with injected instants.
+public struct SchedulerCore: Sendable {
+    /// Settings of the planner (time zone, catch-up window, delivery time).
+    public var configuration: PlannerConfiguration
+    let store: any StateStore
+    let logger: Logger
+    let workingDays: any WorkingDays
+    private(set) var planner: ReminderPlanner?
+    private(set) var state = PlannerState()
+    public private(set) var dispatcher: ReminderDispatcher
+
+    /// The row that records the scheduler's first start, so that a new installation does not
+    /// record a year of history as missed (kept in the delivery table; no other table needed).
+    static let installationKey = DeliveryKey(occurrenceID: "*", reminderID: "installed", channel: "scheduler")
+    /// How far before the first occurrence of the window deliveries are read back from the store.
+    static let recordedMargin: TimeInterval = 120 * 86_400
+
+    public init(
+        configuration: PlannerConfiguration, store: any StateStore, workingDays: any WorkingDays, logger: Logger,
+        mail: ReminderDispatcher.MailDirectory
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.workingDays = workingDays
+        self.logger = logger
+        dispatcher = ReminderDispatcher(store: store, logger: logger, mail: mail)
+    }
+
+    /// Plans `occurrences` (the plan in force, expanded over a window around `now`) and reads
+    /// back from the store what has been delivered and marked.
+    public mutating func replan(occurrences: [ScheduledOccurrence], mail: ReminderDispatcher.MailDirectory, now: Date)
+        throws(StoreError)
+    {
+        planner = ReminderPlanner(occurrences: occurrences, workingDays: workingDays, configuration: configuration)
+        for problem in planner?.problems ?? [] {
+            logger.warning(
+                "reminder left out", metadata: ["ALMANAC_ITEM": "\(problem.occurrence.itemID)", "problem": "\(problem)"])
+        }
+        dispatcher = ReminderDispatcher(store: store, logger: logger, mail: mail)
+        let first = occurrences.map(\.start).min().map {
+            ZonedTime.instant(of: $0, at: configuration.deliveryTime, in: configuration.timeZone)
+        }
+        let since = (first ?? now).addingTimeInterval(-Self.recordedMargin)
+        try dispatcher.load(since: since, now: now)
+        let installed: Date
+        if let row = try store.delivery(Self.installationKey) {
+            installed = row.dueAt
+        } else {
+            if case .claimed(let row) = try store.claimDelivery(Self.installationKey, dueAt: now, late: false, at: now) {
+                try store.markSent(row.id, at: now)
+            }
+            installed = now
+        }
+        state = PlannerState(ignoreBefore: max(installed, since))
+        for id in Set(occurrences.map(\.id)) {
+            try refreshMarks(of: id, now: now)
+        }
+    }
+
+    /// Reads one occurrence's acknowledgement, done mark and snooze again.
+    public mutating func refreshMarks(of id: OccurrenceID, now: Date) throws(StoreError) {
+        let text = id.description
+        let marks = try store.markState(occurrenceID: text)
+        if marks.acknowledged { state.acknowledged.insert(id) } else { state.acknowledged.remove(id) }
+        if marks.done { state.done.insert(id) } else { state.done.remove(id) }
+        state.snoozedUntil[id] = try store.activeSnooze(occurrenceID: text, at: now)?.until
+    }
+
+    /// Decides at `now`, performs the actions, and returns when to wake next (sooner, in a
+    /// minute, when a delivery failed and must be retried).
+    public mutating func tick(now: Date) -> Date? {
+        guard let planner else { return nil }
+        state.recorded = dispatcher.recorded
+        let decision = planner.decide(state: state, now: now)
+        dispatcher.perform(decision, now: now)
+        if dispatcher.failures > 0 {
+            let retry = now.addingTimeInterval(60)
+            return decision.nextWakeup.map { min($0, retry) } ?? retry
+        }
+        return decision.nextWakeup
+    }
+}
+
+/// The scheduler as a service of the daemon: sleeps on a wall-clock timer until the planner's
+/// next wake-up (no polling), and wakes early when the plan changes, an occurrence is marked, or
+/// the wall clock is set (jumps either way, suspend and resume).
+public struct SchedulerService: Service {
+    /// Expands the plan in force into the planner's occurrences over a range of days, and gives
+    /// the mail addresses of its recipients.
+    public typealias OccurrenceSource = @Sendable (Plan, ClosedRange<CivilDate>) -> (
+        occurrences: [ScheduledOccurrence], mail: ReminderDispatcher.MailDirectory
+    )
+
+    let controller: DaemonController
+    let source: OccurrenceSource
+    let core: SchedulerCore
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    /// Days before and after today that occurrences are expanded over.
+    let lookBehind = 60
+    let lookAhead = 400
+
+    public init(
+        controller: DaemonController, core: SchedulerCore, source: @escaping OccurrenceSource, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.controller = controller
+        self.core = core
+        self.source = source
+        self.logger = logger
+        self.clock = clock
+    }
+
+    enum Wake: Sendable {
+        case timer(WallClockWake)
+        case event(DaemonEvent)
+    }
+
+    public func run() async throws {
+        let timer = try WallClockTimer()
+        let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(64))
+        let events = controller.events
+        var core = self.core
+        var window: ClosedRange<CivilDate>?
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await wake in timer.wakes { continuation.yield(.timer(wake)) }
+                }
+                group.addTask {
+                    for await event in events { continuation.yield(.event(event)) }
+                }
+                // The controller announces the plan loaded at start as `.planChanged` (buffered),
+                // so the first plan needs no wake-up of its own.
+                for await wake in wakes {
+                    let now = clock()
+                    let today = ZonedTime.civilDate(of: now, in: core.configuration.timeZone)
+                    var replan = false
+                    switch wake {
+                    case .event(.planChanged): replan = true
+                    case .event(.marksChanged(let text)):
+                        if let id = OccurrenceID(text) {
+                            do { try core.refreshMarks(of: id, now: now) } catch {
+                                logger.error("cannot read marks", metadata: ["error": "\(error)"])
+                            }
+                        }
+                    case .timer(.clockChanged):
+                        logger.notice("wall clock changed, planning again", metadata: ["ALMANAC_NOW": "\(now)"])
+                    case .timer(.expired): break
+                    }
+                    // Re-expand when the day moved near the window's edges (a year of uptime, a jump).
+                    if let current = window, !(current.lowerBound.adding(days: 30)...current.upperBound.adding(days: -300)).contains(today) {
+                        replan = true
+                    }
+                    if replan {
+                        let range = today.adding(days: -lookBehind)...today.adding(days: lookAhead)
+                        if let plan = await controller.plan?.plan {
+                            if let zone = TimeZone(identifier: plan.info.timezone.value) { core.configuration.timeZone = zone }
+                            let expanded = source(plan, range)
+                            do {
+                                try core.replan(occurrences: expanded.occurrences, mail: expanded.mail, now: now)
+                                window = range
+                                logger.info(
+                                    "reminders planned",
+                                    metadata: ["ALMANAC_OCCURRENCES": "\(expanded.occurrences.count)",
+                                               "ALMANAC_WINDOW": "\(range.lowerBound)..\(range.upperBound)"])
+                            } catch {
+                                logger.error("cannot read the delivery state, retrying in a minute", metadata: ["error": "\(error)"])
+                                try? timer.arm(at: now.addingTimeInterval(60))
+                                continue
+                            }
+                        } else {
+                            window = nil
+                        }
+                    }
+                    let next = window == nil ? nil : core.tick(now: now)
+                    do { try timer.arm(at: next) } catch {
+                        logger.error("cannot arm the wall-clock timer", metadata: ["error": "\(error)"])
+                    }
+                    if let next { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(next)"]) }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            continuation.finish()
+            timer.stop()
+        }
+    }
+}
