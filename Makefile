@@ -40,7 +40,7 @@ MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 # Rewrites the paths that the shipped files name for PREFIX=/usr.
 SUBST = sed -e 's|/usr/bin/|$(BINDIR)/|g' -e 's|/usr/share/almanac|$(PKGDATADIR)|g' -e 's|/etc/almanac|$(CONFDIR)|g'
 
-PLANS := $(wildcard config/plans/*.yaml)
+PLANS := $(wildcard config/plans/*)
 HOLIDAYS := $(wildcard config/holidays/*)
 TEMPLATES := $(wildcard config/templates/*)
 
@@ -52,7 +52,7 @@ build:
 	$(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS)
 
 # The binaries' folder, asked after the build (it depends on the platform triple).
-BIN = $(shell $(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS) --show-bin-path)
+BIN = $(eval BIN := $(shell $(SWIFT) build -c $(CONFIGURATION) --scratch-path $(SCRATCH) $(SWIFT_BUILD_FLAGS) --show-bin-path))$(BIN)
 
 # Man pages from the ArgumentParser definitions, with swift-argument-parser's generate-manual
 # plugin (works offline). It builds the tools in debug mode in the default .build folder, which
@@ -95,7 +95,7 @@ install: build man completions
 			$(INSTALL) -m 0644 $(DESTDIR)$(PKGDATADIR)/almanac.yaml.default $(DESTDIR)$(CONFDIR)/almanac.yaml; \
 		fi; \
 	fi
-	$(if $(PLANS),$(INSTALL) -m 0644 $(PLANS) $(DESTDIR)$(PKGDATADIR)/plans/)
+	$(if $(PLANS),cp -R $(PLANS) $(DESTDIR)$(PKGDATADIR)/plans/)
 	$(if $(HOLIDAYS),cp -R $(HOLIDAYS) $(DESTDIR)$(PKGDATADIR)/holidays/)
 	$(if $(TEMPLATES),cp -R $(TEMPLATES) $(DESTDIR)$(PKGDATADIR)/templates/)
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
