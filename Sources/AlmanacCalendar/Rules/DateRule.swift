@@ -41,6 +41,20 @@ public struct DateRule: Sendable, Hashable, CustomStringConvertible {
     public var times: [TimeOfDay] { ast.times }
 }
 
+extension DateRule {
+    /// What to do with a single-day occurrence that falls on a day off (weekend or holiday).
+    public enum DayOffPolicy: String, Hashable, Sendable, CaseIterable {
+        /// Leave it where it is.
+        case keep
+        /// Drop it.
+        case skip
+        /// Move it to the previous working day.
+        case before
+        /// Move it to the next working day.
+        case after
+    }
+}
+
 // MARK: - Syntax tree
 
 /// A day of a Gregorian month in a yearly rule: a number or the month's last day.
@@ -69,18 +83,6 @@ enum Offset: Hashable, Sendable {
     case days(Int)
     /// Working days under the official arrangement; the day moved from does not count.
     case workingDays(Int)
-}
-
-/// What to do with a single-day occurrence that falls on a day off (weekend or holiday).
-public enum DayOffPolicy: String, Hashable, Sendable, CaseIterable {
-    /// Leave it where it is.
-    case keep
-    /// Drop it.
-    case skip
-    /// Move it to the previous working day.
-    case before
-    /// Move it to the next working day.
-    case after
 }
 
 /// An anchor moved by offsets, applied left to right.
@@ -132,7 +134,7 @@ struct RuleAST: Hashable, Sendable {
     var until: CivilDate?
     var count: Int?
     var excepts: [RuleBase] = []
-    var dayOff: DayOffPolicy = .keep
+    var dayOff: DateRule.DayOffPolicy = .keep
 
     var isRecurring: Bool {
         switch base {

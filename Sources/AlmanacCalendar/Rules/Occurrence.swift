@@ -74,7 +74,7 @@ public enum DerivationStep: Sendable, Hashable, CustomStringConvertible {
     /// A working-day rule used a year without a holiday table: Monday to Friday was assumed.
     case noHolidayTable(year: Int)
     /// A single-day occurrence fell on a day off and the rule's day-off policy moved it.
-    case dayOff(DayOffPolicy, date: CivilDate, kind: String, movedTo: CivilDate)
+    case dayOff(DateRule.DayOffPolicy, date: CivilDate, kind: String, movedTo: CivilDate)
     /// The steps that follow derive the window's end.
     case windowEnd
     /// The window's end fell before its start in the same year, so it is taken in the next year.

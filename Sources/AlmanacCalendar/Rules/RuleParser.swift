@@ -16,7 +16,7 @@ struct RuleParser {
     static let allKeywords = baseKeywords + ["interval", "from", "until", "count", "except", "at", "dayoff", "last", "start", "end"]
 
     /// 遇节假日提前 / 顺延 / 取消: the Chinese spellings of `dayoff before / after / skip`.
-    static let chineseDayOff: [String: DayOffPolicy] = [
+    static let chineseDayOff: [String: DateRule.DayOffPolicy] = [
         "遇节假日提前": .before, "遇休息日提前": .before, "节假日提前": .before,
         "遇节假日顺延": .after, "遇休息日顺延": .after, "节假日顺延": .after,
         "遇节假日取消": .skip, "遇休息日取消": .skip, "节假日取消": .skip,
@@ -100,7 +100,7 @@ struct RuleParser {
                 }
                 ast.excepts.append(try parseBase())
             case "dayoff":
-                guard let v = current, v.kind == .word, let policy = DayOffPolicy(rawValue: v.lower) else {
+                guard let v = current, v.kind == .word, let policy = DateRule.DayOffPolicy(rawValue: v.lower) else {
                     throw error(
                         .incomplete, "'dayoff' needs a policy: keep, skip, before or after", at: current)
                 }
