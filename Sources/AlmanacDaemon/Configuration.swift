@@ -114,6 +114,21 @@ public enum ConfigurationLoader {
         return Result(configuration: parser.configuration, diagnostics: parser.diagnostics)
     }
 
+    /// Reads and validates the file at absolute path `file`.
+    public static func load(file: String, environment: [String: String]) -> Result {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return Result(
+                configuration: nil,
+                diagnostics: [Diagnostic(.error, "cannot read the configuration file", at: SourceLocation(file: file, line: 1, column: 1))])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return Result(
+                configuration: nil,
+                diagnostics: [Diagnostic(.error, "the configuration file is not UTF-8", at: SourceLocation(file: file, line: 1, column: 1))])
+        }
+        return load(text: text, file: file, environment: environment)
+    }
+
     /// Parses a duration such as `7d`, `12h`, `30m`, `45s` or a combination (`1d12h`).
     public static func parseDuration(_ text: String) -> Duration? {
         var total: Int64 = 0

@@ -23,7 +23,11 @@ public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertib
 /// `shutdown_timeout`). SIGHUP reloads the plan.
 public enum Daemon {
     /// Runs until shut down. Returns normally on a clean shutdown.
-    public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
+    /// - Parameter environment: The process environment, for reading the configuration file again
+    ///   on reload (same defaults as at start).
+    public static func run(
+        configuration: DaemonConfiguration, environment: [String: String], logger: Logger
+    ) async throws {
         let notifier = SystemdNotifier()
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {
@@ -50,7 +54,11 @@ public enum Daemon {
             logger.info("control socket passed by systemd", metadata: ["ALMANAC_FD": "\(listeningSocket)"])
         }
 
-        let controller = DaemonController(configuration: configuration, store: store, notifier: notifier, logger: logger)
+        let file = configuration.file
+        let controller = DaemonController(
+            configuration: configuration, store: store,
+            reloadConfiguration: { ConfigurationLoader.load(file: file, environment: environment) },
+            notifier: notifier, logger: logger)
         await controller.start(controlActivated: listeningSocket != nil)
 
         let hangups = await UnixSignalsSequence(trapping: .sighup)

@@ -42,7 +42,14 @@ public enum DaemonEvent: Sendable, Hashable {
 /// The daemon's state and the operations on it: one actor, so the control server, the signal
 /// handler and the scheduler never race. The control server (AlmanacControl) calls these methods.
 public actor DaemonController {
-    public let configuration: DaemonConfiguration
+    /// The configuration in force: the one the daemon started with, with the keys a reload may
+    /// change (`plans`, `catch_up`, `delivery_time`, `holidays`) taken from the last accepted reload.
+    public private(set) var configuration: DaemonConfiguration
+    /// The configuration the daemon started with (readable without awaiting the actor; the keys
+    /// a reload changes are in ``configuration``).
+    public nonisolated let initialConfiguration: DaemonConfiguration
+    /// Reads the configuration file again on reload; `nil` reloads the plan only.
+    private let reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)?
     /// The state store in use (the file, or the in-memory fallback).
     public nonisolated let store: any StateStore
     private let storeInfo: DaemonStatus.StoreInfo
@@ -70,11 +77,14 @@ public actor DaemonController {
         configuration: DaemonConfiguration,
         store: Result<any StateStore, StoreError>,
         planLoader: any PlanLoading = PlanModelLoader(),
+        reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)? = nil,
         notifier: SystemdNotifier = SystemdNotifier(),
         logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        initialConfiguration = configuration
+        self.reloadConfiguration = reloadConfiguration
         self.planLoader = planLoader
         self.notifier = notifier
         self.logger = logger
@@ -105,17 +115,24 @@ public actor DaemonController {
         if storeInfo.mode == "memory" {
             logger.error(
                 "state store unavailable, reminders go to the journal without persistent state",
-                metadata: ["ALMANAC_STORE_ERROR": "\(storeInfo.errorCode ?? "")", "error": "\(storeInfo.error ?? "")"])
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.storeProblem)", "ALMANAC_STORE_ERROR": "\(storeInfo.errorCode ?? "")",
+                    "error": "\(storeInfo.error ?? "")",
+                ])
         }
         let loaded = planLoader.load(patterns: configuration.plans, at: clock())
         if loaded.isValid {
             plan = loaded
-            logger.info(
+            logger.notice(
                 "plan loaded",
-                metadata: ["ALMANAC_PLAN": "\(loaded.name ?? "")", "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)",
-                           "ALMANAC_PLAN_FILES": "\(loaded.files.count)"])
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
+                    "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
+                ])
         } else {
-            logDiagnostics(loaded.errors, message: "plan invalid, running without a plan until a reload succeeds")
+            logDiagnostics(
+                loaded.errors, messageID: MessageID.reloadRejected,
+                message: "plan invalid, running without a plan until a reload succeeds")
         }
         for warning in loaded.diagnostics where warning.severity == .warning {
             logger.warning("plan warning", metadata: ["ALMANAC_DIAGNOSTIC": "\(warning)"])
@@ -132,24 +149,58 @@ public actor DaemonController {
         notifier.ready(status: summary())
     }
 
-    /// Loads the plan files again. The new plan replaces the old one only when it has no error;
-    /// otherwise the old one stays in force and STATUS, status.json and the journal say why.
+    /// Reads the configuration and the plan files again. The new plan replaces the old one only
+    /// when neither has an error; otherwise the old one stays in force and STATUS, status.json and
+    /// the journal say why.
     @discardableResult
     public func reload() -> ReloadOutcome {
         let started = ContinuousClock.now
         phase = .reloading
         notifier.reloading(status: "reloading plan")
         writeStatusFile()
-        let loaded = planLoader.load(patterns: configuration.plans, at: clock())
         reloads += 1
+        var candidate = configuration
+        var configurationDiagnostics: [Diagnostic] = []
+        var configurationValid = true
+        if let reloadConfiguration {
+            let result = reloadConfiguration()
+            configurationDiagnostics = result.diagnostics
+            if let reread = result.configuration {
+                candidate.plans = reread.plans
+                candidate.catchUp = reread.catchUp
+                candidate.deliveryTime = reread.deliveryTime
+                candidate.holidays = reread.holidays
+                let ignored = Self.restartOnlyChanges(from: configuration, to: reread)
+                if !ignored.isEmpty {
+                    logger.warning(
+                        "configuration changes that take effect only after a restart",
+                        metadata: ["ALMANAC_KEYS": "\(ignored.joined(separator: ", "))"])
+                }
+            } else {
+                configurationValid = false
+            }
+        }
+        var loaded: LoadedPlan
+        if configurationValid {
+            loaded = planLoader.load(patterns: candidate.plans, at: clock())
+            loaded.diagnostics = configurationDiagnostics + loaded.diagnostics
+        } else {
+            loaded = LoadedPlan(name: nil, files: [], itemCount: 0, diagnostics: configurationDiagnostics, loadedAt: clock())
+        }
         let accepted = loaded.isValid
         if accepted {
             plan = loaded
+            configuration = candidate
             logger.notice(
                 "plan reloaded",
-                metadata: ["ALMANAC_PLAN": "\(loaded.name ?? "")", "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)"])
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
+                    "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
+                ])
         } else {
-            logDiagnostics(loaded.errors, message: plan == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
+            logDiagnostics(
+                loaded.errors, messageID: MessageID.reloadRejected,
+                message: plan == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
         }
         let duration = ContinuousClock.now - started
         lastReload = DaemonStatus.ReloadInfo(
@@ -160,6 +211,19 @@ public actor DaemonController {
         publish(ready: true)
         if accepted { eventContinuation.yield(.planChanged) }
         return ReloadOutcome(accepted: accepted, diagnostics: loaded.diagnostics, planName: plan?.name, duration: duration)
+    }
+
+    /// Keys whose new value a reload cannot apply (sockets, directories, users are set up once).
+    static func restartOnlyChanges(from old: DaemonConfiguration, to new: DaemonConfiguration) -> [String] {
+        var keys: [String] = []
+        if old.stateDirectory != new.stateDirectory { keys.append("state_directory") }
+        if old.runtimeDirectory != new.runtimeDirectory { keys.append("runtime_directory") }
+        if old.controlSocket != new.controlSocket { keys.append("control_socket") }
+        if old.mail != new.mail { keys.append("mail") }
+        if old.adminGroup != new.adminGroup { keys.append("admin_group") }
+        if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
+        if old.logLevel != new.logLevel { keys.append("log_level") }
+        return keys
     }
 
     /// Says STOPPING=1 and records the phase; the services then wind down.
@@ -278,7 +342,12 @@ public actor DaemonController {
         do {
             return try body()
         } catch {
-            logger.error("state store failed", metadata: ["error": "\(error)", "ALMANAC_STORE_ERROR": "\(error.code.rawValue)"])
+            logger.error(
+                "state store failed",
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.storeProblem)", "error": "\(error)",
+                    "ALMANAC_STORE_ERROR": "\(error.code.rawValue)",
+                ])
             throw DaemonRequestError(code: .storeFailed, detail: error.description)
         }
     }
@@ -330,10 +399,11 @@ public actor DaemonController {
         }
     }
 
-    private func logDiagnostics(_ diagnostics: [Diagnostic], message: Logger.Message) {
+    private func logDiagnostics(_ diagnostics: [Diagnostic], messageID: String, message: Logger.Message) {
         logger.error(
             message,
             metadata: [
+                "MESSAGE_ID": "\(messageID)",
                 "ALMANAC_ERRORS": "\(diagnostics.count)",
                 "ALMANAC_DIAGNOSTICS": "\(diagnostics.prefix(20).map(\.description).joined(separator: "\n"))",
             ])
@@ -343,6 +413,16 @@ public actor DaemonController {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
+}
+
+/// Journal `MESSAGE_ID`s of the daemon's own entries, as listed in units/almanac.catalog.
+public enum MessageID {
+    /// Plan loaded (at start or by a reload).
+    public static let planLoaded = "227e27c51be2494595fdcc585ae7f4c3"
+    /// A reload (or the first load) found errors; the old plan stays in force.
+    public static let reloadRejected = "79bc2fd73486474792ff5f926e2287f1"
+    /// The state database cannot be opened or written.
+    public static let storeProblem = "ad75be15480244fbbee339fcc2041347"
 }
 
 /// The store used when not even an in-memory SQLite database opens: every call fails with the

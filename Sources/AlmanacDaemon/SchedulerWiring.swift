@@ -9,7 +9,7 @@ extension SchedulerService {
     /// directory (its `cn` region), the configured delivery time and catch-up window, the plan's
     /// time zone, and plans expanded with `PlanOccurrences`.
     public static func make(controller: DaemonController, logger: Logger) -> SchedulerService {
-        let configuration = controller.configuration
+        let configuration = controller.initialConfiguration
         let calendar = loadHolidays(configuration.holidays, logger: logger)
         let minutes = configuration.deliveryTime
         let planner = PlannerConfiguration(

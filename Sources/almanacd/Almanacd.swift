@@ -27,11 +27,7 @@ struct Almanacd: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = Self.absolute(config ?? environment["ALMANAC_CONFIG"] ?? "/etc/almanac/almanac.yaml")
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            Self.printError("\(path): error: cannot read the configuration file")
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        let result = ConfigurationLoader.load(text: text, file: path, environment: environment)
+        let result = ConfigurationLoader.load(file: path, environment: environment)
         for diagnostic in result.diagnostics { Self.printError(diagnostic.description) }
         guard let configuration = result.configuration else { throw ExitCode(78) }
 
@@ -52,7 +48,7 @@ struct Almanacd: AsyncParsableCommand {
         }
         let logger = Logger(label: "almanacd")
         do {
-            try await Daemon.run(configuration: configuration, logger: logger)
+            try await Daemon.run(configuration: configuration, environment: environment, logger: logger)
         } catch let error as DaemonStartError {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(71)  // EX_OSERR

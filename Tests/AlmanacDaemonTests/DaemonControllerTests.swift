@@ -142,6 +142,37 @@ struct DaemonControllerTests {
         #expect(after.daemon.reloads == 2)
     }
 
+    @Test func aReloadReadsTheConfigurationAgain() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let configuration = try sandbox.configuration()
+        let file = sandbox.configPath
+        let store = Result<any StateStore, StoreError> { () throws(StoreError) in try SQLiteStateStore() }
+        let controller = DaemonController(
+            configuration: configuration, store: store,
+            reloadConfiguration: { ConfigurationLoader.load(file: file, environment: [:]) },
+            logger: quietLogger, clock: { fixedNow })
+        await controller.start(controlActivated: false)
+
+        // A broken configuration is a rejected reload, like a broken plan.
+        try sandbox.write("almanac.yaml", "plans: plans/*.yaml\nstate_directory: lib\nruntime_directory: run\ncatch_up: soon\n")
+        let rejected = await controller.reload()
+        #expect(rejected.accepted == false)
+        #expect(rejected.diagnostics.map(\.description) == [
+            "\(file):4:11: error: 'catch_up' must be a duration such as 7d, 12h, 30m or 1d12h, not 'soon'"
+        ])
+        #expect(await controller.plan?.itemCount == 2)
+
+        // A new plan path and catch-up window are taken on reload.
+        try sandbox.write("other.yaml", Sandbox.biggerPlan)
+        try sandbox.write("almanac.yaml", "plans: other.yaml\nstate_directory: lib\nruntime_directory: run\ncatch_up: 3d\n")
+        let accepted = await controller.reload()
+        #expect(accepted.accepted)
+        #expect(await controller.plan?.files == [sandbox.root + "/other.yaml"])
+        #expect(await controller.plan?.itemCount == 3)
+        #expect(await controller.configuration.catchUp == .seconds(3 * 86_400))
+    }
+
     @Test func anInvalidFirstPlanLeavesTheDaemonRunningWithoutOne() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
