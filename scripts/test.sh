@@ -14,8 +14,15 @@ echo "==> swift test" >&2
 swift test 2>&1 | tee .build/swift-test.log
 
 # Further stages (process tests, the end-to-end test under systemd) are added in tests/*.sh.
+stages=0
 for stage in tests/stage-*.sh; do
     [ -e "$stage" ] || continue
     echo "==> $stage" >&2
     bash "$stage"
+    stages=$((stages + 1))
 done
+
+# One closing line for the whole run: the Swift tests (the swift-testing summary) plus the stages.
+# Every failure above has already stopped the script, so reaching here means none failed.
+swift_tests=$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests\{0,1\} in .* passed.*/\1/p' .build/swift-test.log | tail -1)
+echo "summary: $(( ${swift_tests:-0} + stages )) passed, 0 failed"

@@ -84,6 +84,21 @@ struct SQLiteStateStoreTests {
         #expect(throws: StoreError.self) { try reopened.resolveInDoubt(id, sent: true, at: t0 + 7) }
     }
 
+    @Test func anInDoubtDeliveryResolvedAsNotSentIsClaimedAgain() throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let store = try SQLiteStateStore(path: dir.database)
+        let mail = DeliveryKey(occurrenceID: key.occurrenceID, reminderID: "-1d", channel: "mail", recipient: "wmb@example.org")
+        let id = try store.claimDelivery(mail, dueAt: t0, late: false, at: t0).record.id
+        try store.resolveInDoubt(id, sent: false, at: t0 + 1)
+        #expect(try store.delivery(mail)?.state == .failed)
+        #expect(try store.delivery(mail)?.lastError == "interrupted before sending")
+        let again = try store.claimDelivery(mail, dueAt: t0, late: true, at: t0 + 2)
+        #expect(again == .claimed(again.record))
+        #expect(again.record.id == id)
+        #expect(again.record.attempts == 2)
+    }
+
     @Test func aFailedDeliveryIsRetriedWithAnotherAttempt() throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
