@@ -40,6 +40,9 @@ struct ChineseCalendarFixtureTests {
             let term = try #require(SolarTerm(identifier: row[1]))
             #expect(term.chineseName == row[2])
             let ours = try calendar.date(of: term, year: year)
+            if try calendar.solarTerm(on: ours) != term {
+                mismatches.append("\(year) \(row[2]): solarTerm(on: \(ours)) is not \(row[2])")
+            }
             if ours.description != row[3] {
                 let moment = try calendar.moment(of: term, year: year)
                 mismatches.append("\(year) \(row[2]): reference \(row[4]), ours \(moment)")
@@ -102,6 +105,22 @@ struct ChineseCalendarFixtureTests {
             if ours.description != want {
                 mismatches.append("\(year) \(row[2]): ours \(ours), reference \(row[3])")
             }
+        }
+        #expect(mismatches.count == 0, "\(mismatches.count) mismatches: \(mismatches.prefix(20))")
+    }
+
+    @Test("干支 of year, month and day and 生肖 match the fixture (16,800 days 1901–2100)")
+    func ganZhi() throws {
+        let fixture = try Fixture("ganzhi.tsv")
+        #expect(fixture.rows.count == 16_800)
+        var mismatches: [String] = []
+        for row in fixture.rows {
+            let date = CivilDate.t(row[0])
+            let ours = [
+                try calendar.yearGanZhi(of: date).chineseName, try calendar.monthGanZhi(of: date).chineseName,
+                calendar.dayGanZhi(of: date).chineseName, try calendar.zodiac(of: date),
+            ]
+            if ours != Array(row[1...4]) { mismatches.append("\(date): ours \(ours), reference \(row[1...4])") }
         }
         #expect(mismatches.count == 0, "\(mismatches.count) mismatches: \(mismatches.prefix(20))")
     }

@@ -169,6 +169,24 @@ struct ChineseCalendarTests {
         #expect(throws: CalendarError.self) { try calendar.civilDate(lunarYear: 2026, month: Int.min, day: 1) }
     }
 
+    @Test("concurrent conversions on a cold cache agree with the shared calendar")
+    func concurrentColdCache() async throws {
+        let fresh = ChineseCalendar(freshCache: ())
+        let dates = stride(from: CivilDate.t("2030-01-01").dayNumber, to: CivilDate.t("2040-01-01").dayNumber, by: 7)
+            .map(CivilDate.init(dayNumber:))
+        let results = try await withThrowingTaskGroup(of: [LunarDate].self) { group in
+            for _ in 0..<8 {
+                group.addTask { try dates.map { date throws(CalendarError) in try fresh.lunarDate(from: date) } }
+            }
+            var all: [[LunarDate]] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let expected = try dates.map { date throws(CalendarError) in try calendar.lunarDate(from: date) }
+        #expect(results.count == 8)
+        for result in results { #expect(result == expected) }
+    }
+
     @Test("the ends of the supported range are computed")
     func rangeEnds() throws {
         #expect(ChineseCalendar.slotsMatchRange)

@@ -22,6 +22,11 @@ public struct ChineseCalendar: Sendable {
 
     let cache: CalendarCache
 
+    /// A calendar with its own, empty cache (tests use it to exercise the cache from cold).
+    init(freshCache: ()) {
+        cache = CalendarCache(years: ChineseCalendar.supportedYears)
+    }
+
     private init() {
         cache = CalendarCache(years: ChineseCalendar.supportedYears)
     }
