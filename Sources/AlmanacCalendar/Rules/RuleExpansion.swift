@@ -110,10 +110,14 @@ struct RuleExpander {
             }
             occ = timed
         }
-        occ.sort { a, b in
+        func ordered(_ a: Occurrence, _ b: Occurrence) -> Bool {
             if a.start != b.start { return a.start < b.start }
             if a.time != b.time { return (a.time?.minutesSinceMidnight ?? -1) < (b.time?.minutesSinceMidnight ?? -1) }
             return a.end < b.end
+        }
+        // Daily and monthly rules come out in order already; checking is cheaper than sorting.
+        if zip(occ, occ.dropFirst()).contains(where: { ordered($1, $0) }) {
+            occ.sort(by: ordered)
         }
         return occ
     }
@@ -277,11 +281,10 @@ struct RuleExpander {
                 Occurrence(start: $0.0, end: $0.0, steps: $0.1)
             }
         case .holidayPeriod(let h):
-            guard let period = work.holidayPeriod(named: h.chineseName, year: year) else {
+            guard let (period, name) = context.holidayBreak(h, year: year).map({ ($0.period, $0.name) }) else {
                 if !work.hasTable(for: year), queryYears.contains(year) { missing.years.insert(year) }
                 return []
             }
-            let name = work.holidayBreak(named: h.chineseName, year: year)?.name ?? h.chineseName
             return [
                 Occurrence(
                     start: period.lowerBound, end: period.upperBound,
@@ -412,11 +415,10 @@ struct RuleExpander {
                 )
             }
         case .holiday(let h, let end):
-            guard let period = work.holidayPeriod(named: h.chineseName, year: year) else {
+            guard let (period, name) = context.holidayBreak(h, year: year).map({ ($0.period, $0.name) }) else {
                 if !work.hasTable(for: year), queryYears.contains(year) { missing.years.insert(year) }
                 return []
             }
-            let name = work.holidayBreak(named: h.chineseName, year: year)?.name ?? h.chineseName
             let date = end ? period.upperBound : period.lowerBound
             return [
                 (
