@@ -58,6 +58,10 @@ grep -q "cn/2026.txt:3:8: error: no such date 2026-02-30 (February 2026 has 28 d
 grep -q "cn/2026.txt:4:9: error: 2026-02-27 is a Friday" "$tmp/err" || fail "no weekday error: $(cat "$tmp/err")"
 grep -q "cn/2026.txt:5:1: error: unknown keyword 'of'" "$tmp/err" || fail "no keyword error: $(cat "$tmp/err")"
 
+expect "holidays --years" "放假安排表：2008–2026年（共 19 年），目录 $(pwd)/config/holidays/cn" "$($ctl holidays --years "${H[@]}")"
+
+expect "holidays 2015 split break" "端午节          06-20 周六、06-22 周一   2     –" "$($ctl holidays 2015 "${H[@]}" | grep '^端午节')"
+
 # Festivals: lunar dates, terms, anniversaries.
 $ctl festivals 2026 --json >"$tmp/f.json"
 python3 - "$tmp/f.json" <<'PY' || fail "festivals 2026 --json"

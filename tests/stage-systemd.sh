@@ -4,8 +4,11 @@
 # and journalctl exactly as an administrator would. See docs/testing.md.
 #
 # The debootstrap root is cached in .cache/e2e/ (gitignored), so only the first run pays for it.
-# Binaries are built with --static-swift-stdlib in .build-static (the root has no Swift runtime).
-# Environment: ALMANAC_E2E_CONFIGURATION=debug|release (default debug: same code, faster build),
+# The root has no Swift runtime: by default the debug build that scripts/test.sh has just made is
+# installed, and the toolchain's runtime libraries are bind-mounted read-only at the path the
+# binaries' RUNPATH names (no second build). ALMANAC_E2E_STATIC=1 instead builds with
+# --static-swift-stdlib in .build-static, as the Debian package does (a full second build).
+# Environment: ALMANAC_E2E_CONFIGURATION=debug|release (default debug),
 # ALMANAC_E2E_KEEP=1 leaves the container's root in .cache/e2e/run for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +18,7 @@ started=$(date +%s)
 log() { echo "stage-systemd: $*" >&2; }
 fail() { echo "stage-systemd: FAIL: $*" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then
-    exec sudo --preserve-env=PATH,ALMANAC_E2E_CONFIGURATION,ALMANAC_E2E_KEEP bash "$0" "$@"
+    exec sudo --preserve-env=PATH,ALMANAC_E2E_CONFIGURATION,ALMANAC_E2E_KEEP,ALMANAC_E2E_STATIC bash "$0" "$@"
 fi
 
 ensure_swift
@@ -58,11 +61,22 @@ for old in "$cache"/rootfs-*; do
     [ "$old" = "$base" ] || rm -rf "$old"
 done
 
-# --- 2. Build (static Swift runtime) and install into a fresh copy of the root ----------------
+# --- 2. Build and install into a fresh copy of the root ---------------------------------------
 t=$(date +%s)
-make_args=(PREFIX=/usr CONFIGURATION="$config" SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib)
-make -s build "${make_args[@]}" > "$cache/build.log" 2>&1 || { tail -n 30 "$cache/build.log" >&2; fail "static build failed"; }
-log "static $config build took $(( $(date +%s) - t )) s"
+nspawn_extra=()
+if [ -n "${ALMANAC_E2E_STATIC:-}" ]; then
+    make_args=(PREFIX=/usr CONFIGURATION="$config" SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib)
+    kind="static $config"
+else
+    make_args=(PREFIX=/usr CONFIGURATION="$config")
+    kind="$config"
+    # The binaries find the runtime through their RUNPATH (the toolchain's lib/swift/linux).
+    runtime="$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/lib/swift/linux"
+    [ -f "$runtime/libswiftCore.so" ] || fail "no Swift runtime at $runtime"
+    nspawn_extra+=(--bind-ro="$runtime")
+fi
+make -s build "${make_args[@]}" > "$cache/build.log" 2>&1 || { tail -n 30 "$cache/build.log" >&2; fail "$kind build failed"; }
+log "$kind build took $(( $(date +%s) - t )) s"
 
 root="$cache/run"
 rm -rf "$root"
@@ -108,7 +122,7 @@ trap cleanup EXIT
 (
     for dir in "${cgdirs[@]}"; do echo "$BASHPID" > "$dir/cgroup.procs"; done
     exec systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --private-network \
-        --machine=almanac-e2e --console=pipe < /dev/null
+        --machine=almanac-e2e --console=pipe "${nspawn_extra[@]}" < /dev/null
 ) > "$cache/console.log" 2>&1 &
 nspawn_pid=$!
 

@@ -12,6 +12,16 @@ struct HolidaysCommand: ParsableCommand {
     @Argument(help: "The year (default: this year).")
     var year: Int?
 
+    @Flag(name: .long, help: "List the years that have a table instead.")
+    var years = false
+
+    /// The JSON shape of `--years`.
+    struct YearsReport: Encodable {
+        var directory: String?
+        var origin: String
+        var years: [Int]
+    }
+
     @OptionGroup var source: HolidaySourceOptions
     @OptionGroup var output: OutputOptions
 
@@ -44,8 +54,17 @@ struct HolidaysCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let year = try CLIDate.year(year)
             let loaded = try source.load()
+            if years {
+                let report = YearsReport(directory: loaded.directory, origin: loaded.origin, years: loaded.calendar.years)
+                if output.json {
+                    try JSONOutput.print(report)
+                } else {
+                    print(HolidaysCommand.renderYears(report, english: output.english))
+                }
+                return
+            }
+            let year = try CLIDate.year(year)
             let report = HolidaysCommand.report(year: year, loaded: loaded, english: output.english)
             if output.json {
                 try JSONOutput.print(report)
@@ -76,6 +95,31 @@ struct HolidaysCommand: ParsableCommand {
             breaks: breaks, message: nil)
     }
 
+    /// Runs of consecutive days: [05, 06, 07, 09] → [05...07, 09...09].
+    static func segments(_ days: [CivilDate]) -> [ClosedRange<CivilDate>] {
+        var result: [ClosedRange<CivilDate>] = []
+        for d in days.sorted() {
+            if let last = result.last, last.upperBound.adding(days: 1) == d {
+                result[result.count - 1] = last.lowerBound...d
+            } else {
+                result.append(d...d)
+            }
+        }
+        return result
+    }
+
+    static func renderYears(_ report: YearsReport, english: Bool) -> String {
+        let place = report.directory ?? (english ? "(no holiday directory found)" : "（未找到放假安排目录）")
+        guard let first = report.years.first, let last = report.years.last else {
+            return english ? "No holiday tables in \(place)." : "\(place) 中没有放假安排表。"
+        }
+        let contiguous = last - first + 1 == report.years.count
+        let list = contiguous ? "\(first)–\(last)" : report.years.map(String.init).joined(separator: ", ")
+        return english
+            ? "Holiday tables for \(list) (\(report.years.count) years) in \(place)"
+            : "放假安排表：\(list)年（共 \(report.years.count) 年），目录 \(place)"
+    }
+
     static func render(_ report: Report, english: Bool) -> String {
         guard report.hasTable else { return report.message ?? "" }
         var lines: [String] = []
@@ -93,10 +137,11 @@ struct HolidaysCommand: ParsableCommand {
                 ? ["Holiday", "Days off", "Days", "Make-up working days"]
                 : ["节日", "放假", "天数", "调休上班"])
         for item in report.breaks {
-            let off =
-                item.start == item.end
-                ? CLIDate.short(item.start, english: english)
-                : "\(CLIDate.short(item.start, english: english)) – \(CLIDate.short(item.end, english: english))"
+            let off = HolidaysCommand.segments(item.daysOff).map { segment in
+                segment.lowerBound == segment.upperBound
+                    ? CLIDate.short(segment.lowerBound, english: english)
+                    : "\(CLIDate.short(segment.lowerBound, english: english)) – \(CLIDate.short(segment.upperBound, english: english))"
+            }.joined(separator: english ? ", " : "、")
             let work = item.makeupWorkdays.map { CLIDate.short($0, english: english) }
                 .joined(separator: english ? ", " : "、")
             table.add(english ? item.englishName : item.name, off, "\(item.days)", work.isEmpty ? "–" : work)
