@@ -228,7 +228,7 @@ public struct Edition: Sendable, Hashable, Encodable {
     /// The label in `year` ("第二十三届"), with Arabic digits replaced by Chinese numerals.
     public func label(in year: Int) -> String? {
         guard let n = number(in: year) else { return nil }
-        return format.value.replacingOccurrences(of: "{n}", with: ChineseNumerals.cardinal(n))
+        return format.value.replacingOccurrences(of: "{n}", with: ChineseNumerals.text(n))
     }
 }
 
@@ -571,27 +571,5 @@ public struct Plan: Sendable, Hashable, Encodable {
     public func reminderPolicy(for item: PlanItem) -> ReminderPolicy {
         let base = (defaults[item.kind.value] ?? ReminderPolicy()).filled(from: defaultForAll)
         return (item.remind ?? ReminderPolicy()).filled(from: base)
-    }
-}
-
-/// Chinese numerals for edition labels (第二十三届).
-public enum ChineseNumerals {
-    /// 0 → 〇, 7 → 七, 10 → 十, 23 → 二十三, 106 → 一百零六.
-    public static func cardinal(_ n: Int) -> String {
-        let digits = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
-        if n < 0 { return "负" + cardinal(-n) }
-        if n < 10 { return digits[n] }
-        if n < 20 { return "十" + (n % 10 == 0 ? "" : digits[n % 10]) }
-        if n < 100 { return digits[n / 10] + "十" + (n % 10 == 0 ? "" : digits[n % 10]) }
-        if n < 1000 {
-            let rest = n % 100
-            var text = digits[n / 100] + "百"
-            if rest == 0 { return text }
-            if rest < 10 { text += "零" + digits[rest] } else if rest < 20 { text += "一" + cardinal(rest) } else {
-                text += cardinal(rest)
-            }
-            return text
-        }
-        return String(n)
     }
 }

@@ -119,6 +119,12 @@ public enum YAMLReader {
                     .error, "a YAML alias may not be used as a mapping key",
                     at: SourceLocation(file: fileName, line: aliasKey.line, column: aliasKey.column)))
         }
+        if let complexKey = collectionUsedAsKey(in: text) {
+            return .failure(
+                Diagnostic(
+                    .error, "mapping keys must be plain text, not lists, mappings or '?' keys",
+                    at: SourceLocation(file: fileName, line: complexKey.line, column: complexKey.column)))
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -166,7 +172,10 @@ public enum YAMLReader {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
                 || scalar.style == .literal || scalar.style == .folded
-            return .scalar(scalar.string, quoted: quoted, at: loc(scalar.mark, fileName))
+            var at = loc(scalar.mark, fileName)
+            // Point at the text, not at its opening quote, so columns inside a rule line up.
+            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { at.column += 1 }
+            return .scalar(scalar.string, quoted: quoted, at: at)
         case .sequence(let sequence):
             var nodes: [YAMLTree] = []
             nodes.reserveCapacity(sequence.count)
@@ -263,6 +272,42 @@ public enum YAMLReader {
         return Diagnostic(
             .error, "file is not valid UTF-8: byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(offset)",
             at: SourceLocation(file: fileName, line: line, column: column), hint: "save the plan as UTF-8")
+    }
+
+    /// Finds a list or mapping written where a key goes (`[a, b]: x`, `? [a]`). The YAML composer
+    /// hashes every key, and a collection key full of aliases would take exponential time, so such
+    /// documents are refused before composing. Plans only ever use text keys.
+    static func collectionUsedAsKey(in text: String) -> (line: Int, column: Int)? {
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let scalars = Array(line.unicodeScalars)
+            var i = 0
+            while i < scalars.count, scalars[i] == " " || scalars[i] == "-" { i += 1 }
+            if i < scalars.count, scalars[i] == "?", i + 1 == scalars.count || scalars[i + 1] == " " {
+                return (lineNumber, i + 1)
+            }
+            var inQuote: Unicode.Scalar? = nil
+            var k = 0
+            while k < scalars.count {
+                let c = scalars[k]
+                if let q = inQuote {
+                    if c == q { inQuote = nil }
+                } else if c == "\"" || c == "'" {
+                    inQuote = c
+                } else if c == "#" && (k == 0 || scalars[k - 1] == " ") {
+                    break
+                } else if c == "]" || c == "}" {
+                    var j = k + 1
+                    while j < scalars.count, scalars[j] == " " { j += 1 }
+                    if j < scalars.count, scalars[j] == ":", j + 1 == scalars.count || scalars[j + 1] == " " {
+                        return (lineNumber, k + 1)
+                    }
+                }
+                k += 1
+            }
+        }
+        return nil
     }
 
     /// Finds an alias (`*name`) written where a key goes. Hashing an alias key that expands without

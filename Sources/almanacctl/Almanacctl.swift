@@ -16,6 +16,9 @@ struct Almanacctl: ParsableCommand {
             ValidateCommand.self,
             Expand.self,
             Explain.self,
+            AgendaCommand.self,
+            CalCommand.self,
+            ShowCommand.self,
         ]
     )
 }

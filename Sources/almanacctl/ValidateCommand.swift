@@ -59,6 +59,8 @@ enum ValidationCheck {
     static func options(work: WorkCalendar, years: [Int]) -> ValidationOptions {
         let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
         let check = years.isEmpty ? [thisYear, thisYear + 1] : years
-        return ValidationOptions(everyYearCheck: check, hasHolidayTable: { work.hasTable(for: $0) })
+        return ValidationOptions(
+            everyYearCheck: check, hasHolidayTable: { work.hasTable(for: $0) },
+            rules: DateRuleChecker(context: PlanFiles.ruleContext(work: work)))
     }
 }

@@ -73,9 +73,9 @@ import Testing
             """
         #expect(
             diagnostics(text) == [
-                "plan.yaml:3:45: error: 'wmb at example.org' is not a mail address (write it like wmb@example.org)",
+                "plan.yaml:3:46: error: 'wmb at example.org' is not a mail address (write it like wmb@example.org)",
                 "plan.yaml:4:30: error: 'jicha@localhost' is not a mail address (write it like wmb@example.org)",
-                "plan.yaml:4:73: error: '队长@example.org' is not a mail address (write it like wmb@example.org)",
+                "plan.yaml:4:74: error: '队长@example.org' is not a mail address (write it like wmb@example.org)",
             ])
     }
 
@@ -176,7 +176,7 @@ import Testing
                 "plan.yaml:8:5: error: item is missing required key 'title'",
                 "plan.yaml:8:5: error: item is missing required key 'when' (or give it phases with their own 'when')",
                 "plan.yaml:11:29: error: lead time must look like -10wd (working days), -1d (days) or -2w (weeks), found 'soon'",
-                "plan.yaml:11:42: error: 'time' must be a time of day like 09:00, found '25:00'",
+                "plan.yaml:11:43: error: 'time' must be a time of day like 09:00, found '25:00'",
                 "plan.yaml:12:13: error: 'phases' must be a list, found a scalar",
             ])
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AlmanacPlan
@@ -89,6 +90,48 @@ let minimalHeader = """
     @Test func aliasAsKeyIsRefused() {
         let text = "a: &a [x, x]\n? *a\n: 1\n"
         #expect(diagnostics(text, file: "k.yaml") == ["k.yaml:2:3: error: a YAML alias may not be used as a mapping key"])
+    }
+
+    @Test func collectionKeysAreRefusedBeforeTheyCanBeHashed() {
+        var lol = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            lol += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        let clock = ContinuousClock()
+        var results: [[String]] = []
+        let elapsed = clock.measure {
+            results.append(diagnostics(lol + "[*a9]: 1\n", file: "k.yaml"))
+            results.append(diagnostics(lol + "x: {[*a9, 1]: 2}\n", file: "k.yaml"))
+            results.append(diagnostics(lol + "? [*a9]\n: 1\n", file: "k.yaml"))
+        }
+        #expect(
+            results == [
+                ["k.yaml:11:5: error: mapping keys must be plain text, not lists, mappings or '?' keys"],
+                ["k.yaml:11:12: error: mapping keys must be plain text, not lists, mappings or '?' keys"],
+                ["k.yaml:11:1: error: mapping keys must be plain text, not lists, mappings or '?' keys"],
+            ])
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test func mangledSampleTextNeverCrashes() throws {
+        let name = "config/plans/zhalainuoer.yaml"
+        let data = try #require(FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent(name).path))
+        let bytes = [UInt8](data)
+        var generator = SystemRandomNumberGenerator()
+        var seen = 0
+        // Cut the file at many points and flip bytes; every outcome must be a plan or located diagnostics.
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 150)) {
+            var mangled = Array(bytes[..<cut])
+            if !mangled.isEmpty {
+                let at = Int.random(in: 0..<mangled.count, using: &generator)
+                mangled[at] = UInt8.random(in: 0...255, using: &generator)
+            }
+            let result = PlanLoader.load([PlanSource(fileName: "m.yaml", bytes: mangled)])
+            if let plan = result.plan { _ = PlanValidator.validate(plan, options: ruleOptions) }
+            #expect(result.diagnostics.allSatisfy { $0.location != nil })
+            seen += 1
+        }
+        #expect(seen > 100)
     }
 
     @Test func deepNestingIsAnError() {

@@ -1,0 +1,156 @@
+import AlmanacCalendar
+import AlmanacPlan
+import ArgumentParser
+import Foundation
+
+/// `almanacctl cal --plan PATH [YYYY-MM]`: a month grid like cal(1) with the plan's days marked.
+struct CalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cal",
+        abstract: "Show a month as a grid: days with items marked, official holidays and 调休 working days visible.",
+        discussion: """
+            Markers: * an item starts that day, ~ a campaign window runs, 休 official holiday, 班 调休 working day \
+            (a weekend day worked). Weeks start on Monday.
+            """)
+
+    @OptionGroup var planOptions: PlanFileOptions
+
+    @Argument(help: "The month, YYYY-MM (default: the current month).")
+    var month: String?
+
+    @Flag(name: .long, help: "Show the lunar day under each day.")
+    var lunar = false
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    struct Day: Encodable {
+        var date: CivilDate
+        var weekday: String
+        var dayKind: String
+        var dayLabel: String
+        var workingDay: Bool
+        var lunar: String?
+        var starts: [String]
+        var running: [String]
+    }
+
+    struct Report: Encodable {
+        var plan: String
+        var month: String
+        var hasHolidayTable: Bool
+        var days: [Day]
+        var entries: [AgendaEntry]
+    }
+
+    func run() throws {
+        let loaded = try LoadedPlan.load(planOptions)
+        let (year, monthNumber) = try parseMonth()
+        guard let first = CivilDate(year: year, month: monthNumber, day: 1) else {
+            throw ValidationError("no such month")
+        }
+        let last = first.endOfMonth
+        let (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: first...last, context: loaded.context)
+        for p in problems { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
+        var days: [Day] = []
+        for date in first...last {
+            let kind = loaded.work.dayKind(date)
+            var lunarText: String?
+            if lunar, let l = try? ChineseCalendar.standard.lunarDate(from: date) {
+                lunarText = l.day == 1 ? LunarDate.chineseMonth(l.month, leap: l.isLeapMonth) : LunarDate.chineseDay(l.day)
+            }
+            days.append(
+                Day(
+                    date: date, weekday: ChineseWeekday.name(date.weekday), dayKind: kind.code, dayLabel: kind.chineseLabel,
+                    workingDay: kind.isWorkingDay, lunar: lunarText,
+                    starts: entries.filter { $0.start == date }.map(\.key),
+                    running: entries.filter {
+                        $0.isWindow && $0.start < date && date <= $0.end && $0.start.days(to: $0.end) < CalGrid.longWindow
+                    }.map(\.key)))
+        }
+        let hasTable = loaded.plan.info.holidays.value != "cn" || loaded.work.hasTable(for: year)
+        if json {
+            try printJSON(
+                Report(
+                    plan: loaded.plan.info.id.value, month: String(format: "%04d-%02d", year, monthNumber),
+                    hasHolidayTable: hasTable, days: days, entries: entries))
+            return
+        }
+        print(CalGrid.render(year: year, month: monthNumber, days: days, lunar: lunar))
+        if !hasTable { print("注意：\(year) 年没有官方节假日安排表，休/班 标记缺失。") }
+        print("* 当天开始  ~ 活动进行中（一个月以内的活动）  休 法定节假日  班 调休上班")
+        if !entries.isEmpty { print("") }
+        for e in entries {
+            let when = e.isWindow
+                ? "\(e.start.description.dropFirst(5))..\(e.end.description.dropFirst(5))" : String(e.start.description.dropFirst(5))
+            let title = (e.edition.map { "\($0) " } ?? "") + e.title
+            print("\(TerminalText.pad(when, to: 12)) \(TerminalText.pad(e.kind.rawValue, to: 15)) \(title)")
+        }
+    }
+
+    func parseMonth() throws -> (Int, Int) {
+        guard let month else {
+            let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
+            return (now.year ?? 2027, now.month ?? 1)
+        }
+        let parts = month.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
+            throw ValidationError("the month must look like 2027-06, found '\(month)'")
+        }
+        return (y, m)
+    }
+}
+
+/// Draws the month grid: 7 cells of 6 terminal columns, Monday first.
+enum CalGrid {
+    static let cell = 6
+    /// Windows this long or longer (a season-long competition) are not marked with ~ on every day.
+    static let longWindow = 31
+
+    static func render(year: Int, month: Int, days: [CalCommand.Day], lunar: Bool) -> String {
+        var lines: [String] = []
+        let title = "\(year)年\(month)月"
+        let width = cell * 7
+        let padding = max(0, (width - TerminalText.width(title)) / 2)
+        lines.append(String(repeating: " ", count: padding) + title)
+        lines.append(["一", "二", "三", "四", "五", "六", "日"].map { rightAlign($0, cell) }.joined())
+        guard let first = days.first else { return lines.joined(separator: "\n") }
+        let offset = first.date.weekday.rawValue - 1
+        var week: [CalCommand.Day?] = Array(repeating: nil, count: offset)
+        func flush() {
+            while week.count < 7 { week.append(nil) }
+            lines.append(week.map { $0.map(dayCell) ?? String(repeating: " ", count: cell) }.joined())
+            if lunar {
+                lines.append(week.map { rightAlign($0?.lunar ?? "", cell) }.joined())
+            }
+            week = []
+        }
+        for day in days {
+            week.append(day)
+            if week.count == 7 { flush() }
+        }
+        if !week.isEmpty { flush() }
+        return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+            .joined(separator: "\n")
+    }
+
+    static func dayCell(_ day: CalCommand.Day) -> String {
+        var text = String(day.date.components.day)
+        switch day.dayKind {
+        case "holiday": text += "休"
+        case "makeup-workday": text += "班"
+        default: break
+        }
+        if !day.starts.isEmpty {
+            text += "*"
+        } else if !day.running.isEmpty {
+            text += "~"
+        }
+        return rightAlign(text, cell)
+    }
+
+    static func rightAlign(_ text: String, _ columns: Int) -> String {
+        let w = TerminalText.width(text)
+        return w >= columns ? text : String(repeating: " ", count: columns - w) + text
+    }
+}

@@ -1,0 +1,165 @@
+import AlmanacCalendar
+import Foundation
+import Testing
+
+@testable import AlmanacPlan
+
+let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext()))
+
+/// Rule diagnostics come from the calendar engine's DateRule, positioned inside the rule text.
+@Suite struct RuleCheckTests {
+    @Test func ruleThatDoesNotParsePointsIntoTheRule() throws {
+        let text = minimalHeader + """
+            items:
+              - id: checks
+                kind: recurring-check
+                title: 网吧检查
+                when: weekly tue,frj
+                owners: [wmb]
+            """
+        let message = try #require(ruleError("weekly tue,frj"))
+        #expect(diagnostics(text, options: ruleOptions) == ["plan.yaml:11:\(11 + message.column - 1): error: date rule: \(message.message)"])
+        #expect(message.column == 12)
+    }
+
+    @Test func quotedRuleColumnsCountFromTheText() throws {
+        let text = minimalHeader + """
+            items:
+              - {id: a, kind: task, title: A, when: "09-20..10-4x", owners: [wmb]}
+            """
+        let message = try #require(ruleError("09-20..10-4x"))
+        #expect(diagnostics(text, options: ruleOptions) == ["plan.yaml:8:\(42 + message.column - 1): error: date rule: \(message.message)"])
+    }
+
+    @Test func ruleWithNoOccurrenceInThePlanYear() {
+        let text = minimalHeader + """
+            items:
+              - {id: leap, kind: task, title: A, when: 02-29, owners: [wmb]}
+              - {id: once, kind: task, title: B, when: 2026-05-01, owners: [wmb]}
+            """
+        #expect(
+            diagnostics(text, options: ruleOptions) == [
+                "plan.yaml:8:44: error: date rule '02-29' has no occurrence in the plan year 2027",
+                "plan.yaml:9:44: error: date rule '2026-05-01' has no occurrence in the plan year 2027",
+            ])
+    }
+
+    @Test func recurringRuleMissingOneOfSeveralYearsIsAWarning() {
+        let text = """
+            plan: {id: t, name: T, years: [2027, 2028]}
+            units: {wmb: {name: 区文明办}}
+            items:
+              - {id: leap, kind: task, title: A, when: 02-29, owners: [wmb]}
+            """
+        #expect(
+            diagnostics(text, options: ruleOptions) == [
+                "plan.yaml:4:44: warning: date rule '02-29' has no occurrence in 2027"
+            ])
+    }
+
+    @Test func windowWhoseEndComesBeforeItsStartIsFlagged() {
+        let text = minimalHeader + """
+            items:
+              - {id: w, kind: campaign, title: A, when: 10-10..09-20, owners: [wmb]}
+              - {id: ok, kind: campaign, title: B, when: 12-20..01-05, owners: [wmb]}
+            """
+        #expect(
+            diagnostics(text, options: ruleOptions) == [
+                "plan.yaml:8:45: warning: window '10-10..09-20' ends before it starts within the year, so it runs into the next year (2027-10-10..2028-09-20, 347 days) (swap the ends if that is not meant)"
+            ])
+    }
+
+    @Test func checklistDueRulesAreChecked() throws {
+        let text = minimalHeader + """
+            items:
+              - {id: d, kind: deadline, title: D, when: 08-10, owners: [wmb]}
+            checklists:
+              c:
+                title: C
+                item: d
+                indicators:
+                  - {code: A, title: 一, due: 08-32}
+            """
+        let message = try #require(ruleError("08-32"))
+        #expect(diagnostics(text, options: ruleOptions) == ["plan.yaml:14:34: error: date rule: \(message.message)"])
+    }
+
+    func ruleError(_ text: String) -> RuleParseError? {
+        do {
+            _ = try DateRule.parse(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+@Suite struct ExpansionTests {
+    @Test func phasesEditionsAndTimesExpand() throws {
+        let text = """
+            plan: {id: t, name: T, years: [2026, 2027]}
+            units: {whzx: {name: 文化事业发展中心}}
+            items:
+              - id: art-festival
+                kind: campaign
+                title: 文化艺术节
+                when: 06-28..07-23
+                owners: [whzx]
+                phases:
+                  - {id: exhibition, title: 书画展览开幕, when: 06-28}
+                  - {id: closing, title: 闭幕式, when: 07-23, time: "10:00"}
+                edition: {first_year: 2005, format: "第{n}届"}
+            """
+        let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
+        let range = CivilDate(year: 2027, month: 6, day: 1)!...CivilDate(year: 2027, month: 7, day: 31)!
+        let (entries, problems) = PlanExpansion.entries(of: plan, in: range, context: RuleContext())
+        #expect(problems.isEmpty)
+        #expect(
+            entries.map(\.plainLine) == [
+                "2027-06-28..2027-07-23 campaign art-festival 文化艺术节 [第二十三届] owners=whzx",
+                "2027-06-28 campaign art-festival/exhibition 文化艺术节 · 书画展览开幕 [第二十三届] owners=whzx",
+                "2027-07-23 10:00 campaign art-festival/closing 文化艺术节 · 闭幕式 [第二十三届] owners=whzx",
+            ])
+    }
+
+    @Test func windowsStartedLastYearAndOverridesCount() throws {
+        let text = """
+            plan: {id: t, name: T, years: every}
+            units: {wmb: {name: 区文明办}}
+            items:
+              - {id: winter, kind: campaign, title: 冬季, when: 12-20..01-05, owners: [wmb]}
+              - {id: talk, kind: meeting, title: 讲座, when: 01-03, owners: [wmb]}
+            overrides:
+              2027:
+                items: [{id: talk, when: 01-04}]
+            """
+        let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
+        let range = CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 1, day: 10)!
+        let (entries, _) = PlanExpansion.entries(of: plan, in: range, context: RuleContext())
+        #expect(
+            entries.map(\.plainLine) == [
+                "2026-12-20..2027-01-05 campaign winter 冬季 owners=wmb",
+                "2027-01-04 meeting talk 讲座 owners=wmb",
+            ])
+    }
+
+    @Test func remindersCountWorkingDaysWithTheOfficialCalendar() throws {
+        let table = try HolidayTable.parse(
+            text: """
+                year    2026
+                notice  国办发明电〔2025〕7号  2025-11-04  国务院办公厅关于2026年部分节假日安排的通知
+                off     国庆节  2026-10-01..2026-10-07
+                work    国庆节  2026-09-20, 2026-10-10
+
+                """, fileName: "2026.txt")
+        let work = try WorkCalendar(tables: [table])
+        let entry = AgendaEntry(
+            itemID: "x", phaseID: nil, kind: .deadline, title: "X", edition: nil,
+            start: CivilDate(year: 2026, month: 10, day: 12)!, end: CivilDate(year: 2026, month: 10, day: 12)!, time: nil,
+            owners: [], participants: [], dateSource: nil, explanation: [])
+        let policy = ReminderPolicy(leads: [Located(Lead(text: "-3wd")!), Located(Lead(text: "-1d")!), Located(Lead(text: "0d")!)])
+        let reminders = PlanExpansion.reminders(for: entry, policy: policy, work: work)
+        // 10-12 (Mon) minus 3 working days: 10-10 (调休 Saturday), 10-09 (Fri), 10-08 (Thu).
+        #expect(reminders.map(\.date.description) == ["2026-10-08", "2026-10-11", "2026-10-12"])
+    }
+}
