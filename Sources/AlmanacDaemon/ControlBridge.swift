@@ -277,6 +277,10 @@ struct ControlService: Service {
     let listener: ControlListener
 
     func run() async throws {
-        try await server.serve(listener)
+        do {
+            try await server.serve(listener)
+        } catch is CancellationError {
+            // Stopping: the group cancels its services once the graceful shutdown is under way.
+        }
     }
 }
