@@ -3,7 +3,7 @@
 # configuration config/dev/almanac.yaml, plan config/plans/*.yaml, state var/lib/, control socket
 # and status.json var/run/, mail outbox var/outbox/. Installs what is missing, builds, runs.
 # Stop it with Ctrl-C. Usage: scripts/run.sh [extra almanacd arguments]
-# In another terminal: ALMANAC_SOCKET=var/run/control.sock .build/debug/almanacctl status
+# In another terminal: cat var/run/status.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
@@ -18,6 +18,5 @@ bin=$(swift build --show-bin-path)
 
 mkdir -p var/lib var/run var/outbox
 echo "==> almanacd --config config/dev/almanac.yaml (Ctrl-C stops it)" >&2
-echo "    control socket: var/run/control.sock; try:" >&2
-echo "    ALMANAC_SOCKET=$PWD/var/run/control.sock $bin/almanacctl --help" >&2
+echo "    status: var/run/status.json; state: var/lib/state.db; mail: var/outbox/" >&2
 exec "$bin/almanacd" --config config/dev/almanac.yaml "$@"

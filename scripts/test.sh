@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 ensure_swift
 ensure_apt "${BUILD_PACKAGES[@]}"
+ensure_apt systemd  # systemd-socket-activate, for the daemon's socket-activation process test
 
 echo "==> swift build" >&2
 swift build

@@ -83,6 +83,10 @@ public struct SchedulerCore: Sendable {
         state.recorded = dispatcher.recorded
         let decision = planner.decide(state: state, now: now)
         dispatcher.perform(decision, now: now)
+        if dispatcher.failures == 0 {
+            // Everything due up to now is recorded: later decisions start from here.
+            state.settledBefore = max(state.settledBefore ?? now, now)
+        }
         if dispatcher.failures > 0 {
             let retry = now.addingTimeInterval(60)
             return decision.nextWakeup.map { min($0, retry) } ?? retry

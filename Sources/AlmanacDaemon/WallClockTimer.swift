@@ -29,11 +29,48 @@ public struct WallClockTimerError: Error, Hashable, Sendable, CustomStringConver
 /// hears of every jump. A thread of its own waits in `poll(2)` on the timer and on an eventfd that
 /// stops it; each wake-up is delivered on ``wakes``.
 public final class WallClockTimer: Sendable {
-    private let timerFD: Int32
-    private let stopFD: Int32
+    /// The descriptors and whether they are still open, shared with the waiting thread. The lock
+    /// makes sure nothing is written to a descriptor after the thread closed it (its number may
+    /// belong to another file by then).
+    private final class Descriptors: @unchecked Sendable {
+        let lock = NSLock()
+        let timer: Int32
+        let stop: Int32
+        var open = true
+        var stopRequested = false
+
+        init(timer: Int32, stop: Int32) {
+            self.timer = timer
+            self.stop = stop
+        }
+
+        func requestStop() {
+            lock.withLock {
+                guard open, !stopRequested else { return }
+                stopRequested = true
+                var one: UInt64 = 1
+                _ = write(stop, &one, 8)
+            }
+        }
+
+        func closeAll() {
+            lock.withLock {
+                guard open else { return }
+                open = false
+                close(timer)
+                close(stop)
+            }
+        }
+
+        /// Runs `body` with the timer descriptor if it is still open.
+        func withTimer<T>(_ body: (Int32) -> T) -> T? {
+            lock.withLock { open ? body(timer) : nil }
+        }
+    }
+
+    private let descriptors: Descriptors
     /// Wake-ups, in order. Finishes when the timer is stopped.
     public let wakes: AsyncStream<WallClockWake>
-    private let continuation: AsyncStream<WallClockWake>.Continuation
 
     private static let timerAbsolute = Int32(TFD_TIMER_ABSTIME)
     private static let cancelOnSet = Int32(TFD_TIMER_CANCEL_ON_SET)
@@ -47,11 +84,12 @@ public final class WallClockTimer: Sendable {
             close(timer)
             throw WallClockTimerError(operation: "eventfd", errno: code)
         }
-        timerFD = timer
-        stopFD = stop
-        (wakes, continuation) = AsyncStream.makeStream(of: WallClockWake.self, bufferingPolicy: .bufferingNewest(8))
-        let thread = Thread { [timer, stop, continuation] in
-            Self.waitLoop(timer: timer, stop: stop, continuation: continuation)
+        let descriptors = Descriptors(timer: timer, stop: stop)
+        self.descriptors = descriptors
+        let (wakes, continuation) = AsyncStream.makeStream(of: WallClockWake.self, bufferingPolicy: .bufferingNewest(8))
+        self.wakes = wakes
+        let thread = Thread {
+            Self.waitLoop(descriptors, continuation: continuation)
         }
         thread.name = "almanac-wallclock"
         thread.start()
@@ -75,24 +113,27 @@ public final class WallClockTimer: Sendable {
         var spec = itimerspec(
             it_interval: timespec(tv_sec: 0, tv_nsec: 0),
             it_value: timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds))
-        guard timerfd_settime(timerFD, Self.timerAbsolute | Self.cancelOnSet, &spec, nil) == 0 else {
-            throw WallClockTimerError(operation: "timerfd_settime", errno: errno)
+        let result = descriptors.withTimer { fd in
+            timerfd_settime(fd, Self.timerAbsolute | Self.cancelOnSet, &spec, nil) == 0 ? 0 : errno
         }
+        guard let result else { return }  // stopped: nothing left to arm
+        guard result == 0 else { throw WallClockTimerError(operation: "timerfd_settime", errno: result) }
     }
 
     /// Stops the waiting thread and ends ``wakes``. Idempotent.
     public func stop() {
-        var one: UInt64 = 1
-        _ = write(stopFD, &one, 8)
+        descriptors.requestStop()
     }
 
-    private static func waitLoop(timer: Int32, stop: Int32, continuation: AsyncStream<WallClockWake>.Continuation) {
+    private static func waitLoop(_ descriptors: Descriptors, continuation: AsyncStream<WallClockWake>.Continuation) {
         defer {
             continuation.finish()
-            close(timer)
-            close(stop)
+            descriptors.closeAll()
         }
-        var fds = [pollfd(fd: timer, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: descriptors.timer, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: descriptors.stop, events: Int16(POLLIN), revents: 0),
+        ]
         while true {
             fds[0].revents = 0
             fds[1].revents = 0
@@ -104,7 +145,7 @@ public final class WallClockTimer: Sendable {
             if fds[1].revents != 0 { return }
             guard fds[0].revents != 0 else { continue }
             var expirations: UInt64 = 0
-            let count = read(timer, &expirations, 8)
+            let count = read(descriptors.timer, &expirations, 8)
             if count == 8 {
                 continuation.yield(.expired)
             } else if count < 0 && errno == ECANCELED {

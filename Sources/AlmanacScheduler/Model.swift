@@ -227,17 +227,24 @@ public struct PlannerState: Sendable {
     /// Reminders due before this instant are neither sent nor recorded as missed (the moment the
     /// plan was first installed, so a new installation does not record a year of history).
     public var ignoreBefore: Date?
+    /// A promise by the driver: every delivery due before this instant has been recorded (the
+    /// driver performed a whole decision at that instant). The planner then looks only at what
+    /// fell due since, which keeps a decision cheap for a large plan. Reminders of occurrences
+    /// acknowledged or done at the time are not brought back by withdrawing the mark later.
+    /// `nil`: look at everything (required after the plan changed). Ignored with a digest.
+    public var settledBefore: Date?
 
     /// A state.
     public init(
         recorded: Set<DeliveryID> = [], acknowledged: Set<OccurrenceID> = [], done: Set<OccurrenceID> = [],
-        snoozedUntil: [OccurrenceID: Date] = [:], ignoreBefore: Date? = nil
+        snoozedUntil: [OccurrenceID: Date] = [:], ignoreBefore: Date? = nil, settledBefore: Date? = nil
     ) {
         self.recorded = recorded
         self.acknowledged = acknowledged
         self.done = done
         self.snoozedUntil = snoozedUntil
         self.ignoreBefore = ignoreBefore
+        self.settledBefore = settledBefore
     }
 }
 

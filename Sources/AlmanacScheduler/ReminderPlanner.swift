@@ -39,6 +39,10 @@ public struct ReminderPlanner: Sendable {
     /// The escalation day of each occurrence that has one: overdue repeats from that day on
     /// go to the leaders too.
     let escalationDays: [Int: CivilDate]
+    /// Indices into `fixed` per occurrence index, for snoozed occurrences.
+    let fixedByOccurrence: [Int: [Int]]
+    /// Occurrence index per id (the first, should an id repeat).
+    let indexByID: [OccurrenceID: Int]
 
     struct Delivery: Sendable {
         var key: DeliveryID
@@ -113,6 +117,12 @@ public struct ReminderPlanner: Sendable {
         }
         fixed.sort { ($0.due, $0.occurrence, $0.reminderID) < ($1.due, $1.occurrence, $1.reminderID) }
         self.fixed = fixed
+        var byOccurrence: [Int: [Int]] = [:]
+        for (position, planned) in fixed.enumerated() { byOccurrence[planned.occurrence, default: []].append(position) }
+        self.fixedByOccurrence = byOccurrence
+        var byID: [OccurrenceID: Int] = [:]
+        for (index, occurrence) in occurrences.enumerated() where byID[occurrence.id] == nil { byID[occurrence.id] = index }
+        self.indexByID = byID
         self.overdueIndices = overdue
         self.escalationDays = escalationDays
         self.problems = problems
@@ -227,20 +237,8 @@ public struct ReminderPlanner: Sendable {
     /// Call again after performing the actions and recording their keys; the same state and
     /// instant always give the same decision.
     public func decide(state: PlannerState, now: Date) -> Decision {
-        var live: [Planned] = []
-        live.reserveCapacity(fixed.count)
-        for planned in fixed {
-            let id = occurrences[planned.occurrence].id
-            if state.done.contains(id) { continue }
-            if planned.kind == .escalation && state.acknowledged.contains(id) { continue }
-            live.append(planned)
-        }
-        for index in overdueIndices {
-            let id = occurrences[index].id
-            if state.done.contains(id) || state.acknowledged.contains(id) { continue }
-            live.append(contentsOf: overdueRepeats(of: index, now: now))
-        }
-
+        let live = configuration.digest == nil && state.settledBefore != nil
+            ? liveFromWatermark(state: state, now: now) : liveFull(state: state, now: now)
         var actions: [Action] = []
         var nextWakeup: Date?
         func consider(_ date: Date) {
@@ -289,6 +287,71 @@ public struct ReminderPlanner: Sendable {
             return a.key < b.key
         }
         return Decision(actions: actions, nextWakeup: nextWakeup)
+    }
+
+    /// Every live reminder (not stopped by done or acknowledgement), whatever its due instant.
+    func liveFull(state: PlannerState, now: Date) -> [Planned] {
+        var live: [Planned] = []
+        live.reserveCapacity(fixed.count)
+        for planned in fixed where isLive(planned, state: state) {
+            live.append(planned)
+        }
+        for index in overdueIndices {
+            let id = occurrences[index].id
+            if state.done.contains(id) || state.acknowledged.contains(id) { continue }
+            live.append(contentsOf: overdueRepeats(of: index, now: now))
+        }
+        return live
+    }
+
+    /// The live reminders that can matter given ``PlannerState/settledBefore``: those due since
+    /// the watermark up to the first one still to come (the fixed ones are sorted by due
+    /// instant), every one of a snoozed occurrence, and the overdue repeats since the watermark.
+    /// The decision is the same as from ``liveFull(state:now:)`` when the watermark holds.
+    func liveFromWatermark(state: PlannerState, now: Date) -> [Planned] {
+        let floor = max(state.settledBefore ?? .distantPast, state.ignoreBefore ?? .distantPast)
+        var live: [Planned] = []
+        var snoozed: Set<Int> = []
+        for (id, until) in state.snoozedUntil {
+            guard let index = indexByID[id] else { continue }
+            snoozed.insert(index)
+            for position in fixedByOccurrence[index] ?? [] where isLive(fixed[position], state: state) {
+                if fixed[position].due < floor && until < floor { continue }
+                live.append(fixed[position])
+            }
+        }
+        var low = 0
+        var high = fixed.count
+        while low < high {
+            let middle = (low + high) / 2
+            if fixed[middle].due < floor { low = middle + 1 } else { high = middle }
+        }
+        var firstFuture: Date?
+        for position in low..<fixed.count {
+            let planned = fixed[position]
+            if let firstFuture, planned.due > firstFuture { break }
+            if snoozed.contains(planned.occurrence) || !isLive(planned, state: state) { continue }
+            live.append(planned)
+            if planned.due > now, firstFuture == nil,
+                planned.deliveries.contains(where: { !state.recorded.contains($0.key) })
+            {
+                firstFuture = planned.due
+            }
+        }
+        for index in overdueIndices {
+            let id = occurrences[index].id
+            if state.done.contains(id) || state.acknowledged.contains(id) { continue }
+            let repeats = overdueRepeats(of: index, now: now)
+            live.append(contentsOf: snoozed.contains(index) ? repeats : repeats.filter { $0.due >= floor })
+        }
+        return live
+    }
+
+    func isLive(_ planned: Planned, state: PlannerState) -> Bool {
+        let id = occurrences[planned.occurrence].id
+        if state.done.contains(id) { return false }
+        if planned.kind == .escalation && state.acknowledged.contains(id) { return false }
+        return true
     }
 
     static func rank(_ action: Action) -> Int {

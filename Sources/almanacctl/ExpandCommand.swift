@@ -30,6 +30,8 @@ extension Almanacctl {
         @Flag(help: "Print JSON (fields in docs/cli.md).")
         var json = false
 
+        @OptionGroup var source: HolidaySourceOptions
+
         func validate() throws {
             if year != nil, from != nil || to != nil {
                 throw ValidationError("give either --year or --from/--to, not both")
@@ -43,6 +45,10 @@ extension Almanacctl {
         }
 
         func run() throws {
+            try runReportingFailures { try body() }
+        }
+
+        func body() throws {
             let parsed = try RuleOutput.parse(rule, json: json)
             let range: ClosedRange<CivilDate>
             if let from, let to {
@@ -55,22 +61,28 @@ extension Almanacctl {
                 let y = year ?? RuleOutput.currentYear()
                 range = CivilDate(year: y, month: 1, day: 1)!...CivilDate(year: y, month: 12, day: 31)!
             }
-            let occurrences = parsed.occurrences(in: range, context: RuleOutput.context())
+            let expansion = parsed.expansion(in: range, context: try RuleOutput.context(source))
+            let occurrences = expansion.occurrences
             if json {
                 struct Output: Encodable {
                     var rule: String
                     var from: String
                     var to: String
                     var occurrences: [OccurrenceJSON]
+                    var yearsWithoutHolidayTable: [Int]
                 }
                 print(
                     try RuleOutput.json(
                         Output(
                             rule: parsed.text, from: range.lowerBound.description, to: range.upperBound.description,
-                            occurrences: occurrences.map(OccurrenceJSON.init))))
+                            occurrences: occurrences.map(OccurrenceJSON.init),
+                            yearsWithoutHolidayTable: expansion.yearsWithoutHolidayTable)))
                 return
             }
             print("# \(parsed.text)  (\(range.lowerBound)..\(range.upperBound), \(occurrences.count) occurrences)")
+            for year in expansion.yearsWithoutHolidayTable {
+                print("# warning: no official holiday table for \(year), so the rule has no holiday dates that year")
+            }
             for o in occurrences {
                 print(RuleOutput.line(o))
                 if explain {

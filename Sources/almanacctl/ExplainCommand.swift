@@ -21,10 +21,16 @@ extension Almanacctl {
         @Flag(help: "Print JSON (fields in docs/cli.md).")
         var json = false
 
+        @OptionGroup var source: HolidaySourceOptions
+
         func run() throws {
+            try runReportingFailures { try body() }
+        }
+
+        func body() throws {
             let parsed = try RuleOutput.parse(rule, json: json)
             let day = try RuleOutput.date(date, option: "DATE")
-            let context = RuleOutput.context()
+            let context = try RuleOutput.context(source)
             let matching = parsed.occurrences(in: day...day, context: context)
             // The previous occurrence: the latest one that ended before the date, within 10 years.
             let before = parsed.occurrences(in: day.adding(days: -3660)...day.adding(days: -1), context: context)

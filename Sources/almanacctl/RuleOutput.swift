@@ -93,7 +93,8 @@ enum RuleOutput {
         return s
     }
 
-    static func context() -> RuleContext {
-        RuleContext()
+    /// The standard calendars and the holiday tables found by `--holidays` and its defaults.
+    static func context(_ source: HolidaySourceOptions) throws -> RuleContext {
+        RuleContext(calendar: .standard, festivals: .standard, workCalendar: try source.load().calendar)
     }
 }

@@ -43,6 +43,7 @@ import Testing
             guard let next = driver.wake(at: now) else { break }
             now = next
         }
+        #expect(driver.log.filter { $0.contains("ERROR") } == [])
         let journal = driver.log.filter { $0.contains("/journal/") }
         return (journal, expanded.problems.map(\.description) + planner.problems.map(\.description), expanded.occurrences.count)
     }

@@ -77,6 +77,9 @@ struct Driver {
     var log: [String] = []
     /// Every instant at which the driver woke up.
     var wakeups: [Date] = []
+    /// Sets ``PlannerState/settledBefore`` after each wake-up, as the service does, and checks
+    /// that the decision equals the one from a full scan.
+    var useWatermark = true
 
     /// A driver for `planner`; `installed` is when the plan was installed (nothing due before
     /// it is sent or recorded), as the service sets it on its first start.
@@ -91,10 +94,16 @@ struct Driver {
     mutating func wake(at now: Date) -> Date? {
         wakeups.append(now)
         let decision = planner.decide(state: state, now: now)
+        if useWatermark {
+            var full = state
+            full.settledBefore = nil
+            if planner.decide(state: full, now: now) != decision { log.append("\(show(now)) ERROR watermark changed the decision") }
+        }
         for action in decision.actions {
             let inserted = state.recorded.insert(action.key).inserted
             log.append(describe(action) + (inserted ? "" : " DUPLICATE"))
         }
+        if useWatermark { state.settledBefore = max(state.settledBefore ?? now, now) }
         return decision.nextWakeup
     }
 

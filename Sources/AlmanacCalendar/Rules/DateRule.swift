@@ -23,9 +23,11 @@ public struct DateRule: Sendable, Hashable, CustomStringConvertible {
         self.ast = ast
     }
 
-    /// Reads a rule, or reports the first problem with its column.
-    public static func parse(_ text: String) throws(RuleParseError) -> DateRule {
-        var parser = RuleParser(text: text)
+    /// Reads a rule, or reports the first problem with its column. Festival and solar-term
+    /// names are looked up in `festivals` (a plan passes its catalog with its own festivals
+    /// added); official holiday names in `OfficialHoliday.standard`.
+    public static func parse(_ text: String, festivals: FestivalCatalog = .standard) throws(RuleParseError) -> DateRule {
+        var parser = RuleParser(text: text, festivals: festivals)
         return DateRule(ast: try parser.parseRule())
     }
 
@@ -37,6 +39,20 @@ public struct DateRule: Sendable, Hashable, CustomStringConvertible {
 
     /// The times of day written in the rule, in order; empty for all-day rules.
     public var times: [TimeOfDay] { ast.times }
+}
+
+extension DateRule {
+    /// What to do with a single-day occurrence that falls on a day off (weekend or holiday).
+    public enum DayOffPolicy: String, Hashable, Sendable, CaseIterable {
+        /// Leave it where it is.
+        case keep
+        /// Drop it.
+        case skip
+        /// Move it to the previous working day.
+        case before
+        /// Move it to the next working day.
+        case after
+    }
 }
 
 // MARK: - Syntax tree
@@ -53,11 +69,20 @@ enum Anchor: Hashable, Sendable {
     case date(CivilDate)
     /// A month and day, every year (`05-01`, `02-last`).
     case monthDay(month: Int, day: DayOfMonth)
+    /// A lunar month and day, every lunar year, or once when `year` is given (`lunar 08-15`,
+    /// `lunar L06-01`, `lunar 2025-L06-01`, `lunar 12-last`).
+    case lunar(year: Int?, month: Int, leap: Bool, day: DayOfMonth)
+    /// A festival or solar term of the catalog, every year.
+    case festival(Festival)
+    /// The first (`start`) or last day of an official holiday's break, every year.
+    case holiday(OfficialHoliday, end: Bool)
 }
 
 /// A move from an anchor.
 enum Offset: Hashable, Sendable {
     case days(Int)
+    /// Working days under the official arrangement; the day moved from does not count.
+    case workingDays(Int)
 }
 
 /// An anchor moved by offsets, applied left to right.
@@ -74,6 +99,8 @@ enum MonthDaySpec: Hashable, Sendable {
     case lastDay
     /// The nth (1...5) or last (-1) given weekday.
     case weekday(Int, Weekday)
+    /// The nth working day (1 is the first; -1 the last, -2 the one before).
+    case workingDay(Int)
 }
 
 /// What a rule repeats.
@@ -83,13 +110,17 @@ enum RuleBase: Hashable, Sendable {
     /// A window per cycle. When `endRelative`, the end is written as offsets from the start's
     /// anchor (`春节 -7d..+7d`).
     case window(Point, Point, endRelative: Bool)
+    /// The whole break of an official holiday (days off and the weekend days joined to them).
+    case holidayPeriod(OfficialHoliday)
     case daily
     case weekly([Weekday])
     case monthly([MonthDaySpec])
 
     var isWindow: Bool {
-        if case .window = self { return true }
-        return false
+        switch self {
+        case .window, .holidayPeriod: return true
+        default: return false
+        }
     }
 }
 
@@ -103,10 +134,11 @@ struct RuleAST: Hashable, Sendable {
     var until: CivilDate?
     var count: Int?
     var excepts: [RuleBase] = []
+    var dayOff: DateRule.DayOffPolicy = .keep
 
     var isRecurring: Bool {
         switch base {
-        case .daily, .weekly, .monthly: return true
+        case .daily, .weekly, .monthly, .holidayPeriod: return true
         case .point(let p): return !p.anchor.isFixed
         case .window(let s, let e, _): return !(s.anchor.isFixed && e.anchor.isFixed)
         }
@@ -118,7 +150,8 @@ extension Anchor {
     var isFixed: Bool {
         switch self {
         case .date: return true
-        case .monthDay: return false
+        case .lunar(let year, _, _, _): return year != nil
+        case .monthDay, .festival, .holiday: return false
         }
     }
 }
@@ -134,6 +167,7 @@ extension RuleAST {
         if let until { out += " until \(until)" }
         if let count { out += " count \(count)" }
         for e in excepts { out += " except " + e.canonicalText }
+        if dayOff != .keep { out += " dayoff \(dayOff.rawValue)" }
         return out
     }
 }
@@ -148,6 +182,8 @@ extension RuleBase {
                 return s.canonicalText + ".." + e.offsets.map(\.canonicalText).joined(separator: " ")
             }
             return s.canonicalText + ".." + e.canonicalText
+        case .holidayPeriod(let h):
+            return "holiday " + h.chineseName
         case .daily:
             return "daily"
         case .weekly(let days):
@@ -169,6 +205,10 @@ extension Anchor {
         switch self {
         case .date(let d): return d.description
         case .monthDay(let m, let d): return twoDigits(m) + "-" + d.canonicalText
+        case .lunar(let year, let m, let leap, let d):
+            return "lunar " + (year.map { "\($0)-" } ?? "") + (leap ? "L" : "") + twoDigits(m) + "-" + d.canonicalText
+        case .festival(let f): return f.chineseName
+        case .holiday(let h, let end): return "holiday " + h.chineseName + (end ? " end" : " start")
         }
     }
 }
@@ -186,6 +226,7 @@ extension Offset {
     var canonicalText: String {
         switch self {
         case .days(let n): return (n < 0 ? "-" : "+") + String(abs(n)) + "d"
+        case .workingDays(let n): return (n < 0 ? "-" : "+") + String(abs(n)) + "wd"
         }
     }
 }
@@ -196,6 +237,7 @@ extension MonthDaySpec {
         case .day(let d): return String(d)
         case .lastDay: return "last"
         case .weekday(let n, let w): return (n == -1 ? "last" : ordinal(n)) + " " + w.abbreviation
+        case .workingDay(let n): return n == -1 ? "last wd" : "\(n)wd"
         }
     }
 }

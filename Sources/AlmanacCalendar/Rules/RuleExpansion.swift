@@ -1,8 +1,28 @@
+/// The occurrences of a rule in a range, and what the expansion could not know.
+public struct RuleExpansion: Sendable, Hashable {
+    /// Ordered by start date, then time, then end.
+    public var occurrences: [Occurrence]
+    /// Years of the range for which a `holiday …` rule found no official holiday table, so it has
+    /// no occurrence there (load that year's table, docs/holidays.md). Sorted.
+    public var yearsWithoutHolidayTable: [Int]
+}
+
 extension DateRule {
     /// The occurrences that overlap `range` (a window that started before the range but is still
     /// running is included), ordered by start date, then time, then end.
     public func occurrences(in range: ClosedRange<CivilDate>, context: RuleContext) -> [Occurrence] {
         RuleExpander(ast: ast, context: context).occurrences(in: range)
+    }
+
+    /// Like ``occurrences(in:context:)``, and also reports the years whose missing holiday table
+    /// left a `holiday …` rule without an occurrence.
+    public func expansion(in range: ClosedRange<CivilDate>, context: RuleContext) -> RuleExpansion {
+        let expander = RuleExpander(ast: ast, context: context)
+        let occurrences = expander.occurrences(in: range)
+        return RuleExpansion(
+            occurrences: occurrences, yearsWithoutHolidayTable: expander.missing.years.filter {
+                (range.lowerBound.year...range.upperBound.year).contains($0)
+            }.sorted())
     }
 
     /// The earliest-starting occurrence that has not ended before `date`: an occurrence on
@@ -27,10 +47,19 @@ extension DateRule {
     }
 }
 
+/// Collects the years without a holiday table that an expansion needed. A class so that the
+/// otherwise value-typed expander can record while it computes.
+final class MissingTables {
+    var years = Set<Int>()
+}
+
 /// Expands one rule over date ranges.
 struct RuleExpander {
     let ast: RuleAST
     let context: RuleContext
+    let missing = MissingTables()
+
+    var work: WorkCalendar { context.workCalendar }
 
     func occurrences(in range: ClosedRange<CivilDate>) -> [Occurrence] {
         guard let count = ast.count else { return filtered(in: range) }
@@ -41,9 +70,18 @@ struct RuleExpander {
         return all.prefix(count).filter { $0.start <= range.upperBound && $0.end >= range.lowerBound }
     }
 
-    /// All occurrences overlapping `range`, after from/until/except and times, sorted.
+    /// All occurrences overlapping `range`, after the day-off policy, from/until, except and
+    /// times, sorted.
     func filtered(in range: ClosedRange<CivilDate>) -> [Occurrence] {
-        var occ = baseOccurrences(ast.base, in: range, interval: ast.interval)
+        var occ: [Occurrence]
+        if ast.dayOff == .keep {
+            occ = baseOccurrences(ast.base, in: range, interval: ast.interval)
+        } else {
+            // A moved day may come from just outside the range.
+            let wide = range.lowerBound.adding(days: -20)...range.upperBound.adding(days: 20)
+            occ = applyDayOff(baseOccurrences(ast.base, in: wide, interval: ast.interval))
+            occ.removeAll { $0.start > range.upperBound || $0.end < range.lowerBound }
+        }
         if ast.from != nil || ast.until != nil {
             let from = ast.from ?? CivilDate(dayNumber: Int.min / 2)
             let until = ast.until ?? CivilDate(dayNumber: Int.max / 2)
@@ -53,7 +91,9 @@ struct RuleExpander {
             var excluded = Set<Int>()
             for e in ast.excepts {
                 for x in baseOccurrences(e, in: lo...hi, interval: 1) {
-                    for d in max(x.start, lo).dayNumber...max(min(x.end, hi), lo).dayNumber { excluded.insert(d) }
+                    let a = max(x.start, lo).dayNumber
+                    let b = min(x.end, hi).dayNumber
+                    if a <= b { for d in a...b { excluded.insert(d) } }
                 }
             }
             occ.removeAll { excluded.contains($0.start.dayNumber) }
@@ -70,12 +110,51 @@ struct RuleExpander {
             }
             occ = timed
         }
-        occ.sort { a, b in
+        func ordered(_ a: Occurrence, _ b: Occurrence) -> Bool {
             if a.start != b.start { return a.start < b.start }
             if a.time != b.time { return (a.time?.minutesSinceMidnight ?? -1) < (b.time?.minutesSinceMidnight ?? -1) }
             return a.end < b.end
         }
+        // Daily and monthly rules come out in order already; checking is cheaper than sorting.
+        if zip(occ, occ.dropFirst()).contains(where: { ordered($1, $0) }) {
+            occ.sort(by: ordered)
+        }
         return occ
+    }
+
+    /// Moves or drops single days that fall on a day off; a day moved onto another occurrence's
+    /// day is dropped (the office is reminded once).
+    func applyDayOff(_ occ: [Occurrence]) -> [Occurrence] {
+        var out: [Occurrence] = []
+        out.reserveCapacity(occ.count)
+        var taken = Set<Int>()
+        for o in occ where o.start == o.end && work.isWorkingDay(o.start) { taken.insert(o.start.dayNumber) }
+        for o in occ {
+            guard o.start == o.end, !work.isWorkingDay(o.start) else {
+                out.append(o)
+                continue
+            }
+            let moved: CivilDate
+            switch ast.dayOff {
+            case .keep:
+                out.append(o)
+                continue
+            case .skip:
+                continue
+            case .before:
+                moved = work.previousWorkingDay(before: o.start)
+            case .after:
+                moved = work.nextWorkingDay(after: o.start)
+            }
+            guard taken.insert(moved.dayNumber).inserted else { continue }
+            var copy = o
+            copy.start = moved
+            copy.end = moved
+            copy.steps.append(.dayOff(ast.dayOff, date: o.start, kind: work.dayKind(o.start).chineseLabel, movedTo: moved))
+            if !work.hasTable(for: o.start.year) { copy.steps.append(.noHolidayTable(year: o.start.year)) }
+            out.append(copy)
+        }
+        return out
     }
 
     // MARK: Bases
@@ -88,7 +167,7 @@ struct RuleExpander {
             return weekly(days, in: range, interval: interval)
         case .monthly(let specs):
             return monthly(specs, in: range, interval: interval)
-        case .point, .window:
+        case .point, .window, .holidayPeriod:
             return dated(base, in: range, interval: interval)
         }
     }
@@ -140,10 +219,9 @@ struct RuleExpander {
             let month = index - year * 12 + 1
             for spec in specs {
                 guard let date = monthDay(spec, year: year, month: month), range.contains(date) else { continue }
-                out.append(
-                    Occurrence(
-                        start: date, end: date,
-                        steps: [.monthly(spec: spec.canonicalText, year: year, month: month, date: date)]))
+                var steps: [DerivationStep] = [.monthly(spec: spec.canonicalText, year: year, month: month, date: date)]
+                if case .workingDay = spec, !work.hasTable(for: year) { steps.append(.noHolidayTable(year: year)) }
+                out.append(Occurrence(start: date, end: date, steps: steps))
             }
         }
         return out
@@ -164,77 +242,97 @@ struct RuleExpander {
             }
             let lastDate = CivilDate(year: year, month: month, day: length)!
             return lastDate.adding(days: -positiveModulo(lastDate.weekday.rawValue - w.rawValue, 7))
+        case .workingDay(let n):
+            return work.nthWorkingDay(n, year: year, month: month)
         }
     }
 
     // MARK: Points and windows
 
     func dated(_ base: RuleBase, in range: ClosedRange<CivilDate>, interval: Int) -> [Occurrence] {
-        let cycles: ClosedRange<Int>
         let margin: Int
         switch base {
         case .point(let p):
             margin = 1 + p.maxReachDays / 365
         case .window(let s, let e, _):
             margin = 1 + max(s.maxReachDays, e.maxReachDays) / 365
+        case .holidayPeriod:
+            margin = 1
         default:
             return []
         }
-        if base.allAnchorsFixed {
-            cycles = 0...0
-        } else {
-            cycles = (range.lowerBound.year - margin)...(range.upperBound.year + margin)
-        }
+        let cycles =
+            base.allAnchorsFixed ? 0...0 : (range.lowerBound.year - margin)...(range.upperBound.year + margin)
         let phaseYear = ast.from?.year ?? 0
         var out: [Occurrence] = []
         for year in cycles where interval == 1 || positiveModulo(year - phaseYear, interval) == 0 {
-            guard let occurrence = resolve(base, year: year),
-                occurrence.start <= range.upperBound, occurrence.end >= range.lowerBound
-            else { continue }
-            out.append(occurrence)
+            for occurrence in resolve(base, year: year, queryYears: range.lowerBound.year...range.upperBound.year)
+            where occurrence.start <= range.upperBound && occurrence.end >= range.lowerBound {
+                out.append(occurrence)
+            }
         }
         return out
     }
 
-    func resolve(_ base: RuleBase, year: Int) -> Occurrence? {
+    func resolve(_ base: RuleBase, year: Int, queryYears: ClosedRange<Int>) -> [Occurrence] {
         switch base {
         case .point(let p):
-            guard let (date, steps) = resolve(p, year: year) else { return nil }
-            return Occurrence(start: date, end: date, steps: steps)
-        case .window(let s, let e, let endRelative):
-            guard let (start, startSteps) = resolve(s, year: year) else { return nil }
-            var endSteps: [DerivationStep]
-            var end: CivilDate
-            if endRelative {
-                guard let (anchorDate, _) = resolve(anchor: s.anchor, year: year),
-                    let (d, steps) = apply(e.offsets, to: anchorDate)
-                else { return nil }
-                end = d
-                endSteps = steps
-            } else {
-                guard let (d, steps) = resolve(e, year: year) else { return nil }
-                end = d
-                endSteps = steps
-                if end < start, !e.anchor.isFixed, let (d2, steps2) = resolve(e, year: year + 1) {
-                    end = d2
-                    endSteps = [.endInNextYear(year: year + 1)] + steps2
-                }
+            return resolve(p, year: year, queryYears: queryYears).map {
+                Occurrence(start: $0.0, end: $0.0, steps: $0.1)
             }
-            guard start <= end else { return nil }
-            return Occurrence(start: start, end: end, steps: startSteps + [.windowEnd] + endSteps)
+        case .holidayPeriod(let h):
+            guard let (period, name) = context.holidayBreak(h, year: year).map({ ($0.period, $0.name) }) else {
+                if !work.hasTable(for: year), queryYears.contains(year) { missing.years.insert(year) }
+                return []
+            }
+            return [
+                Occurrence(
+                    start: period.lowerBound, end: period.upperBound,
+                    steps: [
+                        .holiday(name: name, year: year, start: period.lowerBound, end: period.upperBound, part: nil)
+                    ])
+            ]
+        case .window(let s, let e, let endRelative):
+            var out: [Occurrence] = []
+            for (start, startSteps) in resolve(s, year: year, queryYears: queryYears) {
+                var end: CivilDate?
+                var endSteps: [DerivationStep] = []
+                if endRelative {
+                    // The end counts from the start's anchor, not from the start.
+                    guard let (anchorDate, _) = resolve(anchor: s.anchor, year: year, queryYears: queryYears)
+                        .first(where: { apply(s.offsets, to: $0.0).0 == start })
+                    else { continue }
+                    let (d, steps) = apply(e.offsets, to: anchorDate)
+                    end = d
+                    endSteps = steps
+                } else {
+                    let candidates = resolve(e, year: year, queryYears: queryYears)
+                    if let same = candidates.first(where: { $0.0 >= start }) {
+                        (end, endSteps) = (same.0, same.1)
+                    } else if !e.anchor.isFixed,
+                        let next = resolve(e, year: year + 1, queryYears: queryYears).first(where: { $0.0 >= start })
+                    {
+                        (end, endSteps) = (next.0, [.endInNextYear(year: year + 1)] + next.1)
+                    }
+                }
+                guard let end, start <= end else { continue }
+                out.append(Occurrence(start: start, end: end, steps: startSteps + [.windowEnd] + endSteps))
+            }
+            return out
         default:
-            return nil
+            return []
         }
     }
 
-    func resolve(_ point: Point, year: Int) -> (CivilDate, [DerivationStep])? {
-        guard let (date, step) = resolve(anchor: point.anchor, year: year) else { return nil }
-        if point.offsets.isEmpty { return (date, [step]) }
-        guard let (moved, steps) = apply(point.offsets, to: date) else { return nil }
-        return (moved, [step] + steps)
+    func resolve(_ point: Point, year: Int, queryYears: ClosedRange<Int>) -> [(CivilDate, [DerivationStep])] {
+        resolve(anchor: point.anchor, year: year, queryYears: queryYears).map { date, step in
+            if point.offsets.isEmpty { return (date, [step]) }
+            let (moved, steps) = apply(point.offsets, to: date)
+            return (moved, [step] + steps)
+        }
     }
 
-    func apply(_ offsets: [Offset], to date: CivilDate) -> (CivilDate, [DerivationStep])? {
+    func apply(_ offsets: [Offset], to date: CivilDate) -> (CivilDate, [DerivationStep]) {
         var d = date
         var steps: [DerivationStep] = []
         for offset in offsets {
@@ -243,24 +341,93 @@ struct RuleExpander {
                 let to = d.adding(days: n)
                 steps.append(.offsetDays(n, from: d, to: to))
                 d = to
+            case .workingDays(let n):
+                let result = work.addingWithCoverage(workingDays: n, to: d)
+                let to = result.date
+                var counted: [MarkedDay] = []
+                var skipped: [MarkedDay] = []
+                if n != 0 {
+                    let span = d < to ? d.adding(days: 1)...to : to...d.adding(days: -1)
+                    if span.count <= 400 {
+                        for day in span {
+                            switch work.dayKind(day) {
+                            case .makeupWorkday(let name): counted.append(MarkedDay(date: day, name: name))
+                            case .holiday(let name) where !day.weekday.isWeekend:
+                                skipped.append(MarkedDay(date: day, name: name))
+                            default: break
+                            }
+                        }
+                    }
+                }
+                steps.append(
+                    .offsetWorkingDays(
+                        n, from: d, to: to, counted: counted, skipped: skipped,
+                        yearsWithoutTable: result.yearsWithoutTable))
+                d = to
             }
         }
         return (d, steps)
     }
 
-    func resolve(anchor: Anchor, year: Int) -> (CivilDate, DerivationStep)? {
+    func resolve(anchor: Anchor, year: Int, queryYears: ClosedRange<Int>) -> [(CivilDate, DerivationStep)] {
         switch anchor {
         case .date(let d):
-            return (d, .fixedDate(d))
+            return [(d, .fixedDate(d))]
         case .monthDay(let m, let day):
             let d: Int
             switch day {
             case .day(let v): d = v
             case .last: d = CivilDate.daysIn(month: m, year: year)
             }
-            guard let date = CivilDate(year: year, month: m, day: d) else { return nil }
+            guard let date = CivilDate(year: year, month: m, day: d) else { return [] }
             let written: Int? = if case .day(let v) = day { v } else { nil }
-            return (date, .yearlyDate(month: m, day: written, year: year, date: date))
+            return [(date, .yearlyDate(month: m, day: written, year: year, date: date))]
+        case .lunar(let fixedYear, let month, let leap, let day):
+            let lunarYear = fixedYear ?? year
+            let calendar = context.calendar
+            do throws(CalendarError) {
+                let d: Int
+                switch day {
+                case .day(let v): d = v
+                case .last: d = try calendar.length(ofMonth: month, leap: leap, lunarYear: lunarYear)
+                }
+                let date = try calendar.civilDate(lunarYear: lunarYear, month: month, day: d, leap: leap)
+                let lunar = LunarDate(year: lunarYear, month: month, day: d, isLeapMonth: leap)
+                return [(date, .lunarDate(lunar, date: date))]
+            } catch {
+                // No leap month that year, day 30 of a 29-day month, or outside the calendar's range.
+                return []
+            }
+        case .festival(let f):
+            guard f.isObserved(in: year), let dates = try? context.festivals.dates(of: f, year: year) else { return [] }
+            let lunarKind: Bool
+            switch f.kind {
+            case .lunar, .lunarMonthEnd: lunarKind = true
+            default: lunarKind = false
+            }
+            return dates.map { date in
+                let lunar = lunarKind ? try? context.calendar.lunarDate(from: date) : nil
+                return (
+                    date,
+                    .festival(
+                        name: f.chineseName, rule: f.ruleDescription, year: year, lunar: lunar,
+                        anniversary: f.anniversary(in: year)?.chineseText, date: date)
+                )
+            }
+        case .holiday(let h, let end):
+            guard let (period, name) = context.holidayBreak(h, year: year).map({ ($0.period, $0.name) }) else {
+                if !work.hasTable(for: year), queryYears.contains(year) { missing.years.insert(year) }
+                return []
+            }
+            let date = end ? period.upperBound : period.lowerBound
+            return [
+                (
+                    date,
+                    .holiday(
+                        name: name, year: year, start: period.lowerBound, end: period.upperBound,
+                        part: end ? "end" : "start")
+                )
+            ]
         }
     }
 }
@@ -271,6 +438,8 @@ extension Point {
         offsets.reduce(0) { total, o in
             switch o {
             case .days(let n): total + abs(n)
+            // Five working days a week, plus the longest breaks.
+            case .workingDays(let n): total + abs(n) * 7 / 5 + 20
             }
         }
     }

@@ -32,6 +32,9 @@ enum RuleLexer {
             s.properties.isWhitespace || s == "\u{3000}"
         }
         func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+        func isQuote(_ s: Unicode.Scalar) -> Bool {
+            "“”‘’\"'「」『』《》".unicodeScalars.contains(s)
+        }
         func isComma(_ s: Unicode.Scalar) -> Bool { s == "," || s == "，" || s == "、" }
         func isDash(_ s: Unicode.Scalar) -> Bool {
             s == "—" || s == "–" || s == "~" || s == "～" || s == "―" || s == "－"
@@ -44,9 +47,11 @@ enum RuleLexer {
             while j < n, isDigit(scalars[j]) { j += 1 }
             return j > k && j < n && (scalars[j] == "月" || scalars[j] == "日" || scalars[j] == "年" || scalars[j] == "号")
         }
+        // Quotation marks around names (“五一”节假日前) are dropped from the word's text; the
+        // token still spans them, so columns stay those of the original text.
         func make(_ kind: RuleToken.Kind, _ start: Int, _ end: Int) -> RuleToken {
             RuleToken(
-                kind: kind, text: String(String.UnicodeScalarView(scalars[start..<end])),
+                kind: kind, text: String(String.UnicodeScalarView(scalars[start..<end].filter { !isQuote($0) })),
                 column: start + 1, length: end - start)
         }
 
@@ -103,7 +108,8 @@ enum RuleLexer {
                 j += 1
             }
             if j == i { j = i + 1 }
-            out.append(make(.word, i, j))
+            let token = make(.word, i, j)
+            if !token.text.isEmpty { out.append(token) }
             i = j
         }
         return out

@@ -2,16 +2,26 @@
 struct RuleParser {
     let scalars: [Unicode.Scalar]
     let tokens: [RuleToken]
+    let festivals: FestivalCatalog
     var pos = 0
 
-    init(text: String) {
+    init(text: String, festivals: FestivalCatalog = .standard) {
         scalars = Array(text.unicodeScalars)
         tokens = RuleLexer.tokens(scalars)
+        self.festivals = festivals
     }
 
-    static let modifierKeywords: Set<String> = ["interval", "from", "until", "count", "except", "at"]
-    static let baseKeywords = ["weekly", "daily", "monthly", "yearly", "once"]
-    static let allKeywords = baseKeywords + ["interval", "from", "until", "count", "except", "at", "last"]
+    static let modifierKeywords: Set<String> = ["interval", "from", "until", "count", "except", "at", "dayoff"]
+    static let baseKeywords = ["weekly", "daily", "monthly", "yearly", "once", "lunar", "holiday"]
+    static let allKeywords = baseKeywords + ["interval", "from", "until", "count", "except", "at", "dayoff", "last", "start", "end"]
+
+    /// 遇节假日提前 / 顺延 / 取消: the Chinese spellings of `dayoff before / after / skip`.
+    static let chineseDayOff: [String: DateRule.DayOffPolicy] = [
+        "遇节假日提前": .before, "遇休息日提前": .before, "节假日提前": .before,
+        "遇节假日顺延": .after, "遇休息日顺延": .after, "节假日顺延": .after,
+        "遇节假日取消": .skip, "遇休息日取消": .skip, "节假日取消": .skip,
+        "遇节假日照常": .keep, "节假日照常": .keep,
+    ]
 
     // MARK: Token access
 
@@ -43,7 +53,7 @@ struct RuleParser {
 
     func isModifier(_ t: RuleToken?) -> Bool {
         guard let t, t.kind == .word else { return false }
-        return Self.modifierKeywords.contains(t.lower)
+        return Self.modifierKeywords.contains(t.lower) || Self.chineseDayOff[t.text] != nil
     }
 
     // MARK: Rule
@@ -59,7 +69,17 @@ struct RuleParser {
             guard t.kind == .word else {
                 throw error(.unexpected, "unexpected '\(t.text)': expected from, until, count, except or interval", at: t)
             }
-            let key = t.lower
+            var key = t.lower
+            if let policy = Self.chineseDayOff[t.text] {
+                key = "dayoff"
+                if let first = seen[key] {
+                    throw error(.conflict, "the day-off policy is given twice (first at column \(first.column))", at: t)
+                }
+                seen[key] = t
+                pos += 1
+                ast.dayOff = policy
+                continue
+            }
             if key != "except", key != "at", let first = seen[key] {
                 throw error(.conflict, "'\(t.text)' is given twice (first at column \(first.column))", at: t)
             }
@@ -79,6 +99,13 @@ struct RuleParser {
                     throw error(.incomplete, "'except' needs a date or a rule after it", at: current ?? t)
                 }
                 ast.excepts.append(try parseBase())
+            case "dayoff":
+                guard let v = current, v.kind == .word, let policy = DateRule.DayOffPolicy(rawValue: v.lower) else {
+                    throw error(
+                        .incomplete, "'dayoff' needs a policy: keep, skip, before or after", at: current)
+                }
+                pos += 1
+                ast.dayOff = policy
             case "at":
                 ast.times = Array(Set(try parseTimes(initial: ast.times, required: t))).sorted()
             default:
@@ -102,6 +129,9 @@ struct RuleParser {
         }
         if ast.interval != 1, !ast.isRecurring, let t = seen["interval"] {
             throw error(.conflict, "'interval' only applies to a rule that repeats", at: t)
+        }
+        if ast.dayOff != .keep, ast.base.isWindow, let t = seen["dayoff"] {
+            throw error(.conflict, "a day-off policy applies to single days, not to windows", at: t)
         }
     }
 
@@ -170,6 +200,21 @@ struct RuleParser {
             case "monthly":
                 pos += 1
                 return .monthly(try parseMonthDays(after: t))
+            case "holiday":
+                // `holiday 春节` alone is the whole break; with start/end it is a day.
+                if let name = peek(1), name.kind == .word, !isModifier(name),
+                    !["start", "end"].contains(peek(2)?.lower ?? "")
+                {
+                    pos += 2
+                    let holiday = try officialHoliday(name)
+                    if let next = current, next.kind == .signed || next.kind == .range {
+                        throw error(
+                            .conflict,
+                            "'holiday \(holiday.chineseName)' is the whole break; to move it, write 'holiday \(holiday.chineseName) start \(next.kind == .signed ? next.text : "-7d")'",
+                            at: next)
+                    }
+                    return .holidayPeriod(holiday)
+                }
             case "yearly", "once":
                 pos += 1
                 let base = try parseDated()
@@ -225,17 +270,64 @@ struct RuleParser {
         guard let t = current else {
             throw error(.incomplete, "expected a date", at: nil)
         }
-        let anchor: Anchor
+        var anchor: Anchor
         switch t.kind {
+        case .word where t.lower == "lunar":
+            pos += 1
+            guard let v = current, v.kind == .word else {
+                throw error(.incomplete, "'lunar' needs a lunar month and day, such as 08-15 or L06-01", at: current)
+            }
+            pos += 1
+            anchor = try readLunarWord(v)
+        case .word where t.lower == "holiday":
+            pos += 1
+            guard let name = current, name.kind == .word else {
+                throw error(.incomplete, "'holiday' needs the name of an official holiday, such as 劳动节", at: current)
+            }
+            pos += 1
+            anchor = try holidayAnchor(try officialHoliday(name), after: name)
         case .word:
             pos += 1
             anchor = try readAnchorWord(t)
+            // `劳动节 holiday start`: the same as `holiday 劳动节 start`.
+            if case .festival = anchor, let h = current, h.lower == "holiday" {
+                pos += 1
+                anchor = try holidayAnchor(try officialHoliday(t), after: h)
+            }
         case .signed:
             throw error(.unexpected, "an offset such as '\(t.text)' needs a date or festival before it", at: t)
         case .range, .comma:
             throw error(.unexpected, "expected a date, not '\(t.text)'", at: t)
         }
         return Point(anchor: anchor, offsets: try parseOffsets())
+    }
+
+    mutating func holidayAnchor(_ holiday: OfficialHoliday, after t: RuleToken) throws(RuleParseError) -> Anchor {
+        guard let which = current, which.kind == .word, ["start", "end"].contains(which.lower) else {
+            throw error(
+                .incomplete,
+                "say which day of the \(holiday.chineseName) break: 'holiday \(holiday.chineseName) start' or 'end'",
+                at: current)
+        }
+        pos += 1
+        return .holiday(holiday, end: which.lower == "end")
+    }
+
+    func officialHoliday(_ t: RuleToken) throws(RuleParseError) -> OfficialHoliday {
+        if let h = OfficialHoliday.named(t.text) { return h }
+        // A festival whose day gives its name to an official holiday (元宵 does not, 中秋 does).
+        if let f = festivals.festival(named: t.text), let id = f.officialHoliday, let h = OfficialHoliday.named(id) {
+            return h
+        }
+        let names = OfficialHoliday.standard.flatMap { [$0.chineseName] + $0.aliases + [$0.id] }
+        let known = OfficialHoliday.standard.map(\.chineseName).joined(separator: ", ")
+        if let f = festivals.festival(named: t.text) {
+            throw error(.unknownName, "\(f.chineseName) has no official holiday (official: \(known))", at: t)
+        }
+        if let guess = closest(to: t.lower, among: names) {
+            throw error(.unknownName, "unknown official holiday '\(t.text)' — did you mean '\(guess)'?", at: t)
+        }
+        throw error(.unknownName, "'\(t.text)' is not an official holiday (known: \(known))", at: t)
     }
 
     mutating func parseOffsets() throws(RuleParseError) -> [Offset] {
@@ -259,21 +351,120 @@ struct RuleParser {
         switch unit {
         case "d": return .days(sign * n)
         case "w": return .days(sign * n * 7)
+        case "wd":
+            guard n <= 10_000 else {
+                throw error(.invalidNumber, "'\(t.text)' is too large an offset in working days", at: t)
+            }
+            return .workingDays(sign * n)
         case "":
-            throw error(.incomplete, "'\(t.text)' needs a unit: d (days) or w (weeks)", at: t)
+            throw error(.incomplete, "'\(t.text)' needs a unit: d (days), w (weeks) or wd (working days)", at: t)
         default:
-            throw error(.unexpected, "unknown offset unit '\(unit)' in '\(t.text)': use d (days) or w (weeks)", at: t)
+            throw error(
+                .unexpected, "unknown offset unit '\(unit)' in '\(t.text)': use d (days), w (weeks) or wd (working days)", at: t)
         }
     }
 
     /// An anchor written as one word.
     func readAnchorWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
+        if let festival = festivals.festival(named: t.text) { return .festival(festival) }
         if let chinese = try readChineseDate(t) { return chinese }
+        if let lunar = try readChineseLunar(t) { return lunar }
         if let first = t.text.unicodeScalars.first, ("0"..."9").contains(first) {
             return try readDateWord(t)
         }
-        throw unknownWordError(t, expecting: "a date (2026-05-01, 05-01) or a rule (weekly, monthly, daily)")
+        if t.text.unicodeScalars.contains(where: { !$0.isASCII }) {
+            if let guess = closest(to: t.text, among: festivalNames) {
+                throw error(.unknownName, "unknown festival '\(t.text)' — did you mean '\(guess)'?", at: t)
+            }
+            throw error(
+                .unknownName,
+                "unknown festival or date '\(t.text)': festivals and solar terms are listed by 'almanacctl festivals'",
+                at: t)
+        }
+        throw unknownWordError(
+            t, expecting: "a date (2026-05-01, 05-01), a festival (中秋, mid-autumn) or a rule (weekly, monthly, daily)",
+            candidates: Self.allKeywords + festivals.festivals.map(\.id))
     }
+
+    /// Every name a festival can be called by, for did-you-mean: festivals that give their name
+    /// to an official holiday first, since a near miss is more likely one of those.
+    var festivalNames: [String] {
+        let major = festivals.festivals.filter { $0.officialHoliday != nil }
+        let rest = festivals.festivals.filter { $0.officialHoliday == nil }
+        return (major + rest).flatMap { [$0.chineseName] + $0.aliases + [$0.id] }
+    }
+
+    /// `08-15`, `L06-01`, `12-last`, `2025-L06-01`, `2026-08-15` after `lunar`; checked against
+    /// the Chinese calendar (a leap month must exist in that year, or in some year for a yearly
+    /// rule).
+    func readLunarWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
+        var parts = t.text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        var year: Int?
+        if parts.count == 3 {
+            guard parts[0].count == 4, let y = Int(parts[0]), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (YYYY-MM-DD, MM-DD, L06-01)", at: t)
+            }
+            year = y
+            parts.removeFirst()
+        }
+        guard parts.count == 2 else {
+            throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (MM-DD, L06-01, 12-last, 2025-L06-01)", at: t)
+        }
+        var monthText = Substring(parts[0])
+        var leap = false
+        for prefix in ["L", "l", "闰"] where monthText.hasPrefix(prefix) {
+            leap = true
+            monthText = monthText.dropFirst(prefix.count)
+        }
+        guard let month = Int(monthText), monthText.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (MM-DD, L06-01, 12-last)", at: t)
+        }
+        let day: DayOfMonth
+        if parts[1] == "last" {
+            day = .last
+        } else if let d = Int(parts[1]), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) {
+            day = .day(d)
+        } else {
+            throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (MM-DD, L06-01, 12-last)", at: t)
+        }
+        return try lunarAnchor(year: year, month: month, leap: leap, day: day, at: t)
+    }
+
+    func lunarAnchor(year: Int?, month: Int, leap: Bool, day: DayOfMonth, at t: RuleToken) throws(RuleParseError) -> Anchor {
+        guard (1...12).contains(month) else {
+            throw error(.invalidLunarDate, "the lunar calendar has no month \(month) (months are 1 to 12)", at: t)
+        }
+        if case .day(let d) = day, !(1...30).contains(d) {
+            throw error(.invalidLunarDate, "a lunar month has no day \(d) (days are 1 to 30)", at: t)
+        }
+        let calendar = festivals.calendar
+        if let year {
+            do throws(CalendarError) {
+                if case .day(let d) = day {
+                    _ = try calendar.civilDate(lunarYear: year, month: month, day: d, leap: leap)
+                } else {
+                    _ = try calendar.length(ofMonth: month, leap: leap, lunarYear: year)
+                }
+            } catch {
+                throw self.error(.invalidLunarDate, error.message, at: t)
+            }
+        } else if leap, !RuleParser.leapMonthsThatOccur.contains(month) {
+            throw error(
+                .invalidLunarDate,
+                "\(LunarDate.chineseMonth(month, leap: true)) never occurs in 1901–2100, so the rule would never happen",
+                at: t)
+        }
+        return .lunar(year: year, month: month, leap: leap, day: day)
+    }
+
+    /// The leap month numbers that some lunar year of 1901–2100 has.
+    static let leapMonthsThatOccur: Set<Int> = {
+        var found = Set<Int>()
+        for year in 1901...2100 {
+            if let m = try? ChineseCalendar.standard.leapMonth(ofLunarYear: year) { found.insert(m) }
+        }
+        return found
+    }()
 
     /// `YYYY-MM-DD`, `MM-DD` or `MM-last`.
     func readDateWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
@@ -394,6 +585,17 @@ struct RuleParser {
 
     mutating func readMonthDay(_ t: RuleToken) throws(RuleParseError) -> MonthDaySpec {
         let word = t.lower
+        if word.hasSuffix("wd") {
+            let number = word.dropLast(2)
+            let digits = number.hasPrefix("-") ? number.dropFirst() : number
+            if let n = Int(digits), !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                let value = number.hasPrefix("-") ? -n : n
+                guard value != 0, (-23...23).contains(value) else {
+                    throw error(.invalidNumber, "a month has no working day \(value) (1 to 23, or -1 to -23 from the end)", at: t)
+                }
+                return .workingDay(value)
+            }
+        }
         if t.kind == .word, let n = Int(word), word.allSatisfy({ $0.isASCII && $0.isNumber }) {
             guard (1...31).contains(n) else {
                 throw error(.invalidDate, "a month has no day \(n) (1 to 31, or 'last')", at: t)
@@ -402,6 +604,10 @@ struct RuleParser {
         }
         let ordinals = ["1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1]
         if t.kind == .word, let n = ordinals[word] {
+            if n == -1, let w = current, w.kind == .word, w.lower == "wd" {
+                pos += 1
+                return .workingDay(-1)
+            }
             if let w = current, w.kind == .word, let day = Self.weekday(w.lower) {
                 pos += 1
                 return .weekday(n, day)
@@ -446,15 +652,20 @@ func monthName(_ m: Int) -> String {
 }
 
 /// The candidate nearest to `word` by edit distance, if it is close enough to be a likely typo.
+/// Ties go to the longer common prefix, then to the earlier candidate.
 func closest(to word: String, among candidates: [String]) -> String? {
-    let w = Array(word.unicodeScalars)
+    let w = Array(word.lowercased().unicodeScalars)
     guard !w.isEmpty else { return nil }
-    var best: (String, Int)?
+    var best: (name: String, distance: Int, prefix: Int)?
     for c in candidates {
-        let d = editDistance(w, Array(c.lowercased().unicodeScalars))
-        if best == nil || d < best!.1 { best = (c, d) }
+        let cs = Array(c.lowercased().unicodeScalars)
+        let d = editDistance(w, cs)
+        let prefix = zip(w, cs).prefix { $0 == $1 }.count
+        if best == nil || d < best!.distance || (d == best!.distance && prefix > best!.prefix) {
+            best = (c, d, prefix)
+        }
     }
-    guard let (name, distance) = best else { return nil }
+    guard let (name, distance, _) = best else { return nil }
     // One edit for short (CJK) names, up to a third of the length for longer ones.
     let allowed = max(1, min(3, w.count / 3))
     return distance <= allowed && distance < w.count ? name : nil

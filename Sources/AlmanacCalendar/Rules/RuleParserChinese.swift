@@ -30,6 +30,14 @@ extension RuleParser {
             }
             return .daily
         }
+        if let holidayBase = try chineseHolidayPhrase(t) {
+            pos += 1
+            return holidayBase
+        }
+        if let relative = try chineseFestivalOffset(t) {
+            pos += 1
+            return relative
+        }
         if w.hasPrefix("每月") {
             pos += 1
             var specs = [try chineseMonthDay(String(w.dropFirst(2)), token: t)]
@@ -102,6 +110,12 @@ extension RuleParser {
     /// After 每月: `1日`, `15号`, `最后一天`, `月底`, `第二个周二`, `最后一个周五`.
     func chineseMonthDay(_ text: String, token t: RuleToken) throws(RuleParseError) -> MonthDaySpec {
         if ["最后一天", "月底", "月末", "末"].contains(text) { return .lastDay }
+        if text == "最后一个工作日" { return .workingDay(-1) }
+        if text.hasPrefix("第"), text.hasSuffix("个工作日"),
+            let n = chineseNumber(text.dropFirst().dropLast(4)), (1...23).contains(n)
+        {
+            return .workingDay(n)
+        }
         var s = Substring(text)
         if s.hasSuffix("日") || s.hasSuffix("号") {
             if let d = chineseNumber(s.dropLast()) {
@@ -158,6 +172,127 @@ extension RuleParser {
             return .date(date)
         }
         return try monthDay(m, d, at: t)
+    }
+}
+
+extension RuleParser {
+    /// 春节期间 / 国庆假期 → `holiday 春节`; 五一节假日前 → `holiday 劳动节 start -1wd`;
+    /// 国庆节假日后 → `holiday 国庆节 end +1wd`. `nil` when the word is none of these.
+    func chineseHolidayPhrase(_ t: RuleToken) throws(RuleParseError) -> RuleBase? {
+        let w = t.text
+        let phrases: [(suffix: String, part: Int)] = [
+            ("节假日前", -1), ("假期前", -1), ("放假前", -1),
+            ("节假日后", 1), ("假期结束后", 1), ("假期后", 1), ("放假后", 1),
+            ("节假日期间", 0), ("假期期间", 0), ("节假日", 0), ("假期", 0), ("期间", 0),
+        ]
+        for (suffix, part) in phrases where w.hasSuffix(suffix) && w.count > suffix.count {
+            let name = String(w.dropLast(suffix.count))
+            let holiday = OfficialHoliday.named(name) ?? OfficialHoliday.named(name + "节")
+                ?? festivals.festival(named: name).flatMap { $0.officialHoliday }.flatMap { OfficialHoliday.named($0) }
+            guard let holiday else {
+                if let f = festivals.festival(named: name) {
+                    throw error(
+                        .unknownName,
+                        "\(f.chineseName) has no official holiday; write a window such as '\(f.chineseName) -3d..+3d'", at: t)
+                }
+                return nil
+            }
+            switch part {
+            case -1:
+                return .point(Point(anchor: .holiday(holiday, end: false), offsets: [.workingDays(-1)]))
+            case 1:
+                return .point(Point(anchor: .holiday(holiday, end: true), offsets: [.workingDays(1)]))
+            default:
+                return .holidayPeriod(holiday)
+            }
+        }
+        return nil
+    }
+
+    /// 中秋前3天 → `中秋节 -3d`; 春节后2个工作日 → `春节 +2wd`; 春节前后7天 → `春节 -7d..+7d`.
+    func chineseFestivalOffset(_ t: RuleToken) throws(RuleParseError) -> RuleBase? {
+        let w = t.text
+        for (marker, sign) in [("前后", 0), ("前", -1), ("后", 1)] {
+            guard let r = w.range(of: marker) else { continue }
+            let name = String(w[..<r.lowerBound])
+            var rest = w[r.upperBound...]
+            guard let festival = festivals.festival(named: name) else { continue }
+            var working = false
+            if rest.hasSuffix("个工作日") {
+                working = true
+                rest = rest.dropLast(4)
+            } else if rest.hasSuffix("天") || rest.hasSuffix("日") {
+                rest = rest.dropLast()
+            } else {
+                if rest.isEmpty {
+                    let canonical = sign == 0 ? "-3d..+3d" : (sign == 1 ? "+3d" : "-3d")
+                    throw error(
+                        .incomplete, "say how many days: '\(name)\(marker)3天' (\(festival.chineseName) \(canonical))", at: t)
+                }
+                continue
+            }
+            guard let n = chineseNumber(rest), n <= 10_000 else { continue }
+            let offset: (Int) -> Offset = { working ? .workingDays($0) : .days($0) }
+            if sign == 0 {
+                return .window(
+                    Point(anchor: .festival(festival), offsets: [offset(-n)]),
+                    Point(anchor: .festival(festival), offsets: [offset(n)]), endRelative: true)
+            }
+            return .point(Point(anchor: .festival(festival), offsets: [offset(sign * n)]))
+        }
+        return nil
+    }
+
+    /// 农历八月十五, 农历闰六月初一, 农历腊月廿三, 农历2025年闰六月初一, 农历十二月最后一天,
+    /// 农历2026-08-15, 农历2025-闰06-01; `nil` when the word does not start with 农历 or 阴历.
+    func readChineseLunar(_ t: RuleToken) throws(RuleParseError) -> Anchor? {
+        var s = Substring(t.text)
+        guard s.hasPrefix("农历") || s.hasPrefix("阴历") else { return nil }
+        s = s.dropFirst(2)
+        if let first = s.first, first.isASCII, first.isNumber || first == "L", s.contains("-") {
+            let inner = RuleToken(kind: .word, text: String(s), column: t.column, length: t.length)
+            return try readLunarWord(inner)
+        }
+        var year: Int?
+        if let y = s.firstIndex(of: "年") {
+            guard let v = chineseNumber(s[..<y]), s[..<y].count == 4 else {
+                throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (农历八月十五, 农历2025年闰六月初一)", at: t)
+            }
+            year = v
+            s = s[s.index(after: y)...]
+        }
+        var leap = false
+        if s.hasPrefix("闰") {
+            leap = true
+            s = s.dropFirst()
+        }
+        guard let mi = s.firstIndex(of: "月") else {
+            throw error(.invalidLunarDate, "'\(t.text)' is not a lunar date (农历八月十五, 农历闰六月初一)", at: t)
+        }
+        let monthText = s[..<mi]
+        let month: Int
+        switch monthText {
+        case "正", "元": month = 1
+        case "冬": month = 11
+        case "腊": month = 12
+        default:
+            guard let m = chineseNumber(monthText) else {
+                throw error(.invalidLunarDate, "'\(monthText)月' is not a lunar month (正月 … 十二月, 冬月, 腊月)", at: t)
+            }
+            month = m
+        }
+        var dayText = s[s.index(after: mi)...]
+        let day: DayOfMonth
+        if dayText == "最后一天" || dayText == "底" || dayText == "末" {
+            day = .last
+        } else {
+            if dayText.hasSuffix("日") { dayText = dayText.dropLast() }
+            guard let d = chineseNumber(dayText) else {
+                throw error(.invalidLunarDate, "'\(dayText)' is not a lunar day (初一 … 三十, 最后一天)", at: t)
+            }
+            day = .day(d)
+        }
+        return try lunarAnchor(year: year, month: month, leap: leap, day: day, at: t)
     }
 }
 
