@@ -22,5 +22,15 @@ let package = Package(
             path: "Benchmarks/CalendarBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The Chinese calendar: Gregorian to lunar beside Foundation's .chinese, and solar terms.
+        .executableTarget(
+            name: "LunarBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AlmanacCalendar", package: "almanac"),
+            ],
+            path: "Benchmarks/LunarBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

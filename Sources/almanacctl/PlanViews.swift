@@ -34,7 +34,7 @@ struct LoadedPlan {
 extension PlanFiles {
     /// The context date rules are expanded in.
     static func ruleContext(work: WorkCalendar) -> RuleContext {
-        RuleContext()
+        RuleContext(workCalendar: work)
     }
 }
 

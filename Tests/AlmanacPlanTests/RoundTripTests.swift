@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import Testing
 
@@ -58,7 +59,8 @@ func loadSample() throws -> PlanLoadResult {
 
     @Test func sampleValidatesCleanExceptTheMissing2027HolidayTable() throws {
         let plan = try #require(try loadSample().plan)
-        let options = ValidationOptions(hasHolidayTable: { $0 <= 2026 })
+        let options = ValidationOptions(
+            hasHolidayTable: { $0 <= 2026 }, rules: DateRuleChecker(context: RuleContext()))
         #expect(
             PlanValidator.validate(plan, options: options).map(\.description) == [
                 "config/plans/zhalainuoer.yaml:8:17: warning: no official holiday table for 2027: working days are counted as plain Monday to Friday (add the State Council's holiday notice for 2027 to the holiday tables)"

@@ -47,6 +47,12 @@ import Testing
         #expect(dates("journal-subscription") == ["2027-11-01..2027-11-30"])  // 11月份
         // 每周不少于两次: two checks in every full week.
         #expect(dates("netcafe-checks").count == 105)  // 52 Tuesdays and 53 Fridays
+        // 我们的节日 in 2027: 春节 02-06, 元宵 02-20, 清明 04-05, 端午 06-09, 中秋 09-15.
+        #expect(dates("spring-festival-volunteers") == ["2027-01-30..2027-02-13"])  // 春节 -7d..+7d
+        #expect(dates("lantern-festival") == ["2027-02-20"])
+        #expect(dates("qingming") == ["2027-04-05"])
+        #expect(dates("duanwu") == ["2027-06-09"])
+        #expect(dates("mid-autumn") == ["2027-09-15"])
         #expect(entries.first { $0.key == "party-anniversary" }?.edition == "建党一百零六周年")
         #expect(entries.first { $0.key == "art-festival" }?.edition == "第二十三届")
     }
