@@ -38,11 +38,15 @@ struct WatchdogService: Service {
 
     func run() async throws {
         notifier.watchdog()
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                notifier.watchdog()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: interval)
+                    notifier.watchdog()
+                }
             }
+        } catch is CancellationError {
+            // The graceful shutdown cancels the sleep: a normal stop, not a failure of the group.
         }
     }
 }
