@@ -32,5 +32,15 @@ let package = Package(
             path: "Benchmarks/LunarBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Date rules: parse and expand 10,000 mixed rules over a year with the shipped holiday tables.
+        .executableTarget(
+            name: "RulesBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AlmanacCalendar", package: "almanac"),
+            ],
+            path: "Benchmarks/RulesBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
