@@ -44,7 +44,7 @@ public struct CivilDate: Hashable, Comparable, Sendable {
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday.
         let index = ((dayNumber + 3) % 7 + 7) % 7  // 0 = Monday
-        return Weekday(rawValue: index + 1)!
+        return Weekday.allCases[index]
     }
 
     /// The ISO 8601 week-numbering year and week (1...53).
@@ -175,6 +175,12 @@ extension CivilDate: Codable {
 /// A day of the week, numbered as ISO 8601 does: Monday is 1, Sunday is 7.
 public enum Weekday: Int, CaseIterable, Sendable, Codable {
     case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+
+    /// The days from `first` through `last`, wrapping past Sunday (`fri..mon` is Fri, Sat, Sun, Mon).
+    public static func range(from first: Weekday, through last: Weekday) -> [Weekday] {
+        let count = (last.rawValue - first.rawValue + 7) % 7 + 1
+        return (0..<count).map { allCases[(first.rawValue - 1 + $0) % 7] }
+    }
 
     /// Saturday or Sunday.
     public var isWeekend: Bool { self == .saturday || self == .sunday }

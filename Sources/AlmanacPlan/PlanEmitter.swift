@@ -124,12 +124,12 @@ public enum PlanEmitter {
     }
 
     static func totals(_ totals: [Located<String>: Located<Int>], levels: [String]) -> YAMLTree {
-        let keys = totals.keys.sorted { a, b in
-            let ia = levels.firstIndex(of: a.value) ?? Int.max
-            let ib = levels.firstIndex(of: b.value) ?? Int.max
-            return ia != ib ? ia < ib : a.value < b.value
+        let entries = totals.sorted { a, b in
+            let ia = levels.firstIndex(of: a.key.value) ?? Int.max
+            let ib = levels.firstIndex(of: b.key.value) ?? Int.max
+            return ia != ib ? ia < ib : a.key.value < b.key.value
         }
-        return map(keys.map { ($0.value, text(totals[$0]!)) })
+        return map(entries.map { ($0.key.value, text($0.value)) })
     }
 
     static func checklist(_ c: Checklist) -> YAMLTree {

@@ -139,7 +139,9 @@ public enum PlanValidator {
                 label.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
             else { return false }
         }
-        return labels.last!.allSatisfy { $0.isLetter }
+        // The top-level domain is letters only (no numeric TLD: `a@1.2` is not an address).
+        guard let topLevel = labels.last else { return false }
+        return topLevel.allSatisfy { $0.isLetter }
     }
 
     static func checkMail(_ mail: Located<String>, log: inout DiagnosticLog) {

@@ -130,7 +130,7 @@ public struct JournalLogHandler: LogHandler {
             guard let name = journalFieldName(key), !reserved.contains(name) else { continue }
             named[name] = render(value)
         }
-        for name in named.keys.sorted() { fields.append("\(name)=\(named[name]!)") }
+        for (name, value) in named.sorted(by: { $0.key < $1.key }) { fields.append("\(name)=\(value)") }
         return fields
     }
 
@@ -143,8 +143,7 @@ public struct JournalLogHandler: LogHandler {
             guard let name = journalFieldName(key) else { continue }
             named[name] = oneLine(render(value))
         }
-        for name in named.keys.sorted() {
-            let value = named[name]!
+        for (name, value) in named.sorted(by: { $0.key < $1.key }) {
             let shown = value.contains(" ") || value.isEmpty ? "\"\(value)\"" : value
             text += " \(name)=\(shown)"
         }
@@ -167,7 +166,7 @@ public struct JournalLogHandler: LogHandler {
         case .stringConvertible(let convertible): convertible.description
         case .array(let values): values.map(render).joined(separator: ",")
         case .dictionary(let entries):
-            entries.keys.sorted().map { "\($0)=\(render(entries[$0]!))" }.joined(separator: ",")
+            entries.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\(render($0.value))" }.joined(separator: ",")
         }
     }
 

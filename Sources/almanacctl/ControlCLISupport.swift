@@ -255,9 +255,10 @@ struct HumanTime {
         if let instant = try? Date.ISO8601FormatStyle().parse(trimmed) { return instant }
         let parts = trimmed.split(whereSeparator: { $0 == "T" || $0 == " " })
         if parts.count == 2, let day = CivilDate(iso: parts[0]) {
-            let clock = parts[1].split(separator: ":").map { Int($0) }
-            guard (2...3).contains(clock.count), clock.allSatisfy({ $0 != nil }) else { return nil }
-            let (hour, minute, second) = (clock[0]!, clock[1]!, clock.count == 3 ? clock[2]! : 0)
+            let fields = parts[1].split(separator: ":")
+            let clock = fields.compactMap { Int($0) }
+            guard (2...3).contains(clock.count), clock.count == fields.count else { return nil }
+            let (hour, minute, second) = (clock[0], clock[1], clock.count == 3 ? clock[2] : 0)
             guard (0..<24).contains(hour), (0..<60).contains(minute), (0..<60).contains(second) else { return nil }
             return startOf(day)?.addingTimeInterval(TimeInterval(hour * 3600 + minute * 60 + second))
         }

@@ -62,3 +62,12 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([CivilDate].self, from: Data(#"["2026-02-30"]"#.utf8)) }
     }
 }
+
+@Suite struct WeekdayRangeTests {
+    @Test func rangesWrapPastSunday() {
+        #expect(Weekday.range(from: .monday, through: .friday) == [.monday, .tuesday, .wednesday, .thursday, .friday])
+        #expect(Weekday.range(from: .friday, through: .monday) == [.friday, .saturday, .sunday, .monday])
+        #expect(Weekday.range(from: .wednesday, through: .wednesday) == [.wednesday])
+        #expect(Weekday.range(from: .tuesday, through: .monday).count == 7)
+    }
+}

@@ -11,3 +11,14 @@ import Testing
         #expect(Diagnostic.Severity.warning < .error)
     }
 }
+
+@Suite struct MailAddressTests {
+    @Test(arguments: [
+        ("wmb@example.org", true), ("a.b+c@mail.example.org", true), ("wmb@example.123", false),
+        ("wmb@", false), ("@example.org", false), ("wmb@example", false), ("wmb@example.", false),
+        ("a@b@example.org", false), ("wmb@-x.org", false), ("", false),
+    ])
+    func recognisesAddresses(_ text: String, _ valid: Bool) {
+        #expect(PlanValidator.isMailAddress(text) == valid)
+    }
+}

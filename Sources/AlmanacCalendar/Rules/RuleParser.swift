@@ -532,12 +532,7 @@ struct RuleParser {
                     throw error(.incomplete, "expected the last weekday of the range (mon..fri)", at: current)
                 }
                 pos += 1
-                var d = day.rawValue
-                while true {
-                    days.append(Weekday(rawValue: d)!)
-                    if d == last.rawValue { break }
-                    d = d % 7 + 1
-                }
+                days += Weekday.range(from: day, through: last)
             } else {
                 days.append(day)
             }

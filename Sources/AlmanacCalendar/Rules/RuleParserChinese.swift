@@ -81,12 +81,7 @@ extension RuleParser {
             if rangeParts.count == 2, let a = RuleParser.weekday(String(rangeParts[0])),
                 let b = RuleParser.weekday(String(rangeParts[1]))
             {
-                var d = a.rawValue
-                while true {
-                    days.append(Weekday(rawValue: d)!)
-                    if d == b.rawValue { break }
-                    d = d % 7 + 1
-                }
+                days += Weekday.range(from: a, through: b)
                 return
             }
             guard let day = RuleParser.weekday(String(part)) else {
@@ -308,8 +303,9 @@ func chineseNumber(_ text: Substring) -> Int? {
     var s = text
     if s.hasPrefix("初") { s = s.dropFirst() }
     // Digit by digit (二〇二六) when there is no 十.
-    if s.count >= 3, s.allSatisfy({ digits[$0] != nil }) {
-        return s.reduce(0) { $0 * 10 + digits[$1]! }
+    let values = s.compactMap { digits[$0] }
+    if s.count >= 3, values.count == s.count {
+        return values.reduce(0) { $0 * 10 + $1 }
     }
     var total = 0
     var pending: Int?
