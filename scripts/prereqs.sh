@@ -21,6 +21,12 @@ ensure_apt() {
     fi
 }
 
+# ensure_cmd COMMAND PKG: install PKG when COMMAND is not on the PATH (python3 may come from
+# elsewhere, e.g. pyenv, so its Debian package is only needed when there is none at all).
+ensure_cmd() {
+    command -v "$1" >/dev/null 2>&1 || ensure_apt "$2"
+}
+
 # ensure_swift: the Swift toolchain must already be on PATH (it does not come from apt).
 ensure_swift() {
     if ! command -v swift >/dev/null 2>&1; then
@@ -33,7 +39,8 @@ ensure_swift() {
 }
 
 # The Debian packages the build links against.
-BUILD_PACKAGES=(pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev)
+# git and ca-certificates: the package manager clones the Swift dependencies over https.
+BUILD_PACKAGES=(git ca-certificates pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev)
 
 # ensure_venv DIR PKG...: a Python virtual environment with the given PyPI packages.
 ensure_venv() {

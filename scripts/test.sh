@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
 
 ensure_swift
-ensure_apt "${BUILD_PACKAGES[@]}"
-ensure_apt socat util-linux   # control socket tests: raw requests, setpriv
+# Build: BUILD_PACKAGES. Tests: socat (raw socket requests), util-linux (setpriv, nsenter),
+# systemd (systemd-socket-activate, systemd-analyze), tzdata (Asia/Shanghai), make (install stage);
+# the systemd stage adds systemd-container and debootstrap itself.
+ensure_apt "${BUILD_PACKAGES[@]}" socat util-linux systemd tzdata make
+ensure_cmd python3 python3    # the CLI stages check --json output with python3
 ensure_test_users
-ensure_apt systemd  # systemd-socket-activate, for the daemon's socket-activation process test
 
 echo "==> swift build" >&2
 swift build
