@@ -91,13 +91,16 @@ let package = Package(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
-        .testTarget(name: "AlmanacControlTests", dependencies: ["AlmanacControl"], swiftSettings: strict),
+        // Child processes and blocking helpers shared by the test targets that run real programs.
+        .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacControlTests", dependencies: ["AlmanacControl", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
-            dependencies: ["AlmanacDaemon", "AlmanacSystemd"],
+            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

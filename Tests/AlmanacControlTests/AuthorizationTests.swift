@@ -1,4 +1,5 @@
 import AlmanacControl
+import AlmanacTestSupport
 import Foundation
 import Testing
 

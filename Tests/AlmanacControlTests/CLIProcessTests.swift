@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacTestSupport
 import Foundation
 import Testing
 

@@ -4,6 +4,7 @@ import AlmanacPlan
 import Dispatch
 import Foundation
 import Logging
+import AlmanacTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -59,17 +60,6 @@ final class RecordingHandler: ControlHandler {
 /// How long test clients wait for an answer. Generous: other suites in the same process block
 /// cooperative threads (which also run the server's connection tasks) for seconds at a time.
 let testTimeout: Duration = .seconds(60)
-
-/// Runs blocking socket code on a Dispatch thread, never on the cooperative pool (whose few
-/// threads also run the server's connection tasks).
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try body() })
-        }
-        thread.start()
-    }
-}
 
 /// A fresh directory under /tmp that other users may traverse (the authorization tests connect
 /// as unprivileged users).
@@ -193,116 +183,4 @@ struct WireReply: Decodable {
 func run(_ executable: String, _ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
     let result = try spawnAndWait(executable, arguments, input: Array(input.utf8))
     return (result.status, result.stdout)
-}
-
-/// The result of a program run to completion.
-struct SpawnResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a program to completion with posix_spawn, pipes, poll and waitpid, not Foundation's
-/// Process: when many tests start processes at once, Process can miss a child's exit and wait
-/// forever (seen here as unreaped zombies).
-func spawnAndWait(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: [UInt8] = []
-) throws -> SpawnResult {
-    var stdinPipe: [Int32] = [0, 0]
-    var stdoutPipe: [Int32] = [0, 0]
-    var stderrPipe: [Int32] = [0, 0]
-    // Socket pairs rather than pipes: they are created close-on-exec atomically, so a child
-    // spawned by a concurrent test cannot inherit them and hold them open.
-    let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
-    guard socketpair(AF_UNIX, type, 0, &stdinPipe) == 0, socketpair(AF_UNIX, type, 0, &stdoutPipe) == 0,
-        socketpair(AF_UNIX, type, 0, &stderrPipe) == 0
-    else {
-        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-    }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-    posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
-    let pid = try spawn(executable, arguments, environment: environment, actions: &actions)
-    close(stdinPipe[0])
-    close(stdoutPipe[1])
-    close(stderrPipe[1])
-    var offset = 0
-    while offset < input.count {
-        let n = input.withUnsafeBytes { write(stdinPipe[1], $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 { break }
-        offset += n
-    }
-    shutdown(stdinPipe[1], CInt(SHUT_WR))
-    close(stdinPipe[1])
-    var outputs: [[UInt8]] = [[], []]
-    var fds = [pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: stderrPipe[0], events: Int16(POLLIN), revents: 0)]
-    var open = 2
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while open > 0 {
-        guard poll(&fds, 2, 60_000) > 0 else { break }
-        for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
-            let n = read(fds[index].fd, &buffer, buffer.count)
-            if n > 0 {
-                outputs[index].append(contentsOf: buffer[0..<n])
-            } else {
-                close(fds[index].fd)
-                fds[index].fd = -1
-                open -= 1
-            }
-        }
-    }
-    for entry in fds where entry.fd >= 0 { close(entry.fd) }
-    return SpawnResult(
-        status: waitForChild(pid), stdout: String(decoding: outputs[0], as: UTF8.self),
-        stderr: String(decoding: outputs[1], as: UTF8.self))
-}
-
-/// Starts a program in the background with stdout and stderr appended to `log`.
-func spawnInBackground(_ executable: String, _ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    return try spawn(executable, arguments, environment: environment, actions: &actions)
-}
-
-private func spawn(
-    _ executable: String, _ arguments: [String], environment: [String: String]?, actions: inout posix_spawn_file_actions_t
-) throws -> pid_t {
-    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    let env = environment ?? ProcessInfo.processInfo.environment
-    let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        for pointer in argv { free(pointer) }
-        for pointer in envp { free(pointer) }
-    }
-    var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-    guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
-    return pid
-}
-
-/// Waits for the child and returns its exit status (128 + signal when killed).
-func waitForChild(_ pid: pid_t) -> Int32 {
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-}
-
-/// Waits up to `timeout` for the child; its exit status, or nil while it still runs.
-func waitForChild(_ pid: pid_t, timeout: Duration) async -> Int32? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return nil
 }

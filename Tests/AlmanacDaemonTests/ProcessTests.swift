@@ -1,3 +1,4 @@
+import AlmanacTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -73,22 +74,11 @@ final class Child {
     private(set) var signal: Int32?
 
     init(executable: String, arguments: [String], environment: [String: String], output: String) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        do {
+            pid = try spawnInBackground(executable, arguments, environment: environment, log: output)
+        } catch {
+            throw ProcessTestError("cannot start \(executable): \(error)")
         }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard result == 0 else { throw ProcessTestError("cannot start \(executable): \(String(cString: strerror(result)))") }
-        self.pid = pid
     }
 
     var isRunning: Bool {
