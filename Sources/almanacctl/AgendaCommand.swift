@@ -24,14 +24,10 @@ struct AgendaCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
-    struct Day: Encodable {
-        var date: CivilDate
-        var weekday: String
-        var dayKind: String
-        var dayLabel: String
-        var workingDay: Bool
-        var lunar: String?
-        var entries: [AgendaEntry]
+    struct Day: DayRecord {
+        struct Extra: Encodable { var entries: [AgendaEntry] }
+        var facts: DayFacts
+        var extra: Extra
     }
 
     struct Report: Encodable {
@@ -116,9 +112,7 @@ enum AgendaView {
             if lunar, let l = try? ChineseCalendar.standard.lunarDate(from: date) { lunarText = l.chineseMonthDay }
             days.append(
                 AgendaCommand.Day(
-                    date: date, weekday: ChineseWeekday.name(date.weekday), dayKind: kind.code,
-                    dayLabel: kind.chineseLabel, workingDay: kind.isWorkingDay, lunar: lunarText,
-                    entries: byDay[date] ?? []))
+                    facts: DayFacts(date: date, kind: kind, lunar: lunarText), extra: .init(entries: byDay[date] ?? [])))
         }
         return days
     }

@@ -24,15 +24,13 @@ struct CalCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
-    struct Day: Encodable {
-        var date: CivilDate
-        var weekday: String
-        var dayKind: String
-        var dayLabel: String
-        var workingDay: Bool
-        var lunar: String?
-        var starts: [String]
-        var running: [String]
+    struct Day: DayRecord {
+        struct Extra: Encodable {
+            var starts: [String]
+            var running: [String]
+        }
+        var facts: DayFacts
+        var extra: Extra
     }
 
     struct Report: Encodable {
@@ -61,12 +59,12 @@ struct CalCommand: ParsableCommand {
             }
             days.append(
                 Day(
-                    date: date, weekday: ChineseWeekday.name(date.weekday), dayKind: kind.code, dayLabel: kind.chineseLabel,
-                    workingDay: kind.isWorkingDay, lunar: lunarText,
-                    starts: entries.filter { $0.start == date }.map(\.key),
-                    running: entries.filter {
-                        $0.isWindow && $0.start < date && date <= $0.end && $0.start.days(to: $0.end) < CalGrid.longWindow
-                    }.map(\.key)))
+                    facts: DayFacts(date: date, kind: kind, lunar: lunarText),
+                    extra: .init(
+                        starts: entries.filter { $0.start == date }.map(\.key),
+                        running: entries.filter {
+                            $0.isWindow && $0.start < date && date <= $0.end && $0.start.days(to: $0.end) < CalGrid.longWindow
+                        }.map(\.key))))
         }
         let hasTable = loaded.plan.info.holidays.value != "cn" || loaded.work.hasTable(for: year)
         if json {

@@ -60,3 +60,43 @@ func civilDateArgument(_ text: String, name: String) throws -> CivilDate {
     }
     return date
 }
+
+/// What the agenda and the month grid say about a day whatever the plan holds: weekday, official
+/// day kind (holiday, 调休 working day...) and, on request, the lunar date. Encoded as flat fields
+/// of the command's own day record.
+struct DayFacts: Encodable {
+    var date: CivilDate
+    var weekday: String
+    var dayKind: String
+    var dayLabel: String
+    var workingDay: Bool
+    var lunar: String?
+
+    init(date: CivilDate, kind: DayKind, lunar: String?) {
+        self.date = date
+        weekday = ChineseWeekday.name(date.weekday)
+        dayKind = kind.code
+        dayLabel = kind.chineseLabel
+        workingDay = kind.isWorkingDay
+        self.lunar = lunar
+    }
+}
+
+/// A command's day record: the shared facts plus the command's own fields, read as `day.weekday`
+/// and encoded side by side in one JSON object.
+@dynamicMemberLookup
+protocol DayRecord: Encodable {
+    associatedtype Extra: Encodable
+    var facts: DayFacts { get }
+    var extra: Extra { get }
+}
+
+extension DayRecord {
+    subscript<T>(dynamicMember keyPath: KeyPath<DayFacts, T>) -> T { facts[keyPath: keyPath] }
+    subscript<T>(dynamicMember keyPath: KeyPath<Extra, T>) -> T { extra[keyPath: keyPath] }
+
+    func encode(to encoder: any Encoder) throws {
+        try facts.encode(to: encoder)
+        try extra.encode(to: encoder)
+    }
+}
