@@ -11,15 +11,6 @@ public struct ControlError: Error, Codable, Sendable, Hashable, CustomStringConv
         public init(rawValue: String) { self.rawValue = rawValue }
         public init(_ rawValue: String) { self.rawValue = rawValue }
 
-        public init(from decoder: any Decoder) throws {
-            self.rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
-
         public var description: String { rawValue }
 
         /// The request line is not valid JSON, or its fields have the wrong types or values.

@@ -111,4 +111,11 @@ import Testing
         #expect(ControlClient.resolveSocketPath(nil, environment: ["ALMANAC_SOCKET": "/y.sock"]) == "/y.sock")
         #expect(ControlClient.resolveSocketPath(nil, environment: [:]) == "/run/almanac/control.sock")
     }
+
+    @Test func openValueSetsTravelAsBareStrings() throws {
+        let encoded = try JSONEncoder().encode([ControlError.Code.notFound, ControlError.Code("from_a_newer_daemon")])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"["not_found","from_a_newer_daemon"]"#)
+        let states = try JSONDecoder().decode([OccurrenceState].self, from: Data(#"["done","paused"]"#.utf8))
+        #expect(states == [.done, OccurrenceState("paused")])
+    }
 }
