@@ -125,10 +125,7 @@ public actor DaemonController {
             plan = loaded
             logger.notice(
                 "plan loaded",
-                metadata: [
-                    "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
-                    "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
-                ])
+                metadata: Self.planLoadedMetadata(loaded))
         } else {
             logDiagnostics(
                 loaded.errors, messageID: MessageID.reloadRejected,
@@ -193,10 +190,7 @@ public actor DaemonController {
             configuration = candidate
             logger.notice(
                 "plan reloaded",
-                metadata: [
-                    "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
-                    "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
-                ])
+                metadata: Self.planLoadedMetadata(loaded))
         } else {
             logDiagnostics(
                 loaded.errors, messageID: MessageID.reloadRejected,
@@ -397,6 +391,14 @@ public actor DaemonController {
             }
             statusWriteProblem = "status file: \(error)"
         }
+    }
+
+    /// The journal fields of a plan-loaded entry (at start and on a successful reload).
+    static func planLoadedMetadata(_ loaded: LoadedPlan) -> Logger.Metadata {
+        [
+            "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
+            "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
+        ]
     }
 
     private func logDiagnostics(_ diagnostics: [Diagnostic], messageID: String, message: Logger.Message) {
