@@ -42,5 +42,17 @@ let package = Package(
             path: "Benchmarks/RulesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The reminder planner on a synthetic 10,000-item year: planning and one decision.
+        .executableTarget(
+            name: "SchedulerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AlmanacCalendar", package: "almanac"),
+                .product(name: "AlmanacPlan", package: "almanac"),
+                .product(name: "AlmanacScheduler", package: "almanac"),
+            ],
+            path: "Benchmarks/SchedulerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
