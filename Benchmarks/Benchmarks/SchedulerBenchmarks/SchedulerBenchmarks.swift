@@ -1,33 +1,51 @@
-// The reminder planner on a synthetic 10,000-item year (SyntheticPlan.swift): building the
-// planner, and one decision at a wake-up in mid-year, with the service's watermark and with a
-// full scan. Working days: weekends only (the holiday tables do not change the cost).
+// The reminder planner over a year, as the daemon's scheduler drives it: every wake-up of 2026
+// from 1 January to 31 December (decide, record the actions, sleep until the next wake-up),
+// for the sample plan (config/plans/zhalainuoer.yaml with the shipped holiday tables) and for a
+// synthetic 10,000-item plan (SyntheticPlan.swift, weekends only). Beside it: building the
+// planner, and one decision at a mid-year wake-up with the service's watermark and with a full
+// scan.
 import AlmanacCalendar
 import AlmanacPlan
 import AlmanacScheduler
 import Benchmark
 import Foundation
 
-let zone = TimeZone(identifier: "Asia/Shanghai")!
+let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 let configuration = PlannerConfiguration(timeZone: zone)
-let items = SyntheticPlan.occurrences(count: 10_000, year: 2026)
+let year2026 = CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2026, month: 12, day: 31)!
+let synthetic = SyntheticPlan.occurrences(count: 10_000, year: 2026)
+let sample = SamplePlan.occurrences(in: year2026)
 
-/// The planner and the state of a service that has run from 2026-01-01 to mid-year, with the
-/// instant of its next wake-up.
-let midYear: (planner: ReminderPlanner, state: PlannerState, now: Date) = {
-    let planner = ReminderPlanner(occurrences: items, workingDays: WorkCalendar.weekendsOnly, configuration: configuration)
-    let start = ZonedTime.instant(of: CivilDate(year: 2026, month: 1, day: 1)!, at: ClockTime(hour: 0, minute: 0)!, in: zone)
-    let stop = ZonedTime.instant(of: CivilDate(year: 2026, month: 7, day: 1)!, at: ClockTime(hour: 0, minute: 0)!, in: zone)
-    var state = PlannerState(ignoreBefore: start)
-    var now = start
-    while now < stop {
-        let decision = planner.decide(state: state, now: now)
-        for action in decision.actions { state.recorded.insert(action.key) }
-        state.settledBefore = now
+/// What one simulated run of the scheduler did.
+struct YearRun {
+    var wakeups = 0
+    var actions = 0
+    var state: PlannerState
+    var now: Date
+}
+
+/// Drives `planner` like the scheduler service from the start of `from` until `until` (dates in
+/// the plan's zone): decide, record every action, advance the watermark, sleep until the next
+/// wake-up.
+func run(_ planner: ReminderPlanner, from: CivilDate, until: CivilDate) -> YearRun {
+    let start = ZonedTime.instant(of: from, at: ClockTime(hour: 0, minute: 0)!, in: zone)
+    let stop = ZonedTime.instant(of: until, at: ClockTime(hour: 0, minute: 0)!, in: zone)
+    var result = YearRun(state: PlannerState(ignoreBefore: start), now: start)
+    while result.now < stop {
+        let decision = planner.decide(state: result.state, now: result.now)
+        result.wakeups += 1
+        result.actions += decision.actions.count
+        for action in decision.actions { result.state.recorded.insert(action.key) }
+        result.state.settledBefore = result.now
         guard let next = decision.nextWakeup else { break }
-        now = next
+        result.now = next
     }
-    return (planner, state, now)
-}()
+    return result
+}
+
+let jan1 = CivilDate(year: 2026, month: 1, day: 1)!
+let jul1 = CivilDate(year: 2026, month: 7, day: 1)!
+let jan1next = CivilDate(year: 2027, month: 1, day: 1)!
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -36,26 +54,57 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(5),
         maxIterations: 200
     )
+    let samplePlanner = ReminderPlanner(
+        occurrences: sample.occurrences, workingDays: sample.workingDays, configuration: configuration)
+    let syntheticPlanner = ReminderPlanner(
+        occurrences: synthetic, workingDays: WorkCalendar.weekendsOnly, configuration: configuration)
+    // Print what one year amounts to, so the figures below can be read per wake-up and per action.
+    let sampleYear = run(samplePlanner, from: jan1, until: jan1next)
+    let syntheticYear = run(syntheticPlanner, from: jan1, until: jan1next)
+    print("SchedulerBenchmarks: sample plan: \(sample.occurrences.count) occurrences in 2026, a year is \(sampleYear.wakeups) wake-ups and \(sampleYear.actions) actions")
+    print("SchedulerBenchmarks: 10,000 items: \(synthetic.count) occurrences in 2026, a year is \(syntheticYear.wakeups) wake-ups and \(syntheticYear.actions) actions")
+    guard !sample.occurrences.isEmpty, sampleYear.actions > 0, syntheticYear.actions > 0 else {
+        print("SchedulerBenchmarks: the sample plan did not load or a year planned nothing; nothing measured")
+        return
+    }
 
-    Benchmark("ReminderPlanner.init: 10,000 items, a year") { benchmark in
+    Benchmark(
+        "a year of planning, sample plan",
+        configuration: .init(maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(ReminderPlanner(occurrences: items, workingDays: WorkCalendar.weekendsOnly, configuration: configuration))
+            blackHole(run(samplePlanner, from: jan1, until: jan1next))
         }
     }
 
-    Benchmark("decide at a mid-year wake-up, 10,000 items, watermark (as the service runs)") { benchmark in
-        let (planner, state, now) = midYear
+    Benchmark(
+        "a year of planning, 10,000 items",
+        configuration: .init(maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(planner.decide(state: state, now: now))
+            blackHole(run(syntheticPlanner, from: jan1, until: jan1next))
+        }
+    }
+
+    Benchmark("ReminderPlanner.init: 10,000 items, a year") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(ReminderPlanner(occurrences: synthetic, workingDays: WorkCalendar.weekendsOnly, configuration: configuration))
+        }
+    }
+
+    let midYear = run(syntheticPlanner, from: jan1, until: jul1)
+
+    Benchmark("decide at a mid-year wake-up, 10,000 items, watermark (as the service runs)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(syntheticPlanner.decide(state: midYear.state, now: midYear.now))
         }
     }
 
     Benchmark("decide at a mid-year wake-up, 10,000 items, full scan (no watermark)") { benchmark in
-        let (planner, state, now) = midYear
-        var full = state
+        var full = midYear.state
         full.settledBefore = nil
         for _ in benchmark.scaledIterations {
-            blackHole(planner.decide(state: full, now: now))
+            blackHole(syntheticPlanner.decide(state: full, now: midYear.now))
         }
     }
 }
