@@ -1,15 +1,47 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite (Benchmarks/, a package of its own) with one command and prints the
-# figures. Usage: scripts/bench.sh [extra `swift package benchmark` arguments]
-#   scripts/bench.sh --target CalendarBenchmarks     one suite
-#   scripts/bench.sh --format markdown               the table the README quotes
-# Release build, on a quiet machine for figures worth comparing.
+# Runs the whole benchmark suite with one command and prints every figure:
+#  1. the Swift suites of Benchmarks/ (a package of its own, ordo-one/benchmark): calendar, lunar,
+#     rules, scheduler; each beside its reference where there is one (Foundation);
+#  2. the process measurements of scripts/measure-daemon.py against the release almanacd and
+#     almanacctl: start to READY=1, reload, idle RSS and wake-ups (sample plan and 10,000 items),
+#     control-socket round trips and requests per second (beside an echo server), the lateness
+#     of a reminder, and rule expansion beside `systemd-analyze calendar`.
+# The load average is printed before and after: the figures are only as quiet as the machine.
+#
+# Usage: scripts/bench.sh [--quick] [--no-suites] [--no-process] [swift package benchmark args]
+#   scripts/bench.sh                                   everything
+#   scripts/bench.sh --no-process --target SchedulerBenchmarks
+#   scripts/bench.sh --no-suites --quick               process figures only, shorter runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
 
-ensure_swift
-ensure_apt "${BUILD_PACKAGES[@]}"
+suites=1 process=1 measure_args=() benchmark_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) measure_args+=(--quick) ;;
+        --no-suites) suites=0 ;;
+        --no-process) process=0 ;;
+        *) benchmark_args+=("$arg") ;;
+    esac
+done
 
-cd Benchmarks
-exec swift package --disable-sandbox benchmark --no-progress "$@"
+ensure_swift
+ensure_apt "${BUILD_PACKAGES[@]}" systemd tzdata
+ensure_cmd python3 python3
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -m), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$suites" = 1 ]; then
+    echo "==> Benchmarks/: swift package benchmark (release build)" >&2
+    (cd Benchmarks && swift package --disable-sandbox benchmark --no-progress "${benchmark_args[@]}")
+    echo "# load average after the suites: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+if [ "$process" = 1 ]; then
+    echo "==> swift build -c release --product almanacd --product almanacctl" >&2
+    swift build -c release --product almanacd >&2
+    swift build -c release --product almanacctl >&2
+    bin=$(swift build -c release --show-bin-path)
+    echo "==> scripts/measure-daemon.py" >&2
+    python3 scripts/measure-daemon.py "${measure_args[@]}" "$bin/almanacd" "$bin/almanacctl"
+fi
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,68 +1,425 @@
 #!/usr/bin/env python3
-"""Measures almanacd as systemd sees it: start to READY=1, idle RSS, reload (SIGHUP to READY=1)
-and SIGTERM to exit, through a notify socket of its own (NOTIFY_SOCKET).
+"""Measures almanacd as a process, the way systemd and almanacctl see it, and prints one line
+per figure (the names and units the README quotes):
 
-Usage: scripts/measure-daemon.py [ALMANACD [CONFIG]]
-Default: .build/release/almanacd with a temporary configuration on config/plans/*.yaml whose
-state and runtime directories are temporary. Build first: swift build -c release --product almanacd
+  daemon   start to READY=1 (sd_notify, read from a datagram socket of our own: NOTIFY_SOCKET),
+           reload (SIGHUP to READY=1), idle RSS, idle wake-ups per hour (context switches of
+           all the daemon's threads over an idle period with nothing due, from
+           /proc/PID/task/*/status), SIGTERM to exit; with the sample plan and with a generated
+           10,000-item plan.
+  socket   `status` over the real control socket of a child almanacd: round trip p50/p99 and
+           requests per second on one connection, with a new connection per request, pipelined;
+           `almanacctl status` as a process. Beside it, the same client against a minimal echo
+           server on a Unix socket (the floor: Python client plus kernel).
+  lateness a reminder due a few seconds ahead (at the next whole minute): when its line appears
+           on the daemon's stderr, against its due instant.
+  rules    `almanacctl expand RULE --year 2026` beside `systemd-analyze calendar --iterations=N`
+           for the same dates (both as processes).
+
+Usage: scripts/measure-daemon.py [--quick] [--only SECTION,...] [ALMANACD [ALMANACCTL]]
+Default binaries: .build/release/almanacd and .build/release/almanacctl
+(swift build -c release --product almanacd; swift build -c release --product almanacctl).
+Every run uses temporary state and runtime directories; nothing in the checkout changes.
 """
-import json, os, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, random, shutil, signal, socket, statistics, subprocess, sys
+import tempfile, threading, time
+from zoneinfo import ZoneInfo
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, ".build/release/almanacd")
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("almanacd", nargs="?", default=os.path.join(root, ".build/release/almanacd"))
+parser.add_argument("almanacctl", nargs="?", default=os.path.join(root, ".build/release/almanacctl"))
+parser.add_argument("--quick", action="store_true", help="fewer runs and a shorter idle period")
+parser.add_argument("--only", default="daemon,socket,lateness,rules",
+                    help="comma-separated sections: daemon, socket, lateness, rules")
+args = parser.parse_args()
+sections = set(args.only.split(","))
 work = tempfile.mkdtemp(prefix="almanac-measure-")
-if len(sys.argv) > 2:
-    config = os.path.abspath(sys.argv[2])
-else:
-    config = os.path.join(work, "almanac.yaml")
-    with open(config, "w") as f:
-        f.write(f"plans: {root}/config/plans/*.yaml\nholidays: {root}/config/holidays\n"
-                f"state_directory: {work}/lib\nruntime_directory: {work}/run\n")
-notify_path = os.path.join(work, "notify.sock")
-sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-sock.bind(notify_path)
-sock.settimeout(60)
+zone = ZoneInfo("Asia/Shanghai")
+IDLE_SECONDS = 20 if args.quick else 60
+START_RUNS = 3 if args.quick else 5
+RELOAD_RUNS = 5 if args.quick else 10
+SOCKET_REQUESTS = 500 if args.quick else 2000
 
-def until(marker):
+
+def figure(name, value, detail=""):
+    """One figure: `name: value (detail)`. bench.sh and the README quote these lines."""
+    print(f"{name}: {value}" + (f" ({detail})" if detail else ""), flush=True)
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def us(seconds):
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def ms(seconds):
+    return f"{seconds * 1e3:.0f} ms" if seconds >= 0.1 else f"{seconds * 1e3:.1f} ms"
+
+
+def write_config(directory, plans, delivery_time="09:00"):
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "almanac.yaml")
+    with open(path, "w") as f:
+        f.write(f"plans:\n  - {plans}\nholidays: {root}/config/holidays\n"
+                f"state_directory: {directory}/lib\nruntime_directory: {directory}/run\n"
+                f"delivery_time: \"{delivery_time}\"\nmail:\n  transport: outbox\n  outbox: {directory}/outbox\n"
+                f"log_level: info\n")
+    return path
+
+
+def write_big_plan(path, count=10_000, units=80):
+    """A deterministic plan of `count` items over 2026 and 2027, owned by 1–3 of `units` units:
+    60% one-day items (fixed dates and festivals), 25% campaign windows of 5–30 days, 15%
+    deadlines with overdue repeats and escalation; the mix of SchedulerBenchmarks' synthetic plan."""
+    rng = random.Random(0x9D93AA60)
+    festivals = ["春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳", "冬至", "春节 -3d", "中秋 -1wd"]
+    out = ["# Generated by scripts/measure-daemon.py: the 10,000-item benchmark plan.", "plan:",
+           "  id: bench-10000", "  name: 10,000 items", "  years: [2026, 2027]", "  timezone: Asia/Shanghai",
+           "  holidays: cn", "defaults:", "  reminders:", "    all: {leads: [-5wd, -1d]}",
+           "    campaign: {leads: [-10wd, -1wd, 0d]}",
+           "    deadline: {leads: [-15wd, -5wd, -1wd, 0d], repeat_while_overdue: 1wd, escalate_after: 2wd}",
+           "units:"]
+    for u in range(units):
+        out += [f"  u{u}:", f"    name: 单位{u}", f"    mail: [u{u}@example.org]",
+                f"    leader: {{name: 单位{u}负责人, mail: u{u}-leader@example.org}}"]
+    out.append("items:")
+    for i in range(count):
+        owners = sorted({f"u{rng.randrange(units)}" for _ in range(rng.randint(1, 3))})
+        month, day = rng.randint(1, 12), rng.randint(1, 28)
+        roll = rng.randrange(100)
+        if roll < 60:
+            kind = "festival" if roll < 15 else "task"
+            when = festivals[rng.randrange(len(festivals))] if roll < 15 else f"{month:02d}-{day:02d}"
+        elif roll < 85:
+            kind = "campaign"
+            end = datetime.date(2026, month, day) + datetime.timedelta(days=rng.randint(5, 30))
+            when = f"{month:02d}-{day:02d}..{end.month:02d}-{end.day:02d}"
+        else:
+            kind, when = "deadline", f"{month:02d}-{day:02d}"
+        out += [f"  - id: item-{i}", f"    kind: {kind}", f"    title: 事项{i}", f"    when: \"{when}\"",
+                f"    owners: [{', '.join(owners)}]"]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+class Daemon:
+    """A child almanacd with its own notify socket; stderr lines are kept with their arrival time."""
+
+    def __init__(self, config, name):
+        self.config = config
+        self.notify_path = os.path.join(work, f"notify-{name}.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.notify_path)
+        self.sock.settimeout(120)
+        self.lines = []
+        self.proc = None
+
+    def until(self, marker):
+        while True:
+            message = self.sock.recv(65536).decode(errors="replace")
+            if marker in message.split("\n"):
+                return message
+
+    def start(self):
+        env = dict(os.environ, NOTIFY_SOCKET=self.notify_path)
+        for name in ("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"):
+            env.pop(name, None)
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen([args.almanacd, "--config", self.config], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        threading.Thread(target=self._read, daemon=True).start()
+        try:
+            self.until("READY=1")
+        except socket.timeout:
+            self.proc.kill()
+            sys.exit(f"almanacd sent no READY=1 in 120 s; its last lines:\n" + "".join(l for _, l in self.lines[-20:]))
+        return time.monotonic() - t0
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            self.lines.append((time.time(), raw.decode(errors="replace")))
+
+    def stop(self):
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=60)
+        return time.monotonic() - t0, code
+
+    def reload(self):
+        t0 = time.monotonic()
+        self.proc.send_signal(signal.SIGHUP)
+        self.until("READY=1")
+        return time.monotonic() - t0
+
+    def threads(self):
+        counts = {}
+        for tid in os.listdir(f"/proc/{self.proc.pid}/task"):
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{tid}/status") as f:
+                    fields = dict(l.split(":", 1) for l in f if ":" in l)
+                counts[tid] = (int(fields["voluntary_ctxt_switches"]), int(fields["nonvoluntary_ctxt_switches"]),
+                               fields["Name"].strip())
+            except FileNotFoundError:
+                pass
+        return counts
+
+    def rss_mib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            fields = dict(l.split(":", 1) for l in f if ":" in l)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.sock.close()
+
+
+def settle(daemon, seconds=3.0):
+    """Waits until the daemon's stderr has been quiet for `seconds` (start-up work, catch-up)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        count = len(daemon.lines)
+        time.sleep(seconds)
+        if len(daemon.lines) == count:
+            return
+
+
+def measure_daemon(label, config):
+    starts = []
+    for _ in range(START_RUNS - 1):
+        d = Daemon(config, f"{label}-start{len(starts)}")
+        starts.append(d.start())
+        d.stop()
+        d.close()
+    d = Daemon(config, label)
+    starts.append(d.start())
+    figure(f"daemon start to READY=1, {label}", ms(statistics.median(starts)),
+           f"median of {len(starts)}: {', '.join(ms(x) for x in starts)}")
+    settle(d)
+    rss, hwm = d.rss_mib()
+    figure(f"daemon idle RSS, {label}", f"{rss:.1f} MiB", f"VmHWM {hwm:.1f} MiB")
+    before, t0 = d.threads(), time.monotonic()
+    lines_before = len(d.lines)
+    time.sleep(IDLE_SECONDS)
+    after, elapsed = d.threads(), time.monotonic() - t0
+    by_thread = {t: after[t][0] - before.get(t, (0, 0))[0] for t in after}
+    voluntary = sum(by_thread.values())
+    involuntary = sum(after[t][1] - before.get(t, (0, 0, ""))[1] for t in after)
+    busiest = ", ".join(f"{after[t][2]} {n}" for t, n in sorted(by_thread.items(), key=lambda x: -x[1]) if n)
+    per_hour = voluntary * 3600 / elapsed
+    figure(f"daemon idle wake-ups, {label}", f"{per_hour:.0f} per hour",
+           f"{voluntary} voluntary context switches of {len(after)} threads in {elapsed:.0f} s "
+           f"({busiest or 'none'}), {involuntary} involuntary; {len(d.lines) - lines_before} log lines; "
+           f"threads gone: {len(set(before) - set(after))}, new: {len(set(after) - set(before))}")
+    reloads = [d.reload() for _ in range(RELOAD_RUNS)]
+    figure(f"daemon reload (SIGHUP to READY=1), {label}", ms(statistics.median(reloads)),
+           f"median of {len(reloads)}, p90 {ms(pct(reloads, 90))}")
+    stop, code = d.stop()
+    time.sleep(0.2)
+    fatal = next((l.strip() for _, l in d.lines if "Fatal error" in l or "crashed" in l), "")
+    figure(f"daemon SIGTERM to exit, {label}", ms(stop),
+           f"exit status {code}" if code >= 0 else f"killed by signal {-code}: {fatal or 'see its stderr'}")
+    d.close()
+
+
+def status_request(i):
+    return json.dumps({"v": 1, "id": i, "cmd": "status"}).encode() + b"\n"
+
+
+def read_line(conn, buf):
+    while b"\n" not in buf:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed")
+        buf += chunk
+    line, _, rest = buf.partition(b"\n")
+    return line, rest
+
+
+def socket_figures(label, path, check):
+    """Round trips of `status` (or of the echo reference) on `path`."""
+    conn = socket.socket(socket.AF_UNIX)
+    conn.connect(path)
+    buf, times = b"", []
+    for i in range(50):  # warm-up
+        conn.sendall(status_request(i))
+        line, buf = read_line(conn, buf)
+    check(line)
+    t_all = time.perf_counter()
+    for i in range(SOCKET_REQUESTS):
+        t0 = time.perf_counter()
+        conn.sendall(status_request(i))
+        line, buf = read_line(conn, buf)
+        times.append(time.perf_counter() - t0)
+    total = time.perf_counter() - t_all
+    figure(f"socket {label} round trip, one connection", f"p50 {us(pct(times, 50))}, p99 {us(pct(times, 99))}",
+           f"{SOCKET_REQUESTS} sequential requests")
+    figure(f"socket {label} requests per second, one connection", f"{SOCKET_REQUESTS / total:.0f}/s")
+    # Pipelined: every request written at once, then every reply read.
+    payload = b"".join(status_request(i) for i in range(SOCKET_REQUESTS))
+    t0 = time.perf_counter()
+    sender = threading.Thread(target=conn.sendall, args=(payload,))
+    sender.start()
+    for _ in range(SOCKET_REQUESTS):
+        line, buf = read_line(conn, buf)
+    sender.join()
+    total = time.perf_counter() - t0
+    figure(f"socket {label} requests per second, pipelined", f"{SOCKET_REQUESTS / total:.0f}/s",
+           f"{SOCKET_REQUESTS} requests in one write")
+    conn.close()
+    times = []
+    for i in range(SOCKET_REQUESTS // 4):
+        t0 = time.perf_counter()
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+        c.sendall(status_request(i))
+        read_line(c, b"")
+        c.close()
+        times.append(time.perf_counter() - t0)
+    figure(f"socket {label} round trip, new connection each", f"p50 {us(pct(times, 50))}, p99 {us(pct(times, 99))}",
+           f"{len(times)} requests")
+
+
+def echo_server(path, ready):
+    """The reference: one reply line per request line, nothing else (as lean as a server gets)."""
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.listen(16)
+    ready.set()
     while True:
-        message = sock.recv(4096).decode()
-        if marker in message.split("\n"):
-            return message
+        conn, _ = server.accept()
+        threading.Thread(target=echo_connection, args=(conn,), daemon=True).start()
 
-env = dict(os.environ, NOTIFY_SOCKET=notify_path)
-for name in ("LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC", "WATCHDOG_PID"):
-    env.pop(name, None)
-starts, reloads = [], []
-for run in range(5):
-    t0 = time.monotonic()
-    proc = subprocess.Popen([binary, "--config", config], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    until("READY=1")
-    starts.append((time.monotonic() - t0) * 1000)
-    if run < 4:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait()
-        continue
-    time.sleep(2)
-    rss = {l.split(":")[0]: l.split(":")[1].strip() for l in open(f"/proc/{proc.pid}/status") if l.startswith(("VmRSS", "VmHWM"))}
-    for _ in range(10):
-        t1 = time.monotonic()
-        proc.send_signal(signal.SIGHUP)
-        until("READY=1")
-        reloads.append((time.monotonic() - t1) * 1000)
-    status = json.load(open(os.path.join(work, "run/status.json"))) if len(sys.argv) <= 2 else None
-    t2 = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    code = proc.wait()
-    stop = (time.monotonic() - t2) * 1000
 
-print(f"start to READY=1: median {statistics.median(starts):.0f} ms ({', '.join(f'{x:.0f}' for x in starts)})")
-print(f"idle RSS 2 s after READY: VmRSS {rss.get('VmRSS')}, VmHWM {rss.get('VmHWM')}")
-print(f"SIGHUP to READY=1: median {statistics.median(reloads):.0f} ms ({', '.join(f'{x:.0f}' for x in reloads)})")
-if status:
-    print(f"plan: {status['plan']['name'] if status['plan'] else None}, {status['plan']['items'] if status['plan'] else 0} items; "
-          f"last reload load+validate {status['last_reload']['duration_ms']:.1f} ms, accepted {status['last_reload']['accepted']}")
-print(f"SIGTERM to exit: {stop:.0f} ms, exit status {code}")
-sock.close()
-if len(sys.argv) <= 2:
-    import shutil
+def echo_connection(conn):
+    with conn:
+        buf = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            buf += chunk
+            lines = buf.split(b"\n")
+            buf = lines.pop()
+            conn.sendall(b"".join(b'{"ok":true}\n' for _ in lines))
+
+
+def measure_socket(config):
+    d = Daemon(config, "socket")
+    d.start()
+    settle(d, 1.0)
+    path = os.path.join(os.path.dirname(config), "run/control.sock")
+
+    def check_status(line):
+        reply = json.loads(line)
+        if not reply.get("ok"):
+            sys.exit(f"status failed on the control socket: {line!r}")
+
+    socket_figures("status", path, check_status)
+    times = []
+    env = dict(os.environ, ALMANAC_SOCKET=path)
+    for _ in range(10 if args.quick else 30):
+        t0 = time.perf_counter()
+        subprocess.run([args.almanacctl, "status"], env=env, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    figure("socket almanacctl status (a process)", f"p50 {ms(pct(times, 50))}, p99 {ms(pct(times, 99))}",
+           f"{len(times)} runs")
+    d.stop()
+    d.close()
+    echo_path = os.path.join(work, "echo.sock")
+    ready = threading.Event()
+    threading.Thread(target=echo_server, args=(echo_path, ready), daemon=True).start()
+    ready.wait()
+    socket_figures("reference echo", echo_path, lambda line: None)
+
+
+def measure_lateness():
+    """A plan with one item due at the next whole minute (at least 15 s ahead, in the plan's zone)."""
+    now = datetime.datetime.now(zone)
+    due = (now + datetime.timedelta(seconds=15)).replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    directory = os.path.join(work, "lateness")
+    os.makedirs(os.path.join(directory, "plans"))
+    with open(os.path.join(directory, "plans/probe.yaml"), "w") as f:
+        f.write(f"plan:\n  id: lateness-probe\n  name: lateness probe\n  years: [{due.year}]\n"
+                f"  timezone: Asia/Shanghai\nunits:\n  probe:\n    name: 测试单位\n    mail: [probe@example.org]\n"
+                f"items:\n  - id: lateness-probe\n    kind: task\n    title: latenessprobe\n"
+                f"    when: \"{due:%Y-%m-%d}\"\n    owners: [probe]\n"
+                f"    remind: {{leads: [0d], time: \"{due:%H:%M}\"}}\n")
+    config = write_config(directory, os.path.join(directory, "plans/*.yaml"))
+    d = Daemon(config, "lateness")
+    d.start()
+    due_epoch = due.timestamp()
+    deadline = due_epoch + 90
+    seen = None
+    while time.time() < deadline and seen is None:
+        time.sleep(0.01)
+        for at, line in list(d.lines):
+            if "latenessprobe" in line and at >= due_epoch - 5:
+                seen = at
+                break
+    d.stop()
+    d.close()
+    if seen is None:
+        figure("reminder lateness against its due instant", "no reminder line within 90 s of the due instant")
+        return
+    figure("reminder lateness against its due instant", ms(seen - due_epoch),
+           f"due {due:%H:%M:%S %z}, stderr line read by the parent")
+
+
+def measure_rules():
+    """The same dates from almanacctl expand and from systemd-analyze calendar, as processes."""
+    if not shutil.which("systemd-analyze"):
+        figure("rules", "systemd-analyze not installed; skipped")
+        return
+    pairs = [("weekly tue,fri", "Tue,Fri *-*-* 00:00:00", 104),
+             ("monthly last fri", "Fri *-*~07/1 00:00:00", 12)]
+    runs = 10 if args.quick else 30
+    env = dict(os.environ, ALMANAC_HOLIDAYS=os.path.join(root, "config/holidays"))
+    # The cost of starting the process at all, to read the figures below against.
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([args.almanacctl, "--version"], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    figure("rules almanacctl --version (a process, the start-up floor)", f"p50 {ms(pct(times, 50))}", f"{runs} runs")
+    for ours, theirs, n in pairs:
+        for label, command in (
+            (f"almanacctl expand '{ours}' --year 2026", [args.almanacctl, "expand", ours, "--year", "2026"]),
+            (f"systemd-analyze calendar --iterations={n} '{theirs}'",
+             ["systemd-analyze", "calendar", f"--iterations={n}", theirs]),
+        ):
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+                times.append(time.perf_counter() - t0)
+            figure(f"rules {label} (a process)", f"p50 {ms(pct(times, 50))}",
+                   f"{runs} runs, p90 {ms(pct(times, 90))}, {len(out.splitlines())} lines of output")
+
+
+try:
+    for path in (args.almanacd, args.almanacctl):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"{path} not found: swift build -c release --product almanacd --product almanacctl")
+    sample = write_config(os.path.join(work, "sample"), f"{root}/config/plans/*.yaml")
+    print(f"# almanacd {args.almanacd}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start",
+          flush=True)
+    if "daemon" in sections:
+        measure_daemon("sample plan", sample)
+        os.makedirs(os.path.join(work, "big/plans"))
+        write_big_plan(os.path.join(work, "big/plans/bench-10000.yaml"))
+        measure_daemon("10,000-item plan", write_config(os.path.join(work, "big"), os.path.join(work, "big/plans/*.yaml")))
+    if "socket" in sections:
+        measure_socket(write_config(os.path.join(work, "socket"), f"{root}/config/plans/*.yaml"))
+    if "lateness" in sections:
+        measure_lateness()
+    if "rules" in sections:
+        measure_rules()
+    print(f"# load average {os.getloadavg()[0]:.2f} at the end", flush=True)
+finally:
     shutil.rmtree(work, ignore_errors=True)
