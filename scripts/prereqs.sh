@@ -2,7 +2,14 @@
 # through sudo. Sourced, not executed.
 
 as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "error: '$*' needs root: run this as root, or install sudo" >&2
+        exit 1
+    fi
 }
 
 # ensure_apt PKG...: install the Debian packages that are not installed yet.
@@ -27,14 +34,27 @@ ensure_cmd() {
     command -v "$1" >/dev/null 2>&1 || ensure_apt "$2"
 }
 
-# ensure_swift: the Swift toolchain must already be on PATH (it does not come from apt).
+# The Debian 12 packages a swift.org toolchain tarball needs to run and link (swift.org's list for
+# Debian 12): on a fresh machine `swift` itself fails without libncurses, and linking needs the C
+# runtime (libc6-dev, libgcc, libstdc++).
+SWIFT_PACKAGES=(binutils gcc libc6-dev libgcc-12-dev libstdc++-12-dev libncurses-dev libedit2 libpython3-dev
+    libxml2-dev zlib1g-dev uuid-dev libz3-dev tzdata)
+
+# ensure_swift: the Swift toolchain must already be on PATH or in /opt/swift (it does not come
+# from apt); the Debian packages it needs are installed when missing.
 ensure_swift() {
     if ! command -v swift >/dev/null 2>&1; then
+        local found=
         for dir in /opt/swift/usr/bin /usr/share/swift/usr/bin; do
-            [ -x "$dir/swift" ] && export PATH="$dir:$PATH" && return 0
+            if [ -x "$dir/swift" ]; then export PATH="$dir:$PATH"; found=1; break; fi
         done
-        echo "error: swift not found; install Swift 6.1 or later (https://www.swift.org/install/)" >&2
-        exit 1
+        if [ -z "$found" ]; then
+            echo "error: swift not found; install Swift 6.1 or later (https://www.swift.org/install/)" >&2
+            exit 1
+        fi
+    fi
+    if [ "$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")" = bookworm ]; then
+        ensure_apt "${SWIFT_PACKAGES[@]}"
     fi
 }
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
 
 ensure_swift
-ensure_apt "${BUILD_PACKAGES[@]}"
+ensure_apt "${BUILD_PACKAGES[@]}" tzdata    # tzdata: the plan's zone, Asia/Shanghai
 
 echo "==> swift build" >&2
 swift build --product almanacd
