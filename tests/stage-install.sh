@@ -25,13 +25,31 @@ expected=(
     usr/share/fish/vendor_completions.d/almanacctl.fish
 )
 [ -f config/almanac.yaml ] && expected+=(etc/almanac/almanac.yaml usr/share/almanac/almanac.yaml.default)
-for plan in config/plans/*.yaml; do
-    [ -e "$plan" ] && expected+=("usr/share/almanac/plans/$(basename "$plan")")
-done
+# Every shipped data file in its place: the sample plan with the files it includes, the holiday
+# tables, the mail templates (config/templates/, when the checkout has it).
+while IFS= read -r -d '' f; do
+    expected+=("usr/share/almanac/plans/${f#config/plans/}")
+done < <(find config/plans -type f -print0)
+while IFS= read -r -d '' f; do
+    expected+=("usr/share/almanac/holidays/${f#config/holidays/}")
+done < <(find config/holidays -type f -print0)
+if [ -d config/templates ]; then
+    while IFS= read -r -d '' f; do
+        expected+=("usr/share/almanac/templates/${f#config/templates/}")
+    done < <(find config/templates -type f -print0)
+fi
+ls config/holidays/cn/*.txt >/dev/null 2>&1 || fail "the checkout has no holiday tables in config/holidays/cn"
 for f in "${expected[@]}"; do
     [ -f "$stage/$f" ] || fail "make install did not install /$f"
 done
-[ -d "$stage/etc/almanac/plans.d" ] || fail "make install did not create /etc/almanac/plans.d"
+for d in etc/almanac/plans.d usr/share/almanac/templates; do
+    [ -d "$stage/$d" ] || fail "make install did not create /$d"
+done
+for f in usr/bin/almanacd usr/bin/almanacctl; do
+    [ -x "$stage/$f" ] || fail "/$f is not executable"
+done
+# The installed default configuration names the installed paths.
+grep -q '/usr/share/almanac/holidays' "$stage/etc/almanac/almanac.yaml" || fail "almanac.yaml does not name /usr/share/almanac/holidays"
 grep -q '^ExecStart=/usr/bin/almanacd ' "$stage/usr/lib/systemd/system/almanacd.service" \
     || fail "ExecStart does not name /usr/bin/almanacd"
 grep -q '^\.Dt ALMANACD 8' "$stage/usr/share/man/man8/almanacd.8" || fail "almanacd.8 is not in section 8"
@@ -78,4 +96,22 @@ make -s uninstall DESTDIR="$stage" PREFIX=/usr >/dev/null
 for f in "${expected[@]}"; do
     [ ! -e "$stage/$f" ] || fail "make uninstall left /$f"
 done
+for d in usr/share/almanac etc/almanac; do
+    [ ! -e "$stage/$d" ] || fail "make uninstall left /$d"
+done
+
+# PREFIX=/usr/local (the Makefile's default): binaries and units under /usr/local, the units'
+# commands pointing there, the configuration still in /etc/almanac.
+make -s install DESTDIR="$stage/local" PREFIX=/usr/local CONFIGURATION=debug >/dev/null
+for f in usr/local/bin/almanacd usr/local/lib/systemd/system/almanacd.service usr/local/lib/sysusers.d/almanac.conf \
+    usr/local/share/almanac/holidays/cn etc/almanac/almanac.yaml usr/local/share/man/man8/almanacd.8; do
+    [ -e "$stage/local/$f" ] || fail "make install PREFIX=/usr/local did not install /$f"
+done
+grep -q '^ExecStart=/usr/local/bin/almanacd ' "$stage/local/usr/local/lib/systemd/system/almanacd.service" \
+    || fail "with PREFIX=/usr/local, ExecStart does not name /usr/local/bin/almanacd"
+grep -q '/usr/local/share/almanac/holidays' "$stage/local/etc/almanac/almanac.yaml" \
+    || fail "with PREFIX=/usr/local, almanac.yaml does not name /usr/local/share/almanac/holidays"
+make -s uninstall DESTDIR="$stage/local" PREFIX=/usr/local >/dev/null
+left=$(find "$stage/local" -type f | sed "s|^$stage/local||")
+[ -z "$left" ] || fail "make uninstall PREFIX=/usr/local left: $left"
 echo "stage-install: ok (exposure score $score)" >&2
