@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDraftTests", dependencies: ["AlmanacDraft", "AlmanacPlan", "AlmanacCalendar"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
@@ -109,6 +109,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
+            swiftSettings: strict),
     ]
 )
