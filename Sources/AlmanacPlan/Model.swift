@@ -153,6 +153,31 @@ public struct ReminderPolicy: Sendable, Hashable, Encodable {
         self.escalateAfter = escalateAfter
     }
 
+    /// The leads a kind gets when neither the item nor the plan's `defaults` give any
+    /// (docs/scheduler.md, "Built-in leads"). Only leads: no time (the daemon's `delivery_time`
+    /// applies), no repeats, no escalation.
+    public static func builtIn(for kind: ItemKind) -> ReminderPolicy {
+        let leads: [Lead]
+        switch kind {
+        case .festival, .commemoration, .task:
+            leads = [Lead(amount: -5, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .campaign:
+            leads = [Lead(amount: -10, unit: .workingDays), Lead(amount: -1, unit: .workingDays), Lead(amount: 0, unit: .days)]
+        case .inspection:
+            leads = [Lead(amount: -10, unit: .workingDays), Lead(amount: -3, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .meeting:
+            leads = [Lead(amount: -3, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .deadline:
+            leads = [
+                Lead(amount: -15, unit: .workingDays), Lead(amount: -5, unit: .workingDays),
+                Lead(amount: -1, unit: .workingDays), Lead(amount: 0, unit: .days),
+            ]
+        case .recurringCheck:
+            leads = [Lead(amount: 0, unit: .days)]
+        }
+        return ReminderPolicy(leads: leads.map { Located($0) })
+    }
+
     /// Fields set here win over `base`; fields left out fall back to it.
     public func filled(from base: ReminderPolicy?) -> ReminderPolicy {
         guard let base else { return self }
@@ -364,12 +389,14 @@ public struct Indicator: Sendable, Hashable, Encodable {
     /// Declared counts of descendants per level name, for parts of the tree not written out.
     public var totals: [Located<String>: Located<Int>]
     public var children: [Indicator]
+    /// Free text for the responsible unit (备注).
+    public var notes: Located<String>?
     public var location: SourceLocation?
 
     public init(
         code: Located<String>, title: Located<String>, owner: Located<String>? = nil, evidence: Located<Int>? = nil,
         due: Located<String>? = nil, totals: [Located<String>: Located<Int>] = [:], children: [Indicator] = [],
-        location: SourceLocation? = nil
+        notes: Located<String>? = nil, location: SourceLocation? = nil
     ) {
         self.code = code
         self.title = title
@@ -378,18 +405,19 @@ public struct Indicator: Sendable, Hashable, Encodable {
         self.due = due
         self.totals = totals
         self.children = children
+        self.notes = notes
         self.location = location
     }
 
     public static func == (lhs: Indicator, rhs: Indicator) -> Bool {
         lhs.code == rhs.code && lhs.title == rhs.title && lhs.owner == rhs.owner && lhs.evidence == rhs.evidence
-            && lhs.due == rhs.due && lhs.totals == rhs.totals && lhs.children == rhs.children
+            && lhs.due == rhs.due && lhs.totals == rhs.totals && lhs.children == rhs.children && lhs.notes == rhs.notes
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     private enum CodingKeys: String, CodingKey {
-        case code, title, owner, evidence, due, totals, children
+        case code, title, owner, evidence, due, totals, children, notes
     }
 }
 
@@ -404,11 +432,15 @@ public struct Checklist: Sendable, Hashable, Encodable {
     /// Declared counts per level name.
     public var totals: [Located<String>: Located<Int>]
     public var indicators: [Indicator]
+    /// A CSV file (relative to the plan file) whose rows the loader appends to `indicators`.
+    /// Not part of equality: a loaded plan carries the file's indicators, written out or not.
+    public var source: Located<String>?
     public var location: SourceLocation?
 
     public init(
         id: Located<String>, title: Located<String>, item: Located<String>? = nil, levels: [Located<String>] = [],
-        totals: [Located<String>: Located<Int>] = [:], indicators: [Indicator] = [], location: SourceLocation? = nil
+        totals: [Located<String>: Located<Int>] = [:], indicators: [Indicator] = [], source: Located<String>? = nil,
+        location: SourceLocation? = nil
     ) {
         self.id = id
         self.title = title
@@ -416,6 +448,7 @@ public struct Checklist: Sendable, Hashable, Encodable {
         self.levels = levels
         self.totals = totals
         self.indicators = indicators
+        self.source = source
         self.location = location
     }
 
@@ -567,9 +600,11 @@ public struct Plan: Sendable, Hashable, Encodable {
     public func item(_ id: String) -> PlanItem? { items.first { $0.id.value == id } }
 
     /// The reminder policy in force for an item: its own, then its kind's default, then the default
-    /// for every kind.
+    /// for every kind, then the built-in leads of its kind (``ReminderPolicy/builtIn(for:)``), so
+    /// that a plan without a `defaults` section still reminds.
     public func reminderPolicy(for item: PlanItem) -> ReminderPolicy {
         let base = (defaults[item.kind.value] ?? ReminderPolicy()).filled(from: defaultForAll)
+            .filled(from: ReminderPolicy.builtIn(for: item.kind.value))
         return (item.remind ?? ReminderPolicy()).filled(from: base)
     }
 }
