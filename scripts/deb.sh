@@ -5,6 +5,10 @@
 # (systemd-sysusers), its directories (systemd-tmpfiles), indexes the journal catalog, and
 # enables and starts almanacd.socket and almanacd.service.
 # Usage: scripts/deb.sh [release|debug]   (default release)
+# ALMANAC_DEB_DYNAMIC=1 packages the ordinary build in .build instead (linked against the Swift
+# toolchain's runtime, which the target machine must then provide at the same path): the
+# container test (tests/stage-deb.sh) uses it so that CI does not pay for a second, static build.
+# ALMANAC_DEB_OUT=DIR writes the package there (default: the checkout's top folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
@@ -19,14 +23,22 @@ stage=$(mktemp -d /tmp/almanac-deb.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/almanac"
 
-make -s install DESTDIR="$root" PREFIX=/usr CONFIGURATION="$config" SCRATCH=.build-static \
-    SWIFT_BUILD_FLAGS=--static-swift-stdlib >/dev/null
+if [ -n "${ALMANAC_DEB_DYNAMIC:-}" ]; then
+    build_args=(SCRATCH=.build)
+    shlibdeps_args=(--ignore-missing-info)    # the Swift runtime belongs to no Debian package
+else
+    build_args=(SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib)
+    shlibdeps_args=()
+fi
+make -s install DESTDIR="$root" PREFIX=/usr CONFIGURATION="$config" "${build_args[@]}" >/dev/null
 
 # Depends: from the shared libraries the binaries link (dpkg-shlibdeps wants a debian/control).
 mkdir -p "$stage/debian"
 printf 'Source: almanac\n\nPackage: almanac\nArchitecture: any\n' > "$stage/debian/control"
-shlibs=$(cd "$stage" && dpkg-shlibdeps -O almanac/usr/bin/almanacd almanac/usr/bin/almanacctl 2>/dev/null \
-    | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(cd "$stage" && dpkg-shlibdeps "${shlibdeps_args[@]}" -O almanac/usr/bin/almanacd almanac/usr/bin/almanacctl \
+    2>"$stage/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p') \
+    || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps failed" >&2; exit 1; }
+[ -n "$shlibs" ] || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 
 mkdir -p "$root/DEBIAN"
 cat > "$root/DEBIAN/control" <<CONTROL
@@ -75,6 +87,10 @@ if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
 SCRIPT
 chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/prerm" "$root/DEBIAN/postrm"
 
-deb="almanac_${version}_${arch}.deb"
-dpkg-deb --root-owner-group --build "$root" "$deb" >/dev/null
+deb="${ALMANAC_DEB_OUT:-.}/almanac_${version}_${arch}.deb"
+# The test package (debug binaries of 100 MB and more) is compressed quickly; a release keeps
+# dpkg-deb's default (xz).
+compress=()
+[ -n "${ALMANAC_DEB_DYNAMIC:-}" ] && compress=(-Zgzip -z1)
+dpkg-deb --root-owner-group "${compress[@]}" --build "$root" "$deb" >/dev/null
 echo "$deb"
