@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacDaemonTests",
             dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(

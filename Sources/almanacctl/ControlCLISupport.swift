@@ -20,6 +20,8 @@ enum DaemonExitStatus: Int32 {
     case unauthorized = 4
     /// The reply was not a valid protocol message.
     case badReply = 5
+    /// The daemon does not know the item, unit or occurrence named (`not_found`).
+    case notFound = 6
 }
 
 /// `--socket`, `--timeout`, `--json`, `--english`: shared by every command that talks to almanacd.
@@ -39,6 +41,9 @@ struct DaemonOptions: ParsableArguments {
     @Flag(name: .long, help: "Human output in English instead of Chinese.")
     var english = false
 
+    @Flag(name: .long, help: "No colour, even on a terminal (as does a non-empty $NO_COLOR).")
+    var noColor = false
+
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
     }
@@ -49,7 +54,13 @@ struct DaemonOptions: ParsableArguments {
             timeout: .milliseconds(Int64(timeout * 1000)))
     }
 
-    var style: TerminalStyle { TerminalStyle.forStandardOutput() }
+    var style: TerminalStyle { noColor ? TerminalStyle(enabled: false) : TerminalStyle.forStandardOutput() }
+
+    /// Dates and times for people; "now" is `$ALMANAC_NOW` when set (tests pin it).
+    var time: HumanTime { .local(english: english) }
+
+    /// Renders results for people with this command's language and colour.
+    var render: ControlRender { ControlRender(time: time, style: style) }
 
     /// Runs one request; on failure prints the reason (stderr, or a JSON error object on stdout
     /// with `--json`) and exits with the status for it.
@@ -66,7 +77,12 @@ struct DaemonOptions: ParsableArguments {
         switch error {
         case .unreachable, .timeout: .unreachable
         case .protocolViolation: .badReply
-        case .server(let error): error.code == .unauthorized ? .unauthorized : .error
+        case .server(let error):
+            switch error.code {
+            case .unauthorized: .unauthorized
+            case .notFound: .notFound
+            default: .error
+            }
         }
     }
 
@@ -180,8 +196,16 @@ struct HumanTime {
     var now: Date
     var english: Bool
 
-    static func local(english: Bool) -> HumanTime {
-        HumanTime(timeZone: .current, now: Date(), english: english)
+    /// The local time zone and the current time, or the instant in `$ALMANAC_NOW` (ISO 8601 with
+    /// a zone, `2027-09-15T01:00:00Z`) when it is set: tests and golden files pin "now" with it.
+    static func local(english: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> HumanTime {
+        HumanTime(timeZone: .current, now: fixedNow(environment) ?? Date(), english: english)
+    }
+
+    /// The instant `$ALMANAC_NOW` names, if it is set and valid.
+    static func fixedNow(_ environment: [String: String]) -> Date? {
+        guard let text = environment["ALMANAC_NOW"], !text.isEmpty else { return nil }
+        return try? Date.ISO8601FormatStyle().parse(text)
     }
 
     private var calendar: Calendar {
@@ -220,6 +244,20 @@ struct HumanTime {
         case (let n, false): return n > 0 ? "\(n)天后" : "\(-n)天前"
         case (let n, true): return n > 0 ? "in \(n) days" : "\(-n) days ago"
         }
+    }
+
+    /// Like ``relative(_:)``, but more than a day away in working days when the daemon counted
+    /// them: `3个工作日后`, `in 3 working days`, `2个工作日前`, `2 working days ago`. Calendar days
+    /// are used when no working day lies in between (a weekend) or the count is unknown.
+    func relative(_ date: CivilDate, workingDays: Int?) -> String {
+        let days = today.days(to: date)
+        guard abs(days) > 1, let workingDays, workingDays != 0 else { return relative(date) }
+        let n = abs(workingDays)
+        if english {
+            let unit = n == 1 ? "working day" : "working days"
+            return workingDays > 0 ? "in \(n) \(unit)" : "\(n) \(unit) ago"
+        }
+        return workingDays > 0 ? "\(n)个工作日后" : "\(n)个工作日前"
     }
 
     /// `2小时3分` / `2h 3m`.

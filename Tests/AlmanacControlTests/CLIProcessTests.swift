@@ -116,10 +116,10 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
         }
     }
 
-    @Test func serverErrorsExitWithOne() async throws {
+    @Test func serverErrorsExitWithOneAndNotFoundWithSix() async throws {
         try await withServer { path, _, _ in
             let missing = try await offPool { try almanacctl(["ack", "missing@2027-04-05", "--socket", path]) }
-            #expect(missing.status == 1)
+            #expect(missing.status == 6)
             #expect(missing.stderr == "almanacctl: no item 'missing' in the plan [not_found]\n")
             #expect(missing.stdout == "")
 

@@ -53,6 +53,8 @@ final class RecordingHandler: ControlHandler {
         case .history:
             struct Boom: Error {}
             throw Boom()
+        case .cal, .show, .explain:
+            throw ControlError(.notFound, "no item in this test handler's plan")
         }
     }
 }
