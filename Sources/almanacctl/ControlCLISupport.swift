@@ -14,7 +14,8 @@ enum DaemonExitStatus: Int32 {
     case error = 1
     /// Bad arguments (ArgumentParser's EX_USAGE, as for every almanacctl command).
     case usage = 64
-    /// No daemon answers on the socket, or it did not answer in time.
+    /// No daemon answers on the socket, it did not answer in time, or it had no room for the
+    /// connection (`busy`, `idle_timeout`): worth retrying later.
     case unreachable = 3
     /// The daemon refused a state change: not root, not in the admin group.
     case unauthorized = 4
@@ -79,6 +80,7 @@ struct DaemonOptions: ParsableArguments {
         case .protocolViolation: .badReply
         case .server(let error):
             switch error.code {
+            case .busy, .idleTimeout: .unreachable
             case .unauthorized: .unauthorized
             case .notFound: .notFound
             default: .error
@@ -102,7 +104,44 @@ struct DaemonOptions: ParsableArguments {
         if case .server(let serverError) = error, let diagnostics = serverError.diagnostics {
             lines += diagnostics.map(\.description)
         }
+        if let hint = Self.hint(for: error, english: english) {
+            lines.append("almanacctl: " + hint)
+        }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// What to do about an error, for the codes whose message alone does not say it.
+    static func hint(for error: ControlClientError, english: Bool) -> String? {
+        func say(_ zh: String, _ en: String) -> String { english ? en : zh }
+        switch error {
+        case .unreachable, .protocolViolation:
+            return nil
+        case .timeout:
+            return say(
+                "守护进程繁忙或已挂起：journalctl -u almanacd 查看日志，--timeout 可延长等待",
+                "the daemon is busy or hung: journalctl -u almanacd shows its log; --timeout waits longer")
+        case .server(let serverError):
+            switch serverError.code {
+            case .busy:
+                return say("守护进程的连接数已满，请稍后重试", "the daemon is serving its maximum number of connections; try again shortly")
+            case .unknownCommand, .unsupportedVersion:
+                return say(
+                    "almanacctl 比正在运行的 almanacd 新？升级 almanacd 并重启（systemctl restart almanacd）",
+                    "is almanacctl newer than the running almanacd? Upgrade almanacd and restart it (systemctl restart almanacd)")
+            case .tooLarge:
+                return say("请求超过守护进程的单行上限（64 KiB），请缩短备注等参数", "the request exceeds the daemon's 64 KiB line limit; shorten the note or arguments")
+            case .idleTimeout:
+                return say("连接空闲过久被守护进程关闭，请重试", "the daemon closed the idle connection; try again")
+            case .unauthorized:
+                return say(
+                    "以 root 运行（sudo almanacctl …），或加入守护进程的管理组（admin_group）后重新登录",
+                    "run it as root (sudo almanacctl ...) or join the daemon's admin group (admin_group) and log in again")
+            case .unavailable, .internalError:
+                return say("journalctl -u almanacd 查看原因", "journalctl -u almanacd shows why")
+            default:
+                return nil
+            }
+        }
     }
 
     private func errorText(_ error: ControlClientError) -> String {
