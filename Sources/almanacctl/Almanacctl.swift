@@ -27,6 +27,7 @@ struct Almanacctl: ParsableCommand {
             AgendaCommand.self,
             CalCommand.self,
             ShowCommand.self,
+            DraftCommand.self,
         ]
     )
 }
