@@ -60,11 +60,17 @@ public enum RequestID: Hashable, Sendable, Codable, CustomStringConvertible {
 /// The name of a control command, as it appears in the request's `cmd` field.
 public enum CommandName: String, Sendable, Codable, CaseIterable {
     case status, reload, agenda, next, ack, done, progress, snooze, history
+    /// Checklists: the indicator tree with progress; one indicator's status; many at once.
+    case checklist
+    case progressSet = "progress-set"
+    case progressImport = "progress-import"
 
     /// Whether the command changes daemon state, and so needs root or the admin group.
     public var changesState: Bool {
         switch self {
         case .status, .agenda, .next, .history: false
+        case .checklist: false
+        case .progressSet, .progressImport: true
         case .reload, .ack, .done, .progress, .snooze: true
         }
     }
@@ -202,6 +208,9 @@ public enum ControlCommand: Hashable, Sendable {
     case progress(ProgressRequest)
     case snooze(SnoozeRequest)
     case history(HistoryQuery)
+    case checklist(ChecklistQuery)
+    case progressSet(ProgressSetRequest)
+    case progressImport(ProgressImportRequest)
 
     public var name: CommandName {
         switch self {
@@ -214,6 +223,9 @@ public enum ControlCommand: Hashable, Sendable {
         case .progress: .progress
         case .snooze: .snooze
         case .history: .history
+        case .checklist: .checklist
+        case .progressSet: .progressSet
+        case .progressImport: .progressImport
         }
     }
 }
@@ -244,6 +256,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
         case .progress(let args): try container.encode(args, forKey: .args)
         case .snooze(let args): try container.encode(args, forKey: .args)
         case .history(let args): try container.encode(args, forKey: .args)
+        case .checklist(let args): try container.encode(args, forKey: .args)
+        case .progressSet(let args): try container.encode(args, forKey: .args)
+        case .progressImport(let args): try container.encode(args, forKey: .args)
         }
     }
 
@@ -284,6 +299,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             case .done: command = .done(try required(DoneRequest.self, data, decoder))
             case .progress: command = .progress(try required(ProgressRequest.self, data, decoder))
             case .snooze: command = .snooze(try required(SnoozeRequest.self, data, decoder))
+            case .checklist: command = .checklist(try args(ChecklistQuery.self, data, decoder) ?? ChecklistQuery())
+            case .progressSet: command = .progressSet(try required(ProgressSetRequest.self, data, decoder))
+            case .progressImport: command = .progressImport(try required(ProgressImportRequest.self, data, decoder))
             }
             return .success(ControlRequest(id: id, command))
         } catch let error as ControlError {

@@ -235,6 +235,8 @@ public enum ControlResult: Sendable, Hashable, Encodable {
     case next(NextReport)
     case change(ChangeReport)
     case history(HistoryReport)
+    case checklist(ChecklistReport)
+    case progressRecorded(ProgressReport)
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
@@ -244,6 +246,8 @@ public enum ControlResult: Sendable, Hashable, Encodable {
         case .next(let value): try value.encode(to: encoder)
         case .change(let value): try value.encode(to: encoder)
         case .history(let value): try value.encode(to: encoder)
+        case .checklist(let value): try value.encode(to: encoder)
+        case .progressRecorded(let value): try value.encode(to: encoder)
         }
     }
 }
