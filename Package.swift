@@ -30,6 +30,8 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Pure publishing: iCalendar feeds, the HTML status page, Prometheus metrics, ICS import.
+        .target(name: "AlmanacFeeds", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         // The control protocol (newline-delimited JSON), its server and client over a Unix socket.
         .target(
             name: "AlmanacControl",
@@ -91,6 +93,7 @@ let package = Package(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacFeedsTests", dependencies: ["AlmanacFeeds", "AlmanacPlan"], swiftSettings: strict),
         // Child processes and blocking helpers shared by the test targets that run real programs.
         .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
