@@ -103,14 +103,20 @@ public struct PlanFeedBuilder: Sendable {
     public var planIdentity: String { plan.info.id.value }
 
     /// The UID of an agenda entry: item key, occurrence date and plan identity,
-    /// `flag-salute-20270920.zhalainuoer@almanac` (`item/phase-...` for a phase).
+    /// `flag-salute-20270920.zhalainuoer@almanac` (`item.phase-...` for a phase).
     public func uid(for entry: AgendaEntry) -> String {
-        "\(entry.key)-\(ICSFormat.date(entry.start)).\(planIdentity)@almanac"
+        "\(uidKey(entry))-\(ICSFormat.date(entry.start)).\(planIdentity)@almanac"
     }
 
     /// The UID of the checklist to-do of an entry.
     public func todoUID(for entry: AgendaEntry) -> String {
-        "\(entry.key)-\(ICSFormat.date(entry.start)).checklist.\(planIdentity)@almanac"
+        "\(uidKey(entry))-\(ICSFormat.date(entry.start)).checklist.\(planIdentity)@almanac"
+    }
+
+    /// The entry's key with `/` (item/phase) written as `.`: clients such as khal and vdirsyncer
+    /// name files after the UID, where a slash would be a directory.
+    func uidKey(_ entry: AgendaEntry) -> String {
+        entry.key.replacingOccurrences(of: "/", with: ".")
     }
 
     /// The occurrence id the scheduler and the store use: `item@YYYY-MM-DD` (`item/phase@...`).
@@ -257,7 +263,7 @@ public struct PlanFeedBuilder: Sendable {
     func todo(
         _ w: inout ICSWriter, _ entry: AgendaEntry, checklist: Checklist, unit: String?, sequences: inout FeedSequences
     ) {
-        let uid = unit.map { "\(entry.key)-\(ICSFormat.date(entry.start)).checklist.\($0).\(planIdentity)@almanac" }
+        let uid = unit.map { "\(uidKey(entry))-\(ICSFormat.date(entry.start)).checklist.\($0).\(planIdentity)@almanac" }
             ?? todoUID(for: entry)
         let completion = checklists[Self.occurrenceID(entry)]
         let fallback = ChecklistTotals.totals(of: checklist)
