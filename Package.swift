@@ -32,6 +32,7 @@ let package = Package(
         ),
         // Pure publishing: iCalendar feeds, the HTML status page, Prometheus metrics, ICS import.
         .target(name: "AlmanacFeeds", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacFeedsTests", dependencies: ["AlmanacFeeds", "AlmanacPlan"], swiftSettings: strict),
         // The control protocol (newline-delimited JSON), its server and client over a Unix socket.
         .target(
             name: "AlmanacControl",
@@ -92,8 +93,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
-        .testTarget(name: "AlmanacFeedsTests", dependencies: ["AlmanacFeeds", "AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"], swiftSettings: strict),
         // Child processes and blocking helpers shared by the test targets that run real programs.
         .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
@@ -107,6 +107,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
+            swiftSettings: strict),
     ]
 )
