@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "almanacctl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacDraft",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -76,6 +76,7 @@ let package = Package(
             name: "AlmanacDaemon",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
+                "AlmanacFeeds",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -170,7 +170,7 @@ public struct PlanFeedBuilder: Sendable {
     }
 
     /// The checklist filed for an entry's item (by the item's `checklist:` or the checklist's `item:`).
-    func checklist(for entry: AgendaEntry) -> Checklist? {
+    public func checklist(for entry: AgendaEntry) -> Checklist? {
         guard entry.phaseID == nil else { return nil }
         let item = plan.item(entry.itemID)
         return plan.checklists.first {

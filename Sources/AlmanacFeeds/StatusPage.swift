@@ -155,7 +155,7 @@ public enum StatusPage {
         .bar span{display:block;height:100%;background:var(--bar)}
         .problems li{color:var(--accent)}
         .empty{color:var(--mute)}
-        @media (max-width:40rem){table.month td{height:auto;font-size:.7rem}table.month td ul{padding-left:.6em}body{padding:.5rem}}
+        @media (max-width:40rem){table.month td{height:auto;font-size:.7rem}table.month td ul{padding-left:0;list-style:none}table.month td li{overflow:hidden;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;margin-bottom:.2rem}body{padding:.5rem}}
         """
 
     /// The whole page.
@@ -241,14 +241,12 @@ public enum StatusPage {
     static func monthTable(_ model: StatusPageModel) -> String {
         let first = model.today.startOfMonth
         let last = model.today.endOfMonth
+        // A window is listed on its first day (or on the 1st when it began last month); the days
+        // it continues are marked by the campaigns section, so a month of windows stays readable
+        // on a phone.
         var byDay: [CivilDate: [AgendaEntry]] = [:]
         for e in model.monthEntries {
-            var d = max(e.start, first)
-            let end = min(e.end, last)
-            while d <= end {
-                byDay[d, default: []].append(e)
-                d = d.adding(days: 1)
-            }
+            byDay[max(e.start, first), default: []].append(e)
         }
         var h = "<table class=\"month\">\n<thead><tr>"
         for name in weekdayNames { h += "<th scope=\"col\">\(name)</th>" }
@@ -270,7 +268,11 @@ public enum StatusPage {
             cell += "<span class=\"d\">\(d.day)</span>"
             if !kindText.isEmpty { cell += "<span class=\"k\">\(escape(kindText))</span>" }
             if let items = byDay[d], !items.isEmpty {
-                cell += "<ul>" + items.map { "<li>\(escape($0.title))</li>" }.joined() + "</ul>"
+                cell += "<ul>" + items.map { e in
+                    let span = e.isWindow ? "（至\(e.end.month)月\(e.end.day)日）" : ""
+                    let time = e.time.map { "\($0) " } ?? ""
+                    return "<li>\(escape(time + e.title + span))</li>"
+                }.joined() + "</ul>"
             }
             cells.append(cell + "</td>")
             d = d.adding(days: 1)
