@@ -175,7 +175,7 @@ public struct DaemonControlHandler: ControlHandler {
         } else if let (plan, today) = try? await planInForce() {
             // Marks of occurrences that no reminder has touched yet.
             let range = today.adding(days: -400)...today.adding(days: 400)
-            for occurrence in PlanOccurrences.expand(plan, in: range).occurrences
+            for occurrence in PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
             where query.item == nil || occurrence.itemID == query.item {
                 occurrences.insert(occurrence.id.description)
             }
@@ -217,7 +217,8 @@ public struct DaemonControlHandler: ControlHandler {
     func resolve(_ ref: OccurrenceRef) async throws -> (String, CivilDate) {
         let (plan, today) = try await planInForce()
         let range = ref.date.map { $0...$0 } ?? today.adding(days: -30)...today.adding(days: 400)
-        let candidates = PlanOccurrences.expand(plan, in: range).occurrences.filter { $0.itemID == ref.item }
+        let candidates = PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
+            .filter { $0.itemID == ref.item }
         if let date = ref.date {
             guard candidates.contains(where: { $0.start == date }) else {
                 guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }
