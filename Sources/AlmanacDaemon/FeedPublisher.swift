@@ -175,26 +175,21 @@ public actor FeedPublisher {
             for entry in feedEntries {
                 guard let checklist = builder.checklist(for: entry) else { continue }
                 let occurrence = PlanFeedBuilder.occurrenceID(entry)
-                let totals = ChecklistTotals.totals(of: checklist)
-                let owners = indicatorOwners(checklist)
-                let progress = (try? store.checklistProgress(occurrenceID: occurrence)) ?? []
-                var done = 0
-                var unitDone: [String: Int] = [:]
-                for p in progress where p.state == .done || p.state == .notApplicable {
-                    done += 1
-                    if let unit = p.unit ?? owners[p.entryID] { unitDone[unit, default: 0] += 1 }
+                var progress: [String: IndicatorProgress] = [:]
+                for p in (try? store.checklistProgress(occurrenceID: occurrence)) ?? [] {
+                    progress[p.entryID] = IndicatorProgress(code: p.entryID, status: indicatorStatus(p.state), evidence: p.evidence)
                 }
-                var units: [String: ChecklistCompletion.UnitCompletion] = [:]
-                for (unit, total) in totals.units { units[unit] = .init(done: unitDone[unit] ?? 0, total: total) }
-                let completion = ChecklistCompletion(done: done, total: totals.total, units: units)
+                let completion = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: progress))
+                let done = completion.done
+                let units = completion.units
                 completions[occurrence] = completion
-                checklistMetrics.append(.init(checklist: checklist.id.value, occurrence: occurrence, done: done, total: totals.total))
+                checklistMetrics.append(.init(checklist: checklist.id.value, occurrence: occurrence, done: done, total: completion.total))
                 // The page shows the checklists of this year and the next.
                 guard entry.end.year >= year else { continue }
                 inspections.append(
                     InspectionProgress(
                         checklistID: checklist.id.value, checklistTitle: checklist.title.value, due: entry.end, unit: nil,
-                        unitName: "合计", done: done, total: totals.total))
+                        unitName: "合计", done: done, total: completion.total))
                 for unit in units.keys.sorted() {
                     let share = units[unit] ?? .init(done: 0, total: 0)
                     inspections.append(
@@ -274,18 +269,16 @@ public actor FeedPublisher {
         return Inputs(feedEntries: feedEntries, completions: completions, page: page, metrics: metrics)
     }
 
-    /// Indicator code → owning unit (inherited from the parent).
-    static func indicatorOwners(_ checklist: Checklist) -> [String: String] {
-        var result: [String: String] = [:]
-        func walk(_ list: [Indicator], owner: String?) {
-            for i in list {
-                let o = i.owner?.value ?? owner
-                if let o { result[i.code.value] = o }
-                walk(i.children, owner: o)
-            }
+    /// The store's progress states in the checklist model's terms (`done` and `not-applicable`,
+    /// the generic states, count as accepted).
+    static func indicatorStatus(_ state: ChecklistProgress.State) -> IndicatorStatus {
+        switch state {
+        case .open: .open
+        case .inProgress: .inProgress
+        case .submitted: .submitted
+        case .accepted, .done, .notApplicable: .accepted
+        case .rejected: .rejected
         }
-        walk(checklist.indicators, owner: nil)
-        return result
     }
 }
 

@@ -29,6 +29,16 @@ public struct ChecklistCompletion: Sendable, Hashable, Codable {
         self.units = units
     }
 
+    /// From the checklist model's summary: finished (submitted or accepted) leaf indicators over
+    /// all leaf indicators, overall and per owner unit.
+    public init(summary: ChecklistSummary) {
+        var units: [String: UnitCompletion] = [:]
+        for u in summary.units where !u.unit.isEmpty {
+            units[u.unit] = UnitCompletion(done: u.totals.finished, total: u.totals.indicators)
+        }
+        self.init(done: summary.totals.finished, total: summary.totals.indicators, units: units)
+    }
+
     /// 0...100, rounded down; 0 when there is nothing to do.
     public var percent: Int { total > 0 ? min(100, done * 100 / total) : 0 }
 }
@@ -266,13 +276,14 @@ public struct PlanFeedBuilder: Sendable {
         let uid = unit.map { "\(uidKey(entry))-\(ICSFormat.date(entry.start)).checklist.\($0).\(planIdentity)@almanac" }
             ?? todoUID(for: entry)
         let completion = checklists[Self.occurrenceID(entry)]
-        let fallback = ChecklistTotals.totals(of: checklist)
+        // Without recorded progress: every leaf indicator open (the checklist model's own count).
+        let fallback = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
         let done: Int
         let total: Int
         if let unit {
-            let share = completion?.units[unit]
+            let share = completion?.units[unit] ?? fallback.units[unit]
             done = share?.done ?? 0
-            total = share?.total ?? fallback.units[unit] ?? 0
+            total = share?.total ?? 0
         } else {
             done = completion?.done ?? 0
             total = completion?.total ?? fallback.total
@@ -300,37 +311,6 @@ public struct PlanFeedBuilder: Sendable {
         w.raw("PERCENT-COMPLETE", String(percent))
         w.raw("STATUS", status)
         w.end("VTODO")
-    }
-}
-
-/// Counts of a checklist's entries from the plan alone (what is to be done, before progress):
-/// the declared total of the deepest level when there is one, else the leaves written out; per
-/// unit, the leaves (or declared deepest-level totals) under indicators the unit owns.
-public enum ChecklistTotals {
-    public static func totals(of checklist: Checklist) -> (total: Int, units: [String: Int]) {
-        let deepest = checklist.levels.last?.value
-        let declared = deepest.flatMap { level in checklist.totals.first { $0.key.value == level }?.value.value }
-        var units: [String: Int] = [:]
-        func count(_ indicator: Indicator) -> Int {
-            if indicator.children.isEmpty {
-                if let deepest, let t = indicator.totals.first(where: { $0.key.value == deepest })?.value.value { return t }
-                return 1
-            }
-            return indicator.children.reduce(0) { $0 + count($1) }
-        }
-        func walk(_ indicators: [Indicator], owner: String?) {
-            for i in indicators {
-                let o = i.owner?.value ?? owner
-                if i.children.isEmpty {
-                    if let o { units[o, default: 0] += count(i) }
-                } else {
-                    walk(i.children, owner: o)
-                }
-            }
-        }
-        walk(checklist.indicators, owner: nil)
-        let counted = checklist.indicators.reduce(0) { $0 + count($1) }
-        return (declared ?? counted, units)
     }
 }
 

@@ -189,11 +189,18 @@ func physicalLines(_ text: String) -> [String] {
         #expect(stableHash(["a"]) == stableHash(["a"]))
     }
 
-    @Test func checklistTotalsFromThePlan() throws {
+    @Test func checklistCompletionFromTheSummary() throws {
         let plan = try loadSample()
-        let totals = ChecklistTotals.totals(of: plan.checklists[0])
-        #expect(totals.total == 4)
-        #expect(totals.units == ["wmb": 3, "whjc": 1])
+        let checklist = plan.checklists[0]
+        let open = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
+        #expect(open == ChecklistCompletion(done: 0, total: 4, units: ["wmb": .init(done: 0, total: 3), "whjc": .init(done: 0, total: 1)]))
+        let some = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [
+            "A1": IndicatorProgress(code: "A1", status: .accepted), "A2": IndicatorProgress(code: "A2", status: .submitted),
+            "B1": IndicatorProgress(code: "B1", status: .rejected),
+        ]))
+        #expect(some.done == 2 && some.total == 4 && some.percent == 50)
+        #expect(some.units["wmb"] == .init(done: 2, total: 3))
+        #expect(some.units["whjc"] == .init(done: 0, total: 1))
     }
 
     @Test func holidayFeed() throws {
