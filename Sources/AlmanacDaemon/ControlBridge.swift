@@ -65,6 +65,12 @@ public struct DaemonControlHandler: ControlHandler {
             return .change(ChangeReport(
                 item: request.item, date: date, state: .snoozed, recordedAt: clock(), uid: peer.uid,
                 snoozedUntil: request.until))
+        case .checklist(let query):
+            return .checklist(try await checklistReport(query))
+        case .progressSet(let request):
+            return .progressRecorded(try await setProgress(request, uid: peer.uid))
+        case .progressImport(let request):
+            return .progressRecorded(try await importProgress(request, uid: peer.uid))
         case .progress(let request):
             let (id, date) = try await resolve(request.occurrence)
             try await map { () throws(DaemonRequestError) in
