@@ -118,7 +118,10 @@ ok
 
 # 2. khal imports the feeds and lists the right events on the right days.
 mkdir -p "$tmp/khal/plan" "$tmp/khal/holidays"
+# khal's cache goes into the temporary directory too, so concurrent runs never share one.
 cat >"$tmp/khal/config" <<EOF2
+[sqlite]
+path = $tmp/khal/khal.db
 [calendars]
 [[plan]]
 path = $tmp/khal/plan

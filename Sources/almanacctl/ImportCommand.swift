@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("\(file) is not UTF-8 text")
             }
-            let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            let base = file == "-" ? "imported" : ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let result = ICSImporter.importCalendar(text, name: name ?? base)
             for note in result.notes {
                 FileHandle.standardError.write(Data("\(file):\(note)\n".utf8))
