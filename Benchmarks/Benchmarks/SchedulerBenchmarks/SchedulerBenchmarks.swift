@@ -55,14 +55,27 @@ let syntheticPlanner = ReminderPlanner(
     occurrences: synthetic, workingDays: WorkCalendar.weekendsOnly, configuration: configuration)
 let midYear = run(syntheticPlanner, from: jan1, until: jul1)
 
-/// Prints once what a year amounts to, so that the year figures can be read per wake-up and action.
-func describeYear(_ label: String, _ planner: ReminderPlanner) -> YearRun {
-    let year = run(planner, from: jan1, until: jan1next)
-    print("SchedulerBenchmarks: \(label): \(planner.occurrences.count) occurrences in 2026; a year is \(year.wakeups) wake-ups and \(year.actions) actions")
-    return year
+/// What a year amounts to, reported beside the times as custom metrics (a benchmark process's
+/// own output is suppressed), so that the year figures can be read per wake-up and per action.
+let wakeupsMetric = BenchmarkMetric.custom("wake-ups in the year", useScalingFactor: false)
+let actionsMetric = BenchmarkMetric.custom("actions in the year", useScalingFactor: false)
+let occurrencesMetric = BenchmarkMetric.custom("occurrences", useScalingFactor: false)
+
+/// Runs a year of `planner` per iteration and reports its size.
+func yearBenchmark(_ benchmark: Benchmark, _ planner: ReminderPlanner) {
+    blackHole(planner.occurrences.count)
+    benchmark.startMeasurement()
+    var last: YearRun?
+    for _ in benchmark.scaledIterations {
+        last = run(planner, from: jan1, until: jan1next)
+    }
+    benchmark.stopMeasurement()
+    if let last {
+        benchmark.measurement(wakeupsMetric, last.wakeups)
+        benchmark.measurement(actionsMetric, last.actions)
+        benchmark.measurement(occurrencesMetric, planner.occurrences.count)
+    }
 }
-let sampleYear = describeYear("sample plan", samplePlanner)
-let syntheticYear = describeYear("10,000 items", syntheticPlanner)
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -73,26 +86,16 @@ let benchmarks: @Sendable () -> Void = {
     )
     // A year takes seconds: no warm-up, a few samples.
     let yearConfiguration = Benchmark.Configuration(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal], warmupIterations: 0, scalingFactor: .one,
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, wakeupsMetric, actionsMetric, occurrencesMetric],
+        warmupIterations: 0, scalingFactor: .one,
         maxDuration: .seconds(5), maxIterations: 3)
 
     Benchmark("a year of planning, sample plan", configuration: yearConfiguration) { benchmark in
-        guard sampleYear.actions > 0 else {
-            print("SchedulerBenchmarks: the sample plan did not load or planned nothing")
-            return
-        }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(run(samplePlanner, from: jan1, until: jan1next))
-        }
+        yearBenchmark(benchmark, samplePlanner)
     }
 
     Benchmark("a year of planning, 10,000 items", configuration: yearConfiguration) { benchmark in
-        blackHole(syntheticYear)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(run(syntheticPlanner, from: jan1, until: jan1next))
-        }
+        yearBenchmark(benchmark, syntheticPlanner)
     }
 
     Benchmark("ReminderPlanner.init: 10,000 items, a year") { benchmark in
