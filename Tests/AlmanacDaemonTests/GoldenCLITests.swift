@@ -62,6 +62,8 @@ struct GoldenCLITests {
         ("error-cal-usage", ["cal", "2026-13"]),
         ("error-unreachable", ["status", "--english", "--socket", "/nonexistent/almanac.sock"]),
         ("error-unreachable-json", ["agenda", "--json", "--socket", "/nonexistent/almanac.sock"]),
+        ("done-deadline", ["done", "civilized-city-materials@2026-09-10"]),
+        ("explain-nothing-open", ["explain", "civilized-city-materials", "--english"]),
         // The same views offline, from the plan file: no daemon, no state.
         ("offline-agenda", ["agenda", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--from", "2026-09-10", "--days", "14", "--lunar"]),
         ("offline-cal", ["cal", "2026-10", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS"]),
