@@ -120,7 +120,7 @@ public actor DaemonController {
                     "error": "\(storeInfo.error ?? "")",
                 ])
         }
-        let loaded = planLoader.load(patterns: configuration.plans, at: clock())
+        let loaded = planLoader.load(patterns: configuration.plans, holidays: configuration.holidays, at: clock())
         if loaded.isValid {
             plan = loaded
             logger.notice(
@@ -179,7 +179,7 @@ public actor DaemonController {
         }
         var loaded: LoadedPlan
         if configurationValid {
-            loaded = planLoader.load(patterns: candidate.plans, at: clock())
+            loaded = planLoader.load(patterns: candidate.plans, holidays: candidate.holidays, at: clock())
             loaded.diagnostics = configurationDiagnostics + loaded.diagnostics
         } else {
             loaded = LoadedPlan(name: nil, files: [], itemCount: 0, diagnostics: configurationDiagnostics, loadedAt: clock())

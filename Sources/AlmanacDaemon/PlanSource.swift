@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacPlan
 import Foundation
 import Glibc
@@ -34,7 +35,9 @@ public struct LoadedPlan: Sendable, Hashable {
 /// Loads the plan named by the configuration's `plans` patterns. The daemon's only way to read
 /// plans, so that tests and a future loader can be swapped in.
 public protocol PlanLoading: Sendable {
-    func load(patterns: [String], at now: Date) -> LoadedPlan
+    /// Loads and validates the plan files named by `patterns`; date rules are checked against the
+    /// holiday tables of the directory `holidays` (the configuration's `holidays` key).
+    func load(patterns: [String], holidays: String, at now: Date) -> LoadedPlan
 }
 
 /// Expands the configuration's `plans` entries: a file, a directory (its `*.yaml` files) or a
@@ -80,12 +83,13 @@ public enum PlanFiles {
 }
 
 /// Loads the plan with the plan model's loader (`PlanLoader`: YAML with positions, includes
-/// resolved against the including file) and validates it (`PlanValidator`), reporting every
-/// problem at `file:line:column`.
+/// resolved against the including file) and validates it (`PlanValidator`) as
+/// `almanacctl validate` does, date rules included (`DateRuleChecker` with the holiday tables),
+/// reporting every problem at `file:line:column`. A rule error rejects the plan.
 public struct PlanModelLoader: PlanLoading {
     public init() {}
 
-    public func load(patterns: [String], at now: Date) -> LoadedPlan {
+    public func load(patterns: [String], holidays: String, at now: Date) -> LoadedPlan {
         let (files, expandDiagnostics) = PlanFiles.expand(patterns)
         var diagnostics = expandDiagnostics
         var sources: [PlanSource] = []
@@ -102,13 +106,28 @@ public struct PlanModelLoader: PlanLoading {
             diagnostics += result.diagnostics
             if let loaded = result.plan {
                 let year = Calendar(identifier: .gregorian).component(.year, from: now)
-                diagnostics += PlanValidator.validate(loaded, options: ValidationOptions(everyYearCheck: [year, year + 1]))
+                // Without readable tables the rules are still checked, against plain weekdays;
+                // the scheduler reports the unreadable tables when it loads them.
+                let tables = try? HolidayDirectory.workCalendar(holidays)
+                let work = tables ?? .weekendsOnly
+                diagnostics += PlanValidator.validate(
+                    loaded,
+                    options: ValidationOptions(
+                        everyYearCheck: [year, year + 1], hasHolidayTable: Self.tableCheck(tables),
+                        rules: DateRuleChecker(context: RuleContext(workCalendar: work))))
                 plan = loaded
             }
         }
         return LoadedPlan(
             name: plan?.info.name.value, files: files, itemCount: plan?.items.count ?? 0, diagnostics: diagnostics,
             loadedAt: now, plan: plan)
+    }
+
+    /// The holiday-table check of the validator, only when the tables could be read (a missing
+    /// directory is reported by the scheduler, not as a warning for every year).
+    static func tableCheck(_ tables: WorkCalendar?) -> (@Sendable (Int) -> Bool)? {
+        guard let tables else { return nil }
+        return { year in tables.hasTable(for: year) }
     }
 
     static func read(_ path: String) throws(IncludeError) -> PlanSource {

@@ -14,7 +14,7 @@ public struct SchedulerCore: Sendable {
     public var configuration: PlannerConfiguration
     let store: any StateStore
     let logger: Logger
-    let workingDays: any WorkingDays
+    private(set) var workingDays: any WorkingDays
     private(set) var planner: ReminderPlanner?
     private(set) var state = PlannerState()
     public private(set) var dispatcher: ReminderDispatcher
@@ -34,6 +34,14 @@ public struct SchedulerCore: Sendable {
         self.workingDays = workingDays
         self.logger = logger
         dispatcher = ReminderDispatcher(store: store, logger: logger, mail: mail)
+    }
+
+    /// Takes the settings a reload may change (delivery time, catch-up window, and the holiday
+    /// calendar when it was read again). They apply from the next ``replan(occurrences:mail:now:)``.
+    public mutating func apply(_ settings: SchedulerSettings, workingDays: (any WorkingDays)? = nil) {
+        configuration.deliveryTime = settings.deliveryTime
+        configuration.catchUpWindow = settings.catchUpWindow
+        if let workingDays { self.workingDays = workingDays }
     }
 
     /// Plans `occurrences` (the plan in force, expanded over a window around `now`) and reads
@@ -95,32 +103,69 @@ public struct SchedulerCore: Sendable {
     }
 }
 
+/// The configuration keys the scheduler follows, taken again on every accepted reload.
+public struct SchedulerSettings: Sendable, Hashable {
+    /// `delivery_time`: the time of day of reminders whose plan gives none.
+    public var deliveryTime: ClockTime
+    /// `catch_up`, in seconds.
+    public var catchUpWindow: TimeInterval
+    /// `holidays`: the directory of the official holiday tables.
+    public var holidays: String
+
+    public init(deliveryTime: ClockTime, catchUpWindow: TimeInterval, holidays: String) {
+        self.deliveryTime = deliveryTime
+        self.catchUpWindow = catchUpWindow
+        self.holidays = holidays
+    }
+
+    /// The settings of a daemon configuration.
+    public init(_ configuration: DaemonConfiguration) {
+        let minutes = configuration.deliveryTime
+        self.init(
+            deliveryTime: ClockTime(hour: minutes / 60, minute: minutes % 60) ?? PlannerConfiguration(timeZone: .gmt).deliveryTime,
+            catchUpWindow: Double(configuration.catchUp.components.seconds), holidays: configuration.holidays)
+    }
+}
+
 /// The scheduler as a service of the daemon: sleeps on a wall-clock timer until the planner's
 /// next wake-up (no polling), and wakes early when the plan changes, an occurrence is marked, or
 /// the wall clock is set (jumps either way, suspend and resume).
 public struct SchedulerService: Service {
     /// Expands the plan in force into the planner's occurrences over a range of days, and gives
     /// the mail addresses of its recipients.
-    public typealias OccurrenceSource = @Sendable (Plan, ClosedRange<CivilDate>) -> (
+    public typealias OccurrenceSource = @Sendable (Plan, ClosedRange<CivilDate>, RuleContext) -> (
         occurrences: [ScheduledOccurrence], mail: ReminderDispatcher.MailDirectory
     )
+    /// Reads the holiday tables of a directory (the configuration's `holidays`).
+    public typealias HolidayLoader = @Sendable (String) -> WorkCalendar
 
     let controller: DaemonController
     let source: OccurrenceSource
+    let holidays: HolidayLoader
     let core: SchedulerCore
+    /// The settings and holiday calendar `core` was made with.
+    let initialSettings: SchedulerSettings
+    let initialCalendar: WorkCalendar
     let logger: Logger
     let clock: @Sendable () -> Date
     /// Days before and after today that occurrences are expanded over.
     let lookBehind = 60
     let lookAhead = 400
 
+    /// - Parameters:
+    ///   - settings: The settings `core` was made with; a reload that changes them is applied.
+    ///   - calendar: The holiday calendar `core` was made with (read from `settings.holidays`).
     public init(
-        controller: DaemonController, core: SchedulerCore, source: @escaping OccurrenceSource, logger: Logger,
+        controller: DaemonController, core: SchedulerCore, settings: SchedulerSettings, calendar: WorkCalendar,
+        source: @escaping OccurrenceSource, holidays: @escaping HolidayLoader, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.controller = controller
         self.core = core
+        self.initialSettings = settings
+        self.initialCalendar = calendar
         self.source = source
+        self.holidays = holidays
         self.logger = logger
         self.clock = clock
     }
@@ -135,6 +180,8 @@ public struct SchedulerService: Service {
         let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(64))
         let events = controller.events
         var core = self.core
+        var settings = initialSettings
+        var calendar = initialCalendar
         var window: ClosedRange<CivilDate>?
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
@@ -166,11 +213,25 @@ public struct SchedulerService: Service {
                     if let current = window, !(current.lowerBound.adding(days: 30)...current.upperBound.adding(days: -300)).contains(today) {
                         replan = true
                     }
+                    if case .event(.planChanged) = wake {
+                        // A reload may have changed delivery_time, catch_up or holidays.
+                        let reloaded = SchedulerSettings(await controller.configuration)
+                        if reloaded != settings {
+                            if reloaded.holidays != settings.holidays { calendar = holidays(reloaded.holidays) }
+                            core.apply(reloaded, workingDays: calendar)
+                            logger.notice(
+                                "scheduler settings changed",
+                                metadata: ["ALMANAC_DELIVERY_TIME": "\(reloaded.deliveryTime)",
+                                           "ALMANAC_CATCH_UP": "\(Int(reloaded.catchUpWindow))s",
+                                           "ALMANAC_HOLIDAYS": "\(reloaded.holidays)"])
+                            settings = reloaded
+                        }
+                    }
                     if replan {
                         let range = today.adding(days: -lookBehind)...today.adding(days: lookAhead)
                         if let plan = await controller.plan?.plan {
                             if let zone = TimeZone(identifier: plan.info.timezone.value) { core.configuration.timeZone = zone }
-                            let expanded = source(plan, range)
+                            let expanded = source(plan, range, RuleContext(workCalendar: calendar))
                             do {
                                 try core.replan(occurrences: expanded.occurrences, mail: expanded.mail, now: now)
                                 window = range

@@ -10,20 +10,19 @@ extension SchedulerService {
     /// time zone, and plans expanded with `PlanOccurrences`.
     public static func make(controller: DaemonController, logger: Logger) -> SchedulerService {
         let configuration = controller.initialConfiguration
-        let calendar = loadHolidays(configuration.holidays, logger: logger)
-        let minutes = configuration.deliveryTime
+        let settings = SchedulerSettings(configuration)
+        let calendar = loadHolidays(settings.holidays, logger: logger)
         let planner = PlannerConfiguration(
-            timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
-            deliveryTime: ClockTime(hour: minutes / 60, minute: minutes % 60),
-            catchUpWindow: Double(configuration.catchUp.components.seconds))
+            timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, deliveryTime: settings.deliveryTime,
+            catchUpWindow: settings.catchUpWindow)
         let sender = configuration.mail.from
         let core = SchedulerCore(
             configuration: planner, store: controller.store, workingDays: calendar, logger: logger,
             mail: ReminderDispatcher.MailDirectory(addresses: [:], sender: sender))
         return SchedulerService(
-            controller: controller, core: core,
-            source: { plan, range in
-                let expanded = PlanOccurrences.expand(plan, in: range)
+            controller: controller, core: core, settings: settings, calendar: calendar,
+            source: { plan, range, context in
+                let expanded = PlanOccurrences.expand(plan, in: range, context: context)
                 for problem in expanded.problems {
                     logger.warning(
                         "plan item has no reminders: its date rule cannot be expanded",
@@ -31,20 +30,42 @@ extension SchedulerService {
                 }
                 return (expanded.occurrences, ReminderDispatcher.MailDirectory(addresses: expanded.addresses, sender: sender))
             },
+            holidays: { loadHolidays($0, logger: logger) },
             logger: logger)
     }
 
     /// Every table of `directory/cn` (or of `directory` itself). Problems are logged and the
     /// calendar falls back to weekends only, so reminders keep going out.
     static func loadHolidays(_ directory: String, logger: Logger) -> WorkCalendar {
+        do {
+            let calendar = try HolidayDirectory.workCalendar(directory)
+            logger.info("holiday tables loaded", metadata: ["ALMANAC_HOLIDAY_YEARS": "\(calendar.years.map(String.init).joined(separator: ","))"])
+            return calendar
+        } catch {
+            logger.error("holiday tables unusable, working days are weekdays only", metadata: ["ALMANAC_HOLIDAYS": "\(directory)", "error": "\(error)"])
+            return .weekendsOnly
+        }
+    }
+}
+
+/// Why the holiday tables of a directory cannot be used.
+public struct HolidayDirectoryError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var directory: String
+    public var detail: String
+    public var description: String { "\(directory): \(detail)" }
+}
+
+/// The official holiday tables the daemon reads: every `*.txt` of `DIRECTORY/cn`, or of the
+/// directory itself when it has no `cn`.
+public enum HolidayDirectory {
+    public static func workCalendar(_ directory: String) throws(HolidayDirectoryError) -> WorkCalendar {
         var region = (directory as NSString).appendingPathComponent("cn")
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: region, isDirectory: &isDirectory) || !isDirectory.boolValue {
             region = directory
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: region) else {
-            logger.error("holiday tables not found, working days are weekdays only", metadata: ["ALMANAC_HOLIDAYS": "\(directory)"])
-            return .weekendsOnly
+            throw HolidayDirectoryError(directory: directory, detail: "holiday tables not found")
         }
         var files: [(name: String, bytes: [UInt8])] = []
         for name in names.filter({ $0.hasSuffix(".txt") }).sorted() {
@@ -52,12 +73,9 @@ extension SchedulerService {
             if let data = FileManager.default.contents(atPath: path) { files.append((path, [UInt8](data))) }
         }
         do {
-            let calendar = try HolidayTables.workCalendar(files: files)
-            logger.info("holiday tables loaded", metadata: ["ALMANAC_HOLIDAY_YEARS": "\(calendar.years.map(String.init).joined(separator: ","))"])
-            return calendar
+            return try HolidayTables.workCalendar(files: files)
         } catch {
-            logger.error("holiday tables invalid, working days are weekdays only", metadata: ["error": "\(error)"])
-            return .weekendsOnly
+            throw HolidayDirectoryError(directory: directory, detail: "\(error)")
         }
     }
 }

@@ -153,6 +153,31 @@ public struct ReminderPolicy: Sendable, Hashable, Encodable {
         self.escalateAfter = escalateAfter
     }
 
+    /// The leads a kind gets when neither the item nor the plan's `defaults` give any
+    /// (docs/scheduler.md, "Built-in leads"). Only leads: no time (the daemon's `delivery_time`
+    /// applies), no repeats, no escalation.
+    public static func builtIn(for kind: ItemKind) -> ReminderPolicy {
+        let leads: [Lead]
+        switch kind {
+        case .festival, .commemoration, .task:
+            leads = [Lead(amount: -5, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .campaign:
+            leads = [Lead(amount: -10, unit: .workingDays), Lead(amount: -1, unit: .workingDays), Lead(amount: 0, unit: .days)]
+        case .inspection:
+            leads = [Lead(amount: -10, unit: .workingDays), Lead(amount: -3, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .meeting:
+            leads = [Lead(amount: -3, unit: .workingDays), Lead(amount: -1, unit: .days)]
+        case .deadline:
+            leads = [
+                Lead(amount: -15, unit: .workingDays), Lead(amount: -5, unit: .workingDays),
+                Lead(amount: -1, unit: .workingDays), Lead(amount: 0, unit: .days),
+            ]
+        case .recurringCheck:
+            leads = [Lead(amount: 0, unit: .days)]
+        }
+        return ReminderPolicy(leads: leads.map { Located($0) })
+    }
+
     /// Fields set here win over `base`; fields left out fall back to it.
     public func filled(from base: ReminderPolicy?) -> ReminderPolicy {
         guard let base else { return self }
@@ -567,9 +592,11 @@ public struct Plan: Sendable, Hashable, Encodable {
     public func item(_ id: String) -> PlanItem? { items.first { $0.id.value == id } }
 
     /// The reminder policy in force for an item: its own, then its kind's default, then the default
-    /// for every kind.
+    /// for every kind, then the built-in leads of its kind (``ReminderPolicy/builtIn(for:)``), so
+    /// that a plan without a `defaults` section still reminds.
     public func reminderPolicy(for item: PlanItem) -> ReminderPolicy {
         let base = (defaults[item.kind.value] ?? ReminderPolicy()).filled(from: defaultForAll)
+            .filled(from: ReminderPolicy.builtIn(for: item.kind.value))
         return (item.remind ?? ReminderPolicy()).filled(from: base)
     }
 }

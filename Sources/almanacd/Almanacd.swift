@@ -32,7 +32,7 @@ struct Almanacd: AsyncParsableCommand {
         guard let configuration = result.configuration else { throw ExitCode(78) }
 
         if check {
-            let plan = PlanModelLoader().load(patterns: configuration.plans, at: Date())
+            let plan = PlanModelLoader().load(patterns: configuration.plans, holidays: configuration.holidays, at: Date())
             for diagnostic in plan.diagnostics { Self.printError(diagnostic.description) }
             print("configuration \(path): ok")
             print("plan: \(plan.name ?? "(untitled)"), \(plan.itemCount) items from \(plan.files.count) files")

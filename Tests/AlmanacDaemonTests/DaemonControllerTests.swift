@@ -142,6 +142,27 @@ struct DaemonControllerTests {
         #expect(after.daemon.reloads == 2)
     }
 
+    @Test func aDateRuleErrorRejectsTheReload() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let controller = try controller(sandbox)
+        await controller.start(controlActivated: false)
+        try sandbox.write("plans/a.yaml", Sandbox.header + """
+              - id: flag-salute
+                kind: campaign
+                title: 向国旗敬礼
+                when: 09-20 .. 13-10
+                owners: [wmb]
+
+            """)
+        let outcome = await controller.reload()
+        #expect(outcome.accepted == false)
+        #expect(outcome.diagnostics.filter { $0.severity == .error }.map(\.description) == [
+            "\(sandbox.root)/plans/a.yaml:16:20: error: date rule: month 13 does not exist in '13-10'"
+        ])
+        #expect(await controller.plan?.itemCount == 2)
+    }
+
     @Test func aReloadReadsTheConfigurationAgain() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }

@@ -65,6 +65,13 @@ private struct TestWorkingDays: WorkingDays {
     }
 }
 
+/// Monday to Friday, with 04-27..30 off.
+private struct AprilBreak: WorkingDays {
+    func isWorkingDay(_ date: CivilDate) -> Bool {
+        !(day("2026-04-27")...day("2026-04-30")).contains(date) && !date.weekday.isWeekend
+    }
+}
+
 @Suite struct SchedulerCoreTests {
     let occurrences = [
         ScheduledOccurrence(
@@ -193,6 +200,21 @@ private struct TestWorkingDays: WorkingDays {
         #expect(log.deliveries == [])
         #expect(next == at("2026-05-11", 9))
         #expect(try store.deliveries(dueSince: at("2026-01-01", 0)).map(\.key.reminderID) == ["installed"])
+    }
+
+    @Test func reloadedSettingsMoveTheDeliveryTimeAndWindow() throws {
+        let store = try SQLiteStateStore()
+        let log = CapturedLog()
+        var core = core(store, log)
+        try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
+        #expect(core.tick(now: at("2026-04-01", 0)) == at("2026-04-28", 9))
+        let settings = SchedulerSettings(
+            deliveryTime: try #require(ClockTime(hour: 8, minute: 30)), catchUpWindow: 86_400, holidays: "/nowhere")
+        core.apply(settings, workingDays: AprilBreak())
+        try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
+        #expect(core.configuration.catchUpWindow == 86_400)
+        // With 04-27..30 off, -3wd of 05-01 is 04-22, at the new time.
+        #expect(core.tick(now: at("2026-04-01", 0)) == at("2026-04-22", 8, 30))
     }
 
     @Test func wallClockTimerExpiresAtItsInstant() async throws {
