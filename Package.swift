@@ -107,6 +107,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacDaemonTests",
             dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         // libcurl (SMTP) as a system library.
