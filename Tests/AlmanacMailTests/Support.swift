@@ -80,7 +80,7 @@ final class SMTPTestServer: @unchecked Sendable {
     let pid: pid_t
     let port: Int
 
-    /// Starts the server and waits (up to a minute, the machine may be busy) until it listens.
+    /// Starts the server and waits (up to three minutes: a full test run loads the machine) until it listens.
     init(arguments: [String] = [], port requested: Int = 0) async throws {
         guard FileManager.default.isExecutableFile(atPath: testPython) else {
             throw TestFailure(description: "\(testPython) is missing: run scripts/test.sh (it makes the venv with aiosmtpd)")
@@ -89,7 +89,7 @@ final class SMTPTestServer: @unchecked Sendable {
         pid = try spawnInBackground(
             testPython, [smtpServerScript, "--dir", directory, "--port", "\(requested)"] + arguments,
             environment: ProcessInfo.processInfo.environment, log: directory + "/server.log")
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         var found: Int?
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8),
