@@ -74,6 +74,7 @@ let package = Package(
             name: "AlmanacDaemon",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
+                "AlmanacMail",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,7 +107,7 @@ let package = Package(
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
-            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport", "AlmanacMail"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),

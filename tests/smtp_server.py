@@ -103,7 +103,8 @@ def serve(args):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-    controller = Controller8(Handler(), hostname="127.0.0.1", port=port)
+    # A loaded machine (a full test run) can take long to start the event loop.
+    controller = Controller8(Handler(), hostname="127.0.0.1", port=port, ready_timeout=120)
     controller.start()
     with open(os.path.join(args.dir, "port.tmp"), "w") as f:
         f.write(f"{port}\n")
