@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
                 "AlmanacFeeds",
+                "AlmanacMail",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,7 +111,7 @@ let package = Package(
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
-            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport", "AlmanacMail"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),

@@ -40,6 +40,10 @@ public struct DaemonControlHandler: ControlHandler {
                 .unavailable, "'next' is not answered by this almanacd yet; 'agenda' lists what is coming")
         case .history(let query):
             return .history(try await history(query))
+        case .outbox(let query):
+            return .outbox(try outbox(query))
+        case .outboxRetry(let request):
+            return .outbox(try outboxRetry(request, peer: peer))
         case .cal(let query):
             return .cal(try await reports().cal(query))
         case .show(let query):

@@ -468,6 +468,9 @@ struct UnavailableStore: StateStore {
     func markMailSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
     func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) { throw self.error }
     func mailCounts() throws(StoreError) -> [OutboxState: Int] { throw error }
+    func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry] { throw error }
+    func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry? { throw error }
+    func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool { throw error }
     func recordProgress(_ progress: ChecklistProgress) throws(StoreError) { throw error }
     func recordProgress(batch: [ChecklistProgress]) throws(StoreError) { throw error }
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] { throw error }

@@ -8,7 +8,7 @@ import Glibc
 /// SMTP settings.
 public struct SMTPConfiguration: Sendable, Hashable {
     /// When to use TLS on an `smtp://` URL (`smtps://` is TLS from the first byte).
-    public enum TLS: String, Sendable, Hashable, CaseIterable {
+    public enum TLS: String, Sendable, Hashable, CaseIterable, Codable {
         /// STARTTLS must succeed, or the message is not sent (the default).
         case required
         /// STARTTLS when the server offers it, plain text otherwise.

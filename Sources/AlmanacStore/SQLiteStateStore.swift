@@ -370,6 +370,40 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try read("reading the mail outbox") { db in
+            switch state {
+            case .sent:
+                // The latest ones: the table keeps every mail sent.
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM mail_outbox WHERE state = 'sent' ORDER BY id DESC LIMIT ?", arguments: [limit]
+                ).map(Self.outboxEntry).reversed()
+            case .some(let state):
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM mail_outbox WHERE state = ? ORDER BY id LIMIT ?", arguments: [state.rawValue, limit]
+                ).map(Self.outboxEntry)
+            case nil:
+                return try Row.fetchAll(db, sql: "SELECT * FROM mail_outbox ORDER BY id LIMIT ?", arguments: [limit])
+                    .map(Self.outboxEntry)
+            }
+        }
+    }
+
+    public func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry? {
+        try read("reading mail \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mail_outbox WHERE id = ?", arguments: [id]).map(Self.outboxEntry)
+        }
+    }
+
+    public func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool {
+        try write("queueing mail \(id) again") { db in
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+                arguments: [now, id])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: - Checklist progress
 
     public func recordProgress(_ progress: ChecklistProgress) throws(StoreError) {

@@ -68,6 +68,13 @@ public protocol StateStore: Sendable {
     func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError)
     /// Counts of outbox entries by state.
     func mailCounts() throws(StoreError) -> [OutboxState: Int]
+    /// Outbox entries in queue order (`sent`: the latest `limit`, oldest first); every state when `nil`.
+    func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry]
+    /// One outbox entry.
+    func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry?
+    /// Queues a failed (or waiting) mail again, due at `now`, with a fresh count of attempts. Returns false when there is no such
+    /// mail or it was sent already.
+    func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool
 
     // MARK: Checklist progress
 

@@ -48,6 +48,21 @@ import Glibc
     }
 }
 
+/// Sends through a sendmail stand-in written moments ago. A child spawned meanwhile by another
+/// test may still hold the script open for writing (ETXTBSY, "Text file busy") until it execs:
+/// that is the test's race, not the transport's, so it is retried.
+func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throws(MailTransportError) {
+    var attempt = 0
+    while true {
+        do {
+            return try transport.send(envelope)
+        } catch let error where error.message.contains("Text file busy") && attempt < 50 {
+            attempt += 1
+            usleep(100_000)
+        }
+    }
+}
+
 @Suite struct SendmailTests {
     /// A sendmail stand-in that records its arguments and standard input, then exits with `status`.
     static func fakeSendmail(in directory: String, status: Int32) throws -> String {
@@ -69,7 +84,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let program = try Self.fakeSendmail(in: directory, status: 0)
         let envelope = try Envelope(try MessageTests.message())
-        try SendmailTransport(program: program).send(envelope)
+        try sendFreshScript(SendmailTransport(program: program), envelope)
         let argv = try String(contentsOfFile: directory + "/argv", encoding: .utf8)
         #expect(argv == "-t\n-i\n-falmanac@example.org\n")
         let stdin = FileManager.default.contents(atPath: directory + "/stdin")
@@ -82,7 +97,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let program = try Self.fakeSendmail(in: directory, status: status)
         do {
-            try SendmailTransport(program: program).send(try Envelope(try MessageTests.message()))
+            try sendFreshScript(SendmailTransport(program: program), try Envelope(try MessageTests.message()))
             Issue.record("exit \(status) taken as success")
         } catch let error as MailTransportError {
             #expect(error.kind == kind)
@@ -104,7 +119,7 @@ import Glibc
         chmod(path, 0o755)
         let start = ContinuousClock.now
         do {
-            try SendmailTransport(program: path, timeout: .seconds(1)).send(try Envelope(try MessageTests.message()))
+            try sendFreshScript(SendmailTransport(program: path, timeout: .seconds(1)), try Envelope(try MessageTests.message()))
             Issue.record("a hanging sendmail succeeded")
         } catch let error as MailTransportError {
             #expect(error.kind == .temporary)
