@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacPlan
+import AlmanacScheduler
 import AlmanacStore
 import AlmanacSystemd
 import Foundation
@@ -66,6 +67,9 @@ public actor DaemonController {
     private var problems: [DaemonStatus.Problem] = []
     private var control: DaemonStatus.ControlInfo
     private var statusWriteProblem: String?
+    /// The scheduler's latest view (``scheduleChanged(_:)``); `nil` before it planned.
+    public private(set) var schedule: SchedulerSnapshot?
+    private var checklistTotals: ChecklistTotalsProvider?
     private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
     /// Changes for the scheduler and other listeners (one consumer).
     public nonisolated let events: AsyncStream<DaemonEvent>
@@ -236,11 +240,41 @@ public actor DaemonController {
         writeStatusFile()
     }
 
+    // MARK: - Schedule
+
+    /// Computes the `checklists` section of the status from the scheduler's view and the store.
+    public typealias ChecklistTotalsProvider = @Sendable (SchedulerSnapshot?, any StateStore, Date) -> [DaemonStatus.ChecklistTotals]
+
+    /// Sets (or, with `nil`, removes) the provider of the status's `checklists` section.
+    public func setChecklistTotals(_ provider: ChecklistTotalsProvider?) {
+        checklistTotals = provider
+    }
+
+    /// The scheduler's view after a wake-up: status.json and STATUS= are written again.
+    public func scheduleChanged(_ snapshot: SchedulerSnapshot?) {
+        schedule = snapshot
+        guard phase == .running else { return }
+        publish()
+    }
+
+    /// The next `limit` deliveries; `nil` before the scheduler has planned the plan in force.
+    public func upcoming(limit: Int) -> [UpcomingDelivery]? {
+        schedule?.upcoming(now: clock(), limit: limit)
+    }
+
+    /// Deliveries by state, counted in the store (`nil` when it fails).
+    public func deliveryCounts() -> DaemonStatus.DeliveryCounts? {
+        guard let counts = try? store.deliveryCounts() else { return nil }
+        return DaemonStatus.DeliveryCounts(
+            sent: counts[.sent] ?? 0, missed: counts[.missed] ?? 0, inDoubt: counts[.pending] ?? 0,
+            failed: counts[.failed] ?? 0)
+    }
+
     // MARK: - Queries
 
     /// The current status (what status.json holds).
     public func status() -> DaemonStatus {
-        DaemonStatus(
+        var status = DaemonStatus(
             daemon: DaemonStatus.Daemon(
                 state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
                 startedAt: startedAt, updatedAt: clock(), reloads: reloads, summary: summary()),
@@ -250,6 +284,17 @@ public actor DaemonController {
                     warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description))
             },
             lastReload: lastReload, store: storeInfo, control: control, problems: problems)
+        let now = clock()
+        if let schedule, plan != nil {
+            let today = ZonedTime.civilDate(of: now, in: schedule.timeZone)
+            status.nextReminders = schedule.upcoming(now: now, limit: DaemonStatus.nextRemindersShown)
+                .map(DaemonStatus.NextReminder.init)
+            status.activeCampaigns = schedule.activeCampaigns(today: today)
+            status.overdue = schedule.overdue(today: today)
+        }
+        status.counts = deliveryCounts()
+        status.checklists = checklistTotals.map { $0(schedule, store, now) }
+        return status
     }
 
     /// The one-line summary (STATUS=): the plan, then the problems.
@@ -259,6 +304,13 @@ public actor DaemonController {
             parts.append("plan \(plan.name ?? "(untitled)"): \(plan.itemCount) items from \(plan.files.count) files")
         } else {
             parts.append("no plan")
+        }
+        if plan != nil, let schedule {
+            if let next = schedule.upcoming(now: clock(), limit: 1).first {
+                parts.append("next reminder \(schedule.localText(next.due)) \(next.occurrence.itemID) \(next.key.reminderID)")
+            } else {
+                parts.append("no reminder due")
+            }
         }
         if !problems.isEmpty {
             parts.append("problems: " + problems.map(\.message).joined(separator: "; "))

@@ -221,6 +221,20 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        try read("counting deliveries") { db in
+            var counts: [DeliveryState: Int] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM delivery WHERE occurrence_id != '*' GROUP BY state")
+            for row in rows {
+                let name: String = row["state"]
+                let count: Int = row["n"]
+                if let state = DeliveryState(rawValue: name) { counts[state] = count }
+            }
+            return counts
+        }
+    }
+
     public func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord] {
         try read("reading deliveries") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE due_at >= ? ORDER BY due_at, id", arguments: [since])
