@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"], swiftSettings: strict),
         // Child processes and blocking helpers shared by the test targets that run real programs.
         .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
@@ -104,6 +104,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan"], swiftSettings: strict),
+            name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
+            swiftSettings: strict),
     ]
 )

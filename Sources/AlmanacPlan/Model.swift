@@ -389,12 +389,14 @@ public struct Indicator: Sendable, Hashable, Encodable {
     /// Declared counts of descendants per level name, for parts of the tree not written out.
     public var totals: [Located<String>: Located<Int>]
     public var children: [Indicator]
+    /// Free text for the responsible unit (备注).
+    public var notes: Located<String>?
     public var location: SourceLocation?
 
     public init(
         code: Located<String>, title: Located<String>, owner: Located<String>? = nil, evidence: Located<Int>? = nil,
         due: Located<String>? = nil, totals: [Located<String>: Located<Int>] = [:], children: [Indicator] = [],
-        location: SourceLocation? = nil
+        notes: Located<String>? = nil, location: SourceLocation? = nil
     ) {
         self.code = code
         self.title = title
@@ -403,18 +405,19 @@ public struct Indicator: Sendable, Hashable, Encodable {
         self.due = due
         self.totals = totals
         self.children = children
+        self.notes = notes
         self.location = location
     }
 
     public static func == (lhs: Indicator, rhs: Indicator) -> Bool {
         lhs.code == rhs.code && lhs.title == rhs.title && lhs.owner == rhs.owner && lhs.evidence == rhs.evidence
-            && lhs.due == rhs.due && lhs.totals == rhs.totals && lhs.children == rhs.children
+            && lhs.due == rhs.due && lhs.totals == rhs.totals && lhs.children == rhs.children && lhs.notes == rhs.notes
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     private enum CodingKeys: String, CodingKey {
-        case code, title, owner, evidence, due, totals, children
+        case code, title, owner, evidence, due, totals, children, notes
     }
 }
 
@@ -429,11 +432,15 @@ public struct Checklist: Sendable, Hashable, Encodable {
     /// Declared counts per level name.
     public var totals: [Located<String>: Located<Int>]
     public var indicators: [Indicator]
+    /// A CSV file (relative to the plan file) whose rows the loader appends to `indicators`.
+    /// Not part of equality: a loaded plan carries the file's indicators, written out or not.
+    public var source: Located<String>?
     public var location: SourceLocation?
 
     public init(
         id: Located<String>, title: Located<String>, item: Located<String>? = nil, levels: [Located<String>] = [],
-        totals: [Located<String>: Located<Int>] = [:], indicators: [Indicator] = [], location: SourceLocation? = nil
+        totals: [Located<String>: Located<Int>] = [:], indicators: [Indicator] = [], source: Located<String>? = nil,
+        location: SourceLocation? = nil
     ) {
         self.id = id
         self.title = title
@@ -441,6 +448,7 @@ public struct Checklist: Sendable, Hashable, Encodable {
         self.levels = levels
         self.totals = totals
         self.indicators = indicators
+        self.source = source
         self.location = location
     }
 

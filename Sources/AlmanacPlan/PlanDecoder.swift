@@ -192,8 +192,8 @@ enum PlanDecoder {
     static let phaseKeys = ["id", "title", "when", "time", "owners", "date_source", "source_quote"]
     static let editionKeys = ["first_year", "first_number", "every", "format"]
     static let quotaKeys = ["count", "per"]
-    static let checklistKeys = ["title", "item", "levels", "totals", "indicators"]
-    static let indicatorKeys = ["code", "title", "owner", "evidence", "due", "totals", "children"]
+    static let checklistKeys = ["title", "item", "levels", "totals", "indicators", "source"]
+    static let indicatorKeys = ["code", "title", "owner", "evidence", "due", "totals", "children", "notes"]
     static let overrideKeys = ["items", "skip"]
 
     static func fragment(_ root: YAMLTree?, fileName: String, log: inout DiagnosticLog) -> PlanFragment {
@@ -437,7 +437,7 @@ enum PlanDecoder {
                 Checklist(
                     id: Located(key.text, at: key.location), title: title, item: f.string("item", log: &log),
                     levels: f.strings("levels", log: &log), totals: totals(f.value("totals"), log: &log),
-                    indicators: indicators, location: value.location))
+                    indicators: indicators, source: f.string("source", log: &log), location: value.location))
         }
         return result
     }
@@ -451,7 +451,7 @@ enum PlanDecoder {
         return Indicator(
             code: code, title: title, owner: f.string("owner", log: &log), evidence: f.int("evidence", log: &log),
             due: f.string("due", log: &log), totals: totals(f.value("totals"), log: &log), children: children,
-            location: node.location)
+            notes: f.string("notes", log: &log), location: node.location)
     }
 
     static func overrides(_ node: YAMLTree, log: inout DiagnosticLog) -> [YearOverride] {

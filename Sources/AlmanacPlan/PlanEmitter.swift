@@ -150,6 +150,7 @@ public enum PlanEmitter {
         if let e = i.evidence { pairs.append(("evidence", text(e))) }
         if let d = i.due { pairs.append(("due", text(d))) }
         if !i.totals.isEmpty { pairs.append(("totals", totals(i.totals, levels: levels))) }
+        if let n = i.notes { pairs.append(("notes", text(n))) }
         if !i.children.isEmpty {
             pairs.append(("children", .sequence(i.children.map { indicator($0, levels: levels) }, at: nowhere)))
         }

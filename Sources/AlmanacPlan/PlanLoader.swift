@@ -54,8 +54,38 @@ public enum PlanLoader {
         for source in sources {
             loadFile(source, chain: [], limits: limits, resolve: resolve, seen: &seen, fragments: &fragments, log: &log)
         }
-        let plan = merge(fragments, firstFile: sources.first?.fileName ?? "<none>", log: &log)
+        var plan = merge(fragments, firstFile: sources.first?.fileName ?? "<none>", log: &log)
+        if plan != nil { importChecklistSources(&plan!, resolve: resolve, log: &log) }
         return PlanLoadResult(plan: plan, diagnostics: log.diagnostics)
+    }
+
+    /// Reads the CSV file each checklist names in `source:` (relative to the file that names it)
+    /// and hangs its rows into the checklist. A file with any error contributes no indicators.
+    static func importChecklistSources(_ plan: inout Plan, resolve: IncludeResolver?, log: inout DiagnosticLog) {
+        for index in plan.checklists.indices {
+            guard let source = plan.checklists[index].source else { continue }
+            guard let resolve else {
+                log.error("cannot read checklist source '\(source.value)': no file access here", at: source.location)
+                continue
+            }
+            let file: PlanSource
+            do {
+                file = try resolve(source.value, source.location?.file ?? plan.files.first ?? "")
+            } catch {
+                log.error("cannot read checklist source '\(source.value)': \(error.message)", at: source.location)
+                continue
+            }
+            let result = ChecklistCSV.importChecklist(
+                file.bytes, fileName: file.fileName, into: plan.checklists[index], units: plan.units, validate: false)
+            log.diagnostics += result.diagnostics
+            if let checklist = result.checklist {
+                plan.checklists[index] = checklist
+            } else {
+                log.error(
+                    "checklist '\(plan.checklists[index].id.value)': nothing imported from '\(source.value)' because of the errors above",
+                    at: source.location)
+            }
+        }
     }
 
     /// Loads a single file given as text (for tests and tools).

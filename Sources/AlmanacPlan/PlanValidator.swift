@@ -313,51 +313,58 @@ public enum PlanValidator {
     }
 
     static func checkChecklists(_ plan: Plan, unitIDs: [String], log: inout DiagnosticLog) {
-        let units = Set(unitIDs)
         var first: Set<String> = []
+        let itemIDs = plan.items.map(\.id.value)
         for checklist in plan.checklists {
             if !first.insert(checklist.id.value).inserted {
                 log.error("duplicate checklist id '\(checklist.id.value)'", at: checklist.id.location)
             }
-            if let item = checklist.item, plan.item(item.value) == nil {
-                log.error(
-                    "unknown item '\(item.value)' for checklist '\(checklist.id.value)'", at: item.location,
-                    hint: Spelling.hint(for: item.value, among: plan.items.map(\.id.value)))
-            }
-            let levels = checklist.levels.map(\.value)
-            var codes: [String: SourceLocation?] = [:]
-            func walk(_ indicators: [Indicator], depth: Int) {
-                for i in indicators {
-                    if let earlier = codes[i.code.value] {
-                        log.error(
-                            "duplicate indicator code '\(i.code.value)' in checklist '\(checklist.id.value)'"
-                                + (earlier.map { " (first at \($0))" } ?? ""), at: i.code.location)
-                    } else {
-                        codes[i.code.value] = i.code.location
-                    }
-                    if let owner = i.owner, !units.contains(owner.value) {
-                        unknownUnit(owner, unitIDs: unitIDs, log: &log)
-                    }
-                    if let e = i.evidence, e.value < 0 {
-                        log.error("evidence count must not be negative", at: e.location)
-                    }
-                    checkTotalKeys(i.totals, levels: levels, log: &log)
-                    walk(i.children, depth: depth + 1)
+            checkChecklist(checklist, unitIDs: unitIDs, itemExists: itemIDs, log: &log)
+        }
+    }
+
+    /// One checklist: its item (when `itemExists` lists the plan's items), indicator codes, owners,
+    /// evidence counts, level names and declared totals.
+    static func checkChecklist(_ checklist: Checklist, unitIDs: [String], itemExists: [String]?, log: inout DiagnosticLog) {
+        let units = Set(unitIDs)
+        if let item = checklist.item, let itemIDs = itemExists, !itemIDs.contains(item.value) {
+            log.error(
+                "unknown item '\(item.value)' for checklist '\(checklist.id.value)'", at: item.location,
+                hint: Spelling.hint(for: item.value, among: itemIDs))
+        }
+        let levels = checklist.levels.map(\.value)
+        var codes: [String: SourceLocation?] = [:]
+        func walk(_ indicators: [Indicator], depth: Int) {
+            for i in indicators {
+                if let earlier = codes[i.code.value] {
+                    log.error(
+                        "duplicate indicator code '\(i.code.value)' in checklist '\(checklist.id.value)'"
+                            + (earlier.map { " (first at \($0))" } ?? ""), at: i.code.location)
+                } else {
+                    codes[i.code.value] = i.code.location
                 }
+                if let owner = i.owner, !units.contains(owner.value) {
+                    unknownUnit(owner, unitIDs: unitIDs, log: &log)
+                }
+                if let e = i.evidence, e.value < 0 {
+                    log.error("evidence count must not be negative", at: e.location)
+                }
+                checkTotalKeys(i.totals, levels: levels, log: &log)
+                walk(i.children, depth: depth + 1)
             }
-            walk(checklist.indicators, depth: 0)
-            if !levels.isEmpty, maxDepth(checklist.indicators) > levels.count {
-                log.error(
-                    "checklist '\(checklist.id.value)' is \(maxDepth(checklist.indicators)) levels deep but names \(levels.count) levels",
-                    at: checklist.levels.first?.location)
-            }
-            checkTotalKeys(checklist.totals, levels: levels, log: &log)
-            for (level, declared) in checklist.totals {
-                guard let index = levels.firstIndex(of: level.value) else { continue }
-                let count = countLevel(checklist.indicators, depth: 0, level: index, levels: levels, log: &log)
-                compare(
-                    count, declared: declared, level: level.value, what: "checklist '\(checklist.id.value)'", log: &log)
-            }
+        }
+        walk(checklist.indicators, depth: 0)
+        if !levels.isEmpty, maxDepth(checklist.indicators) > levels.count {
+            log.error(
+                "checklist '\(checklist.id.value)' is \(maxDepth(checklist.indicators)) levels deep but names \(levels.count) levels",
+                at: checklist.levels.first?.location)
+        }
+        checkTotalKeys(checklist.totals, levels: levels, log: &log)
+        for (level, declared) in checklist.totals.sorted(by: { ($0.key.location?.line ?? 0, $0.key.value) < ($1.key.location?.line ?? 0, $1.key.value) }) {
+            guard let index = levels.firstIndex(of: level.value) else { continue }
+            let count = countLevel(checklist.indicators, depth: 0, level: index, levels: levels, log: &log)
+            compare(
+                count, declared: declared, level: level.value, what: "checklist '\(checklist.id.value)'", log: &log)
         }
     }
 
