@@ -30,6 +30,8 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Drafts a plan from a Chinese work plan or summary: rules and dictionaries, no clock.
+        .target(name: "AlmanacDraft", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         // The control protocol (newline-delimited JSON), its server and client over a Unix socket.
         .target(
             name: "AlmanacControl",
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "almanacctl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacDraft",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -91,6 +93,9 @@ let package = Package(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacDraftTests", dependencies: ["AlmanacDraft", "AlmanacPlan", "AlmanacCalendar"],
+            resources: [.copy("Fixtures")], swiftSettings: strict),
         // Child processes and blocking helpers shared by the test targets that run real programs.
         .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(

@@ -28,6 +28,7 @@ struct Almanacctl: ParsableCommand {
             AgendaCommand.self,
             CalCommand.self,
             ShowCommand.self,
+            DraftCommand.self,
         ]
     )
 }

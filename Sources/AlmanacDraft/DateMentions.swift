@@ -1,0 +1,488 @@
+import AlmanacCalendar
+
+/// A date, window, festival or recurrence found in a sentence.
+struct Mention {
+    enum Form: Equatable {
+        /// A single day (8月10日).
+        case day
+        /// A date window (9月20日—10月10日).
+        case window
+        /// Part of a month or year (5月份, 6月末, 年初).
+        case vague
+        /// A festival or named day (端午节, 读书日).
+        case festival
+        /// A festival's official break or a span around it (春节期间, 五一节假日前).
+        case holiday
+        /// A recurrence (每周不少于两次, 日查、夜查).
+        case recurrence
+        /// 每天 / 每日 without anything else: merged into a dated item of the same sentence.
+        case daily
+    }
+
+    var range: Range<Int>
+    var spelled: String
+    var form: Form
+    /// Rule text (canonicalised later through `DateRule`).
+    var rule: String
+    var time: String?
+    var month: Int?
+    var dateSource: String
+    var confidence: Double
+    var unsure: [String] = []
+    var kindHint: String?
+    var quota: (count: Int, per: String)?
+    var festival: Festival?
+}
+
+/// Finds date expressions in sentences.
+struct MentionScanner {
+    var year: Int
+    var hasHolidayTable: Bool
+    var catalog: FestivalCatalog
+
+    struct FestivalName {
+        var chars: [Character]
+        var festival: Festival
+        var ambiguous: Bool
+    }
+
+    /// Names that are words in other senses too, or anniversaries rather than days: never matched.
+    static let excludedNames: Set<String> = [
+        "新年", "十一", "建国", "建党", "建军", "过年", "辛亥革命", "五四运动", "七七事变", "抗战胜利", "九一八事变", "团圆节",
+        "双十节", "冬节", "大年初一",
+    ]
+    /// Short names matched only in quotes or before 节/期间/假: “五一”, 庆三八, 三八节.
+    static let ambiguousNames: Set<String> = ["五一", "七一", "八一", "六一", "三八", "五四", "九一八", "小年", "七夕", "中元", "冬至", "腊八"]
+
+    static func names(_ catalog: FestivalCatalog) -> [FestivalName] {
+        var out: [FestivalName] = []
+        var seen: Set<String> = []
+        for f in catalog.festivals {
+            for name in [f.chineseName] + f.aliases {
+                guard name.count >= 2, name.allSatisfy({ DocumentScanner.isHan($0) }), !name.contains("月"),
+                    !excludedNames.contains(name), !seen.contains(name)
+                else { continue }
+                seen.insert(name)
+                out.append(FestivalName(chars: Array(name), festival: f, ambiguous: ambiguousNames.contains(name)))
+            }
+        }
+        return out.sorted { $0.chars.count > $1.chars.count }
+    }
+
+    let festivalNames: [FestivalName]
+
+    init(year: Int, hasHolidayTable: Bool, catalog: FestivalCatalog) {
+        self.year = year
+        self.hasHolidayTable = hasHolidayTable
+        self.catalog = catalog
+        festivalNames = Self.names(catalog)
+    }
+
+    func scan(_ c: [Character]) -> [Mention] {
+        let (quoted, titled) = DocumentScanner.quoteDepths(c)
+        var out: [Mention] = []
+        var i = 0
+        while i < c.count {
+            if titled[i] {
+                i += 1
+                continue
+            }
+            if let m = dateOrWindow(c, i) ?? yearPart(c, i) ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i) {
+                out.append(m)
+                i = max(m.range.upperBound, i + 1)
+                continue
+            }
+            i += 1
+        }
+        return out
+    }
+
+    // MARK: Dates and windows
+
+    struct MonthDay {
+        var month: Int
+        var day: Int?
+        var end: Int
+        var yearNote: String?
+    }
+
+    static let yearWords: [(String, String?)] = [("今年", nil), ("明年", "原文写“明年”，草稿按每年同日处理"), ("次年", nil)]
+
+    /// `[YYYY年|XX年]M月[D日|D号]` at i.
+    func monthDay(_ c: [Character], _ i: Int) -> MonthDay? {
+        var j = i
+        var yearNote: String?
+        // An optional year in front of the month.
+        if let y = DocumentScanner.asciiNumber(c, j, maxDigits: 4), y.end - j == 4, y.end < c.count, c[y.end] == "年" {
+            yearNote = "原文写明\(y.value)年，草稿按每年同日处理"
+            j = y.end + 1
+        } else {
+            var k = j
+            while k < c.count, "XxＸｘ×0123456789".contains(c[k]) { k += 1 }
+            if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { "XxＸｘ×".contains($0) }), k - j <= 4 {
+                yearNote = "年份是占位符“\(String(c[j...k]))”，草稿按每年处理"
+                j = k + 1
+            }
+        }
+        if j > 0, c[j - 1] == "第" || c[j - 1] == "个" { return nil }
+        guard let m = DocumentScanner.number(c, j, maxDigits: 2), m.end < c.count, c[m.end] == "月", (1...12).contains(m.value)
+        else { return nil }
+        // 一个月, 两个月: not a month name.
+        if m.end + 1 < c.count, c[m.end + 1] == "份" || c[m.end + 1] == "底" || c[m.end + 1] == "末" || c[m.end + 1] == "初" {
+            return MonthDay(month: m.value, day: nil, end: m.end + 2, yearNote: yearNote)
+        }
+        if m.end + 2 < c.count, c[m.end + 1] == "中" || c[m.end + 1] == "上" || c[m.end + 1] == "下", c[m.end + 2] == "旬" {
+            return MonthDay(month: m.value, day: nil, end: m.end + 2, yearNote: yearNote)
+        }
+        if let d = DocumentScanner.number(c, m.end + 1, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号",
+            (1...31).contains(d.value)
+        {
+            guard CivilDate(year: 2024, month: m.value, day: d.value) != nil else { return nil }
+            return MonthDay(month: m.value, day: d.value, end: d.end + 1, yearNote: yearNote)
+        }
+        // A bare month in digits ("7月举办"): the whole month; a bare Chinese month (火红七月) is not read.
+        if DocumentScanner.digit(c[j]) != nil {
+            if m.end + 1 < c.count, DocumentScanner.digit(c[m.end + 1]) != nil { return nil }
+            return MonthDay(month: m.value, day: nil, end: m.end + 1, yearNote: yearNote)
+        }
+        return nil
+    }
+
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    static let connectors: [[Character]] = [["—", "—"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"], ["－"]]
+
+    func dateOrWindow(_ c: [Character], _ i: Int) -> Mention? {
+        guard let first = monthDay(c, i) else { return nil }
+        var unsure: [String] = []
+        if let note = first.yearNote { unsure.append(note) }
+        let mm = Self.two(first.month)
+        var j = first.end
+        if let day = first.day {
+            // A window: M月D日—M月D日, M月D日至D日.
+            for conn in Self.connectors where DocumentScanner.matches(c, j, conn) {
+                let k = j + conn.count
+                if let second = monthDay(c, k), let d2 = second.day {
+                    var u = unsure
+                    if let n = second.yearNote, !u.contains(n) { u.append(n) }
+                    let rule = "\(mm)-\(Self.two(day))..\(Self.two(second.month))-\(Self.two(d2))"
+                    var m = Mention(
+                        range: i..<second.end, spelled: String(c[i..<second.end]), form: .window, rule: rule, month: first.month,
+                        dateSource: "sourced", confidence: 0.95, unsure: u)
+                    deadlineHint(c, second.end, &m)
+                    return m
+                }
+                if let d2 = DocumentScanner.number(c, k, maxDigits: 2), d2.end < c.count, c[d2.end] == "日" || c[d2.end] == "号",
+                    d2.value > day, d2.value <= 31
+                {
+                    let rule = "\(mm)-\(Self.two(day))..\(mm)-\(Self.two(d2.value))"
+                    return Mention(
+                        range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window, rule: rule, month: first.month,
+                        dateSource: "sourced", confidence: 0.95, unsure: unsure)
+                }
+            }
+            var m = Mention(
+                range: i..<j, spelled: String(c[i..<j]), form: .day, rule: "\(mm)-\(Self.two(day))", month: first.month,
+                dateSource: "sourced", confidence: 0.95, unsure: unsure)
+            if let (time, end) = timeOfDay(c, j) {
+                m.time = time
+                m.range = i..<end
+                m.spelled = String(c[i..<end])
+                j = end
+            }
+            deadlineHint(c, j, &m)
+            return m
+        }
+        // Month words: 5月份, 6月末/底, 6月初, 上旬/中旬/下旬; 5月至6月.
+        var rule: String
+        var confidence = 0.8
+        var end = j
+        func has(_ w: String) -> Bool { DocumentScanner.matches(c, j, Array(w)) }
+        if c[j - 1] == "份" || (j - 1 >= 0 && c[j - 1] == "月") {
+            rule = "\(mm)-01..\(mm)-last"
+            if c[j - 1] == "月" { confidence = 0.6 }
+        } else if c[j - 1] == "底" || c[j - 1] == "末" {
+            rule = "\(mm)-last"
+            unsure.append("“\(String(c[i..<j]))”读作该月最后一天")
+            confidence = 0.6
+        } else if c[j - 1] == "初" {
+            rule = "\(mm)-01..\(mm)-10"
+            unsure.append("“\(String(c[i..<j]))”读作该月1日至10日")
+            confidence = 0.6
+        } else if c[j - 1] == "中", has("旬") {
+            rule = "\(mm)-11..\(mm)-20"
+            end = j + 1
+        } else if c[j - 1] == "上", has("旬") {
+            rule = "\(mm)-01..\(mm)-10"
+            end = j + 1
+        } else if c[j - 1] == "下", has("旬") {
+            rule = "\(mm)-21..\(mm)-last"
+            end = j + 1
+        } else {
+            return nil
+        }
+        // 5月至6月 / 5月份至6月份: a window of whole months.
+        for conn in Self.connectors where DocumentScanner.matches(c, end, conn) {
+            if let second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
+                let m2 = Self.two(second.month)
+                let r = "\(mm)-01..\(m2)-last"
+                return Mention(
+                    range: i..<second.end, spelled: String(c[i..<second.end]), form: .vague, rule: r, month: nil,
+                    dateSource: "sourced", confidence: 0.8, unsure: unsure)
+            }
+        }
+        var m = Mention(
+            range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: rule, month: first.month, dateSource: "sourced",
+            confidence: confidence, unsure: unsure)
+        deadlineHint(c, end, &m)
+        return m
+    }
+
+    /// "前" right after a date ("8月10日前完成", "年底前"): a deadline on that day.
+    func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
+        guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
+        m.kindHint = "deadline"
+        if m.form == .vague || m.form == .window, let dots = m.rule.range(of: "..") {
+            // The deadline is the end of the span.
+            m.rule = String(m.rule[dots.upperBound...])
+            m.form = .day
+        }
+        let end = c[j] == "前" ? j + 1 : j + 2
+        m.range = m.range.lowerBound..<end
+        m.spelled = String(c[m.range])
+    }
+
+    /// 上午10时, 下午3点半, 14:30 right after a date.
+    func timeOfDay(_ c: [Character], _ start: Int) -> (String, Int)? {
+        var j = start
+        while j < c.count, c[j] == " " || c[j] == "\u{3000}" { j += 1 }
+        var pm = false
+        for w in ["上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "晚"] where DocumentScanner.matches(c, j, Array(w)) {
+            pm = w == "下午" || w == "晚上" || w == "傍晚" || w == "晚"
+            j += w.count
+            break
+        }
+        guard let h = DocumentScanner.number(c, j, maxDigits: 2), h.end < c.count else { return nil }
+        var hour = h.value
+        var minute = 0
+        var end: Int
+        if c[h.end] == ":" || c[h.end] == "：", let m = DocumentScanner.asciiNumber(c, h.end + 1, maxDigits: 2), m.end - h.end == 3 {
+            minute = m.value
+            end = m.end
+        } else if c[h.end] == "时" || c[h.end] == "点" {
+            end = h.end + 1
+            if end < c.count, c[end] == "半" {
+                minute = 30
+                end += 1
+            } else if let m = DocumentScanner.number(c, end, maxDigits: 2), m.end < c.count, c[m.end] == "分" {
+                minute = m.value
+                end = m.end + 1
+            }
+        } else {
+            return nil
+        }
+        if pm, hour < 12 { hour += 12 }
+        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        return ("\(Self.two(hour)):\(Self.two(minute))", end)
+    }
+
+    // MARK: Parts of the year
+
+    func yearPart(_ c: [Character], _ i: Int) -> Mention? {
+        let parts: [(String, String, String)] = [
+            ("年初", "01-01..01-last", "“年初”读作1月"),
+            ("年底", "12-01..12-last", "“年底”读作12月"),
+            ("年末", "12-01..12-last", "“年末”读作12月"),
+            ("上半年", "01-01..06-last", ""),
+            ("下半年", "07-01..12-last", ""),
+        ]
+        for (word, rule, note) in parts where DocumentScanner.matches(c, i, Array(word)) {
+            // "新年初", "周年末" are other words; "XX年初" is a year followed by 初 only when a digit precedes.
+            // 岁末年初 is the turn of the year, not January.
+            if i > 0, c[i - 1] == "新" || c[i - 1] == "周" || c[i - 1] == "末" || c[i - 1] == "每" && word.count == 2 { return nil }
+            var m = Mention(
+                range: i..<(i + word.count), spelled: word, form: .vague, rule: rule, month: nil, dateSource: "sourced",
+                confidence: word.count == 3 ? 0.8 : 0.6, unsure: note.isEmpty ? [] : [note])
+            deadlineHint(c, i + word.count, &m)
+            return m
+        }
+        return nil
+    }
+
+    // MARK: Recurrences
+
+    static let weekdayDays: [Int: String] = [1: "mon", 2: "tue,fri", 3: "mon,wed,fri", 4: "mon,tue,thu,fri", 5: "mon..fri"]
+
+    func recurrence(_ c: [Character], _ i: Int) -> Mention? {
+        if DocumentScanner.matches(c, i, Array("日查")), i + 2 < c.count {
+            var j = i + 2
+            if c[j] == "、" || c[j] == "和" || c[j] == "," || c[j] == "，" { j += 1 }
+            if DocumentScanner.matches(c, j, Array("夜查")) {
+                return Mention(
+                    range: i..<(j + 2), spelled: String(c[i..<(j + 2)]), form: .recurrence, rule: "daily 09:00,21:00",
+                    dateSource: "chosen", confidence: 0.5, unsure: ["日查、夜查的时间为草拟（09:00、21:00），请按实际安排"],
+                    kindHint: "recurring-check")
+            }
+        }
+        for (word, per, unit) in [("每周", "week", "周"), ("每月", "month", "月"), ("每季度", "quarter", "季度"), ("每天", "day", "天"), ("每日", "day", "日")]
+        where DocumentScanner.matches(c, i, Array(word)) {
+            var j = i + word.count
+            for q in ["不少于", "至少", "不低于", "不得少于", "最少"] where DocumentScanner.matches(c, j, Array(q)) {
+                j += q.count
+                break
+            }
+            if let n = DocumentScanner.number(c, j, maxDigits: 2), n.end < c.count, c[n.end] == "次" || c[n.end] == "回" {
+                let count = n.value
+                let rule: String
+                switch per {
+                case "week": rule = count <= 5 ? "weekly \(Self.weekdayDays[count] ?? "mon")" : "daily"
+                case "month": rule = count == 1 ? "monthly 15" : count == 2 ? "monthly 1,15" : count == 3 ? "monthly 1,11,21" : "weekly mon"
+                case "quarter": rule = "monthly 1 interval 3 from \(year)-01-01"
+                default: rule = count <= 1 ? "daily" : "daily 09:00,15:00"
+                }
+                let spelled = String(c[i..<(n.end + 1)])
+                return Mention(
+                    range: i..<(n.end + 1), spelled: spelled, form: .recurrence, rule: rule, dateSource: "chosen",
+                    confidence: 0.5,
+                    unsure: ["原文“\(spelled)”只给次数，检查日为草拟（\(rule)），请按实际安排"], kindHint: "recurring-check",
+                    quota: (count, per))
+            }
+            if per == "week" || per == "month" {
+                // 每周二、五 / 每月1日、15日 / 每月第二个周二: the rule parser reads these.
+                var k = i + word.count
+                let allowed = Set("一二三四五六日天七八九十0123456789０１２３４５６７８９、和至及周星期号第个最后工作")
+                while k < c.count, allowed.contains(c[k]) { k += 1 }
+                while k > i + word.count {
+                    let text = String(c[i..<k])
+                    if let rule = try? DateRule.parse(text, festivals: catalog) {
+                        return Mention(
+                            range: i..<k, spelled: text, form: .recurrence, rule: rule.text, dateSource: "sourced",
+                            confidence: 0.9, kindHint: nil)
+                    }
+                    k -= 1
+                }
+                return nil
+            }
+            if per == "quarter" {
+                return Mention(
+                    range: i..<(i + word.count), spelled: word, form: .recurrence, rule: "monthly 1 interval 3 from \(year)-01-01",
+                    dateSource: "chosen", confidence: 0.5, unsure: ["“每季度”读作每季度首日（1、4、7、10月1日）"],
+                    quota: (1, "quarter"))
+            }
+            if per == "day" {
+                // 每一天 in a slogan, 每日一 (每日一题) are not recurrences.
+                if i + 2 < c.count, c[i + 2] == "一" { return nil }
+                return Mention(
+                    range: i..<(i + 2), spelled: word, form: .daily, rule: "daily", dateSource: "sourced", confidence: 0.7,
+                    kindHint: nil)
+            }
+            _ = unit
+        }
+        return nil
+    }
+
+    // MARK: Festivals and holiday periods
+
+    static let openers: Set<Character> = ["“", "「", "庆", "迎", "过", "度", "闹"]
+
+    func festival(_ c: [Character], _ i: Int) -> Mention? {
+        for entry in festivalNames where DocumentScanner.matches(c, i, entry.chars) {
+            var j = i + entry.chars.count
+            if i > 0, c[i - 1] == "第" { return nil }
+            if j < c.count, c[j] == "”" || c[j] == "」" { j += 1 }
+            let name = String(entry.chars)
+            if entry.ambiguous {
+                let before = i > 0 && Self.openers.contains(c[i - 1])
+                let after = j < c.count && (c[j] == "节" || DocumentScanner.matches(c, j, Array("期间")) || c[j] == "假")
+                let digitsAround = (i > 0 && DocumentScanner.digit(c[i - 1]) != nil) || (j < c.count && DocumentScanner.digit(c[j]) != nil)
+                if !(before || after) || digitsAround { continue }
+            }
+            // 建党90周年, 五四运动92周年: an anniversary, the occasion of activities rather than a date.
+            var k = j
+            while k < c.count, DocumentScanner.digit(c[k]) != nil || DocumentScanner.chineseDigits[c[k]] != nil || "十百".contains(c[k]) {
+                k += 1
+            }
+            if DocumentScanner.matches(c, k, Array("周年")) { return nil }
+            if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),
+                !DocumentScanner.matches(c, j, Array("节前")), !DocumentScanner.matches(c, j, Array("节后")),
+                !DocumentScanner.matches(c, j, Array("节日"))
+            {
+                j += 1
+            }
+            return festivalSuffix(c, start: i, after: j, festival: entry.festival, name: name)
+        }
+        return nil
+    }
+
+    func canonicalFestivalName(_ f: Festival) -> String {
+        (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName
+    }
+
+    func festivalSuffix(_ c: [Character], start i: Int, after j: Int, festival f: Festival, name: String) -> Mention? {
+        func has(_ w: String, at k: Int) -> Bool { DocumentScanner.matches(c, k, Array(w)) }
+        let fname = canonicalFestivalName(f)
+        let official = f.officialHoliday != nil
+        let kindHint = f.category == .traditional || f.category == .solarTerm || official ? "festival" : "commemoration"
+        func mention(_ end: Int, _ form: Mention.Form, _ rule: String, _ source: String, _ conf: Double, _ unsure: [String])
+            -> Mention
+        {
+            Mention(
+                range: i..<end, spelled: String(c[i..<end]), form: form, rule: rule, dateSource: source, confidence: conf,
+                unsure: unsure, kindHint: kindHint, festival: f)
+        }
+        // Around the festival: 春节前后, 春节前后7天, 春节前后期间.
+        if has("前后", at: j) {
+            var end = j + 2
+            var days = 7
+            var unsure = ["“\(name)前后”没有写天数，草稿取前后7天"]
+            if let n = DocumentScanner.number(c, end, maxDigits: 2), n.end < c.count, c[n.end] == "天" || c[n.end] == "日" {
+                days = n.value
+                end = n.end + 1
+                unsure = []
+            }
+            if has("期间", at: end) { end += 2 }
+            return mention(end, .holiday, "\(fname) -\(days)d..+\(days)d", unsure.isEmpty ? "sourced" : "chosen",
+                unsure.isEmpty ? 0.85 : 0.5, unsure)
+        }
+        // Before or after the official break.
+        for w in ["节假日前", "假期前", "放假前", "假日前", "长假前", "节前", "前夕"] where has(w, at: j) {
+            let end = j + w.count
+            if w == "前夕" { return mention(end, .holiday, "\(fname) -1d", "sourced", 0.7, []) }
+            if official && hasHolidayTable {
+                return mention(end, .holiday, "holiday \(fname) start -1wd", "official", 0.75, ["“\(name)\(w)”读作放假前最后一个工作日"])
+            }
+            return mention(end, .holiday, "\(fname) -1wd", "chosen", 0.5, ["“\(name)\(w)”读作节前一个工作日（\(year)年没有放假安排表）"])
+        }
+        for w in ["节假日后", "假期后", "收假后", "假日后", "长假后", "节后"] where has(w, at: j) {
+            let end = j + w.count
+            if official && hasHolidayTable {
+                return mention(end, .holiday, "holiday \(fname) end +1wd", "official", 0.75, ["“\(name)\(w)”读作收假后第一个工作日"])
+            }
+            return mention(end, .holiday, "\(fname) +1wd", "chosen", 0.5, ["“\(name)\(w)”读作节后一个工作日（\(year)年没有放假安排表）"])
+        }
+        // 前3天, 后2个工作日.
+        for (w, sign) in [("前", "-"), ("后", "+")] where has(w, at: j) {
+            if let n = DocumentScanner.number(c, j + 1, maxDigits: 2), n.end < c.count {
+                if c[n.end] == "天" || c[n.end] == "日" {
+                    return mention(n.end + 1, .holiday, "\(fname) \(sign)\(n.value)d", "sourced", 0.85, [])
+                }
+                if has("个工作日", at: n.end) {
+                    return mention(n.end + 4, .holiday, "\(fname) \(sign)\(n.value)wd", "sourced", 0.85, [])
+                }
+            }
+        }
+        // The break itself: 春节期间, 国庆假期, 中秋节假日.
+        for w in ["节假日期间", "假日期间", "放假期间", "节日期间", "节期间", "期间", "假期", "节假日", "假日", "长假", "黄金周"] where has(w, at: j) {
+            let end = j + w.count
+            if official && hasHolidayTable {
+                return mention(end, .holiday, "holiday \(fname)", "official", 0.8, [])
+            }
+            if official {
+                let span = f.id == "spring-festival" || f.id == "national-day" ? "-1d..+6d" : "-1d..+1d"
+                return mention(end, .holiday, "\(fname) \(span)", "chosen", 0.5, ["\(year)年没有放假安排表，“\(name)\(w)”暂按\(fname) \(span)"])
+            }
+            return mention(end, .holiday, "\(fname) -3d..+3d", "chosen", 0.5, ["\(fname)没有法定假期，“\(name)\(w)”暂按前后3天"])
+        }
+        return mention(j, .festival, fname, "official", 0.8, [])
+    }
+}

@@ -1,0 +1,489 @@
+import AlmanacCalendar
+import AlmanacPlan
+
+/// What drafting needs besides the document.
+public struct DraftOptions: Sendable {
+    /// The year the drafted plan applies to (`plan.years`); the CLI passes this year by default.
+    public var year: Int
+    /// The document's file name, written as the plan's `source`.
+    public var sourceName: String
+    /// Whether the official holiday table of a year is known. With a table, 春节期间 becomes
+    /// `holiday 春节` (the official break); without one, a window around the festival.
+    public var hasHolidayTable: @Sendable (Int) -> Bool
+    /// Festivals and named days recognised in the text.
+    public var festivals: FestivalCatalog
+
+    public init(
+        year: Int, sourceName: String = "document.txt", hasHolidayTable: @escaping @Sendable (Int) -> Bool = { _ in false },
+        festivals: FestivalCatalog = .standard
+    ) {
+        self.year = year
+        self.sourceName = sourceName
+        self.hasHolidayTable = hasHolidayTable
+        self.festivals = festivals
+    }
+}
+
+/// How sure the drafter is of each field of an item, from 0 (a guess) to 1 (read verbatim).
+public struct DraftConfidence: Sendable, Hashable, Codable {
+    public var item: Double
+    public var title: Double
+    public var kind: Double
+    public var when: Double
+    public var owners: Double
+    public var figures: Double
+}
+
+/// A minimum frequency read from the text (每周不少于两次 = 2 per week).
+public struct DraftQuota: Sendable, Hashable, Codable {
+    public var count: Int
+    public var per: String
+
+    public init(count: Int, per: String) {
+        self.count = count
+        self.per = per
+    }
+}
+
+/// One schedulable thing found in the document.
+public struct DraftItem: Sendable, Hashable, Codable {
+    /// ASCII id: `l14-meeting` (line 14, a meeting).
+    public var id: String
+    public var kind: ItemKind
+    public var title: String
+    /// The date rule, in canonical DateRule form.
+    public var when: String
+    /// The date as the document writes it: 9月20日—10月10日, “五一”节假日前.
+    public var spelled: String
+    /// Time of day (`10:00`), when the text gives one.
+    public var time: String?
+    /// Unit ids responsible (district units named near the date).
+    public var owners: [String]
+    /// Unit ids above the district named near the date (市文明办), taking part.
+    public var participants: [String]
+    /// Figures attached: 80个责任单位, 143大项, 2937份.
+    public var figures: [String]
+    /// Further words: 第七届, 每天.
+    public var tags: [String]
+    public var quota: DraftQuota?
+    /// `sourced`, `official` or `chosen` (see docs/plan-format.md).
+    public var dateSource: DateSource
+    /// 1-based line of the document (the first, when a section is repeated).
+    public var line: Int
+    /// The whole sentence the item is in.
+    public var sentence: String
+    /// The part of the sentence that belongs to this item (an exact substring of the line).
+    public var quote: String
+    public var section: DocumentSection
+    /// What a person should confirm (written as `# 待确认:` in the YAML).
+    public var unsure: [String]
+    /// Numbers near the date that are not dates: 12318 (电话), 第七届, 90周年, XX年.
+    public var notDates: [String]
+    public var confidence: DraftConfidence
+}
+
+/// A unit named in the document.
+public struct DraftUnit: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+}
+
+/// The draft plan: items, units and what was left out.
+public struct Draft: Sendable, Hashable, Codable {
+    public var name: String
+    public var year: Int
+    /// The year the document writes for its plan ("2022年工作安排"), if any.
+    public var documentYear: Int?
+    public var placeholderYears: [String]
+    public var source: String
+    public var encoding: DocumentEncoding
+    public var lines: Int
+    public var dropped: [DroppedLine]
+    public var units: [DraftUnit]
+    public var items: [DraftItem]
+}
+
+/// Reads a Chinese work plan or summary and drafts a plan from it: rules and dictionaries only.
+public enum PlanDrafter {
+    /// Decodes `bytes` (UTF-8 with or without BOM, UTF-16 with BOM, or GB18030) and drafts.
+    public static func draft(bytes: [UInt8], options: DraftOptions) throws(DraftError) -> Draft {
+        let (text, encoding) = try DocumentText.decode(bytes)
+        guard text.contains(where: { DocumentScanner.isHan($0) || $0.isLetter }) else {
+            throw DraftError(.empty, "the document holds no text")
+        }
+        return draft(text: text, encoding: encoding, options: options)
+    }
+
+    /// Drafts from text already decoded.
+    public static func draft(text: String, encoding: DocumentEncoding = .utf8, options: DraftOptions) -> Draft {
+        let doc = SourceDocument(text: text)
+        let scanner = MentionScanner(
+            year: options.year, hasHolidayTable: options.hasHolidayTable(options.year), catalog: options.festivals)
+        var lineChars: [Int: [Character]] = [:]
+        for s in doc.sentences { lineChars[s.line, default: []] += s.chars }
+        var items: [DraftItem] = []
+        var usedIDs: Set<String> = []
+        var seenKeys: Set<String> = []
+        var unitsUsed: [String: KnownUnit] = [:]
+        var unitOrder: [String] = []
+        for sentence in doc.sentences {
+            let built = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                .items()
+            for var item in built {
+                let key = item.when + "|" + item.quote
+                if seenKeys.contains(key) { continue }
+                seenKeys.insert(key)
+                var id = item.id
+                var n = 2
+                while usedIDs.contains(id) {
+                    id = "\(item.id)-\(n)"
+                    n += 1
+                }
+                usedIDs.insert(id)
+                item.id = id
+                for u in item.owners + item.participants where unitsUsed[u] == nil {
+                    if let known = UnitDictionary.all.first(where: { $0.id == u }) {
+                        unitsUsed[u] = known
+                        unitOrder.append(u)
+                    }
+                }
+                items.append(item)
+            }
+        }
+        return Draft(
+            name: doc.title.map { $0.isEmpty ? "工作安排草稿" : $0 } ?? "工作安排草稿", year: options.year,
+            documentYear: doc.documentYear, placeholderYears: doc.placeholderYears, source: options.sourceName,
+            encoding: encoding, lines: doc.lineCount, dropped: doc.dropped,
+            units: unitOrder.compactMap { id in unitsUsed[id].map { DraftUnit(id: $0.id, name: $0.name) } }, items: items)
+    }
+}
+
+/// Builds the items of one sentence.
+struct ItemBuilder {
+    var sentence: SourceSentence
+    var lineChars: [Character]
+    var scanner: MentionScanner
+
+    var c: [Character] { sentence.chars }
+
+    func items() -> [DraftItem] {
+        var mentions: [Mention] = []
+        for var m in scanner.scan(c) {
+            guard let rule = try? DateRule.parse(m.rule, festivals: scanner.catalog) else { continue }
+            m.rule = rule.text
+            mentions.append(m)
+        }
+        if mentions.isEmpty { return [] }
+        let clauses = DocumentScanner.clauses(c)
+        func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
+
+        // 每天 next to a dated item describes that item ("9月20日—10月10日……每天……宣传").
+        var dailyNote = false
+        if mentions.contains(where: { $0.form != .daily }) {
+            dailyNote = mentions.contains { $0.form == .daily }
+            mentions.removeAll { $0.form == .daily }
+        } else {
+            mentions = mentions.map {
+                var m = $0
+                if m.form == .daily { m.form = .recurrence }
+                return m
+            }
+        }
+        // A named day in a sentence that gives a date names the occasion (9月10日……教师节慰问): the date wins.
+        if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
+            mentions.removeAll { $0.form == .festival }
+        }
+        // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
+        let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
+        mentions.removeAll { $0.form == .vague && $0.month.map(specificMonths.contains) == true }
+        // One item per rule per sentence: keep the mention whose clause says the most.
+        func content(_ m: Mention) -> Int {
+            let r = clauses[clauseIndex(m.range.lowerBound)]
+            return r.count - m.range.count - c[r].filter { DocumentScanner.isHan($0) == false }.count
+        }
+        var best: [String: Mention] = [:]
+        var order: [String] = []
+        for m in mentions {
+            if let b = best[m.rule] {
+                if content(m) > content(b) { best[m.rule] = m }
+            } else {
+                best[m.rule] = m
+                order.append(m.rule)
+            }
+        }
+        let kept = order.compactMap { best[$0] }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        // Each clause belongs to the nearest mention's clause (the earlier one on a tie).
+        let anchors = kept.map { clauseIndex($0.range.lowerBound) }
+        var segments = anchors.map { ($0, $0) }
+        for k in clauses.indices where !anchors.contains(k) {
+            var bestIndex = 0
+            var bestDistance = Int.max
+            for (n, a) in anchors.enumerated() {
+                let d = abs(a - k)
+                if d < bestDistance || (d == bestDistance && a < k && anchors[bestIndex] > k) {
+                    bestDistance = d
+                    bestIndex = n
+                }
+            }
+            segments[bestIndex].0 = min(segments[bestIndex].0, k)
+            segments[bestIndex].1 = max(segments[bestIndex].1, k)
+        }
+        var out: [DraftItem] = []
+        for (n, m) in kept.enumerated() {
+            let (first, last) = segments[n]
+            let span = clauses[first].lowerBound..<clauses[last].upperBound
+            out.append(item(m, anchor: anchors[n], span: span, clauses: clauses, first: first, last: last, dailyNote: dailyNote))
+        }
+        return out
+    }
+
+    static let leadingWords = [
+        "与此同时", "同时", "此外", "并且", "另外", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
+        "再次", "继续", "共", "我区", "全区", "各单位", "以", "对于", "为了", "为", "均", "都", "进一步", "扎实", "认真", "集中",
+    ]
+    static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
+    static let actionWords = [
+        "上报", "报送", "提交", "举办", "召开", "举行", "开展", "组织", "启动", "进行", "检查", "播放", "完成", "演出", "开幕", "闭幕",
+        "上演", "征订", "统计", "比赛", "活动", "会议", "培训", "宣传", "诵读", "祭奠",
+    ]
+
+    func clean(_ text: String) -> String {
+        var s = text.trimmingSpaces()
+        var changed = true
+        while changed {
+            changed = false
+            while let f = s.first, "，,、。：:；;）)】》”\"' ".contains(f) {
+                s.removeFirst()
+                changed = true
+            }
+            for w in Self.leadingWords where s.hasPrefix(w) && s.count > w.count + 1 {
+                s.removeFirst(w.count)
+                changed = true
+            }
+            let chars = Array(s)
+            if let u = UnitDictionary.find(in: chars, range: 0..<chars.count).first, u.at == 0 {
+                let spelled = UnitDictionary.entries.first { DocumentScanner.matches(chars, 0, $0.chars) }?.chars.count ?? 0
+                if spelled > 0, spelled < chars.count {
+                    s.removeFirst(spelled)
+                    for w in ["执法人员", "工作人员", "人员", "的"] where s.hasPrefix(w) { s.removeFirst(w.count) }
+                    changed = true
+                }
+            }
+        }
+        if s.hasPrefix("由"), let r = s.range(of: "参加的") { s = String(s[r.upperBound...]) }
+        while let l = s.last, "，,、。：:；;（(“".contains(l) { s.removeLast() }
+        return s
+    }
+
+    func verbCut(_ text: String) -> String {
+        for v in Self.verbs {
+            if let r = text.range(of: v) {
+                var rest = String(text[r.upperBound...])
+                if rest.hasPrefix("了") { rest.removeFirst() }
+                rest = clean(rest)
+                if rest.count >= 4 { return rest }
+            }
+        }
+        return text
+    }
+
+    func title(_ m: Mention, anchor: Int, clauses: [Range<Int>], first: Int, last: Int) -> (String, Double) {
+        func text(_ k: Int) -> String {
+            var chars: [Character] = []
+            // A festival's name stays in the title (“庆三八”联谊会); a date is taken out of it.
+            for i in clauses[k] where m.form == .festival || !m.range.contains(i) { chars.append(c[i]) }
+            return clean(String(chars))
+        }
+        var confidence = 0.6
+        var t = text(anchor)
+        let hasAction = { (s: String) in Self.actionWords.contains { s.contains($0) } }
+        if !hasAction(t) || t.count < 4 {
+            if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
+                t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
+                if t.count > 24 { t = text(k) }
+            } else if t.count < 4 {
+                var k = anchor + 1
+                while t.count < 4, k <= last {
+                    t += (t.isEmpty ? "" : "，") + text(k)
+                    k += 1
+                }
+                k = anchor - 1
+                while t.count < 4, k >= first {
+                    t = text(k) + (t.isEmpty ? "" : "，") + t
+                    k -= 1
+                }
+                confidence = 0.4
+            }
+        }
+        t = verbCut(t)
+        if let f = m.festival, !t.contains(f.chineseName), !t.contains(m.spelled) {
+            let name = m.form == .festival ? f.chineseName : m.spelled.replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: "")
+            t = t.isEmpty ? name : name + "：" + t
+        }
+        if t.isEmpty {
+            t = m.spelled + "相关工作"
+            confidence = 0.2
+        }
+        if t.count > 48 {
+            t = String(t.prefix(47)) + "…"
+            confidence = min(confidence, 0.4)
+        }
+        return (t, confidence)
+    }
+
+    func kind(_ m: Mention, title: String, clauseText: String) -> (ItemKind, Double) {
+        let focus = title + clauseText
+        func any(_ words: [String], _ s: String) -> Bool { words.contains { s.contains($0) } }
+        if m.quota != nil || m.kindHint == "recurring-check" { return (.recurringCheck, 0.8) }
+        if m.kindHint == "deadline" || any(["上报", "报送", "提交", "截止", "报至"], focus) { return (.deadline, 0.7) }
+        if any(["检查", "督查", "验收", "复检", "抽查", "暗访", "巡查", "排查"], focus) {
+            return (m.form == .recurrence ? .recurringCheck : .inspection, 0.7)
+        }
+        if m.form == .recurrence { return (.recurringCheck, 0.5) }
+        if any(["会议", "大会", "部署会", "报告会", "座谈会", "推进会", "动员会", "联席会", "培训班", "培训会", "讲座", "联谊会", "研讨会"], title) {
+            return (.meeting, 0.7)
+        }
+        if m.form == .festival {
+            return (m.kindHint == "commemoration" ? .commemoration : .festival, 0.7)
+        }
+        if m.form == .window || m.form == .holiday || m.form == .vague { return (.campaign, 0.5) }
+        if any(["活动", "志愿服务", "竞赛", "宣传月", "宣传周"], title) { return (.campaign, 0.5) }
+        return (.task, 0.4)
+    }
+
+    static let measures = ["大项", "小项", "个", "名", "人", "家", "盒", "份", "件", "场", "所", "位", "支", "项", "万元", "余人", "次"]
+    static let nounStops: Set<Character> = ["的", "对", "和", "与", "及", "在", "参", "为", "进", "共", "等", "，", ",", "、", "。", "（", "(", "”", "“"]
+
+    /// 80个责任单位, 143大项, 2937份, 近100人.
+    func figures(in range: Range<Int>) -> [String] {
+        var out: [String] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            guard let n = DocumentScanner.asciiNumber(c, i, maxDigits: 7) else {
+                i += 1
+                continue
+            }
+            var j = n.end
+            let before = i > 0 ? c[i - 1] : " "
+            if before == "第" || before == "〔" || before == "[" || (n.end - i) >= 5 {
+                i = n.end
+                continue
+            }
+            var start = i
+            if i > 0, before == "近" || before == "约" || before == "共" && false { start = i - 1 }
+            if j < range.upperBound, c[j] == "余" || c[j] == "多" { j += 1 }
+            var matched: String?
+            for w in Self.measures where DocumentScanner.matches(c, j, Array(w)) {
+                matched = w
+                break
+            }
+            guard let measure = matched else {
+                i = n.end
+                continue
+            }
+            j += measure.count
+            if measure == "个" || measure == "名" || measure == "家" || measure == "位" {
+                var k = j
+                while k < range.upperBound, k - j < 6, DocumentScanner.isHan(c[k]), !Self.nounStops.contains(c[k]) { k += 1 }
+                j = k
+            }
+            if measure == "次" || measure == "人" && j < c.count && c[j] == "次" {
+                i = j
+                continue
+            }
+            out.append(String(c[start..<j]))
+            i = j
+        }
+        return out
+    }
+
+    /// Numbers that look like dates or counts but are not: hotlines, editions, anniversaries, file numbers, placeholder years.
+    func notDates(in range: Range<Int>) -> [String] {
+        var out: [String] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if c[i] == "第", let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, "届次期批".contains(c[n.end]) {
+                out.append(String(c[i...n.end]) + "（届次）")
+                i = n.end + 1
+                continue
+            }
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 12) {
+                let digits = n.end - i
+                if digits >= 5 {
+                    out.append(String(c[i..<n.end]) + "（电话或编号）")
+                } else if DocumentScanner.matches(c, n.end, Array("周年")) {
+                    out.append(String(c[i..<n.end]) + "周年（周年纪念）")
+                } else if n.end < c.count, c[n.end] == "号", !(i > 0 && c[i - 1] == "月") {
+                    out.append(String(c[i...n.end]) + "（文件号）")
+                }
+                i = n.end
+                continue
+            }
+            i += 1
+        }
+        for p in DocumentScanner.placeholderYears(in: String(c[range])) { out.append(p + "（占位年份）") }
+        return out
+    }
+
+    func item(
+        _ m: Mention, anchor: Int, span: Range<Int>, clauses: [Range<Int>], first: Int, last: Int, dailyNote: Bool
+    ) -> DraftItem {
+        let (titleText, titleConfidence) = title(m, anchor: anchor, clauses: clauses, first: first, last: last)
+        let clauseText = String(c[clauses[anchor]])
+        var (itemKind, kindConfidence) = kind(m, title: titleText, clauseText: clauseText)
+        var unsure = m.unsure
+        // Owners: units named in the item's part of the sentence, else the sentence, else the line.
+        var found = UnitDictionary.find(in: c, range: span)
+        var ownersConfidence = 0.8
+        if found.filter({ !$0.unit.upper }).isEmpty {
+            let wider = UnitDictionary.find(in: c, range: 0..<c.count)
+            if !wider.filter({ !$0.unit.upper }).isEmpty {
+                found += wider.filter { w in !found.contains { $0.unit.id == w.unit.id } }
+                ownersConfidence = 0.5
+            } else {
+                let line = UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
+                if let u = line.first {
+                    found.append(u)
+                    ownersConfidence = 0.3
+                    unsure.append("负责单位“\(u.unit.name)”取自同一段落，请核对")
+                }
+            }
+        }
+        let owners = found.filter { !$0.unit.upper }.map(\.unit.id)
+        let participants = found.filter { $0.unit.upper }.map(\.unit.id)
+        if owners.isEmpty {
+            ownersConfidence = 0
+            unsure.append("原文没有写负责单位")
+        }
+        let figureList = figures(in: span)
+        var tags: [String] = []
+        for i in span where c[i] == "第" {
+            if let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, c[n.end] == "届" {
+                let t = String(c[i...n.end])
+                if !tags.contains(t) { tags.append(t) }
+            }
+        }
+        if dailyNote, m.form != .recurrence { tags.append("每天") }
+        var quota = m.quota.map { DraftQuota(count: $0.count, per: $0.per) }
+        if quota != nil { itemKind = .recurringCheck }
+        if itemKind != .recurringCheck { quota = nil }
+        if sentence.section == .summary {
+            kindConfidence = min(kindConfidence, 0.7)
+        }
+        let whenConfidence = m.confidence
+        let figuresConfidence = figureList.isEmpty ? 1.0 : 0.9
+        let overall = (whenConfidence * 0.5 + titleConfidence * 0.2 + kindConfidence * 0.15 + ownersConfidence * 0.15)
+        var quote = String(c[span]).trimmingSpaces()
+        while let l = quote.last, "，,、。；;：:".contains(l) { quote.removeLast() }
+        var sentenceText = String(c).trimmingSpaces()
+        while let l = sentenceText.last, "，,、；;：:".contains(l) { sentenceText.removeLast() }
+        return DraftItem(
+            id: "l\(sentence.line)-\(itemKind.rawValue)", kind: itemKind, title: titleText, when: m.rule, spelled: m.spelled,
+            time: m.time, owners: owners, participants: participants, figures: figureList, tags: tags, quota: quota,
+            dateSource: DateSource(rawValue: m.dateSource) ?? .sourced, line: sentence.line, sentence: sentenceText,
+            quote: quote, section: sentence.section, unsure: unsure, notDates: notDates(in: span),
+            confidence: DraftConfidence(
+                item: (overall * 100).rounded() / 100, title: titleConfidence, kind: kindConfidence, when: whenConfidence,
+                owners: ownersConfidence, figures: figuresConfidence))
+    }
+}

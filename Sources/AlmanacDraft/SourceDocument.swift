@@ -1,0 +1,171 @@
+/// A line the drafter left out, and why.
+public struct DroppedLine: Sendable, Hashable, Codable {
+    public enum Reason: String, Sendable, Hashable, Codable {
+        /// The same text as an earlier line (a section pasted twice).
+        case duplicate
+        /// Web-page furniture: "相关文章", "上一篇", "点击下载", an excerpt of the text ending in "...".
+        case debris
+    }
+    public var line: Int
+    public var reason: Reason
+    /// For duplicates: the line it repeats.
+    public var sameAs: Int?
+}
+
+/// Which part of a work report a line belongs to.
+public enum DocumentSection: String, Sendable, Hashable, Codable {
+    /// Before any heading.
+    case preamble
+    /// 工作总结: what was done (the dates are last year's, read as yearly).
+    case summary
+    /// 工作安排 / 工作计划 / 工作要点: what is planned.
+    case plan
+}
+
+/// One sentence of the document: its text as characters, the line it is on, the section.
+struct SourceSentence {
+    var line: Int
+    var chars: [Character]
+    var section: DocumentSection
+}
+
+/// The document split into kept lines and sentences, with repeated and debris lines dropped.
+struct SourceDocument {
+    var title: String?
+    /// The year the document names for its plan (2022 in "2022年工作安排"), if it writes one.
+    var documentYear: Int?
+    /// Placeholder years seen (XX年, 20XX年).
+    var placeholderYears: [String]
+    var sentences: [SourceSentence]
+    var dropped: [DroppedLine]
+    var lineCount: Int
+
+    static let debrisStarts = [
+        "更新时间", "发布时间", "发布日期", "来源:", "来源：", "作者:", "作者：", "浏览次数", "阅读次数", "推荐度",
+        "点击下载", "上一篇", "下一篇", "相关文章", "相关推荐", "热门文章", "猜你喜欢", "责任编辑", "版权所有", "Copyright",
+        "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口",
+    ]
+    static let debrisContains = ["相关文章:", "相关文章：", "文档为doc格式", "点击下载文档", "上一篇:", "下一篇:", "上一篇：", "下一篇："]
+    /// Markers after which everything is page furniture, when they come in the last part of the text.
+    static let tailMarkers = ["相关文章", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
+
+    init(text: String) {
+        let rawLines = DocumentScanner.splitLines(text)
+        lineCount = rawLines.count
+        var dropped: [DroppedLine] = []
+        var kept: [(Int, String)] = []
+        var seen: [String: Int] = [:]
+        var keptTexts: [String] = []
+        // Where the page furniture at the end starts: the first tail marker in the second half.
+        var tailStart = rawLines.count + 1
+        let secondHalf = rawLines.count - rawLines.count / 2
+        for (index, raw) in rawLines.enumerated() where index + 1 >= secondHalf {
+            let t = raw.trimmingSpaces()
+            if Self.tailMarkers.contains(where: { t.hasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
+                tailStart = index + 1
+                break
+            }
+        }
+        var placeholders: [String] = []
+        for (index, raw) in rawLines.enumerated() {
+            let number = index + 1
+            let t = raw.trimmingSpaces()
+            if t.isEmpty { continue }
+            if number >= tailStart {
+                dropped.append(DroppedLine(line: number, reason: .debris))
+                continue
+            }
+            if Self.debrisStarts.contains(where: { t.hasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
+                dropped.append(DroppedLine(line: number, reason: .debris))
+                continue
+            }
+            if let first = seen[t] {
+                dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
+                continue
+            }
+            // An excerpt ("……开局之年,也是我区...") of a line kept earlier: a teaser of the page.
+            if t.hasSuffix("...") || t.hasSuffix("…") {
+                let stem = String(t.drop(while: { _ in false })).trimmingSuffix(["...", "…", "……"])
+                if stem.count >= 10, let earlier = kept.firstIndex(where: { $0.1.hasPrefix(stem) }) {
+                    dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: kept[earlier].0))
+                    continue
+                }
+            }
+            seen[t] = number
+            kept.append((number, t))
+            keptTexts.append(t)
+            for p in DocumentScanner.placeholderYears(in: t) where !placeholders.contains(p) { placeholders.append(p) }
+        }
+        self.dropped = dropped
+        self.placeholderYears = placeholders
+        title = kept.first.map { $0.1.trimmingSuffix([":", "："]) }
+        documentYear = Self.planYear(in: keptTexts)
+        var section = DocumentSection.preamble
+        var sentences: [SourceSentence] = []
+        for (number, t) in kept {
+            if let s = Self.heading(t) { section = s }
+            for chars in DocumentScanner.splitSentences(Array(t)) {
+                sentences.append(SourceSentence(line: number, chars: chars, section: section))
+            }
+        }
+        self.sentences = sentences
+    }
+
+    /// The section a heading line opens, if it is one ("XX年工作总结:", "2022年工作安排:").
+    static func heading(_ line: String) -> DocumentSection? {
+        guard line.count <= 30 else { return nil }
+        if line.contains("工作安排") || line.contains("工作计划") || line.contains("工作要点") || line.contains("工作打算")
+            || line.contains("工作思路")
+        {
+            // The document title names both ("……工作总结及2022年安排"); only a heading ends in a colon.
+            if line.hasSuffix(":") || line.hasSuffix("：") { return .plan }
+        }
+        if line.contains("工作总结") && (line.hasSuffix(":") || line.hasSuffix("：")) { return .summary }
+        return nil
+    }
+
+    /// The year of "2022年工作安排" / "2022年工作计划" / "2022年安排".
+    static func planYear(in lines: [String]) -> Int? {
+        for line in lines.prefix(200) {
+            let chars = Array(line)
+            var i = 0
+            while i + 5 <= chars.count {
+                if let y = DocumentScanner.asciiNumber(chars, i, maxDigits: 4), y.value >= 1900, y.value <= 2200, y.end - i == 4,
+                    y.end < chars.count, chars[y.end] == "年"
+                {
+                    let after = String(chars[(y.end + 1)..<min(chars.count, y.end + 6)])
+                    if after.hasPrefix("工作安排") || after.hasPrefix("工作计划") || after.hasPrefix("安排") || after.hasPrefix("计划")
+                        || after.hasPrefix("工作要点")
+                    {
+                        return y.value
+                    }
+                }
+                i += 1
+            }
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{3000}" || $0 == "\u{FEFF}" }
+        var s = Substring(self)
+        while let f = s.first, isSpace(f) { s = s.dropFirst() }
+        while let l = s.last, isSpace(l) { s = s.dropLast() }
+        return String(s)
+    }
+
+    func trimmingSuffix(_ suffixes: [String]) -> String {
+        var s = self
+        var changed = true
+        while changed {
+            changed = false
+            for suffix in suffixes where s.hasSuffix(suffix) {
+                s = String(s.dropLast(suffix.count))
+                changed = true
+            }
+        }
+        return s
+    }
+}

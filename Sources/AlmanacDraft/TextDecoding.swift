@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a document could not be drafted.
+public struct DraftError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, for programs.
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The bytes are neither UTF-8 (with or without BOM), UTF-16 with BOM, nor GB18030.
+        public static let undecodable = Code(rawValue: "undecodable")
+        /// The document is larger than `DocumentText.maxBytes`.
+        public static let tooLarge = Code(rawValue: "too-large")
+        /// The document holds no text.
+        public static let empty = Code(rawValue: "empty")
+        /// The system has no GB18030 converter (glibc's gconv modules are missing).
+        public static let noConverter = Code(rawValue: "no-converter")
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The encodings a document is read in.
+public enum DocumentEncoding: String, Sendable, Hashable, Codable {
+    case utf8 = "UTF-8"
+    case utf8BOM = "UTF-8 (BOM)"
+    case utf16 = "UTF-16"
+    case gb18030 = "GB18030"
+}
+
+/// Turns a document's bytes into text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or GB18030
+/// (which includes GBK and GB2312), converted by the C library's iconv.
+public enum DocumentText {
+    /// Documents larger than this are refused (a yearly plan is a few hundred kilobytes at most).
+    public static let maxBytes = 8 << 20
+
+    /// The text and the encoding it was read in.
+    public static func decode(_ bytes: [UInt8]) throws(DraftError) -> (text: String, encoding: DocumentEncoding) {
+        guard bytes.count <= maxBytes else {
+            throw DraftError(.tooLarge, "the document has \(bytes.count) bytes; at most \(maxBytes) are read")
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            let rest = Array(bytes.dropFirst(3))
+            guard let text = String(validating: rest, as: UTF8.self) else {
+                throw DraftError(
+                    .undecodable, "the document starts with a UTF-8 BOM but is not UTF-8 (first bad byte at offset \(firstBadUTF8Offset(rest) + 3))")
+            }
+            return (text, .utf8BOM)
+        }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return (try utf16(bytes), .utf16)
+        }
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
+        var body = bytes
+        // The GB18030 encoding of U+FEFF.
+        if body.starts(with: [0x84, 0x31, 0x95, 0x33]) { body.removeFirst(4) }
+        return (try convert(body, from: "GB18030"), .gb18030)
+    }
+
+    /// Offset of the first byte that does not start a well-formed UTF-8 sequence (structure only).
+    static func firstBadUTF8Offset(_ b: [UInt8]) -> Int {
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            let n: Int
+            if c < 0x80 {
+                n = 1
+            } else if (0xC2...0xDF).contains(c) {
+                n = 2
+            } else if (0xE0...0xEF).contains(c) {
+                n = 3
+            } else if (0xF0...0xF4).contains(c) {
+                n = 4
+            } else {
+                return i
+            }
+            if i + n > b.count { return i }
+            for k in 1..<max(n, 1) where b[i + k] & 0xC0 != 0x80 { return i }
+            i += n
+        }
+        return b.count
+    }
+
+    static func utf16(_ bytes: [UInt8]) throws(DraftError) -> String {
+        let bigEndian = bytes[0] == 0xFE
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            let a = UInt16(bytes[i])
+            let b = UInt16(bytes[i + 1])
+            units.append(bigEndian ? (a << 8 | b) : (b << 8 | a))
+            i += 2
+        }
+        guard bytes.count % 2 == 0, let text = String(validating: units, as: UTF16.self) else {
+            throw DraftError(.undecodable, "the document starts with a UTF-16 BOM but is not valid UTF-16")
+        }
+        return text
+    }
+
+    /// Converts `bytes` from `encoding` to UTF-8 with iconv(3).
+    public static func convert(_ bytes: [UInt8], from encoding: String) throws(DraftError) -> String {
+        guard let cd = iconv_open("UTF-8", encoding), Int(bitPattern: cd) != -1 else {
+            throw DraftError(.noConverter, "iconv cannot convert from \(encoding) on this system (glibc gconv modules missing?)")
+        }
+        defer { iconv_close(cd) }
+        var input = bytes.map { CChar(bitPattern: $0) }
+        // GB18030 needs at most 4 bytes for a character that UTF-8 writes in at most 4 bytes, and
+        // 2-byte GBK characters become 3 UTF-8 bytes: twice the input is always enough.
+        var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
+        var failedAt: Int?
+        var produced = 0
+        input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr = inBuf.baseAddress
+                var inLeft = inBuf.count
+                var outPtr = outBuf.baseAddress
+                var outLeft = outBuf.count
+                if inLeft > 0, iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) == -1 {
+                    failedAt = inBuf.count - inLeft
+                }
+                produced = outBuf.count - outLeft
+            }
+        }
+        if let failedAt {
+            throw DraftError(
+                .undecodable,
+                "the document is neither UTF-8 nor \(encoding): the byte at offset \(failedAt) is not valid in either")
+        }
+        let utf8 = output[..<produced].map { UInt8(bitPattern: $0) }
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw DraftError(.undecodable, "iconv produced invalid UTF-8 from \(encoding)")
+        }
+        return text
+    }
+}
