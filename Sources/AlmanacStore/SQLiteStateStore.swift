@@ -191,7 +191,7 @@ public final class SQLiteStateStore: StateStore {
             } else {
                 try db.execute(
                     sql: "UPDATE delivery SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
-                    arguments: ["interrupted before sending", id])
+                    arguments: [DeliveryRecord.interruptedNote, id])
             }
             try Self.requireChange(db, "pending delivery \(id)")
         }
