@@ -82,12 +82,14 @@ public struct DaemonControlHandler: ControlHandler {
     func status() async -> StatusReport {
         let status = await controller.status()
         let pending = (try? controller.store.mailCounts()).map { $0[.queued] ?? 0 }
+        // The overdue count and the next wake-up are known once the scheduler has planned.
+        let schedule = await controller.schedule
         // Counted in the store (COUNT ... GROUP BY state), not by reading every delivery row.
         return StatusReport(
             version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
-            nextWakeup: await controller.schedule?.nextWakeup, remindersSent: status.counts?.sent,
-            outboxPending: pending, overdue: status.plan == nil ? nil : status.overdue.count,
+            nextWakeup: schedule?.nextWakeup, remindersSent: status.counts?.sent,
+            outboxPending: pending, overdue: schedule == nil || status.plan == nil ? nil : status.overdue.count,
             problems: status.problems.map(\.message))
     }
 

@@ -84,7 +84,7 @@ struct CrashTests {
         }
         environment["NOTIFY_SOCKET"] = notify.path
         let output = sandbox.root + "/daemon.log"
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let executable = try almanacdPath()
 
         func counts() -> DaemonStatus.DeliveryCounts? { try? sandbox.statusFile().counts }
