@@ -69,7 +69,6 @@ public actor DaemonController {
     private var statusWriteProblem: String?
     /// The scheduler's latest view (``scheduleChanged(_:)``); `nil` before it planned.
     public private(set) var schedule: SchedulerSnapshot?
-    private var checklistTotals: ChecklistTotalsProvider?
     private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
     /// Changes for the scheduler and other listeners (one consumer).
     public nonisolated let events: AsyncStream<DaemonEvent>
@@ -242,14 +241,6 @@ public actor DaemonController {
 
     // MARK: - Schedule
 
-    /// Computes the `checklists` section of the status from the scheduler's view and the store.
-    public typealias ChecklistTotalsProvider = @Sendable (SchedulerSnapshot?, any StateStore, Date) -> [DaemonStatus.ChecklistTotals]
-
-    /// Sets (or, with `nil`, removes) the provider of the status's `checklists` section.
-    public func setChecklistTotals(_ provider: ChecklistTotalsProvider?) {
-        checklistTotals = provider
-    }
-
     /// The scheduler's view after a wake-up: status.json and STATUS= are written again.
     public func scheduleChanged(_ snapshot: SchedulerSnapshot?) {
         schedule = snapshot
@@ -293,7 +284,9 @@ public actor DaemonController {
             status.overdue = schedule.overdue(today: today)
         }
         status.counts = deliveryCounts()
-        status.checklists = checklistTotals.map { $0(schedule, store, now) }
+        if let plan = plan?.plan, !plan.checklists.isEmpty {
+            status.checklists = ChecklistState.summaries(plan: plan, store: store, now: now)
+        }
         return status
     }
 
@@ -360,6 +353,19 @@ public actor DaemonController {
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
                        "ALMANAC_STATE": "\(state.rawValue)", "ALMANAC_UID": "\(uid)"])
         eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+    }
+
+    /// Records the progress of many checklist indicators in one transaction (all or none), then
+    /// wakes the scheduler (the next reminders list what is still open) and rewrites status.json.
+    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) throws(DaemonRequestError) {
+        guard let first = entries.first else { return }
+        try storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
+        logger.info(
+            "checklist progress",
+            metadata: ["ALMANAC_OCCURRENCE": "\(first.occurrenceID)", "ALMANAC_ENTRIES": "\(entries.count)",
+                       "ALMANAC_ENTRY": "\(first.entryID)", "ALMANAC_STATE": "\(first.state.rawValue)", "ALMANAC_UID": "\(uid)"])
+        eventContinuation.yield(.marksChanged(occurrenceID: first.occurrenceID))
+        writeStatusFile()
     }
 
     /// Deliveries and marks of one occurrence, for `almanacctl history`.

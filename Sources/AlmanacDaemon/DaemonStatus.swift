@@ -126,25 +126,6 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         }
     }
 
-    /// Checklist totals of one occurrence. The daemon writes this section only when a provider
-    /// is set (``DaemonController/setChecklistTotals(_:)``); `null` otherwise.
-    public struct ChecklistTotals: Sendable, Hashable, Codable {
-        /// `item@YYYY-MM-DD`.
-        public var occurrence: String
-        public var item: String
-        public var title: String
-        public var done: Int
-        public var total: Int
-
-        public init(occurrence: String, item: String, title: String, done: Int, total: Int) {
-            self.occurrence = occurrence
-            self.item = item
-            self.title = title
-            self.done = done
-            self.total = total
-        }
-    }
-
     public var version: Int = DaemonStatus.formatVersion
     public var daemon: Daemon
     /// The plan in force; `null` when none could be loaded yet.
@@ -162,11 +143,11 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var overdue: [OverdueOccurrence] = []
     /// Deliveries by state; `null` when the store cannot tell.
     public var counts: DeliveryCounts?
-    /// Checklist totals; `null` without a checklist provider.
-    public var checklists: [ChecklistTotals]?
 
     /// How many upcoming deliveries `next_reminders` lists.
     public static let nextRemindersShown = 10
+    /// Totals per checklist and per unit (docs/status-json.md, `checklists`); absent without checklists.
+    public var checklists: [ChecklistStatus]? = nil
 
     /// The encoder for `status.json`: snake_case keys, ISO 8601 dates, sorted keys.
     public static func encoder() -> JSONEncoder {

@@ -112,20 +112,6 @@ struct StatusSectionsTests {
         #expect(await fresh.status().activeCampaigns == [])
     }
 
-    @Test func aChecklistProviderFillsItsSection() async throws {
-        let sandbox = try Sandbox()
-        defer { sandbox.cleanup() }
-        let (controller, _) = try await scheduled(sandbox)
-        await controller.setChecklistTotals { snapshot, _, _ in
-            [DaemonStatus.ChecklistTotals(
-                occurrence: "materials@2027-09-10", item: "materials", title: "材料上报", done: 3,
-                total: snapshot?.planner.occurrences.count ?? 0)]
-        }
-        #expect(await controller.status().checklists == [
-            DaemonStatus.ChecklistTotals(occurrence: "materials@2027-09-10", item: "materials", title: "材料上报", done: 3, total: 4)
-        ])
-    }
-
     @Test func nextAnswersTheSchedulersUpcomingDeliveries() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
