@@ -2,6 +2,7 @@ import AlmanacCalendar
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
+import AlmanacTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -47,9 +48,18 @@ struct CrashTests {
         return (counts, repeats)
     }
 
-    @Test func killedAtRandomMomentsDeliversEveryReminderOnce() async throws {
-        let sandbox = try Sandbox()
-        defer { sandbox.cleanup() }
+    /// What the runs left behind, for the checks.
+    struct Outcome: Sendable {
+        var kills: [String]
+        var stopped: Bool
+        var output: String
+        var databasePath: String
+        var statusCounts: DaemonStatus.DeliveryCounts?
+    }
+
+    /// Starts, kills and restarts the daemon. Runs on a thread of its own (it blocks while it
+    /// waits for the child), so the tests that serve sockets on the cooperative pool keep going.
+    static func scenario(_ sandbox: Sandbox) throws -> Outcome {
         let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
         let today = ZonedTime.civilDate(of: Date(), in: shanghai)
         try sandbox.write("plans/a.yaml", Self.plan(today: today))
@@ -111,14 +121,27 @@ struct CrashTests {
             usleep(100_000)
         }
         last.send(SIGTERM)
-        #expect(last.waitForExit(timeout: 60))
+        let stopped = last.waitForExit(timeout: 60)
+        return Outcome(
+            kills: kills, stopped: stopped, output: output, databasePath: configuration.databasePath,
+            statusCounts: counts())
+    }
+
+    @Test func killedAtRandomMomentsDeliversEveryReminderOnce() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let outcome = try await offPool { try Self.scenario(sandbox) }
+        let kills = outcome.kills
+        let output = outcome.output
+        let expected = 2 * Self.items
+        #expect(outcome.stopped)
         let log = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let final = try #require(counts(), "no status.json counts; kills: \(kills)")
+        let final = try #require(outcome.statusCounts, "no status.json counts; kills: \(kills)")
         #expect(final.sent + final.missed == expected, "kills: \(kills)")
         #expect(final.inDoubt == 0 && final.failed == 0)
 
         // The store: every journal and mail delivery of every item is settled once.
-        let store = try SQLiteStateStore(path: configuration.databasePath)
+        let store = try SQLiteStateStore(path: outcome.databasePath)
         let rows = try store.deliveries(dueSince: .distantPast).filter { $0.key.occurrenceID != "*" }
         #expect(rows.count == expected)
         #expect(Set(rows.map(\.key)).count == expected)
