@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(
             name: "AlmanacDaemonTests",
             dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -60,11 +60,13 @@ public enum RequestID: Hashable, Sendable, Codable, CustomStringConvertible {
 /// The name of a control command, as it appears in the request's `cmd` field.
 public enum CommandName: String, Sendable, Codable, CaseIterable {
     case status, reload, agenda, next, ack, done, progress, snooze, history
+    case cal, show, explain
 
     /// Whether the command changes daemon state, and so needs root or the admin group.
     public var changesState: Bool {
         switch self {
         case .status, .agenda, .next, .history: false
+        case .cal, .show, .explain: false
         case .reload, .ack, .done, .progress, .snooze: true
         }
     }
@@ -191,6 +193,45 @@ public struct HistoryQuery: Hashable, Sendable, Codable {
     }
 }
 
+/// Arguments of `cal`: one month of the plan in force (default: the current month).
+public struct CalQuery: Hashable, Sendable, Codable {
+    public var year: Int?
+    /// 1...12; given together with `year`.
+    public var month: Int?
+
+    public init(year: Int? = nil, month: Int? = nil) {
+        self.year = year
+        self.month = month
+    }
+}
+
+/// Arguments of `show`: one item (or `item/phase`) of the plan in force.
+public struct ShowQuery: Hashable, Sendable, Codable {
+    public var item: String
+    /// Only occurrences starting in these years (default: the plan's years, else the current one).
+    public var years: [Int]?
+    /// At most this many occurrences (0: all; default 12).
+    public var limit: Int?
+
+    public init(item: String, years: [Int]? = nil, limit: Int? = nil) {
+        self.item = item
+        self.years = years
+        self.limit = limit
+    }
+}
+
+/// Arguments of `explain`: why an item falls on a date, and when its reminders go out.
+/// Without a date: the item's current occurrence (as `ack` picks it).
+public struct ExplainQuery: Hashable, Sendable, Codable {
+    public var item: String
+    public var date: CivilDate?
+
+    public init(item: String, date: CivilDate? = nil) {
+        self.item = item
+        self.date = date
+    }
+}
+
 /// A typed control command with its arguments.
 public enum ControlCommand: Hashable, Sendable {
     case status
@@ -202,6 +243,9 @@ public enum ControlCommand: Hashable, Sendable {
     case progress(ProgressRequest)
     case snooze(SnoozeRequest)
     case history(HistoryQuery)
+    case cal(CalQuery)
+    case show(ShowQuery)
+    case explain(ExplainQuery)
 
     public var name: CommandName {
         switch self {
@@ -214,6 +258,9 @@ public enum ControlCommand: Hashable, Sendable {
         case .progress: .progress
         case .snooze: .snooze
         case .history: .history
+        case .cal: .cal
+        case .show: .show
+        case .explain: .explain
         }
     }
 }
@@ -244,6 +291,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
         case .progress(let args): try container.encode(args, forKey: .args)
         case .snooze(let args): try container.encode(args, forKey: .args)
         case .history(let args): try container.encode(args, forKey: .args)
+        case .cal(let args): try container.encode(args, forKey: .args)
+        case .show(let args): try container.encode(args, forKey: .args)
+        case .explain(let args): try container.encode(args, forKey: .args)
         }
     }
 
@@ -284,6 +334,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             case .done: command = .done(try required(DoneRequest.self, data, decoder))
             case .progress: command = .progress(try required(ProgressRequest.self, data, decoder))
             case .snooze: command = .snooze(try required(SnoozeRequest.self, data, decoder))
+            case .cal: command = .cal(try args(CalQuery.self, data, decoder) ?? CalQuery())
+            case .show: command = .show(try required(ShowQuery.self, data, decoder))
+            case .explain: command = .explain(try required(ExplainQuery.self, data, decoder))
             }
             return .success(ControlRequest(id: id, command))
         } catch let error as ControlError {

@@ -103,6 +103,9 @@ public struct AgendaEntry: Codable, Sendable, Hashable {
     /// The Chinese calendar day of `date`, e.g. `正月初一`, when the daemon knows it.
     public var lunar: String?
     public var note: String?
+    /// Working days from the daemon's today to `date` (after today up to and including `date`;
+    /// negative for past dates, 0 today), counted with the official holiday tables.
+    public var workingDays: Int?
 
     public init(
         date: CivilDate, endDate: CivilDate? = nil, item: String, title: String, kind: String,
@@ -235,6 +238,9 @@ public enum ControlResult: Sendable, Hashable, Encodable {
     case next(NextReport)
     case change(ChangeReport)
     case history(HistoryReport)
+    case cal(CalReport)
+    case show(ShowReport)
+    case explain(ExplainReport)
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
@@ -244,6 +250,9 @@ public enum ControlResult: Sendable, Hashable, Encodable {
         case .next(let value): try value.encode(to: encoder)
         case .change(let value): try value.encode(to: encoder)
         case .history(let value): try value.encode(to: encoder)
+        case .cal(let value): try value.encode(to: encoder)
+        case .show(let value): try value.encode(to: encoder)
+        case .explain(let value): try value.encode(to: encoder)
         }
     }
 }

@@ -14,10 +14,17 @@ import ServiceLifecycle
 public struct DaemonControlHandler: ControlHandler {
     let controller: DaemonController
     let clock: @Sendable () -> Date
+    /// The official working-day calendar (the configured holiday tables), for `cal`, `show`,
+    /// `explain` and the agenda's working-day distances.
+    let workCalendar: WorkCalendar
 
-    public init(controller: DaemonController, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        controller: DaemonController, clock: @escaping @Sendable () -> Date = { Date() },
+        workCalendar: WorkCalendar = .weekendsOnly
+    ) {
         self.controller = controller
         self.clock = clock
+        self.workCalendar = workCalendar
     }
 
     public func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
@@ -33,6 +40,12 @@ public struct DaemonControlHandler: ControlHandler {
                 .unavailable, "'next' is not answered by this almanacd yet; 'agenda' lists what is coming")
         case .history(let query):
             return .history(try await history(query))
+        case .cal(let query):
+            return .cal(try await reports().cal(query))
+        case .show(let query):
+            return .show(try await reports().show(query))
+        case .explain(let query):
+            return .explain(try await explain(query))
         case .ack(let ref):
             let (id, date) = try await resolve(ref)
             try await map { () throws(DaemonRequestError) in try await controller.acknowledge(occurrenceID: id, uid: peer.uid) }
@@ -115,37 +128,24 @@ public struct DaemonControlHandler: ControlHandler {
         let now = clock()
         let store = controller.store
         var entries: [AlmanacControl.AgendaEntry] = []
-        for occurrence in PlanOccurrences.expand(plan, in: from...to).occurrences {
+        for occurrence in PlanOccurrences.expand(plan, in: from...to, context: RuleContext(workCalendar: workCalendar)).occurrences {
             if let kind = query.kind, occurrence.kind != kind { continue }
             if let unit = query.unit, !occurrence.owners.contains(unit) { continue }
             let id = occurrence.id.description
-            let marks = try? store.markState(occurrenceID: id)
-            let state: OccurrenceState
-            if marks?.done == true {
-                state = .done
-            } else if (try? store.activeSnooze(occurrenceID: id, at: now)) != nil {
-                state = .snoozed
-            } else if marks?.acknowledged == true {
-                state = .acknowledged
-            } else if occurrence.end < today, Self.hasDeadline(occurrence.kind) {
-                state = .overdue
-            } else {
-                state = .open
-            }
-            entries.append(AlmanacControl.AgendaEntry(
+            let marks = Self.marks(of: id, store: store, at: now)
+            var entry = AlmanacControl.AgendaEntry(
                 date: occurrence.start, endDate: occurrence.end != occurrence.start ? occurrence.end : nil,
                 item: occurrence.itemID, title: occurrence.title, kind: occurrence.kind, owners: occurrence.owners,
-                state: state, lunar: (try? ChineseCalendar.standard.lunarDate(from: occurrence.start))?.chineseMonthDay,
-                note: marks?.last?.note))
+                state: PlanReports.state(marks, end: occurrence.end, kind: occurrence.kind, today: today),
+                lunar: (try? ChineseCalendar.standard.lunarDate(from: occurrence.start))?.chineseMonthDay,
+                note: marks.note)
+            entry.workingDays = PlanReports.workingDays(from: today, to: occurrence.start, work: workCalendar)
+            entries.append(entry)
         }
         entries.sort { ($0.date, $0.item) < ($1.date, $1.item) }
         return AgendaReport(from: from, to: to, entries: entries)
     }
 
-    /// Kinds whose passing date leaves work undone (a festival that passed is just past).
-    static func hasDeadline(_ kind: String) -> Bool {
-        [ItemKind.deadline, .inspection, .task].map(\.rawValue).contains(kind)
-    }
 
     func history(_ query: HistoryQuery) async throws -> HistoryReport {
         let store = controller.store
@@ -170,15 +170,14 @@ public struct DaemonControlHandler: ControlHandler {
                 channel: record.key.channel, recipients: record.key.recipient.isEmpty ? [] : [record.key.recipient],
                 note: record.lastError))
         }
-        if let item = query.item {
-            if let date = query.date {
-                occurrences.insert(OccurrenceRef(item: item, date: date).description)
-            } else if let (plan, today) = try? await planInForce() {
-                // Marks of occurrences that no reminder has touched yet.
-                let range = today.adding(days: -400)...today.adding(days: 400)
-                for occurrence in PlanOccurrences.expand(plan, in: range).occurrences where occurrence.itemID == item {
-                    occurrences.insert(occurrence.id.description)
-                }
+        if let item = query.item, let date = query.date {
+            occurrences.insert(OccurrenceRef(item: item, date: date).description)
+        } else if let (plan, today) = try? await planInForce() {
+            // Marks of occurrences that no reminder has touched yet.
+            let range = today.adding(days: -400)...today.adding(days: 400)
+            for occurrence in PlanOccurrences.expand(plan, in: range).occurrences
+            where query.item == nil || occurrence.itemID == query.item {
+                occurrences.insert(occurrence.id.description)
             }
         }
         for occurrence in occurrences {
@@ -204,7 +203,7 @@ public struct DaemonControlHandler: ControlHandler {
     // MARK: - Occurrences
 
     /// The plan in force and today in its time zone.
-    private func planInForce() async throws -> (Plan, CivilDate) {
+    func planInForce() async throws -> (Plan, CivilDate) {
         guard let plan = await controller.plan?.plan else {
             throw ControlError(.unavailable, "no plan is loaded; fix the plan and run almanacctl reload")
         }
@@ -258,16 +257,18 @@ extension DaemonControlHandler {
     /// The control server as the daemon runs it: on the socket systemd passed, or on the
     /// configured `control_socket` path; state changes for root and `admin_group`.
     public static func makeServer(
-        controller: DaemonController, listeningSocket: Int32?, logger: Logger
+        controller: DaemonController, listeningSocket: Int32?, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) async -> ControlServer {
         let configuration = await controller.configuration
         let endpoint: ControlServerConfiguration.Endpoint =
             listeningSocket.map { .listeningSocket($0) } ?? .path(configuration.controlSocket)
         let adminGroup = configuration.adminGroup.isEmpty ? nil : configuration.adminGroup
+        let workCalendar = SchedulerService.loadHolidays(configuration.holidays, logger: logger)
         return ControlServer(
             configuration: ControlServerConfiguration(
                 endpoint: endpoint, authorization: ControlAuthorization(adminGroup: adminGroup)),
-            handler: DaemonControlHandler(controller: controller), logger: logger)
+            handler: DaemonControlHandler(controller: controller, clock: clock, workCalendar: workCalendar), logger: logger)
     }
 }
 

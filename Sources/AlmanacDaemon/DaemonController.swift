@@ -452,6 +452,7 @@ struct UnavailableStore: StateStore {
     func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) { throw self.error }
     func mailCounts() throws(StoreError) -> [OutboxState: Int] { throw error }
     func recordProgress(_ progress: ChecklistProgress) throws(StoreError) { throw error }
+    func recordProgress(batch: [ChecklistProgress]) throws(StoreError) { throw error }
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
     func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
 }

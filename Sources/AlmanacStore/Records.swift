@@ -203,6 +203,8 @@ public struct ChecklistProgress: Hashable, Sendable, Codable {
         case inProgress = "in-progress"
         case done
         case notApplicable = "not-applicable"
+        /// Checklist indicators: handed in by the unit, accepted by the office, or sent back.
+        case submitted, accepted, rejected
     }
 
     public var occurrenceID: String
@@ -213,10 +215,12 @@ public struct ChecklistProgress: Hashable, Sendable, Codable {
     public var note: String?
     public var uid: UInt32
     public var at: Date
+    /// Pieces of evidence filed (checklist indicators), when recorded.
+    public var evidence: Int?
 
     public init(
         occurrenceID: String, entryID: String, state: State, unit: String? = nil, note: String? = nil,
-        uid: UInt32, at: Date
+        uid: UInt32, at: Date, evidence: Int? = nil
     ) {
         self.occurrenceID = occurrenceID
         self.entryID = entryID
@@ -225,5 +229,6 @@ public struct ChecklistProgress: Hashable, Sendable, Codable {
         self.note = note
         self.uid = uid
         self.at = at
+        self.evidence = evidence
     }
 }

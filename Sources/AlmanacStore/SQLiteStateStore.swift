@@ -124,6 +124,13 @@ public final class SQLiteStateStore: StateStore {
                 CREATE INDEX checklist_history_entry ON checklist_progress_history (occurrence_id, entry_id, id);
                 """)
         }
+        // Checklist indicators: evidence filed, recorded with each status change.
+        migrator.registerMigration("v2-checklist-evidence") { db in
+            try db.execute(sql: """
+                ALTER TABLE checklist_progress ADD COLUMN evidence INTEGER;
+                ALTER TABLE checklist_progress_history ADD COLUMN evidence INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -367,25 +374,37 @@ public final class SQLiteStateStore: StateStore {
 
     public func recordProgress(_ progress: ChecklistProgress) throws(StoreError) {
         try write("recording progress of \(progress.occurrenceID)/\(progress.entryID)") { db in
-            let arguments: StatementArguments = [
-                progress.occurrenceID, progress.entryID, progress.state.rawValue, progress.unit, progress.note,
-                Int64(progress.uid), progress.at,
-            ]
-            try db.execute(
-                sql: """
-                    INSERT INTO checklist_progress (occurrence_id, entry_id, state, unit, note, uid, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (occurrence_id, entry_id) DO UPDATE SET
-                        state = excluded.state, unit = excluded.unit, note = excluded.note, uid = excluded.uid, at = excluded.at
-                    """,
-                arguments: arguments)
-            try db.execute(
-                sql: """
-                    INSERT INTO checklist_progress_history (occurrence_id, entry_id, state, unit, note, uid, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: arguments)
+            try Self.insertProgress(db, progress)
         }
+    }
+
+    public func recordProgress(batch: [ChecklistProgress]) throws(StoreError) {
+        guard let first = batch.first else { return }
+        try write("recording progress of \(batch.count) entries of \(first.occurrenceID)") { db in
+            for progress in batch { try Self.insertProgress(db, progress) }
+        }
+    }
+
+    private static func insertProgress(_ db: Database, _ progress: ChecklistProgress) throws {
+        let arguments: StatementArguments = [
+            progress.occurrenceID, progress.entryID, progress.state.rawValue, progress.unit, progress.note,
+            Int64(progress.uid), progress.at, progress.evidence.map { Int64($0) },
+        ]
+        try db.execute(
+            sql: """
+                INSERT INTO checklist_progress (occurrence_id, entry_id, state, unit, note, uid, at, evidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (occurrence_id, entry_id) DO UPDATE SET
+                    state = excluded.state, unit = excluded.unit, note = excluded.note, uid = excluded.uid, at = excluded.at,
+                    evidence = excluded.evidence
+                """,
+            arguments: arguments)
+        try db.execute(
+            sql: """
+                INSERT INTO checklist_progress_history (occurrence_id, entry_id, state, unit, note, uid, at, evidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: arguments)
     }
 
     public func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] {
@@ -448,7 +467,7 @@ public final class SQLiteStateStore: StateStore {
         ChecklistProgress(
             occurrenceID: row["occurrence_id"], entryID: row["entry_id"],
             state: ChecklistProgress.State(rawValue: row["state"]) ?? .open, unit: row["unit"], note: row["note"],
-            uid: UInt32(clamping: row["uid"] as Int64), at: row["at"])
+            uid: UInt32(clamping: row["uid"] as Int64), at: row["at"], evidence: (row["evidence"] as Int64?).map { Int(clamping: $0) })
     }
 
     private static func requireChange(_ db: Database, _ what: String) throws {

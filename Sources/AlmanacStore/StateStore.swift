@@ -73,6 +73,8 @@ public protocol StateStore: Sendable {
 
     /// Sets the progress of one checklist entry and appends it to the entry's history.
     func recordProgress(_ progress: ChecklistProgress) throws(StoreError)
+    /// Records many entries in one transaction: all of them, or (on error) none.
+    func recordProgress(batch: [ChecklistProgress]) throws(StoreError)
     /// Current progress of every entry of an occurrence's checklist, by entry id.
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress]
     /// Every change of one entry, oldest first.

@@ -1,31 +1,76 @@
 import AlmanacCalendar
+import AlmanacControl
 import AlmanacPlan
 import ArgumentParser
 import Foundation
 
-/// `almanacctl agenda --plan PATH --from DATE --to DATE`: the plan's entries day by day.
+/// `almanacctl agenda`: what is coming. Without `--plan` the daemon answers from the plan in
+/// force, with each occurrence's state (open, acknowledged, done, snoozed, overdue); with
+/// `--plan PATH` the plan files are read offline and listed day by day. `todo` is an alias.
 struct AgendaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agenda",
-        abstract: "List a plan's items day by day with kind, owners and working-day or holiday markers.",
-        discussion: "Days with items are listed, and official holidays and 调休 working days even without items.")
+        abstract: "List what is coming: the daemon's agenda with states, or a plan file's items day by day (--plan).",
+        discussion: """
+            Without --plan, asks almanacd for the occurrences of the plan in force from --from (default: today) \
+            for --days days (default 30) or to --to, with their state. With --plan, works offline: days with items \
+            are listed, and official holidays and 调休 working days even without items (default range: the plan's \
+            first year).
+            """,
+        aliases: ["todo"])
 
     @OptionGroup var planOptions: PlanFileOptions
 
-    @Option(name: .long, help: "First day, YYYY-MM-DD (default: 1 January of the plan's first year).")
+    @Option(name: .long, help: "First day, YYYY-MM-DD or today (default: today; with --plan, 1 January of the plan's first year).")
     var from: String?
 
-    @Option(name: .long, help: "Last day, YYYY-MM-DD (default: 31 December of the year of --from).")
+    @Option(name: .long, help: "Last day, YYYY-MM-DD (default: --days from --from; with --plan, 31 December of the year of --from).")
     var to: String?
 
-    @Flag(name: .long, help: "Show the lunar date of each day.")
+    @Option(name: .long, help: "Number of days from --from (default 30).")
+    var days: Int?
+
+    @Option(name: .long, help: "Only items owned by this unit (id).")
+    var unit: String?
+
+    @Option(name: .long, help: "Only items of this kind (festival, campaign, deadline, ...).")
+    var kind: String?
+
+    @Flag(name: .long, help: "Show the lunar date of each day (with --plan; the daemon's agenda always shows it).")
     var lunar = false
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var daemon: DaemonOptions
+
+    var json: Bool { daemon.json }
+
+    func validate() throws {
+        if days != nil && to != nil { throw ValidationError("give --days or --to, not both") }
+        if let days, !(1...3660).contains(days) { throw ValidationError("--days must be between 1 and 3660") }
+        if planOptions.plan.isEmpty { _ = try query() }
+    }
+
+    /// The daemon's query from the options.
+    func query() throws -> AgendaQuery {
+        let start = try from.map(CLIDate.parse)
+        let end = try to.map(CLIDate.parse)
+        if let start, let end, end < start { throw ValidationError("--to \(end) is before --from \(start)") }
+        return AgendaQuery(from: start, to: end, days: days, unit: unit, kind: kind)
+    }
+
+    func run() throws {
+        guard !planOptions.plan.isEmpty else { return try runAgainstDaemon() }
+        try runOffline()
+    }
+
+    func runAgainstDaemon() throws {
+        let query = try query()
+        let report = try daemon.request { client throws(ControlClientError) in try client.agenda(query) }
+        if daemon.json { return try daemon.printJSON(report) }
+        print(daemon.render.agenda(report))
+    }
 
     struct Day: DayRecord {
-        struct Extra: Encodable { var entries: [AgendaEntry] }
+        struct Extra: Encodable { var entries: [AlmanacPlan.AgendaEntry] }
         var facts: DayFacts
         var extra: Extra
     }
@@ -38,7 +83,7 @@ struct AgendaCommand: ParsableCommand {
         var days: [Day]
     }
 
-    func run() throws {
+    func runOffline() throws {
         let loaded = try LoadedPlan.load(planOptions)
         let firstYear: Int
         switch loaded.plan.info.years {
@@ -47,10 +92,20 @@ struct AgendaCommand: ParsableCommand {
         }
         let start = try from.map { try civilDateArgument($0, name: "--from") } ?? CivilDate(year: firstYear, month: 1, day: 1)!
         let end = try to.map { try civilDateArgument($0, name: "--to") }
+            ?? days.map { start.adding(days: $0 - 1) }
             ?? CivilDate(year: start.components.year, month: 12, day: 31)!
         guard start <= end else { throw ValidationError("--to is before --from") }
         guard start.days(to: end) <= 3660 else { throw ValidationError("at most ten years at a time") }
-        let (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: start...end, context: loaded.context)
+        if let unit, loaded.plan.unit(unit) == nil {
+            throw ValidationError("no unit '\(unit)' in the plan (units: \(loaded.plan.units.map(\.id.value).joined(separator: ", ")))")
+        }
+        if let kind, ItemKind(rawValue: kind) == nil {
+            throw ValidationError("unknown kind '\(kind)' (known: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: start...end, context: loaded.context)
+        entries = entries.filter { e in
+            (unit.map { e.owners.contains($0) } ?? true) && (kind.map { e.kind.rawValue == $0 } ?? true)
+        }
         for p in problems { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
         let days = AgendaView.days(entries: entries, from: start, to: end, work: loaded.work, lunar: lunar)
         let missing = Array(Set((start...end).map { $0.components.year })).sorted().filter {
@@ -84,7 +139,7 @@ struct AgendaCommand: ParsableCommand {
 
 /// Builds the agenda's days.
 enum AgendaView {
-    static func titleText(_ e: AgendaEntry, from: CivilDate) -> String {
+    static func titleText(_ e: AlmanacPlan.AgendaEntry, from: CivilDate) -> String {
         var text = e.title
         if let edition = e.edition { text = "\(edition) " + text }
         if e.isWindow {
@@ -95,9 +150,9 @@ enum AgendaView {
     }
 
     static func days(
-        entries: [AgendaEntry], from: CivilDate, to: CivilDate, work: WorkCalendar, lunar: Bool
+        entries: [AlmanacPlan.AgendaEntry], from: CivilDate, to: CivilDate, work: WorkCalendar, lunar: Bool
     ) -> [AgendaCommand.Day] {
-        var byDay: [CivilDate: [AgendaEntry]] = [:]
+        var byDay: [CivilDate: [AlmanacPlan.AgendaEntry]] = [:]
         for e in entries { byDay[max(e.start, from), default: []].append(e) }
         var days: [AgendaCommand.Day] = []
         for date in from...to {

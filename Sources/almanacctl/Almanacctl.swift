@@ -17,7 +17,6 @@ struct Almanacctl: ParsableCommand {
             Expand.self,
             Explain.self,
             StatusCommand.self,
-            TodoCommand.self,
             NextCommand.self,
             AckCommand.self,
             DoneCommand.self,

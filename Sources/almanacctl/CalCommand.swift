@@ -1,16 +1,19 @@
 import AlmanacCalendar
+import AlmanacControl
 import AlmanacPlan
 import ArgumentParser
 import Foundation
 
-/// `almanacctl cal --plan PATH [YYYY-MM]`: a month grid like cal(1) with the plan's days marked.
+/// `almanacctl cal [YYYY-MM]`: a month grid like cal(1) with the plan's days marked: the daemon's
+/// plan in force, or with `--plan PATH` plan files read offline.
 struct CalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cal",
         abstract: "Show a month as a grid: days with items marked, official holidays and 调休 working days visible.",
         discussion: """
             Markers: * an item starts that day, ~ a campaign window runs, 休 official holiday, 班 调休 working day \
-            (a weekend day worked). Weeks start on Monday.
+            (a weekend day worked). Weeks start on Monday. Without --plan, almanacd answers from the plan in force \
+            and each item's state is listed; with --plan the files are read offline.
             """)
 
     @OptionGroup var planOptions: PlanFileOptions
@@ -21,8 +24,9 @@ struct CalCommand: ParsableCommand {
     @Flag(name: .long, help: "Show the lunar day under each day.")
     var lunar = false
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var daemon: DaemonOptions
+
+    var json: Bool { daemon.json }
 
     struct Day: DayRecord {
         struct Extra: Encodable {
@@ -38,10 +42,26 @@ struct CalCommand: ParsableCommand {
         var month: String
         var hasHolidayTable: Bool
         var days: [Day]
-        var entries: [AgendaEntry]
+        var entries: [AlmanacPlan.AgendaEntry]
+    }
+
+    func validate() throws {
+        if month != nil { _ = try parseMonth() }
     }
 
     func run() throws {
+        guard !planOptions.plan.isEmpty else { return try runAgainstDaemon() }
+        try runOffline()
+    }
+
+    func runAgainstDaemon() throws {
+        let query = try month.map { _ in try parseMonth() }.map { CalQuery(year: $0.0, month: $0.1) } ?? CalQuery()
+        let report = try daemon.request { client throws(ControlClientError) in try client.cal(query) }
+        if daemon.json { return try daemon.printJSON(report) }
+        print(daemon.render.cal(report, lunar: lunar))
+    }
+
+    func runOffline() throws {
         let loaded = try LoadedPlan.load(planOptions)
         let (year, monthNumber) = try parseMonth()
         guard let first = CivilDate(year: year, month: monthNumber, day: 1) else {
@@ -88,8 +108,10 @@ struct CalCommand: ParsableCommand {
 
     func parseMonth() throws -> (Int, Int) {
         guard let month else {
-            let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
-            return (now.year ?? 2027, now.month ?? 1)
+            let now = HumanTime.fixedNow(ProcessInfo.processInfo.environment) ?? Date()
+            let zone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+            let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
+            return (today.year ?? 2027, today.month ?? 1)
         }
         let parts = month.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {

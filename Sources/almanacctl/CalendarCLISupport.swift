@@ -119,7 +119,7 @@ enum CLIDate {
 
     static func today() -> CivilDate {
         let calendar = Calendar(identifier: .gregorian)
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        let c = calendar.dateComponents([.year, .month, .day], from: HumanTime.fixedNow(ProcessInfo.processInfo.environment) ?? Date())
         return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     }
 

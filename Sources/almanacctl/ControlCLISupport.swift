@@ -14,12 +14,15 @@ enum DaemonExitStatus: Int32 {
     case error = 1
     /// Bad arguments (ArgumentParser's EX_USAGE, as for every almanacctl command).
     case usage = 64
-    /// No daemon answers on the socket, or it did not answer in time.
+    /// No daemon answers on the socket, it did not answer in time, or it had no room for the
+    /// connection (`busy`, `idle_timeout`): worth retrying later.
     case unreachable = 3
     /// The daemon refused a state change: not root, not in the admin group.
     case unauthorized = 4
     /// The reply was not a valid protocol message.
     case badReply = 5
+    /// The daemon does not know the item, unit or occurrence named (`not_found`).
+    case notFound = 6
 }
 
 /// `--socket`, `--timeout`, `--json`, `--english`: shared by every command that talks to almanacd.
@@ -39,6 +42,9 @@ struct DaemonOptions: ParsableArguments {
     @Flag(name: .long, help: "Human output in English instead of Chinese.")
     var english = false
 
+    @Flag(name: .long, help: "No colour, even on a terminal (as does a non-empty $NO_COLOR).")
+    var noColor = false
+
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
     }
@@ -49,7 +55,13 @@ struct DaemonOptions: ParsableArguments {
             timeout: .milliseconds(Int64(timeout * 1000)))
     }
 
-    var style: TerminalStyle { TerminalStyle.forStandardOutput() }
+    var style: TerminalStyle { noColor ? TerminalStyle(enabled: false) : TerminalStyle.forStandardOutput() }
+
+    /// Dates and times for people; "now" is `$ALMANAC_NOW` when set (tests pin it).
+    var time: HumanTime { .local(english: english) }
+
+    /// Renders results for people with this command's language and colour.
+    var render: ControlRender { ControlRender(time: time, style: style) }
 
     /// Runs one request; on failure prints the reason (stderr, or a JSON error object on stdout
     /// with `--json`) and exits with the status for it.
@@ -66,7 +78,13 @@ struct DaemonOptions: ParsableArguments {
         switch error {
         case .unreachable, .timeout: .unreachable
         case .protocolViolation: .badReply
-        case .server(let error): error.code == .unauthorized ? .unauthorized : .error
+        case .server(let error):
+            switch error.code {
+            case .busy, .idleTimeout: .unreachable
+            case .unauthorized: .unauthorized
+            case .notFound: .notFound
+            default: .error
+            }
         }
     }
 
@@ -86,7 +104,44 @@ struct DaemonOptions: ParsableArguments {
         if case .server(let serverError) = error, let diagnostics = serverError.diagnostics {
             lines += diagnostics.map(\.description)
         }
+        if let hint = Self.hint(for: error, english: english) {
+            lines.append("almanacctl: " + hint)
+        }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// What to do about an error, for the codes whose message alone does not say it.
+    static func hint(for error: ControlClientError, english: Bool) -> String? {
+        func say(_ zh: String, _ en: String) -> String { english ? en : zh }
+        switch error {
+        case .unreachable, .protocolViolation:
+            return nil
+        case .timeout:
+            return say(
+                "守护进程繁忙或已挂起：journalctl -u almanacd 查看日志，--timeout 可延长等待",
+                "the daemon is busy or hung: journalctl -u almanacd shows its log; --timeout waits longer")
+        case .server(let serverError):
+            switch serverError.code {
+            case .busy:
+                return say("守护进程的连接数已满，请稍后重试", "the daemon is serving its maximum number of connections; try again shortly")
+            case .unknownCommand, .unsupportedVersion:
+                return say(
+                    "almanacctl 比正在运行的 almanacd 新？升级 almanacd 并重启（systemctl restart almanacd）",
+                    "is almanacctl newer than the running almanacd? Upgrade almanacd and restart it (systemctl restart almanacd)")
+            case .tooLarge:
+                return say("请求超过守护进程的单行上限（64 KiB），请缩短备注等参数", "the request exceeds the daemon's 64 KiB line limit; shorten the note or arguments")
+            case .idleTimeout:
+                return say("连接空闲过久被守护进程关闭，请重试", "the daemon closed the idle connection; try again")
+            case .unauthorized:
+                return say(
+                    "以 root 运行（sudo almanacctl …），或加入守护进程的管理组（admin_group）后重新登录",
+                    "run it as root (sudo almanacctl ...) or join the daemon's admin group (admin_group) and log in again")
+            case .unavailable, .internalError:
+                return say("journalctl -u almanacd 查看原因", "journalctl -u almanacd shows why")
+            default:
+                return nil
+            }
+        }
     }
 
     private func errorText(_ error: ControlClientError) -> String {
@@ -180,8 +235,16 @@ struct HumanTime {
     var now: Date
     var english: Bool
 
-    static func local(english: Bool) -> HumanTime {
-        HumanTime(timeZone: .current, now: Date(), english: english)
+    /// The local time zone and the current time, or the instant in `$ALMANAC_NOW` (ISO 8601 with
+    /// a zone, `2027-09-15T01:00:00Z`) when it is set: tests and golden files pin "now" with it.
+    static func local(english: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> HumanTime {
+        HumanTime(timeZone: .current, now: fixedNow(environment) ?? Date(), english: english)
+    }
+
+    /// The instant `$ALMANAC_NOW` names, if it is set and valid.
+    static func fixedNow(_ environment: [String: String]) -> Date? {
+        guard let text = environment["ALMANAC_NOW"], !text.isEmpty else { return nil }
+        return try? Date.ISO8601FormatStyle().parse(text)
     }
 
     private var calendar: Calendar {
@@ -220,6 +283,20 @@ struct HumanTime {
         case (let n, false): return n > 0 ? "\(n)天后" : "\(-n)天前"
         case (let n, true): return n > 0 ? "in \(n) days" : "\(-n) days ago"
         }
+    }
+
+    /// Like ``relative(_:)``, but more than a day away in working days when the daemon counted
+    /// them: `3个工作日后`, `in 3 working days`, `2个工作日前`, `2 working days ago`. Calendar days
+    /// are used when no working day lies in between (a weekend) or the count is unknown.
+    func relative(_ date: CivilDate, workingDays: Int?) -> String {
+        let days = today.days(to: date)
+        guard abs(days) > 1, let workingDays, workingDays != 0 else { return relative(date) }
+        let n = abs(workingDays)
+        if english {
+            let unit = n == 1 ? "working day" : "working days"
+            return workingDays > 0 ? "in \(n) \(unit)" : "\(n) \(unit) ago"
+        }
+        return workingDays > 0 ? "\(n)个工作日后" : "\(n)个工作日前"
     }
 
     /// `2小时3分` / `2h 3m`.

@@ -9,9 +9,9 @@ struct ControlRender {
     var time: HumanTime
     var style: TerminalStyle
 
-    private var english: Bool { time.english }
+    var english: Bool { time.english }
 
-    private func label(_ zh: String, _ en: String) -> String { english ? en : zh }
+    func label(_ zh: String, _ en: String) -> String { english ? en : zh }
 
     func status(_ report: StatusReport) -> String {
         var table = Table(header: [])
@@ -81,7 +81,7 @@ struct ControlRender {
             if let end = entry.endDate { date += " – \(end)" }
             let state = stateText(entry.state)
             table.add(
-                [date, time.relative(entry.date), entry.item, DisplayWidth.truncated(entry.title, to: 40), entry.kind,
+                [date, time.relative(entry.date, workingDays: entry.workingDays), entry.item, DisplayWidth.truncated(entry.title, to: 40), entry.kind,
                  entry.owners.joined(separator: ","), state],
                 style: stateStyle(entry.state))
         }
@@ -147,7 +147,7 @@ struct ControlRender {
         return text
     }
 
-    private func stateText(_ state: OccurrenceState) -> String {
+    func stateText(_ state: OccurrenceState) -> String {
         guard !english else { return state.rawValue }
         switch state {
         case .open: return "未办"
@@ -159,7 +159,7 @@ struct ControlRender {
         }
     }
 
-    private func stateStyle(_ state: OccurrenceState) -> ((String) -> String)? {
+    func stateStyle(_ state: OccurrenceState) -> ((String) -> String)? {
         guard style.enabled else { return nil }
         let style = self.style
         switch state {

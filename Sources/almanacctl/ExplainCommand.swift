@@ -1,35 +1,94 @@
 import AlmanacCalendar
+import AlmanacControl
 import ArgumentParser
 
 extension Almanacctl {
-    /// `almanacctl explain RULE DATE [--json]`
+    /// `almanacctl explain RULE DATE` (offline) and `almanacctl explain ITEM [DATE]` (the daemon's
+    /// plan in force, or offline with `--plan PATH`).
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Explain whether and why a date is an occurrence of a date rule.",
+            abstract: "Explain a date rule on a date, or why a plan item falls when it does and when its reminders go out.",
             discussion: """
-                Prints the derivation of every occurrence that contains DATE (a window such as \
-                '09-20..10-10' contains each of its days). When DATE is not an occurrence, prints the \
-                previous and next ones instead. Works offline.
+                explain RULE DATE: prints the derivation of every occurrence of the rule that contains DATE \
+                (a window such as '09-20..10-10' contains each of its days); when DATE is not an occurrence, the \
+                previous and next ones. Works offline.
+
+                explain ITEM [DATE]: the item's occurrence containing DATE (default: its current one), how its \
+                date was derived, its reminder days and what was sent and recorded. Asks almanacd, or reads \
+                plan files offline with --plan.
+
+                TARGET is taken as an item when --item or --plan is given, or when it looks like an item id \
+                (letters, digits, '-', '_', '.', one '/phase') and either is not a date rule or comes without \
+                DATE; otherwise as a rule. --rule forces a rule.
                 """)
 
-        @Argument(help: "The date rule.")
+        @Argument(help: ArgumentHelp("A date rule, or an item id (ITEM or ITEM/PHASE).", valueName: "target"))
         var rule: String
 
-        @Argument(help: "The date (YYYY-MM-DD).")
-        var date: String
+        @Argument(help: "The date (YYYY-MM-DD); for an item, or 'today' (default: the item's current occurrence).")
+        var date: String?
 
-        @Flag(help: "Print JSON (fields in docs/cli.md).")
-        var json = false
+        @Flag(name: .customLong("rule"), help: "TARGET is a date rule.")
+        var forceRule = false
+
+        @Flag(name: .customLong("item"), help: "TARGET is a plan item.")
+        var forceItem = false
+
+        @Option(name: .long, help: "Explain an item of these plan files (file or directory, repeatable) instead of asking the daemon.")
+        var plan: [String] = []
 
         @OptionGroup var source: HolidaySourceOptions
 
+        @OptionGroup var daemon: DaemonOptions
+
+        var json: Bool { daemon.json }
+
+        /// Whether TARGET names a plan item (else a date rule).
+        var isItem: Bool {
+            if forceRule { return false }
+            if forceItem || !plan.isEmpty { return true }
+            guard Self.looksLikeItemID(rule) else { return false }
+            return date == nil || (try? DateRule.parse(rule)) == nil
+        }
+
+        static func looksLikeItemID(_ text: String) -> Bool {
+            func alphanumeric(_ c: Unicode.Scalar) -> Bool {
+                ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+            }
+            guard let first = text.unicodeScalars.first, alphanumeric(first), !text.hasSuffix("/") else { return false }
+            return text.unicodeScalars.allSatisfy { alphanumeric($0) || "-_./".unicodeScalars.contains($0) }
+                && text.filter { $0 == "/" }.count <= 1
+        }
+
+        func validate() throws {
+            if forceRule && forceItem { throw ValidationError("give --rule or --item, not both") }
+            if forceRule && !plan.isEmpty { throw ValidationError("--plan explains an item; a rule needs no plan") }
+            if !isItem && date == nil { throw ValidationError("give the DATE to explain the rule '\(rule)' on") }
+        }
+
         func run() throws {
-            try runReportingFailures { try body() }
+            guard isItem else { return try runReportingFailures { try body() } }
+            let day = try date.map(CLIDate.parse)
+            let query = ExplainQuery(item: rule, date: day)
+            let report: ExplainReport
+            if plan.isEmpty {
+                report = try daemon.request { client throws(ControlClientError) in try client.explain(query) }
+            } else {
+                let loaded = try LoadedPlan.load(paths: plan, holidays: source.directory)
+                do throws(ControlError) {
+                    report = try PlanReports(plan: loaded.plan, work: loaded.work, today: CLIDate.today()).explain(query)
+                } catch {
+                    daemon.report(.server(error))
+                    throw ExitCode(DaemonOptions.exitStatus(for: .server(error)).rawValue)
+                }
+            }
+            if daemon.json { return try daemon.printJSON(report) }
+            print(daemon.render.explain(report))
         }
 
         func body() throws {
             let parsed = try RuleOutput.parse(rule, json: json)
-            let day = try RuleOutput.date(date, option: "DATE")
+            let day = try RuleOutput.date(date ?? "", option: "DATE")
             let context = try RuleOutput.context(source)
             let matching = parsed.occurrences(in: day...day, context: context)
             // The previous occurrence: the latest one that ended before the date, within 10 years.

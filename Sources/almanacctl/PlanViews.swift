@@ -11,8 +11,13 @@ struct LoadedPlan {
 
     /// Loads the plan named by `--plan`; stops with the diagnostics when it has errors.
     static func load(_ options: PlanFileOptions) throws -> LoadedPlan {
-        guard !options.plan.isEmpty else { throw ValidationError("give the plan with --plan PATH") }
-        let result = try PlanFiles.load(options.plan)
+        try load(paths: options.plan, holidays: options.holidays)
+    }
+
+    /// Loads the plan files `paths`, with the holiday tables of `holidays` (or the default place).
+    static func load(paths: [String], holidays: String?) throws -> LoadedPlan {
+        guard !paths.isEmpty else { throw ValidationError("give the plan with --plan PATH") }
+        let result = try PlanFiles.load(paths)
         guard let plan = result.plan, !result.hasErrors else {
             for d in PlanValidator.sorted(result.diagnostics) {
                 FileHandle.standardError.write(Data((d.description + "\n").utf8))
@@ -21,7 +26,7 @@ struct LoadedPlan {
         }
         let work = try PlanFiles.workCalendar(
             holidays: plan.info.holidays.value,
-            directory: PlanFiles.holidayDirectory(option: options.holidays, planPaths: options.plan))
+            directory: PlanFiles.holidayDirectory(option: holidays, planPaths: paths))
         return LoadedPlan(plan: plan, work: work, context: PlanFiles.ruleContext(work: work))
     }
 

@@ -1,14 +1,19 @@
 import AlmanacCalendar
+import AlmanacControl
 import AlmanacPlan
 import ArgumentParser
 import Foundation
 
-/// `almanacctl show ITEM --plan PATH`: one item's occurrences and reminders, with how each was derived.
+/// `almanacctl show ITEM`: one item's occurrences and reminders, with how each was derived: from
+/// the daemon's plan in force (with each occurrence's state), or offline with `--plan PATH`.
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show an item's occurrences and reminders, with explanations.",
-        discussion: "ITEM is an item id, or item/phase for one phase of a multi-part event.")
+        discussion: """
+            ITEM is an item id, or item/phase for one phase of a multi-part event. Without --plan, almanacd \
+            answers from the plan in force and adds each occurrence's state; with --plan the files are read offline.
+            """)
 
     @Argument(help: "The item id (or item/phase).")
     var item: String
@@ -21,8 +26,9 @@ struct ShowCommand: ParsableCommand {
     @Option(name: .long, help: "Show at most this many occurrences (0: all).")
     var limit: Int = 12
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var daemon: DaemonOptions
+
+    var json: Bool { daemon.json }
 
     struct ReminderLine: Encodable {
         var date: CivilDate
@@ -31,7 +37,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     struct OccurrenceReport: Encodable {
-        var entry: AgendaEntry
+        var entry: AlmanacPlan.AgendaEntry
         var reminders: [ReminderLine]
     }
 
@@ -50,7 +56,23 @@ struct ShowCommand: ParsableCommand {
         var more: Int
     }
 
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+    }
+
     func run() throws {
+        guard !planOptions.plan.isEmpty else { return try runAgainstDaemon() }
+        try runOffline()
+    }
+
+    func runAgainstDaemon() throws {
+        let query = ShowQuery(item: item, years: year.isEmpty ? nil : year, limit: limit)
+        let report = try daemon.request { client throws(ControlClientError) in try client.show(query) }
+        if daemon.json { return try daemon.printJSON(report) }
+        print(daemon.render.show(report))
+    }
+
+    func runOffline() throws {
         let loaded = try LoadedPlan.load(planOptions)
         let plan = loaded.plan
         let parts = item.split(separator: "/", maxSplits: 1).map(String.init)

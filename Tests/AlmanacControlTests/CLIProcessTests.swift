@@ -116,10 +116,10 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
         }
     }
 
-    @Test func serverErrorsExitWithOne() async throws {
+    @Test func serverErrorsExitWithOneAndNotFoundWithSix() async throws {
         try await withServer { path, _, _ in
             let missing = try await offPool { try almanacctl(["ack", "missing@2027-04-05", "--socket", path]) }
-            #expect(missing.status == 1)
+            #expect(missing.status == 6)
             #expect(missing.stderr == "almanacctl: no item 'missing' in the plan [not_found]\n")
             #expect(missing.stdout == "")
 
@@ -169,7 +169,7 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
             #expect(status.status == 0)
             let done = try await offPool { try almanacctl(["done", "qingming@2027-04-05", "--socket", path], as: "almanac-test") }
             #expect(done.status == 4)
-            #expect(done.stderr == "almanacctl: 'done' changes state and needs root or the admin group: uid \(user.uid) (almanac-test) is neither root nor a member of the admin group 'almanac-test-admins' [unauthorized]\n")
+            #expect(done.stderr == "almanacctl: 'done' changes state and needs root or the admin group: uid \(user.uid) (almanac-test) is neither root nor a member of the admin group 'almanac-test-admins' [unauthorized]\nalmanacctl: 以 root 运行（sudo almanacctl …），或加入守护进程的管理组（admin_group）后重新登录\n")
             let admin = try await offPool { try almanacctl(["done", "qingming@2027-04-05", "--json", "--socket", path], as: "almanac-test-admin") }
             #expect(admin.status == 0)
         }

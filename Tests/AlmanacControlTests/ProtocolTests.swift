@@ -54,7 +54,7 @@ import Testing
             Issue.record("accepted")
             return
         }
-        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history)")
+        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain)")
     }
 
     @Test func badArgumentsNameTheField() {
@@ -80,6 +80,8 @@ import Testing
             .progress(ProgressRequest(OccurrenceRef(item: "c"), entry: "1.2", done: false)),
             .snooze(SnoozeRequest(OccurrenceRef(item: "d"), until: Date(timeIntervalSince1970: 1_800_000_000))),
             .history(HistoryQuery(item: "e", limit: 10)),
+            .cal(CalQuery(year: 2027, month: 9)), .show(ShowQuery(item: "f", years: [2027], limit: 0)),
+            .explain(ExplainQuery(item: "g/phase", date: date)),
         ]
         #expect(Set(commands.map(\.name)) == Set(CommandName.allCases))
         for command in commands {

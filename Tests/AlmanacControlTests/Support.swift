@@ -53,6 +53,8 @@ final class RecordingHandler: ControlHandler {
         case .history:
             struct Boom: Error {}
             throw Boom()
+        case .cal, .show, .explain:
+            throw ControlError(.notFound, "no item in this test handler's plan")
         }
     }
 }
@@ -81,6 +83,10 @@ func withServer(
     let path = directory + "/control.sock"
     var configuration = ControlServerConfiguration(
         endpoint: .path(path), authorization: ControlAuthorization(adminGroup: "almanac-test-admins"))
+    // The idle timer runs on the event loop while connection tasks wait for the cooperative pool;
+    // in a full parallel test run on a loaded machine that wait has exceeded the default 30 s and
+    // turned answers into idle_timeout. Only the idle test itself wants a short timeout.
+    configuration.idleTimeout = .seconds(600)
     configure(&configuration)
     let handler = RecordingHandler()
     let server = ControlServer(configuration: configuration, handler: handler, logger: Logger(label: "test"))

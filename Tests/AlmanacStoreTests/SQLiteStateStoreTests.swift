@@ -26,8 +26,9 @@ struct SQLiteStateStoreTests {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let store = try SQLiteStateStore(path: dir.database)
-        #expect(try store.appliedMigrations() == ["v1"])
-        #expect(SQLiteStateStore.knownMigrations == ["v1"])
+        #expect(try store.appliedMigrations() == SQLiteStateStore.knownMigrations)
+        #expect(SQLiteStateStore.knownMigrations.first == "v1")
+        #expect(SQLiteStateStore.knownMigrations.contains("v2-checklist-evidence"))
         #expect(FileManager.default.fileExists(atPath: dir.database + "-wal"))
     }
 
@@ -209,6 +210,26 @@ struct SQLiteStateStoreTests {
         #expect(history.map(\.at) == [t0, t0 + 50])
     }
 
+    @Test func checklistEvidenceAndBatchesAreRecordedAllOrNothing() throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanup() }
+        let store = try SQLiteStateStore(path: dir.database)
+        let occurrence = "materials@2027-08-10"
+        try store.recordProgress(batch: [
+            ChecklistProgress(occurrenceID: occurrence, entryID: "M001-1", state: .submitted, unit: "u01", uid: 0, at: t0, evidence: 9),
+            ChecklistProgress(occurrenceID: occurrence, entryID: "M001-2", state: .rejected, note: "缺照片", uid: 0, at: t0),
+        ])
+        try store.recordProgress(
+            ChecklistProgress(occurrenceID: occurrence, entryID: "M001-1", state: .accepted, uid: 1000, at: t0 + 60, evidence: 9))
+        let current = try store.checklistProgress(occurrenceID: occurrence)
+        #expect(current.map(\.state) == [.accepted, .rejected])
+        #expect(current.map(\.evidence) == [9, nil])
+        #expect(current.map(\.uid) == [1000, 0])
+        #expect(try store.checklistHistory(occurrenceID: occurrence, entryID: "M001-1").map(\.state) == [.submitted, .accepted])
+        try store.recordProgress(batch: [])
+        #expect(try store.checklistProgress(occurrenceID: occurrence).count == 2)
+    }
+
     @Test func stateSurvivesReopening() throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
@@ -218,7 +239,7 @@ struct SQLiteStateStoreTests {
             try store.markSent(id, at: t0)
         }
         let store = try SQLiteStateStore(path: dir.database)
-        #expect(try store.appliedMigrations() == ["v1"])
+        #expect(try store.appliedMigrations() == SQLiteStateStore.knownMigrations)
         #expect(try store.delivery(key)?.state == .sent)
     }
 
