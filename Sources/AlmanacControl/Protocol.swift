@@ -61,12 +61,18 @@ public enum RequestID: Hashable, Sendable, Codable, CustomStringConvertible {
 public enum CommandName: String, Sendable, Codable, CaseIterable {
     case status, reload, agenda, next, ack, done, progress, snooze, history
     case cal, show, explain
+    /// Checklists: the indicator tree with progress; one indicator's status; many at once.
+    case checklist
+    case progressSet = "progress-set"
+    case progressImport = "progress-import"
 
     /// Whether the command changes daemon state, and so needs root or the admin group.
     public var changesState: Bool {
         switch self {
         case .status, .agenda, .next, .history: false
         case .cal, .show, .explain: false
+        case .checklist: false
+        case .progressSet, .progressImport: true
         case .reload, .ack, .done, .progress, .snooze: true
         }
     }
@@ -246,6 +252,9 @@ public enum ControlCommand: Hashable, Sendable {
     case cal(CalQuery)
     case show(ShowQuery)
     case explain(ExplainQuery)
+    case checklist(ChecklistQuery)
+    case progressSet(ProgressSetRequest)
+    case progressImport(ProgressImportRequest)
 
     public var name: CommandName {
         switch self {
@@ -261,6 +270,9 @@ public enum ControlCommand: Hashable, Sendable {
         case .cal: .cal
         case .show: .show
         case .explain: .explain
+        case .checklist: .checklist
+        case .progressSet: .progressSet
+        case .progressImport: .progressImport
         }
     }
 }
@@ -294,6 +306,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
         case .cal(let args): try container.encode(args, forKey: .args)
         case .show(let args): try container.encode(args, forKey: .args)
         case .explain(let args): try container.encode(args, forKey: .args)
+        case .checklist(let args): try container.encode(args, forKey: .args)
+        case .progressSet(let args): try container.encode(args, forKey: .args)
+        case .progressImport(let args): try container.encode(args, forKey: .args)
         }
     }
 
@@ -337,6 +352,9 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             case .cal: command = .cal(try args(CalQuery.self, data, decoder) ?? CalQuery())
             case .show: command = .show(try required(ShowQuery.self, data, decoder))
             case .explain: command = .explain(try required(ExplainQuery.self, data, decoder))
+            case .checklist: command = .checklist(try args(ChecklistQuery.self, data, decoder) ?? ChecklistQuery())
+            case .progressSet: command = .progressSet(try required(ProgressSetRequest.self, data, decoder))
+            case .progressImport: command = .progressImport(try required(ProgressImportRequest.self, data, decoder))
             }
             return .success(ControlRequest(id: id, command))
         } catch let error as ControlError {

@@ -241,6 +241,8 @@ public enum ControlResult: Sendable, Hashable, Encodable {
     case cal(CalReport)
     case show(ShowReport)
     case explain(ExplainReport)
+    case checklist(ChecklistReport)
+    case progressRecorded(ProgressReport)
 
     public func encode(to encoder: any Encoder) throws {
         switch self {
@@ -253,6 +255,8 @@ public enum ControlResult: Sendable, Hashable, Encodable {
         case .cal(let value): try value.encode(to: encoder)
         case .show(let value): try value.encode(to: encoder)
         case .explain(let value): try value.encode(to: encoder)
+        case .checklist(let value): try value.encode(to: encoder)
+        case .progressRecorded(let value): try value.encode(to: encoder)
         }
     }
 }

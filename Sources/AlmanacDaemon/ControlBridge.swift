@@ -65,6 +65,12 @@ public struct DaemonControlHandler: ControlHandler {
             return .change(ChangeReport(
                 item: request.item, date: date, state: .snoozed, recordedAt: clock(), uid: peer.uid,
                 snoozedUntil: request.until))
+        case .checklist(let query):
+            return .checklist(try await checklistReport(query))
+        case .progressSet(let request):
+            return .progressRecorded(try await setProgress(request, uid: peer.uid))
+        case .progressImport(let request):
+            return .progressRecorded(try await importProgress(request, uid: peer.uid))
         case .progress(let request):
             let (id, date) = try await resolve(request.occurrence)
             try await map { () throws(DaemonRequestError) in
@@ -175,7 +181,7 @@ public struct DaemonControlHandler: ControlHandler {
         } else if let (plan, today) = try? await planInForce() {
             // Marks of occurrences that no reminder has touched yet.
             let range = today.adding(days: -400)...today.adding(days: 400)
-            for occurrence in PlanOccurrences.expand(plan, in: range).occurrences
+            for occurrence in PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
             where query.item == nil || occurrence.itemID == query.item {
                 occurrences.insert(occurrence.id.description)
             }
@@ -217,7 +223,8 @@ public struct DaemonControlHandler: ControlHandler {
     func resolve(_ ref: OccurrenceRef) async throws -> (String, CivilDate) {
         let (plan, today) = try await planInForce()
         let range = ref.date.map { $0...$0 } ?? today.adding(days: -30)...today.adding(days: 400)
-        let candidates = PlanOccurrences.expand(plan, in: range).occurrences.filter { $0.itemID == ref.item }
+        let candidates = PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
+            .filter { $0.itemID == ref.item }
         if let date = ref.date {
             guard candidates.contains(where: { $0.start == date }) else {
                 guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }

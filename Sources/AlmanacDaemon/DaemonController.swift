@@ -240,7 +240,7 @@ public actor DaemonController {
 
     /// The current status (what status.json holds).
     public func status() -> DaemonStatus {
-        DaemonStatus(
+        var status = DaemonStatus(
             daemon: DaemonStatus.Daemon(
                 state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
                 startedAt: startedAt, updatedAt: clock(), reloads: reloads, summary: summary()),
@@ -250,6 +250,10 @@ public actor DaemonController {
                     warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description))
             },
             lastReload: lastReload, store: storeInfo, control: control, problems: problems)
+        if let plan = plan?.plan, !plan.checklists.isEmpty {
+            status.checklists = ChecklistState.summaries(plan: plan, store: store, now: clock())
+        }
+        return status
     }
 
     /// The one-line summary (STATUS=): the plan, then the problems.
@@ -308,6 +312,19 @@ public actor DaemonController {
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
                        "ALMANAC_STATE": "\(state.rawValue)", "ALMANAC_UID": "\(uid)"])
         eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+    }
+
+    /// Records the progress of many checklist indicators in one transaction (all or none), then
+    /// wakes the scheduler (the next reminders list what is still open) and rewrites status.json.
+    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) throws(DaemonRequestError) {
+        guard let first = entries.first else { return }
+        try storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
+        logger.info(
+            "checklist progress",
+            metadata: ["ALMANAC_OCCURRENCE": "\(first.occurrenceID)", "ALMANAC_ENTRIES": "\(entries.count)",
+                       "ALMANAC_ENTRY": "\(first.entryID)", "ALMANAC_STATE": "\(first.state.rawValue)", "ALMANAC_UID": "\(uid)"])
+        eventContinuation.yield(.marksChanged(occurrenceID: first.occurrenceID))
+        writeStatusFile()
     }
 
     /// Deliveries and marks of one occurrence, for `almanacctl history`.

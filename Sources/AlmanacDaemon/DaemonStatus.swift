@@ -71,6 +71,8 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var store: StoreInfo
     public var control: ControlInfo
     public var problems: [Problem]
+    /// Totals per checklist and per unit (docs/status-json.md, `checklists`); absent without checklists.
+    public var checklists: [ChecklistStatus]? = nil
 
     /// The encoder for `status.json`: snake_case keys, ISO 8601 dates, sorted keys.
     public static func encoder() -> JSONEncoder {

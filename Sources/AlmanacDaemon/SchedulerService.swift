@@ -18,6 +18,8 @@ public struct SchedulerCore: Sendable {
     private(set) var planner: ReminderPlanner?
     private(set) var state = PlannerState()
     public private(set) var dispatcher: ReminderDispatcher
+    /// Checklist and quota notices (ChecklistScheduling.swift).
+    var checklists = ChecklistScheduling()
 
     /// The row that records the scheduler's first start, so that a new installation does not
     /// record a year of history as missed (kept in the delivery table; no other table needed).
@@ -95,11 +97,12 @@ public struct SchedulerCore: Sendable {
             // Everything due up to now is recorded: later decisions start from here.
             state.settledBefore = max(state.settledBefore ?? now, now)
         }
+        let checklistWakeup = tickChecklists(now: now)
         if dispatcher.failures > 0 {
             let retry = now.addingTimeInterval(60)
-            return decision.nextWakeup.map { min($0, retry) } ?? retry
+            return [decision.nextWakeup, checklistWakeup, retry].compactMap { $0 }.min()
         }
-        return decision.nextWakeup
+        return [decision.nextWakeup, checklistWakeup].compactMap { $0 }.min()
     }
 }
 
@@ -234,6 +237,7 @@ public struct SchedulerService: Service {
                             let expanded = source(plan, range, RuleContext(workCalendar: calendar))
                             do {
                                 try core.replan(occurrences: expanded.occurrences, mail: expanded.mail, now: now)
+                                try core.replanChecklists(plan: plan, occurrences: expanded.occurrences, now: now)
                                 window = range
                                 logger.info(
                                     "reminders planned",

@@ -166,8 +166,7 @@ public struct ChecklistTotals: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case indicators, open, inProgress = "in_progress", submitted, accepted, rejected, evidenceRequired = "evidence_required"
-        case evidenceFiled = "evidence_filed", finished, remaining
+        case indicators, open, inProgress, submitted, accepted, rejected, evidenceRequired, evidenceFiled, finished, remaining
     }
 
     public func encode(to encoder: any Encoder) throws {

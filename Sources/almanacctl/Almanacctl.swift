@@ -21,6 +21,7 @@ struct Almanacctl: ParsableCommand {
             AckCommand.self,
             DoneCommand.self,
             ProgressCommand.self,
+            ChecklistCommand.self,
             SnoozeCommand.self,
             ReloadCommand.self,
             HistoryCommand.self,

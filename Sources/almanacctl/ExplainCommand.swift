@@ -83,7 +83,7 @@ extension Almanacctl {
                 }
             }
             if daemon.json { return try daemon.printJSON(report) }
-            print(daemon.render.explain(report))
+            print(daemon.render.explain(report, withHistory: plan.isEmpty))
         }
 
         func body() throws {

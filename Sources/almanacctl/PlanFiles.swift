@@ -114,33 +114,14 @@ enum PlanFiles {
     }
 }
 
-/// Terminal text helpers: CJK characters take two columns.
+/// Terminal text helpers for the offline plan views: widths as ``DisplayWidth`` counts them
+/// (Chinese characters take two columns), the one measure every almanacctl table uses.
 enum TerminalText {
     /// Columns `text` takes in a terminal.
-    static func width(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
-    }
-
-    static func scalarWidth(_ s: Unicode.Scalar) -> Int {
-        let v = s.value
-        if v == 0 || (0x300...0x36F).contains(v) || v == 0x200B || (0xFE00...0xFE0F).contains(v) { return 0 }
-        if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
-            || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
-            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
-            || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-            || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v) || v == 0x201C || v == 0x201D
-            || v == 0x2014 || v == 0x2026
-        {
-            return 2
-        }
-        return 1
-    }
+    static func width(_ text: String) -> Int { DisplayWidth.of(text) }
 
     /// `text` padded with spaces to `columns` terminal columns.
-    static func pad(_ text: String, to columns: Int) -> String {
-        let w = width(text)
-        return w >= columns ? text : text + String(repeating: " ", count: columns - w)
-    }
+    static func pad(_ text: String, to columns: Int) -> String { DisplayWidth.padded(text, to: columns) }
 }
 
 /// Writes an Encodable as pretty JSON on standard output.

@@ -67,8 +67,9 @@ extension ControlRender {
         return lines.joined(separator: "\n")
     }
 
-    /// The occurrence in question with derivation, reminders and history; or the ones around the date.
-    func explain(_ report: ExplainReport) -> String {
+    /// The occurrence in question with derivation, reminders and history (`withHistory`: the
+    /// daemon's records; offline there are none to show); or the ones around the date.
+    func explain(_ report: ExplainReport, withHistory: Bool = true) -> String {
         var lines = item(report.item)
         lines.append("")
         guard let occurrence = report.occurrence else {
@@ -88,6 +89,7 @@ extension ControlRender {
             return lines.joined(separator: "\n")
         }
         lines += self.occurrence(occurrence)
+        guard withHistory else { return lines.joined(separator: "\n") }
         lines.append("  " + label("记录", "history") + ":")
         if report.history.isEmpty {
             lines.append("    " + label("尚未发送提醒，也没有记录。", "no reminder sent and nothing recorded yet"))

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacPlan
 import Foundation
 import Testing
 
@@ -54,7 +55,7 @@ import Testing
             Issue.record("accepted")
             return
         }
-        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain)")
+        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain, checklist, progress-set, progress-import)")
     }
 
     @Test func badArgumentsNameTheField() {
@@ -82,6 +83,9 @@ import Testing
             .history(HistoryQuery(item: "e", limit: 10)),
             .cal(CalQuery(year: 2027, month: 9)), .show(ShowQuery(item: "f", years: [2027], limit: 0)),
             .explain(ExplainQuery(item: "g/phase", date: date)),
+            .checklist(ChecklistQuery(checklist: "city", unit: "wmb", date: date)),
+            .progressSet(ProgressSetRequest(code: "A-1", status: .rejected, evidence: 2, note: "缺照片")),
+            .progressImport(ProgressImportRequest(file: "p.csv", rows: [ProgressRow(row: 2, code: "A-1", status: .accepted)])),
         ]
         #expect(Set(commands.map(\.name)) == Set(CommandName.allCases))
         for command in commands {
@@ -91,7 +95,7 @@ import Testing
     }
 
     @Test func stateChangingCommands() {
-        #expect(CommandName.allCases.filter(\.changesState) == [.reload, .ack, .done, .progress, .snooze])
+        #expect(CommandName.allCases.filter(\.changesState) == [.reload, .ack, .done, .progress, .snooze, .progressSet, .progressImport])
     }
 
     @Test(arguments: [

@@ -20,6 +20,15 @@ final class RecordingHandler: ControlHandler {
     }
 
     let calls = Mutex<[Call]>([])
+    /// A: 公共环境整治 (wmb) with; B: 公共秩序整治 (zz).
+    static let checklist = Checklist(
+        id: Located("city"), title: Located("创城复检"), item: Located("materials"), indicators: [
+            Indicator(code: Located("A"), title: Located("公共环境整治"), owner: Located("wmb"), children: [
+                Indicator(code: Located("A-1"), title: Located("道路净化"), evidence: Located(3)),
+                Indicator(code: Located("A-2"), title: Located("绿化"), evidence: Located(2)),
+            ]),
+            Indicator(code: Located("B"), title: Located("公共秩序整治"), owner: Located("zz")),
+        ])
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
 
     var recorded: [Call] { calls.withLock { $0 } }
@@ -55,6 +64,23 @@ final class RecordingHandler: ControlHandler {
             throw Boom()
         case .cal, .show, .explain:
             throw ControlError(.notFound, "no item in this test handler's plan")
+        case .checklist(let query):
+            let checklist = Self.checklist
+            let progress = ["A-1": IndicatorProgress(code: "A-1", status: .submitted, evidence: 3, note: "已报")]
+            return .checklist(ChecklistReport(unit: query.unit, checklists: [ChecklistView(
+                summary: ChecklistSummary(checklist, progress: progress), occurrence: "materials@2027-08-10",
+                deadline: CivilDate(year: 2027, month: 8, day: 10), unitNames: ["wmb": "区文明办", "zz": "区综合治理办"],
+                indicators: ChecklistView.lines(checklist, progress: progress, unit: query.unit))]))
+        case .progressSet(let request):
+            let row = ProgressRow(row: 0, code: request.code, status: request.status, evidence: request.evidence, note: request.note)
+            let progress = [request.code: IndicatorProgress(code: request.code, status: request.status, evidence: request.evidence)]
+            return .progressRecorded(ProgressReport(
+                checklist: "city", occurrence: "materials@2027-08-10", recorded: [row], uid: peer.uid, at: Self.epoch,
+                summary: ChecklistSummary(Self.checklist, progress: progress)))
+        case .progressImport(let request):
+            throw ControlError(.badRequest, "\(request.file): 1 error; nothing recorded", diagnostics: [
+                Diagnostic(.error, "row 3: no indicator 'X' in checklist 'city'", at: SourceLocation(file: request.file, line: 3, column: 1))
+            ])
         }
     }
 }

@@ -62,6 +62,11 @@ struct GoldenCLITests {
         ("error-cal-usage", ["cal", "2026-13"]),
         ("error-unreachable", ["status", "--english", "--socket", "/nonexistent/almanac.sock"]),
         ("error-unreachable-json", ["agenda", "--json", "--socket", "/nonexistent/almanac.sock"]),
+        // The same views offline, from the plan file: no daemon, no state.
+        ("offline-agenda", ["agenda", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--from", "2026-09-10", "--days", "14", "--lunar"]),
+        ("offline-cal", ["cal", "2026-10", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS"]),
+        ("offline-show", ["show", "flag-salute", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS"]),
+        ("offline-explain-item", ["explain", "flag-salute", "2026-09-25", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--english"]),
     ]
 
     @Test func everyDaemonCommandMatchesItsGoldenFile() async throws {
@@ -118,7 +123,11 @@ struct GoldenCLITests {
         environment["ALMANAC_NOW"] = nowText
         environment["ALMANAC_SOCKET"] = nil
         environment["NO_COLOR"] = nil
-        let full = arguments + (arguments.contains("--socket") ? [] : ["--socket", socket]) + ["--timeout", "60"]
+        let holidays = checkout.appendingPathComponent("config/holidays").path
+        let expanded = arguments.map {
+            $0.replacingOccurrences(of: "$GOLDEN", with: directory.path).replacingOccurrences(of: "$HOLIDAYS", with: holidays)
+        }
+        let full = expanded + (arguments.contains("--socket") ? [] : ["--socket", socket]) + ["--timeout", "60"]
         let result = try spawnAndWait(binary, full, environment: environment)
         var text = "$ almanacctl " + arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") + "\n"
         text += result.stdout
@@ -127,7 +136,7 @@ struct GoldenCLITests {
         let pid = getpid()
         let uid = getuid()
         let replacements: [(String, String)] = [
-            (sandbox, "$SANDBOX"), ("pid \(pid)", "pid $PID"), ("\"pid\" : \(pid)", "\"pid\" : $PID"),
+            (sandbox, "$SANDBOX"), (directory.path, "$GOLDEN"), (holidays, "$HOLIDAYS"), ("pid \(pid)", "pid $PID"), ("\"pid\" : \(pid)", "\"pid\" : $PID"),
             ("uid \(uid)", "uid $UID"), ("\"uid\" : \(uid)", "\"uid\" : $UID"),
             ("almanacd \(AlmanacVersion.current)", "almanacd $VERSION"),
             ("\"version\" : \"\(AlmanacVersion.current)\"", "\"version\" : \"$VERSION\""),

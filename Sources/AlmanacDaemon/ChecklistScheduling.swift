@@ -1,0 +1,213 @@
+import AlmanacCalendar
+import AlmanacPlan
+import AlmanacScheduler
+import AlmanacStore
+import Foundation
+import Logging
+
+/// Checklist and quota notices as the scheduler runs them: planners rebuilt with the plan, the
+/// statuses and checks read from the store at every tick, deliveries claimed, written to the
+/// journal and queued as mail exactly like reminders (docs/checklists.md).
+public struct ChecklistScheduling: Sendable {
+    var checklistPlanner: ChecklistReminderPlanner?
+    var quotaPlanner: QuotaPlanner?
+    /// Occurrences of quota items, by item id, for reading their done marks.
+    var quotaOccurrences: [String: [OccurrenceID]] = [:]
+    var unitNames: [String: String] = [:]
+    var recorded: Set<DeliveryID> = []
+    var trackingSince: CivilDate?
+
+    public init() {}
+
+    /// Delivery ids of checklist and quota notices start with these.
+    static func isOwn(_ reminderID: String) -> Bool { reminderID.hasPrefix("checklist:") || reminderID.hasPrefix("quota:") }
+}
+
+extension SchedulerCore {
+    /// Rebuilds the checklist and quota planners for `plan` (expanded into `occurrences`) and
+    /// reads back which of their notices were already recorded.
+    public mutating func replanChecklists(plan: Plan, occurrences: [ScheduledOccurrence], now: Date) throws(StoreError) {
+        var scheduling = ChecklistScheduling()
+        let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences)
+        if !deadlines.isEmpty {
+            scheduling.checklistPlanner = ChecklistReminderPlanner(
+                deadlines: deadlines, configuration: configuration, workingDays: workingDays)
+        }
+        let targets = QuotaTarget.from(plan)
+        if !targets.isEmpty {
+            scheduling.quotaPlanner = QuotaPlanner(targets: targets, configuration: configuration, workingDays: workingDays)
+            for target in targets {
+                scheduling.quotaOccurrences[target.itemID] = occurrences.filter { $0.itemID == target.itemID }.map(\.id)
+            }
+        }
+        for unit in plan.units { scheduling.unitNames[unit.id.value] = unit.name.value }
+        let since = now.addingTimeInterval(-Self.recordedMargin * 2)
+        for record in try store.deliveries(dueSince: since) where record.state != .failed && ChecklistScheduling.isOwn(record.key.reminderID) {
+            scheduling.recorded.insert(ReminderDispatcher.id(record.key))
+        }
+        if let installed = try store.delivery(Self.installationKey)?.dueAt {
+            scheduling.trackingSince = ZonedTime.civilDate(of: installed, in: configuration.timeZone)
+        }
+        checklists = scheduling
+    }
+
+    /// Decides and sends the checklist and quota notices due at `now`; returns the next wake-up.
+    public mutating func tickChecklists(now: Date) -> Date? {
+        var wakeups: [Date] = []
+        if let planner = checklists.checklistPlanner {
+            var progress: [OccurrenceID: [String: IndicatorStatus]] = [:]
+            for deadline in planner.deadlines {
+                guard let records = try? store.checklistProgress(occurrenceID: deadline.occurrence.description) else { continue }
+                var statuses: [String: IndicatorStatus] = [:]
+                for r in records { statuses[r.entryID] = ChecklistState.status(r.state) }
+                progress[deadline.occurrence] = statuses
+            }
+            let decision = planner.decide(progress: progress, recorded: checklists.recorded, now: now)
+            for missed in decision.missed { recordMissed(missed, now: now) }
+            for notice in decision.notices { send(notice, now: now) }
+            if let next = decision.nextWakeup { wakeups.append(next) }
+        }
+        if let planner = checklists.quotaPlanner {
+            var checks: [String: [CivilDate]] = [:]
+            for (item, ids) in checklists.quotaOccurrences {
+                for id in ids {
+                    guard let marks = try? store.marks(occurrenceID: id.description) else { continue }
+                    // One check per occurrence marked done (and not undone), on the day it was marked.
+                    var doneAt: Date?
+                    for mark in marks {
+                        switch mark.kind {
+                        case .done: doneAt = mark.at
+                        case .undone: doneAt = nil
+                        default: break
+                        }
+                    }
+                    if let doneAt { checks[item, default: []].append(ZonedTime.civilDate(of: doneAt, in: configuration.timeZone)) }
+                }
+            }
+            let decision = planner.decide(
+                checks: checks, recorded: checklists.recorded, now: now, trackingSince: checklists.trackingSince)
+            for missed in decision.missed { recordMissed(missed, now: now) }
+            for notice in decision.notices { send(notice, now: now) }
+            if let next = decision.nextWakeup { wakeups.append(next) }
+        }
+        return wakeups.min()
+    }
+
+    private mutating func recordMissed(_ missed: Missed, now: Date) {
+        do {
+            try store.recordMissed(ReminderDispatcher.key(missed.key), dueAt: missed.due, at: now)
+            checklists.recorded.insert(missed.key)
+        } catch {
+            logger.error("delivery failed, will retry", metadata: ["ALMANAC_DELIVERY": "\(missed.key)", "error": "\(error)"])
+        }
+    }
+
+    private func name(_ unit: String) -> String {
+        if unit.hasSuffix(".leader") {
+            let id = String(unit.dropLast(".leader".count))
+            return (checklists.unitNames[id] ?? id) + "负责人"
+        }
+        return checklists.unitNames[unit] ?? unit
+    }
+
+    /// Subject and body of a checklist notice, in Chinese.
+    func text(_ notice: ChecklistNotice) -> (subject: String, body: String) {
+        let unit = name(notice.unit)
+        let count = notice.open.count
+        let subject: String
+        switch notice.kind {
+        case .reminder(let n):
+            subject = "【\(notice.checklistTitle)】\(unit)：距截止（\(notice.deadline)）还有\(n)个工作日，尚有\(count)项指标未完成"
+        case .escalation(let n):
+            subject = "【督办·\(notice.checklistTitle)】\(unit)尚有\(count)项指标未完成，\(notice.deadline)截止（提前\(n)个工作日）"
+        case .overdue:
+            subject = "【逾期·\(notice.checklistTitle)】\(unit)已逾期（截止\(notice.deadline)），尚有\(count)项指标未完成"
+        }
+        let lines = notice.open.map { "- \($0.code) \($0.title)" }
+        return (subject, lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Subject and body of a quota notice, in Chinese.
+    func text(_ notice: QuotaNotice) -> (subject: String, body: String) {
+        let period = "\(notice.period.lowerBound)至\(notice.period.upperBound)"
+        let owners = notice.target.owners.map { name($0) }.joined(separator: "、")
+        switch notice.kind {
+        case .warning:
+            return ("【\(notice.target.title)】本期（\(period)）已检查\(notice.done)次，要求不少于\(notice.target.count)次，今天是本期最后一个工作日",
+                    "责任单位：\(owners)\n")
+        case .report:
+            return ("【\(notice.target.title)】上期（\(period)）检查\(notice.done)次，少于要求的\(notice.target.count)次",
+                    "责任单位：\(owners)\n")
+        }
+    }
+
+    private mutating func send(_ notice: ChecklistNotice, now: Date) {
+        let (subject, body) = text(notice)
+        deliver(
+            key: notice.key, channel: notice.channel, due: notice.dueAt, late: notice.isLate, subject: subject, body: body,
+            metadata: [
+                "ALMANAC_ITEM": "\(notice.occurrence.itemID)", "ALMANAC_DATE": "\(notice.deadline)", "ALMANAC_KIND": "checklist",
+                "ALMANAC_OWNERS": "\(notice.unit)", "ALMANAC_CHECKLIST": "\(notice.checklistID)",
+                "ALMANAC_OPEN": "\(notice.open.count)",
+            ],
+            overdue: notice.kind == .overdue, now: now)
+    }
+
+    private mutating func send(_ notice: QuotaNotice, now: Date) {
+        let (subject, body) = text(notice)
+        deliver(
+            key: notice.key, channel: notice.channel, due: notice.dueAt,
+            late: now.timeIntervalSince(notice.dueAt) > configuration.lateTolerance, subject: subject, body: body,
+            metadata: [
+                "ALMANAC_ITEM": "\(notice.target.itemID)", "ALMANAC_DATE": "\(notice.period.lowerBound)", "ALMANAC_KIND": "quota",
+                "ALMANAC_OWNERS": "\(notice.target.owners.joined(separator: ","))",
+            ],
+            overdue: notice.kind == .report, now: now)
+    }
+
+    /// Claim, send (journal entry or queued mail), record: the exactly-once protocol of
+    /// docs/state-store.md.
+    private mutating func deliver(
+        key: DeliveryID, channel: Channel, due: Date, late: Bool, subject: String, body: String,
+        metadata extra: Logger.Metadata, overdue: Bool, now: Date
+    ) {
+        do {
+            let claim = try store.claimDelivery(ReminderDispatcher.key(key), dueAt: due, late: late, at: now)
+            let record: DeliveryRecord
+            switch claim {
+            case .alreadyDone:
+                checklists.recorded.insert(key)
+                return
+            case .inDoubt(let row):
+                try store.resolveInDoubt(row.id, sent: channel == .journal, at: now)
+                checklists.recorded.insert(key)
+                return
+            case .claimed(let row): record = row
+            }
+            switch channel {
+            case .journal:
+                var metadata = extra
+                metadata["MESSAGE_ID"] = "\(overdue ? ReminderMessageID.overdue : (late ? ReminderMessageID.late : ReminderMessageID.reminder))"
+                metadata["ALMANAC_DELIVERY"] = "\(key)"
+                metadata["ALMANAC_RECIPIENTS"] = "\(key.recipient)"
+                logger.log(level: overdue ? .warning : .notice, "\(subject)\n\(body)", metadata: metadata)
+                try store.markSent(record.id, at: now)
+            case .mail:
+                guard let to = dispatcher.mail.addresses[key.recipient], !to.isEmpty else {
+                    try store.markFailed(record.id, at: now, error: "no mail address for \(key.recipient)")
+                    logger.warning(
+                        "no mail address for a reminder's recipient",
+                        metadata: ["ALMANAC_DELIVERY": "\(key)", "ALMANAC_RECIPIENT": "\(key.recipient)"])
+                    checklists.recorded.insert(key)
+                    return
+                }
+                try store.enqueueMail(
+                    MailComposer.message(key: key, from: dispatcher.mail.sender, to: to, subject: subject, body: body, date: now),
+                    delivery: record.id, at: now)
+            }
+            checklists.recorded.insert(key)
+        } catch {
+            logger.error("delivery failed, will retry", metadata: ["ALMANAC_DELIVERY": "\(key)", "error": "\(error)"])
+        }
+    }
+}
