@@ -30,6 +30,9 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Pure publishing: iCalendar feeds, the HTML status page, Prometheus metrics, ICS import.
+        .target(name: "AlmanacFeeds", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacFeedsTests", dependencies: ["AlmanacFeeds", "AlmanacPlan"], swiftSettings: strict),
         // Drafts a plan from a Chinese work plan or summary: rules and dictionaries, no clock.
         .target(name: "AlmanacDraft", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         // The control protocol (newline-delimited JSON), its server and client over a Unix socket.
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "almanacctl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacDraft",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -73,6 +76,7 @@ let package = Package(
             name: "AlmanacDaemon",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
+                "AlmanacFeeds",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# almanacctl's shell completions, generated from the argument definitions as `make completions`
-# does: each script must be valid for its shell (bash -n, zsh -n, fish --no-execute), offer every
-# subcommand, and bash must complete subcommands and their options when asked the way bash asks.
+# almanacctl's shell completions and man page, generated from the argument definitions as
+# `make completions` and `make man` do: each completion script must be valid for its shell (bash -n,
+# zsh -n, fish --no-execute) and offer every subcommand, bash must complete subcommands and their
+# options when asked the way bash asks, and the man page must describe every subcommand.
 # Uses the debug build scripts/test.sh has just made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,4 +44,11 @@ expect "subcommand" "agenda" "$(complete_bash ag)"
 expect "agenda --unit" "--unit" "$(complete_bash agenda --un)"
 expect "explain --rule" "--rule" "$(complete_bash explain flag-salute --ru)"
 expect "cal --no-color" "--no-color" "$(complete_bash cal --no-c)"
-echo "stage-completions: bash, zsh and fish completion scripts are valid and offer every subcommand" >&2
+# The man page, with swift-argument-parser's generate-manual plugin as `make man` runs it.
+swift package generate-manual --configuration debug --section 1 --authors almanac >/dev/null
+page=.build/plugins/GenerateManual/outputs/almanacctl/almanacctl.1
+[ -s "$page" ] || fail "generate-manual wrote no $page"
+for cmd in $subcommands; do
+    grep -Eq "^\.It Em \"?$cmd[,\" ]|^\.It Em \"?$cmd\$" "$page" || fail "the man page does not describe '$cmd'"
+done
+echo "stage-completions: bash, zsh and fish completion scripts are valid, they and the man page cover every subcommand" >&2

@@ -89,6 +89,10 @@ public enum Daemon {
             .init(
                 service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,
                 serviceName: "control"))
+        services.append(
+            .init(
+                service: PublishService(controller: controller, publisher: FeedPublisher(logger: logger)),
+                successTerminationBehavior: .ignore, serviceName: "publish"))
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
             services.append(

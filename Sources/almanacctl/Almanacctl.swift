@@ -28,6 +28,8 @@ struct Almanacctl: ParsableCommand {
             AgendaCommand.self,
             CalCommand.self,
             ShowCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
             DraftCommand.self,
         ]
     )
