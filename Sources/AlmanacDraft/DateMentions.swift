@@ -69,13 +69,14 @@ struct MentionScanner {
         return out.sorted { $0.chars.count > $1.chars.count }
     }
 
-    let festivalNames: [FestivalName]
+    /// Festival names by their first character, longest first.
+    let festivalNames: [Character: [FestivalName]]
 
     init(year: Int, hasHolidayTable: Bool, catalog: FestivalCatalog) {
         self.year = year
         self.hasHolidayTable = hasHolidayTable
         self.catalog = catalog
-        festivalNames = Self.names(catalog)
+        festivalNames = Dictionary(grouping: Self.names(catalog)) { $0.chars[0] }
     }
 
     func scan(_ c: [Character]) -> [Mention] {
@@ -406,7 +407,7 @@ struct MentionScanner {
     static let openers: Set<Character> = ["“", "「", "庆", "迎", "过", "度", "闹"]
 
     func festival(_ c: [Character], _ i: Int) -> Mention? {
-        for entry in festivalNames where DocumentScanner.matches(c, i, entry.chars) {
+        for entry in festivalNames[c[i]] ?? [] where DocumentScanner.matches(c, i, entry.chars) {
             var j = i + entry.chars.count
             if i > 0, c[i - 1] == "第" { return nil }
             if j < c.count, c[j] == "”" || c[j] == "」" { j += 1 }
