@@ -42,5 +42,17 @@ let package = Package(
             path: "Benchmarks/RulesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Checklists: import a 10,000-indicator CSV (UTF-8 and GB18030), the progress view, a reminder decision.
+        .executableTarget(
+            name: "ChecklistBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "AlmanacPlan", package: "almanac"),
+                .product(name: "AlmanacScheduler", package: "almanac"),
+                .product(name: "AlmanacCalendar", package: "almanac"),
+            ],
+            path: "Benchmarks/ChecklistBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

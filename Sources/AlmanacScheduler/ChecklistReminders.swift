@@ -37,6 +37,13 @@ public struct DueIndicator: Hashable, Sendable {
     public var title: String
     public var owner: String
     public var due: CivilDate
+
+    public init(code: String, title: String, owner: String, due: CivilDate) {
+        self.code = code
+        self.title = title
+        self.owner = owner
+        self.due = due
+    }
 }
 
 /// One occurrence of an item that has a checklist: the checklist's leaves, each with its due day.
