@@ -73,8 +73,13 @@ extension ControlRender {
         var lines = item(report.item)
         lines.append("")
         guard let occurrence = report.occurrence else {
-            let date = report.date.map { time.day($0) } ?? ""
-            lines.append(label("\(date) 不在 \(report.item.id) 的任何一次日期之内。", "\(date) is not within any occurrence of \(report.item.id)."))
+            if let date = report.date.map({ time.day($0) }) {
+                lines.append(label("\(date) 不在 \(report.item.id) 的任何一次日期之内。", "\(date) is not within any occurrence of \(report.item.id)."))
+            } else {
+                lines.append(label(
+                    "\(report.item.id) 近 30 天内没有未完成的日期，未来一年内也没有。",
+                    "\(report.item.id) has no occurrence still open from the last 30 days and none in the coming year."))
+            }
             if let previous = report.previous {
                 lines.append(label("上一次：", "previous:"))
                 lines += self.occurrence(previous).map { "  " + $0 }
