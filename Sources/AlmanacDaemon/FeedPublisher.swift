@@ -3,6 +3,7 @@ import AlmanacFeeds
 import AlmanacPlan
 import AlmanacStore
 import Foundation
+import Glibc
 import Logging
 import ServiceLifecycle
 
@@ -282,9 +283,10 @@ public actor FeedPublisher {
     }
 }
 
-/// Keeps the published files current: writes them at start, soon after every reload (it watches
-/// the reload counter) and every `interval` otherwise, so marks, progress and deliveries show up
-/// within that time.
+/// Keeps the published files current: writes them at start, within a `poll` of every reload and
+/// of every write to the state database (marks, progress, deliveries, mail: it watches the
+/// reload counter and the database files' size and modification time), and every `interval`
+/// otherwise (the day changes, reminders fall due).
 public struct PublishService: Service {
     let controller: DaemonController
     let publisher: FeedPublisher
@@ -309,7 +311,9 @@ public struct PublishService: Service {
                     try await Task.sleep(for: poll)
                     let current = await token()
                     if current != lastToken || ContinuousClock.now - lastFull >= interval {
-                        if current != lastToken { await publisher.invalidateHolidays() }
+                        if current.split(separator: "|").prefix(3) != lastToken.split(separator: "|").prefix(3) {
+                            await publisher.invalidateHolidays()
+                        }
                         await publisher.publish(controller: controller)
                         lastToken = current
                         lastFull = ContinuousClock.now
@@ -321,9 +325,19 @@ public struct PublishService: Service {
         }
     }
 
-    /// Changes whenever a reload happened or another plan came into force.
+    /// Changes whenever a reload happened, another plan came into force, or the state database
+    /// was written (SQLite in WAL mode appends every commit to `state.db-wal`).
     func token() async -> String {
         let status = await controller.status()
-        return "\(status.daemon.reloads)|\(status.plan?.loadedAt.timeIntervalSince1970 ?? 0)|\(status.problems.count)"
+        let database = controller.initialConfiguration.databasePath
+        return "\(status.daemon.reloads)|\(status.plan?.loadedAt.timeIntervalSince1970 ?? 0)|\(status.problems.count)|"
+            + Self.fileStamp(database) + "|" + Self.fileStamp(database + "-wal")
+    }
+
+    /// Size and modification time of a file, or `-` when it does not exist.
+    static func fileStamp(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "-" }
+        return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 }
