@@ -142,17 +142,27 @@ public struct UpcomingReminder: Codable, Sendable, Hashable {
     public var item: String
     public var date: CivilDate
     public var title: String
-    /// The lead as written in the plan (`-10wd`, `-1d`), if any.
+    /// The reminder: the lead as written in the plan (`-10wd`, `-1d`), `escalate`, or
+    /// `overdue-YYYY-MM-DD`.
     public var lead: String?
     public var recipients: [String]
+    /// `journal` or `mail` (added in almanac 0.1; absent from older daemons).
+    public var channel: String?
+    /// The item's kind (`campaign`, `deadline`, ...).
+    public var kind: String?
 
-    public init(at: Date, item: String, date: CivilDate, title: String, lead: String? = nil, recipients: [String]) {
+    public init(
+        at: Date, item: String, date: CivilDate, title: String, lead: String? = nil, recipients: [String],
+        channel: String? = nil, kind: String? = nil
+    ) {
         self.at = at
         self.item = item
         self.date = date
         self.title = title
         self.lead = lead
         self.recipients = recipients
+        self.channel = channel
+        self.kind = kind
     }
 }
 

@@ -84,11 +84,13 @@ public struct ReminderDispatcher: Sendable {
     }
 
     /// Loads the keys of every delivery due since `since` from the store; an earlier process's
-    /// `pending` claims are settled first (journal: taken as sent, since the entry is written
-    /// right after the claim; mail: not sent, since queueing marks it sent in one transaction).
+    /// `pending` claims are settled first, on every channel alike, as **not sent**: they go out
+    /// again (docs/state-store.md, "In doubt"). A mail claim still pending was never queued
+    /// (queueing marks it sent in the same transaction); a journal entry may have been written
+    /// just before the kill, so the entry sent again says it may be a repeat.
     public mutating func load(since: Date, now: Date) throws(StoreError) {
         for record in try store.inDoubtDeliveries() {
-            try store.resolveInDoubt(record.id, sent: record.key.channel == Channel.journal.rawValue, at: now)
+            try store.resolveInDoubt(record.id, sent: false, at: now)
         }
         recorded = []
         for record in try store.deliveries(dueSince: since) where record.state != .failed {
@@ -133,17 +135,23 @@ public struct ReminderDispatcher: Sendable {
         }
     }
 
-    private func send(_ reminder: Reminder, now: Date) throws(StoreError) {
-        let claim = try store.claimDelivery(Self.key(reminder.key), dueAt: reminder.due, late: reminder.isLate, at: now)
-        let record: DeliveryRecord
-        switch claim {
-        case .alreadyDone: return
+    /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier
+    /// process is settled as not sent (as `load` does) and claimed again.
+    private func claim(_ key: DeliveryID, due: Date, late: Bool, now: Date) throws(StoreError) -> DeliveryRecord? {
+        switch try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) {
+        case .alreadyDone: return nil
+        case .claimed(let row): return row
         case .inDoubt(let row):
-            // Another process holds this claim unresolved; settle it the way `load` does.
-            try store.resolveInDoubt(row.id, sent: reminder.channel == .journal, at: now)
-            return
-        case .claimed(let row): record = row
+            try store.resolveInDoubt(row.id, sent: false, at: now)
+            guard case .claimed(let again) = try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) else {
+                return nil
+            }
+            return again
         }
+    }
+
+    private func send(_ reminder: Reminder, now: Date) throws(StoreError) {
+        guard let record = try claim(reminder.key, due: reminder.due, late: reminder.isLate, now: now) else { return }
         switch reminder.channel {
         case .journal:
             let occurrence = reminder.occurrence
@@ -155,8 +163,13 @@ public struct ReminderDispatcher: Sendable {
             var metadata = Self.fields(occurrence, reminderID: reminder.key.reminderID, key: reminder.key, messageID: messageID)
             metadata["ALMANAC_RECIPIENTS"] = "\(reminder.recipients.joined(separator: ","))"
             if reminder.isLate { metadata["ALMANAC_LATE_SECONDS"] = "\(Int(reminder.lateness))" }
+            var text = Self.text(reminder)
+            if record.wasInterrupted {
+                metadata["ALMANAC_POSSIBLE_REPEAT"] = "1"
+                text += Self.possibleRepeatNote
+            }
             let level: Logger.Level = reminder.kind == .overdue ? .warning : .notice
-            logger.log(level: level, "\(Self.text(reminder))", metadata: metadata)
+            logger.log(level: level, "\(text)", metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
             switch compose(reminder, now: now) {
@@ -188,21 +201,21 @@ public struct ReminderDispatcher: Sendable {
     }
 
     private func send(_ digest: Digest, now: Date) throws(StoreError) {
-        let claim = try store.claimDelivery(Self.key(digest.key), dueAt: digest.due, late: digest.isLate, at: now)
-        guard case .claimed(let record) = claim else {
-            if case .inDoubt(let row) = claim { try store.resolveInDoubt(row.id, sent: digest.channel == .journal, at: now) }
-            return
-        }
+        guard let record = try claim(digest.key, due: digest.due, late: digest.isLate, now: now) else { return }
         let lines = digest.entries.map { entry in
             "- \(entry.occurrence.title)（\(Self.dateText(entry.occurrence))）：\(entry.reminders.map(Self.reminderText).joined(separator: "、"))"
         }
         let subject = "【今日提醒】\(digest.day) 共\(digest.entries.count)项"
         switch digest.channel {
         case .journal:
+            var metadata: Logger.Metadata = [
+                "MESSAGE_ID": "\(ReminderMessageID.reminder)", "ALMANAC_DELIVERY": "\(digest.key)",
+                "ALMANAC_DATE": "\(digest.day)", "ALMANAC_RECIPIENTS": "\(digest.recipient)",
+            ]
+            if record.wasInterrupted { metadata["ALMANAC_POSSIBLE_REPEAT"] = "1" }
             logger.notice(
-                "\(subject)\n\(lines.joined(separator: "\n"))",
-                metadata: ["MESSAGE_ID": "\(ReminderMessageID.reminder)", "ALMANAC_DELIVERY": "\(digest.key)",
-                           "ALMANAC_DATE": "\(digest.day)", "ALMANAC_RECIPIENTS": "\(digest.recipient)"])
+                "\(subject)\(record.wasInterrupted ? Self.possibleRepeatNote : "")\n\(lines.joined(separator: "\n"))",
+                metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
             guard let to = mail.addresses[digest.recipient], !to.isEmpty else {
@@ -280,6 +293,9 @@ public struct ReminderDispatcher: Sendable {
     }
 
     // MARK: - Texts and fields (pure)
+
+    /// Appended to a journal entry sent again after its first attempt was left in doubt.
+    static let possibleRepeatNote = "（可能重复：上次发送时进程中断）"
 
     static func fields(_ occurrence: ScheduledOccurrence, reminderID: String, key: DeliveryID, messageID: String)
         -> Logger.Metadata

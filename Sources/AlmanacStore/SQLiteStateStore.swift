@@ -198,7 +198,7 @@ public final class SQLiteStateStore: StateStore {
             } else {
                 try db.execute(
                     sql: "UPDATE delivery SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
-                    arguments: ["interrupted before sending", id])
+                    arguments: [DeliveryRecord.interruptedNote, id])
             }
             try Self.requireChange(db, "pending delivery \(id)")
         }
@@ -225,6 +225,20 @@ public final class SQLiteStateStore: StateStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM delivery WHERE occurrence_id = ? ORDER BY due_at, id", arguments: [occurrenceID]
             ).map(Self.deliveryRecord)
+        }
+    }
+
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        try read("counting deliveries") { db in
+            var counts: [DeliveryState: Int] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM delivery WHERE occurrence_id != '*' GROUP BY state")
+            for row in rows {
+                let name: String = row["state"]
+                let count: Int = row["n"]
+                if let state = DeliveryState(rawValue: name) { counts[state] = count }
+            }
+            return counts
         }
     }
 

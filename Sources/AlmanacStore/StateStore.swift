@@ -40,6 +40,9 @@ public protocol StateStore: Sendable {
     func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord]
     /// Deliveries left `pending` (claimed, outcome unknown).
     func inDoubtDeliveries() throws(StoreError) -> [DeliveryRecord]
+    /// How many deliveries are in each state, leaving out the daemon's bookkeeping rows (the
+    /// occurrence `*`). Counted by the store, without reading the rows.
+    func deliveryCounts() throws(StoreError) -> [DeliveryState: Int]
 
     // MARK: Marks
 
@@ -86,4 +89,15 @@ public protocol StateStore: Sendable {
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress]
     /// Every change of one entry, oldest first.
     func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress]
+}
+
+extension StateStore {
+    /// Counts by reading every delivery: for stores without a cheaper way.
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        var counts: [DeliveryState: Int] = [:]
+        for record in try deliveries(dueSince: .distantPast) where record.key.occurrenceID != "*" {
+            counts[record.state, default: 0] += 1
+        }
+        return counts
+    }
 }
