@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
@@ -77,6 +78,7 @@ let package = Package(
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
                 "AlmanacFeeds",
+                "AlmanacMail",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,10 +111,19 @@ let package = Package(
         .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
-            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport"],
+            dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport", "AlmanacMail"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),
+        // libcurl (SMTP) as a system library.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Mail: RFC 5322/MIME messages, templates, the file outbox, sendmail and SMTP transports.
+        .target(
+            name: "AlmanacMail",
+            dependencies: ["CCurl", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
             swiftSettings: strict),

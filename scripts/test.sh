@@ -11,6 +11,7 @@ ensure_swift
 # the systemd stage adds systemd-container and debootstrap itself.
 ensure_apt "${BUILD_PACKAGES[@]}" socat util-linux systemd tzdata make
 ensure_cmd python3 python3    # the CLI stages check --json output with python3
+ensure_venv .venv-test aiosmtpd==1.4.6    # the mail tests run a real SMTP server (tests/smtp_server.py)
 ensure_test_users
 
 echo "==> swift build" >&2

@@ -165,6 +165,10 @@ public struct ControlClient: Sendable {
     public func progress(_ request: ProgressRequest) throws(ControlClientError) -> ChangeReport { try send(.progress(request), expecting: ChangeReport.self) }
     public func snooze(_ request: SnoozeRequest) throws(ControlClientError) -> ChangeReport { try send(.snooze(request), expecting: ChangeReport.self) }
     public func history(_ query: HistoryQuery) throws(ControlClientError) -> HistoryReport { try send(.history(query), expecting: HistoryReport.self) }
+    public func outbox(_ query: OutboxQuery) throws(ControlClientError) -> OutboxReport { try send(.outbox(query), expecting: OutboxReport.self) }
+    public func outboxRetry(_ request: OutboxRetryRequest) throws(ControlClientError) -> OutboxReport {
+        try send(.outboxRetry(request), expecting: OutboxReport.self)
+    }
     public func cal(_ query: CalQuery) throws(ControlClientError) -> CalReport { try send(.cal(query), expecting: CalReport.self) }
     public func show(_ query: ShowQuery) throws(ControlClientError) -> ShowReport { try send(.show(query), expecting: ShowReport.self) }
     public func explain(_ query: ExplainQuery) throws(ControlClientError) -> ExplainReport { try send(.explain(query), expecting: ExplainReport.self) }

@@ -65,11 +65,15 @@ public enum CommandName: String, Sendable, Codable, CaseIterable {
     case checklist
     case progressSet = "progress-set"
     case progressImport = "progress-import"
+    case outbox
+    case outboxRetry = "outbox-retry"
 
     /// Whether the command changes daemon state, and so needs root or the admin group.
     public var changesState: Bool {
         switch self {
         case .status, .agenda, .next, .history: false
+        case .outbox: false
+        case .outboxRetry: true
         case .cal, .show, .explain: false
         case .checklist: false
         case .progressSet, .progressImport: true
@@ -249,6 +253,10 @@ public enum ControlCommand: Hashable, Sendable {
     case progress(ProgressRequest)
     case snooze(SnoozeRequest)
     case history(HistoryQuery)
+    /// Lists the mail outbox.
+    case outbox(OutboxQuery)
+    /// Queues a failed mail again.
+    case outboxRetry(OutboxRetryRequest)
     case cal(CalQuery)
     case show(ShowQuery)
     case explain(ExplainQuery)
@@ -267,6 +275,8 @@ public enum ControlCommand: Hashable, Sendable {
         case .progress: .progress
         case .snooze: .snooze
         case .history: .history
+        case .outbox: .outbox
+        case .outboxRetry: .outboxRetry
         case .cal: .cal
         case .show: .show
         case .explain: .explain
@@ -303,6 +313,8 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
         case .progress(let args): try container.encode(args, forKey: .args)
         case .snooze(let args): try container.encode(args, forKey: .args)
         case .history(let args): try container.encode(args, forKey: .args)
+        case .outbox(let args): try container.encode(args, forKey: .args)
+        case .outboxRetry(let args): try container.encode(args, forKey: .args)
         case .cal(let args): try container.encode(args, forKey: .args)
         case .show(let args): try container.encode(args, forKey: .args)
         case .explain(let args): try container.encode(args, forKey: .args)
@@ -345,6 +357,8 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             case .agenda: command = .agenda(try args(AgendaQuery.self, data, decoder) ?? AgendaQuery())
             case .next: command = .next(try args(NextQuery.self, data, decoder) ?? NextQuery())
             case .history: command = .history(try args(HistoryQuery.self, data, decoder) ?? HistoryQuery())
+            case .outbox: command = .outbox(try args(OutboxQuery.self, data, decoder) ?? OutboxQuery())
+            case .outboxRetry: command = .outboxRetry(try required(OutboxRetryRequest.self, data, decoder))
             case .ack: command = .ack(try required(OccurrenceRef.self, data, decoder))
             case .done: command = .done(try required(DoneRequest.self, data, decoder))
             case .progress: command = .progress(try required(ProgressRequest.self, data, decoder))
@@ -411,4 +425,22 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             return String(describing: error)
         }
     }
+}
+
+/// Arguments of `outbox`: which mail (`queued`, `failed`, `sent`; default queued and failed).
+public struct OutboxQuery: Hashable, Sendable, Codable {
+    public var state: String?
+    /// At most this many entries.
+    public var limit: Int?
+
+    public init(state: String? = nil, limit: Int? = nil) {
+        self.state = state
+        self.limit = limit
+    }
+}
+
+/// Arguments of `outbox-retry`: the outbox id of a failed (or waiting) mail.
+public struct OutboxRetryRequest: Hashable, Sendable, Codable {
+    public var id: Int64
+    public init(id: Int64) { self.id = id }
 }

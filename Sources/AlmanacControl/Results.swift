@@ -142,17 +142,27 @@ public struct UpcomingReminder: Codable, Sendable, Hashable {
     public var item: String
     public var date: CivilDate
     public var title: String
-    /// The lead as written in the plan (`-10wd`, `-1d`), if any.
+    /// The reminder: the lead as written in the plan (`-10wd`, `-1d`), `escalate`, or
+    /// `overdue-YYYY-MM-DD`.
     public var lead: String?
     public var recipients: [String]
+    /// `journal` or `mail` (added in almanac 0.1; absent from older daemons).
+    public var channel: String?
+    /// The item's kind (`campaign`, `deadline`, ...).
+    public var kind: String?
 
-    public init(at: Date, item: String, date: CivilDate, title: String, lead: String? = nil, recipients: [String]) {
+    public init(
+        at: Date, item: String, date: CivilDate, title: String, lead: String? = nil, recipients: [String],
+        channel: String? = nil, kind: String? = nil
+    ) {
         self.at = at
         self.item = item
         self.date = date
         self.title = title
         self.lead = lead
         self.recipients = recipients
+        self.channel = channel
+        self.kind = kind
     }
 }
 
@@ -238,6 +248,7 @@ public enum ControlResult: Sendable, Hashable, Encodable {
     case next(NextReport)
     case change(ChangeReport)
     case history(HistoryReport)
+    case outbox(OutboxReport)
     case cal(CalReport)
     case show(ShowReport)
     case explain(ExplainReport)
@@ -252,6 +263,7 @@ public enum ControlResult: Sendable, Hashable, Encodable {
         case .next(let value): try value.encode(to: encoder)
         case .change(let value): try value.encode(to: encoder)
         case .history(let value): try value.encode(to: encoder)
+        case .outbox(let value): try value.encode(to: encoder)
         case .cal(let value): try value.encode(to: encoder)
         case .show(let value): try value.encode(to: encoder)
         case .explain(let value): try value.encode(to: encoder)
@@ -288,3 +300,46 @@ public struct ControlReply<Payload: Sendable>: Sendable {
 
 extension ControlReply: Encodable where Payload: Encodable {}
 extension ControlReply: Decodable where Payload: Decodable {}
+
+/// One mail of the outbox.
+public struct OutboxMail: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var messageID: String
+    /// `queued`, `sent` or `failed`.
+    public var state: String
+    public var recipients: [String]
+    public var subject: String
+    public var attempts: Int
+    public var createdAt: Date
+    public var nextAttemptAt: Date?
+    public var sentAt: Date?
+    public var lastError: String?
+
+    public init(
+        id: Int64, messageID: String, state: String, recipients: [String], subject: String, attempts: Int, createdAt: Date,
+        nextAttemptAt: Date?, sentAt: Date?, lastError: String?
+    ) {
+        self.id = id
+        self.messageID = messageID
+        self.state = state
+        self.recipients = recipients
+        self.subject = subject
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.sentAt = sentAt
+        self.lastError = lastError
+    }
+}
+
+/// Result of `outbox` and `outbox-retry`: the mail concerned and the counts by state.
+public struct OutboxReport: Codable, Sendable, Hashable {
+    public var entries: [OutboxMail]
+    /// Number of mails per state (`queued`, `sent`, `failed`).
+    public var counts: [String: Int]
+
+    public init(entries: [OutboxMail], counts: [String: Int]) {
+        self.entries = entries
+        self.counts = counts
+    }
+}

@@ -1,3 +1,4 @@
+import AlmanacMail
 import AlmanacPlan
 import Foundation
 import Yams
@@ -29,6 +30,29 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var smtpPasswordFile: String?
         /// The sendmail program.
         public var sendmailPath: String = "/usr/sbin/sendmail"
+        /// The `From:` display name (default: the plan's name).
+        public var fromName: String?
+        /// Plan-wide recipients, copied (Cc) on every mail.
+        public var cc: [String] = []
+        /// A directory of templates that replace the built-in ones (`reminder.subject.mustache`, ...).
+        public var templates: String?
+        /// One digest mail per unit and day, besides the reminders.
+        public var digest: Bool = false
+        /// Time of day of the digest, minutes after midnight; `nil`: `delivery_time`.
+        public var digestTime: Int?
+        /// STARTTLS on smtp:// URLs: required (default), optional or none.
+        public var smtpTLS: SMTPConfiguration.TLS = .required
+        public var smtpConnectTimeout: Duration = .seconds(10)
+        public var smtpTimeout: Duration = .seconds(60)
+        /// Certificate and host name verification (default on).
+        public var smtpVerifyCertificate: Bool = true
+        /// A CA bundle instead of the system's.
+        public var smtpCAFile: String?
+        /// First retry delay after a temporary failure; doubles per attempt up to `retryMaximum`.
+        public var retryInitial: Duration = .seconds(60)
+        public var retryMaximum: Duration = .seconds(3600)
+        /// Attempts before a mail is kept as failed.
+        public var retryMaxAttempts: Int = 80
     }
 
     /// The file this configuration came from (absolute), or `<defaults>`.
@@ -92,9 +116,15 @@ public enum ConfigurationLoader {
         "mail", "admin_group", "shutdown_timeout", "log_level",
     ]
     /// The keys `mail:` accepts.
-    public static let mailKeys = ["transport", "outbox", "from", "smtp", "sendmail"]
+    public static let mailKeys = [
+        "transport", "outbox", "from", "smtp", "sendmail", "from_name", "cc", "templates", "digest", "digest_time", "retry",
+    ]
     /// The keys `mail.smtp:` accepts.
-    public static let smtpKeys = ["url", "username", "password_file"]
+    public static let smtpKeys = [
+        "url", "username", "password_file", "tls", "connect_timeout", "timeout", "verify_certificate", "ca_file",
+    ]
+    /// The keys `mail.retry:` accepts.
+    public static let retryKeys = ["initial", "maximum", "max_attempts"]
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// The result: a configuration when there is no error, and every diagnostic found.
@@ -311,6 +341,19 @@ public enum ConfigurationLoader {
                     }
                 case "sendmail": if let path = path(value, "mail.sendmail") { configuration.mail.sendmailPath = path }
                 case "smtp": parseSMTP(value)
+                case "from_name": configuration.mail.fromName = scalar(value, "mail.from_name")
+                case "cc": parseMailCC(value)
+                case "templates": configuration.mail.templates = path(value, "mail.templates")
+                case "digest": if let flag = bool(value, "mail.digest") { configuration.mail.digest = flag }
+                case "digest_time":
+                    if let text = scalar(value, "mail.digest_time") {
+                        if let minutes = parseTimeOfDay(text) {
+                            configuration.mail.digestTime = minutes
+                        } else {
+                            error("'mail.digest_time' must be a time of day as HH:MM (24-hour), not '\(text)'", at: value)
+                        }
+                    }
+                case "retry": parseRetry(value)
                 default: unknownKey(key, at: keyNode, known: mailKeys, section: "mail")
                 }
             }
@@ -334,8 +377,76 @@ public enum ConfigurationLoader {
                     }
                 case "username": configuration.mail.smtpUsername = scalar(value, "mail.smtp.username")
                 case "password_file": configuration.mail.smtpPasswordFile = path(value, "mail.smtp.password_file")
+                case "tls":
+                    if let text = scalar(value, "mail.smtp.tls") {
+                        if let tls = SMTPConfiguration.TLS(rawValue: text) {
+                            configuration.mail.smtpTLS = tls
+                        } else {
+                            error("unknown 'mail.smtp.tls' value '\(text)'", at: value, hint: "one of: required, optional, none")
+                        }
+                    }
+                case "connect_timeout":
+                    if let duration = duration(value, "mail.smtp.connect_timeout") { configuration.mail.smtpConnectTimeout = duration }
+                case "timeout": if let duration = duration(value, "mail.smtp.timeout") { configuration.mail.smtpTimeout = duration }
+                case "verify_certificate":
+                    if let flag = bool(value, "mail.smtp.verify_certificate") { configuration.mail.smtpVerifyCertificate = flag }
+                case "ca_file": configuration.mail.smtpCAFile = path(value, "mail.smtp.ca_file")
                 default: unknownKey(key, at: keyNode, known: smtpKeys, section: "mail.smtp")
                 }
+            }
+        }
+
+        private mutating func parseMailCC(_ node: Node) {
+            let entries: [Node]
+            switch node {
+            case .scalar: entries = [node]
+            case .sequence(let sequence): entries = Array(sequence)
+            default: return error("'mail.cc' must be an address or a list of addresses", at: node)
+            }
+            var addresses: [String] = []
+            for entry in entries {
+                guard let text = scalar(entry, "mail.cc") else { continue }
+                do {
+                    addresses.append(try MailAddress(parsing: text).description)
+                } catch {
+                    self.error("'mail.cc': \(error)", at: entry)
+                }
+            }
+            configuration.mail.cc = addresses
+        }
+
+        private mutating func parseRetry(_ node: Node) {
+            guard case .mapping(let mapping) = node else { return error("'mail.retry' must be a mapping", at: node) }
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else { continue }
+                switch key {
+                case "initial": if let duration = duration(value, "mail.retry.initial") { configuration.mail.retryInitial = duration }
+                case "maximum": if let duration = duration(value, "mail.retry.maximum") { configuration.mail.retryMaximum = duration }
+                case "max_attempts":
+                    if let text = scalar(value, "mail.retry.max_attempts") {
+                        if let count = Int(text), count >= 1 {
+                            configuration.mail.retryMaxAttempts = count
+                        } else {
+                            error("'mail.retry.max_attempts' must be a whole number of at least 1, not '\(text)'", at: value)
+                        }
+                    }
+                default: unknownKey(key, at: keyNode, known: retryKeys, section: "mail.retry")
+                }
+            }
+            if configuration.mail.retryInitial <= .zero { error("'mail.retry.initial' must be longer than 0s", at: node) }
+            if configuration.mail.retryMaximum < configuration.mail.retryInitial {
+                error("'mail.retry.maximum' must not be shorter than 'mail.retry.initial'", at: node)
+            }
+        }
+
+        private mutating func bool(_ node: Node, _ key: String) -> Bool? {
+            guard let text = scalar(node, key) else { return nil }
+            switch text.lowercased() {
+            case "true", "yes", "on": return true
+            case "false", "no", "off": return false
+            default:
+                error("'\(key)' must be true or false, not '\(text)'", at: node)
+                return nil
             }
         }
 

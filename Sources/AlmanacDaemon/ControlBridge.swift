@@ -35,11 +35,14 @@ public struct DaemonControlHandler: ControlHandler {
             return .reload(try await reload())
         case .agenda(let query):
             return .agenda(try await agenda(query))
-        case .next:
-            throw ControlError(
-                .unavailable, "'next' is not answered by this almanacd yet; 'agenda' lists what is coming")
+        case .next(let query):
+            return .next(try await next(query))
         case .history(let query):
             return .history(try await history(query))
+        case .outbox(let query):
+            return .outbox(try outbox(query))
+        case .outboxRetry(let request):
+            return .outbox(try outboxRetry(request, peer: peer))
         case .cal(let query):
             return .cal(try await reports().cal(query))
         case .show(let query):
@@ -88,15 +91,31 @@ public struct DaemonControlHandler: ControlHandler {
 
     func status() async -> StatusReport {
         let status = await controller.status()
-        let store = controller.store
-        let sent = (try? store.deliveries(dueSince: .distantPast)).map { rows in
-            rows.filter { $0.state == .sent && $0.key.occurrenceID != "*" }.count
-        }
-        let pending = (try? store.mailCounts()).map { $0[.queued] ?? 0 }
+        let pending = (try? controller.store.mailCounts()).map { $0[.queued] ?? 0 }
+        // The overdue count and the next wake-up are known once the scheduler has planned.
+        let schedule = await controller.schedule
+        // Counted in the store (COUNT ... GROUP BY state), not by reading every delivery row.
         return StatusReport(
             version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
-            remindersSent: sent, outboxPending: pending, problems: status.problems.map(\.message))
+            nextWakeup: schedule?.nextWakeup, remindersSent: status.counts?.sent,
+            outboxPending: pending, overdue: schedule == nil || status.plan == nil ? nil : status.overdue.count,
+            problems: status.problems.map(\.message))
+    }
+
+    /// The scheduler's next deliveries, soonest first.
+    func next(_ query: NextQuery) async throws -> NextReport {
+        _ = try await planInForce()
+        let limit = min(max(1, query.limit ?? 20), 10_000)
+        guard let upcoming = await controller.upcoming(limit: limit) else {
+            throw ControlError(.unavailable, "the scheduler has not planned the plan in force yet; try again in a moment")
+        }
+        return NextReport(reminders: upcoming.map { delivery in
+            UpcomingReminder(
+                at: delivery.due, item: delivery.occurrence.itemID, date: delivery.occurrence.start,
+                title: delivery.occurrence.title, lead: delivery.key.reminderID, recipients: delivery.recipients,
+                channel: delivery.channel.rawValue, kind: delivery.occurrence.kind)
+        })
     }
 
     static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {

@@ -81,10 +81,13 @@ public enum Daemon {
                 service: HangupService(hangups: hangups, controller: controller, logger: logger),
                 successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
         ]
+        let mail = MailWiring(configuration, logger: logger)
         services.append(
             .init(
-                service: SchedulerService.make(controller: controller, logger: logger), successTerminationBehavior: .ignore,
+                service: SchedulerService.make(controller: controller, logger: logger, mail: mail), successTerminationBehavior: .ignore,
                 serviceName: "scheduler"))
+        services.append(
+            .init(service: mail.outboxService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "outbox"))
         services.append(
             .init(
                 service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,

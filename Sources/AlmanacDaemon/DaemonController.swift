@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacPlan
+import AlmanacScheduler
 import AlmanacStore
 import AlmanacSystemd
 import Foundation
@@ -66,6 +67,8 @@ public actor DaemonController {
     private var problems: [DaemonStatus.Problem] = []
     private var control: DaemonStatus.ControlInfo
     private var statusWriteProblem: String?
+    /// The scheduler's latest view (``scheduleChanged(_:)``); `nil` before it planned.
+    public private(set) var schedule: SchedulerSnapshot?
     private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
     /// Changes for the scheduler and other listeners (one consumer).
     public nonisolated let events: AsyncStream<DaemonEvent>
@@ -236,6 +239,28 @@ public actor DaemonController {
         writeStatusFile()
     }
 
+    // MARK: - Schedule
+
+    /// The scheduler's view after a wake-up: status.json and STATUS= are written again.
+    public func scheduleChanged(_ snapshot: SchedulerSnapshot?) {
+        schedule = snapshot
+        guard phase == .running else { return }
+        publish()
+    }
+
+    /// The next `limit` deliveries; `nil` before the scheduler has planned the plan in force.
+    public func upcoming(limit: Int) -> [UpcomingDelivery]? {
+        schedule?.upcoming(now: clock(), limit: limit)
+    }
+
+    /// Deliveries by state, counted in the store (`nil` when it fails).
+    public func deliveryCounts() -> DaemonStatus.DeliveryCounts? {
+        guard let counts = try? store.deliveryCounts() else { return nil }
+        return DaemonStatus.DeliveryCounts(
+            sent: counts[.sent] ?? 0, missed: counts[.missed] ?? 0, inDoubt: counts[.pending] ?? 0,
+            failed: counts[.failed] ?? 0)
+    }
+
     // MARK: - Queries
 
     /// The current status (what status.json holds).
@@ -250,8 +275,17 @@ public actor DaemonController {
                     warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description))
             },
             lastReload: lastReload, store: storeInfo, control: control, problems: problems)
+        let now = clock()
+        if let schedule, plan != nil {
+            let today = ZonedTime.civilDate(of: now, in: schedule.timeZone)
+            status.nextReminders = schedule.upcoming(now: now, limit: DaemonStatus.nextRemindersShown)
+                .map(DaemonStatus.NextReminder.init)
+            status.activeCampaigns = schedule.activeCampaigns(today: today)
+            status.overdue = schedule.overdue(today: today)
+        }
+        status.counts = deliveryCounts()
         if let plan = plan?.plan, !plan.checklists.isEmpty {
-            status.checklists = ChecklistState.summaries(plan: plan, store: store, now: clock())
+            status.checklists = ChecklistState.summaries(plan: plan, store: store, now: now)
         }
         return status
     }
@@ -263,6 +297,13 @@ public actor DaemonController {
             parts.append("plan \(plan.name ?? "(untitled)"): \(plan.itemCount) items from \(plan.files.count) files")
         } else {
             parts.append("no plan")
+        }
+        if plan != nil, let schedule {
+            if let next = schedule.upcoming(now: clock(), limit: 1).first {
+                parts.append("next reminder \(schedule.localText(next.due)) \(next.occurrence.itemID) \(next.key.reminderID)")
+            } else {
+                parts.append("no reminder due")
+            }
         }
         if !problems.isEmpty {
             parts.append("problems: " + problems.map(\.message).joined(separator: "; "))
@@ -468,6 +509,9 @@ struct UnavailableStore: StateStore {
     func markMailSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
     func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) { throw self.error }
     func mailCounts() throws(StoreError) -> [OutboxState: Int] { throw error }
+    func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry] { throw error }
+    func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry? { throw error }
+    func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool { throw error }
     func recordProgress(_ progress: ChecklistProgress) throws(StoreError) { throw error }
     func recordProgress(batch: [ChecklistProgress]) throws(StoreError) { throw error }
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] { throw error }

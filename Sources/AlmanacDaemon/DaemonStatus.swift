@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacPlan
 import Foundation
 import Glibc
@@ -63,6 +64,68 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         public var message: String
     }
 
+    /// A delivery still to come (`next_reminders`).
+    public struct NextReminder: Sendable, Hashable, Codable {
+        /// When it falls due.
+        public var dueAt: Date
+        public var item: String
+        /// The occurrence's first day.
+        public var date: CivilDate
+        public var title: String
+        public var kind: String
+        /// The reminder: a lead (`-10wd`, `0d`), `escalate`, or `overdue-YYYY-MM-DD`.
+        public var reminder: String
+        /// `journal` or `mail`.
+        public var channel: String
+        public var recipients: [String]
+    }
+
+    /// A campaign (or any item spanning several days) under way today.
+    public struct ActiveCampaign: Sendable, Hashable, Codable {
+        public var item: String
+        public var title: String
+        public var kind: String
+        public var start: CivilDate
+        public var end: CivilDate
+        /// Days from today to the last day: 0 on the last day.
+        public var daysLeft: Int
+        public var owners: [String]
+    }
+
+    /// An occurrence past its last day and neither done nor acknowledged.
+    public struct OverdueOccurrence: Sendable, Hashable, Codable {
+        public var item: String
+        public var title: String
+        public var kind: String
+        /// The first day (the occurrence id is `item@date`).
+        public var date: CivilDate
+        /// The last day, the deadline.
+        public var end: CivilDate
+        /// Days since the last day: 1 on the day after.
+        public var daysOverdue: Int
+        public var owners: [String]
+    }
+
+    /// Deliveries in the state store by state (the daemon's own bookkeeping rows left out).
+    public struct DeliveryCounts: Sendable, Hashable, Codable {
+        /// Sent to the journal, or handed to the mail outbox.
+        public var sent: Int
+        /// Due longer ago than `catch_up` (or superseded): recorded, never sent.
+        public var missed: Int
+        /// Claimed by a process that stopped before it recorded the outcome; settled on the next
+        /// start (docs/state-store.md, "In doubt").
+        public var inDoubt: Int
+        /// Failed and to be retried.
+        public var failed: Int
+
+        public init(sent: Int, missed: Int, inDoubt: Int, failed: Int) {
+            self.sent = sent
+            self.missed = missed
+            self.inDoubt = inDoubt
+            self.failed = failed
+        }
+    }
+
     public var version: Int = DaemonStatus.formatVersion
     public var daemon: Daemon
     /// The plan in force; `null` when none could be loaded yet.
@@ -71,6 +134,18 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var store: StoreInfo
     public var control: ControlInfo
     public var problems: [Problem]
+    /// The next deliveries (at most ``DaemonStatus/nextRemindersShown``), soonest first; empty
+    /// before the scheduler has planned.
+    public var nextReminders: [NextReminder] = []
+    /// Campaigns under way today, by start.
+    public var activeCampaigns: [ActiveCampaign] = []
+    /// Occurrences past their deadline, neither done nor acknowledged, oldest first.
+    public var overdue: [OverdueOccurrence] = []
+    /// Deliveries by state; `null` when the store cannot tell.
+    public var counts: DeliveryCounts?
+
+    /// How many upcoming deliveries `next_reminders` lists.
+    public static let nextRemindersShown = 10
     /// Totals per checklist and per unit (docs/status-json.md, `checklists`); absent without checklists.
     public var checklists: [ChecklistStatus]? = nil
 

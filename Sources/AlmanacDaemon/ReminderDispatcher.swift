@@ -1,9 +1,11 @@
 import AlmanacCalendar
+import AlmanacMail
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Journal message ids of the reminder entries (units/almanac.catalog).
 public enum ReminderMessageID {
@@ -24,15 +26,47 @@ public enum ReminderMessageID {
 /// Synchronous and single-threaded by design: the scheduler service owns one and calls it from
 /// its loop.
 public struct ReminderDispatcher: Sendable {
-    /// Mail addresses per recipient id (unit id, `UNIT.leader`), and the sender.
+    /// Mail addresses per recipient id (unit id, `UNIT.leader`), and the sender; the names,
+    /// templates and plan-wide recipients mail is composed with.
     public struct MailDirectory: Sendable {
         public var addresses: [String: [String]]
         public var sender: String
+        /// The sender's display name (the plan's name by default).
+        public var senderName: String?
+        /// Display names per recipient id (`wmb` → 区文明办, `wmb.leader` → the leader's name).
+        public var names: [String: String]
+        /// Plan-wide recipients, copied (Cc) on every mail.
+        public var cc: [String]
+        /// The plan's name, for the templates.
+        public var planName: String
+        /// The zone of the `Date:` header (the plan's).
+        public var timeZone: TimeZone
+        /// The templates (reloaded with the plan); `nil`: the built-in ones.
+        public var templates: MailTemplateSource?
+        /// Rung after mail is queued, so the outbox worker sends it at once.
+        public var doorbell: MailDoorbell?
+        /// Recipients without an address already reported (once per process, not per reminder).
+        public var unreachable: UnreachableRecipients?
 
-        public init(addresses: [String: [String]], sender: String) {
+        public init(
+            addresses: [String: [String]], sender: String, senderName: String? = nil, names: [String: String] = [:],
+            cc: [String] = [], planName: String = "", timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil
+        ) {
             self.addresses = addresses
             self.sender = sender
+            self.senderName = senderName
+            self.names = names
+            self.cc = cc
+            self.planName = planName
+            self.timeZone = timeZone
+            self.templates = templates
+            self.doorbell = doorbell
+            self.unreachable = unreachable
         }
+
+        /// The display name of a recipient id.
+        func name(of recipient: String) -> String { names[recipient] ?? recipient }
     }
 
     let store: any StateStore
@@ -50,11 +84,13 @@ public struct ReminderDispatcher: Sendable {
     }
 
     /// Loads the keys of every delivery due since `since` from the store; an earlier process's
-    /// `pending` claims are settled first (journal: taken as sent, since the entry is written
-    /// right after the claim; mail: not sent, since queueing marks it sent in one transaction).
+    /// `pending` claims are settled first, on every channel alike, as **not sent**: they go out
+    /// again (docs/state-store.md, "In doubt"). A mail claim still pending was never queued
+    /// (queueing marks it sent in the same transaction); a journal entry may have been written
+    /// just before the kill, so the entry sent again says it may be a repeat.
     public mutating func load(since: Date, now: Date) throws(StoreError) {
         for record in try store.inDoubtDeliveries() {
-            try store.resolveInDoubt(record.id, sent: record.key.channel == Channel.journal.rawValue, at: now)
+            try store.resolveInDoubt(record.id, sent: false, at: now)
         }
         recorded = []
         for record in try store.deliveries(dueSince: since) where record.state != .failed {
@@ -99,17 +135,23 @@ public struct ReminderDispatcher: Sendable {
         }
     }
 
-    private func send(_ reminder: Reminder, now: Date) throws(StoreError) {
-        let claim = try store.claimDelivery(Self.key(reminder.key), dueAt: reminder.due, late: reminder.isLate, at: now)
-        let record: DeliveryRecord
-        switch claim {
-        case .alreadyDone: return
+    /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier
+    /// process is settled as not sent (as `load` does) and claimed again.
+    private func claim(_ key: DeliveryID, due: Date, late: Bool, now: Date) throws(StoreError) -> DeliveryRecord? {
+        switch try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) {
+        case .alreadyDone: return nil
+        case .claimed(let row): return row
         case .inDoubt(let row):
-            // Another process holds this claim unresolved; settle it the way `load` does.
-            try store.resolveInDoubt(row.id, sent: reminder.channel == .journal, at: now)
-            return
-        case .claimed(let row): record = row
+            try store.resolveInDoubt(row.id, sent: false, at: now)
+            guard case .claimed(let again) = try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) else {
+                return nil
+            }
+            return again
         }
+    }
+
+    private func send(_ reminder: Reminder, now: Date) throws(StoreError) {
+        guard let record = try claim(reminder.key, due: reminder.due, late: reminder.isLate, now: now) else { return }
         switch reminder.channel {
         case .journal:
             let occurrence = reminder.occurrence
@@ -121,64 +163,139 @@ public struct ReminderDispatcher: Sendable {
             var metadata = Self.fields(occurrence, reminderID: reminder.key.reminderID, key: reminder.key, messageID: messageID)
             metadata["ALMANAC_RECIPIENTS"] = "\(reminder.recipients.joined(separator: ","))"
             if reminder.isLate { metadata["ALMANAC_LATE_SECONDS"] = "\(Int(reminder.lateness))" }
+            var text = Self.text(reminder)
+            if record.wasInterrupted {
+                metadata["ALMANAC_POSSIBLE_REPEAT"] = "1"
+                text += Self.possibleRepeatNote
+            }
             let level: Logger.Level = reminder.kind == .overdue ? .warning : .notice
-            logger.log(level: level, "\(Self.text(reminder))", metadata: metadata)
+            logger.log(level: level, "\(text)", metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
-            guard let message = compose(reminder, now: now) else {
-                try store.markFailed(record.id, at: now, error: "no mail address for \(reminder.key.recipient)")
-                logger.warning(
-                    "no mail address for a reminder's recipient",
-                    metadata: ["ALMANAC_DELIVERY": "\(reminder.key)", "ALMANAC_RECIPIENT": "\(reminder.key.recipient)"])
-                return
+            switch compose(reminder, now: now) {
+            case .success(let message):
+                try store.enqueueMail(message, delivery: record.id, at: now)
+                mail.doorbell?.ring()
+            case .failure(let problem):
+                try store.markFailed(record.id, at: now, error: problem.description)
+                report(problem, key: reminder.key)
             }
-            try store.enqueueMail(message, delivery: record.id, at: now)
+        }
+    }
+
+    /// Logs a mail that cannot be composed; a recipient without an address only the first time.
+    private func report(_ problem: ComposeProblem, key: DeliveryID) {
+        switch problem {
+        case .noAddress(let recipient):
+            guard mail.unreachable?.firstReport(recipient) ?? true else { return }
+            logger.warning(
+                "a recipient has no mail address; its mail reminders are not sent (reported once)",
+                metadata: [
+                    "MESSAGE_ID": "\(MailMessageID.noAddress)", "ALMANAC_DELIVERY": "\(key)",
+                    "ALMANAC_RECIPIENT": "\(recipient)",
+                ])
+        case .invalid(let error):
+            logger.error(
+                "mail cannot be composed", metadata: ["ALMANAC_DELIVERY": "\(key)", "error": "\(error)"])
         }
     }
 
     private func send(_ digest: Digest, now: Date) throws(StoreError) {
-        let claim = try store.claimDelivery(Self.key(digest.key), dueAt: digest.due, late: digest.isLate, at: now)
-        guard case .claimed(let record) = claim else {
-            if case .inDoubt(let row) = claim { try store.resolveInDoubt(row.id, sent: digest.channel == .journal, at: now) }
-            return
-        }
+        guard let record = try claim(digest.key, due: digest.due, late: digest.isLate, now: now) else { return }
         let lines = digest.entries.map { entry in
             "- \(entry.occurrence.title)（\(Self.dateText(entry.occurrence))）：\(entry.reminders.map(Self.reminderText).joined(separator: "、"))"
         }
         let subject = "【今日提醒】\(digest.day) 共\(digest.entries.count)项"
         switch digest.channel {
         case .journal:
+            var metadata: Logger.Metadata = [
+                "MESSAGE_ID": "\(ReminderMessageID.reminder)", "ALMANAC_DELIVERY": "\(digest.key)",
+                "ALMANAC_DATE": "\(digest.day)", "ALMANAC_RECIPIENTS": "\(digest.recipient)",
+            ]
+            if record.wasInterrupted { metadata["ALMANAC_POSSIBLE_REPEAT"] = "1" }
             logger.notice(
-                "\(subject)\n\(lines.joined(separator: "\n"))",
-                metadata: ["MESSAGE_ID": "\(ReminderMessageID.reminder)", "ALMANAC_DELIVERY": "\(digest.key)",
-                           "ALMANAC_DATE": "\(digest.day)", "ALMANAC_RECIPIENTS": "\(digest.recipient)"])
+                "\(subject)\(record.wasInterrupted ? Self.possibleRepeatNote : "")\n\(lines.joined(separator: "\n"))",
+                metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
             guard let to = mail.addresses[digest.recipient], !to.isEmpty else {
-                try store.markFailed(record.id, at: now, error: "no mail address for \(digest.recipient)")
+                try store.markFailed(record.id, at: now, error: ComposeProblem.noAddress(digest.recipient).description)
+                report(.noAddress(digest.recipient), key: digest.key)
                 return
             }
-            let body = lines.joined(separator: "\n") + "\n"
-            try store.enqueueMail(
-                MailComposer.message(key: digest.key, from: mail.sender, to: to, subject: subject, body: body, date: now),
-                delivery: record.id, at: now)
+            let context = Self.digestContext(digest, mail: mail)
+            let rendered = (mail.templates?.current ?? MailTemplateSource.builtIn).render(.digest, context: context)
+            switch MailComposer.message(key: digest.key, recipient: digest.recipient, to: to, rendered: rendered, mail: mail, date: now) {
+            case .success(let message):
+                try store.enqueueMail(message, delivery: record.id, at: now)
+                mail.doorbell?.ring()
+            case .failure(let problem):
+                try store.markFailed(record.id, at: now, error: problem.description)
+                report(problem, key: digest.key)
+            }
         }
     }
 
-    private func compose(_ reminder: Reminder, now: Date) -> OutboxMessage? {
-        guard let to = mail.addresses[reminder.key.recipient], !to.isEmpty else { return nil }
+    /// The digest's template values: its entries grouped by their date, in date order.
+    static func digestContext(_ digest: Digest, mail: MailDirectory) -> [String: Any] {
+        var groups: [(date: String, start: String, items: [[String: Any]])] = []
+        for entry in digest.entries.sorted(by: { ($0.occurrence.start, $0.occurrence.itemID) < ($1.occurrence.start, $1.occurrence.itemID) }) {
+            let date = dateText(entry.occurrence)
+            let item: [String: Any] = [
+                "title": entry.occurrence.title, "item": entry.occurrence.itemID, "occurrence": "\(entry.occurrence.id)",
+                "kind": entry.occurrence.kind, "date": date,
+                "reminders": entry.reminders.map(reminderText).joined(separator: "、"),
+            ]
+            if let last = groups.indices.last, groups[last].date == date {
+                groups[last].items.append(item)
+            } else {
+                groups.append((date, "\(entry.occurrence.start)", [item]))
+            }
+        }
+        return [
+            "plan": mail.planName, "day": "\(digest.day)", "recipient": mail.name(of: digest.recipient),
+            "count": digest.entries.count, "late": digest.isLate,
+            "groups": groups.map { ["date": $0.date, "start": $0.start, "items": $0.items] as [String: Any] },
+        ]
+    }
+
+    private func compose(_ reminder: Reminder, now: Date) -> Result<OutboxMessage, ComposeProblem> {
+        let recipient = reminder.key.recipient
+        guard let to = mail.addresses[recipient], !to.isEmpty else { return .failure(.noAddress(recipient)) }
+        let kind: MailKind
+        switch reminder.kind {
+        case .lead: kind = .reminder
+        case .overdue: kind = .overdue
+        case .escalation: kind = .escalation
+        }
+        let rendered = (mail.templates?.current ?? MailTemplateSource.builtIn).render(kind, context: Self.reminderContext(reminder, mail: mail))
+        return MailComposer.message(key: reminder.key, recipient: recipient, to: to, rendered: rendered, mail: mail, date: now)
+    }
+
+    /// A reminder's template values (docs/mail.md lists them).
+    static func reminderContext(_ reminder: Reminder, mail: MailDirectory) -> [String: Any] {
         let occurrence = reminder.occurrence
-        let prefix = reminder.kind == .overdue ? "【逾期】" : (reminder.kind == .escalation ? "【督办】" : "【提醒】")
-        let subject = "\(prefix)\(occurrence.title)（\(Self.dateText(occurrence))）"
-        var body = Self.text(reminder) + "\n\n"
-        body += "事项：\(occurrence.itemID)（\(occurrence.kind)）\n日期：\(Self.dateText(occurrence))\n"
-        body += "责任单位：\(occurrence.owners.joined(separator: "、"))\n"
-        body += "办结后请执行：almanacctl done \(occurrence.id)\n"
-        if reminder.isLate { body += "\n（此提醒因系统停机延后发送。）\n" }
-        return MailComposer.message(key: reminder.key, from: mail.sender, to: to, subject: subject, body: body, date: now)
+        let lead: String
+        switch reminder.kind {
+        case .lead(let value): lead = value.amount == 0 ? "当天" : value.chineseDescription
+        case .overdue: lead = "逾期"
+        case .escalation: lead = "督办"
+        }
+        return [
+            "plan": mail.planName, "title": occurrence.title, "item": occurrence.itemID, "kind": occurrence.kind,
+            "occurrence": "\(occurrence.id)", "date": dateText(occurrence), "start": "\(occurrence.start)",
+            "deadline": "\(occurrence.end)", "lead": lead, "reminder": reminder.key.reminderID,
+            "recipient": mail.name(of: reminder.key.recipient),
+            "owners": occurrence.owners.map { mail.name(of: $0) }.joined(separator: "、"),
+            "leaders": occurrence.leaders.map { mail.name(of: $0) }.joined(separator: "、"),
+            "late": reminder.isLate, "message": text(reminder),
+        ]
     }
 
     // MARK: - Texts and fields (pure)
+
+    /// Appended to a journal entry sent again after its first attempt was left in doubt.
+    static let possibleRepeatNote = "（可能重复：上次发送时进程中断）"
 
     static func fields(_ occurrence: ScheduledOccurrence, reminderID: String, key: DeliveryID, messageID: String)
         -> Logger.Metadata
@@ -231,60 +348,116 @@ public struct ReminderDispatcher: Sendable {
     }
 }
 
-/// Builds RFC 5322 messages for the outbox: UTF-8 text, encoded-word subject, a Message-ID
-/// derived from the delivery key (so the outbox's uniqueness is the delivery's).
-public enum MailComposer {
-    public static func message(key: DeliveryID, from: String, to: [String], subject: String, body: String, date: Date)
-        -> OutboxMessage
-    {
-        let messageID = "<\(fnv1a(key.description))-\(sanitized(key.occurrenceID))@almanac>"
-        let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
-        let bodyBase64 = Data(body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        let raw = [
-            "From: \(from)",
-            "To: \(to.joined(separator: ", "))",
-            "Subject: \(encodedSubject)",
-            "Date: \(rfc5322Date(date))",
-            "Message-ID: \(messageID)",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: base64",
-            "X-Almanac-Delivery: \(sanitized(key.description))",
-            "",
-            bodyBase64,
-            "",
-        ].joined(separator: "\r\n")
-        return OutboxMessage(messageID: messageID, sender: from, recipients: to, subject: subject, rawMessage: raw)
-    }
+/// Why a mail cannot be composed.
+enum ComposeProblem: Error, CustomStringConvertible {
+    case noAddress(String)
+    case invalid(MailError)
 
-    static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
+    var description: String {
+        switch self {
+        case .noAddress(let recipient): "no mail address for \(recipient)"
+        case .invalid(let error): "cannot compose the mail: \(error)"
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Builds the outbox message of a delivery with AlmanacMail: RFC 5322/MIME in UTF-8, a
+/// Message-ID derived from the delivery key (so the outbox's uniqueness is the delivery's, and a
+/// resend is recognisable), recipients' display names, plan-wide Cc.
+enum MailComposer {
+    static func message(
+        key: DeliveryID, recipient: String, to: [String], rendered: RenderedMail, mail: ReminderDispatcher.MailDirectory,
+        date: Date
+    ) -> Result<OutboxMessage, ComposeProblem> {
+        do throws(MailError) {
+            let name = mail.names[recipient]
+            let message = MailMessage(
+                from: try MailAddress(mail.sender, name: mail.senderName ?? (mail.planName.isEmpty ? nil : mail.planName)),
+                to: try to.map { address throws(MailError) in try MailAddress(address, name: name) },
+                cc: try mail.cc.map { address throws(MailError) in try MailAddress(parsing: address) },
+                subject: rendered.subject, text: rendered.text, html: rendered.html, date: date, timeZone: mail.timeZone,
+                identity: key.description)
+            return .success(
+                OutboxMessage(
+                    messageID: message.messageID, sender: message.from.address, recipients: message.envelopeRecipients,
+                    subject: rendered.subject, rawMessage: try message.render()))
+        } catch {
+            return .failure(.invalid(error))
+        }
     }
 
-    static func sanitized(_ text: String) -> String {
-        String(text.unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "-", ".", "_", "@", "/", "*", "+": Character(scalar)
-            default: "_"
-            }
-        })
+    /// A plain message without templates (checklist mail): the same builder, headers and
+    /// Message-ID. A message that cannot be built (an invalid address) is queued without
+    /// recipients, so the outbox keeps it as failed, visible in `almanacctl outbox`.
+    static func message(key: DeliveryID, from: String, to: [String], subject: String, body: String, date: Date) -> OutboxMessage {
+        let directory = ReminderDispatcher.MailDirectory(addresses: [:], sender: from)
+        switch message(
+            key: key, recipient: key.recipient, to: to, rendered: RenderedMail(subject: subject, text: body, html: nil),
+            mail: directory, date: date)
+        {
+        case .success(let message): return message
+        case .failure:
+            return OutboxMessage(
+                messageID: AlmanacMail.MessageID.derive(identity: key.description, domain: ""), sender: from, recipients: [],
+                subject: subject, rawMessage: "")
+        }
     }
 
-    /// `Sun, 29 Nov 2026 09:00:00 +0000` (always UTC: the message date needs no local zone).
+    /// The `Date:` header value in UTC.
     static func rfc5322Date(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let day = CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
-        let rest = seconds - day.dayNumber * 86_400
-        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(names[day.weekday.rawValue - 1]), \(two(day.day)) \(months[day.month - 1]) \(day.year) "
-            + "\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) +0000"
+        MessageDate.rfc5322(date, timeZone: TimeZone(identifier: "UTC") ?? .gmt)
     }
+}
+
+/// The mail templates in use, replaced on reload only when the new ones all parse.
+public final class MailTemplateSource: Sendable {
+    private let state: Mutex<MailTemplates>
+    /// The override directory (`mail.templates`), if any.
+    public let directory: String?
+
+    /// The built-in templates (they are part of the program and always parse).
+    static let builtIn: MailTemplates = (try? MailTemplates.builtIn()) ?? MailTemplates.empty
+
+    private init(directory: String?, templates: MailTemplates) {
+        self.directory = directory
+        state = Mutex(templates)
+    }
+
+    /// Loads the templates of `directory` (or the built-ins). When they do not load, the
+    /// built-ins are used and the error (file:line:column) is returned with them.
+    public static func load(directory: String?) -> (MailTemplateSource, TemplateLoadError?) {
+        do {
+            return (MailTemplateSource(directory: directory, templates: try MailTemplates.load(directory: directory)), nil)
+        } catch {
+            return (MailTemplateSource(directory: directory, templates: builtIn), error)
+        }
+    }
+
+    /// The templates in use.
+    public var current: MailTemplates { state.withLock { $0 } }
+
+    /// Loads the directory again; on error the old templates stay and the error is returned.
+    @discardableResult
+    public func reload() -> TemplateLoadError? {
+        do {
+            let fresh = try MailTemplates.load(directory: directory)
+            state.withLock { $0 = fresh }
+            return nil
+        } catch {
+            return error
+        }
+    }
+}
+
+/// Recipients whose missing address was reported already.
+public final class UnreachableRecipients: Sendable {
+    private let reported = Mutex(Set<String>())
+
+    public init() {}
+
+    /// True the first time for `recipient`.
+    func firstReport(_ recipient: String) -> Bool { reported.withLock { $0.insert(recipient).inserted } }
+
+    /// Every recipient reported so far, sorted.
+    public var all: [String] { reported.withLock { $0.sorted() } }
 }

@@ -86,6 +86,15 @@ public struct SchedulerCore: Sendable {
         state.snoozedUntil[id] = try store.activeSnooze(occurrenceID: text, at: now)?.until
     }
 
+    /// The planner and its state as of now (every delivery recorded so far), for `next` and
+    /// status.json; `nil` before the first plan.
+    public func snapshot(at now: Date, nextWakeup: Date?) -> SchedulerSnapshot? {
+        guard let planner else { return nil }
+        var current = state
+        current.recorded = dispatcher.recorded
+        return SchedulerSnapshot(planner: planner, state: current, at: now, nextWakeup: nextWakeup)
+    }
+
     /// Decides at `now`, performs the actions, and returns when to wake next (sooner, in a
     /// minute, when a delivery failed and must be retried).
     public mutating func tick(now: Date) -> Date? {
@@ -256,6 +265,7 @@ public struct SchedulerService: Service {
                     do { try timer.arm(at: next) } catch {
                         logger.error("cannot arm the wall-clock timer", metadata: ["error": "\(error)"])
                     }
+                    await controller.scheduleChanged(window == nil ? nil : core.snapshot(at: now, nextWakeup: next))
                     if let next { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(next)"]) }
                 }
                 group.cancelAll()

@@ -8,17 +8,17 @@ extension SchedulerService {
     /// The scheduler as the daemon runs it: the official holiday tables of the configured
     /// directory (its `cn` region), the configured delivery time and catch-up window, the plan's
     /// time zone, and plans expanded with `PlanOccurrences`.
-    public static func make(controller: DaemonController, logger: Logger) -> SchedulerService {
+    public static func make(controller: DaemonController, logger: Logger, mail: MailWiring? = nil) -> SchedulerService {
         let configuration = controller.initialConfiguration
         let settings = SchedulerSettings(configuration)
         let calendar = loadHolidays(settings.holidays, logger: logger)
+        let mail = mail ?? MailWiring(configuration, logger: logger)
         let planner = PlannerConfiguration(
             timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, deliveryTime: settings.deliveryTime,
-            catchUpWindow: settings.catchUpWindow)
-        let sender = configuration.mail.from
+            catchUpWindow: settings.catchUpWindow, digest: mail.digestPolicy)
         let core = SchedulerCore(
             configuration: planner, store: controller.store, workingDays: calendar, logger: logger,
-            mail: ReminderDispatcher.MailDirectory(addresses: [:], sender: sender))
+            mail: mail.directory(addresses: [:], plan: nil))
         return SchedulerService(
             controller: controller, core: core, settings: settings, calendar: calendar,
             source: { plan, range, context in
@@ -28,7 +28,9 @@ extension SchedulerService {
                         "plan item has no reminders: its date rule cannot be expanded",
                         metadata: ["ALMANAC_ITEM": "\(problem.itemID)", "problem": "\(problem)"])
                 }
-                return (expanded.occurrences, ReminderDispatcher.MailDirectory(addresses: expanded.addresses, sender: sender))
+                // A new plan (a reload): the override templates are read again too.
+                mail.reloadTemplates()
+                return (expanded.occurrences, mail.directory(addresses: expanded.addresses, plan: plan))
             },
             holidays: { loadHolidays($0, logger: logger) },
             logger: logger)

@@ -69,13 +69,14 @@ struct MentionScanner {
         return out.sorted { $0.chars.count > $1.chars.count }
     }
 
-    let festivalNames: [FestivalName]
+    /// Festival names by their first character, longest first.
+    let festivalNames: [Character: [FestivalName]]
 
     init(year: Int, hasHolidayTable: Bool, catalog: FestivalCatalog) {
         self.year = year
         self.hasHolidayTable = hasHolidayTable
         self.catalog = catalog
-        festivalNames = Self.names(catalog)
+        festivalNames = Dictionary(grouping: Self.names(catalog)) { $0.chars[0] }
     }
 
     func scan(_ c: [Character]) -> [Mention] {
@@ -87,7 +88,9 @@ struct MentionScanner {
                 i += 1
                 continue
             }
-            if let m = dateOrWindow(c, i) ?? yearPart(c, i) ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i) {
+            if let m = lunar(c, i) ?? dateOrWindow(c, i) ?? yearPart(c, i) ?? (quoted[i] ? nil : recurrence(c, i))
+                ?? festival(c, i)
+            {
                 out.append(m)
                 i = max(m.range.upperBound, i + 1)
                 continue
@@ -105,8 +108,6 @@ struct MentionScanner {
         var end: Int
         var yearNote: String?
     }
-
-    static let yearWords: [(String, String?)] = [("今年", nil), ("明年", "原文写“明年”，草稿按每年同日处理"), ("次年", nil)]
 
     /// `[YYYY年|XX年]M月[D日|D号]` at i.
     func monthDay(_ c: [Character], _ i: Int) -> MonthDay? {
@@ -286,6 +287,26 @@ struct MentionScanner {
         return ("\(Self.two(hour)):\(Self.two(minute))", end)
     }
 
+    // MARK: Lunar dates
+
+    static let lunarCharacters = Set("0123456789０１２３４５６７８９年闰正一二三四五六七八九十冬腊廿卅初月最后一天日")
+
+    /// 农历八月十五, 阴历腊月廿三, 农历2025年闰六月初一: read by the rule parser.
+    func lunar(_ c: [Character], _ i: Int) -> Mention? {
+        guard DocumentScanner.matches(c, i, Array("农历")) || DocumentScanner.matches(c, i, Array("阴历")) else { return nil }
+        var k = i + 2
+        while k < c.count, k - i < 16, Self.lunarCharacters.contains(c[k]) { k += 1 }
+        while k > i + 3 {
+            let text = "农历" + String(c[(i + 2)..<k])
+            if let rule = try? DateRule.parse(text, festivals: catalog) {
+                return Mention(
+                    range: i..<k, spelled: String(c[i..<k]), form: .day, rule: rule.text, dateSource: "sourced", confidence: 0.9)
+            }
+            k -= 1
+        }
+        return nil
+    }
+
     // MARK: Parts of the year
 
     func yearPart(_ c: [Character], _ i: Int) -> Mention? {
@@ -386,7 +407,7 @@ struct MentionScanner {
     static let openers: Set<Character> = ["“", "「", "庆", "迎", "过", "度", "闹"]
 
     func festival(_ c: [Character], _ i: Int) -> Mention? {
-        for entry in festivalNames where DocumentScanner.matches(c, i, entry.chars) {
+        for entry in festivalNames[c[i]] ?? [] where DocumentScanner.matches(c, i, entry.chars) {
             var j = i + entry.chars.count
             if i > 0, c[i - 1] == "第" { return nil }
             if j < c.count, c[j] == "”" || c[j] == "」" { j += 1 }

@@ -422,7 +422,8 @@ struct ItemBuilder {
             i += 1
         }
         for p in DocumentScanner.placeholderYears(in: String(c[range])) { out.append(p + "（占位年份）") }
-        return out
+        var seen: Set<String> = []
+        return out.filter { seen.insert($0).inserted }
     }
 
     func item(

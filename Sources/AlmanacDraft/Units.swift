@@ -51,13 +51,16 @@ enum UnitDictionary {
     static let entries: [Entry] = all.flatMap { u in u.spellings.map { Entry(chars: Array($0), unit: u) } }
         .sorted { $0.chars.count > $1.chars.count }
 
+    /// Spellings by their first character, longest first.
+    static let byFirst: [Character: [Entry]] = Dictionary(grouping: entries) { $0.chars[0] }
+
     /// Units named in `c[range]`, in order of first appearance, with the position of each.
     static func find(in c: [Character], range: Range<Int>) -> [(unit: KnownUnit, at: Int)] {
         var out: [(KnownUnit, Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
             var matched = false
-            for e in entries where i + e.chars.count <= range.upperBound && DocumentScanner.matches(c, i, e.chars) {
+            for e in byFirst[c[i]] ?? [] where i + e.chars.count <= range.upperBound && DocumentScanner.matches(c, i, e.chars) {
                 if !out.contains(where: { $0.0.id == e.unit.id }) { out.append((e.unit, i)) }
                 i += e.chars.count
                 matched = true

@@ -66,6 +66,16 @@ public struct DeliveryRecord: Hashable, Sendable, Codable {
     }
 }
 
+extension DeliveryRecord {
+    /// `last_error` of a delivery that was in doubt (claimed by a process that stopped before it
+    /// recorded the outcome) and was settled as not sent; it stays until the delivery is sent.
+    public static let interruptedNote = "interrupted before sending"
+
+    /// Whether this delivery was in doubt once and is being sent again: its earlier attempt may
+    /// have reached the channel.
+    public var wasInterrupted: Bool { lastError == Self.interruptedNote }
+}
+
 /// The answer to a claim.
 public enum DeliveryClaim: Hashable, Sendable {
     /// Newly claimed (or a failed one claimed again): send it, then mark it.

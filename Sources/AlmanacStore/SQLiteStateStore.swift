@@ -198,7 +198,7 @@ public final class SQLiteStateStore: StateStore {
             } else {
                 try db.execute(
                     sql: "UPDATE delivery SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
-                    arguments: ["interrupted before sending", id])
+                    arguments: [DeliveryRecord.interruptedNote, id])
             }
             try Self.requireChange(db, "pending delivery \(id)")
         }
@@ -225,6 +225,20 @@ public final class SQLiteStateStore: StateStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM delivery WHERE occurrence_id = ? ORDER BY due_at, id", arguments: [occurrenceID]
             ).map(Self.deliveryRecord)
+        }
+    }
+
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        try read("counting deliveries") { db in
+            var counts: [DeliveryState: Int] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) AS n FROM delivery WHERE occurrence_id != '*' GROUP BY state")
+            for row in rows {
+                let name: String = row["state"]
+                let count: Int = row["n"]
+                if let state = DeliveryState(rawValue: name) { counts[state] = count }
+            }
+            return counts
         }
     }
 
@@ -367,6 +381,40 @@ public final class SQLiteStateStore: StateStore {
                 if let state = OutboxState(rawValue: row["state"]) { counts[state] = row["n"] }
             }
             return counts
+        }
+    }
+
+    public func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try read("reading the mail outbox") { db in
+            switch state {
+            case .sent:
+                // The latest ones: the table keeps every mail sent.
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM mail_outbox WHERE state = 'sent' ORDER BY id DESC LIMIT ?", arguments: [limit]
+                ).map(Self.outboxEntry).reversed()
+            case .some(let state):
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM mail_outbox WHERE state = ? ORDER BY id LIMIT ?", arguments: [state.rawValue, limit]
+                ).map(Self.outboxEntry)
+            case nil:
+                return try Row.fetchAll(db, sql: "SELECT * FROM mail_outbox ORDER BY id LIMIT ?", arguments: [limit])
+                    .map(Self.outboxEntry)
+            }
+        }
+    }
+
+    public func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry? {
+        try read("reading mail \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mail_outbox WHERE id = ?", arguments: [id]).map(Self.outboxEntry)
+        }
+    }
+
+    public func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool {
+        try write("queueing mail \(id) again") { db in
+            try db.execute(
+                sql: "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+                arguments: [now, id])
+            return db.changesCount > 0
         }
     }
 

@@ -40,6 +40,9 @@ public protocol StateStore: Sendable {
     func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord]
     /// Deliveries left `pending` (claimed, outcome unknown).
     func inDoubtDeliveries() throws(StoreError) -> [DeliveryRecord]
+    /// How many deliveries are in each state, leaving out the daemon's bookkeeping rows (the
+    /// occurrence `*`). Counted by the store, without reading the rows.
+    func deliveryCounts() throws(StoreError) -> [DeliveryState: Int]
 
     // MARK: Marks
 
@@ -68,6 +71,13 @@ public protocol StateStore: Sendable {
     func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError)
     /// Counts of outbox entries by state.
     func mailCounts() throws(StoreError) -> [OutboxState: Int]
+    /// Outbox entries in queue order (`sent`: the latest `limit`, oldest first); every state when `nil`.
+    func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry]
+    /// One outbox entry.
+    func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry?
+    /// Queues a failed (or waiting) mail again, due at `now`, with a fresh count of attempts. Returns false when there is no such
+    /// mail or it was sent already.
+    func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool
 
     // MARK: Checklist progress
 
@@ -79,4 +89,15 @@ public protocol StateStore: Sendable {
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress]
     /// Every change of one entry, oldest first.
     func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress]
+}
+
+extension StateStore {
+    /// Counts by reading every delivery: for stores without a cheaper way.
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        var counts: [DeliveryState: Int] = [:]
+        for record in try deliveries(dueSince: .distantPast) where record.key.occurrenceID != "*" {
+            counts[record.state, default: 0] += 1
+        }
+        return counts
+    }
 }

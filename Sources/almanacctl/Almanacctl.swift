@@ -25,6 +25,7 @@ struct Almanacctl: ParsableCommand {
             SnoozeCommand.self,
             ReloadCommand.self,
             HistoryCommand.self,
+            OutboxCommand.self,
             AgendaCommand.self,
             CalCommand.self,
             ShowCommand.self,

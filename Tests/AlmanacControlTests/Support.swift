@@ -64,6 +64,8 @@ final class RecordingHandler: ControlHandler {
             throw Boom()
         case .cal, .show, .explain:
             throw ControlError(.notFound, "no item in this test handler's plan")
+        case .outbox, .outboxRetry:
+            return .outbox(OutboxReport(entries: [], counts: ["queued": 0, "failed": 0, "sent": 0]))
         case .checklist(let query):
             let checklist = Self.checklist
             let progress = ["A-1": IndicatorProgress(code: "A-1", status: .submitted, evidence: 3, note: "已报")]

@@ -32,13 +32,18 @@ final class NotifyListener {
         return String(decoding: buffer[0..<count], as: UTF8.self)
     }
 
-    /// Datagrams until one contains `marker`; all of them, in order.
+    /// Datagrams until one contains `marker` as a line; all of them, in order.
     func receive(until marker: String, timeout: Double) -> [String] {
+        receive(timeout: timeout) { message in message.split(separator: "\n").contains { $0 == marker } }
+    }
+
+    /// Datagrams until one satisfies `done` (or `timeout` seconds pass); all of them, in order.
+    func receive(timeout: Double, until done: (String) -> Bool) -> [String] {
         var messages: [String] = []
         let deadline = Date() + timeout
         while Date() < deadline, let message = receive(timeout: deadline.timeIntervalSinceNow) {
             messages.append(message)
-            if message.split(separator: "\n").contains(where: { $0 == marker }) { break }
+            if done(message) { break }
         }
         return messages
     }
@@ -131,31 +136,35 @@ struct ProcessTests {
         (try? String(contentsOfFile: sandbox.root + "/daemon.log", encoding: .utf8)) ?? "(no output)"
     }
 
+    /// Every step waits for the message it needs (generous timeouts, no fixed sleeps), and the
+    /// scheduler's own STATUS= updates may come in between: the test must hold at a load of 20.
     @Test func notifiesReloadsAndStops() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
         FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
         let notify = try NotifyListener(in: sandbox.root)
-        let started = ContinuousClock.now
         let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
-        
-        let startup = notify.receive(until: "READY=1", timeout: 30)
-        let ready = ContinuousClock.now - started
-        let expectedStatus = "STATUS=plan 扎赉诺尔区精神文明建设工作安排: 2 items from 1 files"
-        #expect(startup.last == "READY=1\n" + expectedStatus)
-        #expect(ready < .seconds(30))
-        #expect(try sandbox.statusFile().daemon.state == .running)
+        func isReady(_ message: String) -> Bool { message.hasPrefix("READY=1\n") }
 
-        // A broken plan: RELOADING=1, then READY=1 with the reason, and the old plan stays.
+        let startup = notify.receive(until: "READY=1", timeout: 90)
+        let expectedStatus = "STATUS=plan 扎赉诺尔区精神文明建设工作安排: 2 items from 1 files"
+        try #require(startup.last.map(isReady) == true, "no READY=1 within 90 s; output:\n\(log(sandbox))")
+        #expect(startup.last?.hasPrefix("READY=1\n" + expectedStatus) == true)
+        #expect(try sandbox.statusFile().daemon.state == .running)
+        // The scheduler plans and says what comes next (qingming 2027-04-05, five working days before).
+        let planned = notify.receive(timeout: 90) { $0.contains("; next reminder ") }
+        #expect(planned.last?.hasSuffix("; next reminder 2027-03-29 09:00 qingming -5wd") == true)
+
+        // A broken plan: RELOADING=1 with MONOTONIC_USEC, then READY=1 with the reason; the old plan stays.
         try sandbox.write("plans/a.yaml", Sandbox.brokenPlan)
         process.send(SIGHUP)
-        let reload = notify.receive(until: "READY=1", timeout: 30)
-        #expect(reload.count == 2)
-        let reloading = reload.first?.split(separator: "\n").map(String.init) ?? []
+        let reload = notify.receive(timeout: 90, until: isReady)
+        let reloading = reload.first { $0.hasPrefix("RELOADING=1\n") }?.split(separator: "\n").map(String.init) ?? []
         #expect(reloading.first == "RELOADING=1")
         #expect(reloading.dropFirst().first?.hasPrefix("MONOTONIC_USEC=") == true)
         let after = reload.last ?? ""
-        #expect(after.hasPrefix("READY=1\n" + expectedStatus + "; problems: reload rejected, old plan kept: "))
+        #expect(after.hasPrefix("READY=1\n" + expectedStatus))
+        #expect(after.contains("; problems: reload rejected, old plan kept: "))
         #expect(after.contains("plans/a.yaml:13:9: error: duplicate item id 'qingming'"))
         let status = try sandbox.statusFile()
         #expect(status.plan?.items == 2)
@@ -165,17 +174,19 @@ struct ProcessTests {
         // A good plan again is taken.
         try sandbox.write("plans/a.yaml", Sandbox.biggerPlan)
         process.send(SIGHUP)
-        let good = notify.receive(until: "READY=1", timeout: 30)
-        #expect(good.last == "READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files")
+        let good = notify.receive(timeout: 90, until: isReady)
+        #expect(good.last?.hasPrefix("READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files") == true)
+        #expect(good.last?.contains("problems") == false)
 
         let stopAt = ContinuousClock.now
         process.send(SIGTERM)
-        let stopping = notify.receive(until: "STOPPING=1", timeout: 30)
+        let stopping = notify.receive(until: "STOPPING=1", timeout: 90)
         #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
-        let exited = process.waitForExit(timeout: 20)
-        try #require(exited, "almanacd did not exit within 20 s of SIGTERM; its output:\n\(log(sandbox))")
-        // The bound is shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation.
-        #expect(ContinuousClock.now - stopAt < .seconds(8))
+        let exited = process.waitForExit(timeout: 60)
+        try #require(exited, "almanacd did not exit within 60 s of SIGTERM; its output:\n\(log(sandbox))")
+        // The bound is shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation, with room
+        // for a machine so loaded that the process is scheduled late.
+        #expect(ContinuousClock.now - stopAt < .seconds(20))
         #expect(process.exitStatus == 0)
         #expect(try sandbox.statusFile().daemon.state == .stopped)
     }

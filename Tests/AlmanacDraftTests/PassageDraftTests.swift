@@ -166,6 +166,20 @@ import Testing
         }
     }
 
+    @Test func lunarDatesWrittenOut() throws {
+        let draft = try DraftTestSupport.draft("农历腊月廿三，各社区开展“小年”送温暖活动。阴历八月十五日组织中秋诗会。")
+        #expect(draft.items.map(\.when) == ["lunar 12-23", "lunar 08-15"])
+        #expect(draft.items.map(\.dateSource) == [.sourced, .sourced])
+    }
+
+    @Test func monthlyRecurrencesTenDayPartsAndMonthSpans() throws {
+        let draft = try DraftTestSupport.draft(
+            "每月1日、15日开展消防安全检查。\n3月上旬召开动员会。\n5月至6月开展禁毒宣传。\n9月12日晚上7点举办中秋晚会。")
+        #expect(draft.items.map(\.when) == ["monthly 1,15", "03-01..03-10", "05-01..06-last", "09-12"])
+        #expect(draft.items.map(\.kind) == [.recurringCheck, .meeting, .campaign, .task])
+        #expect(draft.items.last?.time == "19:00")
+    }
+
     @Test func garbageNeverCrashes() throws {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789月日号至—-年初底末份每周天次不少于两三日查夜查春节期间前后五一“”，。、XX第届周年上午时点半")

@@ -64,6 +64,23 @@ struct SQLiteStateStoreTests {
         #expect(try store.deliveries(occurrenceID: key.occurrenceID).map(\.key.channel) == ["journal", "mail"])
     }
 
+    @Test func deliveriesAreCountedByStateWithoutTheBookkeepingRows() throws {
+        let store = try SQLiteStateStore()
+        #expect(try store.deliveryCounts() == [:])
+        func claim(_ occurrence: String, _ reminder: String) throws -> Int64 {
+            let key = DeliveryKey(occurrenceID: occurrence, reminderID: reminder, channel: "journal")
+            return try store.claimDelivery(key, dueAt: t0, late: false, at: t0).record.id
+        }
+        try store.markSent(try claim("a@2027-01-01", "-1d"), at: t0)
+        try store.markSent(try claim("a@2027-01-01", "0d"), at: t0)
+        try store.markFailed(try claim("b@2027-01-01", "0d"), at: t0, error: "x")
+        _ = try claim("c@2027-01-01", "0d")
+        try store.recordMissed(DeliveryKey(occurrenceID: "d@2026-01-01", reminderID: "0d", channel: "journal"), dueAt: t0, at: t0)
+        try store.markSent(try claim("*", "installed"), at: t0)
+        let counts: [DeliveryState: Int] = [.sent: 2, .failed: 1, .pending: 1, .missed: 1]
+        #expect(try store.deliveryCounts() == counts)
+    }
+
     @Test func aPendingDeliveryFromAKilledProcessIsInDoubtAfterReopening() throws {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
@@ -298,3 +315,4 @@ private func checkpoint(_ path: String) throws {
     let store = try SQLiteStateStore(path: path)
     try store.checkpoint()
 }
+

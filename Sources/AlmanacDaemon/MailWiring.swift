@@ -1,0 +1,70 @@
+import AlmanacMail
+import AlmanacPlan
+import AlmanacScheduler
+import AlmanacStore
+import Foundation
+import Logging
+
+/// What the scheduler (which queues mail) and the outbox worker (which sends it) share: the
+/// doorbell, the templates, the recipients reported as unreachable, the settings of `mail:`.
+public struct MailWiring: Sendable {
+    public let settings: DaemonConfiguration.Mail
+    public let doorbell = MailDoorbell()
+    public let unreachable = UnreachableRecipients()
+    public let templates: MailTemplateSource
+    let logger: Logger
+
+    /// Loads the templates (reporting errors with file:line:column; the built-in ones are used
+    /// until a reload finds the directory's templates correct).
+    public init(_ configuration: DaemonConfiguration, logger: Logger) {
+        settings = configuration.mail
+        self.logger = logger
+        let (source, error) = MailTemplateSource.load(directory: configuration.mail.templates)
+        templates = source
+        if let error { Self.report(error, logger: logger, kept: "the built-in templates") }
+    }
+
+    /// Reloads the override templates; a bad one keeps the templates in use.
+    func reloadTemplates() {
+        if let error = templates.reload() { Self.report(error, logger: logger, kept: "the templates in use") }
+    }
+
+    static func report(_ error: TemplateLoadError, logger: Logger, kept: String) {
+        for diagnostic in error.diagnostics {
+            logger.error(
+                "mail template error, keeping \(kept)",
+                metadata: [
+                    "ALMANAC_TEMPLATE": "\(diagnostic.file)", "ALMANAC_TEMPLATE_LINE": "\(diagnostic.line)",
+                    "ALMANAC_TEMPLATE_COLUMN": "\(diagnostic.column)", "error": "\(diagnostic)",
+                ])
+        }
+    }
+
+    /// The planner's digest setting.
+    public var digestPolicy: DigestPolicy? {
+        guard settings.digest else { return nil }
+        return DigestPolicy(time: settings.digestTime.flatMap { ClockTime(hour: $0 / 60, minute: $0 % 60) }, channels: [.mail])
+    }
+
+    /// The mail directory of `plan`: addresses from the expansion, names of units and leaders.
+    func directory(addresses: [String: [String]], plan: Plan?) -> ReminderDispatcher.MailDirectory {
+        var names: [String: String] = [:]
+        for unit in plan?.units ?? [] {
+            names[unit.id.value] = unit.name.value
+            if let leader = unit.leader { names[PlanOccurrences.leaderID(of: unit.id.value)] = leader.name.value }
+        }
+        return ReminderDispatcher.MailDirectory(
+            addresses: addresses, sender: settings.from, senderName: settings.fromName, names: names, cc: settings.cc,
+            planName: plan?.info.name.value ?? "", timeZone: plan.flatMap { TimeZone(identifier: $0.info.timezone.value) }
+                ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            templates: templates, doorbell: doorbell, unreachable: unreachable)
+    }
+
+    /// The outbox worker for `store`.
+    public func outboxService(store: any StateStore, logger: Logger) -> OutboxService {
+        OutboxService(
+            store: store, transport: MailTransports.make(settings),
+            policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
+            doorbell: doorbell, logger: logger)
+    }
+}

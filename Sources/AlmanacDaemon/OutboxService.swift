@@ -1,0 +1,252 @@
+import AlmanacMail
+import AlmanacStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Journal message ids of the mail entries (units/almanac.catalog).
+public enum MailMessageID {
+    /// A mail was handed to the transport.
+    public static let sent = "5c1e0f8a3b7d4e2a9f6c1d0b8e7a3f21"
+    /// A temporary failure: the mail is retried later.
+    public static let retry = "a4d2c6e8f0b14937a5e3c7d9b1f20846"
+    /// A permanent failure, or retries given up: the mail is kept as `failed`.
+    public static let failed = "e93b1a7c5d2f48608b4e6a2c9d1f7e35"
+    /// A recipient unit has no mail address: its mail reminders cannot go out.
+    public static let noAddress = "2f7a9c1e3b5d4f6081a3c5e7f9b1d2c4"
+}
+
+/// When a temporary failure is tried again: `initial`, doubled per attempt up to `maximum`; a
+/// mail whose `maxAttempts`-th attempt fails becomes `failed` (kept for inspection;
+/// `almanacctl outbox retry ID` queues it again with a fresh count). The defaults retry for
+/// about three days: 1, 2, 4, ... 32 minutes, then hourly.
+public struct MailRetryPolicy: Sendable, Hashable {
+    public var initial: Duration
+    public var maximum: Duration
+    public var maxAttempts: Int
+
+    public init(initial: Duration = .seconds(60), maximum: Duration = .seconds(3600), maxAttempts: Int = 80) {
+        self.initial = initial
+        self.maximum = maximum
+        self.maxAttempts = maxAttempts
+    }
+
+    /// The wait after the `attempts`-th failed attempt (1-based): initial · 2^(attempts−1), capped.
+    public func delay(afterAttempts attempts: Int) -> Duration {
+        var delay = initial
+        for _ in 1..<max(1, min(attempts, 40)) {
+            delay = delay * 2
+            if delay >= maximum { return maximum }
+        }
+        return min(delay, maximum)
+    }
+}
+
+/// Which queued mail goes out now (pure). Mail leaves in the order it was queued, per recipient:
+/// a mail waiting for its retry holds back every later mail to any of its recipients, so a unit
+/// never receives the 1-day reminder before the 10-day one. Mail to other recipients goes on.
+public enum OutboxPlanner {
+    public struct Plan: Sendable, Hashable {
+        /// Due now, in queue order.
+        public var send: [OutboxEntry]
+        /// The earliest retry time among the held-back mail.
+        public var nextWakeup: Date?
+    }
+
+    public static func plan(queued: [OutboxEntry], now: Date) -> Plan {
+        var blocked = Set<String>()
+        var send: [OutboxEntry] = []
+        var wake: Date?
+        for entry in queued.sorted(by: { $0.id < $1.id }) {
+            let recipients = Set(entry.message.recipients.map { $0.lowercased() })
+            if !recipients.isDisjoint(with: blocked) { continue }
+            if let next = entry.nextAttemptAt, next > now {
+                blocked.formUnion(recipients)
+                wake = min(wake ?? next, next)
+                continue
+            }
+            send.append(entry)
+        }
+        return Plan(send: send, nextWakeup: wake)
+    }
+}
+
+/// Rung when mail is queued, so the outbox worker does not wait for its next poll.
+public final class MailDoorbell: Sendable {
+    private let rung = Mutex(false)
+
+    public init() {}
+
+    public func ring() { rung.withLock { $0 = true } }
+
+    /// Whether it rang since the last call (and clears it).
+    func take() -> Bool { rung.withLock { value in defer { value = false }; return value } }
+}
+
+/// Sends the queued mail of the state database through the configured transport.
+///
+/// Delivery is at least once, never lost: a mail is in the outbox table (in the same transaction
+/// that marks its reminder delivered) before anything is sent, and is marked sent only after
+/// the transport accepted it. A crash between the server's acceptance and that mark sends the
+/// mail again after the restart, with the same Message-ID (derived from the reminder), so
+/// receivers and MTAs that suppress duplicates by Message-ID drop it, and the file outbox
+/// overwrites the same file. The window is one SQLite write.
+public struct OutboxService: Service {
+    let store: any StateStore
+    let transport: Result<any MailTransport, MailError>
+    let policy: MailRetryPolicy
+    let doorbell: MailDoorbell
+    let logger: Logger
+    /// The longest the worker sleeps without looking at the outbox (mail queued by another
+    /// process, a retry requested over the control socket).
+    let pollInterval: Duration
+    let now: @Sendable () -> Date
+
+    public init(
+        store: any StateStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
+        doorbell: MailDoorbell, logger: Logger, pollInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.transport = transport
+        self.policy = policy
+        self.doorbell = doorbell
+        self.logger = logger
+        self.pollInterval = pollInterval
+        self.now = now
+    }
+
+    public func run() async throws {
+        if case .failure(let error) = transport {
+            logger.error(
+                "mail transport unusable, mail stays queued until it is fixed",
+                metadata: ["MESSAGE_ID": "\(MailMessageID.failed)", "error": "\(error)"])
+        }
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    let wake = await pass()
+                    try await sleep(until: wake)
+                }
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: a normal stop.
+        }
+    }
+
+    /// Sleeps until `wake` (at most the poll interval), or until the doorbell rings.
+    func sleep(until wake: Date?) async throws {
+        let start = ContinuousClock.now
+        var limit = pollInterval
+        if let wake {
+            let seconds = max(0, wake.timeIntervalSince(now()))
+            limit = min(limit, .milliseconds(Int64(seconds * 1000) + 1))
+        }
+        while ContinuousClock.now - start < limit {
+            if doorbell.take() { return }
+            try await Task.sleep(for: min(.milliseconds(200), limit))
+        }
+    }
+
+    /// One pass over the outbox: sends what is due. Returns when to look again.
+    @discardableResult
+    public func pass() async -> Date? {
+        guard case .success(let transport) = transport else { return nil }
+        let queued: [OutboxEntry]
+        do {
+            queued = try store.outbox(state: .queued, limit: 1000)
+        } catch {
+            logger.error("cannot read the mail outbox", metadata: ["error": "\(error)"])
+            return now().addingTimeInterval(30)
+        }
+        var plan = OutboxPlanner.plan(queued: queued, now: now())
+        var blocked = Set<String>()
+        for entry in plan.send {
+            if Task.isCancelled { break }
+            let recipients = entry.message.recipients.map { $0.lowercased() }
+            if !blocked.isDisjoint(with: recipients) { continue }
+            let envelope = Envelope(
+                messageID: entry.message.messageID, sender: entry.message.sender, recipients: entry.message.recipients,
+                data: entry.message.rawMessage)
+            let outcome: Result<Void, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
+                try transport.send(envelope)
+            }
+            let at = now()
+            var metadata: Logger.Metadata = [
+                "ALMANAC_MAIL_ID": "\(entry.id)",
+                "ALMANAC_MESSAGE_ID": "\(entry.message.messageID)",
+                "ALMANAC_RECIPIENTS": "\(entry.message.recipients.joined(separator: ","))",
+                "ALMANAC_MAIL_TRANSPORT": "\(transport.name)",
+                "ALMANAC_ATTEMPT": "\(entry.attempts + 1)",
+            ]
+            do {
+                switch outcome {
+                case .success:
+                    try store.markMailSent(entry.id, at: at)
+                    metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
+                    logger.notice("mail sent", metadata: metadata)
+                case .failure(let error):
+                    metadata["error"] = "\(error)"
+                    if let code = error.replyCode { metadata["ALMANAC_SMTP_REPLY"] = "\(code)" }
+                    if error.kind == .temporary && entry.attempts + 1 < policy.maxAttempts {
+                        let delay = policy.delay(afterAttempts: entry.attempts + 1)
+                        let retryAt = at.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                        try store.markMailAttemptFailed(entry.id, at: at, error: error.description, retryAt: retryAt)
+                        metadata["MESSAGE_ID"] = "\(MailMessageID.retry)"
+                        metadata["ALMANAC_RETRY_AT"] = "\(ISO8601DateFormatter().string(from: retryAt))"
+                        logger.warning("mail not sent, will retry", metadata: metadata)
+                        plan.nextWakeup = min(plan.nextWakeup ?? retryAt, retryAt)
+                        blocked.formUnion(recipients)
+                    } else {
+                        let reason = error.kind == .temporary ? "gave up after \(entry.attempts + 1) attempts: \(error)" : error.description
+                        try store.markMailAttemptFailed(entry.id, at: at, error: reason, retryAt: nil)
+                        metadata["MESSAGE_ID"] = "\(MailMessageID.failed)"
+                        logger.error("mail failed permanently, kept in the outbox", metadata: metadata)
+                    }
+                }
+            } catch {
+                logger.error("cannot record the outcome of a mail", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                return at.addingTimeInterval(30)
+            }
+        }
+        return plan.nextWakeup
+    }
+
+    /// Runs a blocking send on a thread of its own, never on the cooperative pool.
+    static func offPool(_ body: @escaping @Sendable () throws(MailTransportError) -> Void) async -> Result<Void, MailTransportError> {
+        await withCheckedContinuation { continuation in
+            Thread {
+                do throws(MailTransportError) {
+                    try body()
+                    continuation.resume(returning: .success(()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }.start()
+        }
+    }
+}
+
+/// The transport the configuration names.
+public enum MailTransports {
+    public static func make(_ mail: DaemonConfiguration.Mail) -> Result<any MailTransport, MailError> {
+        switch mail.transport {
+        case .outbox:
+            return .success(FileOutboxTransport(directory: mail.outbox))
+        case .sendmail:
+            return .success(SendmailTransport(program: mail.sendmailPath))
+        case .smtp:
+            guard let url = mail.smtpURL else { return .failure(MailError(.configuration, "mail transport 'smtp' needs 'mail.smtp.url'")) }
+            do {
+                return .success(
+                    try SMTPTransport(
+                        SMTPConfiguration(
+                            url: url, tls: mail.smtpTLS, username: mail.smtpUsername, passwordFile: mail.smtpPasswordFile,
+                            connectTimeout: mail.smtpConnectTimeout, timeout: mail.smtpTimeout,
+                            verifyCertificate: mail.smtpVerifyCertificate, caFile: mail.smtpCAFile)))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+}
