@@ -126,6 +126,7 @@ let package = Package(
         .testTarget(name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
     ]
 )
