@@ -39,7 +39,7 @@ extension DaemonControlHandler {
             guard try store.requeueMail(request.id, at: clock()) else {
                 throw ControlError(.badRequest, "mail \(request.id) changed meanwhile; list the outbox again")
             }
-            // The outbox worker looks at the table at least every few seconds and picks it up.
+            controller.mailDoorbell.ring()
             Logger(label: "almanacd.outbox").notice(
                 "mail queued again by an administrator",
                 metadata: [

@@ -81,7 +81,7 @@ public enum Daemon {
                 service: HangupService(hangups: hangups, controller: controller, logger: logger),
                 successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
         ]
-        let mail = MailWiring(configuration, logger: logger)
+        let mail = MailWiring(configuration, logger: logger, doorbell: controller.mailDoorbell)
         services.append(
             .init(
                 service: SchedulerService.make(controller: controller, logger: logger, mail: mail), successTerminationBehavior: .ignore,

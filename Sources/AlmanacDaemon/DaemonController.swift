@@ -72,6 +72,13 @@ public actor DaemonController {
     private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
     /// Changes for the scheduler and other listeners (one consumer).
     public nonisolated let events: AsyncStream<DaemonEvent>
+    /// Wakes the outbox worker when mail is queued again over the control socket.
+    public nonisolated let mailDoorbell = MailDoorbell()
+    private let statusContinuation: AsyncStream<Void>.Continuation
+    /// One element after each write of status.json (start, reload, marks, progress, every
+    /// scheduler wake-up), for the publisher of the files derived from it (one consumer). Keeps
+    /// only the newest, so a burst of changes wakes the consumer once.
+    public nonisolated let statusWrites: AsyncStream<Void>
 
     /// - Parameters:
     ///   - store: The opened store, or the error that kept the file from opening (the controller
@@ -95,6 +102,7 @@ public actor DaemonController {
         startedAt = clock()
         control = DaemonStatus.ControlInfo(socket: configuration.controlSocket, activated: false)
         (events, eventContinuation) = AsyncStream.makeStream(of: DaemonEvent.self, bufferingPolicy: .bufferingNewest(64))
+        (statusWrites, statusContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         switch store {
         case .success(let opened):
             self.store = opened
@@ -231,6 +239,7 @@ public actor DaemonController {
         logger.info("stopping")
         writeStatusFile()
         eventContinuation.finish()
+        statusContinuation.finish()
     }
 
     /// Records the final state in status.json.
@@ -439,6 +448,7 @@ public actor DaemonController {
         do {
             let data = try DaemonStatus.encoder().encode(status())
             try AtomicFile.write(data + Data("\n".utf8), to: path)
+            statusContinuation.yield()
             if statusWriteProblem != nil {
                 statusWriteProblem = nil
                 logger.notice("status file writable again", metadata: ["ALMANAC_PATH": "\(path)"])

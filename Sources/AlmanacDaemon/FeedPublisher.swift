@@ -283,61 +283,67 @@ public actor FeedPublisher {
     }
 }
 
-/// Keeps the published files current: writes them at start, within a `poll` of every reload and
-/// of every write to the state database (marks, progress, deliveries, mail: it watches the
-/// reload counter and the database files' size and modification time), and every `interval`
-/// otherwise (the day changes, reminders fall due).
+/// Keeps the published files current without polling: writes them at start, after every write
+/// of status.json (which the controller makes on every reload, mark, progress entry and scheduler
+/// wake-up, so deliveries are covered), and once at each local midnight (the day changes: "today",
+/// this month's calendar, days left). With nothing due and nobody asking, the service sleeps until
+/// midnight: no wake-ups in between.
 public struct PublishService: Service {
     let controller: DaemonController
     let publisher: FeedPublisher
-    let interval: Duration
-    let poll: Duration
+    let zone: TimeZone
 
-    public init(controller: DaemonController, publisher: FeedPublisher, interval: Duration = .seconds(30), poll: Duration = .seconds(1)) {
+    /// - Parameter zone: Where the day changes; Asia/Shanghai when `nil`.
+    public init(controller: DaemonController, publisher: FeedPublisher, zone: TimeZone? = nil) {
         self.controller = controller
         self.publisher = publisher
-        self.interval = interval
-        self.poll = poll
+        self.zone = zone ?? FeedPublisher.shanghai
     }
 
+    enum Wake: Sendable { case statusWritten, midnight }
+
     public func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                var lastToken = ""
-                var lastFull = ContinuousClock.now
-                await publisher.publish(controller: controller)
-                lastToken = await token()
+        let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in controller.statusWrites { continuation.yield(.statusWritten) }
+                continuation.finish()
+            }
+            group.addTask { [zone] in
                 while !Task.isCancelled {
-                    try await Task.sleep(for: poll)
-                    let current = await token()
-                    if current != lastToken || ContinuousClock.now - lastFull >= interval {
-                        if current.split(separator: "|").prefix(3) != lastToken.split(separator: "|").prefix(3) {
-                            await publisher.invalidateHolidays()
-                        }
-                        await publisher.publish(controller: controller)
-                        lastToken = current
-                        lastFull = ContinuousClock.now
-                    }
+                    let now = Date()
+                    let wait = Self.secondsUntilMidnight(after: now, zone: zone)
+                    do { try await Task.sleep(for: .seconds(wait)) } catch { break }
+                    continuation.yield(.midnight)
                 }
             }
-        } catch is CancellationError {
-            // The graceful shutdown cancels the sleep: a normal stop.
+            await publisher.publish(controller: controller)
+            var lastPlan = await Self.planKey(controller)
+            for await _ in wakes.cancelOnGracefulShutdown() {
+                let plan = await Self.planKey(controller)
+                if plan != lastPlan {
+                    await publisher.invalidateHolidays()
+                    lastPlan = plan
+                }
+                await publisher.publish(controller: controller)
+            }
+            continuation.finish()
+            group.cancelAll()
         }
     }
 
-    /// Changes whenever a reload happened, another plan came into force, or the state database
-    /// was written (SQLite in WAL mode appends every commit to `state.db-wal`).
-    func token() async -> String {
+    /// Changes when a reload was attempted or another plan came into force: the holiday tables
+    /// are read again then.
+    static func planKey(_ controller: DaemonController) async -> String {
         let status = await controller.status()
-        let database = controller.initialConfiguration.databasePath
-        return "\(status.daemon.reloads)|\(status.plan?.loadedAt.timeIntervalSince1970 ?? 0)|\(status.problems.count)|"
-            + Self.fileStamp(database) + "|" + Self.fileStamp(database + "-wal")
+        return "\(status.daemon.reloads)|\(status.plan?.loadedAt.timeIntervalSince1970 ?? 0)"
     }
 
-    /// Size and modification time of a file, or `-` when it does not exist.
-    static func fileStamp(_ path: String) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return "-" }
-        return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    /// Seconds from `now` to the next midnight in `zone`, plus a second so the new day has begun.
+    static func secondsUntilMidnight(after now: Date, zone: TimeZone) -> Double {
+        let offset = Double(zone.secondsFromGMT(for: now))
+        let local = now.timeIntervalSince1970 + offset
+        let nextMidnight = ((local / 86_400).rounded(.down) + 1) * 86_400
+        return max(1, nextMidnight - local + 1)
     }
 }

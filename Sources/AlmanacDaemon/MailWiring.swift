@@ -9,15 +9,18 @@ import Logging
 /// doorbell, the templates, the recipients reported as unreachable, the settings of `mail:`.
 public struct MailWiring: Sendable {
     public let settings: DaemonConfiguration.Mail
-    public let doorbell = MailDoorbell()
+    public let doorbell: MailDoorbell
     public let unreachable = UnreachableRecipients()
     public let templates: MailTemplateSource
     let logger: Logger
 
     /// Loads the templates (reporting errors with file:line:column; the built-in ones are used
     /// until a reload finds the directory's templates correct).
-    public init(_ configuration: DaemonConfiguration, logger: Logger) {
+    /// - Parameter doorbell: The bell the outbox worker waits on; the controller's, so that a
+    ///   retry requested over the control socket wakes the worker.
+    public init(_ configuration: DaemonConfiguration, logger: Logger, doorbell: MailDoorbell = MailDoorbell()) {
         settings = configuration.mail
+        self.doorbell = doorbell
         self.logger = logger
         let (source, error) = MailTemplateSource.load(directory: configuration.mail.templates)
         templates = source

@@ -72,16 +72,53 @@ public enum OutboxPlanner {
     }
 }
 
-/// Rung when mail is queued, so the outbox worker does not wait for its next poll.
+/// Rung when mail is queued or queued again, so the outbox worker, which otherwise sleeps until
+/// its next retry is due (or indefinitely), looks at the outbox at once. No polling: an idle
+/// worker has no wake-ups. One waiter at a time (the worker); a ring with nobody waiting is kept
+/// until the next wait.
 public final class MailDoorbell: Sendable {
-    private let rung = Mutex(false)
+    private struct State {
+        var rung = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
-    public func ring() { rung.withLock { $0 = true } }
+    public func ring() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.rung = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
 
-    /// Whether it rang since the last call (and clears it).
-    func take() -> Bool { rung.withLock { value in defer { value = false }; return value } }
+    /// Returns when the bell rings (at once if it rang since the last wait) or the task is cancelled.
+    func wait() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.rung || Task.isCancelled {
+                        state.rung = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+    }
 }
 
 /// Sends the queued mail of the state database through the configured transport.
@@ -98,21 +135,17 @@ public struct OutboxService: Service {
     let policy: MailRetryPolicy
     let doorbell: MailDoorbell
     let logger: Logger
-    /// The longest the worker sleeps without looking at the outbox (mail queued by another
-    /// process, a retry requested over the control socket).
-    let pollInterval: Duration
     let now: @Sendable () -> Date
 
     public init(
         store: any StateStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
-        doorbell: MailDoorbell, logger: Logger, pollInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = { Date() }
+        doorbell: MailDoorbell, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.transport = transport
         self.policy = policy
         self.doorbell = doorbell
         self.logger = logger
-        self.pollInterval = pollInterval
         self.now = now
     }
 
@@ -134,18 +167,21 @@ public struct OutboxService: Service {
         }
     }
 
-    /// Sleeps until `wake` (at most the poll interval), or until the doorbell rings.
+    /// Sleeps until `wake` (the next retry; forever when `nil`), or until the doorbell rings.
     func sleep(until wake: Date?) async throws {
-        let start = ContinuousClock.now
-        var limit = pollInterval
-        if let wake {
-            let seconds = max(0, wake.timeIntervalSince(now()))
-            limit = min(limit, .milliseconds(Int64(seconds * 1000) + 1))
+        guard let wake else {
+            await doorbell.wait()
+            try Task.checkCancellation()
+            return
         }
-        while ContinuousClock.now - start < limit {
-            if doorbell.take() { return }
-            try await Task.sleep(for: min(.milliseconds(200), limit))
+        let seconds = max(0, wake.timeIntervalSince(now()))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [doorbell] in await doorbell.wait() }
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
+            await group.next()
+            group.cancelAll()
         }
+        try Task.checkCancellation()
     }
 
     /// One pass over the outbox: sends what is due. Returns when to look again.

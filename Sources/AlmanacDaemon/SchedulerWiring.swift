@@ -12,7 +12,7 @@ extension SchedulerService {
         let configuration = controller.initialConfiguration
         let settings = SchedulerSettings(configuration)
         let calendar = loadHolidays(settings.holidays, logger: logger)
-        let mail = mail ?? MailWiring(configuration, logger: logger)
+        let mail = mail ?? MailWiring(configuration, logger: logger, doorbell: controller.mailDoorbell)
         let planner = PlannerConfiguration(
             timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, deliveryTime: settings.deliveryTime,
             catchUpWindow: settings.catchUpWindow, digest: mail.digestPolicy)

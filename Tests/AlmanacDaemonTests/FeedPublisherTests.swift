@@ -127,4 +127,14 @@ import Testing
             FeedSequences.self, from: Data(contentsOf: URL(fileURLWithPath: configuration.stateDirectory + "/feed-sequences.json")))
         #expect(sequences.entries["c-20260825.t@almanac"]?.sequence == 0)
     }
+
+    /// The publisher sleeps until the next midnight in Shanghai, plus a second: from 10:00 that is
+    /// 14 hours; from 23:59:59.5 it is one and a half seconds.
+    @Test func sleepsUntilMidnight() {
+        let zone = TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
+        #expect(PublishService.secondsUntilMidnight(after: Self.now, zone: zone) == 14 * 3600 + 1)
+        // 2026-09-01 23:59:59.5 in Shanghai.
+        let late = Date(timeIntervalSince1970: 1_788_278_399.5)
+        #expect(PublishService.secondsUntilMidnight(after: late, zone: zone) == 1.5)
+    }
 }

@@ -77,6 +77,32 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
     }
 }
 
+/// The outbox worker's doorbell: no polling, so a ring must never be lost and a waiting worker
+/// must stop waiting when its task is cancelled (graceful shutdown).
+@Suite struct MailDoorbellTests {
+    @Test func aRingBeforeTheWaitIsKept() async {
+        let bell = MailDoorbell()
+        bell.ring()
+        await bell.wait()
+    }
+
+    @Test func aRingWakesTheWaiter() async {
+        let bell = MailDoorbell()
+        let waiter = Task { await bell.wait(); return true }
+        try? await Task.sleep(for: .milliseconds(50))
+        bell.ring()
+        #expect(await waiter.value)
+    }
+
+    @Test func cancellationEndsTheWait() async {
+        let bell = MailDoorbell()
+        let waiter = Task { await bell.wait(); return Task.isCancelled }
+        try? await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        #expect(await waiter.value)
+    }
+}
+
 @Suite(.serialized) struct OutboxServiceTests {
     @Test func aServerAnswering4xxForAWhileGetsEveryMailOnceInOrder() async throws {
         let (store, directory) = try temporaryStore()
