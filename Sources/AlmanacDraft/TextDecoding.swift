@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import AlmanacPlan
 
 /// Why a document could not be drafted.
 public struct DraftError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -66,7 +62,7 @@ public enum DocumentText {
         var body = bytes
         // The GB18030 encoding of U+FEFF.
         if body.starts(with: [0x84, 0x31, 0x95, 0x33]) { body.removeFirst(4) }
-        return (try convert(body, from: "GB18030"), .gb18030)
+        return (try gb18030(body), .gb18030)
     }
 
     /// Offset of the first byte that does not start a well-formed UTF-8 sequence (structure only).
@@ -110,39 +106,17 @@ public enum DocumentText {
         return text
     }
 
-    /// Converts `bytes` from `encoding` to UTF-8 with iconv(3).
-    public static func convert(_ bytes: [UInt8], from encoding: String) throws(DraftError) -> String {
-        guard let cd = iconv_open("UTF-8", encoding), Int(bitPattern: cd) != -1 else {
-            throw DraftError(.noConverter, "iconv cannot convert from \(encoding) on this system (glibc gconv modules missing?)")
-        }
-        defer { iconv_close(cd) }
-        var input = bytes.map { CChar(bitPattern: $0) }
-        // GB18030 needs at most 4 bytes for a character that UTF-8 writes in at most 4 bytes, and
-        // 2-byte GBK characters become 3 UTF-8 bytes: twice the input is always enough.
-        var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
-        var failedAt: Int?
-        var produced = 0
-        input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr = inBuf.baseAddress
-                var inLeft = inBuf.count
-                var outPtr = outBuf.baseAddress
-                var outLeft = outBuf.count
-                if inLeft > 0, iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) == -1 {
-                    failedAt = inBuf.count - inLeft
-                }
-                produced = outBuf.count - outLeft
-            }
-        }
-        if let failedAt {
+    /// Converts GB18030 `bytes` to text with the plan's converter (`CSVReader.convertFromGB18030`).
+    static func gb18030(_ bytes: [UInt8]) throws(DraftError) -> String {
+        switch CSVReader.convertFromGB18030(bytes) {
+        case .success(let text):
+            return text
+        case .failure(let failure) where failure.noConverter:
+            throw DraftError(.noConverter, "iconv cannot convert from GB18030 on this system (glibc gconv modules missing?)")
+        case .failure(let failure):
             throw DraftError(
                 .undecodable,
-                "the document is neither UTF-8 nor \(encoding): the byte at offset \(failedAt) is not valid in either")
+                "the document is neither UTF-8 nor GB18030: the byte at offset \(failure.offset) is not valid in either")
         }
-        let utf8 = output[..<produced].map { UInt8(bitPattern: $0) }
-        guard let text = String(validating: utf8, as: UTF8.self) else {
-            throw DraftError(.undecodable, "iconv produced invalid UTF-8 from \(encoding)")
-        }
-        return text
     }
 }

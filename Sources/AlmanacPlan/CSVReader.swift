@@ -95,14 +95,20 @@ public enum CSVReader {
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 
-    struct ConversionFailure: Error { var offset: Int }
+    /// Why GB18030 bytes did not convert: the C library has no converter (no gconv modules), or
+    /// the byte at `offset` is not valid GB18030.
+    public struct ConversionFailure: Error, Sendable {
+        public var offset: Int
+        public var noConverter = false
+    }
 
-    /// GB18030 bytes as a String, or the offset of the first byte that does not convert.
-    static func convertFromGB18030(_ bytes: [UInt8]) -> Result<String, ConversionFailure> {
+    /// GB18030 (and so GBK and GB2312) bytes as a String through the C library's iconv, or where
+    /// the conversion failed. The one converter of the project: CSV import and document drafting use it.
+    public static func convertFromGB18030(_ bytes: [UInt8]) -> Result<String, ConversionFailure> {
         if bytes.isEmpty { return .success("") }
         let cd = iconv_open("UTF-8", "GB18030")
         // iconv_open returns (iconv_t)-1 when the converter is missing (no gconv modules).
-        guard let cd, Int(bitPattern: cd) != -1 else { return .failure(ConversionFailure(offset: 0)) }
+        guard let cd, Int(bitPattern: cd) != -1 else { return .failure(ConversionFailure(offset: 0, noConverter: true)) }
         defer { iconv_close(cd) }
         var input = bytes.map { CChar(bitPattern: $0) }
         // A GB18030 character of 1, 2 or 4 bytes becomes at most 4 bytes of UTF-8.
