@@ -132,11 +132,7 @@ struct ControlProcessTests {
         defer { sandbox.cleanup() }
         FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
         let notify = try NotifyListener(in: sandbox.root)
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] {
-            environment[name] = nil
-        }
-        environment["NOTIFY_SOCKET"] = notify.path
+        let environment = notify.daemonEnvironment()
         let pid = try spawnInBackground(
             try almanacdPath(), ["--config", sandbox.configPath], environment: environment, log: sandbox.root + "/daemon.log")
         var exited = false

@@ -88,11 +88,7 @@ struct CrashTests {
         }
         let expected = 2 * Self.items
         let notify = try NotifyListener(in: sandbox.root)
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] {
-            environment[name] = nil
-        }
-        environment["NOTIFY_SOCKET"] = notify.path
+        let environment = notify.daemonEnvironment()
         let output = sandbox.root + "/daemon.log"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         let executable = try almanacdPath()

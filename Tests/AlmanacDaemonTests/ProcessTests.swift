@@ -6,6 +6,20 @@ import Testing
 @testable import AlmanacDaemon
 
 /// A bound `AF_UNIX` datagram socket standing in for systemd's notify socket.
+extension NotifyListener {
+    /// This process's environment for a child almanacd that reports to this listener: NOTIFY_SOCKET
+    /// set, and nothing inherited that would make it think systemd passed sockets, a watchdog or
+    /// a journal stream.
+    func daemonEnvironment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] {
+            environment[name] = nil
+        }
+        environment["NOTIFY_SOCKET"] = path
+        return environment
+    }
+}
+
 final class NotifyListener {
     let path: String
     let fd: Int32
@@ -123,11 +137,7 @@ final class Child {
 @Suite("almanacd as a process", .serialized)
 struct ProcessTests {
     func launch(_ arguments: [String], executable: String, sandbox: Sandbox, notify: NotifyListener) throws -> Child {
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] {
-            environment[name] = nil
-        }
-        environment["NOTIFY_SOCKET"] = notify.path
+        let environment = notify.daemonEnvironment()
         return try Child(executable: executable, arguments: arguments, environment: environment, output: sandbox.root + "/daemon.log")
     }
 
