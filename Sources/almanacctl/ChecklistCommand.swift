@@ -40,7 +40,7 @@ extension ChecklistCommand {
 
         func run() throws {
             guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
-            let result = try PlanFiles.load(files.plan)
+            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
             var diagnostics = result.diagnostics
             var summaries: [ChecklistSummary] = []
             var encoding: String?
@@ -108,8 +108,8 @@ extension ChecklistCommand {
 
         func run() throws {
             guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
-            let result = try PlanFiles.load(files.plan)
-            guard let plan = result.plan, !result.hasErrors else {
+            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
+            guard let plan = result.plan, result.errors.isEmpty else {
                 for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
                 throw ExitCode(1)
             }

@@ -74,12 +74,10 @@ extension Almanacctl {
             if plan.isEmpty {
                 report = try daemon.request { client throws(ControlClientError) in try client.explain(query) }
             } else {
-                let loaded = try LoadedPlan.load(paths: plan, holidays: source.directory)
-                do throws(ControlError) {
-                    report = try PlanReports(plan: loaded.plan, work: loaded.work, today: CLIDate.today()).explain(query)
-                } catch {
-                    daemon.report(.server(error))
-                    throw ExitCode(DaemonOptions.exitStatus(for: .server(error)).rawValue)
+                let loaded = try OfflinePlan.inForce(
+                    PlanFileOptions(plan: plan, holidays: source.directory), range: CLIDate.today()...CLIDate.today())
+                report = try daemon.local { () throws(ControlError) in
+                    try PlanReports(plan: loaded, today: OfflinePlan.today(loaded)).explain(query)
                 }
             }
             if daemon.json { return try daemon.printJSON(report) }

@@ -14,7 +14,7 @@ private struct Weekdays: WorkingDays {
 
 private let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 private func at(_ text: String, _ hour: Int = 9) -> Date {
-    ZonedTime.instant(of: CivilDate(iso: text) ?? CivilDate(dayNumber: 0), at: ClockTime(hour: hour, minute: 0) ?? ClockTime(hour: 9, minute: 0)!, in: zone)
+    ZonedTime.instant(of: CivilDate(iso: text) ?? CivilDate(dayNumber: 0), at: TimeOfDay(hour: hour, minute: 0) ?? TimeOfDay(hour: 9, minute: 0)!, in: zone)
 }
 
 @Suite struct ChecklistSchedulingTests {

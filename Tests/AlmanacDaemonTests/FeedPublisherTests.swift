@@ -52,12 +52,12 @@ import Testing
         let t = Self.now.addingTimeInterval(-86_400)
         try store.recordMark(Mark(occurrenceID: "d2@2026-08-20", kind: .done, uid: 0, at: t))
         if case .claimed(let row) = try store.claimDelivery(
-            DeliveryKey(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "journal"), dueAt: t, late: false, at: t)
+            DeliveryID(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "journal"), dueAt: t, late: false, at: t)
         {
             try store.markSent(row.id, at: t)
         }
         if case .claimed(let row) = try store.claimDelivery(
-            DeliveryKey(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "mail", recipient: "a@b"), dueAt: t, late: false, at: t)
+            DeliveryID(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "mail", recipient: "a@b"), dueAt: t, late: false, at: t)
         {
             try store.markFailed(row.id, at: t, error: "refused")
         }

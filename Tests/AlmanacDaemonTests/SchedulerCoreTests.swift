@@ -52,7 +52,7 @@ final class CapturedLog: @unchecked Sendable {
 private func day(_ text: String) -> CivilDate { CivilDate(iso: text) ?? CivilDate(dayNumber: 0) }
 private let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 private func at(_ date: String, _ hour: Int, _ minute: Int = 0) -> Date {
-    let time = ClockTime(hour: hour, minute: minute) ?? ClockTime(hour: 0, minute: 0)
+    let time = TimeOfDay(hour: hour, minute: minute) ?? TimeOfDay(hour: 0, minute: 0)
     return time.map { ZonedTime.instant(of: day(date), at: $0, in: shanghai) } ?? Date(timeIntervalSince1970: 0)
 }
 
@@ -161,7 +161,7 @@ private struct AprilBreak: WorkingDays {
                 "labour-day@2026-05-01/-1d/journal/ \(ReminderMessageID.late)",
             ])
         let late = try SQLiteStateStore(path: path).delivery(
-            DeliveryKey(occurrenceID: "labour-day@2026-05-01", reminderID: "-1d", channel: "mail", recipient: "wmb"))
+            DeliveryID(occurrenceID: "labour-day@2026-05-01", reminderID: "-1d", channel: "mail", recipient: "wmb"))
         #expect(late?.state == .sent)
         #expect(late?.late == true)
         // The same instant again, and a clock set back a day: nothing more.
@@ -209,7 +209,7 @@ private struct AprilBreak: WorkingDays {
         try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
         #expect(core.tick(now: at("2026-04-01", 0)) == at("2026-04-28", 9))
         let settings = SchedulerSettings(
-            deliveryTime: try #require(ClockTime(hour: 8, minute: 30)), catchUpWindow: 86_400, holidays: "/nowhere")
+            deliveryTime: try #require(TimeOfDay(hour: 8, minute: 30)), catchUpWindow: 86_400, holidays: "/nowhere")
         core.apply(settings, workingDays: AprilBreak())
         try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
         #expect(core.configuration.catchUpWindow == 86_400)

@@ -22,7 +22,7 @@ final class ManualClock: @unchecked Sendable {
 private let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 private func day(_ text: String) -> CivilDate { CivilDate(iso: text) ?? CivilDate(dayNumber: 0) }
 private func instant(_ date: String, _ hour: Int, _ minute: Int = 0) -> Date {
-    ClockTime(hour: hour, minute: minute).map { ZonedTime.instant(of: day(date), at: $0, in: shanghai) }
+    TimeOfDay(hour: hour, minute: minute).map { ZonedTime.instant(of: day(date), at: $0, in: shanghai) }
         ?? Date(timeIntervalSince1970: 0)
 }
 
