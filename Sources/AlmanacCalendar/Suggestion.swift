@@ -4,6 +4,8 @@ public enum Suggestion {
     /// The candidate nearest to `word` (ignoring case) by edit distance, when it is close enough
     /// to be a likely typo: one edit for short words (CJK names), up to a third of the length for
     /// longer ones, at most three. Ties go to the longer common prefix, then to the earlier candidate.
+    /// (A one-letter word may be one edit from any one-letter candidate; callers that name things
+    /// with longer words can ask for `distance < word.count` on top.)
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let w = Array(word.lowercased().unicodeScalars)
         guard !w.isEmpty else { return nil }
@@ -18,7 +20,7 @@ public enum Suggestion {
         }
         guard let (name, d, _) = best else { return nil }
         let allowed = max(1, min(3, w.count / 3))
-        return d <= allowed && d < w.count ? name : nil
+        return d <= allowed ? name : nil
     }
 
     /// Edit distance over Unicode scalars, counting a swap of neighbours as one edit

@@ -41,18 +41,14 @@ public struct PlanReports: Sendable {
     var work: WorkCalendar { plan.work }
 
     /// The state shown for an occurrence: done, then snoozed, then acknowledged; an open
-    /// occurrence of a kind with a deadline whose last day has passed is overdue.
-    public static func state(_ marks: OccurrenceMarks, end: CivilDate, kind: String, today: CivilDate) -> OccurrenceState {
+    /// occurrence that has a deadline (``OccurrenceSeries/hasDeadline``) whose last day has
+    /// passed is overdue. The status's `overdue` list uses the same rule.
+    public static func state(_ marks: OccurrenceMarks, end: CivilDate, hasDeadline: Bool, today: CivilDate) -> OccurrenceState {
         if marks.done { return .done }
         if marks.snoozed { return .snoozed }
         if marks.acknowledged { return .acknowledged }
-        if end < today, hasDeadline(kind) { return .overdue }
+        if end < today, hasDeadline { return .overdue }
         return .open
-    }
-
-    /// Kinds whose passing date leaves work undone (a festival that passed is just past).
-    public static func hasDeadline(_ kind: String) -> Bool {
-        [ItemKind.deadline, .inspection, .task].map(\.rawValue).contains(kind)
     }
 
     /// Working days from `today` to `date`: the working days after today up to and including
@@ -65,6 +61,8 @@ public struct PlanReports: Sendable {
 
     /// The longest range one request may cover.
     public static let maxRangeDays = 3660
+    /// The most entries one `agenda` answers.
+    public static let maxEntries = 100_000
 
     // MARK: - agenda
 
@@ -92,6 +90,11 @@ public struct PlanReports: Sendable {
             let series = expansion.series(of: occurrence)
             if let kind = query.kind, series.kind.rawValue != kind { continue }
             if let unit = query.unit, !series.owners.contains(unit) { continue }
+            guard entries.count < Self.maxEntries else {
+                throw ControlError(
+                    .badRequest,
+                    "\(from)..\(to) holds more than \(Self.maxEntries) occurrences; ask for fewer days, or one unit or kind")
+            }
             entries.append(entry(occurrence, in: expansion, lunar: &lunar))
         }
         return AgendaReport(
@@ -264,7 +267,7 @@ public struct PlanReports: Sendable {
         var result = AgendaEntry(
             date: occurrence.start, endDate: occurrence.isWindow ? occurrence.end : nil, item: series.key,
             title: series.displayTitle, kind: series.kind.rawValue, owners: series.owners,
-            state: Self.state(marks, end: occurrence.end, kind: series.kind.rawValue, today: today),
+            state: Self.state(marks, end: occurrence.end, hasDeadline: series.hasDeadline, today: today),
             lunar: lunar.text(occurrence.start), note: marks.note, id: id, time: occurrence.time?.description)
         result.workingDays = Self.workingDays(from: today, to: occurrence.start, work: work)
         return result

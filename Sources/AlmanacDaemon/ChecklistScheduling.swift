@@ -28,14 +28,16 @@ public struct ChecklistScheduling: Sendable {
 extension SchedulerCore {
     /// Rebuilds the checklist and quota planners for `plan` (expanded into `occurrences`) and
     /// reads back which of their notices were already recorded.
-    public mutating func replanChecklists(plan: PlanInForce, occurrences: [ScheduledOccurrence], now: Date) throws(StoreError) {
+    mutating func replanChecklists(
+        plan: Plan, occurrences: [ScheduledOccurrence], context: RuleContext, now: Date
+    ) throws(StoreError) {
         var scheduling = ChecklistScheduling()
-        let deadlines = ChecklistDeadline.from(plan.plan, occurrences: occurrences, context: plan.context)
+        let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences, context: context)
         if !deadlines.isEmpty {
             scheduling.checklistPlanner = ChecklistReminderPlanner(
                 deadlines: deadlines, configuration: configuration, workingDays: workingDays)
         }
-        let targets = QuotaTarget.from(plan.plan)
+        let targets = QuotaTarget.from(plan)
         if !targets.isEmpty {
             scheduling.quotaPlanner = QuotaPlanner(targets: targets, configuration: configuration, workingDays: workingDays)
             let quotaItems = Set(targets.map(\.itemID))
@@ -46,7 +48,7 @@ extension SchedulerCore {
                 ZonedTime.instant(of: $0.start, at: TimeOfDay(hour: 0, minute: 0) ?? .nine, in: configuration.timeZone)
             }
         }
-        for unit in plan.plan.units { scheduling.unitNames[unit.id.value] = unit.name.value }
+        for unit in plan.units { scheduling.unitNames[unit.id.value] = unit.name.value }
         let since = now.addingTimeInterval(-Self.recordedMargin * 2)
         for record in try store.deliveries(dueSince: since) where record.state != .failed && ChecklistScheduling.isOwn(record.key.reminderID) {
             scheduling.recorded.insert(record.key)

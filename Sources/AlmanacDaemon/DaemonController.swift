@@ -273,12 +273,17 @@ public actor DaemonController {
         return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
     }
 
-    /// Loads the plan of `configuration` on a thread of its own (cancellable).
+    /// Loads the plan of `configuration` on a thread of its own. Cancelled (a shutdown during a
+    /// reload), it returns at once with a cancelled outcome.
     private func load(_ configuration: DaemonConfiguration) async -> PlanLoadOutcome {
         let request = Self.loadRequest(configuration, environment: environment, now: clock.now())
-        return await BlockingWork.run("almanac-load") { flag in
+        let outcome = await BlockingWork.abandonable("almanac-load") { flag in
             PlanLoading.load(request, isCancelled: { flag.isCancelled })
         }
+        return outcome ?? PlanLoadOutcome(
+            plan: nil, inForce: nil, diagnostics: [Diagnostic(.error, "the load was interrupted by the shutdown")],
+            files: [], holidays: HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: []),
+            cancelled: true)
     }
 
     /// The one load of a daemon configuration's plan, as `almanacd --check` also does it.
@@ -521,7 +526,7 @@ public actor DaemonController {
             version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
             nextWakeup: view?.nextWakeup, remindersSent: status.counts?.sent,
-            outboxPending: status.outbox?["queued"], overdue: view == nil ? nil : status.overdue.count,
+            outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdue.count,
             problems: status.problems.map(\.message))
         cache.withLock { $0 = StatusCache(status: status, report: report, schedule: view) }
         writeStatusFile(status)

@@ -37,33 +37,38 @@ public struct ScheduleView: Sendable {
 }
 
 extension SchedulerCore {
-    /// Kinds whose passing last day leaves work undone (a festival that passed is just past).
-    static let kindsWithDeadlines: Set<String> = ["deadline", "inspection", "task"]
-
     /// The status model at `now`, from the planner's state and a few counting queries.
     func view(at now: Date, nextWakeup: Date?) -> ScheduleView? {
-        guard let (planner, state) = current, let plan = inForce else { return nil }
+        guard let (planner, state) = current else { return nil }
         let today = ZonedTime.civilDate(of: now, in: configuration.timeZone)
         let next = planner.upcoming(state: state, now: now, limit: ScheduleView.upcomingKept)
             .map(DaemonStatus.NextReminder.init)
+        // The planner's occurrences are in the expansion's order: by first day.
         let occurrences = planner.occurrences
+        func firstStarting(onOrAfter day: CivilDate) -> Int {
+            var low = 0
+            var high = occurrences.count
+            while low < high {
+                let middle = (low + high) / 2
+                if occurrences[middle].start < day { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let longest = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
+        let todayIndex = firstStarting(onOrAfter: today.adding(days: 1))
         var active: [DaemonStatus.ActiveCampaign] = []
-        for index in plan.expansion.indices(overlapping: today...today) where index < occurrences.count {
-            let o = occurrences[index]
+        for o in occurrences[firstStarting(onOrAfter: today.adding(days: -longest))..<todayIndex] where o.end >= today {
             guard o.kind == "campaign" || o.end > o.start, !state.done.contains(o.id) else { continue }
             active.append(
                 DaemonStatus.ActiveCampaign(
                     item: o.itemID, title: o.title, kind: o.kind, start: o.start, end: o.end,
                     daysLeft: today.days(to: o.end), owners: o.owners))
         }
-        let installed = state.ignoreBefore.map { ZonedTime.civilDate(of: $0, in: configuration.timeZone) }
+        // The agenda's rule (PlanReports.state): open, past its last day, with a deadline.
         var overdue: [DaemonStatus.OverdueOccurrence] = []
-        for index in plan.expansion.indices(startingIn: plan.window.lowerBound...today.adding(days: -1))
-        where index < occurrences.count {
-            let o = occurrences[index]
-            guard o.end < today, Self.kindsWithDeadlines.contains(o.kind) || o.policy.overdue != nil,
-                installed.map({ o.end >= $0 }) ?? true, !state.done.contains(o.id), !state.acknowledged.contains(o.id)
-            else { continue }
+        for o in occurrences[..<firstStarting(onOrAfter: today)] {
+            let hasDeadline = (ItemKind(rawValue: o.kind)?.hasDeadline ?? false) || o.policy.overdue != nil
+            guard o.end < today, hasDeadline, !state.done.contains(o.id), !state.acknowledged.contains(o.id) else { continue }
             overdue.append(
                 DaemonStatus.OverdueOccurrence(
                     item: o.itemID, title: o.title, kind: o.kind, date: o.start, end: o.end,
@@ -96,7 +101,7 @@ extension SchedulerCore {
         return ScheduleView(
             generation: generation, at: now, nextWakeup: nextWakeup, upcoming: next, activeCampaigns: active,
             overdue: overdue,
-            checklists: plan.plan.checklists.isEmpty ? nil : ChecklistState.summaries(plan: plan, store: store, now: now),
+            checklists: inForce.flatMap { $0.plan.checklists.isEmpty ? nil : ChecklistState.summaries(plan: $0, store: store, now: now) },
             counts: counts, countsByChannel: byChannel, outbox: outbox, problems: problems)
     }
 }

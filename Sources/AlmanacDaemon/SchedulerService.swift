@@ -20,6 +20,8 @@ public struct SchedulerCore: Sendable {
     private(set) var planner: ReminderPlanner?
     private(set) var state = PlannerState()
     /// The plan planned, and its generation.
+    private(set) var plan: Plan?
+    /// The plan in force planned (`nil` when a test planned occurrences of its own).
     private(set) var inForce: PlanInForce?
     private(set) var generation = 0
     public private(set) var dispatcher: ReminderDispatcher
@@ -54,9 +56,22 @@ public struct SchedulerCore: Sendable {
     public mutating func replan(_ plan: PlanInForce, generation: Int, now: Date) throws(StoreError) {
         let input = ScheduleInput(plan.expansion, plan: plan.plan)
         configuration.timeZone = plan.zone
-        workingDays = plan.work
-        planner = ReminderPlanner(occurrences: input.occurrences, workingDays: plan.work, configuration: configuration)
         inForce = plan
+        try replan(
+            occurrences: input.occurrences, addresses: input.addresses, plan: plan.plan, work: plan.work,
+            generation: generation, now: now)
+    }
+
+    /// Plans `occurrences` (the planner's view of the plan's expansion, in its order) with the
+    /// working days `work`. ``replan(_:generation:now:)`` calls it; tests drive it with occurrences
+    /// of their own.
+    mutating func replan(
+        occurrences: [ScheduledOccurrence], addresses: [String: [String]], plan: Plan?, work: any WorkingDays,
+        generation: Int, now: Date, directory: ReminderDispatcher.MailDirectory? = nil
+    ) throws(StoreError) {
+        workingDays = work
+        planner = ReminderPlanner(occurrences: occurrences, workingDays: work, configuration: configuration)
+        self.plan = plan
         self.generation = generation
         for problem in planner?.problems ?? [] {
             logger.warning(
@@ -65,9 +80,9 @@ public struct SchedulerCore: Sendable {
         mail?.reloadTemplates()
         dispatcher = ReminderDispatcher(
             store: store, logger: logger,
-            mail: mail?.directory(addresses: input.addresses, plan: plan.plan)
-                ?? ReminderDispatcher.MailDirectory(addresses: input.addresses, sender: ""))
-        let first = input.occurrences.first.map {
+            mail: directory ?? mail?.directory(addresses: addresses, plan: plan)
+                ?? ReminderDispatcher.MailDirectory(addresses: addresses, sender: ""))
+        let first = occurrences.first.map {
             ZonedTime.instant(of: $0.start, at: configuration.deliveryTime, in: configuration.timeZone)
         }
         let since = (first ?? now).addingTimeInterval(-Self.recordedMargin)
@@ -91,7 +106,12 @@ public struct SchedulerCore: Sendable {
             guard let id = OccurrenceID(text) else { continue }
             state.snoozedUntil[id] = snooze.until
         }
-        try replanChecklists(plan: plan, occurrences: input.occurrences, now: now)
+        if let plan {
+            let calendar = (work as? WorkCalendar) ?? .weekendsOnly
+            try replanChecklists(plan: plan, occurrences: occurrences, context: RuleContext(workCalendar: calendar), now: now)
+        } else {
+            checklists = ChecklistScheduling()
+        }
     }
 
     /// Reads one occurrence's acknowledgement, done mark and snooze again.
@@ -265,11 +285,16 @@ public struct SchedulerService: Service {
                         return (core, next, core.view(at: now, nextWakeup: next))
                     }
                     core = step.0
-                    do { try timer.arm(at: step.1) } catch {
+                    // Also at the next local midnight: "today" moves, and with it the days left of
+                    // campaigns and the days overdue the status shows. One wake-up a day at most.
+                    let midnight = ZonedTime.instant(
+                        of: today.adding(days: 1), at: TimeOfDay(hour: 0, minute: 0) ?? .nine, in: plan.zone)
+                    let wake = [step.1, midnight].compactMap { $0 }.min()
+                    do { try timer.arm(at: wake) } catch {
                         logger.error("cannot arm the wall-clock timer", metadata: ["error": "\(error)"])
                     }
                     if let view = step.2 { await controller.scheduleChanged(view) }
-                    if let next = step.1 { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(next)"]) }
+                    if let wake { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(wake)"]) }
                 }
                 group.cancelAll()
             }

@@ -97,13 +97,21 @@ public struct HolidayLocator: Sendable {
     }
 
     /// Reads every `*.txt` table of `directory/cn`, or of `directory` itself when it has no `cn`.
-    public static func read(_ directory: String, origin: String) -> HolidayTablesLoad {
+    public static func read(_ given: String, origin: String) -> HolidayTablesLoad {
+        // Messages and status name the directory absolutely, wherever the command ran.
+        let directory = given.hasPrefix("/")
+            ? given
+            : ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(given) as NSString).standardizingPath
         var region = (directory as NSString).appendingPathComponent("cn")
         if HostFiles.entry(region) != .directory { region = directory }
         guard HostFiles.entry(region) == .directory, let names = HostFiles.list(region) else {
             return HolidayTablesLoad(
                 calendar: .weekendsOnly, info: HolidaySourceInfo(directory: nil, origin: origin, searched: [directory]),
-                diagnostics: [Diagnostic(.error, "holiday directory \(directory) (from \(origin)) does not exist or cannot be read")])
+                diagnostics: [
+                    Diagnostic(
+                        .warning,
+                        "holiday directory \(directory) (from \(origin)) does not exist or cannot be read: working days are counted as plain Monday to Friday")
+                ])
         }
         var files: [(name: String, bytes: [UInt8])] = []
         var diagnostics: [Diagnostic] = []

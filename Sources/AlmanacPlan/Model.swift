@@ -34,6 +34,10 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable {
     case festival, campaign, inspection, meeting, deadline
     case recurringCheck = "recurring-check"
     case commemoration, task
+
+    /// Whether an occurrence whose last day has passed leaves work undone (a deadline, an
+    /// inspection, a task); a festival that passed is just past.
+    public var hasDeadline: Bool { self == .deadline || self == .inspection || self == .task }
 }
 
 /// Whether a date was stated by the source document, fixed by an official calendar, or chosen by the

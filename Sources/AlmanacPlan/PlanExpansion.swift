@@ -36,12 +36,19 @@ public struct OccurrenceSeries: Sendable, Hashable {
     /// The item's position in the plan of its year (for ordering a day's entries).
     public var order: Int
 
-    /// The title as every view shows it: the edition, the item's title, and the phase's title
-    /// after `：` (`第二十三届文化艺术节、矿工节：开幕式`).
+    /// Whether an occurrence left open past its last day is overdue: its kind has a deadline, or
+    /// its reminders repeat while it is overdue.
+    public var hasDeadline: Bool { kind.hasDeadline || policy.repeatWhileOverdue != nil }
+
+    /// The title as every view shows it: the item's title with its edition, and the phase's title
+    /// after `：`. An ordinal edition comes first (`第二十三届文化艺术节、矿工节：开幕式`); an
+    /// anniversary follows in brackets (`中国共产党成立纪念日（建党一百零六周年）`).
     public var displayTitle: String {
         var text = title
+        if let edition {
+            text = edition.hasPrefix("第") ? edition + text : text + "（" + edition + "）"
+        }
         if let phaseTitle { text += "：" + phaseTitle }
-        if let edition { text = edition + text }
         return text
     }
 }
@@ -163,11 +170,14 @@ public struct PlanOccurrences: Sendable {
     /// The occurrences overlapping `days` (windows that began earlier included), in order.
     /// `days` must lie within ``range``.
     public func indices(overlapping days: ClosedRange<CivilDate>) -> [Int] {
+        guard days.lowerBound <= days.upperBound else { return [] }
         var result: [Int] = []
         // Windows that began before `days` and still run: the longest window bounds the look-back.
-        for index in indices(startingIn: days.lowerBound.adding(days: -longestWindow)...days.lowerBound.adding(days: -1))
-        where occurrences[index].end >= days.lowerBound {
-            result.append(index)
+        if longestWindow > 0 {
+            for index in indices(startingIn: days.lowerBound.adding(days: -longestWindow)...days.lowerBound.adding(days: -1))
+            where occurrences[index].end >= days.lowerBound {
+                result.append(index)
+            }
         }
         result.append(contentsOf: indices(startingIn: days))
         return result

@@ -647,6 +647,9 @@ func monthName(_ m: Int) -> String {
 }
 
 /// The candidate nearest to `word`, if it is close enough to be a likely typo (``Suggestion``).
+/// A suggestion must also differ from the word in fewer places than the word is long.
 func closest(to word: String, among candidates: [String]) -> String? {
-    Suggestion.closest(to: word, among: candidates)
+    guard let found = Suggestion.closest(to: word, among: candidates) else { return nil }
+    let distance = Suggestion.distance(Array(word.lowercased().unicodeScalars), Array(found.lowercased().unicodeScalars))
+    return distance < word.unicodeScalars.count ? found : nil
 }
