@@ -26,6 +26,17 @@ public protocol RuleChecking: Sendable {
     /// Returns the ids of other items the rule refers to, for cycle detection.
     func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
         -> (diagnostics: [Diagnostic], references: [String])
+
+    /// Diagnostics for the rule of a `recurring-check` item: checks on official days off the rule
+    /// does not mean, periods short of the quota.
+    func checkRecurring(rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?)
+        -> [Diagnostic]
+}
+
+extension RuleChecking {
+    public func checkRecurring(
+        rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?
+    ) -> [Diagnostic] { [] }
 }
 
 /// Checks a plan and reports every problem at once.
@@ -36,6 +47,12 @@ public enum PlanValidator {
         let years = planYears(plan, options: options)
         checkInfo(plan, log: &log)
         let unitIDs = checkUnits(plan, log: &log)
+        if let declared = plan.info.declaredUnits, declared.value > plan.units.count {
+            log.warning(
+                "the plan declares \(declared.value) responsible units but lists only \(plan.units.count): "
+                    + "the other \(declared.value - plan.units.count) get no reminders",
+                at: declared.location, hint: "add them under units: (name and mail), or lower declared_units")
+        }
         let itemIDs = Set(plan.items.map(\.id.value))
         var references: [String: [Located<String>]] = [:]
         checkItems(plan, unitIDs: unitIDs, log: &log, references: &references)
@@ -268,7 +285,14 @@ public enum PlanValidator {
             references[owner, default: []] += refs.map { Located($0, at: rule.location) }
         }
         for item in plan.items {
-            if let when = item.when { run(when, owner: item.id.value) }
+            if let when = item.when {
+                run(when, owner: item.id.value)
+                if item.kind.value == .recurringCheck {
+                    log.diagnostics += rules.checkRecurring(
+                        rule: when.value, at: when.location, years: years,
+                        quota: item.quota.map { ($0.count.value, $0.per.value) })
+                }
+            }
             for phase in item.phases { run(phase.when, owner: item.id.value) }
         }
         for checklist in plan.checklists {
