@@ -146,8 +146,11 @@ for monday, n in per_week.items():
     assert n <= 2, (monday, n)
 checks_on = {day for day, _ in checks}
 assert "2026-02-17" not in checks_on and "2026-10-02" not in checks_on and "2026-09-30" in checks_on
-night = [e for d in r["days"] for e in d["entries"] if e["itemID"] == "entertainment-day-night-checks"]
-assert night and all(d["workingDay"] for d in r["days"] for e in d["entries"] if e["itemID"] == "entertainment-day-night-checks")
+for item in ("entertainment-day-checks", "entertainment-night-checks"):
+    days = [d for d in r["days"] for e in d["entries"] if e["itemID"] == item]
+    assert days and all(d["workingDay"] for d in days), item
+    # The agenda lists every day that has an entry: every working day has this check.
+    assert len(days) == sum(1 for d in r["days"] if d["workingDay"]), (item, len(days))
 PY
 # Full working weeks: every Monday to Friday worked (workdays month), two checks each.
 for m in 01 02 03 04 05 06 07 08 09 10 11 12; do $ctl workdays month 2026-$m --json; done >"$tmp/days.json"

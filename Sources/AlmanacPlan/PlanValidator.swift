@@ -27,15 +27,19 @@ public protocol RuleChecking: Sendable {
     func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
         -> (diagnostics: [Diagnostic], references: [String])
 
-    /// Diagnostics for the rule of a `recurring-check` item: checks on official days off the rule
-    /// does not mean, periods short of the quota.
-    func checkRecurring(rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?)
-        -> [Diagnostic]
+    /// Diagnostics for the `when:` of an item or phase beyond parsing: several times of day (the
+    /// occurrences of an item are tracked per day), and for a `recurring-check` item checks on
+    /// official days off the rule does not mean and periods short of the quota.
+    func checkItemRule(
+        rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
+        quota: (count: Int, per: Quota.Period)?
+    ) -> [Diagnostic]
 }
 
 extension RuleChecking {
-    public func checkRecurring(
-        rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?
+    public func checkItemRule(
+        rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
+        quota: (count: Int, per: Quota.Period)?
     ) -> [Diagnostic] { [] }
 }
 
@@ -287,13 +291,15 @@ public enum PlanValidator {
         for item in plan.items {
             if let when = item.when {
                 run(when, owner: item.id.value)
-                if item.kind.value == .recurringCheck {
-                    log.diagnostics += rules.checkRecurring(
-                        rule: when.value, at: when.location, years: years,
-                        quota: item.quota.map { ($0.count.value, $0.per.value) })
-                }
+                log.diagnostics += rules.checkItemRule(
+                    rule: when.value, at: when.location, years: years, recurringCheck: item.kind.value == .recurringCheck,
+                    quota: item.quota.map { ($0.count.value, $0.per.value) })
             }
-            for phase in item.phases { run(phase.when, owner: item.id.value) }
+            for phase in item.phases {
+                run(phase.when, owner: item.id.value)
+                log.diagnostics += rules.checkItemRule(
+                    rule: phase.when.value, at: phase.when.location, years: years, recurringCheck: false, quota: nil)
+            }
         }
         for checklist in plan.checklists {
             func walk(_ indicators: [Indicator]) {

@@ -36,15 +36,35 @@ extension Quota.Period {
 }
 
 extension DateRuleChecker {
-    /// A recurring check's rule against the official calendar of the plan years: occurrences on
-    /// official days off that the rule does not say are meant (no `dayoff` policy written), and
-    /// quota periods in which the rule schedules fewer checks than the quota although the period
-    /// has room for them (working days, or every day under an explicit `dayoff keep`).
-    public func checkRecurring(
-        rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?
+    /// An item's rule beyond parsing. Several times of day: an item's occurrences are tracked per
+    /// day (`ITEM@DATE`: reminders, acknowledgements, feeds), so the second time of a day would
+    /// share the first one's records. For a recurring check, against the official calendar of the
+    /// plan years: occurrences on official days off that the rule does not say are meant (no
+    /// `dayoff` policy written), and quota periods in which the rule schedules fewer checks than
+    /// the quota although the period has room for them (working days, or every day under an
+    /// explicit `dayoff keep`).
+    public func checkItemRule(
+        rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
+        quota: (count: Int, per: Quota.Period)?
     ) -> [Diagnostic] {
-        guard let parsed = try? DateRule.parse(rule, festivals: context.festivals), let firstYear = years.min(),
-            let lastYear = years.max(), let first = CivilDate(year: firstYear, month: 1, day: 1),
+        guard let parsed = try? DateRule.parse(rule, festivals: context.festivals) else { return [] }
+        var diagnostics: [Diagnostic] = []
+        if parsed.times.count > 1 {
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "'\(rule)' has \(parsed.times.count) times of day, but an item's occurrences are tracked per day "
+                        + "(ITEM@DATE): reminders and records of the later times would be taken for the first",
+                    at: location, hint: "write one item per time of day (日查 'daily 09:00', 夜查 'daily 21:00')"))
+        }
+        guard recurringCheck else { return diagnostics }
+        return diagnostics + checkRecurring(parsed, rule: rule, at: location, years: years, quota: quota)
+    }
+
+    func checkRecurring(
+        _ parsed: DateRule, rule: String, at location: SourceLocation?, years: [Int], quota: (count: Int, per: Quota.Period)?
+    ) -> [Diagnostic] {
+        guard let firstYear = years.min(), let lastYear = years.max(), let first = CivilDate(year: firstYear, month: 1, day: 1),
             let last = CivilDate(year: lastYear, month: 12, day: 31)
         else { return [] }
         let work = context.workCalendar

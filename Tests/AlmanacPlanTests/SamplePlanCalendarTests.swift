@@ -50,12 +50,14 @@ import Testing
 
     @Test func dayAndNightChecksOnEveryWorkingDay() throws {
         let (entries, work) = try agenda2026()
-        let checks = entries.filter { $0.itemID == "entertainment-day-night-checks" }
-        #expect(checks.allSatisfy { work.isWorkingDay($0.start) })
         let workingDays = (CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2026, month: 12, day: 31)!)
             .filter(work.isWorkingDay).count
-        #expect(checks.count == 2 * workingDays)
-        #expect(Set(checks.compactMap { $0.time?.description }) == ["09:00", "21:00"])
+        for (item, time) in [("entertainment-day-checks", "09:00"), ("entertainment-night-checks", "21:00")] {
+            let checks = entries.filter { $0.itemID == item }
+            #expect(checks.allSatisfy { work.isWorkingDay($0.start) })
+            #expect(checks.count == workingDays)
+            #expect(Set(checks.compactMap { $0.time?.description }) == [time])
+        }
     }
 
     @Test func validatesWithoutDayOffOrQuotaWarnings() throws {
@@ -84,19 +86,21 @@ import Testing
     @Test func recurringCheckWarningsNameTheDaysAndTheShortWeeks() throws {
         let checker = DateRuleChecker(context: try Self.shippedContext())
         let at = SourceLocation(file: "p.yaml", line: 3, column: 11)
-        let bare = checker.checkRecurring(rule: "weekly tue,fri", at: at, years: [2026], quota: (2, .week))
+        func check(_ rule: String) -> [Diagnostic] {
+            checker.checkItemRule(rule: rule, at: at, years: [2026], recurringCheck: true, quota: (2, .week))
+        }
+        let bare = check("weekly tue,fri")
         #expect(
             bare.map(\.message) == [
                 "recurring check 'weekly tue,fri' falls on 9 official days off in 2026 (2026-01-02 元旦假期, 2026-02-17 春节假期, 2026-02-20 春节假期, 2026-05-01 劳动节假期, …)",
                 "recurring check 'weekly tue,fri' schedules fewer than its quota of 2 a week in 6 weeks of 2026 that have room for it (week of 2026-04-27: 1, week of 2026-05-04: 1, week of 2026-06-15: 1, week of 2026-09-21: 1, …)",
             ])
         #expect(bare.allSatisfy { $0.severity == .warning && $0.location == at })
-        #expect(checker.checkRecurring(rule: "weekly tue,fri dayoff shift", at: at, years: [2026], quota: (2, .week)).isEmpty)
+        #expect(check("weekly tue,fri dayoff shift").isEmpty)
         // `dayoff keep` says checks do happen on days off: they count, nothing to warn about.
-        #expect(checker.checkRecurring(rule: "weekly tue,fri dayoff keep", at: at, years: [2026], quota: (2, .week)).isEmpty)
+        #expect(check("weekly tue,fri dayoff keep").isEmpty)
         // `skip` keeps days off free but leaves the 国庆 weeks short.
         #expect(
-            checker.checkRecurring(rule: "weekly tue,fri dayoff skip", at: at, years: [2026], quota: (2, .week)).map(\.message)
-                .first?.hasPrefix("recurring check 'weekly tue,fri dayoff skip' schedules fewer than its quota of 2 a week") == true)
+            check("weekly tue,fri dayoff skip").map(\.message).first?.hasPrefix("recurring check 'weekly tue,fri dayoff skip' schedules fewer than its quota of 2 a week") == true)
     }
 }
