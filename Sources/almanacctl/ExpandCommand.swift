@@ -58,8 +58,9 @@ extension Almanacctl {
                 range = a...b
             } else {
                 let y = try year?.year(in: CLIRange.gregorian) ?? RuleOutput.currentYear()
-                range = CivilDate(dayNumber: CivilDate(year: y, month: 1, day: 1)?.dayNumber ?? 0)...CivilDate(
-                    dayNumber: CivilDate(year: y, month: 12, day: 31)?.dayNumber ?? 0)
+                guard let first = CivilDate(year: y, month: 1, day: 1), let last = CivilDate(year: y, month: 12, day: 31)
+                else { throw CLIFailure.value(CLIRange.message("year \(y)", CLIRange.gregorian)) }
+                range = first...last
             }
             let expansion = parsed.expansion(in: range, context: try RuleOutput.context(source))
             let occurrences = expansion.occurrences
