@@ -110,6 +110,12 @@ public struct AgendaEntry: Codable, Sendable, Hashable {
     public var id: String?
     /// Time of day, `HH:MM`, when the occurrence has one.
     public var time: String?
+    /// The edition or anniversary label in the occurrence's year (`第二十三届`), also part of `title`.
+    public var edition: String?
+    /// Units taking part besides the owners.
+    public var participants: [String]?
+    /// `sourced`, `official` or `chosen`: how the plan's author knows the date.
+    public var dateSource: String?
 
     public init(
         date: CivilDate, endDate: CivilDate? = nil, item: String, title: String, kind: String,

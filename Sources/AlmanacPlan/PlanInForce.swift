@@ -95,8 +95,12 @@ public struct PlanInForce: Sendable {
 
     /// Years of `days` for which the plan needs an official holiday table and has none.
     public func yearsWithoutHolidayTable(in days: ClosedRange<CivilDate>) -> [Int] {
-        guard plan.info.holidays.value == "cn" else { return [] }
-        return (days.lowerBound.year...days.upperBound.year).filter { !work.hasTable(for: $0) }
+        yearsWithoutHolidayTable(Array(days.lowerBound.year...days.upperBound.year))
+    }
+
+    /// Of `years`, those the plan's official holiday calendar (`cn`) has no table for.
+    public func yearsWithoutHolidayTable(_ years: [Int]) -> [Int] {
+        plan.info.holidays.value == "cn" ? years.filter { !work.hasTable(for: $0) } : []
     }
 }
 

@@ -70,10 +70,7 @@ struct CalCommand: ParsableCommand {
             let today = ZonedTime.civilDate(of: OfflinePlan.clock.now(), in: ZonedTime.defaultZone)
             return (today.year, today.month)
         }
-        let parts = month.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
-            throw ValidationError("the month must look like 2027-06, found '\(month)'")
-        }
+        let (y, m) = try CLIMonth.parse(month)
         return (y, m)
     }
 }

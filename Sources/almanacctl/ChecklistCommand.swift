@@ -30,6 +30,9 @@ extension ChecklistCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
+        func validate() throws {
+        }
+
         struct Report: Encodable {
             var checklists: [ChecklistSummary]
             var encoding: String?
@@ -39,7 +42,6 @@ extension ChecklistCommand {
         }
 
         func run() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
             let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
             var diagnostics = result.diagnostics
             var summaries: [ChecklistSummary] = []
@@ -103,11 +105,13 @@ extension ChecklistCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
+        func validate() throws {
+        }
+
         @Flag(name: .long, help: "English labels.")
         var english = false
 
         func run() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
             let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
             guard let plan = result.plan, result.errors.isEmpty else {
                 for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
