@@ -5,8 +5,8 @@ Mixes (``--mix``):
 
   office   (default) what an office's yearly programme holds, scaled up: yearly items with advance
            warnings (about 40%), festivals and days around them (10%), campaign windows (15%),
-           deadlines with overdue repeats and escalation (10%), weekly checks (10%), nth weekdays
-           of the month (10%) and daily ranges (5%), owned by 1-3 of --units units.
+           deadlines with overdue repeats and escalation (10%), weekly inspections (10%), nth
+           weekdays of the month (10%) and daily ranges (5%), owned by 1-3 of --units units.
   yearly   only yearly items (one-day items, windows, deadlines, festivals): the mix the first
            benchmarks used.
   weekly   every item `weekly mon,wed,fri` (the many-occurrences case).
@@ -90,7 +90,7 @@ def main():
         elif roll < 85:
             a, b = rng.sample(WEEKDAYS, 2)
             days = sorted([a, b], key=WEEKDAYS.index)
-            out += item(i, "recurring-check", f"weekly {','.join(days)}", owners)
+            out += item(i, "inspection", f"weekly {','.join(days)}", owners)
             remind.append(f"REM {' '.join(REMIND_DAYS[d] for d in days)} FROM 1 Jan {year} UNTIL 31 Dec {year + 1} MSG {title}")
         elif roll < 95:
             name, first = ORDINALS[rng.randrange(len(ORDINALS))]
@@ -100,7 +100,7 @@ def main():
         else:
             start = datetime.date(year, month, day)
             length = rng.randint(3, 14)
-            out += item(i, "recurring-check", f"daily from {start} count {length}", owners)
+            out += item(i, "task", f"daily from {start} count {length}", owners)
             last = start + datetime.timedelta(days=length - 1)
             remind.append(f"REM {start.day} {MONTHS[start.month - 1]} {start.year} *1 "
                           f"UNTIL {last.day} {MONTHS[last.month - 1]} {last.year} MSG {title}")
