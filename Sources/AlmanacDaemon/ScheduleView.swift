@@ -45,15 +45,7 @@ extension SchedulerCore {
             .map(DaemonStatus.NextReminder.init)
         // The planner's occurrences are in the expansion's order: by first day.
         let occurrences = planner.occurrences
-        func firstStarting(onOrAfter day: CivilDate) -> Int {
-            var low = 0
-            var high = occurrences.count
-            while low < high {
-                let middle = (low + high) / 2
-                if occurrences[middle].start < day { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
+        func firstStarting(onOrAfter day: CivilDate) -> Int { occurrences.partitioningIndex { $0.start >= day } }
         let longest = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
         let todayIndex = firstStarting(onOrAfter: today.adding(days: 1))
         var active: [DaemonStatus.ActiveCampaign] = []

@@ -155,16 +155,8 @@ public struct PlanOccurrences: Sendable {
 
     /// Indices of the occurrences whose first day lies in `days`, in order (binary search).
     public func indices(startingIn days: ClosedRange<CivilDate>) -> Range<Int> {
-        func firstIndex(startingOnOrAfter day: CivilDate) -> Int {
-            var low = 0
-            var high = occurrences.count
-            while low < high {
-                let middle = (low + high) / 2
-                if occurrences[middle].start < day { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
-        return firstIndex(startingOnOrAfter: days.lowerBound)..<firstIndex(startingOnOrAfter: days.upperBound.adding(days: 1))
+        let after = days.upperBound.adding(days: 1)
+        return occurrences.partitioningIndex { $0.start >= days.lowerBound }..<occurrences.partitioningIndex { $0.start >= after }
     }
 
     /// The occurrences overlapping `days` (windows that began earlier included), in order.
