@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacMail
 import AlmanacPlan
 import AlmanacScheduler
@@ -46,7 +47,7 @@ public struct MailWiring: Sendable {
     /// The planner's digest setting.
     public var digestPolicy: DigestPolicy? {
         guard settings.digest else { return nil }
-        return DigestPolicy(time: settings.digestTime.flatMap { ClockTime(hour: $0 / 60, minute: $0 % 60) }, channels: [.mail])
+        return DigestPolicy(time: settings.digestTime, channels: [.mail])
     }
 
     /// The mail directory of `plan`: addresses from the expansion, names of units and leaders.
@@ -54,17 +55,16 @@ public struct MailWiring: Sendable {
         var names: [String: String] = [:]
         for unit in plan?.units ?? [] {
             names[unit.id.value] = unit.name.value
-            if let leader = unit.leader { names[PlanOccurrences.leaderID(of: unit.id.value)] = leader.name.value }
+            if let leader = unit.leader { names[ScheduleInput.leaderID(of: unit.id.value)] = leader.name.value }
         }
         return ReminderDispatcher.MailDirectory(
             addresses: addresses, sender: settings.from, senderName: settings.fromName, names: names, cc: settings.cc,
-            planName: plan?.info.name.value ?? "", timeZone: plan.flatMap { TimeZone(identifier: $0.info.timezone.value) }
-                ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            planName: plan?.info.name.value ?? "", timeZone: plan?.timeZone ?? ZonedTime.defaultZone,
             templates: templates, doorbell: doorbell, unreachable: unreachable)
     }
 
     /// The outbox worker for `store`.
-    public func outboxService(store: any StateStore, logger: Logger) -> OutboxService {
+    public func outboxService(store: any OutboxStore, logger: Logger) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
