@@ -135,7 +135,7 @@ public struct QuotaPlanner: Sendable {
                     let keys = recipients.flatMap { recipient in
                         channels.map {
                             DeliveryID(
-                                occurrenceID: "\(target.itemID)@\(period.lowerBound)", reminderID: kind.rawValue,
+                                occurrenceID: OccurrenceID(itemID: target.itemID, date: period.lowerBound).description, reminderID: kind.rawValue,
                                 channel: $0.rawValue, recipient: recipient)
                         }
                     }.filter { !recorded.contains($0) }

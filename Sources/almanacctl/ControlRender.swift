@@ -124,7 +124,7 @@ struct ControlRender {
         for entry in report.entries {
             let party = entry.uid.map { "uid \($0)" } ?? entry.recipients.joined(separator: ",")
             table.add([
-                time.instant(entry.at), entry.event, "\(entry.item)@\(entry.date)", entry.channel ?? "", party,
+                time.instant(entry.at), entry.event, OccurrenceID(itemID: entry.item, date: entry.date).description, entry.channel ?? "", party,
                 entry.note ?? "",
             ])
         }
@@ -132,7 +132,7 @@ struct ControlRender {
     }
 
     func change(_ report: ChangeReport) -> String {
-        let occurrence = "\(report.item)@\(report.date)"
+        let occurrence = OccurrenceID(itemID: report.item, date: report.date).description
         var text: String
         switch report.state {
         case .acknowledged: text = english ? "acknowledged \(occurrence)" : "已确认 \(occurrence)"
