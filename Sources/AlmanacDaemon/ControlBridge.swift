@@ -31,7 +31,7 @@ public struct DaemonControlHandler: ControlHandler {
         case .reload:
             return .reload(try await reload())
         case .agenda(let query):
-            return .agenda(try reports().agenda(query))
+            return .agenda(try await offPool { try reports().agenda(query) })
         case .next(let query):
             return .next(try next(query))
         case .history(let query):
@@ -41,11 +41,11 @@ public struct DaemonControlHandler: ControlHandler {
         case .outboxRetry(let request):
             return .outbox(try outboxRetry(request, peer: peer))
         case .cal(let query):
-            return .cal(try reports().cal(query))
+            return .cal(try await offPool { try reports().cal(query) })
         case .show(let query):
-            return .show(try reports().show(query))
+            return .show(try await offPool { try reports().show(query) })
         case .explain(let query):
-            return .explain(try explain(query))
+            return .explain(try await offPool { try explain(query) })
         case .ack(let ref):
             let (id, date) = try reports().resolve(ref)
             try await map { () throws(DaemonRequestError) in
@@ -166,6 +166,12 @@ public struct DaemonControlHandler: ControlHandler {
             report.history = try history(HistoryQuery(item: occurrence.key, date: occurrence.entry.date, limit: 100)).entries
         }
         return report
+    }
+
+    /// Runs a view on a thread of its own: a year's agenda of a large plan must not hold one of
+    /// the cooperative pool's threads, which answer `status` and the other requests.
+    func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await BlockingWork.run("almanac-view") { _ in Result { try body() } }.get()
     }
 
     // MARK: - The plan in force
