@@ -45,6 +45,10 @@ public enum DaemonEvent: Sendable, Hashable {
     case marksChanged(occurrenceID: String)
     /// Checklist progress was recorded for the occurrence.
     case progressChanged(occurrenceID: String)
+    /// This instance took the lease of a shared store, or lost it (the role it has now).
+    case leadershipChanged(Leadership.Role)
+    /// The leader (another instance) recorded deliveries: a follower's view of them is out of date.
+    case ledgerChanged
 }
 
 /// The plan in force with the number of the load that made it (0: none yet).
@@ -65,8 +69,11 @@ public actor DaemonController {
     public nonisolated let initialConfiguration: DaemonConfiguration
     /// Reads the configuration file again on reload; `nil` reloads the plan only.
     private let reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)?
-    /// The state store in use (the file, or the in-memory fallback).
+    /// The state store in use (the file, the in-memory fallback, or the shared database).
     public nonisolated let store: any StateStore
+    /// Who delivers: this process (SQLite), or the instance holding the shared store's lease.
+    public nonisolated let leadership: Leadership
+    private var leadershipSeen: Leadership.Snapshot?
     private let storeInfo: DaemonStatus.StoreInfo
     private let environment: [String: String]
     private let notifier: SystemdNotifier
@@ -101,8 +108,10 @@ public actor DaemonController {
         environment: [String: String] = [:],
         notifier: SystemdNotifier = SystemdNotifier(),
         logger: Logger,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(),
+        leadership: Leadership = .single()
     ) {
+        self.leadership = leadership
         self.configuration = configuration
         initialConfiguration = configuration
         self.reloadConfiguration = reloadConfiguration
@@ -116,7 +125,11 @@ public actor DaemonController {
         switch store {
         case .success(let opened):
             self.store = opened
-            info = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+            if let postgres = configuration.postgres {
+                info = DaemonStatus.StoreInfo(path: postgres.displayURL, mode: "postgresql")
+            } else {
+                info = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+            }
         case .failure(let error):
             // Keep reminding through the journal: an in-memory store still prevents repeats
             // within this process.
@@ -337,6 +350,7 @@ public actor DaemonController {
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
+        if old.postgres != new.postgres { keys.append("state") }
         return keys
     }
 
@@ -357,6 +371,62 @@ public actor DaemonController {
     public func finishShutdown() {
         phase = .stopped
         publish(quiet: true)
+    }
+
+    // MARK: - Leadership
+
+    /// The shared store's lease changed hands, or this instance's view of it changed: logged,
+    /// shown in the status, and the scheduler plans again when the role changed.
+    public func leadershipChanged(_ snapshot: Leadership.Snapshot) {
+        let old = leadershipSeen
+        leadershipSeen = snapshot
+        var metadata: Logger.Metadata = [
+            "ALMANAC_ROLE": "\(snapshot.role.rawValue)", "ALMANAC_INSTANCE": "\(snapshot.instance)",
+            "ALMANAC_LEADER": "\(snapshot.leader ?? "")", "ALMANAC_TOKEN": "\(snapshot.token.map { "\($0)" } ?? "")",
+        ]
+        if let takeover = snapshot.lastTakeover, takeover != old?.lastTakeover {
+            metadata["ALMANAC_TAKEOVER_FROM"] = "\(takeover.from ?? "")"
+            if let vacant = takeover.vacantSeconds { metadata["ALMANAC_TAKEOVER_VACANT"] = "\(String(format: "%.3f", vacant))" }
+        }
+        let roleChanged = old?.role != snapshot.role || (snapshot.role == .leader && old?.token != snapshot.token)
+        if roleChanged {
+            switch snapshot.role {
+            case .leader:
+                metadata["MESSAGE_ID"] = "\(MessageID.leadershipTaken)"
+                logger.notice("leadership taken: this instance delivers", metadata: metadata)
+            case .follower:
+                metadata["MESSAGE_ID"] = "\(MessageID.leadershipFollowing)"
+                logger.notice("following the leader: another instance delivers", metadata: metadata)
+            case .unavailable:
+                metadata["MESSAGE_ID"] = "\(MessageID.storeProblem)"
+                metadata["ALMANAC_STORE_ERROR"] = "unavailable"
+                metadata["error"] = "\(snapshot.problem ?? "")"
+                logger.error("database unreachable: not delivering until it is back", metadata: metadata)
+            case .single: break
+            }
+        } else if snapshot.role == .follower && old?.leader != snapshot.leader {
+            metadata["MESSAGE_ID"] = "\(MessageID.leadershipFollowing)"
+            logger.notice("following the leader: another instance delivers", metadata: metadata)
+        } else if snapshot.problem != old?.problem, let problem = snapshot.problem {
+            logger.warning("the lease cannot be renewed", metadata: metadata.merging(["error": "\(problem)"]) { $1 })
+        }
+        if roleChanged {
+            emit(.leadershipChanged(snapshot.role))
+            if snapshot.role == .leader { mailDoorbell.ring() }
+        }
+        if phase == .running || phase == .reloading { publish() }
+    }
+
+    /// Marks, snoozes or progress another instance recorded (the elector saw them in the shared
+    /// store): the scheduler reads them as if they were recorded here.
+    public func recordedElsewhere(marks: [String], progress: [String]) {
+        for id in marks { emit(.marksChanged(occurrenceID: id)) }
+        for id in progress { emit(.progressChanged(occurrenceID: id)) }
+    }
+
+    /// The leader recorded deliveries: a follower's view follows.
+    public func ledgerChangedElsewhere() {
+        emit(.ledgerChanged)
     }
 
     // MARK: - Schedule
@@ -492,6 +562,11 @@ public actor DaemonController {
         if let statusWriteProblem {
             problems.append(.init(code: "status-file", message: statusWriteProblem))
         }
+        if let lease = leadershipSeen, lease.role == .unavailable {
+            problems.append(.init(code: "database-unreachable", message: "not delivering: \(lease.problem ?? "database unreachable")"))
+        } else if let lease = leadershipSeen, lease.role == .leader, let problem = lease.problem {
+            problems.append(.init(code: "lease-not-renewed", message: problem))
+        }
         for problem in schedule?.problems ?? [] { problems.append(problem) }
         return problems
     }
@@ -512,6 +587,7 @@ public actor DaemonController {
                     window: "\($0.window.lowerBound)..\($0.window.upperBound)")
             },
             lastReload: lastReload, store: storeInfo, control: control, problems: problems())
+        status.leadership = leadershipSeen
         let view = plan == nil ? nil : schedule
         if let view {
             status.nextReminders = view.nextReminders
@@ -527,7 +603,7 @@ public actor DaemonController {
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
             nextWakeup: view?.nextWakeup, remindersSent: status.counts?.sent,
             outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdue.count,
-            problems: status.problems.map(\.message))
+            problems: status.problems.map(\.message), leadership: leadershipSeen.map(Self.leadershipReport))
         cache.withLock { $0 = StatusCache(status: status, report: report, schedule: view) }
         writeStatusFile(status)
         if ready {
@@ -541,6 +617,7 @@ public actor DaemonController {
     /// The one-line summary (STATUS=): the plan, the next reminder, then the problems.
     static func summary(_ status: DaemonStatus, view: ScheduleView?, zone: TimeZone) -> String {
         var parts: [String] = []
+        if let lease = status.leadership, lease.role != .single { parts.append(lease.summary) }
         if let plan = status.plan {
             parts.append("plan \(plan.name ?? "(untitled)"): \(plan.items) items from \(plan.files.count) files")
         } else {
@@ -557,6 +634,14 @@ public actor DaemonController {
             parts.append("problems: " + status.problems.map(\.message).joined(separator: "; "))
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// The control socket's view of the lease.
+    static func leadershipReport(_ snapshot: Leadership.Snapshot) -> LeadershipReport {
+        LeadershipReport(
+            role: snapshot.role.rawValue, instance: snapshot.instance, leader: snapshot.leader, leaderSince: snapshot.leaderSince,
+            lastTakeoverAt: snapshot.lastTakeover?.at, lastTakeoverFrom: snapshot.lastTakeover?.from,
+            lastTakeoverVacantSeconds: snapshot.lastTakeover?.vacantSeconds, problem: snapshot.problem)
     }
 
     static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
@@ -637,4 +722,8 @@ public enum MessageID {
     public static let reloadRejected = "79bc2fd73486474792ff5f926e2287f1"
     /// The state database cannot be opened or written.
     public static let storeProblem = "ad75be15480244fbbee339fcc2041347"
+    /// This instance took the lease of the shared store and delivers.
+    public static let leadershipTaken = "5f0b8e2d6a4c4f19b3d7e1a9c8f2b604"
+    /// Another instance holds the lease; this one follows.
+    public static let leadershipFollowing = "9c3e7a1f5b2d4e68a0f4c6b8d2e1a357"
 }

@@ -64,10 +64,10 @@ public struct MailWiring: Sendable {
     }
 
     /// The outbox worker for `store`.
-    public func outboxService(store: any OutboxStore, logger: Logger) -> OutboxService {
+    public func outboxService(store: any OutboxStore, logger: Logger, leadership: Leadership = .single()) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
-            doorbell: doorbell, logger: logger)
+            doorbell: doorbell, logger: logger, leadership: leadership)
     }
 }
