@@ -57,6 +57,7 @@ let package = Package(
             name: "almanacctl",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft", "AlmanacHost",
+                "AlmanacStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -454,25 +454,25 @@ public actor DaemonController {
     // MARK: - Marks
 
     /// Records an acknowledgement by `uid`: overdue repeats stop.
-    public func acknowledge(occurrenceID: String, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
-        try mark(.acknowledged, occurrenceID: occurrenceID, uid: uid, note: note)
+    public func acknowledge(occurrenceID: String, uid: UInt32, note: String? = nil) async throws(DaemonRequestError) {
+        try await mark(.acknowledged, occurrenceID: occurrenceID, uid: uid, note: note)
     }
 
     /// Records that the work is done (or, with `done: false`, withdraws that).
-    public func markDone(occurrenceID: String, uid: UInt32, done: Bool = true, note: String? = nil) throws(DaemonRequestError) {
-        try mark(done ? .done : .undone, occurrenceID: occurrenceID, uid: uid, note: note)
+    public func markDone(occurrenceID: String, uid: UInt32, done: Bool = true, note: String? = nil) async throws(DaemonRequestError) {
+        try await mark(done ? .done : .undone, occurrenceID: occurrenceID, uid: uid, note: note)
     }
 
     /// Holds back the occurrence's reminders until `until`.
-    public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
+    public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         let now = clock.now()
         guard until > now else {
             throw DaemonRequestError(code: .invalidArgument, detail: "snooze end \(until) is not in the future")
         }
-        try storeCall { () throws(StoreError) in
-            try store.recordSnooze(Snooze(occurrenceID: occurrenceID, until: until, uid: uid, at: now, note: note))
-        }
+        let store = self.store
+        let snooze = Snooze(occurrenceID: occurrenceID, until: until, uid: uid, at: now, note: note)
+        try await storeCall { () throws(StoreError) in try store.recordSnooze(snooze) }
         logger.notice(
             "reminders snoozed",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_UID": "\(uid)", "ALMANAC_UNTIL": "\(until)"])
@@ -482,12 +482,13 @@ public actor DaemonController {
     /// Records the progress of one checklist entry.
     public func recordProgress(
         occurrenceID: String, entryID: String, state: ChecklistProgress.State, unit: String?, note: String?, uid: UInt32
-    ) throws(DaemonRequestError) {
+    ) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         guard !entryID.isEmpty else { throw DaemonRequestError(code: .invalidArgument, detail: "empty checklist entry id") }
         let progress = ChecklistProgress(
             occurrenceID: occurrenceID, entryID: entryID, state: state, unit: unit, note: note, uid: uid, at: clock.now())
-        try storeCall { () throws(StoreError) in try store.recordProgress(progress) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordProgress(progress) }
         logger.info(
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
@@ -497,9 +498,10 @@ public actor DaemonController {
 
     /// Records the progress of many checklist indicators in one transaction (all or none), then
     /// wakes the scheduler (the next reminders list what is still open).
-    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) throws(DaemonRequestError) {
+    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) async throws(DaemonRequestError) {
         guard let first = entries.first else { return }
-        try storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
         logger.info(
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(first.occurrenceID)", "ALMANAC_ENTRIES": "\(entries.count)",
@@ -507,10 +509,11 @@ public actor DaemonController {
         for occurrence in Set(entries.map(\.occurrenceID)).sorted() { emit(.progressChanged(occurrenceID: occurrence)) }
     }
 
-    private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) throws(DaemonRequestError) {
+    private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         let mark = Mark(occurrenceID: occurrenceID, kind: kind, uid: uid, at: clock.now(), note: note)
-        try storeCall { () throws(StoreError) in try store.recordMark(mark) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordMark(mark) }
         logger.notice(
             "occurrence marked",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_MARK": "\(kind.rawValue)", "ALMANAC_UID": "\(uid)"])
@@ -521,10 +524,15 @@ public actor DaemonController {
         if occurrenceID.isEmpty { throw DaemonRequestError(code: .invalidArgument, detail: "empty occurrence id") }
     }
 
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(DaemonRequestError) -> T {
-        do {
-            return try body()
-        } catch {
+    /// Runs a store change on a thread of its own: a shared store waits on the network, and the
+    /// actor's thread is one of the cooperative pool's, which answer the control socket.
+    private func storeCall<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(DaemonRequestError) -> T {
+        let result = await BlockingWork.run("almanac-store") { _ in
+            do throws(StoreError) { return Result<T, StoreError>.success(try body()) } catch { return .failure(error) }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
             logger.error(
                 "state store failed",
                 metadata: [

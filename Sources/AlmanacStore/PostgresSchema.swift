@@ -116,6 +116,13 @@ enum PostgresSchema {
         );
         INSERT INTO almanac_leader (id) VALUES (1);
 
+        -- `almanacctl state migrate`: the SQLite state copied in (once), with what it counted.
+        CREATE TABLE almanac_state_copy (
+            source text NOT NULL,
+            copied_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            counts text NOT NULL
+        );
+
         -- True when `p_token` is the lease in force; otherwise raises AL001 (not the leader). Locks
         -- the lease row FOR SHARE until the caller's transaction ends, so a takeover waits for a
         -- claim under way and the claim never commits under a lease already taken over.

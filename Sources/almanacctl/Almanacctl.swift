@@ -33,6 +33,7 @@ struct Almanacctl: ParsableCommand {
             ExportCommand.self,
             ImportCommand.self,
             DraftCommand.self,
+            StateCommand.self,
         ]
     )
 
