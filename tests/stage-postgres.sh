@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
-ensure_apt postgresql-15 postgresql-client-15 util-linux sqlite3
+ensure_apt postgresql-15 postgresql-client-15 util-linux
 daemon=$PWD/.build/debug/almanacd
 if [ ! -x "$daemon" ]; then swift build --product almanacd >/dev/null; fi
 
