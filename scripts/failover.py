@@ -261,7 +261,12 @@ class Instance:
 
 
 def leader_row(pg):
-    rows = pg.psql("SELECT holder, token, extract(epoch from acquired_at) FROM almanac_leader WHERE id = 1")
+    """(holder, token, acquired at): ("", 0, 0) before the first instance has created the schema,
+    or while the database is down."""
+    try:
+        rows = pg.psql("SELECT holder, token, extract(epoch from acquired_at) FROM almanac_leader WHERE id = 1")
+    except Failure:
+        return "", 0, 0.0
     holder, token, acquired = rows[0]
     return holder, int(token), float(acquired or 0)
 
