@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var smtpPasswordFile: String?
         /// The sendmail program.
         public var sendmailPath: String = "/usr/sbin/sendmail"
+        /// Arguments given to it before almanac's own (`-C /etc/almanac/msmtprc` for msmtp).
+        public var sendmailArguments: [String] = []
         /// The `From:` display name (default: the plan's name).
         public var fromName: String?
         /// Plan-wide recipients, copied (Cc) on every mail.
@@ -339,7 +341,7 @@ public enum ConfigurationLoader {
                             error("'mail.from' must be a mail address, not '\(text)'", at: value)
                         }
                     }
-                case "sendmail": if let path = path(value, "mail.sendmail") { configuration.mail.sendmailPath = path }
+                case "sendmail": parseSendmail(value)
                 case "smtp": parseSMTP(value)
                 case "from_name": configuration.mail.fromName = scalar(value, "mail.from_name")
                 case "cc": parseMailCC(value)
@@ -359,6 +361,26 @@ public enum ConfigurationLoader {
             }
             if configuration.mail.transport == .smtp && configuration.mail.smtpURL == nil {
                 error("mail transport 'smtp' needs 'mail.smtp.url'", at: transportNode ?? node)
+            }
+        }
+
+        /// `sendmail: /usr/sbin/sendmail`, or a list: the program, then arguments put before
+        /// almanac's own (`[/usr/bin/msmtp, -C, /etc/almanac/msmtprc]`).
+        private mutating func parseSendmail(_ node: Node) {
+            switch node {
+            case .scalar:
+                if let path = path(node, "mail.sendmail") { configuration.mail.sendmailPath = path }
+            case .sequence(let sequence) where !sequence.isEmpty:
+                guard let program = path(sequence[sequence.startIndex], "mail.sendmail") else { return }
+                var arguments: [String] = []
+                for entry in sequence.dropFirst() {
+                    guard let text = scalar(entry, "mail.sendmail") else { continue }
+                    arguments.append(text)
+                }
+                configuration.mail.sendmailPath = program
+                configuration.mail.sendmailArguments = arguments
+            default:
+                error("'mail.sendmail' must be a program, or a list of the program and its arguments", at: node)
             }
         }
 

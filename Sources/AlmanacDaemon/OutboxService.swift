@@ -204,7 +204,7 @@ public struct OutboxService: Service {
             let envelope = Envelope(
                 messageID: entry.message.messageID, sender: entry.message.sender, recipients: entry.message.recipients,
                 data: entry.message.rawMessage)
-            let outcome: Result<Void, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
+            let outcome: Result<MailSendReport, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
                 try transport.send(envelope)
             }
             let at = now()
@@ -217,10 +217,14 @@ public struct OutboxService: Service {
             ]
             do {
                 switch outcome {
-                case .success:
+                case .success(let report):
                     try store.markMailSent(entry.id, at: at)
                     metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
+                    if !report.failures.isEmpty {
+                        metadata["ALMANAC_REFUSED"] = "\(report.failures.map(\.address).joined(separator: ","))"
+                    }
                     logger.notice("mail sent", metadata: metadata)
+                    for failure in report.failures { reportRefused(failure, metadata: metadata) }
                 case .failure(let error):
                     metadata["error"] = "\(error)"
                     if let code = error.replyCode { metadata["ALMANAC_SMTP_REPLY"] = "\(code)" }
@@ -248,13 +252,24 @@ public struct OutboxService: Service {
         return plan.nextWakeup
     }
 
+    /// A recipient the server refused while it took the mail for the others: an error entry with
+    /// the server's reply.
+    func reportRefused(_ failure: RecipientFailure, metadata: Logger.Metadata) {
+        var fields = metadata
+        fields["MESSAGE_ID"] = "\(MailMessageID.failed)"
+        fields["ALMANAC_RECIPIENT"] = "\(failure.address)"
+        fields["ALMANAC_SMTP_REPLY"] = "\(failure.reply.prefix(3))"
+        fields["error"] = "\(failure.kind.rawValue) failure: \(failure.reply)"
+        fields["ALMANAC_REFUSED"] = nil
+        logger.error("mail recipient refused by the server, the others got the mail", metadata: fields)
+    }
+
     /// Runs a blocking send on a thread of its own, never on the cooperative pool.
-    static func offPool(_ body: @escaping @Sendable () throws(MailTransportError) -> Void) async -> Result<Void, MailTransportError> {
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(MailTransportError) -> T) async -> Result<T, MailTransportError> {
         await withCheckedContinuation { continuation in
             Thread {
                 do throws(MailTransportError) {
-                    try body()
-                    continuation.resume(returning: .success(()))
+                    continuation.resume(returning: .success(try body()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -270,7 +285,7 @@ public enum MailTransports {
         case .outbox:
             return .success(FileOutboxTransport(directory: mail.outbox))
         case .sendmail:
-            return .success(SendmailTransport(program: mail.sendmailPath))
+            return .success(SendmailTransport(program: mail.sendmailPath, arguments: mail.sendmailArguments))
         case .smtp:
             guard let url = mail.smtpURL else { return .failure(MailError(.configuration, "mail transport 'smtp' needs 'mail.smtp.url'")) }
             do {
