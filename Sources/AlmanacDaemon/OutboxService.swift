@@ -258,7 +258,7 @@ public struct OutboxService: Service {
         var fields = metadata
         fields["MESSAGE_ID"] = "\(MailMessageID.failed)"
         fields["ALMANAC_RECIPIENT"] = "\(failure.address)"
-        fields["ALMANAC_SMTP_REPLY"] = "\(failure.reply.prefix(3))"
+        if let code = Int(failure.reply.prefix(3)), failure.reply.count > 3 { fields["ALMANAC_SMTP_REPLY"] = "\(code)" }
         fields["error"] = "\(failure.kind.rawValue) failure: \(failure.reply)"
         fields["ALMANAC_REFUSED"] = nil
         logger.error("mail recipient refused by the server, the others got the mail", metadata: fields)
