@@ -225,6 +225,7 @@ public actor DaemonController {
         if old.runtimeDirectory != new.runtimeDirectory { keys.append("runtime_directory") }
         if old.controlSocket != new.controlSocket { keys.append("control_socket") }
         if old.mail != new.mail { keys.append("mail") }
+        if old.robots != new.robots { keys.append("robots") }
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
