@@ -81,13 +81,17 @@ public enum Daemon {
                 service: HangupService(hangups: hangups, controller: controller, logger: logger),
                 successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
         ]
-        let mail = MailWiring(configuration, logger: logger, doorbell: controller.mailDoorbell)
+        let mail = MailWiring(
+            configuration, logger: logger, doorbell: controller.mailDoorbell, robotDoorbell: controller.robotDoorbell,
+            hub: controller.channels)
         services.append(
             .init(
                 service: SchedulerService.make(controller: controller, logger: logger, mail: mail), successTerminationBehavior: .ignore,
                 serviceName: "scheduler"))
         services.append(
             .init(service: mail.outboxService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "outbox"))
+        services.append(
+            .init(service: mail.robotService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "robots"))
         services.append(
             .init(
                 service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,

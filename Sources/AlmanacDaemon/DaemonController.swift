@@ -74,6 +74,10 @@ public actor DaemonController {
     public nonisolated let events: AsyncStream<DaemonEvent>
     /// Wakes the outbox worker when mail is queued again over the control socket.
     public nonisolated let mailDoorbell = MailDoorbell()
+    /// Wakes the robot worker likewise.
+    public nonisolated let robotDoorbell = MailDoorbell()
+    /// What `send-test` uses: the destinations of the plan in force and the transports.
+    public nonisolated let channels = ChannelHub()
     private let statusContinuation: AsyncStream<Void>.Continuation
     /// One element after each write of status.json (start, reload, marks, progress, every
     /// scheduler wake-up), for the publisher of the files derived from it (one consumer). Keeps

@@ -12,7 +12,10 @@ extension SchedulerService {
         let configuration = controller.initialConfiguration
         let settings = SchedulerSettings(configuration)
         let calendar = loadHolidays(settings.holidays, logger: logger)
-        let mail = mail ?? MailWiring(configuration, logger: logger, doorbell: controller.mailDoorbell)
+        let mail = mail
+            ?? MailWiring(
+                configuration, logger: logger, doorbell: controller.mailDoorbell, robotDoorbell: controller.robotDoorbell,
+                hub: controller.channels)
         let planner = PlannerConfiguration(
             timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt, deliveryTime: settings.deliveryTime,
             catchUpWindow: settings.catchUpWindow, digest: mail.digestPolicy)

@@ -49,30 +49,40 @@ public struct SMTPConfiguration: Sendable, Hashable {
 
 /// Reads SMTP passwords from files that only their owner can read.
 public enum PasswordFile {
-    /// The first line of `path`. Refuses a file that group or others may read or write, as ssh
-    /// does with private keys: a password readable by every local user is not a secret.
+    /// The first line of `path`, refused when group or others may read it (``SecretFile``).
     public static func read(_ path: String) throws(MailError) -> String {
+        try SecretFile.read(path, what: "SMTP password file")
+    }
+}
+
+/// Secrets (the SMTP password, a robot's signing secret) come from files that only their
+/// owner, the daemon's user, can read.
+public enum SecretFile {
+    /// The first line of `path`. Refuses a file that group or others may read or write, as ssh
+    /// does with private keys: a secret readable by every local user is not a secret. The
+    /// messages name the file and never its content.
+    public static func read(_ path: String, what: String) throws(MailError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw MailError(.configuration, "cannot read the SMTP password file \(path): \(String(cString: strerror(errno)))")
+            throw MailError(.configuration, "cannot read the \(what) \(path): \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw MailError(.configuration, "the SMTP password file \(path) is not a regular file")
+            throw MailError(.configuration, "the \(what) \(path) is not a regular file")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o077 == 0 else {
             throw MailError(
                 .configuration,
-                "the SMTP password file \(path) is readable by others (mode \(String(mode, radix: 8))); "
+                "the \(what) \(path) is readable by others (mode \(String(mode, radix: 8))); "
                     + "run: chmod 600 \(path)")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw MailError(.configuration, "cannot read the SMTP password file \(path)")
+            throw MailError(.configuration, "cannot read the \(what) \(path)")
         }
         let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        guard !password.isEmpty else { throw MailError(.configuration, "the SMTP password file \(path) is empty") }
-        return password
+        let secret = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        guard !secret.isEmpty else { throw MailError(.configuration, "the \(what) \(path) is empty") }
+        return secret
     }
 }
 

@@ -94,6 +94,19 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
         if amount == 0 { return "当天" }
         return amount < 0 ? "提前\(n)\(unitText)" : "之后\(n)\(unitText)"
     }
+
+    /// The same in English: `10 working days before`, `on the day`, `2 days after`.
+    public var englishDescription: String {
+        let n = abs(amount)
+        let unitText: String
+        switch unit {
+        case .days: unitText = n == 1 ? "day" : "days"
+        case .workingDays: unitText = n == 1 ? "working day" : "working days"
+        case .weeks: unitText = n == 1 ? "week" : "weeks"
+        }
+        if amount == 0 { return "on the day" }
+        return "\(n) \(unitText) " + (amount < 0 ? "before" : "after")
+    }
 }
 
 /// A time of day in the plan's time zone, minute precision: `09:00`.
@@ -423,6 +436,8 @@ public struct PlanItem: Sendable, Hashable, Encodable {
     public var checklist: Located<String>?
     public var dateSource: Located<DateSource>?
     public var sourceQuote: Located<String>?
+    /// The title in English (the generic webhook carries both, English robots show it).
+    public var titleEnglish: Located<String>?
     /// Where the item's mapping starts.
     public var location: SourceLocation?
 
@@ -432,11 +447,12 @@ public struct PlanItem: Sendable, Hashable, Encodable {
         participants: [Located<String>] = [], remind: ReminderPolicy? = nil, phases: [Phase] = [],
         edition: Edition? = nil, tags: [Located<String>] = [], quota: Quota? = nil,
         dependsOn: [Located<String>] = [], checklist: Located<String>? = nil, dateSource: Located<DateSource>? = nil,
-        sourceQuote: Located<String>? = nil, location: SourceLocation? = nil
+        sourceQuote: Located<String>? = nil, titleEnglish: Located<String>? = nil, location: SourceLocation? = nil
     ) {
         self.id = id
         self.kind = kind
         self.title = title
+        self.titleEnglish = titleEnglish
         self.description = description
         self.when = when
         self.time = time
@@ -460,13 +476,13 @@ public struct PlanItem: Sendable, Hashable, Encodable {
             && lhs.participants == rhs.participants && lhs.remind == rhs.remind && lhs.phases == rhs.phases
             && lhs.edition == rhs.edition && lhs.tags == rhs.tags && lhs.quota == rhs.quota
             && lhs.dependsOn == rhs.dependsOn && lhs.checklist == rhs.checklist && lhs.dateSource == rhs.dateSource
-            && lhs.sourceQuote == rhs.sourceQuote
+            && lhs.sourceQuote == rhs.sourceQuote && lhs.titleEnglish == rhs.titleEnglish
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     private enum CodingKeys: String, CodingKey {
-        case id, kind, title, description, when, time, owners, participants, remind, phases, edition, tags, quota
+        case id, kind, title, titleEnglish, description, when, time, owners, participants, remind, phases, edition, tags, quota
         case dependsOn, checklist, dateSource, sourceQuote
     }
 }

@@ -186,7 +186,7 @@ enum PlanDecoder {
     static let personKeys = ["name", "mail", "phone"] + RobotKind.allCases.map(\.rawValue)
     static let robotKeys = ["name", "url", "key", "secret_file", "format", "language", "mention", "mention_all"]
     static let itemKeys = [
-        "id", "kind", "title", "description", "when", "time", "owners", "participants", "remind", "phases",
+        "id", "kind", "title", "title_en", "description", "when", "time", "owners", "participants", "remind", "phases",
         "edition", "tags", "quota", "depends_on", "checklist", "date_source", "source_quote",
     ]
     static let remindKeys = ["leads", "time", "repeat_while_overdue", "escalate_after"]
@@ -412,7 +412,7 @@ enum PlanDecoder {
             participants: participants, remind: remindPolicy, phases: phases, edition: editionValue, tags: tags,
             quota: quotaValue,
             dependsOn: dependsOn, checklist: checklist, dateSource: dateSource, sourceQuote: sourceQuote,
-            location: node.location)
+            titleEnglish: f.string("title_en", log: &log), location: node.location)
     }
 
     static func phase(_ node: YAMLTree, log: inout DiagnosticLog) -> Phase? {

@@ -109,6 +109,7 @@ public enum PlanEmitter {
         var pairs: [(String, YAMLTree)] = [
             ("id", text(i.id)), ("kind", text(i.kind.value.rawValue)), ("title", text(i.title)),
         ]
+        if let e = i.titleEnglish { pairs.append(("title_en", text(e))) }
         if let d = i.description { pairs.append(("description", text(d))) }
         if let w = i.when { pairs.append(("when", text(w))) }
         if let t = i.time { pairs.append(("time", text(t.value.description))) }

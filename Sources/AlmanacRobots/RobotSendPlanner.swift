@@ -12,7 +12,8 @@ public struct RobotRateLimit: Sendable, Hashable {
         self.window = window
     }
 
-    var seconds: TimeInterval { Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18 }
+    /// The window in seconds.
+    public var seconds: TimeInterval { Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18 }
 }
 
 /// A message waiting in the outbox for one robot, as the planner needs it.

@@ -192,15 +192,22 @@ public struct ScheduledOccurrence: Hashable, Sendable {
     public var time: ClockTime?
     /// How it is reminded.
     public var policy: ReminderRules
+    /// The title in English, when the plan gives one.
+    public var englishTitle: String?
+    /// How the date was derived (the rule engine's steps), for the messages that explain it.
+    public var explanation: [String]
 
     /// An occurrence of an item.
     public init(
         itemID: String, kind: String, title: String, owners: [String], leaders: [String] = [],
-        start: CivilDate, end: CivilDate? = nil, time: ClockTime? = nil, policy: ReminderRules = ReminderRules()
+        start: CivilDate, end: CivilDate? = nil, time: ClockTime? = nil, policy: ReminderRules = ReminderRules(),
+        englishTitle: String? = nil, explanation: [String] = []
     ) {
         self.itemID = itemID
         self.kind = kind
         self.title = title
+        self.englishTitle = englishTitle
+        self.explanation = explanation
         self.owners = owners
         self.leaders = leaders
         self.start = start

@@ -85,7 +85,8 @@ public struct PlanOccurrences: Sendable {
                             ScheduledOccurrence(
                                 itemID: entry.id, kind: item.kind.value.rawValue, title: title, owners: entry.owners,
                                 leaders: entry.owners.compactMap { leaderOf[$0] }, start: occurrence.start,
-                                end: occurrence.end, time: time, policy: rules))
+                                end: occurrence.end, time: time, policy: rules, englishTitle: item.titleEnglish?.value,
+                                explanation: occurrence.explanation))
                     }
                 }
             }

@@ -17,7 +17,7 @@ import Foundation
 ///    (the file in the outbox exists; the journal holds an entry with the delivery's id) and calls
 ///    ``resolveInDoubt(_:sent:at:)``. For mail, ``enqueueMail(_:delivery:at:)`` puts the message in
 ///    the outbox and marks the delivery sent in one transaction, so nothing is in doubt.
-public protocol StateStore: Sendable {
+public protocol StateStore: ChannelOutboxStore, Sendable {
     // MARK: Deliveries
 
     /// Claims a delivery before it is sent (insert-before-send). Idempotent: a second claim of the
