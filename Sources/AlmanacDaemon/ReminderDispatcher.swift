@@ -140,6 +140,9 @@ public struct ReminderDispatcher: Sendable {
                     metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
             }
         }
+        // Robot messages wait for the whole pass, so the worker sees a burst (reminders all due at
+        // delivery_time) at once and merges only what exceeds each robot's rate.
+        if !decision.actions.isEmpty { mail.robotDoorbell?.ring() }
     }
 
     /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier
@@ -199,14 +202,12 @@ public struct ReminderDispatcher: Sendable {
         case .success(let message):
             try store.enqueue([message] + robots.queued, failed: robots.failed, delivery: record.id, at: now)
             mail.doorbell?.ring()
-            mail.robotDoorbell?.ring()
         case .failure(let problem) where robots.isEmpty:
             try store.markFailed(record.id, at: now, error: problem.description)
             report(problem, key: key)
         case .failure(let problem):
             if case .invalid = problem { report(problem, key: key) }
             try store.enqueue(robots.queued, failed: robots.failed, delivery: record.id, at: now)
-            mail.robotDoorbell?.ring()
         }
     }
 

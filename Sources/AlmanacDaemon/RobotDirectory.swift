@@ -98,7 +98,8 @@ public struct RobotDirectory: Sendable {
     static func path(_ file: Located<String>) -> String {
         if file.value.hasPrefix("/") { return file.value }
         guard let planFile = file.location?.file, !planFile.isEmpty else { return file.value }
-        return ((planFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file.value)
+        let joined = ((planFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file.value)
+        return (joined as NSString).standardizingPath
     }
 
     /// The robots that cannot be used, with why.
@@ -106,13 +107,14 @@ public struct RobotDirectory: Sendable {
 }
 
 /// The robot directory in force, replaced when a plan is loaded; read by the scheduler (which
-/// queues messages) and the robot worker (which posts them).
+/// queues messages) and the robot worker (which posts them). `nil` until the first plan is
+/// loaded: the worker must not judge queued messages (from before a restart) against no plan.
 public final class RobotDirectorySource: Sendable {
-    private let state = Mutex(RobotDirectory.empty)
+    private let state = Mutex<RobotDirectory?>(nil)
 
     public init() {}
 
-    public var current: RobotDirectory { state.withLock { $0 } }
+    public var current: RobotDirectory? { state.withLock { $0 } }
 
     public func replace(with directory: RobotDirectory) { state.withLock { $0 = directory } }
 }

@@ -77,6 +77,8 @@ public struct RobotOutboxService: Service {
     /// look again.
     @discardableResult
     public func pass() async -> Date? {
+        // No plan loaded yet: wait for it (loading rings the bell).
+        guard let directory = robots.current else { return nil }
         let queued: [OutboxEntry]
         do {
             queued = try store.queuedOutbox(channels: Self.channels, limit: 100_000)
@@ -90,7 +92,6 @@ public struct RobotOutboxService: Service {
             if byDestination[entry.message.destination] == nil { order.append(entry.message.destination) }
             byDestination[entry.message.destination, default: []].append(entry)
         }
-        let directory = robots.current
         return await withTaskGroup(of: Date?.self) { group in
             var next = order.makeIterator()
             var wake: Date?

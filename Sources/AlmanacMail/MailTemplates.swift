@@ -245,8 +245,18 @@ public struct MailTemplates: Sendable {
         return RenderedMail(subject: Self.oneLine(subject), text: text, html: html)
     }
 
-    /// Renders the robot templates of `kind` in `language` with `context`. The title is the text's
-    /// first line that is not empty.
+    /// The markdown's first line without its markup (`**`, `#`, `>`, backticks), if any.
+    static func title(markdown: String) -> String? {
+        for line in markdown.split(whereSeparator: \.isNewline) {
+            let plain = line.filter { !"*#>`".contains($0) }
+            let title = oneLine(String(plain))
+            if !title.isEmpty { return title }
+        }
+        return nil
+    }
+
+    /// Renders the robot templates of `kind` in `language` with `context`. The title is the
+    /// markdown's first line without markup (else the text's first line).
     public func renderRobot(_ kind: MailKind, language: TemplateLanguage, context: [String: Any]) -> RenderedRobotMessage {
         func render(_ part: MailTemplatePart) -> String {
             let template = entries[part.fileName(kind, language: language)] ?? entries[part.fileName(kind)]
@@ -254,7 +264,7 @@ public struct MailTemplates: Sendable {
         }
         let text = render(.chat)
         let markdown = render(.markdown)
-        let title = text.split(whereSeparator: \.isNewline).first.map { Self.oneLine(String($0)) } ?? ""
+        let title = Self.title(markdown: markdown) ?? text.split(whereSeparator: \.isNewline).first.map { Self.oneLine(String($0)) } ?? ""
         return RenderedRobotMessage(
             title: title, text: Self.trimmingTrailingNewlines(text), markdown: Self.trimmingTrailingNewlines(markdown))
     }
