@@ -31,6 +31,15 @@ public struct CivilDate: Hashable, Comparable, Sendable {
         self.init(year: year, month: month, day: day)
     }
 
+    /// The years almanac reads and prints, four digits: 0001 to 9999. Date arithmetic works
+    /// beyond them, but no command accepts or shows a date outside ``supportedRange``.
+    public static let supportedYears: ClosedRange<Int> = 1...9999
+
+    /// 0001-01-01 ... 9999-12-31.
+    public static let supportedRange: ClosedRange<CivilDate> =
+        CivilDate(dayNumber: daysFromCivil(year: 1, month: 1, day: 1))...CivilDate(
+            dayNumber: daysFromCivil(year: 9999, month: 12, day: 31))
+
     /// Year, month and day.
     public var components: (year: Int, month: Int, day: Int) {
         CivilDate.civilFromDays(dayNumber)

@@ -116,7 +116,9 @@ public struct PlanReports: Sendable {
         }
         let limit = max(0, query.limit ?? 12)
         let shown = limit > 0 ? Array(all.prefix(limit)) : all
-        return ShowReport(item: summary(item), occurrences: shown, more: all.count - shown.count)
+        return ShowReport(
+            item: summary(item), occurrences: shown, more: all.count - shown.count,
+            yearsWithoutHolidayTable: yearsWithoutHolidayTable(Set(years).sorted()))
     }
 
     // MARK: - explain
@@ -141,7 +143,13 @@ public struct PlanReports: Sendable {
         let next = around.first { $0.entry.date > (chosen.map { $0.entry.endDate ?? $0.entry.date } ?? center) }
         return ExplainReport(
             item: summary(item), date: query.date, occurrence: chosen, previous: chosen == nil ? previous : nil,
-            next: chosen == nil ? next : nil, history: [])
+            next: chosen == nil ? next : nil, history: [],
+            yearsWithoutHolidayTable: yearsWithoutHolidayTable(Array(center.adding(days: -400).year...center.adding(days: 400).year)))
+    }
+
+    /// Of `years`, those the plan's official holiday calendar (`cn`) has no table for.
+    public func yearsWithoutHolidayTable(_ years: [Int]) -> [Int] {
+        plan.info.holidays.value == "cn" ? years.filter { !work.hasTable(for: $0) } : []
     }
 
     // MARK: - Parts

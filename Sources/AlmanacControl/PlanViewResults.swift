@@ -139,11 +139,14 @@ public struct ShowReport: Codable, Sendable, Hashable {
     public var occurrences: [OccurrenceDetail]
     /// Occurrences left out by the limit.
     public var more: Int
+    /// Years shown without an official holiday table; absent from an older daemon.
+    public var yearsWithoutHolidayTable: [Int]?
 
-    public init(item: ItemSummary, occurrences: [OccurrenceDetail], more: Int) {
+    public init(item: ItemSummary, occurrences: [OccurrenceDetail], more: Int, yearsWithoutHolidayTable: [Int]? = nil) {
         self.item = item
         self.occurrences = occurrences
         self.more = more
+        self.yearsWithoutHolidayTable = yearsWithoutHolidayTable
     }
 }
 
@@ -159,10 +162,13 @@ public struct ExplainReport: Codable, Sendable, Hashable {
     public var next: OccurrenceDetail?
     /// Reminders sent and changes recorded for `occurrence`, newest first.
     public var history: [HistoryEntry]
+    /// Years searched without an official holiday table (the occurrences there may be missing
+    /// or counted Monday to Friday); absent from an older daemon.
+    public var yearsWithoutHolidayTable: [Int]?
 
     public init(
         item: ItemSummary, date: CivilDate?, occurrence: OccurrenceDetail?, previous: OccurrenceDetail?,
-        next: OccurrenceDetail?, history: [HistoryEntry]
+        next: OccurrenceDetail?, history: [HistoryEntry], yearsWithoutHolidayTable: [Int]? = nil
     ) {
         self.item = item
         self.date = date
@@ -170,5 +176,6 @@ public struct ExplainReport: Codable, Sendable, Hashable {
         self.previous = previous
         self.next = next
         self.history = history
+        self.yearsWithoutHolidayTable = yearsWithoutHolidayTable
     }
 }

@@ -128,11 +128,15 @@ public struct AgendaReport: Codable, Sendable, Hashable {
     public var from: CivilDate
     public var to: CivilDate
     public var entries: [AgendaEntry]
+    /// Years of the range without an official holiday table (working days there are Monday to
+    /// Friday, `holiday …` rules have no dates); absent from an older daemon.
+    public var yearsWithoutHolidayTable: [Int]?
 
-    public init(from: CivilDate, to: CivilDate, entries: [AgendaEntry]) {
+    public init(from: CivilDate, to: CivilDate, entries: [AgendaEntry], yearsWithoutHolidayTable: [Int]? = nil) {
         self.from = from
         self.to = to
         self.entries = entries
+        self.yearsWithoutHolidayTable = yearsWithoutHolidayTable
     }
 }
 

@@ -75,7 +75,8 @@ enum ChecklistState {
             let summary = ChecklistSummary(checklist, progress: progress)
             return DaemonStatus.ChecklistStatus(
                 id: summary.checklist, title: summary.title, item: summary.item, occurrence: occurrence?.id,
-                deadline: occurrence?.deadline.map { "\($0)" }, totals: summary.totals, units: summary.units)
+                deadline: occurrence?.deadline.map { "\($0)" }, totals: summary.totals, units: summary.units,
+                declared: summary.declared)
         }
     }
 }
@@ -93,5 +94,8 @@ extension DaemonStatus {
         public var totals: ChecklistTotals
         /// Per owner unit, ordered by unit id.
         public var units: [UnitTotals]
+        /// The totals the checklist declares, beside the indicators written out
+        /// (`[{"level": "大项", "declared": 143, "listed": 0}]`); absent when it declares none.
+        public var declared: [DeclaredTotal]?
     }
 }

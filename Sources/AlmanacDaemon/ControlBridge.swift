@@ -172,7 +172,8 @@ public struct DaemonControlHandler: ControlHandler {
             entries.append(entry)
         }
         entries.sort { ($0.date, $0.item) < ($1.date, $1.item) }
-        return AgendaReport(from: from, to: to, entries: entries)
+        let missing = plan.info.holidays.value == "cn" ? (from.year...to.year).filter { !workCalendar.hasTable(for: $0) } : []
+        return AgendaReport(from: from, to: to, entries: entries, yearsWithoutHolidayTable: missing)
     }
 
 

@@ -196,6 +196,37 @@ public struct ChecklistTotals: Sendable, Hashable, Codable {
     }
 }
 
+/// A count a checklist declares for one level of its tree (the document's 143 大项), beside the
+/// number of indicators of that level the plan writes out.
+public struct DeclaredTotal: Sendable, Hashable, Codable {
+    /// The level's name (`大项`).
+    public var level: String
+    /// The count declared.
+    public var declared: Int
+    /// Indicators of that level written out in the plan (or its CSV).
+    public var listed: Int
+
+    public init(level: String, declared: Int, listed: Int) {
+        self.level = level
+        self.declared = declared
+        self.listed = listed
+    }
+
+    /// The declared totals of `checklist` in level order; nil when it declares none.
+    public static func of(_ checklist: Checklist) -> [DeclaredTotal]? {
+        let levels = checklist.levels.map(\.value)
+        let result = checklist.totals.compactMap { key, value -> (Int, DeclaredTotal)? in
+            guard let depth = levels.firstIndex(of: key.value) else { return nil }
+            return (depth, DeclaredTotal(level: key.value, declared: value.value, listed: count(checklist.indicators, depth: depth)))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+        return result.isEmpty ? nil : result
+    }
+
+    static func count(_ indicators: [Indicator], depth: Int) -> Int {
+        depth == 0 ? indicators.count : indicators.reduce(0) { $0 + count($1.children, depth: depth - 1) }
+    }
+}
+
 /// Totals of one unit.
 public struct UnitTotals: Sendable, Hashable, Codable {
     /// The unit id; empty for indicators without an owner.
@@ -213,12 +244,16 @@ public struct ChecklistSummary: Sendable, Hashable, Codable {
     public var totals: ChecklistTotals
     /// Per owner unit, ordered by unit id.
     public var units: [UnitTotals]
+    /// The totals the checklist declares (`totals: {大项: 143, 小项: 355}`) in level order, with how
+    /// many indicators of each level are written out; nil when it declares none.
+    public var declared: [DeclaredTotal]?
 
     /// Adds up the leaves of `checklist` with `progress` (by indicator code; missing means open).
     public init(_ checklist: Checklist, progress: [String: IndicatorProgress]) {
         self.checklist = checklist.id.value
         self.title = checklist.title.value
         self.item = checklist.item?.value
+        self.declared = DeclaredTotal.of(checklist)
         var totals = ChecklistTotals()
         var perUnit: [String: ChecklistTotals] = [:]
         for leaf in checklist.leaves {

@@ -610,10 +610,14 @@ public struct PlanInfo: Sendable, Hashable, Encodable {
     public var description: Located<String>?
     /// The document the plan was written from.
     public var source: Located<String>?
+    /// How many responsible units the source document names (`declared_units: 80`), when the
+    /// plan lists fewer of them under `units:`; validation warns about the difference.
+    public var declaredUnits: Located<Int>?
 
     public init(
         id: Located<String>, name: Located<String>, years: PlanYears, timezone: Located<String> = Located("Asia/Shanghai"),
-        holidays: Located<String> = Located("cn"), description: Located<String>? = nil, source: Located<String>? = nil
+        holidays: Located<String> = Located("cn"), description: Located<String>? = nil, source: Located<String>? = nil,
+        declaredUnits: Located<Int>? = nil
     ) {
         self.id = id
         self.name = name
@@ -622,6 +626,7 @@ public struct PlanInfo: Sendable, Hashable, Encodable {
         self.holidays = holidays
         self.description = description
         self.source = source
+        self.declaredUnits = declaredUnits
     }
 }
 

@@ -181,7 +181,7 @@ struct PlanFragment {
 /// Turns YAML trees into plan values, reporting every problem found on the way.
 enum PlanDecoder {
     static let topKeys = ["plan", "include", "defaults", "units", "items", "checklists", "overrides"]
-    static let planKeys = ["id", "name", "years", "timezone", "holidays", "description", "source"]
+    static let planKeys = ["id", "name", "years", "timezone", "holidays", "description", "source", "declared_units"]
     static let unitKeys = ["name", "mail", "leader", "contact", "parent"] + RobotKind.allCases.map(\.rawValue)
     static let personKeys = ["name", "mail", "phone"] + RobotKind.allCases.map(\.rawValue)
     static let robotKeys = ["name", "url", "key", "secret_file", "format", "language", "mention", "mention_all"]
@@ -267,10 +267,13 @@ enum PlanDecoder {
         }
         let timezone = f.string("timezone", log: &log) ?? Located("Asia/Shanghai")
         let holidays = f.string("holidays", log: &log) ?? Located("cn")
+        let declaredUnits = f.int("declared_units", log: &log)
+        if let d = declaredUnits, d.value < 1 { log.error("declared_units must be at least 1", at: d.location) }
         guard let id, let name else { return nil }
         return PlanInfo(
             id: id, name: name, years: years, timezone: timezone, holidays: holidays,
-            description: f.string("description", log: &log), source: f.string("source", log: &log))
+            description: f.string("description", log: &log), source: f.string("source", log: &log),
+            declaredUnits: declaredUnits)
     }
 
     static func defaults(_ node: YAMLTree, log: inout DiagnosticLog) -> [(kind: Located<String>, policy: ReminderPolicy)] {

@@ -50,6 +50,7 @@ public enum PlanEmitter {
         pairs.append(("holidays", text(info.holidays)))
         if let d = info.description { pairs.append(("description", text(d))) }
         if let s = info.source { pairs.append(("source", text(s))) }
+        if let d = info.declaredUnits { pairs.append(("declared_units", text(d))) }
         return map(pairs)
     }
 

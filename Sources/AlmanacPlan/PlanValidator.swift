@@ -26,6 +26,21 @@ public protocol RuleChecking: Sendable {
     /// Returns the ids of other items the rule refers to, for cycle detection.
     func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
         -> (diagnostics: [Diagnostic], references: [String])
+
+    /// Diagnostics for the `when:` of an item or phase beyond parsing: several times of day (the
+    /// occurrences of an item are tracked per day), and for a `recurring-check` item checks on
+    /// official days off the rule does not mean and periods short of the quota.
+    func checkItemRule(
+        rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
+        quota: (count: Int, per: Quota.Period)?
+    ) -> [Diagnostic]
+}
+
+extension RuleChecking {
+    public func checkItemRule(
+        rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
+        quota: (count: Int, per: Quota.Period)?
+    ) -> [Diagnostic] { [] }
 }
 
 /// Checks a plan and reports every problem at once.
@@ -36,6 +51,12 @@ public enum PlanValidator {
         let years = planYears(plan, options: options)
         checkInfo(plan, log: &log)
         let unitIDs = checkUnits(plan, log: &log)
+        if let declared = plan.info.declaredUnits, declared.value > plan.units.count {
+            log.warning(
+                "the plan declares \(declared.value) responsible units but lists only \(plan.units.count): "
+                    + "the other \(declared.value - plan.units.count) get no reminders",
+                at: declared.location, hint: "add them under units: (name and mail), or lower declared_units")
+        }
         let itemIDs = Set(plan.items.map(\.id.value))
         var references: [String: [Located<String>]] = [:]
         checkItems(plan, unitIDs: unitIDs, log: &log, references: &references)
@@ -356,8 +377,17 @@ public enum PlanValidator {
             references[owner, default: []] += refs.map { Located($0, at: rule.location) }
         }
         for item in plan.items {
-            if let when = item.when { run(when, owner: item.id.value) }
-            for phase in item.phases { run(phase.when, owner: item.id.value) }
+            if let when = item.when {
+                run(when, owner: item.id.value)
+                log.diagnostics += rules.checkItemRule(
+                    rule: when.value, at: when.location, years: years, recurringCheck: item.kind.value == .recurringCheck,
+                    quota: item.quota.map { ($0.count.value, $0.per.value) })
+            }
+            for phase in item.phases {
+                run(phase.when, owner: item.id.value)
+                log.diagnostics += rules.checkItemRule(
+                    rule: phase.when.value, at: phase.when.location, years: years, recurringCheck: false, quota: nil)
+            }
         }
         for checklist in plan.checklists {
             func walk(_ indicators: [Indicator]) {

@@ -38,23 +38,7 @@ public struct QuotaTarget: Hashable, Sendable {
 
 /// The days of the period (ISO week Monday to Sunday, calendar month, quarter, year) holding `day`.
 public func quotaPeriod(containing day: CivilDate, per: Quota.Period) -> ClosedRange<CivilDate> {
-    switch per {
-    case .day:
-        return day...day
-    case .week:
-        let monday = day.adding(days: -(day.weekday.rawValue - 1))
-        return monday...monday.adding(days: 6)
-    case .month:
-        return day.startOfMonth...day.endOfMonth
-    case .quarter:
-        let firstMonth = (day.month - 1) / 3 * 3 + 1
-        guard let start = CivilDate(year: day.year, month: firstMonth, day: 1) else { return day...day }
-        return start...start.adding(months: 2).endOfMonth
-    case .year:
-        guard let start = CivilDate(year: day.year, month: 1, day: 1), let end = CivilDate(year: day.year, month: 12, day: 31)
-        else { return day...day }
-        return start...end
-    }
+    per.days(containing: day)
 }
 
 /// A message about a period that falls short of its quota.
@@ -139,6 +123,9 @@ public struct QuotaPlanner: Sendable {
             wakeup = min(wakeup ?? nextWarning, nextWarning)
             for period in [previous, current] {
                 if let trackingSince, period.lowerBound < trackingSince { continue }
+                // A period without a working day (the 春节 week, a day off) asks for no check.
+                guard let workday = workingDays.workingDayOnOrAfter(period.lowerBound), workday <= period.upperBound
+                else { continue }
                 let done = days.filter { period.contains($0) }.count
                 guard done < target.count else { continue }
                 for kind in [QuotaNotice.Kind.warning, .report] {

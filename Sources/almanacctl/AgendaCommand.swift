@@ -45,7 +45,7 @@ struct AgendaCommand: ParsableCommand {
 
     func validate() throws {
         if days != nil && to != nil { throw ValidationError("give --days or --to, not both") }
-        if let days, !(1...3660).contains(days) { throw ValidationError("--days must be between 1 and 3660") }
+        if let days, !(1...3660).contains(days) { throw CLIFailure.value("--days must be between 1 and 3660, not \(days)") }
         if planOptions.plan.isEmpty { _ = try query() }
     }
 
@@ -53,7 +53,7 @@ struct AgendaCommand: ParsableCommand {
     func query() throws -> AgendaQuery {
         let start = try from.map(CLIDate.parse)
         let end = try to.map(CLIDate.parse)
-        if let start, let end, end < start { throw ValidationError("--to \(end) is before --from \(start)") }
+        if let start, let end, end < start { throw CLIFailure.value("--to \(end) is before --from \(start)") }
         return AgendaQuery(from: start, to: end, days: days, unit: unit, kind: kind)
     }
 

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import ArgumentParser
+import Foundation
 
 @main
 struct Almanacctl: ParsableCommand {
@@ -35,4 +36,56 @@ struct Almanacctl: ParsableCommand {
             DraftCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main()` with one error policy (docs/cli.md, "Errors and exit status"):
+    /// the command line itself wrong (unknown option, missing argument, options that exclude each
+    /// other in `validate()`) is a usage error, 64; a value the command cannot accept (one that
+    /// does not parse as its argument's type, ``CLIFailure`` from `validate()` or `run()`,
+    /// `ValidationError` from `run()`) prints `error: …` and exits 1.
+    static func main() {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(after: error)
+        }
+        do {
+            var running = command
+            try running.run()
+        } catch let error as ValidationError {
+            exit(after: CLIFailure.value(error.message))
+        } catch {
+            exit(after: error)
+        }
+        Foundation.exit(0)
+    }
+
+    /// Exits for `error`: ArgumentParser's message and status, except that a failure (status 1)
+    /// prints the text as almanacctl's own errors do, without ArgumentParser's `Error: ` prefix.
+    static func exit(after error: any Error) -> Never {
+        if let failure = error as? CLIFailure {
+            failure.report()
+            Foundation.exit(1)
+        }
+        // A value of the wrong form for its argument's type (`ack a@2027-02-30`, `--limit x`):
+        // ArgumentParser calls it a usage error, almanacctl a bad value like any other.
+        let text = message(for: error)
+        if exitCode(for: error) == .validationFailure, text.hasPrefix("The value '"), text.contains("' is invalid for '") {
+            let first = text.split(separator: "\n").first ?? Substring(text)
+            var report = "error: t" + first.dropFirst()
+            let full = fullMessage(for: error).split(separator: "\n")
+            if let help = full.first(where: { $0.hasPrefix("Help:") }) {
+                // `Help:  <ITEM[@DATE]>  The occurrence: ITEM or ITEM@YYYY-MM-DD.`
+                report += "\nhint: " + help.dropFirst(5).trimmingCharacters(in: .whitespaces)
+                    .replacingOccurrences(of: "  ", with: ": ", options: [], range: nil)
+            }
+            FileHandle.standardError.write(Data((report + "\n").utf8))
+            Foundation.exit(1)
+        }
+        if exitCode(for: error) == .failure {
+            if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            Foundation.exit(1)
+        }
+        exit(withError: error)
+    }
 }

@@ -113,10 +113,7 @@ struct CalCommand: ParsableCommand {
             let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
             return (today.year ?? 2027, today.month ?? 1)
         }
-        let parts = month.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
-            throw ValidationError("the month must look like 2027-06, found '\(month)'")
-        }
+        let (y, m) = try CLIMonth.parse(month)
         return (y, m)
     }
 }

@@ -92,10 +92,81 @@ struct LoadedHolidays {
     }
 }
 
-/// An error that prints its text and exits with status 1.
+/// A value given on the command line that is not accepted, or input that cannot be used (a
+/// broken holiday table): its text on standard error and exit status 1 (docs/cli.md, "Errors and
+/// exit status"). Usage errors (an unknown option, a missing argument, options that do not go
+/// together) are ArgumentParser's `ValidationError` thrown from `validate()`, exit status 64.
 struct CLIFailure: Error, CustomStringConvertible {
+    /// The whole text printed, `error: …` lines (and `hint: …`).
     var description: String
     init(_ text: String) { description = text }
+
+    /// `error: MESSAGE`, then `hint: HINT` when there is one.
+    static func value(_ message: String, hint: String? = nil) -> CLIFailure {
+        CLIFailure("error: \(message)" + (hint.map { "\nhint: \($0)" } ?? ""))
+    }
+
+    /// An error of the calendar engine; a year out of range says what the range is for.
+    static func calendar(_ error: CalendarError) -> CLIFailure {
+        error.code == .outOfRange
+            ? value(error.message, hint: CLIRange.chineseCalendarHint) : value(error.message)
+    }
+}
+
+/// The ranges almanacctl accepts, with one wording for every command: `year 1799 is outside the
+/// supported range 1800–2200`.
+enum CLIRange {
+    /// The Chinese calendar (convert, terms, festivals, lunar and festival rules).
+    static let chinese = ChineseCalendar.supportedYears
+    /// Gregorian dates everywhere else (0001-01-01 … 9999-12-31).
+    static let gregorian = CivilDate.supportedYears
+
+    static let chineseCalendarHint =
+        "lunar dates, festivals and solar terms are computed for these years only (docs/chinese-calendar.md)"
+
+    static func message(_ what: String, _ range: ClosedRange<Int>) -> String {
+        "\(what) is outside the supported range \(range.lowerBound)–\(range.upperBound)"
+    }
+
+    /// `year` when it lies in `range`, else the range error.
+    static func check(year: Int, in range: ClosedRange<Int>) throws(CLIFailure) -> Int {
+        guard range.contains(year) else {
+            throw .value(message("year \(year)", range), hint: range == chinese ? chineseCalendarHint : nil)
+        }
+        return year
+    }
+
+    /// `date` when it lies in 0001-01-01 … 9999-12-31; `what` names it in the error (`the result`).
+    static func check(_ date: CivilDate, what: String) throws(CLIFailure) -> CivilDate {
+        guard CivilDate.supportedRange.contains(date) else {
+            let edge = date.year < 1 ? "before 0001-01-01" : "after 9999-12-31"
+            throw .value("\(what) would be \(edge): " + message("year \(date.year)", gregorian))
+        }
+        return date
+    }
+}
+
+/// A number on the command line, read in `run()`: ArgumentParser would refuse `abc` as a usage
+/// error (64), but a bad value exits 1 like every other (docs/cli.md).
+struct NumberArgument: ExpressibleByArgument, Sendable {
+    var text: String
+    init?(argument: String) { text = argument }
+
+    /// The whole number written, or an error that says what `what` (`a year`) expects.
+    func value(_ what: String, example: String) throws(CLIFailure) -> Int {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(trimmed)
+        else {
+            throw .value("'\(text)' is not \(what): expected a whole number such as \(example)")
+        }
+        return n
+    }
+
+    /// A year in `range`.
+    func year(in range: ClosedRange<Int>) throws(CLIFailure) -> Int {
+        try CLIRange.check(year: value("a year", example: "2026"), in: range)
+    }
 }
 
 /// `--json` and `--english`.
@@ -108,13 +179,54 @@ struct OutputOptions: ParsableArguments {
 }
 
 enum CLIDate {
-    /// Parses `YYYY-MM-DD` or `today` (local time).
-    static func parse(_ text: String) throws -> CivilDate {
+    /// What a date argument may be.
+    static let accepted = "YYYY-MM-DD (such as 2026-05-01) or 'today'"
+
+    /// Parses `YYYY-MM-DD` or `today` (local time); the error names what is wrong and, for a
+    /// near miss (`2026-5-1`, `2026/05/01`, `2026-02-30`), the date meant.
+    static func parse(_ text: String) throws(CLIFailure) -> CivilDate {
+        try parse(text, accepted: accepted)
+    }
+
+    /// ``parse(_:)`` with `accepted` saying what the command takes (in the error).
+    static func parse(_ text: String, accepted: String) throws(CLIFailure) -> CivilDate {
         if text == "today" || text == "今天" { return today() }
-        guard let date = CivilDate(iso: text) else {
-            throw ValidationError("'\(text)' is not a date: expected YYYY-MM-DD (e.g. 2026-05-01) or 'today'")
+        if let date = CivilDate(iso: text), CLIRange.gregorian.contains(date.year) { return date }
+        throw problem(text, accepted: accepted)
+    }
+
+    /// Why `text` is not a date.
+    static func problem(_ text: String, accepted: String) -> CLIFailure {
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            return .value("the date is empty: expected \(accepted)")
         }
-        return date
+        // Numbers separated by -, /, . or 年月日: a date written another way, or one that does not exist.
+        let parts = text.split(whereSeparator: { "-/.年月日 ".contains($0) }).map(String.init)
+        if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        {
+            guard CLIRange.gregorian.contains(y) else {
+                return .value(CLIRange.message("year \(y)", CLIRange.gregorian) + " ('\(text)')")
+            }
+            let written = String(format: "%04d-%02d-%02d", y, m, d)
+            guard (1...12).contains(m) else {
+                return .value("'\(text)' is not a date: there is no month \(m) (months are 01 to 12)")
+            }
+            let length = CivilDate.daysIn(month: m, year: y)
+            guard (1...length).contains(d) else {
+                let month = CivilDate(year: y, month: m, day: 1).map { monthName($0) } ?? "the month"
+                return .value(
+                    "'\(text)' does not exist: \(month) \(y) has \(length) days",
+                    hint: String(format: "the last day of the month is %04d-%02d-%02d", y, m, length))
+            }
+            return .value("'\(text)' is not written YYYY-MM-DD", hint: "did you mean \(written)?")
+        }
+        return .value("'\(text)' is not a date: expected \(accepted)")
+    }
+
+    static func monthName(_ date: CivilDate) -> String {
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+         "November", "December"][date.month - 1]
     }
 
     static func today() -> CivilDate {
@@ -123,11 +235,10 @@ enum CLIDate {
         return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
     }
 
-    /// A year argument, or the current year.
-    static func year(_ value: Int?) throws -> Int {
-        guard let value else { return today().year }
-        guard (1...9999).contains(value) else { throw ValidationError("year \(value) is out of range (1...9999)") }
-        return value
+    /// A year argument in `range`, or the current year.
+    static func year(_ value: NumberArgument?, in range: ClosedRange<Int> = CLIRange.gregorian) throws(CLIFailure) -> Int {
+        guard let value else { return try CLIRange.check(year: today().year, in: range) }
+        return try value.year(in: range)
     }
 
     /// `MM-DD 周四` or `MM-DD Thu`.
@@ -138,6 +249,26 @@ enum CLIDate {
 
     static func weekday(_ d: CivilDate, english: Bool) -> String {
         english ? d.weekday.englishName : d.weekday.chineseName
+    }
+}
+
+/// A month argument, `YYYY-MM`.
+enum CLIMonth {
+    /// Year and month of `2026-05`; the error says what is wrong (a year out of range, month 13).
+    static func parse(_ text: String) throws(CLIFailure) -> (year: Int, month: Int) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let y = Int(parts[0]), let m = Int(parts[1])
+        else {
+            throw .value("'\(text)' is not a month: expected YYYY-MM (such as 2026-05)")
+        }
+        guard CLIRange.gregorian.contains(y) else { throw .value(CLIRange.message("year \(y)", CLIRange.gregorian)) }
+        guard (1...12).contains(m) else { throw .value("'\(text)' is not a month: months are 01 to 12") }
+        guard parts[0].count == 4, parts[1].count == 2 else {
+            throw .value(
+                "'\(text)' is not written YYYY-MM", hint: "did you mean \(String(format: "%04d-%02d", y, m))?")
+        }
+        return (y, m)
     }
 }
 
@@ -184,7 +315,14 @@ func runReportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let failure as CLIFailure {
-        FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+        failure.report()
         throw ExitCode.failure
+    }
+}
+
+extension CLIFailure {
+    /// Writes the text on standard error.
+    func report() {
+        FileHandle.standardError.write(Data((description + "\n").utf8))
     }
 }

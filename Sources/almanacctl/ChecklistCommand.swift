@@ -30,6 +30,10 @@ extension ChecklistCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
+        func validate() throws {
+            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
+        }
+
         struct Report: Encodable {
             var checklists: [ChecklistSummary]
             var encoding: String?
@@ -39,7 +43,6 @@ extension ChecklistCommand {
         }
 
         func run() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
             let result = try PlanFiles.load(files.plan)
             var diagnostics = result.diagnostics
             var summaries: [ChecklistSummary] = []
@@ -103,11 +106,14 @@ extension ChecklistCommand {
         @Flag(name: .long, help: "Print the result as JSON.")
         var json = false
 
+        func validate() throws {
+            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
+        }
+
         @Flag(name: .long, help: "English labels.")
         var english = false
 
         func run() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
             let result = try PlanFiles.load(files.plan)
             guard let plan = result.plan, !result.hasErrors else {
                 for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }

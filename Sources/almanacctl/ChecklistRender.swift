@@ -26,6 +26,7 @@ struct ChecklistRender {
         if let occurrence = view.occurrence { head += "  \(occurrence)" }
         if let deadline = view.deadline { head += english ? "  due \(deadline)" : "  截止 \(deadline)" }
         out.append(head)
+        if let declared = s.declared { out.append("  " + declaredText(declared)) }
         let codeWidth = view.indicators.map { DisplayWidth.of($0.code) + 2 * $0.depth }.max() ?? 0
         let names = view.unitNames
         func unitName(_ id: String?) -> String {
@@ -61,6 +62,15 @@ struct ChecklistRender {
         let overall = unit.map { s.totals(of: $0) } ?? s.totals
         out.append((english ? "Total" : "合计") + "  " + totalsText(overall))
         return out.joined(separator: "\n")
+    }
+
+    /// `申报指标：大项 143（已列出 4）、小项 355（已列出 0）`: what the document declares beside what
+    /// the plan writes out, so a skeleton checklist does not pass for the whole.
+    func declaredText(_ declared: [DeclaredTotal]) -> String {
+        if english {
+            return "Declared: " + declared.map { "\($0.declared) \($0.level) (\($0.listed) written out)" }.joined(separator: ", ")
+        }
+        return "申报指标：" + declared.map { "\($0.level) \($0.declared)（已列出 \($0.listed)）" }.joined(separator: "、")
     }
 
     /// `[████░░░░░░]  12/30  40%  未完成 18  佐证 100/240`.

@@ -27,7 +27,7 @@ struct DraftCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let year, !(1900...2200).contains(year) { throw ValidationError("--year must be between 1900 and 2200") }
+        if let year, !(1900...2200).contains(year) { throw CLIFailure.value("--year must be between 1900 and 2200") }
     }
 
     func run() throws {

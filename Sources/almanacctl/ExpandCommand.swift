@@ -22,7 +22,7 @@ extension Almanacctl {
         var to: String?
 
         @Option(help: "A whole Gregorian year instead of --from/--to.")
-        var year: Int?
+        var year: NumberArgument?
 
         @Flag(help: "Print how each occurrence was derived.")
         var explain = false
@@ -39,9 +39,6 @@ extension Almanacctl {
             if (from == nil) != (to == nil) {
                 throw ValidationError("--from and --to go together")
             }
-            if let year, !(1...9999).contains(year) {
-                throw ValidationError("--year must be between 1 and 9999")
-            }
         }
 
         func run() throws {
@@ -54,12 +51,16 @@ extension Almanacctl {
             if let from, let to {
                 let a = try RuleOutput.date(from, option: "--from")
                 let b = try RuleOutput.date(to, option: "--to")
-                guard a <= b else { throw ValidationError("--from \(from) is after --to \(to)") }
-                guard a.days(to: b) <= 366 * 200 else { throw ValidationError("the range is longer than 200 years") }
+                guard a <= b else { throw CLIFailure.value("--from \(from) is after --to \(to)") }
+                guard a.days(to: b) <= 366 * 200 else {
+                    throw CLIFailure.value("the range is longer than 200 years", hint: "expand it in parts")
+                }
                 range = a...b
             } else {
-                let y = year ?? RuleOutput.currentYear()
-                range = CivilDate(year: y, month: 1, day: 1)!...CivilDate(year: y, month: 12, day: 31)!
+                let y = try year?.year(in: CLIRange.gregorian) ?? RuleOutput.currentYear()
+                guard let first = CivilDate(year: y, month: 1, day: 1), let last = CivilDate(year: y, month: 12, day: 31)
+                else { throw CLIFailure.value(CLIRange.message("year \(y)", CLIRange.gregorian)) }
+                range = first...last
             }
             let expansion = parsed.expansion(in: range, context: try RuleOutput.context(source))
             let occurrences = expansion.occurrences
@@ -70,19 +71,21 @@ extension Almanacctl {
                     var to: String
                     var occurrences: [OccurrenceJSON]
                     var yearsWithoutHolidayTable: [Int]
+                    var yearsOutsideChineseCalendar: [Int]
+                    var leftOutBeyondSupportedDates: Bool
                 }
                 print(
                     try RuleOutput.json(
                         Output(
                             rule: parsed.text, from: range.lowerBound.description, to: range.upperBound.description,
                             occurrences: occurrences.map(OccurrenceJSON.init),
-                            yearsWithoutHolidayTable: expansion.yearsWithoutHolidayTable)))
+                            yearsWithoutHolidayTable: expansion.yearsWithoutHolidayTable,
+                            yearsOutsideChineseCalendar: expansion.yearsOutsideChineseCalendar,
+                            leftOutBeyondSupportedDates: expansion.leftOutBeyondSupportedDates)))
                 return
             }
             print("# \(parsed.text)  (\(range.lowerBound)..\(range.upperBound), \(occurrences.count) occurrences)")
-            for year in expansion.yearsWithoutHolidayTable {
-                print("# warning: no official holiday table for \(year), so the rule has no holiday dates that year")
-            }
+            for warning in RuleOutput.warnings(expansion, rule: parsed) { print("# warning: " + warning) }
             for o in occurrences {
                 print(RuleOutput.line(o))
                 if explain {

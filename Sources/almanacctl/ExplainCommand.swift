@@ -1,6 +1,7 @@
 import AlmanacCalendar
 import AlmanacControl
 import ArgumentParser
+import Foundation
 
 extension Almanacctl {
     /// `almanacctl explain RULE DATE` (offline) and `almanacctl explain ITEM [DATE]` (the daemon's
@@ -18,8 +19,10 @@ extension Almanacctl {
                 plan files offline with --plan.
 
                 TARGET is taken as an item when --item or --plan is given, or when it looks like an item id \
-                (letters, digits, '-', '_', '.', one '/phase') and either is not a date rule or comes without \
-                DATE; otherwise as a rule. --rule forces a rule.
+                (letters, digits, '-', '_', '.', one '/phase') and comes without DATE; as a rule when it is \
+                one. An item-like TARGET that is not a rule, with DATE, is looked up in the daemon's plan only \
+                when a daemon socket exists; when it is neither, the error says what was tried. --rule \
+                forces a rule.
                 """)
 
         @Argument(help: ArgumentHelp("A date rule, or an item id (ITEM or ITEM/PHASE).", valueName: "target"))
@@ -43,12 +46,18 @@ extension Almanacctl {
 
         var json: Bool { daemon.json }
 
-        /// Whether TARGET names a plan item (else a date rule).
+        /// Whether TARGET names a plan item (else a date rule, or, see ``isEither``, either).
         var isItem: Bool {
             if forceRule { return false }
             if forceItem || !plan.isEmpty { return true }
             guard Self.looksLikeItemID(rule) else { return false }
-            return date == nil || (try? DateRule.parse(rule)) == nil
+            return date == nil
+        }
+
+        /// TARGET with DATE looks like an item id but is no date rule: an item of the daemon's plan,
+        /// or a mistyped rule. Only what exists can tell.
+        var isEither: Bool {
+            !isItem && !forceRule && Self.looksLikeItemID(rule) && (try? DateRule.parse(rule)) == nil
         }
 
         static func looksLikeItemID(_ text: String) -> Bool {
@@ -67,6 +76,7 @@ extension Almanacctl {
         }
 
         func run() throws {
+            if isEither { return try runEither() }
             guard isItem else { return try runReportingFailures { try body() } }
             let day = try date.map(CLIDate.parse)
             let query = ExplainQuery(item: rule, date: day)
@@ -86,6 +96,70 @@ extension Almanacctl {
             print(daemon.render.explain(report, withHistory: plan.isEmpty))
         }
 
+        /// An item-like TARGET that is not a rule: asks the daemon when its socket exists; when the
+        /// plan in force has no such item, or there is no daemon, says both what the rule parser and
+        /// what the item lookup found, exit status 1.
+        func runEither() throws {
+            let day = try date.map(CLIDate.parse)
+            let client = daemon.client
+            let itemProblem: String
+            if FileManager.default.fileExists(atPath: client.socketPath) {
+                let answer: ExplainReport
+                do throws(ControlClientError) {
+                    answer = try client.explain(ExplainQuery(item: rule, date: day))
+                } catch {
+                    switch error {
+                    case .server(let e) where e.code == .notFound:
+                        itemProblem = e.message
+                    case .unreachable, .timeout:
+                        itemProblem = "almanacd did not answer (\(error.description))"
+                    default:
+                        daemon.report(error)
+                        throw ExitCode(DaemonOptions.exitStatus(for: error).rawValue)
+                    }
+                    return try reportNeither(itemProblem)
+                }
+                if daemon.json { return try daemon.printJSON(answer) }
+                print(daemon.render.explain(answer, withHistory: true))
+                return
+            } else {
+                itemProblem = "no almanacd runs here (no socket \(client.socketPath)), so there is no plan in force to look in"
+            }
+            try reportNeither(itemProblem)
+        }
+
+        /// The error of a TARGET that is neither a rule nor an item, with both reasons.
+        func reportNeither(_ itemProblem: String) throws {
+            var ruleProblem = "not a date rule"
+            var ruleError: RuleErrorJSON.Body?
+            do {
+                _ = try DateRule.parse(rule)
+            } catch {
+                ruleProblem = "column \(error.column): \(error.message)"
+                ruleError = .init(code: error.code.rawValue, message: error.message, column: error.column, length: error.length)
+            }
+            let message = "'\(rule)' is neither a date rule nor an item"
+            let hint =
+                "explain RULE DATE takes a rule such as '清明' or 'weekly tue,fri' (docs/date-rules.md); "
+                + "--plan PATH looks for the item in plan files, --item asks the daemon only"
+            if json {
+                struct Output: Encodable {
+                    struct Body: Encodable {
+                        var code: String
+                        var message: String
+                        var rule: RuleErrorJSON.Body?
+                        var item: String
+                    }
+                    var error: Body
+                }
+                print(
+                    try RuleOutput.json(
+                        Output(error: .init(code: "unknown_target", message: message, rule: ruleError, item: itemProblem))))
+            }
+            throw CLIFailure(
+                "error: \(message)\n  as a date rule: \(ruleProblem)\n  as an item: \(itemProblem)\nhint: \(hint)")
+        }
+
         func body() throws {
             let parsed = try RuleOutput.parse(rule, json: json)
             let day = try RuleOutput.date(date ?? "", option: "DATE")
@@ -99,6 +173,12 @@ extension Almanacctl {
                 .flatMap { $0.start > day ? $0 : nil }
                 ?? parsed.occurrences(in: day.adding(days: 1)...day.adding(days: 3660), context: context)
                 .first { $0.start > day }
+            // What the search could not see: years between the previous occurrence and the next one
+            // (or the date) without a holiday table, outside the Chinese calendar, past 9999.
+            let supported = CivilDate.supportedRange
+            let searched = max(previous?.end ?? day.adding(days: -3660), supported.lowerBound)...min(
+                max(next?.start ?? day, day), supported.upperBound)
+            let gaps = parsed.expansion(in: searched, context: context)
             if json {
                 struct Output: Encodable {
                     var rule: String
@@ -107,8 +187,14 @@ extension Almanacctl {
                     var occurrences: [OccurrenceJSON]
                     var previous: OccurrenceJSON?
                     var next: OccurrenceJSON?
+                    var yearsWithoutHolidayTable: [Int]
+                    var yearsOutsideChineseCalendar: [Int]
+                    var leftOutBeyondSupportedDates: Bool
 
-                    enum CodingKeys: String, CodingKey { case rule, date, matches, occurrences, previous, next }
+                    enum CodingKeys: String, CodingKey {
+                        case rule, date, matches, occurrences, previous, next, yearsWithoutHolidayTable,
+                            yearsOutsideChineseCalendar, leftOutBeyondSupportedDates
+                    }
                     func encode(to encoder: any Encoder) throws {
                         var c = encoder.container(keyedBy: CodingKeys.self)
                         try c.encode(rule, forKey: .rule)
@@ -117,6 +203,9 @@ extension Almanacctl {
                         try c.encode(occurrences, forKey: .occurrences)
                         try c.encode(previous, forKey: .previous)
                         try c.encode(next, forKey: .next)
+                        try c.encode(yearsWithoutHolidayTable, forKey: .yearsWithoutHolidayTable)
+                        try c.encode(yearsOutsideChineseCalendar, forKey: .yearsOutsideChineseCalendar)
+                        try c.encode(leftOutBeyondSupportedDates, forKey: .leftOutBeyondSupportedDates)
                     }
                 }
                 print(
@@ -124,10 +213,13 @@ extension Almanacctl {
                         Output(
                             rule: parsed.text, date: day.description, matches: !matching.isEmpty,
                             occurrences: matching.map(OccurrenceJSON.init), previous: previous.map(OccurrenceJSON.init),
-                            next: next.map(OccurrenceJSON.init))))
+                            next: next.map(OccurrenceJSON.init), yearsWithoutHolidayTable: gaps.yearsWithoutHolidayTable,
+                            yearsOutsideChineseCalendar: gaps.yearsOutsideChineseCalendar,
+                            leftOutBeyondSupportedDates: gaps.leftOutBeyondSupportedDates)))
                 return
             }
             print("# \(parsed.text)")
+            for warning in RuleOutput.warnings(gaps, rule: parsed) { print("# warning: " + warning) }
             if matching.isEmpty {
                 print("\(day) (\(day.weekday.englishName)) is not an occurrence.")
             } else {

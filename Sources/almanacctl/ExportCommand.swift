@@ -52,6 +52,9 @@ struct ExportCommand: ParsableCommand {
 
         func validate() throws {
             if holidays && unit != nil { throw ValidationError("--holidays and --unit exclude each other") }
+            if plan.isEmpty && (from != nil || to != nil) {
+                throw ValidationError("--from and --to need --plan (the daemon's feeds cover the plan's years)")
+            }
         }
 
         func run() throws {
@@ -108,9 +111,6 @@ struct ExportCommand: ParsableCommand {
 
         /// The daemon's copy: `<socket dir>/feeds/<name>.ics`.
         func fromDaemon() throws -> String {
-            if from != nil || to != nil {
-                throw ValidationError("--from and --to need --plan (the daemon's feeds cover the plan's years)")
-            }
             let socketPath = ControlClient.resolveSocketPath(socket, environment: ProcessInfo.processInfo.environment)
             let directory = ((socketPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("feeds")
             let name = holidays ? "holidays.ics" : unit.map { "unit-\($0).ics" } ?? "plan.ics"

@@ -8,8 +8,8 @@ struct FestivalsCommand: ParsableCommand {
         abstract: "List a year's festivals, solar terms and observed days with weekday and lunar date."
     )
 
-    @Argument(help: "The year (default: this year).")
-    var year: Int?
+    @Argument(help: "The year, 1800...2200 (default: this year).")
+    var year: NumberArgument?
 
     @Option(
         name: .long,
@@ -46,13 +46,14 @@ struct FestivalsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let year = try CLIDate.year(year)
+            let year = try CLIDate.year(year, in: CLIRange.chinese)
             let catalog = FestivalCatalog.standard
             var wanted: Festival.Category?
             if let category {
-                guard let c = Festival.Category(rawValue: category) else {
-                    let known = Festival.Category.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw ValidationError("unknown category '\(category)' (known: \(known))")
+                guard let c = Festival.Category(rawValue: category), c != .custom else {
+                    let known = Festival.Category.allCases.filter { $0 != .custom }.map(\.rawValue)
+                    throw CLIFailure.value(
+                        "unknown category '\(category)': expected one of \(known.joined(separator: ", "))")
                 }
                 wanted = c
             }
@@ -60,15 +61,15 @@ struct FestivalsCommand: ParsableCommand {
             if !name.isEmpty {
                 var found = Set<String>()
                 for n in name {
-                    guard let f = catalog.festival(named: n) else { throw ValidationError("no festival named '\(n)'") }
+                    guard let f = catalog.festival(named: n) else {
+                        throw CLIFailure.value(
+                            "no festival named '\(n)'",
+                            hint: catalog.suggestion(for: n).map { "did you mean '\($0)'? ('almanacctl festivals' lists them all)" }
+                                ?? "'almanacctl festivals' lists every festival and solar term")
+                    }
                     found.insert(f.id)
                 }
                 ids = found
-            }
-            guard ChineseCalendar.supportedYears.contains(year) else {
-                throw ValidationError(
-                    "year \(year) is outside the supported range \(ChineseCalendar.supportedYears.lowerBound)...\(ChineseCalendar.supportedYears.upperBound)"
-                )
             }
             let entries = catalog.festivals(in: year)
                 .filter { wanted == nil || $0.0.category == wanted }

@@ -16,7 +16,7 @@ extension Almanacctl {
         @OptionGroup var daemon: DaemonOptions
 
         func validate() throws {
-            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
+            guard (1...100_000).contains(limit) else { throw CLIFailure.value("--limit must be between 1 and 100000") }
         }
 
         func run() throws {

@@ -10,7 +10,7 @@ struct HolidaysCommand: ParsableCommand {
     )
 
     @Argument(help: "The year (default: this year).")
-    var year: Int?
+    var year: NumberArgument?
 
     @Flag(name: .long, help: "List the years that have a table instead.")
     var years = false

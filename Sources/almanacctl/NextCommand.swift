@@ -13,7 +13,7 @@ extension Almanacctl {
         @OptionGroup var daemon: DaemonOptions
 
         func validate() throws {
-            guard (1...10000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+            guard (1...10000).contains(limit) else { throw CLIFailure.value("--limit must be between 1 and 10000") }
         }
 
         func run() throws {

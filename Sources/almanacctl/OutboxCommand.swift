@@ -24,9 +24,9 @@ extension Almanacctl {
 
             func validate() throws {
                 if let state, !["queued", "failed", "sent"].contains(state) {
-                    throw ValidationError("--state must be queued, failed or sent, not '\(state)'")
+                    throw CLIFailure.value("--state must be queued, failed or sent, not '\(state)'")
                 }
-                guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+                guard (1...10_000).contains(limit) else { throw CLIFailure.value("--limit must be between 1 and 10000") }
             }
 
             func run() throws {

@@ -99,9 +99,9 @@ extension Almanacctl.ProgressCommand {
 
         func validate() throws {
             guard IndicatorStatus(text: status) != nil else {
-                throw ValidationError("--status: unknown status '\(status)' (open, in-progress, submitted, accepted, rejected)")
+                throw CLIFailure.value("--status: unknown status '\(status)' (open, in-progress, submitted, accepted, rejected)")
             }
-            if let evidence, evidence < 0 { throw ValidationError("--evidence must not be negative") }
+            if let evidence, evidence < 0 { throw CLIFailure.value("--evidence must not be negative") }
         }
 
         func run() throws {

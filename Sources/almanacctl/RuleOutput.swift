@@ -66,11 +66,47 @@ enum RuleOutput {
         }
     }
 
-    static func date(_ text: String, option: String) throws -> CivilDate {
-        guard let d = CivilDate(iso: text) else {
-            throw ValidationError("\(option) '\(text)' is not a date of the form YYYY-MM-DD")
+    /// A date option or argument; the error names it (`--from: '2026-02-30' does not exist: …`).
+    static func date(_ text: String, option: String) throws(CLIFailure) -> CivilDate {
+        do throws(CLIFailure) {
+            return try CLIDate.parse(text, accepted: "YYYY-MM-DD (such as 2026-05-01)")
+        } catch {
+            throw CLIFailure(error.description.replacingOccurrences(of: "error: ", with: "error: \(option): "))
         }
-        return d
+    }
+
+    /// `# warning: …` lines for what an expansion could not know or show.
+    static func warnings(_ expansion: RuleExpansion, rule: DateRule) -> [String] {
+        var lines = expansion.yearsWithoutHolidayTable.map {
+            "no official holiday table for \($0), so the rule has no holiday dates that year"
+        }
+        if !expansion.yearsOutsideChineseCalendar.isEmpty {
+            let supported = ChineseCalendar.supportedYears
+            lines.append(
+                "the rule needs the Chinese calendar, computed for \(supported.lowerBound)–\(supported.upperBound) only: "
+                    + "no such date in \(yearSpans(expansion.yearsOutsideChineseCalendar))")
+        }
+        if expansion.leftOutBeyondSupportedDates {
+            lines.append("occurrences before 0001-01-01 or after 9999-12-31 are left out (dates have four-digit years)")
+        }
+        return lines
+    }
+
+    /// `1–200, 2201` for a sorted list of years.
+    static func yearSpans(_ years: [Int]) -> String {
+        var spans: [String] = []
+        var start: Int?
+        var last: Int?
+        for year in years + [Int.max] {
+            if let l = last, year == l + 1 {
+                last = year
+                continue
+            }
+            if let s = start, let l = last { spans.append(s == l ? "\(s)" : "\(s)–\(l)") }
+            start = year
+            last = year
+        }
+        return spans.joined(separator: ", ")
     }
 
     /// Today in China Standard Time, the default year of `expand`.

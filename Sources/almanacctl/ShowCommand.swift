@@ -57,7 +57,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 (all) or more") }
+        guard limit >= 0 else { throw CLIFailure.value("--limit must be 0 (all) or more") }
     }
 
     func run() throws {

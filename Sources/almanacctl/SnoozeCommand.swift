@@ -24,7 +24,7 @@ extension Almanacctl {
 
         func validate() throws {
             guard HumanTime.local(english: true).parseInstant(until) != nil else {
-                throw ValidationError("--until '\(until)' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM', tomorrow or +3d")
+                throw CLIFailure.value("--until '\(until)' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM', tomorrow or +3d")
             }
         }
 

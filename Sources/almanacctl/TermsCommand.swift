@@ -9,7 +9,7 @@ struct TermsCommand: ParsableCommand {
         discussion: "YEAR defaults to the current year; 1800...2200 are supported. See docs/cli.md."
     )
 
-    @Argument(help: "The Gregorian year (default: this year).") var year: Int?
+    @Argument(help: "The Gregorian year, 1800...2200 (default: this year).") var year: NumberArgument?
     @OptionGroup var output: OutputOptions
 
     /// The JSON answer (fields in docs/cli.md).
@@ -30,12 +30,12 @@ struct TermsCommand: ParsableCommand {
 
     func run() throws {
         try runReportingFailures {
-            let y = try CLIDate.year(year)
+            let y = try CLIDate.year(year, in: CLIRange.chinese)
             let moments: [(term: SolarTerm, moment: BeijingTime)]
-            do {
+            do throws(CalendarError) {
                 moments = try ChineseCalendar.standard.solarTermMoments(year: y)
             } catch {
-                throw CLIFailure("error: \((error as? CalendarError)?.message ?? "\(error)")")
+                throw CLIFailure.calendar(error)
             }
             let report = Report(
                 year: y, timeZone: "UTC+8",

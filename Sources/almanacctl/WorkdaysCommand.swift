@@ -121,7 +121,7 @@ struct WorkdaysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The date N working days after DATE (DATE itself not counted).")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
-        @Argument(help: "How many working days (0...100000).") var n: Int
+        @Argument(help: "How many working days (0...100000).") var n: NumberArgument
         @OptionGroup var source: HolidaySourceOptions
         @OptionGroup var output: OutputOptions
 
@@ -134,7 +134,7 @@ struct WorkdaysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sub", abstract: "The date N working days before DATE (DATE itself not counted).")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
-        @Argument(help: "How many working days (0...100000).") var n: Int
+        @Argument(help: "How many working days (0...100000).") var n: NumberArgument
         @OptionGroup var source: HolidaySourceOptions
         @OptionGroup var output: OutputOptions
 
@@ -143,19 +143,21 @@ struct WorkdaysCommand: ParsableCommand {
         }
     }
 
-    static func shift(date: String, n: Int, sign: Int, query: String, source: HolidaySourceOptions, output: OutputOptions)
-        throws
-    {
+    static func shift(
+        date: String, n: NumberArgument?, sign: Int, query: String, source: HolidaySourceOptions, output: OutputOptions
+    ) throws {
         try runReportingFailures {
-            guard (-100_000...100_000).contains(n) else {
-                throw ValidationError("N must be between -100000 and 100000, not \(n)")
+            let count = try n?.value("a number of working days", example: "3") ?? 1
+            guard (-100_000...100_000).contains(count) else {
+                throw CLIFailure.value("N must be between -100000 and 100000, not \(count)")
             }
             let d = try CLIDate.parse(date)
             let loaded = try source.load()
-            let result = loaded.calendar.addingWithCoverage(workingDays: sign * n, to: d)
+            let result = loaded.calendar.addingWithCoverage(workingDays: sign * count, to: d)
+            _ = try CLIRange.check(result.date, what: "the result")
             try emit(
-                query: query, from: d, n: sign * n, date: result.date, years: result.yearsWithoutTable, loaded: loaded,
-                output: output)
+                query: query, from: d, n: sign * count, date: result.date, years: result.yearsWithoutTable,
+                loaded: loaded, output: output)
         }
     }
 
@@ -166,7 +168,7 @@ struct WorkdaysCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try WorkdaysCommand.shift(date: date, n: 1, sign: 1, query: "next", source: source, output: output)
+            try WorkdaysCommand.shift(date: date, n: nil, sign: 1, query: "next", source: source, output: output)
         }
     }
 
@@ -177,7 +179,7 @@ struct WorkdaysCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            try WorkdaysCommand.shift(date: date, n: 1, sign: -1, query: "prev", source: source, output: output)
+            try WorkdaysCommand.shift(date: date, n: nil, sign: -1, query: "prev", source: source, output: output)
         }
     }
 
@@ -246,21 +248,15 @@ struct WorkdaysCommand: ParsableCommand {
         }
     }
 
-    static func parseMonth(_ text: String) throws -> (Int, Int) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
-            (1...12).contains(m)
-        else {
-            throw ValidationError("'\(text)' is not a month: expected YYYY-MM (e.g. 2026-05)")
-        }
-        return (y, m)
+    static func parseMonth(_ text: String) throws(CLIFailure) -> (Int, Int) {
+        try CLIMonth.parse(text)
     }
 
     /// `3` → 3, `last` → -1, `last-1` → -2.
-    static func parseIndex(_ text: String) throws -> Int {
-        if let n = Int(text), n != 0 { return n }
+    static func parseIndex(_ text: String) throws(CLIFailure) -> Int {
+        if let n = Int(text), n != 0, abs(n) <= 31 { return n }
         if text == "last" { return -1 }
-        if text.hasPrefix("last-"), let k = Int(text.dropFirst(5)), k >= 0 { return -1 - k }
-        throw ValidationError("'\(text)' is not a position: expected 1, 2, ... or last, last-1, ...")
+        if text.hasPrefix("last-"), let k = Int(text.dropFirst(5)), (0...30).contains(k) { return -1 - k }
+        throw CLIFailure.value("'\(text)' is not a position: expected 1, 2, ... or last, last-1, ...")
     }
 }

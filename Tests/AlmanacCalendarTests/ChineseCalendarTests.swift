@@ -156,14 +156,22 @@ struct ChineseCalendarTests {
             "2026 二月 has 29 days, so day 30 does not exist (2026-02-30)")) {
             try calendar.civilDate(lunarYear: 2026, month: 2, day: 30)
         }
-        #expect(throws: CalendarError(.outOfRange,
-            "lunar year 2201, outside the supported range 1800...2200")) {
+        #expect(throws: CalendarError(.outOfRange, "lunar year 2201 is outside the supported range 1800–2200")) {
             try calendar.months(ofLunarYear: 2201)
         }
-        #expect(throws: CalendarError(.outOfRange, "year 1799 is outside the supported range 1800...2200")) {
+        #expect(throws: CalendarError(.outOfRange, "year 1799 is outside the supported range 1800–2200")) {
             try calendar.date(of: .qingming, year: 1799)
         }
-        #expect(throws: CalendarError.self) { try calendar.lunarDate(from: .t("1800-01-01")) }
+        #expect(throws: CalendarError(.outOfRange, "1799-12-31 is outside the supported range 1800–2200")) {
+            try calendar.lunarDate(from: .t("1799-12-31"))
+        }
+        #expect(throws: CalendarError(.outOfRange, "2201-01-01 is outside the supported range 1800–2200")) {
+            try calendar.lunarDate(from: .t("2201-01-01"))
+        }
+        // Lunar year 1799 is computed only as far as it reaches into 1800.
+        #expect(throws: CalendarError(.outOfRange, "lunar 1799-01-01 (1799-02-05) is outside the supported range 1800–2200")) {
+            try calendar.civilDate(lunarYear: 1799, month: 1, day: 1)
+        }
         #expect(throws: CalendarError.self) { try calendar.lunarDate(from: .t("9999-01-01")) }
         #expect(throws: CalendarError.self) { try calendar.civilDate(lunarYear: Int.max, month: 1, day: 1) }
         #expect(throws: CalendarError.self) { try calendar.civilDate(lunarYear: 2026, month: Int.min, day: 1) }
@@ -193,10 +201,23 @@ struct ChineseCalendarTests {
         let packed = PackedYear(newYear: -1, longMonths: 0b1_0101_0101_0101, monthCount: 13, leapIndex: 6)
         #expect(PackedYear(bits: packed.bits) == packed)
         #expect(try calendar.lunarDate(from: .t("1800-12-31")).year == 1800)
-        #expect(try calendar.lunarDate(from: .t("2201-01-02")).year == 2200)
+        #expect(try calendar.lunarDate(from: .t("2200-12-31")).year == 2200)
         #expect(try calendar.months(ofLunarYear: 1800).count >= 12)
         #expect(try calendar.months(ofLunarYear: 2200).count >= 12)
-        let last = try calendar.lastDayOfTwelfthMonth(lunarYear: 2200)
-        #expect(try calendar.lunarDate(from: last).year == 2200)
+        // Every day of the range has a lunar date: 1800-01-01 lies in lunar year 1799.
+        let first = try calendar.lunarDate(from: .t("1800-01-01"))
+        #expect(first == LunarDate(year: 1799, month: 12, day: 7, isLeapMonth: false))
+        #expect(try calendar.length(ofMonth: 12, lunarYear: 1799) == 30)
+        #expect(try calendar.lastDayOfTwelfthMonth(lunarYear: 1799) == .t("1800-01-24"))
+        #expect(try calendar.newYear(ofLunarYear: 1800) == .t("1800-01-25"))
+        // The end of lunar year 2200 reaches into 2201, outside the range.
+        #expect(throws: CalendarError.self) { try calendar.lastDayOfTwelfthMonth(lunarYear: 2200) }
+        // The festivals of the first and last year are complete.
+        let catalog = FestivalCatalog.standard
+        let eve = try #require(catalog.festival(named: "除夕"))
+        #expect(try catalog.dates(of: eve, year: 1800) == [.t("1800-01-24")])
+        let laba = try #require(catalog.festival(named: "腊八"))
+        #expect(try catalog.dates(of: laba, year: 2200) == [.t("2200-01-23")])
+        #expect(catalog.festivals(in: 1800).contains { $0.0.id == eve.id })
     }
 }

@@ -106,6 +106,77 @@ struct DateRuleCalendarTests {
             ])
     }
 
+    /// 网吧检查 每周不少于两次, never on an official day off: `shift` keeps two a week wherever the
+    /// week has two working days.
+    @Test func dayOffShiftKeepsTheWeeklyCount() throws {
+        let rule = try DateRule.parse("weekly tue,fri dayoff shift")
+        #expect(rule.text == "weekly tue,fri dayoff shift")
+        #expect(rule.dayOffPolicy == .shift)
+        let year = day("2026-01-01")...day("2026-12-31")
+        let dates = rule.occurrences(in: year, context: context).map(\.start)
+        let work = context.workCalendar
+        #expect(dates.allSatisfy(work.isWorkingDay))
+        var perWeek: [CivilDate: Int] = [:]
+        for d in dates { perWeek[d.adding(days: 1 - d.weekday.rawValue), default: 0] += 1 }
+        var monday = day("2026-01-05")
+        while monday < day("2026-12-28") {
+            let open = (0..<7).filter { work.isWorkingDay(monday.adding(days: $0)) }.count
+            #expect(perWeek[monday, default: 0] == min(2, open), "week of \(monday)")
+            monday = monday.adding(days: 7)
+        }
+        // 国庆: Friday 10-02 moves back to Wednesday 09-30 (no working day after it that week),
+        // Tuesday 10-06 forward to Thursday 10-08; the 春节 week has no working day and no check.
+        #expect(
+            try expand("weekly tue,fri dayoff shift", "2026-09-28", "2026-10-11") == [
+                "2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09",
+            ])
+        #expect(try expand("weekly tue,fri dayoff shift", "2026-02-16", "2026-02-22") == [])
+        #expect(try expand("每周二、五 遇节假日就近调整", "2026-09-28", "2026-10-04") == ["2026-09-29", "2026-09-30"])
+        #expect(
+            try explain("weekly fri dayoff shift", year: 2026).first { $0.contains { $0.hasPrefix("2026-10-02") } } == [
+                "every Friday (周五)",
+                "2026-10-02 is a day off (国庆节假期) → moved to the nearest free working day of the same week, month or year, 2026-09-30",
+                "= 2026-09-30 (Wednesday)",
+            ])
+        // Monthly: the month is the cycle. 2026-10-01 (a holiday) moves to the first free working day.
+        #expect(try expand("monthly 1 dayoff shift", "2026-10-01", "2026-10-31") == ["2026-10-08"])
+        // Daily: the day is the cycle, so a day off is dropped.
+        #expect(try expand("daily dayoff shift", "2026-10-01", "2026-10-09") == ["2026-10-08", "2026-10-09"])
+    }
+
+    @Test func writtenKeepStaysInTheRule() throws {
+        #expect(try DateRule.parse("weekly tue dayoff keep").text == "weekly tue dayoff keep")
+        #expect(try DateRule.parse("weekly tue dayoff keep").dayOffPolicy == .keep)
+        #expect(try DateRule.parse("weekly tue").dayOffPolicy == nil)
+    }
+
+    @Test func datesStayWithinTheSupportedRange() throws {
+        let window = try DateRule.parse("12-20..01-05")
+        let last = window.expansion(in: day("9999-01-01")...day("9999-12-31"), context: context)
+        #expect(last.occurrences.map(\.description) == ["9998-12-20..9999-01-05"])
+        #expect(last.leftOutBeyondSupportedDates)
+        let daily = try DateRule.parse("daily")
+        let edge = daily.expansion(in: day("9999-12-30")...day("10000-01-02"), context: context)
+        #expect(edge.occurrences.map(\.description) == ["9999-12-30", "9999-12-31"])
+        #expect(edge.leftOutBeyondSupportedDates)
+        #expect(!daily.expansion(in: day("2026-01-01")...day("2026-12-31"), context: context).isIncomplete)
+    }
+
+    @Test func yearsOutsideTheChineseCalendarAreReported() throws {
+        let midAutumn = try DateRule.parse("中秋")
+        #expect(midAutumn.usesChineseCalendar)
+        let one = midAutumn.expansion(in: day("0001-01-01")...day("0001-12-31"), context: context)
+        #expect(one.occurrences.isEmpty)
+        #expect(one.yearsOutsideChineseCalendar == [1])
+        let edge = midAutumn.expansion(in: day("1798-01-01")...day("1801-12-31"), context: context)
+        #expect(edge.occurrences.map(\.description) == ["1800-10-03", "1801-09-22"])
+        #expect(edge.yearsOutsideChineseCalendar == [1798, 1799])
+        // A rule of the Gregorian calendar needs no Chinese calendar.
+        #expect(try DateRule.parse("10-01").expansion(in: day("0001-01-01")...day("0001-12-31"), context: context)
+            .yearsOutsideChineseCalendar == [])
+        #expect(try DateRule.parse("daily except 中秋").usesChineseCalendar)
+    }
+
     @Test func dayOffPolicy() throws {
         #expect(try expand("10-03 dayoff before", "2026-01-01", "2026-12-31") == ["2026-09-30"])
         #expect(try expand("10-03 dayoff after", "2026-01-01", "2026-12-31") == ["2026-10-08"])
@@ -154,7 +225,7 @@ struct DateRuleCalendarTests {
         ("lunar L12-01", "invalid-lunar-date", 7, 6, "闰十二月 never occurs in 1901–2100, so the rule would never happen"),
         ("holiday 春节 dayoff before", "conflict", 12, 6, "a day-off policy applies to single days, not to windows"),
         ("holiday 春节 -3d", "conflict", 12, 3, "'holiday 春节' is the whole break; to move it, write 'holiday 春节 start -3d'"),
-        ("10-01 dayoff later", "incomplete", 14, 5, "'dayoff' needs a policy: keep, skip, before or after"),
+        ("10-01 dayoff later", "incomplete", 14, 5, "'dayoff' needs a policy: keep, skip, before, after or shift"),
         ("中秋 -3x", "unexpected", 4, 3, "unknown offset unit 'x' in '-3x': use d (days), w (weeks) or wd (working days)"),
         ("monthly 24wd", "invalid-number", 9, 4, "a month has no working day 24 (1 to 23, or -1 to -23 from the end)"),
         ("春节前后", "incomplete", 1, 4, "say how many days: '春节前后3天' (春节 -3d..+3d)"),

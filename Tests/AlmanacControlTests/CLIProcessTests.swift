@@ -151,14 +151,29 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
         #expect(result.stderr == "almanacctl: cannot reach almanacd at /nonexistent/control.sock: No such file or directory (is it running? --socket or $ALMANAC_SOCKET name another socket)\n")
     }
 
-    @Test(arguments: [
-        ["ack"], ["ack", "a@2027-02-30"], ["snooze", "a", "--until", "soon"], ["todo", "--days", "3", "--to", "2027-01-01"],
-        ["status", "--timeout", "0"], ["todo", "--from", "2027-05-01", "--to", "2027-04-01"],
-    ])
+    /// The command line itself is wrong: a missing argument, options that exclude each other.
+    @Test(arguments: [["ack"], ["todo", "--days", "3", "--to", "2027-01-01"], ["status", "--bogus"]])
     func usageErrorsExitWith64(arguments: [String]) async throws {
         let result = try await offPool { try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"]) }
         #expect(result.status == 64)
         #expect(result.stderr.hasPrefix("Error: "))
+    }
+
+    /// A value the command cannot accept exits 1 with a message, before any daemon is asked
+    /// (docs/cli.md, "Errors and exit status").
+    @Test(arguments: [
+        (["ack", "a@2027-02-30"], "error: the value 'a@2027-02-30' is invalid for '<ITEM[@DATE]>'\nhint: <ITEM[@DATE]>: The occurrence: ITEM or ITEM@YYYY-MM-DD.\n"),
+        (["snooze", "a", "--until", "soon"], "error: --until 'soon' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM', tomorrow or +3d\n"),
+        (["status", "--timeout", "0"], "error: --timeout must be more than 0 and at most 3600 seconds, not 0.0\n"),
+        (["todo", "--from", "2027-05-01", "--to", "2027-04-01"], "error: --to 2027-04-01 is before --from 2027-05-01\n"),
+        (["todo", "--days", "0"], "error: --days must be between 1 and 3660, not 0\n"),
+        (["next", "--limit", "x"], "error: the value 'x' is invalid for '--limit <limit>'\nhint: --limit <limit>: At most this many reminders.\n"),
+        (["cal", "2027-13"], "error: '2027-13' is not a month: months are 01 to 12\n"),
+    ])
+    func badValuesExitWith1(arguments: [String], message: String) async throws {
+        let result = try await offPool { try almanacctl(arguments + ["--socket", "/nonexistent/control.sock"]) }
+        #expect(result.status == 1)
+        #expect(result.stderr == message)
     }
 
     @Test(.enabled(if: canSwitchUsers, "needs root and the users from scripts/prereqs.sh ensure_test_users"))

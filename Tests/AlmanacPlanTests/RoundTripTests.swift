@@ -33,7 +33,11 @@ func loadSample() throws -> PlanLoadResult {
         #expect(reloaded.diagnostics.isEmpty)
         let again = try #require(reloaded.plan)
         #expect(again == plan)
-        #expect(PlanValidator.validate(again).isEmpty)
+        // The one warning: the document names 80 responsible units, the plan lists 15.
+        #expect(
+            PlanValidator.validate(again).map(\.message) == [
+                "the plan declares 80 responsible units but lists only 15: the other 65 get no reminders"
+            ])
         #expect(PlanEmitter.emit(again) == emitted)
     }
 
@@ -63,9 +67,10 @@ func loadSample() throws -> PlanLoadResult {
             hasHolidayTable: { $0 <= 2026 }, rules: DateRuleChecker(context: RuleContext()))
         #expect(
             PlanValidator.validate(plan, options: options).map(\.description) == [
-                "config/plans/zhalainuoer.yaml:8:17: warning: no official holiday table for 2027: working days are counted as plain Monday to Friday (add the State Council's holiday notice for 2027 to the holiday tables)"
+                "config/plans/zhalainuoer.yaml:10:17: warning: no official holiday table for 2027: working days are counted as plain Monday to Friday (add the State Council's holiday notice for 2027 to the holiday tables)",
+                "config/plans/zhalainuoer.yaml:16:19: warning: the plan declares 80 responsible units but lists only 15: the other 65 get no reminders (add them under units: (name and mail), or lower declared_units)",
             ])
-        #expect(plan.items.count == 41)
+        #expect(plan.items.count == 43)
         #expect(plan.units.count == 15)
         #expect(plan.checklists.first?.totals.map { "\($0.key.value)=\($0.value.value)" }.sorted() == ["大项=143", "小项=355"])
     }

@@ -15,24 +15,35 @@ public struct ChineseCalendar: Sendable {
     /// The calendar of GB/T 33661-2017 in UTC+8.
     public static let standard = ChineseCalendar()
 
-    /// The lunar and Gregorian years the calendar answers for. Dates are right in 1901–2100 (tested
+    /// The Gregorian years the calendar answers for: every day from 1800-01-01 to 2200-12-31 has a
+    /// lunar date, and every year has its 24 solar terms. Dates are right in 1901–2100 (tested
     /// against a reference for every day); 1800–1900 and 2101–2200 are computed the same way and
     /// documented in docs/chinese-calendar.md.
     public static let supportedYears: ClosedRange<Int> = 1800...2200
+
+    /// The lunar years computed to cover ``supportedYears``: 1800-01-01 lies in lunar year 1799
+    /// (its 十一月). A date of one of these years outside ``supportedYears`` is still refused.
+    static let lunarYears: ClosedRange<Int> = (supportedYears.lowerBound - 1)...supportedYears.upperBound
+
+    /// The one wording of every range error: "`what` is outside the supported range 1800–2200".
+    public static func outOfRange(_ what: String) -> CalendarError {
+        CalendarError(
+            .outOfRange, "\(what) is outside the supported range \(supportedYears.lowerBound)–\(supportedYears.upperBound)")
+    }
 
     let cache: CalendarCache
 
     /// A calendar with its own, empty cache (tests use it to exercise the cache from cold).
     init(freshCache: ()) {
-        cache = CalendarCache(years: ChineseCalendar.supportedYears)
+        cache = CalendarCache(years: ChineseCalendar.lunarYears)
     }
 
     private init() {
-        cache = CalendarCache(years: ChineseCalendar.supportedYears)
+        cache = CalendarCache(years: ChineseCalendar.lunarYears)
     }
 
-    // The cache has one slot per supported lunar year.
-    static let slotsMatchRange: Bool = supportedYears.count == CalendarCache.slotCount
+    // The cache has one slot per computed lunar year.
+    static let slotsMatchRange: Bool = lunarYears.count == CalendarCache.slotCount
 
     // MARK: Conversions
 
@@ -40,14 +51,14 @@ public struct ChineseCalendar: Sendable {
     public func lunarDate(from date: CivilDate) throws(CalendarError) -> LunarDate {
         // The lunar year is the Gregorian year or the one before. An estimate of the Gregorian
         // year that may be off by one near January 1st is enough, because 正月初一 falls between
-        // January 21 and February 20. Past the last supported year the last lunar year may still
-        // hold the date (its 十二月 ends in the next January or February).
+        // January 21 and February 20.
+        guard ChineseCalendar.supportedYears.contains(date.year) else { throw ChineseCalendar.outOfRange("\(date)") }
         let estimate = Int((Double(date.dayNumber) / 365.2425).rounded(.down)) + 1970
-        var lunarYear = min(estimate, ChineseCalendar.supportedYears.upperBound)
-        var year = try packedYear(lunarYear, for: date)
+        var lunarYear = min(max(estimate, ChineseCalendar.lunarYears.lowerBound), ChineseCalendar.lunarYears.upperBound)
+        var year = try packedYear(lunarYear)
         if date.dayNumber < Int(year.newYear) {
             lunarYear -= 1
-            year = try packedYear(lunarYear, for: date)
+            year = try packedYear(lunarYear)
         }
         var offset = date.dayNumber - Int(year.newYear)
         var index = 0
@@ -57,18 +68,14 @@ public struct ChineseCalendar: Sendable {
             offset -= length
             index += 1
         }
-        guard index < Int(year.monthCount) else {
-            throw CalendarError(
-                .outOfRange,
-                "\(date) lies after lunar year \(lunarYear), the last of the supported range \(ChineseCalendar.supportedYears.lowerBound)...\(ChineseCalendar.supportedYears.upperBound)")
-        }
+        guard index < Int(year.monthCount) else { throw ChineseCalendar.outOfRange("\(date)") }
         let (number, leap) = year.month(at: index)
         return LunarDate(year: lunarYear, month: number, day: offset + 1, isLeapMonth: leap)
     }
 
     /// The civil date of a lunar date; throws ``CalendarError/Code/noSuchDate`` for a leap month
     /// the year does not have, day 30 of a 29-day month, a month outside 1...12 or a day outside
-    /// 1...30, and ``CalendarError/Code/outOfRange`` for a year outside ``supportedYears``.
+    /// 1...30, and ``CalendarError/Code/outOfRange`` for a date outside ``supportedYears``.
     public func civilDate(from lunar: LunarDate) throws(CalendarError) -> CivilDate {
         try civilDate(lunarYear: lunar.year, month: lunar.month, day: lunar.day, leap: lunar.isLeapMonth)
     }
@@ -95,7 +102,16 @@ public struct ChineseCalendar: Sendable {
                 .noSuchDate,
                 "\(lunarYear) \(LunarDate.chineseMonth(month, leap: leap)) has \(length) days, so day \(day) does not exist (\(name))")
         }
-        return CivilDate(dayNumber: Int(year.newYear) + year.daysBefore(monthAt: index) + day - 1)
+        return try inRange(CivilDate(dayNumber: Int(year.newYear) + year.daysBefore(monthAt: index) + day - 1), lunar: name)
+    }
+
+    /// `date` when its year is supported; the lunar year 1799 and the end of lunar year 2200 reach
+    /// outside ``supportedYears``.
+    func inRange(_ date: CivilDate, lunar: @autoclosure () -> String) throws(CalendarError) -> CivilDate {
+        guard ChineseCalendar.supportedYears.contains(date.year) else {
+            throw ChineseCalendar.outOfRange("lunar \(lunar()) (\(date))")
+        }
+        return date
     }
 
     // MARK: Months and years
@@ -121,21 +137,32 @@ public struct ChineseCalendar: Sendable {
 
     /// 春节: the civil date of 正月初一 of a lunar year.
     public func newYear(ofLunarYear year: Int) throws(CalendarError) -> CivilDate {
-        CivilDate(dayNumber: Int(try packedYear(year).newYear))
+        try inRange(CivilDate(dayNumber: Int(try packedYear(year).newYear)), lunar: "\(year)-01-01")
     }
 
     /// 除夕: the last day of month 12 of a lunar year (the day before the next 正月初一).
     public func lastDayOfTwelfthMonth(lunarYear: Int) throws(CalendarError) -> CivilDate {
         let packed = try packedYear(lunarYear)
-        return CivilDate(dayNumber: Int(packed.newYear) + packed.daysBefore(monthAt: Int(packed.monthCount)) - 1)
+        let date = CivilDate(dayNumber: Int(packed.newYear) + packed.daysBefore(monthAt: Int(packed.monthCount)) - 1)
+        return try inRange(date, lunar: "\(lunarYear)-12-last")
     }
 
     /// The number of days in a lunar month (29 or 30).
     public func length(ofMonth month: Int, leap: Bool = false, lunarYear: Int) throws(CalendarError) -> Int {
-        // Validates the month (range, leap month present) with the same messages as conversion.
-        let start = try civilDate(lunarYear: lunarYear, month: month, day: 1, leap: leap)
-        let next = try lunarDate(from: start.adding(days: 29))
-        return next.day == 30 ? 30 : 29
+        // Validates the month (range, leap month present) with the same messages as conversion;
+        // day 29 is always there, so the 1799 and 2200 months at the range's ends answer too.
+        let name = LunarDate(year: lunarYear, month: month, day: 1, isLeapMonth: leap).description
+        guard (1...12).contains(month) else {
+            throw CalendarError(.noSuchDate, "lunar month \(month) does not exist (\(name)): months are 1...12")
+        }
+        let year = try packedYear(lunarYear)
+        guard let index = year.index(ofMonth: month, leap: leap) else {
+            let actual = year.leapMonthNumber.map { "its leap month is \(LunarDate.chineseMonth($0, leap: true))" }
+                ?? "it has no leap month"
+            throw CalendarError(
+                .noSuchDate, "lunar year \(lunarYear) has no \(LunarDate.chineseMonth(month, leap: true)) (\(name)): \(actual)")
+        }
+        return year.length(ofMonthAt: index)
     }
 
     // MARK: Solar terms
@@ -218,22 +245,13 @@ public struct ChineseCalendar: Sendable {
 
     // MARK: Cache access
 
-    func packedYear(_ year: Int, for date: CivilDate? = nil) throws(CalendarError) -> PackedYear {
-        guard ChineseCalendar.supportedYears.contains(year) else {
-            let what = date.map { "\($0) lies in lunar year \(year)" } ?? "lunar year \(year)"
-            throw CalendarError(
-                .outOfRange,
-                "\(what), outside the supported range \(ChineseCalendar.supportedYears.lowerBound)...\(ChineseCalendar.supportedYears.upperBound)")
-        }
+    func packedYear(_ year: Int) throws(CalendarError) -> PackedYear {
+        guard ChineseCalendar.lunarYears.contains(year) else { throw ChineseCalendar.outOfRange("lunar year \(year)") }
         return cache.lunarYear(year)
     }
 
     func termMoments(_ year: Int) throws(CalendarError) -> [Double] {
-        guard ChineseCalendar.supportedYears.contains(year) else {
-            throw CalendarError(
-                .outOfRange,
-                "year \(year) is outside the supported range \(ChineseCalendar.supportedYears.lowerBound)...\(ChineseCalendar.supportedYears.upperBound)")
-        }
+        guard ChineseCalendar.supportedYears.contains(year) else { throw ChineseCalendar.outOfRange("year \(year)") }
         return cache.termMoments(year)
     }
 }

@@ -66,10 +66,10 @@ struct PackedYear: Sendable, Equatable {
 /// missing year; they store the same value. Solar-term moments, used less often, sit in a
 /// dictionary behind a `Mutex`.
 final class CalendarCache: Sendable {
-    /// The number of lunar-year slots: lunar years 1800...2200.
-    static let slotCount = 401
+    /// The number of lunar-year slots: lunar years 1799...2200.
+    static let slotCount = 402
     private let firstYear: Int
-    private let lunarYears: InlineArray<401, Atomic<UInt64>>
+    private let lunarYears: InlineArray<402, Atomic<UInt64>>
     private let terms: Mutex<[Int: [Double]]>
 
     init(years: ClosedRange<Int>) {

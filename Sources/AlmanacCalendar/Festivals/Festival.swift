@@ -74,6 +74,15 @@ public struct Festival: Hashable, Sendable, Codable {
         observedSince.map { year >= $0 } ?? true
     }
 
+    /// Whether the date comes from the Chinese calendar (a lunar day or a solar term), which is
+    /// computed for ``ChineseCalendar/supportedYears`` only.
+    public var usesChineseCalendar: Bool {
+        switch kind {
+        case .fixed, .nthWeekday: return false
+        case .lunar, .lunarMonthEnd, .solarTerm: return true
+        }
+    }
+
     /// Whether `name` names this festival: id, Chinese or English name, or an alias; ASCII case,
     /// spaces, `_` and `-` do not matter.
     public func matches(_ name: String) -> Bool {

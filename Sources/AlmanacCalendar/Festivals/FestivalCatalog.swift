@@ -33,6 +33,14 @@ public struct FestivalCatalog: Sendable {
         index[OfficialHoliday.normalize(name)].map { festivals[$0] }
     }
 
+    /// The name of the catalog closest to `name` when `name` looks like a typo of it (`中球` →
+    /// `中秋`), as the rule parser suggests it.
+    public func suggestion(for name: String) -> String? {
+        let major = festivals.filter { $0.officialHoliday != nil }
+        let rest = festivals.filter { $0.officialHoliday == nil }
+        return closest(to: name, among: (major + rest).flatMap { [$0.chineseName] + $0.aliases + [$0.id] })
+    }
+
     /// A catalog with `custom` festivals added. A custom festival with the id of an existing one
     /// replaces it.
     public func adding(_ custom: [Festival]) -> FestivalCatalog {
@@ -55,6 +63,9 @@ public struct FestivalCatalog: Sendable {
     public func dates(of festival: Festival, year: Int) throws(CalendarError) -> [CivilDate] {
         guard (-100_000...100_000).contains(year) else {
             throw CalendarError(.outOfRange, "year \(year) is out of range for festival dates")
+        }
+        if festival.usesChineseCalendar, !ChineseCalendar.supportedYears.contains(year) {
+            throw ChineseCalendar.outOfRange("year \(year)")
         }
         switch festival.kind {
         case .fixed(let month, let day):
@@ -104,12 +115,12 @@ public struct FestivalCatalog: Sendable {
     ) throws(CalendarError) -> [CivilDate] {
         var result: [CivilDate] = []
         for lunarYear in [year - 1, year] {
-            // The year before is only needed near the start of `year`; outside the supported
-            // range it is simply skipped.
+            // `year` is supported (checked by the caller), so a lunar day outside the range
+            // (lunar year 1799 before 1800, the end of lunar year 2200 in 2201) is not in `year`.
             let found: CivilDate?
             do throws(CalendarError) {
                 found = try date(lunarYear)
-            } catch where error.code == .outOfRange && lunarYear == year - 1 {
+            } catch where error.code == .outOfRange {
                 found = nil
             }
             if let found, found.year == year { result.append(found) }

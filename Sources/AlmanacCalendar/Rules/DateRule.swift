@@ -39,6 +39,16 @@ public struct DateRule: Sendable, Hashable, CustomStringConvertible {
 
     /// The times of day written in the rule, in order; empty for all-day rules.
     public var times: [TimeOfDay] { ast.times }
+
+    /// The day-off policy the rule writes (`dayoff keep` included); nil when it says nothing,
+    /// which expands like `keep`.
+    public var dayOffPolicy: DayOffPolicy? { ast.dayOff }
+
+    /// Whether some occurrence's date comes from the Chinese calendar (a lunar date, a lunar
+    /// festival, a solar term), which is computed for ``ChineseCalendar/supportedYears`` only.
+    public var usesChineseCalendar: Bool {
+        ([ast.base] + ast.excepts).contains { $0.usesChineseCalendar }
+    }
 }
 
 extension DateRule {
@@ -52,6 +62,12 @@ extension DateRule {
         case before
         /// Move it to the next working day.
         case after
+        /// Move it to a working day of the same cycle (the ISO week of a `weekly` rule, the month
+        /// of a `monthly` rule, the day of a `daily` rule, the year otherwise) that holds no other
+        /// occurrence: the nearest later one, else the nearest earlier one; drop it when there is
+        /// none. The number of occurrences per week (or month) stays what the rule writes
+        /// whenever the week has that many working days.
+        case shift
     }
 }
 
@@ -122,6 +138,14 @@ enum RuleBase: Hashable, Sendable {
         default: return false
         }
     }
+
+    var usesChineseCalendar: Bool {
+        switch self {
+        case .point(let p): return p.anchor.usesChineseCalendar
+        case .window(let s, let e, _): return s.anchor.usesChineseCalendar || e.anchor.usesChineseCalendar
+        case .holidayPeriod, .daily, .weekly, .monthly: return false
+        }
+    }
 }
 
 /// The parsed rule.
@@ -134,7 +158,8 @@ struct RuleAST: Hashable, Sendable {
     var until: CivilDate?
     var count: Int?
     var excepts: [RuleBase] = []
-    var dayOff: DateRule.DayOffPolicy = .keep
+    /// nil when the rule writes no policy (expanded as `keep`).
+    var dayOff: DateRule.DayOffPolicy?
 
     var isRecurring: Bool {
         switch base {
@@ -146,6 +171,14 @@ struct RuleAST: Hashable, Sendable {
 }
 
 extension Anchor {
+    var usesChineseCalendar: Bool {
+        switch self {
+        case .lunar: return true
+        case .festival(let f): return f.usesChineseCalendar
+        case .date, .monthDay, .holiday: return false
+        }
+    }
+
     /// Whether the anchor names one day outright rather than one per year.
     var isFixed: Bool {
         switch self {
@@ -167,7 +200,7 @@ extension RuleAST {
         if let until { out += " until \(until)" }
         if let count { out += " count \(count)" }
         for e in excepts { out += " except " + e.canonicalText }
-        if dayOff != .keep { out += " dayoff \(dayOff.rawValue)" }
+        if let dayOff { out += " dayoff \(dayOff.rawValue)" }
         return out
     }
 }

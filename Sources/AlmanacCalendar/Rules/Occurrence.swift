@@ -133,7 +133,12 @@ public enum DerivationStep: Sendable, Hashable, CustomStringConvertible {
         case .noHolidayTable(let year):
             return "no holiday table for \(year): Monday–Friday assumed"
         case .dayOff(let policy, let date, let kind, let moved):
-            let how = policy == .before ? "the previous working day" : "the next working day"
+            let how: String
+            switch policy {
+            case .before: how = "the previous working day"
+            case .shift: how = "the nearest free working day of the same week, month or year,"
+            default: how = "the next working day"
+            }
             return "\(date) is a day off (\(kind)) → moved to \(how) \(moved)"
         case .windowEnd:
             return "window end:"

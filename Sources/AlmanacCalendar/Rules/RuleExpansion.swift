@@ -5,6 +5,29 @@ public struct RuleExpansion: Sendable, Hashable {
     /// Years of the range for which a `holiday …` rule found no official holiday table, so it has
     /// no occurrence there (load that year's table, docs/holidays.md). Sorted.
     public var yearsWithoutHolidayTable: [Int]
+    /// Years of the range in which the rule needs the Chinese calendar (a lunar date, a lunar
+    /// festival, a solar term) outside ``ChineseCalendar/supportedYears``, so it has no such
+    /// occurrence there. Sorted.
+    public var yearsOutsideChineseCalendar: [Int] = []
+    /// Whether an occurrence was left out because it reaches past 9999-12-31 or before
+    /// 0001-01-01 (``CivilDate/supportedRange``).
+    public var leftOutBeyondSupportedDates = false
+
+    public init(
+        occurrences: [Occurrence], yearsWithoutHolidayTable: [Int], yearsOutsideChineseCalendar: [Int] = [],
+        leftOutBeyondSupportedDates: Bool = false
+    ) {
+        self.occurrences = occurrences
+        self.yearsWithoutHolidayTable = yearsWithoutHolidayTable
+        self.yearsOutsideChineseCalendar = yearsOutsideChineseCalendar
+        self.leftOutBeyondSupportedDates = leftOutBeyondSupportedDates
+    }
+
+    /// Whether the rule lost occurrences in the range to something missing or unsupported (a
+    /// holiday table, the Chinese calendar's years, the last supported date).
+    public var isIncomplete: Bool {
+        !yearsWithoutHolidayTable.isEmpty || !yearsOutsideChineseCalendar.isEmpty || leftOutBeyondSupportedDates
+    }
 }
 
 extension DateRule {
@@ -19,10 +42,14 @@ extension DateRule {
     public func expansion(in range: ClosedRange<CivilDate>, context: RuleContext) -> RuleExpansion {
         let expander = RuleExpander(ast: ast, context: context)
         let occurrences = expander.occurrences(in: range)
+        let years = range.lowerBound.year...range.upperBound.year
+        let supported = ChineseCalendar.supportedYears
+        let outside =
+            usesChineseCalendar && !(supported.contains(years.lowerBound) && supported.contains(years.upperBound))
+            ? years.filter { !supported.contains($0) } : []
         return RuleExpansion(
-            occurrences: occurrences, yearsWithoutHolidayTable: expander.missing.years.filter {
-                (range.lowerBound.year...range.upperBound.year).contains($0)
-            }.sorted())
+            occurrences: occurrences, yearsWithoutHolidayTable: expander.missing.years.filter(years.contains).sorted(),
+            yearsOutsideChineseCalendar: outside, leftOutBeyondSupportedDates: expander.missing.beyondSupportedDates)
     }
 
     /// The earliest-starting occurrence that has not ended before `date`: an occurrence on
@@ -51,6 +78,8 @@ extension DateRule {
 /// otherwise value-typed expander can record while it computes.
 final class MissingTables {
     var years = Set<Int>()
+    /// An occurrence reached outside ``CivilDate/supportedRange`` and was left out.
+    var beyondSupportedDates = false
 }
 
 /// Expands one rule over date ranges.
@@ -74,14 +103,20 @@ struct RuleExpander {
     /// times, sorted.
     func filtered(in range: ClosedRange<CivilDate>) -> [Occurrence] {
         var occ: [Occurrence]
-        if ast.dayOff == .keep {
+        let policy = ast.dayOff ?? .keep
+        if policy == .keep {
             occ = baseOccurrences(ast.base, in: range, interval: ast.interval)
         } else {
             // A moved day may come from just outside the range.
             let wide = range.lowerBound.adding(days: -20)...range.upperBound.adding(days: 20)
-            occ = applyDayOff(baseOccurrences(ast.base, in: wide, interval: ast.interval))
+            occ = applyDayOff(policy, baseOccurrences(ast.base, in: wide, interval: ast.interval))
             occ.removeAll { $0.start > range.upperBound || $0.end < range.lowerBound }
         }
+        // No date outside 0001-01-01...9999-12-31 is ever shown.
+        let supported = CivilDate.supportedRange
+        let before = occ.count
+        occ.removeAll { !supported.contains($0.start) || !supported.contains($0.end) }
+        if occ.count != before { missing.beyondSupportedDates = true }
         if ast.from != nil || ast.until != nil {
             let from = ast.from ?? CivilDate(dayNumber: Int.min / 2)
             let until = ast.until ?? CivilDate(dayNumber: Int.max / 2)
@@ -124,9 +159,11 @@ struct RuleExpander {
 
     /// Moves or drops single days that fall on a day off; a day moved onto another occurrence's
     /// day is dropped (the office is reminded once).
-    func applyDayOff(_ occ: [Occurrence]) -> [Occurrence] {
+    func applyDayOff(_ policy: DateRule.DayOffPolicy, _ base: [Occurrence]) -> [Occurrence] {
         var out: [Occurrence] = []
-        out.reserveCapacity(occ.count)
+        out.reserveCapacity(base.count)
+        // In date order, so that `shift` fills a cycle's free days the same way every time.
+        let occ = base.sorted { $0.start < $1.start }
         var taken = Set<Int>()
         for o in occ where o.start == o.end && work.isWorkingDay(o.start) { taken.insert(o.start.dayNumber) }
         for o in occ {
@@ -135,7 +172,7 @@ struct RuleExpander {
                 continue
             }
             let moved: CivilDate
-            switch ast.dayOff {
+            switch policy {
             case .keep:
                 out.append(o)
                 continue
@@ -145,16 +182,54 @@ struct RuleExpander {
                 moved = work.previousWorkingDay(before: o.start)
             case .after:
                 moved = work.nextWorkingDay(after: o.start)
+            case .shift:
+                guard let free = freeWorkingDay(near: o.start, in: shiftCycle(of: o.start), taken: taken) else { continue }
+                moved = free
             }
             guard taken.insert(moved.dayNumber).inserted else { continue }
             var copy = o
             copy.start = moved
             copy.end = moved
-            copy.steps.append(.dayOff(ast.dayOff, date: o.start, kind: work.dayKind(o.start).chineseLabel, movedTo: moved))
+            copy.steps.append(.dayOff(policy, date: o.start, kind: work.dayKind(o.start).chineseLabel, movedTo: moved))
             if !work.hasTable(for: o.start.year) { copy.steps.append(.noHolidayTable(year: o.start.year)) }
             out.append(copy)
         }
         return out
+    }
+
+    /// The days a `shift` may move an occurrence within: its ISO week for `weekly`, its month for
+    /// `monthly`, the day itself for `daily`, its Gregorian year for dated rules.
+    func shiftCycle(of day: CivilDate) -> ClosedRange<CivilDate> {
+        switch ast.base {
+        case .weekly:
+            let monday = day.adding(days: 1 - day.weekday.rawValue)
+            return monday...monday.adding(days: 6)
+        case .monthly:
+            return day.startOfMonth...day.endOfMonth
+        case .daily:
+            return day...day
+        case .point, .window, .holidayPeriod:
+            let year = day.year
+            return CivilDate(dayNumber: CivilDate.daysFromCivil(year: year, month: 1, day: 1))...CivilDate(
+                dayNumber: CivilDate.daysFromCivil(year: year, month: 12, day: 31))
+        }
+    }
+
+    /// The nearest working day of `cycle` after `day` that is not `taken`, else the nearest
+    /// before it.
+    func freeWorkingDay(near day: CivilDate, in cycle: ClosedRange<CivilDate>, taken: Set<Int>) -> CivilDate? {
+        func free(_ d: CivilDate) -> Bool { !taken.contains(d.dayNumber) && work.isWorkingDay(d) }
+        var d = day.adding(days: 1)
+        while d <= cycle.upperBound {
+            if free(d) { return d }
+            d = d.adding(days: 1)
+        }
+        d = day.adding(days: -1)
+        while d >= cycle.lowerBound {
+            if free(d) { return d }
+            d = d.adding(days: -1)
+        }
+        return nil
     }
 
     // MARK: Bases

@@ -15,12 +15,13 @@ struct RuleParser {
     static let baseKeywords = ["weekly", "daily", "monthly", "yearly", "once", "lunar", "holiday"]
     static let allKeywords = baseKeywords + ["interval", "from", "until", "count", "except", "at", "dayoff", "last", "start", "end"]
 
-    /// 遇节假日提前 / 顺延 / 取消: the Chinese spellings of `dayoff before / after / skip`.
+    /// 遇节假日提前 / 顺延 / 取消 / 照常 / 就近调整: the Chinese spellings of `dayoff before / after / skip / keep / shift`.
     static let chineseDayOff: [String: DateRule.DayOffPolicy] = [
         "遇节假日提前": .before, "遇休息日提前": .before, "节假日提前": .before,
         "遇节假日顺延": .after, "遇休息日顺延": .after, "节假日顺延": .after,
         "遇节假日取消": .skip, "遇休息日取消": .skip, "节假日取消": .skip,
         "遇节假日照常": .keep, "节假日照常": .keep,
+        "遇节假日就近调整": .shift, "遇休息日就近调整": .shift, "节假日就近调整": .shift,
     ]
 
     // MARK: Token access
@@ -102,7 +103,7 @@ struct RuleParser {
             case "dayoff":
                 guard let v = current, v.kind == .word, let policy = DateRule.DayOffPolicy(rawValue: v.lower) else {
                     throw error(
-                        .incomplete, "'dayoff' needs a policy: keep, skip, before or after", at: current)
+                        .incomplete, "'dayoff' needs a policy: keep, skip, before, after or shift", at: current)
                 }
                 pos += 1
                 ast.dayOff = policy
@@ -130,7 +131,7 @@ struct RuleParser {
         if ast.interval != 1, !ast.isRecurring, let t = seen["interval"] {
             throw error(.conflict, "'interval' only applies to a rule that repeats", at: t)
         }
-        if ast.dayOff != .keep, ast.base.isWindow, let t = seen["dayoff"] {
+        if let policy = ast.dayOff, policy != .keep, ast.base.isWindow, let t = seen["dayoff"] {
             throw error(.conflict, "a day-off policy applies to single days, not to windows", at: t)
         }
     }
@@ -373,7 +374,7 @@ struct RuleParser {
             return try readDateWord(t)
         }
         if t.text.unicodeScalars.contains(where: { !$0.isASCII }) {
-            if let guess = closest(to: t.text, among: festivalNames) {
+            if let guess = festivals.suggestion(for: t.text) {
                 throw error(.unknownName, "unknown festival '\(t.text)' — did you mean '\(guess)'?", at: t)
             }
             throw error(
@@ -388,12 +389,6 @@ struct RuleParser {
 
     /// Every name a festival can be called by, for did-you-mean: festivals that give their name
     /// to an official holiday first, since a near miss is more likely one of those.
-    var festivalNames: [String] {
-        let major = festivals.festivals.filter { $0.officialHoliday != nil }
-        let rest = festivals.festivals.filter { $0.officialHoliday == nil }
-        return (major + rest).flatMap { [$0.chineseName] + $0.aliases + [$0.id] }
-    }
-
     /// `08-15`, `L06-01`, `12-last`, `2025-L06-01`, `2026-08-15` after `lunar`; checked against
     /// the Chinese calendar (a leap month must exist in that year, or in some year for a yearly
     /// rule).
