@@ -141,8 +141,10 @@ public struct ReminderDispatcher: Sendable {
             }
         }
         // Robot messages wait for the whole pass, so the worker sees a burst (reminders all due at
-        // delivery_time) at once and merges only what exceeds each robot's rate.
-        if !decision.actions.isEmpty { mail.robotDoorbell?.ring() }
+        // delivery_time) at once and merges only what exceeds each robot's rate. Rung after every
+        // pass, also an empty one: the first after a start or reload is when the robots of the
+        // plan are known, and messages queued before it (a restart) can go.
+        mail.robotDoorbell?.ring()
     }
 
     /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier

@@ -62,10 +62,13 @@ public struct RobotOutboxService: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                // The first look is when the scheduler's first pass rings: the robots of the plan
+                // are known then, and a burst of reminders is queued whole.
+                var wake: Date?
                 while !Task.isCancelled {
-                    let wake = await pass()
                     await doorbell.wait(until: wake, now: now)
                     try Task.checkCancellation()
+                    wake = await pass()
                 }
             }
         } catch is CancellationError {

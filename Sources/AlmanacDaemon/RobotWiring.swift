@@ -41,9 +41,8 @@ public struct RobotWiring: Sendable {
         }
         // Before the first plan there is nothing to resolve, and nothing to judge the queue by.
         guard plan != nil else { return directory }
+        // The scheduler's next pass rings the worker (ReminderDispatcher.perform).
         source.replace(with: directory)
-        // Messages queued before a restart (or a reload) are looked at with the robots in force.
-        doorbell.ring()
         let problems = directory.problems
         let fresh = reported.replace(with: Set(problems.compactMap(\.problem)))
         let newProblems = problems.filter { fresh.contains($0.problem ?? "") }
