@@ -169,18 +169,7 @@ public struct OutboxService: Service {
 
     /// Sleeps until `wake` (the next retry; forever when `nil`), or until the doorbell rings.
     func sleep(until wake: Date?) async throws {
-        guard let wake else {
-            await doorbell.wait()
-            try Task.checkCancellation()
-            return
-        }
-        let seconds = max(0, wake.timeIntervalSince(now()))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [doorbell] in await doorbell.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await doorbell.wait(until: wake, now: now)
         try Task.checkCancellation()
     }
 
@@ -346,6 +335,20 @@ public enum MailTransports {
             } catch {
                 return .failure(error)
             }
+        }
+    }
+}
+
+extension MailDoorbell {
+    /// Returns at `wake` (never when it is `nil`), when the bell rings, or when the task is cancelled.
+    func wait(until wake: Date?, now: @Sendable () -> Date) async {
+        guard let wake else { return await wait() }
+        let seconds = max(0, wake.timeIntervalSince(now()))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -259,17 +259,3 @@ public struct RobotOutboxService: Service {
         }
     }
 }
-
-extension MailDoorbell {
-    /// Returns at `wake` (never when it is `nil`), when the bell rings, or when the task is cancelled.
-    func wait(until wake: Date?, now: @Sendable () -> Date) async {
-        guard let wake else { return await wait() }
-        let seconds = max(0, wake.timeIntervalSince(now()))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-}

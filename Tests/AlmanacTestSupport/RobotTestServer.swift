@@ -57,23 +57,7 @@ public final class RobotTestServer: @unchecked Sendable {
             ["python3", robotServerScript, "--dir", directory, "--cert", authority.serverCertificate, "--key", authority.serverKey,
              "--robots", directory + "/robots.json", "--limit", "\(limit)", "--window", "\(window)"],
             environment: ProcessInfo.processInfo.environment, log: directory + "/server.log")
-        let deadline = ContinuousClock.now + .seconds(180)
-        var found: Int?
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8),
-                let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                found = value
-                break
-            }
-            if await waitForChild(pid, timeout: .milliseconds(50)) != nil { break }
-        }
-        guard let found else {
-            kill(pid, SIGKILL)
-            let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
-            throw MailTestFailure(description: "the robot test server did not start: \(log)")
-        }
-        port = found
+        port = try await waitForPortFile(directory: directory, pid: pid, what: "the robot test server")
     }
 
     /// `https://127.0.0.1:PORT`.
