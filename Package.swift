@@ -31,6 +31,9 @@ let package = Package(
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // The file edge: plan files, includes and holiday tables found and read one way; the clock.
+        .target(name: "AlmanacHost", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
+        .testTarget(name: "AlmanacHostTests", dependencies: ["AlmanacHost", "AlmanacPlan"], swiftSettings: strict),
         // Pure publishing: iCalendar feeds, the HTML status page, Prometheus metrics, ICS import.
         .target(name: "AlmanacFeeds", dependencies: ["AlmanacCalendar", "AlmanacPlan"], swiftSettings: strict),
         .testTarget(name: "AlmanacFeedsTests", dependencies: ["AlmanacFeeds", "AlmanacPlan"], swiftSettings: strict),
@@ -40,7 +43,7 @@ let package = Package(
         .target(
             name: "AlmanacControl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacScheduler",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -53,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "almanacctl",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft", "AlmanacHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -69,7 +72,7 @@ let package = Package(
         // SQLite state: deliveries, acknowledgements, snoozes, mail outbox, checklist progress.
         .target(
             name: "AlmanacStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AlmanacCalendar", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The daemon's wiring: configuration, services, status files.
@@ -77,6 +80,7 @@ let package = Package(
             name: "AlmanacDaemon",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacSystemd", "CSystemd", "AlmanacStore", "AlmanacScheduler", "AlmanacControl",
+                "AlmanacHost",
                 "AlmanacFeeds",
                 "AlmanacMail",
                 "AlmanacRobots",
@@ -90,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "almanacd",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacDaemon",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacDaemon", "AlmanacHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +113,7 @@ let package = Package(
             name: "AlmanacControlTests", dependencies: ["AlmanacControl", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
-        .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore"], swiftSettings: strict),
+        .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore", "AlmanacCalendar"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
             dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport", "AlmanacMail"],

@@ -209,3 +209,23 @@ public enum Weekday: Int, CaseIterable, Sendable, Codable {
         "周" + ["一", "二", "三", "四", "五", "六", "日"][rawValue - 1]
     }
 }
+
+extension RandomAccessCollection {
+    /// The index of the first element for which `isAfter` is true, in a collection ordered so that
+    /// every such element follows every other (binary search): `endIndex` when there is none.
+    public func partitioningIndex(where isAfter: (Element) -> Bool) -> Index {
+        var low = startIndex
+        var count = self.count
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if isAfter(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
+            }
+        }
+        return low
+    }
+}

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacPlan
+import AlmanacScheduler
 import Foundation
 
 /// What is recorded about one occurrence, as far as its state goes.
@@ -19,40 +20,35 @@ public struct OccurrenceMarks: Sendable, Hashable {
     }
 }
 
-/// Builds the answers of `cal`, `show` and `explain` from a plan, its working-day calendar and
-/// today's date: pure, so the daemon (with its state store behind `marks`) and tests give the
-/// same answers for the same inputs.
+/// The answers of `agenda`, `cal`, `show` and `explain` from the plan in force, today's date and
+/// the marks recorded: pure, and the same code offline (`almanacctl --plan`, no marks) and in the
+/// daemon (marks from its store), so both give the same answer for the same plan and day.
 public struct PlanReports: Sendable {
-    public var plan: Plan
-    public var work: WorkCalendar
+    public var plan: PlanInForce
     /// Today in the plan's time zone.
     public var today: CivilDate
     /// The marks of an occurrence id (`item@YYYY-MM-DD`, `item/phase@YYYY-MM-DD`).
     public var marks: @Sendable (String) -> OccurrenceMarks
 
     public init(
-        plan: Plan, work: WorkCalendar, today: CivilDate,
-        marks: @escaping @Sendable (String) -> OccurrenceMarks = { _ in OccurrenceMarks() }
+        plan: PlanInForce, today: CivilDate, marks: @escaping @Sendable (String) -> OccurrenceMarks = { _ in OccurrenceMarks() }
     ) {
         self.plan = plan
-        self.work = work
         self.today = today
         self.marks = marks
     }
 
+    var work: WorkCalendar { plan.work }
+
     /// The state shown for an occurrence: done, then snoozed, then acknowledged; an open
-    /// occurrence of a kind with a deadline whose last day has passed is overdue.
-    public static func state(_ marks: OccurrenceMarks, end: CivilDate, kind: String, today: CivilDate) -> OccurrenceState {
+    /// occurrence that has a deadline (``OccurrenceSeries/hasDeadline``) whose last day has
+    /// passed is overdue. The status's `overdue` list uses the same rule.
+    public static func state(_ marks: OccurrenceMarks, end: CivilDate, hasDeadline: Bool, today: CivilDate) -> OccurrenceState {
         if marks.done { return .done }
         if marks.snoozed { return .snoozed }
         if marks.acknowledged { return .acknowledged }
-        if end < today, hasDeadline(kind) { return .overdue }
+        if end < today, hasDeadline { return .overdue }
         return .open
-    }
-
-    /// Kinds whose passing date leaves work undone (a festival that passed is just past).
-    public static func hasDeadline(_ kind: String) -> Bool {
-        [ItemKind.deadline, .inspection, .task].map(\.rawValue).contains(kind)
     }
 
     /// Working days from `today` to `date`: the working days after today up to and including
@@ -63,7 +59,48 @@ public struct PlanReports: Sendable {
         return -work.countWorkingDays(in: date...today.adding(days: -1))
     }
 
-    private var context: RuleContext { RuleContext(workCalendar: work) }
+    /// The longest range one request may cover.
+    public static let maxRangeDays = 3660
+    /// The most entries one `agenda` answers.
+    public static let maxEntries = 100_000
+
+    // MARK: - agenda
+
+    /// The occurrences overlapping the query's range (default: today and the next 30 days), with
+    /// their state, filtered by unit and kind.
+    public func agenda(_ query: AgendaQuery) throws(ControlError) -> AgendaReport {
+        let from = query.from ?? today
+        let to = query.to ?? from.adding(days: max(1, query.days ?? 30) - 1)
+        guard from <= to else { throw ControlError(.badRequest, "the range ends (\(to)) before it starts (\(from))") }
+        guard from.days(to: to) <= Self.maxRangeDays else { throw ControlError(.badRequest, "the range is longer than ten years") }
+        if let unit = query.unit, plan.unit(unit) == nil {
+            let known = plan.plan.units.map(\.id.value).joined(separator: ", ")
+            throw ControlError(.notFound, "no unit '\(unit)' in the plan (units: \(known))")
+        }
+        if let kind = query.kind, ItemKind(rawValue: kind) == nil {
+            let known = ItemKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ControlError(.badRequest, "unknown kind '\(kind)' (known: \(known))")
+        }
+        let (expansion, indices) = plan.occurrences(overlapping: from...to)
+        var lunar = LunarDays()
+        var entries: [AgendaEntry] = []
+        entries.reserveCapacity(indices.count)
+        for index in indices {
+            let occurrence = expansion.occurrences[index]
+            let series = expansion.series(of: occurrence)
+            if let kind = query.kind, series.kind.rawValue != kind { continue }
+            if let unit = query.unit, !series.owners.contains(unit) { continue }
+            guard entries.count < Self.maxEntries else {
+                throw ControlError(
+                    .badRequest,
+                    "\(from)..\(to) holds more than \(Self.maxEntries) occurrences; ask for fewer days, or one unit or kind")
+            }
+            entries.append(entry(occurrence, in: expansion, lunar: &lunar))
+        }
+        return AgendaReport(
+            from: from, to: to, entries: entries, plan: plan.plan.info.name.value,
+            yearsWithoutHolidayTable: plan.yearsWithoutHolidayTable(in: from...to))
+    }
 
     // MARK: - cal
 
@@ -87,10 +124,12 @@ public struct PlanReports: Sendable {
                 date: date, weekday: date.weekday.rawValue, dayKind: kind.code, holiday: kind.holidayName,
                 workingDay: kind.isWorkingDay, lunar: lunar)
         }
-        let entries = PlanExpansion.entries(of: plan, in: first...last, context: context).entries.map(entry)
+        let (expansion, indices) = plan.occurrences(overlapping: first...last)
+        var lunar = LunarDays()
+        let entries = indices.map { entry(expansion.occurrences[$0], in: expansion, lunar: &lunar) }
         return CalReport(
             month: String(format: "%04d-%02d", year, month),
-            hasHolidayTable: plan.info.holidays.value != "cn" || work.hasTable(for: year), days: days, entries: entries)
+            hasHolidayTable: plan.plan.info.holidays.value != "cn" || work.hasTable(for: year), days: days, entries: entries)
     }
 
     // MARK: - show
@@ -100,7 +139,7 @@ public struct PlanReports: Sendable {
         let (item, phase) = try lookUp(query.item)
         var years = query.years ?? []
         if years.isEmpty {
-            switch plan.info.years {
+            switch plan.plan.info.years {
             case .list(let list): years = list.map(\.value).sorted()
             case .every: years = [today.year]
             }
@@ -149,7 +188,32 @@ public struct PlanReports: Sendable {
 
     /// Of `years`, those the plan's official holiday calendar (`cn`) has no table for.
     public func yearsWithoutHolidayTable(_ years: [Int]) -> [Int] {
-        plan.info.holidays.value == "cn" ? years.filter { !work.hasTable(for: $0) } : []
+        plan.yearsWithoutHolidayTable(years)
+    }
+
+    // MARK: - Occurrences by reference
+
+    /// The occurrence an `ack`, `done` or `snooze` names: `item@YYYY-MM-DD` must be one of the
+    /// item's occurrences; a bare item means the latest occurrence of the last 30 days that is
+    /// not done, else the next one within a year.
+    public func resolve(_ ref: OccurrenceRef) throws(ControlError) -> (id: OccurrenceID, date: CivilDate) {
+        let (item, phase) = try lookUp(ref.item)
+        let key = phase.map { "\(item.id.value)/\($0)" } ?? item.id.value
+        let range = ref.date.map { $0...$0 } ?? today.adding(days: -30)...today.adding(days: 400)
+        let (expansion, indices) = plan.occurrences(overlapping: range)
+        let candidates = indices.map { expansion.occurrences[$0] }.filter { expansion.series(of: $0).key == key }
+        if let date = ref.date {
+            guard let found = candidates.first(where: { $0.start == date && (ref.time == nil || $0.time == ref.time) }) else {
+                throw ControlError(.notFound, "'\(ref.item)' has no occurrence starting on \(date)")
+            }
+            return (expansion.id(of: found), date)
+        }
+        let past = candidates.filter { $0.start <= today }.reversed().first { !marks(expansion.id(of: $0).description).done }
+        guard let chosen = past ?? candidates.first(where: { $0.start > today }) else {
+            throw ControlError(
+                .notFound, "'\(ref.item)' has no occurrence from 30 days ago to a year ahead; name one: \(ref.item)@YYYY-MM-DD")
+        }
+        return (expansion.id(of: chosen), chosen.start)
     }
 
     // MARK: - Parts
@@ -158,8 +222,7 @@ public struct PlanReports: Sendable {
     public func lookUp(_ name: String) throws(ControlError) -> (PlanItem, String?) {
         let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
         guard let first = parts.first, let item = plan.item(first) else {
-            let hint = plan.items.map(\.id.value).min { Self.distance($0, name) < Self.distance($1, name) }
-                .flatMap { Self.distance($0, name) <= max(2, name.count / 3) ? $0 : nil }
+            let hint = Suggestion.closest(to: name, among: plan.plan.items.map(\.id.value))
             throw ControlError(.notFound, "no item '\(name)' in the plan" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
         }
         let phase = parts.count > 1 ? parts[1] : nil
@@ -172,7 +235,7 @@ public struct PlanReports: Sendable {
 
     /// The item as `show` and `explain` introduce it.
     public func summary(_ item: PlanItem) -> ItemSummary {
-        let policy = plan.reminderPolicy(for: item)
+        let policy = plan.plan.reminderPolicy(for: item)
         let canonical = item.when.flatMap { try? DateRule.parse($0.value).text }
         return ItemSummary(
             id: item.id.value, kind: item.kind.value.rawValue, title: item.title.value,
@@ -183,49 +246,54 @@ public struct PlanReports: Sendable {
             leads: policy.leads.map(\.value.description), time: policy.time?.value.description)
     }
 
-    /// The item's occurrences overlapping `range`, with derivation, reminder days and state.
+    /// The item's occurrences overlapping `range`, with derivation, reminder days and state: the
+    /// plan's one expansion for this item alone, asked to explain itself.
     func details(of item: PlanItem, phase: String?, in range: ClosedRange<CivilDate>) -> [OccurrenceDetail] {
-        let policy = plan.reminderPolicy(for: item)
-        return PlanExpansion.entries(of: plan, in: range, context: context).entries
-            .filter { $0.itemID == item.id.value && (phase == nil || $0.phaseID == phase) }
-            .map { e in
-                let kind = work.dayKind(e.start)
-                return OccurrenceDetail(
-                    entry: entry(e), key: e.key, time: e.time?.description, dayKind: kind.code, dayLabel: kind.chineseLabel,
-                    explanation: e.explanation,
-                    reminders: PlanExpansion.reminders(for: e, policy: policy, work: work).map {
-                        ReminderDay(date: $0.date, lead: $0.lead.description, reason: $0.reason)
-                    })
-            }
+        let key = phase.map { "\(item.id.value)/\($0)" } ?? item.id.value
+        let expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, items: [key], explain: true)
+        var lunar = LunarDays()
+        return expansion.occurrences.indices.compactMap { index in
+            let occurrence = expansion.occurrences[index]
+            let series = expansion.series(of: occurrence)
+            guard series.itemID == item.id.value, phase == nil || series.phaseID == phase else { return nil }
+            let kind = work.dayKind(occurrence.start)
+            return OccurrenceDetail(
+                entry: entry(occurrence, in: expansion, lunar: &lunar), key: series.key,
+                time: occurrence.time?.description, dayKind: kind.code, dayLabel: kind.chineseLabel,
+                explanation: expansion.explanations?[index] ?? [],
+                reminders: ScheduleInput.reminderDays(start: occurrence.start, policy: series.policy, work: work).map {
+                    ReminderDay(date: $0.date, lead: $0.lead.description, reason: $0.reason)
+                })
+        }
     }
 
-    /// A plan entry as the protocol's agenda entry, with its state and distance in working days.
-    func entry(_ e: AlmanacPlan.AgendaEntry) -> AgendaEntry {
-        let marks = marks("\(e.key)@\(e.start)")
-        var title = e.title
-        if let edition = e.edition { title = "\(edition) " + title }
+    /// An occurrence as the protocol's agenda entry, with its state and distance in working days.
+    func entry(_ occurrence: PlanOccurrence, in expansion: PlanOccurrences, lunar: inout LunarDays) -> AgendaEntry {
+        let series = expansion.series(of: occurrence)
+        let id = expansion.id(of: occurrence).description
+        let marks = marks(id)
         var result = AgendaEntry(
-            date: e.start, endDate: e.isWindow ? e.end : nil, item: e.key, title: title, kind: e.kind.rawValue,
-            owners: e.owners, state: Self.state(marks, end: e.end, kind: e.kind.rawValue, today: today),
-            lunar: (try? ChineseCalendar.standard.lunarDate(from: e.start))?.chineseMonthDay, note: marks.note)
-        result.workingDays = Self.workingDays(from: today, to: e.start, work: work)
+            date: occurrence.start, endDate: occurrence.isWindow ? occurrence.end : nil, item: series.key,
+            title: series.displayTitle, kind: series.kind.rawValue, owners: series.owners,
+            state: Self.state(marks, end: occurrence.end, hasDeadline: series.hasDeadline, today: today),
+            lunar: lunar.text(occurrence.start), note: marks.note, id: id, time: occurrence.time?.description)
+        result.workingDays = Self.workingDays(from: today, to: occurrence.start, work: work)
+        result.edition = series.edition
+        result.participants = series.participants.isEmpty ? nil : series.participants
+        result.dateSource = series.dateSource?.rawValue
         return result
     }
+}
 
-    /// Edit distance, for "did you mean".
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a)
-        let y = Array(b)
-        guard !x.isEmpty else { return y.count }
-        guard !y.isEmpty else { return x.count }
-        var row = Array(0...y.count)
-        for i in 1...x.count {
-            var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...y.count {
-                current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            row = current
-        }
-        return row[y.count]
+/// Lunar dates of days, each computed once per report (many entries share a day).
+struct LunarDays {
+    private var cache: [CivilDate: String] = [:]
+
+    mutating func text(_ day: CivilDate) -> String? {
+        if let known = cache[day] { return known }
+        guard let lunar = try? ChineseCalendar.standard.lunarDate(from: day) else { return nil }
+        let text = lunar.chineseMonthDay
+        cache[day] = text
+        return text
     }
 }

@@ -91,26 +91,36 @@ public enum CommandName: String, Sendable, Codable, CaseIterable {
 public struct OccurrenceRef: Hashable, Sendable, Codable, CustomStringConvertible {
     public var item: String
     public var date: CivilDate?
+    /// The time, for an item whose rule gives several times on one day (`item@YYYY-MM-DDTHH:MM`).
+    public var time: TimeOfDay?
 
-    public init(item: String, date: CivilDate? = nil) {
+    public init(item: String, date: CivilDate? = nil, time: TimeOfDay? = nil) {
         self.item = item
         self.date = date
+        self.time = time
     }
 
-    /// Parses `ITEM` or `ITEM@YYYY-MM-DD`; nil when the item is empty or the date malformed.
+    /// The reference to exactly this occurrence.
+    public init(_ id: OccurrenceID) {
+        self.init(item: id.itemID, date: id.date, time: id.time)
+    }
+
+    /// Parses `ITEM`, `ITEM@YYYY-MM-DD` or `ITEM@YYYY-MM-DDTHH:MM`; nil when the item is empty or
+    /// the date malformed.
     public init?(parsing text: String) {
-        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        let item = String(parts[0])
-        guard !item.isEmpty, !item.contains(where: { $0.isWhitespace }) else { return nil }
-        if parts.count == 2 {
-            guard let date = CivilDate(iso: parts[1]) else { return nil }
-            self.init(item: item, date: date)
+        if text.contains("@") {
+            guard let id = OccurrenceID(text), !id.itemID.contains(where: { $0.isWhitespace || $0 == "@" }) else { return nil }
+            self.init(id)
         } else {
-            self.init(item: item)
+            guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }) else { return nil }
+            self.init(item: text)
         }
     }
 
-    public var description: String { date.map { "\(item)@\($0)" } ?? item }
+    public var description: String {
+        guard let date else { return item }
+        return OccurrenceID(itemID: item, date: date, time: time).description
+    }
 }
 
 /// Arguments of `agenda`: a date range (default: today and the next 30 days) and filters.

@@ -106,10 +106,21 @@ public struct AgendaEntry: Codable, Sendable, Hashable {
     /// Working days from the daemon's today to `date` (after today up to and including `date`;
     /// negative for past dates, 0 today), counted with the official holiday tables.
     public var workingDays: Int?
+    /// The occurrence's id (`item@YYYY-MM-DD`), as `ack`, `done` and `history` take it.
+    public var id: String?
+    /// Time of day, `HH:MM`, when the occurrence has one.
+    public var time: String?
+    /// The edition or anniversary label in the occurrence's year (`第二十三届`), also part of `title`.
+    public var edition: String?
+    /// Units taking part besides the owners.
+    public var participants: [String]?
+    /// `sourced`, `official` or `chosen`: how the plan's author knows the date.
+    public var dateSource: String?
 
     public init(
         date: CivilDate, endDate: CivilDate? = nil, item: String, title: String, kind: String,
-        owners: [String], state: OccurrenceState, lunar: String? = nil, note: String? = nil
+        owners: [String], state: OccurrenceState, lunar: String? = nil, note: String? = nil, id: String? = nil,
+        time: String? = nil
     ) {
         self.date = date
         self.endDate = endDate
@@ -120,6 +131,8 @@ public struct AgendaEntry: Codable, Sendable, Hashable {
         self.state = state
         self.lunar = lunar
         self.note = note
+        self.id = id
+        self.time = time
     }
 }
 
@@ -128,14 +141,19 @@ public struct AgendaReport: Codable, Sendable, Hashable {
     public var from: CivilDate
     public var to: CivilDate
     public var entries: [AgendaEntry]
-    /// Years of the range without an official holiday table (working days there are Monday to
-    /// Friday, `holiday …` rules have no dates); absent from an older daemon.
+    /// The plan's name.
+    public var plan: String?
+    /// Years of the range the plan needs an official holiday table for and has none: their
+    /// working days are counted as plain Monday to Friday.
     public var yearsWithoutHolidayTable: [Int]?
 
-    public init(from: CivilDate, to: CivilDate, entries: [AgendaEntry], yearsWithoutHolidayTable: [Int]? = nil) {
+    public init(
+        from: CivilDate, to: CivilDate, entries: [AgendaEntry], plan: String? = nil, yearsWithoutHolidayTable: [Int]? = nil
+    ) {
         self.from = from
         self.to = to
         self.entries = entries
+        self.plan = plan
         self.yearsWithoutHolidayTable = yearsWithoutHolidayTable
     }
 }

@@ -7,17 +7,14 @@ import Foundation
 
 /// The checklist commands of the control socket: `checklist`, `progress-set`, `progress-import`.
 extension DaemonControlHandler {
-    private func checklistPlan() async throws -> (Plan, CivilDate) {
-        guard let plan = await controller.plan?.plan else {
-            throw ControlError(.unavailable, "no plan is loaded; fix the plan and run almanacctl reload")
-        }
-        let zone = TimeZone(identifier: plan.info.timezone.value) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        return (plan, ZonedTime.civilDate(of: clock(), in: zone))
+    private func checklistPlan() throws -> (PlanInForce, CivilDate) {
+        let plan = try planInForce()
+        return (plan, plan.today(at: clock.now()))
     }
 
-    private func oneChecklist(_ name: String?, plan: Plan) throws -> Checklist {
-        let found = ChecklistState.select(name, in: plan)
-        let known = plan.checklists.map(\.id.value).joined(separator: ", ")
+    private func oneChecklist(_ name: String?, plan: PlanInForce) throws -> Checklist {
+        let found = ChecklistState.select(name, in: plan.plan)
+        let known = plan.plan.checklists.map(\.id.value).joined(separator: ", ")
         guard let checklist = found.first else {
             throw ControlError(.notFound, name.map { "no checklist '\($0)' in the plan (known: \(known))" } ?? "the plan has no checklist")
         }
@@ -27,7 +24,7 @@ extension DaemonControlHandler {
         return checklist
     }
 
-    private func occurrence(_ checklist: Checklist, plan: Plan, date: CivilDate?, today: CivilDate) throws -> ChecklistOccurrence {
+    private func occurrence(_ checklist: Checklist, plan: PlanInForce, date: CivilDate?, today: CivilDate) throws -> ChecklistOccurrence {
         guard let occurrence = ChecklistState.occurrence(of: checklist, in: plan, date: date, today: today) else {
             let item = checklist.item?.value ?? checklist.id.value
             throw ControlError(
@@ -45,16 +42,16 @@ extension DaemonControlHandler {
     }
 
     func checklistReport(_ query: ChecklistQuery) async throws -> ChecklistReport {
-        let (plan, today) = try await checklistPlan()
-        let checklists = ChecklistState.select(query.checklist, in: plan)
+        let (plan, today) = try checklistPlan()
+        let checklists = ChecklistState.select(query.checklist, in: plan.plan)
         if let name = query.checklist, checklists.isEmpty {
-            throw ControlError(.notFound, "no checklist '\(name)' in the plan (known: \(plan.checklists.map(\.id.value).joined(separator: ", ")))")
+            throw ControlError(.notFound, "no checklist '\(name)' in the plan (known: \(plan.plan.checklists.map(\.id.value).joined(separator: ", ")))")
         }
         if let unit = query.unit, plan.unit(unit) == nil {
             throw ControlError(.notFound, "no unit '\(unit)' in the plan")
         }
         var names: [String: String] = [:]
-        for unit in plan.units { names[unit.id.value] = unit.name.value }
+        for unit in plan.plan.units { names[unit.id.value] = unit.name.value }
         var views: [ChecklistView] = []
         for checklist in checklists {
             let occurrence = try self.occurrence(checklist, plan: plan, date: query.date, today: today)
@@ -81,7 +78,7 @@ extension DaemonControlHandler {
     private func record(
         _ rows: [ProgressRow], checklist name: String?, date: CivilDate?, file: String?, uid: UInt32
     ) async throws -> ProgressReport {
-        let (plan, today) = try await checklistPlan()
+        let (plan, today) = try checklistPlan()
         let checklist = try oneChecklist(name, plan: plan)
         let occurrence = try self.occurrence(checklist, plan: plan, date: date, today: today)
         let leaves = Dictionary(checklist.leaves.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
@@ -107,7 +104,7 @@ extension DaemonControlHandler {
             let what = file.map { "\($0): \(problems.count) error\(problems.count == 1 ? "" : "s"); nothing recorded" }
             throw ControlError(.badRequest, what ?? problems.map(\.message).joined(separator: "; "), diagnostics: file == nil ? nil : problems)
         }
-        let now = clock()
+        let now = clock.now()
         let entries = rows.map { row in
             ChecklistProgress(
                 occurrenceID: occurrence.id, entryID: row.code, state: ChecklistState.state(row.status),

@@ -16,6 +16,8 @@ public struct ChecklistScheduling: Sendable {
     var unitNames: [String: String] = [:]
     var recorded: Set<DeliveryID> = []
     var trackingSince: CivilDate?
+    /// Marks recorded since this instant count toward the quotas.
+    var marksSince: Date?
 
     public init() {}
 
@@ -26,9 +28,11 @@ public struct ChecklistScheduling: Sendable {
 extension SchedulerCore {
     /// Rebuilds the checklist and quota planners for `plan` (expanded into `occurrences`) and
     /// reads back which of their notices were already recorded.
-    public mutating func replanChecklists(plan: Plan, occurrences: [ScheduledOccurrence], now: Date) throws(StoreError) {
+    mutating func replanChecklists(
+        plan: Plan, occurrences: [ScheduledOccurrence], context: RuleContext, now: Date
+    ) throws(StoreError) {
         var scheduling = ChecklistScheduling()
-        let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences)
+        let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences, context: context)
         if !deadlines.isEmpty {
             scheduling.checklistPlanner = ChecklistReminderPlanner(
                 deadlines: deadlines, configuration: configuration, workingDays: workingDays)
@@ -36,14 +40,18 @@ extension SchedulerCore {
         let targets = QuotaTarget.from(plan)
         if !targets.isEmpty {
             scheduling.quotaPlanner = QuotaPlanner(targets: targets, configuration: configuration, workingDays: workingDays)
-            for target in targets {
-                scheduling.quotaOccurrences[target.itemID] = occurrences.filter { $0.itemID == target.itemID }.map(\.id)
+            let quotaItems = Set(targets.map(\.itemID))
+            for occurrence in occurrences where quotaItems.contains(occurrence.itemID) {
+                scheduling.quotaOccurrences[occurrence.itemID, default: []].append(occurrence.id)
+            }
+            scheduling.marksSince = occurrences.first.map {
+                ZonedTime.instant(of: $0.start, at: TimeOfDay(hour: 0, minute: 0) ?? .nine, in: configuration.timeZone)
             }
         }
         for unit in plan.units { scheduling.unitNames[unit.id.value] = unit.name.value }
         let since = now.addingTimeInterval(-Self.recordedMargin * 2)
         for record in try store.deliveries(dueSince: since) where record.state != .failed && ChecklistScheduling.isOwn(record.key.reminderID) {
-            scheduling.recorded.insert(ReminderDispatcher.id(record.key))
+            scheduling.recorded.insert(record.key)
         }
         if let installed = try store.delivery(Self.installationKey)?.dueAt {
             scheduling.trackingSince = ZonedTime.civilDate(of: installed, in: configuration.timeZone)
@@ -56,10 +64,10 @@ extension SchedulerCore {
         var wakeups: [Date] = []
         if let planner = checklists.checklistPlanner {
             var progress: [OccurrenceID: [String: IndicatorStatus]] = [:]
+            let recorded = (try? store.checklistProgress(occurrenceIDs: planner.deadlines.map(\.occurrence.description))) ?? [:]
             for deadline in planner.deadlines {
-                guard let records = try? store.checklistProgress(occurrenceID: deadline.occurrence.description) else { continue }
                 var statuses: [String: IndicatorStatus] = [:]
-                for r in records { statuses[r.entryID] = ChecklistState.status(r.state) }
+                for r in recorded[deadline.occurrence.description] ?? [] { statuses[r.entryID] = ChecklistState.status(r.state) }
                 progress[deadline.occurrence] = statuses
             }
             let decision = planner.decide(progress: progress, recorded: checklists.recorded, now: now)
@@ -69,19 +77,21 @@ extension SchedulerCore {
         }
         if let planner = checklists.quotaPlanner {
             var checks: [String: [CivilDate]] = [:]
+            // Every mark since the window began, in one read; one check per occurrence marked
+            // done (and not undone), on the day it was marked.
+            var doneAt: [String: Date] = [:]
+            for mark in (try? store.marks(since: checklists.marksSince ?? .distantPast)) ?? [] {
+                switch mark.kind {
+                case .done: doneAt[mark.occurrenceID] = mark.at
+                case .undone: doneAt[mark.occurrenceID] = nil
+                default: break
+                }
+            }
             for (item, ids) in checklists.quotaOccurrences {
                 for id in ids {
-                    guard let marks = try? store.marks(occurrenceID: id.description) else { continue }
-                    // One check per occurrence marked done (and not undone), on the day it was marked.
-                    var doneAt: Date?
-                    for mark in marks {
-                        switch mark.kind {
-                        case .done: doneAt = mark.at
-                        case .undone: doneAt = nil
-                        default: break
-                        }
+                    if let at = doneAt[id.description] {
+                        checks[item, default: []].append(ZonedTime.civilDate(of: at, in: configuration.timeZone))
                     }
-                    if let doneAt { checks[item, default: []].append(ZonedTime.civilDate(of: doneAt, in: configuration.timeZone)) }
                 }
             }
             let decision = planner.decide(
@@ -95,7 +105,7 @@ extension SchedulerCore {
 
     private mutating func recordMissed(_ missed: Missed, now: Date) {
         do {
-            try store.recordMissed(ReminderDispatcher.key(missed.key), dueAt: missed.due, at: now)
+            try store.recordMissed(missed.key, dueAt: missed.due, at: now)
             checklists.recorded.insert(missed.key)
         } catch {
             logger.error("delivery failed, will retry", metadata: ["ALMANAC_DELIVERY": "\(missed.key)", "error": "\(error)"])
@@ -172,7 +182,7 @@ extension SchedulerCore {
         metadata extra: Logger.Metadata, overdue: Bool, now: Date
     ) {
         do {
-            let claim = try store.claimDelivery(ReminderDispatcher.key(key), dueAt: due, late: late, at: now)
+            let claim = try store.claimDelivery(key, dueAt: due, late: late, at: now)
             let record: DeliveryRecord
             switch claim {
             case .alreadyDone:

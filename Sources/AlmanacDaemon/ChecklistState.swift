@@ -16,17 +16,20 @@ struct ChecklistOccurrence: Sendable, Hashable {
 enum ChecklistState {
     /// The occurrence of `checklist`'s item on `date`, or else the first one ending today or later
     /// (within a year), or else the latest within the last year.
-    static func occurrence(of checklist: Checklist, in plan: Plan, date: CivilDate? = nil, today: CivilDate)
+    static func occurrence(of checklist: Checklist, in plan: PlanInForce, date: CivilDate? = nil, today: CivilDate)
         -> ChecklistOccurrence?
     {
         guard let item = checklist.item?.value else { return ChecklistOccurrence(id: "checklist:\(checklist.id.value)", deadline: nil) }
         let range = date.map { $0...$0 } ?? today.adding(days: -366)...today.adding(days: 366)
-        let occurrences = PlanOccurrences.expand(plan, in: range).occurrences.filter { $0.itemID == item }
+        let (expansion, indices) = plan.occurrences(overlapping: range)
+        let occurrences = indices.map { expansion.occurrences[$0] }.filter { expansion.series(of: $0).key == item }
         if let date {
-            return occurrences.first { $0.start == date }.map { ChecklistOccurrence(id: $0.id.description, deadline: $0.end) }
+            return occurrences.first { $0.start == date }.map {
+                ChecklistOccurrence(id: expansion.id(of: $0).description, deadline: $0.end)
+            }
         }
         let chosen = occurrences.first { $0.end >= today } ?? occurrences.last
-        return chosen.map { ChecklistOccurrence(id: $0.id.description, deadline: $0.end) }
+        return chosen.map { ChecklistOccurrence(id: expansion.id(of: $0).description, deadline: $0.end) }
     }
 
     /// The checklists a name means: a checklist id, or the id of the item it is filed for; nil: all.
@@ -56,22 +59,27 @@ enum ChecklistState {
     }
 
     /// The recorded progress of an occurrence, by indicator code.
-    static func progress(_ store: any StateStore, occurrenceID: String) throws(StoreError) -> [String: IndicatorProgress] {
+    static func progress(_ store: any ChecklistStore, occurrenceID: String) throws(StoreError) -> [String: IndicatorProgress] {
+        progress(try store.checklistProgress(occurrenceID: occurrenceID))
+    }
+
+    static func progress(_ records: [ChecklistProgress]) -> [String: IndicatorProgress] {
         var result: [String: IndicatorProgress] = [:]
-        for p in try store.checklistProgress(occurrenceID: occurrenceID) {
+        for p in records {
             result[p.entryID] = IndicatorProgress(
                 code: p.entryID, status: status(p.state), evidence: p.evidence, note: p.note, uid: p.uid, at: p.at)
         }
         return result
     }
 
-    /// One entry of status.json's `checklists` section.
-    static func summaries(plan: Plan, store: any StateStore, now: Date) -> [DaemonStatus.ChecklistStatus] {
-        let zone = TimeZone(identifier: plan.info.timezone.value) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        let today = ZonedTime.civilDate(of: now, in: zone)
-        return plan.checklists.map { checklist in
-            let occurrence = occurrence(of: checklist, in: plan, today: today)
-            let progress = occurrence.flatMap { try? Self.progress(store, occurrenceID: $0.id) } ?? [:]
+    /// status.json's `checklists` section: every checklist's current occurrence, its progress read
+    /// in one query.
+    static func summaries(plan: PlanInForce, store: any ChecklistStore, now: Date) -> [DaemonStatus.ChecklistStatus] {
+        let today = plan.today(at: now)
+        let occurrences = plan.plan.checklists.map { occurrence(of: $0, in: plan, today: today) }
+        let recorded = (try? store.checklistProgress(occurrenceIDs: occurrences.compactMap { $0?.id })) ?? [:]
+        return zip(plan.plan.checklists, occurrences).map { checklist, occurrence in
+            let progress = occurrence.map { Self.progress(recorded[$0.id] ?? []) } ?? [:]
             let summary = ChecklistSummary(checklist, progress: progress)
             return DaemonStatus.ChecklistStatus(
                 id: summary.checklist, title: summary.title, item: summary.item, occurrence: occurrence?.id,

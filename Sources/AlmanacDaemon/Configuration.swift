@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacMail
 import AlmanacPlan
 import Foundation
@@ -41,7 +42,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         /// One digest mail per unit and day, besides the reminders.
         public var digest: Bool = false
         /// Time of day of the digest, minutes after midnight; `nil`: `delivery_time`.
-        public var digestTime: Int?
+        public var digestTime: TimeOfDay?
         /// STARTTLS on smtp:// URLs: required (default), optional or none.
         public var smtpTLS: SMTPConfiguration.TLS = .required
         public var smtpConnectTimeout: Duration = .seconds(10)
@@ -84,12 +85,14 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var stateDirectory: String
     public var runtimeDirectory: String
     public var controlSocket: String
-    /// Directory of official holiday tables.
-    public var holidays: String
+    /// Directory of official holiday tables; `nil`: the search order of docs/holidays.md.
+    public var holidays: String?
+    /// Limits that protect the host from a plan too large (docs/plan-format.md, "Limits").
+    public var limits: Limits = Limits()
     /// How far back missed reminders are still sent after downtime.
     public var catchUp: Duration
     /// Time of day reminders go out, as minutes after midnight in the plan's time zone.
-    public var deliveryTime: Int
+    public var deliveryTime: TimeOfDay
     public var mail: Mail
     public var robots: Robots = Robots()
     /// Group allowed to change state over the control socket (besides root and the daemon's user).
@@ -98,6 +101,23 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var shutdownTimeout: Duration
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String
+
+    /// `limits:` in almanac.yaml.
+    public struct Limits: Sendable, Hashable, Codable {
+        /// `occurrences`: of the whole plan in the scheduling window.
+        public var occurrences = ExpansionLimits.defaultOccurrences
+        /// `occurrences_per_item`: of one item in the scheduling window.
+        public var occurrencesPerItem = ExpansionLimits.defaultOccurrencesPerItem
+        /// `feed_events`: events in one published calendar feed.
+        public var feedEvents = 100_000
+
+        public init() {}
+
+        /// The expansion's limits.
+        public var expansion: ExpansionLimits {
+            ExpansionLimits(occurrences: occurrences, occurrencesPerItem: occurrencesPerItem)
+        }
+    }
 
     /// The state database file.
     public var databasePath: String { stateDirectory + "/state.db" }
@@ -119,9 +139,9 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
             stateDirectory: state,
             runtimeDirectory: runtime,
             controlSocket: runtime + "/control.sock",
-            holidays: "/usr/share/almanac/holidays",
+            holidays: nil,
             catchUp: .seconds(7 * 86_400),
-            deliveryTime: 9 * 60,
+            deliveryTime: .nine,
             mail: Mail(outbox: state + "/outbox"),
             adminGroup: "almanac",
             shutdownTimeout: .seconds(10),
@@ -136,10 +156,12 @@ public enum ConfigurationLoader {
     /// The keys the top level accepts.
     public static let topLevelKeys = [
         "plans", "state_directory", "runtime_directory", "control_socket", "holidays", "catch_up", "delivery_time",
-        "mail", "robots", "admin_group", "shutdown_timeout", "log_level",
+        "mail", "robots", "admin_group", "shutdown_timeout", "log_level", "limits",
     ]
     /// The keys `robots:` accepts.
     public static let robotsKeys = ["rate_limit", "rate_window", "connect_timeout", "timeout", "ca_file", "retry", "concurrency"]
+    /// The keys `limits:` accepts.
+    public static let limitKeys = ["occurrences", "occurrences_per_item", "feed_events"]
     /// The keys `mail:` accepts.
     public static let mailKeys = [
         "transport", "outbox", "from", "smtp", "sendmail", "from_name", "cc", "templates", "digest", "digest_time", "retry",
@@ -216,15 +238,6 @@ public enum ConfigurationLoader {
         return .seconds(total)
     }
 
-    /// Parses `HH:MM` (24-hour) into minutes after midnight.
-    public static func parseTimeOfDay(_ text: String) -> Int? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-            let hours = Int(parts[0]), let minutes = Int(parts[1]), (0..<24).contains(hours), (0..<60).contains(minutes)
-        else { return nil }
-        return hours * 60 + minutes
-    }
-
     /// Renders a duration the way the configuration writes it (`7d`, `1d12h`, `90s` → `1m30s`).
     public static func format(_ duration: Duration) -> String {
         var seconds = duration.components.seconds
@@ -293,8 +306,8 @@ public enum ConfigurationLoader {
                     }
                 case "delivery_time":
                     if let text = scalar(value, key) {
-                        if let minutes = parseTimeOfDay(text) {
-                            configuration.deliveryTime = minutes
+                        if let time = TimeOfDay(text) {
+                            configuration.deliveryTime = time
                         } else {
                             error("'delivery_time' must be a time of day as HH:MM (24-hour), not '\(text)'", at: value)
                         }
@@ -310,6 +323,7 @@ public enum ConfigurationLoader {
                     }
                 case "mail": parseMail(value)
                 case "robots": parseRobots(value)
+                case "limits": parseLimits(value)
                 default: unknownKey(key, at: keyNode, known: topLevelKeys)
                 }
             }
@@ -335,6 +349,30 @@ public enum ConfigurationLoader {
                 configuration.plans = plans
             default:
                 error("'plans' must be a path or a list of paths (globs allowed)", at: node)
+            }
+        }
+
+        private mutating func parseLimits(_ node: Node) {
+            guard case .mapping(let mapping) = node else { return error("'limits' must be a mapping", at: node) }
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else {
+                    error("keys must be plain strings", at: keyNode)
+                    continue
+                }
+                guard ConfigurationLoader.limitKeys.contains(key) else {
+                    unknownKey(key, at: keyNode, known: ConfigurationLoader.limitKeys, section: "limits")
+                    continue
+                }
+                guard let text = scalar(value, "limits.\(key)") else { continue }
+                guard let count = Int(text.replacingOccurrences(of: "_", with: "")), count >= 1, count <= 100_000_000 else {
+                    error("'limits.\(key)' must be a whole number from 1 to 100000000, not '\(text)'", at: value)
+                    continue
+                }
+                switch key {
+                case "occurrences": configuration.limits.occurrences = count
+                case "occurrences_per_item": configuration.limits.occurrencesPerItem = count
+                default: configuration.limits.feedEvents = count
+                }
             }
         }
 
@@ -373,8 +411,8 @@ public enum ConfigurationLoader {
                 case "digest": if let flag = bool(value, "mail.digest") { configuration.mail.digest = flag }
                 case "digest_time":
                     if let text = scalar(value, "mail.digest_time") {
-                        if let minutes = parseTimeOfDay(text) {
-                            configuration.mail.digestTime = minutes
+                        if let time = TimeOfDay(text) {
+                            configuration.mail.digestTime = time
                         } else {
                             error("'mail.digest_time' must be a time of day as HH:MM (24-hour), not '\(text)'", at: value)
                         }
@@ -579,7 +617,7 @@ public enum ConfigurationLoader {
 
         private mutating func unknownKey(_ key: String, at node: Node, known: [String], section: String? = nil) {
             let place = section.map { " in '\($0)'" } ?? ""
-            let hint = closest(to: key, in: known).map { "did you mean '\($0)'?" }
+            let hint = Suggestion.closest(to: key, among: known).map { "did you mean '\($0)'?" }
                 ?? "known keys: \(known.joined(separator: ", "))"
             diagnostics.append(Diagnostic(.error, "unknown key '\(key)'\(place)", at: location(node), hint: hint))
         }
@@ -599,27 +637,4 @@ public enum ConfigurationLoader {
         }
     }
 
-    /// The known word within edit distance 2 of `word`, if one is that close.
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        var best: (String, Int)?
-        for candidate in candidates {
-            let distance = editDistance(Array(word), Array(candidate))
-            if distance <= 2, distance < (best?.1 ?? .max) { best = (candidate, distance) }
-        }
-        return best?.0
-    }
-
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
 }

@@ -36,7 +36,7 @@ extension DaemonControlHandler {
             guard entry.state != .sent else {
                 throw ControlError(.badRequest, "mail \(request.id) was sent already (\(entry.message.messageID))")
             }
-            guard try store.requeueMail(request.id, at: clock()) else {
+            guard try store.requeueMail(request.id, at: clock.now()) else {
                 throw ControlError(.badRequest, "mail \(request.id) changed meanwhile; list the outbox again")
             }
             controller.mailDoorbell.ring()

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacHost
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
@@ -7,38 +8,34 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Answers the control socket from the daemon's real state: the `DaemonController` (plan,
-/// reloads, marks) and its state store (deliveries, marks, outbox). The server has checked
+/// Answers the control socket from the daemon's real state: the plan in force, the status the
+/// scheduler computed, and the state store (marks, deliveries, outbox). The server has checked
 /// authorization before a state-changing command gets here; every change records the caller's
 /// uid (in the store and the journal, by the controller).
+///
+/// `status` reads the status as last composed, without awaiting any actor; the plan views
+/// (`agenda`, `cal`, `show`, `explain`) render the plan in force with the same code as
+/// `almanacctl --plan`, with the marks read from the store in one query.
 public struct DaemonControlHandler: ControlHandler {
     let controller: DaemonController
-    let clock: @Sendable () -> Date
-    /// The official working-day calendar (the configured holiday tables), for `cal`, `show`,
-    /// `explain` and the agenda's working-day distances.
-    let workCalendar: WorkCalendar
+    var clock: any WallClock { controller.clock }
 
-    public init(
-        controller: DaemonController, clock: @escaping @Sendable () -> Date = { Date() },
-        workCalendar: WorkCalendar = .weekendsOnly
-    ) {
+    public init(controller: DaemonController) {
         self.controller = controller
-        self.clock = clock
-        self.workCalendar = workCalendar
     }
 
     public func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
         switch command {
         case .status:
-            return .status(await status())
+            return .status(controller.statusReport)
         case .reload:
             return .reload(try await reload())
         case .agenda(let query):
-            return .agenda(try await agenda(query))
+            return .agenda(try await offPool { try reports().agenda(query) })
         case .next(let query):
-            return .next(try await next(query))
+            return .next(try next(query))
         case .history(let query):
-            return .history(try await history(query))
+            return .history(try history(query))
         case .outbox(let query):
             return .outbox(try outbox(query))
         case .outboxRetry(let request):
@@ -46,31 +43,33 @@ public struct DaemonControlHandler: ControlHandler {
         case .sendTest(let request):
             return .sendTest(
                 try await controller.channels.sendTest(
-                    request, store: controller.store, now: clock(), logger: Logger(label: "almanacd.send-test")))
+                    request, store: controller.store, now: clock.now(), logger: Logger(label: "almanacd.send-test")))
         case .cal(let query):
-            return .cal(try await reports().cal(query))
+            return .cal(try await offPool { try reports().cal(query) })
         case .show(let query):
-            return .show(try await reports().show(query))
+            return .show(try await offPool { try reports().show(query) })
         case .explain(let query):
-            return .explain(try await explain(query))
+            return .explain(try await offPool { try explain(query) })
         case .ack(let ref):
-            let (id, date) = try await resolve(ref)
-            try await map { () throws(DaemonRequestError) in try await controller.acknowledge(occurrenceID: id, uid: peer.uid) }
-            return .change(ChangeReport(item: ref.item, date: date, state: .acknowledged, recordedAt: clock(), uid: peer.uid))
+            let (id, date) = try reports().resolve(ref)
+            try await map { () throws(DaemonRequestError) in
+                try await controller.acknowledge(occurrenceID: id.description, uid: peer.uid)
+            }
+            return .change(ChangeReport(item: ref.item, date: date, state: .acknowledged, recordedAt: clock.now(), uid: peer.uid))
         case .done(let request):
-            let (id, date) = try await resolve(request.occurrence)
+            let (id, date) = try reports().resolve(request.occurrence)
             try await map { () throws(DaemonRequestError) in
-                try await controller.markDone(occurrenceID: id, uid: peer.uid, note: request.note)
+                try await controller.markDone(occurrenceID: id.description, uid: peer.uid, note: request.note)
             }
             return .change(ChangeReport(
-                item: request.item, date: date, state: .done, recordedAt: clock(), uid: peer.uid, note: request.note))
+                item: request.item, date: date, state: .done, recordedAt: clock.now(), uid: peer.uid, note: request.note))
         case .snooze(let request):
-            let (id, date) = try await resolve(request.occurrence)
+            let (id, date) = try reports().resolve(request.occurrence)
             try await map { () throws(DaemonRequestError) in
-                try await controller.snooze(occurrenceID: id, until: request.until, uid: peer.uid)
+                try await controller.snooze(occurrenceID: id.description, until: request.until, uid: peer.uid)
             }
             return .change(ChangeReport(
-                item: request.item, date: date, state: .snoozed, recordedAt: clock(), uid: peer.uid,
+                item: request.item, date: date, state: .snoozed, recordedAt: clock.now(), uid: peer.uid,
                 snoozedUntil: request.until))
         case .checklist(let query):
             return .checklist(try await checklistReport(query))
@@ -79,144 +78,79 @@ public struct DaemonControlHandler: ControlHandler {
         case .progressImport(let request):
             return .progressRecorded(try await importProgress(request, uid: peer.uid))
         case .progress(let request):
-            let (id, date) = try await resolve(request.occurrence)
+            let (id, date) = try reports().resolve(request.occurrence)
             try await map { () throws(DaemonRequestError) in
                 try await controller.recordProgress(
-                    occurrenceID: id, entryID: request.entry, state: request.done ? .done : .open, unit: nil,
+                    occurrenceID: id.description, entryID: request.entry, state: request.done ? .done : .open, unit: nil,
                     note: request.note, uid: peer.uid)
             }
             return .change(ChangeReport(
-                item: request.item, date: date, state: request.done ? .done : .open, recordedAt: clock(),
+                item: request.item, date: date, state: request.done ? .done : .open, recordedAt: clock.now(),
                 uid: peer.uid, note: request.note, entry: request.entry))
         }
     }
 
     // MARK: - Queries
 
-    func status() async -> StatusReport {
-        let status = await controller.status()
-        let pending = (try? controller.store.mailCounts()).map { $0[.queued] ?? 0 }
-        // The overdue count and the next wake-up are known once the scheduler has planned.
-        let schedule = await controller.schedule
-        // Counted in the store (COUNT ... GROUP BY state), not by reading every delivery row.
-        return StatusReport(
-            version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
-            startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
-            nextWakeup: schedule?.nextWakeup, remindersSent: status.counts?.sent,
-            outboxPending: pending, overdue: schedule == nil || status.plan == nil ? nil : status.overdue.count,
-            problems: status.problems.map(\.message))
-    }
-
     /// The scheduler's next deliveries, soonest first.
-    func next(_ query: NextQuery) async throws -> NextReport {
-        _ = try await planInForce()
-        let limit = min(max(1, query.limit ?? 20), 10_000)
-        guard let upcoming = await controller.upcoming(limit: limit) else {
+    func next(_ query: NextQuery) throws -> NextReport {
+        _ = try planInForce()
+        let limit = min(max(1, query.limit ?? 20), ScheduleView.upcomingKept)
+        guard let view = controller.scheduleView, view.generation == controller.generation.number else {
             throw ControlError(.unavailable, "the scheduler has not planned the plan in force yet; try again in a moment")
         }
-        return NextReport(reminders: upcoming.map { delivery in
+        return NextReport(reminders: view.upcoming.prefix(limit).map { next in
             UpcomingReminder(
-                at: delivery.due, item: delivery.occurrence.itemID, date: delivery.occurrence.start,
-                title: delivery.occurrence.title, lead: delivery.key.reminderID, recipients: delivery.recipients,
-                channel: delivery.channel.rawValue, kind: delivery.occurrence.kind)
+                at: next.dueAt, item: next.item, date: next.date, title: next.title, lead: next.reminder,
+                recipients: next.recipients, channel: next.channel, kind: next.kind)
         })
-    }
-
-    static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
-        PlanSummary(name: plan.name, files: plan.files, items: plan.items, loadedAt: plan.loadedAt, warnings: plan.warnings.count)
     }
 
     func reload() async throws -> ReloadReport {
         let outcome = await controller.reload()
         guard outcome.accepted else {
             let errors = outcome.diagnostics.filter { $0.severity == .error }.count
-            let kept = await controller.plan == nil ? "there is still no plan" : "the old plan stays in force"
+            let kept = controller.inForce == nil ? "there is still no plan" : "the old plan stays in force"
             throw ControlError(
                 .invalidPlan, "the plan has \(errors) error\(errors == 1 ? "" : "s"); \(kept)",
                 diagnostics: outcome.diagnostics)
         }
-        guard let plan = await controller.status().plan else {
+        guard let plan = controller.status.plan else {
             throw ControlError(.internalError, "the reload was accepted but no plan is in force")
         }
-        return ReloadReport(plan: Self.summary(plan), diagnostics: outcome.diagnostics)
+        return ReloadReport(plan: DaemonController.summary(plan), diagnostics: outcome.diagnostics)
     }
 
-    func agenda(_ query: AgendaQuery) async throws -> AgendaReport {
-        let (plan, today) = try await planInForce()
-        let from = query.from ?? today
-        let to = query.to ?? from.adding(days: max(1, query.days ?? 30) - 1)
-        guard from <= to else { throw ControlError(.badRequest, "the range ends (\(to)) before it starts (\(from))") }
-        guard from.days(to: to) <= 3660 else { throw ControlError(.badRequest, "the range is longer than ten years") }
-        if let unit = query.unit, !plan.units.contains(where: { $0.id.value == unit }) {
-            throw ControlError(.notFound, "no unit '\(unit)' in the plan")
-        }
-        if let kind = query.kind, ItemKind(rawValue: kind) == nil {
-            let known = ItemKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ControlError(.badRequest, "unknown kind '\(kind)' (known: \(known))")
-        }
-        let now = clock()
-        let store = controller.store
-        var entries: [AlmanacControl.AgendaEntry] = []
-        for occurrence in PlanOccurrences.expand(plan, in: from...to, context: RuleContext(workCalendar: workCalendar)).occurrences {
-            if let kind = query.kind, occurrence.kind != kind { continue }
-            if let unit = query.unit, !occurrence.owners.contains(unit) { continue }
-            let id = occurrence.id.description
-            let marks = Self.marks(of: id, store: store, at: now)
-            var entry = AlmanacControl.AgendaEntry(
-                date: occurrence.start, endDate: occurrence.end != occurrence.start ? occurrence.end : nil,
-                item: occurrence.itemID, title: occurrence.title, kind: occurrence.kind, owners: occurrence.owners,
-                state: PlanReports.state(marks, end: occurrence.end, kind: occurrence.kind, today: today),
-                lunar: (try? ChineseCalendar.standard.lunarDate(from: occurrence.start))?.chineseMonthDay,
-                note: marks.note)
-            entry.workingDays = PlanReports.workingDays(from: today, to: occurrence.start, work: workCalendar)
-            entries.append(entry)
-        }
-        entries.sort { ($0.date, $0.item) < ($1.date, $1.item) }
-        let missing = plan.info.holidays.value == "cn" ? (from.year...to.year).filter { !workCalendar.hasTable(for: $0) } : []
-        return AgendaReport(from: from, to: to, entries: entries, yearsWithoutHolidayTable: missing)
-    }
-
-
-    func history(_ query: HistoryQuery) async throws -> HistoryReport {
+    func history(_ query: HistoryQuery) throws -> HistoryReport {
         let store = controller.store
         let since = query.since ?? .distantPast
         let deliveries: [DeliveryRecord]
+        let marks: [Mark]
         do {
-            deliveries = try store.deliveries(dueSince: since)
+            if let item = query.item, let date = query.date {
+                let id = OccurrenceRef(item: item, date: date).description
+                deliveries = try store.deliveries(occurrenceID: id).filter { $0.dueAt >= since }
+                marks = try store.marks(occurrenceID: id).filter { $0.at >= since }
+            } else {
+                deliveries = try store.deliveries(dueSince: since)
+                marks = try store.marks(since: since)
+            }
         } catch {
             throw ControlError(.internalError, "the state store failed: \(error)")
         }
         var entries: [HistoryEntry] = []
-        var occurrences: Set<String> = []
-        for record in deliveries {
-            guard let ref = OccurrenceRef(parsing: record.key.occurrenceID), let date = ref.date,
-                Self.matches(query, item: ref.item, date: date)
+        for record in deliveries where record.state != .pending {
+            guard let id = OccurrenceID(record.key.occurrenceID), Self.matches(query, item: id.itemID, date: id.date)
             else { continue }
-            occurrences.insert(record.key.occurrenceID)
-            guard record.state != .pending else { continue }
             entries.append(HistoryEntry(
                 at: record.sentAt ?? record.claimedAt,
-                event: record.state == .sent ? "reminder" : "reminder-\(record.state.rawValue)", item: ref.item, date: date,
+                event: record.state == .sent ? "reminder" : "reminder-\(record.state.rawValue)", item: id.itemID, date: id.date,
                 channel: record.key.channel, recipients: record.key.recipient.isEmpty ? [] : [record.key.recipient],
                 note: record.lastError))
         }
-        if let item = query.item, let date = query.date {
-            occurrences.insert(OccurrenceRef(item: item, date: date).description)
-        } else if let (plan, today) = try? await planInForce() {
-            // Marks of occurrences that no reminder has touched yet.
-            let range = today.adding(days: -400)...today.adding(days: 400)
-            for occurrence in PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
-            where query.item == nil || occurrence.itemID == query.item {
-                occurrences.insert(occurrence.id.description)
-            }
-        }
-        for occurrence in occurrences {
-            guard let ref = OccurrenceRef(parsing: occurrence), let date = ref.date,
-                let marks = try? store.marks(occurrenceID: occurrence)
-            else { continue }
-            for mark in marks where mark.at >= since {
-                entries.append(HistoryEntry(at: mark.at, event: mark.kind.rawValue, item: ref.item, date: date, uid: mark.uid, note: mark.note))
-            }
+        for mark in marks {
+            guard let id = OccurrenceID(mark.occurrenceID), Self.matches(query, item: id.itemID, date: id.date) else { continue }
+            entries.append(HistoryEntry(at: mark.at, event: mark.kind.rawValue, item: id.itemID, date: id.date, uid: mark.uid, note: mark.note))
         }
         entries.sort { ($0.at, $0.item) > ($1.at, $1.item) }
         let limit = max(0, query.limit ?? 50)
@@ -230,45 +164,43 @@ public struct DaemonControlHandler: ControlHandler {
         return true
     }
 
-    // MARK: - Occurrences
+    func explain(_ query: ExplainQuery) throws -> ExplainReport {
+        var report = try reports().explain(query)
+        if let occurrence = report.occurrence {
+            report.history = try history(HistoryQuery(item: occurrence.key, date: occurrence.entry.date, limit: 100)).entries
+        }
+        return report
+    }
 
-    /// The plan in force and today in its time zone.
-    func planInForce() async throws -> (Plan, CivilDate) {
-        guard let plan = await controller.plan?.plan else {
+    /// Runs a view on a thread of its own: a year's agenda of a large plan must not hold one of
+    /// the cooperative pool's threads, which answer `status` and the other requests.
+    func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await BlockingWork.run("almanac-view") { _ in Result { try body() } }.get()
+    }
+
+    // MARK: - The plan in force
+
+    /// The plan in force.
+    func planInForce() throws -> PlanInForce {
+        guard let plan = controller.inForce else {
             throw ControlError(.unavailable, "no plan is loaded; fix the plan and run almanacctl reload")
         }
-        let zone = TimeZone(identifier: plan.info.timezone.value) ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt
-        return (plan, ZonedTime.civilDate(of: clock(), in: zone))
+        return plan
     }
 
-    /// The store's id (`item@YYYY-MM-DD`) and date of an occurrence, checked against the plan in
-    /// force. Without a date: the latest occurrence of the last 30 days that is not done, else
-    /// the next one.
-    func resolve(_ ref: OccurrenceRef) async throws -> (String, CivilDate) {
-        let (plan, today) = try await planInForce()
-        let range = ref.date.map { $0...$0 } ?? today.adding(days: -30)...today.adding(days: 400)
-        let candidates = PlanOccurrences.expand(plan, in: range, context: RuleContext(workCalendar: workCalendar)).occurrences
-            .filter { $0.itemID == ref.item }
-        if let date = ref.date {
-            guard candidates.contains(where: { $0.start == date }) else {
-                guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }
-                throw ControlError(.notFound, "'\(ref.item)' has no occurrence starting on \(date)")
-            }
-            return (ref.description, date)
-        }
-        guard Self.itemExists(ref.item, in: plan) else { throw ControlError(.notFound, "no item '\(ref.item)' in the plan") }
-        let past = candidates.filter { $0.start <= today }.reversed().first { occurrence in
-            (try? controller.store.markState(occurrenceID: occurrence.id.description).done) != true
-        }
-        guard let chosen = past ?? candidates.first(where: { $0.start > today }) else {
-            throw ControlError(.notFound, "'\(ref.item)' has no occurrence from 30 days ago to a year ahead; name one: \(ref.item)@YYYY-MM-DD")
-        }
-        return (chosen.id.description, chosen.start)
-    }
-
-    static func itemExists(_ id: String, in plan: Plan) -> Bool {
-        plan.items.contains { item in
-            item.id.value == id || item.phases.contains { "\(item.id.value)/\($0.id.value)" == id }
+    /// The plan views over the plan in force, today in its time zone, and the marks of the store
+    /// (read once for the request).
+    func reports() throws -> PlanReports {
+        let plan = try planInForce()
+        let now = clock.now()
+        let store = controller.store
+        let states = (try? store.markStates()) ?? [:]
+        let snoozes = (try? store.activeSnoozes(at: now)) ?? [:]
+        return PlanReports(plan: plan, today: plan.today(at: now)) { id in
+            let state = states[id]
+            return OccurrenceMarks(
+                done: state?.done == true, acknowledged: state?.acknowledged == true, snoozed: snoozes[id] != nil,
+                note: state?.last?.note)
         }
     }
 
@@ -287,19 +219,15 @@ public struct DaemonControlHandler: ControlHandler {
 extension DaemonControlHandler {
     /// The control server as the daemon runs it: on the socket systemd passed, or on the
     /// configured `control_socket` path; state changes for root and `admin_group`.
-    public static func makeServer(
-        controller: DaemonController, listeningSocket: Int32?, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }
-    ) async -> ControlServer {
-        let configuration = await controller.configuration
+    public static func makeServer(controller: DaemonController, listeningSocket: Int32?, logger: Logger) -> ControlServer {
+        let configuration = controller.initialConfiguration
         let endpoint: ControlServerConfiguration.Endpoint =
             listeningSocket.map { .listeningSocket($0) } ?? .path(configuration.controlSocket)
         let adminGroup = configuration.adminGroup.isEmpty ? nil : configuration.adminGroup
-        let workCalendar = SchedulerService.loadHolidays(configuration.holidays, logger: logger)
         return ControlServer(
             configuration: ControlServerConfiguration(
                 endpoint: endpoint, authorization: ControlAuthorization(adminGroup: adminGroup)),
-            handler: DaemonControlHandler(controller: controller, clock: clock, workCalendar: workCalendar), logger: logger)
+            handler: DaemonControlHandler(controller: controller), logger: logger)
     }
 }
 

@@ -12,6 +12,7 @@ public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertib
         case cannotCreateDirectory = "cannot-create-directory"
         case socketActivation = "socket-activation"
         case controlSocket = "control-socket"
+        case timer = "timer"
     }
 
     public var code: Code
@@ -60,11 +61,15 @@ public enum Daemon {
         let controller = DaemonController(
             configuration: configuration, store: store,
             reloadConfiguration: { ConfigurationLoader.load(file: file, environment: environment) },
-            notifier: notifier, logger: logger)
+            environment: environment, notifier: notifier, logger: logger)
+        // Every listener subscribes before the first plan is announced.
+        let schedulerEvents = await controller.subscribe()
+        let publisherEvents = await controller.subscribe()
+        let statusChanges = await controller.subscribeStatus()
         await controller.start(controlActivated: listeningSocket != nil)
 
         // Bound (or adopted) before READY=1, so a client that starts after readiness finds it.
-        let control = await DaemonControlHandler.makeServer(controller: controller, listeningSocket: listeningSocket, logger: logger)
+        let control = DaemonControlHandler.makeServer(controller: controller, listeningSocket: listeningSocket, logger: logger)
         let controlListener: ControlListener
         do {
             controlListener = try await control.bind()
@@ -84,10 +89,13 @@ public enum Daemon {
         let mail = MailWiring(
             configuration, logger: logger, doorbell: controller.mailDoorbell, robotDoorbell: controller.robotDoorbell,
             hub: controller.channels)
-        services.append(
-            .init(
-                service: SchedulerService.make(controller: controller, logger: logger, mail: mail), successTerminationBehavior: .ignore,
-                serviceName: "scheduler"))
+        let scheduler: SchedulerService
+        do {
+            scheduler = try SchedulerService.make(controller: controller, events: schedulerEvents, logger: logger, mail: mail)
+        } catch {
+            throw DaemonStartError(code: .timer, detail: "\(error)")
+        }
+        services.append(.init(service: scheduler, successTerminationBehavior: .ignore, serviceName: "scheduler"))
         services.append(
             .init(service: mail.outboxService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "outbox"))
         services.append(
@@ -98,7 +106,9 @@ public enum Daemon {
                 serviceName: "control"))
         services.append(
             .init(
-                service: PublishService(controller: controller, publisher: FeedPublisher(logger: logger)),
+                service: PublishService(
+                    controller: controller, publisher: FeedPublisher(logger: logger), events: publisherEvents,
+                    statusChanges: statusChanges),
                 successTerminationBehavior: .ignore, serviceName: "publish"))
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])

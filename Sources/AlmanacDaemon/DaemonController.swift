@@ -1,10 +1,13 @@
 import AlmanacCalendar
+import AlmanacControl
+import AlmanacHost
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
 import AlmanacSystemd
 import Foundation
 import Logging
+import Synchronization
 
 /// The outcome of a reload request.
 public struct ReloadOutcome: Sendable, Hashable {
@@ -32,100 +35,139 @@ public struct DaemonRequestError: Error, Hashable, Sendable, CustomStringConvert
     public var description: String { "\(detail) [\(code.rawValue)]" }
 }
 
-/// Events the daemon's other services react to (the scheduler re-plans on any of them).
+/// What changed, for the services that follow the daemon's state. A plan change carries no plan:
+/// the listener reads the plan in force (``DaemonController/inForce``), so a burst of reloads is
+/// one re-plan.
 public enum DaemonEvent: Sendable, Hashable {
-    /// A new plan is in force.
-    case planChanged
-    /// An acknowledgement, done mark, snooze or progress entry was recorded.
+    /// A new plan is in force (its generation).
+    case planChanged(Int)
+    /// An acknowledgement, done mark or snooze was recorded for the occurrence.
     case marksChanged(occurrenceID: String)
+    /// Checklist progress was recorded for the occurrence.
+    case progressChanged(occurrenceID: String)
+}
+
+/// The plan in force with the number of the load that made it (0: none yet).
+public struct PlanGeneration: Sendable {
+    public var number: Int
+    public var plan: PlanInForce?
 }
 
 /// The daemon's state and the operations on it: one actor, so the control server, the signal
-/// handler and the scheduler never race. The control server (AlmanacControl) calls these methods.
+/// handler and the scheduler never race. Loading a plan runs off the actor, on a thread of its
+/// own; the plan in force and the status are also kept behind locks readable without awaiting the
+/// actor, so `status` answers at once even while a large plan reloads.
 public actor DaemonController {
     /// The configuration in force: the one the daemon started with, with the keys a reload may
-    /// change (`plans`, `catch_up`, `delivery_time`, `holidays`) taken from the last accepted reload.
+    /// change (`plans`, `catch_up`, `delivery_time`, `holidays`, `limits`) from the last accepted reload.
     public private(set) var configuration: DaemonConfiguration
-    /// The configuration the daemon started with (readable without awaiting the actor; the keys
-    /// a reload changes are in ``configuration``).
+    /// The configuration the daemon started with.
     public nonisolated let initialConfiguration: DaemonConfiguration
     /// Reads the configuration file again on reload; `nil` reloads the plan only.
     private let reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)?
     /// The state store in use (the file, or the in-memory fallback).
     public nonisolated let store: any StateStore
     private let storeInfo: DaemonStatus.StoreInfo
-    private let planLoader: any PlanLoading
+    private let environment: [String: String]
     private let notifier: SystemdNotifier
     private let logger: Logger
-    private let clock: @Sendable () -> Date
+    /// The daemon's one clock.
+    public nonisolated let clock: any WallClock
     private let startedAt: Date
 
-    private(set) public var plan: LoadedPlan?
+    private let current = Mutex(PlanGeneration(number: 0, plan: nil))
+    private let cache: Mutex<StatusCache>
     private var phase: DaemonStatus.Phase = .starting
     private var reloads = 0
     private var lastReload: DaemonStatus.ReloadInfo?
-    private var problems: [DaemonStatus.Problem] = []
+    private var rejected: PlanLoadOutcome?
     private var control: DaemonStatus.ControlInfo
     private var statusWriteProblem: String?
-    /// The scheduler's latest view (``scheduleChanged(_:)``); `nil` before it planned.
-    public private(set) var schedule: SchedulerSnapshot?
-    private let eventContinuation: AsyncStream<DaemonEvent>.Continuation
-    /// Changes for the scheduler and other listeners (one consumer).
-    public nonisolated let events: AsyncStream<DaemonEvent>
+    private var schedule: ScheduleView?
+    private var reloading: Task<ReloadOutcome, Never>?
+    private var listeners: [AsyncStream<DaemonEvent>.Continuation] = []
+    private var statusListeners: [AsyncStream<Void>.Continuation] = []
     /// Wakes the outbox worker when mail is queued again over the control socket.
     public nonisolated let mailDoorbell = MailDoorbell()
     /// Wakes the robot worker likewise.
     public nonisolated let robotDoorbell = MailDoorbell()
     /// What `send-test` uses: the destinations of the plan in force and the transports.
     public nonisolated let channels = ChannelHub()
-    private let statusContinuation: AsyncStream<Void>.Continuation
-    /// One element after each write of status.json (start, reload, marks, progress, every
-    /// scheduler wake-up), for the publisher of the files derived from it (one consumer). Keeps
-    /// only the newest, so a burst of changes wakes the consumer once.
-    public nonisolated let statusWrites: AsyncStream<Void>
 
     /// - Parameters:
     ///   - store: The opened store, or the error that kept the file from opening (the controller
     ///     then works on an in-memory store and reports the problem).
+    ///   - environment: For the holiday tables' search (`ALMANAC_HOLIDAYS`).
     public init(
         configuration: DaemonConfiguration,
         store: Result<any StateStore, StoreError>,
-        planLoader: any PlanLoading = PlanModelLoader(),
         reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)? = nil,
+        environment: [String: String] = [:],
         notifier: SystemdNotifier = SystemdNotifier(),
         logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: any WallClock = SystemClock()
     ) {
         self.configuration = configuration
         initialConfiguration = configuration
         self.reloadConfiguration = reloadConfiguration
-        self.planLoader = planLoader
+        self.environment = environment
         self.notifier = notifier
         self.logger = logger
         self.clock = clock
-        startedAt = clock()
+        startedAt = clock.now()
         control = DaemonStatus.ControlInfo(socket: configuration.controlSocket, activated: false)
-        (events, eventContinuation) = AsyncStream.makeStream(of: DaemonEvent.self, bufferingPolicy: .bufferingNewest(64))
-        (statusWrites, statusContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let info: DaemonStatus.StoreInfo
         switch store {
         case .success(let opened):
             self.store = opened
-            storeInfo = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+            info = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
         case .failure(let error):
             // Keep reminding through the journal: an in-memory store still prevents repeats
             // within this process.
             let fallback: any StateStore = (try? SQLiteStateStore()) ?? UnavailableStore(error: error)
             self.store = fallback
-            storeInfo = DaemonStatus.StoreInfo(
+            info = DaemonStatus.StoreInfo(
                 path: configuration.databasePath, mode: "memory", errorCode: error.code.rawValue, error: error.description)
         }
+        storeInfo = info
+        cache = Mutex(StatusCache.empty(configuration: configuration, store: info, startedAt: startedAt))
     }
+
+    // MARK: - Subscriptions
+
+    /// Events for one listener (the scheduler, the publisher): every plan change, mark and
+    /// progress entry, in order. Subscribe before ``start(controlActivated:)``.
+    public func subscribe() -> AsyncStream<DaemonEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: DaemonEvent.self, bufferingPolicy: .unbounded)
+        listeners.append(continuation)
+        return stream
+    }
+
+    /// One element after each change of the status (keeps only the newest, so a burst of changes
+    /// wakes the listener once).
+    public func subscribeStatus() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        statusListeners.append(continuation)
+        return stream
+    }
+
+    private func emit(_ event: DaemonEvent) {
+        for listener in listeners { listener.yield(event) }
+    }
+
+    // MARK: - The plan in force
+
+    /// The plan in force (readable without awaiting the actor).
+    public nonisolated var inForce: PlanInForce? { current.withLock { $0.plan } }
+
+    /// The plan in force with its generation.
+    public nonisolated var generation: PlanGeneration { current.withLock { $0 } }
 
     // MARK: - Lifecycle
 
     /// Loads the plan for the first time. An invalid plan leaves the daemon running without one
     /// (so `almanacctl reload` can fix it) and says why.
-    public func start(controlActivated: Bool) {
+    public func start(controlActivated: Bool) async {
         control.activated = controlActivated
         if storeInfo.mode == "memory" {
             logger.error(
@@ -135,41 +177,47 @@ public actor DaemonController {
                     "error": "\(storeInfo.error ?? "")",
                 ])
         }
-        let loaded = planLoader.load(patterns: configuration.plans, holidays: configuration.holidays, at: clock())
-        if loaded.isValid {
-            plan = loaded
-            logger.notice(
-                "plan loaded",
-                metadata: Self.planLoadedMetadata(loaded))
+        let loaded = await load(configuration)
+        if let plan = loaded.inForce {
+            install(plan)
+            logger.notice("plan loaded", metadata: Self.planLoadedMetadata(plan))
         } else {
+            rejected = loaded
             logDiagnostics(
                 loaded.errors, messageID: MessageID.reloadRejected,
                 message: "plan invalid, running without a plan until a reload succeeds")
         }
-        for warning in loaded.diagnostics where warning.severity == .warning {
+        for warning in loaded.warnings {
             logger.warning("plan warning", metadata: ["ALMANAC_DIAGNOSTIC": "\(warning)"])
         }
-        lastReload = nil
         phase = .running
-        refreshProblems(rejected: loaded.isValid ? nil : loaded)
         publish()
-        eventContinuation.yield(.planChanged)
     }
 
     /// Sends READY=1 with the summary. Call once the control socket is listening.
     public func announceReady() {
-        notifier.ready(status: summary())
+        notifier.ready(status: cache.withLock { $0.status.daemon.summary })
     }
 
     /// Reads the configuration and the plan files again. The new plan replaces the old one only
     /// when neither has an error; otherwise the old one stays in force and STATUS, status.json and
-    /// the journal say why.
+    /// the journal say why. Reloads asked for while one runs wait for it, then load again (the
+    /// files may have changed since it started).
     @discardableResult
-    public func reload() -> ReloadOutcome {
+    public func reload() async -> ReloadOutcome {
+        while let running = reloading { _ = await running.value }
+        let task = Task { await self.performReload() }
+        reloading = task
+        let outcome = await task.value
+        reloading = nil
+        return outcome
+    }
+
+    private func performReload() async -> ReloadOutcome {
         let started = ContinuousClock.now
         phase = .reloading
         notifier.reloading(status: "reloading plan")
-        writeStatusFile()
+        publish(quiet: true)
         reloads += 1
         var candidate = configuration
         var configurationDiagnostics: [Diagnostic] = []
@@ -182,6 +230,7 @@ public actor DaemonController {
                 candidate.catchUp = reread.catchUp
                 candidate.deliveryTime = reread.deliveryTime
                 candidate.holidays = reread.holidays
+                candidate.limits = reread.limits
                 let ignored = Self.restartOnlyChanges(from: configuration, to: reread)
                 if !ignored.isEmpty {
                     logger.warning(
@@ -192,34 +241,94 @@ public actor DaemonController {
                 configurationValid = false
             }
         }
-        var loaded: LoadedPlan
+        var diagnostics = configurationDiagnostics
+        var accepted = false
         if configurationValid {
-            loaded = planLoader.load(patterns: candidate.plans, holidays: candidate.holidays, at: clock())
-            loaded.diagnostics = configurationDiagnostics + loaded.diagnostics
+            let loaded = await load(candidate)
+            diagnostics += loaded.diagnostics
+            if let plan = loaded.inForce, !Task.isCancelled {
+                accepted = true
+                configuration = candidate
+                rejected = nil
+                install(plan)
+                logger.notice("plan reloaded", metadata: Self.planLoadedMetadata(plan))
+            } else {
+                rejected = loaded
+            }
         } else {
-            loaded = LoadedPlan(name: nil, files: [], itemCount: 0, diagnostics: configurationDiagnostics, loadedAt: clock())
+            rejected = PlanLoadOutcome(
+                plan: nil, inForce: nil, diagnostics: configurationDiagnostics, files: [],
+                holidays: HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: []),
+                cancelled: false)
         }
-        let accepted = loaded.isValid
-        if accepted {
-            plan = loaded
-            configuration = candidate
-            logger.notice(
-                "plan reloaded",
-                metadata: Self.planLoadedMetadata(loaded))
-        } else {
+        if !accepted {
+            let errors = diagnostics.filter { $0.severity == .error }
             logDiagnostics(
-                loaded.errors, messageID: MessageID.reloadRejected,
-                message: plan == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
+                errors.isEmpty ? [Diagnostic(.error, "the reload was interrupted")] : errors,
+                messageID: MessageID.reloadRejected,
+                message: inForce == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
         }
         let duration = ContinuousClock.now - started
         lastReload = DaemonStatus.ReloadInfo(
-            at: clock(), accepted: accepted, durationMs: Self.milliseconds(duration),
-            diagnostics: loaded.diagnostics.map(\.description))
-        phase = .running
-        refreshProblems(rejected: accepted ? nil : loaded)
+            at: clock.now(), accepted: accepted, durationMs: Self.milliseconds(duration),
+            diagnostics: diagnostics.map(\.description))
+        if phase == .reloading { phase = .running }
         publish(ready: true)
-        if accepted { eventContinuation.yield(.planChanged) }
-        return ReloadOutcome(accepted: accepted, diagnostics: loaded.diagnostics, planName: plan?.name, duration: duration)
+        return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
+    }
+
+    /// Loads the plan of `configuration` on a thread of its own. Cancelled (a shutdown during a
+    /// reload), it returns at once with a cancelled outcome.
+    private func load(_ configuration: DaemonConfiguration) async -> PlanLoadOutcome {
+        let request = Self.loadRequest(configuration, environment: environment, now: clock.now())
+        let outcome = await BlockingWork.abandonable("almanac-load") { flag in
+            PlanLoading.load(request, isCancelled: { flag.isCancelled })
+        }
+        return outcome ?? PlanLoadOutcome(
+            plan: nil, inForce: nil, diagnostics: [Diagnostic(.error, "the load was interrupted by the shutdown")],
+            files: [], holidays: HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: []),
+            cancelled: true)
+    }
+
+    /// The one load of a daemon configuration's plan, as `almanacd --check` also does it.
+    public static func loadRequest(_ configuration: DaemonConfiguration, environment: [String: String], now: Date)
+        -> PlanLoadRequest
+    {
+        PlanLoadRequest(
+            paths: configuration.plans,
+            holidays: HolidayLocator(
+                explicit: configuration.holidays.map { ($0, "holidays in \(configuration.file)") }, environment: environment),
+            now: now, limits: configuration.limits.expansion)
+    }
+
+    private func install(_ plan: PlanInForce) {
+        let number = current.withLock { state in
+            state.number += 1
+            state.plan = plan
+            return state.number
+        }
+        schedule = nil
+        emit(.planChanged(number))
+    }
+
+    /// The same plan expanded over the window around `today` (the day moved near the edge of the
+    /// old window: a year of uptime, a jump of the clock). Installed as a new generation.
+    public func rewindow(today: CivilDate) async {
+        guard let plan = inForce else { return }
+        let window = PlanInForce.window(around: today)
+        guard plan.window != window else { return }
+        let limits = configuration.limits.expansion
+        let moved = await BlockingWork.run("almanac-window") { flag in
+            plan.rewindowed(window, limits: limits, isCancelled: { flag.isCancelled })
+        }
+        guard !moved.expansion.cancelled, inForce?.loadedAt == plan.loadedAt else { return }
+        if !moved.isValid {
+            logger.warning(
+                "the plan exceeds a limit over the new window; keeping the old window",
+                metadata: ["ALMANAC_DIAGNOSTICS": "\(moved.expansion.diagnostics.map(\.description).joined(separator: "\n"))"])
+            return
+        }
+        install(moved)
     }
 
     /// Keys whose new value a reload cannot apply (sockets, directories, users are set up once).
@@ -236,94 +345,46 @@ public actor DaemonController {
         return keys
     }
 
-    /// Says STOPPING=1 and records the phase; the services then wind down.
+    /// Says STOPPING=1 and records the phase; the services then wind down. A reload under way is
+    /// cancelled.
     public func beginShutdown() {
         guard phase != .stopping && phase != .stopped else { return }
         phase = .stopping
+        reloading?.cancel()
         notifier.stopping(status: "stopping")
         logger.info("stopping")
-        writeStatusFile()
-        eventContinuation.finish()
-        statusContinuation.finish()
+        publish(quiet: true)
+        for listener in listeners { listener.finish() }
+        for listener in statusListeners { listener.finish() }
     }
 
     /// Records the final state in status.json.
     public func finishShutdown() {
         phase = .stopped
-        writeStatusFile()
+        publish(quiet: true)
     }
 
     // MARK: - Schedule
 
-    /// The scheduler's view after a wake-up: status.json and STATUS= are written again.
-    public func scheduleChanged(_ snapshot: SchedulerSnapshot?) {
-        schedule = snapshot
-        guard phase == .running else { return }
+    /// The scheduler's view after a wake-up: status.json and STATUS= are written again. A view of
+    /// an older plan than the one in force is dropped (the scheduler is about to re-plan).
+    public func scheduleChanged(_ view: ScheduleView?) {
+        if let view, view.generation != generation.number { return }
+        schedule = view
+        guard phase == .running || phase == .reloading else { return }
         publish()
-    }
-
-    /// The next `limit` deliveries; `nil` before the scheduler has planned the plan in force.
-    public func upcoming(limit: Int) -> [UpcomingDelivery]? {
-        schedule?.upcoming(now: clock(), limit: limit)
-    }
-
-    /// Deliveries by state, counted in the store (`nil` when it fails).
-    public func deliveryCounts() -> DaemonStatus.DeliveryCounts? {
-        guard let counts = try? store.deliveryCounts() else { return nil }
-        return DaemonStatus.DeliveryCounts(
-            sent: counts[.sent] ?? 0, missed: counts[.missed] ?? 0, inDoubt: counts[.pending] ?? 0,
-            failed: counts[.failed] ?? 0)
     }
 
     // MARK: - Queries
 
-    /// The current status (what status.json holds).
-    public func status() -> DaemonStatus {
-        var status = DaemonStatus(
-            daemon: DaemonStatus.Daemon(
-                state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
-                startedAt: startedAt, updatedAt: clock(), reloads: reloads, summary: summary()),
-            plan: plan.map {
-                DaemonStatus.PlanInfo(
-                    name: $0.name, files: $0.files, items: $0.itemCount, loadedAt: $0.loadedAt,
-                    warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description))
-            },
-            lastReload: lastReload, store: storeInfo, control: control, problems: problems)
-        let now = clock()
-        if let schedule, plan != nil {
-            let today = ZonedTime.civilDate(of: now, in: schedule.timeZone)
-            status.nextReminders = schedule.upcoming(now: now, limit: DaemonStatus.nextRemindersShown)
-                .map(DaemonStatus.NextReminder.init)
-            status.activeCampaigns = schedule.activeCampaigns(today: today)
-            status.overdue = schedule.overdue(today: today)
-        }
-        status.counts = deliveryCounts()
-        if let plan = plan?.plan, !plan.checklists.isEmpty {
-            status.checklists = ChecklistState.summaries(plan: plan, store: store, now: now)
-        }
-        return status
-    }
+    /// The current status (what status.json holds), readable without awaiting the actor.
+    public nonisolated var status: DaemonStatus { cache.withLock { $0.status } }
 
-    /// The one-line summary (STATUS=): the plan, then the problems.
-    public func summary() -> String {
-        var parts: [String] = []
-        if let plan {
-            parts.append("plan \(plan.name ?? "(untitled)"): \(plan.itemCount) items from \(plan.files.count) files")
-        } else {
-            parts.append("no plan")
-        }
-        if plan != nil, let schedule {
-            if let next = schedule.upcoming(now: clock(), limit: 1).first {
-                parts.append("next reminder \(schedule.localText(next.due)) \(next.occurrence.itemID) \(next.key.reminderID)")
-            } else {
-                parts.append("no reminder due")
-            }
-        }
-        if !problems.isEmpty {
-            parts.append("problems: " + problems.map(\.message).joined(separator: "; "))
-        }
-        return parts.joined(separator: "; ")
-    }
+    /// The control socket's `status` answer, readable without awaiting the actor.
+    public nonisolated var statusReport: StatusReport { cache.withLock { $0.report } }
+
+    /// The scheduler's latest view (next reminders, overdue...), if it has planned the plan in force.
+    public nonisolated var scheduleView: ScheduleView? { cache.withLock { $0.schedule } }
 
     // MARK: - Marks
 
@@ -340,7 +401,7 @@ public actor DaemonController {
     /// Holds back the occurrence's reminders until `until`.
     public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
-        let now = clock()
+        let now = clock.now()
         guard until > now else {
             throw DaemonRequestError(code: .invalidArgument, detail: "snooze end \(until) is not in the future")
         }
@@ -350,7 +411,7 @@ public actor DaemonController {
         logger.notice(
             "reminders snoozed",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_UID": "\(uid)", "ALMANAC_UNTIL": "\(until)"])
-        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+        emit(.marksChanged(occurrenceID: occurrenceID))
     }
 
     /// Records the progress of one checklist entry.
@@ -360,17 +421,17 @@ public actor DaemonController {
         try requireOccurrence(occurrenceID)
         guard !entryID.isEmpty else { throw DaemonRequestError(code: .invalidArgument, detail: "empty checklist entry id") }
         let progress = ChecklistProgress(
-            occurrenceID: occurrenceID, entryID: entryID, state: state, unit: unit, note: note, uid: uid, at: clock())
+            occurrenceID: occurrenceID, entryID: entryID, state: state, unit: unit, note: note, uid: uid, at: clock.now())
         try storeCall { () throws(StoreError) in try store.recordProgress(progress) }
         logger.info(
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
                        "ALMANAC_STATE": "\(state.rawValue)", "ALMANAC_UID": "\(uid)"])
-        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+        emit(.progressChanged(occurrenceID: occurrenceID))
     }
 
     /// Records the progress of many checklist indicators in one transaction (all or none), then
-    /// wakes the scheduler (the next reminders list what is still open) and rewrites status.json.
+    /// wakes the scheduler (the next reminders list what is still open).
     public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) throws(DaemonRequestError) {
         guard let first = entries.first else { return }
         try storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
@@ -378,26 +439,17 @@ public actor DaemonController {
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(first.occurrenceID)", "ALMANAC_ENTRIES": "\(entries.count)",
                        "ALMANAC_ENTRY": "\(first.entryID)", "ALMANAC_STATE": "\(first.state.rawValue)", "ALMANAC_UID": "\(uid)"])
-        eventContinuation.yield(.marksChanged(occurrenceID: first.occurrenceID))
-        writeStatusFile()
-    }
-
-    /// Deliveries and marks of one occurrence, for `almanacctl history`.
-    public func history(occurrenceID: String) throws(DaemonRequestError) -> (deliveries: [DeliveryRecord], marks: [Mark]) {
-        try requireOccurrence(occurrenceID)
-        let deliveries = try storeCall { () throws(StoreError) in try store.deliveries(occurrenceID: occurrenceID) }
-        let marks = try storeCall { () throws(StoreError) in try store.marks(occurrenceID: occurrenceID) }
-        return (deliveries, marks)
+        for occurrence in Set(entries.map(\.occurrenceID)).sorted() { emit(.progressChanged(occurrenceID: occurrence)) }
     }
 
     private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
-        let mark = Mark(occurrenceID: occurrenceID, kind: kind, uid: uid, at: clock(), note: note)
+        let mark = Mark(occurrenceID: occurrenceID, kind: kind, uid: uid, at: clock.now(), note: note)
         try storeCall { () throws(StoreError) in try store.recordMark(mark) }
         logger.notice(
             "occurrence marked",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_MARK": "\(kind.rawValue)", "ALMANAC_UID": "\(uid)"])
-        eventContinuation.yield(.marksChanged(occurrenceID: occurrenceID))
+        emit(.marksChanged(occurrenceID: occurrenceID))
     }
 
     private func requireOccurrence(_ occurrenceID: String) throws(DaemonRequestError) {
@@ -420,40 +472,107 @@ public actor DaemonController {
 
     // MARK: - Reporting
 
-    private func refreshProblems(rejected: LoadedPlan?) {
-        problems.removeAll()
+    private func problems() -> [DaemonStatus.Problem] {
+        var problems: [DaemonStatus.Problem] = []
         if let code = storeInfo.errorCode {
             problems.append(.init(code: "store-unavailable", message: "state store \(code), using memory"))
         }
         if let rejected {
-            let first = rejected.errors.first.map(\.description) ?? "invalid plan"
-            let more = rejected.errors.count > 1 ? " (+\(rejected.errors.count - 1) more)" : ""
-            if plan == nil {
+            let errors = rejected.errors
+            let first = errors.first.map(\.description) ?? (rejected.cancelled ? "the load was interrupted" : "invalid plan")
+            let more = errors.count > 1 ? " (+\(errors.count - 1) more)" : ""
+            if inForce == nil {
                 problems.append(.init(code: "plan-invalid", message: "plan invalid: \(first)\(more)"))
             } else {
                 problems.append(.init(code: "reload-rejected", message: "reload rejected, old plan kept: \(first)\(more)"))
             }
         }
+        if let plan = inForce, plan.plan.info.holidays.value == "cn" {
+            let today = plan.today(at: clock.now())
+            for year in [today.year, today.year + 1] where !plan.work.hasTable(for: year) {
+                problems.append(
+                    .init(code: "holiday-table-missing", message: "\(year) 年没有官方放假安排表，工作日按周一至周五计算"))
+            }
+        }
         if let statusWriteProblem {
             problems.append(.init(code: "status-file", message: statusWriteProblem))
         }
+        for problem in schedule?.problems ?? [] { problems.append(problem) }
+        return problems
     }
 
-    private func publish(ready: Bool = false) {
-        writeStatusFile()
-        if ready {
-            notifier.ready(status: summary())
-        } else {
-            notifier.status(summary())
+    /// Composes the status from the controller's state and the scheduler's view, keeps it for
+    /// readers, writes status.json and tells systemd (READY=1 after a reload, else STATUS=).
+    private func publish(ready: Bool = false, quiet: Bool = false) {
+        let plan = inForce
+        var status = DaemonStatus(
+            daemon: DaemonStatus.Daemon(
+                state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
+                startedAt: startedAt, updatedAt: clock.now(), reloads: reloads, summary: ""),
+            plan: plan.map {
+                DaemonStatus.PlanInfo(
+                    name: $0.plan.info.name.value, files: $0.files, items: $0.plan.items.count, loadedAt: $0.loadedAt,
+                    warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description),
+                    occurrences: $0.expansion.occurrences.count,
+                    window: "\($0.window.lowerBound)..\($0.window.upperBound)")
+            },
+            lastReload: lastReload, store: storeInfo, control: control, problems: problems())
+        let view = plan == nil ? nil : schedule
+        if let view {
+            status.nextReminders = view.nextReminders
+            status.activeCampaigns = view.activeCampaigns
+            status.overdue = view.overdue
+            status.checklists = view.checklists
+            status.counts = view.counts
+            status.outbox = view.outbox
         }
+        status.daemon.summary = Self.summary(status, view: view, zone: plan?.zone ?? ZonedTime.defaultZone)
+        let report = StatusReport(
+            version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
+            startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
+            nextWakeup: view?.nextWakeup, remindersSent: status.counts?.sent,
+            outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdue.count,
+            problems: status.problems.map(\.message))
+        cache.withLock { $0 = StatusCache(status: status, report: report, schedule: view) }
+        writeStatusFile(status)
+        if ready {
+            notifier.ready(status: status.daemon.summary)
+        } else if !quiet {
+            notifier.status(status.daemon.summary)
+        }
+        for listener in statusListeners { listener.yield() }
     }
 
-    private func writeStatusFile() {
+    /// The one-line summary (STATUS=): the plan, the next reminder, then the problems.
+    static func summary(_ status: DaemonStatus, view: ScheduleView?, zone: TimeZone) -> String {
+        var parts: [String] = []
+        if let plan = status.plan {
+            parts.append("plan \(plan.name ?? "(untitled)"): \(plan.items) items from \(plan.files.count) files")
+        } else {
+            parts.append("no plan")
+        }
+        if status.plan != nil, let view {
+            if let next = view.nextReminders.first {
+                parts.append("next reminder \(ZonedTime.localText(next.dueAt, in: zone)) \(next.item) \(next.reminder)")
+            } else {
+                parts.append("no reminder due")
+            }
+        }
+        if !status.problems.isEmpty {
+            parts.append("problems: " + status.problems.map(\.message).joined(separator: "; "))
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
+        PlanSummary(name: plan.name, files: plan.files, items: plan.items, loadedAt: plan.loadedAt, warnings: plan.warnings.count)
+    }
+
+    private func writeStatusFile(_ status: DaemonStatus) {
         let path = configuration.statusFile
         do {
-            let data = try DaemonStatus.encoder().encode(status())
+            let data = try DaemonStatus.encoder().encode(status)
             try AtomicFile.write(data + Data("\n".utf8), to: path)
-            statusContinuation.yield()
             if statusWriteProblem != nil {
                 statusWriteProblem = nil
                 logger.notice("status file writable again", metadata: ["ALMANAC_PATH": "\(path)"])
@@ -467,10 +586,12 @@ public actor DaemonController {
     }
 
     /// The journal fields of a plan-loaded entry (at start and on a successful reload).
-    static func planLoadedMetadata(_ loaded: LoadedPlan) -> Logger.Metadata {
+    static func planLoadedMetadata(_ plan: PlanInForce) -> Logger.Metadata {
         [
-            "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(loaded.name ?? "")",
-            "ALMANAC_PLAN_ITEMS": "\(loaded.itemCount)", "ALMANAC_PLAN_FILES": "\(loaded.files.count)",
+            "MESSAGE_ID": "\(MessageID.planLoaded)", "ALMANAC_PLAN": "\(plan.plan.info.name.value)",
+            "ALMANAC_PLAN_ITEMS": "\(plan.plan.items.count)", "ALMANAC_PLAN_FILES": "\(plan.files.count)",
+            "ALMANAC_OCCURRENCES": "\(plan.expansion.occurrences.count)",
+            "ALMANAC_WINDOW": "\(plan.window.lowerBound)..\(plan.window.upperBound)",
         ]
     }
 
@@ -490,6 +611,29 @@ public actor DaemonController {
     }
 }
 
+/// The status as last composed, for readers that must not wait for the controller.
+struct StatusCache: Sendable {
+    var status: DaemonStatus
+    var report: StatusReport
+    var schedule: ScheduleView?
+
+    static func empty(configuration: DaemonConfiguration, store: DaemonStatus.StoreInfo, startedAt: Date) -> StatusCache {
+        let status = DaemonStatus(
+            daemon: DaemonStatus.Daemon(
+                state: .starting, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
+                startedAt: startedAt, updatedAt: startedAt, reloads: 0, summary: "starting"),
+            plan: nil, lastReload: nil, store: store,
+            control: DaemonStatus.ControlInfo(socket: configuration.controlSocket, activated: false), problems: [])
+        return StatusCache(
+            status: status,
+            report: StatusReport(
+                version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
+                startedAt: startedAt, plan: nil, nextWakeup: nil, remindersSent: nil, outboxPending: nil, overdue: nil,
+                problems: []),
+            schedule: nil)
+    }
+}
+
 /// Journal `MESSAGE_ID`s of the daemon's own entries, as listed in units/almanac.catalog.
 public enum MessageID {
     /// Plan loaded (at start or by a reload).
@@ -498,37 +642,4 @@ public enum MessageID {
     public static let reloadRejected = "79bc2fd73486474792ff5f926e2287f1"
     /// The state database cannot be opened or written.
     public static let storeProblem = "ad75be15480244fbbee339fcc2041347"
-}
-
-/// The store used when not even an in-memory SQLite database opens: every call fails with the
-/// original error, so requests get a clear answer instead of a crash.
-struct UnavailableStore: StateStore {
-    let error: StoreError
-
-    func claimDelivery(_ key: DeliveryKey, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim { throw error }
-    func markSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
-    func markFailed(_ id: Int64, at now: Date, error: String) throws(StoreError) { throw self.error }
-    func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError) { throw error }
-    func recordMissed(_ key: DeliveryKey, dueAt: Date, at now: Date) throws(StoreError) { throw error }
-    func delivery(_ key: DeliveryKey) throws(StoreError) -> DeliveryRecord? { throw error }
-    func deliveries(occurrenceID: String) throws(StoreError) -> [DeliveryRecord] { throw error }
-    func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord] { throw error }
-    func inDoubtDeliveries() throws(StoreError) -> [DeliveryRecord] { throw error }
-    func recordMark(_ mark: Mark) throws(StoreError) { throw error }
-    func marks(occurrenceID: String) throws(StoreError) -> [Mark] { throw error }
-    func markState(occurrenceID: String) throws(StoreError) -> MarkState { throw error }
-    func recordSnooze(_ snooze: Snooze) throws(StoreError) { throw error }
-    func activeSnooze(occurrenceID: String, at now: Date) throws(StoreError) -> Snooze? { throw error }
-    func enqueueMail(_ message: OutboxMessage, delivery: Int64?, at now: Date) throws(StoreError) -> Int64 { throw error }
-    func dueMail(at now: Date, limit: Int) throws(StoreError) -> [OutboxEntry] { throw error }
-    func markMailSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
-    func markMailAttemptFailed(_ id: Int64, at now: Date, error: String, retryAt: Date?) throws(StoreError) { throw self.error }
-    func mailCounts() throws(StoreError) -> [OutboxState: Int] { throw error }
-    func outbox(state: OutboxState?, limit: Int) throws(StoreError) -> [OutboxEntry] { throw error }
-    func mailEntry(_ id: Int64) throws(StoreError) -> OutboxEntry? { throw error }
-    func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool { throw error }
-    func recordProgress(_ progress: ChecklistProgress) throws(StoreError) { throw error }
-    func recordProgress(batch: [ChecklistProgress]) throws(StoreError) { throw error }
-    func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
-    func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress] { throw error }
 }

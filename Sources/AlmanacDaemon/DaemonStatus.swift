@@ -32,6 +32,10 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         public var loadedAt: Date
         /// Warnings of the accepted plan (`file:line:col: warning: ...`).
         public var warnings: [String]
+        /// Occurrences in the scheduling window.
+        public var occurrences: Int?
+        /// The scheduling window, `YYYY-MM-DD..YYYY-MM-DD`.
+        public var window: String?
     }
 
     public struct ReloadInfo: Sendable, Hashable, Codable {
@@ -62,6 +66,11 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         /// A stable code: `plan-invalid`, `reload-rejected`, `store-unavailable`, ...
         public var code: String
         public var message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     /// A delivery still to come (`next_reminders`).
@@ -143,6 +152,8 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var overdue: [OverdueOccurrence] = []
     /// Deliveries by state; `null` when the store cannot tell.
     public var counts: DeliveryCounts?
+    /// Outbox entries by state (`queued`, `sent`, `failed`); `null` when the store cannot tell.
+    public var outbox: [String: Int]?
 
     /// How many upcoming deliveries `next_reminders` lists.
     public static let nextRemindersShown = 10

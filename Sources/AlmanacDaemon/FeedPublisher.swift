@@ -1,52 +1,65 @@
 import AlmanacCalendar
 import AlmanacFeeds
+import AlmanacHost
 import AlmanacPlan
 import AlmanacStore
 import Foundation
 import Glibc
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Writes what almanac publishes for other tools into the runtime directory, each file atomically:
 /// `feeds/plan.ics`, `feeds/unit-<id>.ics`, `feeds/holidays.ics`, `status.html` and
 /// `almanac.prom` (see docs/feeds.md). The SEQUENCE table of the feeds is kept in
 /// `<state>/feed-sequences.json`.
+///
+/// The page and the metrics render the status the daemon composed (the same model as status.json
+/// and the control `status`); they are written after every change of it. The feeds depend on the
+/// plan and the checklist progress only: their events are built (off the cooperative pool) when
+/// the plan changes and kept, and a change of progress rewrites the to-dos alone.
 public actor FeedPublisher {
     let logger: Logger
-    private var work: WorkCalendar?
     private var sequences: FeedSequences?
     private var lastError: String?
-
-    /// How many upcoming reminders the page lists.
-    static let reminderCount = 10
-    /// How far back occurrences count as overdue when not marked done.
-    static let overdueWindow = 90
+    /// The feeds' events of the plan generation they were built for.
+    private var built: BuiltFeeds?
 
     public init(logger: Logger) {
         self.logger = logger
     }
 
-    /// Everything written by one ``publish(controller:)``, for tests and logs.
+    /// Everything written by one ``publish(controller:feedsChanged:)``, for tests and logs.
     public struct Written: Sendable, Hashable {
         public var files: [String]
         public var problems: [String]
     }
 
-    /// Gathers the plan, the store and the status from the controller and writes every file.
+    /// The feeds' parts that depend on the plan only.
+    struct BuiltFeeds: Sendable {
+        var generation: Int
+        /// The year of "today" the range was chosen for.
+        var year: Int
+        var builder: PlanFeedBuilder
+        /// Entries of the feed range, with a checklist or not.
+        var entries: [AgendaEntry]
+        /// Entries that have a checklist to-do.
+        var withChecklist: [AgendaEntry]
+        /// The VEVENTs of the plan feed (`""`) and of each unit feed.
+        var events: [String: String]
+        var sequences: FeedSequences
+        /// Set when the feeds cover less than last year to next year (`limits.feed_events`).
+        var note: String?
+    }
+
+    /// Writes every file from the controller's status and plan in force. `feedsChanged`: the plan
+    /// or the checklist progress changed since the last call (the feeds are written again).
     @discardableResult
-    public func publish(controller: DaemonController) async -> Written {
+    public func publish(controller: DaemonController, feedsChanged: Bool) async -> Written {
         let configuration = await controller.configuration
-        let status = await controller.status()
-        let loaded = await controller.plan
-        let store = controller.store
+        let status = controller.status
+        let generation = controller.generation
         let now = status.daemon.updatedAt
-        if work == nil {
-            work = SchedulerService.loadHolidays(configuration.holidays, logger: logger)
-        }
-        let work = self.work ?? .weekendsOnly
-        let inputs = Self.gather(
-            plan: loaded?.plan, status: status, store: store, work: work, now: now,
-            deliveryMinutes: configuration.deliveryTime)
         var files: [String] = []
         var failures: [String] = []
         func write(_ text: String, _ path: String) {
@@ -64,24 +77,47 @@ public actor FeedPublisher {
         } catch {
             failures.append("cannot create \(feeds): \(error.localizedDescription)")
         }
-        var sequences = loadSequences(configuration.stateDirectory)
-        if let plan = loaded?.plan {
-            // DTSTAMP is the plan's load time, so an unchanged plan gives unchanged feeds.
-            let builder = PlanFeedBuilder(plan: plan, stamp: loaded?.loadedAt ?? now, checklists: inputs.completions)
-            write(builder.feed(entries: inputs.feedEntries, sequences: &sequences), feeds + "/plan.ics")
-            for unit in plan.units {
-                let id = unit.id.value
-                // Unit ids become file names: keep them to a safe alphabet.
-                guard id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }),
-                    !id.hasPrefix(".")
-                else { continue }
-                write(builder.feed(entries: inputs.feedEntries, unit: id, sequences: &sequences), feeds + "/unit-\(id).ics")
+        let plan = generation.plan
+        let today = plan.map { $0.today(at: now) }
+        let stale = built?.generation != generation.number || built?.year != today?.year
+        if let plan, let today, feedsChanged || stale {
+            let start = loadSequences(configuration.stateDirectory)
+            if stale {
+                let limit = configuration.limits.feedEvents
+                built = await BlockingWork.run("almanac-feeds") { _ in
+                    Self.build(plan, generation: generation.number, today: today, limit: limit, sequences: start)
+                }
+                if let note = built?.note {
+                    logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
+                }
+            }
+            if var current = built {
+                let progress = Self.progress(current.withChecklist, builder: current.builder, store: controller.store)
+                current.builder.checklists = progress
+                var sequences = current.sequences
+                let planFeed = await BlockingWork.run("almanac-feeds") { [current] _ in
+                    var sequences = current.sequences
+                    var texts: [String: String] = [:]
+                    for (unit, events) in current.events {
+                        let todos = current.builder.todos(
+                            entries: current.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &sequences)
+                        texts[unit] = current.builder.document(
+                            unit: unit.isEmpty ? nil : unit, body: events + todos, note: current.note)
+                    }
+                    return (texts, sequences)
+                }
+                sequences = planFeed.1
+                built?.sequences = sequences
+                for (unit, text) in planFeed.0.sorted(by: { $0.key < $1.key }) {
+                    write(text, unit.isEmpty ? feeds + "/plan.ics" : feeds + "/unit-\(unit).ics")
+                }
+                write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
+                saveSequences(sequences, configuration.stateDirectory, failures: &failures)
             }
         }
-        write(HolidayFeed.feed(work: work, stamp: loaded?.loadedAt ?? now), feeds + "/holidays.ics")
-        saveSequences(sequences, configuration.stateDirectory, failures: &failures)
-        write(StatusPage.render(inputs.page), runtime + "/status.html")
-        write(PrometheusText.render(inputs.metrics), runtime + "/almanac.prom")
+        let view = controller.scheduleView
+        write(StatusPage.render(Self.page(status: status, view: view, plan: plan, now: now)), runtime + "/status.html")
+        write(PrometheusText.render(Self.metrics(status: status, view: view, now: now)), runtime + "/almanac.prom")
         let problem = failures.first
         if problem != lastError {
             if let problem {
@@ -94,15 +130,64 @@ public actor FeedPublisher {
         return Written(files: files, problems: failures)
     }
 
-    /// Forgets the cached holiday tables (after a reload, which may change the directory).
-    public func invalidateHolidays() {
-        work = nil
+    /// The feeds' range: last year through next year, narrowed around today when that holds more
+    /// events than `limit`.
+    static func build(_ plan: PlanInForce, generation: Int, today: CivilDate, limit: Int, sequences: FeedSequences) -> BuiltFeeds {
+        let builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
+        var range = (CivilDate(year: today.year - 1, month: 1, day: 1) ?? today)...(CivilDate(year: today.year + 1, month: 12, day: 31) ?? today)
+        var note: String?
+        var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true)
+        if expansion.occurrences.count > limit {
+            // Keep the days nearest today: a month back, and forward as far as the limit allows.
+            let from = today.adding(days: -30)
+            let after = expansion.indices(startingIn: from...range.upperBound)
+            let last = after.lowerBound + min(limit, after.count) - 1
+            let to = last >= after.lowerBound ? expansion.occurrences[last].start : from
+            range = from...max(from, to)
+            expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true)
+            if expansion.occurrences.count > limit {
+                expansion = PlanOccurrences(
+                    range: range, series: expansion.series, occurrences: Array(expansion.occurrences.prefix(limit)),
+                    diagnostics: [], explanations: expansion.explanations.map { Array($0.prefix(limit)) })
+            }
+            note = "feeds cover \(range.lowerBound)..\(range.upperBound) only: the plan has more than \(limit) events from last year to next year (limits.feed_events)"
+        }
+        let entries = expansion.entries
+        var sequences = sequences
+        var events: [String: String] = ["": builder.events(entries: entries, unit: nil, sequences: &sequences)]
+        for unit in plan.plan.units where Self.isSafeFileName(unit.id.value) {
+            events[unit.id.value] = builder.events(entries: entries, unit: unit.id.value, sequences: &sequences)
+        }
+        return BuiltFeeds(
+            generation: generation, year: today.year, builder: builder, entries: entries,
+            withChecklist: entries.filter { builder.checklist(for: $0) != nil }, events: events, sequences: sequences,
+            note: note)
+    }
+
+    /// Unit ids become file names: keep them to a safe alphabet.
+    static func isSafeFileName(_ id: String) -> Bool {
+        !id.hasPrefix(".") && !id.isEmpty
+            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+
+    /// Checklist completion of the entries with checklists, read in one query.
+    static func progress(_ entries: [AgendaEntry], builder: PlanFeedBuilder, store: any ChecklistStore) -> [String: ChecklistCompletion] {
+        guard !entries.isEmpty else { return [:] }
+        let recorded = (try? store.checklistProgress(occurrenceIDs: entries.map(\.id.description))) ?? [:]
+        var result: [String: ChecklistCompletion] = [:]
+        for entry in entries {
+            guard let checklist = builder.checklist(for: entry) else { continue }
+            let id = entry.id.description
+            let progress = ChecklistState.progress(recorded[id] ?? [])
+            result[id] = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: progress))
+        }
+        return result
     }
 
     func loadSequences(_ stateDirectory: String) -> FeedSequences {
         if let sequences { return sequences }
         let path = stateDirectory + "/feed-sequences.json"
-        let loaded = FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(FeedSequences.self, from: $0) }
+        let loaded = (try? HostFiles.read(path, limit: 64 << 20)).flatMap { try? JSONDecoder().decode(FeedSequences.self, from: Data($0)) }
         return loaded ?? FeedSequences()
     }
 
@@ -119,224 +204,147 @@ public actor FeedPublisher {
         }
     }
 
-    /// What the three outputs need, computed from the plan, the status and the store.
-    struct Inputs {
-        var feedEntries: [AgendaEntry]
-        var completions: [String: ChecklistCompletion]
-        var page: StatusPageModel
-        var metrics: MetricsSnapshot
-    }
-
-    static let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
-
-    /// The civil day of `instant` in `zone`.
-    static func civilDay(_ instant: Date, zone: TimeZone) -> CivilDate {
-        let seconds = Int(instant.timeIntervalSince1970) + zone.secondsFromGMT(for: instant)
-        return CivilDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
-    }
-
-    /// The instant of `day` at `minutes` after midnight in `zone`.
-    static func instant(_ day: CivilDate, minutes: Int, zone: TimeZone) -> Date {
-        let local = Double(day.dayNumber * 86_400 + minutes * 60)
-        let guess = Date(timeIntervalSince1970: local)
-        return Date(timeIntervalSince1970: local - Double(zone.secondsFromGMT(for: guess)))
-    }
-
-    static func gather(
-        plan: Plan?, status: DaemonStatus, store: any StateStore, work: WorkCalendar, now: Date, deliveryMinutes: Int
-    ) -> Inputs {
-        let zone = plan.flatMap { TimeZone(identifier: $0.info.timezone.value) } ?? shanghai
-        let today = civilDay(now, zone: zone)
-        let context = RuleContext(workCalendar: work)
-        var problems: [(code: String, message: String)] = status.problems.map { ($0.code, $0.message) }
-        var feedEntries: [AgendaEntry] = []
-        var completions: [String: ChecklistCompletion] = [:]
-        var inspections: [InspectionProgress] = []
+    /// The status page from the status model (what status.json says) and this month of the plan.
+    static func page(status: DaemonStatus, view: ScheduleView?, plan: PlanInForce?, now: Date) -> StatusPageModel {
+        let zone = plan?.zone ?? ZonedTime.defaultZone
+        let today = ZonedTime.civilDate(of: now, in: zone)
         var monthEntries: [AgendaEntry] = []
-        var active: [AgendaEntry] = []
-        var reminders: [UpcomingReminder] = []
-        var overdue = 0
-        var checklistMetrics: [MetricsSnapshot.ChecklistMetric] = []
         var unitNames: [String: String] = [:]
-
+        var dayKinds: [CivilDate: DayKind] = [:]
         if let plan {
-            for unit in plan.units { unitNames[unit.id.value] = unit.name.value }
-            // The feeds cover last year through next year: enough for calendar apps, bounded work.
-            let year = today.year
-            if let first = CivilDate(year: year - 1, month: 1, day: 1), let last = CivilDate(year: year + 1, month: 12, day: 31) {
-                feedEntries = PlanExpansion.entries(of: plan, in: first...last, context: context).entries
-            }
-            let monthStart = today.startOfMonth
-            let monthEnd = today.endOfMonth
-            monthEntries = feedEntries.filter { $0.start <= monthEnd && $0.end >= monthStart }
-            active = feedEntries.filter { $0.isWindow && $0.start <= today && $0.end >= today }
-
-            // Checklists: progress from the store against the totals of the plan.
-            let builder = PlanFeedBuilder(plan: plan, stamp: now)
-            for entry in feedEntries {
-                guard let checklist = builder.checklist(for: entry) else { continue }
-                let occurrence = PlanFeedBuilder.occurrenceID(entry)
-                var progress: [String: IndicatorProgress] = [:]
-                for p in (try? store.checklistProgress(occurrenceID: occurrence)) ?? [] {
-                    progress[p.entryID] = IndicatorProgress(code: p.entryID, status: indicatorStatus(p.state), evidence: p.evidence)
-                }
-                let completion = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: progress))
-                let done = completion.done
-                let units = completion.units
-                completions[occurrence] = completion
-                checklistMetrics.append(.init(checklist: checklist.id.value, occurrence: occurrence, done: done, total: completion.total))
-                // The page shows the checklists of this year and the next.
-                guard entry.end.year >= year else { continue }
+            let month = today.startOfMonth...today.endOfMonth
+            let (expansion, indices) = plan.occurrences(overlapping: month)
+            monthEntries = indices.map(expansion.entry)
+            for unit in plan.plan.units { unitNames[unit.id.value] = unit.name.value }
+            for day in month { dayKinds[day] = plan.work.dayKind(day) }
+        }
+        // One line per occurrence and reminder (the status lists one per channel and recipient).
+        var seen = Set<String>()
+        var reminders: [UpcomingReminder] = []
+        for next in view?.upcoming ?? [] where reminders.count < 10 {
+            let key = "\(next.dueAt.timeIntervalSince1970)|\(next.item)|\(next.date)|\(next.reminder)"
+            guard seen.insert(key).inserted else { continue }
+            reminders.append(
+                UpcomingReminder(
+                    date: ZonedTime.civilDate(of: next.dueAt, in: zone), time: ZonedTime.timeOfDay(of: next.dueAt, in: zone),
+                    occurrenceID: OccurrenceID(itemID: next.item, date: next.date).description, title: next.title,
+                    lead: next.reminder, owners: next.recipients))
+        }
+        let active = status.activeCampaigns.map { campaign in
+            AgendaEntry(
+                id: OccurrenceID(itemID: campaign.item, date: campaign.start), itemID: campaign.item, phaseID: nil,
+                kind: ItemKind(rawValue: campaign.kind) ?? .campaign, title: campaign.title, edition: nil,
+                start: campaign.start, end: campaign.end, time: nil, owners: campaign.owners, participants: [],
+                dateSource: nil, explanation: [])
+        }
+        var inspections: [InspectionProgress] = []
+        for checklist in status.checklists ?? [] {
+            let due = checklist.deadline.flatMap { CivilDate(iso: $0) }
+            inspections.append(
+                InspectionProgress(
+                    checklistID: checklist.id, checklistTitle: checklist.title, due: due, unit: nil, unitName: "合计",
+                    done: checklist.totals.finished, total: checklist.totals.indicators))
+            for unit in checklist.units where !unit.unit.isEmpty {
                 inspections.append(
                     InspectionProgress(
-                        checklistID: checklist.id.value, checklistTitle: checklist.title.value, due: entry.end, unit: nil,
-                        unitName: "合计", done: done, total: completion.total))
-                for unit in units.keys.sorted() {
-                    let share = units[unit] ?? .init(done: 0, total: 0)
-                    inspections.append(
-                        InspectionProgress(
-                            checklistID: checklist.id.value, checklistTitle: checklist.title.value, due: entry.end, unit: unit,
-                            unitName: unitNames[unit] ?? unit, done: share.done, total: share.total))
-                }
-            }
-
-            // Upcoming reminders from the plan's lead times (what the scheduler will send).
-            var upcoming: [(Date, UpcomingReminder)] = []
-            for entry in feedEntries where entry.start >= today && entry.start <= today.adding(days: 180) {
-                guard let item = plan.item(entry.itemID) else { continue }
-                let policy = plan.reminderPolicy(for: item)
-                let minutes = policy.time.map { $0.value.hour * 60 + $0.value.minute } ?? deliveryMinutes
-                for r in PlanExpansion.reminders(for: entry, policy: policy, work: work) {
-                    let at = instant(r.date, minutes: minutes, zone: zone)
-                    guard at > now else { continue }
-                    upcoming.append(
-                        (at, UpcomingReminder(
-                            date: r.date, time: ClockTime(hour: minutes / 60, minute: minutes % 60),
-                            occurrenceID: PlanFeedBuilder.occurrenceID(entry), title: entry.title, lead: r.lead.description,
-                            owners: entry.owners)))
-                }
-            }
-            upcoming.sort { $0.0 < $1.0 }
-            reminders = upcoming.prefix(reminderCount).map(\.1)
-
-            // Overdue: things to be done whose last day has passed without a done mark.
-            let doneKinds: Set<ItemKind> = [.deadline, .inspection, .task]
-            for entry in feedEntries
-            where doneKinds.contains(entry.kind) && entry.end < today && entry.end >= today.adding(days: -overdueWindow) {
-                let state = try? store.markState(occurrenceID: PlanFeedBuilder.occurrenceID(entry))
-                if state?.done != true { overdue += 1 }
-            }
-
-            if plan.info.holidays.value == "cn" {
-                for y in [year, year + 1] where !work.hasTable(for: y) {
-                    problems.append(("holiday-table-missing", "\(y) 年没有官方放假安排表，工作日按周一至周五计算"))
-                }
+                        checklistID: checklist.id, checklistTitle: checklist.title, due: due, unit: unit.unit,
+                        unitName: unitNames[unit.unit] ?? unit.unit, done: unit.totals.finished, total: unit.totals.indicators))
             }
         }
-
-        // Deliveries and the outbox.
-        var sent: [String: Int] = [:]
-        var failed: [String: Int] = [:]
-        for d in (try? store.deliveries(dueSince: .distantPast)) ?? [] where d.key.channel != "scheduler" {
-            switch d.state {
-            case .sent: sent[d.key.channel, default: 0] += 1
-            case .failed: failed[d.key.channel, default: 0] += 1
-            case .pending, .missed: break
-            }
-        }
-        var outbox: [String: Int] = [:]
-        for (state, count) in (try? store.mailCounts()) ?? [:] { outbox[state.rawValue] = count }
-        if let n = outbox["failed"], n > 0 {
-            problems.append(("mail-failed", "\(n) 封邮件发送失败，已放弃重试"))
-        }
-        if let n = failed["mail"], n > 0 {
-            problems.append(("mail-delivery-failed", "\(n) 条邮件提醒发送失败"))
-        }
-
-        let page = StatusPageModel(
-            generatedAt: now, today: today, planName: plan?.info.name.value, summary: status.daemon.summary,
-            monthEntries: monthEntries, dayKinds: Dictionary(
-                uniqueKeysWithValues: (today.startOfMonth...today.endOfMonth).map { ($0, work.dayKind($0)) }),
-            nextReminders: reminders, activeCampaigns: active, inspections: inspections, problems: problems,
-            unitNames: unitNames)
-        let nextReminder: Date? = reminders.first.map {
-            instant($0.date, minutes: ($0.time?.hour ?? 9) * 60 + ($0.time?.minute ?? 0), zone: zone)
-        }
-        let metrics = MetricsSnapshot(
-            sentByChannel: sent, failedByChannel: failed, outbox: outbox, nextReminder: nextReminder, overdue: overdue,
-            checklists: checklistMetrics, planLoadSeconds: status.lastReload.map { $0.durationMs / 1000 },
-            planItems: status.plan?.items, lastReloadAccepted: status.lastReload?.accepted,
-            lastReloadAt: status.lastReload?.at, generatedAt: now)
-        return Inputs(feedEntries: feedEntries, completions: completions, page: page, metrics: metrics)
+        return StatusPageModel(
+            generatedAt: now, today: today, planName: status.plan?.name, summary: status.daemon.summary,
+            monthEntries: monthEntries, dayKinds: dayKinds, nextReminders: reminders, activeCampaigns: active,
+            inspections: inspections, problems: status.problems.map { ($0.code, $0.message) }, unitNames: unitNames)
     }
 
-    /// The store's progress states in the checklist model's terms (`done` and `not-applicable`,
-    /// the generic states, count as accepted).
-    static func indicatorStatus(_ state: ChecklistProgress.State) -> IndicatorStatus {
-        switch state {
-        case .open: .open
-        case .inProgress: .inProgress
-        case .submitted: .submitted
-        case .accepted, .done, .notApplicable: .accepted
-        case .rejected: .rejected
+    /// The metrics from the status model.
+    static func metrics(status: DaemonStatus, view: ScheduleView?, now: Date) -> MetricsSnapshot {
+        var sent: [String: Int] = [:]
+        var failed: [String: Int] = [:]
+        for (channel, states) in view?.countsByChannel ?? [:] where channel != "scheduler" {
+            sent[channel] = states["sent"] ?? 0
+            failed[channel] = states["failed"] ?? 0
         }
+        var checklists: [MetricsSnapshot.ChecklistMetric] = []
+        for checklist in status.checklists ?? [] {
+            checklists.append(
+                .init(
+                    checklist: checklist.id, occurrence: checklist.occurrence ?? "checklist:\(checklist.id)",
+                    done: checklist.totals.finished, total: checklist.totals.indicators))
+        }
+        return MetricsSnapshot(
+            sentByChannel: sent, failedByChannel: failed, outbox: status.outbox ?? [:],
+            nextReminder: status.nextReminders.first?.dueAt, overdue: status.overdue.count, checklists: checklists,
+            planLoadSeconds: status.lastReload.map { $0.durationMs / 1000 }, planItems: status.plan?.items,
+            lastReloadAccepted: status.lastReload?.accepted, lastReloadAt: status.lastReload?.at, generatedAt: now)
     }
 }
 
-/// Keeps the published files current without polling: writes them at start, after every write
-/// of status.json (which the controller makes on every reload, mark, progress entry and scheduler
-/// wake-up, so deliveries are covered), and once at each local midnight (the day changes: "today",
-/// this month's calendar, days left). With nothing due and nobody asking, the service sleeps until
-/// midnight: no wake-ups in between.
+/// Keeps the published files current without polling: writes them at start, after every change
+/// of the status (every reload, mark, progress entry and scheduler wake-up), and once at each local
+/// midnight (the day changes: "today", this month's calendar, days left). With nothing due and
+/// nobody asking, the service sleeps until midnight: no wake-ups in between.
 public struct PublishService: Service {
     let controller: DaemonController
     let publisher: FeedPublisher
-    let zone: TimeZone
+    let events: AsyncStream<DaemonEvent>
+    let statusChanges: AsyncStream<Void>
 
-    /// - Parameter zone: Where the day changes; Asia/Shanghai when `nil`.
-    public init(controller: DaemonController, publisher: FeedPublisher, zone: TimeZone? = nil) {
+    /// - Parameters:
+    ///   - events: The controller's events (plan changes and progress rewrite the feeds).
+    ///   - statusChanges: The controller's status changes.
+    public init(
+        controller: DaemonController, publisher: FeedPublisher, events: AsyncStream<DaemonEvent>,
+        statusChanges: AsyncStream<Void>
+    ) {
         self.controller = controller
         self.publisher = publisher
-        self.zone = zone ?? FeedPublisher.shanghai
+        self.events = events
+        self.statusChanges = statusChanges
     }
-
-    enum Wake: Sendable { case statusWritten, midnight }
 
     public func run() async throws {
-        let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
+        // One pending wake-up at most: a burst of changes is one publish. The feeds flag says
+        // whether any of them needs the feeds written again.
+        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let feedsDirty = SharedFlag(true)
+        let clock = controller.clock
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in controller.statusWrites { continuation.yield(.statusWritten) }
+            group.addTask { [statusChanges] in
+                for await _ in statusChanges { continuation.yield() }
                 continuation.finish()
             }
-            group.addTask { [zone] in
+            group.addTask { [events] in
+                for await event in events {
+                    switch event {
+                    case .planChanged, .progressChanged:
+                        feedsDirty.set()
+                        continuation.yield()
+                    case .marksChanged: break
+                    }
+                }
+            }
+            group.addTask { [controller] in
                 while !Task.isCancelled {
-                    let now = Date()
-                    let wait = Self.secondsUntilMidnight(after: now, zone: zone)
+                    let zone = controller.inForce?.zone ?? ZonedTime.defaultZone
+                    let wait = Self.secondsUntilMidnight(after: clock.now(), zone: zone)
                     do { try await Task.sleep(for: .seconds(wait)) } catch { break }
-                    continuation.yield(.midnight)
+                    feedsDirty.set()
+                    continuation.yield()
                 }
             }
-            await publisher.publish(controller: controller)
-            var lastPlan = await Self.planKey(controller)
-            for await _ in wakes.cancelOnGracefulShutdown() {
-                let plan = await Self.planKey(controller)
-                if plan != lastPlan {
-                    await publisher.invalidateHolidays()
-                    lastPlan = plan
+            await withGracefulShutdownHandler {
+                continuation.yield()
+                for await _ in wakes {
+                    if Task.isCancelled { break }
+                    let feeds = feedsDirty.take()
+                    await publisher.publish(controller: controller, feedsChanged: feeds)
                 }
-                await publisher.publish(controller: controller)
+            } onGracefulShutdown: {
+                continuation.finish()
             }
-            continuation.finish()
             group.cancelAll()
         }
-    }
-
-    /// Changes when a reload was attempted or another plan came into force: the holiday tables
-    /// are read again then.
-    static func planKey(_ controller: DaemonController) async -> String {
-        let status = await controller.status()
-        return "\(status.daemon.reloads)|\(status.plan?.loadedAt.timeIntervalSince1970 ?? 0)"
     }
 
     /// Seconds from `now` to the next midnight in `zone`, plus a second so the new day has begun.

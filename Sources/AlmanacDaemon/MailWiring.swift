@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacMail
 import AlmanacPlan
 import AlmanacScheduler
@@ -56,33 +57,35 @@ public struct MailWiring: Sendable {
     /// The planner's digest setting.
     public var digestPolicy: DigestPolicy? {
         guard settings.digest else { return nil }
-        return DigestPolicy(time: settings.digestTime.flatMap { ClockTime(hour: $0 / 60, minute: $0 % 60) }, channels: [.mail])
+        return DigestPolicy(time: settings.digestTime, channels: [.mail])
     }
 
     /// The mail directory of `plan`: addresses from the expansion, names of units and leaders.
-    func directory(addresses: [String: [String]], plan: Plan?) -> ReminderDispatcher.MailDirectory {
+    /// - Parameter explain: How an occurrence's date was derived (the webhook's `explanation`).
+    func directory(
+        addresses: [String: [String]], plan: Plan?, explain: (@Sendable (OccurrenceID) -> [String])? = nil
+    ) -> ReminderDispatcher.MailDirectory {
         var names: [String: String] = [:]
         for unit in plan?.units ?? [] {
             names[unit.id.value] = unit.name.value
-            if let leader = unit.leader { names[PlanOccurrences.leaderID(of: unit.id.value)] = leader.name.value }
+            if let leader = unit.leader { names[ScheduleInput.leaderID(of: unit.id.value)] = leader.name.value }
         }
         let directory = ReminderDispatcher.MailDirectory(
             addresses: addresses, sender: settings.from, senderName: settings.fromName, names: names, cc: settings.cc,
-            planName: plan?.info.name.value ?? "", timeZone: plan.flatMap { TimeZone(identifier: $0.info.timezone.value) }
-                ?? TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            planName: plan?.info.name.value ?? "", timeZone: plan?.timeZone ?? ZonedTime.defaultZone,
             templates: templates, doorbell: doorbell, unreachable: unreachable, robots: robots.load(plan),
-            robotDoorbell: robots.doorbell)
+            robotDoorbell: robots.doorbell, explain: explain)
         hub?.update(directory)
         return directory
     }
 
     /// The robot worker for `store`.
-    public func robotService(store: any StateStore, logger: Logger) -> RobotOutboxService {
+    public func robotService(store: any OutboxStore, logger: Logger) -> RobotOutboxService {
         robots.outboxService(store: store, templates: templates, logger: logger)
     }
 
     /// The outbox worker for `store`.
-    public func outboxService(store: any StateStore, logger: Logger) -> OutboxService {
+    public func outboxService(store: any OutboxStore, logger: Logger) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),

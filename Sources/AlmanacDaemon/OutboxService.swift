@@ -1,3 +1,4 @@
+import AlmanacHost
 import AlmanacMail
 import AlmanacStore
 import Foundation
@@ -130,24 +131,26 @@ public final class MailDoorbell: Sendable {
 /// receivers and MTAs that suppress duplicates by Message-ID drop it, and the file outbox
 /// overwrites the same file. The window is one SQLite write.
 public struct OutboxService: Service {
-    let store: any StateStore
+    let store: any OutboxStore
     let transport: Result<any MailTransport, MailError>
     let policy: MailRetryPolicy
     let doorbell: MailDoorbell
     let logger: Logger
-    let now: @Sendable () -> Date
+    let clock: any WallClock
 
     public init(
-        store: any StateStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
-        doorbell: MailDoorbell, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        store: any OutboxStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
+        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock()
     ) {
         self.store = store
         self.transport = transport
         self.policy = policy
         self.doorbell = doorbell
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
+
+    func now() -> Date { clock.now() }
 
     public func run() async throws {
         if case .failure(let error) = transport {

@@ -51,13 +51,18 @@ public struct ReminderDispatcher: Sendable {
         public var robots: RobotDirectory
         /// Rung after robot messages are queued.
         public var robotDoorbell: MailDoorbell?
+        /// How an occurrence's date was derived, step by step (the webhook's `explanation`): the
+        /// plan's rule engine asked again, since the plan in force does not keep explanations.
+        public var explain: (@Sendable (OccurrenceID) -> [String])?
 
         public init(
             addresses: [String: [String]], sender: String, senderName: String? = nil, names: [String: String] = [:],
             cc: [String] = [], planName: String = "", timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
             templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil,
-            robots: RobotDirectory = .empty, robotDoorbell: MailDoorbell? = nil
+            robots: RobotDirectory = .empty, robotDoorbell: MailDoorbell? = nil,
+            explain: (@Sendable (OccurrenceID) -> [String])? = nil
         ) {
+            self.explain = explain
             self.robots = robots
             self.robotDoorbell = robotDoorbell
             self.addresses = addresses
@@ -101,16 +106,8 @@ public struct ReminderDispatcher: Sendable {
         }
         recorded = []
         for record in try store.deliveries(dueSince: since) where record.state != .failed {
-            recorded.insert(Self.id(record.key))
+            recorded.insert(record.key)
         }
-    }
-
-    static func key(_ id: DeliveryID) -> DeliveryKey {
-        DeliveryKey(occurrenceID: id.occurrenceID, reminderID: id.reminderID, channel: id.channel, recipient: id.recipient)
-    }
-
-    static func id(_ key: DeliveryKey) -> DeliveryID {
-        DeliveryID(occurrenceID: key.occurrenceID, reminderID: key.reminderID, channel: key.channel, recipient: key.recipient)
     }
 
     /// Performs every action of `decision` in order at `now`.
@@ -120,7 +117,7 @@ public struct ReminderDispatcher: Sendable {
             do {
                 switch action {
                 case .missed(let missed):
-                    try store.recordMissed(Self.key(missed.key), dueAt: missed.due, at: now)
+                    try store.recordMissed(missed.key, dueAt: missed.due, at: now)
                     if missed.key.channel == Channel.journal.rawValue, let occurrence = missed.occurrence {
                         logger.warning(
                             "\(Self.missedText(occurrence, reason: missed.reason))",
@@ -150,12 +147,12 @@ public struct ReminderDispatcher: Sendable {
     /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier
     /// process is settled as not sent (as `load` does) and claimed again.
     private func claim(_ key: DeliveryID, due: Date, late: Bool, now: Date) throws(StoreError) -> DeliveryRecord? {
-        switch try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) {
+        switch try store.claimDelivery(key, dueAt: due, late: late, at: now) {
         case .alreadyDone: return nil
         case .claimed(let row): return row
         case .inDoubt(let row):
             try store.resolveInDoubt(row.id, sent: false, at: now)
-            guard case .claimed(let again) = try store.claimDelivery(Self.key(key), dueAt: due, late: late, at: now) else {
+            guard case .claimed(let again) = try store.claimDelivery(key, dueAt: due, late: late, at: now) else {
                 return nil
             }
             return again

@@ -150,7 +150,7 @@ enum RobotComposer {
             ("owners", .array(occurrence.owners.map { person($0, mail: mail) })),
             ("leaders", .array(occurrence.leaders.map { person($0, mail: mail) })),
             ("recipient", person(reminder.key.recipient, mail: mail)),
-            ("explanation", .array(occurrence.explanation.map { .string($0) })),
+            ("explanation", .array((mail.explain?(occurrence.id) ?? []).map { .string($0) })),
             ("due_at", .string(ISO8601DateFormatter().string(from: reminder.due))),
             ("late", .bool(reminder.isLate)),
             ("text", .string(text)),

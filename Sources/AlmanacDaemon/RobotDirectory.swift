@@ -55,7 +55,7 @@ public struct RobotDirectory: Sendable {
                 directory.add(robot, recipient: id, label: "\(id)/\(robot.label)", defaultMention: contactPhone, readSecret: readSecret)
             }
             if let leader = unit.leader {
-                let recipient = PlanOccurrences.leaderID(of: id)
+                let recipient = ScheduleInput.leaderID(of: id)
                 for robot in leader.robots {
                     directory.add(
                         robot, recipient: recipient, label: "\(recipient)/\(robot.label)", defaultMention: leader.phone?.value,

@@ -28,7 +28,7 @@ public enum RobotMessageID {
 /// that SQLite write posts it again after the restart; the webhook carries the same delivery id
 /// then (`X-Almanac-Delivery`), the chat robots cannot tell. The window is one SQLite write.
 public struct RobotOutboxService: Service {
-    let store: any StateStore
+    let store: any OutboxStore
     let robots: RobotDirectorySource
     let client: HTTPSClient
     let rate: RobotRateLimit
@@ -43,7 +43,7 @@ public struct RobotOutboxService: Service {
     public static let channels = Set(RobotService.allCases.map(\.rawValue))
 
     public init(
-        store: any StateStore, robots: RobotDirectorySource, client: HTTPSClient, rate: RobotRateLimit, policy: MailRetryPolicy,
+        store: any OutboxStore, robots: RobotDirectorySource, client: HTTPSClient, rate: RobotRateLimit, policy: MailRetryPolicy,
         concurrency: Int = 4, templates: MailTemplateSource, doorbell: MailDoorbell, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {

@@ -2,6 +2,7 @@ import AlmanacControl
 import AlmanacMail
 import AlmanacPlan
 import AlmanacRobots
+import AlmanacCalendar
 import AlmanacScheduler
 import AlmanacStore
 import Foundation
@@ -63,7 +64,7 @@ public struct RobotWiring: Sendable {
     }
 
     /// The worker for `store`.
-    public func outboxService(store: any StateStore, templates: MailTemplateSource, logger: Logger) -> RobotOutboxService {
+    public func outboxService(store: any OutboxStore, templates: MailTemplateSource, logger: Logger) -> RobotOutboxService {
         RobotOutboxService(
             store: store, robots: source, client: client, rate: rate,
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
@@ -111,7 +112,7 @@ public final class ChannelHub: Sendable {
     /// `request.channel`) and says what each did. Mail goes straight to the transport and robot
     /// messages straight to the robot, not through the outbox, so the answer is immediate; a
     /// robot whose rate limit is used up is not posted to.
-    func sendTest(_ request: SendTestRequest, store: any StateStore, now: Date, logger: Logger) async throws(ControlError) -> SendTestReport {
+    func sendTest(_ request: SendTestRequest, store: any OutboxStore, now: Date, logger: Logger) async throws(ControlError) -> SendTestReport {
         let parts = parts.withLock { $0 }
         guard let directory = parts.directory, let mailSettings = parts.mail, let robots = parts.robots else {
             throw ControlError(.unavailable, "the daemon has not loaded a plan yet")
@@ -190,7 +191,7 @@ public final class ChannelHub: Sendable {
 
     static func testRobot(
         _ robot: RobotDirectory.Robot, use: RobotDirectory.Use, unit: String, directory: ReminderDispatcher.MailDirectory,
-        wiring: RobotWiring, store: any StateStore, stamp: String, now: Date
+        wiring: RobotWiring, store: any OutboxStore, stamp: String, now: Date
     ) async -> SendTestResult {
         let channel = robot.service.rawValue
         guard let endpoint = robot.endpoint else {

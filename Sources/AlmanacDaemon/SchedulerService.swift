@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
@@ -14,51 +15,87 @@ public struct SchedulerCore: Sendable {
     public var configuration: PlannerConfiguration
     let store: any StateStore
     let logger: Logger
-    private(set) var workingDays: any WorkingDays
+    let mail: MailWiring?
+    private(set) var workingDays: any WorkingDays = WorkCalendar.weekendsOnly
     private(set) var planner: ReminderPlanner?
     private(set) var state = PlannerState()
+    /// The plan planned, and its generation.
+    private(set) var plan: Plan?
+    /// The plan in force planned (`nil` when a test planned occurrences of its own).
+    private(set) var inForce: PlanInForce?
+    private(set) var generation = 0
     public private(set) var dispatcher: ReminderDispatcher
     /// Checklist and quota notices (ChecklistScheduling.swift).
     var checklists = ChecklistScheduling()
 
     /// The row that records the scheduler's first start, so that a new installation does not
     /// record a year of history as missed (kept in the delivery table; no other table needed).
-    static let installationKey = DeliveryKey(occurrenceID: "*", reminderID: "installed", channel: "scheduler")
+    static let installationKey = DeliveryID(occurrenceID: "*", reminderID: "installed", channel: "scheduler")
     /// How far before the first occurrence of the window deliveries are read back from the store.
     static let recordedMargin: TimeInterval = 120 * 86_400
 
-    public init(
-        configuration: PlannerConfiguration, store: any StateStore, workingDays: any WorkingDays, logger: Logger,
-        mail: ReminderDispatcher.MailDirectory
-    ) {
+    public init(configuration: PlannerConfiguration, store: any StateStore, logger: Logger, mail: MailWiring?) {
         self.configuration = configuration
         self.store = store
-        self.workingDays = workingDays
         self.logger = logger
-        dispatcher = ReminderDispatcher(store: store, logger: logger, mail: mail)
+        self.mail = mail
+        dispatcher = ReminderDispatcher(
+            store: store, logger: logger,
+            mail: mail?.directory(addresses: [:], plan: nil) ?? ReminderDispatcher.MailDirectory(addresses: [:], sender: ""))
     }
 
-    /// Takes the settings a reload may change (delivery time, catch-up window, and the holiday
-    /// calendar when it was read again). They apply from the next ``replan(occurrences:mail:now:)``.
-    public mutating func apply(_ settings: SchedulerSettings, workingDays: (any WorkingDays)? = nil) {
+    /// Takes the settings a reload may change (delivery time, catch-up window). They apply from
+    /// the next ``replan(_:generation:now:)``.
+    public mutating func apply(_ settings: SchedulerSettings) {
         configuration.deliveryTime = settings.deliveryTime
         configuration.catchUpWindow = settings.catchUpWindow
-        if let workingDays { self.workingDays = workingDays }
     }
 
-    /// Plans `occurrences` (the plan in force, expanded over a window around `now`) and reads
-    /// back from the store what has been delivered and marked.
-    public mutating func replan(occurrences: [ScheduledOccurrence], mail: ReminderDispatcher.MailDirectory, now: Date)
-        throws(StoreError)
-    {
-        planner = ReminderPlanner(occurrences: occurrences, workingDays: workingDays, configuration: configuration)
+    /// Plans the plan in force and reads back from the store, in one query each, what has been
+    /// delivered, marked and snoozed.
+    public mutating func replan(_ plan: PlanInForce, generation: Int, now: Date) throws(StoreError) {
+        let input = ScheduleInput(plan.expansion, plan: plan.plan)
+        configuration.timeZone = plan.zone
+        inForce = plan
+        try replan(
+            occurrences: input.occurrences, addresses: input.addresses, plan: plan.plan, work: plan.work,
+            generation: generation, now: now)
+    }
+
+    /// How an occurrence of `plan` was derived: the one expansion, for that item and day only, with
+    /// its explanation (the webhook's `explanation`; the plan in force keeps none).
+    static func explainer(plan: Plan?, work: any WorkingDays) -> (@Sendable (OccurrenceID) -> [String])? {
+        guard let plan else { return nil }
+        let context = RuleContext(workCalendar: (work as? WorkCalendar) ?? .weekendsOnly)
+        return { id in
+            let expansion = PlanExpansion.expand(plan, in: id.date...id.date, context: context, items: [id.itemID], explain: true)
+            guard let index = expansion.index(of: id) else { return [] }
+            return expansion.explanations?[index] ?? []
+        }
+    }
+
+    /// Plans `occurrences` (the planner's view of the plan's expansion, in its order) with the
+    /// working days `work`. ``replan(_:generation:now:)`` calls it; tests drive it with occurrences
+    /// of their own.
+    mutating func replan(
+        occurrences: [ScheduledOccurrence], addresses: [String: [String]], plan: Plan?, work: any WorkingDays,
+        generation: Int, now: Date, directory: ReminderDispatcher.MailDirectory? = nil
+    ) throws(StoreError) {
+        workingDays = work
+        planner = ReminderPlanner(occurrences: occurrences, workingDays: work, configuration: configuration)
+        self.plan = plan
+        self.generation = generation
         for problem in planner?.problems ?? [] {
             logger.warning(
                 "reminder left out", metadata: ["ALMANAC_ITEM": "\(problem.occurrence.itemID)", "problem": "\(problem)"])
         }
-        dispatcher = ReminderDispatcher(store: store, logger: logger, mail: mail)
-        let first = occurrences.map(\.start).min().map {
-            ZonedTime.instant(of: $0, at: configuration.deliveryTime, in: configuration.timeZone)
+        mail?.reloadTemplates()
+        dispatcher = ReminderDispatcher(
+            store: store, logger: logger,
+            mail: directory ?? mail?.directory(addresses: addresses, plan: plan, explain: Self.explainer(plan: plan, work: work))
+                ?? ReminderDispatcher.MailDirectory(addresses: addresses, sender: ""))
+        let first = occurrences.first.map {
+            ZonedTime.instant(of: $0.start, at: configuration.deliveryTime, in: configuration.timeZone)
         }
         let since = (first ?? now).addingTimeInterval(-Self.recordedMargin)
         try dispatcher.load(since: since, now: now)
@@ -72,8 +109,20 @@ public struct SchedulerCore: Sendable {
             installed = now
         }
         state = PlannerState(ignoreBefore: max(installed, since))
-        for id in Set(occurrences.map(\.id)) {
-            try refreshMarks(of: id, now: now)
+        for (text, marks) in try store.markStates() {
+            guard let id = OccurrenceID(text) else { continue }
+            if marks.acknowledged { state.acknowledged.insert(id) }
+            if marks.done { state.done.insert(id) }
+        }
+        for (text, snooze) in try store.activeSnoozes(at: now) {
+            guard let id = OccurrenceID(text) else { continue }
+            state.snoozedUntil[id] = snooze.until
+        }
+        if let plan {
+            let calendar = (work as? WorkCalendar) ?? .weekendsOnly
+            try replanChecklists(plan: plan, occurrences: occurrences, context: RuleContext(workCalendar: calendar), now: now)
+        } else {
+            checklists = ChecklistScheduling()
         }
     }
 
@@ -84,15 +133,8 @@ public struct SchedulerCore: Sendable {
         if marks.acknowledged { state.acknowledged.insert(id) } else { state.acknowledged.remove(id) }
         if marks.done { state.done.insert(id) } else { state.done.remove(id) }
         state.snoozedUntil[id] = try store.activeSnooze(occurrenceID: text, at: now)?.until
-    }
-
-    /// The planner and its state as of now (every delivery recorded so far), for `next` and
-    /// status.json; `nil` before the first plan.
-    public func snapshot(at now: Date, nextWakeup: Date?) -> SchedulerSnapshot? {
-        guard let planner else { return nil }
-        var current = state
-        current.recorded = dispatcher.recorded
-        return SchedulerSnapshot(planner: planner, state: current, at: now, nextWakeup: nextWakeup)
+        // A withdrawn mark may bring reminders back that the watermark skips: look at everything once.
+        state.settledBefore = nil
     }
 
     /// Decides at `now`, performs the actions, and returns when to wake next (sooner, in a
@@ -113,73 +155,70 @@ public struct SchedulerCore: Sendable {
         }
         return [decision.nextWakeup, checklistWakeup].compactMap { $0 }.min()
     }
+
+    /// The planner and its state as of now (every delivery recorded so far).
+    public var current: (planner: ReminderPlanner, state: PlannerState)? {
+        guard let planner else { return nil }
+        var current = state
+        current.recorded = dispatcher.recorded
+        return (planner, current)
+    }
 }
 
 /// The configuration keys the scheduler follows, taken again on every accepted reload.
 public struct SchedulerSettings: Sendable, Hashable {
     /// `delivery_time`: the time of day of reminders whose plan gives none.
-    public var deliveryTime: ClockTime
+    public var deliveryTime: TimeOfDay
     /// `catch_up`, in seconds.
     public var catchUpWindow: TimeInterval
-    /// `holidays`: the directory of the official holiday tables.
-    public var holidays: String
 
-    public init(deliveryTime: ClockTime, catchUpWindow: TimeInterval, holidays: String) {
+    public init(deliveryTime: TimeOfDay, catchUpWindow: TimeInterval) {
         self.deliveryTime = deliveryTime
         self.catchUpWindow = catchUpWindow
-        self.holidays = holidays
     }
 
     /// The settings of a daemon configuration.
     public init(_ configuration: DaemonConfiguration) {
-        let minutes = configuration.deliveryTime
-        self.init(
-            deliveryTime: ClockTime(hour: minutes / 60, minute: minutes % 60) ?? PlannerConfiguration(timeZone: .gmt).deliveryTime,
-            catchUpWindow: Double(configuration.catchUp.components.seconds), holidays: configuration.holidays)
+        self.init(deliveryTime: configuration.deliveryTime, catchUpWindow: Double(configuration.catchUp.components.seconds))
     }
 }
 
 /// The scheduler as a service of the daemon: sleeps on a wall-clock timer until the planner's
 /// next wake-up (no polling), and wakes early when the plan changes, an occurrence is marked, or
-/// the wall clock is set (jumps either way, suspend and resume).
+/// the wall clock is set (jumps either way, suspend and resume). Its work (re-planning, deciding,
+/// sending, the status model) runs on a thread of its own, never on the pool that answers the
+/// control socket.
 public struct SchedulerService: Service {
-    /// Expands the plan in force into the planner's occurrences over a range of days, and gives
-    /// the mail addresses of its recipients.
-    public typealias OccurrenceSource = @Sendable (Plan, ClosedRange<CivilDate>, RuleContext) -> (
-        occurrences: [ScheduledOccurrence], mail: ReminderDispatcher.MailDirectory
-    )
-    /// Reads the holiday tables of a directory (the configuration's `holidays`).
-    public typealias HolidayLoader = @Sendable (String) -> WorkCalendar
-
     let controller: DaemonController
-    let source: OccurrenceSource
-    let holidays: HolidayLoader
+    let events: AsyncStream<DaemonEvent>
     let core: SchedulerCore
-    /// The settings and holiday calendar `core` was made with.
-    let initialSettings: SchedulerSettings
-    let initialCalendar: WorkCalendar
+    let timer: any WakeTimer
     let logger: Logger
-    let clock: @Sendable () -> Date
-    /// Days before and after today that occurrences are expanded over.
-    let lookBehind = 60
-    let lookAhead = 400
 
     /// - Parameters:
-    ///   - settings: The settings `core` was made with; a reload that changes them is applied.
-    ///   - calendar: The holiday calendar `core` was made with (read from `settings.holidays`).
+    ///   - events: The controller's events for this service (subscribe before the controller starts).
+    ///   - timer: The real `WallClockTimer`, or a `ManualTimer` in tests.
     public init(
-        controller: DaemonController, core: SchedulerCore, settings: SchedulerSettings, calendar: WorkCalendar,
-        source: @escaping OccurrenceSource, holidays: @escaping HolidayLoader, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        controller: DaemonController, events: AsyncStream<DaemonEvent>, core: SchedulerCore, timer: any WakeTimer,
+        logger: Logger
     ) {
         self.controller = controller
+        self.events = events
         self.core = core
-        self.initialSettings = settings
-        self.initialCalendar = calendar
-        self.source = source
-        self.holidays = holidays
+        self.timer = timer
         self.logger = logger
-        self.clock = clock
+    }
+
+    /// The scheduler as the daemon runs it: the configured delivery time and catch-up window.
+    public static func make(
+        controller: DaemonController, events: AsyncStream<DaemonEvent>, logger: Logger, mail: MailWiring
+    ) throws -> SchedulerService {
+        let settings = SchedulerSettings(controller.initialConfiguration)
+        let planner = PlannerConfiguration(
+            timeZone: ZonedTime.defaultZone, deliveryTime: settings.deliveryTime, catchUpWindow: settings.catchUpWindow,
+            digest: mail.digestPolicy)
+        let core = SchedulerCore(configuration: planner, store: controller.store, logger: logger, mail: mail)
+        return SchedulerService(controller: controller, events: events, core: core, timer: try WallClockTimer(), logger: logger)
     }
 
     enum Wake: Sendable {
@@ -188,13 +227,11 @@ public struct SchedulerService: Service {
     }
 
     public func run() async throws {
-        let timer = try WallClockTimer()
-        let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(64))
-        let events = controller.events
+        let (wakes, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .unbounded)
+        let timer = self.timer
+        let events = self.events
         var core = self.core
-        var settings = initialSettings
-        var calendar = initialCalendar
-        var window: ClosedRange<CivilDate>?
+        var settings = SchedulerSettings(controller.initialConfiguration)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -202,71 +239,74 @@ public struct SchedulerService: Service {
                 }
                 group.addTask {
                     for await event in events { continuation.yield(.event(event)) }
+                    continuation.finish()
                 }
-                // The controller announces the plan loaded at start as `.planChanged` (buffered),
-                // so the first plan needs no wake-up of its own.
                 for await wake in wakes {
-                    let now = clock()
-                    let today = ZonedTime.civilDate(of: now, in: core.configuration.timeZone)
+                    if Task.isCancelled { break }
                     var replan = false
+                    var marks: [OccurrenceID] = []
                     switch wake {
-                    case .event(.planChanged): replan = true
-                    case .event(.marksChanged(let text)):
-                        if let id = OccurrenceID(text) {
-                            do { try core.refreshMarks(of: id, now: now) } catch {
-                                logger.error("cannot read marks", metadata: ["error": "\(error)"])
-                            }
-                        }
+                    case .event(.planChanged(let number)): replan = number != core.generation
+                    case .event(.marksChanged(let text)): if let id = OccurrenceID(text) { marks.append(id) }
+                    case .event(.progressChanged): break
                     case .timer(.clockChanged):
-                        logger.notice("wall clock changed, planning again", metadata: ["ALMANAC_NOW": "\(now)"])
+                        logger.notice("wall clock changed, planning again", metadata: ["ALMANAC_NOW": "\(controller.clock.now())"])
                     case .timer(.expired): break
                     }
-                    // Re-expand when the day moved near the window's edges (a year of uptime, a jump).
-                    if let current = window, !(current.lowerBound.adding(days: 30)...current.upperBound.adding(days: -300)).contains(today) {
-                        replan = true
+                    let now = controller.clock.now()
+                    let generation = controller.generation
+                    guard let plan = generation.plan else {
+                        try? timer.arm(at: nil)
+                        await controller.scheduleChanged(nil)
+                        continue
                     }
-                    if case .event(.planChanged) = wake {
-                        // A reload may have changed delivery_time, catch_up or holidays.
+                    // Re-expand when the day moved near the window's edges (a year of uptime, a jump).
+                    let today = plan.today(at: now)
+                    if !(plan.window.lowerBound.adding(days: 30)...plan.window.upperBound.adding(days: -300)).contains(today) {
+                        await controller.rewindow(today: today)
+                        continue  // the new window comes as a plan change
+                    }
+                    if generation.number != core.generation { replan = true }
+                    if replan {
                         let reloaded = SchedulerSettings(await controller.configuration)
                         if reloaded != settings {
-                            if reloaded.holidays != settings.holidays { calendar = holidays(reloaded.holidays) }
-                            core.apply(reloaded, workingDays: calendar)
+                            core.apply(reloaded)
                             logger.notice(
                                 "scheduler settings changed",
                                 metadata: ["ALMANAC_DELIVERY_TIME": "\(reloaded.deliveryTime)",
-                                           "ALMANAC_CATCH_UP": "\(Int(reloaded.catchUpWindow))s",
-                                           "ALMANAC_HOLIDAYS": "\(reloaded.holidays)"])
+                                           "ALMANAC_CATCH_UP": "\(Int(reloaded.catchUpWindow))s"])
                             settings = reloaded
                         }
                     }
-                    if replan {
-                        let range = today.adding(days: -lookBehind)...today.adding(days: lookAhead)
-                        if let plan = await controller.plan?.plan {
-                            if let zone = TimeZone(identifier: plan.info.timezone.value) { core.configuration.timeZone = zone }
-                            let expanded = source(plan, range, RuleContext(workCalendar: calendar))
-                            do {
-                                try core.replan(occurrences: expanded.occurrences, mail: expanded.mail, now: now)
-                                try core.replanChecklists(plan: plan, occurrences: expanded.occurrences, now: now)
-                                window = range
+                    let step = await BlockingWork.run("almanac-schedule") { [core, logger, replan, marks] _ in
+                        var core = core
+                        do {
+                            if replan {
+                                try core.replan(plan, generation: generation.number, now: now)
                                 logger.info(
                                     "reminders planned",
-                                    metadata: ["ALMANAC_OCCURRENCES": "\(expanded.occurrences.count)",
-                                               "ALMANAC_WINDOW": "\(range.lowerBound)..\(range.upperBound)"])
-                            } catch {
-                                logger.error("cannot read the delivery state, retrying in a minute", metadata: ["error": "\(error)"])
-                                try? timer.arm(at: now.addingTimeInterval(60))
-                                continue
+                                    metadata: ["ALMANAC_OCCURRENCES": "\(plan.expansion.occurrences.count)",
+                                               "ALMANAC_WINDOW": "\(plan.window.lowerBound)..\(plan.window.upperBound)"])
                             }
-                        } else {
-                            window = nil
+                            for id in marks { try core.refreshMarks(of: id, now: now) }
+                        } catch {
+                            logger.error("cannot read the delivery state, retrying in a minute", metadata: ["error": "\(error)"])
+                            return (core, now.addingTimeInterval(60) as Date?, nil as ScheduleView?)
                         }
+                        let next = core.tick(now: now)
+                        return (core, next, core.view(at: now, nextWakeup: next))
                     }
-                    let next = window == nil ? nil : core.tick(now: now)
-                    do { try timer.arm(at: next) } catch {
+                    core = step.0
+                    // Also at the next local midnight: "today" moves, and with it the days left of
+                    // campaigns and the days overdue the status shows. One wake-up a day at most.
+                    let midnight = ZonedTime.instant(
+                        of: today.adding(days: 1), at: TimeOfDay(hour: 0, minute: 0) ?? .nine, in: plan.zone)
+                    let wake = [step.1, midnight].compactMap { $0 }.min()
+                    do { try timer.arm(at: wake) } catch {
                         logger.error("cannot arm the wall-clock timer", metadata: ["error": "\(error)"])
                     }
-                    await controller.scheduleChanged(window == nil ? nil : core.snapshot(at: now, nextWakeup: next))
-                    if let next { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(next)"]) }
+                    if let view = step.2 { await controller.scheduleChanged(view) }
+                    if let wake { logger.debug("sleeping", metadata: ["ALMANAC_NEXT_WAKEUP": "\(wake)"]) }
                 }
                 group.cancelAll()
             }

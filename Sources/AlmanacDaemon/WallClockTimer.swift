@@ -1,5 +1,7 @@
+import AlmanacHost
 import CSystemd
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +13,73 @@ public enum WallClockWake: Sendable, Hashable {
     case expired
     /// The wall clock was set (a jump either way, NTP step, resume from suspend): re-plan.
     case clockChanged
+}
+
+/// What the scheduler sleeps on: a timer armed for the next wake-up that also reports changes
+/// of the wall clock. ``WallClockTimer`` is the real one; ``ManualTimer`` follows a ``ManualClock``
+/// in tests.
+public protocol WakeTimer: Sendable {
+    /// Wake-ups, in order; finishes when the timer is stopped.
+    var wakes: AsyncStream<WallClockWake> { get }
+    /// Arms the timer for `instant`; `nil`: only clock changes wake.
+    func arm(at instant: Date?) throws(WallClockTimerError)
+    /// Stops the timer and ends ``wakes``.
+    func stop()
+}
+
+/// A timer on a ``ManualClock``: it expires when the clock is set to or past the armed instant,
+/// and reports a clock change when the clock is set backwards. Nothing sleeps.
+public final class ManualTimer: WakeTimer {
+    private struct State {
+        var armed: Date?
+        var last: Date
+        var stopped = false
+    }
+
+    private let state: Mutex<State>
+    private let continuation: AsyncStream<WallClockWake>.Continuation
+    public let wakes: AsyncStream<WallClockWake>
+
+    public init(clock: ManualClock) {
+        state = Mutex(State(last: clock.now()))
+        (wakes, continuation) = AsyncStream.makeStream(of: WallClockWake.self, bufferingPolicy: .bufferingNewest(8))
+        clock.observe { [weak self] now in self?.clockMoved(to: now) }
+    }
+
+    func clockMoved(to now: Date) {
+        let wake: WallClockWake? = state.withLock { state in
+            guard !state.stopped else { return nil }
+            defer { state.last = now }
+            if now < state.last { return .clockChanged }
+            if let armed = state.armed, armed <= now {
+                state.armed = nil
+                return .expired
+            }
+            return nil
+        }
+        if let wake { continuation.yield(wake) }
+    }
+
+    public func arm(at instant: Date?) throws(WallClockTimerError) {
+        let expired: Bool = state.withLock { state in
+            guard !state.stopped else { return false }
+            if let instant, instant <= state.last {
+                state.armed = nil
+                return true
+            }
+            state.armed = instant
+            return false
+        }
+        if expired { continuation.yield(.expired) }
+    }
+
+    /// The instant the timer is armed for.
+    public var armed: Date? { state.withLock { $0.armed } }
+
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        continuation.finish()
+    }
 }
 
 /// Why the timer could not be created.
@@ -28,7 +97,7 @@ public struct WallClockTimerError: Error, Hashable, Sendable, CustomStringConver
 /// from suspend), so the scheduler sleeps until its next wake-up with no polling at all and still
 /// hears of every jump. A thread of its own waits in `poll(2)` on the timer and on an eventfd that
 /// stops it; each wake-up is delivered on ``wakes``.
-public final class WallClockTimer: Sendable {
+public final class WallClockTimer: WakeTimer {
     /// The descriptors and whether they are still open, shared with the waiting thread. The lock
     /// makes sure nothing is written to a descriptor after the thread closed it (its number may
     /// belong to another file by then).

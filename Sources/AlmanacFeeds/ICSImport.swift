@@ -245,7 +245,7 @@ public enum ICSImporter {
 
     struct DateValue {
         var date: CivilDate
-        var time: ClockTime?
+        var time: TimeOfDay?
     }
 
     /// DATE (`20260920`) or DATE-TIME (`20260920T090000`, with TZID or floating, or `...Z` in UTC,
@@ -265,7 +265,7 @@ public enum ICSImporter {
         }
         if digits.count == 8 { return DateValue(date: date, time: nil) }
         guard digits.count >= 15, digits[8] == UInt8(ascii: "T"), let hh = num(9..<11), let mm = num(11..<13),
-            let time = ClockTime(hour: hh, minute: mm)
+            let time = TimeOfDay(hour: hh, minute: mm)
         else {
             notes.append(ImportNote(.warning, line: p.line, "\(p.name) \(v) is not a date-time; event skipped"))
             return nil
@@ -273,7 +273,7 @@ public enum ICSImporter {
         if v.hasSuffix("Z") {
             let minutes = hh * 60 + mm + 8 * 60
             let shifted = date.adding(days: minutes / 1440)
-            let local = ClockTime(hour: (minutes % 1440) / 60, minute: minutes % 60) ?? time
+            let local = TimeOfDay(hour: (minutes % 1440) / 60, minute: minutes % 60) ?? time
             notes.append(ImportNote(.warning, line: p.line, "\(p.name) \(v) is in UTC; converted to Asia/Shanghai (\(shifted) \(local))"))
             return DateValue(date: shifted, time: local)
         }

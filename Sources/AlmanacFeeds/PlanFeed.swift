@@ -102,11 +102,28 @@ public struct PlanFeedBuilder: Sendable {
     public var stamp: Date
     /// Progress per occurrence id (`item@YYYY-MM-DD`) of items with a checklist.
     public var checklists: [String: ChecklistCompletion]
+    /// Items and units by id, and the checklist filed for each item.
+    let items: [String: PlanItem]
+    let unitNames: [String: String]
+    let checklistOfItem: [String: Checklist]
 
     public init(plan: Plan, stamp: Date, checklists: [String: ChecklistCompletion] = [:]) {
         self.plan = plan
         self.stamp = stamp
         self.checklists = checklists
+        var items: [String: PlanItem] = [:]
+        for item in plan.items where items[item.id.value] == nil { items[item.id.value] = item }
+        self.items = items
+        var names: [String: String] = [:]
+        for unit in plan.units where names[unit.id.value] == nil { names[unit.id.value] = unit.name.value }
+        unitNames = names
+        var filed: [String: Checklist] = [:]
+        for item in plan.items {
+            if let checklist = plan.checklists.first(where: { $0.id.value == item.checklist?.value || $0.item?.value == item.id.value }) {
+                filed[item.id.value] = checklist
+            }
+        }
+        checklistOfItem = filed
     }
 
     /// The plan identity used in UIDs: the plan's id.
@@ -115,12 +132,12 @@ public struct PlanFeedBuilder: Sendable {
     /// The UID of an agenda entry: item key, occurrence date and plan identity,
     /// `flag-salute-20270920.zhalainuoer@almanac` (`item.phase-...` for a phase).
     public func uid(for entry: AgendaEntry) -> String {
-        "\(uidKey(entry))-\(ICSFormat.date(entry.start)).\(planIdentity)@almanac"
+        "\(uidKey(entry))-\(uidDate(entry)).\(planIdentity)@almanac"
     }
 
     /// The UID of the checklist to-do of an entry.
     public func todoUID(for entry: AgendaEntry) -> String {
-        "\(uidKey(entry))-\(ICSFormat.date(entry.start)).checklist.\(planIdentity)@almanac"
+        "\(uidKey(entry))-\(uidDate(entry)).checklist.\(planIdentity)@almanac"
     }
 
     /// The entry's key with `/` (item/phase) written as `.`: clients such as khal and vdirsyncer
@@ -129,8 +146,13 @@ public struct PlanFeedBuilder: Sendable {
         entry.key.replacingOccurrences(of: "/", with: ".")
     }
 
+    /// The first day, and the time when it is part of the occurrence's id (`20270920`, `20270920T2100`).
+    func uidDate(_ entry: AgendaEntry) -> String {
+        ICSFormat.date(entry.start) + (entry.id.time.map { "T" + String(format: "%02d%02d", $0.hour, $0.minute) } ?? "")
+    }
+
     /// The occurrence id the scheduler and the store use: `item@YYYY-MM-DD` (`item/phase@...`).
-    public static func occurrenceID(_ entry: AgendaEntry) -> String { "\(entry.key)@\(entry.start)" }
+    public static func occurrenceID(_ entry: AgendaEntry) -> String { entry.id.description }
 
     /// Chinese name of a kind, the first CATEGORIES value.
     public static func chineseKind(_ kind: ItemKind) -> String {
@@ -149,23 +171,45 @@ public struct PlanFeedBuilder: Sendable {
     /// The feed of the whole plan (`unit == nil`) or of one unit: the entries it owns or takes
     /// part in, and the checklist to-dos where it owns indicators.
     public func feed(entries: [AgendaEntry], unit: String? = nil, sequences: inout FeedSequences) -> String {
+        let events = events(entries: entries, unit: unit, sequences: &sequences)
+        let todos = todos(entries: entries, unit: unit, sequences: &sequences)
+        return document(unit: unit, body: events + todos)
+    }
+
+    /// A feed around its body: the header, the time zone, the body's components.
+    public func document(unit: String?, body: String, note: String? = nil) -> String {
         var w = ICSWriter()
-        let unitName = unit.flatMap { plan.unit($0)?.name.value }
+        let unitName = unit.flatMap { unitNames[$0] }
         let name = unit.map { "\(plan.info.name.value) · \(unitName ?? $0)" } ?? plan.info.name.value
         Self.header(&w, name: name, timezone: plan.info.timezone.value)
+        if let note { w.text("X-ALMANAC-NOTE", note) }
+        if let tz = VTimezone.known(plan.info.timezone.value) { tz.write(&w) }
+        var end = ICSWriter()
+        end.end("VCALENDAR")
+        return w.text + body + end.text
+    }
+
+    /// The VEVENTs of the entries a unit (or, with `nil`, the plan) owns or takes part in. They
+    /// depend on the plan only, so the daemon keeps them until the plan changes.
+    public func events(entries: [AgendaEntry], unit: String?, sequences: inout FeedSequences) -> String {
+        var w = ICSWriter()
         let zone = plan.info.timezone.value
         let withTimezone = VTimezone.known(zone) != nil
-        if let tz = VTimezone.known(zone) { tz.write(&w) }
         for entry in entries {
             if let unit, !entry.owners.contains(unit), !entry.participants.contains(unit) { continue }
             event(&w, entry, zone: withTimezone ? zone : nil, sequences: &sequences)
         }
+        return w.text
+    }
+
+    /// The checklist VTODOs (their PERCENT-COMPLETE follows the progress recorded).
+    public func todos(entries: [AgendaEntry], unit: String?, sequences: inout FeedSequences) -> String {
+        var w = ICSWriter()
         for entry in entries {
             guard let checklist = checklist(for: entry) else { continue }
             if let unit, !Self.owners(of: checklist).contains(unit), !entry.owners.contains(unit) { continue }
             todo(&w, entry, checklist: checklist, unit: unit, sequences: &sequences)
         }
-        w.end("VCALENDAR")
         return w.text
     }
 
@@ -182,10 +226,7 @@ public struct PlanFeedBuilder: Sendable {
     /// The checklist filed for an entry's item (by the item's `checklist:` or the checklist's `item:`).
     public func checklist(for entry: AgendaEntry) -> Checklist? {
         guard entry.phaseID == nil else { return nil }
-        let item = plan.item(entry.itemID)
-        return plan.checklists.first {
-            $0.id.value == item?.checklist?.value || $0.item?.value == entry.itemID
-        }
+        return checklistOfItem[entry.itemID]
     }
 
     /// Units owning indicators of a checklist (an indicator inherits its parent's owner).
@@ -205,7 +246,7 @@ public struct PlanFeedBuilder: Sendable {
     /// the date was found, and the source.
     func description(of entry: AgendaEntry) -> String {
         var lines: [String] = []
-        let item = plan.item(entry.itemID)
+        let item = items[entry.itemID]
         if let text = item?.description?.value, !text.isEmpty { lines.append(text) }
         if !entry.owners.isEmpty { lines.append("负责单位：" + unitNames(entry.owners)) }
         if !entry.participants.isEmpty { lines.append("参与单位：" + unitNames(entry.participants)) }
@@ -232,12 +273,12 @@ public struct PlanFeedBuilder: Sendable {
     }
 
     func unitNames(_ ids: [String]) -> String {
-        ids.map { plan.unit($0)?.name.value ?? $0 }.joined(separator: "、")
+        ids.map { unitNames[$0] ?? $0 }.joined(separator: "、")
     }
 
     func event(_ w: inout ICSWriter, _ entry: AgendaEntry, zone: String?, sequences: inout FeedSequences) {
         let uid = uid(for: entry)
-        let summary = (entry.edition.map { "\($0) " } ?? "") + entry.title
+        let summary = entry.title
         let description = description(of: entry)
         let categories = [Self.chineseKind(entry.kind), entry.kind.rawValue]
         var dates: [(String, String, [(String, String)])] = []
@@ -273,7 +314,7 @@ public struct PlanFeedBuilder: Sendable {
     func todo(
         _ w: inout ICSWriter, _ entry: AgendaEntry, checklist: Checklist, unit: String?, sequences: inout FeedSequences
     ) {
-        let uid = unit.map { "\(uidKey(entry))-\(ICSFormat.date(entry.start)).checklist.\($0).\(planIdentity)@almanac" }
+        let uid = unit.map { "\(uidKey(entry))-\(uidDate(entry)).checklist.\($0).\(planIdentity)@almanac" }
             ?? todoUID(for: entry)
         let completion = checklists[Self.occurrenceID(entry)]
         // Without recorded progress: every leaf indicator open (the checklist model's own count).

@@ -7,7 +7,7 @@ public struct UpcomingReminder: Sendable, Hashable, Codable {
     /// The day it goes out (plan time zone).
     public var date: CivilDate
     /// Time of day it goes out, when known.
-    public var time: ClockTime?
+    public var time: TimeOfDay?
     /// The occurrence it is for: `item@YYYY-MM-DD`.
     public var occurrenceID: String
     public var title: String
@@ -15,7 +15,7 @@ public struct UpcomingReminder: Sendable, Hashable, Codable {
     public var lead: String
     public var owners: [String]
 
-    public init(date: CivilDate, time: ClockTime?, occurrenceID: String, title: String, lead: String, owners: [String]) {
+    public init(date: CivilDate, time: TimeOfDay?, occurrenceID: String, title: String, lead: String, owners: [String]) {
         self.date = date
         self.time = time
         self.occurrenceID = occurrenceID

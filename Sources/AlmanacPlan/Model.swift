@@ -34,6 +34,10 @@ public enum ItemKind: String, Sendable, Hashable, Codable, CaseIterable {
     case festival, campaign, inspection, meeting, deadline
     case recurringCheck = "recurring-check"
     case commemoration, task
+
+    /// Whether an occurrence whose last day has passed leaves work undone (a deadline, an
+    /// inspection, a task); a festival that passed is just past.
+    public var hasDeadline: Bool { self == .deadline || self == .inspection || self == .task }
 }
 
 /// Whether a date was stated by the source document, fixed by an official calendar, or chosen by the
@@ -109,55 +113,19 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// A time of day in the plan's time zone, minute precision: `09:00`.
-public struct ClockTime: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
-    public var hour: Int
-    public var minute: Int
-
-    public init?(hour: Int, minute: Int) {
-        guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
-        self.hour = hour
-        self.minute = minute
-    }
-
-    /// Parses `9:00`, `09:00`, `23:59`.
-    public init?(text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let h = Int(parts[0]), let m = Int(parts[1])
-        else { return nil }
-        self.init(hour: h, minute: m)
-    }
-
-    /// `HH:MM`.
-    public var description: String {
-        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
-    }
-
-    public static func < (lhs: ClockTime, rhs: ClockTime) -> Bool {
-        (lhs.hour, lhs.minute) < (rhs.hour, rhs.minute)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
-
 /// When and how often the responsible units are reminded of an item.
 public struct ReminderPolicy: Sendable, Hashable, Encodable {
     /// Lead times before (negative) or after the start of each occurrence.
     public var leads: [Located<Lead>]
     /// Time of day the reminders go out; nil means the daemon's `delivery_time`.
-    public var time: Located<ClockTime>?
+    public var time: Located<TimeOfDay>?
     /// While an occurrence is past due and not marked done, remind again at this interval.
     public var repeatWhileOverdue: Located<Lead>?
     /// Tell the leaders of the owner units once the item is this long overdue.
     public var escalateAfter: Located<Lead>?
 
     public init(
-        leads: [Located<Lead>] = [], time: Located<ClockTime>? = nil, repeatWhileOverdue: Located<Lead>? = nil,
+        leads: [Located<Lead>] = [], time: Located<TimeOfDay>? = nil, repeatWhileOverdue: Located<Lead>? = nil,
         escalateAfter: Located<Lead>? = nil
     ) {
         self.leads = leads
@@ -383,14 +351,14 @@ public struct Phase: Sendable, Hashable, Encodable {
     public var id: Located<String>
     public var title: Located<String>
     public var when: Located<String>
-    public var time: Located<ClockTime>?
+    public var time: Located<TimeOfDay>?
     public var owners: [Located<String>]
     public var dateSource: Located<DateSource>?
     public var sourceQuote: Located<String>?
     public var location: SourceLocation?
 
     public init(
-        id: Located<String>, title: Located<String>, when: Located<String>, time: Located<ClockTime>? = nil,
+        id: Located<String>, title: Located<String>, when: Located<String>, time: Located<TimeOfDay>? = nil,
         owners: [Located<String>] = [], dateSource: Located<DateSource>? = nil, sourceQuote: Located<String>? = nil,
         location: SourceLocation? = nil
     ) {
@@ -424,7 +392,7 @@ public struct PlanItem: Sendable, Hashable, Encodable {
     public var description: Located<String>?
     /// The date rule (see docs/plan-format.md); nil when the phases carry the dates.
     public var when: Located<String>?
-    public var time: Located<ClockTime>?
+    public var time: Located<TimeOfDay>?
     public var owners: [Located<String>]
     public var participants: [Located<String>]
     public var remind: ReminderPolicy?
@@ -443,7 +411,7 @@ public struct PlanItem: Sendable, Hashable, Encodable {
 
     public init(
         id: Located<String>, kind: Located<ItemKind>, title: Located<String>, description: Located<String>? = nil,
-        when: Located<String>? = nil, time: Located<ClockTime>? = nil, owners: [Located<String>] = [],
+        when: Located<String>? = nil, time: Located<TimeOfDay>? = nil, owners: [Located<String>] = [],
         participants: [Located<String>] = [], remind: ReminderPolicy? = nil, phases: [Phase] = [],
         edition: Edition? = nil, tags: [Located<String>] = [], quota: Quota? = nil,
         dependsOn: [Located<String>] = [], checklist: Located<String>? = nil, dateSource: Located<DateSource>? = nil,

@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 
 /// Collects diagnostics while a plan is read and checked.
@@ -17,35 +18,7 @@ struct DiagnosticLog {
 enum Spelling {
     /// The known word closest to `word`, when it is close enough to be a likely typo.
     static func suggestion(for word: String, among known: [String]) -> String? {
-        var best: (String, Int)?
-        for candidate in known {
-            let d = distance(word.lowercased(), candidate.lowercased())
-            if best == nil || d < best!.1 { best = (candidate, d) }
-        }
-        guard let (candidate, d) = best else { return nil }
-        let allowed = max(1, min(3, candidate.count / 3))
-        return d <= allowed ? candidate : nil
-    }
-
-    /// Edit distance over Unicode scalars, counting a swap of neighbours as one edit (`wehn` → `when`).
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars)
-        let y = Array(b.unicodeScalars)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
-        for i in 0...x.count { d[i][0] = i }
-        for j in 0...y.count { d[0][j] = j }
-        for i in 1...x.count {
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return d[x.count][y.count]
+        Suggestion.closest(to: word, among: known)
     }
 
     /// "did you mean 'owners'?" or nil.
@@ -145,9 +118,9 @@ struct Fields {
         return nil
     }
 
-    func clockTime(_ key: String, log: inout DiagnosticLog) -> Located<ClockTime>? {
+    func clockTime(_ key: String, log: inout DiagnosticLog) -> Located<TimeOfDay>? {
         guard let text = string(key, log: &log) else { return nil }
-        guard let time = ClockTime(text: text.value) else {
+        guard let time = TimeOfDay(text.value) else {
             log.error("'\(key)' must be a time of day like 09:00, found '\(text.value)'", at: text.location)
             return nil
         }

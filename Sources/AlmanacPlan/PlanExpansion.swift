@@ -1,105 +1,333 @@
 import AlmanacCalendar
+import Foundation
 
-/// One dated entry of a plan's agenda: an occurrence of an item or of one of its phases.
-public struct AgendaEntry: Sendable, Hashable, Encodable {
+/// One series of dated occurrences: an item, or one phase of it, as the plan reads in one year
+/// (a year override may change its title, owners or rule). Every occurrence refers to its
+/// series, so the occurrences themselves stay small.
+public struct OccurrenceSeries: Sendable, Hashable {
+    /// The item's id.
     public var itemID: String
+    /// The phase's id, for a phase.
     public var phaseID: String?
+    /// `item`, or `item/phase`: the item part of the occurrences' ids.
+    public var key: String
     public var kind: ItemKind
-    /// The item's title, and for a phase the phase's title after ` · `.
+    /// The item's title.
     public var title: String
-    /// The edition or anniversary label in the occurrence's year (第二十三届).
+    /// The phase's title, for a phase.
+    public var phaseTitle: String?
+    /// The edition or anniversary label in ``year`` (第二十三届).
     public var edition: String?
-    public var start: CivilDate
-    public var end: CivilDate
-    /// Time of day: from the rule, else the phase's or item's `time`.
-    public var time: ClockTime?
+    /// The plan year the series belongs to: its occurrences start in it.
+    public var year: Int
+    /// The responsible units: the phase's, else the item's.
     public var owners: [String]
     public var participants: [String]
     public var dateSource: DateSource?
-    /// How the date was derived, step by step (from the rule engine).
-    public var explanation: [String]
+    /// The phase's or item's `time`, used when the rule gives none.
+    public var time: TimeOfDay?
+    /// The reminder policy in force for the item (its own, the plan's defaults, the built-in leads).
+    public var policy: ReminderPolicy
+    public var quota: Quota?
+    /// The date rule as written.
+    public var rule: Located<String>
+    /// Where the item is defined.
+    public var location: SourceLocation?
+    /// The item's position in the plan of its year (for ordering a day's entries).
+    public var order: Int
 
-    /// `item` or `item/phase`.
-    public var key: String { phaseID.map { "\(itemID)/\($0)" } ?? itemID }
+    /// Whether an occurrence left open past its last day is overdue: its kind has a deadline, or
+    /// its reminders repeat while it is overdue.
+    public var hasDeadline: Bool { kind.hasDeadline || policy.repeatWhileOverdue != nil }
+
+    /// The title as every view shows it: the item's title with its edition, and the phase's title
+    /// after `：`. An ordinal edition comes first (`第二十三届文化艺术节、矿工节：开幕式`); an
+    /// anniversary follows in brackets (`中国共产党成立纪念日（建党一百零六周年）`).
+    public var displayTitle: String {
+        var text = title
+        if let edition {
+            text = edition.hasPrefix("第") ? edition + text : text + "（" + edition + "）"
+        }
+        if let phaseTitle { text += "：" + phaseTitle }
+        return text
+    }
+}
+
+/// One dated occurrence of a plan item or phase.
+public struct PlanOccurrence: Sendable, Hashable {
+    /// Index of the series in ``PlanOccurrences/series``.
+    public var series: Int
+    /// First day.
+    public var start: CivilDate
+    /// Last day (equal to `start` for a one-day occurrence).
+    public var end: CivilDate
+    /// Time of day: the rule's, else the phase's or item's `time`.
+    public var time: TimeOfDay?
+    /// The rule gives several times on one day, so the time is part of the id.
+    public var timeInID: Bool
 
     /// True for an occurrence spanning several days.
     public var isWindow: Bool { end != start }
 }
 
-/// Expands a plan's rules into dated agenda entries.
-public enum PlanExpansion {
-    /// Every entry overlapping `range`, ordered by start day, time and plan order. Each year uses
-    /// the plan as overridden for that year; years the plan does not apply to contribute nothing.
-    public static func entries(
-        of plan: Plan, in range: ClosedRange<CivilDate>, context: RuleContext
-    ) -> (entries: [AgendaEntry], diagnostics: [Diagnostic]) {
-        var entries: [(entry: AgendaEntry, order: Int)] = []
-        var diagnostics: [Diagnostic] = []
-        let firstYear = range.lowerBound.components.year - 1
-        let lastYear = range.upperBound.components.year
-        guard firstYear <= lastYear else { return ([], []) }
-        for year in firstYear...lastYear where plan.info.years.contains(year) {
-            let (yearPlan, problems) = plan.resolved(for: year)
-            diagnostics += problems
-            for (order, item) in yearPlan.items.enumerated() {
-                let edition = item.edition?.label(in: year)
-                func add(_ rule: Located<String>, phase: Phase?) {
-                    guard let parsed = try? DateRule.parse(rule.value) else { return }
-                    for occurrence in parsed.occurrences(in: range, context: context)
-                    where occurrence.start.components.year == year {
-                        let entry = AgendaEntry(
-                            itemID: item.id.value, phaseID: phase?.id.value, kind: item.kind.value,
-                            title: phase.map { "\(item.title.value) · \($0.title.value)" } ?? item.title.value,
-                            edition: edition, start: occurrence.start, end: occurrence.end,
-                            time: occurrence.time.flatMap { ClockTime(hour: $0.hour, minute: $0.minute) }
-                                ?? phase?.time?.value ?? item.time?.value,
-                            owners: (phase?.owners.isEmpty == false ? phase!.owners : item.owners).map(\.value),
-                            participants: item.participants.map(\.value),
-                            dateSource: phase?.dateSource?.value ?? item.dateSource?.value,
-                            explanation: occurrence.explanation)
-                        entries.append((entry, order))
-                    }
-                }
-                if let when = item.when { add(when, phase: nil) }
-                for phase in item.phases { add(phase.when, phase: phase) }
-            }
-        }
-        let sorted = entries.sorted { a, b in
-            if a.entry.start != b.entry.start { return a.entry.start < b.entry.start }
-            let ta = a.entry.time.map { $0.hour * 60 + $0.minute } ?? -1
-            let tb = b.entry.time.map { $0.hour * 60 + $0.minute } ?? -1
-            if ta != tb { return ta < tb }
-            if a.order != b.order { return a.order < b.order }
-            return (a.entry.phaseID ?? "") < (b.entry.phaseID ?? "")
-        }.map(\.entry)
-        return (sorted, diagnostics)
+/// Limits that keep one plan from exhausting the host (docs/plan-format.md, "Limits").
+public struct ExpansionLimits: Sendable, Hashable {
+    /// Occurrences of the whole plan within the range expanded.
+    public var occurrences: Int
+    /// Occurrences of one item (or phase) within the range expanded.
+    public var occurrencesPerItem: Int
+
+    public init(
+        occurrences: Int = ExpansionLimits.defaultOccurrences, occurrencesPerItem: Int = ExpansionLimits.defaultOccurrencesPerItem
+    ) {
+        self.occurrences = occurrences
+        self.occurrencesPerItem = occurrencesPerItem
     }
 
-    /// The days reminders for `entry` go out under `policy`: one per lead time, counted from the
-    /// entry's first day (working-day leads follow `work`), with the reason in words.
-    public static func reminders(
-        for entry: AgendaEntry, policy: ReminderPolicy, work: WorkCalendar
-    ) -> [(date: CivilDate, lead: Lead, reason: String)] {
-        policy.leads.map { located in
-            let lead = located.value
-            let date: CivilDate
-            let reason: String
-            switch lead.unit {
-            case .days:
-                date = entry.start.adding(days: lead.amount)
-                reason = lead.amount == 0 ? "on the day" : "\(abs(lead.amount)) day\(abs(lead.amount) == 1 ? "" : "s") \(lead.amount < 0 ? "before" : "after") \(entry.start)"
-            case .weeks:
-                date = entry.start.adding(days: 7 * lead.amount)
-                reason = "\(abs(lead.amount)) week\(abs(lead.amount) == 1 ? "" : "s") \(lead.amount < 0 ? "before" : "after") \(entry.start)"
-            case .workingDays:
-                date = work.adding(workingDays: lead.amount, to: entry.start)
-                reason = lead.amount == 0
-                    ? "on the day"
-                    : "\(abs(lead.amount)) working day\(abs(lead.amount) == 1 ? "" : "s") \(lead.amount < 0 ? "before" : "after") \(entry.start) (weekends, holidays and 调休 counted)"
-            }
-            return (date, lead, reason)
-        }.sorted { $0.date < $1.date }
+    /// What a view (an agenda of up to ten years) may expand: a guard against exhausting memory,
+    /// not a property of the plan.
+    public static let views = ExpansionLimits(occurrences: 5_000_000, occurrencesPerItem: 2_000_000)
+
+    /// 500,000 occurrences over the scheduling window (about 15 months): a 10,000-item plan of
+    /// yearly items uses about 13,000; 2,000 items checked three times a week about 400,000.
+    public static let defaultOccurrences = 500_000
+    /// 5,000 occurrences of one item over the window: a check at two times every day uses about
+    /// 920; an item `daily` at every minute (1,440 times a day, 660,000) is refused.
+    public static let defaultOccurrencesPerItem = 5_000
+}
+
+/// The plan's occurrences over a range of days: the one expansion of a plan that every view,
+/// the scheduler, the feeds and the checklists read (docs/scheduler.md, "One expansion").
+public struct PlanOccurrences: Sendable {
+    /// The days expanded.
+    public var range: ClosedRange<CivilDate>
+    /// The series the occurrences refer to.
+    public var series: [OccurrenceSeries]
+    /// Every occurrence overlapping ``range``, ordered by first day, time (untimed first), the
+    /// item's position in the plan, then phase.
+    public var occurrences: [PlanOccurrence]
+    /// Rules that cannot be parsed, limits exceeded: errors at the item's `file:line:column`.
+    public var diagnostics: [Diagnostic]
+    /// How each occurrence was derived, step by step (parallel to ``occurrences``), when the
+    /// expansion was asked to explain.
+    public var explanations: [[String]]?
+    /// True when the expansion was cancelled before it finished (the result is partial).
+    public var cancelled: Bool
+
+    /// Occurrence indices per item key (`item`, `item/phase`), in order.
+    public let byKey: [String: [Int]]
+    /// Occurrence indices per owner unit, in order.
+    public let byUnit: [String: [Int]]
+    /// Days of the longest window (0 when every occurrence is one day).
+    public let longestWindow: Int
+
+    public init(
+        range: ClosedRange<CivilDate>, series: [OccurrenceSeries], occurrences: [PlanOccurrence],
+        diagnostics: [Diagnostic], cancelled: Bool = false, explanations: [[String]]? = nil
+    ) {
+        self.range = range
+        self.series = series
+        self.occurrences = occurrences
+        self.diagnostics = diagnostics
+        self.explanations = explanations
+        self.cancelled = cancelled
+        var byKey: [String: [Int]] = [:]
+        var byUnit: [String: [Int]] = [:]
+        for (index, occurrence) in occurrences.enumerated() {
+            let s = series[occurrence.series]
+            byKey[s.key, default: []].append(index)
+            for owner in s.owners { byUnit[owner, default: []].append(index) }
+        }
+        self.byKey = byKey
+        self.byUnit = byUnit
+        longestWindow = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
     }
+
+    /// The series of an occurrence.
+    public func series(of occurrence: PlanOccurrence) -> OccurrenceSeries { series[occurrence.series] }
+
+    /// The identity of an occurrence (`item@YYYY-MM-DD`).
+    public func id(of occurrence: PlanOccurrence) -> OccurrenceID {
+        OccurrenceID(
+            itemID: series[occurrence.series].key, date: occurrence.start,
+            time: occurrence.timeInID ? occurrence.time : nil)
+    }
+
+    /// Indices of the occurrences whose first day lies in `days`, in order (binary search).
+    public func indices(startingIn days: ClosedRange<CivilDate>) -> Range<Int> {
+        let after = days.upperBound.adding(days: 1)
+        return occurrences.partitioningIndex { $0.start >= days.lowerBound }..<occurrences.partitioningIndex { $0.start >= after }
+    }
+
+    /// The occurrences overlapping `days` (windows that began earlier included), in order.
+    /// `days` must lie within ``range``.
+    public func indices(overlapping days: ClosedRange<CivilDate>) -> [Int] {
+        guard days.lowerBound <= days.upperBound else { return [] }
+        var result: [Int] = []
+        // Windows that began before `days` and still run: the longest window bounds the look-back.
+        if longestWindow > 0 {
+            for index in indices(startingIn: days.lowerBound.adding(days: -longestWindow)...days.lowerBound.adding(days: -1))
+            where occurrences[index].end >= days.lowerBound {
+                result.append(index)
+            }
+        }
+        result.append(contentsOf: indices(startingIn: days))
+        return result
+    }
+
+    /// The occurrence with this id, if it lies in ``range``.
+    public func index(of id: OccurrenceID) -> Int? {
+        (byKey[id.itemID] ?? []).first { index in
+            occurrences[index].start == id.date && (id.time == nil || occurrences[index].time == id.time)
+        }
+    }
+}
+
+/// Expands a plan's date rules into dated occurrences: the one expansion of a plan.
+public enum PlanExpansion {
+    /// Every occurrence overlapping `range`. Each year uses the plan as overridden for that year;
+    /// years the plan does not apply to (`plan.years`) contribute nothing; an occurrence belongs
+    /// to the year it starts in.
+    ///
+    /// - Parameters:
+    ///   - items: Only these item keys (`item` for the item and all its phases, or `item/phase`);
+    ///     `nil`: every item.
+    ///   - limits: Checked as the expansion goes; exceeding one stops it with an error at the
+    ///     item that exploded.
+    ///   - explain: Keep how each occurrence was derived (``PlanOccurrences/explanations``).
+    ///   - isCancelled: Polled between items; when it returns true the expansion stops and the
+    ///     result is marked ``PlanOccurrences/cancelled``.
+    public static func expand(
+        _ plan: Plan, in range: ClosedRange<CivilDate>, context: RuleContext, items: Set<String>? = nil,
+        limits: ExpansionLimits? = nil, explain: Bool = false, isCancelled: () -> Bool = { false }
+    ) -> PlanOccurrences {
+        var series: [OccurrenceSeries] = []
+        var occurrences: [PlanOccurrence] = []
+        var explanations: [[String]] = []
+        var diagnostics: [Diagnostic] = []
+        var parsed: [String: DateRule] = [:]
+        var reported: Set<String> = []
+        var cancelled = false
+        let firstYear = range.lowerBound.year - 1
+        let lastYear = range.upperBound.year
+        var perItem: [String: Int] = [:]
+        expansion: for year in firstYear...max(firstYear, lastYear) where plan.info.years.contains(year) {
+            guard let january = CivilDate(year: year, month: 1, day: 1), let december = CivilDate(year: year, month: 12, day: 31)
+            else { continue }
+            // Occurrences starting in `year` that overlap `range`: those starting before the range
+            // overlap its first day.
+            let days = year < range.lowerBound.year
+                ? range.lowerBound...range.lowerBound
+                : max(january, range.lowerBound)...min(december, range.upperBound)
+            guard days.lowerBound <= days.upperBound else { continue }
+            let (yearPlan, problems) = plan.resolved(for: year)
+            for problem in problems where reported.insert(problem.description).inserted { diagnostics.append(problem) }
+            for (order, item) in yearPlan.items.enumerated() {
+                if isCancelled() {
+                    cancelled = true
+                    break expansion
+                }
+                let itemID = item.id.value
+                let policy = yearPlan.reminderPolicy(for: item)
+                let edition = item.edition?.label(in: year)
+                var parts: [(phase: Phase?, rule: Located<String>)] = []
+                if let when = item.when { parts.append((nil, when)) }
+                for phase in item.phases { parts.append((phase, phase.when)) }
+                for (phase, ruleText) in parts {
+                    let key = phase.map { "\(itemID)/\($0.id.value)" } ?? itemID
+                    if let items, !items.contains(itemID), !items.contains(key) { continue }
+                    let rule: DateRule
+                    if let cached = parsed[ruleText.value] {
+                        rule = cached
+                    } else {
+                        do {
+                            rule = try DateRule.parse(ruleText.value)
+                            parsed[ruleText.value] = rule
+                        } catch {
+                            if reported.insert("parse|\(key)|\(ruleText.value)").inserted {
+                                var at = ruleText.location
+                                at?.column += max(0, error.column - 1)
+                                diagnostics.append(
+                                    Diagnostic(.error, "\(key): date rule '\(ruleText.value)' cannot be read: \(error.message)", at: at))
+                            }
+                            continue
+                        }
+                    }
+                    let found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
+                    guard !found.isEmpty else { continue }
+                    let owners = (phase.map { $0.owners.isEmpty ? item.owners : $0.owners } ?? item.owners).map(\.value)
+                    let index = series.count
+                    series.append(
+                        OccurrenceSeries(
+                            itemID: itemID, phaseID: phase?.id.value, key: key, kind: item.kind.value,
+                            title: item.title.value, phaseTitle: phase?.title.value, edition: edition, year: year,
+                            owners: owners, participants: item.participants.map(\.value),
+                            dateSource: phase?.dateSource?.value ?? item.dateSource?.value,
+                            time: phase?.time?.value ?? item.time?.value, policy: policy, quota: item.quota,
+                            rule: ruleText, location: phase?.location ?? item.location, order: order))
+                    let fallback = phase?.time?.value ?? item.time?.value
+                    var starts = Set<CivilDate>()
+                    var severalPerDay = false
+                    for o in found where !starts.insert(o.start).inserted { severalPerDay = true }
+                    for o in found {
+                        occurrences.append(
+                            PlanOccurrence(
+                                series: index, start: o.start, end: o.end, time: o.time ?? fallback,
+                                timeInID: severalPerDay && o.time != nil))
+                        if explain { explanations.append(o.explanation) }
+                    }
+                    perItem[key, default: 0] += found.count
+                    if let limits, let count = perItem[key], count > limits.occurrencesPerItem {
+                        diagnostics.append(
+                            Diagnostic(
+                                .error,
+                                "'\(key)' has \(count) occurrences between \(range.lowerBound) and \(range.upperBound), more than one item may have (\(limits.occurrencesPerItem))",
+                                at: ruleText.location ?? item.location,
+                                hint: "the limit is limits.occurrences_per_item in almanac.yaml (docs/plan-format.md, \"Limits\")"))
+                        break expansion
+                    }
+                    if let limits, occurrences.count > limits.occurrences {
+                        let worst = perItem.max { $0.value < $1.value }
+                        let culprit = worst.flatMap { w in series.last { $0.key == w.key } }
+                        diagnostics.append(
+                            Diagnostic(
+                                .error,
+                                "the plan has more than \(limits.occurrences) occurrences between \(range.lowerBound) and \(range.upperBound)"
+                                    + (worst.map { "; '\($0.key)' alone has \($0.value)" } ?? ""),
+                                at: culprit?.rule.location ?? culprit?.location,
+                                hint: "the limit is limits.occurrences in almanac.yaml (docs/plan-format.md, \"Limits\")"))
+                        break expansion
+                    }
+                }
+            }
+        }
+        func ordered(_ a: PlanOccurrence, _ b: PlanOccurrence) -> Bool {
+            if a.start != b.start { return a.start < b.start }
+            let ta = a.time?.minutesSinceMidnight ?? -1
+            let tb = b.time?.minutesSinceMidnight ?? -1
+            if ta != tb { return ta < tb }
+            let sa = series[a.series]
+            let sb = series[b.series]
+            if sa.order != sb.order { return sa.order < sb.order }
+            if sa.key != sb.key { return sa.key < sb.key }
+            return a.end < b.end
+        }
+        if explain {
+            let order = occurrences.indices.sorted { ordered(occurrences[$0], occurrences[$1]) }
+            occurrences = order.map { occurrences[$0] }
+            explanations = order.map { explanations[$0] }
+        } else {
+            occurrences.sort(by: ordered)
+        }
+        return PlanOccurrences(
+            range: range, series: series, occurrences: occurrences, diagnostics: diagnostics, cancelled: cancelled,
+            explanations: explain ? explanations : nil)
+    }
+}
+
+extension Plan {
+    /// The plan's time zone (`timezone:`), Asia/Shanghai when it names none this system knows.
+    public var timeZone: TimeZone { ZonedTime.zone(named: info.timezone.value) }
 }
 
 /// Checks `when:` and `due:` rules with the calendar engine's `DateRule`.
@@ -157,15 +385,75 @@ public struct DateRuleChecker: RuleChecking {
     }
 }
 
-extension AgendaEntry {
+/// One occurrence with its series' facts, as one value: what the feeds, the status page and
+/// plain-text listings show. Made from the one expansion (``PlanOccurrences/entry(_:)``).
+public struct AgendaEntry: Sendable, Hashable {
+    /// The occurrence's id.
+    public var id: OccurrenceID
+    public var itemID: String
+    public var phaseID: String?
+    public var kind: ItemKind
+    /// The title as every view shows it (``OccurrenceSeries/displayTitle``).
+    public var title: String
+    /// The edition or anniversary label in the occurrence's year (第二十三届), also part of `title`.
+    public var edition: String?
+    public var start: CivilDate
+    public var end: CivilDate
+    public var time: TimeOfDay?
+    public var owners: [String]
+    public var participants: [String]
+    public var dateSource: DateSource?
+    /// How the date was derived, when the expansion was asked to explain.
+    public var explanation: [String]
+
+    public init(
+        id: OccurrenceID, itemID: String, phaseID: String?, kind: ItemKind, title: String, edition: String?,
+        start: CivilDate, end: CivilDate, time: TimeOfDay?, owners: [String], participants: [String],
+        dateSource: DateSource?, explanation: [String]
+    ) {
+        self.id = id
+        self.itemID = itemID
+        self.phaseID = phaseID
+        self.kind = kind
+        self.title = title
+        self.edition = edition
+        self.start = start
+        self.end = end
+        self.time = time
+        self.owners = owners
+        self.participants = participants
+        self.dateSource = dateSource
+        self.explanation = explanation
+    }
+
+    /// `item` or `item/phase`.
+    public var key: String { phaseID.map { "\(itemID)/\($0)" } ?? itemID }
+
+    /// True for an occurrence spanning several days.
+    public var isWindow: Bool { end != start }
+
     /// One stable line of plain text per entry, for golden files and logs:
-    /// `2027-06-28..2027-07-23 campaign art-festival 文化艺术节、矿工节 [第二十三届] owners=whzx`.
+    /// `2027-06-28..2027-07-23 campaign art-festival 第二十三届文化艺术节、矿工节 owners=whzx`.
     public var plainLine: String {
         var line = isWindow ? "\(start)..\(end)" : start.description
         if let time { line += " \(time)" }
         line += " \(kind.rawValue) \(key) \(title)"
-        if let edition { line += " [\(edition)]" }
         if !owners.isEmpty { line += " owners=\(owners.joined(separator: ","))" }
         return line
     }
+}
+
+extension PlanOccurrences {
+    /// The occurrence at `index` as one value.
+    public func entry(_ index: Int) -> AgendaEntry {
+        let o = occurrences[index]
+        let s = series[o.series]
+        return AgendaEntry(
+            id: id(of: o), itemID: s.itemID, phaseID: s.phaseID, kind: s.kind, title: s.displayTitle, edition: s.edition,
+            start: o.start, end: o.end, time: o.time, owners: s.owners, participants: s.participants,
+            dateSource: s.dateSource, explanation: explanations?[index] ?? [])
+    }
+
+    /// Every occurrence as one value each, in order.
+    public var entries: [AgendaEntry] { occurrences.indices.map(entry) }
 }

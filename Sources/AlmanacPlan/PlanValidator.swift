@@ -27,9 +27,8 @@ public protocol RuleChecking: Sendable {
     func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
         -> (diagnostics: [Diagnostic], references: [String])
 
-    /// Diagnostics for the `when:` of an item or phase beyond parsing: several times of day (the
-    /// occurrences of an item are tracked per day), and for a `recurring-check` item checks on
-    /// official days off the rule does not mean and periods short of the quota.
+    /// Diagnostics for the `when:` of an item or phase beyond parsing: for a `recurring-check`
+    /// item, checks on official days off the rule does not mean and periods short of the quota.
     func checkItemRule(
         rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
         quota: (count: Int, per: Quota.Period)?

@@ -36,10 +36,9 @@ extension Quota.Period {
 }
 
 extension DateRuleChecker {
-    /// An item's rule beyond parsing. Several times of day: an item's occurrences are tracked per
-    /// day (`ITEM@DATE`: reminders, acknowledgements, feeds), so the second time of a day would
-    /// share the first one's records. For a recurring check, against the official calendar of the
-    /// plan years: occurrences on official days off that the rule does not say are meant (no
+    /// An item's rule beyond parsing. (Several times of day are fine: the occurrence's id then
+    /// carries its time, `ITEM@DATETHH:MM`.) For a recurring check, against the official calendar of
+    /// the plan years: occurrences on official days off that the rule does not say are meant (no
     /// `dayoff` policy written), and quota periods in which the rule schedules fewer checks than
     /// the quota although the period has room for them (working days, or every day under an
     /// explicit `dayoff keep`).
@@ -48,17 +47,8 @@ extension DateRuleChecker {
         quota: (count: Int, per: Quota.Period)?
     ) -> [Diagnostic] {
         guard let parsed = try? DateRule.parse(rule, festivals: context.festivals) else { return [] }
-        var diagnostics: [Diagnostic] = []
-        if parsed.times.count > 1 {
-            diagnostics.append(
-                Diagnostic(
-                    .warning,
-                    "'\(rule)' has \(parsed.times.count) times of day, but an item's occurrences are tracked per day "
-                        + "(ITEM@DATE): reminders and records of the later times would be taken for the first",
-                    at: location, hint: "write one item per time of day (日查 'daily 09:00', 夜查 'daily 21:00')"))
-        }
-        guard recurringCheck else { return diagnostics }
-        return diagnostics + checkRecurring(parsed, rule: rule, at: location, years: years, quota: quota)
+        guard recurringCheck else { return [] }
+        return checkRecurring(parsed, rule: rule, at: location, years: years, quota: quota)
     }
 
     func checkRecurring(

@@ -79,13 +79,14 @@ public struct YAMLLimits: Sendable, Hashable {
     /// Deepest nesting of collections.
     public var maxDepth: Int
 
-    public init(maxBytes: Int = 1 << 20, maxNodes: Int = 200_000, maxDepth: Int = 64) {
+    public init(maxBytes: Int = 16 << 20, maxNodes: Int = 2_000_000, maxDepth: Int = 64) {
         self.maxBytes = maxBytes
         self.maxNodes = maxNodes
         self.maxDepth = maxDepth
     }
 
-    /// The limits used when none are given: 1 MiB, 200 000 nodes, depth 64.
+    /// The limits used when none are given: 16 MiB, 2 000 000 nodes, depth 64 (a plan of 100,000
+    /// items is about 12 MiB and 900,000 nodes; the occurrence limits bound what it may schedule).
     public static let standard = YAMLLimits()
 }
 

@@ -15,12 +15,12 @@ public struct ChecklistReminderPolicy: Hashable, Sendable {
     /// this many); 0 for none.
     public var overdueDays: Int
     /// Time of day; nil: the planner configuration's delivery time.
-    public var deliveryTime: ClockTime?
+    public var deliveryTime: TimeOfDay?
     /// Channels of every notice.
     public var channels: [Channel]
 
     public init(
-        leads: [Int] = [10, 5, 3, 1], escalateAt: Int? = 2, overdueDays: Int = 20, deliveryTime: ClockTime? = nil,
+        leads: [Int] = [10, 5, 3, 1], escalateAt: Int? = 2, overdueDays: Int = 20, deliveryTime: TimeOfDay? = nil,
         channels: [Channel] = [.journal, .mail]
     ) {
         self.leads = Array(Set(leads.map { abs($0) }.filter { $0 > 0 })).sorted(by: >)
@@ -79,7 +79,7 @@ public struct ChecklistDeadline: Hashable, Sendable {
     ) -> [ChecklistDeadline] {
         var leaders: [String: String] = [:]
         for unit in plan.units where unit.leader != nil {
-            leaders[unit.id.value] = PlanOccurrences.leaderID(of: unit.id.value)
+            leaders[unit.id.value] = ScheduleInput.leaderID(of: unit.id.value)
         }
         var rules: [String: DateRule?] = [:]
         var result: [ChecklistDeadline] = []

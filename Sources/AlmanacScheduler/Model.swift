@@ -2,51 +2,6 @@ import AlmanacCalendar
 import AlmanacPlan
 import Foundation
 
-/// Identifies one occurrence of a plan item: the item id and the occurrence's start date,
-/// written `item@YYYY-MM-DD` (`flag-salute@2026-09-20`).
-public struct OccurrenceID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// The plan item's id.
-    public var itemID: String
-    /// The occurrence's first day.
-    public var date: CivilDate
-
-    /// The occurrence `itemID@date`.
-    public init(itemID: String, date: CivilDate) {
-        self.itemID = itemID
-        self.date = date
-    }
-
-    /// Parses `item@YYYY-MM-DD`; `nil` when the text has no `@` followed by a valid date.
-    public init?(_ text: String) {
-        guard let at = text.lastIndex(of: "@"), at != text.startIndex,
-            let date = CivilDate(iso: text[text.index(after: at)...])
-        else { return nil }
-        self.init(itemID: String(text[..<at]), date: date)
-    }
-
-    /// `item@YYYY-MM-DD`.
-    public var description: String { "\(itemID)@\(date)" }
-
-    public static func < (lhs: OccurrenceID, rhs: OccurrenceID) -> Bool {
-        (lhs.date, lhs.itemID) < (rhs.date, rhs.itemID)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = OccurrenceID(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not an occurrence id of the form item@YYYY-MM-DD")
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
-
 /// Where a reminder goes.
 public enum Channel: String, Hashable, Comparable, Sendable, Codable, CaseIterable {
     /// One journal entry per reminder, naming every recipient.
@@ -59,37 +14,6 @@ public enum Channel: String, Hashable, Comparable, Sendable, Codable, CaseIterab
     public var isBroadcast: Bool { self == .journal }
 
     public static func < (lhs: Channel, rhs: Channel) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-/// The identity of one delivery, which goes out at most once: occurrence, reminder, channel and
-/// recipient. The store keys its delivery records by exactly these four strings
-/// (`AlmanacStore.DeliveryKey` has the same fields).
-public struct DeliveryID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// `item@YYYY-MM-DD`, or `*@YYYY-MM-DD` for a unit's daily digest.
-    public var occurrenceID: String
-    /// The reminder within the occurrence: a lead (`-10wd`, `-1d`), `escalate`,
-    /// `overdue-YYYY-MM-DD`, or `digest`.
-    public var reminderID: String
-    /// `journal` or `mail`.
-    public var channel: String
-    /// A unit id, a leader (`UNIT.leader`); empty for broadcast channels (the journal).
-    public var recipient: String
-
-    /// The key of the given parts.
-    public init(occurrenceID: String, reminderID: String, channel: String, recipient: String = "") {
-        self.occurrenceID = occurrenceID
-        self.reminderID = reminderID
-        self.channel = channel
-        self.recipient = recipient
-    }
-
-    /// `occurrence/reminder/channel/recipient`.
-    public var description: String { "\(occurrenceID)/\(reminderID)/\(channel)/\(recipient)" }
-
-    public static func < (lhs: DeliveryID, rhs: DeliveryID) -> Bool {
-        (lhs.occurrenceID, lhs.reminderID, lhs.channel, lhs.recipient)
-            < (rhs.occurrenceID, rhs.reminderID, rhs.channel, rhs.recipient)
-    }
 }
 
 /// What happens to a reminder whose day is not a working day.
@@ -146,7 +70,7 @@ public struct ReminderRules: Hashable, Sendable {
     /// Lead times relative to the occurrence's first day.
     public var leads: [Lead]
     /// Time of day of delivery, in the plan's time zone; `nil`: the configuration's.
-    public var deliveryTime: ClockTime?
+    public var deliveryTime: TimeOfDay?
     /// What to do with a reminder that falls on a day off.
     public var dayOff: DayOffPolicy
     /// Repeats after the last day while not acknowledged or done.
@@ -159,7 +83,7 @@ public struct ReminderRules: Hashable, Sendable {
     /// Rules; by default a reminder on the day before at the configured delivery time, moved off
     /// days off, to the journal and by mail.
     public init(
-        leads: [Lead] = [Lead(amount: -1, unit: .days)], deliveryTime: ClockTime? = nil,
+        leads: [Lead] = [Lead(amount: -1, unit: .days)], deliveryTime: TimeOfDay? = nil,
         dayOff: DayOffPolicy = .previousWorkingDay, overdue: OverdueRepeat? = nil,
         escalation: Escalation? = nil, channels: [Channel] = [.journal, .mail]
     ) {
@@ -189,35 +113,35 @@ public struct ScheduledOccurrence: Hashable, Sendable {
     /// Last day, the deadline (equal to `start` for a one-day item).
     public var end: CivilDate
     /// Time of day the occurrence starts, if it has one.
-    public var time: ClockTime?
+    public var time: TimeOfDay?
     /// How it is reminded.
     public var policy: ReminderRules
+    /// The time is part of the id (the rule gives several times on one day).
+    public var timeInID: Bool
     /// The title in English, when the plan gives one.
     public var englishTitle: String?
-    /// How the date was derived (the rule engine's steps), for the messages that explain it.
-    public var explanation: [String]
 
     /// An occurrence of an item.
     public init(
         itemID: String, kind: String, title: String, owners: [String], leaders: [String] = [],
-        start: CivilDate, end: CivilDate? = nil, time: ClockTime? = nil, policy: ReminderRules = ReminderRules(),
-        englishTitle: String? = nil, explanation: [String] = []
+        start: CivilDate, end: CivilDate? = nil, time: TimeOfDay? = nil, policy: ReminderRules = ReminderRules(),
+        timeInID: Bool = false, englishTitle: String? = nil
     ) {
         self.itemID = itemID
         self.kind = kind
         self.title = title
         self.englishTitle = englishTitle
-        self.explanation = explanation
         self.owners = owners
         self.leaders = leaders
         self.start = start
         self.end = end ?? start
         self.time = time
         self.policy = policy
+        self.timeInID = timeInID
     }
 
-    /// `itemID@start`.
-    public var id: OccurrenceID { OccurrenceID(itemID: itemID, date: start) }
+    /// `itemID@start` (with the time when it is part of the id).
+    public var id: OccurrenceID { OccurrenceID(itemID: itemID, date: start, time: timeInID ? time : nil) }
 }
 
 /// What the planner knows about the past: what has been recorded, acknowledged, done, snoozed.
@@ -258,12 +182,12 @@ public struct PlannerState: Sendable {
 /// The daily digest: one message per unit per day listing the unit's reminders of that day.
 public struct DigestPolicy: Hashable, Sendable {
     /// Time of day of the digest; `nil`: the configured delivery time.
-    public var time: ClockTime?
+    public var time: TimeOfDay?
     /// Channels of the digest (by default mail only: the journal has every reminder already).
     public var channels: [Channel]
 
     /// A digest at `time` on `channels`.
-    public init(time: ClockTime? = nil, channels: [Channel] = [.mail]) {
+    public init(time: TimeOfDay? = nil, channels: [Channel] = [.mail]) {
         self.time = time
         self.channels = channels
     }
@@ -274,7 +198,7 @@ public struct PlannerConfiguration: Sendable {
     /// The plan's time zone (Asia/Shanghai): civil dates and delivery times are in it.
     public var timeZone: TimeZone
     /// Delivery time of items whose rules set none (the daemon's `delivery_time`, 09:00).
-    public var deliveryTime: ClockTime
+    public var deliveryTime: TimeOfDay
     /// Reminders that fell due longer ago than this are recorded as missed instead of sent.
     public var catchUpWindow: TimeInterval
     /// A reminder sent more than this after its due instant is marked late.
@@ -285,7 +209,7 @@ public struct PlannerConfiguration: Sendable {
     /// A configuration; by default delivery at 09:00, a 7-day catch-up window, late after
     /// 5 minutes, no digest.
     public init(
-        timeZone: TimeZone, deliveryTime: ClockTime? = nil, catchUpWindow: TimeInterval = 7 * 86_400, lateTolerance: TimeInterval = 300,
+        timeZone: TimeZone, deliveryTime: TimeOfDay? = nil, catchUpWindow: TimeInterval = 7 * 86_400, lateTolerance: TimeInterval = 300,
         digest: DigestPolicy? = nil
     ) {
         self.timeZone = timeZone

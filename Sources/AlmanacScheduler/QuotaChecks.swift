@@ -30,7 +30,7 @@ public struct QuotaTarget: Hashable, Sendable {
             let owners = item.owners.map(\.value)
             return QuotaTarget(
                 itemID: item.id.value, title: item.title.value, owners: owners,
-                leaders: owners.filter { withLeader.contains($0) }.map { PlanOccurrences.leaderID(of: $0) },
+                leaders: owners.filter { withLeader.contains($0) }.map { ScheduleInput.leaderID(of: $0) },
                 count: quota.count.value, per: quota.per.value)
         }
     }
@@ -135,7 +135,7 @@ public struct QuotaPlanner: Sendable {
                     let keys = recipients.flatMap { recipient in
                         channels.map {
                             DeliveryID(
-                                occurrenceID: "\(target.itemID)@\(period.lowerBound)", reminderID: kind.rawValue,
+                                occurrenceID: OccurrenceID(itemID: target.itemID, date: period.lowerBound).description, reminderID: kind.rawValue,
                                 channel: $0.rawValue, recipient: recipient)
                         }
                     }.filter { !recorded.contains($0) }

@@ -5,7 +5,7 @@ import Foundation
 /// limit), and a mail that reached only some of its recipients.
 ///
 /// The same table as the mail outbox, with a channel and a destination (migration
-/// `v3-channel-outbox`); `StateStore` refines this protocol.
+/// `v3-channel-outbox`); `OutboxStore` refines this protocol.
 public protocol ChannelOutboxStore: Sendable {
     /// Queues every message of one delivery and marks the delivery sent, in one transaction, as
     /// ``StateStore/enqueueMail(_:delivery:at:)`` does for one mail. A message whose id is in the

@@ -1,27 +1,5 @@
+import AlmanacCalendar
 import Foundation
-
-/// What makes a delivery unique: each (occurrence, reminder, channel, recipient) goes out once.
-public struct DeliveryKey: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The occurrence, e.g. `flag-salute@2027-09-20`.
-    public var occurrenceID: String
-    /// The reminder of that occurrence, e.g. `-10wd` or `overdue+3d`.
-    public var reminderID: String
-    /// `journal`, `mail`, `file`, ...
-    public var channel: String
-    /// The recipient on that channel (a mail address, a unit id); empty for the journal.
-    public var recipient: String
-
-    public init(occurrenceID: String, reminderID: String, channel: String, recipient: String = "") {
-        self.occurrenceID = occurrenceID
-        self.reminderID = reminderID
-        self.channel = channel
-        self.recipient = recipient
-    }
-
-    /// `occurrence/reminder/channel/recipient`: a stable text id, usable in journal fields and
-    /// (after escaping) file names, so a channel can find its own evidence after a crash.
-    public var description: String { "\(occurrenceID)/\(reminderID)/\(channel)/\(recipient)" }
-}
 
 /// Where a delivery stands.
 public enum DeliveryState: String, Sendable, Codable, CaseIterable {
@@ -38,7 +16,7 @@ public enum DeliveryState: String, Sendable, Codable, CaseIterable {
 /// One row of the delivery table.
 public struct DeliveryRecord: Hashable, Sendable, Codable {
     public var id: Int64
-    public var key: DeliveryKey
+    public var key: DeliveryID
     public var state: DeliveryState
     /// When the reminder was due.
     public var dueAt: Date
@@ -51,7 +29,7 @@ public struct DeliveryRecord: Hashable, Sendable, Codable {
     public var lastError: String?
 
     public init(
-        id: Int64, key: DeliveryKey, state: DeliveryState, dueAt: Date, late: Bool, attempts: Int,
+        id: Int64, key: DeliveryID, state: DeliveryState, dueAt: Date, late: Bool, attempts: Int,
         claimedAt: Date, sentAt: Date?, lastError: String?
     ) {
         self.id = id
@@ -134,6 +112,22 @@ public struct MarkState: Hashable, Sendable, Codable {
         self.acknowledged = acknowledged
         self.done = done
         self.last = last
+    }
+
+    /// The standing after `marks`, oldest first: the latest ack/done state after withdrawals; done
+    /// counts as acknowledged.
+    public init(_ marks: [Mark]) {
+        var acknowledged = false
+        var done = false
+        for mark in marks {
+            switch mark.kind {
+            case .acknowledged: acknowledged = true
+            case .unacknowledged: acknowledged = false
+            case .done: done = true
+            case .undone: done = false
+            }
+        }
+        self.init(acknowledged: acknowledged || done, done: done, last: marks.last)
     }
 }
 

@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import GRDB
 
@@ -161,7 +162,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: - Deliveries
 
-    public func claimDelivery(_ key: DeliveryKey, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim {
+    public func claimDelivery(_ key: DeliveryID, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim {
         try write("claiming delivery \(key)") { db in
             if let existing = try Self.fetchDelivery(db, key: key) {
                 switch existing.state {
@@ -221,7 +222,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func recordMissed(_ key: DeliveryKey, dueAt: Date, at now: Date) throws(StoreError) {
+    public func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError) {
         try write("recording missed delivery \(key)") { db in
             try db.execute(
                 sql: """
@@ -233,7 +234,7 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func delivery(_ key: DeliveryKey) throws(StoreError) -> DeliveryRecord? {
+    public func delivery(_ key: DeliveryID) throws(StoreError) -> DeliveryRecord? {
         try read("reading delivery \(key)") { db in try Self.fetchDelivery(db, key: key) }
     }
 
@@ -254,6 +255,22 @@ public final class SQLiteStateStore: StateStore {
                 let name: String = row["state"]
                 let count: Int = row["n"]
                 if let state = DeliveryState(rawValue: name) { counts[state] = count }
+            }
+            return counts
+        }
+    }
+
+    public func deliveryCountsByChannel() throws(StoreError) -> [String: [DeliveryState: Int]] {
+        try read("counting deliveries") { db in
+            var counts: [String: [DeliveryState: Int]] = [:]
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT channel, state, COUNT(*) AS n FROM delivery WHERE occurrence_id != '*' GROUP BY channel, state")
+            for row in rows {
+                let channel: String = row["channel"]
+                let name: String = row["state"]
+                let count: Int = row["n"]
+                if let state = DeliveryState(rawValue: name) { counts[channel, default: [:]][state] = count }
             }
             return counts
         }
@@ -285,29 +302,51 @@ public final class SQLiteStateStore: StateStore {
     public func marks(occurrenceID: String) throws(StoreError) -> [Mark] {
         try read("reading marks of \(occurrenceID)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM mark WHERE occurrence_id = ? ORDER BY id", arguments: [occurrenceID])
-                .map { row in
-                    Mark(
-                        occurrenceID: row["occurrence_id"],
-                        kind: Mark.Kind(rawValue: row["kind"]) ?? .acknowledged,
-                        uid: UInt32(clamping: row["uid"] as Int64),
-                        at: row["at"], note: row["note"])
-                }
+                .map(Self.mark)
         }
     }
 
     public func markState(occurrenceID: String) throws(StoreError) -> MarkState {
-        let all = try marks(occurrenceID: occurrenceID)
-        var acknowledged = false
-        var done = false
-        for mark in all {
-            switch mark.kind {
-            case .acknowledged: acknowledged = true
-            case .unacknowledged: acknowledged = false
-            case .done: done = true
-            case .undone: done = false
-            }
+        MarkState(try marks(occurrenceID: occurrenceID))
+    }
+
+    public func markStates() throws(StoreError) -> [String: MarkState] {
+        let all = try read("reading every mark") { db in try Row.fetchAll(db, sql: "SELECT * FROM mark ORDER BY id").map(Self.mark) }
+        var grouped: [String: [Mark]] = [:]
+        for mark in all { grouped[mark.occurrenceID, default: []].append(mark) }
+        return grouped.mapValues(MarkState.init)
+    }
+
+    public func marks(since: Date) throws(StoreError) -> [Mark] {
+        try read("reading marks") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM mark WHERE at >= ? ORDER BY id", arguments: [since]).map(Self.mark)
         }
-        return MarkState(acknowledged: acknowledged || done, done: done, last: all.last)
+    }
+
+    public func activeSnoozes(at now: Date) throws(StoreError) -> [String: Snooze] {
+        try read("reading snoozes") { db in
+            // The latest snooze of each occurrence decides.
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM snooze WHERE id IN (SELECT MAX(id) FROM snooze GROUP BY occurrence_id)")
+            var result: [String: Snooze] = [:]
+            for row in rows {
+                let snooze = Self.snooze(row)
+                if snooze.until > now { result[snooze.occurrenceID] = snooze }
+            }
+            return result
+        }
+    }
+
+    static func mark(_ row: Row) -> Mark {
+        Mark(
+            occurrenceID: row["occurrence_id"], kind: Mark.Kind(rawValue: row["kind"]) ?? .acknowledged,
+            uid: UInt32(clamping: row["uid"] as Int64), at: row["at"], note: row["note"])
+    }
+
+    static func snooze(_ row: Row) -> Snooze {
+        Snooze(
+            occurrenceID: row["occurrence_id"], until: row["until"], uid: UInt32(clamping: row["uid"] as Int64),
+            at: row["at"], note: row["note"])
     }
 
     public func recordSnooze(_ snooze: Snooze) throws(StoreError) {
@@ -324,9 +363,7 @@ public final class SQLiteStateStore: StateStore {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM snooze WHERE occurrence_id = ? ORDER BY id DESC LIMIT 1", arguments: [occurrenceID])
             else { return nil }
-            let snooze = Snooze(
-                occurrenceID: row["occurrence_id"], until: row["until"],
-                uid: UInt32(clamping: row["uid"] as Int64), at: row["at"], note: row["note"])
+            let snooze = Self.snooze(row)
             return snooze.until > now ? snooze : nil
         }
     }
@@ -600,6 +637,26 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    public func checklistProgress(occurrenceIDs: [String]) throws(StoreError) -> [String: [ChecklistProgress]] {
+        guard !occurrenceIDs.isEmpty else { return [:] }
+        return try read("reading checklist progress") { db in
+            var result: [String: [ChecklistProgress]] = [:]
+            // SQLite limits the number of parameters of one statement: read in slices.
+            for start in stride(from: 0, to: occurrenceIDs.count, by: 500) {
+                let slice = Array(occurrenceIDs[start..<min(start + 500, occurrenceIDs.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM checklist_progress WHERE occurrence_id IN (\(marks)) ORDER BY occurrence_id, entry_id",
+                    arguments: StatementArguments(slice))
+                for row in rows {
+                    let progress = Self.progress(row)
+                    result[progress.occurrenceID, default: []].append(progress)
+                }
+            }
+            return result
+        }
+    }
+
     public func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress] {
         try read("reading checklist history of \(occurrenceID)/\(entryID)") { db in
             try Row.fetchAll(
@@ -612,7 +669,7 @@ public final class SQLiteStateStore: StateStore {
 
     // MARK: - Rows
 
-    private static func fetchDelivery(_ db: Database, key: DeliveryKey) throws -> DeliveryRecord? {
+    private static func fetchDelivery(_ db: Database, key: DeliveryID) throws -> DeliveryRecord? {
         try Row.fetchOne(
             db,
             sql: "SELECT * FROM delivery WHERE occurrence_id = ? AND reminder_id = ? AND channel = ? AND recipient = ?",
@@ -627,7 +684,7 @@ public final class SQLiteStateStore: StateStore {
     private static func deliveryRecord(_ row: Row) -> DeliveryRecord {
         DeliveryRecord(
             id: row["id"],
-            key: DeliveryKey(
+            key: DeliveryID(
                 occurrenceID: row["occurrence_id"], reminderID: row["reminder_id"], channel: row["channel"],
                 recipient: row["recipient"]),
             state: DeliveryState(rawValue: row["state"]) ?? .pending,

@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 
 /// What the daemon remembers across restarts: deliveries, acknowledgements, done marks, snoozes,
@@ -17,12 +18,13 @@ import Foundation
 ///    (the file in the outbox exists; the journal holds an entry with the delivery's id) and calls
 ///    ``resolveInDoubt(_:sent:at:)``. For mail, ``enqueueMail(_:delivery:at:)`` puts the message in
 ///    the outbox and marks the delivery sent in one transaction, so nothing is in doubt.
-public protocol StateStore: ChannelOutboxStore, Sendable {
-    // MARK: Deliveries
+public typealias StateStore = DeliveryStore & MarkStore & OutboxStore & ChecklistStore
 
+/// The delivery ledger: what was claimed, sent, missed; what the scheduler reads back on re-plan.
+public protocol DeliveryStore: Sendable {
     /// Claims a delivery before it is sent (insert-before-send). Idempotent: a second claim of the
     /// same key never yields `.claimed` while the first is pending or sent.
-    func claimDelivery(_ key: DeliveryKey, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim
+    func claimDelivery(_ key: DeliveryID, dueAt: Date, late: Bool, at now: Date) throws(StoreError) -> DeliveryClaim
     /// Marks a claimed delivery as sent.
     func markSent(_ id: Int64, at now: Date) throws(StoreError)
     /// Marks a claimed delivery as failed; a later claim retries it.
@@ -31,9 +33,9 @@ public protocol StateStore: ChannelOutboxStore, Sendable {
     func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError)
     /// Records a reminder that was due too long ago to send (outside the catch-up window).
     /// Does nothing when the key already has a row.
-    func recordMissed(_ key: DeliveryKey, dueAt: Date, at now: Date) throws(StoreError)
+    func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError)
     /// The delivery with this key, if any.
-    func delivery(_ key: DeliveryKey) throws(StoreError) -> DeliveryRecord?
+    func delivery(_ key: DeliveryID) throws(StoreError) -> DeliveryRecord?
     /// Every delivery of one occurrence, oldest first.
     func deliveries(occurrenceID: String) throws(StoreError) -> [DeliveryRecord]
     /// Every delivery whose due time is at or after `since`, oldest first.
@@ -43,9 +45,12 @@ public protocol StateStore: ChannelOutboxStore, Sendable {
     /// How many deliveries are in each state, leaving out the daemon's bookkeeping rows (the
     /// occurrence `*`). Counted by the store, without reading the rows.
     func deliveryCounts() throws(StoreError) -> [DeliveryState: Int]
+    /// The same counts per channel (`journal`, `mail`, ...).
+    func deliveryCountsByChannel() throws(StoreError) -> [String: [DeliveryState: Int]]
+}
 
-    // MARK: Marks
-
+/// Acknowledgements, done marks and snoozes, by occurrence.
+public protocol MarkStore: Sendable {
     /// Records an acknowledgement or done mark (or its withdrawal) by `uid`.
     func recordMark(_ mark: Mark) throws(StoreError)
     /// Every mark of an occurrence, oldest first.
@@ -56,9 +61,17 @@ public protocol StateStore: ChannelOutboxStore, Sendable {
     func recordSnooze(_ snooze: Snooze) throws(StoreError)
     /// The snooze in force for the occurrence at `now` (the latest one ending after `now`).
     func activeSnooze(occurrenceID: String, at now: Date) throws(StoreError) -> Snooze?
+    /// The standing of every occurrence that has marks, in one read (the scheduler's re-plan).
+    func markStates() throws(StoreError) -> [String: MarkState]
+    /// The snooze in force at `now` of every snoozed occurrence, in one read.
+    func activeSnoozes(at now: Date) throws(StoreError) -> [String: Snooze]
+    /// Every mark recorded at or after `since`, oldest first (`almanacctl history`).
+    func marks(since: Date) throws(StoreError) -> [Mark]
+}
 
-    // MARK: Mail outbox
-
+/// The persistent outbox of messages to send: mail one at a time here, and what group robots and
+/// mail with several recipients need in ``ChannelOutboxStore``.
+public protocol OutboxStore: ChannelOutboxStore, Sendable {
     /// Queues a message. When `delivery` is given, marks that delivery sent in the same
     /// transaction (the outbox takes over from there). Returns the outbox id.
     @discardableResult
@@ -78,9 +91,10 @@ public protocol StateStore: ChannelOutboxStore, Sendable {
     /// Queues a failed (or waiting) mail again, due at `now`, with a fresh count of attempts. Returns false when there is no such
     /// mail or it was sent already.
     func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool
+}
 
-    // MARK: Checklist progress
-
+/// Progress of checklist indicators, with history.
+public protocol ChecklistStore: Sendable {
     /// Sets the progress of one checklist entry and appends it to the entry's history.
     func recordProgress(_ progress: ChecklistProgress) throws(StoreError)
     /// Records many entries in one transaction: all of them, or (on error) none.
@@ -89,9 +103,11 @@ public protocol StateStore: ChannelOutboxStore, Sendable {
     func checklistProgress(occurrenceID: String) throws(StoreError) -> [ChecklistProgress]
     /// Every change of one entry, oldest first.
     func checklistHistory(occurrenceID: String, entryID: String) throws(StoreError) -> [ChecklistProgress]
+    /// Current progress of the checklists of several occurrences, in one read.
+    func checklistProgress(occurrenceIDs: [String]) throws(StoreError) -> [String: [ChecklistProgress]]
 }
 
-extension StateStore {
+extension DeliveryStore {
     /// Counts by reading every delivery: for stores without a cheaper way.
     public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
         var counts: [DeliveryState: Int] = [:]

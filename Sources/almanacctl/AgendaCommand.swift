@@ -12,19 +12,19 @@ struct AgendaCommand: ParsableCommand {
         commandName: "agenda",
         abstract: "List what is coming: the daemon's agenda with states, or a plan file's items day by day (--plan).",
         discussion: """
-            Without --plan, asks almanacd for the occurrences of the plan in force from --from (default: today) \
-            for --days days (default 30) or to --to, with their state. With --plan, works offline: days with items \
-            are listed, and official holidays and 调休 working days even without items (default range: the plan's \
-            first year).
+            Lists the occurrences of the plan from --from (default: today) for --days days (default 30) or to \
+            --to, with their state, lunar date and distance in working days. Without --plan, almanacd answers from \
+            the plan in force (with the acknowledgements and done marks recorded); with --plan the files are read \
+            offline and the output is the same, every occurrence open.
             """,
         aliases: ["todo"])
 
     @OptionGroup var planOptions: PlanFileOptions
 
-    @Option(name: .long, help: "First day, YYYY-MM-DD or today (default: today; with --plan, 1 January of the plan's first year).")
+    @Option(name: .long, help: "First day, YYYY-MM-DD or today (default: today).")
     var from: String?
 
-    @Option(name: .long, help: "Last day, YYYY-MM-DD (default: --days from --from; with --plan, 31 December of the year of --from).")
+    @Option(name: .long, help: "Last day, YYYY-MM-DD (default: --days from --from).")
     var to: String?
 
     @Option(name: .long, help: "Number of days from --from (default 30).")
@@ -35,9 +35,6 @@ struct AgendaCommand: ParsableCommand {
 
     @Option(name: .long, help: "Only items of this kind (festival, campaign, deadline, ...).")
     var kind: String?
-
-    @Flag(name: .long, help: "Show the lunar date of each day (with --plan; the daemon's agenda always shows it).")
-    var lunar = false
 
     @OptionGroup var daemon: DaemonOptions
 
@@ -69,106 +66,20 @@ struct AgendaCommand: ParsableCommand {
         print(daemon.render.agenda(report))
     }
 
-    struct Day: DayRecord {
-        struct Extra: Encodable { var entries: [AlmanacPlan.AgendaEntry] }
-        var facts: DayFacts
-        var extra: Extra
-    }
-
-    struct Report: Encodable {
-        var plan: String
-        var from: CivilDate
-        var to: CivilDate
-        var yearsWithoutHolidayTable: [Int]
-        var days: [Day]
-    }
-
+    /// The same report as the daemon's, from the plan files, with the same default range
+    /// (today and the next 30 days).
     func runOffline() throws {
-        let loaded = try LoadedPlan.load(planOptions)
-        let firstYear: Int
-        switch loaded.plan.info.years {
-        case .list(let years): firstYear = years.map(\.value).min() ?? Calendar.current.component(.year, from: Date())
-        case .every: firstYear = Calendar.current.component(.year, from: Date())
+        let query = try query()
+        let from = query.from ?? CLIDate.today()
+        let to = query.to ?? from.adding(days: max(1, query.days ?? 30) - 1)
+        guard from <= to, from.days(to: to) <= PlanReports.maxRangeDays else {
+            throw ValidationError(from > to ? "--to is before --from" : "at most ten years at a time")
         }
-        let start = try from.map { try civilDateArgument($0, name: "--from") } ?? CivilDate(year: firstYear, month: 1, day: 1)!
-        let end = try to.map { try civilDateArgument($0, name: "--to") }
-            ?? days.map { start.adding(days: $0 - 1) }
-            ?? CivilDate(year: start.components.year, month: 12, day: 31)!
-        guard start <= end else { throw ValidationError("--to is before --from") }
-        guard start.days(to: end) <= 3660 else { throw ValidationError("at most ten years at a time") }
-        if let unit, loaded.plan.unit(unit) == nil {
-            throw ValidationError("no unit '\(unit)' in the plan (units: \(loaded.plan.units.map(\.id.value).joined(separator: ", ")))")
+        let plan = try OfflinePlan.inForce(planOptions, range: from...to)
+        let report = try daemon.local { () throws(ControlError) in
+            try PlanReports(plan: plan, today: OfflinePlan.today(plan)).agenda(query)
         }
-        if let kind, ItemKind(rawValue: kind) == nil {
-            throw ValidationError("unknown kind '\(kind)' (known: \(ItemKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        var (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: start...end, context: loaded.context)
-        entries = entries.filter { e in
-            (unit.map { e.owners.contains($0) } ?? true) && (kind.map { e.kind.rawValue == $0 } ?? true)
-        }
-        for p in problems { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
-        let days = AgendaView.days(entries: entries, from: start, to: end, work: loaded.work, lunar: lunar)
-        let missing = Array(Set((start...end).map { $0.components.year })).sorted().filter {
-            loaded.plan.info.holidays.value == "cn" && !loaded.work.hasTable(for: $0)
-        }
-        if json {
-            try printJSON(
-                Report(plan: loaded.plan.info.id.value, from: start, to: end, yearsWithoutHolidayTable: missing, days: days))
-            return
-        }
-        print("\(loaded.plan.info.name.value)  \(start) – \(end)")
-        for year in missing {
-            print("注意：\(year) 年没有官方节假日安排表，工作日按周一至周五计算。")
-        }
-        let kindWidth = ItemKind.allCases.map { $0.rawValue.count }.max() ?? 10
-        for day in days {
-            var header = "\(day.date) \(day.weekday)  \(day.dayLabel)"
-            if let l = day.lunar { header += "  农历\(l)" }
-            print("")
-            print(header)
-            let titleWidth = min(48, day.entries.map { TerminalText.width(AgendaView.titleText($0, from: start)) }.max() ?? 0)
-            for e in day.entries {
-                let time = e.time.map { $0.description } ?? "     "
-                let title = TerminalText.pad(AgendaView.titleText(e, from: start), to: titleWidth)
-                let owners = loaded.unitNames(e.owners).joined(separator: "、")
-                print("  \(time)  \(TerminalText.pad(e.kind.rawValue, to: kindWidth))  \(title)  \(owners)")
-            }
-        }
-    }
-}
-
-/// Builds the agenda's days.
-enum AgendaView {
-    static func titleText(_ e: AlmanacPlan.AgendaEntry, from: CivilDate) -> String {
-        var text = e.title
-        if let edition = e.edition { text = "\(edition) " + text }
-        if e.isWindow {
-            let range = "\(e.start.description.dropFirst(5))..\(e.end.description.dropFirst(5))"
-            text += e.start < from ? "（进行中，\(range)）" : "（\(range)）"
-        }
-        return text
-    }
-
-    static func days(
-        entries: [AlmanacPlan.AgendaEntry], from: CivilDate, to: CivilDate, work: WorkCalendar, lunar: Bool
-    ) -> [AgendaCommand.Day] {
-        var byDay: [CivilDate: [AlmanacPlan.AgendaEntry]] = [:]
-        for e in entries { byDay[max(e.start, from), default: []].append(e) }
-        var days: [AgendaCommand.Day] = []
-        for date in from...to {
-            let kind = work.dayKind(date)
-            let special: Bool
-            switch kind {
-            case .holiday, .makeupWorkday: special = true
-            case .workday, .weekend: special = false
-            }
-            guard special || byDay[date] != nil else { continue }
-            var lunarText: String?
-            if lunar, let l = try? ChineseCalendar.standard.lunarDate(from: date) { lunarText = l.chineseMonthDay }
-            days.append(
-                AgendaCommand.Day(
-                    facts: DayFacts(date: date, kind: kind, lunar: lunarText), extra: .init(entries: byDay[date] ?? [])))
-        }
-        return days
+        if daemon.json { return try daemon.printJSON(report) }
+        print(daemon.render.agenda(report))
     }
 }

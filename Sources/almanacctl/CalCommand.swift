@@ -37,14 +37,6 @@ struct CalCommand: ParsableCommand {
         var extra: Extra
     }
 
-    struct Report: Encodable {
-        var plan: String
-        var month: String
-        var hasHolidayTable: Bool
-        var days: [Day]
-        var entries: [AlmanacPlan.AgendaEntry]
-    }
-
     func validate() throws {
         if month != nil { _ = try parseMonth() }
     }
@@ -61,57 +53,22 @@ struct CalCommand: ParsableCommand {
         print(daemon.render.cal(report, lunar: lunar))
     }
 
+    /// The same report as the daemon's, from the plan files.
     func runOffline() throws {
-        let loaded = try LoadedPlan.load(planOptions)
         let (year, monthNumber) = try parseMonth()
-        guard let first = CivilDate(year: year, month: monthNumber, day: 1) else {
-            throw ValidationError("no such month")
+        guard let first = CivilDate(year: year, month: monthNumber, day: 1) else { throw ValidationError("no such month") }
+        let plan = try OfflinePlan.inForce(planOptions, range: first...first.endOfMonth)
+        let report = try daemon.local { () throws(ControlError) in
+            try PlanReports(plan: plan, today: OfflinePlan.today(plan)).cal(CalQuery(year: year, month: monthNumber))
         }
-        let last = first.endOfMonth
-        let (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: first...last, context: loaded.context)
-        for p in problems { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
-        var days: [Day] = []
-        for date in first...last {
-            let kind = loaded.work.dayKind(date)
-            var lunarText: String?
-            if lunar, let l = try? ChineseCalendar.standard.lunarDate(from: date) {
-                lunarText = l.day == 1 ? LunarDate.chineseMonth(l.month, leap: l.isLeapMonth) : LunarDate.chineseDay(l.day)
-            }
-            days.append(
-                Day(
-                    facts: DayFacts(date: date, kind: kind, lunar: lunarText),
-                    extra: .init(
-                        starts: entries.filter { $0.start == date }.map(\.key),
-                        running: entries.filter {
-                            $0.isWindow && $0.start < date && date <= $0.end && $0.start.days(to: $0.end) < CalGrid.longWindow
-                        }.map(\.key))))
-        }
-        let hasTable = loaded.plan.info.holidays.value != "cn" || loaded.work.hasTable(for: year)
-        if json {
-            try printJSON(
-                Report(
-                    plan: loaded.plan.info.id.value, month: String(format: "%04d-%02d", year, monthNumber),
-                    hasHolidayTable: hasTable, days: days, entries: entries))
-            return
-        }
-        print(CalGrid.render(year: year, month: monthNumber, days: days, lunar: lunar))
-        if !hasTable { print("注意：\(year) 年没有官方节假日安排表，休/班 标记缺失。") }
-        print("* 当天开始  ~ 活动进行中（一个月以内的活动）  休 法定节假日  班 调休上班")
-        if !entries.isEmpty { print("") }
-        for e in entries {
-            let when = e.isWindow
-                ? "\(e.start.description.dropFirst(5))..\(e.end.description.dropFirst(5))" : String(e.start.description.dropFirst(5))
-            let title = (e.edition.map { "\($0) " } ?? "") + e.title
-            print("\(TerminalText.pad(when, to: 12)) \(TerminalText.pad(e.kind.rawValue, to: 15)) \(title)")
-        }
+        if daemon.json { return try daemon.printJSON(report) }
+        print(daemon.render.cal(report, lunar: lunar))
     }
 
     func parseMonth() throws -> (Int, Int) {
         guard let month else {
-            let now = HumanTime.fixedNow(ProcessInfo.processInfo.environment) ?? Date()
-            let zone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-            let today = Calendar(identifier: .gregorian).dateComponents(in: zone, from: now)
-            return (today.year ?? 2027, today.month ?? 1)
+            let today = ZonedTime.civilDate(of: OfflinePlan.clock.now(), in: ZonedTime.defaultZone)
+            return (today.year, today.month)
         }
         let (y, m) = try CLIMonth.parse(month)
         return (y, m)

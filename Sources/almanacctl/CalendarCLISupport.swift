@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import ArgumentParser
 import Foundation
 
@@ -9,86 +10,19 @@ struct HolidaySourceOptions: ParsableArguments {
         help: ArgumentHelp(
             "Directory of holiday tables (holds cn/YYYY.txt).",
             discussion:
-                "Default: $ALMANAC_HOLIDAYS, else /usr/share/almanac/holidays, else config/holidays of the checkout the binary was built in.",
+                "Default: $ALMANAC_HOLIDAYS, else the installed tables (share/almanac/holidays beside the program, /usr/share/almanac/holidays), else config/holidays of the checkout the binary was built in (docs/holidays.md).",
             valueName: "DIR"))
     var directory: String?
 
-    /// Where the tables are read from, and why that directory.
-    func resolve() -> (directory: String?, origin: String) {
-        if let directory { return (directory, "--holidays") }
-        if let env = ProcessInfo.processInfo.environment["ALMANAC_HOLIDAYS"], !env.isEmpty {
-            return (env, "$ALMANAC_HOLIDAYS")
-        }
-        let installed = "/usr/share/almanac/holidays"
-        if FileManager.default.fileExists(atPath: installed) { return (installed, "installed") }
-        if let checkout = HolidaySourceOptions.checkoutDirectory() { return (checkout, "checkout") }
-        return (nil, "none")
-    }
-
-    /// `config/holidays` of the source checkout when the binary runs from its `.build` directory.
-    static func checkoutDirectory() -> String? {
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var dir = executable.deletingLastPathComponent()
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("config/holidays")
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-                FileManager.default.fileExists(atPath: candidate.path)
-            {
-                return candidate.path
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
-
-    /// Reads every table of the directory (region `cn`). A missing directory gives a calendar with no
-    /// tables; a table with errors stops the command with every error listed.
-    func load() throws -> LoadedHolidays {
-        let (directory, origin) = resolve()
-        guard let directory else { return LoadedHolidays(calendar: .weekendsOnly, directory: nil, origin: origin, files: [:]) }
-        var regionDir = URL(fileURLWithPath: directory).appendingPathComponent("cn")
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: regionDir.path, isDirectory: &isDir) || !isDir.boolValue {
-            regionDir = URL(fileURLWithPath: directory)
-        }
-        guard FileManager.default.fileExists(atPath: regionDir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("holiday directory \(directory) (from \(origin)) does not exist")
-        }
-        let names = try FileManager.default.contentsOfDirectory(atPath: regionDir.path)
-            .filter { $0.hasSuffix(".txt") }.sorted()
-        var files: [(name: String, bytes: [UInt8])] = []
-        var paths: [Int: String] = [:]
-        for name in names {
-            let path = regionDir.appendingPathComponent(name).path
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read \(path)")
-            }
-            files.append((path, [UInt8](data)))
-        }
-        do {
-            let calendar = try HolidayTables.workCalendar(files: files)
-            for (year, table) in calendar.tables { paths[year] = table.fileName }
-            return LoadedHolidays(calendar: calendar, directory: regionDir.path, origin: origin, files: paths)
-        } catch {
-            throw CLIFailure(error.description)
-        }
-    }
-}
-
-/// The work calendar a command uses and where its tables came from.
-struct LoadedHolidays {
-    var calendar: WorkCalendar
-    var directory: String?
-    var origin: String
-    /// Table file per year.
-    var files: [Int: String]
-
-    /// A sentence for a year that has no table.
-    func missingTableNotice(_ year: Int, english: Bool) -> String {
-        let place = directory ?? "(no holiday directory found)"
-        return english
-            ? "No official holiday table for \(year) in \(place): working days of \(year) are assumed to be Monday to Friday."
-            : "\(year)年没有官方放假安排表（\(place) 中无 \(year).txt），该年工作日按周一至周五计算。"
+    /// Reads every table of the directory the search order finds (docs/holidays.md): `--holidays`,
+    /// `$ALMANAC_HOLIDAYS`, the installed tables, the checkout's. None found gives a calendar with
+    /// no tables; a directory given that does not exist, or a table with errors, stops the command
+    /// with every error listed.
+    func load() throws -> HolidayTablesLoad {
+        let found = OfflinePlan.locator(directory).load(planPaths: [])
+        let errors = found.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw CLIFailure(errors.map(\.description).joined(separator: "\n")) }
+        return found
     }
 }
 
@@ -229,10 +163,9 @@ enum CLIDate {
          "November", "December"][date.month - 1]
     }
 
+    /// Today in the local time zone (`$ALMANAC_NOW` pins the instant).
     static func today() -> CivilDate {
-        let calendar = Calendar(identifier: .gregorian)
-        let c = calendar.dateComponents([.year, .month, .day], from: HumanTime.fixedNow(ProcessInfo.processInfo.environment) ?? Date())
-        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
+        ZonedTime.civilDate(of: OfflinePlan.clock.now(), in: .current)
     }
 
     /// A year argument in `range`, or the current year.

@@ -31,7 +31,6 @@ extension ChecklistCommand {
         var json = false
 
         func validate() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
         }
 
         struct Report: Encodable {
@@ -43,7 +42,7 @@ extension ChecklistCommand {
         }
 
         func run() throws {
-            let result = try PlanFiles.load(files.plan)
+            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
             var diagnostics = result.diagnostics
             var summaries: [ChecklistSummary] = []
             var encoding: String?
@@ -107,15 +106,14 @@ extension ChecklistCommand {
         var json = false
 
         func validate() throws {
-            guard !files.plan.isEmpty else { throw ValidationError("name the plan with --plan PATH") }
         }
 
         @Flag(name: .long, help: "English labels.")
         var english = false
 
         func run() throws {
-            let result = try PlanFiles.load(files.plan)
-            guard let plan = result.plan, !result.hasErrors else {
+            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
+            guard let plan = result.plan, result.errors.isEmpty else {
                 for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
                 throw ExitCode(1)
             }

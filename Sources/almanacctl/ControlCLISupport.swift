@@ -76,6 +76,17 @@ struct DaemonOptions: ParsableArguments {
         }
     }
 
+    /// Runs a view offline (`--plan`) with the daemon's code; its errors are reported, and exit
+    /// with the status, exactly as when the daemon answers them.
+    func local<T>(_ body: () throws(ControlError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            report(.server(error))
+            throw ExitCode(Self.exitStatus(for: .server(error)).rawValue)
+        }
+    }
+
     static func exitStatus(for error: ControlClientError) -> DaemonExitStatus {
         switch error {
         case .unreachable, .timeout: .unreachable
@@ -239,14 +250,8 @@ struct HumanTime {
 
     /// The local time zone and the current time, or the instant in `$ALMANAC_NOW` (ISO 8601 with
     /// a zone, `2027-09-15T01:00:00Z`) when it is set: tests and golden files pin "now" with it.
-    static func local(english: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> HumanTime {
-        HumanTime(timeZone: .current, now: fixedNow(environment) ?? Date(), english: english)
-    }
-
-    /// The instant `$ALMANAC_NOW` names, if it is set and valid.
-    static func fixedNow(_ environment: [String: String]) -> Date? {
-        guard let text = environment["ALMANAC_NOW"], !text.isEmpty else { return nil }
-        return try? Date.ISO8601FormatStyle().parse(text)
+    static func local(english: Bool) -> HumanTime {
+        HumanTime(timeZone: .current, now: OfflinePlan.clock.now(), english: english)
     }
 
     private var calendar: Calendar {

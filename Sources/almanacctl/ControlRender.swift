@@ -67,10 +67,20 @@ struct ControlRender {
         return lines.joined(separator: "\n")
     }
 
+    /// One line per year without an official holiday table (working days counted Monday to Friday).
+    func missingTables(_ years: [Int]?) -> [String] {
+        (years ?? []).map {
+            label(
+                "注意：\($0) 年没有官方节假日安排表，工作日按周一至周五计算。",
+                "Note: no official holiday table for \($0); working days are counted Monday to Friday.")
+        }
+    }
+
     func agenda(_ report: AgendaReport) -> String {
         let range = "\(time.day(report.from)) – \(time.day(report.to))"
+        let notes = missingTables(report.yearsWithoutHolidayTable)
         guard !report.entries.isEmpty else {
-            return english ? "Nothing scheduled \(range)." : "\(range) 没有安排。"
+            return ((english ? ["Nothing scheduled \(range)."] : ["\(range) 没有安排。"]) + notes).joined(separator: "\n")
         }
         var table = Table(header: english
             ? ["DATE", "WHEN", "ITEM", "TITLE", "KIND", "OWNERS", "STATE"]
@@ -85,7 +95,7 @@ struct ControlRender {
                  entry.owners.joined(separator: ","), state],
                 style: stateStyle(entry.state))
         }
-        return table.render(headerStyle: style.bold)
+        return ([table.render(headerStyle: style.bold)] + notes).joined(separator: "\n")
     }
 
     func next(_ report: NextReport) -> String {
@@ -114,7 +124,7 @@ struct ControlRender {
         for entry in report.entries {
             let party = entry.uid.map { "uid \($0)" } ?? entry.recipients.joined(separator: ",")
             table.add([
-                time.instant(entry.at), entry.event, "\(entry.item)@\(entry.date)", entry.channel ?? "", party,
+                time.instant(entry.at), entry.event, OccurrenceID(itemID: entry.item, date: entry.date).description, entry.channel ?? "", party,
                 entry.note ?? "",
             ])
         }
@@ -122,7 +132,7 @@ struct ControlRender {
     }
 
     func change(_ report: ChangeReport) -> String {
-        let occurrence = "\(report.item)@\(report.date)"
+        let occurrence = OccurrenceID(itemID: report.item, date: report.date).description
         var text: String
         switch report.state {
         case .acknowledged: text = english ? "acknowledged \(occurrence)" : "已确认 \(occurrence)"

@@ -41,9 +41,9 @@ struct DraftCommand: ParsableCommand {
             data = read
         }
         let planYear = year ?? RuleOutput.currentYear()
-        var directory = PlanFiles.holidayDirectory(option: holidays, planPaths: [])
-        if directory == nil, FileManager.default.fileExists(atPath: "config/holidays/cn") { directory = "config/holidays" }
-        let work = try PlanFiles.workCalendar(holidays: "cn", directory: directory)
+        let found = OfflinePlan.locator(holidays).load(planPaths: [])
+        if let error = found.diagnostics.first(where: { $0.severity == .error }) { throw ValidationError(error.description) }
+        let work = found.calendar
         let options = DraftOptions(
             year: planYear, sourceName: document == "-" ? "stdin" : (document as NSString).lastPathComponent,
             hasHolidayTable: { work.hasTable(for: $0) })

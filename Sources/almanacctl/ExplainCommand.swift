@@ -84,16 +84,14 @@ extension Almanacctl {
             if plan.isEmpty {
                 report = try daemon.request { client throws(ControlClientError) in try client.explain(query) }
             } else {
-                let loaded = try LoadedPlan.load(paths: plan, holidays: source.directory)
-                do throws(ControlError) {
-                    report = try PlanReports(plan: loaded.plan, work: loaded.work, today: CLIDate.today()).explain(query)
-                } catch {
-                    daemon.report(.server(error))
-                    throw ExitCode(DaemonOptions.exitStatus(for: .server(error)).rawValue)
+                let loaded = try OfflinePlan.inForce(
+                    PlanFileOptions(plan: plan, holidays: source.directory), range: CLIDate.today()...CLIDate.today())
+                report = try daemon.local { () throws(ControlError) in
+                    try PlanReports(plan: loaded, today: OfflinePlan.today(loaded)).explain(query)
                 }
             }
             if daemon.json { return try daemon.printJSON(report) }
-            print(daemon.render.explain(report, withHistory: plan.isEmpty))
+            print(daemon.render.explain(report))
         }
 
         /// An item-like TARGET that is not a rule: asks the daemon when its socket exists; when the
@@ -120,7 +118,7 @@ extension Almanacctl {
                     return try reportNeither(itemProblem)
                 }
                 if daemon.json { return try daemon.printJSON(answer) }
-                print(daemon.render.explain(answer, withHistory: true))
+                print(daemon.render.explain(answer))
                 return
             } else {
                 itemProblem = "no almanacd runs here (no socket \(client.socketPath)), so there is no plan in force to look in"

@@ -62,25 +62,27 @@ struct ExportCommand: ParsableCommand {
             if plan.isEmpty {
                 text = try fromDaemon()
             } else if holidays {
-                let directory = PlanFiles.holidayDirectory(option: holidayDirectory, planPaths: plan)
-                let work = try PlanFiles.workCalendar(holidays: "cn", directory: directory)
-                guard !work.tables.isEmpty else {
+                let found = OfflinePlan.locator(holidayDirectory).load(planPaths: plan)
+                let errors = found.diagnostics.filter { $0.severity == .error }
+                if !errors.isEmpty { throw CLIFailure(errors.map(\.description).joined(separator: "\n")) }
+                guard !found.calendar.tables.isEmpty else {
                     throw ValidationError("no holiday tables found (give --holidays DIR or set $ALMANAC_HOLIDAYS)")
                 }
-                text = HolidayFeed.feed(work: work, stamp: Date())
+                text = HolidayFeed.feed(work: found.calendar, stamp: OfflinePlan.clock.now())
             } else {
-                var arguments = plan.flatMap { ["--plan", $0] }
-                if let holidayDirectory { arguments += ["--holidays", holidayDirectory] }
-                let loaded = try LoadedPlan.load(try PlanFileOptions.parse(arguments))
-                if let unit, loaded.plan.unit(unit) == nil {
+                let today = CLIDate.today()
+                let loaded = try OfflinePlan.inForce(PlanFileOptions(plan: plan, holidays: holidayDirectory), range: today...today)
+                if let unit, loaded.unit(unit) == nil {
                     let known = loaded.plan.units.map(\.id.value).joined(separator: ", ")
                     throw ValidationError("unknown unit '\(unit)' (known: \(known))")
                 }
                 let (start, end) = try range(of: loaded.plan)
-                let (entries, problems) = PlanExpansion.entries(of: loaded.plan, in: start...end, context: loaded.context)
-                for p in problems { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
+                let expansion = PlanExpansion.expand(
+                    loaded.plan, in: start...end, context: loaded.context, limits: .views, explain: true)
+                for p in expansion.diagnostics { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
                 var sequences = FeedSequences()
-                text = PlanFeedBuilder(plan: loaded.plan, stamp: Date()).feed(entries: entries, unit: unit, sequences: &sequences)
+                text = PlanFeedBuilder(plan: loaded.plan, stamp: OfflinePlan.clock.now())
+                    .feed(entries: expansion.entries, unit: unit, sequences: &sequences)
             }
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
@@ -92,7 +94,7 @@ struct ExportCommand: ParsableCommand {
         }
 
         func range(of plan: Plan) throws -> (CivilDate, CivilDate) {
-            let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+            let thisYear = CLIDate.today().year
             let years: [Int]
             switch plan.info.years {
             case .list(let list): years = list.map(\.value).sorted()
@@ -102,8 +104,8 @@ struct ExportCommand: ParsableCommand {
             let last = years.last ?? thisYear
             guard let defaultStart = CivilDate(year: first, month: 1, day: 1), let defaultEnd = CivilDate(year: last, month: 12, day: 31)
             else { throw ValidationError("the plan's years are out of range") }
-            let start = try from.map { try civilDateArgument($0, name: "--from") } ?? defaultStart
-            let end = try to.map { try civilDateArgument($0, name: "--to") } ?? defaultEnd
+            let start = try from.map { try CLIDate.parse($0) } ?? defaultStart
+            let end = try to.map { try CLIDate.parse($0) } ?? defaultEnd
             guard start <= end else { throw ValidationError("--to is before --from") }
             guard start.days(to: end) <= 3660 else { throw ValidationError("at most ten years at a time") }
             return (start, end)

@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import ArgumentParser
 
 /// `almanacctl holidays [YEAR]`: a year's official days off and make-up working days.
@@ -56,7 +57,7 @@ struct HolidaysCommand: ParsableCommand {
         try runReportingFailures {
             let loaded = try source.load()
             if years {
-                let report = YearsReport(directory: loaded.directory, origin: loaded.origin, years: loaded.calendar.years)
+                let report = YearsReport(directory: loaded.info.directory, origin: loaded.info.origin, years: loaded.calendar.years)
                 if output.json {
                     try JSONOutput.print(report)
                 } else {
@@ -75,7 +76,7 @@ struct HolidaysCommand: ParsableCommand {
         }
     }
 
-    static func report(year: Int, loaded: LoadedHolidays, english: Bool) -> Report {
+    static func report(year: Int, loaded: HolidayTablesLoad, english: Bool) -> Report {
         let calendar = loaded.calendar
         guard let table = calendar.tables[year] else {
             return Report(

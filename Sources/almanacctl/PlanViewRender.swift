@@ -64,13 +64,16 @@ extension ControlRender {
             lines.append("")
             lines.append(label("… 另有 \(report.more) 次（--limit 0 显示全部）", "… \(report.more) more occurrences (--limit 0 shows all)"))
         }
+        let notes = missingTables(report.yearsWithoutHolidayTable)
+        if !notes.isEmpty { lines += [""] + notes }
         return lines.joined(separator: "\n")
     }
 
-    /// The occurrence in question with derivation, reminders and history (`withHistory`: the
-    /// daemon's records; offline there are none to show); or the ones around the date.
-    func explain(_ report: ExplainReport, withHistory: Bool = true) -> String {
+    /// The occurrence in question with derivation, reminders and history (the daemon's records;
+    /// offline there are none); or the ones around the date.
+    func explain(_ report: ExplainReport) -> String {
         var lines = item(report.item)
+        let notes = missingTables(report.yearsWithoutHolidayTable)
         lines.append("")
         guard let occurrence = report.occurrence else {
             if let date = report.date.map({ time.day($0) }) {
@@ -91,10 +94,9 @@ extension ControlRender {
             if report.previous == nil && report.next == nil {
                 lines.append(label("前后一年内都没有日期。", "No occurrence within a year either side."))
             }
-            return lines.joined(separator: "\n")
+            return (lines + notes).joined(separator: "\n")
         }
         lines += self.occurrence(occurrence)
-        guard withHistory else { return lines.joined(separator: "\n") }
         lines.append("  " + label("记录", "history") + ":")
         if report.history.isEmpty {
             lines.append("    " + label("尚未发送提醒，也没有记录。", "no reminder sent and nothing recorded yet"))
@@ -104,7 +106,7 @@ extension ControlRender {
             let fields = [time.instant(entry.at), entry.event, entry.channel ?? "", party, entry.note ?? ""]
             lines.append("    " + fields.filter { !$0.isEmpty }.joined(separator: "  "))
         }
-        return lines.joined(separator: "\n")
+        return (lines + notes).joined(separator: "\n")
     }
 
     /// The item's header and fields, labelled by display width.

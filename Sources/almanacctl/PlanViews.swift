@@ -3,46 +3,6 @@ import AlmanacPlan
 import ArgumentParser
 import Foundation
 
-/// What the offline plan views share: the loaded plan, its work calendar and rule context.
-struct LoadedPlan {
-    var plan: Plan
-    var work: WorkCalendar
-    var context: RuleContext
-
-    /// Loads the plan named by `--plan`; stops with the diagnostics when it has errors.
-    static func load(_ options: PlanFileOptions) throws -> LoadedPlan {
-        try load(paths: options.plan, holidays: options.holidays)
-    }
-
-    /// Loads the plan files `paths`, with the holiday tables of `holidays` (or the default place).
-    static func load(paths: [String], holidays: String?) throws -> LoadedPlan {
-        guard !paths.isEmpty else { throw ValidationError("give the plan with --plan PATH") }
-        let result = try PlanFiles.load(paths)
-        guard let plan = result.plan, !result.hasErrors else {
-            for d in PlanValidator.sorted(result.diagnostics) {
-                FileHandle.standardError.write(Data((d.description + "\n").utf8))
-            }
-            throw ExitCode(1)
-        }
-        let work = try PlanFiles.workCalendar(
-            holidays: plan.info.holidays.value,
-            directory: PlanFiles.holidayDirectory(option: holidays, planPaths: paths))
-        return LoadedPlan(plan: plan, work: work, context: PlanFiles.ruleContext(work: work))
-    }
-
-    /// Unit names for ids ("区文明办"), the id itself when unknown.
-    func unitNames(_ ids: [String]) -> [String] {
-        ids.map { plan.unit($0)?.name.value ?? $0 }
-    }
-}
-
-extension PlanFiles {
-    /// The context date rules are expanded in.
-    static func ruleContext(work: WorkCalendar) -> RuleContext {
-        RuleContext(workCalendar: work)
-    }
-}
-
 /// Chinese weekday names, Monday first.
 enum ChineseWeekday {
     static func name(_ weekday: Weekday) -> String {

@@ -109,11 +109,9 @@ enum RuleOutput {
         return spans.joined(separator: ", ")
     }
 
-    /// Today in China Standard Time, the default year of `expand`.
+    /// The year of today in China Standard Time, the default year of `expand`.
     static func currentYear() -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        return calendar.component(.year, from: Date())
+        ZonedTime.civilDate(of: OfflinePlan.clock.now(), in: ZonedTime.defaultZone).year
     }
 
     /// `2026-09-25  Fri` / `2026-09-20 .. 2026-10-10  Sun..Sat  21 days` / `2026-01-06  Tue  09:00`.

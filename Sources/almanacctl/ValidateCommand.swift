@@ -1,14 +1,22 @@
 import AlmanacCalendar
+import AlmanacHost
 import AlmanacPlan
 import ArgumentParser
 import Foundation
 
-/// `almanacctl validate PATH...`: checks plan files and prints every problem like a compiler.
+/// `almanacctl validate PATH...`: checks plan files exactly as almanacd loads them (the one
+/// loader: files, includes, holiday tables, validation, the limits over the scheduling window)
+/// and prints every problem like a compiler.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check plan files and print every problem as file:line:col: error|warning: message.",
-        discussion: "A directory stands for its *.yaml files; all files given form one plan. Exits 1 on errors.")
+        discussion: """
+            A directory stands for its *.yaml files; all files given form one plan. The plan is checked as almanacd \
+            would load it: the holiday tables found by the same search order (docs/holidays.md), the same checks, \
+            and the same limits on occurrences over the scheduling window (docs/plan-format.md, "Limits"). A plan \
+            this command accepts is one the daemon accepts. Exits 1 on errors.
+            """)
 
     @Argument(help: "Plan files or directories.")
     var paths: [String]
@@ -27,40 +35,28 @@ struct ValidateCommand: ParsableCommand {
         var errors: Int
         var warnings: Int
         var diagnostics: [Diagnostic]
+        /// Occurrences over the scheduling window, when the plan is accepted.
+        var occurrences: Int?
+        /// The holiday tables used.
+        var holidays: HolidaySourceInfo
     }
 
     func run() throws {
-        let result = try PlanFiles.load(paths)
-        var diagnostics = result.diagnostics
-        var files = paths
-        if let plan = result.plan {
-            files = plan.files
-            let work = try PlanFiles.workCalendar(
-                holidays: plan.info.holidays.value,
-                directory: PlanFiles.holidayDirectory(option: holidays, planPaths: paths))
-            diagnostics += PlanValidator.validate(plan, options: ValidationCheck.options(work: work, years: year))
-        }
-        diagnostics = PlanValidator.sorted(diagnostics)
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.filter { $0.severity == .warning }.count
+        let outcome = OfflinePlan.load(paths, holidays: holidays, years: year.isEmpty ? nil : year)
+        let diagnostics = outcome.diagnostics
+        let errors = outcome.errors.count
+        let warnings = outcome.warnings.count
+        let files = outcome.files.isEmpty ? paths : outcome.files
         if json {
-            try printJSON(Report(files: files, errors: errors, warnings: warnings, diagnostics: diagnostics))
+            try printJSON(
+                Report(
+                    files: files, errors: errors, warnings: warnings, diagnostics: diagnostics,
+                    occurrences: outcome.inForce?.expansion.occurrences.count, holidays: outcome.holidays.info))
         } else {
             for d in diagnostics { print(d.description) }
             let summary = "\(files.joined(separator: ", ")): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
         if errors > 0 { throw ExitCode(1) }
-    }
-}
-
-/// Builds the validation options the CLI uses.
-enum ValidationCheck {
-    static func options(work: WorkCalendar, years: [Int]) -> ValidationOptions {
-        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
-        let check = years.isEmpty ? [thisYear, thisYear + 1] : years
-        return ValidationOptions(
-            everyYearCheck: check, hasHolidayTable: { work.hasTable(for: $0) },
-            rules: DateRuleChecker(context: PlanFiles.ruleContext(work: work)))
     }
 }

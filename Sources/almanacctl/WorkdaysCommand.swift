@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import ArgumentParser
 
 /// `almanacctl workdays ...`: working-day queries under the official arrangements.
@@ -64,7 +65,7 @@ struct WorkdaysCommand: ParsableCommand {
         "\(info.date)  \(CLIDate.weekday(info.date, english: english))  \(label(info, english: english))"
     }
 
-    static func coverageNote(_ years: [Int], loaded: LoadedHolidays, english: Bool) -> String? {
+    static func coverageNote(_ years: [Int], loaded: HolidayTablesLoad, english: Bool) -> String? {
         guard !years.isEmpty else { return nil }
         let list = years.map(String.init).joined(separator: ", ")
         return english
@@ -73,7 +74,7 @@ struct WorkdaysCommand: ParsableCommand {
     }
 
     static func emit(
-        query: String, from: CivilDate?, n: Int?, date: CivilDate?, years: [Int], loaded: LoadedHolidays,
+        query: String, from: CivilDate?, n: Int?, date: CivilDate?, years: [Int], loaded: HolidayTablesLoad,
         output: OutputOptions
     ) throws {
         let info = date.map { loaded.calendar.day($0) }

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacDaemon
+import AlmanacHost
 import AlmanacSystemd
 import ArgumentParser
 import Foundation
@@ -32,11 +33,21 @@ struct Almanacd: AsyncParsableCommand {
         guard let configuration = result.configuration else { throw ExitCode(78) }
 
         if check {
-            let plan = PlanModelLoader().load(patterns: configuration.plans, holidays: configuration.holidays, at: Date())
-            for diagnostic in plan.diagnostics { Self.printError(diagnostic.description) }
+            // Exactly the load a reload does (DaemonController.loadRequest), so ExecStartPre= and
+            // packaging scripts see what the daemon would accept.
+            let request = DaemonController.loadRequest(configuration, environment: environment, now: SystemClock().now())
+            let outcome = PlanLoading.load(request)
+            for diagnostic in outcome.diagnostics { Self.printError(diagnostic.description) }
             print("configuration \(path): ok")
-            print("plan: \(plan.name ?? "(untitled)"), \(plan.itemCount) items from \(plan.files.count) files")
-            if !plan.isValid { throw ExitCode(65) }  // EX_DATAERR
+            if let plan = outcome.inForce {
+                print(
+                    "plan \(plan.plan.info.name.value): \(plan.plan.items.count) items from \(plan.files.count) files, "
+                        + "\(plan.expansion.occurrences.count) occurrences \(plan.window.lowerBound)..\(plan.window.upperBound); "
+                        + "holiday tables: \(plan.holidays.directory ?? "none") (\(plan.holidays.origin))")
+            } else {
+                print("plan: \(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"), not accepted")
+                throw ExitCode(65)  // EX_DATAERR
+            }
             return
         }
 

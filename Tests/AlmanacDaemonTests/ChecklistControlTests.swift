@@ -1,4 +1,5 @@
 import AlmanacControl
+import AlmanacHost
 import AlmanacPlan
 import AlmanacScheduler
 import AlmanacStore
@@ -24,9 +25,9 @@ struct ChecklistControlTests {
         let store = Result<any StateStore, StoreError> { () throws(StoreError) in
             try SQLiteStateStore(path: configuration.databasePath)
         }
-        let controller = DaemonController(configuration: configuration, store: store, logger: quietLogger, clock: { fixedNow })
+        let controller = DaemonController(configuration: configuration, store: store, logger: quietLogger, clock: ManualClock(fixedNow))
         await controller.start(controlActivated: false)
-        return (controller, DaemonControlHandler(controller: controller, clock: { fixedNow }))
+        return (controller, DaemonControlHandler(controller: controller))
     }
 
     let admin = ControlPeer(credentials: PeerCredentials(pid: 1, uid: 1000, gid: 1000))
@@ -34,7 +35,9 @@ struct ChecklistControlTests {
     @Test func statusJSONCarriesTotalsPerChecklistAndUnit() async throws {
         let sandbox = try sandbox()
         defer { sandbox.cleanup() }
-        let (_, handler) = try await start(sandbox)
+        // The status model comes from the scheduler: run the daemon in process.
+        let daemon = try await InProcessDaemon(configuration: try sandbox.configuration(), at: fixedNow)
+        let handler = DaemonControlHandler(controller: daemon.controller)
         let status = try sandbox.statusFile()
         let city = try #require(status.checklists?.first)
         #expect(city.id == "city")
@@ -53,6 +56,9 @@ struct ChecklistControlTests {
         #expect(report.summary.totals.submitted == 1)
         #expect(report.summary.totals.evidenceFiled == 9)
         #expect(report.uid == 1000)
+        try await daemon.waitUntil("the progress in the status") {
+            daemon.controller.status.checklists?.first?.totals.submitted == 1
+        }
         let after = try #require(try sandbox.statusFile().checklists?.first)
         #expect(after.totals.submitted == 1)
         #expect(after.units.first?.totals.finished == 1)
@@ -60,6 +66,7 @@ struct ChecklistControlTests {
         let raw = try String(contentsOfFile: sandbox.root + "/run/status.json", encoding: .utf8)
         #expect(raw.contains("\"evidence_required\" : 41"))
         #expect(raw.contains("\"in_progress\" : 0"))
+        await daemon.stop()
     }
 
     @Test func setRejectsUnknownCodesAndParents() async throws {

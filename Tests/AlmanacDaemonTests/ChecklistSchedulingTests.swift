@@ -14,7 +14,7 @@ private struct Weekdays: WorkingDays {
 
 private let zone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 private func at(_ text: String, _ hour: Int = 9) -> Date {
-    ZonedTime.instant(of: CivilDate(iso: text) ?? CivilDate(dayNumber: 0), at: ClockTime(hour: hour, minute: 0) ?? ClockTime(hour: 9, minute: 0)!, in: zone)
+    ZonedTime.instant(of: CivilDate(iso: text) ?? CivilDate(dayNumber: 0), at: TimeOfDay(hour: hour, minute: 0) ?? TimeOfDay(hour: 9, minute: 0)!, in: zone)
 }
 
 @Suite struct ChecklistSchedulingTests {
@@ -23,19 +23,23 @@ private func at(_ text: String, _ hour: Int = 9) -> Date {
         let csv = Array(generated.csv.utf8)
         let resolve: IncludeResolver = { _, _ throws(IncludeError) in PlanSource(fileName: "indicators.csv", bytes: csv) }
         let plan = try #require(PlanLoader.load(fileName: "plan.yaml", text: generated.planYAML(year: 2027), resolve: resolve).plan)
-        let expanded = PlanOccurrences.expand(plan, in: CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!)
+        let expanded = ScheduleInput(
+            PlanExpansion.expand(
+                plan, in: CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!,
+                context: RuleContext()),
+            plan: plan)
         let mail = ReminderDispatcher.MailDirectory(addresses: expanded.addresses, sender: "almanac@example.org")
         let store = try SQLiteStateStore()
         let log = CapturedLog()
-        var core = SchedulerCore(
-            configuration: PlannerConfiguration(timeZone: zone), store: store, workingDays: Weekdays(), logger: log.logger, mail: mail)
+        var core = SchedulerCore(configuration: PlannerConfiguration(timeZone: zone), store: store, logger: log.logger, mail: nil)
         let start = at("2027-07-20", 0)
         // u01 has finished its two 小项 before the first reminder.
         try store.recordProgress(batch: ["M001-1", "M002-1"].map {
             ChecklistProgress(occurrenceID: "materials@2027-08-10", entryID: $0, state: .accepted, uid: 0, at: start)
         })
-        try core.replan(occurrences: expanded.occurrences, mail: mail, now: start)
-        try core.replanChecklists(plan: plan, occurrences: expanded.occurrences, now: start)
+        try core.replan(
+            occurrences: expanded.occurrences, addresses: expanded.addresses, plan: plan, work: Weekdays(), generation: 1,
+            now: start, directory: mail)
         var now = start
         while let next = core.tick(now: now), next <= at("2027-08-12", 10) { now = next }
 

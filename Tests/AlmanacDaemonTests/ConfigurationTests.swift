@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacPlan
 import Foundation
 import Testing
@@ -21,7 +22,7 @@ struct ConfigurationTests {
         #expect(configuration.databasePath == "/var/lib/almanac/state.db")
         #expect(configuration.statusFile == "/run/almanac/status.json")
         #expect(configuration.catchUp == .seconds(7 * 86_400))
-        #expect(configuration.deliveryTime == 540)
+        #expect(configuration.deliveryTime == TimeOfDay(hour: 9, minute: 0))
         #expect(configuration.mail.transport == .outbox)
         #expect(configuration.mail.outbox == "/var/lib/almanac/outbox")
         #expect(configuration.shutdownTimeout == .seconds(10))
@@ -45,6 +46,8 @@ struct ConfigurationTests {
         #expect(result.diagnostics == [])
         var expected = DaemonConfiguration.defaults(environment: [:])
         expected.file = path
+        // The shipped file names the installed tables (make install rewrites it for its prefix).
+        expected.holidays = "/usr/share/almanac/holidays"
         #expect(result.configuration == expected)
     }
 
@@ -146,10 +149,10 @@ struct ConfigurationTests {
     }
 
     @Test func timesOfDayParse() {
-        #expect(ConfigurationLoader.parseTimeOfDay("09:00") == 540)
-        #expect(ConfigurationLoader.parseTimeOfDay("23:59") == 1439)
-        #expect(ConfigurationLoader.parseTimeOfDay("24:00") == nil)
-        #expect(ConfigurationLoader.parseTimeOfDay("9:00") == nil)
+        #expect(TimeOfDay("09:00")?.minutesSinceMidnight == 540)
+        #expect(TimeOfDay("23:59")?.minutesSinceMidnight == 1439)
+        #expect(TimeOfDay("24:00") == nil)
+        #expect(TimeOfDay("9:00")?.minutesSinceMidnight == 540)
         #expect(ConfigurationLoader.format(.seconds(129_600)) == "1d12h")
     }
 }

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacHost
 import AlmanacStore
 import AlmanacTestSupport
 import Foundation
@@ -28,18 +29,17 @@ struct ControlSocketTests {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
         let configuration = try sandbox.configuration()
-        let store = Result<any StateStore, StoreError> { () throws(StoreError) in
-            try SQLiteStateStore(path: configuration.databasePath)
-        }
-        let controller = DaemonController(configuration: configuration, store: store, logger: quietLogger)
-        await controller.start(controlActivated: false)
-        let server = await DaemonControlHandler.makeServer(controller: controller, listeningSocket: nil, logger: quietLogger)
+        // The controller and the scheduler in process, on the clock of now (a manual one).
+        let daemon = try await InProcessDaemon(configuration: configuration, at: Date())
+        let controller = daemon.controller
+        let server = DaemonControlHandler.makeServer(controller: controller, listeningSocket: nil, logger: quietLogger)
         let listener = try await server.bind()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve(listener) }
             defer { group.cancelAll() }
             try await body(sandbox, configuration.controlSocket, controller)
         }
+        await daemon.stop()
     }
 
     @Test func statusAgendaMarksAndHistory() async throws {
@@ -114,8 +114,8 @@ struct ControlSocketTests {
             let result = try await offPool { try runAlmanacctl(["reload", "--socket", socket]) }
             #expect(result.status == 1)
             #expect(result.stderr.hasPrefix("almanacctl: the plan has 1 error; the old plan stays in force [invalid_plan]\n"))
-            #expect(result.stderr.contains("plans/a.yaml:13:9: error: duplicate item id 'qingming'"))
-            #expect(await controller.plan?.itemCount == 2)
+            #expect(result.stderr.contains("plans/a.yaml:14:9: error: duplicate item id 'qingming'"))
+            #expect(controller.inForce?.plan.items.count == 2)
 
             try sandbox.write("plans/a.yaml", Sandbox.biggerPlan)
             let good = try await offPool { try runAlmanacctl(["reload", "--english", "--socket", socket]) }

@@ -37,68 +37,74 @@ import Testing
     /// 2026-09-01 10:00 in Shanghai.
     static let now = Date(timeIntervalSince1970: 1_788_228_000)
 
-    func status(problems: [DaemonStatus.Problem] = []) -> DaemonStatus {
-        DaemonStatus(
-            daemon: .init(
-                state: .running, pid: 1, version: "t", config: "/c", startedAt: Self.now, updatedAt: Self.now, reloads: 0,
-                summary: "plan 测试"),
-            plan: .init(name: "测试", files: ["/p"], items: 4, loadedAt: Self.now, warnings: []), lastReload: nil,
-            store: .init(path: "/s", mode: "file"), control: .init(socket: "/x", activated: false), problems: problems)
-    }
-
-    @Test func gathersFromPlanAndStore() throws {
-        let plan = try #require(PlanLoader.load(fileName: "t.yaml", text: Self.planText).plan)
-        let store = try SQLiteStateStore()
-        let t = Self.now.addingTimeInterval(-86_400)
-        try store.recordMark(Mark(occurrenceID: "d2@2026-08-20", kind: .done, uid: 0, at: t))
-        if case .claimed(let row) = try store.claimDelivery(
-            DeliveryKey(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "journal"), dueAt: t, late: false, at: t)
-        {
-            try store.markSent(row.id, at: t)
+    /// The page and the metrics render the status model the scheduler computed (the same as
+    /// status.json): overdue items, running campaigns, deliveries per channel, failed mail as a
+    /// problem, checklist progress.
+    @Test func pageAndMetricsRenderTheStatusModel() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", Self.planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
+        let configuration = try sandbox.configuration()
+        do {
+            // What an earlier run left: installed on 08-01, d2 done, one reminder sent, one failed,
+            // one mail given up, progress on the checklist.
+            let store = try SQLiteStateStore(path: configuration.databasePath)
+            let installed = Self.now.addingTimeInterval(-31 * 86_400)
+            if case .claimed(let row) = try store.claimDelivery(
+                DeliveryID(occurrenceID: "*", reminderID: "installed", channel: "scheduler"), dueAt: installed, late: false,
+                at: installed)
+            {
+                try store.markSent(row.id, at: installed)
+            }
+            let t = Self.now.addingTimeInterval(-86_400)
+            try store.recordMark(Mark(occurrenceID: "d2@2026-08-20", kind: .done, uid: 0, at: t))
+            if case .claimed(let row) = try store.claimDelivery(
+                DeliveryID(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "journal"), dueAt: t, late: false, at: t)
+            {
+                try store.markSent(row.id, at: t)
+            }
+            if case .claimed(let row) = try store.claimDelivery(
+                DeliveryID(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "mail", recipient: "a@b"), dueAt: t, late: false,
+                at: t)
+            {
+                try store.markFailed(row.id, at: t, error: "refused")
+            }
+            let id = try store.enqueueMail(
+                OutboxMessage(messageID: "<1@t>", sender: "s@t", recipients: ["a@b"], subject: "x", rawMessage: "x"), delivery: nil,
+                at: t)
+            try store.markMailAttemptFailed(id, at: t, error: "550", retryAt: nil)
+            try store.recordProgress(ChecklistProgress(occurrenceID: "d1@2026-08-10", entryID: "A", state: .accepted, uid: 0, at: t))
         }
-        if case .claimed(let row) = try store.claimDelivery(
-            DeliveryKey(occurrenceID: "d1@2026-08-10", reminderID: "-1d", channel: "mail", recipient: "a@b"), dueAt: t, late: false, at: t)
-        {
-            try store.markFailed(row.id, at: t, error: "refused")
-        }
-        let id = try store.enqueueMail(
-            OutboxMessage(messageID: "<1@t>", sender: "s@t", recipients: ["a@b"], subject: "x", rawMessage: "x"), delivery: nil, at: t)
-        try store.markMailAttemptFailed(id, at: t, error: "550", retryAt: nil)
-        try store.recordProgress(ChecklistProgress(occurrenceID: "d1@2026-08-10", entryID: "A", state: .accepted, uid: 0, at: t))
+        let daemon = try await InProcessDaemon(configuration: configuration, at: Self.now)
+        let status = daemon.controller.status
+        let view = daemon.controller.scheduleView
+        let page = FeedPublisher.page(status: status, view: view, plan: daemon.controller.inForce, now: Self.now)
+        let metrics = FeedPublisher.metrics(status: status, view: view, now: Self.now)
+        await daemon.stop()
 
-        let inputs = FeedPublisher.gather(
-            plan: plan, status: status(), store: store, work: .weekendsOnly, now: Self.now, deliveryMinutes: 9 * 60)
-
-        #expect(inputs.page.today == CivilDate(iso: "2026-09-01"))
-        #expect(inputs.metrics.overdue == 1)  // d1 is past and not done; d2 is done
-        #expect(inputs.page.activeCampaigns.map(\.itemID) == ["c"])
-        #expect(inputs.page.monthEntries.map(\.itemID) == ["c", "f"])
-        #expect(inputs.metrics.sentByChannel == ["journal": 1])
-        #expect(inputs.metrics.failedByChannel == ["mail": 1])
-        #expect(inputs.metrics.outbox == ["failed": 1])
-        #expect(inputs.page.problems.map(\.code) == [
-            "holiday-table-missing", "holiday-table-missing", "mail-failed", "mail-delivery-failed",
-        ])
-        #expect(inputs.completions["d1@2026-08-10"] == ChecklistCompletion(
-            done: 1, total: 3, units: ["wmb": .init(done: 1, total: 2), "whjc": .init(done: 0, total: 1)]))
-        #expect(inputs.metrics.checklists == [.init(checklist: "cl", occurrence: "d1@2026-08-10", done: 1, total: 3)])
-        #expect(inputs.page.inspections.map { "\($0.unitName) \($0.done)/\($0.total)" } == ["合计 1/3", "文化稽查队 0/1", "区文明办 1/2"])
-        // Upcoming reminders: in time order, none before now, at most ten.
-        let reminders = inputs.page.nextReminders
+        #expect(page.today == CivilDate(iso: "2026-09-01"))
+        #expect(metrics.overdue == 1)  // d1 is past and not done; d2 is done
+        #expect(status.overdue.map(\.item) == ["d1"])
+        #expect(page.activeCampaigns.map(\.itemID) == ["c"])
+        #expect(page.activeCampaigns.map(\.itemID) == status.activeCampaigns.map(\.item))
+        #expect(page.monthEntries.map(\.itemID) == ["c", "f"])
+        // The prepared rows, and what the scheduler caught up at start (c's 0d of 08-25, in the
+        // catch-up window; whjc has no mail address, so its mail fails): the store's counts.
+        #expect(metrics.sentByChannel["journal"] == view?.countsByChannel["journal"]?["sent"])
+        #expect((metrics.sentByChannel["journal"] ?? 0) >= 1)
+        #expect(metrics.failedByChannel["mail"] == view?.countsByChannel["mail"]?["failed"])
+        #expect((metrics.failedByChannel["mail"] ?? 0) >= 1)
+        #expect(metrics.outbox == ["failed": 1])
+        #expect(page.problems.map(\.code) == ["mail-failed", "mail-delivery-failed"])
+        #expect(page.problems.map(\.code) == status.problems.map(\.code))
+        #expect(metrics.checklists == [.init(checklist: "cl", occurrence: "d1@2026-08-10", done: 1, total: 3)])
+        #expect(page.inspections.map { "\($0.unitName) \($0.done)/\($0.total)" } == ["合计 1/3", "文化稽查队 0/1", "区文明办 1/2"])
+        // Upcoming reminders: the scheduler's, in time order, none before now, at most ten.
+        let reminders = page.nextReminders
         #expect(!reminders.isEmpty && reminders.count <= 10)
-        let instants = reminders.map {
-            FeedPublisher.instant($0.date, minutes: ($0.time?.hour ?? 0) * 60 + ($0.time?.minute ?? 0), zone: FeedPublisher.shanghai)
-        }
-        #expect(instants == instants.sorted())
-        #expect(instants.allSatisfy { $0 > Self.now })
-        #expect(inputs.metrics.nextReminder == instants.first)
-    }
-
-    @Test func civilDayAndInstantInShanghai() {
-        let zone = FeedPublisher.shanghai
-        // 2026-09-01T16:30Z is 00:30 on 2 September in Shanghai.
-        #expect(FeedPublisher.civilDay(Date(timeIntervalSince1970: 1_788_280_200), zone: zone) == CivilDate(iso: "2026-09-02"))
-        #expect(FeedPublisher.instant(CivilDate(iso: "2026-09-01")!, minutes: 600, zone: zone) == Self.now)
+        #expect(reminders.first?.occurrenceID == "f@2026-09-25")
+        #expect(metrics.nextReminder == status.nextReminders.first?.dueAt)
+        #expect(metrics.nextReminder.map { $0 > Self.now } == true)
     }
 
     @Test func publishWritesEveryFileAtomically() async throws {
@@ -116,7 +122,7 @@ import Testing
         let controller = DaemonController(
             configuration: configuration, store: .success(try SQLiteStateStore()), logger: quietLogger)
         await controller.start(controlActivated: false)
-        let written = await FeedPublisher(logger: quietLogger).publish(controller: controller)
+        let written = await FeedPublisher(logger: quietLogger).publish(controller: controller, feedsChanged: true)
         #expect(written.problems == [])
         let names = Set(written.files.map { ($0 as NSString).lastPathComponent })
         #expect(names == ["plan.ics", "unit-wmb.ics", "unit-whjc.ics", "holidays.ics", "status.html", "almanac.prom"])

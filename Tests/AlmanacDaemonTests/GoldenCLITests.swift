@@ -65,7 +65,7 @@ struct GoldenCLITests {
         ("done-deadline", ["done", "civilized-city-materials@2026-09-10"]),
         ("explain-nothing-open", ["explain", "civilized-city-materials", "--english"]),
         // The same views offline, from the plan file: no daemon, no state.
-        ("offline-agenda", ["agenda", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--from", "2026-09-10", "--days", "14", "--lunar"]),
+        ("offline-agenda", ["agenda", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--from", "2026-09-10", "--days", "14"]),
         ("offline-cal", ["cal", "2026-10", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS"]),
         ("offline-show", ["show", "flag-salute", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS"]),
         ("offline-explain-item", ["explain", "flag-salute", "2026-09-25", "--plan", "$GOLDEN/plan.yaml", "--holidays", "$HOLIDAYS", "--english"]),
@@ -81,13 +81,9 @@ struct GoldenCLITests {
                 + "holidays: \(Self.checkout.path)/config/holidays\n")
         let now = try Date.ISO8601FormatStyle().parse(Self.nowText)
         let configuration = try sandbox.configuration()
-        let store = Result<any StateStore, StoreError> { () throws(StoreError) in
-            try SQLiteStateStore(path: configuration.databasePath)
-        }
-        let controller = DaemonController(configuration: configuration, store: store, logger: quietLogger, clock: { now })
-        await controller.start(controlActivated: false)
-        let server = await DaemonControlHandler.makeServer(
-            controller: controller, listeningSocket: nil, logger: quietLogger, clock: { now })
+        // The daemon in process on a fixed clock: the controller, the scheduler, the control server.
+        let daemon = try await InProcessDaemon(configuration: configuration, at: now)
+        let server = DaemonControlHandler.makeServer(controller: daemon.controller, listeningSocket: nil, logger: quietLogger)
         let listener = try await server.bind()
         let socket = configuration.controlSocket
         let update = ProcessInfo.processInfo.environment["ALMANAC_UPDATE_GOLDEN"] == "1"
@@ -107,6 +103,7 @@ struct GoldenCLITests {
                     "\(name): almanacctl output differs from Golden/\(name).txt (ALMANAC_UPDATE_GOLDEN=1 regenerates):\n\(output)")
             }
         }
+        await daemon.stop()
         // No golden file without a case: a renamed case must not leave a stale file behind.
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".txt") }
         #expect(Set(files) == Set(Self.cases.map { $0.name + ".txt" }))

@@ -217,7 +217,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         mail.cc = ["督查室 <duchashi@example.org>"]
         var core = SchedulerCore(
             configuration: PlannerConfiguration(timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt), store: store,
-            workingDays: WeekdaysOnly(), logger: log.logger, mail: mail)
+            logger: log.logger, mail: wiring)
         guard let start = CivilDate(iso: "2026-06-19"), let other = CivilDate(iso: "2026-06-26") else {
             Issue.record("dates")
             return
@@ -231,7 +231,9 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
                 policy: ReminderRules(leads: [Lead(amount: -1, unit: .days)], channels: [.mail])),
         ]
         let begin = Date(timeIntervalSince1970: 1_781_000_000)  // 2026-06-09
-        try core.replan(occurrences: occurrences, mail: mail, now: begin)
+        try core.replan(
+            occurrences: occurrences, addresses: mail.addresses, plan: nil, work: WeekdaysOnly(), generation: 1, now: begin,
+            directory: mail)
         var now = begin
         while let next = core.tick(now: now), next <= begin.addingTimeInterval(30 * 86_400) { now = next }
         let queued = try store.outbox(state: .queued, limit: 10)

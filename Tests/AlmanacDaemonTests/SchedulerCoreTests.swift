@@ -52,7 +52,7 @@ final class CapturedLog: @unchecked Sendable {
 private func day(_ text: String) -> CivilDate { CivilDate(iso: text) ?? CivilDate(dayNumber: 0) }
 private let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 private func at(_ date: String, _ hour: Int, _ minute: Int = 0) -> Date {
-    let time = ClockTime(hour: hour, minute: minute) ?? ClockTime(hour: 0, minute: 0)
+    let time = TimeOfDay(hour: hour, minute: minute) ?? TimeOfDay(hour: 0, minute: 0)
     return time.map { ZonedTime.instant(of: day(date), at: $0, in: shanghai) } ?? Date(timeIntervalSince1970: 0)
 }
 
@@ -84,14 +84,19 @@ private struct AprilBreak: WorkingDays {
                 leads: [Lead(amount: -1, unit: .workingDays)], overdue: OverdueRepeat(every: Lead(amount: 1, unit: .workingDays), limit: 2),
                 escalation: Escalation(workingDaysBefore: 1))),
     ]
-    let mail = ReminderDispatcher.MailDirectory(
-        addresses: ["wmb": ["wmb@example.org"], "whjc": ["jicha@example.org"], "whjc.leader": ["boss@example.org"]],
-        sender: "almanac@example.org")
+    let addresses = ["wmb": ["wmb@example.org"], "whjc": ["jicha@example.org"], "whjc.leader": ["boss@example.org"]]
 
     func core(_ store: any StateStore, _ log: CapturedLog) -> SchedulerCore {
-        SchedulerCore(
-            configuration: PlannerConfiguration(timeZone: shanghai), store: store, workingDays: TestWorkingDays(),
-            logger: log.logger, mail: mail)
+        var configuration = DaemonConfiguration.defaults(environment: [:])
+        configuration.mail.from = "almanac@example.org"
+        return SchedulerCore(
+            configuration: PlannerConfiguration(timeZone: shanghai), store: store, logger: log.logger,
+            mail: MailWiring(configuration, logger: log.logger))
+    }
+
+    /// Plans the test's occurrences with `work` (by default: 劳动节 2026 off, 05-09 worked).
+    func replan(_ core: inout SchedulerCore, now: Date, work: any WorkingDays = TestWorkingDays()) throws {
+        try core.replan(occurrences: occurrences, addresses: addresses, plan: nil, work: work, generation: 1, now: now)
     }
 
     /// Runs from `start` wake-up to wake-up until `end`.
@@ -104,7 +109,7 @@ private struct AprilBreak: WorkingDays {
         let store = try SQLiteStateStore()
         let log = CapturedLog()
         var scheduler = core(store, log)
-        try scheduler.replan(occurrences: occurrences, mail: mail, now: at("2026-04-20", 0))
+        try replan(&scheduler, now: at("2026-04-20", 0))
         run(&scheduler, from: at("2026-04-20", 0), until: at("2026-05-31", 0))
         let r = ReminderMessageID.reminder
         #expect(
@@ -147,13 +152,13 @@ private struct AprilBreak: WorkingDays {
         let log = CapturedLog()
         do {
             var scheduler = core(try SQLiteStateStore(path: path), log)
-            try scheduler.replan(occurrences: occurrences, mail: mail, now: at("2026-04-20", 0))
+            try replan(&scheduler, now: at("2026-04-20", 0))
             run(&scheduler, from: at("2026-04-20", 0), until: at("2026-04-28", 9))
         }
         #expect(log.deliveries.count == 1)
         // Down from 04-28 09:00 until 05-04 12:00; the new process reads the file back.
         var scheduler = core(try SQLiteStateStore(path: path), log)
-        try scheduler.replan(occurrences: occurrences, mail: mail, now: at("2026-05-04", 12))
+        try replan(&scheduler, now: at("2026-05-04", 12))
         #expect(scheduler.tick(now: at("2026-05-04", 12)) == at("2026-05-11", 9))
         #expect(
             log.deliveries == [
@@ -161,7 +166,7 @@ private struct AprilBreak: WorkingDays {
                 "labour-day@2026-05-01/-1d/journal/ \(ReminderMessageID.late)",
             ])
         let late = try SQLiteStateStore(path: path).delivery(
-            DeliveryKey(occurrenceID: "labour-day@2026-05-01", reminderID: "-1d", channel: "mail", recipient: "wmb"))
+            DeliveryID(occurrenceID: "labour-day@2026-05-01", reminderID: "-1d", channel: "mail", recipient: "wmb"))
         #expect(late?.state == .sent)
         #expect(late?.late == true)
         // The same instant again, and a clock set back a day: nothing more.
@@ -170,7 +175,7 @@ private struct AprilBreak: WorkingDays {
         #expect(log.deliveries.count == 2)
         // Ten days of downtime: older than the catch-up window, recorded as missed.
         var later = core(try SQLiteStateStore(path: path), log)
-        try later.replan(occurrences: occurrences, mail: mail, now: at("2026-05-25", 12))
+        try replan(&later, now: at("2026-05-25", 12))
         _ = later.tick(now: at("2026-05-25", 12))
         #expect(log.deliveries.suffix(4) == [
             "materials@2026-05-12/-1wd/journal/ \(ReminderMessageID.missed)",
@@ -184,7 +189,7 @@ private struct AprilBreak: WorkingDays {
         let store = try SQLiteStateStore()
         let log = CapturedLog()
         var scheduler = core(store, log)
-        try scheduler.replan(occurrences: occurrences, mail: mail, now: at("2026-05-06", 0))
+        try replan(&scheduler, now: at("2026-05-06", 0))
         try store.recordMark(Mark(occurrenceID: "materials@2026-05-12", kind: .acknowledged, uid: 0, at: at("2026-05-06", 10)))
         try scheduler.refreshMarks(of: OccurrenceID(itemID: "materials", date: day("2026-05-12")), now: at("2026-05-06", 10))
         run(&scheduler, from: at("2026-05-06", 10), until: at("2026-05-31", 0))
@@ -195,7 +200,7 @@ private struct AprilBreak: WorkingDays {
         let store = try SQLiteStateStore()
         let log = CapturedLog()
         var scheduler = core(store, log)
-        try scheduler.replan(occurrences: occurrences, mail: mail, now: at("2026-05-09", 12))
+        try replan(&scheduler, now: at("2026-05-09", 12))
         let next = scheduler.tick(now: at("2026-05-09", 12))
         #expect(log.deliveries == [])
         #expect(next == at("2026-05-11", 9))
@@ -206,12 +211,11 @@ private struct AprilBreak: WorkingDays {
         let store = try SQLiteStateStore()
         let log = CapturedLog()
         var core = core(store, log)
-        try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
+        try replan(&core, now: at("2026-04-01", 0))
         #expect(core.tick(now: at("2026-04-01", 0)) == at("2026-04-28", 9))
-        let settings = SchedulerSettings(
-            deliveryTime: try #require(ClockTime(hour: 8, minute: 30)), catchUpWindow: 86_400, holidays: "/nowhere")
-        core.apply(settings, workingDays: AprilBreak())
-        try core.replan(occurrences: occurrences, mail: mail, now: at("2026-04-01", 0))
+        let settings = SchedulerSettings(deliveryTime: try #require(TimeOfDay(hour: 8, minute: 30)), catchUpWindow: 86_400)
+        core.apply(settings)
+        try replan(&core, now: at("2026-04-01", 0), work: AprilBreak())
         #expect(core.configuration.catchUpWindow == 86_400)
         // With 04-27..30 off, -3wd of 05-01 is 04-22, at the new time.
         #expect(core.tick(now: at("2026-04-01", 0)) == at("2026-04-22", 8, 30))

@@ -110,7 +110,7 @@ func physicalLines(_ text: String) -> [String] {
         -> (String, [AgendaEntry])
     {
         let plan = try loadSample()
-        let entries = PlanExpansion.entries(of: plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext()).entries
+        let entries = PlanExpansion.expand(plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext(), explain: true).entries
         let builder = PlanFeedBuilder(plan: plan, stamp: stamp, checklists: checklists)
         return (builder.feed(entries: entries, unit: unit, sequences: &sequences), entries)
     }
@@ -227,13 +227,13 @@ func physicalLines(_ text: String) -> [String] {
 @Suite struct StatusPageTests {
     @Test func escapesAndCounts() throws {
         let plan = try loadSample()
-        let entries = PlanExpansion.entries(of: plan, in: day("2026-09-01")...day("2026-09-30"), context: RuleContext()).entries
+        let entries = PlanExpansion.expand(plan, in: day("2026-09-01")...day("2026-09-30"), context: RuleContext(), explain: true).entries
         let model = StatusPageModel(
             generatedAt: Date(timeIntervalSince1970: 1_790_000_000), today: day("2026-09-22"), planName: "示例<计划>",
             summary: "plan ok", monthEntries: entries,
             dayKinds: [day("2026-09-25"): .holiday("中秋节"), day("2026-09-27"): .makeupWorkday("国庆节")],
             nextReminders: [
-                UpcomingReminder(date: day("2026-09-24"), time: ClockTime(hour: 9, minute: 0), occurrenceID: "mid-autumn@2026-09-25",
+                UpcomingReminder(date: day("2026-09-24"), time: TimeOfDay(hour: 9, minute: 0), occurrenceID: "mid-autumn@2026-09-25",
                                  title: "中秋节", lead: "-1d", owners: ["wmb"])
             ],
             activeCampaigns: entries.filter { $0.kind == .campaign },
@@ -310,9 +310,9 @@ func physicalLines(_ text: String) -> [String] {
         #expect(items[0].when?.value == "09-20..10-10 from 2026-09-20")
         #expect(items[0].kind.value == .campaign)
         #expect(items[1].when?.value == "weekly tue,fri from 2026-01-06 until 2026-12-31")
-        #expect(items[1].time?.value == ClockTime(hour: 9, minute: 30))
+        #expect(items[1].time?.value == TimeOfDay(hour: 9, minute: 30))
         #expect(items[2].when?.value == "2026-03-01")
-        #expect(items[2].time?.value == ClockTime(hour: 9, minute: 0))
+        #expect(items[2].time?.value == TimeOfDay(hour: 9, minute: 0))
         let messages = result.notes.map(\.message)
         #expect(messages.contains { $0.hasPrefix("LOCATION not imported") })
         #expect(messages.contains { $0.hasPrefix("VALARM not imported") })
@@ -328,7 +328,7 @@ func physicalLines(_ text: String) -> [String] {
         let problems = PlanValidator.validate(plan, options: ValidationOptions(everyYearCheck: [2026]))
         #expect(problems.filter { $0.severity == .error }.isEmpty, "\(problems)\n\(yaml)")
         #expect(plan.info.name.value == "办公室日历")
-        let entries = PlanExpansion.entries(of: plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext()).entries
+        let entries = PlanExpansion.expand(plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext(), explain: true).entries
         #expect(entries.filter { $0.itemID == "flag-salute-signing" }.map(\.start) == [day("2026-09-20")])
         // Tuesdays and Fridays from 6 January through 2026: 51 + 52... counted exactly.
         let checks = entries.filter { $0.itemID == items[1].id.value }
@@ -338,7 +338,7 @@ func physicalLines(_ text: String) -> [String] {
 
     @Test func roundTripsOurOwnFeed() throws {
         let plan = try loadSample()
-        let entries = PlanExpansion.entries(of: plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext()).entries
+        let entries = PlanExpansion.expand(plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext(), explain: true).entries
         var seq = FeedSequences()
         let text = PlanFeedBuilder(plan: plan, stamp: Date(timeIntervalSince1970: 0)).feed(entries: entries, sequences: &seq)
         let result = ICSImporter.importCalendar(text, name: "x")

@@ -112,14 +112,15 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
             """
         let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
         let range = CivilDate(year: 2027, month: 6, day: 1)!...CivilDate(year: 2027, month: 7, day: 31)!
-        let (entries, problems) = PlanExpansion.entries(of: plan, in: range, context: RuleContext())
-        #expect(problems.isEmpty)
+        let expansion = PlanExpansion.expand(plan, in: range, context: RuleContext())
+        #expect(expansion.diagnostics.isEmpty)
         #expect(
-            entries.map(\.plainLine) == [
-                "2027-06-28..2027-07-23 campaign art-festival 文化艺术节 [第二十三届] owners=whzx",
-                "2027-06-28 campaign art-festival/exhibition 文化艺术节 · 书画展览开幕 [第二十三届] owners=whzx",
-                "2027-07-23 10:00 campaign art-festival/closing 文化艺术节 · 闭幕式 [第二十三届] owners=whzx",
+            expansion.entries.map(\.plainLine) == [
+                "2027-06-28..2027-07-23 campaign art-festival 第二十三届文化艺术节 owners=whzx",
+                "2027-06-28 campaign art-festival/exhibition 第二十三届文化艺术节：书画展览开幕 owners=whzx",
+                "2027-07-23 10:00 campaign art-festival/closing 第二十三届文化艺术节：闭幕式 owners=whzx",
             ])
+        #expect(expansion.entries.map(\.edition) == ["第二十三届", "第二十三届", "第二十三届"])
     }
 
     @Test func windowsStartedLastYearAndOverridesCount() throws {
@@ -135,31 +136,11 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
             """
         let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
         let range = CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 1, day: 10)!
-        let (entries, _) = PlanExpansion.entries(of: plan, in: range, context: RuleContext())
+        let entries = PlanExpansion.expand(plan, in: range, context: RuleContext()).entries
         #expect(
             entries.map(\.plainLine) == [
                 "2026-12-20..2027-01-05 campaign winter 冬季 owners=wmb",
                 "2027-01-04 meeting talk 讲座 owners=wmb",
             ])
-    }
-
-    @Test func remindersCountWorkingDaysWithTheOfficialCalendar() throws {
-        let table = try HolidayTable.parse(
-            text: """
-                year    2026
-                notice  国办发明电〔2025〕7号  2025-11-04  国务院办公厅关于2026年部分节假日安排的通知
-                off     国庆节  2026-10-01..2026-10-07
-                work    国庆节  2026-09-20, 2026-10-10
-
-                """, fileName: "2026.txt")
-        let work = try WorkCalendar(tables: [table])
-        let entry = AgendaEntry(
-            itemID: "x", phaseID: nil, kind: .deadline, title: "X", edition: nil,
-            start: CivilDate(year: 2026, month: 10, day: 12)!, end: CivilDate(year: 2026, month: 10, day: 12)!, time: nil,
-            owners: [], participants: [], dateSource: nil, explanation: [])
-        let policy = ReminderPolicy(leads: [Located(Lead(text: "-3wd")!), Located(Lead(text: "-1d")!), Located(Lead(text: "0d")!)])
-        let reminders = PlanExpansion.reminders(for: entry, policy: policy, work: work)
-        // 10-12 (Mon) minus 3 working days: 10-10 (调休 Saturday), 10-09 (Fri), 10-08 (Thu).
-        #expect(reminders.map(\.date.description) == ["2026-10-08", "2026-10-11", "2026-10-12"])
     }
 }

@@ -14,9 +14,9 @@ import Testing
     func agenda2027() throws -> [AgendaEntry] {
         let plan = try #require(try loadSample().plan)
         let range = CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!
-        let (entries, problems) = PlanExpansion.entries(of: plan, in: range, context: RuleContext())
-        #expect(problems.isEmpty)
-        return entries
+        let expansion = PlanExpansion.expand(plan, in: range, context: RuleContext())
+        #expect(expansion.diagnostics.isEmpty)
+        return expansion.entries
     }
 
     @Test func sampleExpandsToTheGoldenAgenda() throws {

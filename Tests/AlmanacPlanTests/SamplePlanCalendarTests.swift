@@ -20,9 +20,9 @@ import Testing
         let plan = try #require(try loadSample().plan)
         let context = try Self.shippedContext()
         let range = CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2026, month: 12, day: 31)!
-        let (entries, problems) = PlanExpansion.entries(of: plan, in: range, context: context)
-        #expect(problems.isEmpty)
-        return (entries, context.workCalendar)
+        let expansion = PlanExpansion.expand(plan, in: range, context: context)
+        #expect(expansion.diagnostics.isEmpty)
+        return (expansion.entries, context.workCalendar)
     }
 
     @Test func netcafeChecksAvoidDaysOffAndKeepTwoAWeek() throws {

@@ -31,7 +31,7 @@ import Testing
     @Test func aPlanWithoutDefaultsGetsTheBuiltInLeads() throws {
         let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: Self.plan).plan)
         #expect(plan.defaults.isEmpty && plan.defaultForAll == nil)
-        let expanded = PlanOccurrences.expand(plan, in: d("2026-01-01")...d("2026-12-31"))
+        let expanded = scheduleInput(plan, in: d("2026-01-01")...d("2026-12-31"))
         let planner = ReminderPlanner(
             occurrences: expanded.occurrences, workingDays: FakeWorkingDays.china2026,
             configuration: PlannerConfiguration(timeZone: shanghai))

@@ -13,7 +13,7 @@ struct MondayToFriday: WorkingDays {
 
 
 func checklistAt(_ iso: String, _ hour: Int = 9, _ minute: Int = 0) -> Date {
-    ZonedTime.instant(of: d(iso), at: ClockTime(hour: hour, minute: minute) ?? .nine, in: shanghai)
+    ZonedTime.instant(of: d(iso), at: TimeOfDay(hour: hour, minute: minute) ?? .nine, in: shanghai)
 }
 
 
@@ -25,7 +25,7 @@ func generatedDeadlines() throws -> (ChecklistReminderPlanner, OccurrenceID, Gen
     let loaded = PlanLoader.load(fileName: "plan.yaml", text: generated.planYAML(year: 2027), resolve: resolve)
     let plan = try #require(loaded.plan)
     #expect(loaded.diagnostics == [])
-    let occurrences = PlanOccurrences.expand(plan, in: d("2027-01-01")...d("2027-12-31")).occurrences
+    let occurrences = scheduleInput(plan, in: d("2027-01-01")...d("2027-12-31")).occurrences
     let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences)
     #expect(deadlines.count == 1)
     let planner = ChecklistReminderPlanner(

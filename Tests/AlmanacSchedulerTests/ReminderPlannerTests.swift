@@ -312,7 +312,7 @@ import Testing
 
 @Suite struct DigestTests {
     func planner() -> ReminderPlanner {
-        SmallPlan.planner(PlannerConfiguration(timeZone: shanghai, digest: DigestPolicy(time: ClockTime(hour: 17, minute: 30) ?? .nine)))
+        SmallPlan.planner(PlannerConfiguration(timeZone: shanghai, digest: DigestPolicy(time: TimeOfDay(hour: 17, minute: 30) ?? .nine)))
     }
 
     @Test func oneDigestPerUnitPerDayListingItsItems() {
@@ -381,9 +381,9 @@ import Testing
         #expect(ZonedTime.civilDate(of: Date(timeIntervalSince1970: 1_777_564_799), in: shanghai) == d("2026-04-30"))
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
         // 02:30 does not exist on 2026-03-29 in Berlin: the clock shows 03:30 CEST (01:30Z).
-        #expect(ZonedTime.instant(of: d("2026-03-29"), at: ClockTime(text: String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_774_747_800)
+        #expect(ZonedTime.instant(of: d("2026-03-29"), at: TimeOfDay(String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_774_747_800)
         // 02:30 happens twice on 2026-10-25: the earlier one (00:30Z, CEST).
-        #expect(ZonedTime.instant(of: d("2026-10-25"), at: ClockTime(text: String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_792_888_200)
+        #expect(ZonedTime.instant(of: d("2026-10-25"), at: TimeOfDay(String("02:30")) ?? .nine, in: berlin).timeIntervalSince1970 == 1_792_888_200)
     }
 }
 
@@ -397,7 +397,7 @@ import Testing
                 escalation: Escalation(at: Lead(amount: 3, unit: .days)), channels: [.journal]))
         let planner = ReminderPlanner(
             occurrences: [occurrence], workingDays: FakeWorkingDays.china2026,
-            configuration: PlannerConfiguration(timeZone: shanghai, deliveryTime: ClockTime(hour: 8, minute: 30)))
+            configuration: PlannerConfiguration(timeZone: shanghai, deliveryTime: TimeOfDay(hour: 8, minute: 30)))
         var driver = Driver(planner, installed: at("2026-09-01 00:00"))
         driver.run(from: at("2026-09-01 00:00"), until: at("2026-12-31 00:00"))
         // -1w: 09-16. +3d: 09-26 is 中秋, so the previous working day 09-24. Every 2 working days

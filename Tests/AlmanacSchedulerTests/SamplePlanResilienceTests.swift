@@ -34,7 +34,7 @@ import Testing
 
     static func makeYear() throws -> Year {
         let plan = try SamplePlanTests.loadSamplePlan()
-        let expanded = PlanOccurrences.expand(plan, in: d("2026-01-01")...d("2026-12-31"))
+        let expanded = scheduleInput(plan, in: d("2026-01-01")...d("2026-12-31"))
         let calendar = try RealWorkCalendarTests.shipped()
         return Year(occurrences: expanded.occurrences) {
             ReminderPlanner(

@@ -26,7 +26,7 @@ import Testing
 
     static func yearOfReminders() throws -> (lines: [String], problems: [String], occurrences: Int) {
         let plan = try loadSamplePlan()
-        let expanded = PlanOccurrences.expand(plan, in: d("2026-01-01")...d("2026-12-31"))
+        let expanded = scheduleInput(plan, in: d("2026-01-01")...d("2026-12-31"))
         let planner = ReminderPlanner(
             occurrences: expanded.occurrences, workingDays: try RealWorkCalendarTests.shipped(),
             configuration: PlannerConfiguration(timeZone: shanghai))

@@ -43,7 +43,7 @@ let shanghai = TimeZone(identifier: "Asia/Shanghai") ?? .gmt
 /// The instant of `YYYY-MM-DD HH:MM` in Shanghai.
 func at(_ text: String) -> Date {
     let parts = text.split(separator: " ")
-    return ZonedTime.instant(of: d(String(parts[0])), at: ClockTime(text: String(parts[1])) ?? .nine, in: shanghai)
+    return ZonedTime.instant(of: d(String(parts[0])), at: TimeOfDay(String(parts[1])) ?? .nine, in: shanghai)
 }
 
 /// `YYYY-MM-DD HH:MM` in Shanghai.
@@ -51,7 +51,7 @@ func show(_ instant: Date) -> String {
     let local = Int(instant.timeIntervalSince1970) + shanghai.secondsFromGMT(for: instant)
     let day = CivilDate(dayNumber: Int((Double(local) / 86_400).rounded(.down)))
     let seconds = local - day.dayNumber * 86_400
-    let time = ClockTime(hour: seconds / 3600, minute: (seconds % 3600) / 60) ?? .nine
+    let time = TimeOfDay(hour: seconds / 3600, minute: (seconds % 3600) / 60) ?? .nine
     return "\(day) \(time)"
 }
 
@@ -190,4 +190,14 @@ enum SmallPlan {
         "2026-09-24 09:00 remind mid-autumn@2026-09-25/0d/journal/",
         "2026-09-24 09:00 remind mid-autumn@2026-09-25/0d/mail/wmb",
     ]
+}
+
+/// The planner's input for `plan` over `range`: the plan's one expansion (with weekends only, or
+/// `context`'s calendar), its diagnostics as `problems`.
+func scheduleInput(_ plan: Plan, in range: ClosedRange<CivilDate>, context: RuleContext = RuleContext())
+    -> (occurrences: [ScheduledOccurrence], addresses: [String: [String]], problems: [Diagnostic])
+{
+    let expansion = PlanExpansion.expand(plan, in: range, context: context)
+    let input = ScheduleInput(expansion, plan: plan)
+    return (input.occurrences, input.addresses, expansion.diagnostics)
 }

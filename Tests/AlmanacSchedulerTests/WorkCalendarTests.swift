@@ -34,3 +34,24 @@ import Testing
         #expect(driver.log == SmallPlan.year)
     }
 }
+
+/// The reminder days `show` and `explain` list are the planner's own.
+@Suite struct ReminderDaysTests {
+    @Test func remindersCountWorkingDaysAndMoveOffDaysOff() throws {
+        let table = try HolidayTable.parse(
+            text: """
+                year    2026
+                notice  国办发明电〔2025〕7号  2025-11-04  国务院办公厅关于2026年部分节假日安排的通知
+                off     国庆节  2026-10-01..2026-10-07
+                work    国庆节  2026-09-20, 2026-10-10
+
+                """, fileName: "2026.txt")
+        let work = try WorkCalendar(tables: [table])
+        let policy = ReminderPolicy(leads: [Located(Lead(text: "-3wd")!), Located(Lead(text: "-1d")!), Located(Lead(text: "0d")!)])
+        let days = ScheduleInput.reminderDays(start: d("2026-10-12"), policy: policy, work: work)
+        // 10-12 (Mon) minus 3 working days: 10-10 (调休 Saturday), 10-09 (Fri), 10-08 (Thu). The day
+        // before is Sunday 10-11, a day off: the reminder moves to the working Saturday 10-10.
+        #expect(days.map(\.date.description) == ["2026-10-08", "2026-10-10", "2026-10-12"])
+        #expect(days[1].reason.contains("moved off a day off to 2026-10-10"))
+    }
+}

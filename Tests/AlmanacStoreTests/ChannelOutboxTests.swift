@@ -1,10 +1,11 @@
+import AlmanacCalendar
 import Foundation
 import Testing
 
 @testable import AlmanacStore
 
 @Suite struct ChannelOutboxTests {
-    static let key = DeliveryKey(occurrenceID: "netcafe@2027-03-02", reminderID: "0d", channel: "mail", recipient: "whjc")
+    static let key = DeliveryID(occurrenceID: "netcafe@2027-03-02", reminderID: "0d", channel: "mail", recipient: "whjc")
 
     static func robot(_ id: String, destination: String = "wecom:0123456789abcdef") -> OutboxMessage {
         OutboxMessage(

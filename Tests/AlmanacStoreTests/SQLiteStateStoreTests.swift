@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ struct TempDirectory {
 }
 
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-let key = DeliveryKey(occurrenceID: "flag-salute@2027-09-20", reminderID: "-10wd", channel: "journal")
+let key = DeliveryID(occurrenceID: "flag-salute@2027-09-20", reminderID: "-10wd", channel: "journal")
 
 @Suite("SQLite state store")
 struct SQLiteStateStoreTests {
@@ -55,7 +56,7 @@ struct SQLiteStateStoreTests {
         #expect(done.state == .sent)
         #expect(done.sentAt == t0 + 1)
         // Another recipient or channel is a different delivery.
-        let mail = DeliveryKey(occurrenceID: key.occurrenceID, reminderID: key.reminderID, channel: "mail", recipient: "wmb@example.org")
+        let mail = DeliveryID(occurrenceID: key.occurrenceID, reminderID: key.reminderID, channel: "mail", recipient: "wmb@example.org")
         guard case .claimed(let other) = try store.claimDelivery(mail, dueAt: t0, late: false, at: t0) else {
             Issue.record("mail delivery should be claimable")
             return
@@ -68,14 +69,14 @@ struct SQLiteStateStoreTests {
         let store = try SQLiteStateStore()
         #expect(try store.deliveryCounts() == [:])
         func claim(_ occurrence: String, _ reminder: String) throws -> Int64 {
-            let key = DeliveryKey(occurrenceID: occurrence, reminderID: reminder, channel: "journal")
+            let key = DeliveryID(occurrenceID: occurrence, reminderID: reminder, channel: "journal")
             return try store.claimDelivery(key, dueAt: t0, late: false, at: t0).record.id
         }
         try store.markSent(try claim("a@2027-01-01", "-1d"), at: t0)
         try store.markSent(try claim("a@2027-01-01", "0d"), at: t0)
         try store.markFailed(try claim("b@2027-01-01", "0d"), at: t0, error: "x")
         _ = try claim("c@2027-01-01", "0d")
-        try store.recordMissed(DeliveryKey(occurrenceID: "d@2026-01-01", reminderID: "0d", channel: "journal"), dueAt: t0, at: t0)
+        try store.recordMissed(DeliveryID(occurrenceID: "d@2026-01-01", reminderID: "0d", channel: "journal"), dueAt: t0, at: t0)
         try store.markSent(try claim("*", "installed"), at: t0)
         let counts: [DeliveryState: Int] = [.sent: 2, .failed: 1, .pending: 1, .missed: 1]
         #expect(try store.deliveryCounts() == counts)
@@ -106,7 +107,7 @@ struct SQLiteStateStoreTests {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let store = try SQLiteStateStore(path: dir.database)
-        let mail = DeliveryKey(occurrenceID: key.occurrenceID, reminderID: "-1d", channel: "mail", recipient: "wmb@example.org")
+        let mail = DeliveryID(occurrenceID: key.occurrenceID, reminderID: "-1d", channel: "mail", recipient: "wmb@example.org")
         let id = try store.claimDelivery(mail, dueAt: t0, late: false, at: t0).record.id
         try store.resolveInDoubt(id, sent: false, at: t0 + 1)
         #expect(try store.delivery(mail)?.state == .failed)
@@ -139,7 +140,7 @@ struct SQLiteStateStoreTests {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let store = try SQLiteStateStore(path: dir.database)
-        let old = DeliveryKey(occurrenceID: "qingming@2027-04-05", reminderID: "-1d", channel: "journal")
+        let old = DeliveryID(occurrenceID: "qingming@2027-04-05", reminderID: "-1d", channel: "journal")
         try store.recordMissed(old, dueAt: t0 - 86_400 * 30, at: t0)
         #expect(try store.delivery(old)?.state == .missed)
         let missed = try #require(try store.delivery(old))
@@ -180,7 +181,7 @@ struct SQLiteStateStoreTests {
         let dir = try TempDirectory()
         defer { dir.cleanup() }
         let store = try SQLiteStateStore(path: dir.database)
-        let mailKey = DeliveryKey(occurrenceID: key.occurrenceID, reminderID: "-1d", channel: "mail", recipient: "wmb@example.org")
+        let mailKey = DeliveryID(occurrenceID: key.occurrenceID, reminderID: "-1d", channel: "mail", recipient: "wmb@example.org")
         let delivery = try store.claimDelivery(mailKey, dueAt: t0, late: false, at: t0).record.id
         let message = OutboxMessage(
             messageID: "<1@almanac>", sender: "almanac@example.org", recipients: ["wmb@example.org", "jicha@example.org"],
@@ -275,7 +276,7 @@ struct SQLiteStateStoreTests {
         do {
             let store = try SQLiteStateStore(path: dir.database)
             for index in 0..<300 {
-                let k = DeliveryKey(occurrenceID: "item@\(index)", reminderID: "-1d", channel: "journal")
+                let k = DeliveryID(occurrenceID: "item@\(index)", reminderID: "-1d", channel: "journal")
                 _ = try store.claimDelivery(k, dueAt: t0, late: false, at: t0)
             }
         }

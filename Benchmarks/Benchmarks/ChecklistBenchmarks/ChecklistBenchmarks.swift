@@ -95,7 +95,7 @@ let benchmarks: @Sendable () -> Void = {
     let planner = ChecklistReminderPlanner(
         deadlines: [deadline], configuration: PlannerConfiguration(timeZone: zone), workingDays: MondayToFriday())
     let statusByCode = progress.mapValues(\.status)
-    let now = ZonedTime.instant(of: CivilDate(year: 2027, month: 7, day: 27)!, at: ClockTime(hour: 9, minute: 0)!, in: zone)
+    let now = ZonedTime.instant(of: CivilDate(year: 2027, month: 7, day: 27)!, at: TimeOfDay(hour: 9, minute: 0)!, in: zone)
 
     Benchmark("Checklist: import 10,000 indicators from UTF-8 CSV") { _ in
         blackHole(ChecklistCSV.importChecklist(utf8, fileName: "big.csv", into: empty, units: units).imported)

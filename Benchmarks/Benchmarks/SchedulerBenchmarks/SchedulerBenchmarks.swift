@@ -28,8 +28,8 @@ struct YearRun {
 /// the plan's zone): decide, record every action, advance the watermark, sleep until the next
 /// wake-up.
 func run(_ planner: ReminderPlanner, from: CivilDate, until: CivilDate) -> YearRun {
-    let start = ZonedTime.instant(of: from, at: ClockTime(hour: 0, minute: 0)!, in: zone)
-    let stop = ZonedTime.instant(of: until, at: ClockTime(hour: 0, minute: 0)!, in: zone)
+    let start = ZonedTime.instant(of: from, at: TimeOfDay(hour: 0, minute: 0)!, in: zone)
+    let stop = ZonedTime.instant(of: until, at: TimeOfDay(hour: 0, minute: 0)!, in: zone)
     var result = YearRun(state: PlannerState(ignoreBefore: start), now: start)
     while result.now < stop {
         let decision = planner.decide(state: result.state, now: result.now)

@@ -641,37 +641,10 @@ func monthName(_ m: Int) -> String {
     ][max(0, min(11, m - 1))]
 }
 
-/// The candidate nearest to `word` by edit distance, if it is close enough to be a likely typo.
-/// Ties go to the longer common prefix, then to the earlier candidate.
+/// The candidate nearest to `word`, if it is close enough to be a likely typo (``Suggestion``).
+/// A suggestion must also differ from the word in fewer places than the word is long.
 func closest(to word: String, among candidates: [String]) -> String? {
-    let w = Array(word.lowercased().unicodeScalars)
-    guard !w.isEmpty else { return nil }
-    var best: (name: String, distance: Int, prefix: Int)?
-    for c in candidates {
-        let cs = Array(c.lowercased().unicodeScalars)
-        let d = editDistance(w, cs)
-        let prefix = zip(w, cs).prefix { $0 == $1 }.count
-        if best == nil || d < best!.distance || (d == best!.distance && prefix > best!.prefix) {
-            best = (c, d, prefix)
-        }
-    }
-    guard let (name, distance, _) = best else { return nil }
-    // One edit for short (CJK) names, up to a third of the length for longer ones.
-    let allowed = max(1, min(3, w.count / 3))
-    return distance <= allowed && distance < w.count ? name : nil
-}
-
-func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    var cur = Array(repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
+    guard let found = Suggestion.closest(to: word, among: candidates) else { return nil }
+    let distance = Suggestion.distance(Array(word.lowercased().unicodeScalars), Array(found.lowercased().unicodeScalars))
+    return distance < word.unicodeScalars.count ? found : nil
 }

@@ -13,6 +13,14 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.minute = minute
     }
 
+    /// 09:00, the delivery time when neither the plan nor the daemon's configuration sets one.
+    public static let nine = TimeOfDay(constantHour: 9, minute: 0)
+
+    private init(constantHour hour: Int, minute: Int) {
+        self.hour = hour
+        self.minute = minute
+    }
+
     /// Parses `H:MM` or `HH:MM` (24-hour clock).
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

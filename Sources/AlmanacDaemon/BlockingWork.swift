@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+/// A flag long synchronous work polls to stop early.
+public final class CancellationFlag: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func cancel() { state.store(true, ordering: .relaxed) }
+
+    public var isCancelled: Bool { state.load(ordering: .relaxed) }
+}
+
+/// A flag one task sets and another takes (reads and clears).
+public final class SharedFlag: Sendable {
+    private let state: Atomic<Bool>
+
+    public init(_ value: Bool = false) { state = Atomic(value) }
+
+    public func set() { state.store(true, ordering: .sequentiallyConsistent) }
+
+    /// The value, cleared.
+    public func take() -> Bool { state.exchange(false, ordering: .sequentiallyConsistent) }
+}
+
+/// A continuation resumed once, by whichever comes first.
+final class ContinuationSlot<T: Sendable>: Sendable {
+    private let slot = Mutex<CheckedContinuation<T, Never>?>(nil)
+
+    func fill(_ continuation: CheckedContinuation<T, Never>) { slot.withLock { $0 = continuation } }
+
+    func resume(_ value: T) { slot.withLock { $0.take() }?.resume(returning: value) }
+}
+
+/// Runs long synchronous work (loading and expanding a plan, re-planning, building feeds) on a
+/// thread of its own, never on the cooperative pool: the pool has one thread per core (two here),
+/// and the control server's requests run on it, so a reload of a large plan must not occupy it.
+public enum BlockingWork {
+    /// Runs `body` on a new thread and waits for its result. Cancelling the awaiting task sets the
+    /// flag the work polls.
+    public static func run<T: Sendable>(
+        _ name: String, _ body: @escaping @Sendable (CancellationFlag) -> T
+    ) async -> T {
+        let flag = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+                start(name) { continuation.resume(returning: body(flag)) }
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+
+    /// Like ``run(_:_:)``, but a cancelled wait returns `nil` at once instead of waiting for the
+    /// work to notice: what the work still does is discarded. For work whose result is useless
+    /// once nobody waits (a load during shutdown), so that SIGTERM never waits for it.
+    public static func abandonable<T: Sendable>(
+        _ name: String, _ body: @escaping @Sendable (CancellationFlag) -> T
+    ) async -> T? {
+        let flag = CancellationFlag()
+        let slot = ContinuationSlot<T?>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+                slot.fill(continuation)
+                if flag.isCancelled {
+                    slot.resume(nil)
+                    return
+                }
+                start(name) { slot.resume(body(flag)) }
+            }
+        } onCancel: {
+            flag.cancel()
+            slot.resume(nil)
+        }
+    }
+
+    private static func start(_ name: String, _ work: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: work)
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

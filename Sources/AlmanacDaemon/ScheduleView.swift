@@ -1,0 +1,109 @@
+import AlmanacCalendar
+import AlmanacPlan
+import AlmanacScheduler
+import AlmanacStore
+import Foundation
+
+/// What the scheduler knows after a wake-up, in the terms of the status: computed once per
+/// wake-up or change of marks, then only rendered (control `status`, status.json, status.html,
+/// the metrics file). It is never recomputed for a reader.
+public struct ScheduleView: Sendable {
+    /// The generation of the plan in force it was computed for.
+    public var generation: Int
+    /// When the scheduler last woke.
+    public var at: Date
+    /// When it wakes next (`nil`: nothing is due ever again under this plan).
+    public var nextWakeup: Date?
+    /// The next deliveries, soonest first (at most ``upcomingKept``), for `almanacctl next`.
+    public var upcoming: [DaemonStatus.NextReminder]
+    /// The first of them, for the status.
+    public var nextReminders: [DaemonStatus.NextReminder] { Array(upcoming.prefix(DaemonStatus.nextRemindersShown)) }
+    /// How many upcoming deliveries are kept (the most `almanacctl next --limit` shows).
+    public static let upcomingKept = 1_000
+    /// Campaigns (and other windows) under way today.
+    public var activeCampaigns: [DaemonStatus.ActiveCampaign]
+    /// Occurrences past their deadline, neither done nor acknowledged.
+    public var overdue: [DaemonStatus.OverdueOccurrence]
+    /// Totals per checklist; `nil` without checklists.
+    public var checklists: [DaemonStatus.ChecklistStatus]?
+    /// Deliveries by state.
+    public var counts: DaemonStatus.DeliveryCounts?
+    /// Deliveries by channel and state (`journal` → `sent` → 12).
+    public var countsByChannel: [String: [String: Int]]
+    /// Outbox entries by state.
+    public var outbox: [String: Int]?
+    /// What the scheduler found wrong (mail that failed).
+    public var problems: [DaemonStatus.Problem]
+}
+
+extension SchedulerCore {
+    /// The status model at `now`, from the planner's state and a few counting queries.
+    func view(at now: Date, nextWakeup: Date?) -> ScheduleView? {
+        guard let (planner, state) = current else { return nil }
+        let today = ZonedTime.civilDate(of: now, in: configuration.timeZone)
+        let next = planner.upcoming(state: state, now: now, limit: ScheduleView.upcomingKept)
+            .map(DaemonStatus.NextReminder.init)
+        // The planner's occurrences are in the expansion's order: by first day.
+        let occurrences = planner.occurrences
+        func firstStarting(onOrAfter day: CivilDate) -> Int { occurrences.partitioningIndex { $0.start >= day } }
+        let longest = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
+        let todayIndex = firstStarting(onOrAfter: today.adding(days: 1))
+        var active: [DaemonStatus.ActiveCampaign] = []
+        for o in occurrences[firstStarting(onOrAfter: today.adding(days: -longest))..<todayIndex] where o.end >= today {
+            guard o.kind == "campaign" || o.end > o.start, !state.done.contains(o.id) else { continue }
+            active.append(
+                DaemonStatus.ActiveCampaign(
+                    item: o.itemID, title: o.title, kind: o.kind, start: o.start, end: o.end,
+                    daysLeft: today.days(to: o.end), owners: o.owners))
+        }
+        // The agenda's rule (PlanReports.state): open, past its last day, with a deadline.
+        var overdue: [DaemonStatus.OverdueOccurrence] = []
+        for o in occurrences[..<firstStarting(onOrAfter: today)] {
+            let hasDeadline = (ItemKind(rawValue: o.kind)?.hasDeadline ?? false) || o.policy.overdue != nil
+            guard o.end < today, hasDeadline, !state.done.contains(o.id), !state.acknowledged.contains(o.id) else { continue }
+            overdue.append(
+                DaemonStatus.OverdueOccurrence(
+                    item: o.itemID, title: o.title, kind: o.kind, date: o.start, end: o.end,
+                    daysOverdue: o.end.days(to: today), owners: o.owners))
+        }
+        var counts: DaemonStatus.DeliveryCounts?
+        var byChannel: [String: [String: Int]] = [:]
+        if let perChannel = try? store.deliveryCountsByChannel() {
+            var total: [DeliveryState: Int] = [:]
+            for (channel, states) in perChannel {
+                for (state, count) in states {
+                    total[state, default: 0] += count
+                    byChannel[channel, default: [:]][state.rawValue] = count
+                }
+            }
+            counts = DaemonStatus.DeliveryCounts(
+                sent: total[.sent] ?? 0, missed: total[.missed] ?? 0, inDoubt: total[.pending] ?? 0, failed: total[.failed] ?? 0)
+        }
+        var outbox: [String: Int]?
+        if let mail = try? store.mailCounts() {
+            outbox = Dictionary(uniqueKeysWithValues: mail.map { ($0.key.rawValue, $0.value) })
+        }
+        var problems: [DaemonStatus.Problem] = []
+        if let failed = outbox?["failed"], failed > 0 {
+            problems.append(.init(code: "mail-failed", message: "\(failed) 封邮件发送失败，已放弃重试"))
+        }
+        if let failed = byChannel["mail"]?["failed"], failed > 0 {
+            problems.append(.init(code: "mail-delivery-failed", message: "\(failed) 条邮件提醒发送失败"))
+        }
+        return ScheduleView(
+            generation: generation, at: now, nextWakeup: nextWakeup, upcoming: next, activeCampaigns: active,
+            overdue: overdue,
+            checklists: inForce.flatMap { $0.plan.checklists.isEmpty ? nil : ChecklistState.summaries(plan: $0, store: store, now: now) },
+            counts: counts, countsByChannel: byChannel, outbox: outbox, problems: problems)
+    }
+}
+
+extension DaemonStatus.NextReminder {
+    /// The status entry of an upcoming delivery.
+    public init(_ delivery: UpcomingDelivery) {
+        self.init(
+            dueAt: delivery.due, item: delivery.occurrence.itemID, date: delivery.occurrence.start,
+            title: delivery.occurrence.title, kind: delivery.occurrence.kind, reminder: delivery.key.reminderID,
+            channel: delivery.channel.rawValue, recipients: delivery.recipients)
+    }
+}
