@@ -89,6 +89,10 @@ public actor DaemonController {
     private var statusListeners: [AsyncStream<Void>.Continuation] = []
     /// Wakes the outbox worker when mail is queued again over the control socket.
     public nonisolated let mailDoorbell = MailDoorbell()
+    /// Wakes the robot worker likewise.
+    public nonisolated let robotDoorbell = MailDoorbell()
+    /// What `send-test` uses: the destinations of the plan in force and the transports.
+    public nonisolated let channels = ChannelHub()
 
     /// - Parameters:
     ///   - store: The opened store, or the error that kept the file from opening (the controller
@@ -334,6 +338,7 @@ public actor DaemonController {
         if old.runtimeDirectory != new.runtimeDirectory { keys.append("runtime_directory") }
         if old.controlSocket != new.controlSocket { keys.append("control_socket") }
         if old.mail != new.mail { keys.append("mail") }
+        if old.robots != new.robots { keys.append("robots") }
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
