@@ -273,7 +273,9 @@ public actor DaemonController {
             at: clock.now(), accepted: accepted, durationMs: Self.milliseconds(duration),
             diagnostics: diagnostics.map(\.description))
         if phase == .reloading { phase = .running }
-        publish(ready: true)
+        // After STOPPING=1 (a shutdown during the reload) no READY=1 follows.
+        let stopping = phase == .stopping || phase == .stopped
+        publish(ready: !stopping, quiet: stopping)
         return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
     }
 

@@ -57,7 +57,7 @@ public struct ReminderDispatcher: Sendable {
 
         public init(
             addresses: [String: [String]], sender: String, senderName: String? = nil, names: [String: String] = [:],
-            cc: [String] = [], planName: String = "", timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            cc: [String] = [], planName: String = "", timeZone: TimeZone = ZonedTime.defaultZone,
             templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil,
             robots: RobotDirectory = .empty, robotDoorbell: MailDoorbell? = nil,
             explain: (@Sendable (OccurrenceID) -> [String])? = nil
