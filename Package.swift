@@ -86,6 +86,7 @@ let package = Package(
                 "AlmanacHost",
                 "AlmanacFeeds",
                 "AlmanacMail",
+                "AlmanacRobots",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,6 +132,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], swiftSettings: strict),
+        // Group robots (企业微信, 钉钉, 飞书) and the signed webhook: payloads, signatures, answers,
+        // the rate limit and digests, HTTPS through libcurl.
+        .target(name: "AlmanacRobots", dependencies: ["CCurl"], swiftSettings: strict),
+        .testTarget(name: "AlmanacRobotsTests", dependencies: ["AlmanacRobots", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
             exclude: ["Fixtures"],

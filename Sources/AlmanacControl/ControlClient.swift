@@ -169,6 +169,9 @@ public struct ControlClient: Sendable {
     public func outboxRetry(_ request: OutboxRetryRequest) throws(ControlClientError) -> OutboxReport {
         try send(.outboxRetry(request), expecting: OutboxReport.self)
     }
+    public func sendTest(_ request: SendTestRequest) throws(ControlClientError) -> SendTestReport {
+        try send(.sendTest(request), expecting: SendTestReport.self)
+    }
     public func cal(_ query: CalQuery) throws(ControlClientError) -> CalReport { try send(.cal(query), expecting: CalReport.self) }
     public func show(_ query: ShowQuery) throws(ControlClientError) -> ShowReport { try send(.show(query), expecting: ShowReport.self) }
     public func explain(_ query: ExplainQuery) throws(ControlClientError) -> ExplainReport { try send(.explain(query), expecting: ExplainReport.self) }

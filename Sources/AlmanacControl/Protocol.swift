@@ -67,6 +67,8 @@ public enum CommandName: String, Sendable, Codable, CaseIterable {
     case progressImport = "progress-import"
     case outbox
     case outboxRetry = "outbox-retry"
+    /// One test message through every destination of a unit (mail and group robots).
+    case sendTest = "send-test"
 
     /// Whether the command changes daemon state, and so needs root or the admin group.
     public var changesState: Bool {
@@ -74,6 +76,7 @@ public enum CommandName: String, Sendable, Codable, CaseIterable {
         case .status, .agenda, .next, .history: false
         case .outbox: false
         case .outboxRetry: true
+        case .sendTest: true
         case .cal, .show, .explain: false
         case .checklist: false
         case .progressSet, .progressImport: true
@@ -267,6 +270,8 @@ public enum ControlCommand: Hashable, Sendable {
     case outbox(OutboxQuery)
     /// Queues a failed mail again.
     case outboxRetry(OutboxRetryRequest)
+    /// Sends one test message through each destination of a unit.
+    case sendTest(SendTestRequest)
     case cal(CalQuery)
     case show(ShowQuery)
     case explain(ExplainQuery)
@@ -287,6 +292,7 @@ public enum ControlCommand: Hashable, Sendable {
         case .history: .history
         case .outbox: .outbox
         case .outboxRetry: .outboxRetry
+        case .sendTest: .sendTest
         case .cal: .cal
         case .show: .show
         case .explain: .explain
@@ -325,6 +331,7 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
         case .history(let args): try container.encode(args, forKey: .args)
         case .outbox(let args): try container.encode(args, forKey: .args)
         case .outboxRetry(let args): try container.encode(args, forKey: .args)
+        case .sendTest(let args): try container.encode(args, forKey: .args)
         case .cal(let args): try container.encode(args, forKey: .args)
         case .show(let args): try container.encode(args, forKey: .args)
         case .explain(let args): try container.encode(args, forKey: .args)
@@ -369,6 +376,7 @@ public struct ControlRequest: Hashable, Sendable, Encodable {
             case .history: command = .history(try args(HistoryQuery.self, data, decoder) ?? HistoryQuery())
             case .outbox: command = .outbox(try args(OutboxQuery.self, data, decoder) ?? OutboxQuery())
             case .outboxRetry: command = .outboxRetry(try required(OutboxRetryRequest.self, data, decoder))
+            case .sendTest: command = .sendTest(try required(SendTestRequest.self, data, decoder))
             case .ack: command = .ack(try required(OccurrenceRef.self, data, decoder))
             case .done: command = .done(try required(DoneRequest.self, data, decoder))
             case .progress: command = .progress(try required(ProgressRequest.self, data, decoder))
@@ -453,4 +461,16 @@ public struct OutboxQuery: Hashable, Sendable, Codable {
 public struct OutboxRetryRequest: Hashable, Sendable, Codable {
     public var id: Int64
     public init(id: Int64) { self.id = id }
+}
+
+/// Arguments of `send-test`: the unit (or `UNIT.leader`), and optionally one channel (`mail`,
+/// `wecom`, `dingtalk`, `feishu`, `webhook`).
+public struct SendTestRequest: Hashable, Sendable, Codable {
+    public var unit: String
+    public var channel: String?
+
+    public init(unit: String, channel: String? = nil) {
+        self.unit = unit
+        self.channel = channel
+    }
 }

@@ -307,6 +307,7 @@ public enum ControlResult: Sendable, Hashable, Encodable {
     case change(ChangeReport)
     case history(HistoryReport)
     case outbox(OutboxReport)
+    case sendTest(SendTestReport)
     case cal(CalReport)
     case show(ShowReport)
     case explain(ExplainReport)
@@ -322,6 +323,7 @@ public enum ControlResult: Sendable, Hashable, Encodable {
         case .change(let value): try value.encode(to: encoder)
         case .history(let value): try value.encode(to: encoder)
         case .outbox(let value): try value.encode(to: encoder)
+        case .sendTest(let value): try value.encode(to: encoder)
         case .cal(let value): try value.encode(to: encoder)
         case .show(let value): try value.encode(to: encoder)
         case .explain(let value): try value.encode(to: encoder)
@@ -372,11 +374,22 @@ public struct OutboxMail: Codable, Sendable, Hashable {
     public var nextAttemptAt: Date?
     public var sentAt: Date?
     public var lastError: String?
+    /// `mail`, or the robot service (`wecom`, `dingtalk`, `feishu`, `webhook`); absent from
+    /// daemons before group robots (read as mail).
+    public var channel: String?
+    /// The robot it goes to (`wmb/dingtalk`), for robot messages.
+    public var destination: String?
+    /// Mail recipients the server refused while the others got the mail (`address: reply`).
+    public var refused: [String]?
 
     public init(
         id: Int64, messageID: String, state: String, recipients: [String], subject: String, attempts: Int, createdAt: Date,
-        nextAttemptAt: Date?, sentAt: Date?, lastError: String?
+        nextAttemptAt: Date?, sentAt: Date?, lastError: String?, channel: String? = nil, destination: String? = nil,
+        refused: [String]? = nil
     ) {
+        self.channel = channel
+        self.destination = destination
+        self.refused = refused
         self.id = id
         self.messageID = messageID
         self.state = state
@@ -399,5 +412,35 @@ public struct OutboxReport: Codable, Sendable, Hashable {
     public init(entries: [OutboxMail], counts: [String: Int]) {
         self.entries = entries
         self.counts = counts
+    }
+}
+
+/// One destination's result of `send-test`.
+public struct SendTestResult: Codable, Sendable, Hashable {
+    /// `mail`, `wecom`, `dingtalk`, `feishu` or `webhook`.
+    public var channel: String
+    /// The mail addresses, or the robot (`wmb/dingtalk/主群`, its URL redacted in `detail`).
+    public var destination: String
+    /// Whether the destination took the message.
+    public var ok: Bool
+    /// What happened: the server's or the service's answer, or why nothing was sent.
+    public var detail: String
+
+    public init(channel: String, destination: String, ok: Bool, detail: String) {
+        self.channel = channel
+        self.destination = destination
+        self.ok = ok
+        self.detail = detail
+    }
+}
+
+/// Result of `send-test`: one entry per destination tried.
+public struct SendTestReport: Codable, Sendable, Hashable {
+    public var unit: String
+    public var results: [SendTestResult]
+
+    public init(unit: String, results: [SendTestResult]) {
+        self.unit = unit
+        self.results = results
     }
 }

@@ -32,6 +32,8 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var smtpPasswordFile: String?
         /// The sendmail program.
         public var sendmailPath: String = "/usr/sbin/sendmail"
+        /// Arguments given to it before almanac's own (`-C /etc/almanac/msmtprc` for msmtp).
+        public var sendmailArguments: [String] = []
         /// The `From:` display name (default: the plan's name).
         public var fromName: String?
         /// Plan-wide recipients, copied (Cc) on every mail.
@@ -57,6 +59,26 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var retryMaxAttempts: Int = 80
     }
 
+    /// How reminders go to group robots and webhooks (the destinations themselves are in the
+    /// plan's units). docs/robots.md.
+    public struct Robots: Sendable, Hashable, Codable {
+        /// At most this many messages to one robot in any `rateWindow` (WeCom and DingTalk: 20 a minute).
+        public var rateLimit: Int = 20
+        public var rateWindow: Duration = .seconds(60)
+        public var connectTimeout: Duration = .seconds(10)
+        /// The longest one request may take.
+        public var timeout: Duration = .seconds(30)
+        /// A CA bundle instead of the system's, for every robot (a private webhook, the tests).
+        public var caFile: String?
+        public var retryInitial: Duration = .seconds(60)
+        public var retryMaximum: Duration = .seconds(3600)
+        public var retryMaxAttempts: Int = 80
+        /// Robots posted to at the same time (each robot's messages still go one after another).
+        public var concurrency: Int = 4
+
+        public init() {}
+    }
+
     /// The file this configuration came from (absolute), or `<defaults>`.
     public var file: String
     /// Plan files and globs, absolute.
@@ -73,6 +95,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     /// Time of day reminders go out, as minutes after midnight in the plan's time zone.
     public var deliveryTime: TimeOfDay
     public var mail: Mail
+    public var robots: Robots = Robots()
     /// Group allowed to change state over the control socket (besides root and the daemon's user).
     public var adminGroup: String
     /// The longest a graceful shutdown may take before the daemon exits anyway.
@@ -137,12 +160,14 @@ public enum ConfigurationLoader {
     /// The keys the top level accepts.
     public static let topLevelKeys = [
         "plans", "state_directory", "runtime_directory", "control_socket", "holidays", "catch_up", "delivery_time",
-        "mail", "admin_group", "shutdown_timeout", "log_level", "limits", "state",
+        "mail", "robots", "admin_group", "shutdown_timeout", "log_level", "limits", "state",
     ]
     /// The keys `state:` accepts (PostgreSQL).
     public static let stateKeys = [
         "url", "password_file", "sslmode", "sslrootcert", "sslcert", "sslkey", "lease", "instance", "connect_timeout",
     ]
+    /// The keys `robots:` accepts.
+    public static let robotsKeys = ["rate_limit", "rate_window", "connect_timeout", "timeout", "ca_file", "retry", "concurrency"]
     /// The keys `limits:` accepts.
     public static let limitKeys = ["occurrences", "occurrences_per_item", "feed_events"]
     /// The keys `mail:` accepts.
@@ -305,6 +330,7 @@ public enum ConfigurationLoader {
                         }
                     }
                 case "mail": parseMail(value)
+                case "robots": parseRobots(value)
                 case "limits": parseLimits(value)
                 case "state": parseState(value)
                 default: unknownKey(key, at: keyNode, known: topLevelKeys)
@@ -468,7 +494,7 @@ public enum ConfigurationLoader {
                             error("'mail.from' must be a mail address, not '\(text)'", at: value)
                         }
                     }
-                case "sendmail": if let path = path(value, "mail.sendmail") { configuration.mail.sendmailPath = path }
+                case "sendmail": parseSendmail(value)
                 case "smtp": parseSMTP(value)
                 case "from_name": configuration.mail.fromName = scalar(value, "mail.from_name")
                 case "cc": parseMailCC(value)
@@ -488,6 +514,26 @@ public enum ConfigurationLoader {
             }
             if configuration.mail.transport == .smtp && configuration.mail.smtpURL == nil {
                 error("mail transport 'smtp' needs 'mail.smtp.url'", at: transportNode ?? node)
+            }
+        }
+
+        /// `sendmail: /usr/sbin/sendmail`, or a list: the program, then arguments put before
+        /// almanac's own (`[/usr/bin/msmtp, -C, /etc/almanac/msmtprc]`).
+        private mutating func parseSendmail(_ node: Node) {
+            switch node {
+            case .scalar:
+                if let path = path(node, "mail.sendmail") { configuration.mail.sendmailPath = path }
+            case .sequence(let sequence) where !sequence.isEmpty:
+                guard let program = path(sequence[sequence.startIndex], "mail.sendmail") else { return }
+                var arguments: [String] = []
+                for entry in sequence.dropFirst() {
+                    guard let text = scalar(entry, "mail.sendmail") else { continue }
+                    arguments.append(text)
+                }
+                configuration.mail.sendmailPath = program
+                configuration.mail.sendmailArguments = arguments
+            default:
+                error("'mail.sendmail' must be a program, or a list of the program and its arguments", at: node)
             }
         }
 
@@ -545,26 +591,68 @@ public enum ConfigurationLoader {
         }
 
         private mutating func parseRetry(_ node: Node) {
-            guard case .mapping(let mapping) = node else { return error("'mail.retry' must be a mapping", at: node) }
+            if let retry = retry(node, section: "mail.retry") {
+                (configuration.mail.retryInitial, configuration.mail.retryMaximum, configuration.mail.retryMaxAttempts) = retry
+            }
+        }
+
+        /// `initial`, `maximum`, `max_attempts` of `mail.retry` or `robots.retry`, from the defaults.
+        private mutating func retry(_ node: Node, section: String) -> (Duration, Duration, Int)? {
+            guard case .mapping(let mapping) = node else {
+                error("'\(section)' must be a mapping", at: node)
+                return nil
+            }
+            var (initial, maximum, attempts) = (Duration.seconds(60), Duration.seconds(3600), 80)
             for (keyNode, value) in mapping {
                 guard let key = keyNode.string else { continue }
                 switch key {
-                case "initial": if let duration = duration(value, "mail.retry.initial") { configuration.mail.retryInitial = duration }
-                case "maximum": if let duration = duration(value, "mail.retry.maximum") { configuration.mail.retryMaximum = duration }
+                case "initial": if let duration = duration(value, "\(section).initial") { initial = duration }
+                case "maximum": if let duration = duration(value, "\(section).maximum") { maximum = duration }
                 case "max_attempts":
-                    if let text = scalar(value, "mail.retry.max_attempts") {
-                        if let count = Int(text), count >= 1 {
-                            configuration.mail.retryMaxAttempts = count
-                        } else {
-                            error("'mail.retry.max_attempts' must be a whole number of at least 1, not '\(text)'", at: value)
-                        }
-                    }
-                default: unknownKey(key, at: keyNode, known: retryKeys, section: "mail.retry")
+                    if let count = count(value, "\(section).max_attempts", minimum: 1) { attempts = count }
+                default: unknownKey(key, at: keyNode, known: retryKeys, section: section)
                 }
             }
-            if configuration.mail.retryInitial <= .zero { error("'mail.retry.initial' must be longer than 0s", at: node) }
-            if configuration.mail.retryMaximum < configuration.mail.retryInitial {
-                error("'mail.retry.maximum' must not be shorter than 'mail.retry.initial'", at: node)
+            if initial <= .zero { error("'\(section).initial' must be longer than 0s", at: node) }
+            if maximum < initial { error("'\(section).maximum' must not be shorter than '\(section).initial'", at: node) }
+            return (initial, maximum, attempts)
+        }
+
+        private mutating func count(_ node: Node, _ key: String, minimum: Int) -> Int? {
+            guard let text = scalar(node, key) else { return nil }
+            guard let count = Int(text), count >= minimum else {
+                error("'\(key)' must be a whole number of at least \(minimum), not '\(text)'", at: node)
+                return nil
+            }
+            return count
+        }
+
+        private mutating func parseRobots(_ node: Node) {
+            guard case .mapping(let mapping) = node else { return error("'robots' must be a mapping", at: node) }
+            for (keyNode, value) in mapping {
+                guard let key = keyNode.string else { continue }
+                switch key {
+                case "rate_limit": if let count = count(value, "robots.rate_limit", minimum: 1) { configuration.robots.rateLimit = count }
+                case "rate_window":
+                    if let duration = duration(value, "robots.rate_window") {
+                        if duration >= .seconds(1) {
+                            configuration.robots.rateWindow = duration
+                        } else {
+                            error("'robots.rate_window' must be at least 1s", at: value)
+                        }
+                    }
+                case "connect_timeout":
+                    if let duration = duration(value, "robots.connect_timeout") { configuration.robots.connectTimeout = duration }
+                case "timeout": if let duration = duration(value, "robots.timeout") { configuration.robots.timeout = duration }
+                case "ca_file": configuration.robots.caFile = path(value, "robots.ca_file")
+                case "concurrency":
+                    if let count = count(value, "robots.concurrency", minimum: 1) { configuration.robots.concurrency = min(count, 32) }
+                case "retry":
+                    if let retry = retry(value, section: "robots.retry") {
+                        (configuration.robots.retryInitial, configuration.robots.retryMaximum, configuration.robots.retryMaxAttempts) = retry
+                    }
+                default: unknownKey(key, at: keyNode, known: robotsKeys, section: "robots")
+                }
             }
         }
 

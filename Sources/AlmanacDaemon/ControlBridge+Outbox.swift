@@ -40,6 +40,7 @@ extension DaemonControlHandler {
                 throw ControlError(.badRequest, "mail \(request.id) changed meanwhile; list the outbox again")
             }
             controller.mailDoorbell.ring()
+            controller.robotDoorbell.ring()
             Logger(label: "almanacd.outbox").notice(
                 "mail queued again by an administrator",
                 metadata: [
@@ -64,6 +65,8 @@ extension DaemonControlHandler {
         OutboxMail(
             id: entry.id, messageID: entry.message.messageID, state: entry.state.rawValue, recipients: entry.message.recipients,
             subject: entry.message.subject, attempts: entry.attempts, createdAt: entry.createdAt,
-            nextAttemptAt: entry.state == .queued ? entry.nextAttemptAt : nil, sentAt: entry.sentAt, lastError: entry.lastError)
+            nextAttemptAt: entry.state == .queued ? entry.nextAttemptAt : nil, sentAt: entry.sentAt, lastError: entry.lastError,
+            channel: entry.message.channel, destination: entry.message.isMail ? nil : entry.message.destination,
+            refused: entry.refused.isEmpty ? nil : entry.refused)
     }
 }

@@ -40,6 +40,10 @@ public struct DaemonControlHandler: ControlHandler {
             return .outbox(try await offPool { try outbox(query) })
         case .outboxRetry(let request):
             return .outbox(try await offPool { try outboxRetry(request, peer: peer) })
+        case .sendTest(let request):
+            return .sendTest(
+                try await controller.channels.sendTest(
+                    request, store: controller.store, now: clock.now(), logger: Logger(label: "almanacd.send-test")))
         case .cal(let query):
             return .cal(try await offPool { try reports().cal(query) })
         case .show(let query):

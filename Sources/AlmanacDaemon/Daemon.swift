@@ -106,7 +106,9 @@ public enum Daemon {
                 service: HangupService(hangups: hangups, controller: controller, logger: logger),
                 successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
         ]
-        let mail = MailWiring(configuration, logger: logger, doorbell: controller.mailDoorbell)
+        let mail = MailWiring(
+            configuration, logger: logger, doorbell: controller.mailDoorbell, robotDoorbell: controller.robotDoorbell,
+            hub: controller.channels)
         let scheduler: SchedulerService
         do {
             scheduler = try SchedulerService.make(controller: controller, events: schedulerEvents, logger: logger, mail: mail)
@@ -118,6 +120,8 @@ public enum Daemon {
             .init(
                 service: mail.outboxService(store: controller.store, logger: logger, leadership: leadership),
                 successTerminationBehavior: .ignore, serviceName: "outbox"))
+        services.append(
+            .init(service: mail.robotService(store: controller.store, logger: logger, leadership: leadership), successTerminationBehavior: .ignore, serviceName: "robots"))
         services.append(
             .init(
                 service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,

@@ -96,6 +96,10 @@ public actor DaemonController {
     private var statusListeners: [AsyncStream<Void>.Continuation] = []
     /// Wakes the outbox worker when mail is queued again over the control socket.
     public nonisolated let mailDoorbell = MailDoorbell()
+    /// Wakes the robot worker likewise.
+    public nonisolated let robotDoorbell = MailDoorbell()
+    /// What `send-test` uses: the destinations of the plan in force and the transports.
+    public nonisolated let channels = ChannelHub()
 
     /// - Parameters:
     ///   - store: The opened store, or the error that kept the file from opening (the controller
@@ -282,7 +286,9 @@ public actor DaemonController {
             at: clock.now(), accepted: accepted, durationMs: Self.milliseconds(duration),
             diagnostics: diagnostics.map(\.description))
         if phase == .reloading { phase = .running }
-        publish(ready: true)
+        // After STOPPING=1 (a shutdown during the reload) no READY=1 follows.
+        let stopping = phase == .stopping || phase == .stopped
+        publish(ready: !stopping, quiet: stopping)
         return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
     }
 
@@ -347,6 +353,7 @@ public actor DaemonController {
         if old.runtimeDirectory != new.runtimeDirectory { keys.append("runtime_directory") }
         if old.controlSocket != new.controlSocket { keys.append("control_socket") }
         if old.mail != new.mail { keys.append("mail") }
+        if old.robots != new.robots { keys.append("robots") }
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
@@ -412,7 +419,10 @@ public actor DaemonController {
         }
         if roleChanged {
             emit(.leadershipChanged(snapshot.role))
-            if snapshot.role == .leader { mailDoorbell.ring() }
+            if snapshot.role == .leader {
+                mailDoorbell.ring()
+                robotDoorbell.ring()
+            }
         }
         if phase == .running || phase == .reloading { publish() }
     }

@@ -26,7 +26,9 @@ struct LeadershipService: Service {
                 case .leadership(let snapshot): await controller.leadershipChanged(snapshot)
                 case .marks(let ids): await controller.recordedElsewhere(marks: ids, progress: [])
                 case .progress(let ids): await controller.recordedElsewhere(marks: [], progress: ids)
-                case .outbox: controller.mailDoorbell.ring()
+                case .outbox:
+                    controller.mailDoorbell.ring()
+                    controller.robotDoorbell.ring()
                 case .ledger: await controller.ledgerChangedElsewhere()
                 }
             }

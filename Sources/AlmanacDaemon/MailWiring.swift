@@ -13,16 +13,26 @@ public struct MailWiring: Sendable {
     public let doorbell: MailDoorbell
     public let unreachable = UnreachableRecipients()
     public let templates: MailTemplateSource
+    /// The group robots beside mail.
+    public let robots: RobotWiring
+    /// Where `send-test` finds the directory of the plan in force.
+    let hub: ChannelHub?
     let logger: Logger
 
     /// Loads the templates (reporting errors with file:line:column; the built-in ones are used
     /// until a reload finds the directory's templates correct).
     /// - Parameter doorbell: The bell the outbox worker waits on; the controller's, so that a
     ///   retry requested over the control socket wakes the worker.
-    public init(_ configuration: DaemonConfiguration, logger: Logger, doorbell: MailDoorbell = MailDoorbell()) {
+    public init(
+        _ configuration: DaemonConfiguration, logger: Logger, doorbell: MailDoorbell = MailDoorbell(),
+        robotDoorbell: MailDoorbell = MailDoorbell(), hub: ChannelHub? = nil
+    ) {
         settings = configuration.mail
         self.doorbell = doorbell
         self.logger = logger
+        robots = RobotWiring(configuration, logger: logger, doorbell: robotDoorbell)
+        self.hub = hub
+        hub?.install(mail: configuration.mail, robots: robots)
         let (source, error) = MailTemplateSource.load(directory: configuration.mail.templates)
         templates = source
         if let error { Self.report(error, logger: logger, kept: "the built-in templates") }
@@ -51,16 +61,27 @@ public struct MailWiring: Sendable {
     }
 
     /// The mail directory of `plan`: addresses from the expansion, names of units and leaders.
-    func directory(addresses: [String: [String]], plan: Plan?) -> ReminderDispatcher.MailDirectory {
+    /// - Parameter explain: How an occurrence's date was derived (the webhook's `explanation`).
+    func directory(
+        addresses: [String: [String]], plan: Plan?, explain: (@Sendable (OccurrenceID) -> [String])? = nil
+    ) -> ReminderDispatcher.MailDirectory {
         var names: [String: String] = [:]
         for unit in plan?.units ?? [] {
             names[unit.id.value] = unit.name.value
             if let leader = unit.leader { names[ScheduleInput.leaderID(of: unit.id.value)] = leader.name.value }
         }
-        return ReminderDispatcher.MailDirectory(
+        let directory = ReminderDispatcher.MailDirectory(
             addresses: addresses, sender: settings.from, senderName: settings.fromName, names: names, cc: settings.cc,
             planName: plan?.info.name.value ?? "", timeZone: plan?.timeZone ?? ZonedTime.defaultZone,
-            templates: templates, doorbell: doorbell, unreachable: unreachable)
+            templates: templates, doorbell: doorbell, unreachable: unreachable, robots: robots.load(plan),
+            robotDoorbell: robots.doorbell, explain: explain)
+        hub?.update(directory)
+        return directory
+    }
+
+    /// The robot worker for `store`.
+    public func robotService(store: any OutboxStore, logger: Logger, leadership: Leadership = .single()) -> RobotOutboxService {
+        robots.outboxService(store: store, templates: templates, logger: logger, leadership: leadership)
     }
 
     /// The outbox worker for `store`.

@@ -175,18 +175,7 @@ public struct OutboxService: Service {
 
     /// Sleeps until `wake` (the next retry; forever when `nil`), or until the doorbell rings.
     func sleep(until wake: Date?) async throws {
-        guard let wake else {
-            await doorbell.wait()
-            try Task.checkCancellation()
-            return
-        }
-        let seconds = max(0, wake.timeIntervalSince(now()))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [doorbell] in await doorbell.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await doorbell.wait(until: wake, now: now)
         try Task.checkCancellation()
     }
 
@@ -198,7 +187,7 @@ public struct OutboxService: Service {
         guard leadership.maySend else { return nil }
         let queued: [OutboxEntry]
         do {
-            queued = try store.outbox(state: .queued, limit: 1000)
+            queued = try store.queuedOutbox(channels: ["mail"], limit: 1000)
         } catch {
             logger.error("cannot read the mail outbox", metadata: ["error": "\(error)"])
             return now().addingTimeInterval(30)
@@ -214,7 +203,7 @@ public struct OutboxService: Service {
             let envelope = Envelope(
                 messageID: entry.message.messageID, sender: entry.message.sender, recipients: entry.message.recipients,
                 data: entry.message.rawMessage)
-            let outcome: Result<Void, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
+            let outcome: Result<MailSendReport, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
                 try transport.send(envelope)
             }
             let at = now()
@@ -226,17 +215,50 @@ public struct OutboxService: Service {
                 "ALMANAC_ATTEMPT": "\(entry.attempts + 1)",
             ]
             do {
+                // Recipients refused one by one: the permanent ones are given up (and reported),
+                // the temporary ones tried again later, alone (the others have their copy).
+                let failures: [RecipientFailure]
                 switch outcome {
-                case .success:
+                case .success(let report): failures = report.failures
+                case .failure(let error): failures = error.recipientFailures
+                }
+                let refused = failures.filter { $0.kind == .permanent }
+                let again = failures.filter { $0.kind == .temporary }.map(\.address)
+                if !refused.isEmpty { metadata["ALMANAC_REFUSED"] = "\(refused.map(\.address).joined(separator: ","))" }
+                let canRetry = entry.attempts + 1 < policy.maxAttempts
+                let retryAt = at.addingTimeInterval(Self.seconds(policy.delay(afterAttempts: entry.attempts + 1)))
+                switch outcome {
+                case .success where failures.isEmpty:
                     try store.markMailSent(entry.id, at: at)
                     metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
                     logger.notice("mail sent", metadata: metadata)
+                case .success:
+                    let detail = again.isEmpty ? nil : "refused for now: " + failures.filter { $0.kind == .temporary }.map(\.description).joined(separator: "; ")
+                    try store.recordMailPartlySent(
+                        entry.id, refused: refused.map(\.description), remaining: again, retryAt: canRetry ? retryAt : nil,
+                        error: detail.map { canRetry ? $0 : "gave up after \(entry.attempts + 1) attempts: \($0)" }, at: at)
+                    metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
+                    logger.notice("mail sent", metadata: metadata)
+                    if !again.isEmpty { reportDeferred(again, retryAt: canRetry ? retryAt : nil, metadata: metadata) }
+                    if !again.isEmpty && canRetry {
+                        plan.nextWakeup = min(plan.nextWakeup ?? retryAt, retryAt)
+                        blocked.formUnion(again.map { $0.lowercased() })
+                    }
+                case .failure(let error) where !failures.isEmpty && !again.isEmpty && !refused.isEmpty:
+                    // Nobody got it: the refused are given up, the rest tried again.
+                    try store.recordMailPartlySent(
+                        entry.id, refused: refused.map(\.description), remaining: again, retryAt: canRetry ? retryAt : nil,
+                        error: canRetry ? error.description : "gave up after \(entry.attempts + 1) attempts: \(error)", at: at)
+                    metadata["error"] = "\(error)"
+                    reportDeferred(again, retryAt: canRetry ? retryAt : nil, metadata: metadata)
+                    if canRetry {
+                        plan.nextWakeup = min(plan.nextWakeup ?? retryAt, retryAt)
+                        blocked.formUnion(again.map { $0.lowercased() })
+                    }
                 case .failure(let error):
                     metadata["error"] = "\(error)"
                     if let code = error.replyCode { metadata["ALMANAC_SMTP_REPLY"] = "\(code)" }
-                    if error.kind == .temporary && entry.attempts + 1 < policy.maxAttempts {
-                        let delay = policy.delay(afterAttempts: entry.attempts + 1)
-                        let retryAt = at.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    if error.kind == .temporary && canRetry {
                         try store.markMailAttemptFailed(entry.id, at: at, error: error.description, retryAt: retryAt)
                         metadata["MESSAGE_ID"] = "\(MailMessageID.retry)"
                         metadata["ALMANAC_RETRY_AT"] = "\(ISO8601DateFormatter().string(from: retryAt))"
@@ -250,6 +272,7 @@ public struct OutboxService: Service {
                         logger.error("mail failed permanently, kept in the outbox", metadata: metadata)
                     }
                 }
+                for failure in refused { reportRefused(failure, metadata: metadata) }
             } catch {
                 logger.error("cannot record the outcome of a mail", metadata: metadata.merging(["error": "\(error)"]) { $1 })
                 return at.addingTimeInterval(30)
@@ -258,13 +281,42 @@ public struct OutboxService: Service {
         return plan.nextWakeup
     }
 
+    /// Recipients refused for now (4xx): a retry entry; the mail stays queued for them alone.
+    func reportDeferred(_ addresses: [String], retryAt: Date?, metadata: Logger.Metadata) {
+        var fields = metadata
+        fields["ALMANAC_RECIPIENTS"] = "\(addresses.joined(separator: ","))"
+        if let retryAt {
+            fields["MESSAGE_ID"] = "\(MailMessageID.retry)"
+            fields["ALMANAC_RETRY_AT"] = "\(ISO8601DateFormatter().string(from: retryAt))"
+            logger.warning("mail recipients refused for now, will retry them", metadata: fields)
+        } else {
+            fields["MESSAGE_ID"] = "\(MailMessageID.failed)"
+            logger.error("mail recipients refused for now, retries used up", metadata: fields)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// A recipient the server refused while it took the mail for the others: an error entry with
+    /// the server's reply.
+    func reportRefused(_ failure: RecipientFailure, metadata: Logger.Metadata) {
+        var fields = metadata
+        fields["MESSAGE_ID"] = "\(MailMessageID.failed)"
+        fields["ALMANAC_RECIPIENT"] = "\(failure.address)"
+        if let code = Int(failure.reply.prefix(3)), failure.reply.count > 3 { fields["ALMANAC_SMTP_REPLY"] = "\(code)" }
+        fields["error"] = "\(failure.kind.rawValue) failure: \(failure.reply)"
+        fields["ALMANAC_REFUSED"] = nil
+        logger.error("mail recipient refused by the server", metadata: fields)
+    }
+
     /// Runs a blocking send on a thread of its own, never on the cooperative pool.
-    static func offPool(_ body: @escaping @Sendable () throws(MailTransportError) -> Void) async -> Result<Void, MailTransportError> {
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws(MailTransportError) -> T) async -> Result<T, MailTransportError> {
         await withCheckedContinuation { continuation in
             Thread {
                 do throws(MailTransportError) {
-                    try body()
-                    continuation.resume(returning: .success(()))
+                    continuation.resume(returning: .success(try body()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -280,7 +332,7 @@ public enum MailTransports {
         case .outbox:
             return .success(FileOutboxTransport(directory: mail.outbox))
         case .sendmail:
-            return .success(SendmailTransport(program: mail.sendmailPath))
+            return .success(SendmailTransport(program: mail.sendmailPath, arguments: mail.sendmailArguments))
         case .smtp:
             guard let url = mail.smtpURL else { return .failure(MailError(.configuration, "mail transport 'smtp' needs 'mail.smtp.url'")) }
             do {
@@ -293,6 +345,20 @@ public enum MailTransports {
             } catch {
                 return .failure(error)
             }
+        }
+    }
+}
+
+extension MailDoorbell {
+    /// Returns at `wake` (never when it is `nil`), when the bell rings, or when the task is cancelled.
+    func wait(until wake: Date?, now: @Sendable () -> Date) async {
+        guard let wake else { return await wait() }
+        let seconds = max(0, wake.timeIntervalSince(now()))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

@@ -47,12 +47,24 @@ public struct ReminderDispatcher: Sendable {
         public var doorbell: MailDoorbell?
         /// Recipients without an address already reported (once per process, not per reminder).
         public var unreachable: UnreachableRecipients?
+        /// The recipients' group robots (resolved when the plan was loaded).
+        public var robots: RobotDirectory
+        /// Rung after robot messages are queued.
+        public var robotDoorbell: MailDoorbell?
+        /// How an occurrence's date was derived, step by step (the webhook's `explanation`): the
+        /// plan's rule engine asked again, since the plan in force does not keep explanations.
+        public var explain: (@Sendable (OccurrenceID) -> [String])?
 
         public init(
             addresses: [String: [String]], sender: String, senderName: String? = nil, names: [String: String] = [:],
-            cc: [String] = [], planName: String = "", timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
-            templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil
+            cc: [String] = [], planName: String = "", timeZone: TimeZone = ZonedTime.defaultZone,
+            templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil,
+            robots: RobotDirectory = .empty, robotDoorbell: MailDoorbell? = nil,
+            explain: (@Sendable (OccurrenceID) -> [String])? = nil
         ) {
+            self.explain = explain
+            self.robots = robots
+            self.robotDoorbell = robotDoorbell
             self.addresses = addresses
             self.sender = sender
             self.senderName = senderName
@@ -144,6 +156,11 @@ public struct ReminderDispatcher: Sendable {
                     metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
             }
         }
+        // Robot messages wait for the whole pass, so the worker sees a burst (reminders all due at
+        // delivery_time) at once and merges only what exceeds each robot's rate. Rung after every
+        // pass, also an empty one: the first after a start or reload is when the robots of the
+        // plan are known, and messages queued before it (a restart) can go.
+        mail.robotDoorbell?.ring()
     }
 
     /// Claims a delivery; `nil` when it is done already. A claim left in doubt by an earlier
@@ -184,14 +201,32 @@ public struct ReminderDispatcher: Sendable {
             logger.log(level: level, "\(text)", metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
-            switch compose(reminder, now: now) {
-            case .success(let message):
-                try store.enqueueMail(message, delivery: record.id, at: now)
-                mail.doorbell?.ring()
-            case .failure(let problem):
-                try store.markFailed(record.id, at: now, error: problem.description)
-                report(problem, key: reminder.key)
-            }
+            let robots = RobotComposer.messages(for: reminder, mail: mail, templates: currentTemplates)
+            try queue(compose(reminder, now: now), robots: robots, record: record, key: reminder.key, now: now)
+        }
+    }
+
+    private var currentTemplates: MailTemplates { mail.templates?.current ?? MailTemplateSource.builtIn }
+
+    /// Queues a delivery's mail and its robot messages (one transaction marks the delivery sent).
+    /// With robots, a recipient without a mail address is fine: its robots get the reminder.
+    private func queue(
+        _ composed: Result<OutboxMessage, ComposeProblem>, robots: RobotComposer.Batch, record: DeliveryRecord, key: DeliveryID,
+        now: Date
+    ) throws(StoreError) {
+        switch composed {
+        case .success(let message) where robots.isEmpty:
+            try store.enqueueMail(message, delivery: record.id, at: now)
+            mail.doorbell?.ring()
+        case .success(let message):
+            try store.enqueue([message] + robots.queued, failed: robots.failed, delivery: record.id, at: now)
+            mail.doorbell?.ring()
+        case .failure(let problem) where robots.isEmpty:
+            try store.markFailed(record.id, at: now, error: problem.description)
+            report(problem, key: key)
+        case .failure(let problem):
+            if case .invalid = problem { report(problem, key: key) }
+            try store.enqueue(robots.queued, failed: robots.failed, delivery: record.id, at: now)
         }
     }
 
@@ -241,21 +276,16 @@ public struct ReminderDispatcher: Sendable {
                 metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
-            guard let to = mail.addresses[digest.recipient], !to.isEmpty else {
-                try store.markFailed(record.id, at: now, error: ComposeProblem.noAddress(digest.recipient).description)
-                report(.noAddress(digest.recipient), key: digest.key)
-                return
+            let robots = RobotComposer.messages(for: digest, mail: mail, templates: currentTemplates)
+            let composed: Result<OutboxMessage, ComposeProblem>
+            if let to = mail.addresses[digest.recipient], !to.isEmpty {
+                let rendered = currentTemplates.render(.digest, context: Self.digestContext(digest, mail: mail))
+                composed = MailComposer.message(
+                    key: digest.key, recipient: digest.recipient, to: to, rendered: rendered, mail: mail, date: now)
+            } else {
+                composed = .failure(.noAddress(digest.recipient))
             }
-            let context = Self.digestContext(digest, mail: mail)
-            let rendered = (mail.templates?.current ?? MailTemplateSource.builtIn).render(.digest, context: context)
-            switch MailComposer.message(key: digest.key, recipient: digest.recipient, to: to, rendered: rendered, mail: mail, date: now) {
-            case .success(let message):
-                try store.enqueueMail(message, delivery: record.id, at: now)
-                mail.doorbell?.ring()
-            case .failure(let problem):
-                try store.markFailed(record.id, at: now, error: problem.description)
-                report(problem, key: digest.key)
-            }
+            try queue(composed, robots: robots, record: record, key: digest.key, now: now)
         }
     }
 

@@ -74,6 +74,18 @@ public struct SchedulerCore: Sendable {
             generation: generation, now: now)
     }
 
+    /// How an occurrence of `plan` was derived: the one expansion, for that item and day only, with
+    /// its explanation (the webhook's `explanation`; the plan in force keeps none).
+    static func explainer(plan: Plan?, work: any WorkingDays) -> (@Sendable (OccurrenceID) -> [String])? {
+        guard let plan else { return nil }
+        let context = RuleContext(workCalendar: (work as? WorkCalendar) ?? .weekendsOnly)
+        return { id in
+            let expansion = PlanExpansion.expand(plan, in: id.date...id.date, context: context, items: [id.itemID], explain: true)
+            guard let index = expansion.index(of: id) else { return [] }
+            return expansion.explanations?[index] ?? []
+        }
+    }
+
     /// Plans `occurrences` (the planner's view of the plan's expansion, in its order) with the
     /// working days `work`. ``replan(_:generation:now:)`` calls it; tests drive it with occurrences
     /// of their own.
@@ -92,7 +104,7 @@ public struct SchedulerCore: Sendable {
         mail?.reloadTemplates()
         dispatcher = ReminderDispatcher(
             store: store, logger: logger,
-            mail: directory ?? mail?.directory(addresses: addresses, plan: plan)
+            mail: directory ?? mail?.directory(addresses: addresses, plan: plan, explain: Self.explainer(plan: plan, work: work))
                 ?? ReminderDispatcher.MailDirectory(addresses: addresses, sender: ""),
             leadership: leadership)
         let first = occurrences.first.map {

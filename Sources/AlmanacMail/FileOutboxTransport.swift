@@ -35,7 +35,8 @@ public struct FileOutboxTransport: MailTransport {
     /// The path the message goes to.
     public func path(for envelope: Envelope) -> String { directory + "/" + Self.fileName(messageID: envelope.messageID) }
 
-    public func send(_ envelope: Envelope) throws(MailTransportError) {
+    @discardableResult
+    public func send(_ envelope: Envelope) throws(MailTransportError) -> MailSendReport {
         if mkdir(directory, 0o750) != 0 && errno != EEXIST {
             throw MailTransportError(.temporary, "cannot create the outbox directory \(directory): \(Self.errnoText())")
         }
@@ -72,6 +73,7 @@ public struct FileOutboxTransport: MailTransport {
             fsync(directoryFD)
             close(directoryFD)
         }
+        return .accepted
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

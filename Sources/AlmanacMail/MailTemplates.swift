@@ -11,16 +11,48 @@ public enum MailKind: String, Sendable, Hashable, CaseIterable, Codable {
     case digest
     /// The escalation to the leaders.
     case escalation
+    /// `almanacctl send-test`: one message through each destination of a unit.
+    case test
+    /// Robot messages merged because they would exceed a robot's rate limit (robots only).
+    case batch
 }
 
-/// One template file's part: the subject, the plain text, the optional HTML.
+/// One template file's part: the mail's subject, plain text and optional HTML, and the group
+/// robots' plain text (`chat`) and markdown.
 public enum MailTemplatePart: String, Sendable, Hashable, CaseIterable {
     case subject
     case text
     case html
+    /// A robot's plain-text message (WeCom and DingTalk `text`, Feishu `text`, the webhook's `text`).
+    case chat
+    /// A robot's markdown (WeCom and DingTalk `markdown`, Feishu's card).
+    case markdown
 
-    /// `reminder.subject.mustache`.
-    public func fileName(_ kind: MailKind) -> String { "\(kind.rawValue).\(rawValue).mustache" }
+    /// `reminder.subject.mustache`; English robot templates `reminder.chat.en.mustache`.
+    public func fileName(_ kind: MailKind, language: TemplateLanguage = .zh) -> String {
+        "\(kind.rawValue).\(rawValue)" + (language == .en ? ".en" : "") + ".mustache"
+    }
+
+    /// The robot parts, which come in every language; mail parts are Chinese only.
+    public var isRobot: Bool { self == .chat || self == .markdown }
+}
+
+/// The language of the robot templates: Chinese by default, English available per destination.
+public enum TemplateLanguage: String, Sendable, Hashable, CaseIterable, Codable {
+    case zh, en
+}
+
+/// A rendered robot message: a one-line title (the text's first line), the plain text, the markdown.
+public struct RenderedRobotMessage: Hashable, Sendable {
+    public var title: String
+    public var text: String
+    public var markdown: String
+
+    public init(title: String, text: String, markdown: String) {
+        self.title = title
+        self.text = text
+        self.markdown = markdown
+    }
 }
 
 /// A template that does not parse, at its file, line and column.
@@ -91,7 +123,7 @@ public struct MailTemplates: Sendable {
                 TemplateDiagnostic(file: directory, line: 1, column: 1, message: "cannot read the template directory")
             ])
         }
-        let known = Set(MailKind.allCases.flatMap { kind in MailTemplatePart.allCases.map { $0.fileName(kind) } })
+        let known = Set(allFileNames)
         for name in names.sorted() where name.hasSuffix(".mustache") {
             let path = (directory as NSString).appendingPathComponent(name)
             guard known.contains(name) else {
@@ -120,6 +152,15 @@ public struct MailTemplates: Sendable {
         }
     }
 
+    /// Every template file name there is.
+    static var allFileNames: [String] {
+        MailKind.allCases.flatMap { kind in
+            MailTemplatePart.allCases.flatMap { part in
+                (part.isRobot ? TemplateLanguage.allCases : [.zh]).map { part.fileName(kind, language: $0) }
+            }
+        }
+    }
+
     /// No templates at all: renders empty mail. Only a fallback that the built-ins make unneeded.
     public static var empty: MailTemplates { MailTemplates(entries: [:], directory: nil) }
 
@@ -130,20 +171,22 @@ public struct MailTemplates: Sendable {
         var diagnostics: [TemplateDiagnostic] = []
         for kind in MailKind.allCases {
             for part in MailTemplatePart.allCases {
-                let name = part.fileName(kind)
-                let source: String
-                let text: String
-                if let override = overrides[name] {
-                    (source, text) = (override.path, override.text)
-                } else if let builtIn = DefaultMailTemplates.text[name] {
-                    (source, text) = ("<built-in>/\(name)", builtIn)
-                } else {
-                    continue  // no HTML by default
-                }
-                do {
-                    entries[name] = Entry(template: try parse(text, part: part), source: source)
-                } catch {
-                    diagnostics.append(error.located(in: source))
+                for language in part.isRobot ? TemplateLanguage.allCases : [.zh] {
+                    let name = part.fileName(kind, language: language)
+                    let source: String
+                    let text: String
+                    if let override = overrides[name] {
+                        (source, text) = (override.path, override.text)
+                    } else if let builtIn = DefaultMailTemplates.text[name] {
+                        (source, text) = ("<built-in>/\(name)", builtIn)
+                    } else {
+                        continue  // no HTML by default
+                    }
+                    do {
+                        entries[name] = Entry(template: try parse(text, part: part), source: source)
+                    } catch {
+                        diagnostics.append(error.located(in: source))
+                    }
                 }
             }
         }
@@ -200,6 +243,36 @@ public struct MailTemplates: Sendable {
         let text = entries[MailTemplatePart.text.fileName(kind)]?.template.render(context) ?? ""
         let html = entries[MailTemplatePart.html.fileName(kind)]?.template.render(context)
         return RenderedMail(subject: Self.oneLine(subject), text: text, html: html)
+    }
+
+    /// The markdown's first line without its markup (`**`, `#`, `>`, backticks), if any.
+    static func title(markdown: String) -> String? {
+        for line in markdown.split(whereSeparator: \.isNewline) {
+            let plain = line.filter { !"*#>`".contains($0) }
+            let title = oneLine(String(plain))
+            if !title.isEmpty { return title }
+        }
+        return nil
+    }
+
+    /// Renders the robot templates of `kind` in `language` with `context`. The title is the
+    /// markdown's first line without markup (else the text's first line).
+    public func renderRobot(_ kind: MailKind, language: TemplateLanguage, context: [String: Any]) -> RenderedRobotMessage {
+        func render(_ part: MailTemplatePart) -> String {
+            let template = entries[part.fileName(kind, language: language)] ?? entries[part.fileName(kind)]
+            return template?.template.render(context) ?? ""
+        }
+        let text = render(.chat)
+        let markdown = render(.markdown)
+        let title = Self.title(markdown: markdown) ?? text.split(whereSeparator: \.isNewline).first.map { Self.oneLine(String($0)) } ?? ""
+        return RenderedRobotMessage(
+            title: title, text: Self.trimmingTrailingNewlines(text), markdown: Self.trimmingTrailingNewlines(markdown))
+    }
+
+    static func trimmingTrailingNewlines(_ text: String) -> String {
+        var result = Substring(text)
+        while result.last?.isNewline == true { result = result.dropLast() }
+        return String(result)
     }
 
     static func oneLine(_ text: String) -> String {

@@ -4,45 +4,78 @@ import Foundation
 import Glibc
 #endif
 
-/// Hands each message to `sendmail(8)` as `sendmail -t -i -f SENDER`: recipients from the
-/// headers, a lone `.` line is not the end, the envelope sender given. The exit status follows
-/// sysexits(3): 75 (EX_TEMPFAIL) and the I/O and OS errors are temporary, the rest permanent.
+/// Hands each message to `sendmail(8)`, once per envelope recipient:
+/// `sendmail [ARGUMENTS] -i -fSENDER -- RECIPIENT`, the message on standard input (a lone `.`
+/// line is not the end). One run per recipient, so that a relay-only sendmail such as msmtp, which
+/// gives up the whole message when the server refuses one recipient, still delivers to the others.
+/// The exit status follows sysexits(3): 75 (EX_TEMPFAIL) and the I/O and OS errors are temporary,
+/// the rest permanent.
 public struct SendmailTransport: MailTransport {
     public let program: String
+    /// Arguments before almanac's own, e.g. `-C /etc/almanac/msmtprc` for msmtp.
+    public let extraArguments: [String]
     /// The longest one run may take before it is killed (a temporary failure).
     public let timeout: Duration
     public var name: String { "sendmail" }
 
-    public init(program: String = "/usr/sbin/sendmail", timeout: Duration = .seconds(60)) {
+    public init(program: String = "/usr/sbin/sendmail", arguments: [String] = [], timeout: Duration = .seconds(60)) {
         self.program = program
+        self.extraArguments = arguments
         self.timeout = timeout
     }
 
     /// The arguments after the program name.
-    public static func arguments(sender: String) -> [String] { ["-t", "-i", "-f\(sender)"] }
+    public func arguments(sender: String, recipient: String) -> [String] {
+        extraArguments + ["-i", "-f\(sender)", "--", recipient]
+    }
 
     /// What an exit status means.
     public static func kind(exitStatus: Int32) -> MailTransportError.Kind {
         switch exitStatus {
-        // EX_TEMPFAIL, EX_OSERR, EX_OSFILE, EX_CANTCREAT, EX_IOERR, EX_UNAVAILABLE (a busy or
-        // stopped local MTA)
-        case 75, 71, 72, 73, 74, 69: .temporary
+        // EX_TEMPFAIL, EX_OSERR, EX_OSFILE, EX_CANTCREAT, EX_IOERR. Not EX_UNAVAILABLE (69): msmtp
+        // exits with it when the certificate does not verify or the server offers no AUTH, which
+        // only an administrator can fix (it says EX_TEMPFAIL when the server cannot be reached),
+        // and the local MTAs' sendmail (Postfix, Exim) queue without a running daemon.
+        case 75, 71, 72, 73, 74: .temporary
         default: .permanent
         }
     }
 
-    public func send(_ envelope: Envelope) throws(MailTransportError) {
+    @discardableResult
+    public func send(_ envelope: Envelope) throws(MailTransportError) -> MailSendReport {
         guard MailAddress.isValid(envelope.sender) else {
             throw MailTransportError(.permanent, "'\(HeaderText.neutralised(envelope.sender))' is not a sender address")
+        }
+        guard !envelope.recipients.isEmpty else { throw MailTransportError(.permanent, "no recipient") }
+        for address in envelope.recipients where !MailAddress.isValid(address) {
+            throw MailTransportError(.permanent, "'\(HeaderText.neutralised(address))' is not a mail address")
         }
         guard access(program, X_OK) == 0 else {
             // The admin can install or fix it; retrying later then delivers.
             throw MailTransportError(.temporary, "cannot run \(program): \(String(cString: strerror(errno)))")
         }
+        let input = Array(envelope.data.utf8)
+        var failures: [RecipientFailure] = []
+        for recipient in envelope.recipients {
+            do throws(MailTransportError) {
+                try run(sender: envelope.sender, recipient: recipient, input: input)
+            } catch {
+                failures.append(RecipientFailure(address: recipient, kind: error.kind, reply: error.message))
+            }
+        }
+        if failures.count == envelope.recipients.count {
+            let kind: MailTransportError.Kind = failures.contains { $0.kind == .temporary } ? .temporary : .permanent
+            let message = envelope.recipients.count == 1 ? failures[0].reply : failures.map(\.description).joined(separator: "; ")
+            throw MailTransportError(kind, message, recipientFailures: envelope.recipients.count == 1 ? [] : failures)
+        }
+        return MailSendReport(failures: failures)
+    }
+
+    /// One run for one recipient.
+    func run(sender: String, recipient: String, input: [UInt8]) throws(MailTransportError) {
         let result: ChildResult
         do {
-            result = try ChildProcess.run(
-                program, Self.arguments(sender: envelope.sender), input: Array(envelope.data.utf8), timeout: timeout)
+            result = try ChildProcess.run(program, arguments(sender: sender, recipient: recipient), input: input, timeout: timeout)
         } catch {
             throw MailTransportError(.temporary, "cannot run \(program): \(error.message)")
         }

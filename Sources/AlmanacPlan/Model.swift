@@ -98,6 +98,19 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
         if amount == 0 { return "当天" }
         return amount < 0 ? "提前\(n)\(unitText)" : "之后\(n)\(unitText)"
     }
+
+    /// The same in English: `10 working days before`, `on the day`, `2 days after`.
+    public var englishDescription: String {
+        let n = abs(amount)
+        let unitText: String
+        switch unit {
+        case .days: unitText = n == 1 ? "day" : "days"
+        case .workingDays: unitText = n == 1 ? "working day" : "working days"
+        case .weeks: unitText = n == 1 ? "week" : "weeks"
+        }
+        if amount == 0 { return "on the day" }
+        return "\(n) \(unitText) " + (amount < 0 ? "before" : "after")
+    }
 }
 
 /// When and how often the responsible units are reminded of an item.
@@ -161,12 +174,103 @@ public struct Person: Sendable, Hashable, Encodable {
     public var name: Located<String>
     public var mail: Located<String>?
     public var phone: Located<String>?
+    /// Group robots and webhooks that get this person's reminders (a leader's escalations).
+    public var robots: [RobotDestination]
 
-    public init(name: Located<String>, mail: Located<String>? = nil, phone: Located<String>? = nil) {
+    public init(
+        name: Located<String>, mail: Located<String>? = nil, phone: Located<String>? = nil, robots: [RobotDestination] = []
+    ) {
         self.name = name
         self.mail = mail
         self.phone = phone
+        self.robots = robots
     }
+}
+
+/// The group-robot services a plan can name.
+public enum RobotKind: String, Sendable, Hashable, CaseIterable, Encodable {
+    /// 企业微信 group robot.
+    case wecom
+    /// 钉钉 custom robot.
+    case dingtalk
+    /// 飞书 / Lark custom bot.
+    case feishu
+    /// Any HTTPS endpoint taking almanac's signed JSON.
+    case webhook
+
+    /// The message formats of the service; the first is the default.
+    public var formats: [String] {
+        switch self {
+        case .wecom, .dingtalk: ["text", "markdown"]
+        case .feishu: ["text", "card"]
+        case .webhook: ["json"]
+        }
+    }
+
+    /// Whether it can take its key alone (`key:`) instead of the whole `url:`.
+    public var takesKey: Bool { self != .webhook }
+}
+
+/// A group robot (or webhook) that a unit or a person gets reminders on, beside mail.
+///
+/// The URL (or the key the service hands out) says where; the signing secret is never in the
+/// plan, only the file that holds it (`secret_file`), which the daemon reads and refuses when
+/// others may read it.
+public struct RobotDestination: Sendable, Hashable, Encodable {
+    public var kind: Located<RobotKind>
+    /// Tells several robots of one service apart (`主群`, `办公室`).
+    public var name: Located<String>?
+    /// The full `https://` URL of the robot.
+    public var url: Located<String>?
+    /// WeCom's `key`, DingTalk's `access_token` or Feishu's hook id, for the service's usual URL.
+    public var key: Located<String>?
+    /// A file with the signing secret (DingTalk 加签, Feishu signature, the webhook's secret).
+    public var secretFile: Located<String>?
+    /// `text` or `markdown` (WeCom, DingTalk), `text` or `card` (Feishu).
+    public var format: Located<String>?
+    /// `zh` (default) or `en`.
+    public var language: Located<String>?
+    /// Mobile numbers to @; absent: the person the unit names (its contact, or the leader).
+    public var mention: [Located<String>]?
+    /// @ everyone in the group.
+    public var mentionAll: Located<Bool>?
+    public var location: SourceLocation?
+
+    public init(
+        kind: Located<RobotKind>, name: Located<String>? = nil, url: Located<String>? = nil, key: Located<String>? = nil,
+        secretFile: Located<String>? = nil, format: Located<String>? = nil, language: Located<String>? = nil,
+        mention: [Located<String>]? = nil, mentionAll: Located<Bool>? = nil, location: SourceLocation? = nil
+    ) {
+        self.kind = kind
+        self.name = name
+        self.url = url
+        self.key = key
+        self.secretFile = secretFile
+        self.format = format
+        self.language = language
+        self.mention = mention
+        self.mentionAll = mentionAll
+        self.location = location
+    }
+
+    public static func == (lhs: RobotDestination, rhs: RobotDestination) -> Bool {
+        lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.url == rhs.url && lhs.key == rhs.key
+            && lhs.secretFile == rhs.secretFile && lhs.format == rhs.format && lhs.language == rhs.language
+            && lhs.mention == rhs.mention && lhs.mentionAll == rhs.mentionAll
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(url)
+        hasher.combine(key)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, name, url, key, secretFile, format, language, mention, mentionAll
+    }
+
+    /// `wecom`, or `wecom/主群` with a name: how the destination is called in messages.
+    public var label: String { kind.value.rawValue + (name.map { "/\($0.value)" } ?? "") }
 }
 
 /// A responsible organisation (区文明办, 文化稽查队, ...).
@@ -177,10 +281,12 @@ public struct PlanUnit: Sendable, Hashable, Encodable {
     public var leader: Person?
     public var contact: Person?
     public var parent: Located<String>?
+    /// Group robots and webhooks that get the unit's reminders, beside mail.
+    public var robots: [RobotDestination]
 
     public init(
         id: Located<String>, name: Located<String>, mail: [Located<String>] = [], leader: Person? = nil,
-        contact: Person? = nil, parent: Located<String>? = nil
+        contact: Person? = nil, parent: Located<String>? = nil, robots: [RobotDestination] = []
     ) {
         self.id = id
         self.name = name
@@ -188,6 +294,7 @@ public struct PlanUnit: Sendable, Hashable, Encodable {
         self.leader = leader
         self.contact = contact
         self.parent = parent
+        self.robots = robots
     }
 }
 
@@ -297,6 +404,8 @@ public struct PlanItem: Sendable, Hashable, Encodable {
     public var checklist: Located<String>?
     public var dateSource: Located<DateSource>?
     public var sourceQuote: Located<String>?
+    /// The title in English (the generic webhook carries both, English robots show it).
+    public var titleEnglish: Located<String>?
     /// Where the item's mapping starts.
     public var location: SourceLocation?
 
@@ -306,11 +415,12 @@ public struct PlanItem: Sendable, Hashable, Encodable {
         participants: [Located<String>] = [], remind: ReminderPolicy? = nil, phases: [Phase] = [],
         edition: Edition? = nil, tags: [Located<String>] = [], quota: Quota? = nil,
         dependsOn: [Located<String>] = [], checklist: Located<String>? = nil, dateSource: Located<DateSource>? = nil,
-        sourceQuote: Located<String>? = nil, location: SourceLocation? = nil
+        sourceQuote: Located<String>? = nil, titleEnglish: Located<String>? = nil, location: SourceLocation? = nil
     ) {
         self.id = id
         self.kind = kind
         self.title = title
+        self.titleEnglish = titleEnglish
         self.description = description
         self.when = when
         self.time = time
@@ -334,13 +444,13 @@ public struct PlanItem: Sendable, Hashable, Encodable {
             && lhs.participants == rhs.participants && lhs.remind == rhs.remind && lhs.phases == rhs.phases
             && lhs.edition == rhs.edition && lhs.tags == rhs.tags && lhs.quota == rhs.quota
             && lhs.dependsOn == rhs.dependsOn && lhs.checklist == rhs.checklist && lhs.dateSource == rhs.dateSource
-            && lhs.sourceQuote == rhs.sourceQuote
+            && lhs.sourceQuote == rhs.sourceQuote && lhs.titleEnglish == rhs.titleEnglish
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     private enum CodingKeys: String, CodingKey {
-        case id, kind, title, description, when, time, owners, participants, remind, phases, edition, tags, quota
+        case id, kind, title, titleEnglish, description, when, time, owners, participants, remind, phases, edition, tags, quota
         case dependsOn, checklist, dateSource, sourceQuote
     }
 }

@@ -155,10 +155,11 @@ struct PlanFragment {
 enum PlanDecoder {
     static let topKeys = ["plan", "include", "defaults", "units", "items", "checklists", "overrides"]
     static let planKeys = ["id", "name", "years", "timezone", "holidays", "description", "source", "declared_units"]
-    static let unitKeys = ["name", "mail", "leader", "contact", "parent"]
-    static let personKeys = ["name", "mail", "phone"]
+    static let unitKeys = ["name", "mail", "leader", "contact", "parent"] + RobotKind.allCases.map(\.rawValue)
+    static let personKeys = ["name", "mail", "phone"] + RobotKind.allCases.map(\.rawValue)
+    static let robotKeys = ["name", "url", "key", "secret_file", "format", "language", "mention", "mention_all"]
     static let itemKeys = [
-        "id", "kind", "title", "description", "when", "time", "owners", "participants", "remind", "phases",
+        "id", "kind", "title", "title_en", "description", "when", "time", "owners", "participants", "remind", "phases",
         "edition", "tags", "quota", "depends_on", "checklist", "date_source", "source_quote",
     ]
     static let remindKeys = ["leads", "time", "repeat_while_overdue", "escalate_after"]
@@ -306,7 +307,42 @@ enum PlanDecoder {
         if let text = node.scalar { return Person(name: Located(text, at: node.location)) }
         guard let f = Fields(node, what: what, known: personKeys, log: &log) else { return nil }
         guard let name = f.string("name", required: true, log: &log) else { return nil }
-        return Person(name: name, mail: f.string("mail", log: &log), phone: f.string("phone", log: &log))
+        return Person(
+            name: name, mail: f.string("mail", log: &log), phone: f.string("phone", log: &log), robots: robots(f, log: &log))
+    }
+
+    /// The `wecom:`, `dingtalk:`, `feishu:` and `webhook:` keys of a unit or person: each a
+    /// mapping, or a list of them.
+    static func robots(_ f: Fields, log: inout DiagnosticLog) -> [RobotDestination] {
+        var result: [RobotDestination] = []
+        for kind in RobotKind.allCases {
+            guard let node = f.value(kind.rawValue), !node.isNull else { continue }
+            let located = Located(kind, at: f.keyLocation(kind.rawValue) ?? node.location)
+            let nodes: [YAMLTree]
+            switch node {
+            case .sequence(let elements, _): nodes = elements
+            default: nodes = [node]
+            }
+            for element in nodes {
+                guard let r = Fields(element, what: "\(kind.rawValue) robot", known: robotKeys, log: &log) else { continue }
+                var mentionAll: Located<Bool>?
+                if let text = r.string("mention_all", log: &log) {
+                    switch text.value.lowercased() {
+                    case "true", "yes", "on": mentionAll = Located(true, at: text.location)
+                    case "false", "no", "off": mentionAll = Located(false, at: text.location)
+                    default: log.error("'mention_all' must be true or false, found '\(text.value)'", at: text.location)
+                    }
+                }
+                result.append(
+                    RobotDestination(
+                        kind: located, name: r.string("name", log: &log), url: r.string("url", log: &log),
+                        key: r.string("key", log: &log), secretFile: r.string("secret_file", log: &log),
+                        format: r.string("format", log: &log), language: r.string("language", log: &log),
+                        mention: r.has("mention") ? r.strings("mention", log: &log) : nil, mentionAll: mentionAll,
+                        location: element.location))
+            }
+        }
+        return result
     }
 
     static func units(_ node: YAMLTree, log: inout DiagnosticLog) -> [PlanUnit] {
@@ -319,7 +355,7 @@ enum PlanDecoder {
                     id: Located(key.text, at: key.location), name: name, mail: f.strings("mail", log: &log),
                     leader: f.value("leader").flatMap { person($0, what: "leader", log: &log) },
                     contact: f.value("contact").flatMap { person($0, what: "contact", log: &log) },
-                    parent: f.string("parent", log: &log)))
+                    parent: f.string("parent", log: &log), robots: robots(f, log: &log)))
         }
         return result
     }
@@ -352,7 +388,7 @@ enum PlanDecoder {
             participants: participants, remind: remindPolicy, phases: phases, edition: editionValue, tags: tags,
             quota: quotaValue,
             dependsOn: dependsOn, checklist: checklist, dateSource: dateSource, sourceQuote: sourceQuote,
-            location: node.location)
+            titleEnglish: f.string("title_en", log: &log), location: node.location)
     }
 
     static func phase(_ node: YAMLTree, log: inout DiagnosticLog) -> Phase? {

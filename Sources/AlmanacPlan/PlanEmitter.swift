@@ -66,10 +66,11 @@ public enum PlanEmitter {
     }
 
     static func person(_ p: Person) -> YAMLTree {
-        if p.mail == nil && p.phone == nil { return text(p.name) }
+        if p.mail == nil && p.phone == nil && p.robots.isEmpty { return text(p.name) }
         var pairs: [(String, YAMLTree)] = [("name", text(p.name))]
         if let m = p.mail { pairs.append(("mail", text(m))) }
         if let ph = p.phone { pairs.append(("phone", text(ph))) }
+        pairs += robots(p.robots)
         return map(pairs)
     }
 
@@ -79,7 +80,29 @@ public enum PlanEmitter {
         if let l = u.leader { pairs.append(("leader", person(l))) }
         if let c = u.contact { pairs.append(("contact", person(c))) }
         if let p = u.parent { pairs.append(("parent", text(p))) }
+        pairs += robots(u.robots)
         return map(pairs)
+    }
+
+    /// One key per service, a mapping for one robot and a list for several.
+    static func robots(_ destinations: [RobotDestination]) -> [(String, YAMLTree)] {
+        RobotKind.allCases.compactMap { kind in
+            let mine = destinations.filter { $0.kind.value == kind }
+            guard !mine.isEmpty else { return nil }
+            let trees = mine.map { r -> YAMLTree in
+                var pairs: [(String, YAMLTree)] = []
+                if let v = r.name { pairs.append(("name", text(v))) }
+                if let v = r.url { pairs.append(("url", text(v))) }
+                if let v = r.key { pairs.append(("key", text(v))) }
+                if let v = r.secretFile { pairs.append(("secret_file", text(v))) }
+                if let v = r.format { pairs.append(("format", text(v))) }
+                if let v = r.language { pairs.append(("language", text(v))) }
+                if let v = r.mention { pairs.append(("mention", list(v))) }
+                if let v = r.mentionAll { pairs.append(("mention_all", text(v.value ? "true" : "false"))) }
+                return map(pairs)
+            }
+            return (kind.rawValue, trees.count == 1 ? trees[0] : .sequence(trees, at: nowhere))
+        }
     }
 
     /// One item as a YAML mapping in canonical key order.
@@ -87,6 +110,7 @@ public enum PlanEmitter {
         var pairs: [(String, YAMLTree)] = [
             ("id", text(i.id)), ("kind", text(i.kind.value.rawValue)), ("title", text(i.title)),
         ]
+        if let e = i.titleEnglish { pairs.append(("title_en", text(e))) }
         if let d = i.description { pairs.append(("description", text(d))) }
         if let w = i.when { pairs.append(("when", text(w))) }
         if let t = i.time { pairs.append(("time", text(t.value.description))) }

@@ -170,6 +170,87 @@ public enum PlanValidator {
         }
     }
 
+    /// A robot destination: where (an https URL, or the service's key), how (format, language),
+    /// whom to mention (mobile numbers), and a secret file where the service signs; several robots
+    /// of one service need names to tell them apart.
+    static func checkRobots(_ robots: [RobotDestination], owner: String, log: inout DiagnosticLog) {
+        var labels: [String: SourceLocation?] = [:]
+        for robot in robots {
+            let kind = robot.kind.value
+            let what = "\(kind.rawValue) robot of \(owner)"
+            switch (robot.url, robot.key) {
+            case (nil, nil):
+                log.error(
+                    "the \(what) needs 'url'" + (kind.takesKey ? " or 'key'" : ""), at: robot.location,
+                    hint: kind.takesKey ? "the URL the service shows, or the key (access token, hook id) in it" : nil)
+            case (.some, .some(let key)):
+                log.error("give the \(what) either 'url' or 'key', not both", at: key.location)
+            case (.some(let url), nil):
+                if let problem = robotURLProblem(url.value) { log.error("\(problem)", at: url.location) }
+            case (nil, .some(let key)):
+                if !kind.takesKey {
+                    log.error("a webhook needs its full 'url', not a 'key'", at: key.location)
+                } else if key.value.isEmpty || key.value.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7f }) {
+                    log.error("the key of the \(what) must be printable ASCII without spaces", at: key.location)
+                }
+            }
+            if let format = robot.format, !kind.formats.contains(format.value) {
+                log.error(
+                    "unknown format '\(format.value)' for \(kind.rawValue) (known: \(kind.formats.joined(separator: ", ")))",
+                    at: format.location)
+            }
+            if let language = robot.language, !["zh", "en"].contains(language.value) {
+                log.error("unknown language '\(language.value)' (known: zh, en)", at: language.location)
+            }
+            for mobile in robot.mention ?? [] where !isMobileNumber(mobile.value) {
+                log.error("'\(mobile.value)' is not a mobile number to mention", at: mobile.location, hint: "digits, like 13800000000")
+            }
+            if kind == .webhook && robot.secretFile == nil {
+                log.error(
+                    "a webhook needs 'secret_file': almanac signs every request", at: robot.location,
+                    hint: "a file with the shared secret, readable only by almanacd's user")
+            }
+            if let file = robot.secretFile, file.value.isEmpty {
+                log.error("'secret_file' is empty", at: file.location)
+            }
+            if kind == .feishu, let mention = robot.mention, !mention.isEmpty {
+                log.warning(
+                    "飞书 custom bots cannot mention by mobile number; 'mention' is ignored", at: mention[0].location,
+                    hint: "use 'mention_all: true', or a WeCom or DingTalk robot")
+            }
+            if let earlier = labels[robot.label] {
+                log.error(
+                    "\(owner) has two \(robot.label) robots" + (earlier.map { " (first at \($0))" } ?? ""), at: robot.location,
+                    hint: "give each a 'name'")
+            } else {
+                labels[robot.label] = robot.location
+            }
+        }
+    }
+
+    /// Why `url` cannot be a robot's URL: it must be https with a host, without a user, a
+    /// password, a fragment, spaces or non-ASCII characters.
+    public static func robotURLProblem(_ url: String) -> String? {
+        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7f }) {
+            return "the robot URL contains spaces, control or non-ASCII characters"
+        }
+        guard let schemeEnd = url.range(of: "://") else { return "'\(url.prefix(40))' is not a URL" }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "https" else { return "the robot URL must use https://, not \(scheme)://" }
+        let rest = url[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.contains("@") { return "the robot URL must not hold a user or password" }
+        if authority.isEmpty || authority.hasPrefix(":") { return "the robot URL has no host" }
+        if rest.contains("#") { return "the robot URL must not have a #fragment" }
+        return nil
+    }
+
+    static func isMobileNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+        return (5...20).contains(digits.count) && digits.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") }
+            && digits.first?.isNumber == true
+    }
+
     static func checkUnits(_ plan: Plan, log: inout DiagnosticLog) -> [String] {
         var first: [String: SourceLocation?] = [:]
         for unit in plan.units {
@@ -186,6 +267,13 @@ public enum PlanValidator {
             unit.mail.forEach { checkMail($0, log: &log) }
             if let m = unit.leader?.mail { checkMail(m, log: &log) }
             if let m = unit.contact?.mail { checkMail(m, log: &log) }
+            checkRobots(unit.robots, owner: "unit '\(unit.id.value)'", log: &log)
+            if let leader = unit.leader { checkRobots(leader.robots, owner: "the leader of '\(unit.id.value)'", log: &log) }
+            if let contact = unit.contact, !contact.robots.isEmpty {
+                log.error(
+                    "a unit's contact cannot have robots of its own", at: contact.robots[0].location,
+                    hint: "put them on the unit; its reminders @ the contact's phone")
+            }
             if let parent = unit.parent, !first.keys.contains(parent.value) {
                 unknownUnit(parent, unitIDs: ids, log: &log)
             }

@@ -118,16 +118,19 @@ public struct ScheduledOccurrence: Hashable, Sendable {
     public var policy: ReminderRules
     /// The time is part of the id (the rule gives several times on one day).
     public var timeInID: Bool
+    /// The title in English, when the plan gives one.
+    public var englishTitle: String?
 
     /// An occurrence of an item.
     public init(
         itemID: String, kind: String, title: String, owners: [String], leaders: [String] = [],
         start: CivilDate, end: CivilDate? = nil, time: TimeOfDay? = nil, policy: ReminderRules = ReminderRules(),
-        timeInID: Bool = false
+        timeInID: Bool = false, englishTitle: String? = nil
     ) {
         self.itemID = itemID
         self.kind = kind
         self.title = title
+        self.englishTitle = englishTitle
         self.owners = owners
         self.leaders = leaders
         self.start = start

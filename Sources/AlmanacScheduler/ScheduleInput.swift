@@ -26,11 +26,13 @@ public struct ScheduleInput: Sendable {
                 addresses[Self.leaderID(of: id)] = leader.mail.map { [$0.value] } ?? []
             }
         }
+        var englishTitles: [String: String] = [:]
+        for item in plan.items { if let english = item.titleEnglish?.value { englishTitles[item.id.value] = english } }
         let templates = expanded.series.map { series in
             ScheduledOccurrence(
                 itemID: series.key, kind: series.kind.rawValue, title: series.displayTitle, owners: series.owners,
                 leaders: series.owners.compactMap { leaderOf[$0] }, start: CivilDate(dayNumber: 0),
-                policy: Self.rules(for: series.policy))
+                policy: Self.rules(for: series.policy), englishTitle: englishTitles[series.itemID])
         }
         occurrences = expanded.occurrences.map { o in
             var occurrence = templates[o.series]

@@ -74,7 +74,7 @@ public final class PostgresStateStore: StateStore {
     static let outboxColumns = """
         id, message_id, sender, recipients, subject, raw_message, state, delivery_id, attempts,
         extract(epoch from created_at)::float8 AS created_at, extract(epoch from next_attempt_at)::float8 AS next_attempt_at,
-        extract(epoch from sent_at)::float8 AS sent_at, last_error
+        extract(epoch from sent_at)::float8 AS sent_at, last_error, channel, destination, refused
         """
     static let progressColumns = "occurrence_id, entry_id, state, unit, note, uid, extract(epoch from at)::float8 AS at, evidence"
 
@@ -289,10 +289,10 @@ public final class PostgresStateStore: StateStore {
         let found = try rows(
             operation,
             """
-            SELECT almanac_enqueue_mail($1::bigint, $2, $3, $4, $5, $6, $7::bigint, to_timestamp($8::float8)) AS id
+            SELECT almanac_enqueue_mail($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9::bigint, to_timestamp($10::float8)) AS id
             """,
             [token, message.messageID, message.sender, message.recipients.joined(separator: "\n"), message.subject,
-             message.rawMessage, PGValue.int(delivery), PGValue.time(now)])
+             message.rawMessage, message.channel, message.destination, PGValue.int(delivery), PGValue.time(now)])
         guard let id = found.first?.int64("id") else { throw StoreError(.other, operation: operation, detail: "no id returned") }
         return id
     }
@@ -376,6 +376,114 @@ public final class PostgresStateStore: StateStore {
             WHERE id = $2::bigint AND state IN ('queued', 'failed')
             """,
             [PGValue.time(now), "\(id)"]) > 0
+    }
+
+    // MARK: - Channel outbox
+
+    @discardableResult
+    public func enqueue(
+        _ messages: [OutboxMessage], failed: [(message: OutboxMessage, error: String)], delivery: Int64?, at now: Date
+    ) throws(StoreError) -> [Int64] {
+        let operation = "queueing \(messages.count + failed.count) messages"
+        let token = try fence(operation)
+        let all = messages.map { ($0, nil as String?) } + failed.map { ($0.message, $0.error as String?) }
+        func array(_ value: ((OutboxMessage, String?)) -> String?) -> String { Self.arrayLiteral(all.map(value)) }
+        return try rows(
+            operation,
+            """
+            SELECT id FROM almanac_enqueue($1::bigint, $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::bigint, to_timestamp($11::float8)) AS id
+            """,
+            [
+                token, array { $0.0.messageID }, array { $0.0.sender }, array { $0.0.recipients.joined(separator: "\n") },
+                array { $0.0.subject }, array { $0.0.rawMessage }, array { $0.0.channel }, array { $0.0.destination },
+                array { $0.1 }, PGValue.int(delivery), PGValue.time(now),
+            ]
+        ).compactMap { $0.int64("id") }
+    }
+
+    public func queuedOutbox(channels: Set<String>, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try rows(
+            "reading the outbox",
+            """
+            SELECT \(Self.outboxColumns) FROM mail_outbox WHERE state = 'queued' AND channel = ANY($1::text[])
+            ORDER BY id LIMIT $2::bigint
+            """,
+            [Self.arrayLiteral(channels.sorted()), "\(limit)"]
+        ).map(Self.outboxEntry)
+    }
+
+    public func recordOutboxRequest(destination: String, entries: [Int64], outcome: OutboxRequestOutcome, at now: Date)
+        throws(StoreError)
+    {
+        let operation = "recording a request to \(destination)"
+        let token = try fence(operation)
+        let sent: Bool
+        var error: String?
+        var retryAt: Date?
+        switch outcome {
+        case .sent: sent = true
+        case .failed(let text, let retry):
+            sent = false
+            error = text
+            retryAt = retry
+        }
+        _ = try rows(
+            operation,
+            """
+            SELECT almanac_record_outbox_request($1::bigint, $2, $3::bigint[], $4::boolean, $5, to_timestamp($6::float8),
+                to_timestamp($7::float8))
+            """,
+            [token, destination, Self.arrayLiteral(entries.map { "\($0)" }), PGValue.bool(sent), error, PGValue.time(retryAt),
+             PGValue.time(now)])
+    }
+
+    @discardableResult
+    public func failQueuedOutbox(destination: String, error: String, at now: Date) throws(StoreError) -> Int {
+        let operation = "failing the queue of \(destination)"
+        let token = try fence(operation)
+        return try execute(
+            operation,
+            """
+            UPDATE mail_outbox SET state = 'failed', next_attempt_at = NULL, last_error = $2
+            WHERE destination = $3 AND state = 'queued' AND almanac_fenced($1::bigint)
+            """,
+            [token, error, destination])
+    }
+
+    public func outboxRequests(destination: String, since: Date) throws(StoreError) -> [Date] {
+        try rows(
+            "reading the requests to \(destination)",
+            """
+            SELECT extract(epoch from at)::float8 AS at FROM outbox_request
+            WHERE destination = $1 AND at >= to_timestamp($2::float8) ORDER BY at
+            """,
+            [destination, PGValue.time(max(since, Date(timeIntervalSince1970: -62_135_596_800)))]
+        ).compactMap { $0.date("at") }
+    }
+
+    public func recordMailPartlySent(
+        _ id: Int64, refused: [String], remaining: [String], retryAt: Date?, error: String?, at now: Date
+    ) throws(StoreError) {
+        let operation = "recording a partly sent mail \(id)"
+        let token = try fence(operation)
+        let done = remaining.isEmpty
+        let changed = try execute(
+            operation,
+            """
+            UPDATE mail_outbox SET
+                state = CASE WHEN $2::boolean THEN 'sent' WHEN $3::float8 IS NULL THEN 'failed' ELSE 'queued' END,
+                attempts = attempts + 1,
+                sent_at = CASE WHEN $2::boolean THEN to_timestamp($4::float8) ELSE sent_at END,
+                next_attempt_at = CASE WHEN $2::boolean THEN NULL ELSE to_timestamp($3::float8) END,
+                last_error = CASE WHEN $2::boolean THEN NULL ELSE $5 END,
+                recipients = CASE WHEN $2::boolean THEN recipients ELSE $6 END,
+                refused = nullif(concat_ws(E'\\n', refused, nullif($7, '')), '')
+            WHERE id = $8::bigint AND almanac_fenced($1::bigint)
+            """,
+            [token, PGValue.bool(done), PGValue.time(retryAt), PGValue.time(now), error, remaining.joined(separator: "\n"),
+             refused.joined(separator: "\n"), "\(id)"])
+        if changed == 0 { throw StoreError(.notFound, operation: "updating mail \(id)", detail: "no such row") }
     }
 
     // MARK: - Checklist progress
@@ -487,10 +595,12 @@ public final class PostgresStateStore: StateStore {
             message: OutboxMessage(
                 messageID: row.text("message_id"), sender: row.text("sender"),
                 recipients: row.text("recipients").split(separator: "\n").map(String.init), subject: row.text("subject"),
-                rawMessage: row.text("raw_message")),
+                rawMessage: row.text("raw_message"), channel: row.string("channel") ?? "mail",
+                destination: row.text("destination")),
             state: OutboxState(rawValue: row.text("state")) ?? .queued,
             deliveryID: row.int64("delivery_id"), attempts: row.int("attempts"), createdAt: row.date("created_at") ?? .distantPast,
-            nextAttemptAt: row.date("next_attempt_at"), sentAt: row.date("sent_at"), lastError: row.string("last_error"))
+            nextAttemptAt: row.date("next_attempt_at"), sentAt: row.date("sent_at"), lastError: row.string("last_error"),
+            refused: row.string("refused").map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 
     static func progress(_ row: PostgresRow) -> ChecklistProgress {

@@ -148,23 +148,39 @@ public struct Snooze: Hashable, Sendable, Codable {
     }
 }
 
-/// A message for the mail outbox.
+/// A message for the outbox: a mail, or a group-robot message.
 public struct OutboxMessage: Hashable, Sendable, Codable {
-    /// The `Message-ID` header value; unique in the outbox.
+    /// The `Message-ID` header value of a mail; a robot message's delivery identity
+    /// (`occurrence/reminder/robot-key`). Unique in the outbox.
     public var messageID: String
     public var sender: String
+    /// Mail addresses; for a robot message, who it is for (unit ids).
     public var recipients: [String]
     public var subject: String
-    /// The complete RFC 5322 message (headers and body), as it will be sent.
+    /// The complete RFC 5322 message (headers and body), as it will be sent; for a robot
+    /// message its content (AlmanacRobots' RobotContent as JSON).
     public var rawMessage: String
+    /// `mail`, or the robot service (`wecom`, `dingtalk`, `feishu`, `webhook`).
+    public var channel: String
+    /// The robot's identity (`dingtalk:1f3a…`, no credentials): messages to one destination go
+    /// out in order, within its rate limit. Empty for mail.
+    public var destination: String
 
-    public init(messageID: String, sender: String, recipients: [String], subject: String, rawMessage: String) {
+    public init(
+        messageID: String, sender: String, recipients: [String], subject: String, rawMessage: String, channel: String = "mail",
+        destination: String = ""
+    ) {
         self.messageID = messageID
         self.sender = sender
         self.recipients = recipients
         self.subject = subject
         self.rawMessage = rawMessage
+        self.channel = channel
+        self.destination = destination
     }
+
+    /// Whether it is a mail (else a robot message).
+    public var isMail: Bool { channel == "mail" }
 }
 
 /// State of an outbox entry.
@@ -183,10 +199,12 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
     public var nextAttemptAt: Date?
     public var sentAt: Date?
     public var lastError: String?
+    /// Mail recipients the server refused while the others got the mail (`address: reply`).
+    public var refused: [String]
 
     public init(
         id: Int64, message: OutboxMessage, state: OutboxState, deliveryID: Int64?, attempts: Int,
-        createdAt: Date, nextAttemptAt: Date?, sentAt: Date?, lastError: String?
+        createdAt: Date, nextAttemptAt: Date?, sentAt: Date?, lastError: String?, refused: [String] = []
     ) {
         self.id = id
         self.message = message
@@ -197,6 +215,7 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
         self.nextAttemptAt = nextAttemptAt
         self.sentAt = sentAt
         self.lastError = lastError
+        self.refused = refused
     }
 }
 

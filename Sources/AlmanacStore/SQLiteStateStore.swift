@@ -132,6 +132,23 @@ public final class SQLiteStateStore: StateStore {
                 ALTER TABLE checklist_progress_history ADD COLUMN evidence INTEGER;
                 """)
         }
+        // The outbox takes group-robot messages beside mail: a channel and a destination per row,
+        // mail recipients refused while others got the mail, and the requests made to each
+        // destination (its rate limit outlives a restart).
+        migrator.registerMigration("v3-channel-outbox") { db in
+            try db.execute(sql: """
+                ALTER TABLE mail_outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'mail';
+                ALTER TABLE mail_outbox ADD COLUMN destination TEXT NOT NULL DEFAULT '';
+                ALTER TABLE mail_outbox ADD COLUMN refused TEXT;
+                CREATE INDEX mail_outbox_channel ON mail_outbox (channel, state, destination, id);
+                CREATE TABLE outbox_request (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    destination TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX outbox_request_destination ON outbox_request (destination, at);
+                """)
+        }
         return migrator
     }
 
@@ -359,12 +376,12 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(
                 sql: """
                     INSERT INTO mail_outbox (message_id, sender, recipients, subject, raw_message, state, delivery_id,
-                                             attempts, created_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?)
+                                             attempts, created_at, next_attempt_at, channel, destination)
+                    VALUES (?, ?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)
                     """,
                 arguments: [
                     message.messageID, message.sender, message.recipients.joined(separator: "\n"), message.subject,
-                    message.rawMessage, delivery, now, now,
+                    message.rawMessage, delivery, now, now, message.channel, message.destination,
                 ])
             let id = db.lastInsertedRowID
             if let delivery {
@@ -452,6 +469,126 @@ public final class SQLiteStateStore: StateStore {
                 sql: "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
                 arguments: [now, id])
             return db.changesCount > 0
+        }
+    }
+
+    // MARK: - Channel outbox
+
+    @discardableResult
+    public func enqueue(
+        _ messages: [OutboxMessage], failed: [(message: OutboxMessage, error: String)], delivery: Int64?, at now: Date
+    ) throws(StoreError) -> [Int64] {
+        try write("queueing \(messages.count + failed.count) messages") { db in
+            var ids: [Int64] = []
+            let all = messages.map { ($0, nil as String?) } + failed.map { ($0.message, $0.error as String?) }
+            for (message, error) in all {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO mail_outbox (message_id, sender, recipients, subject, raw_message, state,
+                            delivery_id, attempts, created_at, next_attempt_at, last_error, channel, destination)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        message.messageID, message.sender, message.recipients.joined(separator: "\n"), message.subject,
+                        message.rawMessage, error == nil ? "queued" : "failed", delivery, now, error == nil ? now : nil, error,
+                        message.channel, message.destination,
+                    ])
+                if db.changesCount > 0 { ids.append(db.lastInsertedRowID) }
+            }
+            if let delivery {
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", arguments: [now, delivery])
+                try Self.requireChange(db, "delivery \(delivery)")
+            }
+            return ids
+        }
+    }
+
+    public func queuedOutbox(channels: Set<String>, limit: Int) throws(StoreError) -> [OutboxEntry] {
+        try read("reading the outbox") { db in
+            let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM mail_outbox WHERE state = 'queued' AND channel IN (\(marks)) ORDER BY id LIMIT ?",
+                arguments: StatementArguments(channels.sorted() as [String]) + [limit]
+            ).map(Self.outboxEntry)
+        }
+    }
+
+    public func recordOutboxRequest(destination: String, entries: [Int64], outcome: OutboxRequestOutcome, at now: Date)
+        throws(StoreError)
+    {
+        try write("recording a request to \(destination)") { db in
+            try db.execute(sql: "INSERT INTO outbox_request (destination, at) VALUES (?, ?)", arguments: [destination, now])
+            // The rate limit looks back minutes; a day of history is plenty.
+            try db.execute(
+                sql: "DELETE FROM outbox_request WHERE destination = ? AND at < ?", arguments: [destination, now.addingTimeInterval(-86_400)])
+            for id in entries {
+                switch outcome {
+                case .sent:
+                    try db.execute(
+                        sql: """
+                            UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL,
+                            last_error = NULL WHERE id = ? AND state = 'queued'
+                            """,
+                        arguments: [now, id])
+                case .failed(let error, let retryAt):
+                    try db.execute(
+                        sql: """
+                            UPDATE mail_outbox SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+                            WHERE id = ? AND state = 'queued'
+                            """,
+                        arguments: [retryAt == nil ? "failed" : "queued", retryAt, error, id])
+                }
+            }
+        }
+    }
+
+    @discardableResult
+    public func failQueuedOutbox(destination: String, error: String, at now: Date) throws(StoreError) -> Int {
+        try write("failing the queue of \(destination)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE mail_outbox SET state = 'failed', next_attempt_at = NULL, last_error = ?
+                    WHERE destination = ? AND state = 'queued'
+                    """,
+                arguments: [error, destination])
+            return db.changesCount
+        }
+    }
+
+    public func outboxRequests(destination: String, since: Date) throws(StoreError) -> [Date] {
+        try read("reading the requests to \(destination)") { db in
+            try Date.fetchAll(
+                db, sql: "SELECT at FROM outbox_request WHERE destination = ? AND at >= ? ORDER BY at", arguments: [destination, since])
+        }
+    }
+
+    public func recordMailPartlySent(
+        _ id: Int64, refused: [String], remaining: [String], retryAt: Date?, error: String?, at now: Date
+    ) throws(StoreError) {
+        try write("recording a partly sent mail \(id)") { db in
+            let previous = try String.fetchOne(db, sql: "SELECT refused FROM mail_outbox WHERE id = ?", arguments: [id])
+            let noted = ([previous].compactMap { $0 } + refused).joined(separator: "\n")
+            if remaining.isEmpty {
+                try db.execute(
+                    sql: """
+                        UPDATE mail_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, next_attempt_at = NULL,
+                        last_error = NULL, refused = ? WHERE id = ?
+                        """,
+                    arguments: [now, noted.isEmpty ? nil : noted, id])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE mail_outbox SET state = ?, attempts = attempts + 1, recipients = ?, next_attempt_at = ?,
+                        last_error = ?, refused = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        retryAt == nil ? "failed" : "queued", remaining.joined(separator: "\n"), retryAt, error,
+                        noted.isEmpty ? nil : noted, id,
+                    ])
+            }
+            try Self.requireChange(db, "mail \(id)")
         }
     }
 
@@ -557,15 +694,17 @@ public final class SQLiteStateStore: StateStore {
 
     private static func outboxEntry(_ row: Row) -> OutboxEntry {
         let recipients: String = row["recipients"]
+        let refused: String? = row["refused"]
         return OutboxEntry(
             id: row["id"],
             message: OutboxMessage(
                 messageID: row["message_id"], sender: row["sender"],
                 recipients: recipients.split(separator: "\n").map(String.init), subject: row["subject"],
-                rawMessage: row["raw_message"]),
+                rawMessage: row["raw_message"], channel: row["channel"], destination: row["destination"]),
             state: OutboxState(rawValue: row["state"]) ?? .queued,
             deliveryID: row["delivery_id"], attempts: row["attempts"], createdAt: row["created_at"],
-            nextAttemptAt: row["next_attempt_at"], sentAt: row["sent_at"], lastError: row["last_error"])
+            nextAttemptAt: row["next_attempt_at"], sentAt: row["sent_at"], lastError: row["last_error"],
+            refused: refused.map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 
     private static func progress(_ row: Row) -> ChecklistProgress {

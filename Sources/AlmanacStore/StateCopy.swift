@@ -7,7 +7,9 @@ import GRDB
 /// so that a second run is refused instead of doubling anything.
 public enum StateCopy {
     /// The tables copied, in order (an outbox entry refers to its delivery).
-    public static let tables = ["delivery", "mark", "snooze", "mail_outbox", "checklist_progress", "checklist_progress_history"]
+    public static let tables = [
+        "delivery", "mark", "snooze", "mail_outbox", "outbox_request", "checklist_progress", "checklist_progress_history",
+    ]
 
     /// Rows per table, in ``tables`` order.
     public struct Counts: Sendable, Hashable, Codable {
@@ -31,8 +33,10 @@ public enum StateCopy {
         "mail_outbox": [
             ("id", .integer), ("message_id", .text), ("sender", .text), ("recipients", .text), ("subject", .text),
             ("raw_message", .text), ("state", .text), ("delivery_id", .integer), ("attempts", .integer), ("created_at", .time),
-            ("next_attempt_at", .time), ("sent_at", .time), ("last_error", .text),
+            ("next_attempt_at", .time), ("sent_at", .time), ("last_error", .text), ("channel", .text), ("destination", .text),
+            ("refused", .text),
         ],
+        "outbox_request": [("id", .integer), ("destination", .text), ("at", .time)],
         "checklist_progress": [
             ("occurrence_id", .text), ("entry_id", .text), ("state", .text), ("unit", .text), ("note", .text), ("uid", .integer),
             ("at", .time), ("evidence", .integer),

@@ -69,8 +69,9 @@ public protocol MarkStore: Sendable {
     func marks(since: Date) throws(StoreError) -> [Mark]
 }
 
-/// The persistent outbox of messages to send.
-public protocol OutboxStore: Sendable {
+/// The persistent outbox of messages to send: mail one at a time here, and what group robots and
+/// mail with several recipients need in ``ChannelOutboxStore``.
+public protocol OutboxStore: ChannelOutboxStore, Sendable {
     /// Queues a message. When `delivery` is given, marks that delivery sent in the same
     /// transaction (the outbox takes over from there). Returns the outbox id.
     @discardableResult

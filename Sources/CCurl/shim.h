@@ -27,6 +27,20 @@ static inline CURLcode almanac_curl_setopt_io(CURL *handle, CURLoption option, a
     return curl_easy_setopt(handle, option, value);
 }
 
+/// CURLOPT_DEBUGFUNCTION: sees the protocol lines in clear text (after TLS), so the SMTP
+/// transport can pair each RCPT with its reply.
+typedef int (*almanac_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *userdata);
+
+static inline CURLcode almanac_curl_setopt_debug(CURL *handle, almanac_curl_debug_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, value);
+}
+
+/// CURLOPT_MAIL_RCPT_ALLOWFAILS (option 290; spelt CURLOPT_MAIL_RCPT_ALLLOWFAILS before curl
+/// 8.2): go on with the accepted recipients when the server rejects some of them.
+static inline CURLcode almanac_curl_setopt_rcpt_allowfails(CURL *handle, long value) {
+    return curl_easy_setopt(handle, (CURLoption)290, value);
+}
+
 static inline CURLcode almanac_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

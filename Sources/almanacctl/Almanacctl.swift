@@ -27,6 +27,7 @@ struct Almanacctl: ParsableCommand {
             ReloadCommand.self,
             HistoryCommand.self,
             OutboxCommand.self,
+            SendTestCommand.self,
             AgendaCommand.self,
             CalCommand.self,
             ShowCommand.self,

@@ -6,7 +6,7 @@ extension Almanacctl {
     /// `almanacctl outbox [--state queued|failed|sent]` and `almanacctl outbox retry ID`.
     struct OutboxCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "outbox", abstract: "List the mail outbox (queued and failed mail), or retry a failed mail.",
+            commandName: "outbox", abstract: "List the outbox (queued and failed mail and robot messages), or retry a failed one.",
             subcommands: [List.self, Retry.self], defaultSubcommand: List.self)
 
         /// `almanacctl outbox [list]`.
@@ -62,18 +62,20 @@ enum OutboxText {
     static func render(_ report: OutboxReport, english: Bool, counts: Bool = true) -> String {
         var text = ""
         if report.entries.isEmpty {
-            text += english ? "No mail.\n" : "没有邮件。\n"
+            text += english ? "No messages.\n" : "没有消息。\n"
         }
         for mail in report.entries {
             var line = "#\(mail.id)  \(state(mail.state, english: english))  "
             line += english ? "\(mail.attempts) attempt\(mail.attempts == 1 ? "" : "s")" : "已尝试\(mail.attempts)次"
             if let next = mail.nextAttemptAt { line += english ? "  next \(time(next))" : "  下次 \(time(next))" }
             if let sent = mail.sentAt { line += english ? "  sent \(time(sent))" : "  发送于 \(time(sent))" }
+            if let channel = mail.channel, channel != "mail" { line += "  \(channel)" + (mail.destination.map { " \($0)" } ?? "") }
             text += line + "\n"
             text += "    " + mail.recipients.joined(separator: ", ") + "\n"
             text += "    " + mail.subject + "\n"
             text += "    " + mail.messageID + "\n"
             if let error = mail.lastError { text += "    " + (english ? "error: " : "错误：") + error + "\n" }
+            for refused in mail.refused ?? [] { text += "    " + (english ? "refused: " : "被拒收：") + refused + "\n" }
         }
         if counts {
             let order = ["queued", "failed", "sent"]

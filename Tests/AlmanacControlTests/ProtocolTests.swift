@@ -55,7 +55,7 @@ import Testing
             Issue.record("accepted")
             return
         }
-        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain, checklist, progress-set, progress-import, outbox, outbox-retry)")
+        #expect(failure.error.message == "unknown command 'stauts' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain, checklist, progress-set, progress-import, outbox, outbox-retry, send-test)")
     }
 
     @Test func badArgumentsNameTheField() {
@@ -87,6 +87,7 @@ import Testing
             .progressSet(ProgressSetRequest(code: "A-1", status: .rejected, evidence: 2, note: "缺照片")),
             .progressImport(ProgressImportRequest(file: "p.csv", rows: [ProgressRow(row: 2, code: "A-1", status: .accepted)])),
             .outbox(OutboxQuery(state: "failed", limit: 5)), .outboxRetry(OutboxRetryRequest(id: 42)),
+            .sendTest(SendTestRequest(unit: "wmb", channel: "dingtalk")),
         ]
         #expect(Set(commands.map(\.name)) == Set(CommandName.allCases))
         for command in commands {
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func stateChangingCommands() {
-        #expect(CommandName.allCases.filter(\.changesState) == [.reload, .ack, .done, .progress, .snooze, .progressSet, .progressImport, .outboxRetry])
+        #expect(CommandName.allCases.filter(\.changesState) == [.reload, .ack, .done, .progress, .snooze, .progressSet, .progressImport, .outboxRetry, .sendTest])
     }
 
     @Test(arguments: [

@@ -66,6 +66,10 @@ final class RecordingHandler: ControlHandler {
             throw ControlError(.notFound, "no item in this test handler's plan")
         case .outbox, .outboxRetry:
             return .outbox(OutboxReport(entries: [], counts: ["queued": 0, "failed": 0, "sent": 0]))
+        case .sendTest(let request):
+            return .sendTest(SendTestReport(unit: request.unit, results: [
+                SendTestResult(channel: "mail", destination: "wmb@example.org", ok: true, detail: "accepted by outbox"),
+            ]))
         case .checklist(let query):
             let checklist = Self.checklist
             let progress = ["A-1": IndicatorProgress(code: "A-1", status: .submitted, evidence: 3, note: "已报")]

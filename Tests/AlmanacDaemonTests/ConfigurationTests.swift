@@ -89,6 +89,38 @@ struct ConfigurationTests {
         ])
     }
 
+    @Test func robotsAndSendmailArguments() throws {
+        let text = """
+            mail:
+              transport: sendmail
+              sendmail: [/usr/bin/msmtp, -C, /etc/almanac/msmtprc]
+            robots:
+              rate_limit: 10
+              rate_window: 2m
+              ca_file: pki/ca.pem
+              retry: {initial: 5s, maximum: 1m, max_attempts: 9}
+
+            """
+        let result = ConfigurationLoader.load(text: text, file: "/etc/almanac/almanac.yaml", environment: [:])
+        #expect(result.diagnostics.isEmpty)
+        let configuration = try #require(result.configuration)
+        #expect(configuration.mail.sendmailPath == "/usr/bin/msmtp")
+        #expect(configuration.mail.sendmailArguments == ["-C", "/etc/almanac/msmtprc"])
+        #expect(configuration.robots.rateLimit == 10)
+        #expect(configuration.robots.rateWindow == .seconds(120))
+        #expect(configuration.robots.caFile == "/etc/almanac/pki/ca.pem")
+        #expect(configuration.robots.retryInitial == .seconds(5))
+        #expect(configuration.robots.retryMaxAttempts == 9)
+        #expect(ConfigurationLoader.load(text: "", file: "/c.yaml", environment: [:]).configuration?.robots == DaemonConfiguration.Robots())
+        let bad = ConfigurationLoader.load(
+            text: "robots:\n  rate_limit: 0\n  rate_window: 0s\n  colour: red\n", file: "/c.yaml", environment: [:])
+        #expect(bad.diagnostics.map(\.description) == [
+            "/c.yaml:2:15: error: 'robots.rate_limit' must be a whole number of at least 1, not '0'",
+            "/c.yaml:3:16: error: 'robots.rate_window' must be at least 1s",
+            "/c.yaml:4:3: error: unknown key 'colour' in 'robots' (known keys: rate_limit, rate_window, connect_timeout, timeout, ca_file, retry, concurrency)",
+        ])
+    }
+
     @Test func smtpNeedsAURL() {
         let result = ConfigurationLoader.load(
             text: "mail:\n  transport: smtp\n", file: "/c.yaml", environment: [:])

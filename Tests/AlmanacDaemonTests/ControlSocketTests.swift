@@ -177,7 +177,7 @@ struct ControlProcessTests {
             return [bad, unknown, tooLarge]
         }
         #expect(replies[0].contains(#""code":"bad_request""#))
-        #expect(replies[1] == #"{"error":{"code":"unknown_command","message":"unknown command 'explode' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain, checklist, progress-set, progress-import, outbox, outbox-retry)"},"id":9,"ok":false,"v":1}"#)
+        #expect(replies[1] == #"{"error":{"code":"unknown_command","message":"unknown command 'explode' (known: status, reload, agenda, next, ack, done, progress, snooze, history, cal, show, explain, checklist, progress-set, progress-import, outbox, outbox-retry, send-test)"},"id":9,"ok":false,"v":1}"#)
         #expect(replies[2].contains(#""code":"too_large""#) || replies[2] == "closed")
         let still = try await offPool { try runAlmanacctl(["history", "flag-salute", "--json", "--socket", socket]) }
         #expect(still.status == 0)

@@ -38,6 +38,42 @@ import Testing
         #expect(templates.render(.reminder, context: late).text.contains("（此提醒因系统停机延后发送。）\n\n提前10个工作日提醒"))
     }
 
+    @Test func robotTemplatesComeInChineseAndEnglishTextAndMarkdown() throws {
+        let templates = try MailTemplates.builtIn()
+        var context = Self.context
+        context["title_en"] = "Volunteer service for the Spring Festival"
+        context["lead_en"] = "10 working days before"
+        let zh = templates.renderRobot(.reminder, language: .zh, context: context)
+        #expect(zh.title == "【提前10个工作日提醒】“红红火火过大年”志愿服务")
+        #expect(
+            zh.text == """
+                【提前10个工作日提醒】“红红火火过大年”志愿服务
+                日期：2027-01-29至2027-02-12
+                事项：spring-volunteers（campaign）
+                责任单位：区文明办、团区委
+                办结后请管理员执行：almanacctl done spring-volunteers@2027-01-29
+                """)
+        #expect(zh.markdown.hasPrefix("**【提前10个工作日提醒】“红红火火过大年”志愿服务**\n> 日期：**2027-01-29至2027-02-12**"))
+        let en = templates.renderRobot(.reminder, language: .en, context: context)
+        #expect(en.title == "[Reminder, 10 working days before] Volunteer service for the Spring Festival")
+        #expect(en.markdown.contains("`almanacctl done spring-volunteers@2027-01-29`"))
+        context["late"] = true
+        #expect(templates.renderRobot(.reminder, language: .zh, context: context).text.hasPrefix("（此提醒因系统停机延后发送）\n【"))
+        let batch = templates.renderRobot(
+            .batch, language: .zh, context: ["count": 2, "messages": [["text": "一", "markdown": "**一**"], ["text": "二", "markdown": "**二**"]]])
+        #expect(batch.text == "【汇总】以下2条提醒因机器人发送频率限制合并发送：\n\n一\n\n二")
+        #expect(batch.markdown.hasSuffix("**一**\n\n**二**"))
+        // An English override directory replaces only the file it has.
+        let directory = try temporaryDirectory("templates")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "EN {{title_en}}\n".write(toFile: directory + "/reminder.chat.en.mustache", atomically: true, encoding: .utf8)
+        let loaded = try MailTemplates.load(directory: directory)
+        #expect(loaded.renderRobot(.reminder, language: .en, context: context).text == "EN Volunteer service for the Spring Festival")
+        #expect(loaded.renderRobot(.reminder, language: .zh, context: context).text == templates.renderRobot(.reminder, language: .zh, context: context).text)
+        try "x\n".write(toFile: directory + "/reminder.chat.fr.mustache", atomically: true, encoding: .utf8)
+        #expect(throws: TemplateLoadError.self) { try MailTemplates.load(directory: directory) }
+    }
+
     @Test func textTemplatesDoNotEscapeHTMLButHTMLTemplatesDo() throws {
         let directory = try temporaryDirectory("templates")
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -51,7 +51,8 @@ import Glibc
 /// Sends through a sendmail stand-in written moments ago. A child spawned meanwhile by another
 /// test may still hold the script open for writing (ETXTBSY, "Text file busy") until it execs:
 /// that is the test's race, not the transport's, so it is retried.
-func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throws(MailTransportError) {
+@discardableResult
+func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throws(MailTransportError) -> MailSendReport {
     var attempt = 0
     while true {
         do {
@@ -69,9 +70,11 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         let path = directory + "/sendmail"
         let script = """
             #!/bin/sh
-            printf '%s\\n' "$@" > "\(directory)/argv"
+            printf '%s\\n' "$@" >> "\(directory)/argv"
             cat > "\(directory)/stdin"
             echo "sendmail says bye" >&2
+            for last; do :; done
+            case "$last" in refused@*) echo "recipient $last not accepted by the server" >&2; exit 65;; esac
             exit \(status)
             """
         try Data(script.utf8).write(to: URL(fileURLWithPath: path))
@@ -86,12 +89,37 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         let envelope = try Envelope(try MessageTests.message())
         try sendFreshScript(SendmailTransport(program: program), envelope)
         let argv = try String(contentsOfFile: directory + "/argv", encoding: .utf8)
-        #expect(argv == "-t\n-i\n-falmanac@example.org\n")
+        #expect(argv == "-i\n-falmanac@example.org\n--\nwmb@example.org\n")
         let stdin = FileManager.default.contents(atPath: directory + "/stdin")
         #expect(stdin == Data(envelope.data.utf8))
     }
 
-    @Test(arguments: [(Int32(75), MailTransportError.Kind.temporary), (69, .temporary), (67, .permanent), (64, .permanent), (1, .permanent)])
+    @Test func oneRunPerRecipientSoARefusedOneDoesNotStopTheOthers() throws {
+        let directory = try temporaryDirectory("sendmail")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let program = try Self.fakeSendmail(in: directory, status: 0)
+        var message = try MessageTests.message()
+        message.cc = [try MailAddress("refused@example.org"), try MailAddress("leader@example.org")]
+        let transport = SendmailTransport(program: program, arguments: ["-C", "/etc/almanac/msmtprc"])
+        let report = try sendFreshScript(transport, try Envelope(message))
+        #expect(report.failures.map(\.address) == ["refused@example.org"])
+        #expect(report.failures.first?.kind == .permanent)
+        #expect(report.failures.first?.reply.contains("not accepted by the server") == true)
+        let argv = try String(contentsOfFile: directory + "/argv", encoding: .utf8)
+        #expect(
+            argv == ["wmb@example.org", "refused@example.org", "leader@example.org"].map {
+                "-C\n/etc/almanac/msmtprc\n-i\n-falmanac@example.org\n--\n\($0)\n"
+            }.joined())
+        message.to = [try MailAddress("refused@example.org")]
+        message.cc = []
+        #expect {
+            try sendFreshScript(transport, try Envelope(message))
+        } throws: { error in
+            (error as? MailTransportError)?.kind == .permanent
+        }
+    }
+
+    @Test(arguments: [(Int32(75), MailTransportError.Kind.temporary), (69, .permanent), (67, .permanent), (64, .permanent), (1, .permanent)])
     func exitStatusDecidesTheKind(_ status: Int32, _ kind: MailTransportError.Kind) throws {
         let directory = try temporaryDirectory("sendmail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -183,8 +211,25 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         } catch let error as MailTransportError {
             #expect(error.kind == .permanent)
             #expect(error.replyCode == 550)
+            #expect(error.recipientFailures.map(\.address) == ["wmb@example.org"])
         }
         await unknownUser.stop()
+    }
+
+    @Test func oneRefusedRecipientOfSeveralIsReportedAndTheOthersGetTheMail() async throws {
+        let server = try await SMTPTestServer(arguments: ["--reject-rcpt", "leader@example.org"])
+        var message = try MessageTests.message()
+        message.cc = [try MailAddress("leader@example.org"), try MailAddress("office@example.org")]
+        let envelope = try Envelope(message)
+        let transport = try SMTPTransport(SMTPConfiguration(url: server.url, tls: .none))
+        let report = try await offPool { try transport.send(envelope) }
+        #expect(report.failures.map(\.address) == ["leader@example.org"])
+        #expect(report.failures.first?.kind == .permanent)
+        #expect(report.failures.first?.reply.hasPrefix("550") == true)
+        let received = await server.waitForMessages(1)
+        try #require(received.count == 1)
+        #expect(received[0].envelope["rcpt_tos"] as? [String] == ["wmb@example.org", "office@example.org"])
+        await server.stop()
     }
 
     @Test func aRefusedConnectionIsTemporary() async throws {
@@ -209,7 +254,9 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
             try await offPool { try SMTPTransport(SMTPConfiguration(url: server.url, tls: .required)).send(envelope) }
             Issue.record("sent in plain text although TLS was required")
         } catch let error as MailTransportError {
-            #expect(error.kind == .temporary)
+            // Only the configuration (or the server's) can change that: permanent, and clear.
+            #expect(error.kind == .permanent)
+            #expect(error.message.contains("does not offer STARTTLS"))
         }
         #expect(server.received().isEmpty)
         await server.stop()

@@ -166,13 +166,16 @@ struct PostgresStateStoreTests {
         _ = try sqlite.claimDelivery(pending, dueAt: t0, late: false, at: t0)
         let counts = try StateCopy.copy(from: sqlite, to: settings)
         #expect(counts.tables == [
-            "delivery": 5, "mark": 4, "snooze": 3, "mail_outbox": 2, "checklist_progress": 3, "checklist_progress_history": 4,
+            "delivery": 6, "mark": 4, "snooze": 3, "mail_outbox": 7, "outbox_request": 2, "checklist_progress": 3,
+            "checklist_progress_history": 4,
         ])
         let (store, elector) = try TestPostgres.leadingStore(settings)
         defer { elector.stop() }
         #expect(try store.deliveries(dueSince: .distantPast) == sqlite.deliveries(dueSince: .distantPast))
         #expect(try store.markStates() == sqlite.markStates())
         #expect(try store.outbox(state: nil, limit: 10) == sqlite.outbox(state: nil, limit: 10))
+        #expect(try store.outboxRequests(destination: "dingtalk:aa", since: .distantPast)
+            == sqlite.outboxRequests(destination: "dingtalk:aa", since: .distantPast))
         #expect(try store.checklistHistory(occurrenceID: "civilized-city@2027-08-10", entryID: "1.1")
             == sqlite.checklistHistory(occurrenceID: "civilized-city@2027-08-10", entryID: "1.1"))
         #expect(try store.inDoubtDeliveries().map(\.key) == [pending])

@@ -11,7 +11,53 @@ enum StoreConformance {
         try deliveries(store)
         try marks(store)
         try outbox(store)
+        try channelOutbox(store)
         try checklists(store)
+    }
+
+    static func channelOutbox(_ store: any StateStore) throws {
+        let key = DeliveryID(occurrenceID: "robots@2027-05-01", reminderID: "0d", channel: "mail", recipient: "wmb")
+        guard case .claimed(let delivery) = try store.claimDelivery(key, dueAt: t0, late: false, at: t0) else {
+            Issue.record("claimed")
+            return
+        }
+        func robot(_ id: String, _ destination: String) -> OutboxMessage {
+            OutboxMessage(
+                messageID: id, sender: "", recipients: ["wmb"], subject: "提醒", rawMessage: "{}", channel: "dingtalk",
+                destination: destination)
+        }
+        let ids = try store.enqueue(
+            [robot("r/1", "dingtalk:aa"), robot("r/2", "dingtalk:aa"), robot("r/3", "dingtalk:bb")],
+            failed: [(robot("r/4", "dingtalk:cc"), "no such robot")], delivery: delivery.id, at: t0)
+        #expect(ids.count == 4)
+        #expect(try store.delivery(key)?.state == .sent)
+        // The same message again (a group shared by two units): left as it is.
+        #expect(try store.enqueue([robot("r/1", "dingtalk:aa")], failed: [], delivery: nil, at: t0 + 1).isEmpty)
+        let queued = try store.queuedOutbox(channels: ["dingtalk", "wecom"], limit: 10)
+        #expect(queued.map(\.message.messageID) == ["r/1", "r/2", "r/3"])
+        #expect(queued.first?.message.channel == "dingtalk" && queued.first?.message.destination == "dingtalk:aa")
+        #expect(try store.queuedOutbox(channels: ["mail"], limit: 10).allSatisfy { $0.message.channel == "mail" })
+        try store.recordOutboxRequest(destination: "dingtalk:aa", entries: [ids[0]], outcome: .sent, at: t0 + 2)
+        try store.recordOutboxRequest(
+            destination: "dingtalk:aa", entries: [ids[1]], outcome: .failed(error: "429", retryAt: t0 + 60), at: t0 + 3)
+        #expect(try store.outboxRequests(destination: "dingtalk:aa", since: t0) == [t0 + 2, t0 + 3])
+        #expect(try store.mailEntry(ids[0])?.state == .sent)
+        #expect(try store.mailEntry(ids[1])?.nextAttemptAt == t0 + 60 && store.mailEntry(ids[1])?.lastError == "429")
+        #expect(try store.failQueuedOutbox(destination: "dingtalk:bb", error: "wrong key", at: t0 + 4) == 1)
+        #expect(try store.mailEntry(ids[2])?.state == .failed && store.mailEntry(ids[3])?.lastError == "no such robot")
+        // A mail some recipients refused: noted, the rest retried, then sent.
+        let mail = try store.enqueueMail(
+            OutboxMessage(messageID: "<almanac.partly@example.org>", sender: "a@example.org",
+                          recipients: ["x@example.org", "y@example.org", "z@example.org"], subject: "s", rawMessage: "m"),
+            delivery: nil, at: t0)
+        try store.recordMailPartlySent(
+            mail, refused: ["x@example.org: 550 no such user"], remaining: ["z@example.org"], retryAt: t0 + 60, error: "451 later",
+            at: t0 + 5)
+        let partly = try #require(try store.mailEntry(mail))
+        #expect(partly.state == .queued && partly.message.recipients == ["z@example.org"] && partly.refused == ["x@example.org: 550 no such user"])
+        try store.recordMailPartlySent(mail, refused: [], remaining: [], retryAt: nil, error: nil, at: t0 + 70)
+        let sent = try #require(try store.mailEntry(mail))
+        #expect(sent.state == .sent && sent.sentAt == t0 + 70 && sent.refused == ["x@example.org: 550 no such user"])
     }
 
     static func deliveries(_ store: any StateStore) throws {

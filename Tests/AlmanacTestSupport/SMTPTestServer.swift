@@ -79,6 +79,23 @@ public func parseWithPython(message: String) throws -> ParsedMail {
     return try parseWithPython(path)
 }
 
+/// Waits (up to three minutes: a full test run loads the machine) until a test server started as
+/// `pid` writes its port to `directory/port`; kills it and throws its log when it does not.
+public func waitForPortFile(directory: String, pid: pid_t, what: String) async throws -> Int {
+    let deadline = ContinuousClock.now + .seconds(180)
+    while ContinuousClock.now < deadline {
+        if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8),
+            let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            return value
+        }
+        if await waitForChild(pid, timeout: .milliseconds(50)) != nil { break }
+    }
+    kill(pid, SIGKILL)
+    let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
+    throw MailTestFailure(description: "\(what) did not start: \(log)")
+}
+
 /// A running tests/smtp_server.py.
 public final class SMTPTestServer: @unchecked Sendable {
     public let directory: String
@@ -94,23 +111,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         pid = try spawnInBackground(
             testPython, [smtpServerScript, "--dir", directory, "--port", "\(requested)"] + arguments,
             environment: ProcessInfo.processInfo.environment, log: directory + "/server.log")
-        let deadline = ContinuousClock.now + .seconds(180)
-        var found: Int?
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8),
-                let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                found = value
-                break
-            }
-            if await waitForChild(pid, timeout: .milliseconds(50)) != nil { break }
-        }
-        guard let found else {
-            kill(pid, SIGKILL)
-            let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
-            throw MailTestFailure(description: "the SMTP test server did not start: \(log)")
-        }
-        port = found
+        port = try await waitForPortFile(directory: directory, pid: pid, what: "the SMTP test server")
     }
 
     public var url: String { "smtp://127.0.0.1:\(port)" }
