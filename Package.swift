@@ -57,6 +57,7 @@ let package = Package(
             name: "almanacctl",
             dependencies: [
                 "AlmanacCalendar", "AlmanacPlan", "AlmanacControl", "AlmanacFeeds", "AlmanacDraft", "AlmanacHost",
+                "AlmanacStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -69,10 +70,12 @@ let package = Package(
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // libpq (the PostgreSQL client) as a system library: the shared state of several hosts.
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // SQLite state: deliveries, acknowledgements, snoozes, mail outbox, checklist progress.
         .target(
             name: "AlmanacStore",
-            dependencies: ["AlmanacCalendar", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AlmanacCalendar", "CPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The daemon's wiring: configuration, services, status files.

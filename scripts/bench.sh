@@ -5,10 +5,14 @@
 #  2. the process measurements of scripts/measure-daemon.py against the release almanacd and
 #     almanacctl: start to READY=1, reload, idle RSS and wake-ups (sample plan and 10,000 items),
 #     control-socket round trips and requests per second (beside an echo server), the lateness
-#     of a reminder, and rule expansion beside `systemd-analyze calendar`.
+#     of a reminder, and rule expansion beside `systemd-analyze calendar`;
+#  3. scripts/failover.py measure: three release almanacd on one PostgreSQL database, 1,000
+#     deliveries over five minutes with the leader killed 50 times (exactly once, takeover median
+#     and worst), then the same burst of deliveries on SQLite and on PostgreSQL (deliveries per
+#     second, control `status` p50/p99 while they go out). About ten minutes.
 # The load average is printed before and after: the figures are only as quiet as the machine.
 #
-# Usage: scripts/bench.sh [--quick] [--no-suites] [--no-process] [swift package benchmark args]
+# Usage: scripts/bench.sh [--quick] [--no-suites] [--no-process] [--no-failover] [swift package benchmark args]
 #   scripts/bench.sh                                   everything
 #   scripts/bench.sh --no-process --target SchedulerBenchmarks
 #   scripts/bench.sh --no-suites --quick               process figures only, shorter runs
@@ -16,12 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
 
-suites=1 process=1 measure_args=() benchmark_args=()
+suites=1 process=1 failover=1 measure_args=() benchmark_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) measure_args+=(--quick) ;;
         --no-suites) suites=0 ;;
         --no-process) process=0 ;;
+        --no-failover) failover=0 ;;
         *) benchmark_args+=("$arg") ;;
     esac
 done
@@ -50,5 +55,12 @@ if [ "$process" = 1 ]; then
     bin=$(swift build -c release --show-bin-path)
     echo "==> scripts/measure-daemon.py" >&2
     python3 scripts/measure-daemon.py "${measure_args[@]}" "$bin/almanacd" "$bin/almanacctl"
+fi
+if [ "$failover" = 1 ]; then
+    ensure_apt postgresql-15 postgresql-client-15 sqlite3 util-linux
+    swift build -c release --product almanacd >&2
+    bin=$(swift build -c release --show-bin-path)
+    echo "==> scripts/failover.py measure" >&2
+    python3 scripts/failover.py measure --almanacd "$bin/almanacd"
 fi
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

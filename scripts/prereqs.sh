@@ -60,7 +60,7 @@ ensure_swift() {
 
 # The Debian packages the build links against.
 # git and ca-certificates: the package manager clones the Swift dependencies over https.
-BUILD_PACKAGES=(git ca-certificates pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev)
+BUILD_PACKAGES=(git ca-certificates pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev libpq-dev)
 
 # ensure_venv DIR PKG...: a Python virtual environment with the given PyPI packages.
 ensure_venv() {

@@ -30,7 +30,7 @@ cache=.cache/e2e
 mkdir -p "$cache"
 
 # --- 1. The root file system: exactly stage-systemd.sh's (keep the package list and key equal) -
-packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,tzdata,ca-certificates
+packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
 rootfs_key=$(printf 'bookworm minbase %s v1' "$packages" | sha256sum | cut -c1-12)
 base="$cache/rootfs-$rootfs_key"
 if [ ! -e "$base/.complete" ]; then

@@ -31,7 +31,7 @@ mkdir -p "$cache"
 # --- 1. The root file system (cached) ------------------------------------------------------
 # The libraries the daemon links dynamically (everything but the Swift runtime), the time zone
 # database, and what systemd needs to boot.
-packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,tzdata,ca-certificates
+packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
 rootfs_key=$(printf 'bookworm minbase %s v1' "$packages" | sha256sum | cut -c1-12)
 base="$cache/rootfs-$rootfs_key"
 if [ ! -e "$base/.complete" ]; then

@@ -60,11 +60,15 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var overdue: Int?
     /// What is wrong right now (rejected reload, state store unavailable, ...), for people.
     public var problems: [String]
+    /// The lease of a shared (PostgreSQL) store; absent for a single instance (SQLite).
+    public var leadership: LeadershipReport?
 
     public init(
         version: String, pid: Int32, state: String, startedAt: Date, plan: PlanSummary?, nextWakeup: Date? = nil,
-        remindersSent: Int? = nil, outboxPending: Int? = nil, overdue: Int? = nil, problems: [String] = []
+        remindersSent: Int? = nil, outboxPending: Int? = nil, overdue: Int? = nil, problems: [String] = [],
+        leadership: LeadershipReport? = nil
     ) {
+        self.leadership = leadership
         self.version = version
         self.pid = pid
         self.state = state
@@ -75,6 +79,38 @@ public struct StatusReport: Codable, Sendable, Hashable {
         self.outboxPending = outboxPending
         self.overdue = overdue
         self.problems = problems
+    }
+}
+
+/// Which instance of several sharing a PostgreSQL store delivers (`status`).
+public struct LeadershipReport: Codable, Sendable, Hashable {
+    /// `leader`, `follower` or `unavailable` (the database cannot be reached: not delivering).
+    public var role: String
+    /// This instance's name.
+    public var instance: String
+    /// The instance holding the lease, and since when.
+    public var leader: String?
+    public var leaderSince: Date?
+    /// The last change of leader: when, from which instance, and how long after the old
+    /// leader's last renewal.
+    public var lastTakeoverAt: Date?
+    public var lastTakeoverFrom: String?
+    public var lastTakeoverVacantSeconds: Double?
+    /// Why this instance does not deliver when it should be able to.
+    public var problem: String?
+
+    public init(
+        role: String, instance: String, leader: String?, leaderSince: Date?, lastTakeoverAt: Date?, lastTakeoverFrom: String?,
+        lastTakeoverVacantSeconds: Double?, problem: String?
+    ) {
+        self.role = role
+        self.instance = instance
+        self.leader = leader
+        self.leaderSince = leaderSince
+        self.lastTakeoverAt = lastTakeoverAt
+        self.lastTakeoverFrom = lastTakeoverFrom
+        self.lastTakeoverVacantSeconds = lastTakeoverVacantSeconds
+        self.problem = problem
     }
 }
 

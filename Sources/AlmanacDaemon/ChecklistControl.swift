@@ -55,7 +55,8 @@ extension DaemonControlHandler {
         var views: [ChecklistView] = []
         for checklist in checklists {
             let occurrence = try self.occurrence(checklist, plan: plan, date: query.date, today: today)
-            let progress = try storeProgress(occurrence.id)
+            let id = occurrence.id
+            let progress = try await offPool { try storeProgress(id) }
             views.append(ChecklistView(
                 summary: ChecklistSummary(checklist, progress: progress), occurrence: occurrence.id,
                 deadline: occurrence.deadline, unitNames: names,
@@ -115,7 +116,8 @@ extension DaemonControlHandler {
         } catch {
             throw ControlError(.internalError, "the state store failed: \(error.detail)")
         }
-        let progress = try storeProgress(occurrence.id)
+        let id = occurrence.id
+        let progress = try await offPool { try storeProgress(id) }
         return ProgressReport(
             checklist: checklist.id.value, occurrence: occurrence.id, recorded: rows, uid: uid, at: now,
             summary: ChecklistSummary(checklist, progress: progress))

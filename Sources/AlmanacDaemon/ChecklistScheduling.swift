@@ -200,6 +200,7 @@ extension SchedulerCore {
                 metadata["MESSAGE_ID"] = "\(overdue ? ReminderMessageID.overdue : (late ? ReminderMessageID.late : ReminderMessageID.reminder))"
                 metadata["ALMANAC_DELIVERY"] = "\(key)"
                 metadata["ALMANAC_RECIPIENTS"] = "\(key.recipient)"
+                try dispatcher.requireLease(key)
                 logger.log(level: overdue ? .warning : .notice, "\(subject)\n\(body)", metadata: metadata)
                 try store.markSent(record.id, at: now)
             case .mail:

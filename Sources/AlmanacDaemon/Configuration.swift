@@ -1,6 +1,7 @@
 import AlmanacCalendar
 import AlmanacMail
 import AlmanacPlan
+import AlmanacStore
 import Foundation
 import Yams
 
@@ -101,6 +102,9 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var shutdownTimeout: Duration
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String
+    /// `state:`: a PostgreSQL database shared by several instances; `nil`: SQLite (`state.db` in
+    /// the state directory), the default.
+    public var postgres: PostgresSettings? = nil
 
     /// `limits:` in almanac.yaml.
     public struct Limits: Sendable, Hashable, Codable {
@@ -156,7 +160,11 @@ public enum ConfigurationLoader {
     /// The keys the top level accepts.
     public static let topLevelKeys = [
         "plans", "state_directory", "runtime_directory", "control_socket", "holidays", "catch_up", "delivery_time",
-        "mail", "robots", "admin_group", "shutdown_timeout", "log_level", "limits",
+        "mail", "robots", "admin_group", "shutdown_timeout", "log_level", "limits", "state",
+    ]
+    /// The keys `state:` accepts (PostgreSQL).
+    public static let stateKeys = [
+        "url", "password_file", "sslmode", "sslrootcert", "sslcert", "sslkey", "lease", "instance", "connect_timeout",
     ]
     /// The keys `robots:` accepts.
     public static let robotsKeys = ["rate_limit", "rate_window", "connect_timeout", "timeout", "ca_file", "retry", "concurrency"]
@@ -324,6 +332,7 @@ public enum ConfigurationLoader {
                 case "mail": parseMail(value)
                 case "robots": parseRobots(value)
                 case "limits": parseLimits(value)
+                case "state": parseState(value)
                 default: unknownKey(key, at: keyNode, known: topLevelKeys)
                 }
             }
@@ -349,6 +358,88 @@ public enum ConfigurationLoader {
                 configuration.plans = plans
             default:
                 error("'plans' must be a path or a list of paths (globs allowed)", at: node)
+            }
+        }
+
+        /// `state: sqlite`, `state: postgresql://...`, or a mapping with `url` and the options.
+        private mutating func parseState(_ node: Node) {
+            func url(_ text: String, at node: Node) -> String? {
+                if text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") { return text }
+                error(
+                    "'state' must be sqlite or a postgresql:// URL, not '\(PostgresSettings.redacted(text))'", at: node,
+                    hint: "for example postgresql://almanac@db.example.org/almanac")
+                return nil
+            }
+            switch node {
+            case .scalar:
+                guard let text = scalar(node, "state") else { return }
+                if text == "sqlite" {
+                    configuration.postgres = nil
+                } else if let url = url(text, at: node) {
+                    configuration.postgres = PostgresSettings(url: url)
+                }
+            case .mapping(let mapping):
+                var settings = PostgresSettings(url: "")
+                var sawURL = false
+                for (keyNode, value) in mapping {
+                    guard let key = keyNode.string else {
+                        error("keys must be plain strings", at: keyNode)
+                        continue
+                    }
+                    switch key {
+                    case "url":
+                        if let text = scalar(value, "state.url"), let url = url(text, at: value) {
+                            settings.url = url
+                            sawURL = true
+                        }
+                    case "password_file": settings.passwordFile = path(value, "state.password_file")
+                    case "sslmode":
+                        if let text = scalar(value, "state.sslmode") {
+                            if PostgresSettings.sslModes.contains(text) {
+                                settings.sslMode = text
+                            } else {
+                                error(
+                                    "unknown 'state.sslmode' value '\(text)'", at: value,
+                                    hint: "one of: \(PostgresSettings.sslModes.joined(separator: ", "))")
+                            }
+                        }
+                    case "sslrootcert": settings.sslRootCert = path(value, "state.sslrootcert")
+                    case "sslcert": settings.sslCert = path(value, "state.sslcert")
+                    case "sslkey": settings.sslKey = path(value, "state.sslkey")
+                    case "lease":
+                        if let duration = duration(value, "state.lease") {
+                            if duration >= .seconds(3) && duration <= .seconds(600) {
+                                settings.lease = duration
+                            } else {
+                                error("'state.lease' must be between 3s and 10m", at: value)
+                            }
+                        }
+                    case "connect_timeout":
+                        if let duration = duration(value, "state.connect_timeout") {
+                            if duration >= .seconds(2) && duration <= .seconds(60) {
+                                settings.connectTimeout = duration
+                            } else {
+                                error("'state.connect_timeout' must be between 2s and 1m", at: value)
+                            }
+                        }
+                    case "instance":
+                        if let text = scalar(value, "state.instance") {
+                            if text.count <= 100, !text.contains(where: { $0.isNewline }) {
+                                settings.instance = text
+                            } else {
+                                error("'state.instance' must be one line of at most 100 characters", at: value)
+                            }
+                        }
+                    default: unknownKey(key, at: keyNode, known: ConfigurationLoader.stateKeys, section: "state")
+                    }
+                }
+                if sawURL {
+                    configuration.postgres = settings
+                } else {
+                    error("'state' needs 'url' (postgresql://...)", at: node)
+                }
+            default:
+                error("'state' must be sqlite, a postgresql:// URL, or a mapping with 'url'", at: node)
             }
         }
 

@@ -35,11 +35,11 @@ public struct DaemonControlHandler: ControlHandler {
         case .next(let query):
             return .next(try next(query))
         case .history(let query):
-            return .history(try history(query))
+            return .history(try await offPool { try history(query) })
         case .outbox(let query):
-            return .outbox(try outbox(query))
+            return .outbox(try await offPool { try outbox(query) })
         case .outboxRetry(let request):
-            return .outbox(try outboxRetry(request, peer: peer))
+            return .outbox(try await offPool { try outboxRetry(request, peer: peer) })
         case .sendTest(let request):
             return .sendTest(
                 try await controller.channels.sendTest(
@@ -51,20 +51,20 @@ public struct DaemonControlHandler: ControlHandler {
         case .explain(let query):
             return .explain(try await offPool { try explain(query) })
         case .ack(let ref):
-            let (id, date) = try reports().resolve(ref)
+            let (id, date) = try await offPool { try reports().resolve(ref) }
             try await map { () throws(DaemonRequestError) in
                 try await controller.acknowledge(occurrenceID: id.description, uid: peer.uid)
             }
             return .change(ChangeReport(item: ref.item, date: date, state: .acknowledged, recordedAt: clock.now(), uid: peer.uid))
         case .done(let request):
-            let (id, date) = try reports().resolve(request.occurrence)
+            let (id, date) = try await offPool { try reports().resolve(request.occurrence) }
             try await map { () throws(DaemonRequestError) in
                 try await controller.markDone(occurrenceID: id.description, uid: peer.uid, note: request.note)
             }
             return .change(ChangeReport(
                 item: request.item, date: date, state: .done, recordedAt: clock.now(), uid: peer.uid, note: request.note))
         case .snooze(let request):
-            let (id, date) = try reports().resolve(request.occurrence)
+            let (id, date) = try await offPool { try reports().resolve(request.occurrence) }
             try await map { () throws(DaemonRequestError) in
                 try await controller.snooze(occurrenceID: id.description, until: request.until, uid: peer.uid)
             }
@@ -78,7 +78,7 @@ public struct DaemonControlHandler: ControlHandler {
         case .progressImport(let request):
             return .progressRecorded(try await importProgress(request, uid: peer.uid))
         case .progress(let request):
-            let (id, date) = try reports().resolve(request.occurrence)
+            let (id, date) = try await offPool { try reports().resolve(request.occurrence) }
             try await map { () throws(DaemonRequestError) in
                 try await controller.recordProgress(
                     occurrenceID: id.description, entryID: request.entry, state: request.done ? .done : .open, unit: nil,
@@ -172,8 +172,9 @@ public struct DaemonControlHandler: ControlHandler {
         return report
     }
 
-    /// Runs a view on a thread of its own: a year's agenda of a large plan must not hold one of
-    /// the cooperative pool's threads, which answer `status` and the other requests.
+    /// Runs a view on a thread of its own: a year's agenda of a large plan, or a read of a shared
+    /// store over the network, must not hold one of the cooperative pool's threads, which answer
+    /// `status` and the other requests.
     func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await BlockingWork.run("almanac-view") { _ in Result { try body() } }.get()
     }

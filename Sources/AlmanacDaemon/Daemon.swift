@@ -41,10 +41,30 @@ public enum Daemon {
         }
 
         let store: Result<any StateStore, StoreError>
-        do {
-            store = .success(try SQLiteStateStore(path: configuration.databasePath))
-        } catch {
-            store = .failure(error)
+        let leadership: Leadership
+        var shared: PostgresStateStore?
+        if let postgres = configuration.postgres {
+            // A shared store: opening does not connect; the lease service connects, migrates and
+            // elects, and nothing is delivered until this instance holds the lease.
+            let instance = postgres.instance ?? LeadershipService.hostName()
+            leadership = Leadership(
+                Leadership.Snapshot(
+                    role: .unavailable, instance: instance, leaseSeconds: LeadershipService.seconds(postgres.lease),
+                    problem: "connecting to \(postgres.displayURL)"))
+            let opened = PostgresStateStore(settings: postgres, leadership: leadership, applicationName: "almanacd \(instance)")
+            shared = opened
+            store = .success(opened)
+            logger.info(
+                "state in PostgreSQL, shared with other instances",
+                metadata: ["ALMANAC_STATE": "\(postgres.displayURL)", "ALMANAC_INSTANCE": "\(instance)",
+                           "ALMANAC_LEASE": "\(ConfigurationLoader.format(postgres.lease))"])
+        } else {
+            leadership = .single()
+            do {
+                store = .success(try SQLiteStateStore(path: configuration.databasePath))
+            } catch {
+                store = .failure(error)
+            }
         }
 
         let listeningSocket: Int32?
@@ -61,7 +81,7 @@ public enum Daemon {
         let controller = DaemonController(
             configuration: configuration, store: store,
             reloadConfiguration: { ConfigurationLoader.load(file: file, environment: environment) },
-            environment: environment, notifier: notifier, logger: logger)
+            environment: environment, notifier: notifier, logger: logger, leadership: leadership)
         // Every listener subscribes before the first plan is announced.
         let schedulerEvents = await controller.subscribe()
         let publisherEvents = await controller.subscribe()
@@ -97,9 +117,11 @@ public enum Daemon {
         }
         services.append(.init(service: scheduler, successTerminationBehavior: .ignore, serviceName: "scheduler"))
         services.append(
-            .init(service: mail.outboxService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "outbox"))
+            .init(
+                service: mail.outboxService(store: controller.store, logger: logger, leadership: leadership),
+                successTerminationBehavior: .ignore, serviceName: "outbox"))
         services.append(
-            .init(service: mail.robotService(store: controller.store, logger: logger), successTerminationBehavior: .ignore, serviceName: "robots"))
+            .init(service: mail.robotService(store: controller.store, logger: logger, leadership: leadership), successTerminationBehavior: .ignore, serviceName: "robots"))
         services.append(
             .init(
                 service: ControlService(server: control, listener: controlListener), successTerminationBehavior: .ignore,
@@ -110,6 +132,12 @@ public enum Daemon {
                     controller: controller, publisher: FeedPublisher(logger: logger), events: publisherEvents,
                     statusChanges: statusChanges),
                 successTerminationBehavior: .ignore, serviceName: "publish"))
+        if let shared {
+            services.append(
+                .init(
+                    service: LeadershipService(store: shared, controller: controller, logger: logger),
+                    successTerminationBehavior: .ignore, serviceName: "lease"))
+        }
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
             services.append(

@@ -45,6 +45,10 @@ public enum DaemonEvent: Sendable, Hashable {
     case marksChanged(occurrenceID: String)
     /// Checklist progress was recorded for the occurrence.
     case progressChanged(occurrenceID: String)
+    /// This instance took the lease of a shared store, or lost it (the role it has now).
+    case leadershipChanged(Leadership.Role)
+    /// The leader (another instance) recorded deliveries: a follower's view of them is out of date.
+    case ledgerChanged
 }
 
 /// The plan in force with the number of the load that made it (0: none yet).
@@ -65,8 +69,11 @@ public actor DaemonController {
     public nonisolated let initialConfiguration: DaemonConfiguration
     /// Reads the configuration file again on reload; `nil` reloads the plan only.
     private let reloadConfiguration: (@Sendable () -> ConfigurationLoader.Result)?
-    /// The state store in use (the file, or the in-memory fallback).
+    /// The state store in use (the file, the in-memory fallback, or the shared database).
     public nonisolated let store: any StateStore
+    /// Who delivers: this process (SQLite), or the instance holding the shared store's lease.
+    public nonisolated let leadership: Leadership
+    private var leadershipSeen: Leadership.Snapshot?
     private let storeInfo: DaemonStatus.StoreInfo
     private let environment: [String: String]
     private let notifier: SystemdNotifier
@@ -105,8 +112,10 @@ public actor DaemonController {
         environment: [String: String] = [:],
         notifier: SystemdNotifier = SystemdNotifier(),
         logger: Logger,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(),
+        leadership: Leadership = .single()
     ) {
+        self.leadership = leadership
         self.configuration = configuration
         initialConfiguration = configuration
         self.reloadConfiguration = reloadConfiguration
@@ -120,7 +129,11 @@ public actor DaemonController {
         switch store {
         case .success(let opened):
             self.store = opened
-            info = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+            if let postgres = configuration.postgres {
+                info = DaemonStatus.StoreInfo(path: postgres.displayURL, mode: "postgresql")
+            } else {
+                info = DaemonStatus.StoreInfo(path: configuration.databasePath, mode: "file")
+            }
         case .failure(let error):
             // Keep reminding through the journal: an in-memory store still prevents repeats
             // within this process.
@@ -344,6 +357,7 @@ public actor DaemonController {
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
+        if old.postgres != new.postgres { keys.append("state") }
         return keys
     }
 
@@ -364,6 +378,65 @@ public actor DaemonController {
     public func finishShutdown() {
         phase = .stopped
         publish(quiet: true)
+    }
+
+    // MARK: - Leadership
+
+    /// The shared store's lease changed hands, or this instance's view of it changed: logged,
+    /// shown in the status, and the scheduler plans again when the role changed.
+    public func leadershipChanged(_ snapshot: Leadership.Snapshot) {
+        let old = leadershipSeen
+        leadershipSeen = snapshot
+        var metadata: Logger.Metadata = [
+            "ALMANAC_ROLE": "\(snapshot.role.rawValue)", "ALMANAC_INSTANCE": "\(snapshot.instance)",
+            "ALMANAC_LEADER": "\(snapshot.leader ?? "")", "ALMANAC_TOKEN": "\(snapshot.token.map { "\($0)" } ?? "")",
+        ]
+        if let takeover = snapshot.lastTakeover, takeover != old?.lastTakeover {
+            metadata["ALMANAC_TAKEOVER_FROM"] = "\(takeover.from ?? "")"
+            if let vacant = takeover.vacantSeconds { metadata["ALMANAC_TAKEOVER_VACANT"] = "\(String(format: "%.3f", vacant))" }
+        }
+        let roleChanged = old?.role != snapshot.role || (snapshot.role == .leader && old?.token != snapshot.token)
+        if roleChanged {
+            switch snapshot.role {
+            case .leader:
+                metadata["MESSAGE_ID"] = "\(MessageID.leadershipTaken)"
+                logger.notice("leadership taken: this instance delivers", metadata: metadata)
+            case .follower:
+                metadata["MESSAGE_ID"] = "\(MessageID.leadershipFollowing)"
+                logger.notice("following the leader: another instance delivers", metadata: metadata)
+            case .unavailable:
+                metadata["MESSAGE_ID"] = "\(MessageID.storeProblem)"
+                metadata["ALMANAC_STORE_ERROR"] = "unavailable"
+                metadata["error"] = "\(snapshot.problem ?? "")"
+                logger.error("database unreachable: not delivering until it is back", metadata: metadata)
+            case .single: break
+            }
+        } else if snapshot.role == .follower && old?.leader != snapshot.leader {
+            metadata["MESSAGE_ID"] = "\(MessageID.leadershipFollowing)"
+            logger.notice("following the leader: another instance delivers", metadata: metadata)
+        } else if snapshot.problem != old?.problem, let problem = snapshot.problem {
+            logger.warning("the lease cannot be renewed", metadata: metadata.merging(["error": "\(problem)"]) { $1 })
+        }
+        if roleChanged {
+            emit(.leadershipChanged(snapshot.role))
+            if snapshot.role == .leader {
+                mailDoorbell.ring()
+                robotDoorbell.ring()
+            }
+        }
+        if phase == .running || phase == .reloading { publish() }
+    }
+
+    /// Marks, snoozes or progress another instance recorded (the elector saw them in the shared
+    /// store): the scheduler reads them as if they were recorded here.
+    public func recordedElsewhere(marks: [String], progress: [String]) {
+        for id in marks { emit(.marksChanged(occurrenceID: id)) }
+        for id in progress { emit(.progressChanged(occurrenceID: id)) }
+    }
+
+    /// The leader recorded deliveries: a follower's view follows.
+    public func ledgerChangedElsewhere() {
+        emit(.ledgerChanged)
     }
 
     // MARK: - Schedule
@@ -391,25 +464,25 @@ public actor DaemonController {
     // MARK: - Marks
 
     /// Records an acknowledgement by `uid`: overdue repeats stop.
-    public func acknowledge(occurrenceID: String, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
-        try mark(.acknowledged, occurrenceID: occurrenceID, uid: uid, note: note)
+    public func acknowledge(occurrenceID: String, uid: UInt32, note: String? = nil) async throws(DaemonRequestError) {
+        try await mark(.acknowledged, occurrenceID: occurrenceID, uid: uid, note: note)
     }
 
     /// Records that the work is done (or, with `done: false`, withdraws that).
-    public func markDone(occurrenceID: String, uid: UInt32, done: Bool = true, note: String? = nil) throws(DaemonRequestError) {
-        try mark(done ? .done : .undone, occurrenceID: occurrenceID, uid: uid, note: note)
+    public func markDone(occurrenceID: String, uid: UInt32, done: Bool = true, note: String? = nil) async throws(DaemonRequestError) {
+        try await mark(done ? .done : .undone, occurrenceID: occurrenceID, uid: uid, note: note)
     }
 
     /// Holds back the occurrence's reminders until `until`.
-    public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) throws(DaemonRequestError) {
+    public func snooze(occurrenceID: String, until: Date, uid: UInt32, note: String? = nil) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         let now = clock.now()
         guard until > now else {
             throw DaemonRequestError(code: .invalidArgument, detail: "snooze end \(until) is not in the future")
         }
-        try storeCall { () throws(StoreError) in
-            try store.recordSnooze(Snooze(occurrenceID: occurrenceID, until: until, uid: uid, at: now, note: note))
-        }
+        let store = self.store
+        let snooze = Snooze(occurrenceID: occurrenceID, until: until, uid: uid, at: now, note: note)
+        try await storeCall { () throws(StoreError) in try store.recordSnooze(snooze) }
         logger.notice(
             "reminders snoozed",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_UID": "\(uid)", "ALMANAC_UNTIL": "\(until)"])
@@ -419,12 +492,13 @@ public actor DaemonController {
     /// Records the progress of one checklist entry.
     public func recordProgress(
         occurrenceID: String, entryID: String, state: ChecklistProgress.State, unit: String?, note: String?, uid: UInt32
-    ) throws(DaemonRequestError) {
+    ) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         guard !entryID.isEmpty else { throw DaemonRequestError(code: .invalidArgument, detail: "empty checklist entry id") }
         let progress = ChecklistProgress(
             occurrenceID: occurrenceID, entryID: entryID, state: state, unit: unit, note: note, uid: uid, at: clock.now())
-        try storeCall { () throws(StoreError) in try store.recordProgress(progress) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordProgress(progress) }
         logger.info(
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_ENTRY": "\(entryID)",
@@ -434,9 +508,10 @@ public actor DaemonController {
 
     /// Records the progress of many checklist indicators in one transaction (all or none), then
     /// wakes the scheduler (the next reminders list what is still open).
-    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) throws(DaemonRequestError) {
+    public func recordChecklistProgress(_ entries: [ChecklistProgress], uid: UInt32) async throws(DaemonRequestError) {
         guard let first = entries.first else { return }
-        try storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordProgress(batch: entries) }
         logger.info(
             "checklist progress",
             metadata: ["ALMANAC_OCCURRENCE": "\(first.occurrenceID)", "ALMANAC_ENTRIES": "\(entries.count)",
@@ -444,10 +519,11 @@ public actor DaemonController {
         for occurrence in Set(entries.map(\.occurrenceID)).sorted() { emit(.progressChanged(occurrenceID: occurrence)) }
     }
 
-    private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) throws(DaemonRequestError) {
+    private func mark(_ kind: Mark.Kind, occurrenceID: String, uid: UInt32, note: String?) async throws(DaemonRequestError) {
         try requireOccurrence(occurrenceID)
         let mark = Mark(occurrenceID: occurrenceID, kind: kind, uid: uid, at: clock.now(), note: note)
-        try storeCall { () throws(StoreError) in try store.recordMark(mark) }
+        let store = self.store
+        try await storeCall { () throws(StoreError) in try store.recordMark(mark) }
         logger.notice(
             "occurrence marked",
             metadata: ["ALMANAC_OCCURRENCE": "\(occurrenceID)", "ALMANAC_MARK": "\(kind.rawValue)", "ALMANAC_UID": "\(uid)"])
@@ -458,10 +534,15 @@ public actor DaemonController {
         if occurrenceID.isEmpty { throw DaemonRequestError(code: .invalidArgument, detail: "empty occurrence id") }
     }
 
-    private func storeCall<T>(_ body: () throws(StoreError) -> T) throws(DaemonRequestError) -> T {
-        do {
-            return try body()
-        } catch {
+    /// Runs a store change on a thread of its own: a shared store waits on the network, and the
+    /// actor's thread is one of the cooperative pool's, which answer the control socket.
+    private func storeCall<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(DaemonRequestError) -> T {
+        let result = await BlockingWork.run("almanac-store") { _ in
+            do throws(StoreError) { return Result<T, StoreError>.success(try body()) } catch { return .failure(error) }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
             logger.error(
                 "state store failed",
                 metadata: [
@@ -499,6 +580,11 @@ public actor DaemonController {
         if let statusWriteProblem {
             problems.append(.init(code: "status-file", message: statusWriteProblem))
         }
+        if let lease = leadershipSeen, lease.role == .unavailable {
+            problems.append(.init(code: "database-unreachable", message: "not delivering: \(lease.problem ?? "database unreachable")"))
+        } else if let lease = leadershipSeen, lease.role == .leader, let problem = lease.problem {
+            problems.append(.init(code: "lease-not-renewed", message: problem))
+        }
         for problem in schedule?.problems ?? [] { problems.append(problem) }
         return problems
     }
@@ -519,6 +605,7 @@ public actor DaemonController {
                     window: "\($0.window.lowerBound)..\($0.window.upperBound)")
             },
             lastReload: lastReload, store: storeInfo, control: control, problems: problems())
+        status.leadership = leadershipSeen
         let view = plan == nil ? nil : schedule
         if let view {
             status.nextReminders = view.nextReminders
@@ -534,7 +621,7 @@ public actor DaemonController {
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
             nextWakeup: view?.nextWakeup, remindersSent: status.counts?.sent,
             outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdue.count,
-            problems: status.problems.map(\.message))
+            problems: status.problems.map(\.message), leadership: leadershipSeen.map(Self.leadershipReport))
         cache.withLock { $0 = StatusCache(status: status, report: report, schedule: view) }
         writeStatusFile(status)
         if ready {
@@ -548,6 +635,7 @@ public actor DaemonController {
     /// The one-line summary (STATUS=): the plan, the next reminder, then the problems.
     static func summary(_ status: DaemonStatus, view: ScheduleView?, zone: TimeZone) -> String {
         var parts: [String] = []
+        if let lease = status.leadership, lease.role != .single { parts.append(lease.summary) }
         if let plan = status.plan {
             parts.append("plan \(plan.name ?? "(untitled)"): \(plan.items) items from \(plan.files.count) files")
         } else {
@@ -564,6 +652,14 @@ public actor DaemonController {
             parts.append("problems: " + status.problems.map(\.message).joined(separator: "; "))
         }
         return parts.joined(separator: "; ")
+    }
+
+    /// The control socket's view of the lease.
+    static func leadershipReport(_ snapshot: Leadership.Snapshot) -> LeadershipReport {
+        LeadershipReport(
+            role: snapshot.role.rawValue, instance: snapshot.instance, leader: snapshot.leader, leaderSince: snapshot.leaderSince,
+            lastTakeoverAt: snapshot.lastTakeover?.at, lastTakeoverFrom: snapshot.lastTakeover?.from,
+            lastTakeoverVacantSeconds: snapshot.lastTakeover?.vacantSeconds, problem: snapshot.problem)
     }
 
     static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
@@ -644,4 +740,8 @@ public enum MessageID {
     public static let reloadRejected = "79bc2fd73486474792ff5f926e2287f1"
     /// The state database cannot be opened or written.
     public static let storeProblem = "ad75be15480244fbbee339fcc2041347"
+    /// This instance took the lease of the shared store and delivers.
+    public static let leadershipTaken = "5f0b8e2d6a4c4f19b3d7e1a9c8f2b604"
+    /// Another instance holds the lease; this one follows.
+    public static let leadershipFollowing = "9c3e7a1f5b2d4e68a0f4c6b8d2e1a357"
 }

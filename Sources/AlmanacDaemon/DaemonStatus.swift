@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacPlan
+import AlmanacStore
 import Foundation
 import Glibc
 
@@ -49,7 +50,8 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
 
     public struct StoreInfo: Sendable, Hashable, Codable {
         public var path: String
-        /// `file` (the database is in use) or `memory` (fallback after an error).
+        /// `file` (the database is in use), `memory` (fallback after an error) or `postgresql`
+        /// (a shared database; `path` is its URL without the password).
         public var mode: String
         /// The `StoreError` code when the file could not be used.
         public var errorCode: String?
@@ -159,6 +161,9 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public static let nextRemindersShown = 10
     /// Totals per checklist and per unit (docs/status-json.md, `checklists`); absent without checklists.
     public var checklists: [ChecklistStatus]? = nil
+    /// The lease of a shared (PostgreSQL) store: this instance's role, who leads since when, the
+    /// last takeover; absent with SQLite (one instance, no lease).
+    public var leadership: Leadership.Snapshot? = nil
 
     /// The encoder for `status.json`: snake_case keys, ISO 8601 dates, sorted keys.
     public static func encoder() -> JSONEncoder {

@@ -272,11 +272,17 @@ public actor FeedPublisher {
                     checklist: checklist.id, occurrence: checklist.occurrence ?? "checklist:\(checklist.id)",
                     done: checklist.totals.finished, total: checklist.totals.indicators))
         }
-        return MetricsSnapshot(
+        var snapshot = MetricsSnapshot(
             sentByChannel: sent, failedByChannel: failed, outbox: status.outbox ?? [:],
             nextReminder: status.nextReminders.first?.dueAt, overdue: status.overdue.count, checklists: checklists,
             planLoadSeconds: status.lastReload.map { $0.durationMs / 1000 }, planItems: status.plan?.items,
             lastReloadAccepted: status.lastReload?.accepted, lastReloadAt: status.lastReload?.at, generatedAt: now)
+        if let lease = status.leadership, lease.role != .single {
+            snapshot.leadership = MetricsSnapshot.LeadershipMetric(
+                instance: lease.instance, role: lease.role.rawValue, leader: lease.leader, leaderSince: lease.leaderSince,
+                token: lease.token, lastTakeoverAt: lease.lastTakeover?.at, lastTakeoverVacantSeconds: lease.lastTakeover?.vacantSeconds)
+        }
+        return snapshot
     }
 }
 
@@ -320,7 +326,7 @@ public struct PublishService: Service {
                     case .planChanged, .progressChanged:
                         feedsDirty.set()
                         continuation.yield()
-                    case .marksChanged: break
+                    case .marksChanged, .leadershipChanged, .ledgerChanged: break
                     }
                 }
             }

@@ -80,15 +80,15 @@ public struct MailWiring: Sendable {
     }
 
     /// The robot worker for `store`.
-    public func robotService(store: any OutboxStore, logger: Logger) -> RobotOutboxService {
-        robots.outboxService(store: store, templates: templates, logger: logger)
+    public func robotService(store: any OutboxStore, logger: Logger, leadership: Leadership = .single()) -> RobotOutboxService {
+        robots.outboxService(store: store, templates: templates, logger: logger, leadership: leadership)
     }
 
     /// The outbox worker for `store`.
-    public func outboxService(store: any OutboxStore, logger: Logger) -> OutboxService {
+    public func outboxService(store: any OutboxStore, logger: Logger, leadership: Leadership = .single()) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
-            doorbell: doorbell, logger: logger)
+            doorbell: doorbell, logger: logger, leadership: leadership)
     }
 }

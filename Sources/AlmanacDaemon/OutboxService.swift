@@ -137,11 +137,14 @@ public struct OutboxService: Service {
     let doorbell: MailDoorbell
     let logger: Logger
     let clock: any WallClock
+    /// Only the instance that delivers sends the outbox (a shared store's leader).
+    let leadership: Leadership
 
     public init(
         store: any OutboxStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
-        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock()
+        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single()
     ) {
+        self.leadership = leadership
         self.store = store
         self.transport = transport
         self.policy = policy
@@ -180,6 +183,8 @@ public struct OutboxService: Service {
     @discardableResult
     public func pass() async -> Date? {
         guard case .success(let transport) = transport else { return nil }
+        // A follower leaves the outbox to the leader; taking the lease rings the doorbell.
+        guard leadership.maySend else { return nil }
         let queued: [OutboxEntry]
         do {
             queued = try store.queuedOutbox(channels: ["mail"], limit: 1000)
@@ -191,6 +196,8 @@ public struct OutboxService: Service {
         var blocked = Set<String>()
         for entry in plan.send {
             if Task.isCancelled { break }
+            // Checked before every send: a leader paused past its lease sends nothing once it wakes.
+            guard leadership.maySend else { return nil }
             let recipients = entry.message.recipients.map { $0.lowercased() }
             if !blocked.isDisjoint(with: recipients) { continue }
             let envelope = Envelope(

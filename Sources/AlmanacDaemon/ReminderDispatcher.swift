@@ -84,15 +84,20 @@ public struct ReminderDispatcher: Sendable {
     let store: any StateStore
     let logger: Logger
     let mail: MailDirectory
+    /// Who may deliver: this process always (SQLite), or the holder of the lease (PostgreSQL).
+    let leadership: Leadership
     /// Keys recorded (sent, missed, claimed by an earlier process) as far as this process knows.
     public private(set) var recorded: Set<DeliveryID> = []
     /// Deliveries that failed in the last `perform` (store errors); they are retried.
     public private(set) var failures = 0
+    /// The last `perform` stopped because this instance lost the lease (another one delivers).
+    public private(set) var deposed = false
 
-    public init(store: any StateStore, logger: Logger, mail: MailDirectory) {
+    public init(store: any StateStore, logger: Logger, mail: MailDirectory, leadership: Leadership = .single()) {
         self.store = store
         self.logger = logger
         self.mail = mail
+        self.leadership = leadership
     }
 
     /// Loads the keys of every delivery due since `since` from the store; an earlier process's
@@ -100,9 +105,14 @@ public struct ReminderDispatcher: Sendable {
     /// again (docs/state-store.md, "In doubt"). A mail claim still pending was never queued
     /// (queueing marks it sent in the same transaction); a journal entry may have been written
     /// just before the kill, so the entry sent again says it may be a repeat.
-    public mutating func load(since: Date, now: Date) throws(StoreError) {
-        for record in try store.inDoubtDeliveries() {
-            try store.resolveInDoubt(record.id, sent: false, at: now)
+    ///
+    /// - Parameter settle: Whether to settle the claims in doubt (the leader does; a follower only
+    ///   reads what the leader recorded).
+    public mutating func load(since: Date, now: Date, settle: Bool = true) throws(StoreError) {
+        if settle {
+            for record in try store.inDoubtDeliveries() {
+                try store.resolveInDoubt(record.id, sent: false, at: now)
+            }
         }
         recorded = []
         for record in try store.deliveries(dueSince: since) where record.state != .failed {
@@ -113,7 +123,9 @@ public struct ReminderDispatcher: Sendable {
     /// Performs every action of `decision` in order at `now`.
     public mutating func perform(_ decision: Decision, now: Date) {
         failures = 0
+        deposed = false
         for action in decision.actions {
+            if deposed { break }
             do {
                 switch action {
                 case .missed(let missed):
@@ -132,6 +144,13 @@ public struct ReminderDispatcher: Sendable {
                 recorded.insert(action.key)
             } catch {
                 failures += 1
+                if error.code == .notLeader {
+                    // Another instance holds the lease now: it delivers the rest.
+                    deposed = true
+                    logger.warning(
+                        "lease lost, delivering stops here", metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
+                    continue
+                }
                 logger.error(
                     "delivery failed, will retry",
                     metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
@@ -178,6 +197,7 @@ public struct ReminderDispatcher: Sendable {
                 text += Self.possibleRepeatNote
             }
             let level: Logger.Level = reminder.kind == .overdue ? .warning : .notice
+            try requireLease(reminder.key)
             logger.log(level: level, "\(text)", metadata: metadata)
             try store.markSent(record.id, at: now)
         case .mail:
@@ -207,6 +227,16 @@ public struct ReminderDispatcher: Sendable {
         case .failure(let problem):
             if case .invalid = problem { report(problem, key: key) }
             try store.enqueue(robots.queued, failed: robots.failed, delivery: record.id, at: now)
+        }
+    }
+
+    /// Throws `not-leader` when this process's lease has ended by its own clock: checked right
+    /// before a journal entry is written, after the claim, so that a leader paused past its lease
+    /// (whose claims another instance may be settling and sending again) writes nothing when it
+    /// wakes. The claim stays pending; the next leader settles it.
+    func requireLease(_ key: DeliveryID) throws(StoreError) {
+        guard leadership.maySend else {
+            throw StoreError(.notLeader, operation: "sending delivery \(key)", detail: "the lease ended before sending")
         }
     }
 
@@ -240,6 +270,7 @@ public struct ReminderDispatcher: Sendable {
                 "ALMANAC_DATE": "\(digest.day)", "ALMANAC_RECIPIENTS": "\(digest.recipient)",
             ]
             if record.wasInterrupted { metadata["ALMANAC_POSSIBLE_REPEAT"] = "1" }
+            try requireLease(digest.key)
             logger.notice(
                 "\(subject)\(record.wasInterrupted ? Self.possibleRepeatNote : "")\n\(lines.joined(separator: "\n"))",
                 metadata: metadata)

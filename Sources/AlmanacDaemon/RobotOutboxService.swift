@@ -38,6 +38,8 @@ public struct RobotOutboxService: Service {
     let doorbell: MailDoorbell
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Only the instance that delivers posts the outbox (a shared store's leader).
+    let leadership: Leadership
 
     /// The channels of robot messages in the outbox.
     public static let channels = Set(RobotService.allCases.map(\.rawValue))
@@ -45,8 +47,9 @@ public struct RobotOutboxService: Service {
     public init(
         store: any OutboxStore, robots: RobotDirectorySource, client: HTTPSClient, rate: RobotRateLimit, policy: MailRetryPolicy,
         concurrency: Int = 4, templates: MailTemplateSource, doorbell: MailDoorbell, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, leadership: Leadership = .single()
     ) {
+        self.leadership = leadership
         self.store = store
         self.robots = robots
         self.client = client
@@ -82,6 +85,8 @@ public struct RobotOutboxService: Service {
     public func pass() async -> Date? {
         // No plan loaded yet: wait for it (loading rings the bell).
         guard let directory = robots.current else { return nil }
+        // A follower leaves the outbox to the leader; taking the lease rings the doorbell.
+        guard leadership.maySend else { return nil }
         let queued: [OutboxEntry]
         do {
             queued = try store.queuedOutbox(channels: Self.channels, limit: 100_000)
@@ -146,6 +151,8 @@ public struct RobotOutboxService: Service {
         var wake = plan.wakeAt
         for ids in plan.requests {
             if Task.isCancelled { break }
+            // Checked before every request: a leader paused past its lease posts nothing once it wakes.
+            guard leadership.maySend else { return nil }
             let carried = ids.compactMap { byID[$0] }
             let items = ids.compactMap { contents[$0] }
             let content = items.count == 1 ? items[0] : merged(items, language: endpoint.language)

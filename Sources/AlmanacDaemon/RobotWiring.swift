@@ -64,11 +64,13 @@ public struct RobotWiring: Sendable {
     }
 
     /// The worker for `store`.
-    public func outboxService(store: any OutboxStore, templates: MailTemplateSource, logger: Logger) -> RobotOutboxService {
+    public func outboxService(
+        store: any OutboxStore, templates: MailTemplateSource, logger: Logger, leadership: Leadership = .single()
+    ) -> RobotOutboxService {
         RobotOutboxService(
             store: store, robots: source, client: client, rate: rate,
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
-            concurrency: settings.concurrency, templates: templates, doorbell: doorbell, logger: logger)
+            concurrency: settings.concurrency, templates: templates, doorbell: doorbell, logger: logger, leadership: leadership)
     }
 }
 

@@ -16,6 +16,8 @@ public struct SchedulerCore: Sendable {
     let store: any StateStore
     let logger: Logger
     let mail: MailWiring?
+    /// Who may deliver (docs/state-store.md, "One active scheduler").
+    let leadership: Leadership
     private(set) var workingDays: any WorkingDays = WorkCalendar.weekendsOnly
     private(set) var planner: ReminderPlanner?
     private(set) var state = PlannerState()
@@ -24,6 +26,8 @@ public struct SchedulerCore: Sendable {
     /// The plan in force planned (`nil` when a test planned occurrences of its own).
     private(set) var inForce: PlanInForce?
     private(set) var generation = 0
+    /// The start of the deliveries read back at the last re-plan.
+    private(set) var recordedSince: Date?
     public private(set) var dispatcher: ReminderDispatcher
     /// Checklist and quota notices (ChecklistScheduling.swift).
     var checklists = ChecklistScheduling()
@@ -34,15 +38,23 @@ public struct SchedulerCore: Sendable {
     /// How far before the first occurrence of the window deliveries are read back from the store.
     static let recordedMargin: TimeInterval = 120 * 86_400
 
-    public init(configuration: PlannerConfiguration, store: any StateStore, logger: Logger, mail: MailWiring?) {
+    public init(
+        configuration: PlannerConfiguration, store: any StateStore, logger: Logger, mail: MailWiring?,
+        leadership: Leadership = .single()
+    ) {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.mail = mail
+        self.leadership = leadership
         dispatcher = ReminderDispatcher(
             store: store, logger: logger,
-            mail: mail?.directory(addresses: [:], plan: nil) ?? ReminderDispatcher.MailDirectory(addresses: [:], sender: ""))
+            mail: mail?.directory(addresses: [:], plan: nil) ?? ReminderDispatcher.MailDirectory(addresses: [:], sender: ""),
+            leadership: leadership)
     }
+
+    /// Whether this instance delivers now (a single instance always; a shared store's leader).
+    public var delivers: Bool { leadership.maySend }
 
     /// Takes the settings a reload may change (delivery time, catch-up window). They apply from
     /// the next ``replan(_:generation:now:)``.
@@ -93,15 +105,22 @@ public struct SchedulerCore: Sendable {
         dispatcher = ReminderDispatcher(
             store: store, logger: logger,
             mail: directory ?? mail?.directory(addresses: addresses, plan: plan, explain: Self.explainer(plan: plan, work: work))
-                ?? ReminderDispatcher.MailDirectory(addresses: addresses, sender: ""))
+                ?? ReminderDispatcher.MailDirectory(addresses: addresses, sender: ""),
+            leadership: leadership)
         let first = occurrences.first.map {
             ZonedTime.instant(of: $0.start, at: configuration.deliveryTime, in: configuration.timeZone)
         }
         let since = (first ?? now).addingTimeInterval(-Self.recordedMargin)
-        try dispatcher.load(since: since, now: now)
+        // Only the instance that delivers settles claims left in doubt and records the
+        // installation; a follower reads what the leader recorded.
+        let delivers = leadership.maySend
+        try dispatcher.load(since: since, now: now, settle: delivers)
+        recordedSince = since
         let installed: Date
         if let row = try store.delivery(Self.installationKey) {
             installed = row.dueAt
+        } else if !delivers {
+            installed = now
         } else {
             if case .claimed(let row) = try store.claimDelivery(Self.installationKey, dueAt: now, late: false, at: now) {
                 try store.markSent(row.id, at: now)
@@ -126,6 +145,13 @@ public struct SchedulerCore: Sendable {
         }
     }
 
+    /// Reads the deliveries back again (a follower, after the leader recorded some), without
+    /// planning again.
+    public mutating func refreshRecorded(now: Date) throws(StoreError) {
+        guard let since = recordedSince else { return }
+        try dispatcher.load(since: since, now: now, settle: leadership.maySend)
+    }
+
     /// Reads one occurrence's acknowledgement, done mark and snooze again.
     public mutating func refreshMarks(of id: OccurrenceID, now: Date) throws(StoreError) {
         let text = id.description
@@ -142,8 +168,13 @@ public struct SchedulerCore: Sendable {
     public mutating func tick(now: Date) -> Date? {
         guard let planner else { return nil }
         state.recorded = dispatcher.recorded
+        guard leadership.maySend else {
+            // A follower plans (for the status) but does not deliver; the lease's changes wake it.
+            return nil
+        }
         let decision = planner.decide(state: state, now: now)
         dispatcher.perform(decision, now: now)
+        if dispatcher.deposed { return nil }  // the new leader delivers; the lease's change wakes this one
         if dispatcher.failures == 0 {
             // Everything due up to now is recorded: later decisions start from here.
             state.settledBefore = max(state.settledBefore ?? now, now)
@@ -217,7 +248,8 @@ public struct SchedulerService: Service {
         let planner = PlannerConfiguration(
             timeZone: ZonedTime.defaultZone, deliveryTime: settings.deliveryTime, catchUpWindow: settings.catchUpWindow,
             digest: mail.digestPolicy)
-        let core = SchedulerCore(configuration: planner, store: controller.store, logger: logger, mail: mail)
+        let core = SchedulerCore(
+            configuration: planner, store: controller.store, logger: logger, mail: mail, leadership: controller.leadership)
         return SchedulerService(controller: controller, events: events, core: core, timer: try WallClockTimer(), logger: logger)
     }
 
@@ -244,11 +276,18 @@ public struct SchedulerService: Service {
                 for await wake in wakes {
                     if Task.isCancelled { break }
                     var replan = false
+                    var refresh = false
                     var marks: [OccurrenceID] = []
                     switch wake {
                     case .event(.planChanged(let number)): replan = number != core.generation
                     case .event(.marksChanged(let text)): if let id = OccurrenceID(text) { marks.append(id) }
                     case .event(.progressChanged): break
+                    case .event(.leadershipChanged(let role)):
+                        // Taking the lease: read the ledger again, settle what the old leader left
+                        // in doubt, catch up. Losing it: plan without delivering.
+                        replan = true
+                        logger.info("leadership changed, planning again", metadata: ["ALMANAC_ROLE": "\(role.rawValue)"])
+                    case .event(.ledgerChanged): refresh = !core.delivers
                     case .timer(.clockChanged):
                         logger.notice("wall clock changed, planning again", metadata: ["ALMANAC_NOW": "\(controller.clock.now())"])
                     case .timer(.expired): break
@@ -278,9 +317,10 @@ public struct SchedulerService: Service {
                             settings = reloaded
                         }
                     }
-                    let step = await BlockingWork.run("almanac-schedule") { [core, logger, replan, marks] _ in
+                    let step = await BlockingWork.run("almanac-schedule") { [core, logger, replan, refresh, marks] _ in
                         var core = core
                         do {
+                            if refresh && !replan { try core.refreshRecorded(now: now) }
                             if replan {
                                 try core.replan(plan, generation: generation.number, now: now)
                                 logger.info(

@@ -23,6 +23,33 @@ public struct MetricsSnapshot: Sendable, Hashable {
     public var lastReloadAt: Date?
     /// When the snapshot was taken.
     public var generatedAt: Date
+    /// The lease of a shared (PostgreSQL) store; `nil` for a single instance.
+    public var leadership: LeadershipMetric?
+
+    /// Which instance delivers, since when, the last takeover.
+    public struct LeadershipMetric: Sendable, Hashable {
+        public var instance: String
+        /// `leader`, `follower` or `unavailable`.
+        public var role: String
+        public var leader: String?
+        public var leaderSince: Date?
+        public var token: Int64?
+        public var lastTakeoverAt: Date?
+        public var lastTakeoverVacantSeconds: Double?
+
+        public init(
+            instance: String, role: String, leader: String?, leaderSince: Date?, token: Int64?, lastTakeoverAt: Date?,
+            lastTakeoverVacantSeconds: Double?
+        ) {
+            self.instance = instance
+            self.role = role
+            self.leader = leader
+            self.leaderSince = leaderSince
+            self.token = token
+            self.lastTakeoverAt = lastTakeoverAt
+            self.lastTakeoverVacantSeconds = lastTakeoverVacantSeconds
+        }
+    }
 
     public struct ChecklistMetric: Sendable, Hashable {
         public var checklist: String
@@ -161,6 +188,35 @@ public enum PrometheusText {
             Family(
                 name: "almanac_last_reload_timestamp_seconds", type: "gauge", help: "Unix time of the last reload attempt.",
                 samples: s.lastReloadAt.map { [([], $0.timeIntervalSince1970.rounded())] } ?? []))
+        if let lease = s.leadership {
+            families.append(
+                Family(
+                    name: "almanac_leader", type: "gauge",
+                    help: "1 when this instance holds the lease of the shared store and delivers, else 0.",
+                    samples: [([("instance", lease.instance), ("role", lease.role)], lease.role == "leader" ? 1 : 0)]))
+            families.append(
+                Family(
+                    name: "almanac_leader_info", type: "gauge", help: "The instance holding the lease (1 per leader seen).",
+                    samples: lease.leader.map { [([("leader", $0)], 1)] } ?? []))
+            families.append(
+                Family(
+                    name: "almanac_leader_since_timestamp_seconds", type: "gauge", help: "Unix time the leader took the lease.",
+                    samples: lease.leaderSince.map { [([], $0.timeIntervalSince1970.rounded())] } ?? []))
+            families.append(
+                Family(
+                    name: "almanac_leader_token", type: "gauge",
+                    help: "The lease's fencing token: one more at every takeover.",
+                    samples: lease.token.map { [([], Double($0))] } ?? []))
+            families.append(
+                Family(
+                    name: "almanac_last_takeover_timestamp_seconds", type: "gauge", help: "Unix time of the last change of leader.",
+                    samples: lease.lastTakeoverAt.map { [([], $0.timeIntervalSince1970.rounded())] } ?? []))
+            families.append(
+                Family(
+                    name: "almanac_last_takeover_vacant_seconds", type: "gauge",
+                    help: "From the old leader's last renewal to the last takeover.",
+                    samples: lease.lastTakeoverVacantSeconds.map { [([], $0)] } ?? []))
+        }
         families.append(
             Family(
                 name: "almanac_metrics_generated_timestamp_seconds", type: "gauge",

@@ -1,7 +1,8 @@
 /// A state store failure, with a code the daemon reports in STATUS, status.json and the journal.
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Codable {
-        /// The file cannot be opened or created (missing directory, permissions).
+        /// The file cannot be opened or created (missing directory, permissions); for PostgreSQL,
+        /// the server refused the login (password, TLS, no such database).
         case cannotOpen = "cannot-open"
         /// The file is not an SQLite database or its pages are damaged.
         case corrupt
@@ -17,7 +18,12 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case ioError = "io-error"
         /// A row refers to something that does not exist (unknown delivery id, ...).
         case notFound = "not-found"
-        /// Any other SQLite error.
+        /// The database server cannot be reached (PostgreSQL: refused, timed out, connection lost).
+        case unavailable
+        /// A change only the leader may make (a claim, a delivery's outcome) was asked of an
+        /// instance whose lease has ended or was never held (PostgreSQL store).
+        case notLeader = "not-leader"
+        /// Any other database error.
         case other
     }
 

@@ -34,6 +34,7 @@ struct Almanacctl: ParsableCommand {
             ExportCommand.self,
             ImportCommand.self,
             DraftCommand.self,
+            StateCommand.self,
         ]
     )
 

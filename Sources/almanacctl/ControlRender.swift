@@ -33,6 +33,19 @@ struct ControlRender {
         } else {
             table.add([label("工作安排", "plan"), style.red(label("未加载（almanacctl reload 查看错误）", "none loaded (almanacctl reload shows why)"))])
         }
+        if let lease = report.leadership {
+            table.add([label("角色", "role"), leadership(lease)])
+            if let at = lease.lastTakeoverAt {
+                let from = lease.lastTakeoverFrom ?? label("（无）", "(none)")
+                let vacant = lease.lastTakeoverVacantSeconds.map { String(format: "%.1f", $0) }
+                table.add([
+                    label("上次接管", "last takeover"),
+                    english
+                        ? "\(time.instant(at)) from \(from)" + (vacant.map { ", \($0) s after its last renewal" } ?? "")
+                        : "\(time.instant(at))，接替 \(from)" + (vacant.map { "（距其上次续约 \($0) 秒）" } ?? ""),
+                ])
+            }
+        }
         if let wakeup = report.nextWakeup {
             table.add([label("下次唤醒", "next wake-up"), time.instant(wakeup)])
         }
@@ -50,6 +63,27 @@ struct ControlRender {
         }
         return table.rows.map { [DisplayWidth.padded($0[0], to: widestLabel(table)) , $0[1]].joined(separator: "  ") }
             .joined(separator: "\n")
+    }
+
+    /// `leader (host-a) since ...`, `follower (host-b); leader host-a since ...`.
+    func leadership(_ lease: LeadershipReport) -> String {
+        let since = lease.leaderSince.map { time.instant($0) }
+        switch lease.role {
+        case "leader":
+            return english
+                ? "leader (\(lease.instance))" + (since.map { " since \($0)" } ?? "")
+                : "主实例（\(lease.instance)）" + (since.map { "，\($0) 起" } ?? "")
+        case "follower":
+            let leader = lease.leader ?? label("（暂无）", "(none yet)")
+            return english
+                ? "follower (\(lease.instance)); leader \(leader)" + (since.map { " since \($0)" } ?? "")
+                : "备用实例（\(lease.instance)）；主实例 \(leader)" + (since.map { "，\($0) 起" } ?? "")
+        default:
+            return style.red(
+                english
+                    ? "not delivering (\(lease.instance)): \(lease.problem ?? "database unreachable")"
+                    : "暂停发送（\(lease.instance)）：\(lease.problem ?? "数据库不可达")")
+        }
     }
 
     private func widestLabel(_ table: Table) -> Int {
