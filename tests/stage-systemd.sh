@@ -272,7 +272,7 @@ EOF
     inside systemctl start almanacd.service || { dump; fail "systemctl start failed"; }
     main_pid=$(prop almanacd.service MainPID)
     due_entries() { journal _SYSTEMD_UNIT=almanacd.service ALMANAC_ITEM=$due_item -o export; }
-    for _ in $(seq 300); do
+    for _ in $(seq 1200); do    # hang guard: about 2 minutes
         [ "$(due_entries | grep -c '^ALMANAC_DELIVERY=')" -ge 1 ] && break
         sleep 0.1
     done
@@ -287,9 +287,22 @@ EOF
     due_entries | grep -qx "MESSAGE_ID=$late_id" || fail "the caught-up reminder is not marked late (MESSAGE_ID $late_id)"
     check
 
-    # Stop and start repeat nothing: as many reminder entries and outbox mails as before.
+    # Stop and start repeat nothing: as many reminder entries and outbox mails as before. Counted
+    # once the daemon has settled: the scheduler has delivered what was due and planned what comes
+    # next (STATUS= names it), and the outbox service has written every queued mail (status
+    # outboxPending 0); the catch-up after the start above takes a while on a loaded machine.
     count_reminders() { journal _SYSTEMD_UNIT=almanacd.service MESSAGE_ID=$reminder_id MESSAGE_ID=$late_id -o json | wc -l; }
     count_mail() { inside sh -c 'find /var/lib/almanac -name "*.eml" 2>/dev/null | wc -l'; }
+    settled() {
+        case "$(prop almanacd.service StatusText)" in *"next reminder"*|*"no reminder due"*) ;; *) return 1 ;; esac
+        [ "$(inside almanacctl status --json 2>/dev/null \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin).get("outboxPending", -1))' 2>/dev/null)" = 0 ]
+    }
+    wait_settled() {    # hang guard: about 2 minutes
+        for _ in $(seq 1200); do settled && return 0; sleep 0.1; done
+        dump; fail "almanacd did not settle (STATUS=$(prop almanacd.service StatusText))"
+    }
+    wait_settled
     before_reminders=$(count_reminders); before_mail=$(count_mail)
     inside systemctl stop almanacd.service || fail "systemctl stop failed"
     [ "$(prop almanacd.service Result)" = success ] || { dump; fail "almanacd did not stop cleanly: Result=$(prop almanacd.service Result)"; }
@@ -298,11 +311,8 @@ EOF
     check
     inside systemctl start almanacd.service || { dump; fail "systemctl start failed after a stop"; }
     [ "$(prop almanacd.service MainPID)" != "$main_pid" ] || fail "the daemon did not restart"
-    # Wait until the new process has planned (its STATUS= names what comes next), then count.
-    for _ in $(seq 300); do
-        case "$(prop almanacd.service StatusText)" in *"next reminder"*|*"no reminder due"*) break ;; esac
-        sleep 0.1
-    done
+    # Wait until the new process has settled too, then count.
+    wait_settled
     after_reminders=$(count_reminders); after_mail=$(count_mail)
     [ "$after_reminders" = "$before_reminders" ] || fail "reminders repeated after stop/start: $before_reminders -> $after_reminders"
     [ "$after_mail" = "$before_mail" ] || fail "mail repeated after stop/start: $before_mail -> $after_mail"

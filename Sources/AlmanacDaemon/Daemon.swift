@@ -118,7 +118,9 @@ public enum Daemon {
         services.append(.init(service: scheduler, successTerminationBehavior: .ignore, serviceName: "scheduler"))
         services.append(
             .init(
-                service: mail.outboxService(store: controller.store, logger: logger, leadership: leadership),
+                service: mail.outboxService(
+                    store: controller.store, logger: logger, leadership: leadership,
+                    counted: { [controller] counts in await controller.outboxChanged(counts) }),
                 successTerminationBehavior: .ignore, serviceName: "outbox"))
         services.append(
             .init(service: mail.robotService(store: controller.store, logger: logger, leadership: leadership), successTerminationBehavior: .ignore, serviceName: "robots"))

@@ -450,6 +450,16 @@ public actor DaemonController {
         publish()
     }
 
+    /// The outbox worker finished a pass and counted the outbox again (on its own thread): the
+    /// status's outbox (and the mail-failed problem) follow, so `outboxPending` falls as mail
+    /// leaves, not at the scheduler's next wake-up.
+    public func outboxChanged(_ outbox: [String: Int]?) {
+        guard let view = schedule, let outbox, outbox != view.outbox else { return }
+        schedule = view.with(outbox: outbox)
+        guard phase == .running || phase == .reloading else { return }
+        publish()
+    }
+
     // MARK: - Queries
 
     /// The current status (what status.json holds), readable without awaiting the actor.

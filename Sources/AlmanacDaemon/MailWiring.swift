@@ -85,10 +85,14 @@ public struct MailWiring: Sendable {
     }
 
     /// The outbox worker for `store`.
-    public func outboxService(store: any OutboxStore, logger: Logger, leadership: Leadership = .single()) -> OutboxService {
+    /// - Parameter counted: Told the outbox's counts by state after each pass (the status).
+    public func outboxService(
+        store: any OutboxStore, logger: Logger, leadership: Leadership = .single(),
+        counted: (@Sendable ([String: Int]) async -> Void)? = nil
+    ) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),
             policy: MailRetryPolicy(initial: settings.retryInitial, maximum: settings.retryMaximum, maxAttempts: settings.retryMaxAttempts),
-            doorbell: doorbell, logger: logger, leadership: leadership)
+            doorbell: doorbell, logger: logger, leadership: leadership, counted: counted)
     }
 }

@@ -139,11 +139,15 @@ public struct OutboxService: Service {
     let clock: any WallClock
     /// Only the instance that delivers sends the outbox (a shared store's leader).
     let leadership: Leadership
+    /// Told the outbox's counts by state after every pass (the status follows them).
+    let counted: (@Sendable ([String: Int]) async -> Void)?
 
     public init(
         store: any OutboxStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
-        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single()
+        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single(),
+        counted: (@Sendable ([String: Int]) async -> Void)? = nil
     ) {
+        self.counted = counted
         self.leadership = leadership
         self.store = store
         self.transport = transport
@@ -165,6 +169,12 @@ public struct OutboxService: Service {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     let wake = await pass()
+                    if let counted {
+                        let store = self.store
+                        if case .success(let counts?) = await Self.offPool({ ScheduleView.outboxCounts(store) }) {
+                            await counted(counts)
+                        }
+                    }
                     try await sleep(until: wake)
                 }
             }

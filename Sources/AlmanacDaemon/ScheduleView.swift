@@ -34,6 +34,32 @@ public struct ScheduleView: Sendable {
     public var outbox: [String: Int]?
     /// What the scheduler found wrong (mail that failed).
     public var problems: [DaemonStatus.Problem]
+
+    /// The same view with the outbox counted again (after the outbox worker sent or gave up mail).
+    public func with(outbox: [String: Int]?) -> ScheduleView {
+        var view = self
+        view.outbox = outbox
+        view.problems = Self.problems(outbox: outbox, countsByChannel: countsByChannel)
+        return view
+    }
+
+    /// Mail given up in the outbox, and mail reminders that could not be queued.
+    static func problems(outbox: [String: Int]?, countsByChannel: [String: [String: Int]]) -> [DaemonStatus.Problem] {
+        var problems: [DaemonStatus.Problem] = []
+        if let failed = outbox?["failed"], failed > 0 {
+            problems.append(.init(code: "mail-failed", message: "\(failed) 封邮件发送失败，已放弃重试"))
+        }
+        if let failed = countsByChannel["mail"]?["failed"], failed > 0 {
+            problems.append(.init(code: "mail-delivery-failed", message: "\(failed) 条邮件提醒发送失败"))
+        }
+        return problems
+    }
+
+    /// The mail outbox by state (`queued`, `sent`, `failed`), `nil` when the store cannot say.
+    public static func outboxCounts(_ store: any OutboxStore) -> [String: Int]? {
+        guard let mail = try? store.mailCounts() else { return nil }
+        return Dictionary(uniqueKeysWithValues: mail.map { ($0.key.rawValue, $0.value) })
+    }
 }
 
 extension SchedulerCore {
@@ -79,17 +105,8 @@ extension SchedulerCore {
             counts = DaemonStatus.DeliveryCounts(
                 sent: total[.sent] ?? 0, missed: total[.missed] ?? 0, inDoubt: total[.pending] ?? 0, failed: total[.failed] ?? 0)
         }
-        var outbox: [String: Int]?
-        if let mail = try? store.mailCounts() {
-            outbox = Dictionary(uniqueKeysWithValues: mail.map { ($0.key.rawValue, $0.value) })
-        }
-        var problems: [DaemonStatus.Problem] = []
-        if let failed = outbox?["failed"], failed > 0 {
-            problems.append(.init(code: "mail-failed", message: "\(failed) 封邮件发送失败，已放弃重试"))
-        }
-        if let failed = byChannel["mail"]?["failed"], failed > 0 {
-            problems.append(.init(code: "mail-delivery-failed", message: "\(failed) 条邮件提醒发送失败"))
-        }
+        let outbox = ScheduleView.outboxCounts(store)
+        let problems = ScheduleView.problems(outbox: outbox, countsByChannel: byChannel)
         return ScheduleView(
             generation: generation, at: now, nextWakeup: nextWakeup, upcoming: next, activeCampaigns: active,
             overdue: overdue,

@@ -204,6 +204,28 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         #expect(files == ids.map { FileOutboxTransport.fileName(messageID: $0) }.sorted())
         #expect(try store.mailCounts() == [.sent: 2])
     }
+
+    /// The running worker tells its counts after the pass that emptied the queue (the status's
+    /// `outboxPending` follows them, not the scheduler's next wake-up).
+    @Test func theRunningWorkerTellsTheCountsAfterItsPass() async throws {
+        let (store, directory) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = DaemonConfiguration.defaults(environment: ["STATE_DIRECTORY": directory])
+        configuration.mail.outbox = directory + "/outbox"
+        let wiring = MailWiring(configuration, logger: CapturedLog().logger)
+        _ = try queue(store, count: 3)
+        let (told, continuation) = AsyncStream.makeStream(of: [String: Int].self)
+        let service = wiring.outboxService(store: store, logger: CapturedLog().logger, counted: { continuation.yield($0) })
+        let worker = Task { try await service.run() }
+        defer { worker.cancel() }
+        var last: [String: Int] = [:]
+        for await counts in told {
+            last = counts
+            if counts["queued", default: 0] == 0 { break }
+        }
+        #expect(last["sent"] == 3)
+        #expect(last["queued", default: 0] == 0)
+    }
 }
 
 @Suite struct DispatcherMailTests {

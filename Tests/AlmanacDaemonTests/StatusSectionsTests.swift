@@ -85,6 +85,14 @@ struct StatusSectionsTests {
             controller.status.overdue.isEmpty && controller.status.activeCampaigns.isEmpty
         }
         #expect(try sandbox.statusFile().overdue == [])
+
+        // The outbox worker's counts after a pass replace the wake-up's: outboxPending falls as
+        // mail leaves, and mail given up is a problem at once.
+        #expect(controller.statusReport.outboxPending == 6)
+        await controller.outboxChanged(["queued": 0, "sent": 5, "failed": 1])
+        #expect(controller.statusReport.outboxPending == 0)
+        #expect(controller.status.problems.map(\.code).contains("mail-failed"))
+        #expect(try sandbox.statusFile().outbox == ["queued": 0, "sent": 5, "failed": 1])
         await daemon.stop()
     }
 
