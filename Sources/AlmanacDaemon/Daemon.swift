@@ -120,7 +120,7 @@ public enum Daemon {
             .init(
                 service: mail.outboxService(
                     store: controller.store, logger: logger, leadership: leadership,
-                    counted: { [controller] counts in await controller.outboxChanged(counts) }),
+                    counted: { [controller] counts, at in await controller.outboxChanged(counts, countedAt: at) }),
                 successTerminationBehavior: .ignore, serviceName: "outbox"))
         services.append(
             .init(service: mail.robotService(store: controller.store, logger: logger, leadership: leadership), successTerminationBehavior: .ignore, serviceName: "robots"))

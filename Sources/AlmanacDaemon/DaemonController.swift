@@ -91,6 +91,8 @@ public actor DaemonController {
     private var control: DaemonStatus.ControlInfo
     private var statusWriteProblem: String?
     private var schedule: ScheduleView?
+    /// The mail worker's latest count of the outbox, and when it was taken.
+    private var outboxLatest: (counts: [String: Int], at: ContinuousClock.Instant)?
     private var reloading: Task<ReloadOutcome, Never>?
     private var listeners: [AsyncStream<DaemonEvent>.Continuation] = []
     private var statusListeners: [AsyncStream<Void>.Continuation] = []
@@ -445,7 +447,12 @@ public actor DaemonController {
     /// an older plan than the one in force is dropped (the scheduler is about to re-plan).
     public func scheduleChanged(_ view: ScheduleView?) {
         if let view, view.generation != generation.number { return }
-        schedule = view
+        // The mail worker may have counted the outbox after the scheduler did: the later count wins.
+        if let view, let latest = outboxLatest, latest.at > view.outboxCountedAt {
+            schedule = view.with(outbox: latest.counts, countedAt: latest.at)
+        } else {
+            schedule = view
+        }
         guard phase == .running || phase == .reloading else { return }
         publish()
     }
@@ -453,9 +460,11 @@ public actor DaemonController {
     /// The outbox worker finished a pass and counted the outbox again (on its own thread): the
     /// status's outbox (and the mail-failed problem) follow, so `outboxPending` falls as mail
     /// leaves, not at the scheduler's next wake-up.
-    public func outboxChanged(_ outbox: [String: Int]?) {
-        guard let view = schedule, let outbox, outbox != view.outbox else { return }
-        schedule = view.with(outbox: outbox)
+    public func outboxChanged(_ outbox: [String: Int], countedAt: ContinuousClock.Instant) {
+        if let latest = outboxLatest, latest.at > countedAt { return }
+        outboxLatest = (outbox, countedAt)
+        guard let view = schedule, countedAt > view.outboxCountedAt, outbox != view.outbox else { return }
+        schedule = view.with(outbox: outbox, countedAt: countedAt)
         guard phase == .running || phase == .reloading else { return }
         publish()
     }

@@ -88,7 +88,7 @@ public struct MailWiring: Sendable {
     /// - Parameter counted: Told the outbox's counts by state after each pass (the status).
     public func outboxService(
         store: any OutboxStore, logger: Logger, leadership: Leadership = .single(),
-        counted: (@Sendable ([String: Int]) async -> Void)? = nil
+        counted: (@Sendable ([String: Int], ContinuousClock.Instant) async -> Void)? = nil
     ) -> OutboxService {
         OutboxService(
             store: store, transport: MailTransports.make(settings),

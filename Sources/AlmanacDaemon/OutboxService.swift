@@ -140,12 +140,12 @@ public struct OutboxService: Service {
     /// Only the instance that delivers sends the outbox (a shared store's leader).
     let leadership: Leadership
     /// Told the outbox's counts by state after every pass (the status follows them).
-    let counted: (@Sendable ([String: Int]) async -> Void)?
+    let counted: (@Sendable ([String: Int], ContinuousClock.Instant) async -> Void)?
 
     public init(
         store: any OutboxStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
         doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single(),
-        counted: (@Sendable ([String: Int]) async -> Void)? = nil
+        counted: (@Sendable ([String: Int], ContinuousClock.Instant) async -> Void)? = nil
     ) {
         self.counted = counted
         self.leadership = leadership
@@ -171,9 +171,8 @@ public struct OutboxService: Service {
                     let wake = await pass()
                     if let counted {
                         let store = self.store
-                        if case .success(let counts?) = await Self.offPool({ ScheduleView.outboxCounts(store) }) {
-                            await counted(counts)
-                        }
+                        let counting = await Self.offPool { (ContinuousClock.now, ScheduleView.outboxCounts(store)) }
+                        if case .success(let (at, counts?)) = counting { await counted(counts, at) }
                     }
                     try await sleep(until: wake)
                 }

@@ -32,13 +32,16 @@ public struct ScheduleView: Sendable {
     public var countsByChannel: [String: [String: Int]]
     /// Outbox entries by state.
     public var outbox: [String: Int]?
+    /// When `outbox` was counted (monotonic; only to order it against the mail worker's counts).
+    public var outboxCountedAt: ContinuousClock.Instant
     /// What the scheduler found wrong (mail that failed).
     public var problems: [DaemonStatus.Problem]
 
-    /// The same view with the outbox counted again (after the outbox worker sent or gave up mail).
-    public func with(outbox: [String: Int]?) -> ScheduleView {
+    /// The same view with the outbox counted again at `countedAt` (by the mail worker after a pass).
+    public func with(outbox: [String: Int]?, countedAt: ContinuousClock.Instant) -> ScheduleView {
         var view = self
         view.outbox = outbox
+        view.outboxCountedAt = countedAt
         view.problems = Self.problems(outbox: outbox, countsByChannel: countsByChannel)
         return view
     }
@@ -105,13 +108,15 @@ extension SchedulerCore {
             counts = DaemonStatus.DeliveryCounts(
                 sent: total[.sent] ?? 0, missed: total[.missed] ?? 0, inDoubt: total[.pending] ?? 0, failed: total[.failed] ?? 0)
         }
+        let outboxCountedAt = ContinuousClock.now
         let outbox = ScheduleView.outboxCounts(store)
         let problems = ScheduleView.problems(outbox: outbox, countsByChannel: byChannel)
         return ScheduleView(
             generation: generation, at: now, nextWakeup: nextWakeup, upcoming: next, activeCampaigns: active,
             overdue: overdue,
             checklists: inForce.flatMap { $0.plan.checklists.isEmpty ? nil : ChecklistState.summaries(plan: $0, store: store, now: now) },
-            counts: counts, countsByChannel: byChannel, outbox: outbox, problems: problems)
+            counts: counts, countsByChannel: byChannel, outbox: outbox, outboxCountedAt: outboxCountedAt,
+            problems: problems)
     }
 }
 

@@ -215,7 +215,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let wiring = MailWiring(configuration, logger: CapturedLog().logger)
         _ = try queue(store, count: 3)
         let (told, continuation) = AsyncStream.makeStream(of: [String: Int].self)
-        let service = wiring.outboxService(store: store, logger: CapturedLog().logger, counted: { continuation.yield($0) })
+        let service = wiring.outboxService(store: store, logger: CapturedLog().logger, counted: { counts, _ in continuation.yield(counts) })
         let worker = Task { try await service.run() }
         defer { worker.cancel() }
         var last: [String: Int] = [:]

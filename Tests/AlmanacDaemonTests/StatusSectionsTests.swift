@@ -89,10 +89,13 @@ struct StatusSectionsTests {
         // The outbox worker's counts after a pass replace the wake-up's: outboxPending falls as
         // mail leaves, and mail given up is a problem at once.
         #expect(controller.statusReport.outboxPending == 6)
-        await controller.outboxChanged(["queued": 0, "sent": 5, "failed": 1])
+        await controller.outboxChanged(["queued": 0, "sent": 5, "failed": 1], countedAt: .now)
         #expect(controller.statusReport.outboxPending == 0)
         #expect(controller.status.problems.map(\.code).contains("mail-failed"))
         #expect(try sandbox.statusFile().outbox == ["queued": 0, "sent": 5, "failed": 1])
+        // A count taken before the one in force changes nothing (it arrived late).
+        await controller.outboxChanged(["queued": 6, "sent": 0], countedAt: .now - .seconds(60))
+        #expect(controller.statusReport.outboxPending == 0)
         await daemon.stop()
     }
 
