@@ -31,6 +31,7 @@ public enum Daemon {
     public static func run(
         configuration: DaemonConfiguration, environment: [String: String], logger: Logger
     ) async throws {
+        MemoryRelease.limitArenas()
         let notifier = SystemdNotifier()
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {

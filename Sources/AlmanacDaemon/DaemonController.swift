@@ -207,6 +207,7 @@ public actor DaemonController {
         }
         phase = .running
         publish()
+        await MemoryRelease.trimOffPool()
     }
 
     /// Sends READY=1 with the summary. Call once the control socket is listening.
@@ -291,6 +292,7 @@ public actor DaemonController {
         // After STOPPING=1 (a shutdown during the reload) no READY=1 follows.
         let stopping = phase == .stopping || phase == .stopped
         publish(ready: !stopping, quiet: stopping)
+        await MemoryRelease.trimOffPool()
         return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
     }
 

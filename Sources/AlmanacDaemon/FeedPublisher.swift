@@ -16,13 +16,14 @@ import Synchronization
 ///
 /// The page and the metrics render the status the daemon composed (the same model as status.json
 /// and the control `status`); they are written after every change of it. The feeds depend on the
-/// plan and the checklist progress only: their events are built (off the cooperative pool) when
-/// the plan changes and kept, and a change of progress rewrites the to-dos alone.
+/// plan and the checklist progress only: they are built (off the cooperative pool, each event
+/// rendered once for the plan's feed and its units' feeds) when the plan or the progress changes
+/// and at midnight, written, and not kept in memory.
 public actor FeedPublisher {
     let logger: Logger
     private var sequences: FeedSequences?
     private var lastError: String?
-    /// The feeds' events of the plan generation they were built for.
+    /// The plan generation and year of the feeds last written.
     private var built: BuiltFeeds?
 
     public init(logger: Logger) {
@@ -35,11 +36,15 @@ public actor FeedPublisher {
         public var problems: [String]
     }
 
-    /// The feeds' parts that depend on the plan only.
+    /// Which plan generation and year the feeds on disk were built for.
     struct BuiltFeeds: Sendable {
         var generation: Int
         /// The year of "today" the range was chosen for.
         var year: Int
+    }
+
+    /// The feeds' parts, built for one publish (``build(_:today:limit:sequences:)``).
+    struct FeedParts: Sendable {
         var builder: PlanFeedBuilder
         /// Entries of the feed range, with a checklist or not.
         var entries: [AgendaEntry]
@@ -81,39 +86,26 @@ public actor FeedPublisher {
         let today = plan.map { $0.today(at: now) }
         let stale = built?.generation != generation.number || built?.year != today?.year
         if let plan, let today, feedsChanged || stale {
+            // Built, completed with the checklist progress and rendered on a thread of their own,
+            // then written; nothing of them is kept but the SEQUENCE table, so the idle daemon
+            // does not hold a second copy of the plan as text (a change of progress builds again).
             let start = loadSequences(configuration.stateDirectory)
-            if stale {
-                let limit = configuration.limits.feedEvents
-                built = await BlockingWork.run("almanac-feeds") { _ in
-                    Self.build(plan, generation: generation.number, today: today, limit: limit, sequences: start)
-                }
-                if let note = built?.note {
-                    logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
-                }
+            let limit = configuration.limits.feedEvents
+            let store = controller.store
+            let written = await BlockingWork.run("almanac-feeds") { _ in
+                let written = Self.writeFeeds(plan, today: today, limit: limit, sequences: start, store: store, directory: feeds)
+                // The feeds' text is on disk and gone from memory: give that memory back.
+                MemoryRelease.trim()
+                return written
             }
-            if var current = built {
-                let progress = Self.progress(current.withChecklist, builder: current.builder, store: controller.store)
-                current.builder.checklists = progress
-                var sequences = current.sequences
-                let planFeed = await BlockingWork.run("almanac-feeds") { [current] _ in
-                    var sequences = current.sequences
-                    var texts: [String: String] = [:]
-                    for (unit, events) in current.events {
-                        let todos = current.builder.todos(
-                            entries: current.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &sequences)
-                        texts[unit] = current.builder.document(
-                            unit: unit.isEmpty ? nil : unit, body: events + todos, note: current.note)
-                    }
-                    return (texts, sequences)
-                }
-                sequences = planFeed.1
-                built?.sequences = sequences
-                for (unit, text) in planFeed.0.sorted(by: { $0.key < $1.key }) {
-                    write(text, unit.isEmpty ? feeds + "/plan.ics" : feeds + "/unit-\(unit).ics")
-                }
-                write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
-                saveSequences(sequences, configuration.stateDirectory, failures: &failures)
+            if stale, let note = written.note {
+                logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
             }
+            built = BuiltFeeds(generation: generation.number, year: today.year)
+            files += written.files
+            failures += written.failures
+            write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
+            saveSequences(written.sequences, configuration.stateDirectory, failures: &failures)
         }
         let view = controller.scheduleView
         write(StatusPage.render(Self.page(status: status, view: view, plan: plan, now: now)), runtime + "/status.html")
@@ -132,7 +124,7 @@ public actor FeedPublisher {
 
     /// The feeds' range: last year through next year, narrowed around today when that holds more
     /// events than `limit`.
-    static func build(_ plan: PlanInForce, generation: Int, today: CivilDate, limit: Int, sequences: FeedSequences) -> BuiltFeeds {
+    static func build(_ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences) -> FeedParts {
         let builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
         var range = (CivilDate(year: today.year - 1, month: 1, day: 1) ?? today)...(CivilDate(year: today.year + 1, month: 12, day: 31) ?? today)
         var note: String?
@@ -154,14 +146,53 @@ public actor FeedPublisher {
         }
         let entries = expansion.entries
         var sequences = sequences
-        var events: [String: String] = ["": builder.events(entries: entries, unit: nil, sequences: &sequences)]
-        for unit in plan.plan.units where Self.isSafeFileName(unit.id.value) {
-            events[unit.id.value] = builder.events(entries: entries, unit: unit.id.value, sequences: &sequences)
+        // Each event is rendered once; the plan's feed holds every one, a unit's feed its own.
+        let texts = builder.eventTexts(entries: entries, sequences: &sequences)
+        var events: [String: String] = ["": texts.joined()]
+        var byUnit: [String: [Int]] = [:]
+        for unit in plan.plan.units where Self.isSafeFileName(unit.id.value) { byUnit[unit.id.value] = [] }
+        for (index, entry) in entries.enumerated() {
+            for unit in Set(entry.owners + entry.participants) where byUnit[unit] != nil { byUnit[unit]?.append(index) }
         }
-        return BuiltFeeds(
-            generation: generation, year: today.year, builder: builder, entries: entries,
+        for (unit, indices) in byUnit { events[unit] = indices.map { texts[$0] }.joined() }
+        return FeedParts(
+            builder: builder, entries: entries,
             withChecklist: entries.filter { builder.checklist(for: $0) != nil }, events: events, sequences: sequences,
             note: note)
+    }
+
+    /// What ``writeFeeds(_:today:limit:sequences:store:directory:)`` wrote.
+    struct WrittenFeeds: Sendable {
+        var files: [String] = []
+        var failures: [String] = []
+        var sequences: FeedSequences
+        var note: String?
+    }
+
+    /// Builds the feeds, completes them with the checklist progress read in one query, and writes
+    /// `plan.ics` and each unit's feed into `directory`, one at a time; each event is rendered
+    /// once. Synchronous: run it off the cooperative pool.
+    static func writeFeeds(
+        _ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences, store: any ChecklistStore,
+        directory: String
+    ) -> WrittenFeeds {
+        var parts = build(plan, today: today, limit: limit, sequences: sequences)
+        parts.builder.checklists = progress(parts.withChecklist, builder: parts.builder, store: store)
+        var written = WrittenFeeds(sequences: parts.sequences, note: parts.note)
+        for unit in parts.events.keys.sorted() {
+            guard let events = parts.events.removeValue(forKey: unit) else { continue }
+            let todos = parts.builder.todos(
+                entries: parts.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &written.sequences)
+            let text = parts.builder.document(unit: unit.isEmpty ? nil : unit, body: events + todos, note: parts.note)
+            let path = unit.isEmpty ? directory + "/plan.ics" : directory + "/unit-\(unit).ics"
+            do {
+                try AtomicFile.write(Data(text.utf8), to: path)
+                written.files.append(path)
+            } catch {
+                written.failures.append("\(error)")
+            }
+        }
+        return written
     }
 
     /// Unit ids become file names: keep them to a safe alphabet.

@@ -337,6 +337,8 @@ public struct SchedulerService: Service {
                         return (core, next, core.view(at: now, nextWakeup: next))
                     }
                     core = step.0
+                    // The old plan's planner is gone now: give its memory back.
+                    if replan { await MemoryRelease.trimOffPool() }
                     // Also at the next local midnight: "today" moves, and with it the days left of
                     // campaigns and the days overdue the status shows. One wake-up a day at most.
                     let midnight = ZonedTime.instant(

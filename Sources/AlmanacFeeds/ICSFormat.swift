@@ -10,31 +10,39 @@ public enum ICSFormat {
     /// Escapes a TEXT value: backslash, semicolon, comma and line breaks (`\n`, `\r\n`, `\r`
     /// all become `\n`), as RFC 5545 section 3.3.11 requires.
     public static func escapeText(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        // Walking unicode scalars keeps "\r\n" as two scalars (a Character would join them).
+        // Most values (titles, ids) need nothing: answer them as they are.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ",") })
+        else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        // Bytes, not Characters: "\r\n" stays two bytes (a Character would join them), and the
+        // bytes of a multi-byte UTF-8 character are all >= 0x80, so none is taken for ASCII.
         var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"; previousWasCR = false
-            case ";": out += "\\;"; previousWasCR = false
-            case ",": out += "\\,"; previousWasCR = false
-            case "\r": out += "\\n"; previousWasCR = true
-            case "\n":
-                if !previousWasCR { out += "\\n" }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: ","):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+                previousWasCR = false
+            case 0x0D:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "n"))
+                previousWasCR = true
+            case 0x0A:
+                if !previousWasCR {
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "n"))
+                }
                 previousWasCR = false
             default:
                 // Other control characters are not allowed in TEXT; drop them rather than emit an
                 // invalid line.
-                if scalar.value < 0x20 && scalar != "\t" {
-                    previousWasCR = false
-                    continue
-                }
-                out.unicodeScalars.append(scalar)
                 previousWasCR = false
+                if byte < 0x20 && byte != 0x09 { continue }
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Undoes ``escapeText(_:)``: `\\n`/`\\N` become a newline, `\\\\`, `\\;`, `\\,` their character.
@@ -63,22 +71,35 @@ public enum ICSFormat {
     /// with one space (which counts towards their 75). A UTF-8 character is never split.
     public static func fold(_ line: String) -> [String] {
         var lines: [String] = []
-        var current = ""
-        var octets = 0
-        var limit = maxLineOctets
-        for scalar in line.unicodeScalars {
-            let size = UTF8.width(scalar)
-            if octets + size > limit {
-                lines.append(current)
-                current = " "
-                octets = 1
-                limit = maxLineOctets
-            }
-            current.unicodeScalars.append(scalar)
-            octets += size
-        }
-        lines.append(current)
+        fold(line) { lines.append(String(decoding: $0, as: UTF8.self)) }
         return lines
+    }
+
+    /// ``fold(_:)`` without the array: each physical line's bytes, in order.
+    static func fold(_ line: String, _ physical: (UnsafeRawBufferPointer) -> Void) {
+        var line = line
+        line.withUTF8 { bytes in
+            if bytes.count <= maxLineOctets {
+                physical(UnsafeRawBufferPointer(bytes))
+                return
+            }
+            var piece: [UInt8] = []
+            piece.reserveCapacity(maxLineOctets)
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                let size = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                let end = min(index + size, bytes.count)
+                if piece.count + (end - index) > maxLineOctets {
+                    piece.withUnsafeBytes(physical)
+                    piece.removeAll(keepingCapacity: true)
+                    piece.append(0x20)
+                }
+                piece.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
+            }
+            piece.withUnsafeBytes(physical)
+        }
     }
 
     /// Joins folded physical lines back into content lines (RFC 5545 section 3.1): a line that
@@ -153,14 +174,16 @@ public struct ICSWriter: Sendable {
 
     /// The document: folded lines, each ended by CRLF.
     public var text: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 4 })
         for line in lines {
-            for physical in ICSFormat.fold(line) {
-                out += physical
-                out += "\r\n"
+            ICSFormat.fold(line) { physical in
+                out.append(contentsOf: physical)
+                out.append(0x0D)
+                out.append(0x0A)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parameter values with `:`, `;` or `,` are quoted; quotes and control characters cannot

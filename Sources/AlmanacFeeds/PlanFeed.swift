@@ -196,10 +196,31 @@ public struct PlanFeedBuilder: Sendable {
         let zone = plan.info.timezone.value
         let withTimezone = VTimezone.known(zone) != nil
         for entry in entries {
-            if let unit, !entry.owners.contains(unit), !entry.participants.contains(unit) { continue }
+            if let unit, !Self.unitFeed(unit, holds: entry) { continue }
             event(&w, entry, zone: withTimezone ? zone : nil, sequences: &sequences)
         }
         return w.text
+    }
+
+    /// Each entry's VEVENT as folded text, in order: the same component goes into the plan's feed
+    /// and into the feed of every unit that owns or takes part in it, so the daemon renders each
+    /// once and joins them per feed (``events(entries:unit:sequences:)`` gives the same text).
+    public func eventTexts(entries: [AgendaEntry], sequences: inout FeedSequences) -> [String] {
+        let zone = plan.info.timezone.value
+        let withTimezone = VTimezone.known(zone) != nil
+        var texts: [String] = []
+        texts.reserveCapacity(entries.count)
+        for entry in entries {
+            var w = ICSWriter()
+            event(&w, entry, zone: withTimezone ? zone : nil, sequences: &sequences)
+            texts.append(w.text)
+        }
+        return texts
+    }
+
+    /// Whether a unit's feed holds the entry's event.
+    public static func unitFeed(_ unit: String, holds entry: AgendaEntry) -> Bool {
+        entry.owners.contains(unit) || entry.participants.contains(unit)
     }
 
     /// The checklist VTODOs (their PERCENT-COMPLETE follows the progress recorded).

@@ -11,6 +11,8 @@
 // The scheduler's wall-clock timer (timerfd with TFD_TIMER_CANCEL_ON_SET, an eventfd to stop it).
 #include <sys/timerfd.h>
 #include <sys/eventfd.h>
+// glibc's malloc_trim and mallopt: the daemon hands memory freed after a load back to the system.
+#include <malloc.h>
 
 /// CLOCK_MONOTONIC in microseconds, as systemd expects in MONOTONIC_USEC=.
 static inline unsigned long long almanac_monotonic_usec(void) {
