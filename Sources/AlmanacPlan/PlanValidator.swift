@@ -370,22 +370,37 @@ public enum PlanValidator {
         _ plan: Plan, years: [Int], rules: any RuleChecking, itemIDs: Set<String>, log: inout DiagnosticLog,
         references: inout [String: [Located<String>]]
     ) {
+        // A check depends on the rule's text (and the years and ids, the same for the whole plan)
+        // and only places its diagnostics at the rule: a text found clean once is clean again.
+        // A large plan repeats its rules (thousands of items on a few hundred dates), so each
+        // clean text is parsed and expanded once.
+        var clean: Set<String> = []
+        var cleanItemRules: Set<String> = []
         func run(_ rule: Located<String>, owner: String) {
+            if clean.contains(rule.value) { return }
             let (diagnostics, refs) = rules.check(rule: rule.value, at: rule.location, years: years, itemIDs: itemIDs)
+            if diagnostics.isEmpty && refs.isEmpty { clean.insert(rule.value) }
             log.diagnostics += diagnostics
             references[owner, default: []] += refs.map { Located($0, at: rule.location) }
+        }
+        func runItemRule(_ rule: Located<String>, recurringCheck: Bool, quota: (count: Int, per: Quota.Period)?) {
+            let key = "\(recurringCheck)|\(quota.map { "\($0.count)/\($0.per)" } ?? "")|\(rule.value)"
+            if cleanItemRules.contains(key) { return }
+            let diagnostics = rules.checkItemRule(
+                rule: rule.value, at: rule.location, years: years, recurringCheck: recurringCheck, quota: quota)
+            if diagnostics.isEmpty { cleanItemRules.insert(key) }
+            log.diagnostics += diagnostics
         }
         for item in plan.items {
             if let when = item.when {
                 run(when, owner: item.id.value)
-                log.diagnostics += rules.checkItemRule(
-                    rule: when.value, at: when.location, years: years, recurringCheck: item.kind.value == .recurringCheck,
+                runItemRule(
+                    when, recurringCheck: item.kind.value == .recurringCheck,
                     quota: item.quota.map { ($0.count.value, $0.per.value) })
             }
             for phase in item.phases {
                 run(phase.when, owner: item.id.value)
-                log.diagnostics += rules.checkItemRule(
-                    rule: phase.when.value, at: phase.when.location, years: years, recurringCheck: false, quota: nil)
+                runItemRule(phase.when, recurringCheck: false, quota: nil)
             }
         }
         for checklist in plan.checklists {
