@@ -15,6 +15,16 @@ per figure (the names and units the README quotes):
            on the daemon's stderr, against its due instant.
   rules    `almanacctl expand RULE --year 2026` beside `systemd-analyze calendar --iterations=N`
            for the same dates (both as processes).
+  agenda   a year's agenda of a generated 10,000-item plan (scripts/generate-plan.py, the yearly
+           mix: the office mix holds more than the 100,000 entries an agenda answers) offline, `almanacctl agenda --plan … --json` and the table, beside `remind -s12` on
+           the same reminders (the file the generator writes beside the plan): wall clock and peak
+           RSS of each process, and whether both list the same (date, title) pairs for the items
+           remind can express (every kind but the lunar festivals).
+  growth   plans of 100, 500 and 2,000 items `weekly mon,wed,fri` and the item `daily` at 1,440
+           times a day (limits raised for it): reload time, the time until the daemon is idle
+           again, peak and idle RSS, CPU after READY, and `status` round trips on the control
+           socket throughout (a fresh daemon each); then the same daily item under the default
+           limits, which the reload must refuse with a file:line:col diagnostic.
 
 Usage: scripts/measure-daemon.py [--quick] [--only SECTION,...] [ALMANACD [ALMANACCTL]]
 Default binaries: .build/release/almanacd and .build/release/almanacctl
@@ -30,8 +40,8 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("almanacd", nargs="?", default=os.path.join(root, ".build/release/almanacd"))
 parser.add_argument("almanacctl", nargs="?", default=os.path.join(root, ".build/release/almanacctl"))
 parser.add_argument("--quick", action="store_true", help="fewer runs and a shorter idle period")
-parser.add_argument("--only", default="daemon,socket,lateness,rules",
-                    help="comma-separated sections: daemon, socket, lateness, rules")
+parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth",
+                    help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth")
 args = parser.parse_args()
 sections = set(args.only.split(","))
 work = tempfile.mkdtemp(prefix="almanac-measure-")
@@ -60,7 +70,7 @@ def ms(seconds):
     return f"{seconds * 1e3:.0f} ms" if seconds >= 0.1 else f"{seconds * 1e3:.1f} ms"
 
 
-def write_config(directory, plans, delivery_time="09:00"):
+def write_config(directory, plans, delivery_time="09:00", limits=None):
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "almanac.yaml")
     with open(path, "w") as f:
@@ -68,6 +78,8 @@ def write_config(directory, plans, delivery_time="09:00"):
                 f"state_directory: {directory}/lib\nruntime_directory: {directory}/run\n"
                 f"delivery_time: \"{delivery_time}\"\nmail:\n  transport: outbox\n  outbox: {directory}/outbox\n"
                 f"log_level: info\n")
+        if limits:
+            f.write("limits:\n" + "".join(f"  {k}: {v}\n" for k, v in limits.items()))
     return path
 
 
@@ -402,6 +414,181 @@ def measure_rules():
                    f"{runs} runs, p90 {ms(pct(times, 90))}, {len(out.splitlines())} lines of output")
 
 
+def run_measured(command, env=None):
+    """Runs `command` to completion: (seconds, peak RSS in MiB, stdout bytes)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed with status {proc.returncode}")
+    return elapsed, usage.ru_maxrss / 1024, out
+
+
+def measure_agenda():
+    """A year's agenda of 10,000 items offline beside remind(1) on the same reminders."""
+    if not shutil.which("remind"):
+        figure("agenda", "remind not installed (apt-get install remind); skipped")
+        return
+    directory = os.path.join(work, "agenda")
+    os.makedirs(directory)
+    plan, rem = os.path.join(directory, "plan.yaml"), os.path.join(directory, "plan.rem")
+    subprocess.run([sys.executable, os.path.join(root, "scripts/generate-plan.py"), "--items", "10000", "--mix", "yearly",
+                    "--remind", rem, plan], check=True)
+    env = dict(os.environ, ALMANAC_HOLIDAYS=os.path.join(root, "config/holidays"), ALMANAC_NOW="2026-01-01T08:00:00+08:00")
+    year = ["--from", "2026-01-01", "--to", "2026-12-31"]
+    runs = 3 if args.quick else 5
+    results = {}
+    for label, command in (
+        ("almanacctl agenda --plan … --json", [args.almanacctl, "agenda", "--plan", plan, *year, "--json"]),
+        ("almanacctl agenda --plan … (table)", [args.almanacctl, "agenda", "--plan", plan, *year]),
+        ("remind -s12 … 2026-01-01", ["remind", "-s12", rem, "2026-01-01"]),
+    ):
+        measured = [run_measured(command, env) for _ in range(runs)]
+        seconds = statistics.median(m[0] for m in measured)
+        peak = max(m[1] for m in measured)
+        results[label] = (seconds, measured[-1][2])
+        figure(f"agenda {label}", f"{ms(seconds)}, peak RSS {peak:.0f} MiB",
+               f"median of {runs}, {len(measured[-1][2].splitlines())} lines of output")
+    ours_time, ours = results["almanacctl agenda --plan … --json"]
+    remind_time, theirs = results["remind -s12 … 2026-01-01"]
+    figure("agenda speed-up over remind (JSON; table)",
+           f"{remind_time / ours_time:.1f}×; {remind_time / results['almanacctl agenda --plan … (table)'][0]:.1f}×")
+    # The same occurrences: remind's (date, title) pairs against ours for the items remind holds.
+    theirs_pairs = []
+    for line in theirs.decode().splitlines():
+        date, _, _, _, _, title = line.split(" ", 5)
+        theirs_pairs.append((date.replace("/", "-"), title))
+    titles = {title for _, title in theirs_pairs}
+    ours_pairs = [(e["date"], e["title"]) for e in json.loads(ours)["entries"] if e["title"] in titles]
+    same = sorted(ours_pairs) == sorted(theirs_pairs)
+    missing = len(set(theirs_pairs) - set(ours_pairs))
+    extra = len(set(ours_pairs) - set(theirs_pairs))
+    figure("agenda same occurrences as remind", "yes" if same else "NO",
+           f"{len(theirs_pairs)} (date, title) pairs from remind, {len(ours_pairs)} from almanacctl for the same "
+           f"items; {missing} only in remind, {extra} only in almanacctl")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        rest = f.read().rsplit(")", 1)[1].split()
+    return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class StatusProbe:
+    """`status` requests one after another on the control socket while something else happens:
+    every round trip's time, and the requests that failed."""
+
+    def __init__(self, path):
+        self.path, self.times, self.failures, self.stop = path, [], 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        conn, buf, i = None, b"", 0
+        while not self.stop.is_set():
+            try:
+                if conn is None:
+                    conn = socket.socket(socket.AF_UNIX)
+                    conn.settimeout(30)
+                    conn.connect(self.path)
+                    buf = b""
+                t0 = time.perf_counter()
+                conn.sendall(status_request(i))
+                line, buf = read_line(conn, buf)
+                self.times.append(time.perf_counter() - t0)
+                if not json.loads(line).get("ok"):
+                    self.failures += 1
+            except (OSError, ConnectionError, ValueError):
+                self.failures += 1
+                conn = None
+                time.sleep(0.01)
+            i += 1
+            time.sleep(0.002)
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+        return self.times, self.failures
+
+
+def wait_idle(pid, quiet=1.0, limit=600, busy=0.2):
+    """Seconds until the process used less than `busy` of a CPU over `quiet` seconds (the status
+    probe running beside it answers requests, so it is never at zero)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        before = cpu_seconds(pid)
+        time.sleep(quiet)
+        if cpu_seconds(pid) - before < busy * quiet:
+            return time.monotonic() - t0 - quiet
+    return time.monotonic() - t0
+
+
+def measure_growth():
+    """Reload time, peak RSS and the socket for plans of growing numbers of occurrences."""
+    generator = os.path.join(root, "scripts/generate-plan.py")
+    cases = [(f"{n} items weekly mon,wed,fri", ["--items", str(n), "--mix", "weekly"], None) for n in (100, 500, 2000)]
+    cases.append(("1 item daily at 1,440 times", ["--items", "1", "--mix", "minutes"],
+                  {"occurrences": 1_000_000, "occurrences_per_item": 1_000_000}))
+    print("# growth: plan | occurrences | SIGHUP to READY=1 | READY to idle | CPU after READY | peak RSS | idle RSS | "
+          "status during reload and re-plan (p50/p99/max, failed)", flush=True)
+    for label, options, limits in cases:
+        directory = os.path.join(work, "growth-" + options[1] + options[3])
+        os.makedirs(os.path.join(directory, "plans"))
+        plan = os.path.join(directory, "plans/plan.yaml")
+        # Start on one small item, then reload onto the plan measured: a reload is what grows.
+        subprocess.run([sys.executable, generator, "--items", "1", "--mix", "yearly", plan], check=True)
+        config = write_config(directory, os.path.join(directory, "plans/*.yaml"), limits=limits)
+        d = Daemon(config, "growth-" + options[1] + options[3])
+        d.start()
+        settle(d, 1.0)
+        subprocess.run([sys.executable, generator, *options, plan], check=True)
+        probe = StatusProbe(os.path.join(directory, "run/control.sock"))
+        cpu0 = cpu_seconds(d.proc.pid)
+        reload = d.reload()
+        cpu1 = cpu_seconds(d.proc.pid)
+        idle = wait_idle(d.proc.pid)
+        cpu2 = cpu_seconds(d.proc.pid)
+        times, failures = probe.finish()
+        rss, hwm = d.rss_mib()
+        with open(os.path.join(directory, "run/status.json")) as f:
+            status = json.load(f)
+        occurrences = (status.get("plan") or {}).get("occurrences", "?")
+        accepted = (status.get("last_reload") or {}).get("accepted")
+        figure(f"growth {label}",
+               f"{occurrences} occurrences, reload {ms(reload)}, idle after {idle:.2f} s, peak RSS {hwm:.0f} MiB",
+               f"accepted {accepted}; CPU {cpu1 - cpu0:.2f} s to READY and {cpu2 - cpu1:.2f} s after; idle RSS {rss:.0f} MiB; "
+               f"status {len(times)} answered: p50 {us(pct(times, 50)) if times else '-'}, p99 {us(pct(times, 99)) if times else '-'}, "
+               f"max {ms(max(times)) if times else '-'}, {failures} failed")
+        d.stop()
+        d.close()
+    # The same daily item under the default limits: refused, the old plan kept, the item named.
+    directory = os.path.join(work, "growth-over-limit")
+    os.makedirs(os.path.join(directory, "plans"))
+    plan = os.path.join(directory, "plans/plan.yaml")
+    subprocess.run([sys.executable, generator, "--items", "1", "--mix", "yearly", plan], check=True)
+    d = Daemon(write_config(directory, os.path.join(directory, "plans/*.yaml")), "growth-over-limit")
+    d.start()
+    settle(d, 1.0)
+    subprocess.run([sys.executable, generator, "--items", "1", "--mix", "minutes", plan], check=True)
+    probe = StatusProbe(os.path.join(directory, "run/control.sock"))
+    reload = d.reload()
+    times, failures = probe.finish()
+    rss, hwm = d.rss_mib()
+    with open(os.path.join(directory, "run/status.json")) as f:
+        status = json.load(f)
+    last = status.get("last_reload") or {}
+    diagnostic = next((line for line in last.get("diagnostics", []) if "error" in line), "no diagnostic")
+    figure("growth over-limit plan (daily at 1,440 times, default limits)",
+           f"{'refused' if last.get('accepted') is False else 'ACCEPTED'} in {ms(reload)}, peak RSS {hwm:.0f} MiB",
+           f"{diagnostic.replace(directory + '/', '')}; old plan kept: {(status.get('plan') or {}).get('items')} item; "
+           f"status {len(times)} answered, {failures} failed")
+    d.stop()
+    d.close()
+
+
 try:
     for path in (args.almanacd, args.almanacctl):
         if not os.access(path, os.X_OK):
@@ -420,6 +607,10 @@ try:
         measure_lateness()
     if "rules" in sections:
         measure_rules()
+    if "agenda" in sections:
+        measure_agenda()
+    if "growth" in sections:
+        measure_growth()
     print(f"# load average {os.getloadavg()[0]:.2f} at the end", flush=True)
 finally:
     shutil.rmtree(work, ignore_errors=True)
