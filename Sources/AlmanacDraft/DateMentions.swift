@@ -88,9 +88,18 @@ struct MentionScanner {
                 i += 1
                 continue
             }
-            if let m = lunar(c, i) ?? dateOrWindow(c, i) ?? yearPart(c, i) ?? (quoted[i] ? nil : recurrence(c, i))
-                ?? festival(c, i)
+            if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? yearPart(c, i)
+                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i)
             {
+                // A gloss in brackets right after a date is the same date: 1月13日(农历腊月十六), 2月2日(周四).
+                if m.form == .day || m.form == .window, let end = gloss(c, m.range.upperBound) {
+                    m.range = m.range.lowerBound..<end
+                    if m.time == nil, let (time, tEnd) = timeOfDay(c, end) {
+                        m.time = time
+                        m.range = m.range.lowerBound..<tEnd
+                    }
+                    m.spelled = String(c[m.range])
+                }
                 out.append(m)
                 i = max(m.range.upperBound, i + 1)
                 continue
@@ -126,7 +135,9 @@ struct MentionScanner {
             }
         }
         if j > 0, c[j - 1] == "第" || c[j - 1] == "个" { return nil }
-        guard let m = DocumentScanner.number(c, j, maxDigits: 2), m.end < c.count, c[m.end] == "月", (1...12).contains(m.value)
+        var monthNumber = DocumentScanner.number(c, j, maxDigits: 2)
+        if monthNumber == nil, j + 1 < c.count, c[j] == "元", c[j + 1] == "月" { monthNumber = (1, j + 1) }
+        guard let m = monthNumber, m.end < c.count, c[m.end] == "月", (1...12).contains(m.value)
         else { return nil }
         // 一个月, 两个月: not a month name.
         if m.end + 1 < c.count, c[m.end + 1] == "份" || c[m.end + 1] == "底" || c[m.end + 1] == "末" || c[m.end + 1] == "初" {
@@ -139,7 +150,16 @@ struct MentionScanner {
             (1...31).contains(d.value)
         {
             guard CivilDate(year: 2024, month: m.value, day: d.value) != nil else { return nil }
+            // A news dateline (3月9日电, 1月31日讯) is when the report was written, not a date it schedules.
+            if d.end + 1 < c.count, c[d.end + 1] == "电" || c[d.end + 1] == "讯" { return nil }
             return MonthDay(month: m.value, day: d.value, end: d.end + 1, yearNote: yearNote)
+        }
+        // 2月14-16日: the first day of a short range, without its 日.
+        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～".contains(c[d.end]),
+            (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,
+            let d2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), d2.end < c.count, c[d2.end] == "日" || c[d2.end] == "号"
+        {
+            return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
         }
         // A bare month in digits ("7月举办"): the whole month; a bare Chinese month (火红七月) is not read.
         if DocumentScanner.digit(c[j]) != nil {
@@ -151,9 +171,21 @@ struct MentionScanner {
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-    static let connectors: [[Character]] = [["—", "—"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"], ["－"]]
+    static let connectors: [[Character]] = [["—", "—"], ["-", "-"], ["－", "－"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"]]
 
     func dateOrWindow(_ c: [Character], _ i: Int) -> Mention? {
+        // 3—4月, 3-4月: whole months.
+        if let a = DocumentScanner.asciiNumber(c, i, maxDigits: 2), a.end < c.count, "—-－~～–".contains(c[a.end]),
+            let b = DocumentScanner.asciiNumber(c, a.end + 1, maxDigits: 2), b.end < c.count, c[b.end] == "月",
+            (1...12).contains(a.value), (1...12).contains(b.value), a.value < b.value,
+            !(b.end + 1 < c.count && DocumentScanner.digit(c[b.end + 1]) != nil)
+        {
+            var end = b.end + 1
+            if end < c.count, c[end] == "份" { end += 1 }
+            return Mention(
+                range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: "\(Self.two(a.value))-01..\(Self.two(b.value))-last",
+                month: nil, dateSource: "sourced", confidence: 0.8)
+        }
         guard let first = monthDay(c, i) else { return nil }
         var unsure: [String] = []
         if let note = first.yearNote { unsure.append(note) }
@@ -181,6 +213,13 @@ struct MentionScanner {
                         range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window, rule: rule, month: first.month,
                         dateSource: "sourced", confidence: 0.95, unsure: unsure)
                 }
+            }
+            // 3月1日3月9日: two days written side by side are a window.
+            if let second = monthDay(c, j), let d2 = second.day, second.month * 100 + d2 > first.month * 100 + day {
+                return Mention(
+                    range: i..<second.end, spelled: String(c[i..<second.end]), form: .window,
+                    rule: "\(mm)-\(Self.two(day))..\(Self.two(second.month))-\(Self.two(d2))", month: first.month,
+                    dateSource: "sourced", confidence: 0.8, unsure: unsure)
             }
             var m = Mention(
                 range: i..<j, spelled: String(c[i..<j]), form: .day, rule: "\(mm)-\(Self.two(day))", month: first.month,
@@ -222,11 +261,20 @@ struct MentionScanner {
         } else {
             return nil
         }
-        // 5月至6月 / 5月份至6月份: a window of whole months.
+        // 5月至6月 / 5月份至6月份 / 9月中旬至10月中旬: a window from the start of the first part to the end of the second.
         for conn in Self.connectors where DocumentScanner.matches(c, end, conn) {
-            if let second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
+            if var second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
                 let m2 = Self.two(second.month)
-                let r = "\(mm)-01..\(m2)-last"
+                var startDay = "01"
+                if let dots = rule.range(of: "..") { startDay = String(rule[rule.index(rule.startIndex, offsetBy: 3)..<dots.lowerBound]) }
+                var endDay = "last"
+                if second.end < c.count, c[second.end] == "旬" {
+                    endDay = c[second.end - 1] == "上" ? "10" : c[second.end - 1] == "中" ? "20" : "last"
+                    second.end += 1
+                } else if c[second.end - 1] == "初" {
+                    endDay = "10"
+                }
+                let r = "\(mm)-\(startDay)..\(m2)-\(endDay)"
                 return Mention(
                     range: i..<second.end, spelled: String(c[i..<second.end]), form: .vague, rule: r, month: nil,
                     dateSource: "sourced", confidence: 0.8, unsure: unsure)
@@ -241,6 +289,17 @@ struct MentionScanner {
 
     /// "前" right after a date ("8月10日前完成", "年底前"): a deadline on that day.
     func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
+        // 3月5日前后: the days around it, not a deadline.
+        if DocumentScanner.matches(c, j, Array("前后")) {
+            if m.form == .day {
+                m.rule += " -7d..+7d"
+                m.form = .window
+                m.range = m.range.lowerBound..<(j + 2)
+                m.spelled = String(c[m.range])
+                m.unsure.append("“\(m.spelled)”没有写天数，草稿取前后7天")
+            }
+            return
+        }
         guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
         m.kindHint = "deadline"
         if m.form == .vague || m.form == .window, let dots = m.rule.range(of: "..") {
@@ -258,11 +317,14 @@ struct MentionScanner {
         var j = start
         while j < c.count, c[j] == " " || c[j] == "\u{3000}" { j += 1 }
         var pm = false
+        var noon = false
         for w in ["上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "晚"] where DocumentScanner.matches(c, j, Array(w)) {
             pm = w == "下午" || w == "晚上" || w == "傍晚" || w == "晚"
+            noon = w == "中午"
             j += w.count
             break
         }
+        if j < c.count, c[j] == "(" || c[j] == "（" { j += 1 }
         guard let h = DocumentScanner.number(c, j, maxDigits: 2), h.end < c.count else { return nil }
         var hour = h.value
         var minute = 0
@@ -283,6 +345,8 @@ struct MentionScanner {
             return nil
         }
         if pm, hour < 12 { hour += 12 }
+        // 中午1:00 is 13:00; 中午12点 is noon.
+        if noon, hour < 6 { hour += 12 }
         guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
         return ("\(Self.two(hour)):\(Self.two(minute))", end)
     }
@@ -293,7 +357,13 @@ struct MentionScanner {
 
     /// 农历八月十五, 阴历腊月廿三, 农历2025年闰六月初一: read by the rule parser.
     func lunar(_ c: [Character], _ i: Int) -> Mention? {
+        if let m = bareLunar(c, i) { return m }
         guard DocumentScanner.matches(c, i, Array("农历")) || DocumentScanner.matches(c, i, Array("阴历")) else { return nil }
+        if var m = bareLunar(c, i + 2) {
+            m.range = i..<m.range.upperBound
+            m.spelled = String(c[m.range])
+            return m
+        }
         var k = i + 2
         while k < c.count, k - i < 16, Self.lunarCharacters.contains(c[k]) { k += 1 }
         while k > i + 3 {
@@ -305,6 +375,103 @@ struct MentionScanner {
             k -= 1
         }
         return nil
+    }
+
+    static let lunarMonthNames: [(String, Int)] = [("正月", 1), ("腊月", 12), ("冬月", 11)]
+
+    /// 初十, 十五, 廿三, 二十 (a lunar day) at k.
+    func lunarDay(_ c: [Character], _ k: Int) -> (day: Int, end: Int)? {
+        guard k < c.count else { return nil }
+        if c[k] == "初" {
+            guard let n = DocumentScanner.chineseNumber(c, k + 1), (1...10).contains(n.value) else { return nil }
+            return (n.value, n.end)
+        }
+        if let n = DocumentScanner.chineseNumber(c, k), (11...30).contains(n.value) { return (n.value, n.end) }
+        return nil
+    }
+
+    /// 正月初十, 腊月廿三 (lunar month names that need no 农历).
+    func lunarMonthDay(_ c: [Character], _ i: Int) -> (month: Int, day: Int, end: Int)? {
+        for (name, month) in Self.lunarMonthNames where DocumentScanner.matches(c, i, Array(name)) {
+            guard let d = lunarDay(c, i + 2) else { return nil }
+            var end = d.end
+            if end < c.count, c[end] == "日" { end += 1 }
+            return (month, d.day, end)
+        }
+        return nil
+    }
+
+    /// 正月初十, 正月初十至十四, 正月初十至正月十六: lunar days and ranges.
+    func bareLunar(_ c: [Character], _ i: Int) -> Mention? {
+        guard let a = lunarMonthDay(c, i) else { return nil }
+        var end = a.end
+        var rule = "lunar \(Self.two(a.month))-\(Self.two(a.day))"
+        for conn in ["至", "到", "-", "—", "～", "~"] where DocumentScanner.matches(c, end, Array(conn)) {
+            let k = end + 1
+            if let b = lunarMonthDay(c, k) {
+                rule += "..lunar \(Self.two(b.month))-\(Self.two(b.day))"
+                end = b.end
+                break
+            }
+            if let d = lunarDay(c, k), d.day > a.day {
+                rule += "..lunar \(Self.two(a.month))-\(Self.two(d.day))"
+                end = d.end
+                if end < c.count, c[end] == "日" { end += 1 }
+                break
+            }
+        }
+        var m = Mention(
+            range: i..<end, spelled: String(c[i..<end]), form: rule.contains("..") ? .window : .day, rule: rule,
+            dateSource: "sourced", confidence: 0.9)
+        if let (time, tEnd) = timeOfDay(c, end) {
+            m.time = time
+            m.range = i..<tEnd
+            m.spelled = String(c[m.range])
+        }
+        return m
+    }
+
+    /// A gloss in brackets after a date ((农历腊月十六), (周二), (年初一至初三)): the end of it.
+    func gloss(_ c: [Character], _ j: Int) -> Int? {
+        var k = j
+        while k < c.count, c[k] == " " { k += 1 }
+        guard k < c.count, c[k] == "(" || c[k] == "（" else { return nil }
+        var e = k + 1
+        while e < c.count, e - k <= 24, c[e] != ")", c[e] != "）" { e += 1 }
+        guard e < c.count, e - k <= 24 else { return nil }
+        let inner = String(c[(k + 1)..<e])
+        guard ["农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "周", "星期", "年初", "十五"].contains(where: { inner.contains($0) })
+        else { return nil }
+        return e + 1
+    }
+
+    static let dottedFollowers = [
+        "学雷锋", "植树", "读书", "世界", "国际", "全国", "中国", "消费者", "志愿", "妇女", "青年", "儿童", "教师", "护士", "劳动",
+        "国家", "全民", "纪念", "活动", "主题", "宣传",
+    ]
+
+    /// 4·23世界读书日, 3·5学雷锋, 3.5学雷锋: a month and day written with a dot.
+    func dottedDate(_ c: [Character], _ i: Int) -> Mention? {
+        guard let m = DocumentScanner.asciiNumber(c, i, maxDigits: 2), m.end < c.count, (1...12).contains(m.value) else { return nil }
+        let dot = c[m.end]
+        guard dot == "·" || dot == "." || dot == "•" || dot == "・" else { return nil }
+        if i > 0, c[i - 1] == "." || c[i - 1] == "·" { return nil }
+        guard let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...31).contains(d.value), d.end < c.count,
+            d.end - m.end <= 3, CivilDate(year: 2024, month: m.value, day: d.value) != nil
+        else { return nil }
+        var k = d.end
+        if c[k] == "”" || c[k] == "\"" { k += 1 }
+        guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
+        if dot == "." {
+            // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
+            guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
+            else { return nil }
+        } else if "万亿千百元米平公吨个倍岁".contains(c[k]) {
+            return nil
+        }
+        return Mention(
+            range: i..<d.end, spelled: String(c[i..<d.end]), form: .day, rule: "\(Self.two(m.value))-\(Self.two(d.value))",
+            month: m.value, dateSource: "sourced", confidence: 0.85)
     }
 
     // MARK: Parts of the year
@@ -424,6 +591,10 @@ struct MentionScanner {
                 k += 1
             }
             if DocumentScanner.matches(c, k, Array("周年")) { return nil }
+            // 做元宵, 热闹的春节: food or a description; 春节联欢晚会, 元宵节特色民俗活动: a name.
+            if i > 0, "做吃包煮的".contains(c[i - 1]) { return nil }
+            let after = j < c.count && c[j] == "节" && !name.hasSuffix("节") ? j + 1 : j
+            if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, Array($0)) }) { return nil }
             if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),
                 !DocumentScanner.matches(c, j, Array("节前")), !DocumentScanner.matches(c, j, Array("节后")),
                 !DocumentScanner.matches(c, j, Array("节日"))
@@ -434,6 +605,8 @@ struct MentionScanner {
         }
         return nil
     }
+
+    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节"]
 
     func canonicalFestivalName(_ f: Festival) -> String {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName

@@ -97,6 +97,9 @@ public struct Draft: Sendable, Hashable, Codable {
     public var placeholderYears: [String]
     public var source: String
     public var encoding: DocumentEncoding
+    /// Whether the document is written in traditional characters (read as simplified; quotes
+    /// and titles keep the document's characters).
+    public var traditional: Bool
     public var lines: Int
     public var dropped: [DroppedLine]
     public var units: [DraftUnit]
@@ -121,15 +124,63 @@ public enum PlanDrafter {
             year: options.year, hasHolidayTable: options.hasHolidayTable(options.year), catalog: options.festivals)
         var lineChars: [Int: [Character]] = [:]
         for s in doc.sentences { lineChars[s.line, default: []] += s.chars }
+        // Layout: lines that name the document or sign it, month headings and the points under them.
+        var skipLines: Set<Int> = []
+        var monthOf: [Int: Int] = [:]
+        var currentMonth: Int?
+        var lineIndex: [Int: Int] = [:]
+        for (n, l) in doc.keptLines.enumerated() {
+            lineIndex[l.line] = n
+            let t = String(l.text)
+            if let month = Layout.monthHeading(t) {
+                currentMonth = month
+                skipLines.insert(l.line)
+                continue
+            }
+            if Layout.isTitleLine(t) || Layout.isSigningDate(t) {
+                skipLines.insert(l.line)
+                continue
+            }
+            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if let month = currentMonth { monthOf[l.line] = month }
+        }
         var items: [DraftItem] = []
         var usedIDs: Set<String> = []
         var seenKeys: Set<String> = []
         var unitsUsed: [String: KnownUnit] = [:]
         var unitOrder: [String] = []
-        for sentence in doc.sentences {
-            let built = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
-                .items()
+        var namedUnits: [String: String] = [:]
+        /// The id of a unit named in the text: the dictionary's, or a new one (u1, u2…).
+        func unitID(_ name: String) -> String {
+            let chars = Array(name)
+            if let known = UnitDictionary.find(in: chars, range: 0..<chars.count).first, known.at == 0,
+                UnitDictionary.entries.contains(where: { $0.unit.id == known.unit.id && $0.chars.count == chars.count })
+            {
+                return known.unit.id
+            }
+            if let id = namedUnits[name] { return id }
+            let id = "u\(namedUnits.count + 1)"
+            namedUnits[name] = id
+            unitsUsed[id] = KnownUnit(id: id, name: name, spellings: [name])
+            return id
+        }
+        for sentence in doc.sentences where !skipLines.contains(sentence.line) {
+            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+            var built = builder.items()
+            if built.isEmpty, let month = monthOf[sentence.line] {
+                // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
+                var point = sentence
+                let e = Layout.enumeratorLength(point.chars)
+                if e > 0 || sentence.chars.count <= 60 {
+                    point.chars = Array(point.chars[e...])
+                    if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                        let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = [b.sectionItem(month: month)]
+                    }
+                }
+            }
             for var item in built {
+                Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 let key = item.when + "|" + item.quote
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
@@ -141,11 +192,12 @@ public enum PlanDrafter {
                 }
                 usedIDs.insert(id)
                 item.id = id
-                for u in item.owners + item.participants where unitsUsed[u] == nil {
-                    if let known = UnitDictionary.all.first(where: { $0.id == u }) {
-                        unitsUsed[u] = known
-                        unitOrder.append(u)
-                    }
+                item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
+                item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
+                if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+                for u in item.owners + item.participants where unitsUsed[u] == nil || !unitOrder.contains(u) {
+                    if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
+                    if unitsUsed[u] != nil, !unitOrder.contains(u) { unitOrder.append(u) }
                 }
                 items.append(item)
             }
@@ -153,8 +205,119 @@ public enum PlanDrafter {
         return Draft(
             name: doc.title.map { $0.isEmpty ? "工作安排草稿" : $0 } ?? "工作安排草稿", year: options.year,
             documentYear: doc.documentYear, placeholderYears: doc.placeholderYears, source: options.sourceName,
-            encoding: encoding, lines: doc.lineCount, dropped: doc.dropped,
+            encoding: encoding, traditional: doc.traditional, lines: doc.lineCount, dropped: doc.dropped,
             units: unitOrder.compactMap { id in unitsUsed[id].map { DraftUnit(id: $0.id, name: $0.name) } }, items: items)
+    }
+}
+
+extension PlanDrafter {
+    static let actionHints = ["“", "演出", "仪式", "活动", "展", "赛", "会", "开放", "借阅", "放映", "讲座", "培训", "评选", "巡游", "宣传"]
+
+    /// Titles and owners from the layout around an item: the heading above a "时间：" field line and
+    /// the 主办/承办 fields near it; the cells after a table's date cell; else units named in the
+    /// item's words by their endings (局, 馆, 站, 中心, 社区…).
+    static func applyLayout(
+        _ item: inout DraftItem, doc: SourceDocument, lineIndex: [Int: Int], unitID: (String) -> String
+    ) {
+        guard let idx = lineIndex[item.line] else { return }
+        let lines = doc.keptLines
+        let text = lines[idx].text
+        var owners: [String] = []
+        if Layout.isTimeField(text) {
+            var j = idx - 1
+            while j >= 0, idx - j <= 8 {
+                let t = lines[j].text
+                if let label = Layout.fieldLabel(t) {
+                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners += UnitDictionary.listed(in: Layout.fieldValue(t)) }
+                    if label.contains("时间") { break }
+                    j -= 1
+                    continue
+                }
+                let heading = Layout.headingTitle(t)
+                if heading.count >= 2 {
+                    item.title = heading
+                    item.confidence.title = 0.6
+                }
+                break
+            }
+            var k = idx + 1
+            while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
+                if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
+                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text))
+                }
+                k += 1
+            }
+        } else if isDateCell(text, item: item) {
+            // A table flattened to one cell per line: the activity and its organisers follow the date.
+            var k = idx + 1
+            var titled = false
+            while k < lines.count, k - idx <= 5, !isDateCell(lines[k].text, item: nil) {
+                let cell = lines[k].text
+                let units = UnitDictionary.listed(in: cell)
+                let cellText = String(cell)
+                if !units.isEmpty, units.joined().count + units.count >= cell.filter({ $0 != " " }).count - 2 {
+                    owners += units
+                } else if !titled, actionHints.contains(where: { cellText.contains($0) }) {
+                    item.title = Layout.headingTitle(cell)
+                    item.confidence.title = 0.6
+                    titled = true
+                }
+                k += 1
+            }
+        }
+        if !owners.isEmpty {
+            var ids: [String] = []
+            for o in owners {
+                let id = unitID(o)
+                if !ids.contains(id) { ids.append(id) }
+            }
+            item.owners = ids
+            item.confidence.owners = 0.7
+            item.unsure.removeAll { $0 == "原文没有写负责单位" }
+        } else if item.owners.isEmpty {
+            let quote = Array(item.quote)
+            var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
+            if found.isEmpty {
+                let s = Array(item.sentence)
+                found = UnitDictionary.bySuffix(in: s, range: 0..<s.count)
+            }
+            if !found.isEmpty {
+                var ids: [String] = []
+                for f in found {
+                    let id = unitID(f.name)
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                item.owners = ids
+                item.confidence.owners = 0.5
+                item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                item.unsure.append("负责单位按单位名称的结尾认出，请核对")
+            }
+        }
+    }
+
+    /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
+    static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
+        let t = String(text).filter { $0 != " " }
+        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
+        let words = t.filter { DocumentScanner.isHan($0) }
+        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天")
+        return words.allSatisfy { allowed.contains($0) }
+    }
+
+    /// `text` as the document writes it, when it is a part of a line that was read changed
+    /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
+    static func asWritten(_ text: String, line: Int, doc: SourceDocument) -> String {
+        guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
+        let needle = Array(text)
+        guard let first = needle.first, needle.count <= l.read.count else { return text }
+        var i = 0
+        while i + needle.count <= l.read.count {
+            if l.read[i] == first, l.read[i..<(i + needle.count)].elementsEqual(needle) {
+                return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
+            }
+            i += 1
+        }
+        return text
     }
 }
 
@@ -174,6 +337,16 @@ struct ItemBuilder {
             mentions.append(m)
         }
         if mentions.isEmpty { return [] }
+        let text = String(c)
+        // "现将……安排公告如下": the preface of a list, not an item.
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划"].contains(where: { text.contains($0) }) { return [] }
+        // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
+        let trimmed = text.trimmingSpaces()
+        if trimmed.hasPrefix("为") {
+            let firstBreak = c.firstIndex { $0 == "," || $0 == "，" } ?? c.count
+            mentions.removeAll { ($0.form == .festival || $0.form == .holiday) && $0.range.lowerBound < firstBreak }
+            if mentions.isEmpty { return [] }
+        }
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
 
@@ -235,6 +408,16 @@ struct ItemBuilder {
             out.append(item(m, anchor: anchors[n], span: span, clauses: clauses, first: first, last: last, dailyNote: dailyNote))
         }
         return out
+    }
+
+    /// An item for a point under a month heading: the whole month, the point as its title.
+    func sectionItem(month: Int) -> DraftItem {
+        let mm = MentionScanner.two(month)
+        let clauses = DocumentScanner.clauses(c)
+        let m = Mention(
+            range: 0..<0, spelled: "\(month)月", form: .vague, rule: "\(mm)-01..\(mm)-last", month: month, dateSource: "sourced",
+            confidence: 0.6, unsure: ["日期取自所在的“\(month)月”标题"])
+        return item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
     }
 
     static let leadingWords = [

@@ -39,6 +39,13 @@ struct SourceDocument {
     var sentences: [SourceSentence]
     var dropped: [DroppedLine]
     var lineCount: Int
+    /// Whether the text is written in traditional characters (read as simplified).
+    var traditional: Bool
+    /// Lines whose text as read differs from the document's (spaces inside dates, full-width
+    /// digits, traditional characters): the original and, per character read, its source index.
+    var changedLines: [Int: (original: [Character], read: [Character], source: [Int])]
+    /// The kept lines as read (trimmed), in order.
+    var keptLines: [(line: Int, text: [Character])]
 
     static let debrisStarts = [
         "更新时间", "发布时间", "发布日期", "来源:", "来源：", "作者:", "作者：", "浏览次数", "阅读次数", "推荐度",
@@ -50,7 +57,16 @@ struct SourceDocument {
     static let tailMarkers = ["相关文章", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
 
     init(text: String) {
-        let rawLines = DocumentScanner.splitLines(text)
+        let traditional = DraftText.isTraditional(text)
+        self.traditional = traditional
+        var changed: [Int: (original: [Character], read: [Character], source: [Int])] = [:]
+        let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
+            let original = Array(line)
+            let (read, source) = DraftText.normalize(line, traditional: traditional)
+            if read != original { changed[index + 1] = (original, read, source) }
+            return String(read)
+        }
+        changedLines = changed
         lineCount = rawLines.count
         var dropped: [DroppedLine] = []
         var kept: [(Int, String)] = []
@@ -98,6 +114,7 @@ struct SourceDocument {
         }
         self.dropped = dropped
         self.placeholderYears = placeholders
+        keptLines = kept.map { ($0.0, Array($0.1)) }
         title = kept.first.map { $0.1.trimmingSuffix([":", "："]) }
         documentYear = Self.planYear(in: keptTexts)
         var section = DocumentSection.preamble
