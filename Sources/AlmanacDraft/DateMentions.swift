@@ -601,12 +601,37 @@ struct MentionScanner {
             {
                 j += 1
             }
+            // 春节、元宵期间 / 国庆、元旦、春节等节假日: the suffix of the list belongs to each name in it.
+            if j < c.count, "、和及与".contains(c[j]), let chainEnd = festivalListEnd(c, j) {
+                if var m = festivalSuffix(c, start: i, after: chainEnd, festival: entry.festival, name: name), m.form != .festival {
+                    m.range = i..<j
+                    m.spelled = String(c[i..<j])
+                    return m
+                }
+            }
             return festivalSuffix(c, start: i, after: j, festival: entry.festival, name: name)
         }
         return nil
     }
 
-    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节"]
+    /// After "、" in a list of festival names: where the last name ends (and 等 after it).
+    func festivalListEnd(_ c: [Character], _ j: Int) -> Int? {
+        var k = j
+        var end: Int?
+        while k < c.count, "、和及与".contains(c[k]) {
+            let start = k + 1
+            guard start < c.count, let entry = (festivalNames[c[start]] ?? []).first(where: { DocumentScanner.matches(c, start, $0.chars) })
+            else { break }
+            k = start + entry.chars.count
+            if k < c.count, c[k] == "节", !String(entry.chars).hasSuffix("节") { k += 1 }
+            end = k
+        }
+        guard var e = end else { return nil }
+        if e < c.count, c[e] == "等" { e += 1 }
+        return e
+    }
+
+    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节", "活动方案", "诗词"]
 
     func canonicalFestivalName(_ f: Festival) -> String {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName

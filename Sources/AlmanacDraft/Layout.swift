@@ -96,6 +96,10 @@ enum Layout {
     static func isTitleLine(_ t: String) -> Bool {
         guard t.count <= 48, !t.contains("。"), !t.contains("，"), !t.contains(",") else { return false }
         var s = t
+        // 活动方案(7篇), 【…方案】: a bracketed note after the title.
+        if let open = s.lastIndex(where: { $0 == "(" || $0 == "（" }), s.distance(from: open, to: s.endIndex) <= 8 {
+            s = String(s[..<open])
+        }
         while let l = s.last, !DocumentScanner.isHan(l) { s.removeLast() }
         return titleEnds.contains { s.hasSuffix($0) }
     }
@@ -120,6 +124,8 @@ enum Layout {
                 var k = n.end + 1
                 if k < c.count, c[k] == "份" { k += 1 }
                 let rest = String(c[k...])
+                // 3月份工作总结和4月份工作计划 names two months: a title, not a heading.
+                if rest.contains("月") { return nil }
                 if rest.isEmpty || rest.hasPrefix(":") || rest.hasPrefix("：") || rest.hasPrefix("主题") || rest.hasPrefix("工作计划")
                     || rest.hasPrefix("工作总结") || rest.hasPrefix("工作安排") || rest.hasPrefix("计划") || rest.hasPrefix("总结")
                     || rest.hasPrefix("安排") || rest.hasPrefix("重点")

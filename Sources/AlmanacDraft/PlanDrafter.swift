@@ -181,7 +181,7 @@ public enum PlanDrafter {
             }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
-                let key = item.when + "|" + item.quote
+                let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
                 var id = item.id
@@ -274,7 +274,20 @@ extension PlanDrafter {
             item.owners = ids
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
-        } else if item.owners.isEmpty {
+        } else if !item.owners.isEmpty {
+            // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
+            // spelling (县文联, 县委宣传部) is kept as its own unit.
+            let quote = Array(item.quote)
+            let named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            if !named.isEmpty {
+                var ids: [String] = []
+                for f in named {
+                    let id = unitID(f.name)
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                item.owners = ids
+            }
+        } else {
             let quote = Array(item.quote)
             var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
             if found.isEmpty {
@@ -349,6 +362,13 @@ struct ItemBuilder {
         }
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
+        // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
+        mentions.removeAll { m in
+            guard m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
+            let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
+            return clause.contains("日") && (clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日"))
+        }
+        if mentions.isEmpty { return [] }
 
         // 每天 next to a dated item describes that item ("9月20日—10月10日……每天……宣传").
         var dailyNote = false
@@ -417,7 +437,12 @@ struct ItemBuilder {
         let m = Mention(
             range: 0..<0, spelled: "\(month)月", form: .vague, rule: "\(mm)-01..\(mm)-last", month: month, dateSource: "sourced",
             confidence: 0.6, unsure: ["日期取自所在的“\(month)月”标题"])
-        return item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
+        var point = item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
+        var t = clean(String(c))
+        while let l = t.last, "。；;，,".contains(l) { t.removeLast() }
+        if t.count > 48 { t = String(t.prefix(47)) + "…" }
+        if t.count >= 2 { point.title = t }
+        return point
     }
 
     static let leadingWords = [
