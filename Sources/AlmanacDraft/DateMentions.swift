@@ -552,6 +552,16 @@ struct MentionScanner {
                 return nil
             }
             if per == "quarter" {
+                // 每季度末: the last day of each quarter.
+                if DocumentScanner.matches(c, i + word.count, Array("末")) || DocumentScanner.matches(c, i + word.count, Array("最后"))
+                    || DocumentScanner.matches(c, i + word.count, Array("底"))
+                {
+                    let end = i + word.count + (c[i + word.count] == "最" ? 2 : 1)
+                    return Mention(
+                        range: i..<end, spelled: String(c[i..<end]), form: .recurrence,
+                        rule: "monthly last interval 3 from \(year)-03-01", dateSource: "sourced", confidence: 0.8,
+                        unsure: [], quota: (1, "quarter"))
+                }
                 return Mention(
                     range: i..<(i + word.count), spelled: word, form: .recurrence, rule: "monthly 1 interval 3 from \(year)-01-01",
                     dateSource: "chosen", confidence: 0.5, unsure: ["“每季度”读作每季度首日（1、4、7、10月1日）"],
@@ -581,7 +591,8 @@ struct MentionScanner {
             let name = String(entry.chars)
             if entry.ambiguous {
                 let before = i > 0 && Self.openers.contains(c[i - 1])
-                let after = j < c.count && (c[j] == "节" || DocumentScanner.matches(c, j, Array("期间")) || c[j] == "假")
+                let after = j < c.count
+                    && (c[j] == "节" || c[j] == "假" || ["期间", "前夕", "前后", "节前", "节后"].contains { DocumentScanner.matches(c, j, Array($0)) })
                 let digitsAround = (i > 0 && DocumentScanner.digit(c[i - 1]) != nil) || (j < c.count && DocumentScanner.digit(c[j]) != nil)
                 if !(before || after) || digitsAround { continue }
             }
@@ -637,8 +648,13 @@ struct MentionScanner {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName
     }
 
-    func festivalSuffix(_ c: [Character], start i: Int, after j: Int, festival f: Festival, name: String) -> Mention? {
+    func festivalSuffix(_ c: [Character], start i: Int, after j0: Int, festival f: Festival, name: String) -> Mention? {
         func has(_ w: String, at k: Int) -> Bool { DocumentScanner.matches(c, k, Array(w)) }
+        // 春节等节假日: the suffix after 等.
+        var j = j0
+        if j < c.count, c[j] == "等", ["节假日", "假期", "节日期间", "期间", "假日", "节前", "节后"].contains(where: { has($0, at: j + 1) }) {
+            j += 1
+        }
         let fname = canonicalFestivalName(f)
         let official = f.officialHoliday != nil
         let kindHint = f.category == .traditional || f.category == .solarTerm || official ? "festival" : "commemoration"

@@ -247,6 +247,15 @@ extension PlanDrafter {
                 }
                 k += 1
             }
+        } else if isDateCell(text, item: item), idx > 0, isTimeHeading(lines[idx - 1].text) {
+            // "二、活动时间" over the date: the activity is the document's.
+            if let first = lines.first {
+                let t = Layout.headingTitle(first.text)
+                if t.count >= 2 {
+                    item.title = t
+                    item.confidence.title = 0.4
+                }
+            }
         } else if isDateCell(text, item: item) {
             // A table flattened to one cell per line: the activity and its organisers follow the date.
             var k = idx + 1
@@ -308,6 +317,13 @@ extension PlanDrafter {
         }
     }
 
+    /// A heading that announces the date on the next line: "二、活动时间", "活动时间：".
+    static func isTimeHeading(_ text: [Character]) -> Bool {
+        var t = String(text[Layout.enumeratorLength(text)...]).filter { $0 != " " }
+        while let l = t.last, l == ":" || l == "：" { t.removeLast() }
+        return t.count <= 6 && t.hasSuffix("时间")
+    }
+
     /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
     static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
         let t = String(text).filter { $0 != " " }
@@ -363,10 +379,13 @@ struct ItemBuilder {
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
         // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
-        mentions.removeAll { m in
-            guard m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
+        let occasions = Set(mentions.filter { m in
+            guard m.form == .day, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
             let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
-            return clause.contains("日") && (clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日"))
+            return clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
+        }.map { clauseIndex($0.range.lowerBound) })
+        mentions.removeAll { m in
+            occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
         }
         if mentions.isEmpty { return [] }
 

@@ -97,7 +97,8 @@ struct SourceDocument {
             }
             // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
             let cell = Layout.fieldLabel(Array(t)) != nil
-                || (t.count <= 12 && !t.hasSuffix(":") && !t.hasSuffix("：") && !Layout.isSectionHeading(t))
+                || (t.count <= 30 && !t.hasSuffix(":") && !t.hasSuffix("：") && !Layout.isSectionHeading(t)
+                    && !t.contains("。") && !t.contains("；"))
             if let first = seen[t], !cell {
                 dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
                 continue
