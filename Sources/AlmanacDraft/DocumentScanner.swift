@@ -40,7 +40,32 @@ enum DocumentScanner {
             }
         }
         if !current.allSatisfy({ $0.isWhitespace }) { out.append(current) }
-        return out.filter { $0.contains { isHan($0) || $0.isNumber } }
+        return out.flatMap(chunked).filter { $0.contains { isHan($0) || $0.isNumber } }
+    }
+
+    /// A sentence longer than `maxSentence` characters (a page flattened into one line) cut at
+    /// clause breaks, so that the work per sentence stays bounded and the whole stays linear.
+    static let maxSentence = 600
+
+    static func chunked(_ s: [Character]) -> [[Character]] {
+        guard s.count > maxSentence else { return [s] }
+        var out: [[Character]] = []
+        var start = 0
+        while s.count - start > maxSentence {
+            var cut = start + maxSentence
+            var k = cut
+            while k > start + maxSentence / 2 {
+                if clauseBreaks.contains(s[k - 1]) {
+                    cut = k
+                    break
+                }
+                k -= 1
+            }
+            out.append(Array(s[start..<cut]))
+            start = cut
+        }
+        out.append(Array(s[start...]))
+        return out
     }
 
     static let clauseBreaks: Set<Character> = ["，", ",", "、", "：", ":", "；", ";", "。", "！", "？", "!", "?"]

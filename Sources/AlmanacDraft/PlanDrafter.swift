@@ -149,6 +149,7 @@ public enum PlanDrafter {
         var seenKeys: Set<String> = []
         var unitsUsed: [String: KnownUnit] = [:]
         var unitOrder: [String] = []
+        var unitListed: Set<String> = []
         var namedUnits: [String: String] = [:]
         /// The id of a unit named in the text: the dictionary's, or a new one (u1, u2…).
         func unitID(_ name: String) -> String {
@@ -195,9 +196,12 @@ public enum PlanDrafter {
                 item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
                 item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
                 if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
-                for u in item.owners + item.participants where unitsUsed[u] == nil || !unitOrder.contains(u) {
+                for u in item.owners + item.participants where !unitListed.contains(u) {
                     if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
-                    if unitsUsed[u] != nil, !unitOrder.contains(u) { unitOrder.append(u) }
+                    if unitsUsed[u] != nil {
+                        unitOrder.append(u)
+                        unitListed.insert(u)
+                    }
                 }
                 items.append(item)
             }
@@ -326,6 +330,7 @@ extension PlanDrafter {
 
     /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
     static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
+        guard text.count <= 40 else { return false }
         let t = String(text).filter { $0 != " " }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
@@ -669,7 +674,8 @@ struct ItemBuilder {
                 found += wider.filter { w in !found.contains { $0.unit.id == w.unit.id } }
                 ownersConfidence = 0.5
             } else {
-                let line = UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
+                // (Only a line of ordinary length: a page flattened into one line would make this quadratic.)
+                let line = lineChars.count > 4000 ? [] : UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
                 if let u = line.first {
                     found.append(u)
                     ownersConfidence = 0.3
