@@ -140,6 +140,55 @@ enum Layout {
         return nil
     }
 
+    /// The numbered points of a month table flattened into one line, each with the month of its
+    /// group: numbering restarts at 1 for each month, and the month's label ("二 月", written with a
+    /// space as a table cell) sits inside the group's text or right after it. `nil` unless the line
+    /// has at least two labels and two groups.
+    static func flattenedMonthTable(_ c: [Character]) -> [(range: Range<Int>, month: Int, label: String)]? {
+        var labels: [(at: Int, month: Int, text: String)] = []
+        var i = 0
+        while i < c.count {
+            if let n = DocumentScanner.chineseNumber(c, i), (1...12).contains(n.value), n.end + 1 < c.count, c[n.end] == " ",
+                c[n.end + 1] == "月", n.end + 2 == c.count || c[n.end + 2] == " ",
+                i == 0 || DocumentScanner.chineseDigits[c[i - 1]] == nil
+            {
+                labels.append((i, n.value, String(c[i..<n.end]) + "月"))
+                i = n.end + 2
+                continue
+            }
+            i += 1
+        }
+        guard labels.count >= 2 else { return nil }
+        var points: [(start: Int, number: Int)] = []
+        i = 0
+        while i < c.count {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 2), n.end < c.count, c[n.end] == "、",
+                i == 0 || c[i - 1] == " " || c[i - 1] == "。" || DocumentScanner.isHan(c[i - 1])
+            {
+                points.append((i, n.value))
+                i = n.end + 1
+                continue
+            }
+            i += 1
+        }
+        var groups: [[Int]] = []
+        for (k, p) in points.enumerated() {
+            if p.number == 1 || groups.isEmpty { groups.append([k]) } else { groups[groups.count - 1].append(k) }
+        }
+        guard groups.count >= 2 else { return nil }
+        var out: [(range: Range<Int>, month: Int, label: String)] = []
+        for g in groups {
+            let start = points[g[0]].start
+            let end = g.last.map { $0 + 1 < points.count ? points[$0 + 1].start : c.count } ?? c.count
+            guard let label = labels.first(where: { $0.at >= start && $0.at < end }) else { continue }
+            for k in g {
+                let pEnd = k + 1 < points.count ? points[k + 1].start : c.count
+                out.append((points[k].start..<pEnd, label.month, label.text))
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
     static func isSectionHeading(_ t: String) -> Bool {
         let c = Array(t)

@@ -165,9 +165,41 @@ public enum PlanDrafter {
             unitsUsed[id] = KnownUnit(id: id, name: name, spellings: [name])
             return id
         }
+        // A month table flattened into one line ("1、… 二 月 … 5、… 三 月 1、…"): each numbered point
+        // takes the month label of its group.
+        var tables: [Int: [SourceSentence]] = [:]
+        for l in doc.keptLines where !skipLines.contains(l.line) && l.text.count >= 40 {
+            let original = doc.changedLines[l.line]?.original ?? l.text
+            guard let points = Layout.flattenedMonthTable(original) else { continue }
+            let section = doc.sentences.first { $0.line == l.line }?.section ?? .preamble
+            tables[l.line] = points.map { p in
+                let read = DraftText.normalize(String(original[p.range]), traditional: doc.traditional).text
+                var point = SourceSentence(line: l.line, chars: Array(read[Layout.enumeratorLength(read)...]), section: section)
+                point.month = p.month
+                point.label = p.label
+                return point
+            }
+        }
+        var sentences: [SourceSentence] = []
         for sentence in doc.sentences where !skipLines.contains(sentence.line) {
+            if let points = tables[sentence.line] {
+                if sentences.last?.line != sentence.line { sentences += points }
+            } else {
+                sentences.append(sentence)
+            }
+        }
+        for sentence in sentences {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
-            var built = builder.items()
+            var built: [DraftItem]
+            if let month = sentence.month {
+                var item = builder.sectionItem(month: month)
+                if let label = sentence.label {
+                    item.title = item.title.replacingOccurrences(of: label, with: "").replacingOccurrences(of: "时间内容", with: "")
+                }
+                built = [item]
+            } else {
+                built = builder.items()
+            }
             if built.isEmpty, let month = monthOf[sentence.line] {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
                 var point = sentence

@@ -27,6 +27,9 @@ struct SourceSentence {
     var line: Int
     var chars: [Character]
     var section: DocumentSection
+    /// For a point of a flattened month table: the month of its group, and the label as read (二月).
+    var month: Int? = nil
+    var label: String? = nil
 }
 
 /// The document split into kept lines and sentences, with repeated and debris lines dropped.
