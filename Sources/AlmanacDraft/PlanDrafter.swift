@@ -264,7 +264,7 @@ extension PlanDrafter {
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
-                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners += UnitDictionary.listed(in: Layout.fieldValue(t)) }
+                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t)) + owners }
                     if label.contains("时间") { break }
                     j -= 1
                     continue
