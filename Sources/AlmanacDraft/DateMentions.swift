@@ -477,6 +477,8 @@ struct MentionScanner {
     // MARK: Parts of the year
 
     func yearPart(_ c: [Character], _ i: Int) -> Mention? {
+        // Every part starts with 年, 上 or 下: most positions are none of them.
+        guard c[i] == "年" || c[i] == "上" || c[i] == "下" else { return nil }
         let parts: [(String, String, String)] = [
             ("年初", "01-01..01-last", "“年初”读作1月"),
             ("年底", "12-01..12-last", "“年底”读作12月"),
@@ -512,6 +514,7 @@ struct MentionScanner {
                     kindHint: "recurring-check")
             }
         }
+        guard c[i] == "每" else { return nil }
         for (word, per, unit) in [("每周", "week", "周"), ("每月", "month", "月"), ("每季度", "quarter", "季度"), ("每天", "day", "天"), ("每日", "day", "日")]
         where DocumentScanner.matches(c, i, Array(word)) {
             var j = i + word.count
@@ -584,6 +587,8 @@ struct MentionScanner {
     static let openers: Set<Character> = ["“", "「", "庆", "迎", "过", "度", "闹"]
 
     func festival(_ c: [Character], _ i: Int) -> Mention? {
+        // Names start with a Han character; looking a Character up in a dictionary costs a hash.
+        guard DocumentScanner.isHan(c[i]) else { return nil }
         for entry in festivalNames[c[i]] ?? [] where DocumentScanner.matches(c, i, entry.chars) {
             var j = i + entry.chars.count
             if i > 0, c[i - 1] == "第" { return nil }

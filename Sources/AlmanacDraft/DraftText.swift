@@ -29,13 +29,16 @@ public enum DraftText {
     static func isTraditional(_ text: String) -> Bool {
         var han = 0
         var traditional = 0
-        for ch in text {
-            guard DocumentScanner.isHan(ch) else { continue }
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            guard (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) else { continue }
             han += 1
-            if simplified[ch] != nil { traditional += 1 }
+            if traditionalScalars.contains(v) { traditional += 1 }
         }
         return traditional >= 3 && traditional * 50 >= han
     }
+
+    static let traditionalScalars: Set<UInt32> = Set(simplified.keys.compactMap { $0.unicodeScalars.first?.value })
 
     static func halfWidth(_ ch: Character) -> Character {
         guard ch.unicodeScalars.count == 1, let s = ch.unicodeScalars.first else { return ch }
@@ -54,6 +57,10 @@ public enum DraftText {
     /// One line as read: each kept character with the index of the character of `line` it comes from.
     static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
         let chars = Array(line)
+        // Most lines of a simplified document have nothing to change: no space, no full-width form.
+        if !traditional, !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 }) {
+            return (chars, [])
+        }
         var out: [Character] = []
         var source: [Int] = []
         out.reserveCapacity(chars.count)
@@ -106,5 +113,45 @@ public enum DraftText {
             out.append(simplified[h] ?? h)
         }
         return out
+    }
+}
+
+extension String {
+    /// Whether `other` occurs in this string, compared byte for byte in UTF-8 (the drafter's text is
+    /// normalised already). Foundation's `contains` is a Unicode-aware search that took most of the
+    /// drafting time; this overload is chosen inside the module for `String` arguments.
+    func contains(_ other: String) -> Bool {
+        if other.isEmpty { return true }
+        var haystack = self
+        var needle = other
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard n.count <= h.count else { return false }
+                let first = n[0]
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}
+
+extension String {
+    /// `hasPrefix` on UTF-8 bytes: the line checks run for every line of a document, and the
+    /// Unicode-aware comparison of the standard library was a large part of drafting time.
+    func utf8HasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// `hasSuffix` on UTF-8 bytes.
+    func utf8HasSuffix(_ suffix: String) -> Bool {
+        let n = suffix.utf8.count
+        return utf8.count >= n && utf8.suffix(n).elementsEqual(suffix.utf8)
     }
 }

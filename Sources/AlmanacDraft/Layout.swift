@@ -101,7 +101,7 @@ enum Layout {
             s = String(s[..<open])
         }
         while let l = s.last, !DocumentScanner.isHan(l) { s.removeLast() }
-        return titleEnds.contains { s.hasSuffix($0) }
+        return titleEnds.contains { s.utf8HasSuffix($0) }
     }
 
     /// A line that is only a date with its year (a signing or publication date: 2017年1月23日).
@@ -126,9 +126,9 @@ enum Layout {
                 let rest = String(c[k...])
                 // 3月份工作总结和4月份工作计划 names two months: a title, not a heading.
                 if rest.contains("月") { return nil }
-                if rest.isEmpty || rest.hasPrefix(":") || rest.hasPrefix("：") || rest.hasPrefix("主题") || rest.hasPrefix("工作计划")
-                    || rest.hasPrefix("工作总结") || rest.hasPrefix("工作安排") || rest.hasPrefix("计划") || rest.hasPrefix("总结")
-                    || rest.hasPrefix("安排") || rest.hasPrefix("重点")
+                if rest.isEmpty || rest.utf8HasPrefix(":") || rest.utf8HasPrefix("：") || rest.utf8HasPrefix("主题") || rest.utf8HasPrefix("工作计划")
+                    || rest.utf8HasPrefix("工作总结") || rest.utf8HasPrefix("工作安排") || rest.utf8HasPrefix("计划") || rest.utf8HasPrefix("总结")
+                    || rest.utf8HasPrefix("安排") || rest.utf8HasPrefix("重点")
                 {
                     return n.value
                 }
@@ -208,6 +208,8 @@ extension UnitDictionary {
         "局",
     ].map { Array($0) }.sorted { $0.count > $1.count }
 
+    static let suffixesByFirst: [Character: [[Character]]] = Dictionary(grouping: suffixes) { $0[0] }
+
     static let stops: Set<Character> = Set("的和与及或由在于到对为将把被是了、，,。：:；;（）()“”\"《》「」年月日时至从向给让使共各其等并同也还已都要就可之以 ，")
     static let verbsBefore = [
         "开展", "组织", "举办", "联合", "牵手", "邀请", "参加", "带领", "指导", "会同", "配合", "协调", "负责", "发起", "来自", "依托",
@@ -226,7 +228,7 @@ extension UnitDictionary {
                 continue
             }
             var matched: [Character]?
-            for s in suffixes where s.first == c[i] && i + s.count <= range.upperBound && DocumentScanner.matches(c, i, s) {
+            for s in suffixesByFirst[c[i]] ?? [] where i + s.count <= range.upperBound && DocumentScanner.matches(c, i, s) {
                 matched = s
                 break
             }

@@ -66,7 +66,7 @@ struct SourceDocument {
         let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
             let original = Array(line)
             let (read, source) = DraftText.normalize(line, traditional: traditional)
-            if read != original { changed[index + 1] = (original, read, source) }
+            if !source.isEmpty, read != original { changed[index + 1] = (original, read, source) }
             return String(read)
         }
         changedLines = changed
@@ -80,7 +80,7 @@ struct SourceDocument {
         let secondHalf = rawLines.count - rawLines.count / 2
         for (index, raw) in rawLines.enumerated() where index + 1 >= secondHalf {
             let t = raw.trimmingSpaces()
-            if Self.tailMarkers.contains(where: { t.hasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
+            if Self.tailMarkers.contains(where: { t.utf8HasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
                 tailStart = index + 1
                 break
             }
@@ -94,22 +94,22 @@ struct SourceDocument {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
-            if Self.debrisStarts.contains(where: { t.hasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
+            if Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
             // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
             let cell = Layout.fieldLabel(Array(t)) != nil
-                || (t.count <= 30 && !t.hasSuffix(":") && !t.hasSuffix("：") && !Layout.isSectionHeading(t)
+                || (t.count <= 30 && !t.utf8HasSuffix(":") && !t.utf8HasSuffix("：") && !Layout.isSectionHeading(t)
                     && !t.contains("。") && !t.contains("；"))
             if let first = seen[t], !cell {
                 dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
                 continue
             }
             // An excerpt ("……开局之年,也是我区...") of a line kept earlier: a teaser of the page.
-            if t.hasSuffix("...") || t.hasSuffix("…") {
+            if t.utf8HasSuffix("...") || t.utf8HasSuffix("…") {
                 let stem = String(t.drop(while: { _ in false })).trimmingSuffix(["...", "…", "……"])
-                if stem.count >= 10, let earlier = kept.firstIndex(where: { $0.1.hasPrefix(stem) }) {
+                if stem.count >= 10, let earlier = kept.firstIndex(where: { $0.1.utf8HasPrefix(stem) }) {
                     dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: kept[earlier].0))
                     continue
                 }
@@ -142,9 +142,9 @@ struct SourceDocument {
             || line.contains("工作思路")
         {
             // The document title names both ("……工作总结及2022年安排"); only a heading ends in a colon.
-            if line.hasSuffix(":") || line.hasSuffix("：") { return .plan }
+            if line.utf8HasSuffix(":") || line.utf8HasSuffix("：") { return .plan }
         }
-        if line.contains("工作总结") && (line.hasSuffix(":") || line.hasSuffix("：")) { return .summary }
+        if line.contains("工作总结") && (line.utf8HasSuffix(":") || line.utf8HasSuffix("：")) { return .summary }
         return nil
     }
 
@@ -158,8 +158,8 @@ struct SourceDocument {
                     y.end < chars.count, chars[y.end] == "年"
                 {
                     let after = String(chars[(y.end + 1)..<min(chars.count, y.end + 6)])
-                    if after.hasPrefix("工作安排") || after.hasPrefix("工作计划") || after.hasPrefix("安排") || after.hasPrefix("计划")
-                        || after.hasPrefix("工作要点")
+                    if after.utf8HasPrefix("工作安排") || after.utf8HasPrefix("工作计划") || after.utf8HasPrefix("安排") || after.utf8HasPrefix("计划")
+                        || after.utf8HasPrefix("工作要点")
                     {
                         return y.value
                     }
@@ -185,7 +185,7 @@ extension String {
         var changed = true
         while changed {
             changed = false
-            for suffix in suffixes where s.hasSuffix(suffix) {
+            for suffix in suffixes where s.utf8HasSuffix(suffix) {
                 s = String(s.dropLast(suffix.count))
                 changed = true
             }
