@@ -438,6 +438,12 @@ struct ItemBuilder {
                 return m
             }
         }
+        // A festival named in a sentence that schedules nothing describes it ("元宵节,也称元夕……是新年第一个
+        // 月圆夜", "中秋佳节,是我国传统的团圆节日"): no action word, no item.
+        if !Self.scheduleWords.contains(where: { text.contains($0) }) {
+            mentions.removeAll { $0.form == .festival }
+            if mentions.isEmpty { return [] }
+        }
         // A named day in a sentence that gives a date names the occasion (9月10日……教师节慰问): the date wins.
         if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
             mentions.removeAll { $0.form == .festival }
@@ -500,6 +506,13 @@ struct ItemBuilder {
         if t.count >= 2 { point.title = t }
         return point
     }
+
+    /// Words of a sentence that schedules something (an activity, a meeting, a deadline).
+    static let scheduleWords = [
+        "开展", "举办", "举行", "组织", "召开", "启动", "活动", "慰问", "宣传", "演出", "比赛", "竞赛", "展览", "展出", "放映", "上报",
+        "报送", "完成", "检查", "评选", "表彰", "培训", "讲座", "晚会", "联欢", "祭", "纪念", "教育", "庆祝", "庆", "迎", "过", "度",
+        "志愿", "服务", "开放", "安排", "部署", "推出", "参加", "参与", "发放", "走访", "文明", "读书", "诵读", "植树", "班会", "主题",
+    ]
 
     static let leadingWords = [
         "与此同时", "同时", "此外", "并且", "另外", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
