@@ -188,6 +188,17 @@ public enum PlanDrafter {
                 sentences.append(sentence)
             }
         }
+        // The document's organiser ("由……主办", "主办单位：……"): the owner of items that name none.
+        var organisers: [String] = []
+        for l in doc.keptLines where organisers.isEmpty {
+            if let label = Layout.fieldLabel(l.text), label.contains("主办") {
+                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text))
+            } else if let by = l.text.firstIndex(of: "由"), let end = Self.find(Array("主办"), in: l.text, from: by) ?? Self.find(Array("牵头"), in: l.text, from: by),
+                end - by <= 40
+            {
+                organisers = UnitDictionary.listed(in: Array(l.text[(by + 1)..<end]))
+            }
+        }
         for sentence in sentences {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
@@ -214,6 +225,14 @@ public enum PlanDrafter {
             }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
+                if item.owners.isEmpty, !organisers.isEmpty {
+                    var ids: [String] = []
+                    for o in organisers where !ids.contains(unitID(o)) { ids.append(unitID(o)) }
+                    item.owners = ids
+                    item.confidence.owners = 0.3
+                    item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                    item.unsure.append("负责单位取自文件的主办单位，请核对")
+                }
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
@@ -247,6 +266,16 @@ public enum PlanDrafter {
 }
 
 extension PlanDrafter {
+    /// Where `word` starts in `c` at or after `from`.
+    static func find(_ word: [Character], in c: [Character], from: Int) -> Int? {
+        var i = from
+        while i + word.count <= c.count {
+            if DocumentScanner.matches(c, i, word) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     static let actionHints = ["“", "演出", "仪式", "活动", "展", "赛", "会", "开放", "借阅", "放映", "讲座", "培训", "评选", "巡游", "宣传"]
 
     /// Titles and owners from the layout around an item: the heading above a "时间：" field line and
@@ -323,7 +352,11 @@ extension PlanDrafter {
             // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
             // spelling (县文联, 县委宣传部) is kept as its own unit.
             let quote = Array(item.quote)
-            let named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            let sentence = Array(item.sentence)
+            var named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            if named.isEmpty {
+                named = UnitDictionary.bySuffix(in: sentence, range: 0..<sentence.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            }
             if !named.isEmpty {
                 var ids: [String] = []
                 for f in named {
