@@ -618,6 +618,23 @@ struct MentionScanner {
                 j += 1
             }
             // 春节、元宵期间 / 国庆、元旦、春节等节假日: the suffix of the list belongs to each name in it.
+            // 春节、元宵期间 / 元旦、春节期间: two festivals sharing 期间 are one season, from the first to the second.
+            if j < c.count, "、和及与".contains(c[j]), j + 1 < c.count,
+                let second = (festivalNames[c[j + 1]] ?? []).first(where: { DocumentScanner.matches(c, j + 1, $0.chars) }),
+                second.festival.id != entry.festival.id
+            {
+                var k = j + 1 + second.chars.count
+                if k < c.count, c[k] == "节", !String(second.chars).hasSuffix("节") { k += 1 }
+                if DocumentScanner.matches(c, k, Array("期间")) {
+                    let end = k + 2
+                    let a = canonicalFestivalName(entry.festival)
+                    let b = canonicalFestivalName(second.festival)
+                    let spelled = String(c[i..<end])
+                    return Mention(
+                        range: i..<end, spelled: spelled, form: .holiday, rule: "\(a)..\(b)", dateSource: "sourced", confidence: 0.6,
+                        unsure: ["“\(spelled)”读作\(a)至\(b)"], kindHint: "festival", festival: entry.festival)
+                }
+            }
             if j < c.count, "、和及与".contains(c[j]), let chainEnd = festivalListEnd(c, j) {
                 if var m = festivalSuffix(c, start: i, after: chainEnd, festival: entry.festival, name: name), m.form != .festival {
                     m.range = i..<j

@@ -516,6 +516,17 @@ struct ItemBuilder {
             segments[bestIndex].0 = min(segments[bestIndex].0, k)
             segments[bestIndex].1 = max(segments[bestIndex].1, k)
         }
+        // A list of festivals (国庆、元旦、春节等节假日文体活动) shares what follows its last name.
+        if kept.count >= 2 {
+            for n in stride(from: kept.count - 2, through: 0, by: -1) {
+                let end = kept[n].range.upperBound
+                if end < c.count, "、和及与".contains(c[end]), kept[n + 1].range.lowerBound == end + 1,
+                    kept[n].festival != nil, kept[n + 1].festival != nil
+                {
+                    segments[n].1 = max(segments[n].1, segments[n + 1].1)
+                }
+            }
+        }
         var out: [DraftItem] = []
         for (n, m) in kept.enumerated() {
             let (first, last) = segments[n]
