@@ -314,8 +314,8 @@ extension PlanDrafter {
             }
         } else if isDateCell(text, item: item), idx > 0, isTimeHeading(lines[idx - 1].text) {
             // "二、活动时间" over the date: the activity is the document's.
-            if let first = lines.first {
-                let t = Layout.headingTitle(first.text)
+            if let name = doc.title {
+                let t = Layout.headingTitle(Array(name))
                 if t.count >= 2 {
                     item.title = t
                     item.confidence.title = 0.4

@@ -122,7 +122,21 @@ struct SourceDocument {
         self.dropped = dropped
         self.placeholderYears = placeholders
         keptLines = kept.map { ($0.0, Array($0.1)) }
-        title = kept.first.map { $0.1.trimmingSuffix([":", "："]) }
+        // The plan's name: the first title line (……方案, ……通知), else the first line that is not a
+        // page's breadcrumb (首页 > 公告 > 正文, 当前位置：…).
+        let breadcrumb: (String) -> Bool = { t in
+            t.contains(">") || t.contains("＞") || t.contains("首页 ") || t.contains(" 首页")
+                || ["当前位置", "您的位置", "我的位置", "首页", "位置："].contains { t.utf8HasPrefix($0) }
+        }
+        let named = kept.prefix(12).first { $0.1.count >= 8 && Layout.isTitleLine($0.1) } ?? kept.first { !breadcrumb($0.1) && $0.1.count >= 4 } ?? kept.first
+        title = named.map { line in
+            var t = line.1.trimmingSuffix([":", "："])
+            // 【……方案】正文……: the bracketed title.
+            if t.utf8HasPrefix("【"), let close = t.firstIndex(of: "】") {
+                t = String(t[t.index(after: t.startIndex)..<close])
+            }
+            return t.count > 60 ? String(t.prefix(59)) + "…" : t
+        }
         documentYear = Self.planYear(in: keptTexts)
         var section = DocumentSection.preamble
         var sentences: [SourceSentence] = []
