@@ -88,7 +88,7 @@ struct MentionScanner {
                 i += 1
                 continue
             }
-            if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? yearPart(c, i)
+            if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? campaignMonth(c, i) ?? yearPart(c, i)
                 ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i)
             {
                 // A gloss in brackets right after a date is the same date: 1月13日(农历腊月十六), 2月2日(周四).
@@ -472,6 +472,18 @@ struct MentionScanner {
         return Mention(
             range: i..<d.end, spelled: String(c[i..<d.end]), form: .day, rule: "\(Self.two(m.value))-\(Self.two(d.value))",
             month: m.value, dateSource: "sourced", confidence: 0.85)
+    }
+
+    /// 学雷锋活动月, 学雷锋志愿服务月: the campaign month of 学雷锋 is March.
+    func campaignMonth(_ c: [Character], _ i: Int) -> Mention? {
+        guard c[i] == "学", DocumentScanner.matches(c, i, Array("学雷锋")) else { return nil }
+        for tail in ["志愿服务月", "活动月", "月", "志愿服务主题月", "主题月"] where DocumentScanner.matches(c, i + 3, Array(tail)) {
+            let end = i + 3 + tail.count
+            return Mention(
+                range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: "03-01..03-last", month: 3, dateSource: "chosen",
+                confidence: 0.6, unsure: ["“\(String(c[i..<end]))”读作3月"], kindHint: "campaign-name")
+        }
+        return nil
     }
 
     // MARK: Parts of the year

@@ -101,6 +101,7 @@ enum Layout {
             s = String(s[..<open])
         }
         while let l = s.last, !DocumentScanner.isHan(l) { s.removeLast() }
+        for tail in ["内容摘要", "全文", "正文", "范文"] where s.utf8HasSuffix(tail) { s = String(s.dropLast(tail.count)) }
         return titleEnds.contains { s.utf8HasSuffix($0) }
     }
 

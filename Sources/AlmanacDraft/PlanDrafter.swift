@@ -612,12 +612,17 @@ struct ItemBuilder {
         func text(_ k: Int) -> String {
             var chars: [Character] = []
             // A festival's name stays in the title (“庆三八”联谊会); a date is taken out of it.
-            for i in clauses[k] where m.form == .festival || !m.range.contains(i) { chars.append(c[i]) }
+            for i in clauses[k] where m.form == .festival || m.kindHint == "campaign-name" || !m.range.contains(i) { chars.append(c[i]) }
             return clean(String(chars))
         }
         var confidence = 0.6
         var t = text(anchor)
-        let hasAction = { (s: String) in Self.actionWords.contains { s.contains($0) } }
+        // 活动厅, 活动室, 活动中心 are places, not activities.
+        let hasAction = { (s: String) in
+            let words = s.replacingOccurrences(of: "活动厅", with: "").replacingOccurrences(of: "活动室", with: "")
+                .replacingOccurrences(of: "活动中心", with: "")
+            return Self.actionWords.contains { words.contains($0) }
+        }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
