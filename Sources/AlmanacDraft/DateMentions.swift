@@ -88,9 +88,18 @@ struct MentionScanner {
                 i += 1
                 continue
             }
-            if let m = lunar(c, i) ?? dateOrWindow(c, i) ?? yearPart(c, i) ?? (quoted[i] ? nil : recurrence(c, i))
-                ?? festival(c, i)
+            if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? campaignMonth(c, i) ?? yearPart(c, i)
+                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i)
             {
+                // A gloss in brackets right after a date is the same date: 1月13日(农历腊月十六), 2月2日(周四).
+                if m.form == .day || m.form == .window, let end = gloss(c, m.range.upperBound) {
+                    m.range = m.range.lowerBound..<end
+                    if m.time == nil, let (time, tEnd) = timeOfDay(c, end) {
+                        m.time = time
+                        m.range = m.range.lowerBound..<tEnd
+                    }
+                    m.spelled = String(c[m.range])
+                }
                 out.append(m)
                 i = max(m.range.upperBound, i + 1)
                 continue
@@ -126,7 +135,9 @@ struct MentionScanner {
             }
         }
         if j > 0, c[j - 1] == "第" || c[j - 1] == "个" { return nil }
-        guard let m = DocumentScanner.number(c, j, maxDigits: 2), m.end < c.count, c[m.end] == "月", (1...12).contains(m.value)
+        var monthNumber = DocumentScanner.number(c, j, maxDigits: 2)
+        if monthNumber == nil, j + 1 < c.count, c[j] == "元", c[j + 1] == "月" { monthNumber = (1, j + 1) }
+        guard let m = monthNumber, m.end < c.count, c[m.end] == "月", (1...12).contains(m.value)
         else { return nil }
         // 一个月, 两个月: not a month name.
         if m.end + 1 < c.count, c[m.end + 1] == "份" || c[m.end + 1] == "底" || c[m.end + 1] == "末" || c[m.end + 1] == "初" {
@@ -139,7 +150,16 @@ struct MentionScanner {
             (1...31).contains(d.value)
         {
             guard CivilDate(year: 2024, month: m.value, day: d.value) != nil else { return nil }
+            // A news dateline (3月9日电, 1月31日讯) is when the report was written, not a date it schedules.
+            if d.end + 1 < c.count, c[d.end + 1] == "电" || c[d.end + 1] == "讯" { return nil }
             return MonthDay(month: m.value, day: d.value, end: d.end + 1, yearNote: yearNote)
+        }
+        // 2月14-16日: the first day of a short range, without its 日.
+        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～".contains(c[d.end]),
+            (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,
+            let d2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), d2.end < c.count, c[d2.end] == "日" || c[d2.end] == "号"
+        {
+            return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
         }
         // A bare month in digits ("7月举办"): the whole month; a bare Chinese month (火红七月) is not read.
         if DocumentScanner.digit(c[j]) != nil {
@@ -151,9 +171,21 @@ struct MentionScanner {
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-    static let connectors: [[Character]] = [["—", "—"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"], ["－"]]
+    static let connectors: [[Character]] = [["—", "—"], ["-", "-"], ["－", "－"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"]]
 
     func dateOrWindow(_ c: [Character], _ i: Int) -> Mention? {
+        // 3—4月, 3-4月: whole months.
+        if let a = DocumentScanner.asciiNumber(c, i, maxDigits: 2), a.end < c.count, "—-－~～–".contains(c[a.end]),
+            let b = DocumentScanner.asciiNumber(c, a.end + 1, maxDigits: 2), b.end < c.count, c[b.end] == "月",
+            (1...12).contains(a.value), (1...12).contains(b.value), a.value < b.value,
+            !(b.end + 1 < c.count && DocumentScanner.digit(c[b.end + 1]) != nil)
+        {
+            var end = b.end + 1
+            if end < c.count, c[end] == "份" { end += 1 }
+            return Mention(
+                range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: "\(Self.two(a.value))-01..\(Self.two(b.value))-last",
+                month: nil, dateSource: "sourced", confidence: 0.8)
+        }
         guard let first = monthDay(c, i) else { return nil }
         var unsure: [String] = []
         if let note = first.yearNote { unsure.append(note) }
@@ -181,6 +213,13 @@ struct MentionScanner {
                         range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window, rule: rule, month: first.month,
                         dateSource: "sourced", confidence: 0.95, unsure: unsure)
                 }
+            }
+            // 3月1日3月9日: two days written side by side are a window.
+            if let second = monthDay(c, j), let d2 = second.day, second.month * 100 + d2 > first.month * 100 + day {
+                return Mention(
+                    range: i..<second.end, spelled: String(c[i..<second.end]), form: .window,
+                    rule: "\(mm)-\(Self.two(day))..\(Self.two(second.month))-\(Self.two(d2))", month: first.month,
+                    dateSource: "sourced", confidence: 0.8, unsure: unsure)
             }
             var m = Mention(
                 range: i..<j, spelled: String(c[i..<j]), form: .day, rule: "\(mm)-\(Self.two(day))", month: first.month,
@@ -222,11 +261,20 @@ struct MentionScanner {
         } else {
             return nil
         }
-        // 5月至6月 / 5月份至6月份: a window of whole months.
+        // 5月至6月 / 5月份至6月份 / 9月中旬至10月中旬: a window from the start of the first part to the end of the second.
         for conn in Self.connectors where DocumentScanner.matches(c, end, conn) {
-            if let second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
+            if var second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
                 let m2 = Self.two(second.month)
-                let r = "\(mm)-01..\(m2)-last"
+                var startDay = "01"
+                if let dots = rule.range(of: "..") { startDay = String(rule[rule.index(rule.startIndex, offsetBy: 3)..<dots.lowerBound]) }
+                var endDay = "last"
+                if second.end < c.count, c[second.end] == "旬" {
+                    endDay = c[second.end - 1] == "上" ? "10" : c[second.end - 1] == "中" ? "20" : "last"
+                    second.end += 1
+                } else if c[second.end - 1] == "初" {
+                    endDay = "10"
+                }
+                let r = "\(mm)-\(startDay)..\(m2)-\(endDay)"
                 return Mention(
                     range: i..<second.end, spelled: String(c[i..<second.end]), form: .vague, rule: r, month: nil,
                     dateSource: "sourced", confidence: 0.8, unsure: unsure)
@@ -241,6 +289,17 @@ struct MentionScanner {
 
     /// "前" right after a date ("8月10日前完成", "年底前"): a deadline on that day.
     func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
+        // 3月5日前后: the days around it, not a deadline.
+        if DocumentScanner.matches(c, j, Array("前后")) {
+            if m.form == .day {
+                m.rule += " -7d..+7d"
+                m.form = .window
+                m.range = m.range.lowerBound..<(j + 2)
+                m.spelled = String(c[m.range])
+                m.unsure.append("“\(m.spelled)”没有写天数，草稿取前后7天")
+            }
+            return
+        }
         guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
         m.kindHint = "deadline"
         if m.form == .vague || m.form == .window, let dots = m.rule.range(of: "..") {
@@ -258,11 +317,14 @@ struct MentionScanner {
         var j = start
         while j < c.count, c[j] == " " || c[j] == "\u{3000}" { j += 1 }
         var pm = false
+        var noon = false
         for w in ["上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "晚"] where DocumentScanner.matches(c, j, Array(w)) {
             pm = w == "下午" || w == "晚上" || w == "傍晚" || w == "晚"
+            noon = w == "中午"
             j += w.count
             break
         }
+        if j < c.count, c[j] == "(" || c[j] == "（" { j += 1 }
         guard let h = DocumentScanner.number(c, j, maxDigits: 2), h.end < c.count else { return nil }
         var hour = h.value
         var minute = 0
@@ -283,6 +345,8 @@ struct MentionScanner {
             return nil
         }
         if pm, hour < 12 { hour += 12 }
+        // 中午1:00 is 13:00; 中午12点 is noon.
+        if noon, hour < 6 { hour += 12 }
         guard (0...23).contains(hour), (0...59).contains(minute) else { return nil }
         return ("\(Self.two(hour)):\(Self.two(minute))", end)
     }
@@ -293,7 +357,13 @@ struct MentionScanner {
 
     /// 农历八月十五, 阴历腊月廿三, 农历2025年闰六月初一: read by the rule parser.
     func lunar(_ c: [Character], _ i: Int) -> Mention? {
+        if let m = bareLunar(c, i) { return m }
         guard DocumentScanner.matches(c, i, Array("农历")) || DocumentScanner.matches(c, i, Array("阴历")) else { return nil }
+        if var m = bareLunar(c, i + 2) {
+            m.range = i..<m.range.upperBound
+            m.spelled = String(c[m.range])
+            return m
+        }
         var k = i + 2
         while k < c.count, k - i < 16, Self.lunarCharacters.contains(c[k]) { k += 1 }
         while k > i + 3 {
@@ -307,9 +377,120 @@ struct MentionScanner {
         return nil
     }
 
+    static let lunarMonthNames: [(String, Int)] = [("正月", 1), ("腊月", 12), ("冬月", 11)]
+
+    /// 初十, 十五, 廿三, 二十 (a lunar day) at k.
+    func lunarDay(_ c: [Character], _ k: Int) -> (day: Int, end: Int)? {
+        guard k < c.count else { return nil }
+        if c[k] == "初" {
+            guard let n = DocumentScanner.chineseNumber(c, k + 1), (1...10).contains(n.value) else { return nil }
+            return (n.value, n.end)
+        }
+        if let n = DocumentScanner.chineseNumber(c, k), (11...30).contains(n.value) { return (n.value, n.end) }
+        return nil
+    }
+
+    /// 正月初十, 腊月廿三 (lunar month names that need no 农历).
+    func lunarMonthDay(_ c: [Character], _ i: Int) -> (month: Int, day: Int, end: Int)? {
+        for (name, month) in Self.lunarMonthNames where DocumentScanner.matches(c, i, Array(name)) {
+            guard let d = lunarDay(c, i + 2) else { return nil }
+            var end = d.end
+            if end < c.count, c[end] == "日" { end += 1 }
+            return (month, d.day, end)
+        }
+        return nil
+    }
+
+    /// 正月初十, 正月初十至十四, 正月初十至正月十六: lunar days and ranges.
+    func bareLunar(_ c: [Character], _ i: Int) -> Mention? {
+        guard let a = lunarMonthDay(c, i) else { return nil }
+        var end = a.end
+        var rule = "lunar \(Self.two(a.month))-\(Self.two(a.day))"
+        for conn in ["至", "到", "-", "—", "～", "~"] where DocumentScanner.matches(c, end, Array(conn)) {
+            let k = end + 1
+            if let b = lunarMonthDay(c, k) {
+                rule += "..lunar \(Self.two(b.month))-\(Self.two(b.day))"
+                end = b.end
+                break
+            }
+            if let d = lunarDay(c, k), d.day > a.day {
+                rule += "..lunar \(Self.two(a.month))-\(Self.two(d.day))"
+                end = d.end
+                if end < c.count, c[end] == "日" { end += 1 }
+                break
+            }
+        }
+        var m = Mention(
+            range: i..<end, spelled: String(c[i..<end]), form: rule.contains("..") ? .window : .day, rule: rule,
+            dateSource: "sourced", confidence: 0.9)
+        if let (time, tEnd) = timeOfDay(c, end) {
+            m.time = time
+            m.range = i..<tEnd
+            m.spelled = String(c[m.range])
+        }
+        return m
+    }
+
+    /// A gloss in brackets after a date ((农历腊月十六), (周二), (年初一至初三)): the end of it.
+    func gloss(_ c: [Character], _ j: Int) -> Int? {
+        var k = j
+        while k < c.count, c[k] == " " { k += 1 }
+        guard k < c.count, c[k] == "(" || c[k] == "（" else { return nil }
+        var e = k + 1
+        while e < c.count, e - k <= 24, c[e] != ")", c[e] != "）" { e += 1 }
+        guard e < c.count, e - k <= 24 else { return nil }
+        let inner = String(c[(k + 1)..<e])
+        guard ["农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "周", "星期", "年初", "十五"].contains(where: { inner.contains($0) })
+        else { return nil }
+        return e + 1
+    }
+
+    static let dottedFollowers = [
+        "学雷锋", "植树", "读书", "世界", "国际", "全国", "中国", "消费者", "志愿", "妇女", "青年", "儿童", "教师", "护士", "劳动",
+        "国家", "全民", "纪念", "活动", "主题", "宣传",
+    ]
+
+    /// 4·23世界读书日, 3·5学雷锋, 3.5学雷锋: a month and day written with a dot.
+    func dottedDate(_ c: [Character], _ i: Int) -> Mention? {
+        guard let m = DocumentScanner.asciiNumber(c, i, maxDigits: 2), m.end < c.count, (1...12).contains(m.value) else { return nil }
+        let dot = c[m.end]
+        guard dot == "·" || dot == "." || dot == "•" || dot == "・" else { return nil }
+        if i > 0, c[i - 1] == "." || c[i - 1] == "·" { return nil }
+        guard let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...31).contains(d.value), d.end < c.count,
+            d.end - m.end <= 3, CivilDate(year: 2024, month: m.value, day: d.value) != nil
+        else { return nil }
+        var k = d.end
+        if c[k] == "”" || c[k] == "\"" { k += 1 }
+        guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
+        if dot == "." {
+            // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
+            guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
+            else { return nil }
+        } else if "万亿千百元米平公吨个倍岁".contains(c[k]) {
+            return nil
+        }
+        return Mention(
+            range: i..<d.end, spelled: String(c[i..<d.end]), form: .day, rule: "\(Self.two(m.value))-\(Self.two(d.value))",
+            month: m.value, dateSource: "sourced", confidence: 0.85)
+    }
+
+    /// 学雷锋活动月, 学雷锋志愿服务月: the campaign month of 学雷锋 is March.
+    func campaignMonth(_ c: [Character], _ i: Int) -> Mention? {
+        guard c[i] == "学", DocumentScanner.matches(c, i, Array("学雷锋")) else { return nil }
+        for tail in ["志愿服务月", "活动月", "月", "志愿服务主题月", "主题月"] where DocumentScanner.matches(c, i + 3, Array(tail)) {
+            let end = i + 3 + tail.count
+            return Mention(
+                range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: "03-01..03-last", month: 3, dateSource: "chosen",
+                confidence: 0.6, unsure: ["“\(String(c[i..<end]))”读作3月"], kindHint: "campaign-name")
+        }
+        return nil
+    }
+
     // MARK: Parts of the year
 
     func yearPart(_ c: [Character], _ i: Int) -> Mention? {
+        // Every part starts with 年, 上 or 下: most positions are none of them.
+        guard c[i] == "年" || c[i] == "上" || c[i] == "下" else { return nil }
         let parts: [(String, String, String)] = [
             ("年初", "01-01..01-last", "“年初”读作1月"),
             ("年底", "12-01..12-last", "“年底”读作12月"),
@@ -345,6 +526,7 @@ struct MentionScanner {
                     kindHint: "recurring-check")
             }
         }
+        guard c[i] == "每" else { return nil }
         for (word, per, unit) in [("每周", "week", "周"), ("每月", "month", "月"), ("每季度", "quarter", "季度"), ("每天", "day", "天"), ("每日", "day", "日")]
         where DocumentScanner.matches(c, i, Array(word)) {
             var j = i + word.count
@@ -385,6 +567,16 @@ struct MentionScanner {
                 return nil
             }
             if per == "quarter" {
+                // 每季度末: the last day of each quarter.
+                if DocumentScanner.matches(c, i + word.count, Array("末")) || DocumentScanner.matches(c, i + word.count, Array("最后"))
+                    || DocumentScanner.matches(c, i + word.count, Array("底"))
+                {
+                    let end = i + word.count + (c[i + word.count] == "最" ? 2 : 1)
+                    return Mention(
+                        range: i..<end, spelled: String(c[i..<end]), form: .recurrence,
+                        rule: "monthly last interval 3 from \(year)-03-01", dateSource: "sourced", confidence: 0.8,
+                        unsure: [], quota: (1, "quarter"))
+                }
                 return Mention(
                     range: i..<(i + word.count), spelled: word, form: .recurrence, rule: "monthly 1 interval 3 from \(year)-01-01",
                     dateSource: "chosen", confidence: 0.5, unsure: ["“每季度”读作每季度首日（1、4、7、10月1日）"],
@@ -407,6 +599,8 @@ struct MentionScanner {
     static let openers: Set<Character> = ["“", "「", "庆", "迎", "过", "度", "闹"]
 
     func festival(_ c: [Character], _ i: Int) -> Mention? {
+        // Names start with a Han character; looking a Character up in a dictionary costs a hash.
+        guard DocumentScanner.isHan(c[i]) else { return nil }
         for entry in festivalNames[c[i]] ?? [] where DocumentScanner.matches(c, i, entry.chars) {
             var j = i + entry.chars.count
             if i > 0, c[i - 1] == "第" { return nil }
@@ -414,7 +608,8 @@ struct MentionScanner {
             let name = String(entry.chars)
             if entry.ambiguous {
                 let before = i > 0 && Self.openers.contains(c[i - 1])
-                let after = j < c.count && (c[j] == "节" || DocumentScanner.matches(c, j, Array("期间")) || c[j] == "假")
+                let after = j < c.count
+                    && (c[j] == "节" || c[j] == "假" || ["期间", "前夕", "前后", "节前", "节后"].contains { DocumentScanner.matches(c, j, Array($0)) })
                 let digitsAround = (i > 0 && DocumentScanner.digit(c[i - 1]) != nil) || (j < c.count && DocumentScanner.digit(c[j]) != nil)
                 if !(before || after) || digitsAround { continue }
             }
@@ -424,23 +619,76 @@ struct MentionScanner {
                 k += 1
             }
             if DocumentScanner.matches(c, k, Array("周年")) { return nil }
+            // 做元宵, 热闹的春节: food or a description; 春节联欢晚会, 元宵节特色民俗活动: a name.
+            if i > 0, "做吃包煮的".contains(c[i - 1]) { return nil }
+            let after = j < c.count && c[j] == "节" && !name.hasSuffix("节") ? j + 1 : j
+            if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, Array($0)) }) { return nil }
             if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),
                 !DocumentScanner.matches(c, j, Array("节前")), !DocumentScanner.matches(c, j, Array("节后")),
                 !DocumentScanner.matches(c, j, Array("节日"))
             {
                 j += 1
             }
+            // 春节、元宵期间 / 国庆、元旦、春节等节假日: the suffix of the list belongs to each name in it.
+            // 春节、元宵期间 / 元旦、春节期间: two festivals sharing 期间 are one season, from the first to the second.
+            if j < c.count, "、和及与".contains(c[j]), j + 1 < c.count,
+                let second = (festivalNames[c[j + 1]] ?? []).first(where: { DocumentScanner.matches(c, j + 1, $0.chars) }),
+                second.festival.id != entry.festival.id
+            {
+                var k = j + 1 + second.chars.count
+                if k < c.count, c[k] == "节", !String(second.chars).hasSuffix("节") { k += 1 }
+                if DocumentScanner.matches(c, k, Array("期间")) {
+                    let end = k + 2
+                    let a = canonicalFestivalName(entry.festival)
+                    let b = canonicalFestivalName(second.festival)
+                    let spelled = String(c[i..<end])
+                    return Mention(
+                        range: i..<end, spelled: spelled, form: .holiday, rule: "\(a)..\(b)", dateSource: "sourced", confidence: 0.6,
+                        unsure: ["“\(spelled)”读作\(a)至\(b)"], kindHint: "festival", festival: entry.festival)
+                }
+            }
+            if j < c.count, "、和及与".contains(c[j]), let chainEnd = festivalListEnd(c, j) {
+                if var m = festivalSuffix(c, start: i, after: chainEnd, festival: entry.festival, name: name), m.form != .festival {
+                    m.range = i..<j
+                    m.spelled = String(c[i..<j])
+                    return m
+                }
+            }
             return festivalSuffix(c, start: i, after: j, festival: entry.festival, name: name)
         }
         return nil
     }
 
+    /// After "、" in a list of festival names: where the last name ends (and 等 after it).
+    func festivalListEnd(_ c: [Character], _ j: Int) -> Int? {
+        var k = j
+        var end: Int?
+        while k < c.count, "、和及与".contains(c[k]) {
+            let start = k + 1
+            guard start < c.count, let entry = (festivalNames[c[start]] ?? []).first(where: { DocumentScanner.matches(c, start, $0.chars) })
+            else { break }
+            k = start + entry.chars.count
+            if k < c.count, c[k] == "节", !String(entry.chars).hasSuffix("节") { k += 1 }
+            end = k
+        }
+        guard var e = end else { return nil }
+        if e < c.count, c[e] == "等" { e += 1 }
+        return e
+    }
+
+    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节", "活动方案", "诗词"]
+
     func canonicalFestivalName(_ f: Festival) -> String {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName
     }
 
-    func festivalSuffix(_ c: [Character], start i: Int, after j: Int, festival f: Festival, name: String) -> Mention? {
+    func festivalSuffix(_ c: [Character], start i: Int, after j0: Int, festival f: Festival, name: String) -> Mention? {
         func has(_ w: String, at k: Int) -> Bool { DocumentScanner.matches(c, k, Array(w)) }
+        // 春节等节假日: the suffix after 等.
+        var j = j0
+        if j < c.count, c[j] == "等", ["节假日", "假期", "节日期间", "期间", "假日", "节前", "节后"].contains(where: { has($0, at: j + 1) }) {
+            j += 1
+        }
         let fname = canonicalFestivalName(f)
         let official = f.officialHoliday != nil
         let kindHint = f.category == .traditional || f.category == .solarTerm || official ? "festival" : "commemoration"

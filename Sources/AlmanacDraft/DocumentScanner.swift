@@ -2,18 +2,30 @@
 enum DocumentScanner {
     /// Lines split at \n, \r\n, \r, U+2028 and U+2029 (line numbers count every break).
     static func splitLines(_ text: String) -> [String] {
+        // On UTF-8 bytes: \n, \r\n, \r, and U+2028/U+2029 (E2 80 A8 / E2 80 A9).
         var lines: [String] = []
-        var current = ""
-        for ch in text {
-            // "\r\n" is a single Character in Swift.
-            if ch == "\n" || ch == "\r\n" || ch == "\r" || ch == "\u{2028}" || ch == "\u{2029}" {
-                lines.append(current)
-                current = ""
+        let bytes = Array(text.utf8)
+        var start = 0
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            var breakLength = 0
+            if b == 0x0A {
+                breakLength = 1
+            } else if b == 0x0D {
+                breakLength = i + 1 < bytes.count && bytes[i + 1] == 0x0A ? 2 : 1
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                breakLength = 3
+            }
+            if breakLength > 0 {
+                lines.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                i += breakLength
+                start = i
             } else {
-                current.append(ch)
+                i += 1
             }
         }
-        if !current.isEmpty { lines.append(current) }
+        if start < bytes.count { lines.append(String(decoding: bytes[start...], as: UTF8.self)) }
         return lines
     }
 
@@ -40,7 +52,32 @@ enum DocumentScanner {
             }
         }
         if !current.allSatisfy({ $0.isWhitespace }) { out.append(current) }
-        return out.filter { $0.contains { isHan($0) || $0.isNumber } }
+        return out.flatMap(chunked).filter { $0.contains { isHan($0) || $0.isNumber } }
+    }
+
+    /// A sentence longer than `maxSentence` characters (a page flattened into one line) cut at
+    /// clause breaks, so that the work per sentence stays bounded and the whole stays linear.
+    static let maxSentence = 600
+
+    static func chunked(_ s: [Character]) -> [[Character]] {
+        guard s.count > maxSentence else { return [s] }
+        var out: [[Character]] = []
+        var start = 0
+        while s.count - start > maxSentence {
+            var cut = start + maxSentence
+            var k = cut
+            while k > start + maxSentence / 2 {
+                if clauseBreaks.contains(s[k - 1]) {
+                    cut = k
+                    break
+                }
+                k -= 1
+            }
+            out.append(Array(s[start..<cut]))
+            start = cut
+        }
+        out.append(Array(s[start...]))
+        return out
     }
 
     static let clauseBreaks: Set<Character> = ["，", ",", "、", "：", ":", "；", ";", "。", "！", "？", "!", "?"]

@@ -97,6 +97,9 @@ public struct Draft: Sendable, Hashable, Codable {
     public var placeholderYears: [String]
     public var source: String
     public var encoding: DocumentEncoding
+    /// Whether the document is written in traditional characters (read as simplified; quotes
+    /// and titles keep the document's characters).
+    public var traditional: Bool
     public var lines: Int
     public var dropped: [DroppedLine]
     public var units: [DraftUnit]
@@ -121,16 +124,116 @@ public enum PlanDrafter {
             year: options.year, hasHolidayTable: options.hasHolidayTable(options.year), catalog: options.festivals)
         var lineChars: [Int: [Character]] = [:]
         for s in doc.sentences { lineChars[s.line, default: []] += s.chars }
+        // Layout: lines that name the document or sign it, month headings and the points under them.
+        var skipLines: Set<Int> = []
+        var monthOf: [Int: Int] = [:]
+        var currentMonth: Int?
+        var lineIndex: [Int: Int] = [:]
+        for (n, l) in doc.keptLines.enumerated() {
+            lineIndex[l.line] = n
+            let t = String(l.text)
+            if let month = Layout.monthHeading(t) {
+                currentMonth = month
+                skipLines.insert(l.line)
+                continue
+            }
+            if Layout.isTitleLine(t) || Layout.isSigningDate(t) {
+                skipLines.insert(l.line)
+                continue
+            }
+            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if let month = currentMonth { monthOf[l.line] = month }
+        }
         var items: [DraftItem] = []
         var usedIDs: Set<String> = []
         var seenKeys: Set<String> = []
         var unitsUsed: [String: KnownUnit] = [:]
         var unitOrder: [String] = []
-        for sentence in doc.sentences {
-            let built = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
-                .items()
+        var unitListed: Set<String> = []
+        var namedUnits: [String: String] = [:]
+        /// The id of a unit named in the text: the dictionary's, or a new one (u1, u2…).
+        func unitID(_ name: String) -> String {
+            let chars = Array(name)
+            if let known = UnitDictionary.find(in: chars, range: 0..<chars.count).first, known.at == 0,
+                UnitDictionary.entries.contains(where: { $0.unit.id == known.unit.id && $0.chars.count == chars.count })
+            {
+                return known.unit.id
+            }
+            if let id = namedUnits[name] { return id }
+            let id = "u\(namedUnits.count + 1)"
+            namedUnits[name] = id
+            unitsUsed[id] = KnownUnit(id: id, name: name, spellings: [name])
+            return id
+        }
+        // A month table flattened into one line ("1、… 二 月 … 5、… 三 月 1、…"): each numbered point
+        // takes the month label of its group.
+        var tables: [Int: [SourceSentence]] = [:]
+        for l in doc.keptLines where !skipLines.contains(l.line) && l.text.count >= 40 {
+            let original = doc.changedLines[l.line]?.original ?? l.text
+            guard let points = Layout.flattenedMonthTable(original) else { continue }
+            let section = doc.sentences.first { $0.line == l.line }?.section ?? .preamble
+            tables[l.line] = points.map { p in
+                let read = DraftText.normalize(String(original[p.range]), traditional: doc.traditional).text
+                var point = SourceSentence(line: l.line, chars: Array(read[Layout.enumeratorLength(read)...]), section: section)
+                point.month = p.month
+                point.label = p.label
+                return point
+            }
+        }
+        var sentences: [SourceSentence] = []
+        for sentence in doc.sentences where !skipLines.contains(sentence.line) {
+            if let points = tables[sentence.line] {
+                if sentences.last?.line != sentence.line { sentences += points }
+            } else {
+                sentences.append(sentence)
+            }
+        }
+        // The document's organiser ("由……主办", "主办单位：……"): the owner of items that name none.
+        var organisers: [String] = []
+        for l in doc.keptLines where organisers.isEmpty {
+            if let label = Layout.fieldLabel(l.text), label.contains("主办") {
+                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text))
+            } else if let by = l.text.firstIndex(of: "由"), let end = Self.find(Array("主办"), in: l.text, from: by) ?? Self.find(Array("牵头"), in: l.text, from: by),
+                end - by <= 40
+            {
+                organisers = UnitDictionary.listed(in: Array(l.text[(by + 1)..<end]))
+            }
+        }
+        for sentence in sentences {
+            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+            var built: [DraftItem]
+            if let month = sentence.month {
+                var item = builder.sectionItem(month: month)
+                if let label = sentence.label {
+                    item.title = item.title.replacingOccurrences(of: label, with: "").replacingOccurrences(of: "时间内容", with: "")
+                }
+                built = [item]
+            } else {
+                built = builder.items()
+            }
+            if built.isEmpty, let month = monthOf[sentence.line] {
+                // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
+                var point = sentence
+                let e = Layout.enumeratorLength(point.chars)
+                if e > 0 || sentence.chars.count <= 60 {
+                    point.chars = Array(point.chars[e...])
+                    if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                        let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = [b.sectionItem(month: month)]
+                    }
+                }
+            }
             for var item in built {
-                let key = item.when + "|" + item.quote
+                Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
+                if item.owners.isEmpty, !organisers.isEmpty {
+                    var ids: [String] = []
+                    for o in organisers where !ids.contains(unitID(o)) { ids.append(unitID(o)) }
+                    item.owners = ids
+                    item.confidence.owners = 0.3
+                    item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                    item.unsure.append("负责单位取自文件的主办单位，请核对")
+                }
+                let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
                 var id = item.id
@@ -141,10 +244,14 @@ public enum PlanDrafter {
                 }
                 usedIDs.insert(id)
                 item.id = id
-                for u in item.owners + item.participants where unitsUsed[u] == nil {
-                    if let known = UnitDictionary.all.first(where: { $0.id == u }) {
-                        unitsUsed[u] = known
+                item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
+                item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
+                if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+                for u in item.owners + item.participants where !unitListed.contains(u) {
+                    if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
+                    if unitsUsed[u] != nil {
                         unitOrder.append(u)
+                        unitListed.insert(u)
                     }
                 }
                 items.append(item)
@@ -153,8 +260,163 @@ public enum PlanDrafter {
         return Draft(
             name: doc.title.map { $0.isEmpty ? "工作安排草稿" : $0 } ?? "工作安排草稿", year: options.year,
             documentYear: doc.documentYear, placeholderYears: doc.placeholderYears, source: options.sourceName,
-            encoding: encoding, lines: doc.lineCount, dropped: doc.dropped,
+            encoding: encoding, traditional: doc.traditional, lines: doc.lineCount, dropped: doc.dropped,
             units: unitOrder.compactMap { id in unitsUsed[id].map { DraftUnit(id: $0.id, name: $0.name) } }, items: items)
+    }
+}
+
+extension PlanDrafter {
+    /// Where `word` starts in `c` at or after `from`.
+    static func find(_ word: [Character], in c: [Character], from: Int) -> Int? {
+        var i = from
+        while i + word.count <= c.count {
+            if DocumentScanner.matches(c, i, word) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    static let actionHints = ["“", "演出", "仪式", "活动", "展", "赛", "会", "开放", "借阅", "放映", "讲座", "培训", "评选", "巡游", "宣传"]
+
+    /// Titles and owners from the layout around an item: the heading above a "时间：" field line and
+    /// the 主办/承办 fields near it; the cells after a table's date cell; else units named in the
+    /// item's words by their endings (局, 馆, 站, 中心, 社区…).
+    static func applyLayout(
+        _ item: inout DraftItem, doc: SourceDocument, lineIndex: [Int: Int], unitID: (String) -> String
+    ) {
+        guard let idx = lineIndex[item.line] else { return }
+        let lines = doc.keptLines
+        let text = lines[idx].text
+        var owners: [String] = []
+        if Layout.isTimeField(text) {
+            var j = idx - 1
+            while j >= 0, idx - j <= 8 {
+                let t = lines[j].text
+                if let label = Layout.fieldLabel(t) {
+                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t)) + owners }
+                    if label.contains("时间") { break }
+                    j -= 1
+                    continue
+                }
+                let heading = Layout.headingTitle(t)
+                if heading.count >= 2 {
+                    item.title = heading
+                    item.confidence.title = 0.6
+                }
+                break
+            }
+            var k = idx + 1
+            while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
+                if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
+                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text))
+                }
+                k += 1
+            }
+        } else if isDateCell(text, item: item), idx > 0, isTimeHeading(lines[idx - 1].text) {
+            // "二、活动时间" over the date: the activity is the document's.
+            if let name = doc.title {
+                let t = Layout.headingTitle(Array(name))
+                if t.count >= 2 {
+                    item.title = t
+                    item.confidence.title = 0.4
+                }
+            }
+        } else if isDateCell(text, item: item) {
+            // A table flattened to one cell per line: the activity and its organisers follow the date.
+            var k = idx + 1
+            var titled = false
+            while k < lines.count, k - idx <= 5, !isDateCell(lines[k].text, item: nil) {
+                let cell = lines[k].text
+                let units = UnitDictionary.listed(in: cell)
+                let cellText = String(cell)
+                if !units.isEmpty, units.joined().count + units.count >= cell.filter({ $0 != " " }).count - 2 {
+                    owners += units
+                } else if !titled, actionHints.contains(where: { cellText.contains($0) }) {
+                    item.title = Layout.headingTitle(cell)
+                    item.confidence.title = 0.6
+                    titled = true
+                }
+                k += 1
+            }
+        }
+        if !owners.isEmpty {
+            var ids: [String] = []
+            for o in owners {
+                let id = unitID(o)
+                if !ids.contains(id) { ids.append(id) }
+            }
+            item.owners = ids
+            item.confidence.owners = 0.7
+            item.unsure.removeAll { $0 == "原文没有写负责单位" }
+        } else if !item.owners.isEmpty {
+            // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
+            // spelling (县文联, 县委宣传部) is kept as its own unit.
+            let quote = Array(item.quote)
+            let sentence = Array(item.sentence)
+            var named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            if named.isEmpty {
+                named = UnitDictionary.bySuffix(in: sentence, range: 0..<sentence.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
+            }
+            if !named.isEmpty {
+                var ids: [String] = []
+                for f in named {
+                    let id = unitID(f.name)
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                item.owners = ids
+            }
+        } else {
+            let quote = Array(item.quote)
+            var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
+            if found.isEmpty {
+                let s = Array(item.sentence)
+                found = UnitDictionary.bySuffix(in: s, range: 0..<s.count)
+            }
+            if !found.isEmpty {
+                var ids: [String] = []
+                for f in found {
+                    let id = unitID(f.name)
+                    if !ids.contains(id) { ids.append(id) }
+                }
+                item.owners = ids
+                item.confidence.owners = 0.5
+                item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                item.unsure.append("负责单位按单位名称的结尾认出，请核对")
+            }
+        }
+    }
+
+    /// A heading that announces the date on the next line: "二、活动时间", "活动时间：".
+    static func isTimeHeading(_ text: [Character]) -> Bool {
+        var t = String(text[Layout.enumeratorLength(text)...]).filter { $0 != " " }
+        while let l = t.last, l == ":" || l == "：" { t.removeLast() }
+        return t.count <= 6 && t.hasSuffix("时间")
+    }
+
+    /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
+    static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
+        guard text.count <= 40 else { return false }
+        let t = String(text).filter { $0 != " " }
+        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
+        let words = t.filter { DocumentScanner.isHan($0) }
+        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天")
+        return words.allSatisfy { allowed.contains($0) }
+    }
+
+    /// `text` as the document writes it, when it is a part of a line that was read changed
+    /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
+    static func asWritten(_ text: String, line: Int, doc: SourceDocument) -> String {
+        guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
+        let needle = Array(text)
+        guard let first = needle.first, needle.count <= l.read.count else { return text }
+        var i = 0
+        while i + needle.count <= l.read.count {
+            if l.read[i] == first, l.read[i..<(i + needle.count)].elementsEqual(needle) {
+                return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
+            }
+            i += 1
+        }
+        return text
     }
 }
 
@@ -174,8 +436,28 @@ struct ItemBuilder {
             mentions.append(m)
         }
         if mentions.isEmpty { return [] }
+        let text = String(c)
+        // "现将……安排公告如下": the preface of a list, not an item.
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划"].contains(where: { text.contains($0) }) { return [] }
+        // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
+        let trimmed = text.trimmingSpaces()
+        if trimmed.hasPrefix("为") {
+            let firstBreak = c.firstIndex { $0 == "," || $0 == "，" } ?? c.count
+            mentions.removeAll { ($0.form == .festival || $0.form == .holiday) && $0.range.lowerBound < firstBreak }
+            if mentions.isEmpty { return [] }
+        }
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
+        // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
+        let occasions = Set(mentions.filter { m in
+            guard m.form == .day, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
+            let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
+            return clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
+        }.map { clauseIndex($0.range.lowerBound) })
+        mentions.removeAll { m in
+            occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
+        }
+        if mentions.isEmpty { return [] }
 
         // 每天 next to a dated item describes that item ("9月20日—10月10日……每天……宣传").
         var dailyNote = false
@@ -188,6 +470,12 @@ struct ItemBuilder {
                 if m.form == .daily { m.form = .recurrence }
                 return m
             }
+        }
+        // A festival named in a sentence that schedules nothing describes it ("元宵节,也称元夕……是新年第一个
+        // 月圆夜", "中秋佳节,是我国传统的团圆节日"): no action word, no item.
+        if !Self.scheduleWords.contains(where: { text.contains($0) }) {
+            mentions.removeAll { $0.form == .festival }
+            if mentions.isEmpty { return [] }
         }
         // A named day in a sentence that gives a date names the occasion (9月10日……教师节慰问): the date wins.
         if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
@@ -228,6 +516,17 @@ struct ItemBuilder {
             segments[bestIndex].0 = min(segments[bestIndex].0, k)
             segments[bestIndex].1 = max(segments[bestIndex].1, k)
         }
+        // A list of festivals (国庆、元旦、春节等节假日文体活动) shares what follows its last name.
+        if kept.count >= 2 {
+            for n in stride(from: kept.count - 2, through: 0, by: -1) {
+                let end = kept[n].range.upperBound
+                if end < c.count, "、和及与".contains(c[end]), kept[n + 1].range.lowerBound == end + 1,
+                    kept[n].festival != nil, kept[n + 1].festival != nil
+                {
+                    segments[n].1 = max(segments[n].1, segments[n + 1].1)
+                }
+            }
+        }
         var out: [DraftItem] = []
         for (n, m) in kept.enumerated() {
             let (first, last) = segments[n]
@@ -236,6 +535,28 @@ struct ItemBuilder {
         }
         return out
     }
+
+    /// An item for a point under a month heading: the whole month, the point as its title.
+    func sectionItem(month: Int) -> DraftItem {
+        let mm = MentionScanner.two(month)
+        let clauses = DocumentScanner.clauses(c)
+        let m = Mention(
+            range: 0..<0, spelled: "\(month)月", form: .vague, rule: "\(mm)-01..\(mm)-last", month: month, dateSource: "sourced",
+            confidence: 0.6, unsure: ["日期取自所在的“\(month)月”标题"])
+        var point = item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
+        var t = clean(String(c))
+        while let l = t.last, "。；;，,".contains(l) { t.removeLast() }
+        if t.count > 48 { t = String(t.prefix(47)) + "…" }
+        if t.count >= 2 { point.title = t }
+        return point
+    }
+
+    /// Words of a sentence that schedules something (an activity, a meeting, a deadline).
+    static let scheduleWords = [
+        "开展", "举办", "举行", "组织", "召开", "启动", "活动", "慰问", "宣传", "演出", "比赛", "竞赛", "展览", "展出", "放映", "上报",
+        "报送", "完成", "检查", "评选", "表彰", "培训", "讲座", "晚会", "联欢", "祭", "纪念", "教育", "庆祝", "庆", "迎", "过", "度",
+        "志愿", "服务", "开放", "安排", "部署", "推出", "参加", "参与", "发放", "走访", "文明", "读书", "诵读", "植树", "班会", "主题",
+    ]
 
     static let leadingWords = [
         "与此同时", "同时", "此外", "并且", "另外", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
@@ -291,12 +612,17 @@ struct ItemBuilder {
         func text(_ k: Int) -> String {
             var chars: [Character] = []
             // A festival's name stays in the title (“庆三八”联谊会); a date is taken out of it.
-            for i in clauses[k] where m.form == .festival || !m.range.contains(i) { chars.append(c[i]) }
+            for i in clauses[k] where m.form == .festival || m.kindHint == "campaign-name" || !m.range.contains(i) { chars.append(c[i]) }
             return clean(String(chars))
         }
         var confidence = 0.6
         var t = text(anchor)
-        let hasAction = { (s: String) in Self.actionWords.contains { s.contains($0) } }
+        // 活动厅, 活动室, 活动中心 are places, not activities.
+        let hasAction = { (s: String) in
+            let words = s.replacingOccurrences(of: "活动厅", with: "").replacingOccurrences(of: "活动室", with: "")
+                .replacingOccurrences(of: "活动中心", with: "")
+            return Self.actionWords.contains { words.contains($0) }
+        }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
@@ -442,7 +768,8 @@ struct ItemBuilder {
                 found += wider.filter { w in !found.contains { $0.unit.id == w.unit.id } }
                 ownersConfidence = 0.5
             } else {
-                let line = UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
+                // (Only a line of ordinary length: a page flattened into one line would make this quadratic.)
+                let line = lineChars.count > 4000 ? [] : UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
                 if let u = line.first {
                     found.append(u)
                     ownersConfidence = 0.3

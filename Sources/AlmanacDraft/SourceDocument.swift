@@ -27,6 +27,9 @@ struct SourceSentence {
     var line: Int
     var chars: [Character]
     var section: DocumentSection
+    /// For a point of a flattened month table: the month of its group, and the label as read (二月).
+    var month: Int? = nil
+    var label: String? = nil
 }
 
 /// The document split into kept lines and sentences, with repeated and debris lines dropped.
@@ -39,6 +42,13 @@ struct SourceDocument {
     var sentences: [SourceSentence]
     var dropped: [DroppedLine]
     var lineCount: Int
+    /// Whether the text is written in traditional characters (read as simplified).
+    var traditional: Bool
+    /// Lines whose text as read differs from the document's (spaces inside dates, full-width
+    /// digits, traditional characters): the original and, per character read, its source index.
+    var changedLines: [Int: (original: [Character], read: [Character], source: [Int])]
+    /// The kept lines as read (trimmed), in order.
+    var keptLines: [(line: Int, text: [Character])]
 
     static let debrisStarts = [
         "更新时间", "发布时间", "发布日期", "来源:", "来源：", "作者:", "作者：", "浏览次数", "阅读次数", "推荐度",
@@ -50,7 +60,16 @@ struct SourceDocument {
     static let tailMarkers = ["相关文章", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
 
     init(text: String) {
-        let rawLines = DocumentScanner.splitLines(text)
+        let traditional = DraftText.isTraditional(text)
+        self.traditional = traditional
+        var changed: [Int: (original: [Character], read: [Character], source: [Int])] = [:]
+        let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
+            let original = Array(line)
+            let (read, source) = DraftText.normalize(line, traditional: traditional)
+            if !source.isEmpty, read != original { changed[index + 1] = (original, read, source) }
+            return String(read)
+        }
+        changedLines = changed
         lineCount = rawLines.count
         var dropped: [DroppedLine] = []
         var kept: [(Int, String)] = []
@@ -61,7 +80,7 @@ struct SourceDocument {
         let secondHalf = rawLines.count - rawLines.count / 2
         for (index, raw) in rawLines.enumerated() where index + 1 >= secondHalf {
             let t = raw.trimmingSpaces()
-            if Self.tailMarkers.contains(where: { t.hasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
+            if Self.tailMarkers.contains(where: { t.utf8HasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
                 tailStart = index + 1
                 break
             }
@@ -75,18 +94,22 @@ struct SourceDocument {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
-            if Self.debrisStarts.contains(where: { t.hasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
+            if Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
-            if let first = seen[t] {
+            // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
+            let cell = Layout.fieldLabel(Array(t)) != nil
+                || (t.count <= 30 && !t.utf8HasSuffix(":") && !t.utf8HasSuffix("：") && !Layout.isSectionHeading(t)
+                    && !t.contains("。") && !t.contains("；"))
+            if let first = seen[t], !cell {
                 dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
                 continue
             }
             // An excerpt ("……开局之年,也是我区...") of a line kept earlier: a teaser of the page.
-            if t.hasSuffix("...") || t.hasSuffix("…") {
+            if t.utf8HasSuffix("...") || t.utf8HasSuffix("…") {
                 let stem = String(t.drop(while: { _ in false })).trimmingSuffix(["...", "…", "……"])
-                if stem.count >= 10, let earlier = kept.firstIndex(where: { $0.1.hasPrefix(stem) }) {
+                if stem.count >= 10, let earlier = kept.firstIndex(where: { $0.1.utf8HasPrefix(stem) }) {
                     dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: kept[earlier].0))
                     continue
                 }
@@ -98,7 +121,22 @@ struct SourceDocument {
         }
         self.dropped = dropped
         self.placeholderYears = placeholders
-        title = kept.first.map { $0.1.trimmingSuffix([":", "："]) }
+        keptLines = kept.map { ($0.0, Array($0.1)) }
+        // The plan's name: the first title line (……方案, ……通知), else the first line that is not a
+        // page's breadcrumb (首页 > 公告 > 正文, 当前位置：…).
+        let breadcrumb: (String) -> Bool = { t in
+            t.contains(">") || t.contains("＞") || t.contains("首页 ") || t.contains(" 首页")
+                || ["当前位置", "您的位置", "我的位置", "首页", "位置："].contains { t.utf8HasPrefix($0) }
+        }
+        let named = kept.prefix(12).first { $0.1.count >= 8 && Layout.isTitleLine($0.1) } ?? kept.first { !breadcrumb($0.1) && $0.1.count >= 4 } ?? kept.first
+        title = named.map { line in
+            var t = line.1.trimmingSuffix([":", "："])
+            // 【……方案】正文……: the bracketed title.
+            if t.utf8HasPrefix("【"), let close = t.firstIndex(of: "】") {
+                t = String(t[t.index(after: t.startIndex)..<close])
+            }
+            return t.count > 60 ? String(t.prefix(59)) + "…" : t
+        }
         documentYear = Self.planYear(in: keptTexts)
         var section = DocumentSection.preamble
         var sentences: [SourceSentence] = []
@@ -118,9 +156,9 @@ struct SourceDocument {
             || line.contains("工作思路")
         {
             // The document title names both ("……工作总结及2022年安排"); only a heading ends in a colon.
-            if line.hasSuffix(":") || line.hasSuffix("：") { return .plan }
+            if line.utf8HasSuffix(":") || line.utf8HasSuffix("：") { return .plan }
         }
-        if line.contains("工作总结") && (line.hasSuffix(":") || line.hasSuffix("：")) { return .summary }
+        if line.contains("工作总结") && (line.utf8HasSuffix(":") || line.utf8HasSuffix("：")) { return .summary }
         return nil
     }
 
@@ -134,8 +172,8 @@ struct SourceDocument {
                     y.end < chars.count, chars[y.end] == "年"
                 {
                     let after = String(chars[(y.end + 1)..<min(chars.count, y.end + 6)])
-                    if after.hasPrefix("工作安排") || after.hasPrefix("工作计划") || after.hasPrefix("安排") || after.hasPrefix("计划")
-                        || after.hasPrefix("工作要点")
+                    if after.utf8HasPrefix("工作安排") || after.utf8HasPrefix("工作计划") || after.utf8HasPrefix("安排") || after.utf8HasPrefix("计划")
+                        || after.utf8HasPrefix("工作要点")
                     {
                         return y.value
                     }
@@ -161,7 +199,7 @@ extension String {
         var changed = true
         while changed {
             changed = false
-            for suffix in suffixes where s.hasSuffix(suffix) {
+            for suffix in suffixes where s.utf8HasSuffix(suffix) {
                 s = String(s.dropLast(suffix.count))
                 changed = true
             }

@@ -14,6 +14,8 @@ public struct DraftError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let empty = Code(rawValue: "empty")
         /// The system has no GB18030 converter (glibc's gconv modules are missing).
         public static let noConverter = Code(rawValue: "no-converter")
+        /// The bytes are not text (a NUL byte, or control characters).
+        public static let binary = Code(rawValue: "binary")
         public var description: String { rawValue }
     }
 
@@ -34,6 +36,8 @@ public enum DocumentEncoding: String, Sendable, Hashable, Codable {
     case utf8BOM = "UTF-8 (BOM)"
     case utf16 = "UTF-16"
     case gb18030 = "GB18030"
+    /// Traditional-character documents from Taiwan and Hong Kong; read, and said so in the draft.
+    case big5 = "Big5"
 }
 
 /// Turns a document's bytes into text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or GB18030
@@ -58,11 +62,94 @@ public enum DocumentText {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return (try utf16(bytes), .utf16)
         }
-        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            if let bad = controlOffset(text.utf8) {
+                throw DraftError(.binary, "the document is not text: a control byte at offset \(bad) (draft reads text files)")
+            }
+            return (text, .utf8)
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw DraftError(.binary, "the document is not text: a NUL byte at offset \(nul) (draft reads text files)")
+        }
+        // Mostly UTF-8 with a bad fragment: say where, rather than reading it all as GB18030.
+        let (valid, invalid) = utf8Sequences(bytes)
+        if valid >= 8, invalid * 4 <= valid {
+            throw DraftError(
+                .undecodable,
+                "the document is UTF-8 except for \(invalid) bad byte(s); the first is at offset \(firstBadUTF8Offset(bytes))")
+        }
         var body = bytes
         // The GB18030 encoding of U+FEFF.
         if body.starts(with: [0x84, 0x31, 0x95, 0x33]) { body.removeFirst(4) }
-        return (try gb18030(body), .gb18030)
+        let gb: Result<String, DraftError>
+        do throws(DraftError) { gb = .success(try gb18030(body)) } catch { gb = .failure(error) }
+        if case .success(let big5) = CSVReader.convert(bytes, from: "BIG5") {
+            let big5Score = commonShare(big5, traditional: true)
+            let gbScore = (try? gb.get()).map { commonShare($0, traditional: false) } ?? 0
+            if big5Score > gbScore + 0.15 { return (big5, .big5) }
+        }
+        let text = try gb.get()
+        if let bad = controlOffset(text.utf8) {
+            throw DraftError(.binary, "the document is not text: a control character at offset \(bad) once read as GB18030")
+        }
+        return (text, .gb18030)
+    }
+
+    /// The first control character other than tab, line breaks and form feed, as a UTF-8 offset.
+    static func controlOffset(_ utf8: String.UTF8View) -> Int? {
+        var offset = 0
+        for b in utf8 {
+            if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x0C { return offset }
+            if b == 0x7F { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
+    /// Well-formed multi-byte UTF-8 sequences and bytes that start none, in one pass.
+    static func utf8Sequences(_ b: [UInt8]) -> (valid: Int, invalid: Int) {
+        var valid = 0
+        var invalid = 0
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            let n: Int
+            if c < 0x80 {
+                i += 1
+                continue
+            } else if (0xC2...0xDF).contains(c) {
+                n = 2
+            } else if (0xE0...0xEF).contains(c) {
+                n = 3
+            } else if (0xF0...0xF4).contains(c) {
+                n = 4
+            } else {
+                invalid += 1
+                i += 1
+                continue
+            }
+            if i + n <= b.count, (1..<n).allSatisfy({ b[i + $0] & 0xC0 == 0x80 }) {
+                valid += 1
+                i += n
+            } else {
+                invalid += 1
+                i += 1
+            }
+        }
+        return (valid, invalid)
+    }
+
+    /// The share of Han characters that are among the 1,000 most common (read as simplified):
+    /// text decoded in the wrong encoding is mostly rare characters.
+    static func commonShare(_ text: String, traditional: Bool) -> Double {
+        var han = 0
+        var common = 0
+        for ch in text.prefix(20_000) where DocumentScanner.isHan(ch) {
+            han += 1
+            let s = traditional ? (DraftText.simplified[ch] ?? ch) : ch
+            if DraftText.common.contains(s) { common += 1 }
+        }
+        return han == 0 ? 0 : Double(common) / Double(han)
     }
 
     /// Offset of the first byte that does not start a well-formed UTF-8 sequence (structure only).

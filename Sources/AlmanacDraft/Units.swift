@@ -60,7 +60,7 @@ enum UnitDictionary {
         var i = range.lowerBound
         while i < range.upperBound {
             var matched = false
-            for e in byFirst[c[i]] ?? [] where i + e.chars.count <= range.upperBound && DocumentScanner.matches(c, i, e.chars) {
+            for e in DocumentScanner.isHan(c[i]) ? byFirst[c[i]] ?? [] : [] where i + e.chars.count <= range.upperBound && DocumentScanner.matches(c, i, e.chars) {
                 if !out.contains(where: { $0.0.id == e.unit.id }) { out.append((e.unit, i)) }
                 i += e.chars.count
                 matched = true

@@ -105,13 +105,18 @@ public enum CSVReader {
     /// GB18030 (and so GBK and GB2312) bytes as a String through the C library's iconv, or where
     /// the conversion failed. The one converter of the project: CSV import and document drafting use it.
     public static func convertFromGB18030(_ bytes: [UInt8]) -> Result<String, ConversionFailure> {
+        convert(bytes, from: "GB18030")
+    }
+
+    /// `bytes` in an encoding iconv knows (GB18030, BIG5) as a String, or where the conversion failed.
+    public static func convert(_ bytes: [UInt8], from encoding: String) -> Result<String, ConversionFailure> {
         if bytes.isEmpty { return .success("") }
-        let cd = iconv_open("UTF-8", "GB18030")
+        let cd = iconv_open("UTF-8", encoding)
         // iconv_open returns (iconv_t)-1 when the converter is missing (no gconv modules).
         guard let cd, Int(bitPattern: cd) != -1 else { return .failure(ConversionFailure(offset: 0, noConverter: true)) }
         defer { iconv_close(cd) }
         var input = bytes.map { CChar(bitPattern: $0) }
-        // A GB18030 character of 1, 2 or 4 bytes becomes at most 4 bytes of UTF-8.
+        // A GB18030 or Big5 character of 1, 2 or 4 bytes becomes at most 4 bytes of UTF-8.
         var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
         let outCapacity = output.count
         var failedAt: Int?

@@ -1,0 +1,157 @@
+/// Text normalisation before reading: full-width digits and letters as ASCII, spaces that PDF
+/// conversion left inside dates ("12 月底前", "3 月 5 日") dropped, and traditional characters
+/// read as simplified when the document is written in them.
+public enum DraftText {
+    /// Traditional → simplified, one character for one (ICU's Hant-Hans, see TraditionalSimplified.swift).
+    /// Characters that are also ordinary simplified characters (乾 in 乾坤, 俱 in 俱乐部, 著, 麽…)
+    /// are left out, so a simplified document is never changed by it.
+    static let simplified: [Character: Character] = {
+        let keep: Set<Character> = ["乾", "俱", "著", "麽", "瞭", "藉", "鍾", "於", "餘", "徵", "衝", "噹", "甦", "佈", "摺", "夥", "纔"]
+        var map: [Character: Character] = [:]
+        var pending: Character?
+        for ch in traditionalSimplifiedPairs where !ch.isWhitespace {
+            if let t = pending {
+                if !keep.contains(t) { map[t] = ch }
+                pending = nil
+            } else {
+                pending = ch
+            }
+        }
+        return map
+    }()
+
+    /// About a thousand of the most common characters (simplified): text decoded in the wrong
+    /// encoding (Big5 read as GB18030) has few of them.
+    static let common: Set<Character> = Set("的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议往元英士证近失转夫令准布始怎呢存未远叫台单影具罗字爱击流备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越器容照须九增研写称企八功吗包片史委乎查轻易早曾除农找装广显吧阿李标谈吃图念六引历首医局突专费号尽另周较注语仅考落青随选列武红响虽推势参希古众构房半节土投某案黑维革划敌致陈律足态护七兴派孩验责营星够章音跟志底站严巴例防族供效续施留讲型料终答紧黄绝奇察母京段依批群项故按河米围江织害斗双境客纪采举杀攻父苏密低朝友诉止细愿千值仍男钱破网热助倒育属坐帝限船脸职速刻乐否刚威毛状率甚独球般普怕弹校苦创假久错承印晚兰试股拿脑预谁益阳若哪微尼继送急血惊伤素药适波夜省初喜卫源食险待述陆习置居劳财环排福纳欢雷警获模充负云停木游龙树疑层冷洲冲射略范竟句室异激汉村哈策演简卡罪判担州静退既衣您宗积余痛检差富灵协角占配征修皮挥胜降阶审沉坚善妈刘读啊超免压银买皇养伊怀执副乱抗犯追帮宣佛岁航优怪香著田铁控税左右份穿艺背阵草脚概恶块顿敢守酒岛托央户烈洋哥索胡款靠评版宝座释景顾弟登货互付伯慢欧换闻危忙核暗姐介坏讨丽良序升监临亮露永呼味野架域沙掉括舰鱼杂误湾吉减编楚肯测败屋跑梦散温困剑渐封救贵枪缺楼县尚毫移娘朋画班智亦耳恩短掌恐遗固席松秘谢鲁遇康虑幸均销钟诗藏赶剧票损忽巨炮旧端探湖录叶春乡附吸予礼港雨呀板庭妇归睛饭额含顺输摇招婚脱补谓督毒油疗旅泽材灭逐莫笔亡鲜词圣择寻厂睡博勒烟授诺伦岸奥唐卖俄炸载洛健堂旁宫喝借君禁阴园谋宋避抓荣姑孙逃牙束跳顶玉镇雪午练迫爷篇肉嘴馆遍凡础洞卷坦牛宁纸诸训私庄祖丝翻暴森塔默握戏隐熟骨访弱蒙歌店鬼软典欲萨伙遭盘爸扩盖弄雄稳忘亿刺拥徒姆杨齐赛趣曲刀床迎冰虚玩析窗醒妻透购替塞努休虎扬途侵刑绿兄迅套贸毕唯谷轮库迹尤竞街促延震弃甲伟麻川申缓潜闪售灯针哲络抵朱埃抱鼓植纯夏忍页杰筑折郑贝尊吴秀混臣雅振染盛怒舞圆搞狂措姓残秋培迷诚宽宇猛摆梅毁伸摩盟末乃悲拍丁赵")
+
+    /// Whether `text` is written in traditional characters: at least 3 of them, and at least 2% of
+    /// its Han characters.
+    static func isTraditional(_ text: String) -> Bool {
+        var han = 0
+        var traditional = 0
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            guard (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) else { continue }
+            han += 1
+            if traditionalScalars.contains(v) { traditional += 1 }
+        }
+        return traditional >= 3 && traditional * 50 >= han
+    }
+
+    static let traditionalScalars: Set<UInt32> = Set(simplified.keys.compactMap { $0.unicodeScalars.first?.value })
+
+    static func halfWidth(_ ch: Character) -> Character {
+        guard ch.unicodeScalars.count == 1, let s = ch.unicodeScalars.first else { return ch }
+        switch s.value {
+        case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:
+            return Character(Unicode.Scalar(s.value - 0xFEE0) ?? s)
+        case 0x3000:
+            return " "
+        default:
+            return ch
+        }
+    }
+
+    static let dateWords: Set<Character> = ["年", "月", "日", "号"]
+
+    /// One line as read: each kept character with the index of the character of `line` it comes from.
+    static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
+        let chars = Array(line)
+        // Most lines of a simplified document have nothing to change: no space, no full-width form.
+        if !traditional, !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 }) {
+            return (chars, [])
+        }
+        var out: [Character] = []
+        var source: [Int] = []
+        out.reserveCapacity(chars.count)
+        source.reserveCapacity(chars.count)
+        var mapped = chars.map { halfWidth($0) }
+        if traditional { mapped = mapped.map { simplified[$0] ?? $0 } }
+        var i = 0
+        while i < mapped.count {
+            let ch = mapped[i]
+            if ch == " " || ch == "\t" || ch == "\u{00A0}" {
+                var j = i
+                while j < mapped.count, mapped[j] == " " || mapped[j] == "\t" || mapped[j] == "\u{00A0}" { j += 1 }
+                if let prev = out.last, j < mapped.count, Self.joins(prev, mapped[j]) {
+                    i = j
+                    continue
+                }
+                for k in i..<j {
+                    out.append(mapped[k])
+                    source.append(k)
+                }
+                i = j
+                continue
+            }
+            out.append(ch)
+            source.append(i)
+            i += 1
+        }
+        return (out, source)
+    }
+
+    /// Whether spaces between `a` and `b` are left inside a date by PDF conversion ("12 月", "月 5", "二 月").
+    static func joins(_ a: Character, _ b: Character) -> Bool {
+        let aDigit = DocumentScanner.digit(a) != nil
+        let bDigit = DocumentScanner.digit(b) != nil
+        if aDigit && (bDigit || dateWords.contains(b)) { return true }
+        if dateWords.contains(a) && bDigit { return true }
+        if b == "月", DocumentScanner.chineseDigits[a] != nil || a == "十" { return true }
+        if aDigit, b == ":" || b == "：" || b == "." { return true }
+        if a == ":" || a == "：", bDigit { return true }
+        return false
+    }
+
+    /// The form texts are compared in (the corpus scorer, duplicate checks): full-width as ASCII,
+    /// traditional as simplified, without spaces.
+    public static func matchingForm(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            let h = halfWidth(ch)
+            if h.isWhitespace { continue }
+            out.append(simplified[h] ?? h)
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Whether `other` occurs in this string, compared byte for byte in UTF-8 (the drafter's text is
+    /// normalised already). Foundation's `contains` is a Unicode-aware search that took most of the
+    /// drafting time; this overload is chosen inside the module for `String` arguments.
+    func contains(_ other: String) -> Bool {
+        if other.isEmpty { return true }
+        var haystack = self
+        var needle = other
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard n.count <= h.count else { return false }
+                let first = n[0]
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}
+
+extension String {
+    /// `hasPrefix` on UTF-8 bytes: the line checks run for every line of a document, and the
+    /// Unicode-aware comparison of the standard library was a large part of drafting time.
+    func utf8HasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// `hasSuffix` on UTF-8 bytes.
+    func utf8HasSuffix(_ suffix: String) -> Bool {
+        let n = suffix.utf8.count
+        return utf8.count >= n && utf8.suffix(n).elementsEqual(suffix.utf8)
+    }
+}

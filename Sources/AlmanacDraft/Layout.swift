@@ -1,0 +1,281 @@
+/// Layouts beyond prose: notices with one field per line ("活动时间：2月15日" under the
+/// activity's heading, "主办：县文体旅局" near it), tables flattened to one cell per line (the date
+/// first, the activity and the organisers after it), month plans ("二月主题：" over numbered
+/// points), document title lines and signing dates.
+enum Layout {
+    /// Numbering at the start of a line or point: 1、 1. (1) （一） 一、 活动一： 第一项：.
+    static func enumeratorLength(_ c: [Character]) -> Int {
+        var i = 0
+        while i < c.count, c[i] == " " { i += 1 }
+        let start = i
+        if i < c.count, c[i] == "(" || c[i] == "（" {
+            var j = i + 1
+            while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+                j += 1
+            }
+            if j > i + 1, j < c.count, c[j] == ")" || c[j] == "）" { return j + 1 }
+            return start
+        }
+        var j = i
+        while j < c.count, j - i < 3, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+            j += 1
+        }
+        if j > i, j < c.count, "、.．".contains(c[j]) {
+            // 3.5 is a dotted date, 2.2万 a number: a number after the dot is not numbering.
+            if c[j] != "、", j + 1 < c.count, DocumentScanner.digit(c[j + 1]) != nil { return start }
+            var k = j + 1
+            while k < c.count, c[k] == " " { k += 1 }
+            return k
+        }
+        // 活动一： 活动二 第三项：
+        for p in ["活动", "第"] where DocumentScanner.matches(c, i, Array(p)) {
+            var k = i + p.count
+            let d0 = k
+            while k < c.count, k - d0 < 3, DocumentScanner.chineseDigits[c[k]] != nil || c[k] == "十" || DocumentScanner.digit(c[k]) != nil {
+                k += 1
+            }
+            if k > d0 {
+                if k < c.count, c[k] == "项" { k += 1 }
+                if k < c.count, c[k] == ":" || c[k] == "：" { k += 1 }
+                return k
+            }
+        }
+        return start
+    }
+
+    static let fieldWords = ["时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询"]
+    static let ownerFieldWords = ["主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位"]
+
+    /// The label of a field line ("活动时间：…" → 活动时间, "时 间：…" → 时间), after any numbering.
+    static func fieldLabel(_ c: [Character]) -> String? {
+        let e = enumeratorLength(c)
+        var label = ""
+        var i = e
+        while i < c.count, i - e <= 10 {
+            let ch = c[i]
+            if ch == ":" || ch == "：" { break }
+            if ch == " " || ch == "\u{3000}" {
+                i += 1
+                continue
+            }
+            guard DocumentScanner.isHan(ch) else { return nil }
+            label.append(ch)
+            i += 1
+        }
+        guard i < c.count, c[i] == ":" || c[i] == "：", label.count >= 2, label.count <= 6 else { return nil }
+        return fieldWords.contains(where: { label.contains($0) }) ? label : nil
+    }
+
+    /// Whether a field line says when ("时间：", "演出时间：").
+    static func isTimeField(_ c: [Character]) -> Bool { fieldLabel(c)?.contains("时间") == true }
+
+    /// The text after a field's colon.
+    static func fieldValue(_ c: [Character]) -> [Character] {
+        guard let colon = c.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return c }
+        return Array(c[(colon + 1)...])
+    }
+
+    /// A heading as a title: numbering and a short label ("活 动：") taken off, quotes kept.
+    static func headingTitle(_ c: [Character]) -> String {
+        var chars = Array(c[enumeratorLength(c)...])
+        if let colon = chars.prefix(8).firstIndex(where: { $0 == ":" || $0 == "：" }),
+            chars[..<colon].allSatisfy({ DocumentScanner.isHan($0) || $0 == " " })
+        {
+            chars = Array(chars[(colon + 1)...])
+        }
+        var s = String(chars).trimmingSpaces()
+        while let l = s.last, "，,、。：:；;".contains(l) { s.removeLast() }
+        if s.count > 48 { s = String(s.prefix(47)) + "…" }
+        return s
+    }
+
+    static let titleEnds = ["公告", "通知", "方案", "计划", "安排", "总结", "要点", "通告", "倡议书", "招募令"]
+
+    /// A document title line (no sentence in it, ending in 公告/通知/方案/计划…): its dates name the
+    /// document, not an item.
+    static func isTitleLine(_ t: String) -> Bool {
+        guard t.count <= 48, !t.contains("。"), !t.contains("，"), !t.contains(",") else { return false }
+        var s = t
+        // 活动方案(7篇), 【…方案】: a bracketed note after the title.
+        if let open = s.lastIndex(where: { $0 == "(" || $0 == "（" }), s.distance(from: open, to: s.endIndex) <= 8 {
+            s = String(s[..<open])
+        }
+        while let l = s.last, !DocumentScanner.isHan(l) { s.removeLast() }
+        for tail in ["内容摘要", "全文", "正文", "范文"] where s.utf8HasSuffix(tail) { s = String(s.dropLast(tail.count)) }
+        return titleEnds.contains { s.utf8HasSuffix($0) }
+    }
+
+    /// A line that is only a date with its year (a signing or publication date: 2017年1月23日).
+    static func isSigningDate(_ t: String) -> Bool {
+        let c = Array(t.filter { $0 != " " })
+        guard c.count >= 8, c.count <= 12, let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4), y.end == 4, c[4] == "年",
+            c.last == "日"
+        else { return false }
+        return c.dropFirst(5).allSatisfy { DocumentScanner.digit($0) != nil || $0 == "月" || $0 == "日" }
+    }
+
+    /// The month a heading opens ("二月主题：…", "4月份工作计划", "文化站3月份工作总结"), if it is one.
+    static func monthHeading(_ t: String) -> Int? {
+        let c = Array(t.filter { $0 != " " })
+        guard c.count <= 24 else { return nil }
+        let e = enumeratorLength(c)
+        var i = e
+        while i < c.count, i - e <= 6 {
+            if let n = DocumentScanner.number(c, i, maxDigits: 2), n.end < c.count, c[n.end] == "月", (1...12).contains(n.value) {
+                var k = n.end + 1
+                if k < c.count, c[k] == "份" { k += 1 }
+                let rest = String(c[k...])
+                // 3月份工作总结和4月份工作计划 names two months: a title, not a heading.
+                if rest.contains("月") { return nil }
+                if rest.isEmpty || rest.utf8HasPrefix(":") || rest.utf8HasPrefix("：") || rest.utf8HasPrefix("主题") || rest.utf8HasPrefix("工作计划")
+                    || rest.utf8HasPrefix("工作总结") || rest.utf8HasPrefix("工作安排") || rest.utf8HasPrefix("计划") || rest.utf8HasPrefix("总结")
+                    || rest.utf8HasPrefix("安排") || rest.utf8HasPrefix("重点")
+                {
+                    return n.value
+                }
+                return nil
+            }
+            guard DocumentScanner.isHan(c[i]) else { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The numbered points of a month table flattened into one line, each with the month of its
+    /// group: numbering restarts at 1 for each month, and the month's label ("二 月", written with a
+    /// space as a table cell) sits inside the group's text or right after it. `nil` unless the line
+    /// has at least two labels and two groups.
+    static func flattenedMonthTable(_ c: [Character]) -> [(range: Range<Int>, month: Int, label: String)]? {
+        var labels: [(at: Int, month: Int, text: String)] = []
+        var i = 0
+        while i < c.count {
+            if let n = DocumentScanner.chineseNumber(c, i), (1...12).contains(n.value), n.end + 1 < c.count, c[n.end] == " ",
+                c[n.end + 1] == "月", n.end + 2 == c.count || c[n.end + 2] == " ",
+                i == 0 || DocumentScanner.chineseDigits[c[i - 1]] == nil
+            {
+                labels.append((i, n.value, String(c[i..<n.end]) + "月"))
+                i = n.end + 2
+                continue
+            }
+            i += 1
+        }
+        guard labels.count >= 2 else { return nil }
+        var points: [(start: Int, number: Int)] = []
+        i = 0
+        while i < c.count {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 2), n.end < c.count, c[n.end] == "、",
+                i == 0 || c[i - 1] == " " || c[i - 1] == "。" || DocumentScanner.isHan(c[i - 1])
+            {
+                points.append((i, n.value))
+                i = n.end + 1
+                continue
+            }
+            i += 1
+        }
+        var groups: [[Int]] = []
+        for (k, p) in points.enumerated() {
+            if p.number == 1 || groups.isEmpty { groups.append([k]) } else { groups[groups.count - 1].append(k) }
+        }
+        guard groups.count >= 2 else { return nil }
+        var out: [(range: Range<Int>, month: Int, label: String)] = []
+        for g in groups {
+            let start = points[g[0]].start
+            let end = g.last.map { $0 + 1 < points.count ? points[$0 + 1].start : c.count } ?? c.count
+            guard let label = labels.first(where: { $0.at >= start && $0.at < end }) else { continue }
+            for k in g {
+                let pEnd = k + 1 < points.count ? points[k + 1].start : c.count
+                out.append((points[k].start..<pEnd, label.month, label.text))
+            }
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
+    static func isSectionHeading(_ t: String) -> Bool {
+        let c = Array(t)
+        guard let f = c.first, DocumentScanner.chineseDigits[f] != nil || f == "十" else { return false }
+        let e = enumeratorLength(c)
+        return e > 0 && c.count <= 30 && c[..<e].contains("、")
+    }
+}
+
+extension UnitDictionary {
+    /// Endings of unit names (县文体旅局, 县文化馆, 团县委, 闸口社区, 县委社会工作部), longest first.
+    static let suffixes: [[Character]] = [
+        "社会工作部", "宣传部", "组织部", "统战部", "工作部", "文明办", "创文办", "创城办", "综治办", "卫健办", "政府办", "党政办",
+        "办公室", "文体旅局", "管理局", "团县委", "团市委", "团区委", "团委", "文明委", "卫健委", "居委会", "村委会", "委员会",
+        "文联", "总工会", "妇联", "科协", "残联", "文化馆", "图书馆", "博物馆", "美术馆", "纪念馆", "科技馆", "文化站",
+        "服务站", "工作站", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
+        "局",
+    ].map { Array($0) }.sorted { $0.count > $1.count }
+
+    static let suffixesByFirst: [Character: [[Character]]] = Dictionary(grouping: suffixes) { $0[0] }
+
+    static let stops: Set<Character> = Set("的和与及或由在于到对为将把被是了、，,。：:；;（）()“”\"《》「」年月日时至从向给让使共各其等并同也还已都要就可之以 ，")
+    static let verbsBefore = [
+        "开展", "组织", "举办", "联合", "牵手", "邀请", "参加", "带领", "指导", "会同", "配合", "协调", "负责", "发起", "来自", "依托",
+        "利用", "走进", "前往", "主办", "承办", "协办", "通过", "深入", "进入", "下发", "印发", "同意", "报送", "上报", "报",
+    ]
+    /// Words ending in 局 or 中心 that are not units.
+    static let notUnits: Set<String> = ["格局", "大局", "布局", "结局", "全局", "当局", "开局", "残局", "骗局", "饭局", "棋局", "重中心", "中心", "市中心", "城市中心"]
+
+    /// Unit names in `c[range]` recognised by their endings, with where each starts.
+    static func bySuffix(in c: [Character], range: Range<Int>) -> [(name: String, at: Int)] {
+        var out: [(String, Int)] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            guard DocumentScanner.isHan(c[i]) else {
+                i += 1
+                continue
+            }
+            var matched: [Character]?
+            for s in suffixesByFirst[c[i]] ?? [] where i + s.count <= range.upperBound && DocumentScanner.matches(c, i, s) {
+                matched = s
+                break
+            }
+            guard let suffix = matched else {
+                i += 1
+                continue
+            }
+            let end = i + suffix.count
+            // 县文体旅局 then 馆 in 文化馆: extend over the name before the ending.
+            var start = i
+            while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) {
+                if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
+                    break
+                }
+                start -= 1
+            }
+            let name = String(c[start..<end])
+            // Extend a shorter unit to a longer ending right after (县委 + 宣传部 is one unit).
+            if name.count >= 2, !notUnits.contains(name), !(suffix == Array("局") && name.count < 3) {
+                out.append((name, start))
+            }
+            i = end
+        }
+        return out
+    }
+
+    /// The units listed in a field or table cell ("县文体旅局、县文联", "文体局、文化馆、“春常在”艺术团").
+    static func listed(in c: [Character]) -> [String] {
+        var out: [String] = []
+        var current: [Character] = []
+        func flush() {
+            var s = String(current).trimmingSpaces()
+            s = s.replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: "")
+            current = []
+            guard s.count >= 2, s.count <= 16 else { return }
+            let chars = Array(s)
+            if suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+                || !find(in: chars, range: 0..<chars.count).isEmpty
+            {
+                if !notUnits.contains(s) { out.append(s) }
+            }
+        }
+        for ch in c {
+            if "、,，;；/ ".contains(ch) { flush() } else { current.append(ch) }
+        }
+        flush()
+        return out
+    }
+}

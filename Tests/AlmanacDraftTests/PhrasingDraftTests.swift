@@ -1,0 +1,66 @@
+import AlmanacDraft
+import Testing
+
+/// Phrasings and layouts of other offices' documents (issue 16), one passage each, written for the test.
+@Suite struct PhrasingDraftTests {
+    func whens(_ text: String) throws -> [String] { try DraftTestSupport.draft(text).items.map(\.when) }
+
+    @Test func spacesAndFullWidthInsideDates() throws {
+        #expect(try whens("继续推进既有住宅增设电梯,12 月底前开工建设200部。") == ["12-last"])
+        #expect(try whens("３ 月 ５ 日，开展学雷锋志愿服务活动。") == ["03-05"])
+    }
+
+    @Test func chineseMonthsAndShortRanges() throws {
+        #expect(try whens("元月10日召开全县宣传工作会议。") == ["01-10"])
+        #expect(try whens("活动时间:2月14-16日，开展非遗民俗活动。") == ["02-14..02-16"])
+        #expect(try whens("9月中旬至10月中旬开展“向国旗敬礼”活动。") == ["09-11..10-20"])
+        #expect(try whens("动员阶段:3月1日3月9日，召开动员会。") == ["03-01..03-09"])
+    }
+
+    @Test func lunarDatesGlossesAndTimes() throws {
+        #expect(try whens("正月初十至十四在广场舉辦数字电影公映。") == ["lunar 01-10..lunar 01-14"])
+        let d = try DraftTestSupport.draft("演出时间:1月13日(农历腊月十六)下午14:30，少儿春节联欢晚会。")
+        #expect(d.items.map(\.when) == ["01-13"])
+        #expect(d.items.first?.time == "14:30")
+        #expect(try DraftTestSupport.draft("10月26日中午1:00举行文艺汇演。").items.first?.time == "13:00")
+    }
+
+    @Test func dottedDatesAndUnquotedAnchors() throws {
+        #expect(try whens("开展4·23世界读书日系列活动。") == ["04-23"])
+        #expect(try whens("五一前夕，组织劳动模范座谈会。") == ["劳动节 -1d"])
+        #expect(try whens("每季度末上报创建工作进展情况。") == ["monthly last interval 3 from 2026-03-01"])
+        // 2.2万平方米 is a number, not 2 February.
+        #expect(try whens("建成2.2万平方米的文化广场。").isEmpty)
+    }
+
+    @Test func wordsThatAreNotDates() throws {
+        #expect(try whens("本报讯 1月31日讯 记者从县文化馆获悉。").isEmpty)
+        #expect(try whens("组织社区居民做元宵、猜灯谜。").isEmpty)
+        #expect(try whens("为丰富元宵期间全县人民群众精神文化生活，特制定本方案。").isEmpty)
+        #expect(try whens("3月5日是学雷锋纪念日。").isEmpty)
+    }
+
+    @Test func fieldPerLineNoticeTakesHeadingAndOwners() throws {
+        let text = """
+            1.“福见云霄”书画展
+            主办:县文体旅局、县文联
+            承办:县文化馆
+            时间:2月15日-21日
+            2.《乌山魂》云展播
+            主办:县文体旅局
+            承办:县文化馆
+            时间:2月12日-15日
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["02-15..02-21", "02-12..02-15"])
+        #expect(d.items.map(\.title) == ["“福见云霄”书画展", "《乌山魂》云展播"])
+        let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+        #expect(d.items[1].owners.compactMap { names[$0] } == ["县文体旅局", "县文化馆"])
+        #expect(DraftTestSupport.validationErrors(d, work: try DraftTestSupport.workCalendar()) == [])
+    }
+
+    @Test func monthHeadingsGiveTheirMonthToPoints() throws {
+        let text = "二月主题:新起点\n1、开学校会。\n2、班容班貌评比工作。\n三月主题:文明习惯\n1、“三八妇女节”感恩教育活动。\n2、知识竞赛。\n"
+        #expect(try whens(text) == ["02-01..02-last", "02-01..02-last", "妇女节", "03-01..03-last"])
+    }
+}
