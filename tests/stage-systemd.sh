@@ -289,14 +289,16 @@ EOF
 
     # Stop and start repeat nothing: as many reminder entries and outbox mails as before. Counted
     # once the daemon has settled: the scheduler has delivered what was due and planned what comes
-    # next (STATUS= names it), and the outbox service has written every queued mail (status
-    # outboxPending 0); the catch-up after the start above takes a while on a loaded machine.
+    # next (STATUS= names it), and the outbox service has written every queued mail (no queued
+    # row in the ledger, read through `almanacctl outbox --json`, not status.json's count, which
+    # follows at the worker's next count); the catch-up after the start above takes a while on a
+    # loaded machine.
     count_reminders() { journal _SYSTEMD_UNIT=almanacd.service MESSAGE_ID=$reminder_id MESSAGE_ID=$late_id -o json | wc -l; }
     count_mail() { inside sh -c 'find /var/lib/almanac -name "*.eml" 2>/dev/null | wc -l'; }
     settled() {
         case "$(prop almanacd.service StatusText)" in *"next reminder"*|*"no reminder due"*) ;; *) return 1 ;; esac
-        [ "$(inside almanacctl status --json 2>/dev/null \
-            | python3 -c 'import json,sys; print(json.load(sys.stdin).get("outboxPending", -1))' 2>/dev/null)" = 0 ]
+        [ "$(inside almanacctl outbox --json 2>/dev/null \
+            | python3 -c 'import json,sys; print(json.load(sys.stdin)["counts"].get("queued", 0))' 2>/dev/null)" = 0 ]
     }
     wait_settled() {    # hang guard: about 2 minutes
         for _ in $(seq 1200); do settled && return 0; sleep 0.1; done
