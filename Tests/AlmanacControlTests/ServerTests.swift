@@ -167,7 +167,7 @@ import Glibc
             #expect(try WireReply.parse(replies[0]).error?.code == "busy")
             #expect(replies[1] == "closed")
             // Once the held connections are gone, new ones are served again.
-            try await waitUntil { server.activeConnections == 0 }
+            try await waitUntil("every connection closed") { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -194,7 +194,7 @@ import Glibc
             #expect(ok == 128)
             #expect(busy == 872)
             #expect(other == 0)
-            try await waitUntil { server.activeConnections == 0 }
+            try await waitUntil("every connection closed") { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -282,16 +282,26 @@ import Glibc
     }
 }
 
-/// Polls `condition` for up to five seconds.
-func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+/// Polls `condition` until it holds. `hangGuard` only stops a test that would hang: it is ten
+/// times what the slowest wait here takes under load (closing 1,000 connections), and running
+/// out of it throws, so the test stops at the cause rather than at a later symptom (a `busy`
+/// reply to the next client while the old connections are still counted).
+func waitUntil(
+    _ what: String = "the condition", hangGuard: Duration = .seconds(120), _ condition: @Sendable () -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + hangGuard
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 5 s")
-            return
+            throw WaitExpired(what: what, hangGuard: hangGuard)
         }
         try await Task.sleep(for: .milliseconds(20))
     }
+}
+
+struct WaitExpired: Error, CustomStringConvertible {
+    var what: String
+    var hangGuard: Duration
+    var description: String { "\(what) not met within \(hangGuard) (the hang guard)" }
 }
 
 /// A Unix stream socket bound to `path`, listening or not (as a crashed daemon leaves it).

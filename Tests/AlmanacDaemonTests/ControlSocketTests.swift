@@ -142,8 +142,9 @@ struct ControlProcessTests {
                 _ = waitForChild(pid)
             }
         }
-        let ready = notify.receive(until: "READY=1", timeout: 30)
-        #expect(ready.last?.hasPrefix("READY=1") == true)
+        // Hang guards only: READY=1 is the signal waited for, however long a loaded machine takes.
+        let ready = notify.receive(until: "READY=1", timeout: 300)
+        try #require(ready.last?.hasPrefix("READY=1") == true)
         let socket = sandbox.root + "/run/control.sock"
 
         var info = stat()
@@ -184,7 +185,7 @@ struct ControlProcessTests {
         #expect(still.stdout.contains(#""event" : "acknowledged""#))
 
         kill(pid, SIGTERM)
-        let status15 = await waitForChild(pid, timeout: .seconds(15))
+        let status15 = await waitForChild(pid, timeout: .seconds(150))
         exited = status15 != nil
         #expect(status15 == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
