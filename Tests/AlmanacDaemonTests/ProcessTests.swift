@@ -188,15 +188,14 @@ struct ProcessTests {
         #expect(good.last?.hasPrefix("READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files") == true)
         #expect(good.last?.contains("reload rejected") == false)
 
-        let stopAt = ContinuousClock.now
         process.send(SIGTERM)
         let stopping = notify.receive(until: "STOPPING=1", timeout: 90)
         #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
-        let exited = process.waitForExit(timeout: 60)
-        try #require(exited, "almanacd did not exit within 60 s of SIGTERM; its output:\n\(log(sandbox))")
-        // The bound is shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation, with room
-        // for a machine so loaded that the process is scheduled late.
-        #expect(ContinuousClock.now - stopAt < .seconds(20))
+        // The bound is shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation; the guard is
+        // ten times that, so a loaded machine that schedules the process late does not fail it,
+        // while a stop that ignores shutdown_timeout still does.
+        let exited = process.waitForExit(timeout: 70)
+        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
         #expect(process.exitStatus == 0)
         #expect(try sandbox.statusFile().daemon.state == .stopped)
     }
@@ -208,7 +207,7 @@ struct ProcessTests {
         FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
         let notify = try NotifyListener(in: sandbox.root)
         let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
-        let exited = process.waitForExit(timeout: 30)
+        let exited = process.waitForExit(timeout: 300)  // a hang guard: it exits at once
         try #require(exited, "almanacd did not exit on a bad configuration")
         #expect(process.exitStatus == 78)
         let log = try String(contentsOfFile: sandbox.root + "/daemon.log", encoding: .utf8)
@@ -230,11 +229,12 @@ struct ProcessTests {
             executable: activator, sandbox: sandbox, notify: notify)
         
         // The activator listens first and starts the daemon on the first connection.
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: socketPath) && waited < 300 {
+        // Hang guards only (300 s): each wait ends at its signal, the socket file, READY=1, the exit.
+        let deadline = ContinuousClock.now + .seconds(300)
+        while !FileManager.default.fileExists(atPath: socketPath) && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
-            waited += 1
         }
+        try #require(FileManager.default.fileExists(atPath: socketPath), "systemd-socket-activate made no socket")
         #expect(notify.receive(timeout: 0.2) == nil)
         let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(client) }
@@ -246,15 +246,15 @@ struct ProcessTests {
         }
         #expect(connected == 0)
 
-        let startup = notify.receive(until: "READY=1", timeout: 30)
-        #expect(startup.last?.hasPrefix("READY=1\n") == true)
+        let startup = notify.receive(until: "READY=1", timeout: 300)
+        try #require(startup.last?.hasPrefix("READY=1\n") == true)
         let status = try sandbox.statusFile()
         #expect(status.control.activated)
         #expect(status.daemon.pid == process.pid)
 
         process.send(SIGTERM)
-        let exited = process.waitForExit(timeout: 20)
-        try #require(exited, "almanacd did not exit within 20 s of SIGTERM; its output:\n\(log(sandbox))")
+        let exited = process.waitForExit(timeout: 70)
+        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
         #expect(process.exitStatus == 0)
     }
 }
