@@ -27,7 +27,7 @@ struct CLIResult {
 /// Runs almanacctl with a fixed time zone and no colour, optionally as another user.
 func almanacctl(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
     let binary = try almanacctlPath()
-    let arguments = arguments.contains("--timeout") ? arguments : arguments + ["--timeout", "60"]
+    let arguments = arguments.contains("--timeout") ? arguments : arguments + ["--timeout", "300"]
     var environment = ProcessInfo.processInfo.environment
     environment["TZ"] = "Asia/Shanghai"
     environment["ALMANAC_SOCKET"] = nil

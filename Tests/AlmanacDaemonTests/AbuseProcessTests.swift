@@ -40,7 +40,7 @@ struct AbuseProcessTests {
                 _ = waitForChild(pid)
             }
         }
-        try #require(notify.receive(until: "READY=1", timeout: 300).last?.hasPrefix("READY=1") == true)
+        try #require(await notify.awaitReceive(until: "READY=1", timeout: 300).last?.hasPrefix("READY=1") == true)
         let socket = sandbox.root + "/run/control.sock"
         let client = ControlClient(socketPath: socket, timeout: .seconds(300))
         _ = try await offPool { try client.status() }

@@ -126,7 +126,7 @@ struct GoldenCLITests {
         let expanded = arguments.map {
             $0.replacingOccurrences(of: "$GOLDEN", with: directory.path).replacingOccurrences(of: "$HOLIDAYS", with: holidays)
         }
-        let full = expanded + (arguments.contains("--socket") ? [] : ["--socket", socket]) + ["--timeout", "60"]
+        let full = expanded + (arguments.contains("--socket") ? [] : ["--socket", socket]) + ["--timeout", "300"]
         // Run once: a crash is almanacctl's output like any other and fails the comparison.
         let result = try spawnAndWait(binary, full, environment: environment)
         var text = "$ almanacctl " + arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") + "\n"
