@@ -56,15 +56,24 @@ BIN = $(eval BIN := $(shell $(SWIFT) build -c $(CONFIGURATION) --scratch-path $(
 
 # Man pages from the ArgumentParser definitions, with swift-argument-parser's generate-manual
 # plugin (works offline). It builds the tools in debug mode in the default .build folder, which
-# holds the same definitions as any other build of this checkout.
-man:
+# holds the same definitions as any other build of this checkout. Made again only when a source
+# file or the date changes (the stamp): the test stages install three times per run, and each
+# generation takes about 20 s.
+MAN_STAMP := $(GEN)/man/.made-$(MANDATE)
+MAN_SOURCES := $(shell find Sources -name '*.swift') Package.swift
+
+man: $(MAN_STAMP)
+
+$(MAN_STAMP): $(MAN_SOURCES)
 	mkdir -p $(GEN)/man
+	rm -f $(GEN)/man/.made-*
 	$(SWIFT) package generate-manual --configuration debug --date $(MANDATE) --section 1 \
 		--authors "almanac" >/dev/null
 	cp .build/plugins/GenerateManual/outputs/almanacctl/almanacctl.1 $(GEN)/man/almanacctl.1
 	$(SWIFT) package generate-manual --configuration debug --date $(MANDATE) --section 8 \
 		--authors "almanac" >/dev/null
 	cp .build/plugins/GenerateManual/outputs/almanacd/almanacd.8 $(GEN)/man/almanacd.8
+	touch $@
 
 completions: build
 	mkdir -p $(GEN)/completions

@@ -26,32 +26,11 @@ fi
 ensure_swift
 ensure_apt "${BUILD_PACKAGES[@]}" make systemd systemd-container debootstrap dpkg-dev
 
-cache=.cache/e2e
-mkdir -p "$cache"
+. tests/lib/container.sh
+cache=$container_cache
 
-# --- 1. The root file system: exactly stage-systemd.sh's (keep the package list and key equal) -
-packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
-rootfs_key=$(printf 'bookworm minbase %s v1' "$packages" | sha256sum | cut -c1-12)
-base="$cache/rootfs-$rootfs_key"
-if [ ! -e "$base/.complete" ]; then
-    mirror=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | grep -v -- '-security' | head -n1 || true)
-    [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    log "debootstrap bookworm from $mirror into $base (cached for later runs)"
-    rm -rf "$base" "$base.tmp"
-    debootstrap --variant=minbase --include="$packages" bookworm "$base.tmp" "$mirror" \
-        > "$cache/debootstrap.log" 2>&1 || { tail -n 20 "$cache/debootstrap.log" >&2; fail "debootstrap failed"; }
-    for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
-        e2scrub_reap.service fstrim.timer console-getty.service systemd-timesyncd.service; do
-        ln -sf /dev/null "$base.tmp/etc/systemd/system/$unit"
-    done
-    echo almanac-e2e > "$base.tmp/etc/hostname"
-    apt-get clean -o RootDir="$base.tmp" 2>/dev/null || true
-    rm -rf "$base.tmp"/var/cache/apt/archives/*.deb
-    touch "$base.tmp/.complete"
-    mv "$base.tmp" "$base"
-fi
+# --- 1. The root file system: stage-systemd.sh's (tests/lib/container.sh, cached) -------------
+container_rootfs
 
 # --- 2. Build the package ----------------------------------------------------------------------
 t=$(date +%s)
@@ -95,68 +74,19 @@ rm -rf "$root"
 cp -a --reflink=auto "$base" "$root"
 cp "$deb" "$root/var/tmp/almanac.deb"    # /tmp is a tmpfs once systemd boots
 
-cgname="almanac-deb-$$"
-cgdirs=()
-for hierarchy in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
-    [ -d "$hierarchy" ] || continue
-    if [ "$hierarchy" = /sys/fs/cgroup/unified ]; then
-        current=$(sed -n 's/^0:://p' /proc/self/cgroup)
-    else
-        current=$(sed -n 's/^[0-9]*:name=systemd://p' /proc/self/cgroup)
-    fi
-    current=${current%/}
-    mkdir -p "$hierarchy$current/$cgname"
-    cgdirs+=("$hierarchy$current/$cgname")
-done
-
-nspawn_pid=
 cleanup() {
-    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
-        kill -TERM "$nspawn_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$nspawn_pid" 2>/dev/null || true
-    fi
-    for dir in "${cgdirs[@]}"; do
-        [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    done
+    container_stop
     if [ -z "${ALMANAC_E2E_KEEP:-}" ]; then rm -rf "$root"; fi
     rm -rf "$out"
 }
 trap cleanup EXIT
+container_boot "$root" almanac-deb "$cache/deb-console.log" "${nspawn_extra[@]}"
 
-(
-    for dir in "${cgdirs[@]}"; do echo "$BASHPID" > "$dir/cgroup.procs"; done
-    exec systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --private-network \
-        --machine=almanac-deb --console=pipe "${nspawn_extra[@]}" < /dev/null
-) > "$cache/deb-console.log" 2>&1 &
-nspawn_pid=$!
-
-init_pid=
-for _ in $(seq 100); do
-    for child in $(cat /proc/"$nspawn_pid"/task/*/children 2>/dev/null); do
-        if [ "$(readlink /proc/"$child"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]; then init_pid=$child; fi
-    done
-    [ -n "$init_pid" ] && [ -e "/proc/$init_pid/root/run/systemd/private" ] && break
-    kill -0 "$nspawn_pid" 2>/dev/null || { cat "$cache/deb-console.log" >&2; fail "systemd-nspawn exited"; }
-    sleep 0.1
-done
-[ -e "/proc/$init_pid/root/run/systemd/private" ] || { cat "$cache/deb-console.log" >&2; fail "the container did not boot"; }
-
-inside() {
-    nsenter -t "$init_pid" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 SYSTEMD_PAGER= "$@"
-}
 state=$(inside systemctl is-system-running --wait || true)
 case "$state" in
     running|degraded) ;;
     *) fail "the container's systemd reached '$state'" ;;
 esac
-prop() { inside systemctl show -P "$2" "$1"; }
-wait_state() {  # UNIT STATE: wait up to 20 s while the unit is activating/reloading/deactivating
-    for _ in $(seq 200); do
-        case "$(prop "$1" ActiveState)" in activating|reloading|deactivating) sleep 0.1 ;; *) break ;; esac
-    done
-    [ "$(prop "$1" ActiveState)" = "$2" ]
-}
 dump() { inside journalctl --sync 2>/dev/null || true; inside journalctl -b --no-pager -u almanacd -n 30 -o short-precise >&2 || true; }
 checks=0
 check() { checks=$((checks + 1)); }

@@ -25,41 +25,12 @@ ensure_swift
 ensure_apt "${BUILD_PACKAGES[@]}" make systemd systemd-container debootstrap
 
 config=${ALMANAC_E2E_CONFIGURATION:-debug}
-cache=.cache/e2e
-mkdir -p "$cache"
+. tests/lib/container.sh
+cache=$container_cache
 
-# --- 1. The root file system (cached) ------------------------------------------------------
-# The libraries the daemon links dynamically (everything but the Swift runtime), the time zone
-# database, and what systemd needs to boot.
-packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
-rootfs_key=$(printf 'bookworm minbase %s v1' "$packages" | sha256sum | cut -c1-12)
-base="$cache/rootfs-$rootfs_key"
-if [ ! -e "$base/.complete" ]; then
-    mirror=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | grep -v -- '-security' | head -n1 || true)
-    [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    log "debootstrap bookworm from $mirror into $base (cached for later runs)"
-    rm -rf "$base" "$base.tmp"
-    t=$(date +%s)
-    debootstrap --variant=minbase --include="$packages" bookworm "$base.tmp" "$mirror" \
-        > "$cache/debootstrap.log" 2>&1 || { tail -n 20 "$cache/debootstrap.log" >&2; fail "debootstrap failed"; }
-    # Units that only add noise (and timers that would fire during the test) in a test boot.
-    for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
-        e2scrub_reap.service fstrim.timer console-getty.service systemd-timesyncd.service; do
-        ln -sf /dev/null "$base.tmp/etc/systemd/system/$unit"
-    done
-    echo almanac-e2e > "$base.tmp/etc/hostname"
-    apt-get clean -o RootDir="$base.tmp" 2>/dev/null || true
-    rm -rf "$base.tmp"/var/cache/apt/archives/*.deb
-    touch "$base.tmp/.complete"
-    mv "$base.tmp" "$base"
-    log "debootstrap took $(( $(date +%s) - t )) s"
-fi
-# Old cached roots of other package lists.
-for old in "$cache"/rootfs-*; do
-    [ "$old" = "$base" ] || rm -rf "$old"
-done
+# --- 1. The root file system (cached, shared with stage-deb.sh) ------------------------------
+container_rootfs
+container_prune_old_roots
 
 # --- 2. Build and install into a fresh copy of the root ---------------------------------------
 t=$(date +%s)
@@ -90,58 +61,13 @@ systemctl --root="$root" enable almanacd.socket >/dev/null 2>&1
 [ -d config/plans ] && cp -R config/plans/. "$root/etc/almanac/plans.d/"
 
 # --- 3. Boot it ------------------------------------------------------------------------------
-# nspawn needs a cgroup subtree of its own (there is no host systemd to give it a scope).
-cgname="almanac-e2e-$$"
-cgdirs=()
-for hierarchy in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
-    [ -d "$hierarchy" ] || continue
-    if [ "$hierarchy" = /sys/fs/cgroup/unified ]; then
-        current=$(sed -n 's/^0:://p' /proc/self/cgroup)
-    else
-        current=$(sed -n 's/^[0-9]*:name=systemd://p' /proc/self/cgroup)
-    fi
-    current=${current%/}
-    mkdir -p "$hierarchy$current/$cgname"
-    cgdirs+=("$hierarchy$current/$cgname")
-done
-
-nspawn_pid=
 cleanup() {
-    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
-        kill -TERM "$nspawn_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$nspawn_pid" 2>/dev/null || true
-    fi
-    for dir in "${cgdirs[@]}"; do
-        [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
-    done
+    container_stop
     if [ -z "${ALMANAC_E2E_KEEP:-}" ]; then rm -rf "$root"; fi
 }
 trap cleanup EXIT
+container_boot "$root" almanac-e2e "$cache/console.log" "${nspawn_extra[@]}"
 
-(
-    for dir in "${cgdirs[@]}"; do echo "$BASHPID" > "$dir/cgroup.procs"; done
-    exec systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --private-network \
-        --machine=almanac-e2e --console=pipe "${nspawn_extra[@]}" < /dev/null
-) > "$cache/console.log" 2>&1 &
-nspawn_pid=$!
-
-# The container's init is nspawn's child in a new PID namespace.
-init_pid=
-for _ in $(seq 100); do
-    for child in $(cat /proc/"$nspawn_pid"/task/*/children 2>/dev/null); do
-        if [ "$(readlink /proc/"$child"/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]; then init_pid=$child; fi
-    done
-    [ -n "$init_pid" ] && [ -e "/proc/$init_pid/root/run/systemd/private" ] && break
-    kill -0 "$nspawn_pid" 2>/dev/null || { cat "$cache/console.log" >&2; fail "systemd-nspawn exited"; }
-    sleep 0.1
-done
-[ -e "/proc/$init_pid/root/run/systemd/private" ] || { cat "$cache/console.log" >&2; fail "the container did not boot"; }
-
-# Runs a command inside the container, with the container's own PATH and no host environment.
-inside() {
-    nsenter -t "$init_pid" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 SYSTEMD_PAGER= "$@"
-}
 state=$(inside systemctl is-system-running --wait || true)
 case "$state" in
     running) ;;
@@ -153,7 +79,6 @@ log "booted (system $state) $(( $(date +%s) - started )) s into the stage"
 # --- 4. Checks -------------------------------------------------------------------------------
 checks=0
 check() { checks=$((checks + 1)); }
-prop() { inside systemctl show -P "$2" "$1"; }
 
 # The socket listens, with the owner and mode the unit asks for; the service waits for a client.
 [ "$(inside systemctl is-active almanacd.socket)" = active ] || fail "almanacd.socket is not active"
@@ -177,12 +102,6 @@ plan_loaded_id=227e27c51be2494595fdcc585ae7f4c3
 socket_host_path="/proc/$init_pid/root/run/almanac/control.sock"
 
 journal() { inside journalctl --sync 2>/dev/null || true; inside journalctl -b --no-pager "$@"; }
-wait_state() {  # UNIT STATE: wait up to 10 s while the unit is activating/reloading/deactivating
-    for _ in $(seq 100); do
-        case "$(prop "$1" ActiveState)" in activating|reloading|deactivating) sleep 0.1 ;; *) break ;; esac
-    done
-    [ "$(prop "$1" ActiveState)" = "$2" ]
-}
 dump() { journal -u almanacd -n 30 -o short-precise >&2 || true; }
 
 if ! grep -q -- '--config' <<<"$daemon_help"; then

@@ -91,12 +91,18 @@ public final class ControlConnection {
 
     /// Sends raw bytes (which should end in a newline) and returns the next reply line.
     public func roundTrip(line bytes: [UInt8]) throws(ControlClientError) -> [UInt8] {
+        try write(line: bytes)
+        return try readLine()
+    }
+
+    /// Sends raw bytes (which should end in a newline) without waiting for the reply: for
+    /// clients that send on many connections first and read the replies after.
+    public func write(line bytes: [UInt8]) throws(ControlClientError) {
         do {
             try UnixSocket.writeAll(fd, bytes)
         } catch {
             throw mapIOError(error)
         }
-        return try readLine()
     }
 
     /// Reads the next reply line (without its newline).

@@ -17,7 +17,7 @@ extension Almanacctl {
         func run() throws {
             let report = try daemon.request { client throws(ControlClientError) in try client.ack(occurrence) }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
         }
     }
 }

@@ -63,7 +63,7 @@ struct AgendaCommand: ParsableCommand {
         let query = try query()
         let report = try daemon.request { client throws(ControlClientError) in try client.agenda(query) }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.agenda(report))
+        Console.print(daemon.render.agenda(report))
     }
 
     /// The same report as the daemon's, from the plan files, with the same default range
@@ -80,6 +80,6 @@ struct AgendaCommand: ParsableCommand {
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).agenda(query)
         }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.agenda(report))
+        Console.print(daemon.render.agenda(report))
     }
 }

@@ -44,6 +44,7 @@ struct Almanacctl: ParsableCommand {
     /// does not parse as its argument's type, ``CLIFailure`` from `validate()` or `run()`,
     /// `ValidationError` from `run()`) prints `error: …` and exits 1.
     static func main() {
+        Console.ignoreBrokenPipes()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -80,11 +81,11 @@ struct Almanacctl: ParsableCommand {
                 report += "\nhint: " + help.dropFirst(5).trimmingCharacters(in: .whitespaces)
                     .replacingOccurrences(of: "  ", with: ": ", options: [], range: nil)
             }
-            FileHandle.standardError.write(Data((report + "\n").utf8))
+            Console.writeError(report + "\n")
             Foundation.exit(1)
         }
         if exitCode(for: error) == .failure {
-            if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            if !text.isEmpty { Console.writeError(text + "\n") }
             Foundation.exit(1)
         }
         exit(withError: error)

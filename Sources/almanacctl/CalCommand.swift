@@ -50,7 +50,7 @@ struct CalCommand: ParsableCommand {
         let query = try month.map { _ in try parseMonth() }.map { CalQuery(year: $0.0, month: $0.1) } ?? CalQuery()
         let report = try daemon.request { client throws(ControlClientError) in try client.cal(query) }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.cal(report, lunar: lunar))
+        Console.print(daemon.render.cal(report, lunar: lunar))
     }
 
     /// The same report as the daemon's, from the plan files.
@@ -62,7 +62,7 @@ struct CalCommand: ParsableCommand {
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).cal(CalQuery(year: year, month: monthNumber))
         }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.cal(report, lunar: lunar))
+        Console.print(daemon.render.cal(report, lunar: lunar))
     }
 
     func parseMonth() throws -> (Int, Int) {

@@ -239,7 +239,7 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        Swift.print(String(decoding: data, as: UTF8.self))
+        Console.print(String(decoding: data, as: UTF8.self))
     }
 }
 
@@ -256,6 +256,6 @@ func runReportingFailures(_ body: () throws -> Void) throws {
 extension CLIFailure {
     /// Writes the text on standard error.
     func report() {
-        FileHandle.standardError.write(Data((description + "\n").utf8))
+        Console.writeError(description + "\n")
     }
 }

@@ -77,13 +77,13 @@ extension ChecklistCommand {
             if json {
                 try printJSON(Report(checklists: summaries, encoding: encoding, errors: errors, warnings: warnings, diagnostics: diagnostics))
             } else {
-                for d in diagnostics { print(d.description) }
+                for d in diagnostics { Console.print(d.description) }
                 for s in summaries {
                     let units = s.units.filter { !$0.unit.isEmpty }.count
-                    print("\(s.checklist): \(s.totals.indicators) indicators to track, \(units) units, evidence \(s.totals.evidenceRequired)"
+                    Console.print("\(s.checklist): \(s.totals.indicators) indicators to track, \(units) units, evidence \(s.totals.evidenceRequired)"
                         + (encoding.map { " (read as \($0))" } ?? ""))
                 }
-                FileHandle.standardError.write(Data("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n".utf8))
+                Console.writeError("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")
             }
             if errors > 0 { throw ExitCode(1) }
         }
@@ -114,7 +114,7 @@ extension ChecklistCommand {
         func run() throws {
             let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
             guard let plan = result.plan, result.errors.isEmpty else {
-                for d in result.diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+                for d in result.diagnostics { Console.writeError(d.description + "\n") }
                 throw ExitCode(1)
             }
             let chosen = plan.checklists.filter { checklist == nil || $0.id.value == checklist || $0.item?.value == checklist }
@@ -128,7 +128,7 @@ extension ChecklistCommand {
             }
             if json { return try printJSON(ChecklistReport(unit: unit, checklists: views)) }
             let render = ChecklistRender(english: english)
-            print(views.map { render.render($0, unit: unit) }.joined(separator: "\n\n"))
+            Console.print(views.map { render.render($0, unit: unit) }.joined(separator: "\n\n"))
         }
     }
 }

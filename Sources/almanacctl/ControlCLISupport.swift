@@ -120,7 +120,7 @@ struct DaemonOptions: ParsableArguments {
         if let hint = Self.hint(for: error, english: english) {
             lines.append("almanacctl: " + hint)
         }
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        Console.writeError(lines.joined(separator: "\n") + "\n")
     }
 
     /// What to do about an error, for the codes whose message alone does not say it.
@@ -174,7 +174,7 @@ struct DaemonOptions: ParsableArguments {
     func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = ControlProtocol.makeEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
 

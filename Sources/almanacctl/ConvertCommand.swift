@@ -73,7 +73,7 @@ struct ConvertCommand: ParsableCommand {
             if output.json {
                 try JSONOutput.print(report)
             } else {
-                print(ConvertCommand.text(report, english: output.english))
+                Console.print(ConvertCommand.text(report, english: output.english))
             }
         }
     }
@@ -106,7 +106,7 @@ struct ConvertCommand: ParsableCommand {
                 failed += 1
                 out.flush()
                 let message = failure.description.replacingOccurrences(of: "error: ", with: "error: line \(number): ")
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                Console.writeError(message + "\n")
                 if output.json { out.emitError(input: line, line: number, message: failure.description) }
             }
         }
@@ -229,7 +229,7 @@ struct LineOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer.utf8))
+        Console.write(buffer)
         buffer = ""
     }
 }

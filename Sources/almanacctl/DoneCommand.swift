@@ -21,7 +21,7 @@ extension Almanacctl {
             let request = DoneRequest(occurrence, note: note)
             let report = try daemon.request { client throws(ControlClientError) in try client.done(request) }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
         }
     }
 }

@@ -56,10 +56,9 @@ struct DraftCommand: ParsableCommand {
         if json {
             try printJSON(draft)
         } else {
-            print(draft.yaml(), terminator: "")
+            Console.print(draft.yaml(), terminator: "")
         }
         let unsure = draft.items.filter { !$0.unsure.isEmpty }.count
-        FileHandle.standardError.write(
-            Data("\(document): \(draft.items.count) items, \(unsure) to confirm (待确认), \(draft.dropped.count) lines left out\n".utf8))
+        Console.writeError("\(document): \(draft.items.count) items, \(unsure) to confirm (待确认), \(draft.dropped.count) lines left out\n")
     }
 }

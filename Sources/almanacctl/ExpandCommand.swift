@@ -74,7 +74,7 @@ extension Almanacctl {
                     var yearsOutsideChineseCalendar: [Int]
                     var leftOutBeyondSupportedDates: Bool
                 }
-                print(
+                Console.print(
                     try RuleOutput.json(
                         Output(
                             rule: parsed.text, from: range.lowerBound.description, to: range.upperBound.description,
@@ -84,12 +84,12 @@ extension Almanacctl {
                             leftOutBeyondSupportedDates: expansion.leftOutBeyondSupportedDates)))
                 return
             }
-            print("# \(parsed.text)  (\(range.lowerBound)..\(range.upperBound), \(occurrences.count) occurrences)")
-            for warning in RuleOutput.warnings(expansion, rule: parsed) { print("# warning: " + warning) }
+            Console.print("# \(parsed.text)  (\(range.lowerBound)..\(range.upperBound), \(occurrences.count) occurrences)")
+            for warning in RuleOutput.warnings(expansion, rule: parsed) { Console.print("# warning: " + warning) }
             for o in occurrences {
-                print(RuleOutput.line(o))
+                Console.print(RuleOutput.line(o))
                 if explain {
-                    for step in o.explanation { print("    " + step) }
+                    for step in o.explanation { Console.print("    " + step) }
                 }
             }
         }

@@ -91,7 +91,7 @@ extension Almanacctl {
                 }
             }
             if daemon.json { return try daemon.printJSON(report) }
-            print(daemon.render.explain(report))
+            Console.print(daemon.render.explain(report))
         }
 
         /// An item-like TARGET that is not a rule: asks the daemon when its socket exists; when the
@@ -118,7 +118,7 @@ extension Almanacctl {
                     return try reportNeither(itemProblem)
                 }
                 if daemon.json { return try daemon.printJSON(answer) }
-                print(daemon.render.explain(answer))
+                Console.print(daemon.render.explain(answer))
                 return
             } else {
                 itemProblem = "no almanacd runs here (no socket \(client.socketPath)), so there is no plan in force to look in"
@@ -150,7 +150,7 @@ extension Almanacctl {
                     }
                     var error: Body
                 }
-                print(
+                Console.print(
                     try RuleOutput.json(
                         Output(error: .init(code: "unknown_target", message: message, rule: ruleError, item: itemProblem))))
             }
@@ -206,7 +206,7 @@ extension Almanacctl {
                         try c.encode(leftOutBeyondSupportedDates, forKey: .leftOutBeyondSupportedDates)
                     }
                 }
-                print(
+                Console.print(
                     try RuleOutput.json(
                         Output(
                             rule: parsed.text, date: day.description, matches: !matching.isEmpty,
@@ -216,22 +216,22 @@ extension Almanacctl {
                             leftOutBeyondSupportedDates: gaps.leftOutBeyondSupportedDates)))
                 return
             }
-            print("# \(parsed.text)")
-            for warning in RuleOutput.warnings(gaps, rule: parsed) { print("# warning: " + warning) }
+            Console.print("# \(parsed.text)")
+            for warning in RuleOutput.warnings(gaps, rule: parsed) { Console.print("# warning: " + warning) }
             if matching.isEmpty {
-                print("\(day) (\(day.weekday.englishName)) is not an occurrence.")
+                Console.print("\(day) (\(day.weekday.englishName)) is not an occurrence.")
             } else {
-                print("\(day) (\(day.weekday.englishName)) is an occurrence:")
+                Console.print("\(day) (\(day.weekday.englishName)) is an occurrence:")
                 for o in matching {
-                    print("  " + RuleOutput.line(o))
-                    for step in o.explanation { print("    " + step) }
+                    Console.print("  " + RuleOutput.line(o))
+                    for step in o.explanation { Console.print("    " + step) }
                 }
             }
-            if let previous { print("previous: " + RuleOutput.line(previous)) }
+            if let previous { Console.print("previous: " + RuleOutput.line(previous)) }
             if let next {
-                print("next: " + RuleOutput.line(next))
+                Console.print("next: " + RuleOutput.line(next))
                 if matching.isEmpty {
-                    for step in next.explanation { print("    " + step) }
+                    for step in next.explanation { Console.print("    " + step) }
                 }
             }
         }

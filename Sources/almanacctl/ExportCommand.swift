@@ -79,7 +79,7 @@ struct ExportCommand: ParsableCommand {
                 let (start, end) = try range(of: loaded.plan)
                 let expansion = PlanExpansion.expand(
                     loaded.plan, in: start...end, context: loaded.context, limits: .views, explain: true)
-                for p in expansion.diagnostics { FileHandle.standardError.write(Data((p.description + "\n").utf8)) }
+                for p in expansion.diagnostics { Console.writeError(p.description + "\n") }
                 var sequences = FeedSequences()
                 text = PlanFeedBuilder(plan: loaded.plan, stamp: OfflinePlan.clock.now())
                     .feed(entries: expansion.entries, unit: unit, sequences: &sequences)
@@ -89,7 +89,7 @@ struct ExportCommand: ParsableCommand {
                     throw ValidationError("cannot write \(output)")
                 }
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                Console.write(text)
             }
         }
 

@@ -79,7 +79,7 @@ struct FestivalsCommand: ParsableCommand {
             if output.json {
                 try JSONOutput.print(report)
             } else {
-                print(FestivalsCommand.render(report, english: output.english))
+                Console.print(FestivalsCommand.render(report, english: output.english))
             }
         }
     }

@@ -23,7 +23,7 @@ extension Almanacctl {
             let query = HistoryQuery(item: occurrence?.item, date: occurrence?.date, limit: limit)
             let report = try daemon.request { client throws(ControlClientError) in try client.history(query) }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).history(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).history(report))
         }
     }
 }

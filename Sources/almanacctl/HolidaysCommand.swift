@@ -61,7 +61,7 @@ struct HolidaysCommand: ParsableCommand {
                 if output.json {
                     try JSONOutput.print(report)
                 } else {
-                    print(HolidaysCommand.renderYears(report, english: output.english))
+                    Console.print(HolidaysCommand.renderYears(report, english: output.english))
                 }
                 return
             }
@@ -70,7 +70,7 @@ struct HolidaysCommand: ParsableCommand {
             if output.json {
                 try JSONOutput.print(report)
             } else {
-                print(HolidaysCommand.render(report, english: output.english))
+                Console.print(HolidaysCommand.render(report, english: output.english))
             }
             if !report.hasTable { throw ExitCode(3) }
         }

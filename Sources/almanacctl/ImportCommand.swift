@@ -44,10 +44,10 @@ struct ImportCommand: ParsableCommand {
             let base = file == "-" ? "imported" : ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let result = ICSImporter.importCalendar(text, name: name ?? base)
             for note in result.notes {
-                FileHandle.standardError.write(Data("\(file):\(note)\n".utf8))
+                Console.writeError("\(file):\(note)\n")
             }
             if result.notes.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
-            FileHandle.standardOutput.write(Data(result.yaml.utf8))
+            Console.write(result.yaml)
         }
     }
 }

@@ -20,7 +20,7 @@ extension Almanacctl {
             let query = NextQuery(limit: limit)
             let report = try daemon.request { client throws(ControlClientError) in try client.next(query) }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).next(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).next(report))
         }
     }
 }

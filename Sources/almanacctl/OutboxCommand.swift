@@ -33,7 +33,7 @@ extension Almanacctl {
                 let query = OutboxQuery(state: state, limit: limit)
                 let report = try daemon.request { client throws(ControlClientError) in try client.outbox(query) }
                 if daemon.json { return try daemon.printJSON(report) }
-                print(OutboxText.render(report, english: daemon.english), terminator: "")
+                Console.print(OutboxText.render(report, english: daemon.english), terminator: "")
             }
         }
 
@@ -51,7 +51,7 @@ extension Almanacctl {
                 let request = OutboxRetryRequest(id: id)
                 let report = try daemon.request { client throws(ControlClientError) in try client.outboxRetry(request) }
                 if daemon.json { return try daemon.printJSON(report) }
-                print(OutboxText.render(report, english: daemon.english, counts: false), terminator: "")
+                Console.print(OutboxText.render(report, english: daemon.english, counts: false), terminator: "")
             }
         }
     }

@@ -57,7 +57,7 @@ enum OfflinePlan {
         let outcome = load(options.plan, holidays: options.holidays, range: range)
         guard let plan = outcome.inForce else {
             for d in outcome.diagnostics where d.severity == .error {
-                FileHandle.standardError.write(Data((d.description + "\n").utf8))
+                Console.writeError(d.description + "\n")
             }
             throw ExitCode(1)
         }
@@ -83,5 +83,5 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
-    print(String(decoding: data, as: UTF8.self))
+    Console.print(String(decoding: data, as: UTF8.self))
 }

@@ -54,7 +54,7 @@ extension Almanacctl.ProgressCommand {
                 let request = ProgressRequest(occurrence, entry: entry, done: !reopen, note: note)
                 let report = try daemon.request { client throws(ControlClientError) in try client.progress(request) }
                 if daemon.json { return try daemon.printJSON(report) }
-                print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
+                Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
                 return
             }
             let day = try date.map { text -> CivilDate in
@@ -67,7 +67,7 @@ extension Almanacctl.ProgressCommand {
             }
             if daemon.json { return try daemon.printJSON(report) }
             let render = ChecklistRender(english: daemon.english)
-            print(report.checklists.map { render.render($0, unit: unit) }.joined(separator: "\n\n"))
+            Console.print(report.checklists.map { render.render($0, unit: unit) }.joined(separator: "\n\n"))
         }
     }
 
@@ -116,7 +116,7 @@ extension Almanacctl.ProgressCommand {
                 try client.send(.progressSet(request), expecting: ProgressReport.self)
             }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ProgressText(english: daemon.english).changed(report))
+            Console.print(ProgressText(english: daemon.english).changed(report))
         }
     }
 
@@ -145,9 +145,9 @@ extension Almanacctl.ProgressCommand {
                     struct Failure: Encodable { var recorded = 0; var diagnostics: [Diagnostic] }
                     try daemon.printJSON(Failure(diagnostics: diagnostics))
                 } else {
-                    for d in diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+                    for d in diagnostics { Console.writeError(d.description + "\n") }
                     let errors = diagnostics.filter { $0.severity == .error }.count
-                    FileHandle.standardError.write(Data("\(file): \(errors) error\(errors == 1 ? "" : "s"); nothing recorded\n".utf8))
+                    Console.writeError("\(file): \(errors) error\(errors == 1 ? "" : "s"); nothing recorded\n")
                 }
                 throw ExitCode(1)
             }
@@ -162,7 +162,7 @@ extension Almanacctl.ProgressCommand {
                 try client.send(.progressImport(request), expecting: ProgressReport.self)
             }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ProgressText(english: daemon.english).changed(report))
+            Console.print(ProgressText(english: daemon.english).changed(report))
         }
     }
 }

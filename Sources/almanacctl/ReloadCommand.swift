@@ -18,7 +18,7 @@ extension Almanacctl {
         func run() throws {
             let report = try daemon.request { client throws(ControlClientError) in try client.reload() }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).reload(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).reload(report))
         }
     }
 }

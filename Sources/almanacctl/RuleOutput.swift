@@ -58,9 +58,9 @@ enum RuleOutput {
             if json {
                 let body = RuleErrorJSON.Body(
                     code: error.code.rawValue, message: error.message, column: error.column, length: error.length)
-                print(try Self.json(RuleErrorJSON(error: body)))
+                Console.print(try Self.json(RuleErrorJSON(error: body)))
             } else {
-                FileHandle.standardError.write(Data("error: \(error.description)\n\(error.pointer(in: text))\n".utf8))
+                Console.writeError("error: \(error.description)\n\(error.pointer(in: text))\n")
             }
             throw ExitCode(1)
         }

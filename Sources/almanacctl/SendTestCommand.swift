@@ -38,7 +38,7 @@ extension Almanacctl {
             if daemon.json {
                 try daemon.printJSON(report)
             } else {
-                print(SendTestText.render(report, english: daemon.english), terminator: "")
+                Console.print(SendTestText.render(report, english: daemon.english), terminator: "")
             }
             if report.results.contains(where: { !$0.ok }) || report.results.isEmpty { throw ExitCode(1) }
         }

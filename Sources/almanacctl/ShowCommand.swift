@@ -43,7 +43,7 @@ struct ShowCommand: ParsableCommand {
         let query = ShowQuery(item: item, years: year.isEmpty ? nil : year, limit: limit)
         let report = try daemon.request { client throws(ControlClientError) in try client.show(query) }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.show(report))
+        Console.print(daemon.render.show(report))
     }
 
     /// The same report as the daemon's, from the plan files.
@@ -54,6 +54,6 @@ struct ShowCommand: ParsableCommand {
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).show(query)
         }
         if daemon.json { return try daemon.printJSON(report) }
-        print(daemon.render.show(report))
+        Console.print(daemon.render.show(report))
     }
 }

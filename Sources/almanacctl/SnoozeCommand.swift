@@ -35,7 +35,7 @@ extension Almanacctl {
             let request = SnoozeRequest(occurrence, until: instant)
             let report = try daemon.request { client throws(ControlClientError) in try client.snooze(request) }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).change(report))
         }
     }
 }

@@ -77,13 +77,13 @@ extension Almanacctl.StateCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 let report = Report(from: source, to: settings.displayURL, counts: counts.tables, total: counts.total)
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 return
             }
             for table in StateCopy.tables {
-                print("\(table.padding(toLength: 28, withPad: " ", startingAt: 0)) \(counts.tables[table] ?? 0)")
+                Console.print("\(table.padding(toLength: 28, withPad: " ", startingAt: 0)) \(counts.tables[table] ?? 0)")
             }
-            print("copied \(counts.total) rows from \(source) to \(settings.displayURL); counts checked")
+            Console.print("copied \(counts.total) rows from \(source) to \(settings.displayURL); counts checked")
         }
     }
 }

@@ -12,7 +12,7 @@ extension Almanacctl {
         func run() throws {
             let report = try daemon.request { client throws(ControlClientError) in try client.status() }
             if daemon.json { return try daemon.printJSON(report) }
-            print(ControlRender(time: .local(english: daemon.english), style: daemon.style).status(report))
+            Console.print(ControlRender(time: .local(english: daemon.english), style: daemon.style).status(report))
         }
     }
 }

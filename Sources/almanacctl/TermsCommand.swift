@@ -51,19 +51,19 @@ struct TermsCommand: ParsableCommand {
             }
             var table = TextTable()
             if output.english {
-                print("Solar terms of \(y) (Beijing time, UTC+8)")
+                Console.print("Solar terms of \(y) (Beijing time, UTC+8)")
                 for (term, moment) in moments {
                     table.add(
                         term.englishName, term.chineseName, CLIDate.short(moment.exactDate, english: true),
                         TermsCommand.time(moment))
                 }
             } else {
-                print("\(y)年二十四节气（北京时间）")
+                Console.print("\(y)年二十四节气（北京时间）")
                 for (term, moment) in moments {
                     table.add(term.chineseName, CLIDate.short(moment.exactDate, english: false), TermsCommand.time(moment))
                 }
             }
-            print(table.render())
+            Console.print(table.render())
         }
     }
 

@@ -53,9 +53,9 @@ struct ValidateCommand: ParsableCommand {
                     files: files, errors: errors, warnings: warnings, diagnostics: diagnostics,
                     occurrences: outcome.inForce?.expansion.occurrences.count, holidays: outcome.holidays.info))
         } else {
-            for d in diagnostics { print(d.description) }
+            for d in diagnostics { Console.print(d.description) }
             let summary = "\(files.joined(separator: ", ")): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-            FileHandle.standardError.write(Data((summary + "\n").utf8))
+            Console.writeError(summary + "\n")
         }
         if errors > 0 { throw ExitCode(1) }
     }

@@ -86,11 +86,11 @@ struct WorkdaysCommand: ParsableCommand {
             return
         }
         if let info {
-            print(line(info, english: output.english))
+            Console.print(line(info, english: output.english))
         } else {
-            print(output.english ? "no such working day" : "没有这样的工作日")
+            Console.print(output.english ? "no such working day" : "没有这样的工作日")
         }
-        if let note = coverageNote(years, loaded: loaded, english: output.english) { print(note) }
+        if let note = coverageNote(years, loaded: loaded, english: output.english) { Console.print(note) }
     }
 
     struct Is: ParsableCommand {
@@ -108,9 +108,9 @@ struct WorkdaysCommand: ParsableCommand {
                 if output.json {
                     try JSONOutput.print(DayReport(info))
                 } else {
-                    print(WorkdaysCommand.line(info, english: output.english))
+                    Console.print(WorkdaysCommand.line(info, english: output.english))
                     if !info.hasTable, let note = WorkdaysCommand.coverageNote([d.year], loaded: loaded, english: output.english) {
-                        print(note)
+                        Console.print(note)
                     }
                 }
                 if !info.isWorkingDay { throw ExitCode(1) }
@@ -240,10 +240,10 @@ struct WorkdaysCommand: ParsableCommand {
                         info.isWorkingDay ? (output.english ? "work" : "班") : (output.english ? "off" : "休"),
                         WorkdaysCommand.label(info, english: output.english))
                 }
-                print(table.render())
-                print(output.english ? "\(count) working days" : "共 \(count) 个工作日")
+                Console.print(table.render())
+                Console.print(output.english ? "\(count) working days" : "共 \(count) 个工作日")
                 if let note = WorkdaysCommand.coverageNote(hasTable ? [] : [year], loaded: loaded, english: output.english) {
-                    print(note)
+                    Console.print(note)
                 }
             }
         }

@@ -38,14 +38,15 @@ struct Almanacd: AsyncParsableCommand {
             let request = DaemonController.loadRequest(configuration, environment: environment, now: SystemClock().now())
             let outcome = PlanLoading.load(request)
             for diagnostic in outcome.diagnostics { Self.printError(diagnostic.description) }
-            print("configuration \(path): ok")
+            StandardStream.output.writeOrExit("configuration \(path): ok\n")
             if let plan = outcome.inForce {
-                print(
+                StandardStream.output.writeOrExit(
                     "plan \(plan.plan.info.name.value): \(plan.plan.items.count) items from \(plan.files.count) files, "
                         + "\(plan.expansion.occurrences.count) occurrences \(plan.window.lowerBound)..\(plan.window.upperBound); "
-                        + "holiday tables: \(plan.holidays.directory ?? "none") (\(plan.holidays.origin))")
+                        + "holiday tables: \(plan.holidays.directory ?? "none") (\(plan.holidays.origin))\n")
             } else {
-                print("plan: \(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"), not accepted")
+                StandardStream.output.writeOrExit(
+                    "plan: \(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"), not accepted\n")
                 throw ExitCode(65)  // EX_DATAERR
             }
             return
@@ -71,7 +72,8 @@ struct Almanacd: AsyncParsableCommand {
         return FileManager.default.currentDirectoryPath + "/" + path
     }
 
+    /// One line on standard error; dropped when no one reads it (the daemon keeps serving).
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? StandardStream.error.write(line + "\n")
     }
 }

@@ -23,7 +23,7 @@ let canSwitchUsers = getuid() == 0 && localUser("almanac-test") != nil && localU
 /// only the group database decides admin membership.
 func requestAs(_ user: String, path: String, _ line: String) throws -> WireReply {
     let result = try run("/usr/bin/setpriv", [
-        "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "/usr/bin/socat", "-t", "10", "-", "UNIX-CONNECT:\(path)",
+        "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "/usr/bin/socat", "-t", "300", "-", "UNIX-CONNECT:\(path)",
     ], input: line + "\n")
     return try WireReply.parse(result.output.split(separator: "\n").first.map(String.init))
 }
@@ -68,7 +68,7 @@ struct AuthorizationTests {
     @Test func socketModeKeepsOthersOut() async throws {
         try await withServer { path, _, _ in
             let result = try await offPool {
-                try run("/usr/bin/setpriv", ["--reuid=almanac-test", "--regid=almanac-test", "--clear-groups", "/usr/bin/socat", "-t", "10", "-", "UNIX-CONNECT:\(path)"],
+                try run("/usr/bin/setpriv", ["--reuid=almanac-test", "--regid=almanac-test", "--clear-groups", "/usr/bin/socat", "-t", "300", "-", "UNIX-CONNECT:\(path)"],
                         input: #"{"v":1,"id":1,"cmd":"status"}"# + "\n")
             }
             #expect(result.status != 0)

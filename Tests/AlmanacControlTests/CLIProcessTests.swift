@@ -27,7 +27,7 @@ struct CLIResult {
 /// Runs almanacctl with a fixed time zone and no colour, optionally as another user.
 func almanacctl(_ arguments: [String], as user: String? = nil, environment extra: [String: String] = [:]) throws -> CLIResult {
     let binary = try almanacctlPath()
-    let arguments = arguments.contains("--timeout") ? arguments : arguments + ["--timeout", "60"]
+    let arguments = arguments.contains("--timeout") ? arguments : arguments + ["--timeout", "300"]
     var environment = ProcessInfo.processInfo.environment
     environment["TZ"] = "Asia/Shanghai"
     environment["ALMANAC_SOCKET"] = nil
@@ -188,5 +188,30 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
             let admin = try await offPool { try almanacctl(["done", "qingming@2027-04-05", "--json", "--socket", path], as: "almanac-test-admin") }
             #expect(admin.status == 0)
         }
+    }
+}
+
+/// almanacctl whose reader has gone (`almanacctl … | head`, a harness that stopped reading):
+/// it ends quietly with status 74 (EX_IOERR), never with a signal. Before the one writer
+/// (`StandardStream`) it died of SIGILL (status 132) on standard error, in Foundation's
+/// `FileHandle.write`, whenever SIGPIPE was ignored, as it is in every child of this process.
+@Suite struct ReaderGoneTests {
+    static let cases: [(arguments: [String], descriptor: CInt)] = [
+        (["convert", "2026-05-01"], 1),  // output through print
+        (["festivals", "2026", "--json"], 1),  // JSON output
+        (["convert", "2026-02-30"], 2),  // a value error on standard error
+        (["status", "--socket", "/nonexistent/control.sock"], 2),  // no daemon: the error that trapped
+    ]
+
+    @Test(arguments: cases.indices, [false, true])
+    func exitsWithIOErrorNotASignal(index: Int, defaultSIGPIPE: Bool) throws {
+        let (arguments, descriptor) = Self.cases[index]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TZ"] = "Asia/Shanghai"
+        environment["ALMANAC_SOCKET"] = nil
+        if !defaultSIGPIPE { signal(SIGPIPE, SIG_IGN) }  // what SwiftNIO does in this process
+        let status = try spawnWithReaderGone(
+            try almanacctlPath(), arguments, environment: environment, descriptor: descriptor, defaultSIGPIPE: defaultSIGPIPE)
+        #expect(status == 74, "almanacctl \(arguments.joined(separator: " ")) with fd \(descriptor) closed")
     }
 }

@@ -98,7 +98,7 @@ import Glibc
     @Test func socatOneShotAsInTheDocs() async throws {
         try await withServer { path, _, _ in
             let result = try await offPool {
-                try run("/usr/bin/socat", ["-t", "10", "-", "UNIX-CONNECT:\(path)"], input: #"{"v":1,"id":1,"cmd":"ack","args":{"item":"qingming","date":"2027-04-05"}}"# + "\n")
+                try run("/usr/bin/socat", ["-t", "300", "-", "UNIX-CONNECT:\(path)"], input: #"{"v":1,"id":1,"cmd":"ack","args":{"item":"qingming","date":"2027-04-05"}}"# + "\n")
             }
             #expect(result.status == 0)
             #expect(result.output == #"{"id":1,"ok":true,"result":{"date":"2027-04-05","item":"qingming","recordedAt":"2027-01-15T08:00:00Z","state":"acknowledged","uid":\#(getuid())},"v":1}"# + "\n")
@@ -148,8 +148,9 @@ import Glibc
             let waited = ContinuousClock.now - started
             #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
             #expect(closed)
+            // Not before the idle timeout; how much later depends on the machine (the client's
+            // 300 s read timeout is the hang guard), so it is not asserted.
             #expect(waited >= .milliseconds(300))
-            #expect(waited < .seconds(50))
         }
     }
 
@@ -167,7 +168,7 @@ import Glibc
             #expect(try WireReply.parse(replies[0]).error?.code == "busy")
             #expect(replies[1] == "closed")
             // Once the held connections are gone, new ones are served again.
-            try await waitUntil { server.activeConnections == 0 }
+            try await waitUntil("every connection closed") { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -194,7 +195,7 @@ import Glibc
             #expect(ok == 128)
             #expect(busy == 872)
             #expect(other == 0)
-            try await waitUntil { server.activeConnections == 0 }
+            try await waitUntil("every connection closed") { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -282,16 +283,26 @@ import Glibc
     }
 }
 
-/// Polls `condition` for up to five seconds.
-func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+/// Polls `condition` until it holds. `hangGuard` only stops a test that would hang: it is ten
+/// times what the slowest wait here takes under load (closing 1,000 connections), and running
+/// out of it throws, so the test stops at the cause rather than at a later symptom (a `busy`
+/// reply to the next client while the old connections are still counted).
+func waitUntil(
+    _ what: String = "the condition", hangGuard: Duration = .seconds(120), _ condition: @Sendable () -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + hangGuard
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 5 s")
-            return
+            throw WaitExpired(what: what, hangGuard: hangGuard)
         }
         try await Task.sleep(for: .milliseconds(20))
     }
+}
+
+struct WaitExpired: Error, CustomStringConvertible {
+    var what: String
+    var hangGuard: Duration
+    var description: String { "\(what) not met within \(hangGuard) (the hang guard)" }
 }
 
 /// A Unix stream socket bound to `path`, listening or not (as a crashed daemon leaves it).

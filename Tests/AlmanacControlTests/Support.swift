@@ -93,7 +93,7 @@ final class RecordingHandler: ControlHandler {
 
 /// How long test clients wait for an answer. Generous: other suites in the same process block
 /// cooperative threads (which also run the server's connection tasks) for seconds at a time.
-let testTimeout: Duration = .seconds(60)
+let testTimeout: Duration = .seconds(300)
 
 /// A fresh directory under /tmp that other users may traverse (the authorization tests connect
 /// as unprivileged users).
@@ -148,7 +148,7 @@ final class RawClient: @unchecked Sendable {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        var timeout = timeval(tv_sec: 300, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let result = withUnsafePointer(to: &address) {

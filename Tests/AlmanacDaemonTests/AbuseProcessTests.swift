@@ -40,38 +40,51 @@ struct AbuseProcessTests {
                 _ = waitForChild(pid)
             }
         }
-        #expect(notify.receive(until: "READY=1", timeout: 60).last?.hasPrefix("READY=1") == true)
+        try #require(await notify.awaitReceive(until: "READY=1", timeout: 300).last?.hasPrefix("READY=1") == true)
         let socket = sandbox.root + "/run/control.sock"
-        let client = ControlClient(socketPath: socket, timeout: .seconds(120))
+        let client = ControlClient(socketPath: socket, timeout: .seconds(300))
         _ = try await offPool { try client.status() }
         let before = try #require(Self.residentKiB(pid))
 
-        let outcome = try await offPool { () -> (silent: String, ok: Int, refused: Int, other: Int, huge: String) in
+        // Hang guards only (ten times what a loaded machine needs): nothing here is timed.
+        let guardTime = Duration.seconds(300)
+        let outcome = try await offPool { () -> (silent: String, ok: Int, refused: Int, other: [String], huge: String, quick: Bool) in
             // Silent: connects and says nothing; the daemon ends it after its 30 s idle timeout.
-            let silent = try ControlConnection(path: socket, timeout: .seconds(180))
-            // 1,000 at once: all connected before any is answered; 127 slots are left beside the silent one.
-            let crowd = try (0..<1000).map { _ in try ControlConnection(path: socket, timeout: .seconds(120)) }
-            var ok = 0, refused = 0, other = 0
-            for connection in crowd {
-                do {
-                    let reply = String(decoding: try connection.roundTrip(.status), as: UTF8.self)
-                    if reply.contains(#""ok":true"#) { ok += 1 } else if reply.contains(#""code":"busy""#) { refused += 1 } else { other += 1 }
-                } catch {
-                    refused += 1  // refused with busy and closed before the request went out
-                }
+            let silent = try ControlConnection(path: socket, timeout: guardTime)
+            let started = ContinuousClock.now
+            // 1,000 at once: each sends its request as soon as it is connected, and no reply is
+            // read before all are. An admitted connection so has its request waiting however
+            // slowly the daemon accepts the crowd, and is answered; the others get `busy` and are
+            // closed (the request may then fail to go out: the busy line is still there to read).
+            let request = Array(#"{"v":1,"id":1,"cmd":"status"}"#.utf8) + [10]
+            let crowd = try (0..<1000).map { _ in
+                let connection = try ControlConnection(path: socket, timeout: guardTime)
+                try? connection.write(line: request)
+                return connection
             }
-            let big = try ControlConnection(path: socket, timeout: .seconds(120))
+            var ok = 0, refused = 0
+            var other: [String] = []
+            for connection in crowd {
+                let reply = (try? connection.readLine()).map { String(decoding: $0, as: UTF8.self) } ?? "closed"
+                if reply.contains(#""ok":true"#) { ok += 1 } else if reply.contains(#""code":"busy""#) { refused += 1 } else { other.append(reply) }
+            }
+            let quick = ContinuousClock.now - started < .seconds(30)
+            let big = try ControlConnection(path: socket, timeout: guardTime)
             let line = [UInt8](repeating: UInt8(ascii: "x"), count: 10 * 1024 * 1024) + [10]
             let huge = (try? big.roundTrip(line: line)).map { String(decoding: $0, as: UTF8.self) } ?? "closed"
             let idle = (try? silent.readLine()).map { String(decoding: $0, as: UTF8.self) } ?? "closed"
-            return (idle, ok, refused, other, huge)
+            return (idle, ok, refused, other, huge, quick)
         }
         #expect(outcome.silent.contains(#""code":"idle_timeout""#))
-        // 128 connections at most: 127 beside the silent one, or 128 if a loaded machine took
-        // more than the idle timeout to get through the crowd and the silent one was already gone.
-        #expect((127...128).contains(outcome.ok))
+        // Every client is answered, `ok` or `busy`, nothing else; at least the 127 slots beside the
+        // silent one are served. More can be, but only when slots were freed by the idle timeout
+        // (30 s) while the daemon was still accepting the crowd: so the limit of 128 is checked
+        // when the crowd took less than that. The bare server's limit is tested exactly in
+        // AlmanacControlTests (ServerTests), where nothing times out.
+        #expect(outcome.ok >= 127)
         #expect(outcome.ok + outcome.refused == 1000)
-        #expect(outcome.other == 0)
+        #expect(outcome.other.isEmpty, "other replies: \(Set(outcome.other))")
+        if outcome.quick { #expect(outcome.ok <= 128) }
         #expect(outcome.huge.contains(#""code":"too_large""#) || outcome.huge == "closed")
 
         // Still serving, and the memory the crowd took is bounded.
@@ -81,7 +94,7 @@ struct AbuseProcessTests {
         #expect(after - before < 128 * 1024, "RSS grew from \(before) KiB to \(after) KiB")
 
         kill(pid, SIGTERM)
-        let code = await waitForChild(pid, timeout: .seconds(30))
+        let code = await waitForChild(pid, timeout: .seconds(300))
         exited = code != nil
         #expect(code == 0)
     }

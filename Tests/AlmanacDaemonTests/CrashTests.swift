@@ -111,7 +111,7 @@ struct CrashTests {
 
         // A last run delivers what is left; wait until every delivery is settled.
         let last = try Child(executable: executable, arguments: ["--config", sandbox.configPath], environment: environment, output: output)
-        let deadline = Date() + 120
+        let deadline = Date() + 600  // a hang guard: the loop ends when every delivery is settled
         while Date() < deadline {
             if let counts = counts(), counts.sent + counts.missed == expected, counts.inDoubt == 0 { break }
             usleep(100_000)

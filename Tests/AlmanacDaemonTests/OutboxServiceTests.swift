@@ -116,7 +116,8 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         try await drain(service, store)
         let received = await server.waitForMessages(5)
         #expect(received.compactMap { $0.envelope["message_id"] as? String } == ids)
-        let first = try parseWithPython(received[0].path)
+        let path = received[0].path
+        let first = try await offPool { try parseWithPython(path) }
         #expect(first.headers["subject"] == ["【提醒】第0项：网吧检查"])
         #expect(first.text == "第0项提醒，请按时办理。\n")
         #expect(try store.mailCounts() == [.sent: 5])

@@ -171,7 +171,8 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         #expect(received[0].envelope["mail_from"] as? String == "almanac@example.org")
         #expect(received[0].envelope["rcpt_tos"] as? [String] == ["wmb@example.org", "leader@example.org"])
         #expect(received[0].envelope["message_id"] as? String == message.messageID)
-        let parsed = try parseWithPython(received[0].path)
+        let path = received[0].path
+        let parsed = try await offPool { try parseWithPython(path) }
         #expect(parsed.defects == [])
         #expect(parsed.headers["subject"] == ["【提醒】“红红火火过大年”志愿服务（2027-01-29至2027-02-12）"])
         #expect(parsed.text == "提醒（提前10个工作日）：“红红火火过大年”志愿服务\n责任单位：区文明办\n")

@@ -61,7 +61,8 @@ import Testing
 
     @Test func aCertificateFromAnotherCAIsRefusedBeforeAnythingIsSent() async throws {
         let server = try await RobotTestServer(robots: Self.robots)
-        let other = try TestCertificateAuthority(in: server.directory, name: "other")
+        let directory = server.directory
+        let other = try await offPool { try TestCertificateAuthority(in: directory, name: "other") }
         let endpoint = RobotEndpoint(service: .wecom, url: server.base + "/cgi-bin/webhook/send?key=wkey", label: "u/wecom")
         let result = try await offPool {
             HTTPSClient(caFile: other.caFile).post(RobotRequestBuilder.request(endpoint, Self.content("x"), at: Date()))

@@ -49,7 +49,11 @@ enum TestPostgres {
     }
 }
 
-@Suite("PostgreSQL state store", .serialized, .enabled(if: TestPostgres.available, "ALMANAC_TEST_POSTGRES is not set"))
+/// `.timeLimit`: a hang guard (the suite takes seconds); tests/stage-postgres.sh adds another
+/// around the whole run, since a test blocked inside libpq cannot be cancelled.
+@Suite(
+    "PostgreSQL state store", .serialized, .enabled(if: TestPostgres.available, "ALMANAC_TEST_POSTGRES is not set"),
+    .timeLimit(.minutes(5)))
 struct PostgresStateStoreTests {
     @Test func behavesLikeTheSQLiteStore() throws {
         let (settings, drop) = try TestPostgres.database()

@@ -21,11 +21,27 @@ public struct SpawnResult: Sendable {
     public var stderr: String
 }
 
+/// A child that was still running when its hang guard ran out; it has been killed.
+public struct HangGuardExpired: Error, CustomStringConvertible {
+    public var executable: String
+    public var arguments: [String]
+    public var guardTime: Duration
+    public var description: String {
+        "\(executable) \(arguments.joined(separator: " ")) did not finish within \(guardTime) (the hang guard): killed"
+    }
+}
+
 /// Runs a program to completion with posix_spawn, pipes, poll and waitpid, not Foundation's
 /// Process: when many tests start processes at once, Process can miss a child's exit and wait
 /// forever (seen here as unreaped zombies).
+///
+/// Its output is read until the child closes it, however long the child takes: the pipes are
+/// never closed under a running child (it would meet EPIPE: with SIGPIPE ignored, as NIO leaves
+/// it in this process and so in its children, that once made Foundation's `FileHandle.write`
+/// trap with SIGILL). Only `hangGuard` ends the wait: the child is killed and the call throws.
 public func spawnAndWait(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: [UInt8] = []
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: [UInt8] = [],
+    hangGuard: Duration = .seconds(600)
 ) throws -> SpawnResult {
     var stdinPipe: [Int32] = [0, 0]
     var stdoutPipe: [Int32] = [0, 0]
@@ -60,8 +76,19 @@ public func spawnAndWait(
     var fds = [pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0), pollfd(fd: stderrPipe[0], events: Int16(POLLIN), revents: 0)]
     var open = 2
     var buffer = [UInt8](repeating: 0, count: 65536)
+    let deadline = ContinuousClock.now + hangGuard
     while open > 0 {
-        guard poll(&fds, 2, 60_000) > 0 else { break }
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else {
+            kill(pid, SIGKILL)
+            _ = waitForChild(pid)
+            for entry in fds where entry.fd >= 0 { close(entry.fd) }
+            throw HangGuardExpired(executable: executable, arguments: arguments, guardTime: hangGuard)
+        }
+        let milliseconds = CInt(min(left.components.seconds * 1000 + 1, 60_000))
+        let ready = poll(&fds, 2, milliseconds)
+        if ready < 0 && errno != EINTR { break }
+        if ready <= 0 { continue }
         for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
             let n = read(fds[index].fd, &buffer, buffer.count)
             if n > 0 {
@@ -91,7 +118,8 @@ public func spawnInBackground(_ executable: String, _ arguments: [String], envir
 }
 
 private func spawn(
-    _ executable: String, _ arguments: [String], environment: [String: String]?, actions: inout posix_spawn_file_actions_t
+    _ executable: String, _ arguments: [String], environment: [String: String]?, actions: inout posix_spawn_file_actions_t,
+    attributes: UnsafePointer<posix_spawnattr_t>? = nil
 ) throws -> pid_t {
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     let env = environment ?? ProcessInfo.processInfo.environment
@@ -101,7 +129,7 @@ private func spawn(
         for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let result = posix_spawn(&pid, executable, &actions, attributes, argv, envp)
     guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
     return pid
 }
@@ -124,4 +152,40 @@ public func waitForChild(_ pid: pid_t, timeout: Duration) async -> Int32? {
         try? await Task.sleep(for: .milliseconds(20))
     }
     return nil
+}
+
+/// Runs a program whose standard output (`descriptor` 1) or standard error (2) is a socket no one
+/// reads: its reading end is closed before the program starts, so every write there fails with
+/// EPIPE (or raises SIGPIPE, when `defaultSIGPIPE` resets the disposition this process would
+/// otherwise pass on). The other stream goes to /dev/null. Returns the exit status (128 + signal
+/// when killed).
+public func spawnWithReaderGone(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, descriptor: CInt,
+    defaultSIGPIPE: Bool
+) throws -> Int32 {
+    // A socket pair, as in spawnAndWait (close-on-exec atomically); a write to it once the
+    // other end is closed fails with EPIPE exactly as on a pipe.
+    var ends: [CInt] = [0, 0]
+    let type = CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+    guard socketpair(AF_UNIX, type, 0, &ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    close(ends[0])
+    defer { close(ends[1]) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, descriptor == 1 ? 2 : 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, ends[1], descriptor)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    if defaultSIGPIPE {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+    }
+    let pid = try spawn(executable, arguments, environment: environment, actions: &actions, attributes: &attributes)
+    return waitForChild(pid)
 }
