@@ -357,6 +357,8 @@ public actor DaemonController {
         if old.mail != new.mail { keys.append("mail") }
         if old.robots != new.robots { keys.append("robots") }
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
+        if old.controlSocketGroup != new.controlSocketGroup { keys.append("control_socket_group") }
+        if old.controlSocketMode != new.controlSocketMode { keys.append("control_socket_mode") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
         if old.postgres != new.postgres { keys.append("state") }
