@@ -124,7 +124,7 @@ struct AuthorizationTests {
     }
 
     /// 200 connections of one ordinary user that trickle a byte a second, as the Python below
-    /// opens them (as that user, through setpriv); stopped by SIGTERM.
+    /// opens them (as that user, through setpriv); stopped by SIGKILL.
     final class SlowClients: Sendable {
         let pid: pid_t
         let log: String
@@ -153,8 +153,9 @@ struct AuthorizationTests {
                 environment: ["PATH": "/usr/bin:/bin"], log: log)
         }
 
+        /// SIGKILL: the child inherits the test process's signal mask, which may block SIGTERM.
         func stop() {
-            kill(pid, SIGTERM)
+            kill(pid, SIGKILL)
             _ = waitForChild(pid)
             unlink(log)
         }
