@@ -116,7 +116,9 @@ let package = Package(
             name: "AlmanacControlTests", dependencies: ["AlmanacControl", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
-        .testTarget(name: "AlmanacStoreTests", dependencies: ["AlmanacStore", "AlmanacCalendar"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacStoreTests",
+            dependencies: ["AlmanacStore", "AlmanacCalendar", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDaemonTests",
             dependencies: ["AlmanacDaemon", "AlmanacSystemd", "AlmanacTestSupport", "AlmanacMail"],

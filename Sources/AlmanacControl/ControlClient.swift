@@ -10,8 +10,11 @@ import Darwin
 
 /// Why a control request did not produce a result.
 public enum ControlClientError: Error, Sendable, CustomStringConvertible {
-    /// No daemon answers on the socket (missing file, connection refused, permission denied).
+    /// No daemon answers on the socket (missing file, connection refused).
     case unreachable(path: String, reason: String)
+    /// The socket exists but this user may not connect to it (`EACCES`, `EPERM`): the socket's
+    /// group and mode decide who may (docs/control-protocol.md, "Authorization").
+    case permissionDenied(path: String, reason: String)
     /// The daemon did not answer within the timeout.
     case timeout(path: String, seconds: Double)
     /// The connection broke or the reply was not a valid protocol message.
@@ -22,6 +25,7 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let path, let reason): "cannot reach almanacd at \(path): \(reason)"
+        case .permissionDenied(let path, let reason): "no permission to connect to almanacd at \(path): \(reason)"
         case .timeout(let path, let seconds): "almanacd at \(path) did not answer within \(seconds) s"
         case .protocolViolation(let text): "bad reply from almanacd: \(text)"
         case .server(let error): error.message
@@ -49,6 +53,9 @@ public final class ControlConnection {
         } catch {
             if error.errno == EAGAIN || error.errno == EWOULDBLOCK || error.errno == ETIMEDOUT {
                 throw .timeout(path: path, seconds: timeout.seconds)
+            }
+            if error.errno == EACCES || error.errno == EPERM {
+                throw .permissionDenied(path: path, reason: String(cString: strerror(error.errno)))
             }
             throw .unreachable(path: path, reason: String(cString: strerror(error.errno)))
         }

@@ -30,11 +30,24 @@ public struct ControlServerConfiguration: Sendable {
     public var socketMode: mode_t = 0o660
     /// Group of a socket file the server binds itself (nil: leave the process's group).
     public var socketGroup: String?
+    /// Whether a `socketGroup` that does not exist or cannot be given to the socket stops the
+    /// server from starting (`true`), or is only logged as a warning (`false`: a default group).
+    public var socketGroupRequired: Bool = true
     /// Longest request line accepted, in bytes.
     public var maxRequestBytes: Int = 64 * 1024
     /// Most connections served at once; further ones get a `busy` error and are closed.
     public var maxConnections: Int = 128
-    /// A connection that sends nothing for this long gets an `idle_timeout` error and is closed.
+    /// Most connections of one uid at once, unless it is an administrator (root, the daemon's
+    /// uid, the admin group); further ones get `busy`.
+    public var maxConnectionsPerUID: Int = 32
+    /// Connections of `maxConnections` only administrators get, so that they can always get
+    /// through (`almanacctl status` as root while others hold the rest).
+    public var reservedForAdmins: Int = 8
+    /// A new connection must send its first complete request line within this, or it gets an
+    /// `idle_timeout` error and is closed: a client cannot hold a slot by trickling bytes.
+    public var firstRequestTimeout: TimeAmount = .seconds(5)
+    /// Between requests, a connection that sends no complete line for this long gets an
+    /// `idle_timeout` error and is closed.
     public var idleTimeout: TimeAmount = .seconds(30)
     /// Listen backlog of a socket the server binds itself.
     public var backlog: Int32 = 256
@@ -110,7 +123,9 @@ public final class ControlServer: Service, Sendable {
     private let handler: any ControlHandler
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
-    private let active = Mutex<Int>(0)
+    private let admission: Mutex<ConnectionAdmission>
+    /// Recent answers to "is this uid an administrator?", until when they hold.
+    private let adminVerdicts = Mutex<[UInt32: (admin: Bool, until: NIODeadline)]>([:])
 
     public init(
         configuration: ControlServerConfiguration,
@@ -122,10 +137,16 @@ public final class ControlServer: Service, Sendable {
         self.handler = handler
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.admission = Mutex(ConnectionAdmission(ConnectionAdmission.Limits(
+            maxConnections: configuration.maxConnections, maxPerUID: configuration.maxConnectionsPerUID,
+            reservedForAdmins: configuration.reservedForAdmins)))
     }
 
     /// Connections being served right now.
-    public var activeConnections: Int { active.withLock { $0 } }
+    public var activeConnections: Int { admission.withLock { $0.total } }
+
+    /// Connections of `uid` being served right now.
+    public func activeConnections(uid: UInt32) -> Int { admission.withLock { $0.byUID[uid, default: 0] } }
 
     public func run() async throws {
         let listener = try await bind()
@@ -185,29 +206,62 @@ public final class ControlServer: Service, Sendable {
     // MARK: - Connections
 
     private func initialize(_ channel: any Channel) -> EventLoopFuture<AcceptedConnection> {
-        let admitted = active.withLock { count in
-            guard count < configuration.maxConnections else { return false }
-            count += 1
-            return true
-        }
-        guard admitted else {
-            return channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(RefuseHandler(reply: Self.encode(
-                    ControlReply<ControlResult>(id: nil, error: ControlError(
-                        .busy, "too many connections (limit \(configuration.maxConnections)); try again")))))
-                return .refused
+        // SO_PEERCRED describes the process that connected; read it once, at accept time. The
+        // limits depend on who it is.
+        Self.peerCredentials(of: channel).flatMap { [self] credentials in
+            let first = admission.withLock { $0.admit(uid: credentials.uid, admin: nil) }
+            guard first == .needsAdminCheck else {
+                return channel.eventLoop.makeCompletedFuture { try self.accept(channel, credentials, first) }
+            }
+            return isAdministrator(credentials, on: channel.eventLoop).flatMapThrowing { admin in
+                try self.accept(channel, credentials, self.admission.withLock { $0.admit(uid: credentials.uid, admin: admin) })
             }
         }
-        channel.closeFuture.whenComplete { [self] _ in active.withLock { $0 -= 1 } }
-        // SO_PEERCRED describes the process that connected; read it once, at accept time.
-        return Self.peerCredentials(of: channel).flatMapThrowing { [configuration] credentials in
-            let sync = channel.pipeline.syncOperations
-            try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
-            try sync.addHandler(IdleFrameInjector(timeout: configuration.idleTimeout))
-            let wrapped = try NIOAsyncChannel(
-                wrappingChannelSynchronously: channel,
-                configuration: .init(inboundType: ControlFrame.self, outboundType: ByteBuffer.self))
-            return .connection(PendingConnection(channel: wrapped, peer: ControlPeer(credentials: credentials)))
+    }
+
+    /// Sets up an admitted connection, or one that only gets the `busy` reply.
+    private func accept(
+        _ channel: any Channel, _ credentials: PeerCredentials, _ verdict: ConnectionAdmission.Verdict
+    ) throws -> AcceptedConnection {
+        let sync = channel.pipeline.syncOperations
+        guard verdict == .admitted else {
+            let reason: String
+            if case .refused(let text) = verdict { reason = text } else { reason = "too many connections; try again" }
+            logger.debug("control connection refused", metadata: ["peer.uid": "\(credentials.uid)", "reason": "\(reason)"])
+            try sync.addHandler(RefuseHandler(reply: Self.encode(
+                ControlReply<ControlResult>(id: nil, error: ControlError(.busy, reason)))))
+            return .refused
+        }
+        channel.closeFuture.whenComplete { [self] _ in admission.withLock { $0.release(uid: credentials.uid) } }
+        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
+        try sync.addHandler(IdleFrameInjector(firstLine: configuration.firstRequestTimeout, between: configuration.idleTimeout))
+        let wrapped = try NIOAsyncChannel(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(inboundType: ControlFrame.self, outboundType: ByteBuffer.self))
+        return .connection(PendingConnection(channel: wrapped, peer: ControlPeer(credentials: credentials)))
+    }
+
+    /// Whether the peer is an administrator (root, the daemon's uid, the admin group). The group
+    /// database may be slow (NSS modules): it is read on a thread of NIO's pool, never on the
+    /// event loop, and a verdict is kept for a few seconds per uid, so a client reconnecting in a
+    /// loop costs one lookup.
+    private func isAdministrator(_ credentials: PeerCredentials, on eventLoop: any EventLoop) -> EventLoopFuture<Bool> {
+        if credentials.uid == 0 || credentials.uid == configuration.authorization.ownUID {
+            return eventLoop.makeSucceededFuture(true)
+        }
+        let now = NIODeadline.now()
+        if let known = adminVerdicts.withLock({ $0[credentials.uid] }), known.until > now {
+            return eventLoop.makeSucceededFuture(known.admin)
+        }
+        let authorization = configuration.authorization
+        return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
+            authorization.mayChangeState(credentials) == .allowed
+        }.map { [self] admin in
+            adminVerdicts.withLock { verdicts in
+                if verdicts.count > 1024 { verdicts.removeAll() }
+                verdicts[credentials.uid] = (admin, now + .seconds(10))
+            }
+            return admin
         }
     }
 
@@ -223,9 +277,10 @@ public final class ControlServer: Service, Sendable {
                         try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
                             .tooLarge, "request line longer than \(configuration.maxRequestBytes) bytes; closing"))))
                         return
-                    case .idle:
+                    case .idle(let timeout, let first):
+                        let what = first ? "no complete request within" : "no request for"
                         try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
-                            .idleTimeout, "no request for \(configuration.idleTimeout.nanoseconds / 1_000_000_000) s; closing"))))
+                            .idleTimeout, "\(what) \(Self.secondsText(timeout)) s; closing"))))
                         return
                     }
                 }
@@ -264,6 +319,11 @@ public final class ControlServer: Service, Sendable {
             return Self.encode(ControlReply<ControlResult>(id: request.id, error: ControlError(
                 .internalError, "'\(name.rawValue)' failed inside the daemon; see its journal")))
         }
+    }
+
+    static func secondsText(_ amount: TimeAmount) -> String {
+        let milliseconds = amount.nanoseconds / 1_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)" : "\(Double(milliseconds) / 1000)"
     }
 
     /// One reply line, newline included. Never fails: a reply that cannot be encoded becomes an
@@ -313,17 +373,25 @@ public final class ControlServer: Service, Sendable {
         }
     }
 
+    /// Gives the socket file its group, then its mode (the group first, so that it is never
+    /// open to the process's own group with the mode meant for another).
     private func applyPermissions(_ path: String) throws {
+        if let groupName = configuration.socketGroup {
+            let failure: String?
+            if let gid = ControlAuthorization.groupID(named: groupName) {
+                failure = chown(path, uid_t.max, gid_t(gid)) == 0
+                    ? nil : "chown :\(groupName) \(path): \(String(cString: strerror(errno)))"
+            } else {
+                failure = "socket group '\(groupName)' does not exist"
+            }
+            if let failure {
+                if configuration.socketGroupRequired { throw ControlServerError(.system, failure) }
+                logger.warning(
+                    "control socket keeps the daemon's group", metadata: ["control.path": "\(path)", "error": "\(failure)"])
+            }
+        }
         guard chmod(path, configuration.socketMode) == 0 else {
             throw ControlServerError(.system, "chmod \(path): \(String(cString: strerror(errno)))")
-        }
-        if let groupName = configuration.socketGroup {
-            guard let gid = ControlAuthorization.groupID(named: groupName) else {
-                throw ControlServerError(.system, "socket group '\(groupName)' does not exist")
-            }
-            guard chown(path, uid_t.max, gid_t(gid)) == 0 else {
-                throw ControlServerError(.system, "chown :\(groupName) \(path): \(String(cString: strerror(errno)))")
-            }
         }
     }
 }
@@ -333,12 +401,23 @@ private final class RefuseHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let reply: ByteBuffer
+    private var sent = false
 
     init(reply: ByteBuffer) {
         self.reply = reply
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { refuse(context: context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        refuse(context: context)
+    }
+
+    private func refuse(context: ChannelHandlerContext) {
+        guard !sent else { return }
+        sent = true
         let channel = context.channel
         context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
             channel.close(promise: nil)

@@ -5,7 +5,8 @@ import NIOCore
 enum ControlFrame: Sendable {
     case line(ByteBuffer)
     case tooLarge
-    case idle
+    /// No complete line within `timeout`; `first`: the connection's first request.
+    case idle(timeout: TimeAmount, first: Bool)
 }
 
 /// Splits the byte stream at `\n` (a trailing `\r` is dropped, blank lines are skipped).
@@ -78,21 +79,27 @@ struct LineFrameDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Emits an `.idle` frame when no complete request line arrived for `timeout`, so the connection
-/// task sees it in order with the requests and answers with an error before closing. Counting
-/// complete lines (not bytes) also ends clients that trickle one byte at a time.
+/// Emits an `.idle` frame when no complete request line arrived in time, so the connection task
+/// sees it in order with the requests and answers with an error before closing: the first line
+/// must come within `firstLine` of the connection, each further one within `between` of the
+/// last. Counting complete lines (not bytes) also ends clients that trickle one byte at a time.
 final class IdleFrameInjector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ControlFrame
     typealias InboundOut = ControlFrame
 
-    private let timeout: TimeAmount
+    private let firstLine: TimeAmount
+    private let between: TimeAmount
     private var lastLine = NIODeadline.now()
+    private var sawLine = false
     private var timer: Scheduled<Void>?
     private var fired = false
 
-    init(timeout: TimeAmount) {
-        self.timeout = timeout
+    init(firstLine: TimeAmount, between: TimeAmount) {
+        self.firstLine = firstLine
+        self.between = between
     }
+
+    private var timeout: TimeAmount { sawLine ? between : firstLine }
 
     func handlerAdded(context: ChannelHandlerContext) {
         lastLine = .now()
@@ -112,6 +119,12 @@ final class IdleFrameInjector: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastLine = .now()
+        if !sawLine {
+            // From now on the (usually longer) idle timeout counts, from this line.
+            sawLine = true
+            timer?.cancel()
+            schedule(context: context, after: between)
+        }
         context.fireChannelRead(data)
     }
 
@@ -126,9 +139,10 @@ final class IdleFrameInjector: ChannelInboundHandler, RemovableChannelHandler {
     private func check(context: ChannelHandlerContext) {
         guard !fired else { return }
         let silent = NIODeadline.now() - lastLine
+        let timeout = self.timeout
         if silent >= timeout {
             fired = true
-            context.fireChannelRead(Self.wrapInboundOut(.idle))
+            context.fireChannelRead(Self.wrapInboundOut(.idle(timeout: timeout, first: !sawLine)))
             // Outside a read cycle: the async channel hands reads on at read-complete.
             context.fireChannelReadComplete()
         } else {

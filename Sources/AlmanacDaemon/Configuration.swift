@@ -98,6 +98,11 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
     public var robots: Robots = Robots()
     /// Group allowed to change state over the control socket (besides root and the daemon's user).
     public var adminGroup: String
+    /// `control_socket_group`: group of the socket file almanacd binds itself; `nil`: the admin
+    /// group, when it exists (a socket passed by systemd keeps `SocketGroup=`).
+    public var controlSocketGroup: String? = nil
+    /// `control_socket_mode`: permission bits of the socket file almanacd binds itself.
+    public var controlSocketMode: UInt32 = 0o660
     /// The longest a graceful shutdown may take before the daemon exits anyway.
     public var shutdownTimeout: Duration
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
@@ -160,7 +165,7 @@ public enum ConfigurationLoader {
     /// The keys the top level accepts.
     public static let topLevelKeys = [
         "plans", "state_directory", "runtime_directory", "control_socket", "holidays", "catch_up", "delivery_time",
-        "mail", "robots", "admin_group", "shutdown_timeout", "log_level", "limits", "state",
+        "mail", "robots", "admin_group", "control_socket_group", "control_socket_mode", "shutdown_timeout", "log_level", "limits", "state",
     ]
     /// The keys `state:` accepts (PostgreSQL).
     public static let stateKeys = [
@@ -321,6 +326,24 @@ public enum ConfigurationLoader {
                         }
                     }
                 case "admin_group": if let text = scalar(value, key) { configuration.adminGroup = text }
+                case "control_socket_group":
+                    if let text = scalar(value, key) {
+                        if text.isEmpty {
+                            error("'control_socket_group' must name a group", at: value)
+                        } else {
+                            configuration.controlSocketGroup = text
+                        }
+                    }
+                case "control_socket_mode":
+                    if let text = scalar(value, key) {
+                        if let mode = UInt32(text, radix: 8), (0o600...0o777).contains(mode) {
+                            configuration.controlSocketMode = mode
+                        } else {
+                            error(
+                                "'control_socket_mode' must be octal permission bits from 0600 to 0777, not '\(text)'", at: value,
+                                hint: "0660: the user and the group may connect; 0666: everyone")
+                        }
+                    }
                 case "log_level":
                     if let text = scalar(value, key) {
                         if logLevels.contains(text) {

@@ -225,10 +225,18 @@ extension DaemonControlHandler {
         let endpoint: ControlServerConfiguration.Endpoint =
             listeningSocket.map { .listeningSocket($0) } ?? .path(configuration.controlSocket)
         let adminGroup = configuration.adminGroup.isEmpty ? nil : configuration.adminGroup
-        return ControlServer(
-            configuration: ControlServerConfiguration(
-                endpoint: endpoint, authorization: ControlAuthorization(adminGroup: adminGroup)),
-            handler: DaemonControlHandler(controller: controller), logger: logger)
+        var server = ControlServerConfiguration(endpoint: endpoint, authorization: ControlAuthorization(adminGroup: adminGroup))
+        server.socketMode = mode_t(configuration.controlSocketMode)
+        if let group = configuration.controlSocketGroup {
+            server.socketGroup = group
+            server.socketGroupRequired = true
+        } else {
+            // The default, the admin group: applied when it exists and this process may give the
+            // socket to it; otherwise (a development run) the socket keeps the process's group.
+            server.socketGroup = adminGroup
+            server.socketGroupRequired = false
+        }
+        return ControlServer(configuration: server, handler: DaemonControlHandler(controller: controller), logger: logger)
     }
 }
 

@@ -141,6 +141,15 @@ public enum Daemon {
                     service: LeadershipService(store: shared, controller: controller, logger: logger),
                     successTerminationBehavior: .ignore, serviceName: "lease"))
         }
+        // The database file (not the in-memory fallback, not PostgreSQL) is looked after: resource
+        // faults as status problems that clear by themselves, the write-ahead log kept small.
+        let database = (controller.store as? SQLiteStateStore).flatMap { $0.path == nil ? nil : $0 }
+        if let database {
+            services.append(
+                .init(
+                    service: StoreMaintenanceService(controller: controller, store: database, logger: logger),
+                    successTerminationBehavior: .ignore, serviceName: "store-maintenance"))
+        }
         if let interval = notifier.watchdogPingInterval() {
             logger.info("watchdog enabled", metadata: ["ALMANAC_WATCHDOG_PING": "\(interval)"])
             services.append(
@@ -159,8 +168,13 @@ public enum Daemon {
             try await group.run()
         } catch {
             logger.error("shutdown did not complete cleanly", metadata: ["error": "\(error)"])
+            try? database?.checkpoint()
             await controller.finishShutdown()
             throw error
+        }
+        // Everything written is in the database file: the log is left empty.
+        do { try database?.checkpoint() } catch {
+            logger.warning("cannot checkpoint the state database at exit", metadata: ["error": "\(error)"])
         }
         await controller.finishShutdown()
         logger.info("stopped")

@@ -49,6 +49,9 @@ public enum DaemonEvent: Sendable, Hashable {
     case leadershipChanged(Leadership.Role)
     /// The leader (another instance) recorded deliveries: a follower's view of them is out of date.
     case ledgerChanged
+    /// The state store takes writes again after a resource fault (a full disk, a read-only file
+    /// system): what failed meanwhile is due now.
+    case storeRecovered
 }
 
 /// The plan in force with the number of the load that made it (0: none yet).
@@ -90,6 +93,10 @@ public actor DaemonController {
     private var rejected: PlanLoadOutcome?
     private var control: DaemonStatus.ControlInfo
     private var statusWriteProblem: String?
+    /// The store's health as the maintenance service last reported it (SQLite only).
+    private var storeHealth: StoreHealth?
+    /// Above this, a write-ahead log that a checkpoint could not truncate is a problem.
+    private var walLimit: Int64 = StoreMaintenanceService.defaultWALLimit
     private var schedule: ScheduleView?
     /// The mail worker's latest count of the outbox, and when it was taken.
     private var outboxLatest: (counts: [String: Int], at: ContinuousClock.Instant)?
@@ -359,6 +366,8 @@ public actor DaemonController {
         if old.mail != new.mail { keys.append("mail") }
         if old.robots != new.robots { keys.append("robots") }
         if old.adminGroup != new.adminGroup { keys.append("admin_group") }
+        if old.controlSocketGroup != new.controlSocketGroup { keys.append("control_socket_group") }
+        if old.controlSocketMode != new.controlSocketMode { keys.append("control_socket_mode") }
         if old.shutdownTimeout != new.shutdownTimeout { keys.append("shutdown_timeout") }
         if old.logLevel != new.logLevel { keys.append("log_level") }
         if old.postgres != new.postgres { keys.append("state") }
@@ -439,6 +448,69 @@ public actor DaemonController {
     }
 
     /// The leader recorded deliveries: a follower's view follows.
+    /// The store's health changed (a resource fault appeared or went, the log grew past
+    /// `walLimit` or shrank below it): logs it, republishes the status, and when writes work
+    /// again wakes everything that waits on the store.
+    public func storeHealthChanged(_ health: StoreHealth, walLimit: Int64) {
+        let before = storeHealth
+        storeHealth = health
+        self.walLimit = walLimit
+        let path = storeInfo.path
+        if let failure = health.writeFailure, before?.writeFailure?.code != failure.code {
+            logger.error(
+                "state store cannot write, deliveries wait until it can",
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.storeProblem)", "ALMANAC_STORE_ERROR": "\(failure.code.rawValue)",
+                    "ALMANAC_PATH": "\(path)", "error": "\(failure)",
+                ])
+        }
+        if health.writeFailure == nil, let failure = before?.writeFailure {
+            logger.notice(
+                "state store takes writes again, delivering what waited",
+                metadata: ["ALMANAC_STORE_ERROR": "\(failure.code.rawValue)", "ALMANAC_PATH": "\(path)"])
+            emit(.storeRecovered)
+            mailDoorbell.ring()
+            robotDoorbell.ring()
+        }
+        let large = (health.walBytes ?? 0) > walLimit
+        if large && (before?.walBytes ?? 0) <= walLimit {
+            logger.warning(
+                "write-ahead log of the state store is large and cannot be truncated",
+                metadata: ["ALMANAC_PATH": "\(path)-wal", "ALMANAC_BYTES": "\(health.walBytes ?? 0)"])
+        }
+        publish()
+    }
+
+    /// What a resource fault of the store means and what to do about it: the problem of
+    /// status.json, `status`, STATUS= and the metrics.
+    static func storeProblems(_ health: StoreHealth?, path: String, walLimit: Int64) -> [DaemonStatus.Problem] {
+        guard let health else { return [] }
+        var problems: [DaemonStatus.Problem] = []
+        let directory = (path as NSString).deletingLastPathComponent
+        if let failure = health.writeFailure {
+            switch failure.code {
+            case .diskFull:
+                problems.append(.init(
+                    code: "disk-full",
+                    message: "disk full: \(path) cannot be written, reminders wait; free space on the file system of \(directory) (df -h \(directory)); almanacd resumes by itself"))
+            case .readOnly:
+                problems.append(.init(
+                    code: "state-read-only",
+                    message: "state read-only: \(path) cannot be written, reminders wait; make \(directory) and its files writable by almanacd's user (or remount the file system read-write); almanacd resumes by itself"))
+            default:
+                problems.append(.init(
+                    code: "state-unwritable",
+                    message: "state unwritable: \(failure.detail) [\(failure.code.rawValue)], reminders wait; see journalctl -u almanacd and check \(directory); almanacd resumes by itself"))
+            }
+        }
+        if let wal = health.walBytes, wal > walLimit {
+            problems.append(.init(
+                code: "wal-large",
+                message: "write-ahead log \(path)-wal is \(wal / 1_048_576) MiB and cannot be truncated: a process keeps the database open for reading (a backup, sqlite3; fuser \(path)); end it and the log shrinks at the next checkpoint"))
+        }
+        return problems
+    }
+
     public func ledgerChangedElsewhere() {
         emit(.ledgerChanged)
     }
@@ -579,8 +651,11 @@ public actor DaemonController {
     private func problems() -> [DaemonStatus.Problem] {
         var problems: [DaemonStatus.Problem] = []
         if let code = storeInfo.errorCode {
-            problems.append(.init(code: "store-unavailable", message: "state store \(code), using memory"))
+            problems.append(.init(
+                code: "store-unavailable",
+                message: "state store \(code), using memory: reminders go to the journal but are not remembered across a restart; fix \(storeInfo.path) (journalctl -u almanacd says why), then restart almanacd"))
         }
+        problems += Self.storeProblems(storeHealth, path: storeInfo.path, walLimit: walLimit)
         if let rejected {
             let errors = rejected.errors
             let first = errors.first.map(\.description) ?? (rejected.cancelled ? "the load was interrupted" : "invalid plan")

@@ -308,6 +308,7 @@ public actor FeedPublisher {
             nextReminder: status.nextReminders.first?.dueAt, overdue: status.overdue.count, checklists: checklists,
             planLoadSeconds: status.lastReload.map { $0.durationMs / 1000 }, planItems: status.plan?.items,
             lastReloadAccepted: status.lastReload?.accepted, lastReloadAt: status.lastReload?.at, generatedAt: now)
+        snapshot.problems = status.problems.map(\.code)
         if let lease = status.leadership, lease.role != .single {
             snapshot.leadership = MetricsSnapshot.LeadershipMetric(
                 instance: lease.instance, role: lease.role.rawValue, leader: lease.leader, leaderSince: lease.leaderSince,
@@ -357,7 +358,7 @@ public struct PublishService: Service {
                     case .planChanged, .progressChanged:
                         feedsDirty.set()
                         continuation.yield()
-                    case .marksChanged, .leadershipChanged, .ledgerChanged: break
+                    case .marksChanged, .leadershipChanged, .ledgerChanged, .storeRecovered: break
                     }
                 }
             }

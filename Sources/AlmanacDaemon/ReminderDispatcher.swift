@@ -92,6 +92,9 @@ public struct ReminderDispatcher: Sendable {
     public private(set) var failures = 0
     /// The last `perform` stopped because this instance lost the lease (another one delivers).
     public private(set) var deposed = false
+    /// Journal entries this process wrote whose `sent` mark failed (the disk filled between the
+    /// claim and the mark): the next attempt only records them, instead of writing them again.
+    public private(set) var journaledUnmarked: [DeliveryID: Int64] = [:]
 
     public init(store: any StateStore, logger: Logger, mail: MailDirectory, leadership: Leadership = .single()) {
         self.store = store
@@ -110,9 +113,12 @@ public struct ReminderDispatcher: Sendable {
     ///   reads what the leader recorded).
     public mutating func load(since: Date, now: Date, settle: Bool = true) throws(StoreError) {
         if settle {
+            let written = Set(journaledUnmarked.values)
             for record in try store.inDoubtDeliveries() {
-                try store.resolveInDoubt(record.id, sent: false, at: now)
+                // Written by this process, only not marked: sent, not in doubt.
+                try store.resolveInDoubt(record.id, sent: written.contains(record.id), at: now)
             }
+            journaledUnmarked = [:]
         }
         recorded = []
         for record in try store.deliveries(dueSince: since) where record.state != .failed {
@@ -178,7 +184,12 @@ public struct ReminderDispatcher: Sendable {
         }
     }
 
-    private func send(_ reminder: Reminder, now: Date) throws(StoreError) {
+    private mutating func send(_ reminder: Reminder, now: Date) throws(StoreError) {
+        if let written = journaledUnmarked[reminder.key] {
+            try store.markSent(written, at: now)
+            journaledUnmarked[reminder.key] = nil
+            return
+        }
         guard let record = try claim(reminder.key, due: reminder.due, late: reminder.isLate, now: now) else { return }
         switch reminder.channel {
         case .journal:
@@ -199,7 +210,12 @@ public struct ReminderDispatcher: Sendable {
             let level: Logger.Level = reminder.kind == .overdue ? .warning : .notice
             try requireLease(reminder.key)
             logger.log(level: level, "\(text)", metadata: metadata)
-            try store.markSent(record.id, at: now)
+            do {
+                try store.markSent(record.id, at: now)
+            } catch {
+                journaledUnmarked[reminder.key] = record.id
+                throw error
+            }
         case .mail:
             let robots = RobotComposer.messages(for: reminder, mail: mail, templates: currentTemplates)
             try queue(compose(reminder, now: now), robots: robots, record: record, key: reminder.key, now: now)

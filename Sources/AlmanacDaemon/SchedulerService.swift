@@ -288,6 +288,8 @@ public struct SchedulerService: Service {
                         replan = true
                         logger.info("leadership changed, planning again", metadata: ["ALMANAC_ROLE": "\(role.rawValue)"])
                     case .event(.ledgerChanged): refresh = !core.delivers
+                    case .event(.storeRecovered):
+                        logger.info("state store recovered, delivering what waited")
                     case .timer(.clockChanged):
                         logger.notice("wall clock changed, planning again", metadata: ["ALMANAC_NOW": "\(controller.clock.now())"])
                     case .timer(.expired): break

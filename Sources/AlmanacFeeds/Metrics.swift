@@ -25,6 +25,8 @@ public struct MetricsSnapshot: Sendable, Hashable {
     public var generatedAt: Date
     /// The lease of a shared (PostgreSQL) store; `nil` for a single instance.
     public var leadership: LeadershipMetric?
+    /// The codes of the status's problems (`disk-full`, `reload-rejected`, ...), one each.
+    public var problems: [String] = []
 
     /// Which instance delivers, since when, the last takeover.
     public struct LeadershipMetric: Sendable, Hashable {
@@ -217,6 +219,11 @@ public enum PrometheusText {
                     help: "From the old leader's last renewal to the last takeover.",
                     samples: lease.lastTakeoverVacantSeconds.map { [([], $0)] } ?? []))
         }
+        families.append(
+            Family(
+                name: "almanac_problem", type: "gauge",
+                help: "1 for each problem of the status, by its code (docs/status-json.md); none when all is well.",
+                samples: Set(s.problems).sorted().map { ([("code", $0)], 1) }))
         families.append(
             Family(
                 name: "almanac_metrics_generated_timestamp_seconds", type: "gauge",

@@ -1,6 +1,7 @@
 import AlmanacCalendar
 import Foundation
 import GRDB
+import Synchronization
 
 /// The ``StateStore`` in one SQLite file (`state.db` in the state directory), in WAL mode, through
 /// GRDB. Opening checks the file (`PRAGMA quick_check`) and migrates the schema, so a damaged or
@@ -12,6 +13,9 @@ public final class SQLiteStateStore: StateStore {
     /// The database file, or `nil` for an in-memory store.
     public let path: String?
     let writer: any DatabaseWriter
+    /// The last resource fault of a write (cleared by the next write that succeeds), and the
+    /// number of writes that succeeded.
+    private let writeOutcome = Mutex<(failure: StoreError?, writes: Int)>((nil, 0))
 
     /// Opens (creating when missing) the database at `path` and migrates it.
     public init(path: String) throws(StoreError) {
@@ -725,7 +729,15 @@ public final class SQLiteStateStore: StateStore {
     }
 
     private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try writer.write(body) } catch { throw Self.storeError(error, operation: operation) }
+        do {
+            let result = try writer.write(body)
+            writeOutcome.withLock { $0 = (nil, $0.writes + 1) }
+            return result
+        } catch {
+            let mapped = Self.storeError(error, operation: operation)
+            if StoreHealth.resourceFaults.contains(mapped.code) { writeOutcome.withLock { $0.failure = mapped } }
+            throw mapped
+        }
     }
 
     private static func check(_ writer: any DatabaseWriter, operation: String) throws(StoreError) {
@@ -776,13 +788,37 @@ public final class SQLiteStateStore: StateStore {
     }
 }
 
-extension SQLiteStateStore {
-    /// Copies the WAL into the main file and truncates it (before a backup copy of the file).
+extension SQLiteStateStore: StoreMaintenance {
+    /// Copies the WAL into the main file and truncates it (periodically after writes, at a clean
+    /// exit, and before a backup copy of the file).
     public func checkpoint() throws(StoreError) {
         do {
             try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch {
             throw Self.storeError(error, operation: "checkpointing")
+        }
+    }
+
+    public func health() -> StoreHealth {
+        let outcome = writeOutcome.withLock { $0 }
+        var walBytes: Int64?
+        if let path {
+            var info = stat()
+            if stat(path + "-wal", &info) == 0 { walBytes = Int64(info.st_size) }
+        }
+        return StoreHealth(writeFailure: outcome.failure, walBytes: walBytes, writes: outcome.writes)
+    }
+
+    public func probeWrite() throws(StoreError) {
+        // A table of its own, filled past a few pages and dropped again in one transaction: the
+        // commit must find room for new pages (max_page_count) and for their frames in the log
+        // (the file system), and leaves nothing behind.
+        try write("checking that \(path ?? "the database") takes writes again") { db in
+            try db.execute(sql: """
+                CREATE TABLE almanac_write_probe (filler BLOB);
+                INSERT INTO almanac_write_probe (filler) VALUES (zeroblob(16384));
+                DROP TABLE almanac_write_probe;
+                """)
         }
     }
 }

@@ -114,13 +114,13 @@ public struct JournalLogHandler: LogHandler {
         identifier: String, logger: String, file: String, function: String, line: UInt
     ) -> [String] {
         var fields = [
-            "MESSAGE=\(message)",
+            "MESSAGE=\(escaped(message))",
             "PRIORITY=\(priority(of: level))",
             "SYSLOG_IDENTIFIER=\(identifier)",
             "CODE_FILE=\(file)",
             "CODE_LINE=\(line)",
-            "CODE_FUNC=\(function)",
-            "ALMANAC_LOGGER=\(logger)",
+            "CODE_FUNC=\(escaped(function))",
+            "ALMANAC_LOGGER=\(escaped(logger))",
         ]
         let reserved: Set<String> = [
             "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC", "ALMANAC_LOGGER",
@@ -128,26 +128,73 @@ public struct JournalLogHandler: LogHandler {
         var named: [String: String] = [:]
         for (key, value) in metadata {
             guard let name = journalFieldName(key), !reserved.contains(name) else { continue }
-            named[name] = render(value)
+            named[name] = escaped(render(value))
         }
         for (name, value) in named.sorted(by: { $0.key < $1.key }) { fields.append("\(name)=\(value)") }
         return fields
     }
 
-    /// One `<N>`-prefixed line: the message (newlines shown as `\n` so one entry stays one line),
-    /// then the metadata as ` FIELD=value`, sorted, with values quoted when they contain spaces.
+    /// One `<N>`-prefixed line: the message, then the metadata as ` FIELD=value`, sorted, with
+    /// values quoted when they contain spaces or quotes. Control characters are escaped
+    /// (``escaped(_:)``), and inside quotes `"` and `\` are too, so whatever a value holds (a
+    /// plan's title with CR LF in it) one entry stays one line and cannot fake another field.
     public static func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        var text = "<\(priority(of: level))>" + oneLine(message)
+        var text = "<\(priority(of: level))>" + escaped(message)
         var named: [String: String] = [:]
         for (key, value) in metadata {
             guard let name = journalFieldName(key) else { continue }
-            named[name] = oneLine(render(value))
+            named[name] = render(value)
         }
         for (name, value) in named.sorted(by: { $0.key < $1.key }) {
-            let shown = value.contains(" ") || value.isEmpty ? "\"\(value)\"" : value
+            let needsQuotes = value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" })
+            let shown =
+                needsQuotes
+                ? "\"" + escaped(quotedInside(value)) + "\""
+                : escaped(value)
             text += " \(name)=\(shown)"
         }
         return text
+    }
+
+    /// `text` with every control character written out, so that it cannot end a log line or
+    /// steer a terminal: LF as `\n`, CR as `\r`, TAB as `\t`, every other C0 character, DEL and
+    /// the C1 controls as `\xHH` (`\u{HHHH}` above `\xff`: U+2028 and U+2029, which some viewers
+    /// take for line ends). Everything else (Chinese text, emoji) stays as it is.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                out.append(scalar)
+                continue
+            }
+            let replacement: String
+            switch scalar {
+            case "\n": replacement = "\\n"
+            case "\r": replacement = "\\r"
+            case "\t": replacement = "\\t"
+            default:
+                let hex = String(scalar.value, radix: 16)
+                replacement = scalar.value <= 0xFF
+                    ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex : "\\u{" + hex + "}"
+            }
+            out.append(contentsOf: replacement.unicodeScalars)
+        }
+        return String(out)
+    }
+
+    /// `"` and `\` preceded by a backslash, for a value shown in quotes.
+    private static func quotedInside(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     /// Whether `$JOURNAL_STREAM` (`device:inode`) names the file behind `fileDescriptor`.
@@ -168,10 +215,6 @@ public struct JournalLogHandler: LogHandler {
         case .dictionary(let entries):
             entries.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\(render($0.value))" }.joined(separator: ",")
         }
-    }
-
-    private static func oneLine(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\\n")
     }
 
     // MARK: - Output

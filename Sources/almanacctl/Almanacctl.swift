@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacControl
 import ArgumentParser
 import Foundation
 
@@ -47,7 +48,9 @@ struct Almanacctl: ParsableCommand {
         Console.ignoreBrokenPipes()
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            let arguments = try leadingSocket(Array(CommandLine.arguments.dropFirst()))
+            if let socket = arguments.socket { setenv(ControlProtocol.socketEnvironmentVariable, socket, 1) }
+            command = try parseAsRoot(arguments.rest)
         } catch {
             exit(after: error)
         }
@@ -60,6 +63,29 @@ struct Almanacctl: ParsableCommand {
             exit(after: error)
         }
         Foundation.exit(0)
+    }
+
+    /// `--socket PATH` (or `--socket=PATH`) before the subcommand: `almanacctl --socket S status`
+    /// means `almanacctl status --socket S`. It stands for `$ALMANAC_SOCKET`, so a `--socket`
+    /// after the subcommand still wins. Returns the path and the other arguments.
+    static func leadingSocket(_ arguments: [String]) throws -> (socket: String?, rest: [String]) {
+        var rest = arguments[...]
+        var socket: String?
+        while let first = rest.first, first.hasPrefix("--socket") {
+            if first == "--socket" {
+                guard rest.count >= 2, let path = rest.dropFirst().first, !path.hasPrefix("-") else {
+                    throw ValidationError("Missing value for '--socket <PATH>'")
+                }
+                socket = path
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--socket=") {
+                socket = String(first.dropFirst("--socket=".count))
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        return (socket, Array(rest))
     }
 
     /// Exits for `error`: ArgumentParser's message and status, except that a failure (status 1)

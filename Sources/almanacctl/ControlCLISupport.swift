@@ -23,6 +23,8 @@ enum DaemonExitStatus: Int32 {
     case badReply = 5
     /// The daemon does not know the item, unit or occurrence named (`not_found`).
     case notFound = 6
+    /// The socket is there but this user may not connect to it (its group and mode).
+    case permissionDenied = 7
 }
 
 /// `--socket`, `--timeout`, `--json`, `--english`: shared by every command that talks to almanacd.
@@ -90,6 +92,7 @@ struct DaemonOptions: ParsableArguments {
     static func exitStatus(for error: ControlClientError) -> DaemonExitStatus {
         switch error {
         case .unreachable, .timeout: .unreachable
+        case .permissionDenied: .permissionDenied
         case .protocolViolation: .badReply
         case .server(let error):
             switch error.code {
@@ -107,6 +110,7 @@ struct DaemonOptions: ParsableArguments {
             switch error {
             case .server(let serverError): payload = serverError
             case .unreachable: payload = ControlError(ControlError.Code("unreachable"), error.description)
+            case .permissionDenied: payload = ControlError(ControlError.Code("permission_denied"), error.description)
             case .timeout: payload = ControlError(ControlError.Code("timeout"), error.description)
             case .protocolViolation: payload = ControlError(ControlError.Code("bad_reply"), error.description)
             }
@@ -129,6 +133,13 @@ struct DaemonOptions: ParsableArguments {
         switch error {
         case .unreachable, .protocolViolation:
             return nil
+        case .permissionDenied(let path, _):
+            let group = Self.groupName(ofFile: path)
+            let join = group.map { english ? "add yourself to group '\($0)'" : "将自己加入组 \($0)" }
+            let command = group.map { "sudo usermod -aG \($0) \(Self.userName())" }
+            return english
+                ? "\(join ?? "ask for access to the socket"), then log in again\(command.map { " (\($0))" } ?? ""); or run as root (sudo almanacctl ...)"
+                : "\(join ?? "请求套接字的访问权限")后重新登录\(command.map { "（\($0)）" } ?? "")，或以 root 运行（sudo almanacctl …）"
         case .timeout:
             return say(
                 "守护进程繁忙或已挂起：journalctl -u almanacd 查看日志，--timeout 可延长等待",
@@ -163,11 +174,28 @@ struct DaemonOptions: ParsableArguments {
             english
                 ? "cannot reach almanacd at \(path): \(reason) (is it running? --socket or $ALMANAC_SOCKET name another socket)"
                 : "无法连接 almanacd（\(path)）：\(reason)。守护进程是否在运行？可用 --socket 或 $ALMANAC_SOCKET 指定套接字"
+        case .permissionDenied(let path, let reason):
+            english
+                ? "permission denied connecting to almanacd at \(path): \(reason) (the daemon may be running; the socket's group and mode decide who may connect)"
+                : "无权连接 almanacd（\(path)）：\(reason)。守护进程可能正在运行，套接字的属组和权限决定谁能连接"
         case .server(let serverError):
             "\(serverError.message) [\(serverError.code.rawValue)]"
         default:
             error.description
         }
+    }
+
+    /// The group owning `path` (the socket file, or else its directory when that is what refuses).
+    static func groupName(ofFile path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 || stat((path as NSString).deletingLastPathComponent, &info) == 0 else { return nil }
+        guard let entry = getgrgid(info.st_gid), let name = entry.pointee.gr_name else { return nil }
+        return String(cString: name)
+    }
+
+    static func userName() -> String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "$USER"
     }
 
     /// Prints a value as pretty JSON with sorted keys and ISO 8601 instants.

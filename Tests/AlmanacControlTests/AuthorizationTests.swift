@@ -76,6 +76,141 @@ struct AuthorizationTests {
         }
     }
 
+    /// The socket a server binds itself gets the configured group and mode; a member of that
+    /// group gets in, anyone else is told it is a matter of permission (exit 7), not that no
+    /// daemon runs.
+    @Test func socketGroupAndModeAreAppliedAndPermissionIsReportedAsSuch() async throws {
+        let group = try #require(getgrnam("almanac-test-admins")).pointee.gr_gid
+        try await withServer(configure: { $0.socketGroup = "almanac-test-admins"; $0.socketMode = 0o660 }) { path, _, _ in
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_gid == group)
+            #expect(info.st_mode & 0o7777 == 0o660)
+
+            // A member (by the group database, as a login gives it) may connect and read.
+            let member = try await offPool {
+                try spawnAndWait(
+                    "/usr/bin/setpriv",
+                    ["--reuid=almanac-test-admin", "--regid=almanac-test-admin", "--init-groups", try almanacctlPath(), "status", "--socket", path, "--json"],
+                    environment: ["TZ": "Asia/Shanghai", "PATH": "/usr/bin:/bin"])
+            }
+            #expect(member.status == 0, "\(member.stderr)")
+
+            // Anyone else: permission denied, its own message and exit status.
+            let other = try await offPool { try almanacctl(["status", "--socket", path, "--english"], as: "almanac-test") }
+            #expect(other.status == 7)
+            #expect(other.stderr.contains("permission denied connecting to almanacd at \(path)"), "\(other.stderr)")
+            #expect(other.stderr.contains("add yourself to group 'almanac-test-admins'"), "\(other.stderr)")
+            #expect(!other.stderr.contains("is it running"))
+            let chinese = try await offPool { try almanacctl(["status", "--socket", path], as: "almanac-test") }
+            #expect(chinese.status == 7)
+            #expect(chinese.stderr.contains("无权连接 almanacd"), "\(chinese.stderr)")
+            let json = try await offPool { try almanacctl(["--socket", path, "status", "--json"], as: "almanac-test") }
+            #expect(json.status == 7)
+            #expect(json.stdout.contains("\"permission_denied\""), "\(json.stdout)")
+        }
+    }
+
+    /// A group that is not there stops a server that requires it, and only warns otherwise.
+    @Test func aMissingSocketGroupIsAnErrorOnlyWhenRequired() async throws {
+        await #expect(throws: ControlServerError.self) {
+            try await withServer(configure: { $0.socketGroup = "almanac-no-such-group" }) { _, _, _ in }
+        }
+        try await withServer(configure: { $0.socketGroup = "almanac-no-such-group"; $0.socketGroupRequired = false }) { path, _, _ in
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & 0o7777 == 0o660)
+        }
+    }
+
+    /// 200 connections of one ordinary user that trickle a byte a second, as the Python below
+    /// opens them (as that user, through setpriv); stopped by SIGKILL.
+    final class SlowClients: Sendable {
+        let pid: pid_t
+        let log: String
+
+        init(user: String, path: String, count: Int) throws {
+            log = NSTemporaryDirectory() + "almanac-slow-\(UUID().uuidString.prefix(8)).log"
+            let script = """
+                import socket, sys, time
+                held = []
+                for _ in range(\(count)):
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    try:
+                        s.connect(sys.argv[1]); s.send(b"{"); held.append(s)
+                    except OSError:
+                        s.close()
+                print("connected", len(held), flush=True)
+                for _ in range(600):
+                    time.sleep(1)
+                    for s in held:
+                        try: s.send(b" ")
+                        except OSError: pass
+                """
+            pid = try spawnInBackground(
+                "/usr/bin/setpriv",
+                ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "/usr/bin/python3", "-c", script, path],
+                environment: ["PATH": "/usr/bin:/bin"], log: log)
+        }
+
+        /// SIGKILL: the child inherits the test process's signal mask, which may block SIGTERM.
+        func stop() {
+            kill(pid, SIGKILL)
+            _ = waitForChild(pid)
+            unlink(log)
+        }
+    }
+
+    /// One user holding connections cannot lock another user out, nor administrators: the
+    /// per-uid limit keeps room for others, and the last slots are kept for root and the admin
+    /// group. No timing is asserted: the server's own count is the readiness signal.
+    @Test func oneUserCannotLockOthersOut() async throws {
+        // Without an admin group, almanac-test-admin is an ordinary user like almanac-test.
+        try await withServer(configure: {
+            $0.socketMode = 0o666
+            $0.authorization = ControlAuthorization(adminGroup: nil)
+        }) { path, _, server in
+            let slow = try #require(localUser("almanac-test"))
+            let clients = try SlowClients(user: "almanac-test", path: path, count: 200)
+            defer { clients.stop() }
+            try await waitUntil("32 slow connections") { server.activeConnections(uid: slow.uid) == 32 }
+
+            // Another ordinary user is served, and again, while the 32 are held.
+            for id in 1...3 {
+                let reply = try await offPool { try requestAs("almanac-test-admin", path: path, #"{"v":1,"id":\#(id),"cmd":"status"}"#) }
+                #expect(reply.ok, "\(reply)")
+            }
+            // One more of the slow user is refused, saying why.
+            let extra = try await offPool { try requestAs("almanac-test", path: path, #"{"v":1,"id":9,"cmd":"status"}"#) }
+            #expect(extra.error?.code == "busy")
+            #expect(extra.error?.message == "too many connections from uid \(slow.uid) (limit 32 per user); try again")
+            #expect(server.activeConnections(uid: slow.uid) == 32)
+        }
+    }
+
+    @Test func administratorsAlwaysGetThrough() async throws {
+        try await withServer(configure: {
+            $0.socketMode = 0o666
+            $0.authorization = ControlAuthorization(adminGroup: "almanac-test-admins")
+            $0.maxConnections = 10
+            $0.reservedForAdmins = 2
+            $0.maxConnectionsPerUID = 8
+        }) { path, _, server in
+            let slow = try #require(localUser("almanac-test"))
+            let clients = try SlowClients(user: "almanac-test", path: path, count: 50)
+            defer { clients.stop() }
+            try await waitUntil("8 slow connections") { server.activeConnections(uid: slow.uid) == 8 }
+            // Eight of ten are taken: the last two are for administrators.
+            let ordinary = try await offPool { try requestAs("almanac-test", path: path, #"{"v":1,"id":1,"cmd":"status"}"#) }
+            #expect(ordinary.error?.code == "busy")
+            #expect(ordinary.error?.message == "too many connections from uid \(slow.uid) (limit 8 per user); try again")
+            // Root and a member of the admin group get through.
+            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
+            let member = try await offPool { try requestAs("almanac-test-admin", path: path, #"{"v":1,"id":2,"cmd":"status"}"#) }
+            #expect(member.ok, "\(member)")
+        }
+    }
+
     @Test func peerCredentialsAreTheCallers() {
         var fds: [CInt] = [0, 0]
         #expect(socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &fds) == 0)

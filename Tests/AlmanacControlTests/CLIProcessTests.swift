@@ -56,6 +56,17 @@ func almanacctl(_ arguments: [String], as user: String? = nil, environment extra
                 "工作安排  未加载（almanacctl reload 查看错误）", "已发提醒  3", "待发邮件  1", "逾期事项  0",
             ])
 
+            // --socket before the subcommand works as after it, and wins over $ALMANAC_SOCKET.
+            let before = try await offPool {
+                try almanacctl(["--socket", path, "status"], environment: ["ALMANAC_SOCKET": path + ".missing"])
+            }
+            #expect(before.status == 0, "\(before.stderr)")
+            #expect(before.stdout == human.stdout)
+            let equals = try await offPool { try almanacctl(["--socket=\(path)", "status"]) }
+            #expect(equals.stdout == human.stdout)
+            let after = try await offPool { try almanacctl(["--socket", path + ".missing", "status", "--socket", path]) }
+            #expect(after.status == 0, "\(after.stderr)")
+
             // $ALMANAC_SOCKET names the socket when --socket is absent.
             let json = try await offPool { try almanacctl(["status", "--json"], environment: ["ALMANAC_SOCKET": path]) }
             #expect(json.status == 0)

@@ -1,5 +1,5 @@
 import AlmanacCalendar
-import AlmanacControl
+@testable import AlmanacControl
 import AlmanacTestSupport
 import Foundation
 import Logging
@@ -143,15 +143,66 @@ import Glibc
             let started = ContinuousClock.now
             let (reply, closed) = try await offPool { () -> (String?, Bool) in
                 let client = try RawClient(path: path)
+                client.send(#"{"v":1,"id":1,"cmd":"status"}"# + "\n")
+                _ = client.readLine()
                 return (client.readLine(), client.isClosedByPeer())
             }
             let waited = ContinuousClock.now - started
             #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
+            #expect(try WireReply.parse(reply).error?.message == "no request for 0.3 s; closing")
             #expect(closed)
             // Not before the idle timeout; how much later depends on the machine (the client's
             // 300 s read timeout is the hang guard), so it is not asserted.
             #expect(waited >= .milliseconds(300))
         }
+    }
+
+    /// A client that trickles bytes without ever finishing a line loses its slot after the
+    /// first-request deadline, however long the idle timeout.
+    @Test func aTricklingClientLosesItsSlotAtTheFirstRequestDeadline() async throws {
+        try await withServer(configure: { $0.firstRequestTimeout = .milliseconds(300) }) { path, _, server in
+            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+                let client = try RawClient(path: path)
+                let trickle = Thread {
+                    for byte in Array(#"{"v":1,"#.utf8) {
+                        client.send([byte])
+                        usleep(50_000)
+                    }
+                }
+                trickle.start()
+                return (client.readLine(), client.isClosedByPeer())
+            }
+            #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
+            #expect(try WireReply.parse(reply).error?.message == "no complete request within 0.3 s; closing")
+            #expect(closed)
+            try await waitUntil("every connection closed") { server.activeConnections == 0 }
+        }
+    }
+
+    /// The limits as a decision: per uid, the slots kept for administrators, the total.
+    @Test func admissionKeepsSlotsPerUserAndForAdministrators() {
+        var admission = ConnectionAdmission(.init(maxConnections: 6, maxPerUID: 2, reservedForAdmins: 2))
+        #expect(admission.admit(uid: 1000, admin: nil) == .admitted)
+        #expect(admission.admit(uid: 1000, admin: nil) == .admitted)
+        #expect(admission.admit(uid: 1000, admin: nil) == .needsAdminCheck)
+        #expect(admission.admit(uid: 1000, admin: false) == .refused("too many connections from uid 1000 (limit 2 per user); try again"))
+        #expect(admission.admit(uid: 1001, admin: nil) == .admitted)
+        #expect(admission.admit(uid: 1001, admin: nil) == .admitted)
+        // Four of six taken: the last two are for administrators.
+        #expect(admission.admit(uid: 1002, admin: false) == .refused(
+            "too many connections (the last 2 of 6 are kept for administrators); try again"))
+        #expect(admission.admit(uid: 0, admin: nil) == .needsAdminCheck)
+        #expect(admission.admit(uid: 0, admin: true) == .admitted)
+        #expect(admission.admit(uid: 0, admin: true) == .admitted)
+        #expect(admission.admit(uid: 0, admin: true) == .refused("too many connections (limit 6); try again"))
+        admission.release(uid: 1000)
+        #expect(admission.byUID[1000] == 1)
+        #expect(admission.total == 5)
+        #expect(admission.admit(uid: 1000, admin: nil) == .needsAdminCheck)
+        admission.release(uid: 0)
+        admission.release(uid: 0)
+        #expect(admission.byUID[0] == nil)
+        #expect(admission.admit(uid: 1000, admin: nil) == .admitted)
     }
 
     @Test func connectionsBeyondTheLimitAreRefusedWithBusy() async throws {

@@ -119,6 +119,7 @@ func withServer(
     // in a full parallel test run on a loaded machine that wait has exceeded the default 30 s and
     // turned answers into idle_timeout. Only the idle test itself wants a short timeout.
     configuration.idleTimeout = .seconds(600)
+    configuration.firstRequestTimeout = .seconds(600)
     configure(&configuration)
     let handler = RecordingHandler()
     let server = ControlServer(configuration: configuration, handler: handler, logger: Logger(label: "test"))

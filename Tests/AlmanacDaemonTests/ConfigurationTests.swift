@@ -121,6 +121,20 @@ struct ConfigurationTests {
         ])
     }
 
+    @Test func theSocketGroupAndModeOfAnOwnSocket() throws {
+        let defaults = try #require(ConfigurationLoader.load(text: "", file: "/e/a.yaml", environment: [:]).configuration)
+        #expect(defaults.controlSocketGroup == nil)
+        #expect(defaults.controlSocketMode == 0o660)
+        let set = try #require(
+            ConfigurationLoader.load(text: "control_socket_group: staff\ncontrol_socket_mode: \"0666\"\n", file: "/e/a.yaml", environment: [:])
+                .configuration)
+        #expect(set.controlSocketGroup == "staff")
+        #expect(set.controlSocketMode == 0o666)
+        let bad = ConfigurationLoader.load(text: "control_socket_mode: rw\n", file: "/e/a.yaml", environment: [:])
+        #expect(bad.configuration == nil)
+        #expect(bad.diagnostics.map(\.message) == ["'control_socket_mode' must be octal permission bits from 0600 to 0777, not 'rw'"])
+    }
+
     @Test func smtpNeedsAURL() {
         let result = ConfigurationLoader.load(
             text: "mail:\n  transport: smtp\n", file: "/c.yaml", environment: [:])

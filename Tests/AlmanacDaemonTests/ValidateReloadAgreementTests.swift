@@ -82,6 +82,23 @@ struct ValidateReloadAgreementTests {
                 guard mkfifo(dir + "/plans/b.yaml", 0o644) == 0 else { throw ProcessTestError("mkfifo failed") }
             }),
         Variant(
+            name: "an include naming a FIFO",
+            files: ["plans/a.yaml": "include: [more.inc]\n" + header + "  - {id: a, kind: task, title: x, when: 05-06, owners: [wmb]}\n"],
+            valid: false,
+            setUp: { dir in
+                guard mkfifo(dir + "/plans/more.inc", 0o644) == 0 else { throw ProcessTestError("mkfifo failed") }
+            }),
+        Variant(
+            name: "an include naming a directory",
+            files: ["plans/a.yaml": "include: [../lib]\n" + header + "  - {id: a, kind: task, title: x, when: 05-06, owners: [wmb]}\n"],
+            valid: false),
+        Variant(
+            name: "a device among the plan files",
+            files: ["plans/a.yaml": header + "  - {id: a, kind: task, title: x, when: 05-06, owners: [wmb]}\n"], valid: false,
+            setUp: { dir in
+                guard symlink("/dev/zero", dir + "/plans/z.yaml") == 0 else { throw ProcessTestError("symlink failed") }
+            }),
+        Variant(
             name: "two files, one with a duplicate id",
             files: [
                 "plans/a.yaml": header + "  - {id: a, kind: task, title: x, when: 05-06, owners: [wmb]}\n",

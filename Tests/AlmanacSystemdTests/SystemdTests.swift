@@ -182,6 +182,38 @@ struct JournalLogHandlerTests {
         #expect(text == "<4>plan reload failed\\nsee above ALMANAC_ITEM=flag-salute REASON=\"plan.yaml:3:1: error: x y\"\n")
     }
 
+    /// A plan author controls titles, unit names and notes: CR LF (or any control character) in
+    /// them must not start a line of its own in the log, nor fake a field.
+    @Test func controlCharactersInValuesCannotForgeLogLines() throws {
+        let title = "国庆值班\r\nBcc: evil@x\n<3>forged"
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let logger = Logger(label: "almanac.test") { label in
+            JournalLogHandler(label: label, destination: .lines(fileDescriptor: fds[1]))
+        }
+        logger.notice("提醒：\(title)", metadata: [
+            "ALMANAC_TITLE": "\(title)", "ALMANAC_NOTE": "a \"b\" \\ \u{1B}[31m\u{7F}\u{0}", "ALMANAC_UNIT": "x\ty ZZ=1",
+        ])
+        close(fds[1])
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(fds[0], &buffer, buffer.count)
+        let text = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self)
+        #expect(text == #"<5>提醒：国庆值班\r\nBcc: evil@x\n<3>forged ALMANAC_NOTE="a \"b\" \\ \x1b[31m\x7f\x00" ALMANAC_TITLE="国庆值班\r\nBcc: evil@x\n<3>forged" ALMANAC_UNIT="x\ty ZZ=1""# + "\n")
+        #expect(text.split(separator: "\n").count == 1)
+        #expect(!text.contains("\r"))
+
+        let fields = JournalLogHandler.journalFields(
+            level: .notice, message: "提醒：\(title)", metadata: ["ALMANAC_TITLE": "\(title)"],
+            identifier: "almanacd", logger: "almanac.scheduler", file: "S.swift", function: "f()", line: 7)
+        #expect(fields.first == #"MESSAGE=提醒：国庆值班\r\nBcc: evil@x\n<3>forged"#)
+        #expect(fields.last == #"ALMANAC_TITLE=国庆值班\r\nBcc: evil@x\n<3>forged"#)
+        for field in fields {
+            #expect(!field.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(field)")
+        }
+        #expect(JournalLogHandler.escaped("春节\u{2028}x\u{85}") == "春节\\u{2028}x\\x85")
+    }
+
     @Test func journalStreamMustMatchTheDescriptor() throws {
         let path = NSTemporaryDirectory() + "almanac-stream-\(UUID().uuidString.prefix(8))"
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
