@@ -111,7 +111,7 @@ let package = Package(
             name: "AlmanacDraftTests", dependencies: ["AlmanacDraft", "AlmanacPlan", "AlmanacCalendar"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
         // Child processes and blocking helpers shared by the test targets that run real programs.
-        .target(name: "AlmanacTestSupport", path: "Tests/AlmanacTestSupport", swiftSettings: strict),
+        .target(name: "AlmanacTestSupport", dependencies: ["AlmanacMail"], path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AlmanacControlTests", dependencies: ["AlmanacControl", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
@@ -133,7 +133,8 @@ let package = Package(
             dependencies: ["CCurl", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
-        .testTarget(name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // Group robots (企业微信, 钉钉, 飞书) and the signed webhook: payloads, signatures, answers,
         // the rate limit and digests, HTTPS through libcurl.
         .target(name: "AlmanacRobots", dependencies: ["CCurl"], swiftSettings: strict),

@@ -221,7 +221,10 @@ EOF
     }
     wait_settled() {    # hang guard: about 2 minutes
         for _ in $(seq 1200); do settled && return 0; sleep 0.1; done
-        dump; fail "almanacd did not settle (STATUS=$(prop almanacd.service StatusText))"
+        dump
+        echo "--- almanacctl outbox --json:" >&2; inside almanacctl outbox --json >&2 2>&1 || true
+        echo "--- almanacctl status --json:" >&2; inside almanacctl status --json >&2 2>&1 || true
+        fail "almanacd did not settle (STATUS=$(prop almanacd.service StatusText))"
     }
     wait_settled
     before_reminders=$(count_reminders); before_mail=$(count_mail)

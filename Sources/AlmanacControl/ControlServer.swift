@@ -126,6 +126,7 @@ public final class ControlServer: Service, Sendable {
     private let admission: Mutex<ConnectionAdmission>
     /// Recent answers to "is this uid an administrator?", until when they hold.
     private let adminVerdicts = Mutex<[UInt32: (admin: Bool, until: NIODeadline)]>([:])
+    private let connectionListeners = Mutex<[AsyncStream<Void>.Continuation]>([])
 
     public init(
         configuration: ControlServerConfiguration,
@@ -147,6 +148,20 @@ public final class ControlServer: Service, Sendable {
 
     /// Connections of `uid` being served right now.
     public func activeConnections(uid: UInt32) -> Int { admission.withLock { $0.byUID[uid, default: 0] } }
+
+    /// A signal after each connection admitted, refused or closed, so that a caller waiting for
+    /// the counts above reads them again only when they may have changed. Keeps the newest signal.
+    public func connectionChanges() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        connectionListeners.withLock { $0.append(continuation) }
+        return stream
+    }
+
+    private func connectionsChanged() {
+        connectionListeners.withLock { listeners in
+            listeners.removeAll { if case .terminated = $0.yield() { true } else { false } }
+        }
+    }
 
     public func run() async throws {
         let listener = try await bind()
@@ -224,6 +239,7 @@ public final class ControlServer: Service, Sendable {
         _ channel: any Channel, _ credentials: PeerCredentials, _ verdict: ConnectionAdmission.Verdict
     ) throws -> AcceptedConnection {
         let sync = channel.pipeline.syncOperations
+        defer { connectionsChanged() }
         guard verdict == .admitted else {
             let reason: String
             if case .refused(let text) = verdict { reason = text } else { reason = "too many connections; try again" }
@@ -232,7 +248,10 @@ public final class ControlServer: Service, Sendable {
                 ControlReply<ControlResult>(id: nil, error: ControlError(.busy, reason)))))
             return .refused
         }
-        channel.closeFuture.whenComplete { [self] _ in admission.withLock { $0.release(uid: credentials.uid) } }
+        channel.closeFuture.whenComplete { [self] _ in
+            admission.withLock { $0.release(uid: credentials.uid) }
+            connectionsChanged()
+        }
         try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
         try sync.addHandler(IdleFrameInjector(firstLine: configuration.firstRequestTimeout, between: configuration.idleTimeout))
         let wrapped = try NIOAsyncChannel(

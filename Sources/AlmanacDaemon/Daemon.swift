@@ -158,10 +158,17 @@ public enum Daemon {
                     serviceName: "watchdog"))
         }
 
+        // Last, so that it is the first told of the shutdown.
+        services.append(
+            .init(
+                service: ShutdownDeadlineService(limit: configuration.shutdownTimeout + .seconds(2), logger: logger),
+                successTerminationBehavior: .ignore, serviceName: "shutdown-deadline"))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
-        groupConfiguration.maximumCancellationDuration = .seconds(2)
+        // No limit on the cancellation here: ServiceLifecycle ends an overrun with a fatal error
+        // (SIGILL); ShutdownDeadlineService ends it with a logged exit instead.
+        groupConfiguration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: groupConfiguration)
         // The control server owns the adopted socket and closes it.
         do {

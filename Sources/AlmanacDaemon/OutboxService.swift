@@ -99,7 +99,8 @@ public final class MailDoorbell: Sendable {
     }
 
     /// Returns when the bell rings (at once if it rang since the last wait) or the task is cancelled.
-    func wait() async {
+    /// `parked` is called once the waiter is parked (a ring from then on wakes it).
+    func wait(parked: () -> Void = {}) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
@@ -110,7 +111,7 @@ public final class MailDoorbell: Sendable {
                     state.waiter = continuation
                     return false
                 }
-                if resumeNow { continuation.resume() }
+                if resumeNow { continuation.resume() } else { parked() }
             }
         } onCancel: {
             let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -1,4 +1,5 @@
 import AlmanacSystemd
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -13,6 +14,26 @@ struct LifecycleService: Service {
         // Throws only when the task is cancelled, which ends the daemon the same way.
         try? await gracefulShutdown()
         await controller.beginShutdown()
+    }
+}
+
+/// Bounds the whole shutdown: once it begins, a thread of its own (it must fire even when every
+/// cooperative thread is busy) waits `limit` and then ends the process with status 70
+/// (EX_SOFTWARE), logged, instead of ServiceLifecycle's fatal error (SIGILL) when cancellation
+/// takes longer than allowed. The last service of the group: the first told of the shutdown.
+struct ShutdownDeadlineService: Service {
+    let limit: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let (limit, logger) = (limit, logger)
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18)
+            logger.critical("shutdown did not finish within \(limit): exiting with status 70")
+            _exit(70)
+        }
+        thread.start()
     }
 }
 

@@ -143,7 +143,8 @@ enum ChildProcess {
             environment.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environment)
+        let signals = CleanSignals()
+        let spawned = posix_spawn(&pid, program, &actions, signals.attributes, argv, environment)
         close(inputPair[0])
         close(outputPair[1])
         guard spawned == 0 else {

@@ -173,7 +173,7 @@ struct AuthorizationTests {
             let slow = try #require(localUser("almanac-test"))
             let clients = try SlowClients(user: "almanac-test", path: path, count: 200)
             defer { clients.stop() }
-            try await waitUntil("32 slow connections") { server.activeConnections(uid: slow.uid) == 32 }
+            try await waitUntil("32 slow connections", on: server) { server.activeConnections(uid: slow.uid) == 32 }
 
             // Another ordinary user is served, and again, while the 32 are held.
             for id in 1...3 {
@@ -199,7 +199,7 @@ struct AuthorizationTests {
             let slow = try #require(localUser("almanac-test"))
             let clients = try SlowClients(user: "almanac-test", path: path, count: 50)
             defer { clients.stop() }
-            try await waitUntil("8 slow connections") { server.activeConnections(uid: slow.uid) == 8 }
+            try await waitUntil("8 slow connections", on: server) { server.activeConnections(uid: slow.uid) == 8 }
             // Eight of ten are taken: the last two are for administrators.
             let ordinary = try await offPool { try requestAs("almanac-test", path: path, #"{"v":1,"id":1,"cmd":"status"}"#) }
             #expect(ordinary.error?.code == "busy")

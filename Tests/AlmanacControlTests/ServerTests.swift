@@ -175,7 +175,7 @@ import Glibc
             #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
             #expect(try WireReply.parse(reply).error?.message == "no complete request within 0.3 s; closing")
             #expect(closed)
-            try await waitUntil("every connection closed") { server.activeConnections == 0 }
+            try await waitUntil("every connection closed", on: server) { server.activeConnections == 0 }
         }
     }
 
@@ -219,7 +219,7 @@ import Glibc
             #expect(try WireReply.parse(replies[0]).error?.code == "busy")
             #expect(replies[1] == "closed")
             // Once the held connections are gone, new ones are served again.
-            try await waitUntil("every connection closed") { server.activeConnections == 0 }
+            try await waitUntil("every connection closed", on: server) { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -246,7 +246,7 @@ import Glibc
             #expect(ok == 128)
             #expect(busy == 872)
             #expect(other == 0)
-            try await waitUntil("every connection closed") { server.activeConnections == 0 }
+            try await waitUntil("every connection closed", on: server) { server.activeConnections == 0 }
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
         }
     }
@@ -334,26 +334,9 @@ import Glibc
     }
 }
 
-/// Polls `condition` until it holds. `hangGuard` only stops a test that would hang: it is ten
-/// times what the slowest wait here takes under load (closing 1,000 connections), and running
-/// out of it throws, so the test stops at the cause rather than at a later symptom (a `busy`
-/// reply to the next client while the old connections are still counted).
-func waitUntil(
-    _ what: String = "the condition", hangGuard: Duration = .seconds(120), _ condition: @Sendable () -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + hangGuard
-    while !condition() {
-        guard ContinuousClock.now < deadline else {
-            throw WaitExpired(what: what, hangGuard: hangGuard)
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
-struct WaitExpired: Error, CustomStringConvertible {
-    var what: String
-    var hangGuard: Duration
-    var description: String { "\(what) not met within \(hangGuard) (the hang guard)" }
+/// Waits until `condition` holds, checking it again at each change of the server's connections.
+func waitUntil(_ what: String, on server: ControlServer, _ condition: @escaping @Sendable () -> Bool) async throws {
+    try await waitFor(what, changes: server.connectionChanges(), condition)
 }
 
 /// A Unix stream socket bound to `path`, listening or not (as a crashed daemon leaves it).

@@ -110,11 +110,12 @@ struct CrashTests {
         }
 
         // A last run delivers what is left; wait until every delivery is settled.
+        // status.json is replaced (renamed into run/) at each change: the directory is watched.
+        let watch = try DirectoryWatch(sandbox.root + "/run")
         let last = try Child(executable: executable, arguments: ["--config", sandbox.configPath], environment: environment, output: output)
-        let deadline = Date() + 600  // a hang guard: the loop ends when every delivery is settled
-        while Date() < deadline {
-            if let counts = counts(), counts.sent + counts.missed == expected, counts.inDoubt == 0 { break }
-            usleep(100_000)
+        try? watch.wait("every delivery settled", hangGuard: .seconds(600)) {
+            guard let counts = counts() else { return false }
+            return counts.sent + counts.missed == expected && counts.inDoubt == 0
         }
         last.send(SIGTERM)
         let stopped = last.waitForExit(timeout: 60)

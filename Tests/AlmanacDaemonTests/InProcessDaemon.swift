@@ -2,6 +2,7 @@ import AlmanacCalendar
 import AlmanacHost
 import AlmanacScheduler
 import AlmanacStore
+import AlmanacTestSupport
 import Foundation
 import Logging
 import Testing
@@ -55,17 +56,11 @@ final class InProcessDaemon: Sendable {
         _ = await controller.configuration
     }
 
-    /// Waits for `condition`, re-checking after every change of the status; fails the test after
-    /// `guardSeconds` (a guard against hangs, far above the milliseconds this takes).
+    /// Waits for `condition`, re-checking after every change of the status (the controller signals
+    /// each); fails the test after `guardSeconds` (a guard against hangs, far above the
+    /// milliseconds this takes). One wait at a time: the status changes are one stream.
     func waitUntil(_ what: String, guardSeconds: Double = 120, _ condition: @escaping @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(guardSeconds)
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting for \(what)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        try await waitFor(what, changes: statusChanges, hangGuard: .seconds(guardSeconds), condition)
     }
 
     /// Moves the clock through every wake-up the scheduler asks for up to `end`, then to `end`.

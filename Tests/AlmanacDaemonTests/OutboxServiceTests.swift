@@ -38,13 +38,15 @@ private func queue(_ store: some StateStore, count: Int, recipient: String = "wm
     return ids
 }
 
-/// Runs passes until nothing is queued (or the deadline passes).
-private func drain(_ service: OutboxService, _ store: some StateStore, timeout: Duration = .seconds(120)) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        await service.pass()
+/// Runs passes as the worker does, each at the retry the last one asked for, until nothing is
+/// queued. `hangGuard` only stops a test that would hang.
+private func drain(_ service: OutboxService, _ store: some StateStore, hangGuard: Duration = .seconds(120)) async throws {
+    let deadline = ContinuousClock.now + hangGuard
+    while true {
+        let wake = await service.pass()
         if (try store.mailCounts()[.queued] ?? 0) == 0 { return }
-        try await Task.sleep(for: .milliseconds(100))
+        guard ContinuousClock.now < deadline else { throw WaitExpired(what: "an empty outbox", hangGuard: hangGuard) }
+        try await service.sleep(until: wake)
     }
 }
 
@@ -88,16 +90,18 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
 
     @Test func aRingWakesTheWaiter() async {
         let bell = MailDoorbell()
-        let waiter = Task { await bell.wait(); return true }
-        try? await Task.sleep(for: .milliseconds(50))
+        let (parked, signal) = AsyncStream.makeStream(of: Void.self)
+        let waiter = Task { await bell.wait(parked: { signal.yield() }); return true }
+        for await _ in parked { break }
         bell.ring()
         #expect(await waiter.value)
     }
 
     @Test func cancellationEndsTheWait() async {
         let bell = MailDoorbell()
-        let waiter = Task { await bell.wait(); return Task.isCancelled }
-        try? await Task.sleep(for: .milliseconds(50))
+        let (parked, signal) = AsyncStream.makeStream(of: Void.self)
+        let waiter = Task { await bell.wait(parked: { signal.yield() }); return Task.isCancelled }
+        for await _ in parked { break }
         waiter.cancel()
         #expect(await waiter.value)
     }

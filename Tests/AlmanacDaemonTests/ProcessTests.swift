@@ -134,19 +134,20 @@ final class Child: @unchecked Sendable {
 
     func send(_ signal: Int32) { kill(pid, signal) }
 
-    /// Waits up to `timeout` seconds; true when it exited. A child still running is killed.
+    /// Waits up to `timeout` seconds (a hang guard) for the exit, which the kernel signals; true
+    /// when it exited. A child still running is killed.
     /// Blocks the calling thread: async tests call it through ``awaitExit(timeout:)``, on a thread
     /// of its own.
     func waitForExit(timeout: Double) -> Bool {
-        let deadline = Date() + timeout
-        while isRunning && Date() < deadline { usleep(5_000) }
-        if isRunning {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            return false
+        guard isRunning else { return true }
+        if childExits(pid, within: .seconds(timeout)) {
+            _ = isRunning  // reaps it and records how it ended
+            return true
         }
-        return true
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return false
     }
 
     deinit {
@@ -254,11 +255,8 @@ struct ProcessTests {
         
         // The activator listens first and starts the daemon on the first connection.
         // Hang guards only (300 s): each wait ends at its signal, the socket file, READY=1, the exit.
-        let deadline = ContinuousClock.now + .seconds(300)
-        while !FileManager.default.fileExists(atPath: socketPath) && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        try #require(FileManager.default.fileExists(atPath: socketPath), "systemd-socket-activate made no socket")
+        let watch = try DirectoryWatch(sandbox.root + "/run")
+        try await offPool { try watch.wait("the activator's socket", hangGuard: .seconds(300)) { FileManager.default.fileExists(atPath: socketPath) } }
         #expect(await notify.awaitReceive(timeout: 0.2) == nil)
         let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(client) }

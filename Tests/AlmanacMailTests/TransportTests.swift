@@ -48,46 +48,24 @@ import Glibc
     }
 }
 
-/// Sends through a sendmail stand-in written moments ago. A child spawned meanwhile by another
-/// test may still hold the script open for writing (ETXTBSY, "Text file busy") until it execs:
-/// that is the test's race, not the transport's, so it is retried.
-@discardableResult
-func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throws(MailTransportError) -> MailSendReport {
-    var attempt = 0
-    while true {
-        do {
-            return try transport.send(envelope)
-        } catch let error where error.message.contains("Text file busy") && attempt < 50 {
-            attempt += 1
-            usleep(100_000)
-        }
-    }
-}
-
 @Suite struct SendmailTests {
-    /// A sendmail stand-in that records its arguments and standard input, then exits with `status`.
-    static func fakeSendmail(in directory: String, status: Int32) throws -> String {
+    /// A sendmail stand-in that records its arguments and standard input in `directory`, then
+    /// exits with `status` ("hang": never): a link to Fixtures/fake-sendmail, which is never
+    /// written while the tests run.
+    static func fakeSendmail(in directory: String, status: String) throws -> String {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fake-sendmail").path
+        try Data((status + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/status"))
         let path = directory + "/sendmail"
-        let script = """
-            #!/bin/sh
-            printf '%s\\n' "$@" >> "\(directory)/argv"
-            cat > "\(directory)/stdin"
-            echo "sendmail says bye" >&2
-            for last; do :; done
-            case "$last" in refused@*) echo "recipient $last not accepted by the server" >&2; exit 65;; esac
-            exit \(status)
-            """
-        try Data(script.utf8).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: fixture)
         return path
     }
 
     @Test func handsTheMessageToSendmailWithEnvelopeSender() throws {
         let directory = try temporaryDirectory("sendmail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let program = try Self.fakeSendmail(in: directory, status: 0)
+        let program = try Self.fakeSendmail(in: directory, status: "0")
         let envelope = try Envelope(try MessageTests.message())
-        try sendFreshScript(SendmailTransport(program: program), envelope)
+        try SendmailTransport(program: program).send(envelope)
         let argv = try String(contentsOfFile: directory + "/argv", encoding: .utf8)
         #expect(argv == "-i\n-falmanac@example.org\n--\nwmb@example.org\n")
         let stdin = FileManager.default.contents(atPath: directory + "/stdin")
@@ -97,11 +75,11 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
     @Test func oneRunPerRecipientSoARefusedOneDoesNotStopTheOthers() throws {
         let directory = try temporaryDirectory("sendmail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let program = try Self.fakeSendmail(in: directory, status: 0)
+        let program = try Self.fakeSendmail(in: directory, status: "0")
         var message = try MessageTests.message()
         message.cc = [try MailAddress("refused@example.org"), try MailAddress("leader@example.org")]
         let transport = SendmailTransport(program: program, arguments: ["-C", "/etc/almanac/msmtprc"])
-        let report = try sendFreshScript(transport, try Envelope(message))
+        let report = try transport.send(try Envelope(message))
         #expect(report.failures.map(\.address) == ["refused@example.org"])
         #expect(report.failures.first?.kind == .permanent)
         #expect(report.failures.first?.reply.contains("not accepted by the server") == true)
@@ -113,7 +91,7 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         message.to = [try MailAddress("refused@example.org")]
         message.cc = []
         #expect {
-            try sendFreshScript(transport, try Envelope(message))
+            try transport.send(try Envelope(message))
         } throws: { error in
             (error as? MailTransportError)?.kind == .permanent
         }
@@ -123,9 +101,9 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
     func exitStatusDecidesTheKind(_ status: Int32, _ kind: MailTransportError.Kind) throws {
         let directory = try temporaryDirectory("sendmail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let program = try Self.fakeSendmail(in: directory, status: status)
+        let program = try Self.fakeSendmail(in: directory, status: "\(status)")
         do {
-            try sendFreshScript(SendmailTransport(program: program), try Envelope(try MessageTests.message()))
+            try SendmailTransport(program: program).send(try Envelope(try MessageTests.message()))
             Issue.record("exit \(status) taken as success")
         } catch let error as MailTransportError {
             #expect(error.kind == kind)
@@ -142,12 +120,10 @@ func sendFreshScript(_ transport: SendmailTransport, _ envelope: Envelope) throw
         }
         let directory = try temporaryDirectory("sendmail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/sendmail"
-        try Data("#!/bin/sh\nexec sleep 30\n".utf8).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
+        let path = try Self.fakeSendmail(in: directory, status: "hang")
         let start = ContinuousClock.now
         do {
-            try sendFreshScript(SendmailTransport(program: path, timeout: .seconds(1)), try Envelope(try MessageTests.message()))
+            try SendmailTransport(program: path, timeout: .seconds(1)).send(try Envelope(try MessageTests.message()))
             Issue.record("a hanging sendmail succeeded")
         } catch let error as MailTransportError {
             #expect(error.kind == .temporary)

@@ -34,17 +34,34 @@ enum TestPostgres {
     {
         let leadership = Leadership(Leadership.Snapshot(role: .unavailable, instance: instance))
         let store = PostgresStateStore(settings: settings, leadership: leadership)
-        let elector = PostgresLeaderElector(store: store, instance: instance, lease: lease, poll: .milliseconds(100)) { _ in }
+        let events = LeadershipEvents()
+        let elector = PostgresLeaderElector(store: store, instance: instance, lease: lease, poll: .milliseconds(100), onEvent: events.record)
         elector.start()
-        try waitFor("\(instance) leads") { leadership.snapshot.role == .leader }
+        try events.wait("\(instance) leads") { leadership.snapshot.role == .leader }
         return (store, elector)
     }
+}
 
-    static func waitFor(_ what: String, timeout: Double = 60, _ condition: () -> Bool) throws {
-        let deadline = Date() + timeout
-        while !condition() {
-            if Date() > deadline { throw StoreError(.other, operation: "waiting", detail: "timed out: \(what)") }
-            usleep(20_000)
+/// An elector's events, for a test to wait on a change of its role: each event wakes the waiter,
+/// which then reads the role again (the elector publishes the role before it reports the event).
+final class LeadershipEvents: @unchecked Sendable {
+    private let condition = NSCondition()
+
+    @Sendable func record(_ event: PostgresLeaderElector.Event) {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until `holds`; `hangGuard` (seconds) only stops a test that would hang.
+    func wait(_ what: String, hangGuard: Double = 120, until holds: () -> Bool) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date() + hangGuard
+        while !holds() {
+            if !condition.wait(until: deadline) && !holds() {
+                throw StoreError(.other, operation: "waiting", detail: "\(what) not within \(Int(hangGuard)) s (the hang guard)")
+            }
         }
     }
 }
@@ -71,10 +88,11 @@ struct PostgresStateStoreTests {
         defer { electorA.stop() }
         let followerLease = Leadership(Leadership.Snapshot(role: .unavailable, instance: "host-b"))
         let b = PostgresStateStore(settings: settings, leadership: followerLease)
-        let electorB = PostgresLeaderElector(store: b, instance: "host-b", lease: .seconds(30), poll: .milliseconds(100)) { _ in }
+        let eventsB = LeadershipEvents()
+        let electorB = PostgresLeaderElector(store: b, instance: "host-b", lease: .seconds(30), poll: .milliseconds(100), onEvent: eventsB.record)
         electorB.start()
         defer { electorB.stop() }
-        try TestPostgres.waitFor("host-b follows host-a") { followerLease.snapshot.role == .follower }
+        try eventsB.wait("host-b follows host-a") { followerLease.snapshot.role == .follower }
         #expect(followerLease.snapshot.leader == "host-a")
         #expect(!followerLease.maySend)
         #expect(throws: StoreError(.notLeader, operation: "claiming delivery \(key)", detail: "this instance does not hold the lease")) {
@@ -88,7 +106,7 @@ struct PostgresStateStoreTests {
         }
         let oldToken = try #require(a.leadership.token)
         electorA.stop(timeout: .seconds(10))  // gives the lease up: B takes over at its next look
-        try TestPostgres.waitFor("host-b leads") { followerLease.snapshot.role == .leader }
+        try eventsB.wait("host-b leads") { followerLease.snapshot.role == .leader }
         #expect(followerLease.token == oldToken + 1)
         #expect(followerLease.snapshot.lastTakeover?.from == "host-a")
         // A still believes in its token (as a process paused before its elector noticed would).
@@ -126,16 +144,17 @@ struct PostgresStateStoreTests {
         let (a, electorA) = try TestPostgres.leadingStore(settings, instance: "host-a", lease: .seconds(300))
         let leadershipB = Leadership(Leadership.Snapshot(role: .unavailable, instance: "host-b"))
         let b = PostgresStateStore(settings: settings, leadership: leadershipB)
-        let electorB = PostgresLeaderElector(store: b, instance: "host-b", lease: .seconds(300), poll: .milliseconds(100)) { _ in }
+        let eventsB = LeadershipEvents()
+        let electorB = PostgresLeaderElector(store: b, instance: "host-b", lease: .seconds(300), poll: .milliseconds(100), onEvent: eventsB.record)
         electorB.start()
         defer { electorB.stop() }
-        try TestPostgres.waitFor("host-b follows") { leadershipB.snapshot.role == .follower }
+        try eventsB.wait("host-b follows") { leadershipB.snapshot.role == .follower }
         // The leader's process dies: its database session ends (here: terminated by the server).
         let admin = try PostgresConnection(parameters: try settings.connectionParameters(applicationName: "test admin"))
         try admin.query(
             "SELECT pg_terminate_backend(holder_pid) FROM almanac_leader WHERE id = 1", operation: "ending the leader's session")
         let started = Date()
-        try TestPostgres.waitFor("host-b takes over", timeout: 30) { leadershipB.snapshot.role == .leader }
+        try eventsB.wait("host-b takes over") { leadershipB.snapshot.role == .leader }
         #expect(Date().timeIntervalSince(started) < 300)  // long before the lease of 5 minutes ends
         electorA.stop()
         _ = a

@@ -1,5 +1,6 @@
 // Child processes and blocking work for the test targets that run real programs (almanacd,
 // almanacctl, socat, setpriv): one copy, shared by AlmanacControlTests and AlmanacDaemonTests.
+import AlmanacMail
 import Foundation
 
 #if canImport(Glibc)
@@ -36,9 +37,9 @@ public struct HangGuardExpired: Error, CustomStringConvertible {
 /// forever (seen here as unreaped zombies).
 ///
 /// Its output is read until the child closes it, however long the child takes: the pipes are
-/// never closed under a running child (it would meet EPIPE: with SIGPIPE ignored, as NIO leaves
-/// it in this process and so in its children, that once made Foundation's `FileHandle.write`
-/// trap with SIGILL). Only `hangGuard` ends the wait: the child is killed and the call throws.
+/// never closed under a running child (it would meet EPIPE, which once made Foundation's
+/// `FileHandle.write` trap with SIGILL when SIGPIPE was ignored, as SwiftNIO leaves it in this
+/// process; children now start with every signal at its default, see `CleanSignals`). Only `hangGuard` ends the wait: the child is killed and the call throws.
 public func spawnAndWait(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: [UInt8] = [],
     hangGuard: Duration = .seconds(600)
@@ -129,7 +130,13 @@ private func spawn(
         for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, executable, &actions, attributes, argv, envp)
+    let result: CInt
+    if let attributes {
+        result = posix_spawn(&pid, executable, &actions, attributes, argv, envp)
+    } else {
+        let clean = CleanSignals()
+        result = posix_spawn(&pid, executable, &actions, clean.attributes, argv, envp)
+    }
     guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
     return pid
 }
@@ -141,17 +148,29 @@ public func waitForChild(_ pid: pid_t) -> Int32 {
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
-/// Waits up to `timeout` for the child; its exit status, or nil while it still runs.
-public func waitForChild(_ pid: pid_t, timeout: Duration) async -> Int32? {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        }
-        try? await Task.sleep(for: .milliseconds(20))
+@_silgen_name("pidfd_open") private func pidfd_open(_ pid: pid_t, _ flags: UInt32) -> CInt
+
+/// Blocks until the child `pid` has exited or `limit` has passed; true when it has exited. It is
+/// not reaped. The kernel signals the exit on a pidfd, so nothing polls.
+public func childExits(_ pid: pid_t, within limit: Duration) -> Bool {
+    let descriptor = pidfd_open(pid, 0)
+    guard descriptor >= 0 else { return true }  // ESRCH: already gone
+    defer { close(descriptor) }
+    var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    let deadline = ContinuousClock.now + limit
+    while true {
+        let left = deadline - ContinuousClock.now
+        let milliseconds = left <= .zero ? 0 : CInt(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+        let ready = poll(&entry, 1, milliseconds)
+        if ready > 0 { return true }
+        if ready < 0 && errno != EINTR { return false }
+        if left <= .zero { return false }
     }
-    return nil
+}
+
+/// Waits up to `timeout` for the child; its exit status (it is reaped), or nil while it still runs.
+public func waitForChild(_ pid: pid_t, timeout: Duration) async -> Int32? {
+    (try? await offPool { childExits(pid, within: timeout) ? waitForChild(pid) : nil }) ?? nil
 }
 
 /// Runs a program whose standard output (`descriptor` 1) or standard error (2) is a socket no one
@@ -179,13 +198,18 @@ public func spawnWithReaderGone(
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var flags = Int16(POSIX_SPAWN_SETSIGMASK)
     if defaultSIGPIPE {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGPIPE)
         posix_spawnattr_setsigdefault(&attributes, &signals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        flags |= Int16(POSIX_SPAWN_SETSIGDEF)
     }
+    posix_spawnattr_setflags(&attributes, flags)
     let pid = try spawn(executable, arguments, environment: environment, actions: &actions, attributes: &attributes)
     return waitForChild(pid)
 }

@@ -79,18 +79,19 @@ public func parseWithPython(message: String) throws -> ParsedMail {
     return try parseWithPython(path)
 }
 
-/// Waits (up to three minutes: a full test run loads the machine) until a test server started as
-/// `pid` writes its port to `directory/port`; kills it and throws its log when it does not.
+/// Waits until a test server started as `pid` writes its port to `directory/port` (the directory
+/// is watched; three minutes is the hang guard); kills it and throws its log when it exits or
+/// does not start.
 public func waitForPortFile(directory: String, pid: pid_t, what: String) async throws -> Int {
-    let deadline = ContinuousClock.now + .seconds(180)
-    while ContinuousClock.now < deadline {
-        if let text = try? String(contentsOfFile: directory + "/port", encoding: .utf8),
-            let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
-            return value
+    @Sendable func port() -> Int? {
+        (try? String(contentsOfFile: directory + "/port", encoding: .utf8)).flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        if await waitForChild(pid, timeout: .milliseconds(50)) != nil { break }
     }
+    let watch = try DirectoryWatch(directory)
+    // Its log is in the directory too: a server that dies writes it and closes it.
+    try? await offPool { try watch.wait("\(what)'s port", hangGuard: .seconds(180)) { port() != nil || childExits(pid, within: .zero) } }
+    if let port = port() { return port }
     kill(pid, SIGKILL)
     let log = (try? String(contentsOfFile: directory + "/server.log", encoding: .utf8)) ?? ""
     throw MailTestFailure(description: "\(what) did not start: \(log)")
@@ -128,13 +129,14 @@ public final class SMTPTestServer: @unchecked Sendable {
         }
     }
 
-    /// Waits until `count` messages arrived (or the timeout passes) and returns them.
-    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(60)) async -> [(envelope: [String: Any], path: String)] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let messages = received()
-            if messages.count >= count { return messages }
-            try? await Task.sleep(for: .milliseconds(50))
+    /// Waits until `count` messages arrived and returns them: the directory they are written to
+    /// is watched. `timeout` is a hang guard; after it, what arrived is returned.
+    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(120)) async -> [(envelope: [String: Any], path: String)] {
+        let directory = self.directory
+        let server = self
+        _ = try? await offPool {
+            let watch = try DirectoryWatch(directory)
+            try watch.wait("\(count) messages", hangGuard: timeout) { server.received().count >= count }
         }
         return received()
     }
