@@ -6,7 +6,7 @@
 # `almanacctl status` answers through the socket, `systemctl reload` takes a plan dropped into
 # /etc/almanac/plans.d, and `dpkg -r` / `dpkg --purge` stop and remove it all.
 #
-# The container root is the one tests/stage-systemd.sh caches in .cache/e2e/rootfs-<key> (same
+# The container root is the one tests/stage-systemd.sh caches in /var/cache/almanac-test/rootfs-<key> (same
 # package list, same key), so only the first of the two stages pays for debootstrap.
 # By default the package holds the debug build that scripts/test.sh has just made and the Swift
 # runtime is bind-mounted read-only at the path the binaries' RUNPATH names (no second build);

@@ -3,7 +3,8 @@
 # installed into it with `make install DESTDIR=<rootfs>`, then driven with systemctl, almanacctl
 # and journalctl exactly as an administrator would. See docs/testing.md.
 #
-# The debootstrap root is cached in .cache/e2e/ (gitignored), so only the first run pays for it.
+# The debootstrap root is cached in /var/cache/almanac-test (tests/lib/container.sh), so only the
+# first run on a machine pays for it.
 # The root has no Swift runtime: by default the debug build that scripts/test.sh has just made is
 # installed, and the toolchain's runtime libraries are bind-mounted read-only at the path the
 # binaries' RUNPATH names (no second build). ALMANAC_E2E_STATIC=1 instead builds with

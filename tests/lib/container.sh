@@ -4,7 +4,7 @@
 # container's init, and running commands inside it. Sourced, never run (the name does not match
 # scripts/test.sh's tests/stage-*.sh). The caller defines log() and fail() and runs as root.
 #
-#   container_rootfs              sets base: .cache/e2e/rootfs-<key>, made by debootstrap once
+#   container_rootfs              sets base: $container_roots/rootfs-<key>, made by debootstrap once
 #   container_prune_old_roots     removes cached roots of other package lists
 #   container_boot ROOT NAME LOG [nspawn options...]
 #                                 boots ROOT as machine NAME (console to LOG); sets init_pid
@@ -15,6 +15,10 @@
 #                                 succeeds if it is in STATE
 
 container_cache=.cache/e2e
+# The debootstrap roots live outside the checkout, so that a fresh clone (CI clones afresh every
+# time) reuses the root an earlier run made instead of spending minutes on debootstrap again. The
+# key names the package list; a root is used only once complete. ALMANAC_E2E_ROOTS moves them.
+container_roots=${ALMANAC_E2E_ROOTS:-/var/cache/almanac-test}
 
 # The libraries the daemon links dynamically (everything but the Swift runtime), the time zone
 # database, and what systemd needs to boot. The key changes with the list.
@@ -23,36 +27,38 @@ container_packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5
 container_rootfs() {
     local key mirror t unit
     key=$(printf 'bookworm minbase %s v1' "$container_packages" | sha256sum | cut -c1-12)
-    base="$container_cache/rootfs-$key"
-    mkdir -p "$container_cache"
+    base="$container_roots/rootfs-$key"
+    mkdir -p "$container_cache" "$container_roots"
     [ -e "$base/.complete" ] && return 0
     mirror=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
         | grep -v -- '-security' | head -n1 || true)
     [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
     mirror=${mirror:-http://deb.debian.org/debian}
     log "debootstrap bookworm from $mirror into $base (cached for later runs)"
-    rm -rf "$base" "$base.tmp"
+    local tmp="$base.tmp.$$"
+    rm -rf "$base" "$tmp"
     t=$(date +%s)
-    debootstrap --variant=minbase --include="$container_packages" bookworm "$base.tmp" "$mirror" \
+    debootstrap --variant=minbase --include="$container_packages" bookworm "$tmp" "$mirror" \
         > "$container_cache/debootstrap.log" 2>&1 \
         || { tail -n 20 "$container_cache/debootstrap.log" >&2; fail "debootstrap failed"; }
     # Units that only add noise (and timers that would fire during the test) in a test boot.
     for unit in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer \
         e2scrub_reap.service fstrim.timer console-getty.service systemd-timesyncd.service; do
-        ln -sf /dev/null "$base.tmp/etc/systemd/system/$unit"
+        ln -sf /dev/null "$tmp/etc/systemd/system/$unit"
     done
-    echo almanac-e2e > "$base.tmp/etc/hostname"
-    apt-get clean -o RootDir="$base.tmp" 2>/dev/null || true
-    rm -rf "$base.tmp"/var/cache/apt/archives/*.deb
-    touch "$base.tmp/.complete"
-    mv "$base.tmp" "$base"
+    echo almanac-e2e > "$tmp/etc/hostname"
+    apt-get clean -o RootDir="$tmp" 2>/dev/null || true
+    rm -rf "$tmp"/var/cache/apt/archives/*.deb
+    touch "$tmp/.complete"
+    # Another run may have finished the same root meanwhile: keep the first.
+    mv -T "$tmp" "$base" 2>/dev/null || rm -rf "$tmp"
     log "debootstrap took $(( $(date +%s) - t )) s"
 }
 
 container_prune_old_roots() {
     local old
-    for old in "$container_cache"/rootfs-*; do
-        [ "$old" = "$base" ] || rm -rf "$old"
+    for old in "$container_roots"/rootfs-* "$container_cache"/rootfs-*; do
+        case "$old" in "$base"|*.tmp.*) ;; *) rm -rf "$old" ;; esac
     done
 }
 
