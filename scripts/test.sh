@@ -28,7 +28,11 @@ stop_burner() {
 trap stop_burner EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-if [ -n "$stress" ]; then
+# Started once the build is done: the build is not under test, and under the burner it takes
+# three times as long.
+start_burner() {
+    [ -n "$stress" ] || return 0
+    local cores
     cores=$(nproc)
     for _ in $(seq $((2 * cores))); do
         # A busy loop, pure CPU demand with no memory; it also ends by itself within a moment
@@ -36,8 +40,8 @@ if [ -n "$stress" ]; then
         bash -c "while kill -0 $$ 2>/dev/null; do for ((i = 0; i < 200000; i++)); do :; done; done" &
         burners+=($!)
     done
-    echo "==> stress: ${#burners[@]} busy processes on $cores cores for the whole run" >&2
-fi
+    echo "==> stress: ${#burners[@]} busy processes on $cores cores for the tests and stages" >&2
+}
 
 # One line per step with its wall-clock time, and all of them again at the end.
 timings=()
@@ -71,6 +75,7 @@ step_done "prerequisites"
 step "swift build --build-tests"
 swift build --build-tests
 step_done "swift build --build-tests"
+start_burner
 step "swift test"
 swift test --skip-build 2>&1 | tee .build/swift-test.log
 step_done "swift test"
