@@ -12,18 +12,6 @@ public final class CancellationFlag: Sendable {
     public var isCancelled: Bool { state.load(ordering: .relaxed) }
 }
 
-/// A flag one task sets and another takes (reads and clears).
-public final class SharedFlag: Sendable {
-    private let state: Atomic<Bool>
-
-    public init(_ value: Bool = false) { state = Atomic(value) }
-
-    public func set() { state.store(true, ordering: .sequentiallyConsistent) }
-
-    /// The value, cleared.
-    public func take() -> Bool { state.exchange(false, ordering: .sequentiallyConsistent) }
-}
-
 /// A continuation resumed once, by whichever comes first.
 final class ContinuationSlot<T: Sendable>: Sendable {
     private let slot = Mutex<CheckedContinuation<T, Never>?>(nil)

@@ -17,8 +17,10 @@ import Synchronization
 /// The page and the metrics render the status the daemon composed (the same model as status.json
 /// and the control `status`); they are written after every change of it. The feeds depend on the
 /// plan and the checklist progress only: they are built (off the cooperative pool, each event
-/// rendered once for the plan's feed and its units' feeds) when the plan or the progress changes
-/// and at midnight, written, and not kept in memory.
+/// rendered once for the plan's feed and its units' feeds) when the plan changes and at midnight,
+/// written, and not kept in memory. A change of checklist progress only rewrites the checklist
+/// to-dos at the end of each feed file: the events before them are kept as they are on disk, so
+/// recording progress never expands or renders the plan again.
 public actor FeedPublisher {
     let logger: Logger
     private var sequences: FeedSequences?
@@ -30,17 +32,29 @@ public actor FeedPublisher {
         self.logger = logger
     }
 
-    /// Everything written by one ``publish(controller:feedsChanged:)``, for tests and logs.
+    /// Everything written by one ``publish(controller:feeds:)``, for tests and logs.
     public struct Written: Sendable, Hashable {
         public var files: [String]
         public var problems: [String]
     }
 
-    /// Which plan generation and year the feeds on disk were built for.
+    /// Which plan generation and year the feeds on disk were built for, and what a change of
+    /// progress needs to rewrite their to-dos.
     struct BuiltFeeds: Sendable {
         var generation: Int
         /// The year of "today" the range was chosen for.
         var year: Int
+        /// The entries of the feed range that have a checklist (few: the to-dos' entries).
+        var withChecklist: [AgendaEntry]
+        /// The feeds written: `""` for the plan's, else the unit id.
+        var feeds: [String]
+    }
+
+    /// What changed since the feeds were last written; a later change includes the earlier.
+    public enum FeedChange: Int, Sendable, Comparable {
+        case none, progress, plan
+
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     }
 
     /// The feeds' parts, built for one publish (``build(_:today:limit:sequences:)``).
@@ -57,10 +71,11 @@ public actor FeedPublisher {
         var note: String?
     }
 
-    /// Writes every file from the controller's status and plan in force. `feedsChanged`: the plan
-    /// or the checklist progress changed since the last call (the feeds are written again).
+    /// Writes every file from the controller's status and plan in force. `feeds`: what changed
+    /// since the last call: the plan (the feeds are built again), the progress (their to-dos are
+    /// rewritten), or nothing (only the page and the metrics are written).
     @discardableResult
-    public func publish(controller: DaemonController, feedsChanged: Bool) async -> Written {
+    public func publish(controller: DaemonController, feeds change: FeedChange) async -> Written {
         let configuration = await controller.configuration
         let status = controller.status
         let generation = controller.generation
@@ -85,10 +100,24 @@ public actor FeedPublisher {
         let plan = generation.plan
         let today = plan.map { $0.today(at: now) }
         let stale = built?.generation != generation.number || built?.year != today?.year
-        if let plan, let today, feedsChanged || stale {
+        if let plan, let today, change == .progress, !stale, let built {
+            let start = loadSequences(configuration.stateDirectory)
+            let store = controller.store
+            let written = await BlockingWork.run("almanac-feeds") { _ in
+                Self.rewriteTodos(plan, built: built, sequences: start, store: store, directory: feeds)
+            }
+            if let written {
+                files += written.files
+                failures += written.failures
+                saveSequences(written.sequences, configuration.stateDirectory, failures: &failures)
+            } else {
+                self.built = nil  // a feed on disk is not as written: build them all again
+            }
+        }
+        if let plan, let today, change == .plan || stale || built == nil {
             // Built, completed with the checklist progress and rendered on a thread of their own,
-            // then written; nothing of them is kept but the SEQUENCE table, so the idle daemon
-            // does not hold a second copy of the plan as text (a change of progress builds again).
+            // then written; nothing of them is kept but the SEQUENCE table and the few entries
+            // with to-dos, so the idle daemon does not hold a second copy of the plan as text.
             let start = loadSequences(configuration.stateDirectory)
             let limit = configuration.limits.feedEvents
             let store = controller.store
@@ -101,7 +130,9 @@ public actor FeedPublisher {
             if stale, let note = written.note {
                 logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
             }
-            built = BuiltFeeds(generation: generation.number, year: today.year)
+            built = written.failures.isEmpty
+                ? BuiltFeeds(generation: generation.number, year: today.year, withChecklist: written.withChecklist, feeds: written.feeds)
+                : nil
             files += written.files
             failures += written.failures
             write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
@@ -167,6 +198,60 @@ public actor FeedPublisher {
         var failures: [String] = []
         var sequences: FeedSequences
         var note: String?
+        /// The entries with a to-do, and the feeds written (`""`: the plan's), for ``rewriteTodos``.
+        var withChecklist: [AgendaEntry] = []
+        var feeds: [String] = []
+    }
+
+    static func feedPath(_ unit: String, in directory: String) -> String {
+        unit.isEmpty ? directory + "/plan.ics" : directory + "/unit-\(unit).ics"
+    }
+
+    /// After a change of checklist progress: each feed's to-dos, rendered with the progress read
+    /// in one query, replace the to-dos at the end of the file on disk (everything from its first
+    /// `BEGIN:VTODO` line, or its `END:VCALENDAR`); a file whose to-dos are unchanged is not
+    /// written. The result is what ``writeFeeds`` would write. Nil when a feed file is missing or
+    /// not as written (the caller builds every feed again). Synchronous: run it off the pool.
+    static func rewriteTodos(
+        _ plan: PlanInForce, built: BuiltFeeds, sequences: FeedSequences, store: any ChecklistStore, directory: String
+    ) -> WrittenFeeds? {
+        var builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
+        builder.checklists = progress(built.withChecklist, builder: builder, store: store)
+        var written = WrittenFeeds(sequences: sequences, withChecklist: built.withChecklist, feeds: built.feeds)
+        var end = ICSWriter()
+        end.end("VCALENDAR")
+        let tail = Array(end.text.utf8)
+        for unit in built.feeds {
+            let path = feedPath(unit, in: directory)
+            let todos = builder.todos(entries: built.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &written.sequences)
+            guard let old = FileManager.default.contents(atPath: path).map(Array.init),
+                let cut = todosStart(old, tail: tail)
+            else { return nil }
+            let new = Array(old[..<cut]) + Array(todos.utf8) + tail
+            if new == old { continue }
+            do {
+                try AtomicFile.write(Data(new), to: path)
+                written.files.append(path)
+            } catch {
+                written.failures.append("\(error)")
+            }
+        }
+        return written
+    }
+
+    /// Where a feed's to-dos begin: its first line `BEGIN:VTODO` (a folded line never starts with
+    /// a letter, so this is a component), else its closing `END:VCALENDAR`. Nil when the file does
+    /// not end with `tail`.
+    static func todosStart(_ text: [UInt8], tail: [UInt8]) -> Int? {
+        guard text.count >= tail.count, Array(text.suffix(tail.count)) == tail else { return nil }
+        let marker = Array("\r\nBEGIN:VTODO\r\n".utf8)
+        let limit = text.count - tail.count
+        var index = 0
+        while index + marker.count <= limit + 2 {
+            if text[index] == 13, text[index..<(index + marker.count)].elementsEqual(marker) { return index + 2 }
+            index += 1
+        }
+        return limit
     }
 
     /// Builds the feeds, completes them with the checklist progress read in one query, and writes
@@ -178,16 +263,17 @@ public actor FeedPublisher {
     ) -> WrittenFeeds {
         var parts = build(plan, today: today, limit: limit, sequences: sequences)
         parts.builder.checklists = progress(parts.withChecklist, builder: parts.builder, store: store)
-        var written = WrittenFeeds(sequences: parts.sequences, note: parts.note)
+        var written = WrittenFeeds(sequences: parts.sequences, note: parts.note, withChecklist: parts.withChecklist)
         for unit in parts.events.keys.sorted() {
             guard let events = parts.events.removeValue(forKey: unit) else { continue }
             let todos = parts.builder.todos(
                 entries: parts.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &written.sequences)
             let text = parts.builder.document(unit: unit.isEmpty ? nil : unit, body: events + todos, note: parts.note)
-            let path = unit.isEmpty ? directory + "/plan.ics" : directory + "/unit-\(unit).ics"
+            let path = feedPath(unit, in: directory)
             do {
                 try AtomicFile.write(Data(text.utf8), to: path)
                 written.files.append(path)
+                written.feeds.append(unit)
             } catch {
                 written.failures.append("\(error)")
             }
@@ -329,7 +415,8 @@ public struct PublishService: Service {
     let statusChanges: AsyncStream<Void>
 
     /// - Parameters:
-    ///   - events: The controller's events (plan changes and progress rewrite the feeds).
+    ///   - events: The controller's events (a plan change builds the feeds again, progress
+    ///     rewrites their to-dos).
     ///   - statusChanges: The controller's status changes.
     public init(
         controller: DaemonController, publisher: FeedPublisher, events: AsyncStream<DaemonEvent>,
@@ -345,7 +432,7 @@ public struct PublishService: Service {
         // One pending wake-up at most: a burst of changes is one publish. The feeds flag says
         // whether any of them needs the feeds written again.
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let feedsDirty = SharedFlag(true)
+        let feedsDirty = PendingFeedChange()
         let clock = controller.clock
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [statusChanges] in
@@ -355,8 +442,11 @@ public struct PublishService: Service {
             group.addTask { [events] in
                 for await event in events {
                     switch event {
-                    case .planChanged, .progressChanged:
-                        feedsDirty.set()
+                    case .planChanged:
+                        feedsDirty.note(.plan)
+                        continuation.yield()
+                    case .progressChanged:
+                        feedsDirty.note(.progress)
                         continuation.yield()
                     case .marksChanged, .leadershipChanged, .ledgerChanged, .storeRecovered: break
                     }
@@ -367,7 +457,7 @@ public struct PublishService: Service {
                     let zone = controller.inForce?.zone ?? ZonedTime.defaultZone
                     let wait = Self.secondsUntilMidnight(after: clock.now(), zone: zone)
                     do { try await Task.sleep(for: .seconds(wait)) } catch { break }
-                    feedsDirty.set()
+                    feedsDirty.note(.plan)  // a new day: the range may move
                     continuation.yield()
                 }
             }
@@ -375,8 +465,7 @@ public struct PublishService: Service {
                 continuation.yield()
                 for await _ in wakes {
                     if Task.isCancelled { break }
-                    let feeds = feedsDirty.take()
-                    await publisher.publish(controller: controller, feedsChanged: feeds)
+                    await publisher.publish(controller: controller, feeds: feedsDirty.take())
                 }
             } onGracefulShutdown: {
                 continuation.finish()
@@ -391,5 +480,20 @@ public struct PublishService: Service {
         let local = now.timeIntervalSince1970 + offset
         let nextMidnight = ((local / 86_400).rounded(.down) + 1) * 86_400
         return max(1, nextMidnight - local + 1)
+    }
+}
+
+/// The feed change noted since the publisher last took it: the larger of those noted.
+final class PendingFeedChange: Sendable {
+    private let state = Mutex(FeedPublisher.FeedChange.plan)
+
+    func note(_ change: FeedPublisher.FeedChange) { state.withLock { $0 = max($0, change) } }
+
+    /// The change, cleared.
+    func take() -> FeedPublisher.FeedChange {
+        state.withLock { change in
+            defer { change = .none }
+            return change
+        }
     }
 }

@@ -122,7 +122,7 @@ import Testing
         let controller = DaemonController(
             configuration: configuration, store: .success(try SQLiteStateStore()), logger: quietLogger)
         await controller.start(controlActivated: false)
-        let written = await FeedPublisher(logger: quietLogger).publish(controller: controller, feedsChanged: true)
+        let written = await FeedPublisher(logger: quietLogger).publish(controller: controller, feeds: .plan)
         #expect(written.problems == [])
         let names = Set(written.files.map { ($0 as NSString).lastPathComponent })
         #expect(names == ["plan.ics", "unit-wmb.ics", "unit-whjc.ics", "holidays.ics", "status.html", "almanac.prom"])
@@ -132,6 +132,48 @@ import Testing
         let sequences = try JSONDecoder().decode(
             FeedSequences.self, from: Data(contentsOf: URL(fileURLWithPath: configuration.stateDirectory + "/feed-sequences.json")))
         #expect(sequences.entries["c-20260825.t@almanac"]?.sequence == 0)
+    }
+
+    /// Recording progress rewrites only the feeds' to-dos, and the files come out exactly as a
+    /// full build would write them (SEQUENCE of the changed to-do raised, the events untouched).
+    @Test func progressRewritesTheTodosAsAFullBuildWould() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", Self.planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
+        let configuration = try sandbox.configuration()
+        let controller = DaemonController(
+            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
+        await controller.start(controlActivated: false)
+        let feeds = configuration.runtimeDirectory + "/feeds/"
+        func read(_ name: String) -> String { (try? String(contentsOfFile: feeds + name, encoding: .utf8)) ?? "" }
+        let publisher = FeedPublisher(logger: quietLogger)
+        #expect(await publisher.publish(controller: controller, feeds: .plan).problems == [])
+        let before = read("unit-whjc.ics")
+        #expect(before.contains("PERCENT-COMPLETE:0"))
+
+        try controller.store.recordProgress(
+            ChecklistProgress(occurrenceID: "d1@2026-08-10", entryID: "C", state: .accepted, uid: 0, at: Self.now))
+        let incremental = await publisher.publish(controller: controller, feeds: .progress)
+        #expect(incremental.problems == [])
+        let names = Set(incremental.files.map { ($0 as NSString).lastPathComponent })
+        // Only the feeds whose to-dos changed: whjc owns C; wmb's share (A, B) is as it was.
+        #expect(names == ["plan.ics", "unit-whjc.ics", "status.html", "almanac.prom"])
+        let rewritten = ["plan.ics", "unit-wmb.ics", "unit-whjc.ics"].map(read)
+        #expect(rewritten[2] != before)
+        #expect(rewritten[2].contains("PERCENT-COMPLETE:100"))
+
+        // The same progress, built from scratch by another publisher from the same SEQUENCE table.
+        let full = await FeedPublisher(logger: quietLogger).publish(controller: controller, feeds: .plan)
+        #expect(full.problems == [])
+        #expect(["plan.ics", "unit-wmb.ics", "unit-whjc.ics"].map(read) == rewritten)
+
+        // A feed file that is not as written (here: gone) makes the next change build them all.
+        try FileManager.default.removeItem(atPath: feeds + "unit-wmb.ics")
+        try controller.store.recordProgress(
+            ChecklistProgress(occurrenceID: "d1@2026-08-10", entryID: "A", state: .accepted, uid: 0, at: Self.now))
+        #expect(await publisher.publish(controller: controller, feeds: .progress).problems == [])
+        #expect(read("unit-wmb.ics").contains("BEGIN:VEVENT"))
+        await controller.beginShutdown()
     }
 
     /// The publisher sleeps until the next midnight in Shanghai, plus a second: from 10:00 that is
