@@ -115,3 +115,32 @@ struct StoreFaultTests {
         await daemon.stop()
     }
 }
+
+/// A state that cannot be opened at start: memory mode, and the reminders due in the catch-up
+/// window still go out to the journal, once each (not taken as history of a new installation).
+@Suite("memory mode")
+struct MemoryModeTests {
+    @Test func remindersDueInTheCatchUpWindowStillGoToTheJournal() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", StoreFaultTests.plan)
+        let configuration = try sandbox.configuration()
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: configuration.databasePath))
+        let log = CapturedLog()
+        // Started the evening after the reminders were due (within the 7-day catch-up).
+        let daemon = try await InProcessDaemon(configuration: configuration, at: instant("2027-09-02", 20), logger: log.logger)
+        let controller = daemon.controller
+        #expect(controller.status.store.mode == "memory")
+        let entryIDs: Set<String> = [ReminderMessageID.reminder, ReminderMessageID.late]
+        @Sendable func journal() -> [String] {
+            log.entries.filter { entryIDs.contains($0.metadata["MESSAGE_ID"].map { "\($0)" } ?? "") }
+                .compactMap { $0.metadata["ALMANAC_DELIVERY"].map { "\($0)" } }
+        }
+        try await daemon.waitUntil("the catch-up in memory") { journal().count >= StoreFaultTests.items }
+        try await daemon.advance(to: instant("2027-09-03", 20))
+        #expect(journal().count == StoreFaultTests.items)
+        #expect(Set(journal()).count == StoreFaultTests.items)
+        #expect(controller.status.problems.map(\.code).contains("store-unavailable"))
+        await daemon.stop()
+    }
+}
