@@ -49,6 +49,10 @@ public struct ControlServerConfiguration: Sendable {
     /// Between requests, a connection that sends no complete line for this long gets an
     /// `idle_timeout` error and is closed.
     public var idleTimeout: TimeAmount = .seconds(30)
+    /// A refused connection gets its `busy` line, then the server shuts its side and reads and
+    /// drops what the client sends for at most this long before it closes (so the client reads
+    /// the line even when it writes its request after it).
+    public var refusalLinger: TimeAmount = .seconds(2)
     /// Listen backlog of a socket the server binds itself.
     public var backlog: Int32 = 256
 
@@ -245,7 +249,7 @@ public final class ControlServer: Service, Sendable {
             if case .refused(let text) = verdict { reason = text } else { reason = "too many connections; try again" }
             logger.debug("control connection refused", metadata: ["peer.uid": "\(credentials.uid)", "reason": "\(reason)"])
             try sync.addHandler(RefuseHandler(reply: Self.encode(
-                ControlReply<ControlResult>(id: nil, error: ControlError(.busy, reason)))))
+                ControlReply<ControlResult>(id: nil, error: ControlError(.busy, reason))), linger: configuration.refusalLinger))
             return .refused
         }
         channel.closeFuture.whenComplete { [self] _ in
@@ -415,15 +419,22 @@ public final class ControlServer: Service, Sendable {
     }
 }
 
-/// Answers a connection beyond the limit with one `busy` line and closes it.
+/// Answers a connection beyond the limit with one `busy` line, then closes in two steps so that
+/// the client always reads it: the server's side of the stream is shut (`shutdown(SHUT_WR)`:
+/// the client reads the line, then end of file) once the line is flushed, and what the client
+/// sends is read and dropped until it closes its side or the linger time passes. Closing at once
+/// instead made a client that writes its request after the close fail with EPIPE (and, with
+/// unread bytes in the server's buffer, ECONNRESET) before it read the reply.
 private final class RefuseHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let reply: ByteBuffer
+    private let linger: TimeAmount
     private var sent = false
 
-    init(reply: ByteBuffer) {
+    init(reply: ByteBuffer, linger: TimeAmount) {
         self.reply = reply
+        self.linger = linger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -438,12 +449,25 @@ private final class RefuseHandler: ChannelInboundHandler {
         guard !sent else { return }
         sent = true
         let channel = context.channel
-        context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
-            channel.close(promise: nil)
+        let deadline = context.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in deadline.cancel() }
+        context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { result in
+            guard case .success = result else { return channel.close(promise: nil) }
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
         }
     }
 
+    /// The client's request: dropped.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+
+    /// The client closed its side (or the whole connection): done.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelEvent, case .inputClosed = event as? ChannelEvent { context.close(promise: nil) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
 }
 
 extension RefuseHandler {

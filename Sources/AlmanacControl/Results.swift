@@ -381,12 +381,16 @@ public struct OutboxMail: Codable, Sendable, Hashable {
     public var destination: String?
     /// Mail recipients the server refused while the others got the mail (`address: reply`).
     public var refused: [String]?
+    /// `true` when a send of it was interrupted (the process died during it) and it was or will
+    /// be sent again marked as a possible repeat; absent otherwise.
+    public var possibleRepeat: Bool?
 
     public init(
         id: Int64, messageID: String, state: String, recipients: [String], subject: String, attempts: Int, createdAt: Date,
         nextAttemptAt: Date?, sentAt: Date?, lastError: String?, channel: String? = nil, destination: String? = nil,
-        refused: [String]? = nil
+        refused: [String]? = nil, possibleRepeat: Bool? = nil
     ) {
+        self.possibleRepeat = possibleRepeat
         self.channel = channel
         self.destination = destination
         self.refused = refused

@@ -67,6 +67,6 @@ extension DaemonControlHandler {
             subject: entry.message.subject, attempts: entry.attempts, createdAt: entry.createdAt,
             nextAttemptAt: entry.state == .queued ? entry.nextAttemptAt : nil, sentAt: entry.sentAt, lastError: entry.lastError,
             channel: entry.message.channel, destination: entry.message.isMail ? nil : entry.message.destination,
-            refused: entry.refused.isEmpty ? nil : entry.refused)
+            refused: entry.refused.isEmpty ? nil : entry.refused, possibleRepeat: entry.possibleRepeat ? true : nil)
     }
 }

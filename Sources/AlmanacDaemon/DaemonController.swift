@@ -146,7 +146,17 @@ public actor DaemonController {
         case .failure(let error):
             // Keep reminding through the journal: an in-memory store still prevents repeats
             // within this process.
-            let fallback: any StateStore = (try? SQLiteStateStore()) ?? UnavailableStore(error: error)
+            // It knows no installation: recorded as one `catch_up` ago, so that the reminders due
+            // in the catch-up window still go out (as after a restart with the file), instead of
+            // all counting as history of a new installation.
+            let memory = try? SQLiteStateStore()
+            if let memory {
+                let installed = startedAt.addingTimeInterval(-OutboxService.seconds(configuration.catchUp))
+                if case .claimed(let row) = try? memory.claimDelivery(SchedulerCore.installationKey, dueAt: installed, late: false, at: installed) {
+                    try? memory.markSent(row.id, at: installed)
+                }
+            }
+            let fallback: any StateStore = memory ?? UnavailableStore(error: error)
             self.store = fallback
             info = DaemonStatus.StoreInfo(
                 path: configuration.databasePath, mode: "memory", errorCode: error.code.rawValue, error: error.description)

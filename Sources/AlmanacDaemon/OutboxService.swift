@@ -127,10 +127,12 @@ public final class MailDoorbell: Sendable {
 ///
 /// Delivery is at least once, never lost: a mail is in the outbox table (in the same transaction
 /// that marks its reminder delivered) before anything is sent, and is marked sent only after
-/// the transport accepted it. A crash between the server's acceptance and that mark sends the
-/// mail again after the restart, with the same Message-ID (derived from the reminder), so
-/// receivers and MTAs that suppress duplicates by Message-ID drop it, and the file outbox
-/// overwrites the same file. The window is one SQLite write.
+/// the transport accepted it. Right before the send the attempt is noted as handed to the
+/// transport (``ChannelOutboxStore/markHanded(_:)``); a pass first settles the attempts noted
+/// and never recorded (the process died during the send): they count as attempts, and the mail
+/// goes again with `X-Almanac-Possible-Repeat: yes` and the same Message-ID (derived from the
+/// reminder), and its journal entry says so. Only the one mail that was with the transport when
+/// the process died can repeat; the file outbox does not write a file that is already there.
 public struct OutboxService: Service {
     let store: any OutboxStore
     let transport: Result<any MailTransport, MailError>
@@ -161,10 +163,19 @@ public struct OutboxService: Service {
     func now() -> Date { clock.now() }
 
     public func run() async throws {
-        if case .failure(let error) = transport {
+        switch transport {
+        case .failure(let error):
             logger.error(
                 "mail transport unusable, mail stays queued until it is fixed",
                 metadata: ["MESSAGE_ID": "\(MailMessageID.failed)", "error": "\(error)"])
+        case .success(let transport as FileOutboxTransport):
+            let removed = transport.removeStaleTemporaryFiles()
+            if !removed.isEmpty {
+                logger.notice(
+                    "removed temporary files of interrupted writes from the mail outbox",
+                    metadata: ["ALMANAC_OUTBOX": "\(transport.directory)", "ALMANAC_FILES": "\(removed.joined(separator: ","))"])
+            }
+        case .success: break
         }
         do {
             try await cancelWhenGracefulShutdown {
@@ -197,6 +208,14 @@ public struct OutboxService: Service {
         guard leadership.maySend else { return nil }
         let queued: [OutboxEntry]
         do {
+            for entry in try store.settleInterruptedSends(channels: ["mail"]) {
+                logger.warning(
+                    "mail send interrupted (the process ended during it): sending it again, marked as a possible repeat",
+                    metadata: [
+                        "ALMANAC_MAIL_ID": "\(entry.id)", "ALMANAC_MESSAGE_ID": "\(entry.message.messageID)",
+                        "ALMANAC_ATTEMPT": "\(entry.attempts)", "ALMANAC_POSSIBLE_REPEAT": "1",
+                    ])
+            }
             queued = try store.queuedOutbox(channels: ["mail"], limit: 1000)
         } catch {
             logger.error("cannot read the mail outbox", metadata: ["error": "\(error)"])
@@ -212,7 +231,17 @@ public struct OutboxService: Service {
             if !blocked.isDisjoint(with: recipients) { continue }
             let envelope = Envelope(
                 messageID: entry.message.messageID, sender: entry.message.sender, recipients: entry.message.recipients,
-                data: entry.message.rawMessage)
+                data: entry.possibleRepeat ? MailMessage.markedAsPossibleRepeat(entry.message.rawMessage) : entry.message.rawMessage)
+            // The last write before the send: a crash from here to the outcome's record makes
+            // this attempt one in doubt, settled by the next pass.
+            do {
+                try store.markHanded([entry.id])
+            } catch {
+                logger.error(
+                    "cannot note the send of a mail, not sending it now",
+                    metadata: ["ALMANAC_MAIL_ID": "\(entry.id)", "error": "\(error)"])
+                return now().addingTimeInterval(30)
+            }
             let outcome: Result<MailSendReport, MailTransportError> = await Self.offPool { () throws(MailTransportError) in
                 try transport.send(envelope)
             }
@@ -224,6 +253,8 @@ public struct OutboxService: Service {
                 "ALMANAC_MAIL_TRANSPORT": "\(transport.name)",
                 "ALMANAC_ATTEMPT": "\(entry.attempts + 1)",
             ]
+            if entry.possibleRepeat { metadata["ALMANAC_POSSIBLE_REPEAT"] = "1" }
+            let sentText = entry.possibleRepeat ? "mail sent again, marked as a possible repeat of an interrupted send" : "mail sent"
             do {
                 // Recipients refused one by one: the permanent ones are given up (and reported),
                 // the temporary ones tried again later, alone (the others have their copy).
@@ -241,14 +272,14 @@ public struct OutboxService: Service {
                 case .success where failures.isEmpty:
                     try store.markMailSent(entry.id, at: at)
                     metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
-                    logger.notice("mail sent", metadata: metadata)
+                    logger.notice("\(sentText)", metadata: metadata)
                 case .success:
                     let detail = again.isEmpty ? nil : "refused for now: " + failures.filter { $0.kind == .temporary }.map(\.description).joined(separator: "; ")
                     try store.recordMailPartlySent(
                         entry.id, refused: refused.map(\.description), remaining: again, retryAt: canRetry ? retryAt : nil,
                         error: detail.map { canRetry ? $0 : "gave up after \(entry.attempts + 1) attempts: \($0)" }, at: at)
                     metadata["MESSAGE_ID"] = "\(MailMessageID.sent)"
-                    logger.notice("mail sent", metadata: metadata)
+                    logger.notice("\(sentText)", metadata: metadata)
                     if !again.isEmpty { reportDeferred(again, retryAt: canRetry ? retryAt : nil, metadata: metadata) }
                     if !again.isEmpty && canRetry {
                         plan.nextWakeup = min(plan.nextWakeup ?? retryAt, retryAt)

@@ -24,9 +24,11 @@ public enum RobotMessageID {
 /// backoff on network errors, HTTP 5xx and 429 and the services' own rate-limit codes.
 ///
 /// Like mail, at least once and never lost: a message is in the outbox before anything is
-/// posted and marked sent only after the robot took it. A crash between the robot's "ok" and
-/// that SQLite write posts it again after the restart; the webhook carries the same delivery id
-/// then (`X-Almanac-Delivery`), the chat robots cannot tell. The window is one SQLite write.
+/// posted and marked sent only after the robot took it. Right before a request its messages are
+/// noted as handed over; a pass first settles the requests noted and never recorded (the
+/// process died during the request): they count as attempts and go again marked as possible
+/// repeats (a note in the text, `X-Almanac-Possible-Repeat: yes` and `"possible_repeat":true`
+/// for the webhook, which also carries the same delivery id, `X-Almanac-Delivery`).
 public struct RobotOutboxService: Service {
     let store: any OutboxStore
     let robots: RobotDirectorySource
@@ -89,6 +91,14 @@ public struct RobotOutboxService: Service {
         guard leadership.maySend else { return nil }
         let queued: [OutboxEntry]
         do {
+            for entry in try store.settleInterruptedSends(channels: Self.channels) {
+                logger.warning(
+                    "robot message send interrupted (the process ended during it): sending it again, marked as a possible repeat",
+                    metadata: [
+                        "ALMANAC_DESTINATION": "\(entry.message.destination)", "ALMANAC_OUTBOX_IDS": "\(entry.id)",
+                        "ALMANAC_ATTEMPT": "\(entry.attempts)", "ALMANAC_POSSIBLE_REPEAT": "1",
+                    ])
+            }
             queued = try store.queuedOutbox(channels: Self.channels, limit: 100_000)
         } catch {
             logger.error("cannot read the robot outbox", metadata: ["error": "\(error)"])
@@ -155,7 +165,19 @@ public struct RobotOutboxService: Service {
             guard leadership.maySend else { return nil }
             let carried = ids.compactMap { byID[$0] }
             let items = ids.compactMap { contents[$0] }
-            let content = items.count == 1 ? items[0] : merged(items, language: endpoint.language)
+            var content = items.count == 1 ? items[0] : merged(items, language: endpoint.language)
+            let possibleRepeat = carried.contains { $0.possibleRepeat }
+            if possibleRepeat { content = content.markedAsPossibleRepeat(language: endpoint.language) }
+            // The last write before the request: a crash from here to the outcome's record makes
+            // these messages ones in doubt, settled by the next pass.
+            do {
+                try store.markHanded(carried.map(\.id))
+            } catch {
+                logger.error(
+                    "cannot note the send of a robot message, not sending it now",
+                    metadata: ["ALMANAC_ROBOT": "\(endpoint.label)", "error": "\(error)"])
+                return now().addingTimeInterval(30)
+            }
             let request = RobotRequestBuilder.request(endpoint, content, at: now())
             let result = await Self.offPool { client.post(request) }
             let outcome: RobotOutcome
@@ -171,11 +193,14 @@ public struct RobotOutboxService: Service {
                 "ALMANAC_DELIVERY": "\(content.delivery)", "ALMANAC_ATTEMPT": "\(attempts)",
             ]
             if items.count > 1 { fields["ALMANAC_MERGED"] = "\(items.count)" }
+            if possibleRepeat { fields["ALMANAC_POSSIBLE_REPEAT"] = "1" }
             switch outcome {
             case .delivered:
                 record(endpoint, carried, outcome: .sent, at: done)
                 fields["MESSAGE_ID"] = "\(RobotMessageID.sent)"
-                logger.notice(items.count > 1 ? "robot digest sent" : "robot message sent", metadata: fields)
+                let sent = items.count > 1 ? "robot digest sent" : "robot message sent"
+                logger.notice(
+                    "\(possibleRepeat ? sent + " again, marked as a possible repeat of an interrupted send" : sent)", metadata: fields)
                 continue
             case .rateLimited(let text), .temporary(let text):
                 let isRate: Bool

@@ -14,4 +14,6 @@ extension UnavailableStore {
     func recordMailPartlySent(_ id: Int64, refused: [String], remaining: [String], retryAt: Date?, error: String?, at now: Date)
         throws(StoreError)
     { throw self.error }
+    func markHanded(_ ids: [Int64]) throws(StoreError) { throw error }
+    func settleInterruptedSends(channels: Set<String>) throws(StoreError) -> [OutboxEntry] { throw error }
 }

@@ -8,8 +8,10 @@ import Glibc
 /// (temporary file, fsync, rename). Needs no mail server; another program (or an admin) takes the
 /// files from there.
 ///
-/// The file name is derived from the Message-ID, so sending the same message twice (a retry after
-/// a crash between writing and recording) replaces the file instead of adding a second one.
+/// The file name is derived from the Message-ID. A message whose file is already there (a send
+/// after a crash between the rename and recording it) is not written again: the file that is
+/// there is the message. Temporary files are `.tmp-<pid>-<random>`; the ones a killed daemon
+/// left behind are removed by ``removeStaleTemporaryFiles()`` when the worker starts.
 public struct FileOutboxTransport: MailTransport {
     public let directory: String
     public var name: String { "outbox" }
@@ -41,6 +43,9 @@ public struct FileOutboxTransport: MailTransport {
             throw MailTransportError(.temporary, "cannot create the outbox directory \(directory): \(Self.errnoText())")
         }
         let target = path(for: envelope)
+        // Written before (the process died before it could record that): not written again.
+        var existing = stat()
+        if lstat(target, &existing) == 0 && existing.st_mode & S_IFMT == S_IFREG { return .accepted }
         let temporary = directory + "/.tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
@@ -74,6 +79,22 @@ public struct FileOutboxTransport: MailTransport {
             close(directoryFD)
         }
         return .accepted
+    }
+
+    /// Removes the temporary files of processes that are gone (a send interrupted by a crash)
+    /// and this process's own (nothing of this process is being written when the worker starts).
+    /// Returns the names removed.
+    @discardableResult
+    public func removeStaleTemporaryFiles() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var removed: [String] = []
+        for name in names.sorted() where name.hasPrefix(".tmp-") {
+            let pidText = name.dropFirst(".tmp-".count).prefix { $0 != "-" }
+            guard let pid = pid_t(pidText) else { continue }
+            let alive = pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM)
+            if !alive && unlink(directory + "/" + name) == 0 { removed.append(name) }
+        }
+        return removed
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

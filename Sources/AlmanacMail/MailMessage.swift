@@ -134,8 +134,21 @@ public struct MailMessage: Sendable, Hashable {
     static let reserved: Set<String> = [
         "from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "mime-version", "content-type",
         "content-transfer-encoding", "auto-submitted", "x-auto-response-suppress", "precedence", "x-almanac-delivery",
-        "sender", "return-path",
+        "sender", "return-path", "x-almanac-possible-repeat",
     ]
+
+    /// The header a mail sent again after an interrupted send carries: the server may have taken
+    /// the earlier copy (docs/mail.md, "Delivery in doubt").
+    public static let possibleRepeatHeader = "X-Almanac-Possible-Repeat: yes"
+
+    /// `raw` (a rendered message) with ``possibleRepeatHeader`` added as its last header. The
+    /// message is rendered once, when it is queued; the mark is added when it is sent again.
+    public static func markedAsPossibleRepeat(_ raw: String) -> String {
+        guard let end = raw.range(of: "\r\n\r\n") else { return possibleRepeatHeader + "\r\n" + raw }
+        let headers = raw[..<end.lowerBound]
+        if headers.split(separator: "\r\n").contains(where: { $0.lowercased().hasPrefix("x-almanac-possible-repeat:") }) { return raw }
+        return headers + "\r\n" + possibleRepeatHeader + raw[end.lowerBound...]
+    }
 
     /// RFC 5322 field-name: printable ASCII except the colon.
     static func isFieldName(_ name: String) -> Bool {

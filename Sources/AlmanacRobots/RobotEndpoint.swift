@@ -100,6 +100,9 @@ public struct RobotContent: Codable, Sendable, Hashable {
     public var event: String?
     /// The delivery identity: the webhook's idempotency key.
     public var delivery: String
+    /// Sent again after an interrupted send: the robot may have the earlier copy. Set when the
+    /// message is sent (``markedAsPossibleRepeat(language:)``), never stored.
+    public var possibleRepeat: Bool?
 
     public init(
         kind: String, title: String, text: String, markdown: String, mentions: [String] = [], mentionAll: Bool = false,
@@ -130,6 +133,28 @@ public struct RobotContent: Codable, Sendable, Hashable {
     /// How many bytes this message adds to a batch for `format` (its rendering and a separator).
     public func size(for format: RobotFormat) -> Int {
         (format.usesMarkdown ? markdown.utf8.count : text.utf8.count) + 16
+    }
+
+    /// The note a message sent again after an interrupted send carries at the end of its text.
+    public static func possibleRepeatNote(_ language: RobotLanguage) -> String {
+        language == .en ? " (possible repeat: the previous send was interrupted)" : "（可能重复：上次发送时进程中断）"
+    }
+
+    /// This message marked as a possible repeat: a short note after the title and the text,
+    /// `"possible_repeat":true` in the webhook's event (and `X-Almanac-Possible-Repeat: yes`,
+    /// added by ``RobotRequestBuilder``).
+    public func markedAsPossibleRepeat(language: RobotLanguage) -> RobotContent {
+        guard possibleRepeat != true else { return self }
+        var marked = self
+        let note = Self.possibleRepeatNote(language)
+        marked.title += note
+        marked.text += note
+        marked.markdown += "\n\n" + note.trimmingCharacters(in: .whitespaces)
+        if let event, event.hasPrefix("{"), event.count > 2 {
+            marked.event = "{\"possible_repeat\":true," + event.dropFirst()
+        }
+        marked.possibleRepeat = true
+        return marked
     }
 
     /// The webhook body of several events: `{"schema":"almanac.batch/1", …, "events":[…]}`.

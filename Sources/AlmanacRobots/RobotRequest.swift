@@ -26,7 +26,8 @@ public struct HTTPRequest: Sendable, Hashable {
 /// - 飞书: `{"timestamp":"s","sign":…,"msg_type":"text"|"interactive",…}`, the sign being
 ///   Base64(HMAC-SHA256 keyed with "timestamp\nsecret" over nothing), as Feishu specifies.
 /// - webhook: the event as body; `X-Almanac-Delivery`, `X-Almanac-Timestamp` and
-///   `X-Almanac-Signature: sha256=hex(HMAC-SHA256(secret, "timestamp.body"))`.
+///   `X-Almanac-Signature: sha256=hex(HMAC-SHA256(secret, "timestamp.body"))`; a message sent
+///   again after an interrupted send also `X-Almanac-Possible-Repeat: yes`.
 public enum RobotRequestBuilder {
     public static let userAgent = "almanac-robots/1"
 
@@ -99,10 +100,13 @@ public enum RobotRequestBuilder {
             return HTTPRequest(url: endpoint.url, headers: headers, body: Array(JSONValue.object(pairs).text.utf8))
 
         case .webhook:
-            let body = Array((content.event ?? JSONValue.object([("delivery", .string(content.delivery)), ("text", .string(content.text))]).text).utf8)
+            var fallback: [(String, JSONValue)] = [("delivery", .string(content.delivery)), ("text", .string(content.text))]
+            if content.possibleRepeat == true { fallback.append(("possible_repeat", true)) }
+            let body = Array((content.event ?? JSONValue.object(fallback).text).utf8)
             let timestamp = Int64(now.timeIntervalSince1970.rounded(.down))
             headers.append("X-Almanac-Delivery: \(content.delivery)")
             headers.append("X-Almanac-Timestamp: \(timestamp)")
+            if content.possibleRepeat == true { headers.append("X-Almanac-Possible-Repeat: yes") }
             if let secret = endpoint.secret {
                 headers.append("X-Almanac-Signature: \(webhookSignature(secret: secret, timestamp: timestamp, body: body))")
             }

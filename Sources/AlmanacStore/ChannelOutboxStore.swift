@@ -31,6 +31,15 @@ public protocol ChannelOutboxStore: Sendable {
     /// the mail is sent.
     func recordMailPartlySent(_ id: Int64, refused: [String], remaining: [String], retryAt: Date?, error: String?, at now: Date)
         throws(StoreError)
+    /// Notes that the entries are being handed to their transport now, as attempt `attempts + 1`:
+    /// the last write before a send. An attempt noted here and never recorded (the process died
+    /// while the server may have taken the message) is settled by ``settleInterruptedSends(channels:)``.
+    func markHanded(_ ids: [Int64]) throws(StoreError)
+    /// Settles the queued entries of `channels` whose last attempt was handed to the transport and
+    /// never recorded: that attempt counts, and the entry is marked as possibly repeated (it is
+    /// sent again, marked as such). Returns the entries settled. Called by the one sender of
+    /// `channels` before it looks at the queue, never while one of its own sends is under way.
+    func settleInterruptedSends(channels: Set<String>) throws(StoreError) -> [OutboxEntry]
 }
 
 /// What a request did for the entries it carried.

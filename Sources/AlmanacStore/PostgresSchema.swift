@@ -9,10 +9,18 @@ enum PostgresSchema {
     static let migrationLock = 0x616C_6D61_6E61_63  // "almanac"
 
     static let migrations: [(name: String, sql: String)] = [
-        ("pg-v1", v1)
+        ("pg-v1", v1),
+        ("pg-v2-outbox-in-doubt", v2),
     ]
 
     static var knownMigrations: [String] { migrations.map(\.name) }
+
+    /// Delivery in doubt, as the SQLite store's `v4-outbox-in-doubt`: the attempt handed to the
+    /// transport, and whether a send was interrupted.
+    static let v2 = """
+        ALTER TABLE mail_outbox ADD COLUMN handed_attempt integer;
+        ALTER TABLE mail_outbox ADD COLUMN possible_repeat boolean NOT NULL DEFAULT false;
+        """
 
     /// The tables of the SQLite store (its `v1`, `v2-checklist-evidence` and `v3-channel-outbox`), with the lease row,
     /// a fencing token on each delivery claim, and the functions that check it.

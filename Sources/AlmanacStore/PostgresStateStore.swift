@@ -74,7 +74,7 @@ public final class PostgresStateStore: StateStore {
     static let outboxColumns = """
         id, message_id, sender, recipients, subject, raw_message, state, delivery_id, attempts,
         extract(epoch from created_at)::float8 AS created_at, extract(epoch from next_attempt_at)::float8 AS next_attempt_at,
-        extract(epoch from sent_at)::float8 AS sent_at, last_error, channel, destination, refused
+        extract(epoch from sent_at)::float8 AS sent_at, last_error, channel, destination, refused, possible_repeat
         """
     static let progressColumns = "occurrence_id, entry_id, state, unit, note, uid, extract(epoch from at)::float8 AS at, evidence"
 
@@ -372,7 +372,7 @@ public final class PostgresStateStore: StateStore {
         try execute(
             "queueing mail \(id) again",
             """
-            UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = to_timestamp($1::float8)
+            UPDATE mail_outbox SET state = 'queued', attempts = 0, handed_attempt = NULL, next_attempt_at = to_timestamp($1::float8)
             WHERE id = $2::bigint AND state IN ('queued', 'failed')
             """,
             [PGValue.time(now), "\(id)"]) > 0
@@ -411,6 +411,26 @@ public final class PostgresStateStore: StateStore {
             """,
             [Self.arrayLiteral(channels.sorted()), "\(limit)"]
         ).map(Self.outboxEntry)
+    }
+
+    public func markHanded(_ ids: [Int64]) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        _ = try execute(
+            "noting the send of outbox \(ids.map(String.init).joined(separator: ","))",
+            "UPDATE mail_outbox SET handed_attempt = attempts + 1 WHERE state = 'queued' AND id = ANY($1::bigint[])",
+            [Self.arrayLiteral(ids.map(String.init))])
+    }
+
+    public func settleInterruptedSends(channels: Set<String>) throws(StoreError) -> [OutboxEntry] {
+        try rows(
+            "settling interrupted sends",
+            """
+            UPDATE mail_outbox SET attempts = handed_attempt, possible_repeat = true
+            WHERE state = 'queued' AND handed_attempt > attempts AND channel = ANY($1::text[])
+            RETURNING \(Self.outboxColumns)
+            """,
+            [Self.arrayLiteral(channels.sorted())]
+        ).map(Self.outboxEntry).sorted { $0.id < $1.id }
     }
 
     public func recordOutboxRequest(destination: String, entries: [Int64], outcome: OutboxRequestOutcome, at now: Date)
@@ -600,7 +620,8 @@ public final class PostgresStateStore: StateStore {
             state: OutboxState(rawValue: row.text("state")) ?? .queued,
             deliveryID: row.int64("delivery_id"), attempts: row.int("attempts"), createdAt: row.date("created_at") ?? .distantPast,
             nextAttemptAt: row.date("next_attempt_at"), sentAt: row.date("sent_at"), lastError: row.string("last_error"),
-            refused: row.string("refused").map { $0.split(separator: "\n").map(String.init) } ?? [])
+            refused: row.string("refused").map { $0.split(separator: "\n").map(String.init) } ?? [],
+            possibleRepeat: row.bool("possible_repeat"))
     }
 
     static func progress(_ row: PostgresRow) -> ChecklistProgress {

@@ -201,11 +201,17 @@ public struct OutboxEntry: Hashable, Sendable, Codable {
     public var lastError: String?
     /// Mail recipients the server refused while the others got the mail (`address: reply`).
     public var refused: [String]
+    /// An attempt was interrupted after the message was handed to the transport (the process
+    /// died mid-send): the server may have it already, so what is sent again is marked as a
+    /// possible repeat.
+    public var possibleRepeat: Bool
 
     public init(
         id: Int64, message: OutboxMessage, state: OutboxState, deliveryID: Int64?, attempts: Int,
-        createdAt: Date, nextAttemptAt: Date?, sentAt: Date?, lastError: String?, refused: [String] = []
+        createdAt: Date, nextAttemptAt: Date?, sentAt: Date?, lastError: String?, refused: [String] = [],
+        possibleRepeat: Bool = false
     ) {
+        self.possibleRepeat = possibleRepeat
         self.id = id
         self.message = message
         self.state = state

@@ -153,6 +153,14 @@ public final class SQLiteStateStore: StateStore {
                 CREATE INDEX outbox_request_destination ON outbox_request (destination, at);
                 """)
         }
+        // Delivery in doubt: the attempt handed to the transport (one more than `attempts` while
+        // it is under way, equal once recorded), and whether a send was interrupted.
+        migrator.registerMigration("v4-outbox-in-doubt") { db in
+            try db.execute(sql: """
+                ALTER TABLE mail_outbox ADD COLUMN handed_attempt INTEGER;
+                ALTER TABLE mail_outbox ADD COLUMN possible_repeat INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 
@@ -470,7 +478,10 @@ public final class SQLiteStateStore: StateStore {
     public func requeueMail(_ id: Int64, at now: Date) throws(StoreError) -> Bool {
         try write("queueing mail \(id) again") { db in
             try db.execute(
-                sql: "UPDATE mail_outbox SET state = 'queued', attempts = 0, next_attempt_at = ? WHERE id = ? AND state IN ('queued', 'failed')",
+                sql: """
+                    UPDATE mail_outbox SET state = 'queued', attempts = 0, handed_attempt = NULL, next_attempt_at = ?
+                    WHERE id = ? AND state IN ('queued', 'failed')
+                    """,
                 arguments: [now, id])
             return db.changesCount > 0
         }
@@ -516,6 +527,30 @@ public final class SQLiteStateStore: StateStore {
                 sql: "SELECT * FROM mail_outbox WHERE state = 'queued' AND channel IN (\(marks)) ORDER BY id LIMIT ?",
                 arguments: StatementArguments(channels.sorted() as [String]) + [limit]
             ).map(Self.outboxEntry)
+        }
+    }
+
+    public func markHanded(_ ids: [Int64]) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try write("noting the send of outbox \(ids.map(String.init).joined(separator: ","))") { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            try db.execute(
+                sql: "UPDATE mail_outbox SET handed_attempt = attempts + 1 WHERE state = 'queued' AND id IN (\(marks))",
+                arguments: StatementArguments(ids))
+        }
+    }
+
+    public func settleInterruptedSends(channels: Set<String>) throws(StoreError) -> [OutboxEntry] {
+        try write("settling interrupted sends") { db in
+            let marks = Array(repeating: "?", count: channels.count).joined(separator: ", ")
+            let condition = "state = 'queued' AND handed_attempt > attempts AND channel IN (\(marks))"
+            let arguments = StatementArguments(channels.sorted() as [String])
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM mail_outbox WHERE \(condition) ORDER BY id", arguments: arguments)
+            guard !ids.isEmpty else { return [] }
+            try db.execute(
+                sql: "UPDATE mail_outbox SET attempts = handed_attempt, possible_repeat = 1 WHERE \(condition)", arguments: arguments)
+            let list = ids.map(String.init).joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM mail_outbox WHERE id IN (\(list)) ORDER BY id").map(Self.outboxEntry)
         }
     }
 
@@ -708,7 +743,8 @@ public final class SQLiteStateStore: StateStore {
             state: OutboxState(rawValue: row["state"]) ?? .queued,
             deliveryID: row["delivery_id"], attempts: row["attempts"], createdAt: row["created_at"],
             nextAttemptAt: row["next_attempt_at"], sentAt: row["sent_at"], lastError: row["last_error"],
-            refused: refused.map { $0.split(separator: "\n").map(String.init) } ?? [])
+            refused: refused.map { $0.split(separator: "\n").map(String.init) } ?? [],
+            possibleRepeat: (row["possible_repeat"] as Int64? ?? 0) != 0)
     }
 
     private static func progress(_ row: Row) -> ChecklistProgress {

@@ -34,7 +34,7 @@ public enum StateCopy {
             ("id", .integer), ("message_id", .text), ("sender", .text), ("recipients", .text), ("subject", .text),
             ("raw_message", .text), ("state", .text), ("delivery_id", .integer), ("attempts", .integer), ("created_at", .time),
             ("next_attempt_at", .time), ("sent_at", .time), ("last_error", .text), ("channel", .text), ("destination", .text),
-            ("refused", .text),
+            ("refused", .text), ("handed_attempt", .integer), ("possible_repeat", .boolean),
         ],
         "outbox_request": [("id", .integer), ("destination", .text), ("at", .time)],
         "checklist_progress": [

@@ -70,6 +70,7 @@ enum OutboxText {
             if let next = mail.nextAttemptAt { line += english ? "  next \(time(next))" : "  下次 \(time(next))" }
             if let sent = mail.sentAt { line += english ? "  sent \(time(sent))" : "  发送于 \(time(sent))" }
             if let channel = mail.channel, channel != "mail" { line += "  \(channel)" + (mail.destination.map { " \($0)" } ?? "") }
+            if mail.possibleRepeat == true { line += english ? "  possible repeat (a send was interrupted)" : "  可能重复（发送曾中断）" }
             text += line + "\n"
             text += "    " + mail.recipients.joined(separator: ", ") + "\n"
             text += "    " + mail.subject + "\n"

@@ -224,6 +224,30 @@ import Glibc
         }
     }
 
+    /// The `busy` line always reaches the client, also one that writes its request only after
+    /// the server answered: the server shuts its side and drains, it does not close at once
+    /// (which failed such a write with EPIPE before the client read anything).
+    @Test func aRefusedClientReadsBusyThenEndOfFileAndMayStillWrite() async throws {
+        try await withServer(configure: {
+            $0.maxConnections = 1
+            $0.reservedForAdmins = 0
+            $0.refusalLinger = .seconds(600)
+        }) { path, _, server in
+            let held = try RawClient(path: path)
+            try await waitUntil("one connection served") { server.activeConnections == 1 }
+            let (line, end, wrote) = try await offPool { () -> (String?, String?, Bool) in
+                let refused = try RawClient(path: path)
+                let line = refused.readLine()
+                let end = refused.readLine()
+                return (line, end, refused.send(#"{"v":1,"id":1,"cmd":"status"}"# + "\n"))
+            }
+            #expect(try WireReply.parse(line).error?.code == "busy")
+            #expect(end == nil)
+            #expect(wrote)
+            _ = held
+        }
+    }
+
     @Test func thousandClientsAtOnce() async throws {
         var limit = rlimit()
         getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)

@@ -82,21 +82,65 @@ struct StoreFaultTests {
         #expect(controller.statusReport.problems.contains(problem.message))
         #expect(controller.status.daemon.summary.contains("disk full: "))
         #expect(log.deliveries.isEmpty)
-        let statusFile = try String(contentsOfFile: sandbox.root + "/run/status.json", encoding: .utf8)
-        #expect(statusFile.contains("\"code\" : \"disk-full\""))
-
-        // Space again: the problem goes and every reminder that waited is sent, once.
-        // Known issue (notes/issue-20.md): in this in-process test the recovery did not complete
-        // within the guard in the last run; the store-level probe (StoreHealthTests) does recover.
-        #expect(unlink(filler) == 0)
-        await withKnownIssue("recovery after a full disk, in process, not yet seen to complete", isIntermittent: true) {
-            try await daemon.waitUntil("the recovery", guardSeconds: 60) {
-                !controller.status.problems.contains { $0.code == "disk-full" } && log.deliveries.count == Self.items
-            }
-            let keys = log.deliveries
-            #expect(Set(keys).count == keys.count)
-            #expect(try store.deliveryCounts()[.sent] == Self.items)
+        // status.json is written after the status changes: wait for it.
+        let statusPath = sandbox.root + "/run/status.json"
+        try await daemon.waitUntil("disk-full in status.json") {
+            ((try? String(contentsOfFile: statusPath, encoding: .utf8)) ?? "").contains("\"code\" : \"disk-full\"")
         }
+
+        // Space again: the problem goes and every reminder that waited is sent, once. The unit
+        // has no mail address: each reminder's mail delivery fails (reported once, with an
+        // `ALMANAC_DELIVERY` field too), so the journal entries are counted by their MESSAGE_ID.
+        #expect(unlink(filler) == 0)
+        @Sendable func settled() -> Bool {
+            guard !controller.status.problems.contains(where: { $0.code == "disk-full" }),
+                let rows = try? store.deliveries(dueSince: .distantPast).filter({ $0.key.occurrenceID != "*" })
+            else { return false }
+            return rows.count == 2 * Self.items && rows.allSatisfy { $0.state != .pending }
+        }
+        do {
+            try await daemon.waitUntil("the recovery") { settled() }
+        } catch {
+            let errors = log.entries.filter { $0.level >= .warning }.suffix(8).map { "\($0.message) \($0.metadata)" }
+            Issue.record("problems \(controller.status.problems.map(\.code)); \(errors)")
+            throw error
+        }
+        let rows = try store.deliveries(dueSince: .distantPast).filter { $0.key.occurrenceID != "*" }
+        #expect(rows.filter { $0.key.channel == "journal" }.map(\.state) == Array(repeating: .sent, count: Self.items))
+        let entryIDs: Set<String> = [ReminderMessageID.reminder, ReminderMessageID.late]
+        let journal = log.entries.filter { entryIDs.contains($0.metadata["MESSAGE_ID"].map { "\($0)" } ?? "") }
+            .compactMap { $0.metadata["ALMANAC_DELIVERY"].map { "\($0)" } }
+        #expect(journal.count == Self.items)
+        #expect(Set(journal) == Set(rows.filter { $0.key.channel == "journal" }.map(\.key.description)))
+        await daemon.stop()
+    }
+}
+
+/// A state that cannot be opened at start: memory mode, and the reminders due in the catch-up
+/// window still go out to the journal, once each (not taken as history of a new installation).
+@Suite("memory mode")
+struct MemoryModeTests {
+    @Test func remindersDueInTheCatchUpWindowStillGoToTheJournal() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", StoreFaultTests.plan)
+        let configuration = try sandbox.configuration()
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: configuration.databasePath))
+        let log = CapturedLog()
+        // Started the evening after the reminders were due (within the 7-day catch-up).
+        let daemon = try await InProcessDaemon(configuration: configuration, at: instant("2027-09-02", 20), logger: log.logger)
+        let controller = daemon.controller
+        #expect(controller.status.store.mode == "memory")
+        let entryIDs: Set<String> = [ReminderMessageID.reminder, ReminderMessageID.late]
+        @Sendable func journal() -> [String] {
+            log.entries.filter { entryIDs.contains($0.metadata["MESSAGE_ID"].map { "\($0)" } ?? "") }
+                .compactMap { $0.metadata["ALMANAC_DELIVERY"].map { "\($0)" } }
+        }
+        try await daemon.waitUntil("the catch-up in memory") { journal().count >= StoreFaultTests.items }
+        try await daemon.advance(to: instant("2027-09-03", 20))
+        #expect(journal().count == StoreFaultTests.items)
+        #expect(Set(journal()).count == StoreFaultTests.items)
+        #expect(controller.status.problems.map(\.code).contains("store-unavailable"))
         await daemon.stop()
     }
 }

@@ -189,7 +189,7 @@ struct PostgresStateStoreTests {
         _ = try sqlite.claimDelivery(pending, dueAt: t0, late: false, at: t0)
         let counts = try StateCopy.copy(from: sqlite, to: settings)
         #expect(counts.tables == [
-            "delivery": 6, "mark": 4, "snooze": 3, "mail_outbox": 7, "outbox_request": 2, "checklist_progress": 3,
+            "delivery": 6, "mark": 4, "snooze": 3, "mail_outbox": 10, "outbox_request": 2, "checklist_progress": 3,
             "checklist_progress_history": 4,
         ])
         let (store, elector) = try TestPostgres.leadingStore(settings)

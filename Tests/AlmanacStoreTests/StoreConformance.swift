@@ -12,7 +12,37 @@ enum StoreConformance {
         try marks(store)
         try outbox(store)
         try channelOutbox(store)
+        try inDoubt(store)
         try checklists(store)
+    }
+
+    /// Delivery in doubt: an attempt handed to the transport and never recorded is settled once,
+    /// counted and marked; recorded attempts are not; a requeue forgets the handed attempt.
+    static func inDoubt(_ store: any StateStore) throws {
+        func mail(_ n: Int) throws -> Int64 {
+            try store.enqueueMail(
+                OutboxMessage(messageID: "<doubt.\(n)@example.org>", sender: "almanac@example.org", recipients: ["d\(n)@example.org"],
+                              subject: "疑", rawMessage: "Subject: x\r\n\r\nx\r\n"), delivery: nil, at: t0)
+        }
+        let (sent, retried, lost) = (try mail(1), try mail(2), try mail(3))
+        try store.markHanded([sent])
+        try store.markMailSent(sent, at: t0 + 1)
+        try store.markHanded([retried])
+        try store.markMailAttemptFailed(retried, at: t0 + 1, error: "451 later", retryAt: t0 + 2)
+        try store.markHanded([lost, retried])
+        #expect(try store.settleInterruptedSends(channels: ["webhook"]).isEmpty)
+        let settled = try store.settleInterruptedSends(channels: ["mail"])
+        #expect(settled.map(\.id) == [retried, lost])
+        #expect(settled.map(\.attempts) == [2, 1] && settled.allSatisfy(\.possibleRepeat))
+        #expect(try store.settleInterruptedSends(channels: ["mail"]).isEmpty)
+        #expect(try store.mailEntry(sent)?.possibleRepeat == false && store.mailEntry(sent)?.attempts == 1)
+        try store.markMailSent(lost, at: t0 + 3)
+        #expect(try store.mailEntry(lost)?.attempts == 2 && store.mailEntry(lost)?.possibleRepeat == true)
+        try store.markHanded([retried])
+        try store.markMailAttemptFailed(retried, at: t0 + 4, error: "550 no", retryAt: nil)
+        #expect(try store.requeueMail(retried, at: t0 + 5))
+        #expect(try store.settleInterruptedSends(channels: ["mail"]).isEmpty)
+        #expect(try store.mailEntry(retried)?.attempts == 0)
     }
 
     static func channelOutbox(_ store: any StateStore) throws {

@@ -137,3 +137,22 @@ import Testing
         #expect(time.relative(day("2027-03-29")) == "3 days ago")
     }
 }
+
+@Suite struct OutboxRenderTests {
+    @Test func aPossibleRepeatIsShownAndOnlyThen() throws {
+        func mail(_ id: Int64, repeatMark: Bool?) -> OutboxMail {
+            OutboxMail(
+                id: id, messageID: "<almanac.\(id)@example.org>", state: "sent", recipients: ["a@example.org"], subject: "提醒",
+                attempts: 2, createdAt: RenderTests.now, nextAttemptAt: nil, sentAt: nil, lastError: nil, possibleRepeat: repeatMark)
+        }
+        let report = OutboxReport(entries: [mail(1, repeatMark: true), mail(2, repeatMark: nil)], counts: ["sent": 2])
+        let zh = OutboxText.render(report, english: false).split(separator: "\n")
+        #expect(zh[0].hasSuffix("可能重复（发送曾中断）"))
+        #expect(!zh[4].contains("可能重复"))
+        #expect(OutboxText.render(report, english: true).contains("possible repeat (a send was interrupted)"))
+        // JSON: the field only when set.
+        let encoder = ControlProtocol.makeEncoder()
+        #expect(String(decoding: try encoder.encode(mail(1, repeatMark: true)), as: UTF8.self).contains("\"possibleRepeat\":true"))
+        #expect(!String(decoding: try encoder.encode(mail(2, repeatMark: nil)), as: UTF8.self).contains("possibleRepeat"))
+    }
+}
