@@ -234,7 +234,7 @@ import Glibc
             $0.refusalLinger = .seconds(600)
         }) { path, _, server in
             let held = try RawClient(path: path)
-            try await waitUntil("one connection served") { server.activeConnections == 1 }
+            try await waitUntil("one connection served", on: server) { server.activeConnections == 1 }
             let (line, end, wrote) = try await offPool { () -> (String?, String?, Bool) in
                 let refused = try RawClient(path: path)
                 let line = refused.readLine()
