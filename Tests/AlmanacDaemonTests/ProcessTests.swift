@@ -225,6 +225,36 @@ struct ProcessTests {
         #expect(try sandbox.statusFile().daemon.state == .stopped)
     }
 
+    /// A real change of the machine's clock (see SetClock: a step of microseconds) wakes the
+    /// scheduler at once, which plans again and finds the same next reminder; nothing is sent.
+    @Test(.enabled(if: SetClock.permitted, "setting the clock needs CAP_SYS_TIME"))
+    func aClockChangeWakesTheSchedulerAtOnce() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
+        let planned = await notify.awaitReceive(timeout: 300) { $0.contains("; next reminder ") }
+        try #require(planned.last?.contains("; next reminder 2027-03-29 09:00 qingming -5wd") == true, "output:\n\(log(sandbox))")
+        let sentBefore = try sandbox.statusFile().counts?.sent
+
+        let watch = try DirectoryWatch(sandbox.root)
+        #expect(SetClock.toItself())
+        let log = sandbox.root + "/daemon.log"
+        try await offPool {
+            try watch.wait("the scheduler's note of the clock change", hangGuard: .seconds(300)) {
+                ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("wall clock changed, planning again")
+            }
+        }
+        let again = await notify.awaitReceive(timeout: 300) { $0.contains("; next reminder ") }
+        #expect(again.last?.contains("; next reminder 2027-03-29 09:00 qingming -5wd") == true)
+        #expect(try sandbox.statusFile().counts?.sent == sentBefore)
+
+        process.send(SIGTERM)
+        #expect(await process.awaitExit(timeout: 70))
+        #expect(process.exitStatus == 0)
+    }
+
     @Test func aBadConfigurationExitsWithItsPosition() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }

@@ -239,7 +239,34 @@ private struct AprilBreak: WorkingDays {
         #expect(Date() >= instant)
     }
 
+    /// A real change of the machine's clock wakes the timer at once, whenever it was armed for:
+    /// the clock is set (clock_settime, as `date -s`, NTP stepping or a resume from suspend do)
+    /// to the time it already shows, a step of microseconds that still counts as a change for
+    /// the kernel, so the machine's time is not disturbed. What the scheduler then does at the
+    /// new time (nothing twice, nothing late) is SamplePlanResilienceTests' day back and forth.
+    @Test(.enabled(if: SetClock.permitted, "setting the clock needs CAP_SYS_TIME"), .timeLimit(.minutes(1)))
+    func aClockChangeWakesTheTimerAtOnce() async throws {
+        let timer = try WallClockTimer()
+        defer { timer.stop() }
+        try timer.arm(at: Date().addingTimeInterval(3600))
+        var iterator = timer.wakes.makeAsyncIterator()
+        #expect(SetClock.toItself())
+        #expect(await iterator.next() == .clockChanged)
+    }
+
     @Test func mailDatesAreRFC5322() {
         #expect(MailComposer.rfc5322Date(Date(timeIntervalSince1970: 1_777_597_200)) == "Fri, 01 May 2026 01:00:00 +0000")
+    }
+}
+
+/// Sets CLOCK_REALTIME to the time it shows: a clock change for the kernel (timers armed with
+/// TFD_TIMER_CANCEL_ON_SET wake), no change of the time worth the name.
+enum SetClock {
+    static let permitted: Bool = toItself()
+
+    static func toItself() -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return clock_settime(CLOCK_REALTIME, &now) == 0
     }
 }
