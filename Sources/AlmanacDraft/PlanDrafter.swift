@@ -226,9 +226,7 @@ public enum PlanDrafter {
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, !organisers.isEmpty {
-                    var ids: [String] = []
-                    for o in organisers where !ids.contains(unitID(o)) { ids.append(unitID(o)) }
-                    item.owners = ids
+                    item.owners = Self.unitIDs(organisers, unitID)
                     item.confidence.owners = 0.3
                     item.unsure.removeAll { $0 == "原文没有写负责单位" }
                     item.unsure.append("负责单位取自文件的主办单位，请核对")
@@ -340,12 +338,7 @@ extension PlanDrafter {
             }
         }
         if !owners.isEmpty {
-            var ids: [String] = []
-            for o in owners {
-                let id = unitID(o)
-                if !ids.contains(id) { ids.append(id) }
-            }
-            item.owners = ids
+            item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
         } else if !item.owners.isEmpty {
@@ -357,14 +350,7 @@ extension PlanDrafter {
             if named.isEmpty {
                 named = UnitDictionary.bySuffix(in: sentence, range: 0..<sentence.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
             }
-            if !named.isEmpty {
-                var ids: [String] = []
-                for f in named {
-                    let id = unitID(f.name)
-                    if !ids.contains(id) { ids.append(id) }
-                }
-                item.owners = ids
-            }
+            if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
             let quote = Array(item.quote)
             var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
@@ -373,17 +359,22 @@ extension PlanDrafter {
                 found = UnitDictionary.bySuffix(in: s, range: 0..<s.count)
             }
             if !found.isEmpty {
-                var ids: [String] = []
-                for f in found {
-                    let id = unitID(f.name)
-                    if !ids.contains(id) { ids.append(id) }
-                }
-                item.owners = ids
+                item.owners = unitIDs(found.map(\.name), unitID)
                 item.confidence.owners = 0.5
                 item.unsure.removeAll { $0 == "原文没有写负责单位" }
                 item.unsure.append("负责单位按单位名称的结尾认出，请核对")
             }
         }
+    }
+
+    /// The ids of units named `names`, each once, in order.
+    static func unitIDs(_ names: [String], _ unitID: (String) -> String) -> [String] {
+        var ids: [String] = []
+        for name in names {
+            let id = unitID(name)
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     /// A heading that announces the date on the next line: "二、活动时间", "活动时间：".
