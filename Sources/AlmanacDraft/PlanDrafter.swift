@@ -128,6 +128,8 @@ public enum PlanDrafter {
         var skipLines: Set<Int> = []
         var monthOf: [Int: Int] = [:]
         var currentMonth: Int?
+        var inRequirements = false
+        var requirementLines: Set<Int> = []
         var lineIndex: [Int: Int] = [:]
         for (n, l) in doc.keptLines.enumerated() {
             lineIndex[l.line] = n
@@ -141,10 +143,21 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if Layout.isSectionHeading(t) {
+                currentMonth = nil
+                inRequirements = Layout.isRequirementHeading(t)
+            }
+            if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
+            // The heading over a "时间：" field names the activity the field dates: its title, not an item.
+            if Layout.isTimeField(l.text) {
+                var j = n - 1
+                while j >= 0, n - j <= 8, Layout.fieldLabel(doc.keptLines[j].text) != nil { j -= 1 }
+                if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
+            }
         }
         var items: [DraftItem] = []
+        var candidates: [DraftItem] = []
         var usedIDs: Set<String> = []
         var seenKeys: Set<String> = []
         var unitsUsed: [String: KnownUnit] = [:]
@@ -199,6 +212,27 @@ public enum PlanDrafter {
                 organisers = UnitDictionary.listed(in: Array(l.text[(by + 1)..<end]))
             }
         }
+        // Else the unit that issues it: named at the head of its title (县文化馆关于举办……的公告) or
+        // signing it (a line that is only a unit's name, near the end).
+        if organisers.isEmpty, let title = doc.title {
+            let t = Array(title)
+            // (文化站3月份工作总结, 县文明办2024年工作要点: a date or 工作 after the name too.)
+            if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
+                DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
+                    || DocumentScanner.digit(t[u.name.count]) != nil
+            {
+                organisers = [u.name]
+            }
+        }
+        if organisers.isEmpty {
+            for l in doc.keptLines.suffix(6).reversed() where l.text.count <= 24 {
+                let t = Array(String(l.text).trimmingSpaces())
+                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count == t.count {
+                    organisers = [u.name]
+                    break
+                }
+            }
+        }
         for sentence in sentences {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
@@ -234,26 +268,63 @@ public enum PlanDrafter {
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
-                var id = item.id
-                var n = 2
-                while usedIDs.contains(id) {
-                    id = "\(item.id)-\(n)"
-                    n += 1
+                if let festival = Self.bareFestival(item.when) {
+                    // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
+                    // nor a count of them in a report (春节期间……文化活动超过500场).
+                    if requirementLines.contains(item.line) || Self.isTally(item.quote) { continue }
+                    // A festival named again for the same activity is one item.
+                    let activity = item.when + "|" + Self.activity(item.title, festival: festival, catalog: options.festivals)
+                    if seenKeys.contains(activity) { continue }
+                    seenKeys.insert(activity)
                 }
-                usedIDs.insert(id)
-                item.id = id
-                item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
-                item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
-                if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
-                for u in item.owners + item.participants where !unitListed.contains(u) {
-                    if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
-                    if unitsUsed[u] != nil {
-                        unitOrder.append(u)
-                        unitListed.insert(u)
-                    }
-                }
-                items.append(item)
+                candidates.append(item)
             }
+        }
+        // A notice of one festival (its title names the festival) that dates its activities: the
+        // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
+        if candidates.contains(where: { Self.bareFestival($0.when) == nil }), let name = doc.title,
+            !name.contains("。"), !name.contains("，"), !name.contains(",")
+        {
+            candidates.removeAll { item in
+                guard let festival = Self.bareFestival(item.when),
+                    Self.names(of: festival, catalog: options.festivals).contains(where: { name.contains($0) })
+                else { return false }
+                return Self.activity(item.title, festival: festival, catalog: options.festivals).count < 2
+            }
+        }
+        // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
+        // 系列活动时间为3月1日至3月31日) has that item's owners.
+        for n in candidates.indices where candidates[n].confidence.owners < 0.5 {
+            let quote = DraftText.matchingForm(candidates[n].quote)
+            if let earlier = candidates[..<n].last(where: { e in
+                e.confidence.owners >= 0.5 && Self.names(in: e.title).contains { quote.contains(DraftText.matchingForm($0)) }
+            }) {
+                candidates[n].owners = earlier.owners
+                candidates[n].confidence.owners = 0.5
+                candidates[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
+                candidates[n].unsure.append("负责单位取自前文同一活动，请核对")
+            }
+        }
+        for var item in candidates {
+            var id = item.id
+            var n = 2
+            while usedIDs.contains(id) {
+                id = "\(item.id)-\(n)"
+                n += 1
+            }
+            usedIDs.insert(id)
+            item.id = id
+            item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
+            item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
+            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+            for u in item.owners + item.participants where !unitListed.contains(u) {
+                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
+                if unitsUsed[u] != nil {
+                    unitOrder.append(u)
+                    unitListed.insert(u)
+                }
+            }
+            items.append(item)
         }
         return Draft(
             name: doc.title.map { $0.isEmpty ? "工作安排草稿" : $0 } ?? "工作安排草稿", year: options.year,
@@ -346,18 +417,14 @@ extension PlanDrafter {
             // spelling (县文联, 县委宣传部) is kept as its own unit.
             let quote = Array(item.quote)
             let sentence = Array(item.sentence)
-            var named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
-            if named.isEmpty {
-                named = UnitDictionary.bySuffix(in: sentence, range: 0..<sentence.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
-            }
+            let county = { (u: (name: String, at: Int)) in "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县") }
+            var named = UnitDictionary.organisers(in: quote).filter(county)
+            if named.isEmpty { named = UnitDictionary.organisers(in: sentence).filter(county) }
             if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
             let quote = Array(item.quote)
-            var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
-            if found.isEmpty {
-                let s = Array(item.sentence)
-                found = UnitDictionary.bySuffix(in: s, range: 0..<s.count)
-            }
+            var found = UnitDictionary.organisers(in: quote)
+            if found.isEmpty { found = UnitDictionary.organisers(in: Array(item.sentence)) }
             if !found.isEmpty {
                 item.owners = unitIDs(found.map(\.name), unitID)
                 item.confidence.owners = 0.5
@@ -366,6 +433,64 @@ extension PlanDrafter {
             }
         }
     }
+
+    /// The names of an activity in its title (at least 6 characters): the title, its quoted name,
+    /// and the title without the quoted name (“青春建功新时代”青年志愿服务月系列活动).
+    static func names(in title: String) -> [String] {
+        var out = [title]
+        if let open = title.firstIndex(of: "“"), let close = title[open...].firstIndex(of: "”") {
+            out.append(String(title[title.index(after: open)..<close]))
+            out.append(String(title[..<open]) + String(title[title.index(after: close)...]))
+        }
+        return out.filter { $0.count >= 6 }
+    }
+
+    /// A count of activities rather than one (超过500场, 共计30余项, 累计开展120次).
+    static func isTally(_ text: String) -> Bool {
+        let c = Array(text)
+        for w in ["超过", "共计", "累计", "多达", "达到", "逾", "达", "共"] {
+            var from = 0
+            while let at = find(Array(w), in: c, from: from) {
+                var i = at + w.count
+                if i < c.count, c[i] == "了" { i += 1 }
+                if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 6) {
+                    var j = n.end
+                    if j < c.count, "余多".contains(c[j]) { j += 1 }
+                    if j < c.count, "场项次批期".contains(c[j]) { return true }
+                }
+                from = at + 1
+            }
+        }
+        return false
+    }
+
+    /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    static func bareFestival(_ when: String) -> String? {
+        var w = Substring(when)
+        if w.hasPrefix("holiday ") { w = w.dropFirst(8) }
+        guard let f = w.first, DocumentScanner.isHan(f) else { return nil }
+        return String(w.prefix { $0 != " " })
+    }
+
+    /// A festival's names in the catalog (its Chinese name and aliases).
+    static func names(of festival: String, catalog: FestivalCatalog) -> [String] {
+        let f = catalog.festivals.first { $0.chineseName == festival || $0.aliases.contains(festival) }
+        return ([festival] + (f.map { [$0.chineseName] + $0.aliases } ?? [])).filter { $0.count >= 2 }
+    }
+
+    /// Words of a title that say what happens, beyond the festival and the words every festival
+    /// notice uses (系列文化活动, “我们的节日·元宵节”主题活动 → nothing; 元宵节：舞龙舞狮 → 舞龙舞狮).
+    static func activity(_ title: String, festival: String, catalog: FestivalCatalog) -> String {
+        var t = title
+        for name in names(of: festival, catalog: catalog).sorted(by: { $0.count > $1.count }) { t = t.replacingOccurrences(of: name, with: "") }
+        for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
+        return t.filter { DocumentScanner.isHan($0) }
+    }
+
+    static let genericActivityWords = [
+        "我们的节日", "系列", "文化", "文艺", "主题", "活动", "各项", "期间", "节日", "节假日", "假期", "庆祝", "欢度", "喜迎", "迎接",
+        "开展", "举办", "举行", "组织", "前后", "当天", "传统", "精彩纷呈", "丰富多彩", "的", "年", "节", "春",
+    ]
 
     /// The ids of units named `names`, each once, in order.
     static func unitIDs(_ names: [String], _ unitID: (String) -> String) -> [String] {
@@ -449,6 +574,41 @@ struct ItemBuilder {
             occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
         }
         if mentions.isEmpty { return [] }
+        // "为丰富群众春节期间文化生活" anywhere in a sentence (a clause that opens with 为): the
+        // festival is the purpose of what follows, not an activity.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
+            return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
+        }
+        // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
+        // occasion; the mention outside a quoted name, the holiday or window before the bare day, wins.
+        var festivalSeen: [String: Int] = [:]
+        var dropped: Set<Int> = []
+        for (n, m) in mentions.enumerated() where m.form == .festival || m.form == .holiday {
+            guard let f = m.festival else { continue }
+            let key = "\(clauseIndex(m.range.lowerBound))|\(f.chineseName)"
+            if let k = festivalSeen[key] {
+                if Self.rank(mentions[k], in: c) >= Self.rank(m, in: c) {
+                    dropped.insert(n)
+                } else {
+                    dropped.insert(k)
+                    festivalSeen[key] = n
+                }
+            } else {
+                festivalSeen[key] = n
+            }
+        }
+        mentions = mentions.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
+        mentions.removeAll { m in
+            guard m.form == .day, Self.startsWithYear(m.spelled), c[m.range.upperBound...].allSatisfy({ !DocumentScanner.isHan($0) && DocumentScanner.digit($0) == nil })
+            else { return false }
+            let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound]).trimmingSpaces()
+            let chars = Array(before)
+            return before.count <= 24 && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count }
+        }
+        if mentions.isEmpty { return [] }
 
         // 每天 next to a dated item describes that item ("9月20日—10月10日……每天……宣传").
         var dailyNote = false
@@ -525,6 +685,23 @@ struct ItemBuilder {
             out.append(item(m, anchor: anchors[n], span: span, clauses: clauses, first: first, last: last, dailyNote: dailyNote))
         }
         return out
+    }
+
+    /// Which of two mentions of one festival in a clause names the occasion: not inside quotes,
+    /// then a holiday or window over a bare day.
+    static func rank(_ m: Mention, in c: [Character]) -> Int {
+        var depth = 0
+        for i in 0..<min(m.range.lowerBound, c.count) {
+            if "“「《".contains(c[i]) { depth += 1 } else if "”」》".contains(c[i]) { depth = max(0, depth - 1) }
+        }
+        return (depth == 0 ? 2 : 0) + (m.form == .holiday || m.rule.contains("..") ? 1 : 0)
+    }
+
+    /// Whether a date is written with its year (2024年1月30日).
+    static func startsWithYear(_ spelled: String) -> Bool {
+        let c = Array(spelled)
+        guard let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4) else { return false }
+        return y.end == 4 && c.count > 4 && c[4] == "年"
     }
 
     /// An item for a point under a month heading: the whole month, the point as its title.
