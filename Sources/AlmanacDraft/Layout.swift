@@ -190,9 +190,20 @@ enum Layout {
         return out.isEmpty ? nil : out
     }
 
-    /// A section heading that opens the requirements of a notice (三、工作要求, 四、保障措施, 注意事项).
+    /// A numbered heading of a notice or programme (二、活动目的, 四.活动时间, （三）工作要求), as its words.
+    static func numberedHeading(_ c: [Character]) -> String? {
+        guard c.count <= 20, let f = c.first(where: { $0 != " " }), DocumentScanner.chineseDigits[f] != nil || f == "十" || f == "（" || f == "("
+        else { return nil }
+        let e = enumeratorLength(c)
+        guard e > 0 else { return nil }
+        let words = String(c[e...]).filter { DocumentScanner.isHan($0) }
+        return words.count >= 2 && !c.contains("。") && !c.contains("，") ? words : nil
+    }
+
+    /// A heading over what is not a programme: the purpose, theme and background of a notice, or
+    /// its requirements (二、活动目的, 一、指导思想, 三、工作要求, 四、保障措施, 注意事项).
     static func isRequirementHeading(_ t: String) -> Bool {
-        ["要求", "保障", "措施", "注意事项", "组织领导", "工作机制"].contains { t.contains($0) }
+        ["要求", "保障", "注意事项", "组织领导", "工作机制", "目的", "意义", "指导思想", "背景", "活动主题"].contains { t.contains($0) }
     }
 
     /// A programme's heading line over its fields ("一、元宵灯谜竞猜活动", "2.《乌山魂》云展播"):
@@ -310,7 +321,8 @@ extension UnitDictionary {
     }
 
     /// The units listed in a field or table cell ("县文体旅局、县文联", "文体局、文化馆、“春常在”艺术团").
-    static func listed(in c: [Character]) -> [String] {
+    /// In an owner field (承办单位：肖村乡、纪委监委) every name listed is a unit, whatever its ending.
+    static func listed(in c: [Character], field: Bool = false) -> [String] {
         var out: [String] = []
         var current: [Character] = []
         func flush() {
@@ -319,7 +331,8 @@ extension UnitDictionary {
             current = []
             guard s.count >= 2, s.count <= 16 else { return }
             let chars = Array(s)
-            if suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+            if field && chars.allSatisfy({ DocumentScanner.isHan($0) }) && chars.count <= 12
+                || suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
                 || !find(in: chars, range: 0..<chars.count).isEmpty
             {
                 if !notUnits.contains(s) { out.append(s) }

@@ -143,10 +143,8 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isSectionHeading(t) {
-                currentMonth = nil
-                inRequirements = Layout.isRequirementHeading(t)
-            }
+            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
@@ -155,6 +153,9 @@ public enum PlanDrafter {
                 while j >= 0, n - j <= 8, Layout.fieldLabel(doc.keptLines[j].text) != nil { j -= 1 }
                 if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
             }
+        }
+        let titleLine = doc.title.flatMap { t in
+            t.contains("。") ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
         var items: [DraftItem] = []
         var candidates: [DraftItem] = []
@@ -205,7 +206,7 @@ public enum PlanDrafter {
         var organisers: [String] = []
         for l in doc.keptLines where organisers.isEmpty {
             if let label = Layout.fieldLabel(l.text), label.contains("主办") {
-                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text))
+                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text), field: true)
             } else if let by = l.text.firstIndex(of: "由"), let end = Self.find(Array("主办"), in: l.text, from: by) ?? Self.find(Array("牵头"), in: l.text, from: by),
                 end - by <= 40
             {
@@ -271,9 +272,11 @@ public enum PlanDrafter {
                 if let festival = Self.bareFestival(item.when) {
                     // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
                     // nor a count of them in a report (春节期间……文化活动超过500场).
-                    if requirementLines.contains(item.line) || Self.isTally(item.quote) { continue }
+                    // The headline of a news page or notice names its occasion (定兴县元宵节15场活动开始啦).
+                    if requirementLines.contains(item.line) || item.line == titleLine || Self.isTally(item.quote) { continue }
                     // A festival named again for the same activity is one item.
-                    let activity = item.when + "|" + Self.activity(item.title, festival: festival, catalog: options.festivals)
+                    let named = Self.activity(item.title, festival: festival, catalog: options.festivals)
+                    let activity = festival + "|" + (named.count >= 2 ? named : item.title)
                     if seenKeys.contains(activity) { continue }
                     seenKeys.insert(activity)
                 }
@@ -282,14 +285,20 @@ public enum PlanDrafter {
         }
         // A notice of one festival (its title names the festival) that dates its activities: the
         // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
-        if candidates.contains(where: { Self.bareFestival($0.when) == nil }), let name = doc.title,
-            !name.contains("。"), !name.contains("，"), !name.contains(",")
-        {
+        // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
+        // 灯谜晚会) is that activity.
+        let dated = candidates.filter { Self.bareFestival($0.when) == nil }.map { DraftText.matchingForm($0.title) }
+        if !dated.isEmpty {
+            let name = doc.title ?? ""
+            let notice = !name.contains("。") && !name.contains("，") && !name.contains(",")
             candidates.removeAll { item in
-                guard let festival = Self.bareFestival(item.when),
-                    Self.names(of: festival, catalog: options.festivals).contains(where: { name.contains($0) })
-                else { return false }
-                return Self.activity(item.title, festival: festival, catalog: options.festivals).count < 2
+                guard let festival = Self.bareFestival(item.when) else { return false }
+                let activity = Self.activity(item.title, festival: festival, catalog: options.festivals)
+                let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
+                // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
+                if oneFestival, Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true).count < 2 { return true }
+                let a = DraftText.matchingForm(activity)
+                return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
@@ -362,7 +371,7 @@ extension PlanDrafter {
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
-                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t)) + owners }
+                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
                     if label.contains("时间") { break }
                     j -= 1
                     continue
@@ -377,7 +386,7 @@ extension PlanDrafter {
             var k = idx + 1
             while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
                 if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
-                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text))
+                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text), field: true)
                 }
                 k += 1
             }
@@ -448,7 +457,7 @@ extension PlanDrafter {
     /// A count of activities rather than one (超过500场, 共计30余项, 累计开展120次).
     static func isTally(_ text: String) -> Bool {
         let c = Array(text)
-        for w in ["超过", "共计", "累计", "多达", "达到", "逾", "达", "共"] {
+        for w in ["超过", "共计", "累计", "多达", "逾"] {
             var from = 0
             while let at = find(Array(w), in: c, from: from) {
                 var i = at + w.count
@@ -480,9 +489,13 @@ extension PlanDrafter {
 
     /// Words of a title that say what happens, beyond the festival and the words every festival
     /// notice uses (系列文化活动, “我们的节日·元宵节”主题活动 → nothing; 元宵节：舞龙舞狮 → 舞龙舞狮).
-    static func activity(_ title: String, festival: String, catalog: FestivalCatalog) -> String {
+    static func activity(_ title: String, festival: String, catalog: FestivalCatalog, keepingUnits: Bool = false) -> String {
         var t = title
         for name in names(of: festival, catalog: catalog).sorted(by: { $0.count > $1.count }) { t = t.replacingOccurrences(of: name, with: "") }
+        // Units are who, not what (春节期间：县文化馆).
+        let chars = Array(t)
+        for u in keepingUnits ? [] : UnitDictionary.bySuffix(in: chars, range: 0..<chars.count) { t = t.replacingOccurrences(of: u.name, with: "") }
+        for e in UnitDictionary.entries where !keepingUnits && t.contains(String(e.chars)) { t = t.replacingOccurrences(of: String(e.chars), with: "") }
         for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
         return t.filter { DocumentScanner.isHan($0) }
     }
