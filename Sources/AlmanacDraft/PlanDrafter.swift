@@ -613,6 +613,34 @@ struct ItemBuilder {
             }
         }
         mentions = mentions.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        // Festivals inside one quoted name (“爱在教师节,情暖迎中秋”主题活动) name one activity: the first.
+        var quotedSeen: Set<Int> = []
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, let open = Self.quoteOpening(of: m, in: c) else { return false }
+            return !quotedSeen.insert(open).inserted
+        }
+        // One festival named again in a sentence with one activity (中秋节前夕,为……,各社区举行了“中秋”主题
+        // 活动): one item, dated by the most specific mention, its activity from the clause that acts.
+        var anchorOverride: [Int: Int] = [:]
+        var byFestival: [String: [Int]] = [:]
+        for (n, m) in mentions.enumerated() where m.form == .festival || m.form == .holiday {
+            if let f = m.festival { byFestival[f.chineseName, default: []].append(n) }
+        }
+        var merged: Set<Int> = []
+        for group in byFestival.values where group.count >= 2 {
+            let acting = group.filter { n in
+                Self.actionWords.contains { String(c[clauses[clauseIndex(mentions[n].range.lowerBound)]]).contains($0) }
+            }
+            guard acting.count <= 1 else { continue }
+            let dated = group.max { a, b in
+                let ra = mentions[a].rule.contains(" ") || mentions[a].form == .holiday ? 1 : 0
+                let rb = mentions[b].rule.contains(" ") || mentions[b].form == .holiday ? 1 : 0
+                return ra < rb || (ra == rb && a > b)
+            } ?? group[0]
+            if let act = acting.first { anchorOverride[mentions[dated].range.lowerBound] = clauseIndex(mentions[act].range.lowerBound) }
+            for n in group where n != dated { merged.insert(n) }
+        }
+        mentions = mentions.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
         // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
         mentions.removeAll { m in
             guard m.form == .day, Self.startsWithYear(m.spelled), c[m.range.upperBound...].allSatisfy({ !DocumentScanner.isHan($0) && DocumentScanner.digit($0) == nil })
@@ -649,9 +677,12 @@ struct ItemBuilder {
         let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
         mentions.removeAll { $0.form == .vague && $0.month.map(specificMonths.contains) == true }
         // One item per rule per sentence: keep the mention whose clause says the most.
+        // (A clause that does something says more than a longer one that describes: 开展“我们的节日·中秋”
+        // 诗词朗诵会 over 让人沉浸在中秋赏月的浓厚氛围中.)
         func content(_ m: Mention) -> Int {
             let r = clauses[clauseIndex(m.range.lowerBound)]
-            return r.count - m.range.count - c[r].filter { DocumentScanner.isHan($0) == false }.count
+            let acts = Self.actionWords.contains { String(c[r]).contains($0) }
+            return (acts ? 10_000 : 0) + r.count - m.range.count - c[r].filter { DocumentScanner.isHan($0) == false }.count
         }
         var best: [String: Mention] = [:]
         var order: [String] = []
@@ -665,7 +696,7 @@ struct ItemBuilder {
         }
         let kept = order.compactMap { best[$0] }.sorted { $0.range.lowerBound < $1.range.lowerBound }
         // Each clause belongs to the nearest mention's clause (the earlier one on a tie).
-        let anchors = kept.map { clauseIndex($0.range.lowerBound) }
+        let anchors = kept.map { anchorOverride[$0.range.lowerBound] ?? clauseIndex($0.range.lowerBound) }
         var segments = anchors.map { ($0, $0) }
         for k in clauses.indices where !anchors.contains(k) {
             var bestIndex = 0
@@ -708,6 +739,15 @@ struct ItemBuilder {
             if "“「《".contains(c[i]) { depth += 1 } else if "”」》".contains(c[i]) { depth = max(0, depth - 1) }
         }
         return (depth == 0 ? 2 : 0) + (m.form == .holiday || m.rule.contains("..") ? 1 : 0)
+    }
+
+    /// Where the quoted name a mention stands in opens (“…”, 「…」, 《…》), if it is in one.
+    static func quoteOpening(of m: Mention, in c: [Character]) -> Int? {
+        var opens: [Int] = []
+        for i in 0..<min(m.range.lowerBound, c.count) {
+            if "“「《".contains(c[i]) { opens.append(i) } else if "”」》".contains(c[i]), !opens.isEmpty { opens.removeLast() }
+        }
+        return opens.last
     }
 
     /// Whether a date is written with its year (2024年1月30日).
@@ -808,6 +848,9 @@ struct ItemBuilder {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
                 if t.count > 24 { t = text(k) }
+            } else if anchor > first, let k = (first..<anchor).last(where: { hasAction(text($0)) }) {
+                // The activity before the date's clause (开展“我们的节日·中秋”诗词朗诵会,……中秋夜景).
+                t = text(k)
             } else if t.count < 4 {
                 var k = anchor + 1
                 while t.count < 4, k <= last {
