@@ -209,7 +209,13 @@ enum Layout {
     /// A programme's heading line over its fields ("一、元宵灯谜竞猜活动", "2.《乌山魂》云展播"):
     /// short, not a sentence, not a field.
     static func isProgrammeHeading(_ c: [Character]) -> Bool {
-        c.count <= 32 && !c.contains("。") && !c.contains("，") && fieldLabel(c) == nil && c.contains { DocumentScanner.isHan($0) }
+        // (Breaks inside a quoted name do not count: 活动二：“迎新春，贺新年”文艺演出.)
+        var depth = 0
+        var sentence = false
+        for ch in c {
+            if "“「《".contains(ch) { depth += 1 } else if "”」》".contains(ch) { depth = max(0, depth - 1) } else if depth == 0, "。，,；;".contains(ch) { sentence = true }
+        }
+        return c.count <= 40 && !sentence && fieldLabel(c) == nil && c.contains { DocumentScanner.isHan($0) }
     }
 
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).

@@ -641,6 +641,15 @@ struct ItemBuilder {
             for n in group where n != dated { merged.insert(n) }
         }
         mentions = mentions.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
+        // "……特此通知。2024年1月30日" closing a line of prose: the date it was signed or published.
+        let bare = c.filter { DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }
+        if mentions.count == 1, let m = mentions.first, m.form == .day, Self.startsWithYear(m.spelled),
+            bare.count <= m.range.count, lineChars.count > c.count + 4
+        {
+            var tail = lineChars[...]
+            while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
+            if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
+        }
         // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
         mentions.removeAll { m in
             guard m.form == .day, Self.startsWithYear(m.spelled), c[m.range.upperBound...].allSatisfy({ !DocumentScanner.isHan($0) && DocumentScanner.digit($0) == nil })
@@ -780,7 +789,7 @@ struct ItemBuilder {
     ]
 
     static let leadingWords = [
-        "与此同时", "同时", "此外", "并且", "另外", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
+        "与此同时", "同时", "此外", "并且", "另外", "定于", "拟于", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
         "再次", "继续", "共", "我区", "全区", "各单位", "以", "对于", "为了", "为", "均", "都", "进一步", "扎实", "认真", "集中",
     ]
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]

@@ -84,6 +84,16 @@ import Testing
         #expect(d.items.first?.title == "元宵灯谜竞猜活动")
     }
 
+    @Test func signingDatesAndProgrammeHeadingsAreNotItems() throws {
+        // A date that closes a line of prose is its signing date; a heading with a comma inside its
+        // quoted name still titles the field under it.
+        let text = "各单位：定于2月5日举办书法展。特此通知。2024年1月30日\n活动二：“迎新春，贺新年”元宵文艺演出\n演出时间：2月24日\n"
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["02-05", "02-24"])
+        #expect(d.items.first?.title == "举办书法展")
+        #expect(d.items.last?.title == "“迎新春，贺新年”元宵文艺演出")
+    }
+
     @Test func unitsAreRecognisedByTheirEndingsAndVenuesAreNotOwners() throws {
         let text = """
             3月5日上午，团灵璧县委、灵璧一中在人民广场开展学雷锋志愿服务活动。
