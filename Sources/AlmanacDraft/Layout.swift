@@ -190,6 +190,28 @@ enum Layout {
         return out.isEmpty ? nil : out
     }
 
+    /// A paragraph that describes a festival rather than schedules anything: it opens with the
+    /// festival (or 其/它) as the subject of 为/是/又称/也称/起源/与……并称 (端午节为每年农历五月初五,
+    /// 其起源于中国, 其与春节、清明节、中秋节并称为……).
+    static func isFestivalDescription(_ c: [Character], names: [[Character]]) -> Bool {
+        var i = 0
+        while i < c.count, c[i] == " " || c[i] == "\u{3000}" { i += 1 }
+        if i < c.count, c[i] == "其" || c[i] == "它" {
+            i += 1
+        } else if let name = names.first(where: { DocumentScanner.matches(c, i, $0) }) {
+            i += name.count
+            if i < c.count, c[i] == "," || c[i] == "，" { i += 1 }
+        } else {
+            return false
+        }
+        // (端午节是我国的重要传统节日之一，……决定在端午节期间开展……: a notice's opening decides.)
+        let text = String(c)
+        if ["决定", "现将", "通知如下", "特制定", "将于", "将在", "定于"].contains(where: { text.contains($0) }) { return false }
+        let rest = String(c[i..<min(c.count, i + 24)])
+        if rest.hasPrefix("与") { return rest.contains("并称") }
+        return ["为每年", "为农历", "是我国", "是中国", "是中华", "是我国", "又称", "也称", "俗称", "起源", "源于", "相传"].contains { rest.hasPrefix($0) }
+    }
+
     /// A numbered heading of a notice or programme (二、活动目的, 四.活动时间, （三）工作要求), as its words.
     static func numberedHeading(_ c: [Character]) -> String? {
         guard c.count <= 20, let f = c.first(where: { $0 != " " }), DocumentScanner.chineseDigits[f] != nil || f == "十" || f == "（" || f == "("

@@ -154,9 +154,12 @@ public enum PlanDrafter {
                 if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
             }
         }
+        let festivalNames = MentionScanner.names(options.festivals).map(\.chars)
+        let describing = Set(doc.keptLines.filter { Layout.isFestivalDescription($0.text, names: festivalNames) }.map(\.line))
         let titleLine = doc.title.flatMap { t in
             t.contains("。") ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
+        var festivalsDrafted: Set<String> = []
         var items: [DraftItem] = []
         var candidates: [DraftItem] = []
         var usedIDs: Set<String> = []
@@ -234,6 +237,16 @@ public enum PlanDrafter {
                 }
             }
         }
+        // Else the units a notice is addressed to (各乡镇文明办，各级文明创建单位：): they carry it out.
+        if organisers.isEmpty {
+            for l in doc.keptLines.prefix(8) where l.text.count <= 60 && (l.text.last == ":" || l.text.last == "：") {
+                let units = UnitDictionary.listed(in: Array(l.text.dropLast()))
+                if !units.isEmpty {
+                    organisers = units
+                    break
+                }
+            }
+        }
         for sentence in sentences {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
@@ -269,11 +282,25 @@ public enum PlanDrafter {
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
+                // A paragraph about the festival (its date, names, origin, history) schedules nothing;
+                // a day it dates without a year stays (……6月23日开展).
+                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
                 if let festival = Self.bareFestival(item.when) {
                     // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
                     // nor a count of them in a report (春节期间……文化活动超过500场).
                     // The headline of a news page or notice names its occasion (定兴县元宵节15场活动开始啦).
                     if requirementLines.contains(item.line) || item.line == titleLine || Self.isTally(item.quote) { continue }
+                    // The festival as the occasion of an activity told before (此次活动以“端午”为契机,
+                    // 以元宵节活动为载体, 活动内容……).
+                    if Self.isOccasion(item, festival: festival, catalog: options.festivals) { continue }
+                    // Named again with no activity of its own (组织他们参加端午期间的各种主题活动): the
+                    // programme already drafted for that festival.
+                    if festivalsDrafted.contains(festival),
+                        Self.activity(item.title, festival: festival, catalog: options.festivals).count < 2
+                    {
+                        continue
+                    }
+                    festivalsDrafted.insert(festival)
                     // A festival named again for the same activity is one item.
                     let named = Self.activity(item.title, festival: festival, catalog: options.festivals)
                     let activity = festival + "|" + (named.count >= 2 ? named : item.title)
@@ -282,6 +309,12 @@ public enum PlanDrafter {
                 }
                 candidates.append(item)
             }
+        }
+        // A date with a year two or more years before the latest the document writes is history
+        // (2006年5月，国务院将其列入……名录 in a 2018 notice).
+        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? [])
+        if let latest = years.max() {
+            candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
         }
         // A notice of one festival (its title names the festival) that dates its activities: the
         // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
@@ -328,6 +361,13 @@ public enum PlanDrafter {
             if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
             for u in item.owners + item.participants where !unitListed.contains(u) {
                 if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
+                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
+                if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
+                    let lines = [item.line] + doc.changedLines.keys.sorted().prefix(40)
+                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc) }).first(where: { $0 != name }) {
+                        unitsUsed[u]?.name = written
+                    }
+                }
                 if unitsUsed[u] != nil {
                     unitOrder.append(u)
                     unitListed.insert(u)
@@ -434,6 +474,11 @@ extension PlanDrafter {
             let quote = Array(item.quote)
             var found = UnitDictionary.organisers(in: quote)
             if found.isEmpty { found = UnitDictionary.organisers(in: Array(item.sentence)) }
+            // Else the unit a paragraph named last before the item's sentence (……服务中心于6月16日—18日
+            // 放假3天；6月19日正常对外服务): the subject is named once.
+            if found.isEmpty, text.count <= 4000, let at = find(Array(item.sentence.prefix(8)), in: text, from: 0), at > 0 {
+                found = UnitDictionary.organisers(in: Array(text[..<at])).suffix(1)
+            }
             if !found.isEmpty {
                 item.owners = unitIDs(found.map(\.name), unitID)
                 item.confidence.owners = 0.5
@@ -452,6 +497,29 @@ extension PlanDrafter {
             out.append(String(title[..<open]) + String(title[title.index(after: close)...]))
         }
         return out.filter { $0.count >= 6 }
+    }
+
+    /// Whether a festival is only the occasion of an activity: a clause that makes it one (以“端午”为
+    /// 契机, 以元宵节活动为载体), or a sentence that goes on about an activity told before (此次活动……,
+    /// 活动内容丰富多彩……).
+    static func isOccasion(_ item: DraftItem, festival: String, catalog: FestivalCatalog) -> Bool {
+        let sentence = item.sentence.trimmingSpaces()
+        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.hasPrefix($0) }) { return true }
+        let names = Self.names(of: festival, catalog: catalog)
+        return item.quote.split(whereSeparator: { "，,；;。".contains($0) }).contains { clause in
+            names.contains { clause.contains($0) } && ["为契机", "为载体", "为抓手", "为依托"].contains { clause.contains($0) }
+        }
+    }
+
+    /// The year a date is written with (2006年5月 → 2006).
+    static func writtenYear(_ spelled: String) -> Int? {
+        let c = Array(spelled)
+        var i = 0
+        while i < c.count {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 4), n.end - i == 4, n.end < c.count, c[n.end] == "年" { return n.value }
+            i += 1
+        }
+        return nil
     }
 
     /// A count of activities rather than one (超过500场, 共计30余项, 累计开展120次).
@@ -503,6 +571,7 @@ extension PlanDrafter {
     static let genericActivityWords = [
         "我们的节日", "系列", "文化", "文艺", "主题", "活动", "各项", "期间", "节日", "节假日", "假期", "庆祝", "欢度", "喜迎", "迎接",
         "开展", "举办", "举行", "组织", "前后", "当天", "传统", "精彩纷呈", "丰富多彩", "的", "年", "节", "春",
+        "各种", "各类", "参加", "参与", "相关", "有关", "他们", "决定", "广泛", "积极",
     ]
 
     /// The ids of units named `names`, each once, in order.
@@ -650,6 +719,12 @@ struct ItemBuilder {
             while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
+        // 端午节的传统文化内涵, 中秋节的由来: the festival as a topic, not a date.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count, c[m.range.upperBound] == "的" else { return false }
+            let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            return Self.topicNouns.contains { after.contains($0) }
+        }
         // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
         mentions.removeAll { m in
             guard m.form == .day, Self.startsWithYear(m.spelled), c[m.range.upperBound...].allSatisfy({ !DocumentScanner.isHan($0) && DocumentScanner.digit($0) == nil })
@@ -739,6 +814,9 @@ struct ItemBuilder {
         }
         return out
     }
+
+    /// What is said about a festival as a topic (端午节的内涵, 中秋节的由来).
+    static let topicNouns = ["内涵", "由来", "来历", "起源", "意义", "魅力", "历史", "习俗", "风俗", "传说", "故事", "知识", "文化"]
 
     /// Which of two mentions of one festival in a clause names the occasion: not inside quotes,
     /// then a holiday or window over a bare day.
