@@ -212,6 +212,16 @@ enum Layout {
         return ["为每年", "为农历", "是我国", "是中国", "是中华", "是我国", "又称", "也称", "俗称", "起源", "源于", "相传"].contains { rest.hasPrefix($0) }
     }
 
+    /// Whether a short heading names a district, county, town or a unit (牡丹区, 小朱庄镇, 县文化馆).
+    static func isPlaceOrUnit(_ t: String) -> Bool {
+        let c = Array(t)
+        guard c.count >= 2, c.count <= 10, c.allSatisfy({ DocumentScanner.isHan($0) }) else { return false }
+        if let last = c.last, "区县市镇乡".contains(last), c.count >= 3, !["社区", "景区", "园区", "城区", "街区", "辖区", "小区"].contains(String(c.suffix(2))) {
+            return true
+        }
+        return UnitDictionary.bySuffix(in: c, range: 0..<c.count).contains { $0.at == 0 && $0.name.count == c.count }
+    }
+
     /// A numbered heading of a notice or programme (二、活动目的, 四.活动时间, （三）工作要求), as its words.
     static func numberedHeading(_ c: [Character]) -> String? {
         guard c.count <= 20, let f = c.first(where: { $0 != " " }), DocumentScanner.chineseDigits[f] != nil || f == "十" || f == "（" || f == "("

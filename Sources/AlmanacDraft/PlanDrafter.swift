@@ -157,7 +157,13 @@ public enum PlanDrafter {
         let festivalNames = MentionScanner.names(options.festivals).map(\.chars)
         let describing = Set(doc.keptLines.filter { Layout.isFestivalDescription($0.text, names: festivalNames) }.map(\.line))
         let titleLine = doc.title.flatMap { t in
-            t.contains("。") ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
+            t.count > 40 || t.contains(where: { "。，,；;".contains($0) }) ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
+        }
+        // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
+        var fieldContentLines: Set<Int> = []
+        for (n, l) in doc.keptLines.enumerated() where Layout.fieldLabel(l.text)?.contains("内容") == true {
+            let group = doc.keptLines[max(0, n - 6)..<min(doc.keptLines.count, n + 7)]
+            if group.contains(where: { Layout.isTimeField($0.text) }) { fieldContentLines.insert(l.line) }
         }
         var festivalsDrafted: Set<String> = []
         var items: [DraftItem] = []
@@ -237,6 +243,20 @@ public enum PlanDrafter {
                 }
             }
         }
+        // Else the unit the lead names as organising the programme (菏泽市委社会工作部在全市范围内组织开展……).
+        if organisers.isEmpty {
+            for l in doc.keptLines.prefix(12) where l.text.count >= 20 && organisers.isEmpty {
+                for verb in ["组织开展", "开展", "举办", "举行"] {
+                    guard let at = Self.find(Array(verb), in: l.text, from: 0) else { continue }
+                    let clauseStart = l.text[..<at].lastIndex { "，,。；;：:".contains($0) }.map { $0 + 1 } ?? 0
+                    let clause = Array(l.text[clauseStart..<at])
+                    if let u = UnitDictionary.organisers(in: clause).first, u.at <= 2 {
+                        organisers = [u.name]
+                        break
+                    }
+                }
+            }
+        }
         // Else the units a notice is addressed to (各乡镇文明办，各级文明创建单位：): they carry it out.
         if organisers.isEmpty {
             for l in doc.keptLines.prefix(8) where l.text.count <= 60 && (l.text.last == ":" || l.text.last == "：") {
@@ -285,11 +305,14 @@ public enum PlanDrafter {
                 // A paragraph about the festival (its date, names, origin, history) schedules nothing;
                 // a day it dates without a year stays (……6月23日开展).
                 if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
-                if let festival = Self.bareFestival(item.when) {
+                // The headline of a page or notice names what the document is about, not an item.
+                if item.line == titleLine { continue }
+                if fieldContentLines.contains(item.line), Self.occasion(of: item) != nil { continue }
+                if let festival = Self.occasion(of: item) {
                     // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
                     // nor a count of them in a report (春节期间……文化活动超过500场).
                     // The headline of a news page or notice names its occasion (定兴县元宵节15场活动开始啦).
-                    if requirementLines.contains(item.line) || item.line == titleLine || Self.isTally(item.quote) { continue }
+                    if requirementLines.contains(item.line) || Self.isTally(item.quote) { continue }
                     // The festival as the occasion of an activity told before (此次活动以“端午”为契机,
                     // 以元宵节活动为载体, 活动内容……).
                     if Self.isOccasion(item, festival: festival, catalog: options.festivals) { continue }
@@ -320,12 +343,12 @@ public enum PlanDrafter {
         // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
         // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
         // 灯谜晚会) is that activity.
-        let dated = candidates.filter { Self.bareFestival($0.when) == nil }.map { DraftText.matchingForm($0.title) }
+        let dated = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.title) }
         if !dated.isEmpty {
             let name = doc.title ?? ""
             let notice = !name.contains("。") && !name.contains("，") && !name.contains(",")
             candidates.removeAll { item in
-                guard let festival = Self.bareFestival(item.when) else { return false }
+                guard let festival = Self.occasion(of: item) else { return false }
                 let activity = Self.activity(item.title, festival: festival, catalog: options.festivals)
                 let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
                 // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
@@ -336,17 +359,19 @@ public enum PlanDrafter {
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
         // 系列活动时间为3月1日至3月31日) has that item's owners.
+        // (The 30 items before it at most, each item's names read once: linear in the document.)
+        let activityNames = candidates.map { $0.confidence.owners >= 0.5 ? Self.names(in: $0.title).map(DraftText.matchingForm) : [] }
         for n in candidates.indices where candidates[n].confidence.owners < 0.5 {
             let quote = DraftText.matchingForm(candidates[n].quote)
-            if let earlier = candidates[..<n].last(where: { e in
-                e.confidence.owners >= 0.5 && Self.names(in: e.title).contains { quote.contains(DraftText.matchingForm($0)) }
-            }) {
+            if let e = candidates.indices[max(0, n - 30)..<n].last(where: { e in activityNames[e].contains { quote.contains($0) } }) {
+                let earlier = candidates[e]
                 candidates[n].owners = earlier.owners
                 candidates[n].confidence.owners = 0.5
                 candidates[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
                 candidates[n].unsure.append("负责单位取自前文同一活动，请核对")
             }
         }
+        let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         for var item in candidates {
             var id = item.id
             var n = 2
@@ -363,7 +388,7 @@ public enum PlanDrafter {
                 if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
                 // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
                 if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
-                    let lines = [item.line] + doc.changedLines.keys.sorted().prefix(40)
+                    let lines = [item.line] + firstChangedLines
                     if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc) }).first(where: { $0 != name }) {
                         unitsUsed[u]?.name = written
                     }
@@ -408,16 +433,28 @@ extension PlanDrafter {
         var owners: [String] = []
         if Layout.isTimeField(text) {
             var j = idx - 1
+            var named = false
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
                     if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
                     if label.contains("时间") { break }
+                    // 活动主题：/活动名称： names the activity better than a group's heading.
+                    if label.contains("主题") || label.contains("名称") {
+                        let value = Layout.headingTitle(Layout.fieldValue(t))
+                        if value.count >= 2 {
+                            item.title = value
+                            item.confidence.title = 0.6
+                            named = true
+                        }
+                    }
                     j -= 1
                     continue
                 }
                 let heading = Layout.headingTitle(t)
-                if heading.count >= 2 {
+                // A heading that is a district, county, town or unit (牡丹区, 县文化馆) owns the group.
+                if owners.isEmpty, Layout.isPlaceOrUnit(heading) { owners = [heading] }
+                if heading.count >= 2, !named {
                     item.title = heading
                     item.confidence.title = 0.6
                 }
@@ -539,6 +576,15 @@ extension PlanDrafter {
             }
         }
         return false
+    }
+
+    /// What an item is dated by when it is not a date: a festival (元宵节, holiday 春节) or a named
+    /// campaign (学雷锋志愿服务月 = March) written without a number.
+    static func occasion(of item: DraftItem) -> String? {
+        if let f = bareFestival(item.when) { return f }
+        let numerals = Set("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
+        let name = item.spelled.filter { DocumentScanner.isHan($0) }
+        return name.count >= 3 && !item.spelled.contains(where: { numerals.contains($0) }) ? name : nil
     }
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
