@@ -131,6 +131,8 @@ public enum PlanDrafter {
         var inRequirements = false
         var requirementLines: Set<Int> = []
         var lineIndex: [Int: Int] = [:]
+        // Each line's field label, read once (时间, 主办, 活动内容…).
+        let labels = doc.keptLines.map { Layout.fieldLabel($0.text) }
         for (n, l) in doc.keptLines.enumerated() {
             lineIndex[l.line] = n
             let t = String(l.text)
@@ -148,22 +150,29 @@ public enum PlanDrafter {
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
-            if Layout.isTimeField(l.text) {
+            if labels[n]?.contains("时间") == true {
                 var j = n - 1
-                while j >= 0, n - j <= 8, Layout.fieldLabel(doc.keptLines[j].text) != nil { j -= 1 }
+                while j >= 0, n - j <= 8, labels[j] != nil { j -= 1 }
                 if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
             }
         }
-        let festivalNames = MentionScanner.names(options.festivals).map(\.chars)
-        let describing = Set(doc.keptLines.filter { Layout.isFestivalDescription($0.text, names: festivalNames) }.map(\.line))
+        let festivalNames = Dictionary(grouping: MentionScanner.names(options.festivals).map(\.chars)) { $0[0] }
+        var describing: Set<Int> = []
+        for l in doc.keptLines {
+            guard let first = l.text.first(where: { $0 != " " && $0 != "\u{3000}" }) else { continue }
+            if first == "其" || first == "它" || festivalNames[first] != nil,
+                Layout.isFestivalDescription(l.text, names: festivalNames[first] ?? [])
+            {
+                describing.insert(l.line)
+            }
+        }
         let titleLine = doc.title.flatMap { t in
             t.count > 40 || t.contains(where: { "。，,；;".contains($0) }) ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
         // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
         var fieldContentLines: Set<Int> = []
-        for (n, l) in doc.keptLines.enumerated() where Layout.fieldLabel(l.text)?.contains("内容") == true {
-            let group = doc.keptLines[max(0, n - 6)..<min(doc.keptLines.count, n + 7)]
-            if group.contains(where: { Layout.isTimeField($0.text) }) { fieldContentLines.insert(l.line) }
+        for (n, l) in doc.keptLines.enumerated() where labels[n]?.contains("内容") == true {
+            if labels[max(0, n - 6)..<min(labels.count, n + 7)].contains(where: { $0?.contains("时间") == true }) { fieldContentLines.insert(l.line) }
         }
         var festivalsDrafted: Set<String> = []
         var items: [DraftItem] = []
@@ -757,9 +766,8 @@ struct ItemBuilder {
         }
         mentions = mentions.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
         // "……特此通知。2024年1月30日" closing a line of prose: the date it was signed or published.
-        let bare = c.filter { DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }
-        if mentions.count == 1, let m = mentions.first, m.form == .day, Self.startsWithYear(m.spelled),
-            bare.count <= m.range.count, lineChars.count > c.count + 4
+        if mentions.count == 1, let m = mentions.first, m.form == .day, Self.startsWithYear(m.spelled), lineChars.count > c.count + 4,
+            case let bare = c.filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }), bare.count <= m.range.count
         {
             var tail = lineChars[...]
             while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
