@@ -550,7 +550,7 @@ extension PlanDrafter {
     /// 活动内容丰富多彩……).
     static func isOccasion(_ item: DraftItem, festival: String, catalog: FestivalCatalog) -> Bool {
         let sentence = item.sentence.trimmingSpaces()
-        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.hasPrefix($0) }) { return true }
+        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
         let names = Self.names(of: festival, catalog: catalog)
         return item.quote.split(whereSeparator: { "，,；;。".contains($0) }).contains { clause in
             names.contains { clause.contains($0) } && ["为契机", "为载体", "为抓手", "为依托"].contains { clause.contains($0) }
@@ -939,7 +939,7 @@ struct ItemBuilder {
                 s.removeFirst()
                 changed = true
             }
-            for w in Self.leadingWords where s.hasPrefix(w) && s.count > w.count + 1 {
+            for w in Self.leadingWords where s.utf8HasPrefix(w) && s.count > w.count + 1 {
                 s.removeFirst(w.count)
                 changed = true
             }
@@ -948,21 +948,21 @@ struct ItemBuilder {
                 let spelled = UnitDictionary.entries.first { DocumentScanner.matches(chars, 0, $0.chars) }?.chars.count ?? 0
                 if spelled > 0, spelled < chars.count {
                     s.removeFirst(spelled)
-                    for w in ["执法人员", "工作人员", "人员", "的"] where s.hasPrefix(w) { s.removeFirst(w.count) }
+                    for w in ["执法人员", "工作人员", "人员", "的"] where s.utf8HasPrefix(w) { s.removeFirst(w.count) }
                     changed = true
                 }
             }
         }
-        if s.hasPrefix("由"), let r = s.range(of: "参加的") { s = String(s[r.upperBound...]) }
+        if s.utf8HasPrefix("由"), let end = s.utf8End(of: "参加的") { s = String(s[end...]) }
         while let l = s.last, "，,、。：:；;（(“".contains(l) { s.removeLast() }
         return s
     }
 
     func verbCut(_ text: String) -> String {
         for v in Self.verbs {
-            if let r = text.range(of: v) {
-                var rest = String(text[r.upperBound...])
-                if rest.hasPrefix("了") { rest.removeFirst() }
+            if let end = text.utf8End(of: v) {
+                var rest = String(text[end...])
+                if rest.utf8HasPrefix("了") { rest.removeFirst() }
                 rest = clean(rest)
                 if rest.count >= 4 { return rest }
             }
