@@ -205,7 +205,10 @@ public enum PlanDrafter {
             guard let points = Layout.flattenedMonthTable(original) else { continue }
             let section = doc.sentences.first { $0.line == l.line }?.section ?? .preamble
             tables[l.line] = points.map { p in
-                let read = DraftText.normalize(String(original[p.range]), traditional: doc.traditional).text
+                // (A cell is never a page long: the last point of a table in a flattened page stops at
+                // 600 characters, as sentences do, so the page's text after it is not one point.)
+                let range = p.range.lowerBound..<min(p.range.upperBound, p.range.lowerBound + 600)
+                let read = DraftText.normalize(String(original[range]), traditional: doc.traditional).text
                 var point = SourceSentence(line: l.line, chars: Array(read[Layout.enumeratorLength(read)...]), section: section)
                 point.month = p.month
                 point.label = p.label
