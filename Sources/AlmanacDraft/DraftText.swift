@@ -149,6 +149,20 @@ extension String {
     /// Unicode-aware comparison of the standard library was a large part of drafting time.
     func utf8HasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
 
+    /// Where the first occurrence of `word` ends, found byte for byte in UTF-8 (whole characters of
+    /// normalised text, so the end is a character boundary); nil when it does not occur.
+    func utf8End(of word: String) -> String.Index? {
+        let h = Array(utf8)
+        let n = Array(word.utf8)
+        guard !n.isEmpty, n.count <= h.count else { return nil }
+        var i = 0
+        while i <= h.count - n.count {
+            if h[i] == n[0], h[i..<(i + n.count)].elementsEqual(n) { return utf8.index(utf8.startIndex, offsetBy: i + n.count) }
+            i += 1
+        }
+        return nil
+    }
+
     /// `hasSuffix` on UTF-8 bytes.
     func utf8HasSuffix(_ suffix: String) -> Bool {
         let n = suffix.utf8.count

@@ -190,6 +190,66 @@ enum Layout {
         return out.isEmpty ? nil : out
     }
 
+    /// A paragraph that describes a festival rather than schedules anything: it opens with the
+    /// festival (or 其/它) as the subject of 为/是/又称/也称/起源/与……并称 (端午节为每年农历五月初五,
+    /// 其起源于中国, 其与春节、清明节、中秋节并称为……).
+    static func isFestivalDescription(_ c: [Character], names: [[Character]]) -> Bool {
+        var i = 0
+        while i < c.count, c[i] == " " || c[i] == "\u{3000}" { i += 1 }
+        if i < c.count, c[i] == "其" || c[i] == "它" {
+            i += 1
+        } else if let name = names.first(where: { DocumentScanner.matches(c, i, $0) }) {
+            i += name.count
+            if i < c.count, c[i] == "," || c[i] == "，" { i += 1 }
+        } else {
+            return false
+        }
+        // (端午节是我国的重要传统节日之一，……决定在端午节期间开展……: a notice's opening decides.)
+        let text = String(c)
+        if ["决定", "现将", "通知如下", "特制定", "将于", "将在", "定于"].contains(where: { text.contains($0) }) { return false }
+        let rest = String(c[i..<min(c.count, i + 24)])
+        if rest.hasPrefix("与") { return rest.contains("并称") }
+        return ["为每年", "为农历", "是我国", "是中国", "是中华", "是我国", "又称", "也称", "俗称", "起源", "源于", "相传"].contains { rest.hasPrefix($0) }
+    }
+
+    /// Whether a short heading names a district, county, town or a unit (牡丹区, 小朱庄镇, 县文化馆).
+    static func isPlaceOrUnit(_ t: String) -> Bool {
+        let c = Array(t)
+        guard c.count >= 2, c.count <= 10, c.allSatisfy({ DocumentScanner.isHan($0) }) else { return false }
+        if let last = c.last, "区县市镇乡".contains(last), c.count >= 3, !["社区", "景区", "园区", "城区", "街区", "辖区", "小区"].contains(String(c.suffix(2))) {
+            return true
+        }
+        return UnitDictionary.bySuffix(in: c, range: 0..<c.count).contains { $0.at == 0 && $0.name.count == c.count }
+    }
+
+    /// A numbered heading of a notice or programme (二、活动目的, 四.活动时间, （三）工作要求), as its words.
+    static func numberedHeading(_ c: [Character]) -> String? {
+        guard c.count <= 20, let f = c.first(where: { $0 != " " }), DocumentScanner.chineseDigits[f] != nil || f == "十" || f == "（" || f == "("
+        else { return nil }
+        let e = enumeratorLength(c)
+        guard e > 0 else { return nil }
+        let words = String(c[e...]).filter { DocumentScanner.isHan($0) }
+        return words.count >= 2 && !c.contains("。") && !c.contains("，") ? words : nil
+    }
+
+    /// A heading over what is not a programme: the purpose, theme and background of a notice, or
+    /// its requirements (二、活动目的, 一、指导思想, 三、工作要求, 四、保障措施, 注意事项).
+    static func isRequirementHeading(_ t: String) -> Bool {
+        ["要求", "保障", "注意事项", "组织领导", "工作机制", "目的", "意义", "指导思想", "背景", "活动主题"].contains { t.contains($0) }
+    }
+
+    /// A programme's heading line over its fields ("一、元宵灯谜竞猜活动", "2.《乌山魂》云展播"):
+    /// short, not a sentence, not a field.
+    static func isProgrammeHeading(_ c: [Character]) -> Bool {
+        // (Breaks inside a quoted name do not count: 活动二：“迎新春，贺新年”文艺演出.)
+        var depth = 0
+        var sentence = false
+        for ch in c {
+            if "“「《".contains(ch) { depth += 1 } else if "”」》".contains(ch) { depth = max(0, depth - 1) } else if depth == 0, "。，,；;".contains(ch) { sentence = true }
+        }
+        return c.count <= 40 && !sentence && fieldLabel(c) == nil && c.contains { DocumentScanner.isHan($0) }
+    }
+
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
     static func isSectionHeading(_ t: String) -> Bool {
         let c = Array(t)
@@ -206,8 +266,20 @@ extension UnitDictionary {
         "办公室", "文体旅局", "管理局", "团县委", "团市委", "团区委", "团委", "文明委", "卫健委", "居委会", "村委会", "委员会",
         "文联", "总工会", "妇联", "科协", "残联", "文化馆", "图书馆", "博物馆", "美术馆", "纪念馆", "科技馆", "文化站",
         "服务站", "工作站", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
-        "局",
+        "局", "幼儿园", "学院", "研究院", "医院", "卫生院", "研究所", "派出所", "司法所", "财政所", "供电所", "文管所",
+        "管理站", "农技站", "检查站", "保护站", "电视台", "广播电台", "报社", "剧团", "演出团", "办事处", "管委会", "妇联",
+        "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
+        "各乡镇", "各街道", "各社区", "各村", "各学校", "各部门", "各单位", "各镇", "各乡",
     ].map { Array($0) }.sorted { $0.count > $1.count }
+
+    /// Endings that name a unit only with a name before them (团灵璧县委, 中共某县委, 灵璧一中):
+    /// alone they are a part of a longer unit (县委宣传部) or a word (高中生, 所有).
+    static let boundSuffixes: Set<[Character]> = Set(
+        ["县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中"]
+            .map { Array($0) })
+
+    /// Places, not units: a unit named after 在/于/到 in a clause is where something happens.
+    static let venueWords = ["广场", "公园", "剧院", "大剧院", "影剧院", "礼堂", "展厅", "体育场", "会议室", "舞台", "景区", "街区", "步行街"]
 
     static let suffixesByFirst: [Character: [[Character]]] = Dictionary(grouping: suffixes) { $0[0] }
 
@@ -238,13 +310,32 @@ extension UnitDictionary {
                 continue
             }
             let end = i + suffix.count
+            // 县委 before 宣传部, 一中 before 校区…: the ending of a longer name, read there.
+            if boundSuffixes.contains(suffix), end < range.upperBound, DocumentScanner.isHan(c[end]), !stops.contains(c[end]),
+                !(c[end] == "组" || c[end] == "团")
+            {
+                i += 1
+                continue
+            }
             // 县文体旅局 then 馆 in 文化馆: extend over the name before the ending.
             var start = i
-            while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) {
-                if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
-                    break
+            if suffix.first == "各" {
+                // 县直各单位, 市直各部门: only a 直 before a collective ending is a part of it.
+                if start - 2 >= range.lowerBound, c[start - 1] == "直", "县市区镇乡".contains(c[start - 2]) { start -= 2 }
+            } else {
+                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) {
+                    if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
+                        break
+                    }
+                    start -= 1
                 }
-                start -= 1
+                // 中共 opens a party unit's name (中共某县委): 共 is not the end of a word before it.
+                if start - 2 >= range.lowerBound, c[start - 2] == "中", c[start - 1] == "共" { start -= 2 }
+            }
+            // 团灵璧县委, 中共灵璧县委, 灵璧一中: a name before the ending; not 县委 or 一中 alone.
+            if boundSuffixes.contains(suffix), end - start - suffix.count < 2 {
+                i = end
+                continue
             }
             let name = String(c[start..<end])
             // Extend a shorter unit to a longer ending right after (县委 + 宣传部 is one unit).
@@ -256,8 +347,20 @@ extension UnitDictionary {
         return out
     }
 
+    /// Units named in `c` that are not where something happens: a unit right after 在/于/到 (在县文化馆二楼举办)
+    /// is the venue; when only venues are named, they are kept.
+    static func organisers(in c: [Character]) -> [(name: String, at: Int)] {
+        let found = bySuffix(in: c, range: 0..<c.count)
+        let owners = found.filter { u in
+            let before = u.at > 0 ? c[u.at - 1] : " "
+            return !"在于到赴".contains(before) && !venueWords.contains { u.name.hasSuffix($0) }
+        }
+        return owners.isEmpty ? found : owners
+    }
+
     /// The units listed in a field or table cell ("县文体旅局、县文联", "文体局、文化馆、“春常在”艺术团").
-    static func listed(in c: [Character]) -> [String] {
+    /// In an owner field (承办单位：肖村乡、纪委监委) every name listed is a unit, whatever its ending.
+    static func listed(in c: [Character], field: Bool = false) -> [String] {
         var out: [String] = []
         var current: [Character] = []
         func flush() {
@@ -266,7 +369,8 @@ extension UnitDictionary {
             current = []
             guard s.count >= 2, s.count <= 16 else { return }
             let chars = Array(s)
-            if suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+            if field && chars.allSatisfy({ DocumentScanner.isHan($0) }) && chars.count <= 12
+                || suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
                 || !find(in: chars, range: 0..<chars.count).isEmpty
             {
                 if !notUnits.contains(s) { out.append(s) }

@@ -128,7 +128,11 @@ public enum PlanDrafter {
         var skipLines: Set<Int> = []
         var monthOf: [Int: Int] = [:]
         var currentMonth: Int?
+        var inRequirements = false
+        var requirementLines: Set<Int> = []
         var lineIndex: [Int: Int] = [:]
+        // Each line's field label, read once (时间, 主办, 活动内容…).
+        let labels = doc.keptLines.map { Layout.fieldLabel($0.text) }
         for (n, l) in doc.keptLines.enumerated() {
             lineIndex[l.line] = n
             let t = String(l.text)
@@ -142,9 +146,37 @@ public enum PlanDrafter {
                 continue
             }
             if Layout.isSectionHeading(t) { currentMonth = nil }
+            if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
+            if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
+            // The heading over a "时间：" field names the activity the field dates: its title, not an item.
+            if labels[n]?.contains("时间") == true {
+                var j = n - 1
+                while j >= 0, n - j <= 8, labels[j] != nil { j -= 1 }
+                if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
+            }
         }
+        let festivalNames = Dictionary(grouping: MentionScanner.names(options.festivals).map(\.chars)) { $0[0] }
+        var describing: Set<Int> = []
+        for l in doc.keptLines {
+            guard let first = l.text.first(where: { $0 != " " && $0 != "\u{3000}" }) else { continue }
+            if first == "其" || first == "它" || festivalNames[first] != nil,
+                Layout.isFestivalDescription(l.text, names: festivalNames[first] ?? [])
+            {
+                describing.insert(l.line)
+            }
+        }
+        let titleLine = doc.title.flatMap { t in
+            t.count > 40 || t.contains(where: { "。，,；;".contains($0) }) ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
+        }
+        // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
+        var fieldContentLines: Set<Int> = []
+        for (n, l) in doc.keptLines.enumerated() where labels[n]?.contains("内容") == true {
+            if labels[max(0, n - 6)..<min(labels.count, n + 7)].contains(where: { $0?.contains("时间") == true }) { fieldContentLines.insert(l.line) }
+        }
+        var festivalsDrafted: Set<String> = []
         var items: [DraftItem] = []
+        var candidates: [DraftItem] = []
         var usedIDs: Set<String> = []
         var seenKeys: Set<String> = []
         var unitsUsed: [String: KnownUnit] = [:]
@@ -173,7 +205,10 @@ public enum PlanDrafter {
             guard let points = Layout.flattenedMonthTable(original) else { continue }
             let section = doc.sentences.first { $0.line == l.line }?.section ?? .preamble
             tables[l.line] = points.map { p in
-                let read = DraftText.normalize(String(original[p.range]), traditional: doc.traditional).text
+                // (A cell is never a page long: the last point of a table in a flattened page stops at
+                // 600 characters, as sentences do, so the page's text after it is not one point.)
+                let range = p.range.lowerBound..<min(p.range.upperBound, p.range.lowerBound + 600)
+                let read = DraftText.normalize(String(original[range]), traditional: doc.traditional).text
                 var point = SourceSentence(line: l.line, chars: Array(read[Layout.enumeratorLength(read)...]), section: section)
                 point.month = p.month
                 point.label = p.label
@@ -192,11 +227,56 @@ public enum PlanDrafter {
         var organisers: [String] = []
         for l in doc.keptLines where organisers.isEmpty {
             if let label = Layout.fieldLabel(l.text), label.contains("主办") {
-                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text))
+                organisers = UnitDictionary.listed(in: Layout.fieldValue(l.text), field: true)
             } else if let by = l.text.firstIndex(of: "由"), let end = Self.find(Array("主办"), in: l.text, from: by) ?? Self.find(Array("牵头"), in: l.text, from: by),
                 end - by <= 40
             {
                 organisers = UnitDictionary.listed(in: Array(l.text[(by + 1)..<end]))
+            }
+        }
+        // Else the unit that issues it: named at the head of its title (县文化馆关于举办……的公告) or
+        // signing it (a line that is only a unit's name, near the end).
+        if organisers.isEmpty, let title = doc.title {
+            let t = Array(title)
+            // (文化站3月份工作总结, 县文明办2024年工作要点: a date or 工作 after the name too.)
+            if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
+                DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
+                    || DocumentScanner.digit(t[u.name.count]) != nil
+            {
+                organisers = [u.name]
+            }
+        }
+        if organisers.isEmpty {
+            for l in doc.keptLines.suffix(6).reversed() where l.text.count <= 24 {
+                let t = Array(String(l.text).trimmingSpaces())
+                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count == t.count {
+                    organisers = [u.name]
+                    break
+                }
+            }
+        }
+        // Else the unit the lead names as organising the programme (菏泽市委社会工作部在全市范围内组织开展……).
+        if organisers.isEmpty {
+            for l in doc.keptLines.prefix(12) where l.text.count >= 20 && organisers.isEmpty {
+                for verb in ["组织开展", "开展", "举办", "举行"] {
+                    guard let at = Self.find(Array(verb), in: l.text, from: 0) else { continue }
+                    let clauseStart = l.text[..<at].lastIndex { "，,。；;：:".contains($0) }.map { $0 + 1 } ?? 0
+                    let clause = Array(l.text[clauseStart..<at])
+                    if let u = UnitDictionary.organisers(in: clause).first, u.at <= 2 {
+                        organisers = [u.name]
+                        break
+                    }
+                }
+            }
+        }
+        // Else the units a notice is addressed to (各乡镇文明办，各级文明创建单位：): they carry it out.
+        if organisers.isEmpty {
+            for l in doc.keptLines.prefix(8) where l.text.count <= 60 && (l.text.last == ":" || l.text.last == "：") {
+                let units = UnitDictionary.listed(in: Array(l.text.dropLast()))
+                if !units.isEmpty {
+                    organisers = units
+                    break
+                }
             }
         }
         for sentence in sentences {
@@ -226,9 +306,7 @@ public enum PlanDrafter {
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, !organisers.isEmpty {
-                    var ids: [String] = []
-                    for o in organisers where !ids.contains(unitID(o)) { ids.append(unitID(o)) }
-                    item.owners = ids
+                    item.owners = Self.unitIDs(organisers, unitID)
                     item.confidence.owners = 0.3
                     item.unsure.removeAll { $0 == "原文没有写负责单位" }
                     item.unsure.append("负责单位取自文件的主办单位，请核对")
@@ -236,26 +314,103 @@ public enum PlanDrafter {
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
-                var id = item.id
-                var n = 2
-                while usedIDs.contains(id) {
-                    id = "\(item.id)-\(n)"
-                    n += 1
+                // A paragraph about the festival (its date, names, origin, history) schedules nothing;
+                // a day it dates without a year stays (……6月23日开展).
+                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
+                // The headline of a page or notice names what the document is about, not an item.
+                if item.line == titleLine { continue }
+                if fieldContentLines.contains(item.line), Self.occasion(of: item) != nil { continue }
+                if let festival = Self.occasion(of: item) {
+                    // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
+                    // nor a count of them in a report (春节期间……文化活动超过500场).
+                    // The headline of a news page or notice names its occasion (定兴县元宵节15场活动开始啦).
+                    if requirementLines.contains(item.line) || Self.isTally(item.quote) { continue }
+                    // The festival as the occasion of an activity told before (此次活动以“端午”为契机,
+                    // 以元宵节活动为载体, 活动内容……).
+                    if Self.isOccasion(item, festival: festival, catalog: options.festivals) { continue }
+                    // Named again with no activity of its own (组织他们参加端午期间的各种主题活动): the
+                    // programme already drafted for that festival.
+                    if festivalsDrafted.contains(festival),
+                        Self.activity(item.title, festival: festival, catalog: options.festivals).count < 2
+                    {
+                        continue
+                    }
+                    festivalsDrafted.insert(festival)
+                    // A festival named again for the same activity is one item.
+                    let named = Self.activity(item.title, festival: festival, catalog: options.festivals)
+                    let activity = festival + "|" + (named.count >= 2 ? named : item.title)
+                    if seenKeys.contains(activity) { continue }
+                    seenKeys.insert(activity)
                 }
-                usedIDs.insert(id)
-                item.id = id
-                item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
-                item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
-                if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
-                for u in item.owners + item.participants where !unitListed.contains(u) {
-                    if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
-                    if unitsUsed[u] != nil {
-                        unitOrder.append(u)
-                        unitListed.insert(u)
+                candidates.append(item)
+            }
+        }
+        // A date with a year two or more years before the latest the document writes is history
+        // (2006年5月，国务院将其列入……名录 in a 2018 notice).
+        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? [])
+        if let latest = years.max() {
+            candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
+        }
+        // A notice of one festival (its title names the festival) that dates its activities: the
+        // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
+        // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
+        // 灯谜晚会) is that activity.
+        let dated = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.title) }
+        if !dated.isEmpty {
+            let name = doc.title ?? ""
+            let notice = !name.contains("。") && !name.contains("，") && !name.contains(",")
+            candidates.removeAll { item in
+                guard let festival = Self.occasion(of: item) else { return false }
+                let activity = Self.activity(item.title, festival: festival, catalog: options.festivals)
+                let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
+                // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
+                if oneFestival, Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true).count < 2 { return true }
+                let a = DraftText.matchingForm(activity)
+                return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
+            }
+        }
+        // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
+        // 系列活动时间为3月1日至3月31日) has that item's owners.
+        // (The 30 items before it at most, each item's names read once: linear in the document.)
+        let activityNames = candidates.map { $0.confidence.owners >= 0.5 ? Self.names(in: $0.title).map(DraftText.matchingForm) : [] }
+        for n in candidates.indices where candidates[n].confidence.owners < 0.5 {
+            let quote = DraftText.matchingForm(candidates[n].quote)
+            if let e = candidates.indices[max(0, n - 30)..<n].last(where: { e in activityNames[e].contains { quote.contains($0) } }) {
+                let earlier = candidates[e]
+                candidates[n].owners = earlier.owners
+                candidates[n].confidence.owners = 0.5
+                candidates[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
+                candidates[n].unsure.append("负责单位取自前文同一活动，请核对")
+            }
+        }
+        let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
+        for var item in candidates {
+            var id = item.id
+            var n = 2
+            while usedIDs.contains(id) {
+                id = "\(item.id)-\(n)"
+                n += 1
+            }
+            usedIDs.insert(id)
+            item.id = id
+            item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
+            item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
+            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+            for u in item.owners + item.participants where !unitListed.contains(u) {
+                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
+                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
+                if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
+                    let lines = [item.line] + firstChangedLines
+                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc) }).first(where: { $0 != name }) {
+                        unitsUsed[u]?.name = written
                     }
                 }
-                items.append(item)
+                if unitsUsed[u] != nil {
+                    unitOrder.append(u)
+                    unitListed.insert(u)
+                }
             }
+            items.append(item)
         }
         return Draft(
             name: doc.title.map { $0.isEmpty ? "工作安排草稿" : $0 } ?? "工作安排草稿", year: options.year,
@@ -290,16 +445,28 @@ extension PlanDrafter {
         var owners: [String] = []
         if Layout.isTimeField(text) {
             var j = idx - 1
+            var named = false
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
-                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t)) + owners }
+                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
                     if label.contains("时间") { break }
+                    // 活动主题：/活动名称： names the activity better than a group's heading.
+                    if label.contains("主题") || label.contains("名称") {
+                        let value = Layout.headingTitle(Layout.fieldValue(t))
+                        if value.count >= 2 {
+                            item.title = value
+                            item.confidence.title = 0.6
+                            named = true
+                        }
+                    }
                     j -= 1
                     continue
                 }
                 let heading = Layout.headingTitle(t)
-                if heading.count >= 2 {
+                // A heading that is a district, county, town or unit (牡丹区, 县文化馆) owns the group.
+                if owners.isEmpty, Layout.isPlaceOrUnit(heading) { owners = [heading] }
+                if heading.count >= 2, !named {
                     item.title = heading
                     item.confidence.title = 0.6
                 }
@@ -308,7 +475,7 @@ extension PlanDrafter {
             var k = idx + 1
             while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
                 if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
-                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text))
+                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text), field: true)
                 }
                 k += 1
             }
@@ -340,12 +507,7 @@ extension PlanDrafter {
             }
         }
         if !owners.isEmpty {
-            var ids: [String] = []
-            for o in owners {
-                let id = unitID(o)
-                if !ids.contains(id) { ids.append(id) }
-            }
-            item.owners = ids
+            item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
         } else if !item.owners.isEmpty {
@@ -353,37 +515,131 @@ extension PlanDrafter {
             // spelling (县文联, 县委宣传部) is kept as its own unit.
             let quote = Array(item.quote)
             let sentence = Array(item.sentence)
-            var named = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
-            if named.isEmpty {
-                named = UnitDictionary.bySuffix(in: sentence, range: 0..<sentence.count).filter { "县市镇乡州省团".contains($0.name.first ?? " ") }
-            }
-            if !named.isEmpty {
-                var ids: [String] = []
-                for f in named {
-                    let id = unitID(f.name)
-                    if !ids.contains(id) { ids.append(id) }
-                }
-                item.owners = ids
-            }
+            let county = { (u: (name: String, at: Int)) in "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县") }
+            var named = UnitDictionary.organisers(in: quote).filter(county)
+            if named.isEmpty { named = UnitDictionary.organisers(in: sentence).filter(county) }
+            if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
             let quote = Array(item.quote)
-            var found = UnitDictionary.bySuffix(in: quote, range: 0..<quote.count)
-            if found.isEmpty {
-                let s = Array(item.sentence)
-                found = UnitDictionary.bySuffix(in: s, range: 0..<s.count)
+            var found = UnitDictionary.organisers(in: quote)
+            if found.isEmpty { found = UnitDictionary.organisers(in: Array(item.sentence)) }
+            // Else the unit a paragraph named last before the item's sentence (……服务中心于6月16日—18日
+            // 放假3天；6月19日正常对外服务): the subject is named once.
+            if found.isEmpty, text.count <= 4000, let at = find(Array(item.sentence.prefix(8)), in: text, from: 0), at > 0 {
+                found = UnitDictionary.organisers(in: Array(text[..<at])).suffix(1)
             }
             if !found.isEmpty {
-                var ids: [String] = []
-                for f in found {
-                    let id = unitID(f.name)
-                    if !ids.contains(id) { ids.append(id) }
-                }
-                item.owners = ids
+                item.owners = unitIDs(found.map(\.name), unitID)
                 item.confidence.owners = 0.5
                 item.unsure.removeAll { $0 == "原文没有写负责单位" }
                 item.unsure.append("负责单位按单位名称的结尾认出，请核对")
             }
         }
+    }
+
+    /// The names of an activity in its title (at least 6 characters): the title, its quoted name,
+    /// and the title without the quoted name (“青春建功新时代”青年志愿服务月系列活动).
+    static func names(in title: String) -> [String] {
+        var out = [title]
+        if let open = title.firstIndex(of: "“"), let close = title[open...].firstIndex(of: "”") {
+            out.append(String(title[title.index(after: open)..<close]))
+            out.append(String(title[..<open]) + String(title[title.index(after: close)...]))
+        }
+        return out.filter { $0.count >= 6 }
+    }
+
+    /// Whether a festival is only the occasion of an activity: a clause that makes it one (以“端午”为
+    /// 契机, 以元宵节活动为载体), or a sentence that goes on about an activity told before (此次活动……,
+    /// 活动内容丰富多彩……).
+    static func isOccasion(_ item: DraftItem, festival: String, catalog: FestivalCatalog) -> Bool {
+        let sentence = item.sentence.trimmingSpaces()
+        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
+        let names = Self.names(of: festival, catalog: catalog)
+        return item.quote.split(whereSeparator: { "，,；;。".contains($0) }).contains { clause in
+            names.contains { clause.contains($0) } && ["为契机", "为载体", "为抓手", "为依托"].contains { clause.contains($0) }
+        }
+    }
+
+    /// The year a date is written with (2006年5月 → 2006).
+    static func writtenYear(_ spelled: String) -> Int? {
+        let c = Array(spelled)
+        var i = 0
+        while i < c.count {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 4), n.end - i == 4, n.end < c.count, c[n.end] == "年" { return n.value }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A count of activities rather than one (超过500场, 共计30余项, 累计开展120次).
+    static func isTally(_ text: String) -> Bool {
+        let c = Array(text)
+        for w in ["超过", "共计", "累计", "多达", "逾"] {
+            var from = 0
+            while let at = find(Array(w), in: c, from: from) {
+                var i = at + w.count
+                if i < c.count, c[i] == "了" { i += 1 }
+                if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 6) {
+                    var j = n.end
+                    if j < c.count, "余多".contains(c[j]) { j += 1 }
+                    if j < c.count, "场项次批期".contains(c[j]) { return true }
+                }
+                from = at + 1
+            }
+        }
+        return false
+    }
+
+    /// What an item is dated by when it is not a date: a festival (元宵节, holiday 春节) or a named
+    /// campaign (学雷锋志愿服务月 = March) written without a number.
+    static func occasion(of item: DraftItem) -> String? {
+        if let f = bareFestival(item.when) { return f }
+        let numerals = Set("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
+        let name = item.spelled.filter { DocumentScanner.isHan($0) }
+        return name.count >= 3 && !item.spelled.contains(where: { numerals.contains($0) }) ? name : nil
+    }
+
+    /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    static func bareFestival(_ when: String) -> String? {
+        var w = Substring(when)
+        if w.hasPrefix("holiday ") { w = w.dropFirst(8) }
+        guard let f = w.first, DocumentScanner.isHan(f) else { return nil }
+        return String(w.prefix { $0 != " " })
+    }
+
+    /// A festival's names in the catalog (its Chinese name and aliases).
+    static func names(of festival: String, catalog: FestivalCatalog) -> [String] {
+        let f = catalog.festivals.first { $0.chineseName == festival || $0.aliases.contains(festival) }
+        return ([festival] + (f.map { [$0.chineseName] + $0.aliases } ?? [])).filter { $0.count >= 2 }
+    }
+
+    /// Words of a title that say what happens, beyond the festival and the words every festival
+    /// notice uses (系列文化活动, “我们的节日·元宵节”主题活动 → nothing; 元宵节：舞龙舞狮 → 舞龙舞狮).
+    static func activity(_ title: String, festival: String, catalog: FestivalCatalog, keepingUnits: Bool = false) -> String {
+        var t = title
+        for name in names(of: festival, catalog: catalog).sorted(by: { $0.count > $1.count }) { t = t.replacingOccurrences(of: name, with: "") }
+        // Units are who, not what (春节期间：县文化馆).
+        let chars = Array(t)
+        for u in keepingUnits ? [] : UnitDictionary.bySuffix(in: chars, range: 0..<chars.count) { t = t.replacingOccurrences(of: u.name, with: "") }
+        for e in UnitDictionary.entries where !keepingUnits && t.contains(String(e.chars)) { t = t.replacingOccurrences(of: String(e.chars), with: "") }
+        for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
+        return t.filter { DocumentScanner.isHan($0) }
+    }
+
+    static let genericActivityWords = [
+        "我们的节日", "系列", "文化", "文艺", "主题", "活动", "各项", "期间", "节日", "节假日", "假期", "庆祝", "欢度", "喜迎", "迎接",
+        "开展", "举办", "举行", "组织", "前后", "当天", "传统", "精彩纷呈", "丰富多彩", "的", "年", "节", "春",
+        "各种", "各类", "参加", "参与", "相关", "有关", "他们", "决定", "广泛", "积极",
+    ]
+
+    /// The ids of units named `names`, each once, in order.
+    static func unitIDs(_ names: [String], _ unitID: (String) -> String) -> [String] {
+        var ids: [String] = []
+        for name in names {
+            let id = unitID(name)
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     /// A heading that announces the date on the next line: "二、活动时间", "活动时间：".
@@ -458,6 +714,83 @@ struct ItemBuilder {
             occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
         }
         if mentions.isEmpty { return [] }
+        // "为丰富群众春节期间文化生活" anywhere in a sentence (a clause that opens with 为): the
+        // festival is the purpose of what follows, not an activity.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
+            return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
+        }
+        // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
+        // occasion; the mention outside a quoted name, the holiday or window before the bare day, wins.
+        var festivalSeen: [String: Int] = [:]
+        var dropped: Set<Int> = []
+        for (n, m) in mentions.enumerated() where m.form == .festival || m.form == .holiday {
+            guard let f = m.festival else { continue }
+            let key = "\(clauseIndex(m.range.lowerBound))|\(f.chineseName)"
+            if let k = festivalSeen[key] {
+                if Self.rank(mentions[k], in: c) >= Self.rank(m, in: c) {
+                    dropped.insert(n)
+                } else {
+                    dropped.insert(k)
+                    festivalSeen[key] = n
+                }
+            } else {
+                festivalSeen[key] = n
+            }
+        }
+        mentions = mentions.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        // Festivals inside one quoted name (“爱在教师节,情暖迎中秋”主题活动) name one activity: the first.
+        var quotedSeen: Set<Int> = []
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, let open = Self.quoteOpening(of: m, in: c) else { return false }
+            return !quotedSeen.insert(open).inserted
+        }
+        // One festival named again in a sentence with one activity (中秋节前夕,为……,各社区举行了“中秋”主题
+        // 活动): one item, dated by the most specific mention, its activity from the clause that acts.
+        var anchorOverride: [Int: Int] = [:]
+        var byFestival: [String: [Int]] = [:]
+        for (n, m) in mentions.enumerated() where m.form == .festival || m.form == .holiday {
+            if let f = m.festival { byFestival[f.chineseName, default: []].append(n) }
+        }
+        var merged: Set<Int> = []
+        for group in byFestival.values where group.count >= 2 {
+            let acting = group.filter { n in
+                Self.actionWords.contains { String(c[clauses[clauseIndex(mentions[n].range.lowerBound)]]).contains($0) }
+            }
+            guard acting.count <= 1 else { continue }
+            let dated = group.max { a, b in
+                let ra = mentions[a].rule.contains(" ") || mentions[a].form == .holiday ? 1 : 0
+                let rb = mentions[b].rule.contains(" ") || mentions[b].form == .holiday ? 1 : 0
+                return ra < rb || (ra == rb && a > b)
+            } ?? group[0]
+            if let act = acting.first { anchorOverride[mentions[dated].range.lowerBound] = clauseIndex(mentions[act].range.lowerBound) }
+            for n in group where n != dated { merged.insert(n) }
+        }
+        mentions = mentions.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
+        // "……特此通知。2024年1月30日" closing a line of prose: the date it was signed or published.
+        if mentions.count == 1, let m = mentions.first, m.form == .day, Self.startsWithYear(m.spelled), lineChars.count > c.count + 4,
+            case let bare = c.filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }), bare.count <= m.range.count
+        {
+            var tail = lineChars[...]
+            while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
+            if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
+        }
+        // 端午节的传统文化内涵, 中秋节的由来: the festival as a topic, not a date.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count, c[m.range.upperBound] == "的" else { return false }
+            let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            return Self.topicNouns.contains { after.contains($0) }
+        }
+        // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
+        mentions.removeAll { m in
+            guard m.form == .day, Self.startsWithYear(m.spelled), c[m.range.upperBound...].allSatisfy({ !DocumentScanner.isHan($0) && DocumentScanner.digit($0) == nil })
+            else { return false }
+            let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound]).trimmingSpaces()
+            let chars = Array(before)
+            return before.count <= 24 && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count }
+        }
+        if mentions.isEmpty { return [] }
 
         // 每天 next to a dated item describes that item ("9月20日—10月10日……每天……宣传").
         var dailyNote = false
@@ -485,9 +818,12 @@ struct ItemBuilder {
         let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
         mentions.removeAll { $0.form == .vague && $0.month.map(specificMonths.contains) == true }
         // One item per rule per sentence: keep the mention whose clause says the most.
+        // (A clause that does something says more than a longer one that describes: 开展“我们的节日·中秋”
+        // 诗词朗诵会 over 让人沉浸在中秋赏月的浓厚氛围中.)
         func content(_ m: Mention) -> Int {
             let r = clauses[clauseIndex(m.range.lowerBound)]
-            return r.count - m.range.count - c[r].filter { DocumentScanner.isHan($0) == false }.count
+            let acts = Self.actionWords.contains { String(c[r]).contains($0) }
+            return (acts ? 10_000 : 0) + r.count - m.range.count - c[r].filter { DocumentScanner.isHan($0) == false }.count
         }
         var best: [String: Mention] = [:]
         var order: [String] = []
@@ -501,7 +837,7 @@ struct ItemBuilder {
         }
         let kept = order.compactMap { best[$0] }.sorted { $0.range.lowerBound < $1.range.lowerBound }
         // Each clause belongs to the nearest mention's clause (the earlier one on a tie).
-        let anchors = kept.map { clauseIndex($0.range.lowerBound) }
+        let anchors = kept.map { anchorOverride[$0.range.lowerBound] ?? clauseIndex($0.range.lowerBound) }
         var segments = anchors.map { ($0, $0) }
         for k in clauses.indices where !anchors.contains(k) {
             var bestIndex = 0
@@ -536,6 +872,35 @@ struct ItemBuilder {
         return out
     }
 
+    /// What is said about a festival as a topic (端午节的内涵, 中秋节的由来).
+    static let topicNouns = ["内涵", "由来", "来历", "起源", "意义", "魅力", "历史", "习俗", "风俗", "传说", "故事", "知识", "文化"]
+
+    /// Which of two mentions of one festival in a clause names the occasion: not inside quotes,
+    /// then a holiday or window over a bare day.
+    static func rank(_ m: Mention, in c: [Character]) -> Int {
+        var depth = 0
+        for i in 0..<min(m.range.lowerBound, c.count) {
+            if "“「《".contains(c[i]) { depth += 1 } else if "”」》".contains(c[i]) { depth = max(0, depth - 1) }
+        }
+        return (depth == 0 ? 2 : 0) + (m.form == .holiday || m.rule.contains("..") ? 1 : 0)
+    }
+
+    /// Where the quoted name a mention stands in opens (“…”, 「…」, 《…》), if it is in one.
+    static func quoteOpening(of m: Mention, in c: [Character]) -> Int? {
+        var opens: [Int] = []
+        for i in 0..<min(m.range.lowerBound, c.count) {
+            if "“「《".contains(c[i]) { opens.append(i) } else if "”」》".contains(c[i]), !opens.isEmpty { opens.removeLast() }
+        }
+        return opens.last
+    }
+
+    /// Whether a date is written with its year (2024年1月30日).
+    static func startsWithYear(_ spelled: String) -> Bool {
+        let c = Array(spelled)
+        guard let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4) else { return false }
+        return y.end == 4 && c.count > 4 && c[4] == "年"
+    }
+
     /// An item for a point under a month heading: the whole month, the point as its title.
     func sectionItem(month: Int) -> DraftItem {
         let mm = MentionScanner.two(month)
@@ -559,7 +924,7 @@ struct ItemBuilder {
     ]
 
     static let leadingWords = [
-        "与此同时", "同时", "此外", "并且", "另外", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
+        "与此同时", "同时", "此外", "并且", "另外", "定于", "拟于", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
         "再次", "继续", "共", "我区", "全区", "各单位", "以", "对于", "为了", "为", "均", "都", "进一步", "扎实", "认真", "集中",
     ]
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
@@ -577,7 +942,7 @@ struct ItemBuilder {
                 s.removeFirst()
                 changed = true
             }
-            for w in Self.leadingWords where s.hasPrefix(w) && s.count > w.count + 1 {
+            for w in Self.leadingWords where s.utf8HasPrefix(w) && s.count > w.count + 1 {
                 s.removeFirst(w.count)
                 changed = true
             }
@@ -586,21 +951,21 @@ struct ItemBuilder {
                 let spelled = UnitDictionary.entries.first { DocumentScanner.matches(chars, 0, $0.chars) }?.chars.count ?? 0
                 if spelled > 0, spelled < chars.count {
                     s.removeFirst(spelled)
-                    for w in ["执法人员", "工作人员", "人员", "的"] where s.hasPrefix(w) { s.removeFirst(w.count) }
+                    for w in ["执法人员", "工作人员", "人员", "的"] where s.utf8HasPrefix(w) { s.removeFirst(w.count) }
                     changed = true
                 }
             }
         }
-        if s.hasPrefix("由"), let r = s.range(of: "参加的") { s = String(s[r.upperBound...]) }
+        if s.utf8HasPrefix("由"), let end = s.utf8End(of: "参加的") { s = String(s[end...]) }
         while let l = s.last, "，,、。：:；;（(“".contains(l) { s.removeLast() }
         return s
     }
 
     func verbCut(_ text: String) -> String {
         for v in Self.verbs {
-            if let r = text.range(of: v) {
-                var rest = String(text[r.upperBound...])
-                if rest.hasPrefix("了") { rest.removeFirst() }
+            if let end = text.utf8End(of: v) {
+                var rest = String(text[end...])
+                if rest.utf8HasPrefix("了") { rest.removeFirst() }
                 rest = clean(rest)
                 if rest.count >= 4 { return rest }
             }
@@ -627,6 +992,9 @@ struct ItemBuilder {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
                 if t.count > 24 { t = text(k) }
+            } else if anchor > first, let k = (first..<anchor).last(where: { hasAction(text($0)) }) {
+                // The activity before the date's clause (开展“我们的节日·中秋”诗词朗诵会,……中秋夜景).
+                t = text(k)
             } else if t.count < 4 {
                 var k = anchor + 1
                 while t.count < 4, k <= last {

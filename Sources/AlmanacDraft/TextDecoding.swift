@@ -106,6 +106,17 @@ public enum DocumentText {
         return nil
     }
 
+    /// The length of the UTF-8 sequence a byte starts (1 for ASCII), or nil for a byte that starts none.
+    static func utf8SequenceLength(_ lead: UInt8) -> Int? {
+        switch lead {
+        case 0x00..<0x80: return 1
+        case 0xC2...0xDF: return 2
+        case 0xE0...0xEF: return 3
+        case 0xF0...0xF4: return 4
+        default: return nil
+        }
+    }
+
     /// Well-formed multi-byte UTF-8 sequences and bytes that start none, in one pass.
     static func utf8Sequences(_ b: [UInt8]) -> (valid: Int, invalid: Int) {
         var valid = 0
@@ -113,17 +124,11 @@ public enum DocumentText {
         var i = 0
         while i < b.count {
             let c = b[i]
-            let n: Int
             if c < 0x80 {
                 i += 1
                 continue
-            } else if (0xC2...0xDF).contains(c) {
-                n = 2
-            } else if (0xE0...0xEF).contains(c) {
-                n = 3
-            } else if (0xF0...0xF4).contains(c) {
-                n = 4
-            } else {
+            }
+            guard let n = utf8SequenceLength(c) else {
                 invalid += 1
                 i += 1
                 continue
@@ -156,19 +161,7 @@ public enum DocumentText {
     static func firstBadUTF8Offset(_ b: [UInt8]) -> Int {
         var i = 0
         while i < b.count {
-            let c = b[i]
-            let n: Int
-            if c < 0x80 {
-                n = 1
-            } else if (0xC2...0xDF).contains(c) {
-                n = 2
-            } else if (0xE0...0xEF).contains(c) {
-                n = 3
-            } else if (0xF0...0xF4).contains(c) {
-                n = 4
-            } else {
-                return i
-            }
+            guard let n = utf8SequenceLength(b[i]) else { return i }
             if i + n > b.count { return i }
             for k in 1..<max(n, 1) where b[i + k] & 0xC0 != 0x80 { return i }
             i += n

@@ -18,6 +18,17 @@ import Testing
         }
     }
 
+    /// Expects `bytes` to be refused with `code` and a message that names the byte offset.
+    func expectRefused(_ bytes: [UInt8], _ code: DraftError.Code, atOffset offset: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try draft(bytes)
+            Issue.record("the document was drafted, expected \(code) at offset \(offset)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == code, sourceLocation: sourceLocation)
+            #expect(error.message.contains("offset \(offset)"), sourceLocation: sourceLocation)
+        }
+    }
+
     @Test func emptyAndBlankDocumentsAreRefused() {
         #expect(code([]) == .empty)
         #expect(code(Array("  \n\u{3000}\r\n\t".utf8)) == .empty)
@@ -30,13 +41,7 @@ import Testing
         #expect(code(png) == .binary)
         var bytes = Array("3月5日开展学雷锋活动。".utf8)
         bytes.insert(0, at: 6)
-        do {
-            _ = try draft(bytes)
-            Issue.record("binary bytes were drafted")
-        } catch {
-            #expect(error.code == .binary)
-            #expect(error.message.contains("offset 6"))
-        }
+        expectRefused(bytes, .binary, atOffset: 6)
         // Pseudo-random bytes (a fixed generator) are never drafted as text.
         var state: UInt32 = 12345
         let random = (0..<4096).map { _ -> UInt8 in
@@ -70,13 +75,7 @@ import Testing
         let head = Array("县文化馆于2月10日举办元宵灯谜晚会，团县委组织青年志愿服务活动。".utf8)
         let gbk: [UInt8] = [0xB4, 0xBA, 0xBD, 0xDA]  // 春节 in GBK
         let bytes = head + gbk + Array("3月5日开展学雷锋活动。".utf8)
-        do {
-            _ = try draft(bytes)
-            Issue.record("a broken UTF-8 document was drafted")
-        } catch {
-            #expect(error.code == .undecodable)
-            #expect(error.message.contains("offset \(head.count)"))
-        }
+        expectRefused(bytes, .undecodable, atOffset: head.count)
     }
 
     @Test func aDocumentOverTheLimitIsRefusedBeforeReading() {

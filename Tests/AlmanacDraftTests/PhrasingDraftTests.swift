@@ -63,4 +63,52 @@ import Testing
         let text = "二月主题:新起点\n1、开学校会。\n2、班容班貌评比工作。\n三月主题:文明习惯\n1、“三八妇女节”感恩教育活动。\n2、知识竞赛。\n"
         #expect(try whens(text) == ["02-01..02-last", "02-01..02-last", "妇女节", "03-01..03-last"])
     }
+
+    @Test func aSingleFestivalNoticeHoldsOneItemPerActivity() throws {
+        let text = """
+            关于开展“我们的节日·元宵节”主题活动的通知
+            为营造欢乐祥和的节日氛围，决定在元宵节期间开展“我们的节日·元宵节”主题活动。
+            一、元宵灯谜竞猜活动
+            时间：2月24日上午9:00
+            二、活动内容
+            元宵节当天，各乡镇组织舞龙舞狮等民俗展演活动。
+            据统计，元宵节期间全县开展的文化活动超过50场。
+            三、工作要求
+            各单位要精心组织，确保元宵节期间各项活动安全有序。
+            县文化馆 2024年2月18日
+            """
+        let d = try DraftTestSupport.draft(text)
+        // The umbrella (系列/主题活动 in a notice titled with the festival), the requirement, the tally
+        // and the signature are not items; the heading titles the dated field, and is not one itself.
+        #expect(d.items.map(\.when) == ["02-24", "元宵节"])
+        #expect(d.items.first?.title == "元宵灯谜竞猜活动")
+    }
+
+    @Test func signingDatesAndProgrammeHeadingsAreNotItems() throws {
+        // A date that closes a line of prose is its signing date; a heading with a comma inside its
+        // quoted name still titles the field under it.
+        let text = "各单位：定于2月5日举办书法展。特此通知。2024年1月30日\n活动二：“迎新春，贺新年”元宵文艺演出\n演出时间：2月24日\n"
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["02-05", "02-24"])
+        #expect(d.items.first?.title == "举办书法展")
+        #expect(d.items.last?.title == "“迎新春，贺新年”元宵文艺演出")
+    }
+
+    @Test func unitsAreRecognisedByTheirEndingsAndVenuesAreNotOwners() throws {
+        let text = """
+            3月5日上午，团灵璧县委、灵璧一中在人民广场开展学雷锋志愿服务活动。
+            3月12日，县直各单位组织干部职工开展植树活动。
+            3月20日前，各乡镇上报活动总结。
+            3月8日下午，县妇联在县文化馆举办座谈会。
+            """
+        let d = try DraftTestSupport.draft(text)
+        func owners(_ line: Int) -> [String] {
+            let ids = d.items.first { $0.line == line }?.owners ?? []
+            return ids.compactMap { id in d.units.first { $0.id == id }?.name }
+        }
+        #expect(owners(1) == ["团灵璧县委", "灵璧一中"])
+        #expect(owners(2) == ["县直各单位"])
+        #expect(owners(3) == ["各乡镇"])
+        #expect(owners(4) == ["县妇联"])
+    }
 }
