@@ -28,7 +28,8 @@ per figure (the names and units the README quotes):
   memory   idle RSS split the way the kernel counts it: RssAnon (the daemon's own heap and
            stacks) + RssFile (pages of the executable and the shared libraries it touched; counted
            whole although other processes share them), Pss, and the mappings holding the most
-           (/proc/PID/smaps), for the sample and the 10,000-item plan; with --almanacd-static, the
+           (/proc/PID/smaps), 20 s after the daemon's stderr went quiet after READY, for the sample
+           and the 10,000-item plan; with --almanacd-static, the
            same for a build with the Swift runtime and Foundation linked in (as the Debian package
            ships it: make SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib), side by side.
 
@@ -626,7 +627,7 @@ def measure_memory(configs):
             d = Daemon(config, f"memory-{len(label)}-{len(kind)}", binary)
             ready = d.start()
             settle(d)
-            time.sleep(5)
+            time.sleep(20)  # the feed build after READY and the malloc_trim after it are over
             rss, hwm = d.rss_mib()
             anon, file, pss, largest = smaps_split(d.proc.pid)
             figure(f"daemon idle RSS split, {label}, {kind}",
