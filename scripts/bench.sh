@@ -12,7 +12,10 @@
 #     second, control `status` p50/p99 while they go out). About ten minutes.
 # The load average is printed before and after: the figures are only as quiet as the machine.
 #
-# Usage: scripts/bench.sh [--quick] [--no-suites] [--no-process] [--no-failover] [swift package benchmark args]
+#   --static also builds almanacd with --static-swift-stdlib (in .build-static, as the Debian
+#     package ships it; a full second build) and measures its idle memory beside the other.
+#
+# Usage: scripts/bench.sh [--quick] [--static] [--no-suites] [--no-process] [--no-failover] [swift package benchmark args]
 #   scripts/bench.sh                                   everything
 #   scripts/bench.sh --no-process --target SchedulerBenchmarks
 #   scripts/bench.sh --no-suites --quick               process figures only, shorter runs
@@ -20,11 +23,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/prereqs.sh
 
-suites=1 process=1 failover=1 measure_args=() benchmark_args=()
+suites=1 process=1 failover=1 static=0 measure_args=() benchmark_args=()
 for arg in "$@"; do
     case "$arg" in
         --quick) measure_args+=(--quick) ;;
         --no-suites) suites=0 ;;
+        --static) static=1 ;;
         --no-process) process=0 ;;
         --no-failover) failover=0 ;;
         *) benchmark_args+=("$arg") ;;
@@ -53,6 +57,11 @@ if [ "$process" = 1 ]; then
     swift build -c release --product almanacd >&2
     swift build -c release --product almanacctl >&2
     bin=$(swift build -c release --show-bin-path)
+    if [ "$static" = 1 ]; then
+        echo "==> swift build -c release --static-swift-stdlib --scratch-path .build-static --product almanacd" >&2
+        swift build -c release --static-swift-stdlib --scratch-path .build-static --product almanacd >&2
+        measure_args+=(--almanacd-static "$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/almanacd")
+    fi
     echo "==> scripts/measure-daemon.py" >&2
     python3 scripts/measure-daemon.py "${measure_args[@]}" "$bin/almanacd" "$bin/almanacctl"
 fi

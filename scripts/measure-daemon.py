@@ -25,6 +25,13 @@ per figure (the names and units the README quotes):
            again, peak and idle RSS, CPU after READY, and `status` round trips on the control
            socket throughout (a fresh daemon each); then the same daily item under the default
            limits, which the reload must refuse with a file:line:col diagnostic.
+  memory   idle RSS split the way the kernel counts it: RssAnon (the daemon's own heap and
+           stacks) + RssFile (pages of the executable and the shared libraries it touched; counted
+           whole although other processes share them), Pss, and the mappings holding the most
+           (/proc/PID/smaps), 20 s after the daemon's stderr went quiet after READY, for the sample
+           and the 10,000-item plan; with --almanacd-static, the
+           same for a build with the Swift runtime and Foundation linked in (as the Debian package
+           ships it: make SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib), side by side.
 
 Usage: scripts/measure-daemon.py [--quick] [--only SECTION,...] [ALMANACD [ALMANACCTL]]
 Default binaries: .build/release/almanacd and .build/release/almanacctl
@@ -40,8 +47,9 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("almanacd", nargs="?", default=os.path.join(root, ".build/release/almanacd"))
 parser.add_argument("almanacctl", nargs="?", default=os.path.join(root, ".build/release/almanacctl"))
 parser.add_argument("--quick", action="store_true", help="fewer runs and a shorter idle period")
-parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth",
-                    help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth")
+parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth,memory",
+                    help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth, memory")
+parser.add_argument("--almanacd-static", help="memory: also measure this almanacd (built with --static-swift-stdlib)")
 args = parser.parse_args()
 sections = set(args.only.split(","))
 work = tempfile.mkdtemp(prefix="almanac-measure-")
@@ -121,8 +129,9 @@ def write_big_plan(path, count=10_000, units=80):
 class Daemon:
     """A child almanacd with its own notify socket; stderr lines are kept with their arrival time."""
 
-    def __init__(self, config, name):
+    def __init__(self, config, name, binary=None):
         self.config = config
+        self.binary = binary or args.almanacd
         self.notify_path = os.path.join(work, f"notify-{name}.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.notify_path)
@@ -141,7 +150,7 @@ class Daemon:
         for name in ("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"):
             env.pop(name, None)
         t0 = time.monotonic()
-        self.proc = subprocess.Popen([args.almanacd, "--config", self.config], env=env,
+        self.proc = subprocess.Popen([self.binary, "--config", self.config], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Thread(target=self._read, daemon=True).start()
         try:
@@ -589,6 +598,45 @@ def measure_growth():
     d.close()
 
 
+def smaps_split(pid, top=6):
+    """(RssAnon, RssFile, Pss) in MiB and the `top` mappings by resident size, from /proc/PID."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(l.split(":", 1) for l in f if ":" in l)
+    anon, file = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+    by_mapping, name, pss = {}, "", 0
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if not parts[0].endswith(":"):
+                name = os.path.basename(parts[5]) if len(parts) > 5 else "[anonymous]"
+            elif parts[0] == "Rss:":
+                by_mapping[name] = by_mapping.get(name, 0) + int(parts[1])
+            elif parts[0] == "Pss:":
+                pss += int(parts[1])
+    largest = sorted(by_mapping.items(), key=lambda kv: -kv[1])[:top]
+    return anon, file, pss / 1024, ", ".join(f"{n} {kb / 1024:.1f}" for n, kb in largest)
+
+
+def measure_memory(configs):
+    """Idle RSS, split, for each binary and plan, one daemon at a time, in the same run."""
+    binaries = [("shared Swift libraries", args.almanacd)]
+    if args.almanacd_static:
+        binaries.append(("--static-swift-stdlib", args.almanacd_static))
+    for label, config in configs:
+        for kind, binary in binaries:
+            d = Daemon(config, f"memory-{len(label)}-{len(kind)}", binary)
+            ready = d.start()
+            settle(d)
+            time.sleep(20)  # the feed build after READY and the malloc_trim after it are over
+            rss, hwm = d.rss_mib()
+            anon, file, pss, largest = smaps_split(d.proc.pid)
+            figure(f"daemon idle RSS split, {label}, {kind}",
+                   f"{rss:.1f} MiB = RssAnon {anon:.1f} + RssFile {file:.1f}",
+                   f"Pss {pss:.1f} MiB, VmHWM {hwm:.1f} MiB, READY after {ms(ready)}; largest mappings (MiB): {largest}")
+            d.stop()
+            d.close()
+
+
 try:
     for path in (args.almanacd, args.almanacctl):
         if not os.access(path, os.X_OK):
@@ -611,6 +659,12 @@ try:
         measure_agenda()
     if "growth" in sections:
         measure_growth()
+    if "memory" in sections:
+        big = os.path.join(work, "memory-big")
+        os.makedirs(os.path.join(big, "plans"))
+        write_big_plan(os.path.join(big, "plans/bench-10000.yaml"))
+        measure_memory([("sample plan", write_config(os.path.join(work, "memory-sample"), f"{root}/config/plans/*.yaml")),
+                        ("10,000-item plan", write_config(big, os.path.join(big, "plans/*.yaml")))])
     print(f"# load average {os.getloadavg()[0]:.2f} at the end", flush=True)
 finally:
     shutil.rmtree(work, ignore_errors=True)

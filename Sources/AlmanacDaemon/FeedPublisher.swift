@@ -2,6 +2,7 @@ import AlmanacCalendar
 import AlmanacFeeds
 import AlmanacHost
 import AlmanacPlan
+import AlmanacRobots
 import AlmanacStore
 import Foundation
 import Glibc
@@ -23,7 +24,10 @@ import Synchronization
 /// recording progress never expands or renders the plan again.
 public actor FeedPublisher {
     let logger: Logger
-    private var sequences: FeedSequences?
+    /// The SHA-256 of the SEQUENCE table this daemon last wrote to `<state>/feed-sequences.json`
+    /// (nil until the first write). The table itself stays in that file between feed builds: read
+    /// for a build, written back when it changed; 20,000 events are 4 MB an idle daemon need not hold.
+    private var savedSequencesDigest: [UInt8]?
     private var lastError: String?
     /// The plan generation and year of the feeds last written.
     private var built: BuiltFeeds?
@@ -136,7 +140,10 @@ public actor FeedPublisher {
             files += written.files
             failures += written.failures
             write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
-            saveSequences(written.sequences, configuration.stateDirectory, failures: &failures)
+            // Unchanged since it was read, and this daemon wrote that file: nothing to write.
+            if written.sequences != start || savedSequencesDigest == nil {
+                saveSequences(written.sequences, configuration.stateDirectory, failures: &failures)
+            }
         }
         let view = controller.scheduleView
         write(StatusPage.render(Self.page(status: status, view: view, plan: plan, now: now)), runtime + "/status.html")
@@ -301,21 +308,23 @@ public actor FeedPublisher {
         return result
     }
 
+    /// The SEQUENCE table, from the state directory (an empty one when the file is missing or unreadable).
     func loadSequences(_ stateDirectory: String) -> FeedSequences {
-        if let sequences { return sequences }
         let path = stateDirectory + "/feed-sequences.json"
         let loaded = (try? HostFiles.read(path, limit: 64 << 20)).flatMap { try? JSONDecoder().decode(FeedSequences.self, from: Data($0)) }
         return loaded ?? FeedSequences()
     }
 
     func saveSequences(_ new: FeedSequences, _ stateDirectory: String, failures: inout [String]) {
-        guard new != sequences else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
             let data = try encoder.encode(new)
+            // The same table encodes to the same bytes (sorted keys): unchanged, not written again.
+            let digest = SHA256.hash(Array(data))
+            guard digest != savedSequencesDigest else { return }
             try AtomicFile.write(data, to: stateDirectory + "/feed-sequences.json", mode: 0o640)
-            sequences = new
+            savedSequencesDigest = digest
         } catch {
             failures.append("feed sequences: \(error)")
         }

@@ -107,7 +107,7 @@ public enum YAMLReader {
         guard let text = String(validating: body, as: UTF8.self) else {
             return .failure(invalidUTF8(fileName: fileName, bytes: Array(body)))
         }
-        if let bad = text.unicodeScalars.firstIndex(where: { $0.value == 0 }) {
+        if text.utf8.contains(0), let bad = text.unicodeScalars.firstIndex(where: { $0.value == 0 }) {
             let prefix = text.unicodeScalars[..<bad]
             return .failure(
                 Diagnostic(
@@ -283,87 +283,116 @@ public enum YAMLReader {
     /// hashes every key, and a collection key full of aliases would take exponential time, so such
     /// documents are refused before composing. Plans only ever use text keys.
     static func collectionUsedAsKey(in text: String) -> (line: Int, column: Int)? {
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let scalars = Array(line.unicodeScalars)
+        scanLines(of: text) { line in
             var i = 0
-            while i < scalars.count, scalars[i] == " " || scalars[i] == "-" { i += 1 }
-            if i < scalars.count, scalars[i] == "?", i + 1 == scalars.count || scalars[i + 1] == " " {
-                return (lineNumber, i + 1)
+            while i < line.count, line[i] == space || line[i] == dash { i += 1 }
+            if i < line.count, line[i] == question, i + 1 == line.count || line[i + 1] == space {
+                return i
             }
-            var inQuote: Unicode.Scalar? = nil
+            var inQuote: UInt8? = nil
             var k = 0
-            while k < scalars.count {
-                let c = scalars[k]
+            while k < line.count {
+                let c = line[k]
                 if let q = inQuote {
                     if c == q { inQuote = nil }
-                } else if c == "\"" || c == "'" {
+                } else if c == doubleQuote || c == singleQuote {
                     inQuote = c
-                } else if c == "#" && (k == 0 || scalars[k - 1] == " ") {
+                } else if c == hash && (k == 0 || line[k - 1] == space) {
                     break
-                } else if c == "]" || c == "}" {
+                } else if c == closeBracket || c == closeBrace {
                     var j = k + 1
-                    while j < scalars.count, scalars[j] == " " { j += 1 }
-                    if j < scalars.count, scalars[j] == ":", j + 1 == scalars.count || scalars[j + 1] == " " {
-                        return (lineNumber, k + 1)
+                    while j < line.count, line[j] == space { j += 1 }
+                    if j < line.count, line[j] == colon, j + 1 == line.count || line[j + 1] == space {
+                        return k
                     }
                 }
                 k += 1
             }
+            return nil
         }
-        return nil
     }
 
     /// Finds an alias (`*name`) written where a key goes. Hashing an alias key that expands without
     /// bound would hang the YAML composer, so such documents are refused before composing.
     static func aliasUsedAsKey(in text: String) -> (line: Int, column: Int)? {
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let scalars = Array(line.unicodeScalars)
+        scanLines(of: text) { line in
+            // Every alias key has a '*': most lines are passed over at once.
+            guard line.contains(star) else { return nil }
             var i = 0
-            while i < scalars.count, scalars[i] == " " || scalars[i] == "-" { i += 1 }
-            if i < scalars.count, scalars[i] == "?" {
+            while i < line.count, line[i] == space || line[i] == dash { i += 1 }
+            if i < line.count, line[i] == question {
                 var j = i + 1
-                while j < scalars.count, scalars[j] == " " { j += 1 }
-                if j < scalars.count, scalars[j] == "*" { return (lineNumber, j + 1) }
+                while j < line.count, line[j] == space { j += 1 }
+                if j < line.count, line[j] == star { return j }
             }
-            if i < scalars.count, scalars[i] == "*" {
+            if i < line.count, line[i] == star {
                 var j = i + 1
-                while j < scalars.count, scalars[j] != " ", scalars[j] != ":" { j += 1 }
-                while j < scalars.count, scalars[j] == " " { j += 1 }
-                if j < scalars.count, scalars[j] == ":" { return (lineNumber, i + 1) }
+                while j < line.count, line[j] != space, line[j] != colon { j += 1 }
+                while j < line.count, line[j] == space { j += 1 }
+                if j < line.count, line[j] == colon { return i }
             }
             // Flow mappings: `{*a: 1}` or `, *a : 1`.
-            var inQuote: Unicode.Scalar? = nil
+            var inQuote: UInt8? = nil
             var k = 0
-            while k < scalars.count {
-                let c = scalars[k]
+            while k < line.count {
+                let c = line[k]
                 if let q = inQuote {
                     if c == q { inQuote = nil }
-                } else if c == "\"" || c == "'" {
+                } else if c == doubleQuote || c == singleQuote {
                     inQuote = c
-                } else if c == "#" && (k == 0 || scalars[k - 1] == " ") {
+                } else if c == hash && (k == 0 || line[k - 1] == space) {
                     break
-                } else if c == "{" || c == "," {
+                } else if c == openBrace || c == comma {
                     var j = k + 1
-                    while j < scalars.count, scalars[j] == " " { j += 1 }
-                    if j < scalars.count, scalars[j] == "*" {
+                    while j < line.count, line[j] == space { j += 1 }
+                    if j < line.count, line[j] == star {
                         var e = j + 1
-                        while e < scalars.count, scalars[e] != " ", scalars[e] != ":", scalars[e] != ",",
-                            scalars[e] != "}"
+                        while e < line.count, line[e] != space, line[e] != colon, line[e] != comma,
+                            line[e] != closeBrace
                         {
                             e += 1
                         }
-                        while e < scalars.count, scalars[e] == " " { e += 1 }
-                        if e < scalars.count, scalars[e] == ":" { return (lineNumber, j + 1) }
+                        while e < line.count, line[e] == space { e += 1 }
+                        if e < line.count, line[e] == colon { return j }
                     }
                 }
                 k += 1
             }
+            return nil
         }
-        return nil
+    }
+
+    private static let space = UInt8(ascii: " "), dash = UInt8(ascii: "-"), question = UInt8(ascii: "?")
+    private static let star = UInt8(ascii: "*"), colon = UInt8(ascii: ":"), comma = UInt8(ascii: ",")
+    private static let hash = UInt8(ascii: "#"), doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
+    private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
+    private static let closeBracket = UInt8(ascii: "]")
+
+    /// Calls `match` with the UTF-8 bytes of each line until it returns the byte offset of a finding,
+    /// and answers that finding's line and column (columns count Unicode scalars, from 1). Lines end
+    /// where `String.split(separator: "\n")` ends them: at each line feed except the one of a CR LF,
+    /// which is a single character. The checks only look for ASCII characters, and no byte of a
+    /// longer UTF-8 sequence is ASCII, so scanning bytes finds what scanning scalars finds.
+    private static func scanLines(
+        of text: String, _ match: (UnsafeBufferPointer<UInt8>) -> Int?
+    ) -> (line: Int, column: Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (line: Int, column: Int)? in
+            var lineNumber = 0
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, !(bytes[end] == 0x0A && (end == 0 || bytes[end - 1] != 0x0D)) { end += 1 }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if let offset = match(line) {
+                    let column = line[..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+                    return (lineNumber, column)
+                }
+                start = end + 1
+            }
+            return nil
+        }
     }
 }
 

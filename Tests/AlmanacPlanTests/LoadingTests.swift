@@ -88,6 +88,15 @@ let minimalHeader = """
         #expect(diagnostics(text, file: "k.yaml") == ["k.yaml:2:3: error: a YAML alias may not be used as a mapping key"])
     }
 
+    @Test func refusedKeysAreLocatedInCharactersAfterChineseText() {
+        #expect(
+            diagnostics("a: &a [x]\n题目: {键: 1, *a: 2}\n", file: "k.yaml")
+                == ["k.yaml:2:12: error: a YAML alias may not be used as a mapping key"])
+        #expect(
+            diagnostics("名字: x\n键们: {[甲, 乙]: 1}  # 注释 [a]: b\n", file: "k.yaml")
+                == ["k.yaml:2:11: error: mapping keys must be plain text, not lists, mappings or '?' keys"])
+    }
+
     @Test func collectionKeysAreRefusedBeforeTheyCanBeHashed() {
         var lol = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for i in 1...9 {
