@@ -550,10 +550,10 @@ extension PlanDrafter {
 
     /// Whether a festival is only the occasion of an activity: a clause that makes it one (以“端午”为
     /// 契机, 以元宵节活动为载体), or a sentence that goes on about an activity told before (此次活动……,
-    /// 活动内容丰富多彩……).
+    /// 活动内容丰富多彩……, 此次重阳节活动加强了……, 整个活动……).
     static func isOccasion(_ item: DraftItem, festival: String, catalog: FestivalCatalog) -> Bool {
         let sentence = item.sentence.trimmingSpaces()
-        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
+        if ["此次", "本次", "这次", "该活动", "整个活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
         let names = Self.names(of: festival, catalog: catalog)
         return item.quote.split(whereSeparator: { "，,；;。".contains($0) }).contains { clause in
             names.contains { clause.contains($0) } && ["为契机", "为载体", "为抓手", "为依托"].contains { clause.contains($0) }
@@ -926,6 +926,8 @@ struct ItemBuilder {
     static let leadingWords = [
         "与此同时", "同时", "此外", "并且", "另外", "定于", "拟于", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
         "再次", "继续", "共", "我区", "全区", "各单位", "以", "对于", "为了", "为", "均", "都", "进一步", "扎实", "认真", "集中",
+        // A part of the day left after the date (10月16日下午，……) or a day named again (当天下午2点).
+        "上午", "中午", "下午", "晚上", "当天", "当日",
     ]
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
     static let actionWords = [

@@ -84,6 +84,17 @@ import Testing
         #expect(d.items.first?.title == "元宵灯谜竞猜活动")
     }
 
+    @Test func aWebAddressOnAMonthLabelAndARemarkOnTheActivityAreNotItems() throws {
+        // A site stamps its address on a table cell: the cell is still the month's label, and the
+        // address is no item. A closing remark on the activity told (此次重阳节活动……) is no new item.
+        let table = "学校德育工作计划\n2月份\n开展开学安全教育活动\n3月份 www.example.com\n开展节约资源活动\n"
+        #expect(try whens(table) == ["02-01..02-last", "03-01..03-last"])
+        let news = "10月16日下午，社区举办敬老活动。\n此次重阳节活动加强了老年人的沟通交流。\n"
+        let items = try DraftTestSupport.draft(news).items
+        #expect(items.count == 1)
+        #expect(items.first?.when.hasPrefix("10-16") == true)
+    }
+
     @Test func signingDatesAndProgrammeHeadingsAreNotItems() throws {
         // A date that closes a line of prose is its signing date; a heading with a comma inside its
         // quoted name still titles the field under it.
