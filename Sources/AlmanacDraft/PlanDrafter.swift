@@ -365,6 +365,13 @@ public enum PlanDrafter {
                 let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
                 // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
                 if oneFestival, Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true).count < 2 { return true }
+                // In any programme that dates two or more activities by day, a period around festivals
+                // it names with nothing else (中秋、国庆期间举办系列主题活动; 活动时间：中秋节、国庆节前后)
+                // is the programme's window, not an activity (a festival's own day stays: 六一儿童节庆祝活动).
+                if dated.count >= 2, ["期间", "前后"].contains(where: { item.spelled.contains($0) || item.quote.contains($0) }) {
+                    let own = Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true)
+                    if own.count < 2 || (own.count <= 6 && Self.withoutFestivalNames(own, catalog: options.festivals).count < 2) { return true }
+                }
                 let a = DraftText.matchingForm(activity)
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
@@ -624,6 +631,17 @@ extension PlanDrafter {
         for e in UnitDictionary.entries where !keepingUnits && t.contains(String(e.chars)) { t = t.replacingOccurrences(of: String(e.chars), with: "") }
         for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
         return t.filter { DocumentScanner.isHan($0) }
+    }
+
+    /// The text without the name of any festival of the catalog (国庆中秋 → "").
+    static func withoutFestivalNames(_ text: String, catalog: FestivalCatalog) -> String {
+        var t = text
+        for f in catalog.festivals {
+            for name in ([f.chineseName] + f.aliases).map({ $0.hasSuffix("节") && $0.count > 2 ? String($0.dropLast()) : $0 }) where name.count >= 2 {
+                t = t.replacingOccurrences(of: name, with: "")
+            }
+        }
+        return t
     }
 
     static let genericActivityWords = [

@@ -53,7 +53,7 @@ struct SourceDocument {
     static let debrisStarts = [
         "更新时间", "发布时间", "发布日期", "来源:", "来源：", "作者:", "作者：", "浏览次数", "阅读次数", "推荐度",
         "点击下载", "上一篇", "下一篇", "相关文章", "相关推荐", "热门文章", "猜你喜欢", "责任编辑", "版权所有", "Copyright",
-        "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口",
+        "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口", "TAG:", "TAG：", "Tags:", "标签:", "标签：",
     ]
     static let debrisContains = ["相关文章:", "相关文章：", "文档为doc格式", "点击下载文档", "上一篇:", "下一篇:", "上一篇：", "下一篇："]
     /// Markers after which everything is page furniture, when they come in the last part of the text.

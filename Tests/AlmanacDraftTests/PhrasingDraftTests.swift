@@ -95,6 +95,22 @@ import Testing
         #expect(items.first?.when.hasPrefix("10-16") == true)
     }
 
+    @Test func aProgrammeWindowAroundFestivalsIsNotAnItem() throws {
+        // A programme that dates its activities: the period around the festivals it names with
+        // nothing else is its window; a festival's own celebration in a table stays an item.
+        let text = """
+            今年中秋、国庆期间市文明实践中心举办系列主题活动。
+            二、活动时间
+            中秋节、国庆节前后
+            1、贺中秋庆国庆文艺晚会
+            活动时间：9月27日晚上19:30
+            2、地图拼图大赛
+            活动时间：10月6日上午9:00
+            TAG:中秋节  晚会
+            """
+        #expect(try whens(text).map { String($0.prefix(5)) } == ["09-27", "10-06"])
+    }
+
     @Test func signingDatesAndProgrammeHeadingsAreNotItems() throws {
         // A date that closes a line of prose is its signing date; a heading with a comma inside its
         // quoted name still titles the field under it.
