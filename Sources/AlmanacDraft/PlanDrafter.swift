@@ -365,6 +365,13 @@ public enum PlanDrafter {
                 let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
                 // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
                 if oneFestival, Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true).count < 2 { return true }
+                // In any programme that dates two or more activities by day, a period around festivals
+                // it names with nothing else (中秋、国庆期间举办系列主题活动; 活动时间：中秋节、国庆节前后)
+                // is the programme's window, not an activity (a festival's own day stays: 六一儿童节庆祝活动).
+                if dated.count >= 2, ["期间", "前后"].contains(where: { item.spelled.contains($0) || item.quote.contains($0) }) {
+                    let own = Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true)
+                    if own.count < 2 || (own.count <= 6 && Self.withoutFestivalNames(own, catalog: options.festivals).count < 2) { return true }
+                }
                 let a = DraftText.matchingForm(activity)
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
@@ -550,10 +557,10 @@ extension PlanDrafter {
 
     /// Whether a festival is only the occasion of an activity: a clause that makes it one (以“端午”为
     /// 契机, 以元宵节活动为载体), or a sentence that goes on about an activity told before (此次活动……,
-    /// 活动内容丰富多彩……).
+    /// 活动内容丰富多彩……, 此次重阳节活动加强了……, 整个活动……).
     static func isOccasion(_ item: DraftItem, festival: String, catalog: FestivalCatalog) -> Bool {
         let sentence = item.sentence.trimmingSpaces()
-        if ["此次活动", "本次活动", "这次活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
+        if ["此次", "本次", "这次", "该活动", "整个活动", "活动内容", "活动中", "活动现场"].contains(where: { sentence.utf8HasPrefix($0) }) { return true }
         let names = Self.names(of: festival, catalog: catalog)
         return item.quote.split(whereSeparator: { "，,；;。".contains($0) }).contains { clause in
             names.contains { clause.contains($0) } && ["为契机", "为载体", "为抓手", "为依托"].contains { clause.contains($0) }
@@ -624,6 +631,17 @@ extension PlanDrafter {
         for e in UnitDictionary.entries where !keepingUnits && t.contains(String(e.chars)) { t = t.replacingOccurrences(of: String(e.chars), with: "") }
         for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
         return t.filter { DocumentScanner.isHan($0) }
+    }
+
+    /// The text without the name of any festival of the catalog (国庆中秋 → "").
+    static func withoutFestivalNames(_ text: String, catalog: FestivalCatalog) -> String {
+        var t = text
+        for f in catalog.festivals {
+            for name in ([f.chineseName] + f.aliases).map({ $0.hasSuffix("节") && $0.count > 2 ? String($0.dropLast()) : $0 }) where name.count >= 2 {
+                t = t.replacingOccurrences(of: name, with: "")
+            }
+        }
+        return t
     }
 
     static let genericActivityWords = [
@@ -926,6 +944,8 @@ struct ItemBuilder {
     static let leadingWords = [
         "与此同时", "同时", "此外", "并且", "另外", "定于", "拟于", "并", "于", "在", "从", "自", "通过", "要", "将", "还", "也", "已经", "已", "积极",
         "再次", "继续", "共", "我区", "全区", "各单位", "以", "对于", "为了", "为", "均", "都", "进一步", "扎实", "认真", "集中",
+        // A part of the day left after the date (10月16日下午，……) or a day named again (当天下午2点).
+        "上午", "中午", "下午", "晚上", "当天", "当日",
     ]
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
     static let actionWords = [

@@ -53,11 +53,45 @@ struct SourceDocument {
     static let debrisStarts = [
         "更新时间", "发布时间", "发布日期", "来源:", "来源：", "作者:", "作者：", "浏览次数", "阅读次数", "推荐度",
         "点击下载", "上一篇", "下一篇", "相关文章", "相关推荐", "热门文章", "猜你喜欢", "责任编辑", "版权所有", "Copyright",
-        "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口",
+        "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口", "TAG:", "TAG：", "Tags:", "标签:", "标签：",
     ]
     static let debrisContains = ["相关文章:", "相关文章：", "文档为doc格式", "点击下载文档", "上一篇:", "下一篇:", "上一篇：", "下一篇："]
     /// Markers after which everything is page furniture, when they come in the last part of the text.
     static let tailMarkers = ["相关文章", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
+
+    /// The line with its web addresses (www.89xue.com, http://…) turned into spaces, so that a
+    /// month label or a heading a site stamped its address on ("3月份 www.89xue.com") reads as
+    /// written; the columns stay where they were.
+    static func blankingWebAddresses(_ line: String) -> String {
+        // One pass over the bytes first: most lines have no address.
+        var last4: UInt32 = 0
+        var found = false
+        for b in line.utf8 {
+            last4 = (last4 << 8) | UInt32(b)
+            if last4 == 0x7777_772E || last4 == 0x6874_7470 {  // "www.", "http"
+                found = true
+                break
+            }
+        }
+        guard found else { return line }
+        var c = Array(line)
+        var i = 0
+        while i < c.count {
+            let start = DocumentScanner.matches(c, i, Array("www.")) || DocumentScanner.matches(c, i, Array("http:"))
+                || DocumentScanner.matches(c, i, Array("https:"))
+            if start {
+                var j = i
+                while j < c.count, let a = c[j].asciiValue, a > 32, a < 127 {
+                    c[j] = " "
+                    j += 1
+                }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return String(c)
+    }
 
     init(text: String) {
         let traditional = DraftText.isTraditional(text)
@@ -88,8 +122,11 @@ struct SourceDocument {
         var placeholders: [String] = []
         for (index, raw) in rawLines.enumerated() {
             let number = index + 1
-            let t = raw.trimmingSpaces()
-            if t.isEmpty { continue }
+            let t = Self.blankingWebAddresses(raw).trimmingSpaces()
+            if t.isEmpty {
+                if !raw.trimmingSpaces().isEmpty { dropped.append(DroppedLine(line: number, reason: .debris)) }
+                continue
+            }
             if number >= tailStart {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue

@@ -84,6 +84,33 @@ import Testing
         #expect(d.items.first?.title == "元宵灯谜竞猜活动")
     }
 
+    @Test func aWebAddressOnAMonthLabelAndARemarkOnTheActivityAreNotItems() throws {
+        // A site stamps its address on a table cell: the cell is still the month's label, and the
+        // address is no item. A closing remark on the activity told (此次重阳节活动……) is no new item.
+        let table = "学校德育工作计划\n2月份\n开展开学安全教育活动\n3月份 www.example.com\n开展节约资源活动\n"
+        #expect(try whens(table) == ["02-01..02-last", "03-01..03-last"])
+        let news = "10月16日下午，社区举办敬老活动。\n此次重阳节活动加强了老年人的沟通交流。\n"
+        let items = try DraftTestSupport.draft(news).items
+        #expect(items.count == 1)
+        #expect(items.first?.when.hasPrefix("10-16") == true)
+    }
+
+    @Test func aProgrammeWindowAroundFestivalsIsNotAnItem() throws {
+        // A programme that dates its activities: the period around the festivals it names with
+        // nothing else is its window; a festival's own celebration in a table stays an item.
+        let text = """
+            今年中秋、国庆期间市文明实践中心举办系列主题活动。
+            二、活动时间
+            中秋节、国庆节前后
+            1、贺中秋庆国庆文艺晚会
+            活动时间：9月27日晚上19:30
+            2、地图拼图大赛
+            活动时间：10月6日上午9:00
+            TAG:中秋节  晚会
+            """
+        #expect(try whens(text).map { String($0.prefix(5)) } == ["09-27", "10-06"])
+    }
+
     @Test func signingDatesAndProgrammeHeadingsAreNotItems() throws {
         // A date that closes a line of prose is its signing date; a heading with a comma inside its
         // quoted name still titles the field under it.
