@@ -97,12 +97,7 @@ class SMTPServer:
         return result
 
     def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        e2e.terminate(self.process)
 
 
 def in_doubt(daemon):

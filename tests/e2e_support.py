@@ -111,6 +111,16 @@ def run(argv, check_status=True, **kwargs):
     return result
 
 
+def terminate(process, timeout=60):
+    """SIGTERM, then SIGKILL if it has not ended within `timeout` seconds (a hang guard)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
+
+
 class Sandbox:
     """A directory with an almanacd configuration, plans, state and runtime folders."""
 

@@ -16,32 +16,10 @@ import Glibc
 /// never recorded is the only one that goes again after a crash, marked as a possible repeat,
 /// and counted as an attempt. Real SQLite files, the SMTP and robot test servers on loopback.
 @Suite(.serialized) struct DeliveryInDoubtTests {
-    static func store(_ label: String) throws -> (SQLiteStateStore, String) {
-        let directory = try mailTestDirectory(label)
-        return (try SQLiteStateStore(path: directory + "/state.db"), directory)
-    }
-
-    static func queueMail(_ store: SQLiteStateStore, count: Int) throws -> [String] {
-        var ids: [String] = []
-        for index in 0..<count {
-            let message = MailMessage(
-                from: try MailAddress("almanac@example.org"), to: [try MailAddress("u\(index)@example.org")],
-                subject: "【提醒】第\(index)项", text: "第\(index)项提醒。\n", date: Date(timeIntervalSince1970: 1_800_000_000),
-                identity: "doubt@2027-01-\(10 + index)/-1d/mail/u\(index)")
-            try store.enqueueMail(
-                OutboxMessage(
-                    messageID: message.messageID, sender: "almanac@example.org", recipients: message.envelopeRecipients,
-                    subject: message.subject, rawMessage: try message.render()),
-                delivery: nil, at: Date())
-            ids.append(message.messageID)
-        }
-        return ids
-    }
-
     @Test func attemptsThatWereRecordedAreNotInDoubt() throws {
-        let (store, directory) = try Self.store("doubt-store")
+        let (store, directory) = try temporaryStore("doubt-store")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        _ = try Self.queueMail(store, count: 3)
+        _ = try queue(store, count: 3, recipient: { "u\($0)@example.org" })
         let ids = try store.outbox(state: .queued, limit: 10).map(\.id)
         try store.markHanded([ids[0]])
         try store.markMailSent(ids[0], at: Date())
@@ -66,10 +44,10 @@ import Glibc
     /// process died before recording it. The next worker (a new store on the same file) sends
     /// that mail again with the header, counts two attempts, and sends the others once, unmarked.
     @Test func aMailInFlightAtACrashGoesAgainMarkedAndCounted() async throws {
-        let (store, directory) = try Self.store("doubt-mail")
+        let (store, directory) = try temporaryStore("doubt-mail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await SMTPTestServer()
-        let messageIDs = try Self.queueMail(store, count: 3)
+        let messageIDs = try queue(store, count: 3, recipient: { "u\($0)@example.org" })
         let transport = try SMTPTransport(SMTPConfiguration(url: server.url, tls: .none))
         let first = try #require(try store.outbox(state: .queued, limit: 10).first)
         try store.markHanded([first.id])
@@ -154,7 +132,7 @@ import Glibc
     /// A robot request in flight at a crash: posted again with the webhook's mark (a header and a
     /// field, signed), counted; the test server checks the signature.
     @Test func aRobotMessageInFlightAtACrashGoesAgainMarked() async throws {
-        let (store, directory) = try Self.store("doubt-robot")
+        let (store, directory) = try temporaryStore("doubt-robot")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try await RobotTestServer(robots: #"{"webhook": {"ops": {"secret": "webhook-secret"}}}"#)
         let endpoint = RobotEndpoint(service: .webhook, url: server.base + "/hooks/ops", secret: "webhook-secret", label: "u/webhook")

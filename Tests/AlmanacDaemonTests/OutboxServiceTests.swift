@@ -15,19 +15,22 @@ import Glibc
 #endif
 
 /// A real SQLite file in a fresh directory.
-private func temporaryStore() throws -> (SQLiteStateStore, String) {
-    let directory = try mailTestDirectory("outbox-store")
+func temporaryStore(_ label: String = "outbox-store") throws -> (SQLiteStateStore, String) {
+    let directory = try mailTestDirectory(label)
     return (try SQLiteStateStore(path: directory + "/state.db"), directory)
 }
 
-/// Queues `count` Chinese reminders for `recipient`, built the way the dispatcher builds them.
-private func queue(_ store: some StateStore, count: Int, recipient: String = "wmb@example.org", offset: Int = 0) throws -> [String] {
+/// Queues `count` Chinese reminders, the `index`th for `recipient(index)`, built the way the
+/// dispatcher builds them; returns their Message-IDs.
+func queue(
+    _ store: some StateStore, count: Int, recipient: (Int) -> String = { _ in "wmb@example.org" }, offset: Int = 0
+) throws -> [String] {
     var ids: [String] = []
     for index in offset..<(offset + count) {
         let message = MailMessage(
-            from: try MailAddress("almanac@example.org", name: "扎赉诺尔区"), to: [try MailAddress(recipient, name: "区文明办")],
+            from: try MailAddress("almanac@example.org", name: "扎赉诺尔区"), to: [try MailAddress(recipient(index), name: "区文明办")],
             subject: "【提醒】第\(index)项：网吧检查", text: "第\(index)项提醒，请按时办理。\n", date: Date(timeIntervalSince1970: 1_800_000_000),
-            identity: "netcafe@2027-01-\(10 + index)/-1d/mail/wmb")
+            identity: "netcafe@2027-01-\(10 + index)/-1d/mail/\(recipient(index))")
         try store.enqueueMail(
             OutboxMessage(
                 messageID: message.messageID, sender: "almanac@example.org", recipients: message.envelopeRecipients,
@@ -143,7 +146,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let probe = try await SMTPTestServer()
         let port = probe.port
         await probe.stop()
-        let ids = try queue(store, count: 3) + queue(store, count: 2, recipient: "jicha@example.org", offset: 3)
+        let ids = try queue(store, count: 3) + queue(store, count: 2, recipient: { _ in "jicha@example.org" }, offset: 3)
         let url = "smtp://127.0.0.1:\(port)"
         let before = OutboxService(
             store: store, transport: .success(try SMTPTransport(SMTPConfiguration(url: url, tls: .none, connectTimeout: .seconds(5)))),
