@@ -306,6 +306,38 @@ def socket_figures(label, path, check):
            f"{len(times)} requests")
 
 
+def concurrent_client(path, requests):
+    """One of the concurrent clients (a process of its own: no shared interpreter lock)."""
+    conn = socket.socket(socket.AF_UNIX)
+    conn.connect(path)
+    buf, times = b"", []
+    for i in range(20):  # warm-up
+        conn.sendall(status_request(i))
+        _, buf = read_line(conn, buf)
+    for i in range(requests):
+        t0 = time.perf_counter()
+        conn.sendall(status_request(i))
+        _, buf = read_line(conn, buf)
+        times.append(time.perf_counter() - t0)
+    conn.close()
+    return times
+
+
+def concurrent_figures(label, path, clients=8):
+    """`clients` connections at once, each asking in sequence: p50/p99 over every answer, and the
+    answers per second of all of them together. The clients are processes on the same cores."""
+    import multiprocessing
+    requests = SOCKET_REQUESTS
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        t0 = time.perf_counter()
+        results = pool.starmap(concurrent_client, [(path, requests)] * clients)
+        total = time.perf_counter() - t0
+    times = [t for r in results for t in r]
+    figure(f"socket {label} round trip, {clients} clients at once",
+           f"p50 {us(pct(times, 50))}, p99 {us(pct(times, 99))}, {len(times) / total:.0f}/s",
+           f"{clients} × {requests} sequential requests")
+
+
 def echo_server(path, ready):
     """The reference: one reply line per request line, nothing else (as lean as a server gets)."""
     server = socket.socket(socket.AF_UNIX)
@@ -342,6 +374,7 @@ def measure_socket(config):
             sys.exit(f"status failed on the control socket: {line!r}")
 
     socket_figures("status", path, check_status)
+    concurrent_figures("status", path)
     times = []
     env = dict(os.environ, ALMANAC_SOCKET=path)
     for _ in range(10 if args.quick else 30):
@@ -357,6 +390,7 @@ def measure_socket(config):
     threading.Thread(target=echo_server, args=(echo_path, ready), daemon=True).start()
     ready.wait()
     socket_figures("reference echo", echo_path, lambda line: None)
+    concurrent_figures("reference echo", echo_path)
 
 
 def measure_lateness():
