@@ -91,7 +91,7 @@ struct AuthorizationTests {
             let member = try await offPool {
                 try spawnAndWait(
                     "/usr/bin/setpriv",
-                    ["--reuid=almanac-test-admin", "--regid=almanac-test-admin", "--init-groups", try almanacctlPath(), "status", "--socket", path, "--json"],
+                    ["--reuid=almanac-test-admin", "--regid=almanac-test-admin", "--init-groups", try almanacctlPath(), "status", "--socket", path, "--json", "--timeout", "300"],
                     environment: ["TZ": "Asia/Shanghai", "PATH": "/usr/bin:/bin"])
             }
             #expect(member.status == 0, "\(member.stderr)")
