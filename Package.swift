@@ -113,7 +113,9 @@ let package = Package(
         // Child processes and blocking helpers shared by the test targets that run real programs.
         .target(name: "AlmanacTestSupport", dependencies: ["AlmanacMail"], path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
-            name: "AlmanacControlTests", dependencies: ["AlmanacControl", "AlmanacTestSupport"], swiftSettings: strict),
+            name: "AlmanacControlTests",
+            dependencies: ["AlmanacControl", "AlmanacTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
         .testTarget(

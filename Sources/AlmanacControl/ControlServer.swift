@@ -130,6 +130,9 @@ public final class ControlServer: Service, Sendable {
     private let admission: Mutex<ConnectionAdmission>
     /// Recent answers to "is this uid an administrator?", until when they hold.
     private let adminVerdicts = Mutex<[UInt32: (admin: Bool, until: NIODeadline)]>([:])
+    /// The last immediate result and its JSON: `status` asked again and again between two
+    /// changes of the daemon's state is encoded once.
+    private let lastImmediate = Mutex<(result: ControlResult, json: [UInt8])?>(nil)
     private let connectionListeners = Mutex<[AsyncStream<Void>.Continuation]>([])
 
     public init(
@@ -258,6 +261,7 @@ public final class ControlServer: Service, Sendable {
         }
         try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
         try sync.addHandler(IdleFrameInjector(firstLine: configuration.firstRequestTimeout, between: configuration.idleTimeout))
+        try sync.addHandler(ImmediateReplyHandler(answer: { [self] line in self.immediateReply(to: line) }))
         let wrapped = try NIOAsyncChannel(
             wrappingChannelSynchronously: channel,
             configuration: .init(inboundType: ControlFrame.self, outboundType: ByteBuffer.self))
@@ -342,6 +346,39 @@ public final class ControlServer: Service, Sendable {
             return Self.encode(ControlReply<ControlResult>(id: request.id, error: ControlError(
                 .internalError, "'\(name.rawValue)' failed inside the daemon; see its journal")))
         }
+    }
+
+    /// The reply to a request line that the handler can answer at once (see
+    /// `ControlHandler.immediateResult`), or nil. Requests that change state never qualify.
+    func immediateReply(to line: ByteBufferView) -> ByteBuffer? {
+        guard case .success(let request) = ControlRequest.decode(line: line), !request.command.name.changesState,
+            let result = handler.immediateResult(for: request.command)
+        else { return nil }
+        let encoder = ControlProtocol.makeEncoder()
+        var json = lastImmediate.withLock { last in last?.result == result ? last?.json : nil }
+        if json == nil, let encoded = try? encoder.encode(result) {
+            json = Array(encoded)
+            lastImmediate.withLock { $0 = (result, Array(encoded)) }
+        }
+        guard let json else { return Self.encode(ControlReply(id: request.id, result: result)) }
+        // What `encode` writes (sorted keys: id, ok, result, v), around the kept JSON.
+        var reply = ByteBuffer()
+        reply.reserveCapacity(json.count + 48)
+        reply.writeStaticString("{")
+        if let id = request.id {
+            switch id {
+            case .number(let number): reply.writeString("\"id\":\(number),")
+            case .string:
+                guard let text = try? encoder.encode(id) else { return Self.encode(ControlReply(id: request.id, result: result)) }
+                reply.writeStaticString("\"id\":")
+                reply.writeBytes(text)
+                reply.writeStaticString(",")
+            }
+        }
+        reply.writeStaticString("\"ok\":true,\"result\":")
+        reply.writeBytes(json)
+        reply.writeString(",\"v\":\(ControlProtocol.version)}\n")
+        return reply
     }
 
     static func secondsText(_ amount: TimeAmount) -> String {

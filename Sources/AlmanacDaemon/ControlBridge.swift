@@ -24,6 +24,12 @@ public struct DaemonControlHandler: ControlHandler {
         self.controller = controller
     }
 
+    /// `status` is the report as last composed: answered on the event loop, without a hop.
+    public func immediateResult(for command: ControlCommand) -> ControlResult? {
+        guard case .status = command else { return nil }
+        return .status(controller.statusReport)
+    }
+
     public func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
         switch command {
         case .status:

@@ -3,6 +3,7 @@ import AlmanacCalendar
 import AlmanacTestSupport
 import Foundation
 import Logging
+import NIOCore
 import Testing
 
 #if canImport(Glibc)
@@ -79,6 +80,51 @@ import Glibc
             }
             #expect(ids == (1...50).map { RequestID.number($0) })
         }
+    }
+
+    @Test func statusIsAnsweredAtOnceAndStillInTurnBehindSlowerRequests() async throws {
+        try await withServer(handler: RecordingHandler(immediateStatus: true)) { path, handler, _ in
+            let ids = try await offPool { () -> [RequestID?] in
+                let client = try RawClient(path: path)
+                // Alone on its connection, `status` is answered on the event loop, not by `handle`.
+                client.send(#"{"v":1,"id":0,"cmd":"status"}"# + "\n")
+                var ids = [try WireReply.parse(client.readLine()).id]
+                // Pipelined behind commands that go through `handle`, it waits its turn.
+                client.send((1...40).map { $0 % 2 == 0
+                    ? #"{"v":1,"id":\#($0),"cmd":"status"}"# + "\n" : #"{"v":1,"id":\#($0),"cmd":"next"}"# + "\n" }.joined())
+                ids += try (1...40).map { _ in try WireReply.parse(client.readLine()).id }
+                return ids
+            }
+            #expect(ids == (0...40).map { RequestID.number($0) })
+            #expect(handler.immediateAnswers >= 1)
+            #expect(handler.recorded.count { $0.command.name == .status } + handler.immediateAnswers == 21)
+            #expect(handler.recorded.count { $0.command.name == .next } == 20)
+        }
+    }
+
+    @Test func immediateRepliesAreWhatTheEncoderWrites() async throws {
+        let server = ControlServer(
+            configuration: ControlServerConfiguration(
+                endpoint: .path("/nonexistent/control.sock"), authorization: ControlAuthorization(adminGroup: "almanac-test-admins")),
+            handler: RecordingHandler(immediateStatus: true), logger: Logger(label: "test"))
+        let requests = [
+            #"{"v":1,"cmd":"status"}"#, #"{"v":1,"id":7,"cmd":"status"}"#, #"{"v":1,"id":-3,"cmd":"status"}"#,
+            #"{"v":1,"id":"a \"quoted\" 名/id\n","cmd":"status"}"#, #"{"v":1,"id":"x","cmd":"status"}"#,
+        ]
+        for text in requests {
+            let line = ByteBuffer(string: text)
+            guard case .success(let request) = ControlRequest.decode(line: line.readableBytesView) else {
+                Issue.record("\(text) did not decode"); continue
+            }
+            // Twice: the second reply comes from the kept JSON.
+            for _ in 0..<2 {
+                let reply = try #require(server.immediateReply(to: line.readableBytesView))
+                #expect(reply == ControlServer.encode(ControlReply(id: request.id, result: .status(RecordingHandler.status))), "\(text)")
+            }
+        }
+        #expect(server.immediateReply(to: ByteBuffer(string: #"{"v":1,"id":1,"cmd":"next"}"#).readableBytesView) == nil)
+        #expect(server.immediateReply(to: ByteBuffer(string: #"{"v":1,"id":1,"cmd":"reload"}"#).readableBytesView) == nil)
+        #expect(server.immediateReply(to: ByteBuffer(string: "{garbage").readableBytesView) == nil)
     }
 
     @Test func halfClosedClientStillGetsItsAnswer() async throws {

@@ -20,6 +20,16 @@ final class RecordingHandler: ControlHandler {
     }
 
     let calls = Mutex<[Call]>([])
+    /// Whether `status` is answered at once (on the event loop), as the daemon's handler does.
+    let immediateStatus: Bool
+    let immediateCalls = Mutex(0)
+
+    init(immediateStatus: Bool = false) {
+        self.immediateStatus = immediateStatus
+    }
+
+    /// How many `status` requests were answered at once, without `handle`.
+    var immediateAnswers: Int { immediateCalls.withLock { $0 } }
     /// A: 公共环境整治 (wmb) with; B: 公共秩序整治 (zz).
     static let checklist = Checklist(
         id: Located("city"), title: Located("创城复检"), item: Located("materials"), indicators: [
@@ -33,14 +43,22 @@ final class RecordingHandler: ControlHandler {
 
     var recorded: [Call] { calls.withLock { $0 } }
 
+    func immediateResult(for command: ControlCommand) -> ControlResult? {
+        guard immediateStatus, case .status = command else { return nil }
+        immediateCalls.withLock { $0 += 1 }
+        return .status(Self.status)
+    }
+
+    static let status = StatusReport(
+        version: "test", pid: 42, state: "running", startedAt: epoch, plan: nil,
+        remindersSent: 3, outboxPending: 1, overdue: 0)
+
     func handle(_ command: ControlCommand, from peer: ControlPeer) async throws -> ControlResult {
         calls.withLock { $0.append(Call(command: command, uid: peer.uid)) }
         let date = CivilDate(year: 2027, month: 4, day: 5)!
         switch command {
         case .status:
-            return .status(StatusReport(
-                version: "test", pid: 42, state: "running", startedAt: Self.epoch, plan: nil,
-                remindersSent: 3, outboxPending: 1, overdue: 0))
+            return .status(Self.status)
         case .reload:
             throw ControlError(.invalidPlan, "the plan has 1 error; the old plan stays in force", diagnostics: [
                 Diagnostic(.error, "duplicate item id 'qingming'", at: SourceLocation(file: "plans/a.yaml", line: 13, column: 9),
@@ -108,6 +126,7 @@ func makeTemporaryDirectory() throws -> String {
 /// Starts a server on a fresh socket path, runs `body`, then stops the server.
 func withServer(
     configure: (inout ControlServerConfiguration) -> Void = { _ in },
+    handler: RecordingHandler = RecordingHandler(),
     _ body: @Sendable (String, RecordingHandler, ControlServer) async throws -> Void
 ) async throws {
     let directory = try makeTemporaryDirectory()
@@ -121,7 +140,6 @@ func withServer(
     configuration.idleTimeout = .seconds(600)
     configuration.firstRequestTimeout = .seconds(600)
     configure(&configuration)
-    let handler = RecordingHandler()
     let server = ControlServer(configuration: configuration, handler: handler, logger: Logger(label: "test"))
     let listener = try await server.bind()
     try await withThrowingTaskGroup(of: Void.self) { group in
