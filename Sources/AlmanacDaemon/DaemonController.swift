@@ -736,6 +736,7 @@ public actor DaemonController {
             notifier.status(status.daemon.summary)
         }
         for listener in statusListeners { listener.yield() }
+        MemoryRelease.noteActivity()
     }
 
     /// The one-line summary (STATUS=): the plan, the next reminder, then the problems.

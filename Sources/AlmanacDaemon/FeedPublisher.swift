@@ -157,6 +157,7 @@ public actor FeedPublisher {
             }
             lastError = problem
         }
+        MemoryRelease.noteActivity()
         return Written(files: files, problems: failures)
     }
 

@@ -1,4 +1,6 @@
 import CSystemd
+import Foundation
+import Synchronization
 
 /// What glibc's allocator keeps after a large load. Loading, re-planning and building the feeds
 /// run on threads of their own; glibc gives each thread an arena (up to eight per core) and keeps
@@ -21,5 +23,60 @@ enum MemoryRelease {
     /// ``trim()`` on a thread of its own (it walks every arena: milliseconds on a large heap).
     static func trimOffPool() async {
         await BlockingWork.run("almanac-trim") { _ in trim() }
+    }
+
+    // MARK: - Code that an idle daemon does not run
+
+    /// How long the daemon must have been quiet before its code is paged out.
+    static let quietBeforePageOut: Duration = .seconds(5)
+
+    private static let pendingPageOut = Mutex<Task<Void, Never>?>(nil)
+
+    /// Notes that the daemon worked (a state change, a publish): ``pageOutCode()`` runs once it
+    /// has been quiet for ``quietBeforePageOut``. One pending page-out at most, and none while
+    /// nothing happens, so an idle daemon still has no wake-ups of its own.
+    static func noteActivity() {
+        let task = Task.detached(priority: .background) {
+            do { try await Task.sleep(for: quietBeforePageOut) } catch { return }
+            await BlockingWork.run("almanac-pageout") { _ in _ = pageOutCode() }
+        }
+        pendingPageOut.withLock { pending in
+            pending?.cancel()
+            pending = task
+        }
+    }
+
+    /// Asks the kernel to reclaim the resident pages of the read-only file mappings (the
+    /// executable's and the libraries' code and constants): most of them ran once, at start or in
+    /// the last load, and an idle daemon waits hours for its next reminder. Writable mappings are
+    /// not touched, and the kernel keeps a page that another process maps too (libc). A page
+    /// needed again is read back when it is first touched (from the page cache, or from the
+    /// file). Returns the number of mappings advised. Linux 5.4 or later (`MADV_PAGEOUT`); on
+    /// older kernels the advice is refused and nothing changes.
+    @discardableResult
+    static func pageOutCode() -> Int {
+        #if os(Linux)
+        // Read to the end: a /proc file says it is empty, and one read gives a page of it.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps"), let data = try? handle.readToEnd(),
+            let maps = String(data: data, encoding: .utf8)
+        else { return 0 }
+        try? handle.close()
+        var advised = 0
+        for line in maps.split(separator: "\n") {
+            // 7f2c1a000000-7f2c1a021000 r-xp 00000000 08:01 1234  /usr/lib/x86_64-linux-gnu/libc.so.6
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6, fields[5].drop(while: { $0 == " " }).hasPrefix("/"), fields[1].count == 4,
+                fields[1].dropFirst().first != "w"
+            else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
+                let address = UnsafeMutableRawPointer(bitPattern: start)
+            else { continue }
+            if madvise(address, Int(end - start), 21 /* MADV_PAGEOUT */) == 0 { advised += 1 }
+        }
+        return advised
+        #else
+        return 0
+        #endif
     }
 }
