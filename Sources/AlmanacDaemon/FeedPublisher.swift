@@ -23,6 +23,9 @@ import Synchronization
 /// to-dos at the end of each feed file: the events before them are kept as they are on disk, so
 /// recording progress never expands or renders the plan again.
 public actor FeedPublisher {
+    /// Set when the daemon stops: a feed build in progress gives up (the files on disk stay as
+    /// they were), so SIGTERM does not wait for the feeds of a large plan.
+    nonisolated let stopping = CancellationFlag()
     let logger: Logger
     /// The SHA-256 of the SEQUENCE table this daemon last wrote to `<state>/feed-sequences.json`
     /// (nil until the first write). The table itself stays in that file between feed builds: read
@@ -125,8 +128,11 @@ public actor FeedPublisher {
             let start = loadSequences(configuration.stateDirectory)
             let limit = configuration.limits.feedEvents
             let store = controller.store
-            let written = await BlockingWork.run("almanac-feeds") { _ in
-                let written = Self.writeFeeds(plan, today: today, limit: limit, sequences: start, store: store, directory: feeds)
+            let stopping = self.stopping
+            let written = await BlockingWork.run("almanac-feeds") { flag in
+                let written = Self.writeFeeds(
+                    plan, today: today, limit: limit, sequences: start, store: store, directory: feeds,
+                    isCancelled: { flag.isCancelled || stopping.isCancelled })
                 // The feeds' text is on disk and gone from memory: give that memory back.
                 MemoryRelease.trim()
                 return written
@@ -134,7 +140,7 @@ public actor FeedPublisher {
             if stale, let note = written.note {
                 logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
             }
-            built = written.failures.isEmpty
+            built = written.failures.isEmpty && !written.cancelled
                 ? BuiltFeeds(generation: generation.number, year: today.year, withChecklist: written.withChecklist, feeds: written.feeds)
                 : nil
             files += written.files
@@ -163,11 +169,15 @@ public actor FeedPublisher {
 
     /// The feeds' range: last year through next year, narrowed around today when that holds more
     /// events than `limit`.
-    static func build(_ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences) -> FeedParts {
+    /// Nil when `isCancelled` said so before the parts were complete.
+    static func build(
+        _ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences, isCancelled: () -> Bool = { false }
+    ) -> FeedParts? {
         let builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
         var range = (CivilDate(year: today.year - 1, month: 1, day: 1) ?? today)...(CivilDate(year: today.year + 1, month: 12, day: 31) ?? today)
         var note: String?
-        var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true)
+        var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
+        if isCancelled() { return nil }
         if expansion.occurrences.count > limit {
             // Keep the days nearest today: a month back, and forward as far as the limit allows.
             let from = today.adding(days: -30)
@@ -175,7 +185,8 @@ public actor FeedPublisher {
             let last = after.lowerBound + min(limit, after.count) - 1
             let to = last >= after.lowerBound ? expansion.occurrences[last].start : from
             range = from...max(from, to)
-            expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true)
+            expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
+            if isCancelled() { return nil }
             if expansion.occurrences.count > limit {
                 expansion = PlanOccurrences(
                     range: range, series: expansion.series, occurrences: Array(expansion.occurrences.prefix(limit)),
@@ -186,7 +197,8 @@ public actor FeedPublisher {
         let entries = expansion.entries
         var sequences = sequences
         // Each event is rendered once; the plan's feed holds every one, a unit's feed its own.
-        let texts = builder.eventTexts(entries: entries, sequences: &sequences)
+        let texts = builder.eventTexts(entries: entries, sequences: &sequences, isCancelled: isCancelled)
+        guard texts.count == entries.count else { return nil }
         var events: [String: String] = ["": texts.joined()]
         var byUnit: [String: [Int]] = [:]
         for unit in plan.plan.units where Self.isSafeFileName(unit.id.value) { byUnit[unit.id.value] = [] }
@@ -209,6 +221,8 @@ public actor FeedPublisher {
         /// The entries with a to-do, and the feeds written (`""`: the plan's), for ``rewriteTodos``.
         var withChecklist: [AgendaEntry] = []
         var feeds: [String] = []
+        /// Stopped before anything was written (the daemon is stopping).
+        var cancelled = false
     }
 
     static func feedPath(_ unit: String, in directory: String) -> String {
@@ -267,9 +281,11 @@ public actor FeedPublisher {
     /// once. Synchronous: run it off the cooperative pool.
     static func writeFeeds(
         _ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences, store: any ChecklistStore,
-        directory: String
+        directory: String, isCancelled: () -> Bool = { false }
     ) -> WrittenFeeds {
-        var parts = build(plan, today: today, limit: limit, sequences: sequences)
+        guard var parts = build(plan, today: today, limit: limit, sequences: sequences, isCancelled: isCancelled) else {
+            return WrittenFeeds(sequences: sequences, cancelled: true)
+        }
         parts.builder.checklists = progress(parts.withChecklist, builder: parts.builder, store: store)
         var written = WrittenFeeds(sequences: parts.sequences, note: parts.note, withChecklist: parts.withChecklist)
         for unit in parts.events.keys.sorted() {
@@ -478,6 +494,7 @@ public struct PublishService: Service {
                     await publisher.publish(controller: controller, feeds: feedsDirty.take())
                 }
             } onGracefulShutdown: {
+                publisher.stopping.cancel()
                 continuation.finish()
             }
             group.cancelAll()

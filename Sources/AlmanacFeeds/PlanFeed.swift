@@ -205,12 +205,17 @@ public struct PlanFeedBuilder: Sendable {
     /// Each entry's VEVENT as folded text, in order: the same component goes into the plan's feed
     /// and into the feed of every unit that owns or takes part in it, so the daemon renders each
     /// once and joins them per feed (``events(entries:unit:sequences:)`` gives the same text).
-    public func eventTexts(entries: [AgendaEntry], sequences: inout FeedSequences) -> [String] {
+    /// - Parameter isCancelled: Polled every 256 events; when it returns true the rendering stops
+    ///   and the texts so far are returned (fewer than `entries`).
+    public func eventTexts(
+        entries: [AgendaEntry], sequences: inout FeedSequences, isCancelled: () -> Bool = { false }
+    ) -> [String] {
         let zone = plan.info.timezone.value
         let withTimezone = VTimezone.known(zone) != nil
         var texts: [String] = []
         texts.reserveCapacity(entries.count)
         for entry in entries {
+            if texts.count % 256 == 255, isCancelled() { break }
             var w = ICSWriter()
             event(&w, entry, zone: withTimezone ? zone : nil, sequences: &sequences)
             texts.append(w.text)

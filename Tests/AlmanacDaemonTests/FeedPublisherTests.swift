@@ -134,6 +134,28 @@ import Testing
         #expect(sequences.entries["c-20260825.t@almanac"]?.sequence == 0)
     }
 
+    /// A publisher told that the daemon is stopping gives up the feed build (SIGTERM does not
+    /// wait for the feeds of a large plan): no feed file, none half-written, no problem reported;
+    /// the status page and the metrics are still written.
+    @Test func aStoppingPublisherWritesNoFeeds() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", Self.planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
+        let configuration = try sandbox.configuration()
+        let controller = DaemonController(
+            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
+        await controller.start(controlActivated: false)
+        let publisher = FeedPublisher(logger: quietLogger)
+        publisher.stopping.cancel()
+        let written = await publisher.publish(controller: controller, feeds: .plan)
+        #expect(written.problems == [])
+        let names = Set(written.files.map { ($0 as NSString).lastPathComponent })
+        #expect(names == ["holidays.ics", "status.html", "almanac.prom"])
+        let feeds = try FileManager.default.contentsOfDirectory(atPath: configuration.runtimeDirectory + "/feeds")
+        #expect(Set(feeds) == ["holidays.ics"])
+        await controller.beginShutdown()
+    }
+
     /// Recording progress rewrites only the feeds' to-dos, and the files come out exactly as a
     /// full build would write them (SEQUENCE of the changed to-do raised, the events untouched).
     @Test func progressRewritesTheTodosAsAFullBuildWould() async throws {
