@@ -502,6 +502,9 @@ struct MentionScanner {
             // "新年初", "周年末" are other words; "XX年初" is a year followed by 初 only when a digit precedes.
             // 岁末年初 is the turn of the year, not January.
             if i > 0, c[i - 1] == "新" || c[i - 1] == "周" || c[i - 1] == "末" || c[i - 1] == "每" && word.count == 2 { return nil }
+            // "上半年工作总结和下半年工作计划": the period a report covers names the document, not an item.
+            let after = String(c[(i + word.count)..<min(c.count, i + word.count + 4)])
+            if Self.reportNames.contains(where: { after.hasPrefix($0) }) { return nil }
             var m = Mention(
                 range: i..<(i + word.count), spelled: word, form: .vague, rule: rule, month: nil, dateSource: "sourced",
                 confidence: word.count == 3 ? 0.8 : 0.6, unsure: note.isEmpty ? [] : [note])
@@ -510,6 +513,9 @@ struct MentionScanner {
         }
         return nil
     }
+
+    /// What follows a part of the year in the name of a report over it (上半年工作总结, 下半年工作计划).
+    static let reportNames = ["工作总结", "工作计划", "工作小结", "工作汇报", "工作要点", "工作情况", "总结", "小结"]
 
     // MARK: Recurrences
 

@@ -673,7 +673,7 @@ extension PlanDrafter {
         let t = String(text).filter { $0 != " " }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
-        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天")
+        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天旬底末份")
         return words.allSatisfy { allowed.contains($0) }
     }
 
@@ -822,6 +822,21 @@ struct ItemBuilder {
                 return m
             }
         }
+        // "这个元宵节", "这一节日": a festival pointed back to is the one of the activity told, not a new item.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, m.range.lowerBound >= 2 else { return false }
+            let before = String(c[(m.range.lowerBound - 2)..<m.range.lowerBound])
+            return Self.pointingBack.contains(before)
+        }
+        if mentions.isEmpty { return [] }
+        // A lunar date inside a quoted name (“正月十五闹元宵”) names the festival the activity is for:
+        // in a sentence that gives a day, the day wins; in one that schedules nothing, it describes.
+        let schedules = Self.scheduleWords.contains(where: { text.contains($0) })
+        let givesDay = mentions.contains { ($0.form == .day || $0.form == .window) && !$0.rule.hasPrefix("lunar") }
+        mentions.removeAll { m in
+            m.rule.hasPrefix("lunar") && Self.quoteOpening(of: m, in: c) != nil && (givesDay || !schedules)
+        }
+        if mentions.isEmpty { return [] }
         // A festival named in a sentence that schedules nothing describes it ("元宵节,也称元夕……是新年第一个
         // 月圆夜", "中秋佳节,是我国传统的团圆节日"): no action word, no item.
         if !Self.scheduleWords.contains(where: { text.contains($0) }) {
@@ -881,6 +896,27 @@ struct ItemBuilder {
                 }
             }
         }
+        // A list introduced by 如/例如/包括 after an activity (组织好各个节假日的文体活动,如元旦、春节、
+        // “三八”……): each name in the list is that activity's day.
+        if kept.count >= 2 {
+            var start = 0
+            for n in kept.indices {
+                if n > 0 {
+                    let end = kept[n - 1].range.upperBound, next = kept[n].range.lowerBound
+                    let between = end < next && next - end <= 3 ? c[end..<next] : []
+                    let joined = between.contains { "、和及与".contains($0) } && between.allSatisfy { "、和及与“”\"".contains($0) }
+                        && kept[n - 1].festival != nil && kept[n].festival != nil
+                    if !joined { start = n }
+                }
+                let a = anchors[start]
+                guard a > 0, kept[start].festival != nil, clauses[a].lowerBound <= kept[start].range.lowerBound else { continue }
+                let lead = String(c[clauses[a].lowerBound..<kept[start].range.lowerBound]).trimmingSpaces()
+                guard Self.listOpeners.contains(lead) else { continue }
+                if Self.actionWords.contains(where: { String(c[clauses[a - 1]]).contains($0) }) {
+                    segments[n].0 = min(segments[n].0, a - 1)
+                }
+            }
+        }
         var out: [DraftItem] = []
         for (n, m) in kept.enumerated() {
             let (first, last) = segments[n]
@@ -889,6 +925,12 @@ struct ItemBuilder {
         }
         return out
     }
+
+    /// Words that open a list of examples of what the clause before names.
+    static let listOpeners: Set<String> = ["如", "例如", "比如", "诸如", "包括", "如：", "如:"]
+
+    /// Words that point back to something told (这个元宵节, 这一节日, 那个春节).
+    static let pointingBack: Set<String> = ["这个", "这一", "那个", "那一", "此个", "今个"]
 
     /// What is said about a festival as a topic (端午节的内涵, 中秋节的由来).
     static let topicNouns = ["内涵", "由来", "来历", "起源", "意义", "魅力", "历史", "习俗", "风俗", "传说", "故事", "知识", "文化"]

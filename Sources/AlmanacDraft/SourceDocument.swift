@@ -168,6 +168,11 @@ struct SourceDocument {
         let named = kept.prefix(12).first { $0.1.count >= 8 && Layout.isTitleLine($0.1) } ?? kept.first { !breadcrumb($0.1) && $0.1.count >= 4 } ?? kept.first
         title = named.map { line in
             var t = line.1.trimmingSuffix([":", "："])
+            // A document site's file name (……方案.docx): the title without the extension.
+            for ext in [".docx", ".doc", ".pdf", ".wps", ".txt", ".pptx", ".ppt"] where t.lowercased().hasSuffix(ext) {
+                t = String(t.dropLast(ext.count))
+                break
+            }
             // 【……方案】正文……: the bracketed title.
             if t.utf8HasPrefix("【"), let close = t.firstIndex(of: "】") {
                 t = String(t[t.index(after: t.startIndex)..<close])

@@ -189,4 +189,38 @@ import Testing
             _ = try? PlanDrafter.draft(bytes: Array((text + "\n").utf8), options: DraftTestSupport.options(year: 2026))
         }
     }
+
+    // Rule classes added with dev/67–83 of the corpus (texts written for these tests).
+
+    @Test func thePeriodAReportCoversIsNotAnItem() throws {
+        #expect(try Self.rules("镇文化站上半年工作总结和下半年工作计划\n2021年上半年工作总结如下：3月5日组织志愿者开展学雷锋活动。\n") == ["03-05"])
+        // A half-year that schedules something is still read.
+        #expect(try Self.rules("下半年举办社区运动会。") == ["07-01..12-last"])
+    }
+
+    @Test func aFestivalPointedBackToIsTheActivityTold() throws {
+        let draft = try DraftTestSupport.draft("2月3日上午，幸福社区开展包汤圆活动。\n居民们表示，这样的活动让这个元宵节变得更加有意义。\n")
+        #expect(draft.items.map(\.when) == ["02-03"])
+    }
+
+    @Test func aLunarDateInAQuotedNameYieldsToTheDay() throws {
+        // The day of the sentence wins over the lunar date inside the activity's quoted name.
+        #expect(try Self.rules("2月12日，和平社区在广场举办“正月十五闹元宵 邻里同乐”活动。") == ["02-12"])
+        // A quoted saying in a sentence that schedules nothing describes the festival.
+        #expect(try Self.rules("“正月十五闹元宵”是民间的优良习俗，有舞龙、看花灯。\n2月9日下午，和平社区举办猜灯谜。\n") == ["02-09"])
+    }
+
+    @Test func aListOfHolidaysAfterAnActivityTakesThatActivity() throws {
+        let draft = try DraftTestSupport.draft("一、认真组织好各个节假日的文体活动，如元旦、春节、“三八”、国庆等，丰富群众生活。\n")
+        #expect(draft.items.count == 4)
+        for item in draft.items { #expect(item.quote.contains("文体活动")) }
+    }
+
+    @Test func aPartOfAMonthUnderATimeHeadingTakesTheDocumentsTitle() throws {
+        let draft = try DraftTestSupport.draft("学校清明节主题活动方案.docx\n一、活动主题\n缅怀先人\n二、活动时间\n2025年4月上旬\n")
+        let item = try #require(draft.items.first)
+        #expect(item.when == "04-01..04-10")
+        #expect(item.title.contains("清明节主题活动"))
+        #expect(!item.title.contains("docx"))
+    }
 }
