@@ -25,6 +25,9 @@ per figure (the names and units the README quotes):
            again, peak and idle RSS, CPU after READY, and `status` round trips on the control
            socket throughout (a fresh daemon each); then the same daily item under the default
            limits, which the reload must refuse with a file:line:col diagnostic.
+  stop     the 10,000-item plan: `status` round trips while reloads run; then SIGTERM at 20
+           random moments (after READY, during a reload, after one): time to exit, exit status,
+           STOPPING=1 sent and no READY=1 after it.
   memory   idle RSS split the way the kernel counts it: RssAnon (the daemon's own heap and
            stacks) + RssFile (pages of the executable and the shared libraries it touched; counted
            whole although other processes share them), Pss, and the mappings holding the most
@@ -47,8 +50,8 @@ parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("almanacd", nargs="?", default=os.path.join(root, ".build/release/almanacd"))
 parser.add_argument("almanacctl", nargs="?", default=os.path.join(root, ".build/release/almanacctl"))
 parser.add_argument("--quick", action="store_true", help="fewer runs and a shorter idle period")
-parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth,memory",
-                    help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth, memory")
+parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth,stop,memory",
+                    help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth, stop, memory")
 parser.add_argument("--almanacd-static", help="memory: also measure this almanacd (built with --static-swift-stdlib)")
 args = parser.parse_args()
 sections = set(args.only.split(","))
@@ -634,6 +637,72 @@ def measure_growth():
     d.close()
 
 
+def measure_stop():
+    """The 10,000-item plan: `status` round trips while reloads run, then SIGTERM at 20 random
+    moments (after READY while the start-up work runs, during a reload, after one): the time to
+    exit, the exit status, and whether STOPPING=1 came (and no READY=1 after it)."""
+    directory = os.path.join(work, "stop")
+    os.makedirs(os.path.join(directory, "plans"))
+    write_big_plan(os.path.join(directory, "plans/bench-10000.yaml"))
+    config = write_config(directory, os.path.join(directory, "plans/*.yaml"))
+    d = Daemon(config, "stop-status")
+    d.start()
+    settle(d, 1.0)
+    wait_idle(d.proc.pid)
+    probe = StatusProbe(os.path.join(directory, "run/control.sock"))
+    reloads = [d.reload() for _ in range(RELOAD_RUNS)]
+    times, failures = probe.finish()
+    figure("stop status during reloads of the 10,000-item plan",
+           f"p50 {us(pct(times, 50))}, p99 {us(pct(times, 99))}, max {ms(max(times))}",
+           f"{len(times)} answered, {failures} failed, during {len(reloads)} reloads (median {ms(statistics.median(reloads))})")
+    d.stop()
+    d.close()
+    reload_time = statistics.median(reloads)
+    rng = random.Random()
+    exits, clean = [], 0
+    print("# stop: try | moment | SIGTERM to exit | exit status | STOPPING=1 | READY=1 after it", flush=True)
+    for attempt in range(20):
+        d = Daemon(config, f"stop-{attempt}")
+        d.start()
+        moment = rng.choice(["after READY", "during a reload", "after a reload"])
+        if moment == "after READY":
+            delay = rng.uniform(0, 3)
+        elif moment == "during a reload":
+            d.proc.send_signal(signal.SIGHUP)
+            d.until("RELOADING=1")
+            delay = rng.uniform(0, reload_time)
+        else:
+            d.reload()
+            delay = rng.uniform(0, 2)
+        time.sleep(delay)
+        exited = {}
+        waiter = threading.Thread(target=lambda: exited.setdefault("at", (d.proc.wait(), time.monotonic())))
+        t0 = time.monotonic()
+        d.proc.send_signal(signal.SIGTERM)
+        waiter.start()
+        d.sock.settimeout(0.05)
+        messages = []
+        while True:
+            try:
+                messages.append(d.sock.recv(65536).decode(errors="replace"))
+            except socket.timeout:
+                if "at" in exited:
+                    break
+        waiter.join()
+        code, at = exited["at"]
+        stopping = next((i for i, m in enumerate(messages) if "STOPPING=1" in m.split("\n")), None)
+        ready_after = stopping is not None and any(m.startswith("READY=1") for m in messages[stopping:])
+        elapsed = at - t0
+        exits.append(elapsed)
+        ok = code == 0 and stopping is not None and not ready_after and elapsed <= 2.0
+        clean += ok
+        print(f"  {attempt + 1:2d} | {moment} +{delay:.2f} s | {ms(elapsed)} | {code} | "
+              f"{'yes' if stopping is not None else 'NO'} | {'YES' if ready_after else 'no'}", flush=True)
+        d.close()
+    figure("stop SIGTERM at 20 random moments, 10,000-item plan", f"{clean} of 20 clean within 2 s",
+           f"exit after p50 {ms(pct(exits, 50))}, max {ms(max(exits))}")
+
+
 def smaps_split(pid, top=6):
     """(RssAnon, RssFile, Pss) in MiB and the `top` mappings by resident size, from /proc/PID."""
     with open(f"/proc/{pid}/status") as f:
@@ -699,6 +768,8 @@ try:
         measure_agenda()
     if "growth" in sections:
         measure_growth()
+    if "stop" in sections:
+        measure_stop()
     if "memory" in sections:
         big = os.path.join(work, "memory-big")
         os.makedirs(os.path.join(big, "plans"))

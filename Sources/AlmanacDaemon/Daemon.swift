@@ -99,14 +99,11 @@ public enum Daemon {
         }
 
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(
-                service: LifecycleService(controller: controller), successTerminationBehavior: .gracefullyShutdownGroup,
-                serviceName: "lifecycle"),
-            .init(
-                service: HangupService(hangups: hangups, controller: controller, logger: logger),
-                successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"),
-        ]
+        // ServiceLifecycle tells the services of the shutdown one at a time, from the last of this
+        // list to the first, each after the one before it has finished. The first told (the end of
+        // the list): the deadline, then the lifecycle (STOPPING=1 at once, a reload under way
+        // cancelled), then the SIGHUP reloads; the services that wind down work come after them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let mail = MailWiring(
             configuration, logger: logger, doorbell: controller.mailDoorbell, robotDoorbell: controller.robotDoorbell,
             hub: controller.channels)
@@ -158,6 +155,14 @@ public enum Daemon {
                     serviceName: "watchdog"))
         }
 
+        services.append(
+            .init(
+                service: HangupService(hangups: hangups, controller: controller, logger: logger),
+                successTerminationBehavior: .ignore, serviceName: "reload-on-sighup"))
+        services.append(
+            .init(
+                service: LifecycleService(controller: controller), successTerminationBehavior: .gracefullyShutdownGroup,
+                serviceName: "lifecycle"))
         // Last, so that it is the first told of the shutdown.
         services.append(
             .init(

@@ -239,6 +239,12 @@ public actor DaemonController {
     @discardableResult
     public func reload() async -> ReloadOutcome {
         while let running = reloading { _ = await running.value }
+        // A SIGHUP after STOPPING=1 loads nothing.
+        if phase == .stopping || phase == .stopped {
+            return ReloadOutcome(
+                accepted: false, diagnostics: [Diagnostic(.error, "the daemon is stopping")],
+                planName: inForce?.plan.info.name.value, duration: .zero)
+        }
         let task = Task { await self.performReload() }
         reloading = task
         let outcome = await task.value
@@ -294,7 +300,10 @@ public actor DaemonController {
                 holidays: HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: []),
                 cancelled: false)
         }
-        if !accepted {
+        if !accepted && (phase == .stopping || phase == .stopped) {
+            // Cancelled by the shutdown: nothing is wrong with the files.
+            logger.notice("reload abandoned, the daemon is stopping")
+        } else if !accepted {
             let errors = diagnostics.filter { $0.severity == .error }
             logDiagnostics(
                 errors.isEmpty ? [Diagnostic(.error, "the reload was interrupted")] : errors,
@@ -384,8 +393,10 @@ public actor DaemonController {
         return keys
     }
 
-    /// Says STOPPING=1 and records the phase; the services then wind down. A reload under way is
-    /// cancelled.
+    /// Says STOPPING=1 and records the phase; the services then wind down, each when the service
+    /// group tells it (a service whose event stream ended before that would count as one that
+    /// failed, so the streams end in ``finishShutdown()``). A reload under way is cancelled, and
+    /// none starts after this.
     public func beginShutdown() {
         guard phase != .stopping && phase != .stopped else { return }
         phase = .stopping
@@ -393,14 +404,14 @@ public actor DaemonController {
         notifier.stopping(status: "stopping")
         logger.info("stopping")
         publish(quiet: true)
-        for listener in listeners { listener.finish() }
-        for listener in statusListeners { listener.finish() }
     }
 
-    /// Records the final state in status.json.
+    /// Records the final state in status.json and ends the event streams.
     public func finishShutdown() {
         phase = .stopped
         publish(quiet: true)
+        for listener in listeners { listener.finish() }
+        for listener in statusListeners { listener.finish() }
     }
 
     // MARK: - Leadership

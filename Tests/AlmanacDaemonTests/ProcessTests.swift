@@ -225,6 +225,42 @@ struct ProcessTests {
         #expect(try sandbox.statusFile().daemon.state == .stopped)
     }
 
+    /// SIGTERM while a reload runs: STOPPING=1 comes first (the lifecycle is the first service told
+    /// of the shutdown) and no READY=1 after it, the reload is abandoned rather than finished or
+    /// reported as a broken plan, and the exit is clean. The plan is large enough (3,000 items)
+    /// that its load is usually still running when the signal arrives; the checks hold either way.
+    @Test func aStopDuringAReloadSaysStoppingFirstAndExitsCleanly() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        var plan = Sandbox.goodPlan
+        for index in 0..<3_000 {
+            plan += "  - id: check-\(index)\n    kind: inspection\n    title: 检查 \(index)\n"
+            plan += "    when: \(String(format: "%02d-%02d", index % 12 + 1, index % 28 + 1))\n    owners: [wmb]\n"
+        }
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
+        let startup = await notify.awaitReceive(until: "READY=1", timeout: 300)
+        try #require(startup.last?.hasPrefix("READY=1\n") == true, "no READY=1 within 300 s (hang guard); output:\n\(log(sandbox))")
+
+        try sandbox.write("plans/a.yaml", plan)
+        process.send(SIGHUP)
+        let reloading = await notify.awaitReceive(until: "RELOADING=1", timeout: 300)
+        try #require(reloading.last?.hasPrefix("RELOADING=1\n") == true, "no RELOADING=1; output:\n\(log(sandbox))")
+        process.send(SIGTERM)
+        let stopping = await notify.awaitReceive(until: "STOPPING=1", timeout: 300)
+        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
+        let exited = await process.awaitExit(timeout: 70)
+        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
+        #expect(process.exitStatus == 0)
+        let after = await notify.awaitReceive(timeout: 1) { _ in false }
+        #expect(after.filter { $0.hasPrefix("READY=1") } == [], "READY=1 after STOPPING=1: \(after)")
+        #expect(try sandbox.statusFile().daemon.state == .stopped)
+        let output = log(sandbox)
+        #expect(output.contains("reload abandoned, the daemon is stopping") || output.contains("plan reloaded"), "\(output)")
+        #expect(!output.contains("reload rejected"), "\(output)")
+    }
+
     /// A real change of the machine's clock (see SetClock: a step of microseconds) wakes the
     /// scheduler at once, which plans again and finds the same next reminder; nothing is sent.
     @Test(.enabled(if: SetClock.permitted, "setting the clock needs CAP_SYS_TIME"))
