@@ -104,9 +104,9 @@ public actor DaemonController {
     private var listeners: [AsyncStream<DaemonEvent>.Continuation] = []
     private var statusListeners: [AsyncStream<Void>.Continuation] = []
     /// Wakes the outbox worker when mail is queued again over the control socket.
-    public nonisolated let mailDoorbell = MailDoorbell()
+    public nonisolated let mailDoorbell = Doorbell()
     /// Wakes the robot worker likewise.
-    public nonisolated let robotDoorbell = MailDoorbell()
+    public nonisolated let robotDoorbell = Doorbell()
     /// What `send-test` uses: the destinations of the plan in force and the transports.
     public nonisolated let channels = ChannelHub()
 

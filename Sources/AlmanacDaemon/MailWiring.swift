@@ -10,7 +10,7 @@ import Logging
 /// doorbell, the templates, the recipients reported as unreachable, the settings of `mail:`.
 public struct MailWiring: Sendable {
     public let settings: DaemonConfiguration.Mail
-    public let doorbell: MailDoorbell
+    public let doorbell: Doorbell
     public let unreachable = UnreachableRecipients()
     public let templates: MailTemplateSource
     /// The group robots beside mail.
@@ -24,8 +24,8 @@ public struct MailWiring: Sendable {
     /// - Parameter doorbell: The bell the outbox worker waits on; the controller's, so that a
     ///   retry requested over the control socket wakes the worker.
     public init(
-        _ configuration: DaemonConfiguration, logger: Logger, doorbell: MailDoorbell = MailDoorbell(),
-        robotDoorbell: MailDoorbell = MailDoorbell(), hub: ChannelHub? = nil
+        _ configuration: DaemonConfiguration, logger: Logger, doorbell: Doorbell = Doorbell(),
+        robotDoorbell: Doorbell = Doorbell(), hub: ChannelHub? = nil
     ) {
         settings = configuration.mail
         self.doorbell = doorbell

@@ -73,56 +73,6 @@ public enum OutboxPlanner {
     }
 }
 
-/// Rung when mail is queued or queued again, so the outbox worker, which otherwise sleeps until
-/// its next retry is due (or indefinitely), looks at the outbox at once. No polling: an idle
-/// worker has no wake-ups. One waiter at a time (the worker); a ring with nobody waiting is kept
-/// until the next wait.
-public final class MailDoorbell: Sendable {
-    private struct State {
-        var rung = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-    private let state = Mutex(State())
-
-    public init() {}
-
-    public func ring() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter else {
-                state.rung = true
-                return nil
-            }
-            state.waiter = nil
-            return waiter
-        }
-        waiter?.resume()
-    }
-
-    /// Returns when the bell rings (at once if it rang since the last wait) or the task is cancelled.
-    /// `parked` is called once the waiter is parked (a ring from then on wakes it).
-    func wait(parked: () -> Void = {}) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.rung || Task.isCancelled {
-                        state.rung = false
-                        return true
-                    }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() } else { parked() }
-            }
-        } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                defer { state.waiter = nil }
-                return state.waiter
-            }
-            waiter?.resume()
-        }
-    }
-}
-
 /// Sends the queued mail of the state database through the configured transport.
 ///
 /// Delivery is at least once, never lost: a mail is in the outbox table (in the same transaction
@@ -137,7 +87,7 @@ public struct OutboxService: Service {
     let store: any OutboxStore
     let transport: Result<any MailTransport, MailError>
     let policy: MailRetryPolicy
-    let doorbell: MailDoorbell
+    let doorbell: Doorbell
     let logger: Logger
     let clock: any WallClock
     /// Only the instance that delivers sends the outbox (a shared store's leader).
@@ -147,7 +97,7 @@ public struct OutboxService: Service {
 
     public init(
         store: any OutboxStore, transport: Result<any MailTransport, MailError>, policy: MailRetryPolicy,
-        doorbell: MailDoorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single(),
+        doorbell: Doorbell, logger: Logger, clock: any WallClock = SystemClock(), leadership: Leadership = .single(),
         counted: (@Sendable ([String: Int], ContinuousClock.Instant) async -> Void)? = nil
     ) {
         self.counted = counted
@@ -390,16 +340,3 @@ public enum MailTransports {
     }
 }
 
-extension MailDoorbell {
-    /// Returns at `wake` (never when it is `nil`), when the bell rings, or when the task is cancelled.
-    func wait(until wake: Date?, now: @Sendable () -> Date) async {
-        guard let wake else { return await wait() }
-        let seconds = max(0, wake.timeIntervalSince(now()))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.wait() }
-            group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000) + 1)) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-}

@@ -44,13 +44,13 @@ public struct ReminderDispatcher: Sendable {
         /// The templates (reloaded with the plan); `nil`: the built-in ones.
         public var templates: MailTemplateSource?
         /// Rung after mail is queued, so the outbox worker sends it at once.
-        public var doorbell: MailDoorbell?
+        public var doorbell: Doorbell?
         /// Recipients without an address already reported (once per process, not per reminder).
         public var unreachable: UnreachableRecipients?
         /// The recipients' group robots (resolved when the plan was loaded).
         public var robots: RobotDirectory
         /// Rung after robot messages are queued.
-        public var robotDoorbell: MailDoorbell?
+        public var robotDoorbell: Doorbell?
         /// How an occurrence's date was derived, step by step (the webhook's `explanation`): the
         /// plan's rule engine asked again, since the plan in force does not keep explanations.
         public var explain: (@Sendable (OccurrenceID) -> [String])?
@@ -58,8 +58,8 @@ public struct ReminderDispatcher: Sendable {
         public init(
             addresses: [String: [String]], sender: String, senderName: String? = nil, names: [String: String] = [:],
             cc: [String] = [], planName: String = "", timeZone: TimeZone = ZonedTime.defaultZone,
-            templates: MailTemplateSource? = nil, doorbell: MailDoorbell? = nil, unreachable: UnreachableRecipients? = nil,
-            robots: RobotDirectory = .empty, robotDoorbell: MailDoorbell? = nil,
+            templates: MailTemplateSource? = nil, doorbell: Doorbell? = nil, unreachable: UnreachableRecipients? = nil,
+            robots: RobotDirectory = .empty, robotDoorbell: Doorbell? = nil,
             explain: (@Sendable (OccurrenceID) -> [String])? = nil
         ) {
             self.explain = explain

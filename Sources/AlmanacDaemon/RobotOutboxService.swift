@@ -37,7 +37,7 @@ public struct RobotOutboxService: Service {
     let policy: MailRetryPolicy
     let concurrency: Int
     let templates: MailTemplateSource
-    let doorbell: MailDoorbell
+    let doorbell: Doorbell
     let logger: Logger
     let now: @Sendable () -> Date
     /// Only the instance that delivers posts the outbox (a shared store's leader).
@@ -48,7 +48,7 @@ public struct RobotOutboxService: Service {
 
     public init(
         store: any OutboxStore, robots: RobotDirectorySource, client: HTTPSClient, rate: RobotRateLimit, policy: MailRetryPolicy,
-        concurrency: Int = 4, templates: MailTemplateSource, doorbell: MailDoorbell, logger: Logger,
+        concurrency: Int = 4, templates: MailTemplateSource, doorbell: Doorbell, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }, leadership: Leadership = .single()
     ) {
         self.leadership = leadership

@@ -14,13 +14,13 @@ import Synchronization
 public struct RobotWiring: Sendable {
     public let settings: DaemonConfiguration.Robots
     public let source = RobotDirectorySource()
-    public let doorbell: MailDoorbell
+    public let doorbell: Doorbell
     public let client: HTTPSClient
     let logger: Logger
     /// The problems last reported, so a reload reports only what changed.
     private let reported = ReportedProblems()
 
-    public init(_ configuration: DaemonConfiguration, logger: Logger, doorbell: MailDoorbell = MailDoorbell()) {
+    public init(_ configuration: DaemonConfiguration, logger: Logger, doorbell: Doorbell = Doorbell()) {
         settings = configuration.robots
         self.doorbell = doorbell
         self.logger = logger

@@ -16,6 +16,8 @@ public final class SQLiteStateStore: StateStore {
     /// The last resource fault of a write (cleared by the next write that succeeds), and the
     /// number of writes that succeeded.
     private let writeOutcome = Mutex<(failure: StoreError?, writes: Int)>((nil, 0))
+    /// Told of every write (``StoreMaintenance/observeWrites(_:)``).
+    private let writeObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// Opens (creating when missing) the database at `path` and migrates it.
     public init(path: String) throws(StoreError) {
@@ -765,6 +767,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     private func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        defer { writeObserver.withLock { $0 }?() }
         do {
             let result = try writer.write(body)
             writeOutcome.withLock { $0 = (nil, $0.writes + 1) }
@@ -843,6 +846,10 @@ extension SQLiteStateStore: StoreMaintenance {
             if stat(path + "-wal", &info) == 0 { walBytes = Int64(info.st_size) }
         }
         return StoreHealth(writeFailure: outcome.failure, walBytes: walBytes, writes: outcome.writes)
+    }
+
+    public func observeWrites(_ observer: @escaping @Sendable () -> Void) {
+        writeObserver.withLock { $0 = observer }
     }
 
     public func probeWrite() throws(StoreError) {

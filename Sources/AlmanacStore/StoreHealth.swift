@@ -34,4 +34,8 @@ public protocol StoreMaintenance: Sendable {
     /// (`PRAGMA wal_checkpoint(TRUNCATE)`); readers that hold old pages may keep it from
     /// truncating all of it.
     func checkpoint() throws(StoreError)
+    /// Calls `observer` after every write, whether it succeeded or failed (on the writing thread;
+    /// keep it short): the upkeep then has something to look at, and an idle store needs no polling.
+    /// One observer; a second call replaces the first.
+    func observeWrites(_ observer: @escaping @Sendable () -> Void)
 }

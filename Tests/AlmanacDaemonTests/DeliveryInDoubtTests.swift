@@ -59,7 +59,7 @@ import Glibc
         let reopened = try SQLiteStateStore(path: directory + "/state.db")
         let log = CapturedLog()
         let worker = OutboxService(
-            store: reopened, transport: .success(transport), policy: MailRetryPolicy(), doorbell: MailDoorbell(), logger: log.logger)
+            store: reopened, transport: .success(transport), policy: MailRetryPolicy(), doorbell: Doorbell(), logger: log.logger)
         await worker.pass()
         let received = await server.waitForMessages(4)
         #expect(received.compactMap { $0.envelope["message_id"] as? String } == [messageIDs[0]] + messageIDs)
@@ -160,7 +160,7 @@ import Glibc
         let worker = RobotOutboxService(
             store: try SQLiteStateStore(path: directory + "/state.db"), robots: robots,
             client: HTTPSClient(caFile: server.authority.caFile, connectTimeout: .seconds(20), timeout: .seconds(60)),
-            rate: RobotRateLimit(), policy: MailRetryPolicy(), templates: templates, doorbell: MailDoorbell(), logger: log.logger)
+            rate: RobotRateLimit(), policy: MailRetryPolicy(), templates: templates, doorbell: Doorbell(), logger: log.logger)
         await worker.pass()
         let received = server.records()
         #expect(received.count == 2)

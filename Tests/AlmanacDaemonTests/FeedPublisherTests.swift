@@ -134,17 +134,23 @@ import Testing
         #expect(sequences.entries["c-20260825.t@almanac"]?.sequence == 0)
     }
 
+    /// The test plan (no holiday table) in `sandbox`, and a controller started on it.
+    static func startedController(_ sandbox: Sandbox) async throws -> (DaemonConfiguration, DaemonController) {
+        try sandbox.write("plans/a.yaml", planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
+        let configuration = try sandbox.configuration()
+        let controller = DaemonController(
+            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
+        await controller.start(controlActivated: false)
+        return (configuration, controller)
+    }
+
     /// A publisher told that the daemon is stopping gives up the feed build (SIGTERM does not
     /// wait for the feeds of a large plan): no feed file, none half-written, no problem reported;
     /// the status page and the metrics are still written.
     @Test func aStoppingPublisherWritesNoFeeds() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
-        try sandbox.write("plans/a.yaml", Self.planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
-        let configuration = try sandbox.configuration()
-        let controller = DaemonController(
-            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
-        await controller.start(controlActivated: false)
+        let (configuration, controller) = try await Self.startedController(sandbox)
         let publisher = FeedPublisher(logger: quietLogger)
         publisher.stopping.cancel()
         let written = await publisher.publish(controller: controller, feeds: .plan)
@@ -161,11 +167,7 @@ import Testing
     @Test func progressRewritesTheTodosAsAFullBuildWould() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
-        try sandbox.write("plans/a.yaml", Self.planText.replacingOccurrences(of: "years: [2026]", with: "years: [2026]\n  holidays: none"))
-        let configuration = try sandbox.configuration()
-        let controller = DaemonController(
-            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
-        await controller.start(controlActivated: false)
+        let (configuration, controller) = try await Self.startedController(sandbox)
         let feeds = configuration.runtimeDirectory + "/feeds/"
         func read(_ name: String) -> String { (try? String(contentsOfFile: feeds + name, encoding: .utf8)) ?? "" }
         let publisher = FeedPublisher(logger: quietLogger)

@@ -86,13 +86,13 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
 /// must stop waiting when its task is cancelled (graceful shutdown).
 @Suite struct MailDoorbellTests {
     @Test func aRingBeforeTheWaitIsKept() async {
-        let bell = MailDoorbell()
+        let bell = Doorbell()
         bell.ring()
         await bell.wait()
     }
 
     @Test func aRingWakesTheWaiter() async {
-        let bell = MailDoorbell()
+        let bell = Doorbell()
         let (parked, signal) = AsyncStream.makeStream(of: Void.self)
         let waiter = Task { await bell.wait(parked: { signal.yield() }); return true }
         for await _ in parked { break }
@@ -101,7 +101,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
     }
 
     @Test func cancellationEndsTheWait() async {
-        let bell = MailDoorbell()
+        let bell = Doorbell()
         let (parked, signal) = AsyncStream.makeStream(of: Void.self)
         let waiter = Task { await bell.wait(parked: { signal.yield() }); return Task.isCancelled }
         for await _ in parked { break }
@@ -119,7 +119,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let log = CapturedLog()
         let service = OutboxService(
             store: store, transport: .success(try SMTPTransport(SMTPConfiguration(url: server.url, tls: .none))),
-            policy: fastRetry, doorbell: MailDoorbell(), logger: log.logger)
+            policy: fastRetry, doorbell: Doorbell(), logger: log.logger)
         try await drain(service, store)
         let received = await server.waitForMessages(5)
         #expect(received.compactMap { $0.envelope["message_id"] as? String } == ids)
@@ -150,7 +150,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let url = "smtp://127.0.0.1:\(port)"
         let before = OutboxService(
             store: store, transport: .success(try SMTPTransport(SMTPConfiguration(url: url, tls: .none, connectTimeout: .seconds(5)))),
-            policy: fastRetry, doorbell: MailDoorbell(), logger: CapturedLog().logger)
+            policy: fastRetry, doorbell: Doorbell(), logger: CapturedLog().logger)
         await before.pass()
         await before.pass()
         let waiting = try store.outbox(state: .queued, limit: 10)
@@ -162,7 +162,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let server = try await SMTPTestServer(port: port)
         let after = OutboxService(
             store: reopened, transport: .success(try SMTPTransport(SMTPConfiguration(url: server.url, tls: .none))),
-            policy: fastRetry, doorbell: MailDoorbell(), logger: CapturedLog().logger)
+            policy: fastRetry, doorbell: Doorbell(), logger: CapturedLog().logger)
         try await drain(after, reopened)
         let received = await server.waitForMessages(5)
         let arrived = received.compactMap { $0.envelope["message_id"] as? String }
@@ -183,7 +183,7 @@ private let fastRetry = MailRetryPolicy(initial: .milliseconds(200), maximum: .s
         let log = CapturedLog()
         let service = OutboxService(
             store: store, transport: .success(try SMTPTransport(SMTPConfiguration(url: server.url, tls: .none))),
-            policy: fastRetry, doorbell: MailDoorbell(), logger: log.logger)
+            policy: fastRetry, doorbell: Doorbell(), logger: log.logger)
         await service.pass()
         let failed = try store.outbox(state: .failed, limit: 10)
         #expect(failed.map(\.message.messageID) == ids)

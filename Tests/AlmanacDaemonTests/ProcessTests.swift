@@ -171,6 +171,20 @@ struct ProcessTests {
         (try? String(contentsOfFile: sandbox.root + "/daemon.log", encoding: .utf8)) ?? "(no output)"
     }
 
+    /// SIGTERM: STOPPING=1, then a clean exit and "stopped" in status.json. The bound is
+    /// shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation; the guard is ten times that,
+    /// so a loaded machine that schedules the process late does not fail it, while a stop that
+    /// ignores shutdown_timeout still does.
+    func stop(_ process: Child, notify: NotifyListener, sandbox: Sandbox) async throws {
+        process.send(SIGTERM)
+        let stopping = await notify.awaitReceive(until: "STOPPING=1", timeout: 300)
+        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
+        let exited = await process.awaitExit(timeout: 70)
+        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
+        #expect(process.exitStatus == 0)
+        #expect(try sandbox.statusFile().daemon.state == .stopped)
+    }
+
     /// Every step waits for the message it needs (generous timeouts, no fixed sleeps), and the
     /// scheduler's own STATUS= updates may come in between: the test must hold at a load of 20.
     @Test func notifiesReloadsAndStops() async throws {
@@ -213,16 +227,7 @@ struct ProcessTests {
         #expect(good.last?.hasPrefix("READY=1\nSTATUS=plan 扎赉诺尔区精神文明建设工作安排: 3 items from 1 files") == true)
         #expect(good.last?.contains("reload rejected") == false)
 
-        process.send(SIGTERM)
-        let stopping = await notify.awaitReceive(until: "STOPPING=1", timeout: 300)
-        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
-        // The bound is shutdown_timeout (5 s in the sandbox) plus 2 s of cancellation; the guard is
-        // ten times that, so a loaded machine that schedules the process late does not fail it,
-        // while a stop that ignores shutdown_timeout still does.
-        let exited = await process.awaitExit(timeout: 70)
-        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
-        #expect(process.exitStatus == 0)
-        #expect(try sandbox.statusFile().daemon.state == .stopped)
+        try await stop(process, notify: notify, sandbox: sandbox)
     }
 
     /// SIGTERM while a reload runs: STOPPING=1 comes first (the lifecycle is the first service told
@@ -247,15 +252,9 @@ struct ProcessTests {
         process.send(SIGHUP)
         let reloading = await notify.awaitReceive(until: "RELOADING=1", timeout: 300)
         try #require(reloading.last?.hasPrefix("RELOADING=1\n") == true, "no RELOADING=1; output:\n\(log(sandbox))")
-        process.send(SIGTERM)
-        let stopping = await notify.awaitReceive(until: "STOPPING=1", timeout: 300)
-        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping")
-        let exited = await process.awaitExit(timeout: 70)
-        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
-        #expect(process.exitStatus == 0)
+        try await stop(process, notify: notify, sandbox: sandbox)
         let after = await notify.awaitReceive(timeout: 1) { _ in false }
         #expect(after.filter { $0.hasPrefix("READY=1") } == [], "READY=1 after STOPPING=1: \(after)")
-        #expect(try sandbox.statusFile().daemon.state == .stopped)
         let output = log(sandbox)
         #expect(output.contains("reload abandoned, the daemon is stopping") || output.contains("plan reloaded"), "\(output)")
         #expect(!output.contains("reload rejected"), "\(output)")

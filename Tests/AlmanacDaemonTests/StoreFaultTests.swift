@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import AlmanacStore
 import AlmanacTestSupport
 import Foundation
@@ -142,5 +143,38 @@ struct MemoryModeTests {
         #expect(Set(journal()).count == StoreFaultTests.items)
         #expect(controller.status.problems.map(\.code).contains("store-unavailable"))
         await daemon.stop()
+    }
+}
+
+/// The store's upkeep has no timer of its own while nothing is written: a write wakes it, and the
+/// log is checkpointed (truncated) once `checkpointEvery` has passed since the last checkpoint.
+@Suite("store upkeep")
+struct StoreUpkeepTests {
+    @Test func aWriteWakesTheUpkeepWhichThenCheckpointsTheLog() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let configuration = try sandbox.configuration()
+        let store = try SQLiteStateStore(path: configuration.databasePath)
+        let controller = DaemonController(
+            configuration: configuration, store: .success(store), logger: quietLogger, clock: ManualClock(fixedNow))
+        let upkeep = StoreMaintenanceService(
+            controller: controller, store: store, logger: quietLogger, checkpointEvery: .milliseconds(50))
+        let idle = store.health()
+        #expect(upkeep.nextLook(idle, checkpointedWrites: idle.writes, lastCheckpoint: .now) == nil)
+        let running = Task { try await upkeep.run() }
+        defer { running.cancel() }
+        let watch = try DirectoryWatch(sandbox.root + "/lib")
+        try store.probeWrite()
+        let wrote = store.health()
+        #expect(wrote.writes == idle.writes + 1)
+        let pause = try #require(upkeep.nextLook(wrote, checkpointedWrites: idle.writes, lastCheckpoint: .now))
+        #expect(pause > .zero && pause <= .milliseconds(50))
+        let log = configuration.databasePath + "-wal"
+        try await offPool {
+            try watch.wait("the log checkpointed after the write", hangGuard: .seconds(300)) {
+                var info = stat()
+                return stat(log, &info) == 0 && info.st_size == 0
+            }
+        }
     }
 }
