@@ -452,10 +452,11 @@ def run_check(args):
             if status["leadership"]["role"] != role or status["leadership"]["leader"] != leader.name:
                 raise Failure(f"{instance.name}: status.json leadership {status['leadership']}")
             wait_for(f"{instance.name} STATUS= names the role", lambda: instance.status_line().startswith(role), 30)
-            metrics = open(os.path.join(instance.directory, "run", "almanac.prom")).read() if os.path.exists(
-                os.path.join(instance.directory, "run", "almanac.prom")) else ""
-            if metrics and f'almanac_leader{{instance="{instance.name}",role="{role}"}}' not in metrics:
-                raise Failure(f"{instance.name}: metrics lack almanac_leader for {role}")
+            # The publisher writes the metrics after the status changed, on its own task: wait.
+            prom = os.path.join(instance.directory, "run", "almanac.prom")
+            line = f'almanac_leader{{instance="{instance.name}",role="{role}"}}'
+            wait_for(f"{instance.name} metrics name the role",
+                     lambda: os.path.exists(prom) and line in open(prom).read(), 30)
         log(f"leader {leader.name}; STATUS= {leader.status_line()!r}")
 
         # A follower marks an item due in the last minute done: applied through the database, the
