@@ -1,5 +1,6 @@
-/// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for the robots' signatures. Foundation on
-/// Linux has no CryptoKit; these few lines avoid a dependency, and the tests check them against
+/// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104): the robots' signatures, the feed publisher's
+/// table identity and the plan cache's keys.
+/// Foundation on Linux has no CryptoKit; these few lines avoid a dependency, and the tests check them against
 /// the FIPS and RFC 4231 vectors.
 public enum SHA256 {
     private static let k: [UInt32] = [
