@@ -99,29 +99,29 @@ public struct PlanCache: Sendable {
         return SHA256.hash(writer.bytes)
     }
 
-    /// The payload of the file at `path` and its checksum, when the file is whole.
-    func payload(_ path: String) -> (payload: [UInt8], checksum: [UInt8])? {
+    /// A reader of the payload of the file at `path` and the payload's checksum, when the file
+    /// is whole.
+    func payload(_ path: String) -> (reader: PlanBinaryReader, checksum: [UInt8])? {
         guard let bytes = try? HostFiles.read(path, limit: maxBytes) else { return nil }
         let header = Self.magic.count + 32
         guard bytes.count > header, bytes.count <= maxBytes, bytes[0..<Self.magic.count].elementsEqual(Self.magic) else { return nil }
         let checksum = Array(bytes[Self.magic.count..<header])
-        let payload = Array(bytes[header...])
-        guard SHA256.hash(payload) == checksum else { return nil }
-        return (payload, checksum)
+        guard SHA256.hash(bytes[header...]) == checksum else { return nil }
+        return (PlanBinaryReader(bytes, offset: header), checksum)
     }
 
     /// The entry stored under `key` and its checksum, or `nil` (none, or not readable as one).
     func read(_ key: [UInt8]) -> (entry: PlanCacheEntry, checksum: [UInt8])? {
-        guard let (payload, checksum) = payload(path(key)) else { return nil }
-        var reader = PlanBinaryReader(payload)
+        guard let stored = payload(path(key)) else { return nil }
+        var reader = stored.reader
+        let checksum = stored.checksum
         guard let entry = try? PlanCacheEntry(from: &reader), reader.isAtEnd, entry.key == key else { return nil }
         return (entry, checksum)
     }
 
     /// The expansion stored under `key`, or `nil`.
     func readExpansion(_ key: [UInt8]) -> PlanOccurrences? {
-        guard let (payload, _) = payload(expansionPath(key)) else { return nil }
-        var reader = PlanBinaryReader(payload)
+        guard var reader = payload(expansionPath(key))?.reader else { return nil }
         guard (try? reader.unsigned()) == Self.formatVersion, (try? reader.raw()) == key,
             let expansion = try? PlanOccurrences(from: &reader), reader.isAtEnd
         else { return nil }
