@@ -298,10 +298,7 @@ struct HumanTime {
     }
 
     /// Today in the local time zone.
-    var today: CivilDate {
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
-        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
-    }
+    var today: CivilDate { ZonedTime.civilDate(of: now, in: timeZone) }
 
     /// `2027-04-05 周一` / `2027-04-05 Mon`.
     func day(_ date: CivilDate) -> String {
