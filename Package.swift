@@ -139,8 +139,9 @@ let package = Package(
             name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // Group robots (企业微信, 钉钉, 飞书) and the signed webhook: payloads, signatures, answers,
         // the rate limit and digests, HTTPS through libcurl.
-        .target(name: "AlmanacRobots", dependencies: ["CCurl"], swiftSettings: strict),
-        .testTarget(name: "AlmanacRobotsTests", dependencies: ["AlmanacRobots", "AlmanacTestSupport"], swiftSettings: strict),
+        .target(name: "AlmanacRobots", dependencies: ["AlmanacCalendar", "CCurl"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacRobotsTests", dependencies: ["AlmanacRobots", "AlmanacCalendar", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
             exclude: ["Fixtures"],

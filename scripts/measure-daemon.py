@@ -17,8 +17,9 @@ per figure (the names and units the README quotes):
            for the same dates (both as processes).
   agenda   a year's agenda of a generated 10,000-item plan (scripts/generate-plan.py, the yearly
            mix: the office mix holds more than the 100,000 entries an agenda answers) offline, `almanacctl agenda --plan … --json` and the table, beside `remind -s12` on
-           the same reminders (the file the generator writes beside the plan): wall clock and peak
-           RSS of each process, and whether both list the same (date, title) pairs for the items
+           the same reminders (the file the generator writes beside the plan): wall clock, CPU and
+           peak RSS of each process, cold (ALMANAC_CACHE=off) and warm (a hit in a plan cache of
+           its own directory), whether warm and cold print the same bytes, and whether both list the same (date, title) pairs for the items
            remind can express (every kind but the lunar festivals).
   growth   plans of 100, 500 and 2,000 items `weekly mon,wed,fri` and the item `daily` at 1,440
            times a day (limits raised for it): reload time, the time until the daemon is idle
@@ -463,7 +464,7 @@ def measure_rules():
 
 
 def run_measured(command, env=None):
-    """Runs `command` to completion: (seconds, peak RSS in MiB, stdout bytes)."""
+    """Runs `command` to completion: (seconds, peak RSS in MiB, stdout bytes, CPU seconds)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
@@ -472,7 +473,7 @@ def run_measured(command, env=None):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(command)} failed with status {proc.returncode}")
-    return elapsed, usage.ru_maxrss / 1024, out
+    return elapsed, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def measure_agenda():
@@ -485,25 +486,43 @@ def measure_agenda():
     plan, rem = os.path.join(directory, "plan.yaml"), os.path.join(directory, "plan.rem")
     subprocess.run([sys.executable, os.path.join(root, "scripts/generate-plan.py"), "--items", "10000", "--mix", "yearly",
                     "--remind", rem, plan], check=True)
-    env = dict(os.environ, ALMANAC_HOLIDAYS=os.path.join(root, "config/holidays"), ALMANAC_NOW="2026-01-01T08:00:00+08:00")
+    base = dict(os.environ, ALMANAC_HOLIDAYS=os.path.join(root, "config/holidays"), ALMANAC_NOW="2026-01-01T08:00:00+08:00")
+    # Cold: no plan cache at all. Warm: the plan cache of this run's own directory, filled by one
+    # run that is not timed (docs/cli.md, "The plan cache").
+    cold = dict(base, ALMANAC_CACHE="off")
+    warm = dict(base, ALMANAC_CACHE="on", XDG_CACHE_HOME=os.path.join(directory, "cache"))
     year = ["--from", "2026-01-01", "--to", "2026-12-31"]
     runs = 3 if args.quick else 5
+    json_command = [args.almanacctl, "agenda", "--plan", plan, *year, "--json"]
+    table_command = [args.almanacctl, "agenda", "--plan", plan, *year]
+    run_measured(json_command, warm)
+    run_measured(table_command, warm)
     results = {}
-    for label, command in (
-        ("almanacctl agenda --plan … --json", [args.almanacctl, "agenda", "--plan", plan, *year, "--json"]),
-        ("almanacctl agenda --plan … (table)", [args.almanacctl, "agenda", "--plan", plan, *year]),
-        ("remind -s12 … 2026-01-01", ["remind", "-s12", rem, "2026-01-01"]),
+    for label, command, env in (
+        ("almanacctl agenda --plan … --json, cold (no cache)", json_command, cold),
+        ("almanacctl agenda --plan … (table), cold (no cache)", table_command, cold),
+        ("almanacctl agenda --plan … --json, warm (cache hit)", json_command, warm),
+        ("almanacctl agenda --plan … (table), warm (cache hit)", table_command, warm),
+        ("remind -s12 … 2026-01-01", ["remind", "-s12", rem, "2026-01-01"], base),
     ):
         measured = [run_measured(command, env) for _ in range(runs)]
         seconds = statistics.median(m[0] for m in measured)
+        cpu = statistics.median(m[3] for m in measured)
         peak = max(m[1] for m in measured)
-        results[label] = (seconds, measured[-1][2])
-        figure(f"agenda {label}", f"{ms(seconds)}, peak RSS {peak:.0f} MiB",
+        results[label] = (seconds, measured[-1][2], cpu)
+        figure(f"agenda {label}", f"{ms(seconds)} wall, {ms(cpu)} CPU, peak RSS {peak:.0f} MiB",
                f"median of {runs}, {len(measured[-1][2].splitlines())} lines of output")
-    ours_time, ours = results["almanacctl agenda --plan … --json"]
-    remind_time, theirs = results["remind -s12 … 2026-01-01"]
-    figure("agenda speed-up over remind (JSON; table)",
-           f"{remind_time / ours_time:.1f}×; {remind_time / results['almanacctl agenda --plan … (table)'][0]:.1f}×")
+    remind_time, theirs, remind_cpu = results["remind -s12 … 2026-01-01"]
+    for kind in ("cold (no cache)", "warm (cache hit)"):
+        json_time, _, json_cpu = results[f"almanacctl agenda --plan … --json, {kind}"]
+        table_time, _, table_cpu = results[f"almanacctl agenda --plan … (table), {kind}"]
+        figure(f"agenda speed-up over remind, {kind} (JSON; table)",
+               f"wall {remind_time / json_time:.1f}×; {remind_time / table_time:.1f}×, "
+               f"CPU {remind_cpu / json_cpu:.1f}×; {remind_cpu / table_cpu:.1f}×")
+    ours = results["almanacctl agenda --plan … --json, cold (no cache)"][1]
+    same_bytes = all(results[f"almanacctl agenda --plan … {what}, warm (cache hit)"][1]
+                     == results[f"almanacctl agenda --plan … {what}, cold (no cache)"][1] for what in ("--json", "(table)"))
+    figure("agenda warm output identical to cold (JSON and table, byte for byte)", "yes" if same_bytes else "NO")
     # The same occurrences: remind's (date, title) pairs against ours for the items remind holds.
     theirs_pairs = []
     for line in theirs.decode().splitlines():

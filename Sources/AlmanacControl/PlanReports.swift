@@ -82,7 +82,7 @@ public struct PlanReports: Sendable {
             throw ControlError(.badRequest, "unknown kind '\(kind)' (known: \(known))")
         }
         let (expansion, indices) = plan.occurrences(overlapping: from...to)
-        var lunar = LunarDays()
+        var lunar = DayMemo()
         var entries: [AgendaEntry] = []
         entries.reserveCapacity(indices.count)
         for index in indices {
@@ -125,7 +125,7 @@ public struct PlanReports: Sendable {
                 workingDay: kind.isWorkingDay, lunar: lunar)
         }
         let (expansion, indices) = plan.occurrences(overlapping: first...last)
-        var lunar = LunarDays()
+        var lunar = DayMemo()
         let entries = indices.map { entry(expansion.occurrences[$0], in: expansion, lunar: &lunar) }
         return CalReport(
             month: String(format: "%04d-%02d", year, month),
@@ -251,7 +251,7 @@ public struct PlanReports: Sendable {
     func details(of item: PlanItem, phase: String?, in range: ClosedRange<CivilDate>) -> [OccurrenceDetail] {
         let key = phase.map { "\(item.id.value)/\($0)" } ?? item.id.value
         let expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, items: [key], explain: true)
-        var lunar = LunarDays()
+        var lunar = DayMemo()
         return expansion.occurrences.indices.compactMap { index in
             let occurrence = expansion.occurrences[index]
             let series = expansion.series(of: occurrence)
@@ -268,7 +268,7 @@ public struct PlanReports: Sendable {
     }
 
     /// An occurrence as the protocol's agenda entry, with its state and distance in working days.
-    func entry(_ occurrence: PlanOccurrence, in expansion: PlanOccurrences, lunar: inout LunarDays) -> AgendaEntry {
+    func entry(_ occurrence: PlanOccurrence, in expansion: PlanOccurrences, lunar: inout DayMemo) -> AgendaEntry {
         let series = expansion.series(of: occurrence)
         let id = expansion.id(of: occurrence).description
         let marks = marks(id)
@@ -277,7 +277,7 @@ public struct PlanReports: Sendable {
             title: series.displayTitle, kind: series.kind.rawValue, owners: series.owners,
             state: Self.state(marks, end: occurrence.end, hasDeadline: series.hasDeadline, today: today),
             lunar: lunar.text(occurrence.start), note: marks.note, id: id, time: occurrence.time?.description)
-        result.workingDays = Self.workingDays(from: today, to: occurrence.start, work: work)
+        result.workingDays = lunar.workingDays(occurrence.start) { Self.workingDays(from: today, to: occurrence.start, work: work) }
         result.edition = series.edition
         result.participants = series.participants.isEmpty ? nil : series.participants
         result.dateSource = series.dateSource?.rawValue
@@ -285,9 +285,18 @@ public struct PlanReports: Sendable {
     }
 }
 
-/// Lunar dates of days, each computed once per report (many entries share a day).
-struct LunarDays {
+/// Facts about a day computed once per report however many entries fall on it: the lunar date
+/// and the working days from today.
+struct DayMemo {
     private var cache: [CivilDate: String] = [:]
+    private var distances: [CivilDate: Int] = [:]
+
+    mutating func workingDays(_ day: CivilDate, _ compute: () -> Int) -> Int {
+        if let known = distances[day] { return known }
+        let value = compute()
+        distances[day] = value
+        return value
+    }
 
     mutating func text(_ day: CivilDate) -> String? {
         if let known = cache[day] { return known }

@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import AlmanacMail
 import AlmanacRobots
 import AlmanacStore

@@ -123,14 +123,22 @@ public struct HolidayLocator: Sendable {
                 diagnostics.append(Diagnostic(.error, "holiday table \(error)", at: SourceLocation(file: path, line: 1, column: 1)))
             }
         }
+        var contents = PlanBinaryWriter()
+        for file in files {
+            contents.string(file.name)
+            contents.raw(SHA256.hash(file.bytes))
+        }
+        let digest = SHA256.hash(contents.bytes)
         do {
             let calendar = try HolidayTables.workCalendar(files: files)
             return HolidayTablesLoad(
-                calendar: calendar, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: diagnostics)
+                calendar: calendar, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: diagnostics,
+                digest: digest)
         } catch {
             diagnostics.append(Diagnostic(.error, "holiday table: \(error)"))
             return HolidayTablesLoad(
-                calendar: .weekendsOnly, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: diagnostics)
+                calendar: .weekendsOnly, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: diagnostics,
+                digest: digest)
         }
     }
 }
@@ -141,11 +149,14 @@ public struct HolidayTablesLoad: Sendable {
     public var info: HolidaySourceInfo
     /// Unreadable directories and tables with errors.
     public var diagnostics: [Diagnostic]
+    /// SHA-256 over the names and contents of the tables read (empty when none were read).
+    public var digest: [UInt8]
 
-    public init(calendar: WorkCalendar, info: HolidaySourceInfo, diagnostics: [Diagnostic]) {
+    public init(calendar: WorkCalendar, info: HolidaySourceInfo, diagnostics: [Diagnostic], digest: [UInt8] = []) {
         self.calendar = calendar
         self.info = info
         self.diagnostics = diagnostics
+        self.digest = digest
     }
 
     /// Table file per year.

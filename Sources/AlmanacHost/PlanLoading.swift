@@ -20,11 +20,14 @@ public struct PlanLoadRequest: Sendable {
     public var window: ClosedRange<CivilDate>?
     /// How files are read and named.
     public var reader: PlanFileReader
+    /// Where the validated plan is kept between runs; `nil`: always load from the files.
+    public var cache: PlanCache?
 
     public init(
         paths: [String], holidays: HolidayLocator, now: Date, years: [Int]? = nil, limits: ExpansionLimits = ExpansionLimits(),
-        window: ClosedRange<CivilDate>? = nil, reader: PlanFileReader = PlanFileReader()
+        window: ClosedRange<CivilDate>? = nil, reader: PlanFileReader = PlanFileReader(), cache: PlanCache? = nil
     ) {
+        self.cache = cache
         self.paths = paths
         self.holidays = holidays
         self.now = now
@@ -49,11 +52,14 @@ public struct PlanLoadOutcome: Sendable {
     public var holidays: HolidayTablesLoad
     /// The load was cancelled before it finished.
     public var cancelled: Bool
+    /// The validated plan and its diagnostics came from the plan cache.
+    public var fromCache: Bool
 
     public init(
         plan: Plan?, inForce: PlanInForce?, diagnostics: [Diagnostic], files: [String], holidays: HolidayTablesLoad,
-        cancelled: Bool
+        cancelled: Bool, fromCache: Bool = false
     ) {
+        self.fromCache = fromCache
         self.plan = plan
         self.inForce = inForce
         self.diagnostics = diagnostics
@@ -70,14 +76,18 @@ public struct PlanLoadOutcome: Sendable {
 public enum PlanLoading {
     /// Reads, validates and expands the plan of `request`: every problem is reported at once,
     /// with `file:line:column`; the plan is accepted only without errors, limits included.
+    /// With ``PlanLoadRequest/cache``, the validated plan and its diagnostics come from the cache
+    /// when nothing the load depends on changed, and are stored there otherwise.
     public static func load(_ request: PlanLoadRequest, isCancelled: () -> Bool = { false }) -> PlanLoadOutcome {
         let set = PlanFileSet(request.paths)
         var diagnostics = set.diagnostics
         var sources: [PlanSource] = []
+        var unreadable = false
         for file in set.files {
             do {
                 sources.append(try request.reader.source(file))
             } catch {
+                unreadable = true
                 diagnostics.append(
                     Diagnostic(.error, error.message, at: SourceLocation(file: request.reader.displayName(file), line: 1, column: 1)))
             }
@@ -86,40 +96,51 @@ public enum PlanLoading {
         var holidays = HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: [])
         var inForce: PlanInForce?
         var cancelled = false
+        var fromCache = false
         if !sources.isEmpty {
-            let result = PlanLoader.load(sources, resolve: request.reader.resolver)
-            diagnostics += result.diagnostics
-            if let loaded = result.plan {
+            let cache = unreadable ? nil : request.cache
+            let key = cache.map { _ in PlanCache.key(request, files: set.files, sources: sources) }
+            let validated: Validated
+            // The checksum of the cache entry of this load: what its expansions are kept under.
+            var identity: [UInt8]?
+            if let cache, let key, let hit = cachedLoad(cache, key: key, request: request, files: set.files) {
+                validated = hit.validated
+                identity = hit.checksum
+                fromCache = true
+            } else {
+                let recorder = RecordingResolver(request.reader.resolver)
+                validated = validate(sources, files: set.files, request: request, resolve: cache == nil ? request.reader.resolver : recorder.resolver)
+                if let cache, let key, let loaded = validated.plan, let checkYears = validated.checkYears, !isCancelled() {
+                    let usesHolidays = loaded.info.holidays.value == "cn"
+                    identity = cache.write(
+                        PlanCacheEntry(
+                            key: key, resolved: recorder.records.withLock { $0 }, holidayInfo: usesHolidays ? validated.holidays.info : nil,
+                            holidayDigest: usesHolidays ? validated.holidays.digest : [], checkYears: checkYears, plan: loaded,
+                            diagnostics: validated.diagnostics))
+                }
+            }
+            diagnostics += validated.diagnostics
+            holidays = validated.holidays
+            if let loaded = validated.plan {
                 plan = loaded
-                if loaded.info.holidays.value == "cn" {
-                    holidays = request.holidays.load(planPaths: set.files)
-                    diagnostics += holidays.diagnostics
-                }
-                let work = holidays.calendar
                 let today = ZonedTime.civilDate(of: request.now, in: loaded.timeZone)
-                let checkYears = request.years ?? [today.year, today.year + 1]
-                var hasTable: (@Sendable (Int) -> Bool)?
-                if holidays.info.directory != nil { hasTable = { year in work.hasTable(for: year) } }
-                diagnostics += PlanValidator.validate(
-                    loaded,
-                    options: ValidationOptions(
-                        everyYearCheck: checkYears, hasHolidayTable: hasTable,
-                        rules: DateRuleChecker(context: RuleContext(workCalendar: work))))
-                if holidays.info.directory == nil, loaded.info.holidays.value == "cn" {
-                    diagnostics.append(
-                        Diagnostic(
-                            .warning,
-                            "no holiday tables found: working days are counted as plain Monday to Friday and 'holiday …' rules have no dates",
-                            at: loaded.info.holidays.location ?? loaded.info.id.location,
-                            hint: "give --holidays DIR or set ALMANAC_HOLIDAYS (searched: \(holidays.info.searched.joined(separator: ", ")))"))
-                }
                 if isCancelled() {
                     cancelled = true
                 } else if !diagnostics.contains(where: { $0.severity == .error }) {
+                    let window = request.window ?? PlanInForce.window(around: today)
+                    let expansionKey = identity.map { PlanCache.expansionKey(load: $0, window: window, limits: request.limits) }
+                    let expansion: PlanOccurrences
+                    if let cache = request.cache, let expansionKey, let stored = cache.readExpansion(expansionKey) {
+                        expansion = stored
+                    } else {
+                        expansion = PlanExpansion.expand(
+                            loaded, in: window, context: RuleContext(workCalendar: holidays.calendar), limits: request.limits,
+                            isCancelled: isCancelled)
+                        if let cache = request.cache, let expansionKey { cache.writeExpansion(expansion, key: expansionKey) }
+                    }
                     let candidate = PlanInForce(
-                        plan: loaded, work: work, window: request.window ?? PlanInForce.window(around: today),
-                        diagnostics: PlanValidator.sorted(diagnostics), files: loaded.files, loadedAt: request.now,
-                        holidays: holidays.info, limits: request.limits, isCancelled: isCancelled)
+                        plan: loaded, work: holidays.calendar, expansion: expansion, diagnostics: PlanValidator.sorted(diagnostics),
+                        files: loaded.files, loadedAt: request.now, holidays: holidays.info)
                     diagnostics += candidate.expansion.diagnostics
                     if candidate.expansion.cancelled {
                         cancelled = true
@@ -131,6 +152,74 @@ public enum PlanLoading {
         }
         return PlanLoadOutcome(
             plan: plan, inForce: inForce, diagnostics: PlanValidator.sorted(diagnostics),
-            files: plan?.files ?? set.files.map(request.reader.displayName), holidays: holidays, cancelled: cancelled)
+            files: plan?.files ?? set.files.map(request.reader.displayName), holidays: holidays, cancelled: cancelled,
+            fromCache: fromCache)
+    }
+
+    /// What a load finds before expanding: the plan, the holiday tables, the diagnostics of
+    /// reading, the tables and validation (in that order), and the years validated.
+    struct Validated {
+        var plan: Plan?
+        var holidays: HolidayTablesLoad
+        var diagnostics: [Diagnostic]
+        var checkYears: [Int]?
+    }
+
+    /// The years a plan that applies every year is checked in: `request.years`, else the year of
+    /// the load's day in the plan's zone and the next.
+    static func checkYears(_ plan: Plan, request: PlanLoadRequest) -> [Int] {
+        let today = ZonedTime.civilDate(of: request.now, in: plan.timeZone)
+        return request.years ?? [today.year, today.year + 1]
+    }
+
+    /// Reads, decodes and validates the files.
+    static func validate(_ sources: [PlanSource], files: [String], request: PlanLoadRequest, resolve: @escaping IncludeResolver) -> Validated {
+        let result = PlanLoader.load(sources, resolve: resolve)
+        var diagnostics = result.diagnostics
+        var holidays = HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: [])
+        guard let loaded = result.plan else { return Validated(plan: nil, holidays: holidays, diagnostics: diagnostics) }
+        if loaded.info.holidays.value == "cn" {
+            holidays = request.holidays.load(planPaths: files)
+            diagnostics += holidays.diagnostics
+        }
+        let work = holidays.calendar
+        let checkYears = checkYears(loaded, request: request)
+        var hasTable: (@Sendable (Int) -> Bool)?
+        if holidays.info.directory != nil { hasTable = { year in work.hasTable(for: year) } }
+        diagnostics += PlanValidator.validate(
+            loaded,
+            options: ValidationOptions(
+                everyYearCheck: checkYears, hasHolidayTable: hasTable,
+                rules: DateRuleChecker(context: RuleContext(workCalendar: work))))
+        if holidays.info.directory == nil, loaded.info.holidays.value == "cn" {
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "no holiday tables found: working days are counted as plain Monday to Friday and 'holiday …' rules have no dates",
+                    at: loaded.info.holidays.location ?? loaded.info.id.location,
+                    hint: "give --holidays DIR or set ALMANAC_HOLIDAYS (searched: \(holidays.info.searched.joined(separator: ", ")))"))
+        }
+        return Validated(plan: loaded, holidays: holidays, diagnostics: diagnostics, checkYears: checkYears)
+    }
+
+    /// The cached load of `key` when everything else it read is unchanged: the same answers for
+    /// every include and checklist file, the same holiday tables, the same years to check.
+    static func cachedLoad(_ cache: PlanCache, key: [UInt8], request: PlanLoadRequest, files: [String])
+        -> (validated: Validated, checksum: [UInt8])?
+    {
+        guard let (entry, checksum) = cache.read(key) else { return nil }
+        guard checkYears(entry.plan, request: request) == entry.checkYears else { return nil }
+        let resolve = request.reader.resolver
+        for record in entry.resolved where ResolvedFile.resolve(record.path, record.includingFile, with: resolve).0 != record {
+            return nil
+        }
+        var holidays = HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: [])
+        if entry.plan.info.holidays.value == "cn" {
+            holidays = request.holidays.load(planPaths: files)
+            guard holidays.info == entry.holidayInfo, holidays.digest == entry.holidayDigest else { return nil }
+        } else if entry.holidayInfo != nil {
+            return nil
+        }
+        return (Validated(plan: entry.plan, holidays: holidays, diagnostics: entry.diagnostics, checkYears: entry.checkYears), checksum)
     }
 }

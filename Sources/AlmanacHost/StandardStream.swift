@@ -46,14 +46,20 @@ public struct StandardStream: Sendable {
     /// Writes `text`, and on failure ends the process quietly with ``readerGoneStatus``: there is
     /// no one left to tell (for standard error) or the output is incomplete, so the status says it.
     public func writeOrExit(_ text: String) {
+        writeOrExit(bytes: Array(text.utf8))
+    }
+
+    /// Writes `bytes` as ``writeOrExit(_:)`` writes text.
+    public func writeOrExit(bytes: [UInt8]) {
         do {
-            try write(text)
+            try write(bytes: bytes)
         } catch {
             Glibc.exit(Self.readerGoneStatus)
         }
     }
 
-    private func write(bytes: [UInt8]) throws(WriteError) {
+    /// Writes all of `bytes`, or throws the first error that is not EINTR or EAGAIN.
+    public func write(bytes: [UInt8]) throws(WriteError) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in

@@ -183,6 +183,12 @@ public struct PlanOccurrences: Sendable {
     }
 }
 
+/// A rule text over a range of days: the key of the dates already found in one expansion.
+private struct DayRule: Hashable {
+    var rule: String
+    var days: ClosedRange<CivilDate>
+}
+
 /// Expands a plan's date rules into dated occurrences: the one expansion of a plan.
 public enum PlanExpansion {
     /// Every occurrence overlapping `range`. Each year uses the plan as overridden for that year;
@@ -206,6 +212,8 @@ public enum PlanExpansion {
         var explanations: [[String]] = []
         var diagnostics: [Diagnostic] = []
         var parsed: [String: DateRule] = [:]
+        // The dates of a rule text over a year's days: items that share a rule share them.
+        var dated: [DayRule: [Occurrence]] = [:]
         var reported: Set<String> = []
         var cancelled = false
         let firstYear = range.lowerBound.year - 1
@@ -253,7 +261,13 @@ public enum PlanExpansion {
                             continue
                         }
                     }
-                    let found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
+                    let found: [Occurrence]
+                    if let known = dated[DayRule(rule: ruleText.value, days: days)] {
+                        found = known
+                    } else {
+                        found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
+                        dated[DayRule(rule: ruleText.value, days: days)] = found
+                    }
                     guard !found.isEmpty else { continue }
                     let owners = (phase.map { $0.owners.isEmpty ? item.owners : $0.owners } ?? item.owners).map(\.value)
                     let index = series.count

@@ -40,11 +40,23 @@ public struct PlanInForce: Sendable {
         files: [String] = [], loadedAt: Date, holidays: HolidaySourceInfo = HolidaySourceInfo(),
         limits: ExpansionLimits? = nil, isCancelled: () -> Bool = { false }
     ) {
+        self.init(
+            plan: plan, work: work,
+            expansion: PlanExpansion.expand(
+                plan, in: window, context: RuleContext(workCalendar: work), limits: limits, isCancelled: isCancelled),
+            diagnostics: diagnostics, files: files, loadedAt: loadedAt, holidays: holidays)
+    }
+
+    /// The plan in force with its expansion already made (by ``PlanExpansion/expand(_:in:context:items:limits:explain:isCancelled:)``
+    /// for this plan and calendar, or read back from the plan cache).
+    public init(
+        plan: Plan, work: WorkCalendar, expansion: PlanOccurrences, diagnostics: [Diagnostic] = [], files: [String] = [],
+        loadedAt: Date, holidays: HolidaySourceInfo = HolidaySourceInfo()
+    ) {
         self.plan = plan
         self.work = work
         zone = plan.timeZone
-        expansion = PlanExpansion.expand(
-            plan, in: window, context: RuleContext(workCalendar: work), limits: limits, isCancelled: isCancelled)
+        self.expansion = expansion
         loadDiagnostics = diagnostics
         self.files = files.isEmpty ? plan.files : files
         self.loadedAt = loadedAt

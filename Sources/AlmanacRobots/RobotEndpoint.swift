@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 
 /// A robot ready to post to: the service, its URL (the key or token in it), the signing secret

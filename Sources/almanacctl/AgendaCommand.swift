@@ -62,7 +62,7 @@ struct AgendaCommand: ParsableCommand {
     func runAgainstDaemon() throws {
         let query = try query()
         let report = try daemon.request { client throws(ControlClientError) in try client.agenda(query) }
-        if daemon.json { return try daemon.printJSON(report) }
+        if daemon.json { return Console.write(bytes: report.prettyJSON() + [0x0a]) }
         Console.print(daemon.render.agenda(report))
     }
 
@@ -79,7 +79,7 @@ struct AgendaCommand: ParsableCommand {
         let report = try daemon.local { () throws(ControlError) in
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).agenda(query)
         }
-        if daemon.json { return try daemon.printJSON(report) }
+        if daemon.json { return Console.write(bytes: report.prettyJSON() + [0x0a]) }
         Console.print(daemon.render.agenda(report))
     }
 }

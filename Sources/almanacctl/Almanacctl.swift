@@ -8,6 +8,12 @@ struct Almanacctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "almanacctl",
         abstract: "Control almanacd and work with almanac plans and the Chinese calendar.",
+        discussion: """
+            Commands that read plan files (validate, checklist, export, and agenda, cal, show and explain with \
+            --plan) keep the loaded, validated plan and its expansion in a cache, $XDG_CACHE_HOME/almanac or \
+            ~/.cache/almanac, used only while every file it was made from is unchanged. --no-cache on the \
+            command or ALMANAC_CACHE=off turns it off (docs/cli.md, "The plan cache").
+            """,
         version: AlmanacVersion.current,
         subcommands: [
             HolidaysCommand.self,

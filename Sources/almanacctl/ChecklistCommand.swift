@@ -42,7 +42,8 @@ extension ChecklistCommand {
         }
 
         func run() throws {
-            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
+            let result = OfflinePlan.load(
+                files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today(), cache: !files.noCache)
             var diagnostics = result.diagnostics
             var summaries: [ChecklistSummary] = []
             var encoding: String?
@@ -112,7 +113,8 @@ extension ChecklistCommand {
         var english = false
 
         func run() throws {
-            let result = OfflinePlan.load(files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today())
+            let result = OfflinePlan.load(
+                files.plan, holidays: files.holidays, range: CLIDate.today()...CLIDate.today(), cache: !files.noCache)
             guard let plan = result.plan, result.errors.isEmpty else {
                 for d in result.diagnostics { Console.writeError(d.description + "\n") }
                 throw ExitCode(1)

@@ -25,6 +25,11 @@ enum Console {
         StandardStream.output.writeOrExit(text)
     }
 
+    /// Writes `bytes` as they are on standard output (a document written as UTF-8 bytes).
+    static func write(bytes: [UInt8]) {
+        StandardStream.output.writeOrExit(bytes: bytes)
+    }
+
     /// Writes `text` as it is on standard error.
     static func writeError(_ text: String) {
         StandardStream.error.writeOrExit(text)

@@ -250,22 +250,25 @@ struct Table {
     func render(headerStyle: @escaping (String) -> String = { $0 }) -> String {
         let all = [header] + rows
         let columns = all.map(\.count).max() ?? 0
+        // Each cell is measured once; the widths serve both the columns and the padding.
+        let cellWidths = all.map { $0.map { DisplayWidth.of($0) } }
         var widths = [Int](repeating: 0, count: columns)
-        for row in all {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], DisplayWidth.of(cell)) }
+        for row in cellWidths {
+            for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
         }
-        func line(_ cells: [String], _ style: ((String) -> String)?) -> String {
+        func line(_ cells: [String], _ measured: [Int], _ style: ((String) -> String)?) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
-                let text = index == cells.count - 1 ? cell : DisplayWidth.padded(cell, to: widths[index])
+                let text = index == cells.count - 1
+                    ? cell : cell + String(repeating: " ", count: max(0, widths[index] - measured[index]))
                 parts.append(style.map { $0(text) } ?? text)
             }
             var joined = parts.joined(separator: "  ")
             while joined.hasSuffix(" ") { joined.removeLast() }
             return joined
         }
-        var lines = [line(header, headerStyle)]
-        for (index, row) in rows.enumerated() { lines.append(line(row, styles[index])) }
+        var lines = [line(header, cellWidths[0], headerStyle)]
+        for (index, row) in rows.enumerated() { lines.append(line(row, cellWidths[index + 1], styles[index])) }
         return lines.joined(separator: "\n")
     }
 }
@@ -295,10 +298,7 @@ struct HumanTime {
     }
 
     /// Today in the local time zone.
-    var today: CivilDate {
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
-        return CivilDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? CivilDate(dayNumber: 0)
-    }
+    var today: CivilDate { ZonedTime.civilDate(of: now, in: timeZone) }
 
     /// `2027-04-05 周一` / `2027-04-05 Mon`.
     func day(_ date: CivilDate) -> String {

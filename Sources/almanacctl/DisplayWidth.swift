@@ -4,7 +4,20 @@
 /// depending on the locale.
 enum DisplayWidth {
     static func of(_ text: some StringProtocol) -> Int {
-        text.reduce(0) { $0 + of(character: $1) }
+        // Printable ASCII, general punctuation (– — “ ” …) and the CJK blocks below are each one character on their own (none of
+        // them joins its neighbour into a grapheme cluster), so their widths add up scalar by
+        // scalar; anything else is measured character by character.
+        var width = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x20...0x7E, 0x2010...0x2027: width += 1
+            case 0x3000...0x3029, 0x3041...0x3096, 0x30A0...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF60:
+                width += 2
+            default:
+                return text.reduce(0) { $0 + of(character: $1) }
+            }
+        }
+        return width
     }
 
     static func of(character: Character) -> Int {

@@ -17,11 +17,17 @@ struct PlanFileOptions: ParsableArguments {
             valueName: "DIR"))
     var holidays: String?
 
+    @Flag(
+        name: .customLong("no-cache"),
+        help: "Read the plan files without the plan cache (~/.cache/almanac; also ALMANAC_CACHE=off).")
+    var noCache = false
+
     init() {}
 
-    init(plan: [String], holidays: String?) {
+    init(plan: [String], holidays: String?, noCache: Bool = false) {
         self.plan = plan
         self.holidays = holidays
+        self.noCache = noCache
     }
 }
 
@@ -39,22 +45,30 @@ enum OfflinePlan {
 
     static var reader: PlanFileReader { PlanFileReader(workingDirectory: FileManager.default.currentDirectoryPath) }
 
+    /// The plan cache of the user running the command (docs/cli.md, "The plan cache"): `nil`
+    /// with `--no-cache` or `ALMANAC_CACHE=off`.
+    static func cache(enabled: Bool) -> PlanCache? {
+        enabled ? PlanCache.standard(environment: ProcessInfo.processInfo.environment) : nil
+    }
+
     /// Loads the plan of `paths` as almanacd would (validation, the scheduling window, limits),
     /// or, with `range`, expanded over those days for a view (without the daemon's limits).
-    static func load(_ paths: [String], holidays: String?, range: ClosedRange<CivilDate>? = nil, years: [Int]? = nil)
-        -> PlanLoadOutcome
-    {
+    /// The validated plan comes from the plan cache when none of its files changed.
+    static func load(
+        _ paths: [String], holidays: String?, range: ClosedRange<CivilDate>? = nil, years: [Int]? = nil, cache: Bool = true
+    ) -> PlanLoadOutcome {
         PlanLoading.load(
             PlanLoadRequest(
                 paths: paths, holidays: locator(holidays), now: clock.now(), years: years,
-                limits: range == nil ? ExpansionLimits() : .views, window: range, reader: reader))
+                limits: range == nil ? ExpansionLimits() : .views, window: range, reader: reader,
+                cache: Self.cache(enabled: cache)))
     }
 
     /// The plan in force of `--plan`, for a view over `range`; prints every diagnostic and exits
     /// 1 when the plan has errors.
     static func inForce(_ options: PlanFileOptions, range: ClosedRange<CivilDate>? = nil) throws -> PlanInForce {
         guard !options.plan.isEmpty else { throw ValidationError("give the plan with --plan PATH") }
-        let outcome = load(options.plan, holidays: options.holidays, range: range)
+        let outcome = load(options.plan, holidays: options.holidays, range: range, cache: !options.noCache)
         guard let plan = outcome.inForce else {
             for d in outcome.diagnostics where d.severity == .error {
                 Console.writeError(d.description + "\n")

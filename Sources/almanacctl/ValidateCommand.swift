@@ -30,6 +30,11 @@ struct ValidateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @Flag(
+        name: .customLong("no-cache"),
+        help: "Read the plan files without the plan cache (~/.cache/almanac; also ALMANAC_CACHE=off).")
+    var noCache = false
+
     struct Report: Encodable {
         var files: [String]
         var errors: Int
@@ -42,7 +47,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let outcome = OfflinePlan.load(paths, holidays: holidays, years: year.isEmpty ? nil : year)
+        let outcome = OfflinePlan.load(paths, holidays: holidays, years: year.isEmpty ? nil : year, cache: !noCache)
         let diagnostics = outcome.diagnostics
         let errors = outcome.errors.count
         let warnings = outcome.warnings.count

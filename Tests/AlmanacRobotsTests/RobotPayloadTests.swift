@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import Testing
 

@@ -123,7 +123,10 @@ private func spawn(
     attributes: UnsafePointer<posix_spawnattr_t>? = nil
 ) throws -> pid_t {
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-    let env = environment ?? ProcessInfo.processInfo.environment
+    var env = environment ?? ProcessInfo.processInfo.environment
+    // Programs under test load plans without the plan cache unless a test asks for it, so what
+    // they report never depends on what an earlier run left in ~/.cache/almanac.
+    if env["ALMANAC_CACHE"] == nil { env["ALMANAC_CACHE"] = "off" }
     let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
         for pointer in argv { free(pointer) }

@@ -11,6 +11,15 @@ import Testing
         #expect(DisplayWidth.of(text) == width)
     }
 
+    /// The scalar-by-scalar sum for ASCII and CJK text agrees with measuring each character.
+    @Test(arguments: [
+        "第二十三届文化艺术节：开幕式", "2026-05-01 周五 qingming-2026/phase", "かな・カナ ー、。「」", "ｆｕｌｌ！～",
+        "e\u{301}中", "中\u{3099}", "国\u{FE0F}", "〰\u{FE0F}", "👍🏽", "a\u{200D}b", "한국", "\t中", "05-01–05-05 “引号”…—", "–\u{301}",
+    ])
+    func fastWidthsAgreeWithCharacters(text: String) {
+        #expect(DisplayWidth.of(text) == text.reduce(0) { $0 + DisplayWidth.of(character: $1) })
+    }
+
     @Test func paddingAndTruncation() {
         #expect(DisplayWidth.padded("网吧", to: 6) == "网吧  ")
         #expect(DisplayWidth.padded("网吧检查", to: 6) == "网吧检查")
