@@ -31,34 +31,34 @@ public struct ReminderPlanner: Sendable {
     public let problems: [PlannerProblem]
 
     let workingDays: any WorkingDays
+    /// The text id of each occurrence (`item@YYYY-MM-DD`), the first part of its delivery keys.
     let occurrenceKeys: [String]
-    /// Lead reminders and escalations: fixed by the plan, sorted by due instant.
+    /// Lead reminders and escalations: fixed by the plan, sorted by due instant. Each is a small
+    /// value: its deliveries and recipients are derived from the occurrence when needed
+    /// (``forEachDelivery(of:_:)``), not stored.
     let fixed: [Planned]
     /// Indices of occurrences with overdue repeats.
     let overdueIndices: [Int]
     /// The escalation day of each occurrence that has one: overdue repeats from that day on
     /// go to the leaders too.
     let escalationDays: [Int: CivilDate]
-    /// Indices into `fixed` per occurrence index, for snoozed occurrences.
-    let fixedByOccurrence: [Int: [Int]]
-    /// Occurrence index per id (the first, should an id repeat).
-    let indexByID: [OccurrenceID: Int]
+    /// Positions in `fixed` per occurrence, flat: those of occurrence `i` are
+    /// `fixedPositions[fixedStarts[i]..<fixedStarts[i + 1]]` (for snoozed occurrences).
+    let fixedStarts: [Int32]
+    let fixedPositions: [Int32]
+    /// Occurrence indices sorted by id (ties by index), for lookups by id.
+    let indicesByID: [Int32]
 
-    struct Delivery: Sendable {
-        var key: DeliveryID
-        var channel: Channel
-        var recipients: [String]
-    }
-
+    /// One planned reminder of an occurrence. Its recipients follow from the audience (owners,
+    /// leaders, or both) and its deliveries from the occurrence's channels: one per channel for
+    /// a broadcast channel, one per recipient otherwise.
     struct Planned: Sendable {
-        var occurrence: Int
-        var reminderID: String
-        var kind: ReminderKind
+        var occurrence: Int32
         var audience: Audience
-        var recipients: [String]
+        var kind: ReminderKind
+        var reminderID: String
         var day: CivilDate
         var due: Date
-        var deliveries: [Delivery]
     }
 
     /// Schedules `occurrences` against `workingDays` (the holiday calendar).
@@ -74,6 +74,7 @@ public struct ReminderPlanner: Sendable {
         var fixed: [Planned] = []
         var overdue: [Int] = []
         var escalationDays: [Int: CivilDate] = [:]
+        var leadIDs: [Lead: String] = [:]
         for (index, occurrence) in occurrences.enumerated() {
             let policy = occurrence.policy
             if occurrence.end < occurrence.start {
@@ -83,7 +84,7 @@ public struct ReminderPlanner: Sendable {
                         message: "last day \(occurrence.end) is before first day \(occurrence.start)"))
                 continue
             }
-            var days: Set<CivilDate> = []
+            var days: [CivilDate] = []
             for lead in policy.leads {
                 guard let day = Self.day(of: lead, from: occurrence.start, policy: policy.dayOff, workingDays) else {
                     problems.append(
@@ -93,19 +94,27 @@ public struct ReminderPlanner: Sendable {
                     continue
                 }
                 // Two leads landing on the same day (after moving off a holiday) remind once.
-                guard days.insert(day).inserted else { continue }
+                guard !days.contains(day) else { continue }
+                days.append(day)
+                let reminderID: String
+                if let known = leadIDs[lead] {
+                    reminderID = known
+                } else {
+                    reminderID = lead.description
+                    leadIDs[lead] = reminderID
+                }
                 fixed.append(
                     Self.planned(
-                        index, key: keys[index], reminderID: lead.description, kind: .lead(lead), audience: .owners,
-                        recipients: occurrence.owners, day: day, policy: policy, configuration: configuration))
+                        index, reminderID: reminderID, kind: .lead(lead), audience: .owners, day: day, policy: policy,
+                        configuration: configuration))
             }
             if let escalation = policy.escalation, !occurrence.leaders.isEmpty {
                 if let day = Self.day(of: escalation.at, from: occurrence.end, policy: policy.dayOff, workingDays) {
                     escalationDays[index] = day
                     fixed.append(
                         Self.planned(
-                            index, key: keys[index], reminderID: "escalate", kind: .escalation, audience: .leaders,
-                            recipients: occurrence.leaders, day: day, policy: policy, configuration: configuration))
+                            index, reminderID: "escalate", kind: .escalation, audience: .leaders, day: day,
+                            policy: policy, configuration: configuration))
                 } else {
                     problems.append(
                         PlannerProblem(
@@ -117,15 +126,91 @@ public struct ReminderPlanner: Sendable {
         }
         fixed.sort { ($0.due, $0.occurrence, $0.reminderID) < ($1.due, $1.occurrence, $1.reminderID) }
         self.fixed = fixed
-        var byOccurrence: [Int: [Int]] = [:]
-        for (position, planned) in fixed.enumerated() { byOccurrence[planned.occurrence, default: []].append(position) }
-        self.fixedByOccurrence = byOccurrence
-        var byID: [OccurrenceID: Int] = [:]
-        for (index, occurrence) in occurrences.enumerated() where byID[occurrence.id] == nil { byID[occurrence.id] = index }
-        self.indexByID = byID
+        // Positions per occurrence, flat (counting sort by occurrence; positions stay ascending).
+        var starts = [Int32](repeating: 0, count: occurrences.count + 1)
+        for planned in fixed { starts[Int(planned.occurrence) + 1] += 1 }
+        for index in occurrences.indices { starts[index + 1] += starts[index] }
+        var next = starts
+        var positions = [Int32](repeating: 0, count: fixed.count)
+        for (position, planned) in fixed.enumerated() {
+            let occurrence = Int(planned.occurrence)
+            positions[Int(next[occurrence])] = Int32(position)
+            next[occurrence] += 1
+        }
+        self.fixedStarts = starts
+        self.fixedPositions = positions
+        var byID = (0..<Int32(occurrences.count)).map { $0 }
+        byID.sort { (occurrences[Int($0)].id, $0) < (occurrences[Int($1)].id, $1) }
+        self.indicesByID = byID
         self.overdueIndices = overdue
         self.escalationDays = escalationDays
         self.problems = problems
+    }
+
+    /// The index of the occurrence with this id (the first, should an id repeat).
+    func index(of id: OccurrenceID) -> Int? {
+        var low = 0
+        var high = indicesByID.count
+        while low < high {
+            let middle = (low + high) / 2
+            if occurrences[Int(indicesByID[middle])].id < id { low = middle + 1 } else { high = middle }
+        }
+        guard low < indicesByID.count else { return nil }
+        let index = Int(indicesByID[low])
+        return occurrences[index].id == id ? index : nil
+    }
+
+    /// The positions in `fixed` of the reminders of occurrence `index`.
+    func fixedPositions(of index: Int) -> ArraySlice<Int32> {
+        fixedPositions[Int(fixedStarts[index])..<Int(fixedStarts[index + 1])]
+    }
+
+    /// Everyone `planned` reaches: the owners, the leaders, or both.
+    func recipients(of planned: Planned) -> [String] {
+        let occurrence = occurrences[Int(planned.occurrence)]
+        switch planned.audience {
+        case .owners: return occurrence.owners
+        case .leaders: return occurrence.leaders
+        case .ownersAndLeaders: return occurrence.owners + occurrence.leaders
+        }
+    }
+
+    /// Calls `body` with each delivery of `planned` in order (channel by channel, recipient by
+    /// recipient): its key, its channel, and the one recipient of a per-recipient channel
+    /// (`nil` for a broadcast channel, which reaches ``recipients(of:)`` at once). None when
+    /// there is nobody to reach.
+    func forEachDelivery(of planned: Planned, _ body: (DeliveryID, Channel, String?) -> Void) {
+        let index = Int(planned.occurrence)
+        let occurrence = occurrences[index]
+        let key = occurrenceKeys[index]
+        func each(_ recipients: [String], _ channel: Channel) {
+            for recipient in recipients {
+                body(
+                    DeliveryID(occurrenceID: key, reminderID: planned.reminderID, channel: channel.rawValue, recipient: recipient),
+                    channel, recipient)
+            }
+        }
+        let owners: [String]
+        let leaders: [String]
+        switch planned.audience {
+        case .owners: (owners, leaders) = (occurrence.owners, [])
+        case .leaders: (owners, leaders) = ([], occurrence.leaders)
+        case .ownersAndLeaders: (owners, leaders) = (occurrence.owners, occurrence.leaders)
+        }
+        guard !owners.isEmpty || !leaders.isEmpty else { return }
+        for channel in occurrence.policy.channels {
+            if channel.isBroadcast {
+                body(DeliveryID(occurrenceID: key, reminderID: planned.reminderID, channel: channel.rawValue), channel, nil)
+            } else {
+                each(owners, channel)
+                each(leaders, channel)
+            }
+        }
+    }
+
+    /// The recipients of one delivery: its one recipient, or all of `planned`'s.
+    func deliveryRecipients(_ recipient: String?, of planned: Planned) -> [String] {
+        recipient.map { [$0] } ?? recipients(of: planned)
     }
 
     static func day(of lead: Lead, from anchor: CivilDate, policy: DayOffPolicy, _ calendar: any WorkingDays)
@@ -149,32 +234,13 @@ public struct ReminderPlanner: Sendable {
     }
 
     static func planned(
-        _ index: Int, key: String, reminderID: String, kind: ReminderKind, audience: Audience, recipients: [String],
-        day: CivilDate, policy: ReminderRules, configuration: PlannerConfiguration
+        _ index: Int, reminderID: String, kind: ReminderKind, audience: Audience, day: CivilDate, policy: ReminderRules,
+        configuration: PlannerConfiguration
     ) -> Planned {
-        var deliveries: [Delivery] = []
-        for channel in policy.channels where !recipients.isEmpty {
-            if channel.isBroadcast {
-                deliveries.append(
-                    Delivery(
-                        key: DeliveryID(occurrenceID: key, reminderID: reminderID, channel: channel.rawValue),
-                        channel: channel, recipients: recipients))
-            } else {
-                for recipient in recipients {
-                    deliveries.append(
-                        Delivery(
-                            key: DeliveryID(
-                                occurrenceID: key, reminderID: reminderID, channel: channel.rawValue,
-                                recipient: recipient),
-                            channel: channel, recipients: [recipient]))
-                }
-            }
-        }
-        return Planned(
-            occurrence: index, reminderID: reminderID, kind: kind, audience: audience, recipients: recipients, day: day,
+        Planned(
+            occurrence: Int32(index), audience: audience, kind: kind, reminderID: reminderID, day: day,
             due: ZonedTime.instant(
-                of: day, at: policy.deliveryTime ?? configuration.deliveryTime, in: configuration.timeZone),
-            deliveries: deliveries)
+                of: day, at: policy.deliveryTime ?? configuration.deliveryTime, in: configuration.timeZone))
     }
 
     /// Overdue repeats of one occurrence: every one due up to `now`, and the first one after it.
@@ -207,11 +273,11 @@ public struct ReminderPlanner: Sendable {
             if day <= last { continue }
             last = day
             let escalated = escalationDay.map { day >= $0 } ?? false
-            let recipients = escalated ? occurrence.owners + occurrence.leaders : occurrence.owners
-            let audience: Audience = escalated ? .ownersAndLeaders : .owners
+            // From the escalation day on, the leaders too (when there are any).
+            let audience: Audience = escalated && !occurrence.leaders.isEmpty ? .ownersAndLeaders : .owners
             let planned = Self.planned(
-                index, key: occurrenceKeys[index], reminderID: "overdue-\(day)", kind: .overdue, audience: audience,
-                recipients: recipients, day: day, policy: occurrence.policy, configuration: configuration)
+                index, reminderID: "overdue-\(day)", kind: .overdue, audience: audience, day: day,
+                policy: occurrence.policy, configuration: configuration)
             result.append(planned)
             if planned.due > now { break }
         }
@@ -248,26 +314,27 @@ public struct ReminderPlanner: Sendable {
         var newestInSeries: [DeliveryID: Int] = [:]
 
         for planned in live {
-            let occurrence = occurrences[planned.occurrence]
+            let occurrence = occurrences[Int(planned.occurrence)]
             var due = planned.due
             if let until = state.snoozedUntil[occurrence.id], until > due { due = until }
-            for delivery in planned.deliveries where !state.recorded.contains(delivery.key) {
+            forEachDelivery(of: planned) { key, channel, recipient in
+                guard !state.recorded.contains(key) else { return }
                 switch timing(of: due, state: state, now: now) {
-                case .ignored: continue
+                case .ignored: return
                 case .future: consider(due)
                 case .tooOld:
                     actions.append(
-                        .missed(Missed(key: delivery.key, due: due, reason: .outsideCatchUpWindow, occurrence: occurrence)))
+                        .missed(Missed(key: key, due: due, reason: .outsideCatchUpWindow, occurrence: occurrence)))
                 case .pending:
                     let lateness = max(0, now.timeIntervalSince(due))
                     let reminder = Reminder(
-                        key: delivery.key, kind: planned.kind, occurrence: occurrence, channel: delivery.channel,
-                        recipients: delivery.recipients, audience: planned.audience, day: planned.day, due: due,
-                        isLate: lateness > configuration.lateTolerance, lateness: lateness)
+                        key: key, kind: planned.kind, occurrence: occurrence, channel: channel,
+                        recipients: deliveryRecipients(recipient, of: planned), audience: planned.audience,
+                        day: planned.day, due: due, isLate: lateness > configuration.lateTolerance, lateness: lateness)
                     if planned.kind == .overdue {
                         let series = DeliveryID(
-                            occurrenceID: delivery.key.occurrenceID, reminderID: "overdue",
-                            channel: delivery.key.channel, recipient: delivery.key.recipient)
+                            occurrenceID: key.occurrenceID, reminderID: "overdue", channel: key.channel,
+                            recipient: key.recipient)
                         supersede(series: series, with: .remind(reminder), in: &actions, newest: &newestInSeries)
                     } else {
                         actions.append(.remind(reminder))
@@ -313,11 +380,11 @@ public struct ReminderPlanner: Sendable {
         var live: [Planned] = []
         var snoozed: Set<Int> = []
         for (id, until) in state.snoozedUntil {
-            guard let index = indexByID[id] else { continue }
+            guard let index = index(of: id) else { continue }
             snoozed.insert(index)
-            for position in fixedByOccurrence[index] ?? [] where isLive(fixed[position], state: state) {
-                if fixed[position].due < floor && until < floor { continue }
-                live.append(fixed[position])
+            for position in fixedPositions(of: index) where isLive(fixed[Int(position)], state: state) {
+                if fixed[Int(position)].due < floor && until < floor { continue }
+                live.append(fixed[Int(position)])
             }
         }
         var low = 0
@@ -330,12 +397,14 @@ public struct ReminderPlanner: Sendable {
         for position in low..<fixed.count {
             let planned = fixed[position]
             if let firstFuture, planned.due > firstFuture { break }
-            if snoozed.contains(planned.occurrence) || !isLive(planned, state: state) { continue }
+            if snoozed.contains(Int(planned.occurrence)) || !isLive(planned, state: state) { continue }
             live.append(planned)
-            if planned.due > now, firstFuture == nil,
-                planned.deliveries.contains(where: { !state.recorded.contains($0.key) })
-            {
-                firstFuture = planned.due
+            if planned.due > now, firstFuture == nil {
+                var unrecorded = false
+                forEachDelivery(of: planned) { key, _, _ in
+                    if !unrecorded && !state.recorded.contains(key) { unrecorded = true }
+                }
+                if unrecorded { firstFuture = planned.due }
             }
         }
         for index in overdueIndices {
@@ -348,7 +417,7 @@ public struct ReminderPlanner: Sendable {
     }
 
     func isLive(_ planned: Planned, state: PlannerState) -> Bool {
-        let id = occurrences[planned.occurrence].id
+        let id = occurrences[Int(planned.occurrence)].id
         if state.done.contains(id) { return false }
         if planned.kind == .escalation && state.acknowledged.contains(id) { return false }
         return true
@@ -397,8 +466,8 @@ public struct ReminderPlanner: Sendable {
         }
         var byUnitDay: [UnitDay: [Int: [String]]] = [:]
         for planned in live {
-            for unit in planned.recipients {
-                byUnitDay[UnitDay(unit: unit, day: planned.day), default: [:]][planned.occurrence, default: []]
+            for unit in recipients(of: planned) {
+                byUnitDay[UnitDay(unit: unit, day: planned.day), default: [:]][Int(planned.occurrence), default: []]
                     .append(planned.reminderID)
             }
         }

@@ -28,11 +28,21 @@ public struct ScheduleInput: Sendable {
         }
         var englishTitles: [String: String] = [:]
         for item in plan.items { if let english = item.titleEnglish?.value { englishTitles[item.id.value] = english } }
+        // Equal rules and equal leader lists are kept once (most items share their kind's
+        // defaults and a few units): one array per distinct value, not one per series.
+        var rulesKept: [ReminderRules: ReminderRules] = [:]
+        var leadersKept: [[String]: [String]] = [:]
         let templates = expanded.series.map { series in
-            ScheduledOccurrence(
+            let rules = Self.rules(for: series.policy)
+            let leaders = series.owners.compactMap { leaderOf[$0] }
+            let keptRules = rulesKept[rules] ?? rules
+            rulesKept[rules] = keptRules
+            let keptLeaders = leadersKept[leaders] ?? leaders
+            leadersKept[leaders] = keptLeaders
+            return ScheduledOccurrence(
                 itemID: series.key, kind: series.kind.rawValue, title: series.displayTitle, owners: series.owners,
-                leaders: series.owners.compactMap { leaderOf[$0] }, start: CivilDate(dayNumber: 0),
-                policy: Self.rules(for: series.policy), englishTitle: englishTitles[series.itemID])
+                leaders: keptLeaders, start: CivilDate(dayNumber: 0), policy: keptRules,
+                englishTitle: englishTitles[series.itemID])
         }
         occurrences = expanded.occurrences.map { o in
             var occurrence = templates[o.series]

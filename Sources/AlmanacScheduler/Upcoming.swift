@@ -32,29 +32,31 @@ extension ReminderPlanner {
         var result: [UpcomingDelivery] = []
         var snoozed: Set<Int> = []
         for (id, until) in state.snoozedUntil where until > now {
-            if let index = indexByID[id] { snoozed.insert(index) }
+            if let index = index(of: id) { snoozed.insert(index) }
         }
         @discardableResult
         func add(_ planned: Planned) -> Int {
-            let occurrence = occurrences[planned.occurrence]
+            let occurrence = occurrences[Int(planned.occurrence)]
             var due = planned.due
             if let until = state.snoozedUntil[occurrence.id], until > due { due = until }
             guard due > now else { return 0 }
             if let floor = state.ignoreBefore, due < floor { return 0 }
             var added = 0
-            for delivery in planned.deliveries where !state.recorded.contains(delivery.key) {
+            forEachDelivery(of: planned) { key, channel, recipient in
+                guard !state.recorded.contains(key) else { return }
                 result.append(
                     UpcomingDelivery(
-                        key: delivery.key, kind: planned.kind, occurrence: occurrence, channel: delivery.channel,
-                        recipients: delivery.recipients, audience: planned.audience, day: planned.day, due: due))
+                        key: key, kind: planned.kind, occurrence: occurrence, channel: channel,
+                        recipients: deliveryRecipients(recipient, of: planned), audience: planned.audience,
+                        day: planned.day, due: due))
                 added += 1
             }
             return added
         }
         // Snoozed occurrences: every live reminder, wherever the snooze moved it.
         for index in snoozed {
-            for position in fixedByOccurrence[index] ?? [] where isLive(fixed[position], state: state) {
-                add(fixed[position])
+            for position in fixedPositions(of: index) where isLive(fixed[Int(position)], state: state) {
+                add(fixed[Int(position)])
             }
         }
         // The fixed reminders are sorted by due instant: start at the first after `now` and stop
@@ -70,7 +72,7 @@ extension ReminderPlanner {
         while position < fixed.count {
             let planned = fixed[position]
             position += 1
-            if snoozed.contains(planned.occurrence) || !isLive(planned, state: state) { continue }
+            if snoozed.contains(Int(planned.occurrence)) || !isLive(planned, state: state) { continue }
             found += add(planned)
             if found >= limit, position < fixed.count, fixed[position].due > planned.due { break }
         }
