@@ -174,8 +174,8 @@ struct MentionScanner {
     static let connectors: [[Character]] = [["—", "—"], ["-", "-"], ["－", "－"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"]]
 
     func dateOrWindow(_ c: [Character], _ i: Int) -> Mention? {
-        // 3—4月, 3-4月: whole months.
-        if let a = DocumentScanner.asciiNumber(c, i, maxDigits: 2), a.end < c.count, "—-－~～–".contains(c[a.end]),
+        // 3—4月, 3-4月, 7至8月: whole months.
+        if let a = DocumentScanner.asciiNumber(c, i, maxDigits: 2), a.end < c.count, "—-－~～–至到".contains(c[a.end]),
             let b = DocumentScanner.asciiNumber(c, a.end + 1, maxDigits: 2), b.end < c.count, c[b.end] == "月",
             (1...12).contains(a.value), (1...12).contains(b.value), a.value < b.value,
             !(b.end + 1 < c.count && DocumentScanner.digit(c[b.end + 1]) != nil)

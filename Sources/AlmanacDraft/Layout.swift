@@ -114,6 +114,15 @@ enum Layout {
         return c.dropFirst(5).allSatisfy { DocumentScanner.digit($0) != nil || $0 == "月" || $0 == "日" }
     }
 
+    /// Labels of the record a government page prints above a document (索引号, 发布机构, 发文日期,
+    /// 成文日期): a line with one is the page's furniture, its dates are the document's, not items.
+    static let recordLabels = ["索引号", "发布机构", "发文机构", "发文日期", "成文日期", "印发日期", "公开日期", "发布日期", "生效日期"]
+
+    static func isRecordLine(_ t: String) -> Bool {
+        let c = t.filter { $0 != " " && $0 != "\u{3000}" }
+        return recordLabels.contains { c.contains($0 + ":") || c.contains($0 + "：") }
+    }
+
     /// The month a heading opens ("二月主题：…", "4月份工作计划", "文化站3月份工作总结"), if it is one.
     static func monthHeading(_ t: String) -> Int? {
         let c = Array(t.filter { $0 != " " })
@@ -268,7 +277,7 @@ extension UnitDictionary {
         "服务站", "工作站", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
         "局", "幼儿园", "学院", "研究院", "医院", "卫生院", "研究所", "派出所", "司法所", "财政所", "供电所", "文管所",
         "管理站", "农技站", "检查站", "保护站", "电视台", "广播电台", "报社", "剧团", "演出团", "办事处", "管委会", "妇联",
-        "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
+        "党工委", "党委", "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
         "各乡镇", "各街道", "各社区", "各村", "各学校", "各部门", "各单位", "各镇", "各乡",
     ].map { Array($0) }.sorted { $0.count > $1.count }
 
@@ -288,6 +297,85 @@ extension UnitDictionary {
         "开展", "组织", "举办", "联合", "牵手", "邀请", "参加", "带领", "指导", "会同", "配合", "协调", "负责", "发起", "来自", "依托",
         "利用", "走进", "前往", "主办", "承办", "协办", "通过", "深入", "进入", "下发", "印发", "同意", "报送", "上报", "报",
     ]
+    /// Words after 中心 that make it a part of another word (中心工作, 全市中心大局, 理论学习中心组).
+    static let centreWords = ["工作", "任务", "环节", "地位", "位置", "思想", "内容", "议题", "城区", "区域", "大局", "组", "点", "线"]
+
+    /// Words before a unit that make it the frame of the work, not who does it (结合街道党工委的中心工作,
+    /// 按照县委的部署, 统一到县委、县政府的决策上来); and after it (在镇党委政府的领导下).
+    static let frameBefore = ["结合", "根据", "按照", "依据", "遵照", "依照", "对照", "统一到", "贯彻"]
+    static let frameAfter = ["领导下", "指导下", "支持下", "关心下", "帮助下", "关怀下", "配合下"]
+
+    /// Whether the unit named at `at` (its name `length` long) is the frame of its clause.
+    static func inFrame(_ c: [Character], at: Int, length: Int) -> Bool {
+        let breaks: Set<Character> = Set("，,。；;：:！!？?\n")
+        var j = at - 1
+        var before: [Character] = []
+        while j >= 0, at - j <= 20, !breaks.contains(c[j]) {
+            before.insert(DraftText.simplified[c[j]] ?? c[j], at: 0)
+            j -= 1
+        }
+        let b = String(before)
+        if frameBefore.contains(where: { b.contains($0) }) { return true }
+        var after: [Character] = []
+        var k = at + length
+        while k < c.count, k - at - length < 16, !breaks.contains(c[k]) {
+            after.append(DraftText.simplified[c[k]] ?? c[k])
+            k += 1
+        }
+        let a = String(after)
+        return frameAfter.contains { a.contains($0) }
+    }
+
+    /// Whether the unit at `at` opens its clause and acts in it (县文化旅游体育局全年开展送戏下乡): the subject of
+    /// that clause's own activity.
+    static func opensOwnActivity(_ c: [Character], at: Int, length: Int) -> Bool {
+        let breaks: Set<Character> = Set("，,。；;：: ")
+        guard at == 0 || breaks.contains(c[at - 1]) else { return false }
+        var k = at + length
+        var rest: [Character] = []
+        while k < c.count, k - at - length < 10, !breaks.contains(c[k]) {
+            rest.append(c[k])
+            k += 1
+        }
+        let verbs = ["开展", "举办", "举行", "组织", "召开", "承办", "主办"]
+        guard verbs.contains(where: { String(rest).contains($0) }), at > 0 else { return false }
+        // The clause before is an activity of its own (10月开展文艺演出4场), not only its date (3月5日上午).
+        var j = at - 2
+        var previous: [Character] = []
+        while j >= 0, at - j <= 40, !breaks.contains(c[j]) {
+            previous.insert(c[j], at: 0)
+            j -= 1
+        }
+        let p = String(previous)
+        return verbs.contains { p.contains($0) }
+    }
+
+    /// A district, county, town or banner named as the subject of an activity (4月3日上午，沙湾区召开……):
+    /// the unit that holds it, though its name has no unit ending.
+    static func placeSubjects(in c: [Character]) -> [(name: String, at: Int)] {
+        let places: Set<Character> = Set("区县市镇乡旗")
+        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动"]
+        let opens: Set<Character> = Set("，,。；;：: 日午")
+        var out: [(String, Int)] = []
+        var i = 0
+        while i < c.count {
+            guard places.contains(c[i]), verbs.contains(where: { DocumentScanner.matches(c, i + 1, Array($0)) }) else {
+                i += 1
+                continue
+            }
+            // The name runs back to the opening of the clause: 2 to 5 characters, all Han.
+            var start = i
+            while start > 0, i - start < 5, DocumentScanner.isHan(c[start - 1]), !opens.contains(c[start - 1]), !stops.contains(c[start - 1]) {
+                start -= 1
+            }
+            if i - start >= 1, start == 0 || opens.contains(c[start - 1]) {
+                out.append((String(c[start...i]), start))
+            }
+            i += 1
+        }
+        return out
+    }
+
     /// Words ending in 局 or 中心 that are not units.
     static let notUnits: Set<String> = ["格局", "大局", "布局", "结局", "全局", "当局", "开局", "残局", "骗局", "饭局", "棋局", "重中心", "中心", "市中心", "城市中心"]
 
@@ -327,6 +415,12 @@ extension UnitDictionary {
                     if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
                         break
                     }
+                    if frameBefore.contains(where: { v in
+                        start - v.count >= range.lowerBound
+                            && zip(c[(start - v.count)..<start], v).allSatisfy { (DraftText.simplified[$0.0] ?? $0.0) == $0.1 }
+                    }) {
+                        break
+                    }
                     start -= 1
                 }
                 // 中共 opens a party unit's name (中共某县委): 共 is not the end of a word before it.
@@ -338,8 +432,15 @@ extension UnitDictionary {
                 continue
             }
             let name = String(c[start..<end])
+            if suffix == Array("中心"), centreWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+                i = end
+                continue
+            }
             // Extend a shorter unit to a longer ending right after (县委 + 宣传部 is one unit).
-            if name.count >= 2, !notUnits.contains(name), !(suffix == Array("局") && name.count < 3) {
+            let party = suffix == Array("党委") || suffix == Array("党工委")
+            // 全市中心大局, 新格局: a word in 局 that is not a unit ends the name.
+            let wordEnd = suffix == Array("局") && notUnits.contains(String(name.suffix(2)))
+            if name.count >= 2, !notUnits.contains(name), !wordEnd, !(suffix == Array("局") && name.count < 3), !(party && name.count == suffix.count) {
                 out.append((name, start))
             }
             i = end
@@ -350,7 +451,7 @@ extension UnitDictionary {
     /// Units named in `c` that are not where something happens: a unit right after 在/于/到 (在县文化馆二楼举办)
     /// is the venue; when only venues are named, they are kept.
     static func organisers(in c: [Character]) -> [(name: String, at: Int)] {
-        let found = bySuffix(in: c, range: 0..<c.count)
+        let found = bySuffix(in: c, range: 0..<c.count).filter { !inFrame(c, at: $0.at, length: $0.name.count) }
         let owners = found.filter { u in
             let before = u.at > 0 ? c[u.at - 1] : " "
             return !"在于到赴".contains(before) && !venueWords.contains { u.name.hasSuffix($0) }

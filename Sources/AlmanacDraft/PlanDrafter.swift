@@ -141,7 +141,7 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isTitleLine(t) || Layout.isSigningDate(t) {
+            if Layout.isTitleLine(t) || Layout.isSigningDate(t) || Layout.isRecordLine(t) {
                 skipLines.insert(l.line)
                 continue
             }
@@ -523,13 +523,22 @@ extension PlanDrafter {
             let quote = Array(item.quote)
             let sentence = Array(item.sentence)
             let county = { (u: (name: String, at: Int)) in "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县") }
-            var named = UnitDictionary.organisers(in: quote).filter(county)
-            if named.isEmpty { named = UnitDictionary.organisers(in: sentence).filter(county) }
+            var named = UnitDictionary.levelled(in: quote) + UnitDictionary.organisers(in: quote).filter(county)
+            if named.isEmpty { named = UnitDictionary.levelled(in: sentence) + UnitDictionary.organisers(in: sentence).filter(county) }
+            // The dictionary unit was found further in the paragraph: keep the paragraph's level (市委宣传部).
+            if named.isEmpty, item.confidence.owners < 0.5, text.count <= 4000 { named = UnitDictionary.levelled(in: text) }
             if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
             let quote = Array(item.quote)
-            var found = UnitDictionary.organisers(in: quote)
-            if found.isEmpty { found = UnitDictionary.organisers(in: Array(item.sentence)) }
+            var found = UnitDictionary.organisers(in: quote).filter { !UnitDictionary.opensOwnActivity(quote, at: $0.at, length: $0.name.count) }
+            if found.isEmpty {
+                // A unit that is the subject of another clause of the sentence with an activity of its own
+                // (……10月开展文艺演出4场,县文化旅游体育局全年开展送戏下乡……) is not this item's.
+                let sentence = Array(item.sentence)
+                found = UnitDictionary.organisers(in: sentence).filter { !UnitDictionary.opensOwnActivity(sentence, at: $0.at, length: $0.name.count) }
+            }
+            // A district or town as the subject of the sentence (沙湾区召开……调度会).
+            if found.isEmpty { found = UnitDictionary.placeSubjects(in: Array(item.sentence)) }
             // Else the unit a paragraph named last before the item's sentence (……服务中心于6月16日—18日
             // 放假3天；6月19日正常对外服务): the subject is named once.
             if found.isEmpty, text.count <= 4000, let at = find(Array(item.sentence.prefix(8)), in: text, from: 0), at > 0 {
@@ -1190,16 +1199,20 @@ struct ItemBuilder {
         var (itemKind, kindConfidence) = kind(m, title: titleText, clauseText: clauseText)
         var unsure = m.unsure
         // Owners: units named in the item's part of the sentence, else the sentence, else the line.
-        var found = UnitDictionary.find(in: c, range: span)
+        // A unit named as the frame of the work (结合街道党工委的中心工作, 按照县委的部署) is not its owner.
+        let c = self.c
+        var found = UnitDictionary.find(in: c, range: span).filter { !UnitDictionary.inFrame(c, at: $0.at, length: 1) }
         var ownersConfidence = 0.8
         if found.filter({ !$0.unit.upper }).isEmpty {
-            let wider = UnitDictionary.find(in: c, range: 0..<c.count)
+            let wider = UnitDictionary.find(in: c, range: 0..<c.count).filter { !UnitDictionary.inFrame(c, at: $0.at, length: 1) }
             if !wider.filter({ !$0.unit.upper }).isEmpty {
                 found += wider.filter { w in !found.contains { $0.unit.id == w.unit.id } }
                 ownersConfidence = 0.5
             } else {
                 // (Only a line of ordinary length: a page flattened into one line would make this quadratic.)
-                let line = lineChars.count > 4000 ? [] : UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter { !$0.unit.upper }
+                let line = lineChars.count > 4000 ? [] : UnitDictionary.find(in: lineChars, range: 0..<lineChars.count).filter {
+                    !$0.unit.upper && !UnitDictionary.inFrame(lineChars, at: $0.at, length: 1)
+                }
                 if let u = line.first {
                     found.append(u)
                     ownersConfidence = 0.3

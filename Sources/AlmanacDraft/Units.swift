@@ -54,6 +54,35 @@ enum UnitDictionary {
     /// Spellings by their first character, longest first.
     static let byFirst: [Character: [Entry]] = Dictionary(grouping: entries) { $0.chars[0] }
 
+    /// Units of the dictionary that the document names with its own level before them (市委宣传部,
+    /// 县委宣传部, 县文联 where the dictionary has 区委宣传部, 区文联): the document's spelling, so a city's or a
+    /// county's unit is not read as the seed district's. Units in a frame (按照市委宣传部的部署) are left out.
+    static func levelled(in c: [Character]) -> [(name: String, at: Int)] {
+        let levels: Set<Character> = Set("市县区州镇乡省")
+        var out: [(String, Int)] = []
+        var i = 0
+        while i < c.count {
+            guard let e = (DocumentScanner.isHan(c[i]) ? byFirst[c[i]] ?? [] : []).first(where: {
+                i + $0.chars.count <= c.count && DocumentScanner.matches(c, i, $0.chars)
+            }) else {
+                i += 1
+                continue
+            }
+            var start = i
+            if start >= 2, c[start - 1] == "委", levels.contains(c[start - 2]) {
+                start -= 2
+            } else if start >= 1, levels.contains(c[start - 1]) {
+                start -= 1
+            }
+            let end = i + e.chars.count
+            if start < i, !levels.contains(e.chars[0]), c[start] != "区", !UnitDictionary.inFrame(c, at: start, length: end - start) {
+                out.append((String(c[start..<end]), start))
+            }
+            i = end
+        }
+        return out
+    }
+
     /// Units named in `c[range]`, in order of first appearance, with the position of each.
     static func find(in c: [Character], range: Range<Int>) -> [(unit: KnownUnit, at: Int)] {
         var out: [(KnownUnit, Int)] = []

@@ -138,4 +138,38 @@ import Testing
         #expect(owners(3) == ["各乡镇"])
         #expect(owners(4) == ["县妇联"])
     }
+
+    @Test func unitsInAFrameOrAnotherClauseAreNotOwnersAndAPlaceThatActsIs() throws {
+        let text = """
+            4月3日上午，沙湾区召开文明城市创建工作调度会。
+            6月，结合街道党工委的中心工作，组织开展文体宣传活动。
+            7月，镇党委、政府把节能宣传工作作为当前的一项中心工作。
+            8月10日，按照县委宣传部的部署开展读书活动，由县文联承办。
+            6月28日，歌咏晚会顺利举行。这次晚会由市委宣传部主办。
+            其中在7至8月开展防溺水宣传文艺演出4场，县文化旅游体育局全年开展送戏下乡文艺演出8场。
+            """
+        let d = try DraftTestSupport.draft(text)
+        func owners(_ line: Int) -> [String] {
+            let ids = d.items.first { $0.line == line }?.owners ?? []
+            return ids.compactMap { id in d.units.first { $0.id == id }?.name }
+        }
+        #expect(owners(1) == ["沙湾区"])
+        #expect(!owners(2).contains { $0.contains("街道") })
+        #expect(owners(3) == ["镇党委", "政府"])
+        #expect(owners(4) == ["县文联"])
+        #expect(owners(5) == ["市委宣传部"])
+        #expect(d.items.first { $0.line == 6 }?.when == "07-01..08-last")
+        #expect(!owners(6).contains("县文化旅游体育局"))
+    }
+
+    @Test func aGovernmentPagesRecordFieldsAreNotItems() throws {
+        let text = """
+            发布机构: 杭锦旗人民政府  发文日期: 2023年01月05日
+            时 效 性:  有效 成文日期:  2023年01月05日
+            活动时间：2023年1月11日(农历腊月二十)
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.line) == [3])
+        #expect(d.items.first?.when == "01-11")
+    }
 }
