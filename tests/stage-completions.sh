@@ -43,7 +43,8 @@ expect() { [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"; }
 expect "subcommand" "agenda" "$(complete_bash ag)"
 expect "agenda --unit" "--unit" "$(complete_bash agenda --un)"
 expect "explain --rule" "--rule" "$(complete_bash explain flag-salute --ru)"
-expect "cal --no-color" "--no-color" "$(complete_bash cal --no-c)"
+expect "cal --no-color" "--no-color" "$(complete_bash cal --no-co)"
+expect "cal --no-cache" "--no-cache" "$(complete_bash cal --no-ca)"
 # The man page, with swift-argument-parser's generate-manual plugin as `make man` runs it.
 swift package generate-manual --configuration debug --section 1 --authors almanac >/dev/null
 page=.build/plugins/GenerateManual/outputs/almanacctl/almanacctl.1
