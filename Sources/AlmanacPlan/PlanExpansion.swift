@@ -183,10 +183,13 @@ public struct PlanOccurrences: Sendable {
     }
 }
 
-/// A rule text over a range of days: the key of the dates already found in one expansion.
+/// A rule text over a range of days, for the occurrences starting in one year: the key of the
+/// dates already found in one expansion (two years can look at the same days: a range of one day
+/// early in a year also takes the occurrences of the year before that overlap it).
 private struct DayRule: Hashable {
     var rule: String
     var days: ClosedRange<CivilDate>
+    var year: Int
 }
 
 /// Expands a plan's date rules into dated occurrences: the one expansion of a plan.
@@ -262,11 +265,11 @@ public enum PlanExpansion {
                         }
                     }
                     let found: [Occurrence]
-                    if let known = dated[DayRule(rule: ruleText.value, days: days)] {
+                    if let known = dated[DayRule(rule: ruleText.value, days: days, year: year)] {
                         found = known
                     } else {
                         found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
-                        dated[DayRule(rule: ruleText.value, days: days)] = found
+                        dated[DayRule(rule: ruleText.value, days: days, year: year)] = found
                     }
                     guard !found.isEmpty else { continue }
                     let owners = (phase.map { $0.owners.isEmpty ? item.owners : $0.owners } ?? item.owners).map(\.value)

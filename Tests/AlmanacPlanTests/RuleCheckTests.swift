@@ -143,4 +143,29 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
                 "2027-01-04 meeting talk 讲座 owners=wmb",
             ])
     }
+
+    /// A range of one day: the year before it and its own year look at the same day, and the
+    /// dates found for a rule in one must not stand for the other (the rule shared by two items
+    /// is expanded once per year).
+    @Test func aOneDayRangeTakesBothYearsOfASharedRule() throws {
+        let text = """
+            plan: {id: t, name: T, years: every}
+            units: {wmb: {name: 区文明办}}
+            items:
+              - {id: winter, kind: campaign, title: 冬季, when: 12-20..02-20, owners: [wmb]}
+              - {id: winter-b, kind: campaign, title: 冬季二, when: 12-20..02-20, owners: [wmb]}
+              - {id: spring, kind: campaign, title: 春季, when: 01-23..02-20, owners: [wmb]}
+              - {id: day, kind: meeting, title: 会议, when: 02-05, owners: [wmb]}
+            """
+        let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
+        let day = CivilDate(year: 2027, month: 2, day: 5)!
+        let entries = PlanExpansion.expand(plan, in: day...day, context: RuleContext()).entries
+        #expect(
+            entries.map(\.plainLine).sorted() == [
+                "2026-12-20..2027-02-20 campaign winter 冬季 owners=wmb",
+                "2026-12-20..2027-02-20 campaign winter-b 冬季二 owners=wmb",
+                "2027-01-23..2027-02-20 campaign spring 春季 owners=wmb",
+                "2027-02-05 meeting day 会议 owners=wmb",
+            ].sorted())
+    }
 }
