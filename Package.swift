@@ -106,7 +106,10 @@ let package = Package(
         .testTarget(
             name: "AlmanacCalendarTests", dependencies: ["AlmanacCalendar"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AlmanacPlanTests", dependencies: ["AlmanacPlan", "AlmanacTestSupport"],
+            // Read from the checkout by path (SampleAgendaTests), not as a bundle resource.
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacDraftTests", dependencies: ["AlmanacDraft", "AlmanacPlan", "AlmanacCalendar"],
             resources: [.copy("Fixtures")], swiftSettings: strict),
