@@ -214,6 +214,15 @@ struct MentionScanner {
                         dateSource: "sourced", confidence: 0.95, unsure: unsure)
                 }
             }
+            // 4月1日5日: a second day written right after the first (its 至 lost) ends a window.
+            if let d2 = DocumentScanner.number(c, j, maxDigits: 2), DocumentScanner.digit(c[j]) != nil, d2.end < c.count,
+                c[d2.end] == "日", d2.value > day, d2.value <= 31
+            {
+                return Mention(
+                    range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window,
+                    rule: "\(mm)-\(Self.two(day))..\(mm)-\(Self.two(d2.value))", month: first.month,
+                    dateSource: "sourced", confidence: 0.8, unsure: unsure)
+            }
             // 3月1日3月9日: two days written side by side are a window.
             if let second = monthDay(c, j), let d2 = second.day, second.month * 100 + d2 > first.month * 100 + day {
                 return Mention(
@@ -302,6 +311,17 @@ struct MentionScanner {
         }
         guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
         m.kindHint = "deadline"
+        // 5月前完成: before the month, by the last day of the month before (not 5月底前).
+        if m.form == .vague, let month = m.month, m.spelled.hasSuffix("月") || m.spelled.hasSuffix("月份"),
+            m.rule.hasPrefix("\(Self.two(month))-01..")
+        {
+            m.rule = "\(Self.two(month == 1 ? 12 : month - 1))-last"
+            m.form = .day
+            let end = c[j] == "前" ? j + 1 : j + 2
+            m.range = m.range.lowerBound..<end
+            m.spelled = String(c[m.range])
+            return
+        }
         if m.form == .vague || m.form == .window, let dots = m.rule.range(of: "..") {
             // The deadline is the end of the span.
             m.rule = String(m.rule[dots.upperBound...])
@@ -727,6 +747,15 @@ struct MentionScanner {
                 return mention(end, .holiday, "holiday \(fname) start -1wd", "official", 0.75, ["“\(name)\(w)”读作放假前最后一个工作日"])
             }
             return mention(end, .holiday, "\(fname) -1wd", "chosen", 0.5, ["“\(name)\(w)”读作节前一个工作日（\(year)年没有放假安排表）"])
+        }
+        // 中秋节前慰问, 春节前: 前 after a festival's name with 节 and no number (not 前3天, 前后, 前夕).
+        if name.hasSuffix("节"), has("前", at: j), !has("前后", at: j), !has("前夕", at: j), DocumentScanner.number(c, j + 1, maxDigits: 2) == nil {
+            let end = j + 1
+            if official && hasHolidayTable {
+                return mention(end, .holiday, "holiday \(fname) start -1wd", "official", 0.75, ["“\(name)前”读作放假前最后一个工作日"])
+            }
+            if official { return mention(end, .holiday, "\(fname) -1wd", "chosen", 0.5, ["“\(name)前”读作节前一个工作日（\(year)年没有放假安排表）"]) }
+            return mention(end, .holiday, "\(fname) -1d", "chosen", 0.5, ["“\(name)前”没有写天数，草稿取前一天"])
         }
         for w in ["节假日后", "假期后", "收假后", "假日后", "长假后", "节后"] where has(w, at: j) {
             let end = j + w.count

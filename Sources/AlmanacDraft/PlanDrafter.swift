@@ -372,8 +372,39 @@ public enum PlanDrafter {
                     let own = Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true)
                     if own.count < 2 || (own.count <= 6 && Self.withoutFestivalNames(own, catalog: options.festivals).count < 2) { return true }
                 }
+                // The programme the headline names (蒙城 国庆节期间文化惠民活动“好戏连台” … 今年国庆假日期间,
+                // 蒙城县文化惠民活动“好戏连台”): its period is the umbrella of the activities dated.
+                if dated.count >= 2, Self.quotedNames(item.quote).contains(where: {
+                    Self.withoutFestivalNames($0, catalog: options.festivals).count >= 2 && name.contains($0)
+                }) {
+                    return true
+                }
                 let a = DraftText.matchingForm(activity)
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
+            }
+        }
+        // The programme's own 活动时间 (a field not under an activity's heading, or the line under a
+        // heading "三、活动时间") in a programme whose activities have 时间 fields of their own, two or
+        // more after it (活动时间:10月1日—10月30日 … 1.广场舞比赛 … 活动时间:10月1日上午10:00): the umbrella.
+        func groupHeaded(_ idx: Int) -> Bool {
+            var j = idx - 1
+            while j >= 0, idx - j <= 8, labels[j] != nil { j -= 1 }
+            guard j >= 0, idx - j <= 8 else { return false }
+            let heading = doc.keptLines[j].text
+            // (A numbered point opens an activity's group even with a sentence after its name: 1.广场舞比赛。乡镇……)
+            return Layout.isProgrammeHeading(heading) || Layout.enumeratorLength(heading) > 0
+        }
+        let activityTimeLines = Set(candidates.compactMap { item -> Int? in
+            guard let idx = lineIndex[item.line], Layout.isTimeField(doc.keptLines[idx].text), groupHeaded(idx) else { return nil }
+            return item.line
+        })
+        if activityTimeLines.count >= 2 {
+            candidates.removeAll { item in
+                guard let idx = lineIndex[item.line], !activityTimeLines.contains(item.line),
+                    activityTimeLines.filter({ $0 > item.line }).count >= 2
+                else { return false }
+                let text = doc.keptLines[idx].text
+                return Layout.isTimeField(text) || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text))
             }
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
@@ -402,13 +433,13 @@ public enum PlanDrafter {
             item.id = id
             item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
             item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
-            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc, contiguous: false) }
             for u in item.owners + item.participants where !unitListed.contains(u) {
                 if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
                 // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
                 if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
                     let lines = [item.line] + firstChangedLines
-                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc) }).first(where: { $0 != name }) {
+                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc, contiguous: false) }).first(where: { $0 != name }) {
                         unitsUsed[u]?.name = written
                     }
                 }
@@ -457,6 +488,7 @@ extension PlanDrafter {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
                     if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
+                    if label.contains("说明"), owners.isEmpty { owners = Layout.unitAfterBy(Layout.fieldValue(t)) }
                     if label.contains("时间") { break }
                     // 活动主题：/活动名称： names the activity better than a group's heading.
                     if label.contains("主题") || label.contains("名称") {
@@ -576,6 +608,23 @@ extension PlanDrafter {
         }
     }
 
+    /// The names quoted in a text (“好戏连台”, 「…」).
+    static func quotedNames(_ text: String) -> [String] {
+        var out: [String] = []
+        var current: String?
+        for ch in text {
+            if ch == "“" || ch == "「" {
+                current = ""
+            } else if ch == "”" || ch == "」" {
+                if let n = current, n.count >= 2 { out.append(n) }
+                current = nil
+            } else if current != nil {
+                current?.append(ch)
+            }
+        }
+        return out
+    }
+
     /// The year a date is written with (2006年5月 → 2006).
     static func writtenYear(_ spelled: String) -> Int? {
         let c = Array(spelled)
@@ -688,13 +737,16 @@ extension PlanDrafter {
 
     /// `text` as the document writes it, when it is a part of a line that was read changed
     /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
-    static func asWritten(_ text: String, line: Int, doc: SourceDocument) -> String {
+    /// A quote is `contiguous` (an exact substring of the line, glosses and spaces included); a title
+    /// or a unit's name takes the document's characters without what was not read (節(jié) → 節).
+    static func asWritten(_ text: String, line: Int, doc: SourceDocument, contiguous: Bool = true) -> String {
         guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
         let needle = Array(text)
         guard let first = needle.first, needle.count <= l.read.count else { return text }
         var i = 0
         while i + needle.count <= l.read.count {
             if l.read[i] == first, l.read[i..<(i + needle.count)].elementsEqual(needle) {
+                if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }
             i += 1
@@ -856,6 +908,33 @@ struct ItemBuilder {
         if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
             mentions.removeAll { $0.form == .festival }
         }
+        // A festival period a meeting of a dated sentence plans (1月5日,我县召开……会议,全面安排部署2023年
+        // 春节期间系列文化活动): the meeting is the item, the period its subject.
+        if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
+            mentions.removeAll { m in
+                guard m.form == .festival || m.form == .holiday else { return false }
+                let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound])
+                return Self.planningWords.contains { before.contains($0) }
+            }
+            if mentions.isEmpty { return [] }
+        }
+        // A festival inside a quoted name or a bracketed gloss, in a sentence that writes a month or a
+        // day (10月开展“庆国庆、迎中秋”文艺演出, 2月份(春节前)组织一次……晚会): the written date wins.
+        if mentions.contains(where: { ($0.form == .day || $0.form == .window || $0.form == .vague) && $0.month != nil }) {
+            mentions.removeAll { m in
+                (m.form == .festival || m.form == .holiday) && (Self.quoteOpening(of: m, in: c) != nil || Self.inBrackets(m, in: c))
+            }
+            if mentions.isEmpty { return [] }
+        }
+        // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
+        // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
+        // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)])
+                || Self.inFrame(m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)]) || Self.namesDocument(m, in: c)
+        }
+        if mentions.isEmpty { return [] }
         // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
         let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
         mentions.removeAll { $0.form == .vague && $0.month.map(specificMonths.contains) == true }
@@ -961,6 +1040,63 @@ struct ItemBuilder {
             if "“「《".contains(c[i]) { opens.append(i) } else if "”」》".contains(c[i]), !opens.isEmpty { opens.removeLast() }
         }
         return opens.last
+    }
+
+    /// Whether a mention stands in brackets (2月份(春节前), 9月(国庆节前后)): a gloss of what is around it.
+    static func inBrackets(_ m: Mention, in c: [Character]) -> Bool {
+        var i = m.range.lowerBound - 1
+        while i >= 0, m.range.lowerBound - i <= 4, !"()（）".contains(c[i]) { i -= 1 }
+        guard i >= 0, c[i] == "(" || c[i] == "（" else { return false }
+        var j = m.range.upperBound
+        while j < c.count, j - m.range.upperBound <= 4, !"()（）".contains(c[j]) { j += 1 }
+        return j < c.count && (c[j] == ")" || c[j] == "）")
+    }
+
+    /// Whether a mention is inside quoted speech: a quotation that asks or exclaims (“……端午节是怎么来的吗?”).
+    static func inQuotedSpeech(_ m: Mention, in c: [Character]) -> Bool {
+        guard let open = quoteOpening(of: m, in: c), c[open] == "“" else { return false }
+        var j = m.range.upperBound
+        while j < c.count, c[j] != "”" {
+            if "?？!！吗呢".contains(c[j]) { return true }
+            j += 1
+        }
+        return j < c.count && j > open + 1 && "?？!！".contains(c[j - 1])
+    }
+
+    static let planningWords = ["部署", "谋划", "动员"]
+
+    static let appealWords = ["呼吁", "倡导", "倡议", "号召", "提醒", "引导", "劝导"]
+
+    /// Whether a mention is what an appeal asks of the public (志愿者们呼吁群众在清明祭祀期间……).
+    static func inAppeal(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<m.range.lowerBound])
+        return appealWords.contains { before.contains($0) }
+    }
+
+    /// Whether a mention is inside the frame of a requirement (结合“清廉小店·清明行”活动要求, 按照……春节期间
+    /// ……工作部署): the work is done under it, not on it.
+    static func inFrame(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<m.range.lowerBound])
+        guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
+        let after = String(c[m.range.upperBound..<clause.upperBound])
+        return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
+    }
+
+    static let documentWords = ["活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案"]
+
+    /// Whether a festival names a document (2022清明祭扫活动方案(通用13篇), 中秋节主题演讲稿): its words
+    /// run on to a document's kind without a verb or a break.
+    static func namesDocument(_ m: Mention, in c: [Character]) -> Bool {
+        var j = m.range.upperBound
+        var run: [Character] = []
+        while j < c.count, run.count <= 10, DocumentScanner.isHan(c[j]) || DocumentScanner.digit(c[j]) != nil {
+            run.append(c[j])
+            j += 1
+        }
+        let s = String(run)
+        guard let word = documentWords.first(where: { s.contains($0) }), let end = s.utf8End(of: word) else { return false }
+        let between = String(s[..<end]).replacingOccurrences(of: word, with: "")
+        return !(actionWords + ["制定", "制订", "撰写", "征集", "印发", "下发"]).contains { between.contains($0) && $0 != "活动" }
     }
 
     /// Whether a date is written with its year (2024年1月30日).

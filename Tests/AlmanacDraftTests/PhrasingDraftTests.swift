@@ -172,4 +172,99 @@ import Testing
         #expect(d.items.map(\.line) == [3])
         #expect(d.items.first?.when == "01-11")
     }
+
+    // Classes found on dev/103–121 (documents never run before their gold was written).
+
+    @Test func aWrittenDateWinsOverAFestivalInAQuotedNameOrABracket() throws {
+        #expect(try whens("10月开展“庆国庆、迎中秋”文艺演出4场。") == ["10-01..10-last"])
+        #expect(try whens("2月份(春节前)在辖区组织一次《迎春篝火晚会》和放一次露天电影。") == ["02-01..02-last"])
+        // With no written date the festival stays the item's date.
+        #expect(try whens("开展“庆国庆、迎中秋”文艺演出。") == ["国庆节"])
+    }
+
+    @Test func speechAppealsFramesAndDocumentNamesAreNotActivities() throws {
+        #expect(try whens("“小朋友们,你们知道端午节是怎么来的吗?”志愿者给小朋友们分享了习俗知识。").isEmpty)
+        #expect(try whens("志愿者们呼吁群众在清明祭祀期间,摒弃焚烧冥纸等传统祭扫方式。").isEmpty)
+        #expect(try whens("结合“清廉小店·清明行”活动要求,组织各社区开展系列活动。").isEmpty)
+        #expect(try whens("下面是小编为大家收集的2022清明祭扫活动方案(通用13篇),仅供参考。").isEmpty)
+        // A plan to write the programme before the festival is still a deadline.
+        #expect(try whens("清明节前制定活动方案。") == ["holiday 清明节 start -1wd"])
+    }
+
+    @Test func aMeetingThatPlansAFestivalPeriodIsOneItem() throws {
+        let d = try DraftTestSupport.draft("1月5日,我县召开“双节”群众性文化活动工作会议,全面安排部署2023年春节期间系列文化活动。")
+        #expect(d.items.map(\.when) == ["01-05"])
+    }
+
+    @Test func listsOfOtherDocumentsAndBudgetsAreNotItems() throws {
+        let text = """
+            社区中秋节活动方案
+            二、活动时间: 9月26日-9月27日
+            三、内容:
+            (一)开展中秋节前慰问主题活动
+            六、经费预算:
+            中秋慰问活动 月饼 500
+            诗话中秋 活动 诗话中秋 奖品 1000
+            《2022年社区中秋节活动方案》相关文档:
+            中秋节主题演讲稿(精选15篇)09-07
+            关于中秋节演讲稿简短三年级范文09-07
+            关于端午节期间免费对外开放县城区公共停车场、机关企事业单位
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.line) == [2, 4])
+        #expect(d.items.map(\.when) == ["09-26..09-27", "holiday 中秋节 start -1wd"])
+    }
+
+    @Test func theProgrammesOwnWindowAndHeadlineAreNotItems() throws {
+        let text = """
+            【文化惠民】永登县开展“强国复兴有我”国庆文化系列活动
+            为丰富广大人民群众精神文化生活,在“国庆”期间开展“强国复兴有我”文化活动。
+            活动主题:强国复兴有我
+            活动时间:10月1日—10月30日
+            1.广场舞比赛。乡镇综合文化站选送优秀舞蹈队
+            组织单位:县文旅局、县文化馆
+            活动时间:10月1日上午10:00
+            2.歌咏比赛。乡镇综合文化站选送优秀歌唱节目
+            组织单位:县文旅局
+            活动时间:10月2日上午10:00
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["10-01", "10-02"])
+        #expect(d.items.map(\.title) == ["广场舞比赛", "歌咏比赛"])
+        let news = """
+            蒙城 国庆节期间文化惠民活动“好戏连台”
+            今年国庆假日期间,蒙城县文化惠民活动“好戏连台”,让人们乐享休闲假日。
+            9月28日,蒙城县举办全县职工大合唱比赛决赛。
+            同时,9月27日—10月10日,老照片回顾展在县博物馆展出;10月1日——10月15日,学术邀请展与观众见面。
+            """
+        #expect(try DraftTestSupport.draft(news).items.map(\.when) == ["09-28", "09-27..10-10", "10-01..10-15"])
+    }
+
+    @Test func pinyinGlossesAreNotRead() throws {
+        let d = try DraftTestSupport.draft("6月17日,縣財(cái)政局組織開展了“濃情端午”文明實(shí)踐活動(dòng)。")
+        #expect(d.items.map(\.when) == ["06-17"])
+        #expect(d.units.map(\.name) == ["縣財政局"])
+        // The quote keeps the page's text; the title does not carry the glosses.
+        #expect(d.items.first?.quote.contains("實(shí)踐") == true)
+        #expect(d.items.first?.title.contains("(") == false)
+    }
+
+    @Test func lostDashesDeadlinesBeforeAMonthAndBeforeAFestival() throws {
+        #expect(try whens("时间:4月1日5日，张贴文明祭祀倡议书。") == ["04-01..04-05"])
+        #expect(try whens("规范社区图书室藏书并编码造册。(5月前完成)") == ["04-last"])
+        #expect(try whens("12月底前完成年度考评。") == ["12-last"])
+        #expect(try whens("开展中秋节前慰问主题活动。") == ["holiday 中秋节 start -1wd"])
+    }
+
+    @Test func aRemarkFieldNamesTheOwnerAndIsNotTheTitle() throws {
+        let text = """
+            (二)心灵的缅怀
+            内容:以孝为主题开展道德讲堂。
+            说明:由党政办组织实施,街道全体机关干部参加活动。
+            时间:4月2日
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.title) == ["心灵的缅怀"])
+        #expect(d.items.first?.owners.compactMap { id in d.units.first { $0.id == id }?.name } == ["党政办"])
+    }
 }
