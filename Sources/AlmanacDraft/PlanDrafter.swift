@@ -383,9 +383,10 @@ public enum PlanDrafter {
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
         }
-        // The programme's own 活动时间 (a field not under an activity's heading, or the line under a
-        // heading "三、活动时间") in a programme whose activities have 时间 fields of their own, two or
-        // more after it (活动时间:10月1日—10月30日 … 1.广场舞比赛 … 活动时间:10月1日上午10:00): the umbrella.
+        // The programme's own 活动时间 (a field not under an activity's heading, the line under a heading
+        // "三、活动时间", or 活动时间 written before the date inside a flattened line) in a programme that
+        // dates two or more activities by day after it (活动时间:10月1日—10月30日 … 1.广场舞比赛 …
+        // 活动时间:10月1日上午10:00; 四、活动时间2024年9月1日至9月10日 … 宣传动员会议(9月1日)): the umbrella.
         func groupHeaded(_ idx: Int) -> Bool {
             var j = idx - 1
             while j >= 0, idx - j <= 8, labels[j] != nil { j -= 1 }
@@ -394,17 +395,34 @@ public enum PlanDrafter {
             // (A numbered point opens an activity's group even with a sentence after its name: 1.广场舞比赛。乡镇……)
             return Layout.isProgrammeHeading(heading) || Layout.enumeratorLength(heading) > 0
         }
-        let activityTimeLines = Set(candidates.compactMap { item -> Int? in
+        let activityTimeLines = candidates.compactMap { item -> Int? in
             guard let idx = lineIndex[item.line], Layout.isTimeField(doc.keptLines[idx].text), groupHeaded(idx) else { return nil }
             return item.line
-        })
-        if activityTimeLines.count >= 2 {
+        }
+        var daysAfter = [Int](repeating: 0, count: candidates.count + 1)
+        for n in candidates.indices.reversed() {
+            let item = candidates[n]
+            let day = Self.occasion(of: item) == nil && item.spelled.contains(where: { $0 == "日" || $0 == "号" })
+            daysAfter[n] = daysAfter[n + 1] + (day ? 1 : 0)
+        }
+        candidates = candidates.enumerated().filter { n, item in
+            guard let idx = lineIndex[item.line] else { return true }
+            let text = doc.keptLines[idx].text
+            let heading = (Layout.isTimeField(text) && !groupHeaded(idx)) || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text))
+                || (!Layout.isTimeField(text) && ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { item.sentence.contains($0 + item.spelled) })
+            guard heading else { return true }
+            // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
+            // campaign itself unless the activities after it have 时间 fields of their own.)
+            let days = item.spelled.contains { $0 == "日" || $0 == "号" }
+            return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
+        }.map(\.element)
+        // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
+        // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
+        if daysAfter[0] >= 1 {
             candidates.removeAll { item in
-                guard let idx = lineIndex[item.line], !activityTimeLines.contains(item.line),
-                    activityTimeLines.filter({ $0 > item.line }).count >= 2
-                else { return false }
-                let text = doc.keptLines[idx].text
-                return Layout.isTimeField(text) || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text))
+                guard Self.bareFestival(item.when) != nil, !item.when.contains(" "), let end = item.quote.utf8End(of: item.spelled + "主题") else { return false }
+                let rest = item.quote[end...].drop { $0 == "的" }
+                return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
             }
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
@@ -773,7 +791,7 @@ struct ItemBuilder {
         if mentions.isEmpty { return [] }
         let text = String(c)
         // "现将……安排公告如下": the preface of a list, not an item.
-        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划"].contains(where: { text.contains($0) }) { return [] }
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
         // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
         let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("为") {
@@ -867,7 +885,9 @@ struct ItemBuilder {
             else { return false }
             let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound]).trimmingSpaces()
             let chars = Array(before)
-            return before.count <= 24 && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count }
+            // (The unit may be written with placeholders and spaces: XX 县 XX 彝族乡人民政府 2018 年 2 月 26 日.)
+            return before.count <= 24 && !before.contains("，") && !before.contains(",")
+                && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count || ($0.at + $0.name.count == chars.count && $0.name.count >= 4) }
         }
         if mentions.isEmpty { return [] }
 
@@ -930,9 +950,11 @@ struct ItemBuilder {
         // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
         // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
         mentions.removeAll { m in
-            guard m.form == .festival || m.form == .holiday else { return false }
-            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)])
-                || Self.inFrame(m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)]) || Self.namesDocument(m, in: c)
+            let clause = clauses[clauseIndex(m.range.lowerBound)]
+            if Self.inFrame(m, in: c, clause: clause) { return true }
+            guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
+            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
+                || Self.inGreeting(m, in: c, clause: clause)
         }
         if mentions.isEmpty { return [] }
         // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
@@ -1065,20 +1087,27 @@ struct ItemBuilder {
 
     static let planningWords = ["部署", "谋划", "动员"]
 
+    /// Whether a festival is what a greeting is for (向全体退休教师致以国庆和重阳双节的问候与祝福, 祝大家中秋快乐).
+    static func inGreeting(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
+        let whole = String(c[clause])
+        return ["问候", "祝福", "祝愿", "快乐"].contains { after.contains($0) } && !actionWords.contains { whole.contains($0) }
+    }
+
     static let appealWords = ["呼吁", "倡导", "倡议", "号召", "提醒", "引导", "劝导"]
 
     /// Whether a mention is what an appeal asks of the public (志愿者们呼吁群众在清明祭祀期间……).
     static func inAppeal(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
-        let before = String(c[clause.lowerBound..<m.range.lowerBound])
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         return appealWords.contains { before.contains($0) }
     }
 
     /// Whether a mention is inside the frame of a requirement (结合“清廉小店·清明行”活动要求, 按照……春节期间
     /// ……工作部署): the work is done under it, not on it.
     static func inFrame(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
-        let before = String(c[clause.lowerBound..<m.range.lowerBound])
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
-        let after = String(c[m.range.upperBound..<clause.upperBound])
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
     }
 
@@ -1188,6 +1217,20 @@ struct ItemBuilder {
             return clean(String(chars))
         }
         var confidence = 0.6
+        // A date in brackets after an activity's name (1 .宣传动员会议(9月1日)召开全校教师大会): the name.
+        if m.form != .festival, m.range.lowerBound >= 3, c[m.range.lowerBound - 1] == "(" || c[m.range.lowerBound - 1] == "（",
+            m.range.upperBound < c.count, c[m.range.upperBound] == ")" || c[m.range.upperBound] == "）"
+        {
+            var k = m.range.lowerBound - 1
+            while k > 0, DocumentScanner.isHan(c[k - 1]) || "“”《》·".contains(c[k - 1]), m.range.lowerBound - k <= 24 { k -= 1 }
+            let name = String(c[k..<(m.range.lowerBound - 1)])
+            let numbered = k == 0 || ".．、".contains(c[k - 1])
+            if name.filter({ DocumentScanner.isHan($0) }).count >= 3,
+                numbered || Self.actionWords.contains(where: { name.contains($0) }) || name.hasSuffix("会") || name.hasSuffix("展示")
+            {
+                return (name, 0.6)
+            }
+        }
         var t = text(anchor)
         // 活动厅, 活动室, 活动中心 are places, not activities.
         let hasAction = { (s: String) in

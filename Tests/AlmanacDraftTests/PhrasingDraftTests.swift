@@ -267,4 +267,22 @@ import Testing
         #expect(d.items.map(\.title) == ["心灵的缅怀"])
         #expect(d.items.first?.owners.compactMap { id in d.units.first { $0.id == id }?.name } == ["党政办"])
     }
+
+    // Classes found on dev/123–133 (the second set of documents never run before their gold).
+
+    @Test func prefacesGreetingsFramesAndSignaturesAreNotItems() throws {
+        #expect(try whens("本周是秋学期第18周,现将12月25日至12月29日学校工作纪要如下。").isEmpty)
+        #expect(try whens("她代表学校党支部向全体退休教师致以国庆和重阳双节的问候与祝福。").isEmpty)
+        #expect(try whens("根据县文明办3月1日的部署要求,各单位认真组织。").isEmpty)
+        #expect(try whens("七、结合交通安全检查,开展文化市场管理。 XX 县 XX 彝族乡人民政府 2018 年 2 月 26 日").isEmpty)
+    }
+
+    @Test func aFlattenedProgrammeNamesItsActivitiesBeforeTheirDates() throws {
+        let text = """
+            四、活动时间2024年9月1日至9月10日五、活动内容1 .宣传动员会议(9月1日)召开全校教师大会。2 .校园氛围营造(9月1日至9月10日)利用校园广播宣传教师节主题。制作教师节主题宣传视频,在学校网站上发布。3 .优秀教师表彰大会(9月3日)对表现突出的教师进行表彰。
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["09-01", "09-01..09-10", "09-03"])
+        #expect(d.items.map(\.title) == ["宣传动员会议", "校园氛围营造", "优秀教师表彰大会"])
+    }
 }
