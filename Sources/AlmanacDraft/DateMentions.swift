@@ -519,6 +519,14 @@ struct MentionScanner {
             ("下半年", "07-01..12-last", ""),
         ]
         for (word, rule, note) in parts where DocumentScanner.matches(c, i, Array(word)) {
+            // 大年初一, 大年初三: a day of the lunar new year, not January.
+            if word == "年初", i + 2 < c.count, let d = DocumentScanner.chineseDigits[c[i + 2]], d >= 1 || c[i + 2] == "十" {
+                guard i > 0, c[i - 1] == "大" else { return nil }
+                let day = c[i + 2] == "十" ? 10 : d
+                return Mention(
+                    range: (i - 1)..<(i + 3), spelled: String(c[(i - 1)..<(i + 3)]), form: .day, rule: "lunar 01-\(Self.two(day))", month: nil,
+                    dateSource: "sourced", confidence: 0.9, unsure: [])
+            }
             // "新年初", "周年末" are other words; "XX年初" is a year followed by 初 only when a digit precedes.
             // 岁末年初 is the turn of the year, not January.
             if i > 0, c[i - 1] == "新" || c[i - 1] == "周" || c[i - 1] == "末" || c[i - 1] == "每" && word.count == 2 { return nil }
@@ -647,6 +655,8 @@ struct MentionScanner {
             if DocumentScanner.matches(c, k, Array("周年")) { return nil }
             // 做元宵, 热闹的春节: food or a description; 春节联欢晚会, 元宵节特色民俗活动: a name.
             if i > 0, "做吃包煮的".contains(c[i - 1]) { return nil }
+            // 手作元宵, 煮好元宵, 送元宵, 品尝元宵: 元宵 without 节 after a word of making or giving is food.
+            if name == "元宵", i > 0, "作好送搓滚尝碗份盘".contains(c[i - 1]), !(j < c.count && c[j] == "节") { return nil }
             let after = j < c.count && c[j] == "节" && !name.hasSuffix("节") ? j + 1 : j
             if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, Array($0)) }) { return nil }
             if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),

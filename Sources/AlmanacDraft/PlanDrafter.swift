@@ -356,6 +356,7 @@ public enum PlanDrafter {
         // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
         // 灯谜晚会) is that activity.
         let dated = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.title) }
+        let datedQuotes = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.quote) }
         if !dated.isEmpty {
             let name = doc.title ?? ""
             let notice = !name.contains("。") && !name.contains("，") && !name.contains(",")
@@ -376,6 +377,13 @@ public enum PlanDrafter {
                 // 蒙城县文化惠民活动“好戏连台”): its period is the umbrella of the activities dated.
                 if dated.count >= 2, Self.quotedNames(item.quote).contains(where: {
                     Self.withoutFestivalNames($0, catalog: options.festivals).count >= 2 && name.contains($0)
+                }) {
+                    return true
+                }
+                // A quoted name the document dates elsewhere (龙红格社区则于2月14日-15日开展了“幸福祖孙俩的元宵灯笼秀”
+                // DIY活动 … 一起上演了一段“元宵灯笼秀”): that activity again.
+                if Self.quotedNames(item.quote).contains(where: { q in
+                    q.count >= 4 && datedQuotes.contains { $0.contains(DraftText.matchingForm(q)) }
                 }) {
                     return true
                 }
@@ -416,6 +424,18 @@ public enum PlanDrafter {
             let days = item.spelled.contains { $0 == "日" || $0 == "号" }
             return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
         }.map(\.element)
+        // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
+        // in a document that dates its activities by day after it: the umbrella, not an item.
+        if daysAfter[0] >= 1 {
+            let openers = ["将至", "来临之际", "到来之际", "即将来临", "即将到来", "来临", "之际"]
+            candidates = candidates.enumerated().filter { n, item in
+                guard Self.occasion(of: item) != nil, daysAfter[n + 1] >= 1 else { return true }
+                let s = item.sentence
+                let opens = openers.contains { s.contains(item.spelled + $0) }
+                    || ["正值", "又是一年", "值此"].contains { s.contains($0 + item.spelled) || s.contains($0 + "“" + item.spelled) }
+                return !opens
+            }.map(\.element)
+        }
         // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
         if daysAfter[0] >= 1 {
@@ -954,7 +974,7 @@ struct ItemBuilder {
             if Self.inFrame(m, in: c, clause: clause) { return true }
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
-                || Self.inGreeting(m, in: c, clause: clause)
+                || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
         }
         if mentions.isEmpty { return [] }
         // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
@@ -1082,10 +1102,26 @@ struct ItemBuilder {
             if "?？!！吗呢".contains(c[j]) { return true }
             j += 1
         }
-        return j < c.count && j > open + 1 && "?？!！".contains(c[j - 1])
+        if j < c.count, j > open + 1, "?？!！".contains(c[j - 1]) { return true }
+        // Words someone said (“本来还想着元宵节买灯笼给孙子……”参与活动的一位老人表示): a speech verb
+        // right after the quotation, or 说：/表示： before it.
+        if j < c.count {
+            let after = String(c[(j + 1)..<min(c.count, j + 16)])
+            if ["表示", "说", "告诉", "感慨", "笑道", "介绍道", "称赞"].contains(where: { after.contains($0) }), !after.contains("“") { return true }
+        }
+        let before = String(c[max(0, open - 4)..<open])
+        return before.hasSuffix("说:") || before.hasSuffix("说：") || before.hasSuffix("表示:") || before.hasSuffix("表示：")
     }
 
     static let planningWords = ["部署", "谋划", "动员"]
+
+    /// Whether a festival's work is what a clause regards as something (我局将开展好中秋节主题文化活动作为……
+    /// 重要形式, 把春节慰问作为一项重要任务): a statement of approach, not an activity.
+    static func regarded(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
+        return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
 
     /// Whether a festival is what a greeting is for (向全体退休教师致以国庆和重阳双节的问候与祝福, 祝大家中秋快乐).
     static func inGreeting(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {

@@ -285,4 +285,31 @@ import Testing
         #expect(d.items.map(\.when) == ["09-01", "09-01..09-10", "09-03"])
         #expect(d.items.map(\.title) == ["宣传动员会议", "校园氛围营造", "优秀教师表彰大会"])
     }
+
+    // Classes found on dev/135–145 (the third set of documents never run before their gold).
+
+    @Test func anOpeningFestivalIsTheUmbrellaOfTheDaysThatFollow() throws {
+        let text = """
+            春节将至,中牟县公共文化场馆正常免费开放,并精心策划形式多样的迎新春文化活动。
+            一、中牟博物馆。2月11日(大年三十)闭馆,2月12日至2月17日(大年初一至大年初六)正常对外免费开放。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["02-11", "02-12..02-17"])
+        // With no day after it, the opening festival dates the activity.
+        #expect(try whens("在中秋节来临之际,三排镇新时代文明实践所开展“我们的节日·中秋”主题活动。") == ["中秋节"])
+    }
+
+    @Test func foodSpeechAndStatementsOfApproachAreNotActivities() throws {
+        #expect(try whens("2月18日,社区志愿者布置场地。手作元宵深受辖区居民喜爱,志愿者还提前煮好元宵。") == ["02-18"])
+        #expect(try whens("“本来还想着元宵节买灯笼给孙子,没想到刚好有这个活动。”参与活动的一位老人表示。").isEmpty)
+        #expect(try whens("我局将开展好中秋节主题文化活动作为丰富群众精神文化生活的重要形式。").isEmpty)
+        #expect(try whens("在大年初一当天,孩子们还可以参与新春福袋活动。") == ["lunar 01-01"])
+    }
+
+    @Test func aQuotedNameTheDocumentDatesIsThatActivity() throws {
+        let text = """
+            2月15日,盛平社区开展了“福虎迎新春,欢乐闹元宵”猜灯谜活动。
+            龙红格社区则于2月14日-15日开展了“幸福祖孙俩的元宵灯笼秀”DIY活动。祖孙俩共同做好了灯笼,还一起上演了一段“元宵灯笼秀”。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["02-15", "02-14..02-15"])
+    }
 }
