@@ -424,6 +424,18 @@ public enum PlanDrafter {
             let days = item.spelled.contains { $0 == "日" || $0 == "号" }
             return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
         }.map(\.element)
+        // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
+        // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
+        do {
+            var dayLines: Set<Int> = []
+            candidates = candidates.filter { item in
+                defer {
+                    if Self.occasion(of: item) == nil, item.spelled.contains(where: { $0 == "日" || $0 == "号" }) { dayLines.insert(item.line) }
+                }
+                guard Self.occasion(of: item) != nil, dayLines.contains(item.line) else { return true }
+                return Self.doneWords.contains { item.quote.contains($0) }
+            }
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {
@@ -646,6 +658,11 @@ extension PlanDrafter {
         }
     }
 
+    /// Words that say something is done or held (a festival named with one of them is an activity of its own).
+    static let doneWords = ItemBuilder.actionWords.filter { $0 != "活动" } + [
+        "开放", "慰问", "走访", "展览", "展出", "讲座", "服务", "值班", "闭馆", "放假", "巡查", "晚会", "联欢", "演练", "表彰",
+    ]
+
     /// The names quoted in a text (“好戏连台”, 「…」).
     static func quotedNames(_ text: String) -> [String] {
         var out: [String] = []
@@ -822,8 +839,10 @@ struct ItemBuilder {
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
         // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
+        // (Unless a later clause does something on that day: 10月7日是今年的重阳节,……长者饭堂在这一天正式启用.)
+        let onThatDay = ["这一天", "这天", "当天", "当日"].contains { text.contains($0) }
         let occasions = Set(mentions.filter { m in
-            guard m.form == .day, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
+            guard m.form == .day, !onThatDay, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
             let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
             return clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
         }.map { clauseIndex($0.range.lowerBound) })
@@ -893,11 +912,28 @@ struct ItemBuilder {
             while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
-        // 端午节的传统文化内涵, 中秋节的由来: the festival as a topic, not a date.
+        // 端午节的传统文化内涵, 中秋节的由来, 讲述重阳节来历: the festival as a topic, not a date.
         mentions.removeAll { m in
-            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count, c[m.range.upperBound] == "的" else { return false }
+            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count else { return false }
+            if c[m.range.upperBound] != "的" {
+                let next = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 2)])
+                return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
+            }
             let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
             return Self.topicNouns.contains { after.contains($0) }
+        }
+        // 农历九月九日,是我国传统的重阳节: a clause that says what the festival is describes it, and the date
+        // before it is the festival's, not an activity's.
+        let describes = Set(clauses.indices.filter { k in
+            let clause = String(c[clauses[k]].drop { $0 == " " })
+            return clause.hasPrefix("是") && clause.contains("节") && ["传统", "我国", "中华", "中国", "民间"].contains { clause.contains($0) }
+        })
+        if !describes.isEmpty {
+            mentions.removeAll { m in
+                let k = clauseIndex(m.range.lowerBound)
+                return describes.contains(k) || (describes.contains(k + 1) && (m.form == .day || m.rule.hasPrefix("lunar")))
+            }
+            if mentions.isEmpty { return [] }
         }
         // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
         mentions.removeAll { m in

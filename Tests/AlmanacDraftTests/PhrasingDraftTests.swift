@@ -312,4 +312,20 @@ import Testing
             """
         #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["02-15", "02-14..02-15"])
     }
+
+    // Classes found on dev/147–155 (the fourth set of documents never run before their gold).
+
+    @Test func aDayThatIsAFestivalStillDatesWhatIsDoneOnIt() throws {
+        #expect(try whens("10月7日是今年的重阳节,海口13家乡镇长者饭堂在这一天正式启用。") == ["10-07"])
+        #expect(try whens("农历九月九日,是我国传统的重阳节,又名重九节、登高节。").isEmpty)
+        #expect(try whens("活动在志愿者讲述重阳节来历及美好传说中展开。").isEmpty)
+    }
+
+    @Test func aFestivalNamedAgainAfterTheDayOfItsActivityIsThatActivity() throws {
+        let d = try DraftTestSupport.draft("10月7日上午,文昌市庆重阳千叟宴在南阳老区举行。主办方邀请1790位老人欢聚一堂、共进午餐,欢度重阳节。")
+        #expect(d.items.map(\.when) == ["10-07"])
+        // A festival with work of its own in the later sentence stays an item.
+        let e = try DraftTestSupport.draft("1月27日,县文化馆举办迎春书画展。春节期间,县图书馆正常开放。")
+        #expect(e.items.map(\.when) == ["01-27", "holiday 春节"])
+    }
 }
