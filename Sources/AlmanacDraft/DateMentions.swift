@@ -248,6 +248,10 @@ struct MentionScanner {
         var end = j
         func has(_ w: String) -> Bool { DocumentScanner.matches(c, j, Array(w)) }
         if c[j - 1] == "份" || (j - 1 >= 0 && c[j - 1] == "月") {
+            // 10月XX日, 3月__日: a day left blank in a template is not the whole month.
+            var k = j
+            while k < c.count, k - j < 3, "Xx×_*＿？?".contains(c[k]) { k += 1 }
+            if k > j, k < c.count, c[k] == "日" || c[k] == "号" { return nil }
             rule = "\(mm)-01..\(mm)-last"
             if c[j - 1] == "月" { confidence = 0.6 }
         } else if c[j - 1] == "底" || c[j - 1] == "末" {

@@ -321,6 +321,10 @@ import Testing
         #expect(try whens("活动在志愿者讲述重阳节来历及美好传说中展开。").isEmpty)
     }
 
+    @Test func aBlankDayWithALunarGlossIsTheGlossNotTheMonth() throws {
+        #expect(try whens("活动时间:2025年10月XX日(农历九月初九)上午9:00,举行敬老慰问仪式。") == ["lunar 09-09"])
+    }
+
     @Test func aFestivalNamedAgainAfterTheDayOfItsActivityIsThatActivity() throws {
         let d = try DraftTestSupport.draft("10月7日上午,文昌市庆重阳千叟宴在南阳老区举行。主办方邀请1790位老人欢聚一堂、共进午餐,欢度重阳节。")
         #expect(d.items.map(\.when) == ["10-07"])
