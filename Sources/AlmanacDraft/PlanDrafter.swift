@@ -452,7 +452,16 @@ public enum PlanDrafter {
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
         if daysAfter[0] >= 1 {
             candidates.removeAll { item in
-                guard Self.bareFestival(item.when) != nil, !item.when.contains(" "), let end = item.quote.utf8End(of: item.spelled + "主题") else { return false }
+                guard Self.bareFestival(item.when) != nil, !item.when.contains(" ") else { return false }
+                // (The name of a booth or a column: “绿色清明”展台, “清明寄语”专栏.)
+                let name = item.spelled.filter { !"“”「」".contains($0) }
+                if let q = Self.quotedNames(item.quote).first(where: { $0.contains(name) && $0 != name }),
+                    let end = item.quote.utf8End(of: q + "”"),
+                    ["展台", "展区", "展板", "专栏", "栏目", "板块", "展位"].contains(where: { item.quote[end...].hasPrefix($0) })
+                {
+                    return true
+                }
+                guard let end = item.quote.utf8End(of: item.spelled + "主题") else { return false }
                 let rest = item.quote[end...].drop { $0 == "的" }
                 return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
             }
@@ -857,6 +866,17 @@ struct ItemBuilder {
             let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
             return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
         }
+        // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
+        // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
+        // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
+        mentions.removeAll { m in
+            let clause = clauses[clauseIndex(m.range.lowerBound)]
+            if Self.inFrame(m, in: c, clause: clause) { return true }
+            guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
+            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
+                || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
+        }
+        if mentions.isEmpty { return [] }
         // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
         // occasion; the mention outside a quoted name, the holiday or window before the bare day, wins.
         var festivalSeen: [String: Int] = [:]
@@ -1002,17 +1022,6 @@ struct ItemBuilder {
             }
             if mentions.isEmpty { return [] }
         }
-        // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
-        // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
-        // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
-        mentions.removeAll { m in
-            let clause = clauses[clauseIndex(m.range.lowerBound)]
-            if Self.inFrame(m, in: c, clause: clause) { return true }
-            guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
-            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
-                || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
-        }
-        if mentions.isEmpty { return [] }
         // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
         let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
         mentions.removeAll { $0.form == .vague && $0.month.map(specificMonths.contains) == true }
@@ -1183,7 +1192,9 @@ struct ItemBuilder {
         return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
     }
 
-    static let documentWords = ["活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案"]
+    static let documentWords = [
+        "活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案", "工作总结", "总结",
+    ]
 
     /// Whether a festival names a document (2022清明祭扫活动方案(通用13篇), 中秋节主题演讲稿): its words
     /// run on to a document's kind without a verb or a break.
@@ -1308,7 +1319,7 @@ struct ItemBuilder {
         let hasAction = { (s: String) in
             let words = s.replacingOccurrences(of: "活动厅", with: "").replacingOccurrences(of: "活动室", with: "")
                 .replacingOccurrences(of: "活动中心", with: "")
-            return Self.actionWords.contains { words.contains($0) }
+            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置"].contains { words.contains($0) }
         }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {

@@ -332,4 +332,17 @@ import Testing
         let e = try DraftTestSupport.draft("1月27日,县文化馆举办迎春书画展。春节期间,县图书馆正常开放。")
         #expect(e.items.map(\.when) == ["01-27", "holiday 春节"])
     }
+
+    // Classes found on dev/157–163 (the fifth set of documents never run before their gold).
+
+    @Test func aBoothNamedForAFestivalAndASummarysOwnNameAreNotItems() throws {
+        let text = """
+            4月2日,长子县清明节文明集市主题活动举行。
+            现场设有宣传科普区;“绿色清明”展台倡导鲜花祭祀、云端追思等低碳方式。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["04-02"])
+        let summary = try DraftTestSupport.draft("乡政府2023年春节群众文化工作总结根据乡春节文化活动实施方案,具体做法:(一)做好了春节期间社会环境布置工作。")
+        #expect(summary.items.map(\.when) == ["holiday 春节"])
+        #expect(summary.items.first?.title.contains("环境布置") == true)
+    }
 }
