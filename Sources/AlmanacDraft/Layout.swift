@@ -255,6 +255,14 @@ enum Layout {
         return words.count >= 2 && !c.contains("。") && !c.contains("，") ? words : nil
     }
 
+    /// A short label on a line of its own (节日由来, 假期安全, 放假时间): up to 8 Han characters, no
+    /// punctuation, no digits.
+    static func shortLabel(_ c: [Character]) -> String? {
+        let t = c.filter { $0 != " " && $0 != "\u{3000}" }
+        guard t.count >= 2, t.count <= 8, t.allSatisfy({ DocumentScanner.isHan($0) }) else { return nil }
+        return String(t)
+    }
+
     /// A heading over what is not a programme: the purpose, theme and background of a notice, or
     /// its requirements (二、活动目的, 一、指导思想, 三、工作要求, 四、保障措施, 注意事项).
     static func isRequirementHeading(_ t: String) -> Bool {

@@ -130,6 +130,8 @@ public enum PlanDrafter {
         var currentMonth: Int?
         var inRequirements = false
         var requirementLines: Set<Int> = []
+        var inHistory = false
+        var historyLines: Set<Int> = []
         var lineIndex: [Int: Int] = [:]
         // Each line's field label, read once (时间, 主办, 活动内容…).
         let labels = doc.keptLines.map { Layout.fieldLabel($0.text) }
@@ -147,6 +149,13 @@ public enum PlanDrafter {
             }
             if Layout.isSectionHeading(t) { currentMonth = nil }
             if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
+            // A short label line opens a part of a notice too (节日由来, 假期安全 on a school's page): the
+            // history of the festival is not a plan, and safety tips are requirements.
+            if let label = Layout.shortLabel(l.text) {
+                inHistory = ["由来", "来历", "简介", "起源"].contains { label.hasSuffix($0) }
+                inRequirements = inHistory || ["安全提示", "安全提醒", "温馨提示", "假期安全", "注意事项"].contains { label.contains($0) }
+            }
+            if inHistory { historyLines.insert(l.line) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
@@ -167,7 +176,13 @@ public enum PlanDrafter {
             }
         }
         let titleLine = doc.title.flatMap { t in
-            t.count > 40 || t.contains(where: { "。，,；;".contains($0) }) ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
+            // (A comma inside a quoted name does not make a headline a sentence: 虹桥镇开展“粽情端午,传承文明”主题活动.)
+            var depth = 0
+            let sentence = t.contains { ch in
+                if "“「《".contains(ch) { depth += 1 } else if "”」》".contains(ch) { depth = max(0, depth - 1) }
+                return depth == 0 && "。，,；;".contains(ch)
+            }
+            return t.count > 40 || sentence ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
         // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
         var fieldContentLines: Set<Int> = []
@@ -247,10 +262,12 @@ public enum PlanDrafter {
             }
         }
         if organisers.isEmpty {
-            for l in doc.keptLines.suffix(6).reversed() where l.text.count <= 24 {
+            // (Or the author line a page prints under its headline: 向城镇兴明小学.)
+            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(4) where l.text.count <= 24 {
                 let t = Array(String(l.text).trimmingSpaces())
-                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count == t.count {
-                    organisers = [u.name]
+                // (A place word the name ends at may stand before it: 向城镇兴明小学.)
+                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at <= 1, u.at + u.name.count == t.count {
+                    organisers = [String(t)]
                     break
                 }
             }
@@ -319,6 +336,7 @@ public enum PlanDrafter {
                 if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
                 // The headline of a page or notice names what the document is about, not an item.
                 if item.line == titleLine { continue }
+                if historyLines.contains(item.line) { continue }
                 if fieldContentLines.contains(item.line), Self.occasion(of: item) != nil { continue }
                 if let festival = Self.occasion(of: item) {
                     // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
@@ -347,7 +365,9 @@ public enum PlanDrafter {
         }
         // A date with a year two or more years before the latest the document writes is history
         // (2006年5月，国务院将其列入……名录 in a 2018 notice).
-        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? [])
+        // (A year the text writes anywhere counts: 根据……关于2024年国庆节假期安排的通知 … 1949年10月1日.)
+        let textYears = doc.keptLines.prefix(400).compactMap { l -> Int? in Self.latestYear(in: l.text) }
+        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? []) + textYears
         if let latest = years.max() {
             candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
         }
@@ -416,7 +436,10 @@ public enum PlanDrafter {
         candidates = candidates.enumerated().filter { n, item in
             guard let idx = lineIndex[item.line] else { return true }
             let text = doc.keptLines[idx].text
-            let heading = (Layout.isTimeField(text) && !groupHeaded(idx)) || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text))
+            // (放假时间, 返校时间 over a date are not a programme's window.)
+            let programmeLabel = { (t: [Character]) in String(t).filter { $0 != " " }.contains("活动时间") }
+            let heading = (Layout.isTimeField(text) && programmeLabel(text) && !groupHeaded(idx))
+                || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text) && programmeLabel(doc.keptLines[idx - 1].text))
                 || (!Layout.isTimeField(text) && ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { item.sentence.contains($0 + item.spelled) })
             guard heading else { return true }
             // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
@@ -687,6 +710,23 @@ extension PlanDrafter {
             }
         }
         return out
+    }
+
+    /// The latest year a line writes (2024年, between 1900 and 2200), if any.
+    static func latestYear(in c: [Character]) -> Int? {
+        var best: Int?
+        var i = 0
+        while i + 5 <= c.count, i < 4000 {
+            if DocumentScanner.digit(c[i]) != nil, let y = DocumentScanner.asciiNumber(c, i, maxDigits: 4), y.end - i == 4, y.end < c.count, c[y.end] == "年",
+                y.value >= 1900, y.value <= 2200, i == 0 || DocumentScanner.digit(c[i - 1]) == nil
+            {
+                best = max(best ?? 0, y.value)
+                i = y.end
+                continue
+            }
+            i += 1
+        }
+        return best
     }
 
     /// The year a date is written with (2006年5月 → 2006).

@@ -345,4 +345,34 @@ import Testing
         #expect(summary.items.map(\.when) == ["holiday 春节"])
         #expect(summary.items.first?.title.contains("环境布置") == true)
     }
+
+    // Classes found on dev/165–173 (the sixth set of documents never run before their gold).
+
+    @Test func aSchoolsBreakNoticeWithTheFestivalsHistory() throws {
+        let text = """
+            兴明小学国庆节放假通知及相关事宜安排
+            向城镇兴明小学
+            根据国务院办公厅发布的关于2024年国庆节假期安排的通知,现将国庆节放假时间通知如下:
+            放假时间
+            10月1日—10月7日(放假调休共7天)
+            返校时间
+            10月8日(星期二)
+            节日由来
+            1949年10月1日,中华人民共和国宣告成立。自1950年起,即以每年的10月1日为中华人民共和国国庆日。
+            假期安全
+            国庆虽已秋季,气温依然偏高,家长必须重视对孩子防溺水安全的教育工作。
+            """
+        let d = try DraftTestSupport.draft(text)
+        // 放假时间 and 返校时间 over a date are not a programme's 活动时间; the history and the tips are not items.
+        #expect(d.items.map(\.when) == ["10-01..10-07", "10-08"])
+        #expect(d.items.first?.owners.compactMap { id in d.units.first { $0.id == id }?.name } == ["向城镇兴明小学"])
+    }
+
+    @Test func aHeadlineWithACommaInsideItsQuotedNameIsStillTheHeadline() throws {
+        let text = """
+            虹桥镇开展“粽情端午,传承文明”主题活动
+            端午期间,虹桥镇张公村新时代文明实践站组织志愿者开展“粽情端午,传承文明”主题活动。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.line) == [2])
+    }
 }
