@@ -39,6 +39,9 @@ struct MentionScanner {
     var year: Int
     var hasHolidayTable: Bool
     var catalog: FestivalCatalog
+    /// The festival a notice is about (named in its title or opening), for breaks it names without the
+    /// festival's name (放假期间, 节日期间); nil when the document names none or several.
+    var documentFestival: Festival?
 
     struct FestivalName {
         var chars: [Character]
@@ -89,7 +92,7 @@ struct MentionScanner {
                 continue
             }
             if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? campaignMonth(c, i) ?? yearPart(c, i)
-                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i)
+                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i) ?? unnamedBreak(c, i)
             {
                 // A gloss in brackets right after a date is the same date: 1月13日(农历腊月十六), 2月2日(周四).
                 if m.form == .day || m.form == .window, let end = gloss(c, m.range.upperBound) {
@@ -720,6 +723,16 @@ struct MentionScanner {
 
     func canonicalFestivalName(_ f: Festival) -> String {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName
+    }
+
+    /// 放假期间, 节日期间, 节假日期间 without a festival's name before it, in a notice about one festival:
+    /// that festival's break.
+    func unnamedBreak(_ c: [Character], _ i: Int) -> Mention? {
+        guard let f = documentFestival, c[i] == "放" || c[i] == "节" || c[i] == "假" else { return nil }
+        guard ["放假期间", "节日期间", "节假日期间", "假期期间", "假期内"].contains(where: { DocumentScanner.matches(c, i, Array($0)) }) else { return nil }
+        // (After a festival's name it is that festival's: 春节放假期间 is read by festival(c:i:).)
+        if i > 0, DocumentScanner.isHan(c[i - 1]), !"在的,，、。；;：:".contains(c[i - 1]) { return nil }
+        return festivalSuffix(c, start: i, after: i, festival: f, name: f.chineseName)
     }
 
     func festivalSuffix(_ c: [Character], start i: Int, after j0: Int, festival f: Festival, name: String) -> Mention? {

@@ -120,8 +120,9 @@ public enum PlanDrafter {
     /// Drafts from text already decoded.
     public static func draft(text: String, encoding: DocumentEncoding = .utf8, options: DraftOptions) -> Draft {
         let doc = SourceDocument(text: text)
-        let scanner = MentionScanner(
+        var scanner = MentionScanner(
             year: options.year, hasHolidayTable: options.hasHolidayTable(options.year), catalog: options.festivals)
+        scanner.documentFestival = Self.documentFestival(doc, catalog: options.festivals)
         var lineChars: [Int: [Character]] = [:]
         for s in doc.sentences { lineChars[s.line, default: []] += s.chars }
         // Layout: lines that name the document or sign it, month headings and the points under them.
@@ -712,6 +713,22 @@ extension PlanDrafter {
         return out
     }
 
+    /// The one festival a notice is about: the only festival its title names, else the only one its
+    /// first three lines name (现将20xx年国庆节放假的具体安排通知如下).
+    static func documentFestival(_ doc: SourceDocument, catalog: FestivalCatalog) -> Festival? {
+        let officials = catalog.festivals.filter { $0.officialHoliday != nil }
+        func named(_ text: String) -> [Festival] {
+            officials.filter { f in ([f.chineseName] + f.aliases).contains { $0.count >= 2 && text.contains($0) } }
+        }
+        if let title = doc.title {
+            let inTitle = named(title)
+            if inTitle.count == 1 { return inTitle[0] }
+            if inTitle.count > 1 { return nil }
+        }
+        let opening = named(doc.keptLines.prefix(3).map { String($0.text.prefix(200)) }.joined())
+        return opening.count == 1 ? opening[0] : nil
+    }
+
     /// The latest year a line writes (2024年, between 1900 and 2200), if any.
     static func latestYear(in c: [Character]) -> Int? {
         var best: Int?
@@ -1233,7 +1250,7 @@ struct ItemBuilder {
     }
 
     static let documentWords = [
-        "活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案", "工作总结", "总结",
+        "活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案", "工作总结", "总结", "应急预案", "预案",
     ]
 
     /// Whether a festival names a document (2022清明祭扫活动方案(通用13篇), 中秋节主题演讲稿): its words

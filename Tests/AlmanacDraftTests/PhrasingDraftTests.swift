@@ -375,4 +375,15 @@ import Testing
             """
         #expect(try DraftTestSupport.draft(text).items.map(\.line) == [2])
     }
+
+    @Test func aBreakNamedWithoutItsFestivalIsTheNoticesFestival() throws {
+        let text = """
+            现将2026年国庆节放假的具体安排通知如下:
+            10月1日——10月7日,共7天,10月8日上班上课。
+            全市各小学中学在放假期间,要切实做好值班和安全、保卫等工作。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["10-01..10-07", "10-08", "holiday 国庆节"])
+        // A plan for the festival is a document, not an activity on it.
+        #expect(try whens("并召开专题会议,制订清明节祭祀活动应急预案。").isEmpty)
+    }
 }
