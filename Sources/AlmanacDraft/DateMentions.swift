@@ -39,6 +39,9 @@ struct MentionScanner {
     var year: Int
     var hasHolidayTable: Bool
     var catalog: FestivalCatalog
+    /// The festival a notice is about (named in its title or opening), for breaks it names without the
+    /// festival's name (放假期间, 节日期间); nil when the document names none or several.
+    var documentFestival: Festival?
 
     struct FestivalName {
         var chars: [Character]
@@ -89,7 +92,7 @@ struct MentionScanner {
                 continue
             }
             if var m = lunar(c, i) ?? dateOrWindow(c, i) ?? dottedDate(c, i) ?? campaignMonth(c, i) ?? yearPart(c, i)
-                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i)
+                ?? (quoted[i] ? nil : recurrence(c, i)) ?? festival(c, i) ?? unnamedBreak(c, i)
             {
                 // A gloss in brackets right after a date is the same date: 1月13日(农历腊月十六), 2月2日(周四).
                 if m.form == .day || m.form == .window, let end = gloss(c, m.range.upperBound) {
@@ -214,6 +217,15 @@ struct MentionScanner {
                         dateSource: "sourced", confidence: 0.95, unsure: unsure)
                 }
             }
+            // 4月1日5日: a second day written right after the first (its 至 lost) ends a window.
+            if let d2 = DocumentScanner.number(c, j, maxDigits: 2), DocumentScanner.digit(c[j]) != nil, d2.end < c.count,
+                c[d2.end] == "日", d2.value > day, d2.value <= 31
+            {
+                return Mention(
+                    range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window,
+                    rule: "\(mm)-\(Self.two(day))..\(mm)-\(Self.two(d2.value))", month: first.month,
+                    dateSource: "sourced", confidence: 0.8, unsure: unsure)
+            }
             // 3月1日3月9日: two days written side by side are a window.
             if let second = monthDay(c, j), let d2 = second.day, second.month * 100 + d2 > first.month * 100 + day {
                 return Mention(
@@ -239,6 +251,10 @@ struct MentionScanner {
         var end = j
         func has(_ w: String) -> Bool { DocumentScanner.matches(c, j, Array(w)) }
         if c[j - 1] == "份" || (j - 1 >= 0 && c[j - 1] == "月") {
+            // 10月XX日, 3月__日: a day left blank in a template is not the whole month.
+            var k = j
+            while k < c.count, k - j < 3, "Xx×_*＿？?".contains(c[k]) { k += 1 }
+            if k > j, k < c.count, c[k] == "日" || c[k] == "号" { return nil }
             rule = "\(mm)-01..\(mm)-last"
             if c[j - 1] == "月" { confidence = 0.6 }
         } else if c[j - 1] == "底" || c[j - 1] == "末" {
@@ -302,6 +318,17 @@ struct MentionScanner {
         }
         guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
         m.kindHint = "deadline"
+        // 5月前完成: before the month, by the last day of the month before (not 5月底前).
+        if m.form == .vague, let month = m.month, m.spelled.hasSuffix("月") || m.spelled.hasSuffix("月份"),
+            m.rule.hasPrefix("\(Self.two(month))-01..")
+        {
+            m.rule = "\(Self.two(month == 1 ? 12 : month - 1))-last"
+            m.form = .day
+            let end = c[j] == "前" ? j + 1 : j + 2
+            m.range = m.range.lowerBound..<end
+            m.spelled = String(c[m.range])
+            return
+        }
         if m.form == .vague || m.form == .window, let dots = m.rule.range(of: "..") {
             // The deadline is the end of the span.
             m.rule = String(m.rule[dots.upperBound...])
@@ -499,6 +526,14 @@ struct MentionScanner {
             ("下半年", "07-01..12-last", ""),
         ]
         for (word, rule, note) in parts where DocumentScanner.matches(c, i, Array(word)) {
+            // 大年初一, 大年初三: a day of the lunar new year, not January.
+            if word == "年初", i + 2 < c.count, let d = DocumentScanner.chineseDigits[c[i + 2]], d >= 1 || c[i + 2] == "十" {
+                guard i > 0, c[i - 1] == "大" else { return nil }
+                let day = c[i + 2] == "十" ? 10 : d
+                return Mention(
+                    range: (i - 1)..<(i + 3), spelled: String(c[(i - 1)..<(i + 3)]), form: .day, rule: "lunar 01-\(Self.two(day))", month: nil,
+                    dateSource: "sourced", confidence: 0.9, unsure: [])
+            }
             // "新年初", "周年末" are other words; "XX年初" is a year followed by 初 only when a digit precedes.
             // 岁末年初 is the turn of the year, not January.
             if i > 0, c[i - 1] == "新" || c[i - 1] == "周" || c[i - 1] == "末" || c[i - 1] == "每" && word.count == 2 { return nil }
@@ -627,6 +662,8 @@ struct MentionScanner {
             if DocumentScanner.matches(c, k, Array("周年")) { return nil }
             // 做元宵, 热闹的春节: food or a description; 春节联欢晚会, 元宵节特色民俗活动: a name.
             if i > 0, "做吃包煮的".contains(c[i - 1]) { return nil }
+            // 手作元宵, 煮好元宵, 送元宵, 品尝元宵: 元宵 without 节 after a word of making or giving is food.
+            if name == "元宵", i > 0, "作好送搓滚尝碗份盘".contains(c[i - 1]), !(j < c.count && c[j] == "节") { return nil }
             let after = j < c.count && c[j] == "节" && !name.hasSuffix("节") ? j + 1 : j
             if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, Array($0)) }) { return nil }
             if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),
@@ -682,10 +719,20 @@ struct MentionScanner {
         return e
     }
 
-    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节", "活动方案", "诗词"]
+    static let modifierWords = ["联欢", "晚会", "特色", "民俗", "文艺", "系列", "佳节", "气氛", "氛围", "习俗", "传统", "文化节", "活动方案", "诗词", "时节"]
 
     func canonicalFestivalName(_ f: Festival) -> String {
         (try? DateRule.parse(f.chineseName, festivals: catalog))?.text ?? f.chineseName
+    }
+
+    /// 放假期间, 节日期间, 节假日期间 without a festival's name before it, in a notice about one festival:
+    /// that festival's break.
+    func unnamedBreak(_ c: [Character], _ i: Int) -> Mention? {
+        guard let f = documentFestival, c[i] == "放" || c[i] == "节" || c[i] == "假" else { return nil }
+        guard ["放假期间", "节日期间", "节假日期间", "假期期间", "假期内"].contains(where: { DocumentScanner.matches(c, i, Array($0)) }) else { return nil }
+        // (After a festival's name it is that festival's: 春节放假期间 is read by festival(c:i:).)
+        if i > 0, DocumentScanner.isHan(c[i - 1]), !"在的,，、。；;：:".contains(c[i - 1]) { return nil }
+        return festivalSuffix(c, start: i, after: i, festival: f, name: f.chineseName)
     }
 
     func festivalSuffix(_ c: [Character], start i: Int, after j0: Int, festival f: Festival, name: String) -> Mention? {
@@ -727,6 +774,15 @@ struct MentionScanner {
                 return mention(end, .holiday, "holiday \(fname) start -1wd", "official", 0.75, ["“\(name)\(w)”读作放假前最后一个工作日"])
             }
             return mention(end, .holiday, "\(fname) -1wd", "chosen", 0.5, ["“\(name)\(w)”读作节前一个工作日（\(year)年没有放假安排表）"])
+        }
+        // 中秋节前慰问, 春节前: 前 after a festival's name with 节 and no number (not 前3天, 前后, 前夕).
+        if name.hasSuffix("节"), has("前", at: j), !has("前后", at: j), !has("前夕", at: j), DocumentScanner.number(c, j + 1, maxDigits: 2) == nil {
+            let end = j + 1
+            if official && hasHolidayTable {
+                return mention(end, .holiday, "holiday \(fname) start -1wd", "official", 0.75, ["“\(name)前”读作放假前最后一个工作日"])
+            }
+            if official { return mention(end, .holiday, "\(fname) -1wd", "chosen", 0.5, ["“\(name)前”读作节前一个工作日（\(year)年没有放假安排表）"]) }
+            return mention(end, .holiday, "\(fname) -1d", "chosen", 0.5, ["“\(name)前”没有写天数，草稿取前一天"])
         }
         for w in ["节假日后", "假期后", "收假后", "假日后", "长假后", "节后"] where has(w, at: j) {
             let end = j + w.count

@@ -58,7 +58,9 @@ public enum DraftText {
     static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
         let chars = Array(line)
         // Most lines of a simplified document have nothing to change: no space, no full-width form.
-        if !traditional, !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 }) {
+        if !traditional, !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 }),
+            !Self.mayHaveGloss(line)
+        {
             return (chars, [])
         }
         var out: [Character] = []
@@ -84,11 +86,36 @@ public enum DraftText {
                 i = j
                 continue
             }
+            // A pinyin gloss a page left after a character (節(jié)日期間, 縣財(cái)政局) is not read.
+            if ch == "(", let prev = out.last, DocumentScanner.isHan(prev), let end = Self.glossEnd(mapped, i) {
+                i = end
+                continue
+            }
             out.append(ch)
             source.append(i)
             i += 1
         }
         return (out, source)
+    }
+
+    static let toneLetters: Set<Character> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")
+
+    /// Whether a line may hold a pinyin gloss: a bracket and a letter with a tone mark (bytes C3–C7 in UTF-8).
+    static func mayHaveGloss(_ line: String) -> Bool {
+        line.utf8.contains(0x28) && line.utf8.contains(where: { $0 >= 0xC3 && $0 <= 0xC7 })
+    }
+
+    /// Where a pinyin gloss opening at `i` ("(jié)") ends (after its bracket): one syllable of
+    /// lowercase letters with a tone mark.
+    static func glossEnd(_ c: [Character], _ i: Int) -> Int? {
+        var j = i + 1
+        var tone = false
+        while j < c.count, j - i <= 7, c[j].isASCII ? (c[j] >= "a" && c[j] <= "z") : toneLetters.contains(c[j]) {
+            if !c[j].isASCII { tone = true }
+            j += 1
+        }
+        guard tone, j < c.count, c[j] == ")", j > i + 1 else { return nil }
+        return j + 1
     }
 
     /// Whether spaces between `a` and `b` are left inside a date by PDF conversion ("12 月", "月 5", "二 月").

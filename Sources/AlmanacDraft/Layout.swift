@@ -43,7 +43,7 @@ enum Layout {
         return start
     }
 
-    static let fieldWords = ["时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询"]
+    static let fieldWords = ["时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询", "说明", "备注"]
     static let ownerFieldWords = ["主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位"]
 
     /// The label of a field line ("活动时间：…" → 活动时间, "时 间：…" → 时间), after any numbering.
@@ -69,6 +69,14 @@ enum Layout {
     /// Whether a field line says when ("时间：", "演出时间：").
     static func isTimeField(_ c: [Character]) -> Bool { fieldLabel(c)?.contains("时间") == true }
 
+    /// The unit a field says does the work (说明:由党政办组织实施; 街道机关倡议书由党政办制作并张贴).
+    static func unitAfterBy(_ v: [Character]) -> [String] {
+        guard let by = v.firstIndex(of: "由") else { return [] }
+        var e = by + 1
+        while e < v.count, !"，,。；;".contains(v[e]) { e += 1 }
+        return UnitDictionary.organisers(in: Array(v[(by + 1)..<e])).prefix(1).map(\.name)
+    }
+
     /// The text after a field's colon.
     static func fieldValue(_ c: [Character]) -> [Character] {
         guard let colon = c.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return c }
@@ -83,6 +91,10 @@ enum Layout {
         {
             chars = Array(chars[(colon + 1)...])
         }
+        // A heading with a sentence after the activity's name (1.广场舞比赛。乡镇综合文化站选送……): the name.
+        if let stop = chars.firstIndex(of: "。"), stop >= 2, stop < chars.count - 1, !chars[..<stop].contains("“") || chars[..<stop].contains("”") {
+            chars = Array(chars[..<stop])
+        }
         var s = String(chars).trimmingSpaces()
         while let l = s.last, "，,、。：:；;".contains(l) { s.removeLast() }
         if s.count > 48 { s = String(s.prefix(47)) + "…" }
@@ -95,6 +107,8 @@ enum Layout {
     /// document, not an item.
     static func isTitleLine(_ t: String) -> Bool {
         guard t.count <= 48, !t.contains("。"), !t.contains("，"), !t.contains(",") else { return false }
+        // The title of a notice, whole or cut by a list of headlines (关于端午节期间免费对外开放……).
+        if t.utf8HasPrefix("关于"), t.count >= 8 { return true }
         var s = t
         // 活动方案(7篇), 【…方案】: a bracketed note after the title.
         if let open = s.lastIndex(where: { $0 == "(" || $0 == "（" }), s.distance(from: open, to: s.endIndex) <= 8 {
@@ -241,10 +255,18 @@ enum Layout {
         return words.count >= 2 && !c.contains("。") && !c.contains("，") ? words : nil
     }
 
+    /// A short label on a line of its own (节日由来, 假期安全, 放假时间): up to 8 Han characters, no
+    /// punctuation, no digits.
+    static func shortLabel(_ c: [Character]) -> String? {
+        let t = c.filter { $0 != " " && $0 != "\u{3000}" }
+        guard t.count >= 2, t.count <= 8, t.allSatisfy({ DocumentScanner.isHan($0) }) else { return nil }
+        return String(t)
+    }
+
     /// A heading over what is not a programme: the purpose, theme and background of a notice, or
     /// its requirements (二、活动目的, 一、指导思想, 三、工作要求, 四、保障措施, 注意事项).
     static func isRequirementHeading(_ t: String) -> Bool {
-        ["要求", "保障", "注意事项", "组织领导", "工作机制", "目的", "意义", "指导思想", "背景", "活动主题"].contains { t.contains($0) }
+        ["要求", "保障", "注意事项", "组织领导", "工作机制", "目的", "意义", "指导思想", "背景", "活动主题", "经费", "预算"].contains { t.contains($0) }
     }
 
     /// A programme's heading line over its fields ("一、元宵灯谜竞猜活动", "2.《乌山魂》云展播"):
@@ -256,6 +278,8 @@ enum Layout {
         for ch in c {
             if "“「《".contains(ch) { depth += 1 } else if "”」》".contains(ch) { depth = max(0, depth - 1) } else if depth == 0, "。，,；;".contains(ch) { sentence = true }
         }
+        // (A full stop closing the heading does not make it a sentence: 2、组织开展“我们的节日”——……活动。)
+        if sentence, c.last == "。", !c.dropLast().contains(where: { "。，,；;".contains($0) }) { sentence = false }
         return c.count <= 40 && !sentence && fieldLabel(c) == nil && c.contains { DocumentScanner.isHan($0) }
     }
 
@@ -274,7 +298,7 @@ extension UnitDictionary {
         "社会工作部", "宣传部", "组织部", "统战部", "工作部", "文明办", "创文办", "创城办", "综治办", "卫健办", "政府办", "党政办",
         "办公室", "文体旅局", "管理局", "团县委", "团市委", "团区委", "团委", "文明委", "卫健委", "居委会", "村委会", "委员会",
         "文联", "总工会", "妇联", "科协", "残联", "文化馆", "图书馆", "博物馆", "美术馆", "纪念馆", "科技馆", "文化站",
-        "服务站", "工作站", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
+        "服务站", "工作站", "实践所", "实践站", "关工委", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
         "局", "幼儿园", "学院", "研究院", "医院", "卫生院", "研究所", "派出所", "司法所", "财政所", "供电所", "文管所",
         "管理站", "农技站", "检查站", "保护站", "电视台", "广播电台", "报社", "剧团", "演出团", "办事处", "管委会", "妇联",
         "党工委", "党委", "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",

@@ -120,8 +120,9 @@ public enum PlanDrafter {
     /// Drafts from text already decoded.
     public static func draft(text: String, encoding: DocumentEncoding = .utf8, options: DraftOptions) -> Draft {
         let doc = SourceDocument(text: text)
-        let scanner = MentionScanner(
+        var scanner = MentionScanner(
             year: options.year, hasHolidayTable: options.hasHolidayTable(options.year), catalog: options.festivals)
+        scanner.documentFestival = Self.documentFestival(doc, catalog: options.festivals)
         var lineChars: [Int: [Character]] = [:]
         for s in doc.sentences { lineChars[s.line, default: []] += s.chars }
         // Layout: lines that name the document or sign it, month headings and the points under them.
@@ -130,6 +131,8 @@ public enum PlanDrafter {
         var currentMonth: Int?
         var inRequirements = false
         var requirementLines: Set<Int> = []
+        var inHistory = false
+        var historyLines: Set<Int> = []
         var lineIndex: [Int: Int] = [:]
         // Each line's field label, read once (时间, 主办, 活动内容…).
         let labels = doc.keptLines.map { Layout.fieldLabel($0.text) }
@@ -147,6 +150,13 @@ public enum PlanDrafter {
             }
             if Layout.isSectionHeading(t) { currentMonth = nil }
             if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
+            // A short label line opens a part of a notice too (节日由来, 假期安全 on a school's page): the
+            // history of the festival is not a plan, and safety tips are requirements.
+            if let label = Layout.shortLabel(l.text) {
+                inHistory = ["由来", "来历", "简介", "起源"].contains { label.hasSuffix($0) }
+                inRequirements = inHistory || ["安全提示", "安全提醒", "温馨提示", "假期安全", "注意事项"].contains { label.contains($0) }
+            }
+            if inHistory { historyLines.insert(l.line) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
@@ -167,7 +177,13 @@ public enum PlanDrafter {
             }
         }
         let titleLine = doc.title.flatMap { t in
-            t.count > 40 || t.contains(where: { "。，,；;".contains($0) }) ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
+            // (A comma inside a quoted name does not make a headline a sentence: 虹桥镇开展“粽情端午,传承文明”主题活动.)
+            var depth = 0
+            let sentence = t.contains { ch in
+                if "“「《".contains(ch) { depth += 1 } else if "”」》".contains(ch) { depth = max(0, depth - 1) }
+                return depth == 0 && "。，,；;".contains(ch)
+            }
+            return t.count > 40 || sentence ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
         // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
         var fieldContentLines: Set<Int> = []
@@ -247,10 +263,12 @@ public enum PlanDrafter {
             }
         }
         if organisers.isEmpty {
-            for l in doc.keptLines.suffix(6).reversed() where l.text.count <= 24 {
+            // (Or the author line a page prints under its headline: 向城镇兴明小学.)
+            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(4) where l.text.count <= 24 {
                 let t = Array(String(l.text).trimmingSpaces())
-                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count == t.count {
-                    organisers = [u.name]
+                // (A place word the name ends at may stand before it: 向城镇兴明小学.)
+                if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at <= 1, u.at + u.name.count == t.count {
+                    organisers = [String(t)]
                     break
                 }
             }
@@ -319,6 +337,7 @@ public enum PlanDrafter {
                 if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
                 // The headline of a page or notice names what the document is about, not an item.
                 if item.line == titleLine { continue }
+                if historyLines.contains(item.line) { continue }
                 if fieldContentLines.contains(item.line), Self.occasion(of: item) != nil { continue }
                 if let festival = Self.occasion(of: item) {
                     // The requirements of a notice (确保元宵节期间各项活动安全有序) are not activities,
@@ -347,7 +366,9 @@ public enum PlanDrafter {
         }
         // A date with a year two or more years before the latest the document writes is history
         // (2006年5月，国务院将其列入……名录 in a 2018 notice).
-        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? [])
+        // (A year the text writes anywhere counts: 根据……关于2024年国庆节假期安排的通知 … 1949年10月1日.)
+        let textYears = doc.keptLines.prefix(400).compactMap { l -> Int? in Self.latestYear(in: l.text) }
+        let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? []) + textYears
         if let latest = years.max() {
             candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
         }
@@ -356,6 +377,7 @@ public enum PlanDrafter {
         // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
         // 灯谜晚会) is that activity.
         let dated = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.title) }
+        let datedQuotes = candidates.filter { Self.occasion(of: $0) == nil }.map { DraftText.matchingForm($0.quote) }
         if !dated.isEmpty {
             let name = doc.title ?? ""
             let notice = !name.contains("。") && !name.contains("，") && !name.contains(",")
@@ -372,8 +394,100 @@ public enum PlanDrafter {
                     let own = Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true)
                     if own.count < 2 || (own.count <= 6 && Self.withoutFestivalNames(own, catalog: options.festivals).count < 2) { return true }
                 }
+                // The programme the headline names (蒙城 国庆节期间文化惠民活动“好戏连台” … 今年国庆假日期间,
+                // 蒙城县文化惠民活动“好戏连台”): its period is the umbrella of the activities dated.
+                if dated.count >= 2, Self.quotedNames(item.quote).contains(where: {
+                    Self.withoutFestivalNames($0, catalog: options.festivals).count >= 2 && name.contains($0)
+                }) {
+                    return true
+                }
+                // A quoted name the document dates elsewhere (龙红格社区则于2月14日-15日开展了“幸福祖孙俩的元宵灯笼秀”
+                // DIY活动 … 一起上演了一段“元宵灯笼秀”): that activity again.
+                if Self.quotedNames(item.quote).contains(where: { q in
+                    q.count >= 4 && datedQuotes.contains { $0.contains(DraftText.matchingForm(q)) }
+                }) {
+                    return true
+                }
                 let a = DraftText.matchingForm(activity)
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
+            }
+        }
+        // The programme's own 活动时间 (a field not under an activity's heading, the line under a heading
+        // "三、活动时间", or 活动时间 written before the date inside a flattened line) in a programme that
+        // dates two or more activities by day after it (活动时间:10月1日—10月30日 … 1.广场舞比赛 …
+        // 活动时间:10月1日上午10:00; 四、活动时间2024年9月1日至9月10日 … 宣传动员会议(9月1日)): the umbrella.
+        func groupHeaded(_ idx: Int) -> Bool {
+            var j = idx - 1
+            while j >= 0, idx - j <= 8, labels[j] != nil { j -= 1 }
+            guard j >= 0, idx - j <= 8 else { return false }
+            let heading = doc.keptLines[j].text
+            // (A numbered point opens an activity's group even with a sentence after its name: 1.广场舞比赛。乡镇……)
+            return Layout.isProgrammeHeading(heading) || Layout.enumeratorLength(heading) > 0
+        }
+        let activityTimeLines = candidates.compactMap { item -> Int? in
+            guard let idx = lineIndex[item.line], Layout.isTimeField(doc.keptLines[idx].text), groupHeaded(idx) else { return nil }
+            return item.line
+        }
+        var daysAfter = [Int](repeating: 0, count: candidates.count + 1)
+        for n in candidates.indices.reversed() {
+            let item = candidates[n]
+            let day = Self.occasion(of: item) == nil && item.spelled.contains(where: { $0 == "日" || $0 == "号" })
+            daysAfter[n] = daysAfter[n + 1] + (day ? 1 : 0)
+        }
+        candidates = candidates.enumerated().filter { n, item in
+            guard let idx = lineIndex[item.line] else { return true }
+            let text = doc.keptLines[idx].text
+            // (放假时间, 返校时间 over a date are not a programme's window.)
+            let programmeLabel = { (t: [Character]) in String(t).filter { $0 != " " }.contains("活动时间") }
+            let heading = (Layout.isTimeField(text) && programmeLabel(text) && !groupHeaded(idx))
+                || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text) && programmeLabel(doc.keptLines[idx - 1].text))
+                || (!Layout.isTimeField(text) && ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { item.sentence.contains($0 + item.spelled) })
+            guard heading else { return true }
+            // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
+            // campaign itself unless the activities after it have 时间 fields of their own.)
+            let days = item.spelled.contains { $0 == "日" || $0 == "号" }
+            return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
+        }.map(\.element)
+        // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
+        // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
+        do {
+            var dayLines: Set<Int> = []
+            candidates = candidates.filter { item in
+                defer {
+                    if Self.occasion(of: item) == nil, item.spelled.contains(where: { $0 == "日" || $0 == "号" }) { dayLines.insert(item.line) }
+                }
+                guard Self.occasion(of: item) != nil, dayLines.contains(item.line) else { return true }
+                return Self.doneWords.contains { item.quote.contains($0) }
+            }
+        }
+        // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
+        // in a document that dates its activities by day after it: the umbrella, not an item.
+        if daysAfter[0] >= 1 {
+            let openers = ["将至", "来临之际", "到来之际", "即将来临", "即将到来", "来临", "之际"]
+            candidates = candidates.enumerated().filter { n, item in
+                guard Self.occasion(of: item) != nil, daysAfter[n + 1] >= 1 else { return true }
+                let s = item.sentence
+                let opens = openers.contains { s.contains(item.spelled + $0) }
+                    || ["正值", "又是一年", "值此"].contains { s.contains($0 + item.spelled) || s.contains($0 + "“" + item.spelled) }
+                return !opens
+            }.map(\.element)
+        }
+        // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
+        // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
+        if daysAfter[0] >= 1 {
+            candidates.removeAll { item in
+                guard Self.bareFestival(item.when) != nil, !item.when.contains(" ") else { return false }
+                // (The name of a booth or a column: “绿色清明”展台, “清明寄语”专栏.)
+                let name = item.spelled.filter { !"“”「」".contains($0) }
+                if let q = Self.quotedNames(item.quote).first(where: { $0.contains(name) && $0 != name }),
+                    let end = item.quote.utf8End(of: q + "”"),
+                    ["展台", "展区", "展板", "专栏", "栏目", "板块", "展位"].contains(where: { item.quote[end...].hasPrefix($0) })
+                {
+                    return true
+                }
+                guard let end = item.quote.utf8End(of: item.spelled + "主题") else { return false }
+                let rest = item.quote[end...].drop { $0 == "的" }
+                return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
             }
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
@@ -402,13 +516,13 @@ public enum PlanDrafter {
             item.id = id
             item.quote = Self.asWritten(item.quote, line: item.line, doc: doc)
             item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
-            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc) }
+            if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc, contiguous: false) }
             for u in item.owners + item.participants where !unitListed.contains(u) {
                 if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
                 // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
                 if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
                     let lines = [item.line] + firstChangedLines
-                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc) }).first(where: { $0 != name }) {
+                    if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc, contiguous: false) }).first(where: { $0 != name }) {
                         unitsUsed[u]?.name = written
                     }
                 }
@@ -457,6 +571,7 @@ extension PlanDrafter {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
                     if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
+                    if label.contains("说明"), owners.isEmpty { owners = Layout.unitAfterBy(Layout.fieldValue(t)) }
                     if label.contains("时间") { break }
                     // 活动主题：/活动名称： names the activity better than a group's heading.
                     if label.contains("主题") || label.contains("名称") {
@@ -576,6 +691,61 @@ extension PlanDrafter {
         }
     }
 
+    /// Words that say something is done or held (a festival named with one of them is an activity of its own).
+    static let doneWords = ItemBuilder.actionWords.filter { $0 != "活动" } + [
+        "开放", "慰问", "走访", "展览", "展出", "讲座", "服务", "值班", "闭馆", "放假", "巡查", "晚会", "联欢", "演练", "表彰",
+    ]
+
+    /// The names quoted in a text (“好戏连台”, 「…」).
+    static func quotedNames(_ text: String) -> [String] {
+        var out: [String] = []
+        var current: String?
+        for ch in text {
+            if ch == "“" || ch == "「" {
+                current = ""
+            } else if ch == "”" || ch == "」" {
+                if let n = current, n.count >= 2 { out.append(n) }
+                current = nil
+            } else if current != nil {
+                current?.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// The one festival a notice is about: the only festival its title names, else the only one its
+    /// first three lines name (现将20xx年国庆节放假的具体安排通知如下).
+    static func documentFestival(_ doc: SourceDocument, catalog: FestivalCatalog) -> Festival? {
+        let officials = catalog.festivals.filter { $0.officialHoliday != nil }
+        func named(_ text: String) -> [Festival] {
+            officials.filter { f in ([f.chineseName] + f.aliases).contains { $0.count >= 2 && text.contains($0) } }
+        }
+        if let title = doc.title {
+            let inTitle = named(title)
+            if inTitle.count == 1 { return inTitle[0] }
+            if inTitle.count > 1 { return nil }
+        }
+        let opening = named(doc.keptLines.prefix(3).map { String($0.text.prefix(200)) }.joined())
+        return opening.count == 1 ? opening[0] : nil
+    }
+
+    /// The latest year a line writes (2024年, between 1900 and 2200), if any.
+    static func latestYear(in c: [Character]) -> Int? {
+        var best: Int?
+        var i = 0
+        while i + 5 <= c.count, i < 4000 {
+            if DocumentScanner.digit(c[i]) != nil, let y = DocumentScanner.asciiNumber(c, i, maxDigits: 4), y.end - i == 4, y.end < c.count, c[y.end] == "年",
+                y.value >= 1900, y.value <= 2200, i == 0 || DocumentScanner.digit(c[i - 1]) == nil
+            {
+                best = max(best ?? 0, y.value)
+                i = y.end
+                continue
+            }
+            i += 1
+        }
+        return best
+    }
+
     /// The year a date is written with (2006年5月 → 2006).
     static func writtenYear(_ spelled: String) -> Int? {
         let c = Array(spelled)
@@ -688,13 +858,16 @@ extension PlanDrafter {
 
     /// `text` as the document writes it, when it is a part of a line that was read changed
     /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
-    static func asWritten(_ text: String, line: Int, doc: SourceDocument) -> String {
+    /// A quote is `contiguous` (an exact substring of the line, glosses and spaces included); a title
+    /// or a unit's name takes the document's characters without what was not read (節(jié) → 節).
+    static func asWritten(_ text: String, line: Int, doc: SourceDocument, contiguous: Bool = true) -> String {
         guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
         let needle = Array(text)
         guard let first = needle.first, needle.count <= l.read.count else { return text }
         var i = 0
         while i + needle.count <= l.read.count {
             if l.read[i] == first, l.read[i..<(i + needle.count)].elementsEqual(needle) {
+                if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }
             i += 1
@@ -721,7 +894,7 @@ struct ItemBuilder {
         if mentions.isEmpty { return [] }
         let text = String(c)
         // "现将……安排公告如下": the preface of a list, not an item.
-        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划"].contains(where: { text.contains($0) }) { return [] }
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
         // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
         let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("为") {
@@ -732,8 +905,10 @@ struct ItemBuilder {
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
         // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
+        // (Unless a later clause does something on that day: 10月7日是今年的重阳节,……长者饭堂在这一天正式启用.)
+        let onThatDay = ["这一天", "这天", "当天", "当日"].contains { text.contains($0) }
         let occasions = Set(mentions.filter { m in
-            guard m.form == .day, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
+            guard m.form == .day, !onThatDay, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
             let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
             return clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
         }.map { clauseIndex($0.range.lowerBound) })
@@ -748,6 +923,17 @@ struct ItemBuilder {
             let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
             return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
         }
+        // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
+        // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
+        // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
+        mentions.removeAll { m in
+            let clause = clauses[clauseIndex(m.range.lowerBound)]
+            if Self.inFrame(m, in: c, clause: clause) { return true }
+            guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
+            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
+                || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
+        }
+        if mentions.isEmpty { return [] }
         // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
         // occasion; the mention outside a quoted name, the holiday or window before the bare day, wins.
         var festivalSeen: [String: Int] = [:]
@@ -803,11 +989,28 @@ struct ItemBuilder {
             while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
-        // 端午节的传统文化内涵, 中秋节的由来: the festival as a topic, not a date.
+        // 端午节的传统文化内涵, 中秋节的由来, 讲述重阳节来历: the festival as a topic, not a date.
         mentions.removeAll { m in
-            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count, c[m.range.upperBound] == "的" else { return false }
+            guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count else { return false }
+            if c[m.range.upperBound] != "的" {
+                let next = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 2)])
+                return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
+            }
             let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
             return Self.topicNouns.contains { after.contains($0) }
+        }
+        // 农历九月九日,是我国传统的重阳节: a clause that says what the festival is describes it, and the date
+        // before it is the festival's, not an activity's.
+        let describes = Set(clauses.indices.filter { k in
+            let clause = String(c[clauses[k]].drop { $0 == " " })
+            return clause.hasPrefix("是") && clause.contains("节") && ["传统", "我国", "中华", "中国", "民间"].contains { clause.contains($0) }
+        })
+        if !describes.isEmpty {
+            mentions.removeAll { m in
+                let k = clauseIndex(m.range.lowerBound)
+                return describes.contains(k) || (describes.contains(k + 1) && (m.form == .day || m.rule.hasPrefix("lunar")))
+            }
+            if mentions.isEmpty { return [] }
         }
         // "县文化馆 2024年1月30日" closing a line: the signature's date, not an item.
         mentions.removeAll { m in
@@ -815,7 +1018,9 @@ struct ItemBuilder {
             else { return false }
             let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound]).trimmingSpaces()
             let chars = Array(before)
-            return before.count <= 24 && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count }
+            // (The unit may be written with placeholders and spaces: XX 县 XX 彝族乡人民政府 2018 年 2 月 26 日.)
+            return before.count <= 24 && !before.contains("，") && !before.contains(",")
+                && UnitDictionary.bySuffix(in: chars, range: 0..<chars.count).contains { $0.at == 0 && $0.name.count == chars.count || ($0.at + $0.name.count == chars.count && $0.name.count >= 4) }
         }
         if mentions.isEmpty { return [] }
 
@@ -855,6 +1060,24 @@ struct ItemBuilder {
         // A named day in a sentence that gives a date names the occasion (9月10日……教师节慰问): the date wins.
         if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
             mentions.removeAll { $0.form == .festival }
+        }
+        // A festival period a meeting of a dated sentence plans (1月5日,我县召开……会议,全面安排部署2023年
+        // 春节期间系列文化活动): the meeting is the item, the period its subject.
+        if mentions.contains(where: { $0.form == .day || $0.form == .window }) {
+            mentions.removeAll { m in
+                guard m.form == .festival || m.form == .holiday else { return false }
+                let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound])
+                return Self.planningWords.contains { before.contains($0) }
+            }
+            if mentions.isEmpty { return [] }
+        }
+        // A festival inside a quoted name or a bracketed gloss, in a sentence that writes a month or a
+        // day (10月开展“庆国庆、迎中秋”文艺演出, 2月份(春节前)组织一次……晚会): the written date wins.
+        if mentions.contains(where: { ($0.form == .day || $0.form == .window || $0.form == .vague) && $0.month != nil }) {
+            mentions.removeAll { m in
+                (m.form == .festival || m.form == .holiday) && (Self.quoteOpening(of: m, in: c) != nil || Self.inBrackets(m, in: c))
+            }
+            if mentions.isEmpty { return [] }
         }
         // A vague month next to a day of the same month restates it (从6月末拉开帷幕,6月28日……开幕).
         let specificMonths = Set(mentions.filter { $0.form == .day }.compactMap(\.month))
@@ -963,6 +1186,88 @@ struct ItemBuilder {
         return opens.last
     }
 
+    /// Whether a mention stands in brackets (2月份(春节前), 9月(国庆节前后)): a gloss of what is around it.
+    static func inBrackets(_ m: Mention, in c: [Character]) -> Bool {
+        var i = m.range.lowerBound - 1
+        while i >= 0, m.range.lowerBound - i <= 4, !"()（）".contains(c[i]) { i -= 1 }
+        guard i >= 0, c[i] == "(" || c[i] == "（" else { return false }
+        var j = m.range.upperBound
+        while j < c.count, j - m.range.upperBound <= 4, !"()（）".contains(c[j]) { j += 1 }
+        return j < c.count && (c[j] == ")" || c[j] == "）")
+    }
+
+    /// Whether a mention is inside quoted speech: a quotation that asks or exclaims (“……端午节是怎么来的吗?”).
+    static func inQuotedSpeech(_ m: Mention, in c: [Character]) -> Bool {
+        guard let open = quoteOpening(of: m, in: c), c[open] == "“" else { return false }
+        var j = m.range.upperBound
+        while j < c.count, c[j] != "”" {
+            if "?？!！吗呢".contains(c[j]) { return true }
+            j += 1
+        }
+        if j < c.count, j > open + 1, "?？!！".contains(c[j - 1]) { return true }
+        // Words someone said (“本来还想着元宵节买灯笼给孙子……”参与活动的一位老人表示): a speech verb
+        // right after the quotation, or 说：/表示： before it.
+        if j < c.count {
+            let after = String(c[(j + 1)..<min(c.count, j + 16)])
+            if ["表示", "说", "告诉", "感慨", "笑道", "介绍道", "称赞"].contains(where: { after.contains($0) }), !after.contains("“") { return true }
+        }
+        let before = String(c[max(0, open - 4)..<open])
+        return before.hasSuffix("说:") || before.hasSuffix("说：") || before.hasSuffix("表示:") || before.hasSuffix("表示：")
+    }
+
+    static let planningWords = ["部署", "谋划", "动员"]
+
+    /// Whether a festival's work is what a clause regards as something (我局将开展好中秋节主题文化活动作为……
+    /// 重要形式, 把春节慰问作为一项重要任务): a statement of approach, not an activity.
+    static func regarded(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
+        return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
+
+    /// Whether a festival is what a greeting is for (向全体退休教师致以国庆和重阳双节的问候与祝福, 祝大家中秋快乐).
+    static func inGreeting(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
+        let whole = String(c[clause])
+        return ["问候", "祝福", "祝愿", "快乐"].contains { after.contains($0) } && !actionWords.contains { whole.contains($0) }
+    }
+
+    static let appealWords = ["呼吁", "倡导", "倡议", "号召", "提醒", "引导", "劝导"]
+
+    /// Whether a mention is what an appeal asks of the public (志愿者们呼吁群众在清明祭祀期间……).
+    static func inAppeal(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
+        return appealWords.contains { before.contains($0) }
+    }
+
+    /// Whether a mention is inside the frame of a requirement (结合“清廉小店·清明行”活动要求, 按照……春节期间
+    /// ……工作部署): the work is done under it, not on it.
+    static func inFrame(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
+        let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
+        guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
+        let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
+        return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
+    }
+
+    static let documentWords = [
+        "活动方案", "工作方案", "实施方案", "方案", "演讲稿", "范文", "作文", "手抄报", "倡议书", "主题班会教案", "教案", "工作总结", "总结", "应急预案", "预案",
+    ]
+
+    /// Whether a festival names a document (2022清明祭扫活动方案(通用13篇), 中秋节主题演讲稿): its words
+    /// run on to a document's kind without a verb or a break.
+    static func namesDocument(_ m: Mention, in c: [Character]) -> Bool {
+        var j = m.range.upperBound
+        var run: [Character] = []
+        while j < c.count, run.count <= 10, DocumentScanner.isHan(c[j]) || DocumentScanner.digit(c[j]) != nil {
+            run.append(c[j])
+            j += 1
+        }
+        let s = String(run)
+        guard let word = documentWords.first(where: { s.contains($0) }), let end = s.utf8End(of: word) else { return false }
+        let between = String(s[..<end]).replacingOccurrences(of: word, with: "")
+        return !(actionWords + ["制定", "制订", "撰写", "征集", "印发", "下发"]).contains { between.contains($0) && $0 != "活动" }
+    }
+
     /// Whether a date is written with its year (2024年1月30日).
     static func startsWithYear(_ spelled: String) -> Bool {
         let c = Array(spelled)
@@ -1052,12 +1357,26 @@ struct ItemBuilder {
             return clean(String(chars))
         }
         var confidence = 0.6
+        // A date in brackets after an activity's name (1 .宣传动员会议(9月1日)召开全校教师大会): the name.
+        if m.form != .festival, m.range.lowerBound >= 3, c[m.range.lowerBound - 1] == "(" || c[m.range.lowerBound - 1] == "（",
+            m.range.upperBound < c.count, c[m.range.upperBound] == ")" || c[m.range.upperBound] == "）"
+        {
+            var k = m.range.lowerBound - 1
+            while k > 0, DocumentScanner.isHan(c[k - 1]) || "“”《》·".contains(c[k - 1]), m.range.lowerBound - k <= 24 { k -= 1 }
+            let name = String(c[k..<(m.range.lowerBound - 1)])
+            let numbered = k == 0 || ".．、".contains(c[k - 1])
+            if name.filter({ DocumentScanner.isHan($0) }).count >= 3,
+                numbered || Self.actionWords.contains(where: { name.contains($0) }) || name.hasSuffix("会") || name.hasSuffix("展示")
+            {
+                return (name, 0.6)
+            }
+        }
         var t = text(anchor)
         // 活动厅, 活动室, 活动中心 are places, not activities.
         let hasAction = { (s: String) in
             let words = s.replacingOccurrences(of: "活动厅", with: "").replacingOccurrences(of: "活动室", with: "")
                 .replacingOccurrences(of: "活动中心", with: "")
-            return Self.actionWords.contains { words.contains($0) }
+            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置"].contains { words.contains($0) }
         }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {

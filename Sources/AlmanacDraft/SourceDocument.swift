@@ -55,9 +55,9 @@ struct SourceDocument {
         "点击下载", "上一篇", "下一篇", "相关文章", "相关推荐", "热门文章", "猜你喜欢", "责任编辑", "版权所有", "Copyright",
         "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口", "TAG:", "TAG：", "Tags:", "标签:", "标签：",
     ]
-    static let debrisContains = ["相关文章:", "相关文章：", "文档为doc格式", "点击下载文档", "上一篇:", "下一篇:", "上一篇：", "下一篇："]
+    static let debrisContains = ["相关文章:", "相关文章：", "相关文档:", "相关文档：", "正在阅读:", "正在阅读：", "文档为doc格式", "点击下载文档", "上一篇:", "下一篇:", "上一篇：", "下一篇："]
     /// Markers after which everything is page furniture, when they come in the last part of the text.
-    static let tailMarkers = ["相关文章", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
+    static let tailMarkers = ["相关文章", "相关文档", "正在阅读", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
 
     /// The line with its web addresses (www.89xue.com, http://…) turned into spaces, so that a
     /// month label or a heading a site stamped its address on ("3月份 www.89xue.com") reads as
@@ -175,7 +175,10 @@ struct SourceDocument {
             }
             // 【……方案】正文……: the bracketed title.
             if t.utf8HasPrefix("【"), let close = t.firstIndex(of: "】") {
-                t = String(t[t.index(after: t.startIndex)..<close])
+                let inside = String(t[t.index(after: t.startIndex)..<close])
+                let rest = String(t[t.index(after: close)...]).trimmingSpaces()
+                // (A column's tag before the headline, 【文化惠民】永登县将开展……活动: the headline.)
+                t = inside.count <= 6 && rest.count >= 8 ? rest : inside
             }
             return t.count > 60 ? String(t.prefix(59)) + "…" : t
         }

@@ -172,4 +172,218 @@ import Testing
         #expect(d.items.map(\.line) == [3])
         #expect(d.items.first?.when == "01-11")
     }
+
+    // Classes found on dev/103–121 (documents never run before their gold was written).
+
+    @Test func aWrittenDateWinsOverAFestivalInAQuotedNameOrABracket() throws {
+        #expect(try whens("10月开展“庆国庆、迎中秋”文艺演出4场。") == ["10-01..10-last"])
+        #expect(try whens("2月份(春节前)在辖区组织一次《迎春篝火晚会》和放一次露天电影。") == ["02-01..02-last"])
+        // With no written date the festival stays the item's date.
+        #expect(try whens("开展“庆国庆、迎中秋”文艺演出。") == ["国庆节"])
+    }
+
+    @Test func speechAppealsFramesAndDocumentNamesAreNotActivities() throws {
+        #expect(try whens("“小朋友们,你们知道端午节是怎么来的吗?”志愿者给小朋友们分享了习俗知识。").isEmpty)
+        #expect(try whens("志愿者们呼吁群众在清明祭祀期间,摒弃焚烧冥纸等传统祭扫方式。").isEmpty)
+        #expect(try whens("结合“清廉小店·清明行”活动要求,组织各社区开展系列活动。").isEmpty)
+        #expect(try whens("下面是小编为大家收集的2022清明祭扫活动方案(通用13篇),仅供参考。").isEmpty)
+        // A plan to write the programme before the festival is still a deadline.
+        #expect(try whens("清明节前制定活动方案。") == ["holiday 清明节 start -1wd"])
+    }
+
+    @Test func aMeetingThatPlansAFestivalPeriodIsOneItem() throws {
+        let d = try DraftTestSupport.draft("1月5日,我县召开“双节”群众性文化活动工作会议,全面安排部署2023年春节期间系列文化活动。")
+        #expect(d.items.map(\.when) == ["01-05"])
+    }
+
+    @Test func listsOfOtherDocumentsAndBudgetsAreNotItems() throws {
+        let text = """
+            社区中秋节活动方案
+            二、活动时间: 9月26日-9月27日
+            三、内容:
+            (一)开展中秋节前慰问主题活动
+            六、经费预算:
+            中秋慰问活动 月饼 500
+            诗话中秋 活动 诗话中秋 奖品 1000
+            《2022年社区中秋节活动方案》相关文档:
+            中秋节主题演讲稿(精选15篇)09-07
+            关于中秋节演讲稿简短三年级范文09-07
+            关于端午节期间免费对外开放县城区公共停车场、机关企事业单位
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.line) == [2, 4])
+        #expect(d.items.map(\.when) == ["09-26..09-27", "holiday 中秋节 start -1wd"])
+    }
+
+    @Test func theProgrammesOwnWindowAndHeadlineAreNotItems() throws {
+        let text = """
+            【文化惠民】永登县开展“强国复兴有我”国庆文化系列活动
+            为丰富广大人民群众精神文化生活,在“国庆”期间开展“强国复兴有我”文化活动。
+            活动主题:强国复兴有我
+            活动时间:10月1日—10月30日
+            1.广场舞比赛。乡镇综合文化站选送优秀舞蹈队
+            组织单位:县文旅局、县文化馆
+            活动时间:10月1日上午10:00
+            2.歌咏比赛。乡镇综合文化站选送优秀歌唱节目
+            组织单位:县文旅局
+            活动时间:10月2日上午10:00
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["10-01", "10-02"])
+        #expect(d.items.map(\.title) == ["广场舞比赛", "歌咏比赛"])
+        let news = """
+            蒙城 国庆节期间文化惠民活动“好戏连台”
+            今年国庆假日期间,蒙城县文化惠民活动“好戏连台”,让人们乐享休闲假日。
+            9月28日,蒙城县举办全县职工大合唱比赛决赛。
+            同时,9月27日—10月10日,老照片回顾展在县博物馆展出;10月1日——10月15日,学术邀请展与观众见面。
+            """
+        #expect(try DraftTestSupport.draft(news).items.map(\.when) == ["09-28", "09-27..10-10", "10-01..10-15"])
+    }
+
+    @Test func pinyinGlossesAreNotRead() throws {
+        let d = try DraftTestSupport.draft("6月17日,縣財(cái)政局組織開展了“濃情端午”文明實(shí)踐活動(dòng)。")
+        #expect(d.items.map(\.when) == ["06-17"])
+        #expect(d.units.map(\.name) == ["縣財政局"])
+        // The quote keeps the page's text; the title does not carry the glosses.
+        #expect(d.items.first?.quote.contains("實(shí)踐") == true)
+        #expect(d.items.first?.title.contains("(") == false)
+    }
+
+    @Test func lostDashesDeadlinesBeforeAMonthAndBeforeAFestival() throws {
+        #expect(try whens("时间:4月1日5日，张贴文明祭祀倡议书。") == ["04-01..04-05"])
+        #expect(try whens("规范社区图书室藏书并编码造册。(5月前完成)") == ["04-last"])
+        #expect(try whens("12月底前完成年度考评。") == ["12-last"])
+        #expect(try whens("开展中秋节前慰问主题活动。") == ["holiday 中秋节 start -1wd"])
+    }
+
+    @Test func aRemarkFieldNamesTheOwnerAndIsNotTheTitle() throws {
+        let text = """
+            (二)心灵的缅怀
+            内容:以孝为主题开展道德讲堂。
+            说明:由党政办组织实施,街道全体机关干部参加活动。
+            时间:4月2日
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.title) == ["心灵的缅怀"])
+        #expect(d.items.first?.owners.compactMap { id in d.units.first { $0.id == id }?.name } == ["党政办"])
+    }
+
+    // Classes found on dev/123–133 (the second set of documents never run before their gold).
+
+    @Test func prefacesGreetingsFramesAndSignaturesAreNotItems() throws {
+        #expect(try whens("本周是秋学期第18周,现将12月25日至12月29日学校工作纪要如下。").isEmpty)
+        #expect(try whens("她代表学校党支部向全体退休教师致以国庆和重阳双节的问候与祝福。").isEmpty)
+        #expect(try whens("根据县文明办3月1日的部署要求,各单位认真组织。").isEmpty)
+        #expect(try whens("七、结合交通安全检查,开展文化市场管理。 XX 县 XX 彝族乡人民政府 2018 年 2 月 26 日").isEmpty)
+    }
+
+    @Test func aFlattenedProgrammeNamesItsActivitiesBeforeTheirDates() throws {
+        let text = """
+            四、活动时间2024年9月1日至9月10日五、活动内容1 .宣传动员会议(9月1日)召开全校教师大会。2 .校园氛围营造(9月1日至9月10日)利用校园广播宣传教师节主题。制作教师节主题宣传视频,在学校网站上发布。3 .优秀教师表彰大会(9月3日)对表现突出的教师进行表彰。
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["09-01", "09-01..09-10", "09-03"])
+        #expect(d.items.map(\.title) == ["宣传动员会议", "校园氛围营造", "优秀教师表彰大会"])
+    }
+
+    // Classes found on dev/135–145 (the third set of documents never run before their gold).
+
+    @Test func anOpeningFestivalIsTheUmbrellaOfTheDaysThatFollow() throws {
+        let text = """
+            春节将至,中牟县公共文化场馆正常免费开放,并精心策划形式多样的迎新春文化活动。
+            一、中牟博物馆。2月11日(大年三十)闭馆,2月12日至2月17日(大年初一至大年初六)正常对外免费开放。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["02-11", "02-12..02-17"])
+        // With no day after it, the opening festival dates the activity.
+        #expect(try whens("在中秋节来临之际,三排镇新时代文明实践所开展“我们的节日·中秋”主题活动。") == ["中秋节"])
+    }
+
+    @Test func foodSpeechAndStatementsOfApproachAreNotActivities() throws {
+        #expect(try whens("2月18日,社区志愿者布置场地。手作元宵深受辖区居民喜爱,志愿者还提前煮好元宵。") == ["02-18"])
+        #expect(try whens("“本来还想着元宵节买灯笼给孙子,没想到刚好有这个活动。”参与活动的一位老人表示。").isEmpty)
+        #expect(try whens("我局将开展好中秋节主题文化活动作为丰富群众精神文化生活的重要形式。").isEmpty)
+        #expect(try whens("在大年初一当天,孩子们还可以参与新春福袋活动。") == ["lunar 01-01"])
+    }
+
+    @Test func aQuotedNameTheDocumentDatesIsThatActivity() throws {
+        let text = """
+            2月15日,盛平社区开展了“福虎迎新春,欢乐闹元宵”猜灯谜活动。
+            龙红格社区则于2月14日-15日开展了“幸福祖孙俩的元宵灯笼秀”DIY活动。祖孙俩共同做好了灯笼,还一起上演了一段“元宵灯笼秀”。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["02-15", "02-14..02-15"])
+    }
+
+    // Classes found on dev/147–155 (the fourth set of documents never run before their gold).
+
+    @Test func aDayThatIsAFestivalStillDatesWhatIsDoneOnIt() throws {
+        #expect(try whens("10月7日是今年的重阳节,海口13家乡镇长者饭堂在这一天正式启用。") == ["10-07"])
+        #expect(try whens("农历九月九日,是我国传统的重阳节,又名重九节、登高节。").isEmpty)
+        #expect(try whens("活动在志愿者讲述重阳节来历及美好传说中展开。").isEmpty)
+    }
+
+    @Test func aBlankDayWithALunarGlossIsTheGlossNotTheMonth() throws {
+        #expect(try whens("活动时间:2025年10月XX日(农历九月初九)上午9:00,举行敬老慰问仪式。") == ["lunar 09-09"])
+    }
+
+    @Test func aFestivalNamedAgainAfterTheDayOfItsActivityIsThatActivity() throws {
+        let d = try DraftTestSupport.draft("10月7日上午,文昌市庆重阳千叟宴在南阳老区举行。主办方邀请1790位老人欢聚一堂、共进午餐,欢度重阳节。")
+        #expect(d.items.map(\.when) == ["10-07"])
+        // A festival with work of its own in the later sentence stays an item.
+        let e = try DraftTestSupport.draft("1月27日,县文化馆举办迎春书画展。春节期间,县图书馆正常开放。")
+        #expect(e.items.map(\.when) == ["01-27", "holiday 春节"])
+    }
+
+    // Classes found on dev/157–163 (the fifth set of documents never run before their gold).
+
+    @Test func aBoothNamedForAFestivalAndASummarysOwnNameAreNotItems() throws {
+        let text = """
+            4月2日,长子县清明节文明集市主题活动举行。
+            现场设有宣传科普区;“绿色清明”展台倡导鲜花祭祀、云端追思等低碳方式。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["04-02"])
+        let summary = try DraftTestSupport.draft("乡政府2023年春节群众文化工作总结根据乡春节文化活动实施方案,具体做法:(一)做好了春节期间社会环境布置工作。")
+        #expect(summary.items.map(\.when) == ["holiday 春节"])
+        #expect(summary.items.first?.title.contains("环境布置") == true)
+    }
+
+    // Classes found on dev/165–173 (the sixth set of documents never run before their gold).
+
+    @Test func aSchoolsBreakNoticeWithTheFestivalsHistory() throws {
+        let text = """
+            兴明小学国庆节放假通知及相关事宜安排
+            向城镇兴明小学
+            根据国务院办公厅发布的关于2024年国庆节假期安排的通知,现将国庆节放假时间通知如下:
+            放假时间
+            10月1日—10月7日(放假调休共7天)
+            返校时间
+            10月8日(星期二)
+            节日由来
+            1949年10月1日,中华人民共和国宣告成立。自1950年起,即以每年的10月1日为中华人民共和国国庆日。
+            假期安全
+            国庆虽已秋季,气温依然偏高,家长必须重视对孩子防溺水安全的教育工作。
+            """
+        let d = try DraftTestSupport.draft(text)
+        // 放假时间 and 返校时间 over a date are not a programme's 活动时间; the history and the tips are not items.
+        #expect(d.items.map(\.when) == ["10-01..10-07", "10-08"])
+        #expect(d.items.first?.owners.compactMap { id in d.units.first { $0.id == id }?.name } == ["向城镇兴明小学"])
+    }
+
+    @Test func aHeadlineWithACommaInsideItsQuotedNameIsStillTheHeadline() throws {
+        let text = """
+            虹桥镇开展“粽情端午,传承文明”主题活动
+            端午期间,虹桥镇张公村新时代文明实践站组织志愿者开展“粽情端午,传承文明”主题活动。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.line) == [2])
+    }
+
+    @Test func aBreakNamedWithoutItsFestivalIsTheNoticesFestival() throws {
+        let text = """
+            现将2026年国庆节放假的具体安排通知如下:
+            10月1日——10月7日,共7天,10月8日上班上课。
+            全市各小学中学在放假期间,要切实做好值班和安全、保卫等工作。
+            """
+        #expect(try DraftTestSupport.draft(text).items.map(\.when) == ["10-01..10-07", "10-08", "holiday 国庆节"])
+        // A plan for the festival is a document, not an activity on it.
+        #expect(try whens("并召开专题会议,制订清明节祭祀活动应急预案。").isEmpty)
+    }
 }
