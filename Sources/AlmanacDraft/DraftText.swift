@@ -5,13 +5,15 @@ public enum DraftText {
     /// Traditional → simplified, one character for one (ICU's Hant-Hans, see TraditionalSimplified.swift).
     /// Characters that are also ordinary simplified characters (乾 in 乾坤, 俱 in 俱乐部, 著, 麽…)
     /// are left out, so a simplified document is never changed by it.
-    static let simplified: [Character: Character] = {
+    /// Keyed by the traditional character's scalar: a `Character` key hashes and compares through
+    /// Unicode normalisation, which was an eighth of the drafting time of a long document.
+    static let simplifiedScalars: [UInt32: Character] = {
         let keep: Set<Character> = ["乾", "俱", "著", "麽", "瞭", "藉", "鍾", "於", "餘", "徵", "衝", "噹", "甦", "佈", "摺", "夥", "纔"]
-        var map: [Character: Character] = [:]
+        var map: [UInt32: Character] = [:]
         var pending: Character?
         for ch in traditionalSimplifiedPairs where !ch.isWhitespace {
             if let t = pending {
-                if !keep.contains(t) { map[t] = ch }
+                if !keep.contains(t), let scalar = t.unicodeScalars.first, t.unicodeScalars.count == 1 { map[scalar.value] = ch }
                 pending = nil
             } else {
                 pending = ch
@@ -19,6 +21,14 @@ public enum DraftText {
         }
         return map
     }()
+
+    /// The simplified form of a traditional character, or the character itself.
+    @inline(__always)
+    static func simplified(_ ch: Character) -> Character {
+        let scalars = ch.unicodeScalars
+        guard let first = scalars.first, first.value >= 0x3400, scalars.index(after: scalars.startIndex) == scalars.endIndex else { return ch }
+        return simplifiedScalars[first.value] ?? ch
+    }
 
     /// About a thousand of the most common characters (simplified): text decoded in the wrong
     /// encoding (Big5 read as GB18030) has few of them.
@@ -38,7 +48,7 @@ public enum DraftText {
         return traditional >= 3 && traditional * 50 >= han
     }
 
-    static let traditionalScalars: Set<UInt32> = Set(simplified.keys.compactMap { $0.unicodeScalars.first?.value })
+    static let traditionalScalars: Set<UInt32> = Set(simplifiedScalars.keys)
 
     static func halfWidth(_ ch: Character) -> Character {
         guard ch.unicodeScalars.count == 1, let s = ch.unicodeScalars.first else { return ch }
@@ -68,7 +78,7 @@ public enum DraftText {
         out.reserveCapacity(chars.count)
         source.reserveCapacity(chars.count)
         var mapped = chars.map { halfWidth($0) }
-        if traditional { mapped = mapped.map { simplified[$0] ?? $0 } }
+        if traditional { mapped = mapped.map(simplified) }
         var i = 0
         while i < mapped.count {
             let ch = mapped[i]
@@ -137,13 +147,19 @@ public enum DraftText {
         for ch in text {
             let h = halfWidth(ch)
             if h.isWhitespace { continue }
-            out.append(simplified[h] ?? h)
+            out.append(simplified(h))
         }
         return out
     }
 }
 
 extension String {
+    /// The string without any occurrence of `word`; Foundation's search runs only when the byte
+    /// search finds it (most calls remove nothing, and the Unicode-aware search is slow).
+    func removing(_ word: String) -> String {
+        contains(word) ? replacingOccurrences(of: word, with: "") : self
+    }
+
     /// Whether `other` occurs in this string, compared byte for byte in UTF-8 (the drafter's text is
     /// normalised already). Foundation's `contains` is a Unicode-aware search that took most of the
     /// drafting time; this overload is chosen inside the module for `String` arguments.

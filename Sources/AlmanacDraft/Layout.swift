@@ -335,7 +335,7 @@ extension UnitDictionary {
         var j = at - 1
         var before: [Character] = []
         while j >= 0, at - j <= 20, !breaks.contains(c[j]) {
-            before.insert(DraftText.simplified[c[j]] ?? c[j], at: 0)
+            before.insert(DraftText.simplified(c[j]), at: 0)
             j -= 1
         }
         let b = String(before)
@@ -343,7 +343,7 @@ extension UnitDictionary {
         var after: [Character] = []
         var k = at + length
         while k < c.count, k - at - length < 16, !breaks.contains(c[k]) {
-            after.append(DraftText.simplified[c[k]] ?? c[k])
+            after.append(DraftText.simplified(c[k]))
             k += 1
         }
         let a = String(after)
@@ -441,7 +441,7 @@ extension UnitDictionary {
                     }
                     if frameBefore.contains(where: { v in
                         start - v.count >= range.lowerBound
-                            && zip(c[(start - v.count)..<start], v).allSatisfy { (DraftText.simplified[$0.0] ?? $0.0) == $0.1 }
+                            && zip(c[(start - v.count)..<start], v).allSatisfy { DraftText.simplified($0.0) == $0.1 }
                     }) {
                         break
                     }

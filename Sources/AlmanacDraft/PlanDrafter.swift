@@ -404,7 +404,9 @@ public enum PlanDrafter {
                 // A quoted name the document dates elsewhere (龙红格社区则于2月14日-15日开展了“幸福祖孙俩的元宵灯笼秀”
                 // DIY活动 … 一起上演了一段“元宵灯笼秀”): that activity again.
                 if Self.quotedNames(item.quote).contains(where: { q in
-                    q.count >= 4 && datedQuotes.contains { $0.contains(DraftText.matchingForm(q)) }
+                    guard q.count >= 4 else { return false }
+                    let named = DraftText.matchingForm(q)
+                    return datedQuotes.contains { $0.contains(named) }
                 }) {
                     return true
                 }
@@ -803,12 +805,12 @@ extension PlanDrafter {
     /// notice uses (系列文化活动, “我们的节日·元宵节”主题活动 → nothing; 元宵节：舞龙舞狮 → 舞龙舞狮).
     static func activity(_ title: String, festival: String, catalog: FestivalCatalog, keepingUnits: Bool = false) -> String {
         var t = title
-        for name in names(of: festival, catalog: catalog).sorted(by: { $0.count > $1.count }) { t = t.replacingOccurrences(of: name, with: "") }
+        for name in names(of: festival, catalog: catalog).sorted(by: { $0.count > $1.count }) { t = t.removing(name) }
         // Units are who, not what (春节期间：县文化馆).
         let chars = Array(t)
-        for u in keepingUnits ? [] : UnitDictionary.bySuffix(in: chars, range: 0..<chars.count) { t = t.replacingOccurrences(of: u.name, with: "") }
-        for e in UnitDictionary.entries where !keepingUnits && t.contains(String(e.chars)) { t = t.replacingOccurrences(of: String(e.chars), with: "") }
-        for w in genericActivityWords { t = t.replacingOccurrences(of: w, with: "") }
+        for u in keepingUnits ? [] : UnitDictionary.bySuffix(in: chars, range: 0..<chars.count) { t = t.removing(u.name) }
+        for e in UnitDictionary.entries where !keepingUnits { t = t.removing(String(e.chars)) }
+        for w in genericActivityWords { t = t.removing(w) }
         return t.filter { DocumentScanner.isHan($0) }
     }
 
@@ -817,7 +819,7 @@ extension PlanDrafter {
         var t = text
         for f in catalog.festivals {
             for name in ([f.chineseName] + f.aliases).map({ $0.hasSuffix("节") && $0.count > 2 ? String($0.dropLast()) : $0 }) where name.count >= 2 {
-                t = t.replacingOccurrences(of: name, with: "")
+                t = t.removing(name)
             }
         }
         return t

@@ -151,7 +151,7 @@ public enum DocumentText {
         var common = 0
         for ch in text.prefix(20_000) where DocumentScanner.isHan(ch) {
             han += 1
-            let s = traditional ? (DraftText.simplified[ch] ?? ch) : ch
+            let s = traditional ? DraftText.simplified(ch) : ch
             if DraftText.common.contains(s) { common += 1 }
         }
         return han == 0 ? 0 : Double(common) / Double(han)
