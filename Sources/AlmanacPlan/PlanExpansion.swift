@@ -131,15 +131,39 @@ public struct PlanOccurrences: Sendable {
         self.diagnostics = diagnostics
         self.explanations = explanations
         self.cancelled = cancelled
-        var byKey: [String: [Int]] = [:]
-        var byUnit: [String: [Int]] = [:]
-        for (index, occurrence) in occurrences.enumerated() {
-            let s = series[occurrence.series]
-            byKey[s.key, default: []].append(index)
-            for owner in s.owners { byUnit[owner, default: []].append(index) }
+        // Keys and owners are looked up once per series (several series share a key, one per
+        // year, and many share owners), then each occurrence goes to its lists by number.
+        var keySlots: [String: Int] = [:]
+        var unitSlots: [String: Int] = [:]
+        var seriesKey: [Int] = []
+        var seriesUnits: [[Int]] = []
+        seriesKey.reserveCapacity(series.count)
+        seriesUnits.reserveCapacity(series.count)
+        for s in series.indices {
+            let key = series[s].key
+            let slot = keySlots[key] ?? keySlots.count
+            if slot == keySlots.count { keySlots[key] = slot }
+            seriesKey.append(slot)
+            seriesUnits.append(
+                series[s].owners.map { owner in
+                    let unit = unitSlots[owner] ?? unitSlots.count
+                    if unit == unitSlots.count { unitSlots[owner] = unit }
+                    return unit
+                })
         }
-        self.byKey = byKey
-        self.byUnit = byUnit
+        var keyLists = [[Int]](repeating: [], count: keySlots.count)
+        var unitLists = [[Int]](repeating: [], count: unitSlots.count)
+        for (index, occurrence) in occurrences.enumerated() {
+            keyLists[seriesKey[occurrence.series]].append(index)
+            for unit in seriesUnits[occurrence.series] { unitLists[unit].append(index) }
+        }
+        // Only keys and owners with an occurrence, as before.
+        self.byKey = keySlots.reduce(into: Dictionary(minimumCapacity: keySlots.count)) { result, pair in
+            if !keyLists[pair.value].isEmpty { result[pair.key] = keyLists[pair.value] }
+        }
+        self.byUnit = unitSlots.reduce(into: Dictionary(minimumCapacity: unitSlots.count)) { result, pair in
+            if !unitLists[pair.value].isEmpty { result[pair.key] = unitLists[pair.value] }
+        }
         longestWindow = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
     }
 
