@@ -25,7 +25,8 @@ let package = Package(
     targets: [
         // Pure core: civil dates, astronomy, the Chinese calendar, festivals, holidays, date rules.
         .target(name: "AlmanacCalendar", swiftSettings: strict),
-        // The plan model, YAML loading with positions, validation diagnostics.
+        // The plan model, YAML loading with positions, validation diagnostics. Plans are read from
+        // libyaml's events (the CYaml module Yams builds and links), not from Yams' node trees.
         .target(
             name: "AlmanacPlan",
             dependencies: ["AlmanacCalendar", .product(name: "Yams", package: "Yams")],

@@ -152,6 +152,24 @@ extension CivilDate: CustomStringConvertible, LosslessStringConvertible {
     /// `YYYY-MM-DD`.
     public var description: String {
         let (y, m, d) = components
+        if (0...9999).contains(y) {
+            // Ten ASCII digits and dashes: a small string, written without allocating.
+            return String(unsafeUninitializedCapacity: 10) { out in
+                func put(_ value: Int, endingAt end: Int, width: Int) {
+                    var rest = value
+                    for position in stride(from: end - 1, through: end - width, by: -1) {
+                        out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                }
+                put(y, endingAt: 4, width: 4)
+                out[4] = UInt8(ascii: "-")
+                put(m, endingAt: 7, width: 2)
+                out[7] = UInt8(ascii: "-")
+                put(d, endingAt: 10, width: 2)
+                return 10
+            }
+        }
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(abs(v))
             return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s

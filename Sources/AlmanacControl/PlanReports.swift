@@ -87,9 +87,9 @@ public struct PlanReports: Sendable {
         entries.reserveCapacity(indices.count)
         for index in indices {
             let occurrence = expansion.occurrences[index]
-            let series = expansion.series(of: occurrence)
-            if let kind = query.kind, series.kind.rawValue != kind { continue }
-            if let unit = query.unit, !series.owners.contains(unit) { continue }
+            // The two fields, not a copy of the whole series for every entry.
+            if let kind = query.kind, expansion.series[occurrence.series].kind.rawValue != kind { continue }
+            if let unit = query.unit, !expansion.series[occurrence.series].owners.contains(unit) { continue }
             guard entries.count < Self.maxEntries else {
                 throw ControlError(
                     .badRequest,

@@ -135,7 +135,7 @@ public enum PlanLoading {
                     } else {
                         expansion = PlanExpansion.expand(
                             loaded, in: window, context: RuleContext(workCalendar: holidays.calendar), limits: request.limits,
-                            isCancelled: isCancelled)
+                            rules: validated.rules, isCancelled: isCancelled)
                         if let cache = request.cache, let expansionKey { cache.writeExpansion(expansion, key: expansionKey) }
                     }
                     let candidate = PlanInForce(
@@ -163,6 +163,8 @@ public enum PlanLoading {
         var holidays: HolidayTablesLoad
         var diagnostics: [Diagnostic]
         var checkYears: [Int]?
+        /// The plan's rules as validation parsed them (none parsed for a plan from the cache).
+        var rules = ParsedRules()
     }
 
     /// The years a plan that applies every year is checked in: `request.years`, else the year of
@@ -186,11 +188,12 @@ public enum PlanLoading {
         let checkYears = checkYears(loaded, request: request)
         var hasTable: (@Sendable (Int) -> Bool)?
         if holidays.info.directory != nil { hasTable = { year in work.hasTable(for: year) } }
+        let rules = ParsedRules(loaded)
         diagnostics += PlanValidator.validate(
             loaded,
             options: ValidationOptions(
                 everyYearCheck: checkYears, hasHolidayTable: hasTable,
-                rules: DateRuleChecker(context: RuleContext(workCalendar: work))))
+                rules: DateRuleChecker(context: RuleContext(workCalendar: work), rules: rules)))
         if holidays.info.directory == nil, loaded.info.holidays.value == "cn" {
             diagnostics.append(
                 Diagnostic(
@@ -199,7 +202,7 @@ public enum PlanLoading {
                     at: loaded.info.holidays.location ?? loaded.info.id.location,
                     hint: "give --holidays DIR or set ALMANAC_HOLIDAYS (searched: \(holidays.info.searched.joined(separator: ", ")))"))
         }
-        return Validated(plan: loaded, holidays: holidays, diagnostics: diagnostics, checkYears: checkYears)
+        return Validated(plan: loaded, holidays: holidays, diagnostics: diagnostics, checkYears: checkYears, rules: rules)
     }
 
     /// The cached load of `key` when everything else it read is unchanged: the same answers for

@@ -62,6 +62,11 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses `-10wd`, `+3d`, `0d`, `2w`. Returns nil for anything else.
     public init?(text: String) {
+        // The usual spelling, read from its bytes: a sign, up to four digits, the unit.
+        if let lead = Self.ascii(text.utf8) {
+            self = lead
+            return
+        }
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         var sign = 1
         if rest.hasPrefix("-") {
@@ -75,6 +80,30 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
         guard let unit = Unit(rawValue: String(rest.dropFirst(digits.count))) else { return nil }
         self.amount = sign * value
         self.unit = unit
+    }
+
+    /// `-10wd`, `+3d`, `0d`, `2w` written with nothing around; nil for any other text (spaces,
+    /// other digits), which `init?(text:)` reads the long way.
+    private static func ascii(_ bytes: String.UTF8View) -> Lead? {
+        var i = bytes.startIndex
+        var sign = 1
+        if i != bytes.endIndex, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+            if bytes[i] == UInt8(ascii: "-") { sign = -1 }
+            i = bytes.index(after: i)
+        }
+        var value = 0
+        var digits = 0
+        while i != bytes.endIndex, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+            value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+            digits += 1
+            i = bytes.index(after: i)
+        }
+        guard digits > 0, digits <= 4 else { return nil }
+        let rest = bytes[i...]
+        for unit in [Unit.days, .workingDays, .weeks] where rest.elementsEqual(unit.rawValue.utf8) {
+            return Lead(amount: sign * value, unit: unit)
+        }
+        return nil
     }
 
     /// The canonical text: `-10wd`, `-1d`, `0d`, `+2d`.

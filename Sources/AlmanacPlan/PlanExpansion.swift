@@ -131,15 +131,39 @@ public struct PlanOccurrences: Sendable {
         self.diagnostics = diagnostics
         self.explanations = explanations
         self.cancelled = cancelled
-        var byKey: [String: [Int]] = [:]
-        var byUnit: [String: [Int]] = [:]
-        for (index, occurrence) in occurrences.enumerated() {
-            let s = series[occurrence.series]
-            byKey[s.key, default: []].append(index)
-            for owner in s.owners { byUnit[owner, default: []].append(index) }
+        // Keys and owners are looked up once per series (several series share a key, one per
+        // year, and many share owners), then each occurrence goes to its lists by number.
+        var keySlots: [String: Int] = [:]
+        var unitSlots: [String: Int] = [:]
+        var seriesKey: [Int] = []
+        var seriesUnits: [[Int]] = []
+        seriesKey.reserveCapacity(series.count)
+        seriesUnits.reserveCapacity(series.count)
+        for s in series.indices {
+            let key = series[s].key
+            let slot = keySlots[key] ?? keySlots.count
+            if slot == keySlots.count { keySlots[key] = slot }
+            seriesKey.append(slot)
+            seriesUnits.append(
+                series[s].owners.map { owner in
+                    let unit = unitSlots[owner] ?? unitSlots.count
+                    if unit == unitSlots.count { unitSlots[owner] = unit }
+                    return unit
+                })
         }
-        self.byKey = byKey
-        self.byUnit = byUnit
+        var keyLists = [[Int]](repeating: [], count: keySlots.count)
+        var unitLists = [[Int]](repeating: [], count: unitSlots.count)
+        for (index, occurrence) in occurrences.enumerated() {
+            keyLists[seriesKey[occurrence.series]].append(index)
+            for unit in seriesUnits[occurrence.series] { unitLists[unit].append(index) }
+        }
+        // Only keys and owners with an occurrence, as before.
+        self.byKey = keySlots.reduce(into: Dictionary(minimumCapacity: keySlots.count)) { result, pair in
+            if !keyLists[pair.value].isEmpty { result[pair.key] = keyLists[pair.value] }
+        }
+        self.byUnit = unitSlots.reduce(into: Dictionary(minimumCapacity: unitSlots.count)) { result, pair in
+            if !unitLists[pair.value].isEmpty { result[pair.key] = unitLists[pair.value] }
+        }
         longestWindow = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
     }
 
@@ -204,11 +228,13 @@ public enum PlanExpansion {
     ///   - limits: Checked as the expansion goes; exceeding one stops it with an error at the
     ///     item that exploded.
     ///   - explain: Keep how each occurrence was derived (``PlanOccurrences/explanations``).
+    ///   - rules: The plan's rules as validation parsed them; a text not among them is parsed here.
     ///   - isCancelled: Polled between items; when it returns true the expansion stops and the
     ///     result is marked ``PlanOccurrences/cancelled``.
     public static func expand(
         _ plan: Plan, in range: ClosedRange<CivilDate>, context: RuleContext, items: Set<String>? = nil,
-        limits: ExpansionLimits? = nil, explain: Bool = false, isCancelled: () -> Bool = { false }
+        limits: ExpansionLimits? = nil, explain: Bool = false, rules: ParsedRules = ParsedRules(),
+        isCancelled: () -> Bool = { false }
     ) -> PlanOccurrences {
         var series: [OccurrenceSeries] = []
         var occurrences: [PlanOccurrence] = []
@@ -252,7 +278,7 @@ public enum PlanExpansion {
                         rule = cached
                     } else {
                         do {
-                            rule = try DateRule.parse(ruleText.value)
+                            rule = try rules.parse(ruleText.value)
                             parsed[ruleText.value] = rule
                         } catch {
                             if reported.insert("parse|\(key)|\(ruleText.value)").inserted {
@@ -360,12 +386,52 @@ extension Plan {
     public var timeZone: TimeZone { ZonedTime.zone(named: info.timezone.value) }
 }
 
+/// The date rules of a plan, each distinct text parsed once: what the validation and the
+/// expansion of one load share (a large plan repeats its rules: 2,096 texts for 10,000 items).
+/// Festival names are those of ``FestivalCatalog/standard``, as ``DateRule/parse(_:festivals:)``
+/// reads them by default.
+public struct ParsedRules: Sendable {
+    private var rules: [String: Result<DateRule, RuleParseError>] = [:]
+
+    /// No rule parsed in advance: ``parse(_:)`` parses each text it is given.
+    public init() {}
+
+    /// Every `when:` of the plan's items and phases and every `due:` of its checklists.
+    public init(_ plan: Plan) {
+        var rules: [String: Result<DateRule, RuleParseError>] = [:]
+        func add(_ text: String) {
+            if rules[text] == nil { rules[text] = Result { () throws(RuleParseError) in try DateRule.parse(text) } }
+        }
+        for item in plan.items {
+            if let when = item.when { add(when.value) }
+            for phase in item.phases { add(phase.when.value) }
+        }
+        func walk(_ indicators: [Indicator]) {
+            for i in indicators {
+                if let due = i.due { add(due.value) }
+                walk(i.children)
+            }
+        }
+        for checklist in plan.checklists { walk(checklist.indicators) }
+        self.rules = rules
+    }
+
+    /// The rule of `text`, or why it cannot be read.
+    public func parse(_ text: String) throws(RuleParseError) -> DateRule {
+        if let known = rules[text] { return try known.get() }
+        return try DateRule.parse(text)
+    }
+}
+
 /// Checks `when:` and `due:` rules with the calendar engine's `DateRule`.
 public struct DateRuleChecker: RuleChecking {
     public var context: RuleContext
+    /// The plan's rules, each text parsed once (``ParsedRules/init(_:)``); others are parsed here.
+    public var rules: ParsedRules
 
-    public init(context: RuleContext) {
+    public init(context: RuleContext, rules: ParsedRules = ParsedRules()) {
         self.context = context
+        self.rules = rules
     }
 
     public func check(rule: String, at location: SourceLocation?, years: [Int], itemIDs: Set<String>)
@@ -374,7 +440,7 @@ public struct DateRuleChecker: RuleChecking {
         var diagnostics: [Diagnostic] = []
         let parsed: DateRule
         do {
-            parsed = try DateRule.parse(rule)
+            parsed = try rules.parse(rule)
         } catch {
             var at = location
             at?.column += max(0, error.column - 1)

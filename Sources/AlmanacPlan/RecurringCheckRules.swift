@@ -46,7 +46,7 @@ extension DateRuleChecker {
         rule: String, at location: SourceLocation?, years: [Int], recurringCheck: Bool,
         quota: (count: Int, per: Quota.Period)?
     ) -> [Diagnostic] {
-        guard let parsed = try? DateRule.parse(rule, festivals: context.festivals) else { return [] }
+        guard let parsed = try? rules.parse(rule) else { return [] }
         guard recurringCheck else { return [] }
         return checkRecurring(parsed, rule: rule, at: location, years: years, quota: quota)
     }

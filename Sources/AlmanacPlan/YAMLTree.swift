@@ -1,5 +1,3 @@
-import Yams
-
 /// A YAML node with the position it was read from. The plan decoder works on this tree only, so
 /// every value it produces can say where it came from.
 public indirect enum YAMLTree: Sendable, Hashable {
@@ -126,112 +124,8 @@ public enum YAMLReader {
                     .error, "mapping keys must be plain text, not lists, mappings or '?' keys",
                     at: SourceLocation(file: fileName, line: complexKey.line, column: complexKey.column)))
         }
-        let node: Node?
-        do {
-            // The basic resolver: the tree keeps each scalar's text and style and never reads a
-            // resolved tag, and the default resolver runs regular expressions on every scalar
-            // (every key, again when Yams hashes the keys to find duplicates): a third of the
-            // load of a 10,000-item plan.
-            node = try Yams.compose(yaml: text, .basic)
-        } catch let error as YamlError {
-            return .failure(diagnostic(for: error, fileName: fileName))
-        } catch {
-            return .failure(
-                Diagnostic(.error, "YAML error: \(error)", at: SourceLocation(file: fileName, line: 1, column: 1)))
-        }
-        guard let node else { return .success(nil) }
-        var budget = limits.maxNodes
-        do {
-            let tree = try convert(node, fileName: fileName, depth: 0, budget: &budget, limits: limits)
-            return .success(tree)
-        } catch {
-            return .failure(error.diagnostic)
-        }
-    }
-
-    private struct ConvertError: Error {
-        var diagnostic: Diagnostic
-    }
-
-    private static func loc(_ mark: Mark?, _ fileName: String) -> SourceLocation {
-        SourceLocation(file: fileName, line: mark?.line ?? 1, column: mark?.column ?? 1)
-    }
-
-    private static func convert(
-        _ node: Node, fileName: String, depth: Int, budget: inout Int, limits: YAMLLimits
-    ) throws(ConvertError) -> YAMLTree {
-        budget -= 1
-        if budget < 0 {
-            throw ConvertError(
-                diagnostic: Diagnostic(
-                    .error,
-                    "document expands to more than \(limits.maxNodes) nodes (YAML aliases that expand without bound?)",
-                    at: SourceLocation(file: fileName, line: 1, column: 1)))
-        }
-        if depth > limits.maxDepth {
-            throw ConvertError(
-                diagnostic: Diagnostic(
-                    .error, "nesting deeper than \(limits.maxDepth) levels", at: loc(node.mark, fileName)))
-        }
-        switch node {
-        case .scalar(let scalar):
-            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
-                || scalar.style == .literal || scalar.style == .folded
-            var at = loc(scalar.mark, fileName)
-            // Point at the text, not at its opening quote, so columns inside a rule line up.
-            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { at.column += 1 }
-            return .scalar(scalar.string, quoted: quoted, at: at)
-        case .sequence(let sequence):
-            var nodes: [YAMLTree] = []
-            nodes.reserveCapacity(sequence.count)
-            for child in sequence {
-                nodes.append(try convert(child, fileName: fileName, depth: depth + 1, budget: &budget, limits: limits))
-            }
-            return .sequence(nodes, at: loc(sequence.mark, fileName))
-        case .mapping(let mapping):
-            var pairs: [(key: YAMLKey, value: YAMLTree)] = []
-            for (key, value) in mapping {
-                guard case .scalar(let keyScalar) = key else {
-                    throw ConvertError(
-                        diagnostic: Diagnostic(
-                            .error, "mapping keys must be plain text", at: loc(key.mark, fileName)))
-                }
-                let keyNode = YAMLKey(text: keyScalar.string, location: loc(keyScalar.mark, fileName))
-                let child = try convert(value, fileName: fileName, depth: depth + 1, budget: &budget, limits: limits)
-                pairs.append((keyNode, child))
-            }
-            return .mapping(pairs, at: loc(mapping.mark, fileName))
-        case .alias(let alias):
-            throw ConvertError(
-                diagnostic: Diagnostic(.error, "unresolved YAML alias '*\(alias.anchor.rawValue)'", at: loc(alias.mark, fileName)))
-        }
-    }
-
-    private static func diagnostic(for error: YamlError, fileName: String) -> Diagnostic {
-        func describe(_ context: YamlError.Context?, _ problem: String) -> String {
-            if let context, !context.text.isEmpty { return "\(problem) \(context.text)" }
-            return problem
-        }
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            var message = "malformed YAML: \(problem)"
-            if let context, !context.text.isEmpty {
-                message += " (\(context.text) at line \(context.mark.line) column \(context.mark.column))"
-            }
-            return Diagnostic(.error, message, at: SourceLocation(file: fileName, line: mark.line, column: mark.column))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return Diagnostic(
-                .error, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
-                at: SourceLocation(file: fileName, line: context.mark.line, column: context.mark.column))
-        case .reader(let problem, let offset, _, let yaml):
-            var at = SourceLocation(file: fileName, line: 1, column: 1)
-            if let offset {
-                at = location(of: yaml.unicodeScalars.prefix(offset), fileName: fileName)
-            }
-            return Diagnostic(.error, "unreadable YAML: \(problem)", at: at)
-        default:
-            return Diagnostic(.error, "YAML error: \(error)", at: SourceLocation(file: fileName, line: 1, column: 1))
+        return body.withUnsafeBufferPointer { input in
+            EventReader.read(input, text: text, fileName: fileName, limits: limits)
         }
     }
 
@@ -279,9 +173,8 @@ public enum YAMLReader {
             at: SourceLocation(file: fileName, line: line, column: column), hint: "save the plan as UTF-8")
     }
 
-    /// Finds a list or mapping written where a key goes (`[a, b]: x`, `? [a]`). The YAML composer
-    /// hashes every key, and a collection key full of aliases would take exponential time, so such
-    /// documents are refused before composing. Plans only ever use text keys.
+    /// Finds a list or mapping written where a key goes (`[a, b]: x`, `? [a]`). Plans only ever use
+    /// text keys; such documents are refused before they are read, with the place of the key.
     static func collectionUsedAsKey(in text: String) -> (line: Int, column: Int)? {
         scanLines(of: text) { line in
             var i = 0
@@ -312,8 +205,8 @@ public enum YAMLReader {
         }
     }
 
-    /// Finds an alias (`*name`) written where a key goes. Hashing an alias key that expands without
-    /// bound would hang the YAML composer, so such documents are refused before composing.
+    /// Finds an alias (`*name`) written where a key goes: such documents are refused before they
+    /// are read.
     static func aliasUsedAsKey(in text: String) -> (line: Int, column: Int)? {
         scanLines(of: text) { line in
             // Every alias key has a '*': most lines are passed over at once.

@@ -256,20 +256,40 @@ struct Table {
         for row in cellWidths {
             for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
         }
-        func line(_ cells: [String], _ measured: [Int], _ style: ((String) -> String)?) -> String {
-            var parts: [String] = []
+        // The lines are written as UTF-8 into one buffer: each cell padded to its column, two
+        // spaces between cells, no spaces at the end of a line.
+        var out: [UInt8] = []
+        out.reserveCapacity(all.reduce(0) { total, row in row.reduce(total) { $0 + $1.utf8.count + 2 } } + widths.reduce(0, +) * all.count)
+        func line(_ cells: [String], _ measured: [Int], _ style: ((String) -> String)?) {
+            let start = out.count
             for (index, cell) in cells.enumerated() {
-                let text = index == cells.count - 1
-                    ? cell : cell + String(repeating: " ", count: max(0, widths[index] - measured[index]))
-                parts.append(style.map { $0(text) } ?? text)
+                if index > 0 { out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+                let padding = index == cells.count - 1 ? 0 : max(0, widths[index] - measured[index])
+                if let style {
+                    out.append(contentsOf: style(padding == 0 ? cell : cell + String(repeating: " ", count: padding)).utf8)
+                } else {
+                    out.append(contentsOf: cell.utf8)
+                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
+                }
             }
-            var joined = parts.joined(separator: "  ")
-            while joined.hasSuffix(" ") { joined.removeLast() }
-            return joined
+            while out.count > start, out.last == UInt8(ascii: " ") {
+                if out.count - 1 > start, out[out.count - 2] >= 0x80 {
+                    // A space after other than ASCII: the last character is what String says it
+                    // is (a prepended mark and a space are one character).
+                    var text = String(decoding: out[start...], as: UTF8.self)
+                    while text.hasSuffix(" ") { text.removeLast() }
+                    out.replaceSubrange(start..., with: Array(text.utf8))
+                    break
+                }
+                out.removeLast()
+            }
         }
-        var lines = [line(header, cellWidths[0], headerStyle)]
-        for (index, row) in rows.enumerated() { lines.append(line(row, cellWidths[index + 1], styles[index])) }
-        return lines.joined(separator: "\n")
+        line(header, cellWidths[0], headerStyle)
+        for (index, row) in rows.enumerated() {
+            out.append(UInt8(ascii: "\n"))
+            line(row, cellWidths[index + 1], styles[index])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -44,6 +44,18 @@ import Testing
         #expect(date.isoWeek.week == week)
     }
 
+    @Test func descriptionPadsEveryPart() throws {
+        let cases: [(Int, Int, Int, String)] = [
+            (2026, 1, 1, "2026-01-01"), (1, 2, 3, "0001-02-03"), (999, 12, 31, "0999-12-31"), (0, 1, 1, "0000-01-01"),
+            (9999, 12, 31, "9999-12-31"), (10000, 1, 1, "10000-01-01"), (-1, 3, 4, "-0001-03-04"), (-12345, 5, 6, "-12345-05-06"),
+        ]
+        for (year, month, day, text) in cases {
+            let date = try #require(CivilDate(year: year, month: month, day: day))
+            #expect(date.description == text)
+            #expect(CivilDate(dayNumber: date.dayNumber).description == text)
+        }
+    }
+
     @Test func monthArithmeticClampsToMonthEnd() throws {
         let jan31 = try #require(CivilDate(iso: "2024-01-31"))
         #expect(jan31.adding(months: 1).description == "2024-02-29")

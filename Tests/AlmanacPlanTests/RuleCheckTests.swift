@@ -169,3 +169,44 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
             ].sorted())
     }
 }
+
+/// The rules of one load, parsed once and shared by validation and the expansion.
+@Suite struct ParsedRulesTests {
+    @Test func answersWhatParsingAnswersForEveryText() throws {
+        let text = minimalHeader + """
+            items:
+              - {id: a, kind: task, title: A, when: "09-20..10-10", owners: [wmb]}
+              - {id: b, kind: task, title: B, when: "weekly tue,frj", owners: [wmb]}
+              - id: c
+                kind: task
+                title: C
+                owners: [wmb]
+                phases:
+                  - {id: p, title: P, when: "monthly last fri"}
+            """
+        let plan = try #require(PlanLoader.load(fileName: "plan.yaml", text: text).plan)
+        let rules = ParsedRules(plan)
+        for rule in ["09-20..10-10", "weekly tue,frj", "monthly last fri", "05-01", "not a rule"] {
+            let parsed = Result { () throws(RuleParseError) in try rules.parse(rule) }
+            let direct = Result { () throws(RuleParseError) in try DateRule.parse(rule) }
+            #expect(parsed == direct, "\(rule)")
+        }
+        // The expansion with the parsed rules gives what it gives parsing them itself.
+        let range = CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2026, month: 12, day: 31)!
+        #expect(
+            PlanExpansion.expand(plan, in: range, context: RuleContext(), rules: rules).entries
+                == PlanExpansion.expand(plan, in: range, context: RuleContext()).entries)
+        #expect(
+            PlanValidator.validate(plan, options: ValidationOptions(rules: DateRuleChecker(context: RuleContext(), rules: rules)))
+                == PlanValidator.validate(plan, options: ruleOptions))
+    }
+
+    @Test(arguments: [
+        ("-10wd", Lead(amount: -10, unit: .workingDays)), ("+3d", Lead(amount: 3, unit: .days)), ("0d", Lead(amount: 0, unit: .days)),
+        ("2w", Lead(amount: 2, unit: .weeks)), (" -1d ", Lead(amount: -1, unit: .days)), ("-1\u{3000}", nil), ("12345d", nil),
+        ("-d", nil), ("1dd", nil), ("1 d", nil), ("", nil), ("１d", nil), ("+-1d", nil),
+    ] as [(String, Lead?)])
+    func leadsReadTheirText(text: String, lead: Lead?) {
+        #expect(Lead(text: text) == lead)
+    }
+}
