@@ -918,13 +918,6 @@ struct ItemBuilder {
             occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
         }
         if mentions.isEmpty { return [] }
-        // "为丰富群众春节期间文化生活" anywhere in a sentence (a clause that opens with 为): the
-        // festival is the purpose of what follows, not an activity.
-        mentions.removeAll { m in
-            guard m.form == .festival || m.form == .holiday else { return false }
-            let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
-            return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
-        }
         // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
         // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
         // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
@@ -934,6 +927,14 @@ struct ItemBuilder {
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
+        }
+        if mentions.isEmpty { return [] }
+        // A festival that is not the time of its clause: what the clause is for, its theme, the subject
+        // it describes, or part of the name of an activity dated otherwise (近日举办……重阳敬老周系列活动).
+        let toldLately = Self.lateWords.contains { text.contains($0) }
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            return Self.role(of: m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)], toldLately: toldLately) != .time
         }
         if mentions.isEmpty { return [] }
         // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
@@ -1225,6 +1226,72 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
+
+    /// What a festival mention is to its clause (see `role(of:in:clause:toldLately:)`).
+    enum FestivalRole: Equatable {
+        /// The time of what the clause does (春节期间开展……, 重阳节当天……).
+        case time
+        /// What the clause is for, or why (为确保春节、元宵节期间消防安全, 为了迎接国庆).
+        case purpose
+        /// The theme or occasion the clause frames (以庆祝中秋节为主题, 围绕端午, 以“清明”为契机).
+        case theme
+        /// The subject of a description (10月11日是重阳节, 重阳节即将来临之际, 正值中秋).
+        case subject
+        /// Part of the name of an activity the text dates otherwise (近日举办……重阳敬老周系列活动).
+        case name
+    }
+
+    /// Words that date a told activity without a day (近日, 日前): a festival in its name is not its day.
+    static let lateWords = ["近日", "日前", "近期", "前不久", "前些天", "近段时间"]
+
+    /// Characters before 为 that make it "as" or an adverb, not "for" (作为, 成为, 称为, 广为, 最为, 主题为).
+    static let notPurposeBefore: Set<Character> = ["以", "作", "成", "称", "认", "改", "行", "广", "最", "较", "更", "尤", "极", "甚", "颇", "视", "定", "分", "列", "评", "选", "名", "转", "化", "即", "则", "乃", "题"]
+
+    /// What a festival mention is to its clause, read from the words that govern it: a purpose (为 +
+    /// a verb, with no action between it and the festival), a theme (以 … 为主题/契机, 围绕), a
+    /// subject (the festival followed by 是, 即将, 来临, 到来, 之际; or after 正值, 值此, 恰逢), or the
+    /// name of an activity (after an action word) in a text that dates it otherwise (近日). Only a
+    /// festival that is the time of its clause can date an item.
+    static func role(of m: Mention, in c: [Character], clause: Range<Int>, toldLately: Bool) -> FestivalRole {
+        let lo = clause.lowerBound, hi = clause.upperBound
+        let at = min(max(lo, m.range.lowerBound), hi), end = min(max(at, m.range.upperBound), hi)
+        let before = Array(c[lo..<at])
+        let after = Array(c[end..<hi])
+        func has(_ chars: [Character], _ word: String) -> Bool { String(chars).contains(word) }
+        // Subject: what follows the festival says what it is or that it comes.
+        let lead = Array(after.drop { $0 == " " || $0 == "佳" || $0 == "节" || $0 == "日" }.prefix(6))
+        if lead.first == "是" || lead.first == "即" && lead.dropFirst().first == "将" { return .subject }
+        if ["来临", "到来", "将至", "临近", "之际", "将近"].contains(where: { has(lead, $0) }) { return .subject }
+        if ["正值", "值此", "恰逢", "适逢", "时值", "欣逢"].contains(where: { has(before, $0) }) { return .subject }
+        // Theme: 以 … 为 around it, or 围绕 before it.
+        if has(before, "围绕") || has(before, "紧扣") { return .theme }
+        // (A quoted name is the activity's own: 以“迎中秋庆团圆”为主题,召开主题座谈会.)
+        if quoteOpening(of: m, in: c) == nil, let yi = before.lastIndex(of: "以"), yi == 0 || !"可所予得加难用借足".contains(before[yi - 1]),
+            let wei = after.firstIndex(of: "为"), wei <= 12, wei + 1 < after.count
+        {
+            return .theme
+        }
+        // Purpose: a clause that opens with 为 (为丰富群众春节期间文化生活, not 为期), or 为 (为了) before it,
+        // not "as", with no action word between.
+        let opening = before.drop { $0 == " " || $0 == "\u{3000}" }
+        if opening.first == "为", opening.dropFirst().first != "期", hi - lo > 4 { return .purpose }
+        var k = before.count - 1
+        while k >= 0 {
+            if before[k] == "为", k + 1 < before.count, before[k + 1] != "期", k == 0 || !notPurposeBefore.contains(before[k - 1]) {
+                // (An action done for someone is not a purpose: 为老人们准备了一场“九九重阳”欢庆活动; its verb
+                // is an action word, or it is marked done (了) or counted (一场).)
+                var between = String(before[(k + 1)...])
+                if between.utf8HasPrefix("了") { between.removeFirst() }
+                let acts = actionWords.contains { between.contains($0) } || verbs.contains { between.contains($0) }
+                if !acts && !between.contains("了") && !between.contains("一场") && !between.contains("一次") { return .purpose }
+                break
+            }
+            k -= 1
+        }
+        // Name: the object of an action word, in a text that dates the activity by 近日.
+        if toldLately, actionWords.contains(where: { has(before, $0) }) { return .name }
+        return .time
     }
 
     /// Whether a festival is what a greeting is for (向全体退休教师致以国庆和重阳双节的问候与祝福, 祝大家中秋快乐).

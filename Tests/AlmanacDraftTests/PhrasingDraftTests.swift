@@ -386,4 +386,19 @@ import Testing
         // A plan for the festival is a document, not an activity on it.
         #expect(try whens("并召开专题会议,制订清明节祭祀活动应急预案。").isEmpty)
     }
+
+    @Test func aFestivalDatesAnItemOnlyAsTheTimeOfItsClause() throws {
+        // What the clause is for: 为 + a purpose, anywhere in the clause.
+        #expect(try whens("自行编辑使用零点行动工作方案为确保春节、元宵节期间消防安全,大队决定开展“零点行动”。").isEmpty)
+        // The theme it frames (以 … 为主题), unless the theme is the activity's quoted name.
+        #expect(try whens("社区将以庆祝我国传统佳节中秋节为主题开展系列活动。").isEmpty)
+        #expect(try whens("以“迎中秋庆团圆”为主题,召开主题座谈会。") == ["中秋节"])
+        // The subject of a description or of its coming: the day given wins.
+        #expect(try whens("在一年一度的重阳节即将来临之际,10月12日下午,我院举办了一场庆祝活动。") == ["10-12"])
+        // Part of the name of an activity told as done 近日.
+        #expect(try whens("医院近日成功举办了“金秋重阳暖”膏方文化节暨重阳敬老周系列活动。").isEmpty)
+        // The time of its clause: kept, also when the action is done for someone (为老人们准备了).
+        #expect(try whens("重阳节当天,社区为老人们准备了一场敬老欢庆活动。") == ["重阳节"])
+        #expect(try whens("春节期间,为困难群众开展送温暖活动。") == ["holiday 春节"])
+    }
 }
