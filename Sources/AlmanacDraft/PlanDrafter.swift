@@ -1236,7 +1236,7 @@ struct ItemBuilder {
         case purpose
         /// The theme or occasion the clause frames (以庆祝中秋节为主题, 围绕端午, 以“清明”为契机).
         case theme
-        /// The subject of a description (10月11日是重阳节, 重阳节即将来临之际, 正值中秋).
+        /// The subject of a description (重阳节是我国的传统节日).
         case subject
         /// Part of the name of an activity the text dates otherwise (近日举办……重阳敬老周系列活动).
         case name
@@ -1250,7 +1250,7 @@ struct ItemBuilder {
 
     /// What a festival mention is to its clause, read from the words that govern it: a purpose (为 +
     /// a verb, with no action between it and the festival), a theme (以 … 为主题/契机, 围绕), a
-    /// subject (the festival followed by 是, 即将, 来临, 到来, 之际; or after 正值, 值此, 恰逢), or the
+    /// subject (the festival followed by 是), or the
     /// name of an activity (after an action word) in a text that dates it otherwise (近日). Only a
     /// festival that is the time of its clause can date an item.
     static func role(of m: Mention, in c: [Character], clause: Range<Int>, toldLately: Bool) -> FestivalRole {
@@ -1261,9 +1261,9 @@ struct ItemBuilder {
         func has(_ chars: [Character], _ word: String) -> Bool { String(chars).contains(word) }
         // Subject: what follows the festival says what it is or that it comes.
         let lead = Array(after.drop { $0 == " " || $0 == "佳" || $0 == "节" || $0 == "日" }.prefix(6))
-        if lead.first == "是" || lead.first == "即" && lead.dropFirst().first == "将" { return .subject }
-        if ["来临", "到来", "将至", "临近", "之际", "将近"].contains(where: { has(lead, $0) }) { return .subject }
-        if ["正值", "值此", "恰逢", "适逢", "时值", "欣逢"].contains(where: { has(before, $0) }) { return .subject }
+        // (Not its coming, 中秋节来临之际: in a one-activity news item that is the activity's day, and
+        // a day written in the sentence wins over it anyway.)
+        if lead.first == "是" { return .subject }
         // Theme: 以 … 为 around it, or 围绕 before it.
         if has(before, "围绕") || has(before, "紧扣") { return .theme }
         // (A quoted name is the activity's own: 以“迎中秋庆团圆”为主题,召开主题座谈会.)

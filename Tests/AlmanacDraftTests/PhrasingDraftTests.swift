@@ -393,12 +393,24 @@ import Testing
         // The theme it frames (以 … 为主题), unless the theme is the activity's quoted name.
         #expect(try whens("社区将以庆祝我国传统佳节中秋节为主题开展系列活动。").isEmpty)
         #expect(try whens("以“迎中秋庆团圆”为主题,召开主题座谈会。") == ["中秋节"])
-        // The subject of a description or of its coming: the day given wins.
+        // The subject of a description.
+        #expect(try whens("重阳节是我国的传统节日,社区开展敬老活动。").isEmpty)
+        // Its coming is the day of a one-activity news item; a day written in the sentence wins.
+        #expect(try whens("在中秋节来临之际,镇新时代文明实践所联合镇妇联开展主题活动。") == ["中秋节"])
         #expect(try whens("在一年一度的重阳节即将来临之际,10月12日下午,我院举办了一场庆祝活动。") == ["10-12"])
         // Part of the name of an activity told as done 近日.
         #expect(try whens("医院近日成功举办了“金秋重阳暖”膏方文化节暨重阳敬老周系列活动。").isEmpty)
         // The time of its clause: kept, also when the action is done for someone (为老人们准备了).
         #expect(try whens("重阳节当天,社区为老人们准备了一场敬老欢庆活动。") == ["重阳节"])
         #expect(try whens("春节期间,为困难群众开展送温暖活动。") == ["holiday 春节"])
+    }
+
+    @Test func aRecordLineOfFiguresIsNotTheHeadline() throws {
+        let text = """
+            2013-10-14 丨 2369182 丨
+            我院为住院老年人举办重阳节庆祝活动
+            在一年一度的重阳节即将来临之际,10月12日下午,我院举办了一场别开生面的庆祝活动。
+            """
+        #expect(try whens(text) == ["10-12"])
     }
 }
