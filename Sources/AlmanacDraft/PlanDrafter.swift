@@ -895,6 +895,28 @@ struct ItemBuilder {
         }
         if mentions.isEmpty { return [] }
         let text = String(c)
+        // "1月31日寒假开始,2月27日假期结束": a start and an end written as two days are one window.
+        if mentions.count >= 2 {
+            var n = 0
+            while n + 1 < mentions.count {
+                let a = mentions[n], b = mentions[n + 1]
+                if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
+                    String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始"),
+                    String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
+                {
+                    var w = a
+                    w.form = .window
+                    w.rule = a.rule + ".." + b.rule
+                    w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
+                    // (The title is read after the start: 寒假开始.)
+                    if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
+                        mentions[n] = w
+                        mentions.remove(at: n + 1)
+                    }
+                }
+                n += 1
+            }
+        }
         // "现将……安排公告如下": the preface of a list, not an item.
         if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
         // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
@@ -1226,6 +1248,12 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
+
+    /// Whether a rule is a bare day of the year (01-31).
+    static func isMonthDay(_ rule: String) -> Bool {
+        let u = Array(rule.utf8)
+        return u.count == 5 && u[2] == UInt8(ascii: "-") && u.enumerated().allSatisfy { $0.offset == 2 || (48...57).contains($0.element) }
     }
 
     /// What a festival mention is to its clause (see `role(of:in:clause:toldLately:)`).

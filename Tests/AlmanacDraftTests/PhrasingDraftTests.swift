@@ -413,4 +413,12 @@ import Testing
             """
         #expect(try whens(text) == ["10-12"])
     }
+
+    @Test func aStartAndAnEndWrittenAsTwoDaysAreOneWindow() throws {
+        let d = try DraftTestSupport.draft("2021年元月31日(农历腊月十九 星期日)寒假开始,2月27日(农历正月十六 星期六)假期结束,共4周。")
+        #expect(d.items.map(\.when) == ["01-31..02-27"])
+        #expect(d.items.first?.title.contains("寒假") == true)
+        // Two days that are not a start and an end stay two items.
+        #expect(try whens("1月5日召开动员会,1月20日开展检查。") == ["01-05", "01-20"])
+    }
 }
