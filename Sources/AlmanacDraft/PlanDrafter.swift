@@ -297,7 +297,8 @@ public enum PlanDrafter {
                 }
             }
         }
-        for sentence in sentences {
+        var builtAt: Set<Int> = []
+        for (index, sentence) in sentences.enumerated() {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
             if let month = sentence.month {
@@ -308,6 +309,33 @@ public enum PlanDrafter {
                 built = [item]
             } else {
                 built = builder.items()
+            }
+            // A sentence that opens with a part of the day or "then" (上午,……; 随即,……) and writes no date
+            // of its own is on the day the sentence before gave (10月28日是重阳节。上午,……义诊), even when
+            // that sentence only named the day's occasion. Looks back at most three sentences. (When that
+            // day already dates an item, only a new activity opened by its own verb is another item:
+            // 随即,镇机关干部开展了……包粽子; not 下午,……填土工作顺利结束, the same day told on.)
+            if built.isEmpty, sentence.month == nil, let word = ItemBuilder.relativeOpening(sentence.chars) {
+                let opensActivity = ItemBuilder.verbs.contains { String(sentence.chars).contains($0) }
+                var k = index - 1
+                while k >= 0, index - k <= 3, sentence.line - sentences[k].line <= 3 {
+                    if let day = scanner.scan(sentences[k].chars).last(where: { $0.form == .day }) {
+                        if builtAt.contains(k) && !opensActivity { break }
+                        let prefix = day.spelled + "，"
+                        var shifted = sentence
+                        shifted.chars = Array(prefix) + sentence.chars
+                        let b = ItemBuilder(sentence: shifted, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = b.items().map { item in
+                            var item = item
+                            if item.quote.utf8HasPrefix(prefix) { item.quote = String(item.quote.dropFirst(prefix.count)) }
+                            if item.sentence.utf8HasPrefix(prefix) { item.sentence = String(item.sentence.dropFirst(prefix.count)) }
+                            item.unsure.append("日期取自前文（\(day.spelled)，\(word)）")
+                            return item
+                        }
+                        break
+                    }
+                    k -= 1
+                }
             }
             if built.isEmpty, let month = monthOf[sentence.line] {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
@@ -321,6 +349,7 @@ public enum PlanDrafter {
                     }
                 }
             }
+            if !built.isEmpty { builtAt.insert(index) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, !organisers.isEmpty {
@@ -1248,6 +1277,15 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
+
+    /// Words that open a sentence told on the day of the sentence before (上午, 当天, 随即).
+    static let relativeOpenings = ["上午", "下午", "中午", "晚上", "当晚", "当天", "当日", "同日", "同一天", "随即", "随后"]
+
+    /// The word a sentence opens with that puts it on the day told before, if any.
+    static func relativeOpening(_ chars: [Character]) -> String? {
+        let head = String(chars.drop { $0 == " " || $0 == "\u{3000}" }.prefix(4))
+        return relativeOpenings.first { head.utf8HasPrefix($0) }
     }
 
     /// Whether a rule is a bare day of the year (01-31).

@@ -421,4 +421,14 @@ import Testing
         // Two days that are not a start and an end stay two items.
         #expect(try whens("1月5日召开动员会,1月20日开展检查。") == ["01-05", "01-20"])
     }
+
+    @Test func aSentenceOpenedByAPartOfTheDayIsOnTheDayBefore() throws {
+        // The day before named only the occasion: the activity told next is on it.
+        let d = try DraftTestSupport.draft("10月28日(农历九月初九)是我国的传统节日重阳节。上午,附院医护人员到社区为老人进行义诊咨询活动。")
+        #expect(d.items.map(\.when) == ["10-28"])
+        #expect(d.items.first?.quote.hasPrefix("上午") == true)
+        // The day dates an item already: the same day told on is not another item, a new activity is.
+        #expect(try whens("12月28日,学校开展劳动教育活动。下午,基地最后的填土工作顺利结束。") == ["12-28"])
+        #expect(try whens("5月31日,镇机关干部开展诗歌朗诵会。随即,镇机关干部开展了包粽子活动。") == ["05-31", "05-31"])
+    }
 }
