@@ -663,6 +663,11 @@ extension PlanDrafter {
             item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
+        } else if let lead = UnitDictionary.leadBeforePartners(in: Array(item.quote)) {
+            // X联合Y开展……: X leads, Y are its partners (not owners).
+            item.owners = unitIDs([lead], unitID)
+            item.confidence.owners = 0.6
+            item.unsure.removeAll { $0 == "原文没有写负责单位" }
         } else if !item.owners.isEmpty {
             // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
             // spelling (县文联, 县委宣传部) is kept as its own unit.

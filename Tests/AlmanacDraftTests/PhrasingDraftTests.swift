@@ -431,4 +431,15 @@ import Testing
         #expect(try whens("12月28日,学校开展劳动教育活动。下午,基地最后的填土工作顺利结束。") == ["12-28"])
         #expect(try whens("5月31日,镇机关干部开展诗歌朗诵会。随即,镇机关干部开展了包粽子活动。") == ["05-31", "05-31"])
     }
+
+    @Test func theUnitBeforeLianheLeadsAndThePartnersAfterItDoNot() throws {
+        func owners(_ text: String) throws -> [String] {
+            let d = try DraftTestSupport.draft(text)
+            let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+            return d.items.first?.owners.compactMap { names[$0] } ?? []
+        }
+        #expect(try owners("在中秋节来临之际,三排镇新时代文明实践所联合镇妇联、社工站开展“我们的节日·中秋”主题活动。") == ["三排镇新时代文明实践所"])
+        // 联合举办 after a list of units: they organise it jointly.
+        #expect(try owners("中秋节前,工二社区关工委、兰陵司法所联合举办“缘聚中秋”主题活动。").contains("兰陵司法所"))
+    }
 }
