@@ -254,9 +254,10 @@ public enum PlanDrafter {
         // signing it (a line that is only a unit's name, near the end).
         if organisers.isEmpty, let title = doc.title {
             let t = Array(title)
-            // (文化站3月份工作总结, 县文明办2024年工作要点: a date or 工作 after the name too.)
+            // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
                 DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
+                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, Array("工作"))
                     || DocumentScanner.digit(t[u.name.count]) != nil
             {
                 organisers = [u.name]

@@ -442,4 +442,17 @@ import Testing
         // 联合举办 after a list of units: they organise it jointly.
         #expect(try owners("中秋节前,工二社区关工委、兰陵司法所联合举办“缘聚中秋”主题活动。").contains("兰陵司法所"))
     }
+
+    @Test func aBreadcrumbIsNotTheTitleAndTheTitlesUnitOwnsThePlan() throws {
+        let text = """
+            当前位置:人人简历网 > 职场 > 工作计划
+            文化站月工作计划8篇
+            一、认真组织好各个节假日的文体活动,如元旦、春节等,结合街道党工委的中心工作,组织开展文体宣传活动。
+            """
+        let d = try DraftTestSupport.draft(text)
+        let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+        #expect(d.name == "文化站月工作计划8篇")
+        #expect(!d.items.isEmpty)
+        #expect(d.items.allSatisfy { $0.owners.compactMap { names[$0] } == ["文化站"] })
+    }
 }
