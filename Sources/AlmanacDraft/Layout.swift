@@ -435,7 +435,9 @@ extension UnitDictionary {
                 // 县直各单位, 市直各部门: only a 直 before a collective ending is a part of it.
                 if start - 2 >= range.lowerBound, c[start - 1] == "直", "县市区镇乡".contains(c[start - 2]) { start -= 2 }
             } else {
-                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) {
+                // (时 stops a name, but not inside 新时代: 三排镇新时代文明实践所.)
+                func newEra(_ k: Int) -> Bool { c[k] == "时" && k - 1 >= range.lowerBound && c[k - 1] == "新" && k + 1 < c.count && c[k + 1] == "代" }
+                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) {
                     if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
                         break
                     }
@@ -481,6 +483,24 @@ extension UnitDictionary {
             return !"在于到赴".contains(before) && !venueWords.contains { u.name.hasSuffix($0) }
         }
         return owners.isEmpty ? found : owners
+    }
+
+    /// Words that join partners to the unit before them (三排镇新时代文明实践所联合镇妇联、社工站开展……).
+    static let partnerWords = ["联合", "携手", "联手", "会同"]
+
+    /// The unit named right before 联合 (携手, 会同) in `c`: it leads the activity, and the units after
+    /// the word are its partners. Nil when no unit ends right before such a word.
+    static func leadBeforePartners(in c: [Character]) -> String? {
+        let text = String(c)
+        guard partnerWords.contains(where: { text.contains($0) }) else { return nil }
+        for u in organisers(in: c) {
+            let end = u.at + u.name.count
+            guard partnerWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) else { continue }
+            // (联合举办 after a list of units is "jointly": they are all its owners.)
+            if (verbsBefore + ["举行", "召开", "进行"]).contains(where: { DocumentScanner.matches(c, end + 2, Array($0)) }) { return nil }
+            return u.name
+        }
+        return nil
     }
 
     /// The units listed in a field or table cell ("县文体旅局、县文联", "文体局、文化馆、“春常在”艺术团").

@@ -254,9 +254,10 @@ public enum PlanDrafter {
         // signing it (a line that is only a unit's name, near the end).
         if organisers.isEmpty, let title = doc.title {
             let t = Array(title)
-            // (文化站3月份工作总结, 县文明办2024年工作要点: a date or 工作 after the name too.)
+            // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
                 DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
+                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, Array("工作"))
                     || DocumentScanner.digit(t[u.name.count]) != nil
             {
                 organisers = [u.name]
@@ -297,7 +298,8 @@ public enum PlanDrafter {
                 }
             }
         }
-        for sentence in sentences {
+        var builtAt: Set<Int> = []
+        for (index, sentence) in sentences.enumerated() {
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
             if let month = sentence.month {
@@ -308,6 +310,33 @@ public enum PlanDrafter {
                 built = [item]
             } else {
                 built = builder.items()
+            }
+            // A sentence that opens with a part of the day or "then" (上午,……; 随即,……) and writes no date
+            // of its own is on the day the sentence before gave (10月28日是重阳节。上午,……义诊), even when
+            // that sentence only named the day's occasion. Looks back at most three sentences. (When that
+            // day already dates an item, only a new activity opened by its own verb is another item:
+            // 随即,镇机关干部开展了……包粽子; not 下午,……填土工作顺利结束, the same day told on.)
+            if built.isEmpty, sentence.month == nil, let word = ItemBuilder.relativeOpening(sentence.chars) {
+                let opensActivity = ItemBuilder.verbs.contains { String(sentence.chars).contains($0) }
+                var k = index - 1
+                while k >= 0, index - k <= 3, sentence.line - sentences[k].line <= 3 {
+                    if let day = scanner.scan(sentences[k].chars).last(where: { $0.form == .day }) {
+                        if builtAt.contains(k) && !opensActivity { break }
+                        let prefix = day.spelled + "，"
+                        var shifted = sentence
+                        shifted.chars = Array(prefix) + sentence.chars
+                        let b = ItemBuilder(sentence: shifted, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = b.items().map { item in
+                            var item = item
+                            if item.quote.utf8HasPrefix(prefix) { item.quote = String(item.quote.dropFirst(prefix.count)) }
+                            if item.sentence.utf8HasPrefix(prefix) { item.sentence = String(item.sentence.dropFirst(prefix.count)) }
+                            item.unsure.append("日期取自前文（\(day.spelled)，\(word)）")
+                            return item
+                        }
+                        break
+                    }
+                    k -= 1
+                }
             }
             if built.isEmpty, let month = monthOf[sentence.line] {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
@@ -321,6 +350,7 @@ public enum PlanDrafter {
                     }
                 }
             }
+            if !built.isEmpty { builtAt.insert(index) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, !organisers.isEmpty {
@@ -634,6 +664,11 @@ extension PlanDrafter {
             item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
+        } else if let lead = UnitDictionary.leadBeforePartners(in: Array(item.quote)) {
+            // X联合Y开展……: X leads, Y are its partners (not owners).
+            item.owners = unitIDs([lead], unitID)
+            item.confidence.owners = 0.6
+            item.unsure.removeAll { $0 == "原文没有写负责单位" }
         } else if !item.owners.isEmpty {
             // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
             // spelling (县文联, 县委宣传部) is kept as its own unit.
@@ -895,6 +930,28 @@ struct ItemBuilder {
         }
         if mentions.isEmpty { return [] }
         let text = String(c)
+        // "1月31日寒假开始,2月27日假期结束": a start and an end written as two days are one window.
+        if mentions.count >= 2 {
+            var n = 0
+            while n + 1 < mentions.count {
+                let a = mentions[n], b = mentions[n + 1]
+                if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
+                    String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始"),
+                    String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
+                {
+                    var w = a
+                    w.form = .window
+                    w.rule = a.rule + ".." + b.rule
+                    w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
+                    // (The title is read after the start: 寒假开始.)
+                    if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
+                        mentions[n] = w
+                        mentions.remove(at: n + 1)
+                    }
+                }
+                n += 1
+            }
+        }
         // "现将……安排公告如下": the preface of a list, not an item.
         if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
         // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
@@ -918,13 +975,6 @@ struct ItemBuilder {
             occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
         }
         if mentions.isEmpty { return [] }
-        // "为丰富群众春节期间文化生活" anywhere in a sentence (a clause that opens with 为): the
-        // festival is the purpose of what follows, not an activity.
-        mentions.removeAll { m in
-            guard m.form == .festival || m.form == .holiday else { return false }
-            let clause = c[clauses[clauseIndex(m.range.lowerBound)]].drop { $0 == " " || $0 == "\u{3000}" }
-            return clause.first == "为" && !clause.starts(with: Array("为期")) && clause.count > 4
-        }
         // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
         // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
         // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
@@ -934,6 +984,14 @@ struct ItemBuilder {
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
+        }
+        if mentions.isEmpty { return [] }
+        // A festival that is not the time of its clause: what the clause is for, its theme, the subject
+        // it describes, or part of the name of an activity dated otherwise (近日举办……重阳敬老周系列活动).
+        let toldLately = Self.lateWords.contains { text.contains($0) }
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            return Self.role(of: m, in: c, clause: clauses[clauseIndex(m.range.lowerBound)], toldLately: toldLately) != .time
         }
         if mentions.isEmpty { return [] }
         // One festival named twice in a clause (在元宵节期间开展“我们的节日·元宵节”主题活动): one
@@ -1225,6 +1283,87 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return (before.contains("将") || before.contains("把")) && after.contains("作为")
+    }
+
+    /// Words that open a sentence told on the day of the sentence before (上午, 当天, 随即).
+    static let relativeOpenings = ["上午", "下午", "中午", "晚上", "当晚", "当天", "当日", "同日", "同一天", "随即", "随后"]
+
+    /// The word a sentence opens with that puts it on the day told before, if any.
+    static func relativeOpening(_ chars: [Character]) -> String? {
+        let head = String(chars.drop { $0 == " " || $0 == "\u{3000}" }.prefix(4))
+        return relativeOpenings.first { head.utf8HasPrefix($0) }
+    }
+
+    /// Whether a rule is a bare day of the year (01-31).
+    static func isMonthDay(_ rule: String) -> Bool {
+        let u = Array(rule.utf8)
+        return u.count == 5 && u[2] == UInt8(ascii: "-") && u.enumerated().allSatisfy { $0.offset == 2 || (48...57).contains($0.element) }
+    }
+
+    /// What a festival mention is to its clause (see `role(of:in:clause:toldLately:)`).
+    enum FestivalRole: Equatable {
+        /// The time of what the clause does (春节期间开展……, 重阳节当天……).
+        case time
+        /// What the clause is for, or why (为确保春节、元宵节期间消防安全, 为了迎接国庆).
+        case purpose
+        /// The theme or occasion the clause frames (以庆祝中秋节为主题, 围绕端午, 以“清明”为契机).
+        case theme
+        /// The subject of a description (重阳节是我国的传统节日).
+        case subject
+        /// Part of the name of an activity the text dates otherwise (近日举办……重阳敬老周系列活动).
+        case name
+    }
+
+    /// Words that date a told activity without a day (近日, 日前): a festival in its name is not its day.
+    static let lateWords = ["近日", "日前", "近期", "前不久", "前些天", "近段时间"]
+
+    /// Characters before 为 that make it "as" or an adverb, not "for" (作为, 成为, 称为, 广为, 最为, 主题为).
+    static let notPurposeBefore: Set<Character> = ["以", "作", "成", "称", "认", "改", "行", "广", "最", "较", "更", "尤", "极", "甚", "颇", "视", "定", "分", "列", "评", "选", "名", "转", "化", "即", "则", "乃", "题"]
+
+    /// What a festival mention is to its clause, read from the words that govern it: a purpose (为 +
+    /// a verb, with no action between it and the festival), a theme (以 … 为主题/契机, 围绕), a
+    /// subject (the festival followed by 是), or the
+    /// name of an activity (after an action word) in a text that dates it otherwise (近日). Only a
+    /// festival that is the time of its clause can date an item.
+    static func role(of m: Mention, in c: [Character], clause: Range<Int>, toldLately: Bool) -> FestivalRole {
+        let lo = clause.lowerBound, hi = clause.upperBound
+        let at = min(max(lo, m.range.lowerBound), hi), end = min(max(at, m.range.upperBound), hi)
+        let before = Array(c[lo..<at])
+        let after = Array(c[end..<hi])
+        func has(_ chars: [Character], _ word: String) -> Bool { String(chars).contains(word) }
+        // Subject: what follows the festival says what it is or that it comes.
+        let lead = Array(after.drop { $0 == " " || $0 == "佳" || $0 == "节" || $0 == "日" }.prefix(6))
+        // (Not its coming, 中秋节来临之际: in a one-activity news item that is the activity's day, and
+        // a day written in the sentence wins over it anyway.)
+        if lead.first == "是" { return .subject }
+        // Theme: 以 … 为 around it, or 围绕 before it.
+        if has(before, "围绕") || has(before, "紧扣") { return .theme }
+        // (A quoted name is the activity's own: 以“迎中秋庆团圆”为主题,召开主题座谈会.)
+        if quoteOpening(of: m, in: c) == nil, let yi = before.lastIndex(of: "以"), yi == 0 || !"可所予得加难用借足".contains(before[yi - 1]),
+            let wei = after.firstIndex(of: "为"), wei <= 12, wei + 1 < after.count
+        {
+            return .theme
+        }
+        // Purpose: a clause that opens with 为 (为丰富群众春节期间文化生活, not 为期), or 为 (为了) before it,
+        // not "as", with no action word between.
+        let opening = before.drop { $0 == " " || $0 == "\u{3000}" }
+        if opening.first == "为", opening.dropFirst().first != "期", hi - lo > 4 { return .purpose }
+        var k = before.count - 1
+        while k >= 0 {
+            if before[k] == "为", k + 1 < before.count, before[k + 1] != "期", k == 0 || !notPurposeBefore.contains(before[k - 1]) {
+                // (An action done for someone is not a purpose: 为老人们准备了一场“九九重阳”欢庆活动; its verb
+                // is an action word, or it is marked done (了) or counted (一场).)
+                var between = String(before[(k + 1)...])
+                if between.utf8HasPrefix("了") { between.removeFirst() }
+                let acts = actionWords.contains { between.contains($0) } || verbs.contains { between.contains($0) }
+                if !acts && !between.contains("了") && !between.contains("一场") && !between.contains("一次") { return .purpose }
+                break
+            }
+            k -= 1
+        }
+        // Name: the object of an action word, in a text that dates the activity by 近日.
+        if toldLately, actionWords.contains(where: { has(before, $0) }) { return .name }
+        return .time
     }
 
     /// Whether a festival is what a greeting is for (向全体退休教师致以国庆和重阳双节的问候与祝福, 祝大家中秋快乐).

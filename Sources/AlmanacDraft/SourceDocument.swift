@@ -165,7 +165,9 @@ struct SourceDocument {
             t.contains(">") || t.contains("＞") || t.contains("首页 ") || t.contains(" 首页")
                 || ["当前位置", "您的位置", "我的位置", "首页", "位置："].contains { t.utf8HasPrefix($0) }
         }
-        let named = kept.prefix(12).first { $0.1.count >= 8 && Layout.isTitleLine($0.1) } ?? kept.first { !breadcrumb($0.1) && $0.1.count >= 4 } ?? kept.first
+        let named = kept.prefix(12).first { $0.1.count >= 8 && Layout.isTitleLine($0.1) && !breadcrumb($0.1) } 
+            // (Nor a page's record line of figures: 2013-10-14 丨 2369182 丨.)
+            ?? kept.first { !breadcrumb($0.1) && $0.1.count >= 4 && $0.1.filter(DocumentScanner.isHan).count >= 4 } ?? kept.first
         title = named.map { line in
             var t = line.1.trimmingSuffix([":", "："])
             // A document site's file name (……方案.docx): the title without the extension.

@@ -386,4 +386,73 @@ import Testing
         // A plan for the festival is a document, not an activity on it.
         #expect(try whens("并召开专题会议,制订清明节祭祀活动应急预案。").isEmpty)
     }
+
+    @Test func aFestivalDatesAnItemOnlyAsTheTimeOfItsClause() throws {
+        // What the clause is for: 为 + a purpose, anywhere in the clause.
+        #expect(try whens("自行编辑使用零点行动工作方案为确保春节、元宵节期间消防安全,大队决定开展“零点行动”。").isEmpty)
+        // The theme it frames (以 … 为主题), unless the theme is the activity's quoted name.
+        #expect(try whens("社区将以庆祝我国传统佳节中秋节为主题开展系列活动。").isEmpty)
+        #expect(try whens("以“迎中秋庆团圆”为主题,召开主题座谈会。") == ["中秋节"])
+        // The subject of a description.
+        #expect(try whens("重阳节是我国的传统节日,社区开展敬老活动。").isEmpty)
+        // Its coming is the day of a one-activity news item; a day written in the sentence wins.
+        #expect(try whens("在中秋节来临之际,镇新时代文明实践所联合镇妇联开展主题活动。") == ["中秋节"])
+        #expect(try whens("在一年一度的重阳节即将来临之际,10月12日下午,我院举办了一场庆祝活动。") == ["10-12"])
+        // Part of the name of an activity told as done 近日.
+        #expect(try whens("医院近日成功举办了“金秋重阳暖”膏方文化节暨重阳敬老周系列活动。").isEmpty)
+        // The time of its clause: kept, also when the action is done for someone (为老人们准备了).
+        #expect(try whens("重阳节当天,社区为老人们准备了一场敬老欢庆活动。") == ["重阳节"])
+        #expect(try whens("春节期间,为困难群众开展送温暖活动。") == ["holiday 春节"])
+    }
+
+    @Test func aRecordLineOfFiguresIsNotTheHeadline() throws {
+        let text = """
+            2013-10-14 丨 2369182 丨
+            我院为住院老年人举办重阳节庆祝活动
+            在一年一度的重阳节即将来临之际,10月12日下午,我院举办了一场别开生面的庆祝活动。
+            """
+        #expect(try whens(text) == ["10-12"])
+    }
+
+    @Test func aStartAndAnEndWrittenAsTwoDaysAreOneWindow() throws {
+        let d = try DraftTestSupport.draft("2021年元月31日(农历腊月十九 星期日)寒假开始,2月27日(农历正月十六 星期六)假期结束,共4周。")
+        #expect(d.items.map(\.when) == ["01-31..02-27"])
+        #expect(d.items.first?.title.contains("寒假") == true)
+        // Two days that are not a start and an end stay two items.
+        #expect(try whens("1月5日召开动员会,1月20日开展检查。") == ["01-05", "01-20"])
+    }
+
+    @Test func aSentenceOpenedByAPartOfTheDayIsOnTheDayBefore() throws {
+        // The day before named only the occasion: the activity told next is on it.
+        let d = try DraftTestSupport.draft("10月28日(农历九月初九)是我国的传统节日重阳节。上午,附院医护人员到社区为老人进行义诊咨询活动。")
+        #expect(d.items.map(\.when) == ["10-28"])
+        #expect(d.items.first?.quote.hasPrefix("上午") == true)
+        // The day dates an item already: the same day told on is not another item, a new activity is.
+        #expect(try whens("12月28日,学校开展劳动教育活动。下午,基地最后的填土工作顺利结束。") == ["12-28"])
+        #expect(try whens("5月31日,镇机关干部开展诗歌朗诵会。随即,镇机关干部开展了包粽子活动。") == ["05-31", "05-31"])
+    }
+
+    @Test func theUnitBeforeLianheLeadsAndThePartnersAfterItDoNot() throws {
+        func owners(_ text: String) throws -> [String] {
+            let d = try DraftTestSupport.draft(text)
+            let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+            return d.items.first?.owners.compactMap { names[$0] } ?? []
+        }
+        #expect(try owners("在中秋节来临之际,三排镇新时代文明实践所联合镇妇联、社工站开展“我们的节日·中秋”主题活动。") == ["三排镇新时代文明实践所"])
+        // 联合举办 after a list of units: they organise it jointly.
+        #expect(try owners("中秋节前,工二社区关工委、兰陵司法所联合举办“缘聚中秋”主题活动。").contains("兰陵司法所"))
+    }
+
+    @Test func aBreadcrumbIsNotTheTitleAndTheTitlesUnitOwnsThePlan() throws {
+        let text = """
+            当前位置:人人简历网 > 职场 > 工作计划
+            文化站月工作计划8篇
+            一、认真组织好各个节假日的文体活动,如元旦、春节等,结合街道党工委的中心工作,组织开展文体宣传活动。
+            """
+        let d = try DraftTestSupport.draft(text)
+        let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+        #expect(d.name == "文化站月工作计划8篇")
+        #expect(!d.items.isEmpty)
+        #expect(d.items.allSatisfy { $0.owners.compactMap { names[$0] } == ["文化站"] })
+    }
 }
