@@ -7,7 +7,8 @@ extension Draft {
         func q(_ s: String) -> String { YAMLWriter.quoteIfNeeded(s) }
         func flow(_ list: [String]) -> String { "[" + list.map { YAMLWriter.quoteIfNeeded($0, inFlow: true) }.joined(separator: ", ") + "]" }
         func comment(_ s: String) -> String {
-            s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            s.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D })
+                ? s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") : s
         }
         var out = ""
         out += "# 计划草稿：由 almanacctl draft 从 \(comment(source)) 读出（\(encoding.rawValue)，\(lines)行）。\n"

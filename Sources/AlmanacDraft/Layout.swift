@@ -510,7 +510,7 @@ extension UnitDictionary {
         var current: [Character] = []
         func flush() {
             var s = String(current).trimmingSpaces()
-            s = s.replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: "")
+            s = s.removing("“").removing("”")
             current = []
             guard s.count >= 2, s.count <= 16 else { return }
             let chars = Array(s)

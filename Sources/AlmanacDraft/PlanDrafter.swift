@@ -305,7 +305,7 @@ public enum PlanDrafter {
             if let month = sentence.month {
                 var item = builder.sectionItem(month: month)
                 if let label = sentence.label {
-                    item.title = item.title.replacingOccurrences(of: label, with: "").replacingOccurrences(of: "时间内容", with: "")
+                    item.title = item.title.removing(label).removing("时间内容")
                 }
                 built = [item]
             } else {
@@ -1405,7 +1405,7 @@ struct ItemBuilder {
         }
         let s = String(run)
         guard let word = documentWords.first(where: { s.contains($0) }), let end = s.utf8End(of: word) else { return false }
-        let between = String(s[..<end]).replacingOccurrences(of: word, with: "")
+        let between = String(s[..<end]).removing(word)
         return !(actionWords + ["制定", "制订", "撰写", "征集", "印发", "下发"]).contains { between.contains($0) && $0 != "活动" }
     }
 
@@ -1515,8 +1515,8 @@ struct ItemBuilder {
         var t = text(anchor)
         // 活动厅, 活动室, 活动中心 are places, not activities.
         let hasAction = { (s: String) in
-            let words = s.replacingOccurrences(of: "活动厅", with: "").replacingOccurrences(of: "活动室", with: "")
-                .replacingOccurrences(of: "活动中心", with: "")
+            let words = s.removing("活动厅").removing("活动室")
+                .removing("活动中心")
             return Self.actionWords.contains { words.contains($0) } || ["做好", "布置"].contains { words.contains($0) }
         }
         if !hasAction(t) || t.count < 4 {
@@ -1542,7 +1542,7 @@ struct ItemBuilder {
         }
         t = verbCut(t)
         if let f = m.festival, !t.contains(f.chineseName), !t.contains(m.spelled) {
-            let name = m.form == .festival ? f.chineseName : m.spelled.replacingOccurrences(of: "“", with: "").replacingOccurrences(of: "”", with: "")
+            let name = m.form == .festival ? f.chineseName : m.spelled.removing("“").removing("”")
             t = t.isEmpty ? name : name + "：" + t
         }
         if t.isEmpty {
