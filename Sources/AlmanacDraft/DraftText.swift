@@ -65,14 +65,16 @@ public enum DraftText {
     static let dateWords: Set<Character> = ["年", "月", "日", "号"]
 
     /// One line as read: each kept character with the index of the character of `line` it comes from.
+    /// Whether normalising leaves `line` as it is. Most lines of a simplified document have
+    /// nothing to change: no space, no full-width form, no pinyin gloss.
+    static func isPlain(_ line: String, traditional: Bool) -> Bool {
+        !traditional && !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 })
+            && !mayHaveGloss(line)
+    }
+
     static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
         let chars = Array(line)
-        // Most lines of a simplified document have nothing to change: no space, no full-width form.
-        if !traditional, !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 }),
-            !Self.mayHaveGloss(line)
-        {
-            return (chars, [])
-        }
+        if isPlain(line, traditional: traditional) { return (chars, []) }
         var out: [Character] = []
         var source: [Int] = []
         out.reserveCapacity(chars.count)

@@ -98,8 +98,9 @@ struct SourceDocument {
         self.traditional = traditional
         var changed: [Int: (original: [Character], read: [Character], source: [Int])] = [:]
         let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
-            let original = Array(line)
+            if DraftText.isPlain(line, traditional: traditional) { return line }
             let (read, source) = DraftText.normalize(line, traditional: traditional)
+            let original = Array(line)
             if !source.isEmpty, read != original { changed[index + 1] = (original, read, source) }
             return String(read)
         }
