@@ -59,6 +59,25 @@ struct SourceDocument {
     /// Markers after which everything is page furniture, when they come in the last part of the text.
     static let tailMarkers = ["相关文章", "相关文档", "正在阅读", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
 
+    /// Lines longer than this (in UTF-8 bytes, about 300 characters of Chinese) are text, not page
+    /// furniture: a furniture marker inside one ends the text read from it.
+    static let furnitureBytes = 900
+
+    /// A long line up to the first furniture marker in it ("相关文章：", "上一篇:", "版权所有"…) after
+    /// its start, trimmed; the line itself when it has none.
+    static func beforeFurniture(_ line: String) -> String {
+        let markers = debrisContains + tailMarkers.flatMap { [$0 + ":", $0 + "："] } + ["版权所有", "Copyright"]
+        var cut = line.endIndex
+        for marker in markers where line.contains(marker) {
+            if let end = line.utf8End(of: marker), let start = line.utf8.index(end, offsetBy: -marker.utf8.count, limitedBy: line.startIndex),
+                start > line.startIndex, start < cut
+            {
+                cut = start
+            }
+        }
+        return cut == line.endIndex ? line : String(line[..<cut]).trimmingSpaces()
+    }
+
     /// The line with its web addresses (www.89xue.com, http://…) turned into spaces, so that a
     /// month label or a heading a site stamped its address on ("3月份 www.89xue.com") reads as
     /// written; the columns stay where they were.
@@ -113,7 +132,7 @@ struct SourceDocument {
         // Where the page furniture at the end starts: the first tail marker in the second half.
         var tailStart = rawLines.count + 1
         let secondHalf = rawLines.count - rawLines.count / 2
-        for (index, raw) in rawLines.enumerated() where index + 1 >= secondHalf {
+        for (index, raw) in rawLines.enumerated() where index + 1 >= secondHalf && raw.utf8.count <= Self.furnitureBytes {
             let t = raw.trimmingSpaces()
             if Self.tailMarkers.contains(where: { t.utf8HasPrefix($0) || t.contains($0 + ":") || t.contains($0 + "：") }) {
                 tailStart = index + 1
@@ -123,7 +142,11 @@ struct SourceDocument {
         var placeholders: [String] = []
         for (index, raw) in rawLines.enumerated() {
             let number = index + 1
-            let t = Self.blankingWebAddresses(raw).trimmingSpaces()
+            var t = Self.blankingWebAddresses(raw).trimmingSpaces()
+            // A long line (a page without line breaks, a flattened table) is not page furniture as a
+            // whole: what follows a furniture marker inside it is cut off, the text before it is read.
+            let long = t.utf8.count > Self.furnitureBytes
+            if long { t = Self.beforeFurniture(t) }
             if t.isEmpty {
                 if !raw.trimmingSpaces().isEmpty { dropped.append(DroppedLine(line: number, reason: .debris)) }
                 continue
@@ -132,7 +155,7 @@ struct SourceDocument {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
-            if Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
+            if !long, Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }

@@ -93,6 +93,19 @@ import Testing
         #expect(d.items.allSatisfy { $0.line == 1 && $0.when == "03-05" })
     }
 
+    /// A page saved without line breaks: its text, then the site's furniture in the same line. The
+    /// text is read; the furniture after its marker is not, and the line is not dropped as a whole.
+    @Test func aPageWithoutLineBreaksIsReadUpToItsFurniture() throws {
+        var text = "关于开展2026年我们的节日活动的通知 "
+        for n in 1...40 { text += "\(n % 12 + 1)月\(n % 27 + 1)日，县文化馆举办第\(n)场文艺演出。" }
+        text += " 相关文章：3月5日学雷锋活动 上一篇：4月1日植树节 版权所有 县文化馆"
+        let d = try draft(Array(text.utf8))
+        #expect(d.lines == 1)
+        #expect(d.items.count >= 30)
+        #expect(d.items.allSatisfy { !$0.title.contains("学雷锋") && !$0.title.contains("植树") })
+        #expect(!d.dropped.contains { $0.line == 1 })
+    }
+
     @Test func gb18030IsNotTakenForBig5() throws {
         // 春节期间，2月10日。 in GB18030 (春 B4BA 节 BDDA 期 C6DA 间 BCE4 月 D4C2 日 C8D5).
         let gb: [UInt8] = Array("春节期间，2月10日。".data(using: .utf8).map { _ in [
