@@ -63,12 +63,13 @@ struct SourceDocument {
     /// furniture: a furniture marker inside one ends the text read from it.
     static let furnitureBytes = 900
 
+    static let furnitureMarkers = debrisContains + tailMarkers.flatMap { [$0 + ":", $0 + "："] } + ["版权所有", "Copyright"]
+
     /// A long line up to the first furniture marker in it ("相关文章：", "上一篇:", "版权所有"…) after
     /// its start, trimmed; the line itself when it has none.
     static func beforeFurniture(_ line: String) -> String {
-        let markers = debrisContains + tailMarkers.flatMap { [$0 + ":", $0 + "："] } + ["版权所有", "Copyright"]
         var cut = line.endIndex
-        for marker in markers where line.contains(marker) {
+        for marker in furnitureMarkers where line.contains(marker) {
             if let end = line.utf8End(of: marker), let start = line.utf8.index(end, offsetBy: -marker.utf8.count, limitedBy: line.startIndex),
                 start > line.startIndex, start < cut
             {

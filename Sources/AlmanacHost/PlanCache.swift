@@ -226,20 +226,6 @@ struct ResolvedFile: Sendable, Hashable, PlanBinaryCodable {
         writer.write(failure)
     }
 
-    init(path: String, includingFile: String, fileName: String?, digest: [UInt8], failure: String?) {
-        self.path = path
-        self.includingFile = includingFile
-        self.fileName = fileName
-        self.digest = digest
-        self.failure = failure
-    }
-
-    init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
-        self.init(
-            path: try reader.string(), includingFile: try reader.string(), fileName: try reader.readOptional(),
-            digest: try reader.raw(), failure: try reader.readOptional())
-    }
-
     /// Asks `resolve` the same question.
     static func resolve(_ path: String, _ includingFile: String, with resolve: IncludeResolver) -> (ResolvedFile, PlanSource?) {
         do {
@@ -251,6 +237,15 @@ struct ResolvedFile: Sendable, Hashable, PlanBinaryCodable {
         } catch {
             return (ResolvedFile(path: path, includingFile: includingFile, fileName: nil, digest: [], failure: error.message), nil)
         }
+    }
+}
+
+// (In an extension, so that the struct keeps its memberwise initialiser.)
+extension ResolvedFile {
+    init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
+        self.init(
+            path: try reader.string(), includingFile: try reader.string(), fileName: try reader.readOptional(),
+            digest: try reader.raw(), failure: try reader.readOptional())
     }
 }
 
@@ -304,19 +299,9 @@ struct PlanCacheEntry: Sendable, PlanBinaryCodable {
         writer.write(diagnostics)
     }
 
-    init(
-        key: [UInt8], resolved: [ResolvedFile], holidayInfo: HolidaySourceInfo?, holidayDigest: [UInt8], checkYears: [Int], plan: Plan,
-        diagnostics: [Diagnostic]
-    ) {
-        self.key = key
-        self.resolved = resolved
-        self.holidayInfo = holidayInfo
-        self.holidayDigest = holidayDigest
-        self.checkYears = checkYears
-        self.plan = plan
-        self.diagnostics = diagnostics
-    }
+}
 
+extension PlanCacheEntry {
     init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
         guard try reader.unsigned() == PlanCache.formatVersion else { throw PlanBinaryError(offset: 0) }
         key = try reader.raw()

@@ -4,7 +4,7 @@ import Glibc
 /// Standard output or standard error, written with `write(2)`: the one way almanacctl and
 /// almanacd write to them.
 ///
-/// Not Foundation's `FileHandle.write(_:)`: it calls `try!` on the write and traps (SIGILL, exit
+/// Not Foundation's `FileHandle.write(_:)`: it force-tries the write and traps (SIGILL, exit
 /// status 132, with nothing printed) when the write fails. That happens whenever the reader has
 /// gone (EPIPE) in a process that ignores SIGPIPE, as every child of a process using SwiftNIO
 /// does (NIO ignores SIGPIPE process-wide on Linux, and the disposition is inherited): a test
