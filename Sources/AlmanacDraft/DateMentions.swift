@@ -73,21 +73,42 @@ struct MentionScanner {
     }
 
     /// Festival names by their first character, longest first.
-    let festivalNames: [Character: [FestivalName]]
+    let festivalNames: ScalarTable<[FestivalName]>
+
+    /// The characters (as scalars) a mention can start with: `scan` tries its patterns only where
+    /// one stands. Every pattern tried in `scan` must have its first characters here.
+    let starters: Set<UInt32>
+
+    /// The first characters of the patterns `scan` tries (festival names' come from the catalog):
+    /// digits and placeholder years (dateOrWindow, dottedDate), Chinese numerals and 元 (months),
+    /// 正腊冬农阴 (lunar), 学 (campaignMonth), 年上下 (yearPart), 日每 (recurrence), 放节假 (unnamedBreak).
+    static let patternStarters: Set<UInt32> = Set(
+        "0123456789０１２３４５６７８９XxＸｘ×〇零一二两三四五六七八九十廿卅元正腊冬农阴学年上下日每放节假".unicodeScalars.map(\.value))
 
     init(year: Int, hasHolidayTable: Bool, catalog: FestivalCatalog) {
         self.year = year
         self.hasHolidayTable = hasHolidayTable
         self.catalog = catalog
-        festivalNames = Dictionary(grouping: Self.names(catalog)) { $0.chars[0] }
+        festivalNames = ScalarTable(Dictionary(grouping: Self.names(catalog)) { $0.chars[0] })
+        starters = Self.patternStarters.union(festivalNames.keys.flatMap { $0.unicodeScalars.map(\.value) })
     }
 
-    func scan(_ c: [Character]) -> [Mention] {
+    /// Whether a mention may start with `ch`: its scalar is a starter, or it is not one scalar or a
+    /// CJK compatibility ideograph (which `Character` equality takes for its unified twin).
+    @inline(__always)
+    func mayStart(_ ch: Character) -> Bool {
+        guard let v = DocumentScanner.scalarValue(ch) else { return true }
+        return starters.contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
+    }
+
+    /// The mentions in a sentence, left to right. `everyPosition` tries the patterns at every
+    /// character instead of only where one may start (the tests check that both read the same).
+    func scan(_ c: [Character], everyPosition: Bool = false) -> [Mention] {
         let (quoted, titled) = DocumentScanner.quoteDepths(c)
         var out: [Mention] = []
         var i = 0
         while i < c.count {
-            if titled[i] {
+            if titled[i] || (!everyPosition && !mayStart(c[i])) {
                 i += 1
                 continue
             }

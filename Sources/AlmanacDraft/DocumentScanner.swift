@@ -29,7 +29,7 @@ enum DocumentScanner {
         return lines
     }
 
-    static let sentenceEnds: Set<Character> = ["。", "！", "？", "!", "?", "；", ";"]
+    static let sentenceEnds: ScalarSet = ["。", "！", "？", "!", "?", "；", ";"]
 
     /// Sentences of a line: split after 。！？；; and after an ASCII full stop between Chinese text
     /// ("精彩不断.本次"); quotation marks do not protect a sentence end.
@@ -39,14 +39,14 @@ enum DocumentScanner {
         for (i, ch) in chars.enumerated() {
             current.append(ch)
             var end = sentenceEnds.contains(ch)
-            if ch == ".", i > 0, i + 1 < chars.count, !chars[i - 1].isASCII || !chars[i + 1].isASCII,
+            if same(ch, "."), i > 0, i + 1 < chars.count, !chars[i - 1].isASCII || !chars[i + 1].isASCII,
                 !(chars[i - 1].isNumber && chars[i + 1].isNumber)
             {
                 end = true
             }
             if end {
                 // A closing quote right after the stop belongs to this sentence.
-                if i + 1 < chars.count, chars[i + 1] == "”" || chars[i + 1] == "」" { continue }
+                if i + 1 < chars.count, quoteCloses.contains(chars[i + 1]) { continue }
                 out.append(current)
                 current = []
             }
@@ -80,9 +80,11 @@ enum DocumentScanner {
         return out
     }
 
-    static let clauseBreaks: Set<Character> = ["，", ",", "、", "：", ":", "；", ";", "。", "！", "？", "!", "?"]
-    static let opening: Set<Character> = ["“", "《", "（", "(", "「", "【", "〔", "‘"]
-    static let closing: Set<Character> = ["”", "》", "）", ")", "」", "】", "〕", "’"]
+    static let clauseBreaks: ScalarSet = ["，", ",", "、", "：", ":", "；", ";", "。", "！", "？", "!", "?"]
+    static let opening: ScalarSet = ["“", "《", "（", "(", "「", "【", "〔", "‘"]
+    static let closing: ScalarSet = ["”", "》", "）", ")", "」", "】", "〕", "’"]
+    static let quoteOpens: ScalarSet = ["“", "「"]
+    static let quoteCloses: ScalarSet = ["”", "」"]
 
     /// Clause ranges of a sentence: split at commas, 、 and colons outside quotation marks and brackets.
     static func clauses(_ chars: [Character]) -> [Range<Int>] {
@@ -110,14 +112,99 @@ enum DocumentScanner {
         var q = 0
         var t = 0
         for (i, ch) in chars.enumerated() {
-            if ch == "“" || ch == "「" { q += 1 }
-            if ch == "《" { t += 1 }
+            if quoteOpens.contains(ch) { q += 1 }
+            if same(ch, "《") { t += 1 }
             quoted[i] = q > 0
             titled[i] = t > 0
-            if ch == "”" || ch == "」" { q = max(0, q - 1) }
-            if ch == "》" { t = max(0, t - 1) }
+            if quoteCloses.contains(ch) { q = max(0, q - 1) }
+            if same(ch, "》") { t = max(0, t - 1) }
         }
         return (quoted, titled)
+    }
+
+    /// The value of a character that is one Unicode scalar; nil for a cluster of several.
+    @inline(__always)
+    static func scalarValue(_ ch: Character) -> UInt32? {
+        // Decoded from the UTF-8 bytes (valid in a `Character`): the scalar view validates its indices.
+        var bytes = ch.utf8.makeIterator()
+        guard let b0 = bytes.next() else { return nil }
+        var v: UInt32
+        var more: Int
+        if b0 < 0x80 {
+            v = UInt32(b0)
+            more = 0
+        } else if b0 < 0xE0 {
+            v = UInt32(b0 & 0x1F)
+            more = 1
+        } else if b0 < 0xF0 {
+            v = UInt32(b0 & 0x0F)
+            more = 2
+        } else {
+            v = UInt32(b0 & 0x07)
+            more = 3
+        }
+        while more > 0 {
+            guard let b = bytes.next() else { return nil }
+            v = v << 6 | UInt32(b & 0x3F)
+            more -= 1
+        }
+        return bytes.next() == nil ? v : nil
+    }
+
+    /// The value of a character that is one scalar with no canonical decomposition. Two such
+    /// characters are equal exactly when their values are; `Character` equality is canonical
+    /// equivalence and compares through Unicode normalisation (slow when they differ), and a
+    /// decomposing scalar can equal another (the compatibility ideograph U+F98E is 年), so those
+    /// and clusters give nil and are compared as characters.
+    @inline(__always)
+    static func plainScalar(_ ch: Character) -> UInt32? {
+        guard let v = scalarValue(ch), !mayDecompose(v) else { return nil }
+        return v
+    }
+
+    /// Whether a scalar may have a canonical decomposition: a superset of those that have one
+    /// (precomposed letters, Hangul syllables, kana with voicing marks, compatibility ideographs…);
+    /// ASCII, Han, CJK and general punctuation and full-width forms are outside it.
+    @inline(__always)
+    static func mayDecompose(_ v: UInt32) -> Bool {
+        (0xC0...0x1FFF).contains(v) || v == 0x2000 || v == 0x2001 || (0x2100...0x2FFF).contains(v) || (0x3040...0x30FF).contains(v)
+            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFB4F).contains(v) || v >= 0x10000
+    }
+
+    /// `a == b`, by scalar value when both are plain scalars.
+    @inline(__always)
+    static func same(_ a: Character, _ b: Character) -> Bool {
+        if let v = plainScalar(a), let w = plainScalar(b) { return v == w }
+        return a == b
+    }
+
+    /// Whether a scalar is always a character of its own: ASCII and Latin (but no line breaks),
+    /// general punctuation, letterlike symbols, number forms, arrows, mathematical and technical
+    /// symbols, circled numbers, shapes, dingbats, CJK punctuation, kana, enclosed and
+    /// compatibility CJK, Han, full-width forms.
+    /// None of them is a combining mark, joiner, prepended mark, Hangul jamo or regional indicator,
+    /// so a string of them breaks into characters at every scalar.
+    @inline(__always)
+    static func standsAlone(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x09, 0x20...0x7E, 0xA0...0x17F, 0x2010...0x2027, 0x2030...0x205E, 0x2100...0x27BF, 0x3000...0x3029, 0x3030...0x303F,
+            0x3041...0x3096, 0x30A0...0x30FF, 0x3200...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFE30...0xFE4F, 0xFF01...0xFF65,
+            0xFFE0...0xFFE6:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `Array(s)`: the characters of `s`. Text whose every scalar stands alone is split by scalar,
+    /// without the grapheme-breaking rules; other text is split by them.
+    static func characters(_ s: String) -> [Character] {
+        var out: [Character] = []
+        for scalar in s.unicodeScalars {
+            guard standsAlone(scalar.value) else { return Array(s) }
+            out.append(Character(scalar))
+        }
+        return out
     }
 
     static func isHan(_ ch: Character) -> Bool {
@@ -128,9 +215,9 @@ enum DocumentScanner {
 
     /// An ASCII or full-width decimal digit's value.
     static func digit(_ ch: Character) -> Int? {
-        guard let s = ch.unicodeScalars.first, ch.unicodeScalars.count == 1 else { return nil }
-        if (0x30...0x39).contains(s.value) { return Int(s.value - 0x30) }
-        if (0xFF10...0xFF19).contains(s.value) { return Int(s.value - 0xFF10) }
+        guard let v = scalarValue(ch) else { return nil }
+        if (0x30...0x39).contains(v) { return Int(v - 0x30) }
+        if (0xFF10...0xFF19).contains(v) { return Int(v - 0xFF10) }
         return nil
     }
 
@@ -148,7 +235,7 @@ enum DocumentScanner {
         return (value, j)
     }
 
-    static let chineseDigits: [Character: Int] = [
+    static let chineseDigits: ScalarTable<Int> = [
         "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
     ]
 
@@ -190,11 +277,11 @@ enum DocumentScanner {
 
     /// Placeholder years written in the text: XX年, 20XX年, xx年, 20xx年, ××年.
     static func placeholderYears(in text: String) -> [String] {
-        let c = Array(text)
+        let c = characters(text)
         var out: [String] = []
         var i = 0
         while i < c.count {
-            if c[i] == "年", i >= 2 {
+            if same(c[i], "年"), i >= 2 {
                 var j = i - 1
                 while j >= 0, "XxＸｘ×*＊0123456789".contains(c[j]) { j -= 1 }
                 let token = String(c[(j + 1)..<i])
@@ -211,7 +298,7 @@ enum DocumentScanner {
     /// Whether `word` occurs at index `i` of `c`.
     static func matches(_ c: [Character], _ i: Int, _ word: [Character]) -> Bool {
         guard i >= 0, i + word.count <= c.count else { return false }
-        for k in 0..<word.count where c[i + k] != word[k] { return false }
+        for k in 0..<word.count where !same(c[i + k], word[k]) { return false }
         return true
     }
 
@@ -224,5 +311,62 @@ enum DocumentScanner {
             i += 1
         }
         return nil
+    }
+}
+
+/// A set of characters that answers `contains` by scalar value when the character and every member
+/// are plain scalars (see `DocumentScanner.plainScalar`), which gives the same answer as
+/// `Set<Character>`: hashing a `Character` goes through Unicode normalisation.
+struct ScalarSet: ExpressibleByArrayLiteral, Sendable {
+    let characters: Set<Character>
+    private let scalars: [UInt32]
+    private let scalarSet: Set<UInt32>
+    /// Whether every member is a plain scalar (else lookups compare characters).
+    private let plain: Bool
+
+    init<S: Sequence>(_ members: S) where S.Element == Character {
+        characters = Set(members)
+        let values = characters.compactMap(DocumentScanner.plainScalar)
+        plain = values.count == characters.count
+        scalars = values.sorted()
+        scalarSet = Set(values)
+    }
+
+    init(arrayLiteral elements: Character...) { self.init(elements) }
+
+    @inline(__always)
+    func contains(_ ch: Character) -> Bool {
+        guard plain, let v = DocumentScanner.plainScalar(ch) else { return characters.contains(ch) }
+        // (A few members: a scan beats a hash.)
+        return scalars.count <= 16 ? scalars.contains(v) : scalarSet.contains(v)
+    }
+}
+
+/// A dictionary keyed by characters, looked up by scalar value like `ScalarSet`.
+struct ScalarTable<Value: Sendable>: ExpressibleByDictionaryLiteral, Sendable {
+    let characters: [Character: Value]
+    private let scalars: [UInt32: Value]
+    private let plain: Bool
+
+    init(_ characters: [Character: Value]) {
+        self.characters = characters
+        var scalars: [UInt32: Value] = [:]
+        for (ch, value) in characters {
+            if let v = DocumentScanner.plainScalar(ch) { scalars[v] = value }
+        }
+        self.scalars = scalars
+        plain = scalars.count == characters.count
+    }
+
+    init(dictionaryLiteral elements: (Character, Value)...) {
+        self.init(Dictionary(elements, uniquingKeysWith: { a, _ in a }))
+    }
+
+    var keys: Dictionary<Character, Value>.Keys { characters.keys }
+
+    @inline(__always)
+    subscript(_ ch: Character) -> Value? {
+        guard plain, let v = DocumentScanner.plainScalar(ch) else { return characters[ch] }
+        return scalars[v]
     }
 }

@@ -25,9 +25,8 @@ public enum DraftText {
     /// The simplified form of a traditional character, or the character itself.
     @inline(__always)
     static func simplified(_ ch: Character) -> Character {
-        let scalars = ch.unicodeScalars
-        guard let first = scalars.first, first.value >= 0x3400, scalars.index(after: scalars.startIndex) == scalars.endIndex else { return ch }
-        return simplifiedScalars[first.value] ?? ch
+        guard let v = DocumentScanner.scalarValue(ch), v >= 0x3400 else { return ch }
+        return simplifiedScalars[v] ?? ch
     }
 
     /// About a thousand of the most common characters (simplified): text decoded in the wrong
@@ -51,10 +50,10 @@ public enum DraftText {
     static let traditionalScalars: Set<UInt32> = Set(simplifiedScalars.keys)
 
     static func halfWidth(_ ch: Character) -> Character {
-        guard ch.unicodeScalars.count == 1, let s = ch.unicodeScalars.first else { return ch }
-        switch s.value {
+        guard let v = DocumentScanner.scalarValue(ch) else { return ch }
+        switch v {
         case 0xFF10...0xFF19, 0xFF21...0xFF3A, 0xFF41...0xFF5A:
-            return Character(Unicode.Scalar(s.value - 0xFEE0) ?? s)
+            return Unicode.Scalar(v - 0xFEE0).map(Character.init) ?? ch
         case 0x3000:
             return " "
         default:
@@ -64,16 +63,55 @@ public enum DraftText {
 
     static let dateWords: Set<Character> = ["年", "月", "日", "号"]
 
+    /// The spaces `normalize` drops inside dates.
+    static let blanks: ScalarSet = [" ", "\t", "\u{00A0}"]
+
     /// One line as read: each kept character with the index of the character of `line` it comes from.
     /// Whether normalising leaves `line` as it is. Most lines of a simplified document have
     /// nothing to change: no space, no full-width form, no pinyin gloss.
+    /// On UTF-8 bytes, exactly what `normalize` changes: a space, tab or no-break space (C2 A0), the
+    /// ideographic space (E3 80 80), full-width digits and letters (EF BC 90–99, EF BC A1–BA, EF BD 81–9A).
+    /// (Chinese punctuation (。，：、) shares the lead bytes E3 and EF and is left alone.)
     static func isPlain(_ line: String, traditional: Bool) -> Bool {
-        !traditional && !line.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0xEF || $0 == 0xE3 || $0 == 0xC2 })
-            && !mayHaveGloss(line)
+        if traditional { return false }
+        var plain = true
+        var copy = line
+        copy.withUTF8 { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let x = b[i]
+                if x == 0x20 || x == 0x09 {
+                    plain = false
+                    return
+                }
+                if x == 0xC2, i + 1 < n, b[i + 1] == 0xA0 {
+                    plain = false
+                    return
+                }
+                if x == 0xE3, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0x80 {
+                    plain = false
+                    return
+                }
+                if x == 0xEF, i + 2 < n {
+                    let y = b[i + 1], z = b[i + 2]
+                    if y == 0xBC, (0x90...0x99).contains(z) || (0xA1...0xBA).contains(z) {
+                        plain = false
+                        return
+                    }
+                    if y == 0xBD, (0x81...0x9A).contains(z) {
+                        plain = false
+                        return
+                    }
+                }
+                i += 1
+            }
+        }
+        return plain && !mayHaveGloss(line)
     }
 
     static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
-        let chars = Array(line)
+        let chars = DocumentScanner.characters(line)
         if isPlain(line, traditional: traditional) { return (chars, []) }
         var out: [Character] = []
         var source: [Int] = []
@@ -84,9 +122,9 @@ public enum DraftText {
         var i = 0
         while i < mapped.count {
             let ch = mapped[i]
-            if ch == " " || ch == "\t" || ch == "\u{00A0}" {
+            if blanks.contains(ch) {
                 var j = i
-                while j < mapped.count, mapped[j] == " " || mapped[j] == "\t" || mapped[j] == "\u{00A0}" { j += 1 }
+                while j < mapped.count, blanks.contains(mapped[j]) { j += 1 }
                 if let prev = out.last, j < mapped.count, Self.joins(prev, mapped[j]) {
                     i = j
                     continue
@@ -99,7 +137,7 @@ public enum DraftText {
                 continue
             }
             // A pinyin gloss a page left after a character (節(jié)日期間, 縣財(cái)政局) is not read.
-            if ch == "(", let prev = out.last, DocumentScanner.isHan(prev), let end = Self.glossEnd(mapped, i) {
+            if DocumentScanner.same(ch, "("), let prev = out.last, DocumentScanner.isHan(prev), let end = Self.glossEnd(mapped, i) {
                 i = end
                 continue
             }

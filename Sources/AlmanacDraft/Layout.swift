@@ -121,6 +121,8 @@ enum Layout {
 
     /// A line that is only a date with its year (a signing or publication date: 2017年1月23日).
     static func isSigningDate(_ t: String) -> Bool {
+        // (It opens with a digit: most lines are told by their first character.)
+        guard let f = t.first(where: { $0 != " " }), DocumentScanner.digit(f) != nil else { return false }
         let c = Array(t.filter { $0 != " " })
         guard c.count >= 8, c.count <= 12, let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4), y.end == 4, c[4] == "年",
             c.last == "日"
@@ -133,13 +135,15 @@ enum Layout {
     static let recordLabels = ["索引号", "发布机构", "发文机构", "发文日期", "成文日期", "印发日期", "公开日期", "发布日期", "生效日期"]
 
     static func isRecordLine(_ t: String) -> Bool {
+        // (Every label is followed by a colon: most lines have none.)
+        guard t.contains(":" as String) || t.contains("：" as String) else { return false }
         let c = t.filter { $0 != " " && $0 != "\u{3000}" }
         return recordLabels.contains { c.contains($0 + ":") || c.contains($0 + "：") }
     }
 
     /// The month a heading opens ("二月主题：…", "4月份工作计划", "文化站3月份工作总结"), if it is one.
     static func monthHeading(_ t: String) -> Int? {
-        let c = Array(t.filter { $0 != " " })
+        let c = DocumentScanner.characters(t).filter { !DocumentScanner.same($0, " ") }
         guard c.count <= 24 else { return nil }
         let e = enumeratorLength(c)
         var i = e
@@ -237,7 +241,7 @@ enum Layout {
 
     /// Whether a short heading names a district, county, town or a unit (牡丹区, 小朱庄镇, 县文化馆).
     static func isPlaceOrUnit(_ t: String) -> Bool {
-        let c = Array(t)
+        let c = DocumentScanner.characters(t)
         guard c.count >= 2, c.count <= 10, c.allSatisfy({ DocumentScanner.isHan($0) }) else { return false }
         if let last = c.last, "区县市镇乡".contains(last), c.count >= 3, !["社区", "景区", "园区", "城区", "街区", "辖区", "小区"].contains(String(c.suffix(2))) {
             return true
@@ -285,7 +289,8 @@ enum Layout {
 
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
     static func isSectionHeading(_ t: String) -> Bool {
-        let c = Array(t)
+        guard let f = t.first, DocumentScanner.chineseDigits[f] != nil || f == "十" else { return false }
+        let c = DocumentScanner.characters(t)
         guard let f = c.first, DocumentScanner.chineseDigits[f] != nil || f == "十" else { return false }
         let e = enumeratorLength(c)
         return e > 0 && c.count <= 30 && c[..<e].contains("、")
@@ -314,9 +319,9 @@ extension UnitDictionary {
     /// Places, not units: a unit named after 在/于/到 in a clause is where something happens.
     static let venueWords = ["广场", "公园", "剧院", "大剧院", "影剧院", "礼堂", "展厅", "体育场", "会议室", "舞台", "景区", "街区", "步行街"]
 
-    static let suffixesByFirst: [Character: [[Character]]] = Dictionary(grouping: suffixes) { $0[0] }
+    static let suffixesByFirst: ScalarTable<[[Character]]> = ScalarTable(Dictionary(grouping: suffixes) { $0[0] })
 
-    static let stops: Set<Character> = Set("的和与及或由在于到对为将把被是了、，,。：:；;（）()“”\"《》「」年月日时至从向给让使共各其等并同也还已都要就可之以 ，")
+    static let stops: ScalarSet = ScalarSet("的和与及或由在于到对为将把被是了、，,。：:；;（）()“”\"《》「」年月日时至从向给让使共各其等并同也还已都要就可之以 ，")
     static let verbsBefore = [
         "开展", "组织", "举办", "联合", "牵手", "邀请", "参加", "带领", "指导", "会同", "配合", "协调", "负责", "发起", "来自", "依托",
         "利用", "走进", "前往", "主办", "承办", "协办", "通过", "深入", "进入", "下发", "印发", "同意", "报送", "上报", "报",

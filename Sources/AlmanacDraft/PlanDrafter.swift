@@ -817,10 +817,12 @@ extension PlanDrafter {
     /// campaign (学雷锋志愿服务月 = March) written without a number.
     static func occasion(of item: DraftItem) -> String? {
         if let f = bareFestival(item.when) { return f }
-        let numerals = Set("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
         let name = item.spelled.filter { DocumentScanner.isHan($0) }
-        return name.count >= 3 && !item.spelled.contains(where: { numerals.contains($0) }) ? name : nil
+        return name.count >= 3 && !item.spelled.contains(where: { occasionNumerals.contains($0) }) ? name : nil
     }
+
+    /// Characters of a date written in numbers: a mention spelled with one is a date, not an occasion.
+    static let occasionNumerals = ScalarSet("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
     static func bareFestival(_ when: String) -> String? {
@@ -903,7 +905,7 @@ extension PlanDrafter {
         guard let first = needle.first, needle.count <= l.read.count else { return text }
         var i = 0
         while i + needle.count <= l.read.count {
-            if l.read[i] == first, l.read[i..<(i + needle.count)].elementsEqual(needle) {
+            if DocumentScanner.same(l.read[i], first), l.read[i..<(i + needle.count)].elementsEqual(needle) {
                 if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }

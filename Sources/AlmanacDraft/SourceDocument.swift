@@ -120,7 +120,7 @@ struct SourceDocument {
         let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
             if DraftText.isPlain(line, traditional: traditional) { return line }
             let (read, source) = DraftText.normalize(line, traditional: traditional)
-            let original = Array(line)
+            let original = DocumentScanner.characters(line)
             if !source.isEmpty, read != original { changed[index + 1] = (original, read, source) }
             return String(read)
         }
@@ -161,7 +161,7 @@ struct SourceDocument {
                 continue
             }
             // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
-            let cell = Layout.fieldLabel(Array(t)) != nil
+            let cell = Layout.fieldLabel(DocumentScanner.characters(t)) != nil
                 || (t.count <= 30 && !t.utf8HasSuffix(":") && !t.utf8HasSuffix("：") && !Layout.isSectionHeading(t)
                     && !t.contains("。") && !t.contains("；"))
             if let first = seen[t], !cell {
@@ -183,7 +183,7 @@ struct SourceDocument {
         }
         self.dropped = dropped
         self.placeholderYears = placeholders
-        keptLines = kept.map { ($0.0, Array($0.1)) }
+        keptLines = kept.map { ($0.0, DocumentScanner.characters($0.1)) }
         // The plan's name: the first title line (……方案, ……通知), else the first line that is not a
         // page's breadcrumb (首页 > 公告 > 正文, 当前位置：…).
         let breadcrumb: (String) -> Bool = { t in
@@ -214,7 +214,7 @@ struct SourceDocument {
         var sentences: [SourceSentence] = []
         for (number, t) in kept {
             if let s = Self.heading(t) { section = s }
-            for chars in DocumentScanner.splitSentences(Array(t)) {
+            for chars in DocumentScanner.splitSentences(DocumentScanner.characters(t)) {
                 sentences.append(SourceSentence(line: number, chars: chars, section: section))
             }
         }

@@ -52,7 +52,7 @@ enum UnitDictionary {
         .sorted { $0.chars.count > $1.chars.count }
 
     /// Spellings by their first character, longest first.
-    static let byFirst: [Character: [Entry]] = Dictionary(grouping: entries) { $0.chars[0] }
+    static let byFirst: ScalarTable<[Entry]> = ScalarTable(Dictionary(grouping: entries) { $0.chars[0] })
 
     /// Units of the dictionary that the document names with its own level before them (市委宣传部,
     /// 县委宣传部, 县文联 where the dictionary has 区委宣传部, 区文联): the document's spelling, so a city's or a
