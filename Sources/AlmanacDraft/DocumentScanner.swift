@@ -125,9 +125,16 @@ enum DocumentScanner {
     /// The value of a character that is one Unicode scalar; nil for a cluster of several.
     @inline(__always)
     static func scalarValue(_ ch: Character) -> UInt32? {
-        // Decoded from the UTF-8 bytes (valid in a `Character`): the scalar view validates its indices.
+        let (v, alone) = firstScalar(ch)
+        return alone ? v : nil
+    }
+
+    /// The value of a character's first scalar, and whether it is the only one; decoded from the
+    /// UTF-8 bytes (valid in a `Character`): the scalar view validates its indices.
+    @inline(__always)
+    static func firstScalar(_ ch: Character) -> (value: UInt32, alone: Bool) {
         var bytes = ch.utf8.makeIterator()
-        guard let b0 = bytes.next() else { return nil }
+        guard let b0 = bytes.next() else { return (0, false) }
         var v: UInt32
         var more: Int
         if b0 < 0x80 {
@@ -144,11 +151,11 @@ enum DocumentScanner {
             more = 3
         }
         while more > 0 {
-            guard let b = bytes.next() else { return nil }
+            guard let b = bytes.next() else { return (v, false) }
             v = v << 6 | UInt32(b & 0x3F)
             more -= 1
         }
-        return bytes.next() == nil ? v : nil
+        return (v, bytes.next() == nil)
     }
 
     /// The value of a character that is one scalar with no canonical decomposition. Two such
@@ -201,16 +208,20 @@ enum DocumentScanner {
     static func characters(_ s: String) -> [Character] {
         var out: [Character] = []
         for scalar in s.unicodeScalars {
-            guard standsAlone(scalar.value) else { return Array(s) }
-            out.append(Character(scalar))
+            let v = scalar.value
+            guard standsAlone(v) else { return Array(s) }
+            out.append(v < 0x10000 ? bmpCharacters[Int(v)] : Character(scalar))
         }
         return out
     }
 
+    /// Each scalar of the Basic Multilingual Plane as a character, made once (making one from a
+    /// scalar builds a string); surrogates, which no string holds, as U+FFFD.
+    static let bmpCharacters: [Character] = (0..<0x10000).map { Unicode.Scalar(UInt32($0)).map(Character.init) ?? "\u{FFFD}" }
+
     static func isHan(_ ch: Character) -> Bool {
-        guard let s = ch.unicodeScalars.first else { return false }
-        return (0x4E00...0x9FFF).contains(s.value) || (0x3400...0x4DBF).contains(s.value)
-            || (0x20000...0x2FFFF).contains(s.value) || s.value == 0x3007
+        let v = firstScalar(ch).value
+        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2FFFF).contains(v) || v == 0x3007
     }
 
     /// An ASCII or full-width decimal digit's value.

@@ -74,50 +74,49 @@ public enum DraftText {
     /// (Chinese punctuation (。，：、) shares the lead bytes E3 and EF and is left alone.)
     static func isPlain(_ line: String, traditional: Bool) -> Bool {
         if traditional { return false }
-        var plain = true
+        let (blank, wide) = blanksAndWideForms(line)
+        return !blank && !wide && !mayHaveGloss(line)
+    }
+
+    /// Whether `line` holds a space, tab or no-break space, and whether it holds a form `halfWidth`
+    /// changes (the ideographic space, full-width digits and letters).
+    static func blanksAndWideForms(_ line: String) -> (blank: Bool, wide: Bool) {
+        var blank = false
+        var wide = false
         var copy = line
         copy.withUTF8 { b in
             let n = b.count
             var i = 0
-            while i < n {
+            while i < n, !(blank && wide) {
                 let x = b[i]
                 if x == 0x20 || x == 0x09 {
-                    plain = false
-                    return
-                }
-                if x == 0xC2, i + 1 < n, b[i + 1] == 0xA0 {
-                    plain = false
-                    return
-                }
-                if x == 0xE3, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0x80 {
-                    plain = false
-                    return
-                }
-                if x == 0xEF, i + 2 < n {
+                    blank = true
+                } else if x == 0xC2, i + 1 < n, b[i + 1] == 0xA0 {
+                    blank = true
+                } else if x == 0xE3, i + 2 < n, b[i + 1] == 0x80, b[i + 2] == 0x80 {
+                    wide = true
+                } else if x == 0xEF, i + 2 < n {
                     let y = b[i + 1], z = b[i + 2]
-                    if y == 0xBC, (0x90...0x99).contains(z) || (0xA1...0xBA).contains(z) {
-                        plain = false
-                        return
-                    }
-                    if y == 0xBD, (0x81...0x9A).contains(z) {
-                        plain = false
-                        return
-                    }
+                    if y == 0xBC, (0x90...0x99).contains(z) || (0xA1...0xBA).contains(z) { wide = true }
+                    if y == 0xBD, (0x81...0x9A).contains(z) { wide = true }
                 }
                 i += 1
             }
         }
-        return plain && !mayHaveGloss(line)
+        return (blank, wide)
     }
 
-    static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int]) {
+    /// The line as read (`text`), the index in `original` (its characters) each character comes
+    /// from (`source`, empty when the line is plain).
+    static func normalize(_ line: String, traditional: Bool) -> (text: [Character], source: [Int], original: [Character]) {
         let chars = DocumentScanner.characters(line)
-        if isPlain(line, traditional: traditional) { return (chars, []) }
+        if isPlain(line, traditional: traditional) { return (chars, [], chars) }
         var out: [Character] = []
         var source: [Int] = []
         out.reserveCapacity(chars.count)
         source.reserveCapacity(chars.count)
-        var mapped = chars.map { halfWidth($0) }
+        // (Without a wide form, `halfWidth` leaves every character as it is.)
+        var mapped = blanksAndWideForms(line).wide ? chars.map { halfWidth($0) } : chars
         if traditional { mapped = mapped.map(simplified) }
         var i = 0
         while i < mapped.count {
@@ -145,7 +144,7 @@ public enum DraftText {
             source.append(i)
             i += 1
         }
-        return (out, source)
+        return (out, source, chars)
     }
 
     static let toneLetters: Set<Character> = Set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")

@@ -119,9 +119,11 @@ struct SourceDocument {
         var changed: [Int: (original: [Character], read: [Character], source: [Int])] = [:]
         let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
             if DraftText.isPlain(line, traditional: traditional) { return line }
-            let (read, source) = DraftText.normalize(line, traditional: traditional)
-            let original = DocumentScanner.characters(line)
-            if !source.isEmpty, read != original { changed[index + 1] = (original, read, source) }
+            let (read, source, original) = DraftText.normalize(line, traditional: traditional)
+            // (Every change normalising makes gives a different character or fewer of them: a line
+            // read as it is written is the line.)
+            guard read != original else { return line }
+            if !source.isEmpty { changed[index + 1] = (original, read, source) }
             return String(read)
         }
         changedLines = changed
@@ -130,6 +132,7 @@ struct SourceDocument {
         var kept: [(Int, String)] = []
         var seen: [String: Int] = [:]
         var keptTexts: [String] = []
+        var keptChars: [[Character]] = []
         // Where the page furniture at the end starts: the first tail marker in the second half.
         var tailStart = rawLines.count + 1
         let secondHalf = rawLines.count - rawLines.count / 2
@@ -161,8 +164,10 @@ struct SourceDocument {
                 continue
             }
             // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
-            let cell = Layout.fieldLabel(DocumentScanner.characters(t)) != nil
-                || (t.count <= 30 && !t.utf8HasSuffix(":") && !t.utf8HasSuffix("：") && !Layout.isSectionHeading(t)
+            // (The line's characters are split once, here, for the checks and the sentences.)
+            let chars = DocumentScanner.characters(t)
+            let cell = Layout.fieldLabel(chars) != nil
+                || (chars.count <= 30 && !t.utf8HasSuffix(":") && !t.utf8HasSuffix("：") && !Layout.isSectionHeading(t)
                     && !t.contains("。") && !t.contains("；"))
             if let first = seen[t], !cell {
                 dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
@@ -178,12 +183,13 @@ struct SourceDocument {
             }
             seen[t] = number
             kept.append((number, t))
+            keptChars.append(chars)
             keptTexts.append(t)
             for p in DocumentScanner.placeholderYears(in: t) where !placeholders.contains(p) { placeholders.append(p) }
         }
         self.dropped = dropped
         self.placeholderYears = placeholders
-        keptLines = kept.map { ($0.0, DocumentScanner.characters($0.1)) }
+        keptLines = zip(kept, keptChars).map { ($0.0.0, $0.1) }
         // The plan's name: the first title line (……方案, ……通知), else the first line that is not a
         // page's breadcrumb (首页 > 公告 > 正文, 当前位置：…).
         let breadcrumb: (String) -> Bool = { t in
@@ -212,9 +218,9 @@ struct SourceDocument {
         documentYear = Self.planYear(in: keptTexts)
         var section = DocumentSection.preamble
         var sentences: [SourceSentence] = []
-        for (number, t) in kept {
+        for ((number, t), lineChars) in zip(kept, keptChars) {
             if let s = Self.heading(t) { section = s }
-            for chars in DocumentScanner.splitSentences(DocumentScanner.characters(t)) {
+            for chars in DocumentScanner.splitSentences(lineChars) {
                 sentences.append(SourceSentence(line: number, chars: chars, section: section))
             }
         }
