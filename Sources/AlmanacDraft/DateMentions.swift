@@ -77,7 +77,7 @@ struct MentionScanner {
 
     /// The characters (as scalars) a mention can start with: `scan` tries its patterns only where
     /// one stands. Every pattern tried in `scan` must have its first characters here.
-    let starters: Set<UInt32>
+    let starters: ScalarBits
 
     /// The first characters of the patterns `scan` tries (festival names' come from the catalog):
     /// digits and placeholder years (dateOrWindow, dottedDate), Chinese numerals and 元 (months),
@@ -90,7 +90,7 @@ struct MentionScanner {
         self.hasHolidayTable = hasHolidayTable
         self.catalog = catalog
         festivalNames = ScalarTable(Dictionary(grouping: Self.names(catalog)) { $0.chars[0] })
-        starters = Self.patternStarters.union(festivalNames.keys.flatMap { $0.unicodeScalars.map(\.value) })
+        starters = ScalarBits(Self.patternStarters.union(festivalNames.keys.flatMap { $0.unicodeScalars.map(\.value) }))
     }
 
     /// Whether a mention may start with `ch`: its scalar is a starter, or it is not one scalar or a
@@ -98,7 +98,7 @@ struct MentionScanner {
     @inline(__always)
     func mayStart(_ ch: Character) -> Bool {
         guard let v = DocumentScanner.scalarValue(ch) else { return true }
-        return starters.contains(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
+        return starters.mayContain(v) || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
     }
 
     /// The mentions in a sentence, left to right. `everyPosition` tries the patterns at every

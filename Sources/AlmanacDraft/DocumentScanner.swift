@@ -332,6 +332,7 @@ struct ScalarSet: ExpressibleByArrayLiteral, Sendable {
     let characters: Set<Character>
     private let scalars: [UInt32]
     private let scalarSet: Set<UInt32>
+    private let members: ScalarBits
     /// Whether every member is a plain scalar (else lookups compare characters).
     private let plain: Bool
 
@@ -341,6 +342,7 @@ struct ScalarSet: ExpressibleByArrayLiteral, Sendable {
         plain = values.count == characters.count
         scalars = values.sorted()
         scalarSet = Set(values)
+        self.members = ScalarBits(values)
     }
 
     init(arrayLiteral elements: Character...) { self.init(elements) }
@@ -348,8 +350,25 @@ struct ScalarSet: ExpressibleByArrayLiteral, Sendable {
     @inline(__always)
     func contains(_ ch: Character) -> Bool {
         guard plain, let v = DocumentScanner.plainScalar(ch) else { return characters.contains(ch) }
-        // (A few members: a scan beats a hash.)
-        return scalars.count <= 16 ? scalars.contains(v) : scalarSet.contains(v)
+        // (A few members: a scan beats a look-up.)
+        return scalars.count <= 16 ? scalars.contains(v) : members.mayContain(v) && scalarSet.contains(v)
+    }
+}
+
+/// Which scalars of the Basic Multilingual Plane are in a set, one bit each (8 KB): most look-ups
+/// are of characters that are not, and are answered without hashing. Scalars above it always may be.
+struct ScalarBits: Sendable {
+    private let words: [UInt64]
+
+    init<S: Sequence>(_ values: S) where S.Element == UInt32 {
+        var words = [UInt64](repeating: 0, count: 1024)
+        for v in values where v < 0x10000 { words[Int(v >> 6)] |= 1 << UInt64(v & 63) }
+        self.words = words
+    }
+
+    @inline(__always)
+    func mayContain(_ v: UInt32) -> Bool {
+        v >= 0x10000 || words[Int(v >> 6)] & (1 << UInt64(v & 63)) != 0
     }
 }
 
@@ -357,6 +376,7 @@ struct ScalarSet: ExpressibleByArrayLiteral, Sendable {
 struct ScalarTable<Value: Sendable>: ExpressibleByDictionaryLiteral, Sendable {
     let characters: [Character: Value]
     private let scalars: [UInt32: Value]
+    private let keyBits: ScalarBits
     private let plain: Bool
 
     init(_ characters: [Character: Value]) {
@@ -366,6 +386,7 @@ struct ScalarTable<Value: Sendable>: ExpressibleByDictionaryLiteral, Sendable {
             if let v = DocumentScanner.plainScalar(ch) { scalars[v] = value }
         }
         self.scalars = scalars
+        keyBits = ScalarBits(scalars.keys)
         plain = scalars.count == characters.count
     }
 
@@ -378,6 +399,6 @@ struct ScalarTable<Value: Sendable>: ExpressibleByDictionaryLiteral, Sendable {
     @inline(__always)
     subscript(_ ch: Character) -> Value? {
         guard plain, let v = DocumentScanner.plainScalar(ch) else { return characters[ch] }
-        return scalars[v]
+        return keyBits.mayContain(v) ? scalars[v] : nil
     }
 }

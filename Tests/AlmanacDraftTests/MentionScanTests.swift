@@ -44,4 +44,26 @@ import Testing
             #expect(!scanner.scan(c).isEmpty, "\(text)")
         }
     }
+
+    /// Splitting by scalar where every scalar stands alone gives the characters grapheme breaking gives.
+    @Test func scalarSplittingMatchesGraphemeBreaking() {
+        var all = ""
+        for v in UInt32(0)...0x10FFFF where DocumentScanner.standsAlone(v) {
+            if let scalar = Unicode.Scalar(v) { all.unicodeScalars.append(scalar) }
+        }
+        let split = DocumentScanner.characters(all)
+        let broken = Array(all)
+        #expect(split.count == broken.count)
+        #expect(zip(split, broken).allSatisfy { Array($0.0.utf8) == Array($0.1.utf8) })
+    }
+
+    /// A scalar outside `mayDecompose` has no canonical decomposition, so comparing such scalars by
+    /// value is `Character` equality.
+    @Test func plainScalarsHaveNoCanonicalDecomposition() {
+        for v in UInt32(0)..<0x10000 where !DocumentScanner.mayDecompose(v) {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let decomposed = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars
+            #expect(decomposed.count == 1 && decomposed.first == scalar, "U+\(String(v, radix: 16))")
+        }
+    }
 }
