@@ -13,7 +13,7 @@ public enum DraftText {
         var pending: Character?
         for ch in traditionalSimplifiedPairs where !ch.isWhitespace {
             if let t = pending {
-                if !keep.contains(t), let scalar = t.unicodeScalars.first, t.unicodeScalars.count == 1 { map[scalar.value] = ch }
+                if !keep.contains(t), let v = DocumentScanner.scalarValue(t) { map[v] = ch }
                 pending = nil
             } else {
                 pending = ch
