@@ -144,6 +144,8 @@ struct MentionScanner {
 
     /// `[YYYY年|XX年]M月[D日|D号]` at i.
     func monthDay(_ c: [Character], _ i: Int) -> MonthDay? {
+        // Every form opens with a digit, a placeholder year, a Chinese numeral or 元 (元月).
+        guard i < c.count, Self.monthStarters.contains(c[i]) else { return nil }
         var j = i
         var yearNote: String?
         // An optional year in front of the month.
@@ -192,6 +194,8 @@ struct MentionScanner {
         }
         return nil
     }
+
+    static let monthStarters = ScalarSet("0123456789０１２３４５６７８９XxＸｘ×〇零一二两三四五六七八九十廿卅元")
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
@@ -405,6 +409,8 @@ struct MentionScanner {
 
     /// 农历八月十五, 阴历腊月廿三, 农历2025年闰六月初一: read by the rule parser.
     func lunar(_ c: [Character], _ i: Int) -> Mention? {
+        // Every form opens with 正, 腊 or 冬 (a month's name) or 农, 阴 (农历, 阴历).
+        guard Self.lunarStarters.contains(c[i]) else { return nil }
         if let m = bareLunar(c, i) { return m }
         guard DocumentScanner.matches(c, i, Array("农历")) || DocumentScanner.matches(c, i, Array("阴历")) else { return nil }
         if var m = bareLunar(c, i + 2) {
@@ -426,6 +432,7 @@ struct MentionScanner {
     }
 
     static let lunarMonthNames: [(String, Int)] = [("正月", 1), ("腊月", 12), ("冬月", 11)]
+    static let lunarStarters: ScalarSet = ["正", "腊", "冬", "农", "阴"]
 
     /// 初十, 十五, 廿三, 二十 (a lunar day) at k.
     func lunarDay(_ c: [Character], _ k: Int) -> (day: Int, end: Int)? {

@@ -332,6 +332,10 @@ extension UnitDictionary {
     /// Words before a unit that make it the frame of the work, not who does it (结合街道党工委的中心工作,
     /// 按照县委的部署, 统一到县委、县政府的决策上来); and after it (在镇党委政府的领导下).
     static let frameBefore = ["结合", "根据", "按照", "依据", "遵照", "依照", "对照", "统一到", "贯彻"]
+    /// `verbsBefore` and `frameBefore` as characters, split once (`bySuffix` tries them at every
+    /// character it extends a name over).
+    static let verbsBeforeChars: [[Character]] = verbsBefore.map { Array($0) }
+    static let frameBeforeChars: [[Character]] = frameBefore.map { Array($0) }
     static let frameAfter = ["领导下", "指导下", "支持下", "关心下", "帮助下", "关怀下", "配合下"]
 
     /// Whether the unit named at `at` (its name `length` long) is the frame of its clause.
@@ -443,10 +447,10 @@ extension UnitDictionary {
                 // (时 stops a name, but not inside 新时代: 三排镇新时代文明实践所.)
                 func newEra(_ k: Int) -> Bool { c[k] == "时" && k - 1 >= range.lowerBound && c[k - 1] == "新" && k + 1 < c.count && c[k + 1] == "代" }
                 while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) {
-                    if verbsBefore.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, Array(v)) }) {
+                    if verbsBeforeChars.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, v) }) {
                         break
                     }
-                    if frameBefore.contains(where: { v in
+                    if frameBeforeChars.contains(where: { v in
                         start - v.count >= range.lowerBound
                             && zip(c[(start - v.count)..<start], v).allSatisfy { DraftText.simplified($0.0) == $0.1 }
                     }) {
