@@ -1,6 +1,5 @@
 import AlmanacCalendar
 import Foundation
-import Synchronization
 
 /// One series of dated occurrences: an item, or one phase of it, as the plan reads in one year
 /// (a year override may change its title, owners or rule). Every occurrence refers to its
@@ -390,21 +389,9 @@ public struct ParsedRules: Sendable {
 
 /// Checks `when:` and `due:` rules with the calendar engine's `DateRule`.
 public struct DateRuleChecker: RuleChecking {
-    public let context: RuleContext
+    public var context: RuleContext
     /// The plan's rules, each text parsed once (``ParsedRules/init(_:)``); others are parsed here.
-    public let rules: ParsedRules
-    /// What each rule text gave in each set of years, without the location: a text shared by
-    /// several items (2,096 texts for 10,000 items) is expanded once per check.
-    private let checked = CheckedRules()
-
-    private struct CheckedRule: Hashable {
-        var rule: String
-        var years: [Int]
-    }
-
-    private final class CheckedRules: Sendable {
-        let results = Mutex<[CheckedRule: [Diagnostic]]>([:])
-    }
+    public var rules: ParsedRules
 
     public init(context: RuleContext, rules: ParsedRules = ParsedRules()) {
         self.context = context
@@ -424,25 +411,6 @@ public struct DateRuleChecker: RuleChecking {
             diagnostics.append(Diagnostic(.error, "date rule: \(error.message)", at: at))
             return (diagnostics, [])
         }
-        let key = CheckedRule(rule: rule, years: years)
-        let found: [Diagnostic]
-        if let known = checked.results.withLock({ $0[key] }) {
-            found = known
-        } else {
-            found = check(parsed, rule, years: years)
-            checked.results.withLock { $0[key] = found }
-        }
-        return (found.map { diagnostic in
-            var located = diagnostic
-            located.location = location
-            return located
-        }, [])
-    }
-
-    /// The diagnostics of `parsed` (the rule `rule`) in `years`, without a location.
-    private func check(_ parsed: DateRule, _ rule: String, years: [Int]) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        let location: SourceLocation? = nil
         var missing: [Int] = []
         for year in years {
             guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
@@ -473,7 +441,7 @@ public struct DateRuleChecker: RuleChecking {
                     .warning, "date rule '\(rule)' has no occurrence in \(missing.map(String.init).joined(separator: ", "))",
                     at: location))
         }
-        return diagnostics
+        return (diagnostics, [])
     }
 }
 
