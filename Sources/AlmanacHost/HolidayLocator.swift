@@ -136,7 +136,8 @@ public struct HolidayLocator: Sendable {
         let digest = ContentHash.hash(contents.bytes)
         // The same names and contents give the same tables: only the calendar is built again.
         if let parsed, parsed.digest == digest, diagnostics.isEmpty, let calendar = try? WorkCalendar(tables: parsed.tables) {
-            return HolidayTablesLoad(calendar: calendar, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: [], digest: digest)
+            return HolidayTablesLoad(
+                calendar: calendar, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: [], digest: digest)
         }
         do {
             let calendar = try HolidayTables.workCalendar(files: files)

@@ -131,7 +131,10 @@ private func summary(_ outcome: PlanLoadOutcome) -> [String] {
         defer { files.scratch.cleanup() }
         let first = files.load()
         let parsed = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays")
-        let entry = try #require(PlanCache(directory: files.cacheDirectory).read(PlanCache.key(files.request(), files: [files.scratch.root + "/plans/main.yaml"], sources: [try PlanFileReader(workingDirectory: files.scratch.root).source(files.scratch.root + "/plans/main.yaml")]))).entry
+        let main = files.scratch.root + "/plans/main.yaml"
+        let source = try PlanFileReader(workingDirectory: files.scratch.root).source(main)
+        let key = PlanCache.key(files.request(), files: [main], sources: [source])
+        let entry = try #require(PlanCache(directory: files.cacheDirectory).read(key)).entry
         #expect(entry.holidayTables == parsed.calendar.tables.values.sorted { $0.year < $1.year })
         #expect(entry.holidayDigest == parsed.digest)
         let hit = files.load()
@@ -143,7 +146,8 @@ private func summary(_ outcome: PlanLoadOutcome) -> [String] {
         // Tables given with another digest are not used: the files are parsed.
         var stale = parsed.calendar.tables.values.sorted { $0.year < $1.year }
         stale[0].breaks.removeAll()
-        let reread = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays", parsed: (Array(repeating: 0, count: ContentHash.size), stale))
+        let otherDigest = [UInt8](repeating: 0, count: ContentHash.size)
+        let reread = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays", parsed: (otherDigest, stale))
         #expect(reread.calendar.tables == parsed.calendar.tables)
         let reused = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays", parsed: (parsed.digest, stale))
         #expect(reused.calendar.tables.values.first?.breaks.isEmpty == true)
