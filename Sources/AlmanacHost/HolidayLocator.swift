@@ -83,21 +83,26 @@ public struct HolidayLocator: Sendable {
     /// The tables found for a plan read from `planPaths`, and where they came from. The first
     /// candidate that exists is used (an explicit one is used whether or not it exists, so a
     /// typo is reported instead of silently falling back). A table with errors is reported with
-    /// its `file:line`.
-    public func load(planPaths: [String]) -> HolidayTablesLoad {
+    /// its `file:line`. `parsed`: tables parsed before and the ``HolidayTablesLoad/digest`` of
+    /// the files they came from (the plan cache's), used instead of parsing the files again when
+    /// the files read now have that digest.
+    public func load(planPaths: [String], parsed: (digest: [UInt8], tables: [HolidayTable])? = nil) -> HolidayTablesLoad {
         let candidates = candidates(planPaths: planPaths)
         for (index, candidate) in candidates.enumerated() {
             let isExplicit = explicit != nil && index == 0
             guard isExplicit || HostFiles.entry(candidate.directory) == .directory else { continue }
-            return Self.read(candidate.directory, origin: candidate.origin)
+            return Self.read(candidate.directory, origin: candidate.origin, parsed: parsed)
         }
         return HolidayTablesLoad(
             calendar: .weekendsOnly, info: HolidaySourceInfo(directory: nil, origin: "none", searched: candidates.map(\.directory)),
             diagnostics: [])
     }
 
-    /// Reads every `*.txt` table of `directory/cn`, or of `directory` itself when it has no `cn`.
-    public static func read(_ given: String, origin: String) -> HolidayTablesLoad {
+    /// Reads every `*.txt` table of `directory/cn`, or of `directory` itself when it has no `cn`;
+    /// with `parsed` as in ``load(planPaths:parsed:)``.
+    public static func read(
+        _ given: String, origin: String, parsed: (digest: [UInt8], tables: [HolidayTable])? = nil
+    ) -> HolidayTablesLoad {
         // Messages and status name the directory absolutely, wherever the command ran.
         let directory = given.hasPrefix("/")
             ? given
@@ -126,9 +131,14 @@ public struct HolidayLocator: Sendable {
         var contents = PlanBinaryWriter()
         for file in files {
             contents.string(file.name)
-            contents.raw(SHA256.hash(file.bytes))
+            contents.raw(ContentHash.hash(file.bytes))
         }
-        let digest = SHA256.hash(contents.bytes)
+        let digest = ContentHash.hash(contents.bytes)
+        // The same names and contents give the same tables: only the calendar is built again.
+        if let parsed, parsed.digest == digest, diagnostics.isEmpty, let calendar = try? WorkCalendar(tables: parsed.tables) {
+            return HolidayTablesLoad(
+                calendar: calendar, info: HolidaySourceInfo(directory: region, origin: origin), diagnostics: [], digest: digest)
+        }
         do {
             let calendar = try HolidayTables.workCalendar(files: files)
             return HolidayTablesLoad(
@@ -149,7 +159,7 @@ public struct HolidayTablesLoad: Sendable {
     public var info: HolidaySourceInfo
     /// Unreadable directories and tables with errors.
     public var diagnostics: [Diagnostic]
-    /// SHA-256 over the names and contents of the tables read (empty when none were read).
+    /// ``ContentHash`` over the names and contents of the tables read (empty when none were read).
     public var digest: [UInt8]
 
     public init(calendar: WorkCalendar, info: HolidaySourceInfo, diagnostics: [Diagnostic], digest: [UInt8] = []) {

@@ -11,8 +11,8 @@ import Synchronization
 /// An entry is found by a key that covers everything the load depends on before it reads the
 /// plan: the cache's format, the program (its version and the identity of its executable file),
 /// the working directory (diagnostics name files relative to it), where holiday tables are looked
-/// for, and the names and contents (SHA-256) of the plan files given. The entry then lists what
-/// else the load read (each include and checklist file named, with its SHA-256 or the reason it
+/// for, and the names and contents (``ContentHash``) of the plan files given. The entry then lists
+/// what else the load read (each include and checklist file named, with its hash or the reason it
 /// could not be read, and the digest of the holiday tables used) and the years validated; a hit
 /// reads all of those again and uses the entry only when every one is the same. Entries are
 /// written to a temporary file and renamed, the directory is kept under ``maxBytes`` and
@@ -25,7 +25,7 @@ public struct PlanCache: Sendable {
     public var maxEntries: Int
 
     /// Changes whenever the entries' layout or what a load computes before expanding changes.
-    public static let formatVersion: UInt64 = 1
+    public static let formatVersion: UInt64 = 2
     static let magic: [UInt8] = Array("ALMANAC-PLAN-CACHE\n".utf8)
 
     public init(directory: String, maxBytes: Int = 64 << 20, maxEntries: Int = 32) {
@@ -74,9 +74,9 @@ public struct PlanCache: Sendable {
         writer.unsigned(UInt64(sources.count))
         for source in sources {
             writer.string(source.fileName)
-            writer.raw(SHA256.hash(source.bytes))
+            writer.raw(ContentHash.hash(source.bytes))
         }
-        return SHA256.hash(writer.bytes)
+        return ContentHash.hash(writer.bytes)
     }
 
     func path(_ key: [UInt8]) -> String { (directory as NSString).appendingPathComponent(SHA256.hex(key) + ".plan") }
@@ -96,17 +96,17 @@ public struct PlanCache: Sendable {
         writer.write(window.upperBound)
         writer.int(limits.occurrences)
         writer.int(limits.occurrencesPerItem)
-        return SHA256.hash(writer.bytes)
+        return ContentHash.hash(writer.bytes)
     }
 
     /// A reader of the payload of the file at `path` and the payload's checksum, when the file
     /// is whole.
     func payload(_ path: String) -> (reader: PlanBinaryReader, checksum: [UInt8])? {
         guard let bytes = try? HostFiles.read(path, limit: maxBytes) else { return nil }
-        let header = Self.magic.count + 32
+        let header = Self.magic.count + ContentHash.size
         guard bytes.count > header, bytes.count <= maxBytes, bytes[0..<Self.magic.count].elementsEqual(Self.magic) else { return nil }
         let checksum = Array(bytes[Self.magic.count..<header])
-        guard SHA256.hash(bytes[header...]) == checksum else { return nil }
+        guard ContentHash.hash(bytes[header...]) == checksum else { return nil }
         return (PlanBinaryReader(bytes, offset: header), checksum)
     }
 
@@ -147,11 +147,11 @@ public struct PlanCache: Sendable {
         store(writer.bytes, at: expansionPath(key))
     }
 
-    /// Writes the magic line, the SHA-256 of `payload` and `payload` to a temporary file and
-    /// renames it to `final`; returns the SHA-256, or `nil` when nothing was stored.
+    /// Writes the magic line, the ``ContentHash`` of `payload` and `payload` to a temporary file and
+    /// renames it to `final`; returns the hash, or `nil` when nothing was stored.
     @discardableResult
     func store(_ payload: [UInt8], at final: String) -> [UInt8]? {
-        guard payload.count + Self.magic.count + 32 <= maxBytes else { return nil }
+        guard payload.count + Self.magic.count + ContentHash.size <= maxBytes else { return nil }
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -161,7 +161,7 @@ public struct PlanCache: Sendable {
         let temporary = (directory as NSString).appendingPathComponent(".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return nil }
-        let checksum = SHA256.hash(payload)
+        let checksum = ContentHash.hash(payload)
         let data = Self.magic + checksum + payload
         var written = 0
         let ok = data.withUnsafeBytes { raw -> Bool in
@@ -210,7 +210,7 @@ public struct PlanCache: Sendable {
 }
 
 /// A file the load asked for through the include resolver (an include or a checklist source)
-/// and what it got: the file's name and SHA-256, or why it could not be read.
+/// and what it got: the file's name and ``ContentHash``, or why it could not be read.
 struct ResolvedFile: Sendable, Hashable, PlanBinaryCodable {
     var path: String
     var includingFile: String
@@ -231,7 +231,7 @@ struct ResolvedFile: Sendable, Hashable, PlanBinaryCodable {
         do {
             let source = try resolve(path, includingFile)
             return (
-                ResolvedFile(path: path, includingFile: includingFile, fileName: source.fileName, digest: SHA256.hash(source.bytes), failure: nil),
+                ResolvedFile(path: path, includingFile: includingFile, fileName: source.fileName, digest: ContentHash.hash(source.bytes), failure: nil),
                 source
             )
         } catch {
@@ -275,6 +275,9 @@ struct PlanCacheEntry: Sendable, PlanBinaryCodable {
     /// The holiday tables used, when the plan uses them: where they came from and their digest.
     var holidayInfo: HolidaySourceInfo?
     var holidayDigest: [UInt8]
+    /// The holiday tables as parsed from the files of ``holidayDigest``, when they were read
+    /// without a diagnostic: a hit with the same files builds its calendar from them.
+    var holidayTables: [HolidayTable]?
     /// The years checked for a plan that applies every year.
     var checkYears: [Int]
     var plan: Plan
@@ -294,6 +297,8 @@ struct PlanCacheEntry: Sendable, PlanBinaryCodable {
             writer.byte(0)
         }
         writer.raw(holidayDigest)
+        writer.bool(holidayTables != nil)
+        writer.write(holidayTables ?? [])
         writer.write(checkYears)
         writer.write(plan)
         writer.write(diagnostics)
@@ -313,6 +318,9 @@ extension PlanCacheEntry {
             holidayInfo = nil
         }
         holidayDigest = try reader.raw()
+        let hasTables = try reader.bool()
+        let tables: [HolidayTable] = try reader.readArray()
+        holidayTables = hasTables ? tables : nil
         checkYears = try reader.readArray()
         plan = try reader.read()
         diagnostics = try reader.readArray()

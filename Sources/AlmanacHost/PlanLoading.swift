@@ -112,11 +112,13 @@ public enum PlanLoading {
                 validated = validate(sources, files: set.files, request: request, resolve: cache == nil ? request.reader.resolver : recorder.resolver)
                 if let cache, let key, let loaded = validated.plan, let checkYears = validated.checkYears, !isCancelled() {
                     let usesHolidays = loaded.info.holidays.value == "cn"
+                    let tables = usesHolidays && validated.holidays.diagnostics.isEmpty && validated.holidays.info.directory != nil
+                        ? validated.holidays.calendar.tables.values.sorted { $0.year < $1.year } : nil
                     identity = cache.write(
                         PlanCacheEntry(
                             key: key, resolved: recorder.records.withLock { $0 }, holidayInfo: usesHolidays ? validated.holidays.info : nil,
-                            holidayDigest: usesHolidays ? validated.holidays.digest : [], checkYears: checkYears, plan: loaded,
-                            diagnostics: validated.diagnostics))
+                            holidayDigest: usesHolidays ? validated.holidays.digest : [], holidayTables: tables, checkYears: checkYears,
+                            plan: loaded, diagnostics: validated.diagnostics))
                 }
             }
             diagnostics += validated.diagnostics
@@ -218,7 +220,7 @@ public enum PlanLoading {
         }
         var holidays = HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: [])
         if entry.plan.info.holidays.value == "cn" {
-            holidays = request.holidays.load(planPaths: files)
+            holidays = request.holidays.load(planPaths: files, parsed: entry.holidayTables.map { (entry.holidayDigest, $0) })
             guard holidays.info == entry.holidayInfo, holidays.digest == entry.holidayDigest else { return nil }
         } else if entry.holidayInfo != nil {
             return nil

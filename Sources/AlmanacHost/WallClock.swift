@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import Synchronization
 
@@ -30,12 +31,47 @@ public struct SystemClock: WallClock {
     /// Parses ISO 8601 with an offset (`2026-09-15T09:00:00+08:00`, `…Z`, fractional seconds
     /// allowed) or a plain date (`2026-09-15`, midnight UTC).
     public static func parse(_ text: String) -> Date? {
+        if let date = internetDateTime(text) { return date }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withFullDate]
         return formatter.date(from: text)
+    }
+}
+
+extension SystemClock {
+    /// `YYYY-MM-DDTHH:MM:SS` with `Z` or `±HH:MM`, every field in range, read from its bytes (what
+    /// scripts and tests set; `ISO8601DateFormatter` is a few milliseconds of every command's
+    /// start). `nil` for anything else, which the formatter then reads, and for years before
+    /// 1600 (the formatter's calendar is Julian before 1582).
+    static func internetDateTime(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 20 || b.count == 25, b[4] == 0x2d, b[7] == 0x2d, b[10] == 0x54, b[13] == 0x3a, b[16] == 0x3a
+        else { return nil }
+        func number(_ at: Int, _ digits: Int) -> Int? {
+            var value = 0
+            for byte in b[at..<at + digits] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), (1600...9999).contains(year), hour < 24, minute < 60,
+            second < 60, let date = CivilDate(year: year, month: month, day: day)
+        else { return nil }
+        var offset = 0
+        if b.count == 20 {
+            guard b[19] == 0x5a else { return nil }
+        } else {
+            guard b[19] == 0x2b || b[19] == 0x2d, b[22] == 0x3a, let hours = number(20, 2), let minutes = number(23, 2), hours <= 14,
+                minutes < 60
+            else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (b[19] == 0x2b ? 1 : -1)
+        }
+        return Date(timeIntervalSince1970: TimeInterval(date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset))
     }
 }
 

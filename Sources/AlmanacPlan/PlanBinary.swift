@@ -747,3 +747,55 @@ extension PlanOccurrences: PlanBinaryCodable {
         self.init(range: lower...upper, series: series, occurrences: occurrences, diagnostics: try reader.readArray())
     }
 }
+
+extension OfficialHoliday: PlanBinaryCodable {
+    public func write(to writer: inout PlanBinaryWriter) {
+        writer.string(id)
+        writer.string(chineseName)
+        writer.string(englishName)
+        writer.write(aliases)
+    }
+
+    public init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
+        self.init(id: try reader.string(), chineseName: try reader.string(), englishName: try reader.string(), aliases: try reader.readArray())
+    }
+}
+
+extension HolidayNotice: PlanBinaryCodable {
+    public func write(to writer: inout PlanBinaryWriter) {
+        writer.string(documentNumber)
+        writer.write(issued)
+        writer.string(title)
+    }
+
+    public init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
+        self.init(documentNumber: try reader.string(), issued: try reader.read(), title: try reader.string())
+    }
+}
+
+extension HolidayBreak: PlanBinaryCodable {
+    public func write(to writer: inout PlanBinaryWriter) {
+        writer.write(holidays)
+        writer.write(daysOff)
+        writer.write(makeupWorkdays)
+    }
+
+    public init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
+        self.init(holidays: try reader.readArray(), daysOff: try reader.readArray(), makeupWorkdays: try reader.readArray())
+    }
+}
+
+/// A parsed holiday table, kept in the plan cache beside the hash of the files it was parsed
+/// from, so that a hit does not parse the tables again.
+extension HolidayTable: PlanBinaryCodable {
+    public func write(to writer: inout PlanBinaryWriter) {
+        writer.int(year)
+        writer.write(notices)
+        writer.write(breaks)
+        writer.string(fileName)
+    }
+
+    public init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
+        self.init(year: try reader.int(), notices: try reader.readArray(), breaks: try reader.readArray(), fileName: try reader.string())
+    }
+}

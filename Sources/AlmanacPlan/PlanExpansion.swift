@@ -114,10 +114,6 @@ public struct PlanOccurrences: Sendable {
     /// True when the expansion was cancelled before it finished (the result is partial).
     public var cancelled: Bool
 
-    /// Occurrence indices per item key (`item`, `item/phase`), in order.
-    public let byKey: [String: [Int]]
-    /// Occurrence indices per owner unit, in order.
-    public let byUnit: [String: [Int]]
     /// Days of the longest window (0 when every occurrence is one day).
     public let longestWindow: Int
 
@@ -131,39 +127,6 @@ public struct PlanOccurrences: Sendable {
         self.diagnostics = diagnostics
         self.explanations = explanations
         self.cancelled = cancelled
-        // Keys and owners are looked up once per series (several series share a key, one per
-        // year, and many share owners), then each occurrence goes to its lists by number.
-        var keySlots: [String: Int] = [:]
-        var unitSlots: [String: Int] = [:]
-        var seriesKey: [Int] = []
-        var seriesUnits: [[Int]] = []
-        seriesKey.reserveCapacity(series.count)
-        seriesUnits.reserveCapacity(series.count)
-        for s in series.indices {
-            let key = series[s].key
-            let slot = keySlots[key] ?? keySlots.count
-            if slot == keySlots.count { keySlots[key] = slot }
-            seriesKey.append(slot)
-            seriesUnits.append(
-                series[s].owners.map { owner in
-                    let unit = unitSlots[owner] ?? unitSlots.count
-                    if unit == unitSlots.count { unitSlots[owner] = unit }
-                    return unit
-                })
-        }
-        var keyLists = [[Int]](repeating: [], count: keySlots.count)
-        var unitLists = [[Int]](repeating: [], count: unitSlots.count)
-        for (index, occurrence) in occurrences.enumerated() {
-            keyLists[seriesKey[occurrence.series]].append(index)
-            for unit in seriesUnits[occurrence.series] { unitLists[unit].append(index) }
-        }
-        // Only keys and owners with an occurrence, as before.
-        self.byKey = keySlots.reduce(into: Dictionary(minimumCapacity: keySlots.count)) { result, pair in
-            if !keyLists[pair.value].isEmpty { result[pair.key] = keyLists[pair.value] }
-        }
-        self.byUnit = unitSlots.reduce(into: Dictionary(minimumCapacity: unitSlots.count)) { result, pair in
-            if !unitLists[pair.value].isEmpty { result[pair.key] = unitLists[pair.value] }
-        }
         longestWindow = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
     }
 
@@ -199,10 +162,11 @@ public struct PlanOccurrences: Sendable {
         return result
     }
 
-    /// The occurrence with this id, if it lies in ``range``.
+    /// The occurrence with this id, if it lies in ``range``: the first of the occurrences
+    /// starting on its day (a binary search) with its key and, when the id has one, its time.
     public func index(of id: OccurrenceID) -> Int? {
-        (byKey[id.itemID] ?? []).first { index in
-            occurrences[index].start == id.date && (id.time == nil || occurrences[index].time == id.time)
+        indices(startingIn: id.date...id.date).first { index in
+            series[occurrences[index].series].key == id.itemID && (id.time == nil || occurrences[index].time == id.time)
         }
     }
 }

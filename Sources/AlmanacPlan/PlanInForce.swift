@@ -61,10 +61,11 @@ public struct PlanInForce: Sendable {
         self.files = files.isEmpty ? plan.files : files
         self.loadedAt = loadedAt
         self.holidays = holidays
-        var units: [String: PlanUnit] = [:]
+        // Sized up front: growing a table of 10,000 ids hashes every id again at each doubling.
+        var units = [String: PlanUnit](minimumCapacity: plan.units.count)
         for unit in plan.units where units[unit.id.value] == nil { units[unit.id.value] = unit }
         unitsByID = units
-        var items: [String: Int] = [:]
+        var items = [String: Int](minimumCapacity: plan.items.count)
         for (index, item) in plan.items.enumerated() where items[item.id.value] == nil { items[item.id.value] = index }
         itemIndex = items
     }

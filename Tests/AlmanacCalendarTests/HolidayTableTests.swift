@@ -148,3 +148,21 @@ import Testing
         ])
     }
 }
+
+@Suite struct OfficialHolidayNameTests {
+    /// `named(_:)` reads a table of the normalized names; it answers as matching each holiday in
+    /// order did, for every name and alias, spelled in other cases and with `_` or spaces.
+    @Test func aNameFindsTheHolidayMatchingItFirst() {
+        var names = ["", "春", "节", "holiday", "mid autumn festival", "National_Day", " 五一 ", "Qingming", "清明节假期", "Labor Day"]
+        for holiday in OfficialHoliday.standard {
+            for name in [holiday.id, holiday.chineseName, holiday.englishName] + holiday.aliases {
+                names += [name, name.uppercased(), name.replacingOccurrences(of: "-", with: "_"), name.replacingOccurrences(of: "-", with: " "), " \(name)\t", name + "节"]
+            }
+        }
+        for name in names {
+            #expect(OfficialHoliday.named(name) == OfficialHoliday.standard.first { $0.matches(name) }, "\(name)")
+        }
+        #expect(OfficialHoliday.named("Mid_Autumn") == .midAutumn)
+        #expect(OfficialHoliday.named("端午节日") == nil)
+    }
+}

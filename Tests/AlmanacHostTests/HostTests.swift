@@ -169,6 +169,33 @@ let table2026 = """
         #expect(SystemClock(environment: ["ALMANAC_NOW": "soon"]).fixed == nil)
     }
 
+    /// The instants read from their bytes are the formatter's, and what the byte reader refuses
+    /// the formatter still reads (or refuses) as before.
+    @Test func theInternetDateTimeIsReadAsTheFormatterReadsIt() {
+        let formatter = ISO8601DateFormatter()
+        let texts = [
+            "2026-09-15T09:00:00+08:00", "2026-01-01T08:00:00+08:00", "2026-12-31T23:59:59Z", "2024-02-29T00:00:00-05:30",
+            "1970-01-01T00:00:00Z", "1969-12-31T23:59:59+14:00", "2100-03-01T12:34:56-00:00", "1600-03-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ]
+        for text in texts {
+            #expect(SystemClock.internetDateTime(text) != nil, "\(text)")
+            #expect(SystemClock.internetDateTime(text) == formatter.date(from: text), "\(text)")
+            #expect(SystemClock.parse(text) == formatter.date(from: text), "\(text)")
+        }
+        for text in [
+            "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-09-15T24:00:00Z", "2026-09-15T09:60:00Z", "2026-09-15T09:00:60Z",
+            "2026-09-15 09:00:00Z", "2026-09-15T09:00:00+0800", "2026-09-15T09:00:00+15:00", "2026-09-15T09:00:00", "２026-09-15T09:00:00Z",
+            "2026-09-15T09:00:00.5Z", "-026-09-15T09:00:00Z",
+            // The formatter's calendar is Julian before 1582: such years are left to it.
+            "0001-01-01T00:00:00Z", "1582-10-15T00:00:00Z",
+        ] {
+            #expect(SystemClock.internetDateTime(text) == nil, "\(text)")
+        }
+        #expect(SystemClock.parse("2026-09-15T09:00:00+0800") == formatter.date(from: "2026-09-15T09:00:00+0800"))
+        #expect(SystemClock.parse("0001-01-01T00:00:00Z") == formatter.date(from: "0001-01-01T00:00:00Z"))
+    }
+
     @Test func aManualClockTellsItsObservers() {
         let clock = ManualClock(Date(timeIntervalSince1970: 0))
         let seen = LockedList()

@@ -124,6 +124,56 @@ private func summary(_ outcome: PlanLoadOutcome) -> [String] {
         #expect(summary(again) == summary(missing))
     }
 
+    /// A hit builds its work calendar from the tables kept in the entry: the same tables as
+    /// parsing the files; a changed table misses and is parsed (and kept) again.
+    @Test func aHitUsesTheTablesKeptInTheEntryOnlyForTheSameFiles() throws {
+        let files = try CachedPlanFiles()
+        defer { files.scratch.cleanup() }
+        let first = files.load()
+        let parsed = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays")
+        let main = files.scratch.root + "/plans/main.yaml"
+        let source = try PlanFileReader(workingDirectory: files.scratch.root).source(main)
+        let key = PlanCache.key(files.request(), files: [main], sources: [source])
+        let entry = try #require(PlanCache(directory: files.cacheDirectory).read(key)).entry
+        #expect(entry.holidayTables == parsed.calendar.tables.values.sorted { $0.year < $1.year })
+        #expect(entry.holidayDigest == parsed.digest)
+        let hit = files.load()
+        #expect(hit.fromCache)
+        #expect(hit.holidays.calendar.tables == first.holidays.calendar.tables)
+        #expect(hit.holidays.calendar.tables == parsed.calendar.tables)
+        #expect(hit.holidays.digest == parsed.digest)
+        #expect(summary(hit) == summary(first))
+        // Tables given with another digest are not used: the files are parsed.
+        var stale = parsed.calendar.tables.values.sorted { $0.year < $1.year }
+        stale[0].breaks.removeAll()
+        let otherDigest = [UInt8](repeating: 0, count: ContentHash.size)
+        let reread = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays", parsed: (otherDigest, stale))
+        #expect(reread.calendar.tables == parsed.calendar.tables)
+        let reused = HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays", parsed: (parsed.digest, stale))
+        #expect(reused.calendar.tables.values.first?.breaks.isEmpty == true)
+        // A table changed after the entry was written: a miss, and the new table is the one used.
+        try files.scratch.write("holidays/cn/2026.txt", table2026.replacingOccurrences(of: "2026-05-09", with: "2026-05-10"))
+        let changed = files.load()
+        #expect(!changed.fromCache)
+        let again = files.load()
+        #expect(again.fromCache)
+        #expect(again.holidays.calendar.tables == HolidayLocator.read(files.scratch.root + "/holidays", origin: "--holidays").calendar.tables)
+        #expect(again.holidays.calendar.tables != parsed.calendar.tables)
+    }
+
+    /// A plan read with an error in its holiday table keeps no tables in the entry; a hit parses
+    /// them and reports the same error.
+    @Test func aBrokenTableIsNotKeptAndAHitReportsItAgain() throws {
+        let files = try CachedPlanFiles()
+        defer { files.scratch.cleanup() }
+        try files.scratch.write("holidays/cn/2027.txt", "year 2027\noff 春假 2027-05-01\n")
+        let first = files.load()
+        #expect(first.errors.contains { $0.message.contains("2027.txt:2:5") })
+        let second = files.load()
+        #expect(second.fromCache)
+        #expect(summary(second) == summary(first))
+    }
+
     @Test func aDamagedOrForeignCacheFileIsIgnoredAndRewritten() throws {
         let files = try CachedPlanFiles()
         defer { files.scratch.cleanup() }

@@ -28,6 +28,27 @@ import Testing
         #expect(text == expected)
     }
 
+    /// `index(of:)` finds each occurrence of the sample's year by its id: the first occurrence
+    /// with that key on that day (and time); ids of other days or keys are not found.
+    @Test func everyOccurrenceIsFoundByItsID() throws {
+        let plan = try #require(try loadSample().plan)
+        let range = CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!
+        let expansion = PlanExpansion.expand(plan, in: range, context: RuleContext())
+        #expect(expansion.occurrences.count > 50)
+        for (index, occurrence) in expansion.occurrences.enumerated() {
+            let id = expansion.id(of: occurrence)
+            let first = expansion.occurrences.indices.first { other in
+                expansion.id(of: expansion.occurrences[other]).itemID == id.itemID && expansion.occurrences[other].start == id.date
+                    && (id.time == nil || expansion.occurrences[other].time == id.time)
+            }
+            #expect(expansion.index(of: id) == first)
+            #expect(first.map { $0 <= index } == true)
+            #expect(expansion.index(of: OccurrenceID(itemID: id.itemID + "-x", date: id.date)) == nil)
+        }
+        let key = expansion.series[expansion.occurrences[0].series].key
+        #expect(expansion.index(of: OccurrenceID(itemID: key, date: range.lowerBound.adding(days: -1))) == nil)
+    }
+
     @Test func datesTheSeedDocumentGivesAreKept() throws {
         let entries = try agenda2027()
         func dates(_ key: String) -> [String] {

@@ -48,8 +48,20 @@ public struct OfficialHoliday: Hashable, Sendable, Codable {
 
     /// The standard holiday named `name` (id, Chinese, English or alias), or `nil`.
     public static func named(_ name: String) -> OfficialHoliday? {
-        standard.first { $0.matches(name) }
+        standardNames[normalize(name)].map { standard[$0] }
     }
+
+    /// Normalized name → index into ``standard``; a name of two holidays is the first's (as
+    /// `standard.first { $0.matches(name) }`). The rule parser looks names up for every rule.
+    private static let standardNames: [String: Int] = {
+        var names: [String: Int] = [:]
+        for (index, holiday) in standard.enumerated() {
+            for name in [holiday.id, holiday.chineseName, holiday.englishName] + holiday.aliases where names[normalize(name)] == nil {
+                names[normalize(name)] = index
+            }
+        }
+        return names
+    }()
 
     /// Lowercased, trimmed, with `_` and spaces read as `-`, so `mid_autumn`, `Mid-Autumn` and
     /// `mid autumn` are one key.

@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104): the robots' signatures, the feed publisher's
-/// table identity and the plan cache's keys.
+/// table identity (the plan cache uses the cheaper ``ContentHash``).
 /// Foundation on Linux has no CryptoKit; these few lines avoid a dependency, and the tests check them against
 /// the FIPS and RFC 4231 vectors.
 public enum SHA256 {
