@@ -385,6 +385,14 @@ public enum PlanDrafter {
                     item.unsure.removeAll { $0 == "原文没有写负责单位" }
                     item.unsure.append("负责单位取自文件的主办单位，请核对")
                 }
+                // 每日 in a later sentence of a point whose window an earlier sentence gave (6月2日至30日,在南昌日报
+                // ……开设专栏。同时在每日黄金时段……播发……): part of that window's work, not a daily item.
+                if item.when == "daily", ["每日", "每天"].contains(where: { item.spelled.contains($0) }),
+                    let w = candidates.lastIndex(where: { $0.line == item.line && $0.when.contains("..") })
+                {
+                    if !candidates[w].tags.contains("每天") { candidates[w].tags.append("每天") }
+                    continue
+                }
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
@@ -486,6 +494,9 @@ public enum PlanDrafter {
                     return true
                 }
                 let a = DraftText.matchingForm(activity)
+                // (Or its whole title, the festival's name in it: 开展迎三八活动 … 时间:3月3日-3月8日, titled 迎三八活动.)
+                let whole = DraftText.matchingForm(item.title)
+                if whole.count >= 4, dated.contains(where: { $0.contains(whole) }) { return true }
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
         }
@@ -680,6 +691,18 @@ extension PlanDrafter {
                 if Self.betweenHeadingAndFields(t), let h = headingAbove(lines, j) {
                     let above = lines[h].text
                     heading = Layout.enumeratorLength(above) == 0 ? Layout.headingTitle(Layout.fieldValue(above)) : Layout.headingTitle(above)
+                }
+                // A heading that is itself the programme's time (三、活动的时间 / 时间:2022年3月3日-3月8日): the
+                // activity is the document's.
+                // (A document whose first line is its purpose sentence, 为迎接……,开展迎三八活动。: its last clause.)
+                if isTimeHeading(t), let name = doc.title {
+                    var whole = Layout.headingTitle(Array(name))
+                    if let comma = name.lastIndex(where: { $0 == "," || $0 == "，" }) {
+                        var last = String(name[name.index(after: comma)...]).trimmingCharacters(in: ["。", " "])
+                        if let v = ItemBuilder.verbs.first(where: { last.utf8HasPrefix($0) }) { last = String(last.dropFirst(v.count)) }
+                        whole = Layout.headingTitle(Array(last))
+                    }
+                    if whole.count >= 2 { heading = whole }
                 }
                 // A heading that is a district, county, town or unit (牡丹区, 县文化馆) owns the group.
                 if owners.isEmpty, Layout.isPlaceOrUnit(heading) { owners = [heading] }
@@ -1651,7 +1674,7 @@ struct ItemBuilder {
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
     static let actionWords = [
         "上报", "报送", "提交", "举办", "召开", "举行", "开展", "组织", "启动", "进行", "检查", "播放", "完成", "演出", "开幕", "闭幕",
-        "上演", "征订", "统计", "比赛", "活动", "会议", "培训", "宣传", "诵读", "祭奠",
+        "上演", "征订", "统计", "比赛", "活动", "会议", "培训", "宣传", "诵读", "祭奠", "开设",
     ]
 
     func clean(_ text: String) -> String {

@@ -135,6 +135,27 @@ import Testing
         #expect(try whens(text) == ["06-13", "06-01", "06-02..06-30"])
     }
 
+    @Test func aTimeFieldUnderTheProgrammesTimeHeadingIsTheDocumentsActivity() throws {
+        let text = """
+            为迎接和纪念三八国际妇女节,进一步活跃辖区妇女的业余文化生活,开展迎三八活动。
+            一、活动主题
+            聚巾帼英才,展妇女风采
+            二、活动的时间
+            时间:2022年3月3日-3月8日
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["03-03..03-08"])
+        #expect(d.items.map(\.title) == ["迎三八活动"])
+    }
+
+    @Test func dailyWorkInALaterSentenceOfAWindowsPointIsPartOfIt() throws {
+        let d = try DraftTestSupport.draft("2、6月2日至30日,在市电视台开设专栏,连续报道典型事迹。同时在每日黄金时段播发活动标语口号。")
+        #expect(d.items.map(\.when) == ["06-02..06-30"])
+        #expect(d.items.first?.tags.contains("每天") == true)
+        // (开设 is an action: the title is the clause that opens the column, not the first medium listed.)
+        #expect(try DraftTestSupport.draft("6月2日至30日,在南昌日报、南昌晚报、市电视台开设专栏。").items.first?.title.contains("开设专栏") == true)
+    }
+
     @Test func aDayToldAgainIsTheActivityOfThatDay() throws {
         let text = """
             本网讯 3月6日,文化广场花红柳绿,热闹异常。
