@@ -436,6 +436,7 @@ public enum PlanDrafter {
         if let latest = years.max() {
             candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
         }
+        var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
         // again, 5月4日起可通过手机……): the activity a later or earlier sentence dates by the same day.
         do {
@@ -453,6 +454,7 @@ public enum PlanDrafter {
                     drop.insert(n)
                 }
             }
+            toldDayLines = Set(drop.map { candidates[$0].line })
             candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
         }
         // A notice of one festival (its title names the festival) that dates its activities: the
@@ -546,7 +548,8 @@ public enum PlanDrafter {
         // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
         // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
         do {
-            var dayLines: Set<Int> = []
+            // (Also a line whose day was told again later: 3月6日,……热闹异常。近千名妇女欢聚在这里,共庆三八妇女节。)
+            var dayLines: Set<Int> = toldDayLines
             candidates = candidates.filter { item in
                 defer {
                     if Self.occasion(of: item) == nil, item.spelled.contains(where: { $0 == "日" || $0 == "号" }) { dayLines.insert(item.line) }
@@ -576,6 +579,12 @@ public enum PlanDrafter {
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
         if daysAfter[0] >= 1 {
             candidates.removeAll { item in
+                // (A festival's dotted day before its name counts: 举办5.12护士节主题拍照打卡.)
+                let dotted = !item.spelled.contains("月") && item.spelled.contains { "·.．•・".contains($0) }
+                if dotted, let at = item.quote.utf8End(of: item.spelled), let end = item.quote[at...].prefix(10).range(of: "节主题")?.upperBound {
+                    let rest = item.quote[end...].drop { $0 == "的" }
+                    return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
+                }
                 guard Self.bareFestival(item.when) != nil, !item.when.contains(" ") else { return false }
                 // (The name of a booth or a column: “绿色清明”展台, “清明寄语”专栏.)
                 let name = item.spelled.filter { !"“”「」".contains($0) }
@@ -1281,6 +1290,8 @@ struct ItemBuilder {
                 return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
             }
             let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            // (今年宪法宣传日的主题是“……”: the theme of the day, not an activity on it.)
+            if after.utf8HasPrefix("主题是") || after.utf8HasPrefix("主题为") { return true }
             return Self.topicNouns.contains { after.contains($0) }
         }
         // 农历九月九日,是我国传统的重阳节: a clause that says what the festival is describes it, and the date

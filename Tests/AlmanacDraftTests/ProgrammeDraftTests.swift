@@ -166,6 +166,27 @@ import Testing
         #expect(d.items.first?.title.contains("秧歌舞大赛") == true)
     }
 
+    @Test func aFestivalCelebratedAtTheGatheringALeadDatesIsThatGathering() throws {
+        let text = """
+            本网讯 3月6日,文化广场花红柳绿,热闹异常。近千名妇女欢聚在这里,共庆三八妇女节。
+            县妇联精心组织策划,并于3月6日举办庆“三八”秧歌舞大赛活动。
+            """
+        #expect(try whens(text) == ["03-06"])
+    }
+
+    @Test func aDaysThemeAndAThingThemedOnADottedFestivalAreNotItems() throws {
+        #expect(try whens("今年宪法宣传日的主题是“大力弘扬宪法精神,推动进一步全面深化改革”。").isEmpty)
+        let text = """
+            1、举办护士节表彰大会
+            时间:5月8日15:00
+            2、健康咨询公益活动
+            时间:5月7日10:00
+            3、趣味体验活动
+            为放松身心,在2号楼连廊举办5.12护士节主题拍照打卡。
+            """
+        #expect(try whens(text) == ["05-08", "05-07"])
+    }
+
     @Test func anEssaySitesBlurbAndAPagesAbstractAreNotRead() throws {
         #expect(try whens("今天是五四青年节,下面是小编给大家整理收集的五四青年节活动的通知,欢迎大家阅读与参考。").isEmpty)
         let text = """
