@@ -613,6 +613,43 @@ public enum PlanDrafter {
                 candidates[n].unsure.append("负责单位取自前文同一活动，请核对")
             }
         }
+        // The weeks of a campaign month told by number (“安全生产月”期间,……第一周为“安全生产宣传周”,第二周为
+        // “安全生产技术周”……): each week is a window of the month the document dates earlier.
+        if candidates.count <= 2_000 {
+            var added: [(Int, DraftItem)] = []
+            for l in doc.keptLines where l.text.count <= 600 && Self.find(Array("周为"), in: l.text, from: 0) != nil {
+                guard let w = candidates.lastIndex(where: { $0.line < l.line && Self.monthWindowStart($0.when) != nil }),
+                    let (month, start) = Self.monthWindowStart(candidates[w].when)
+                else { continue }
+                for (n, name, range) in Self.numberedWeeks(l.text) {
+                    let first = start + 7 * (n - 1)
+                    var last = first + 6
+                    while last > first, CivilDate(year: 2026, month: month, day: last) == nil { last -= 1 }
+                    guard CivilDate(year: 2026, month: month, day: first) != nil else { continue }
+                    var item = candidates[w]
+                    item.id = "l\(l.line)-campaign"
+                    item.kind = .campaign
+                    item.when = "\(MentionScanner.two(month))-\(MentionScanner.two(first))..\(MentionScanner.two(month))-\(MentionScanner.two(last))"
+                    item.spelled = String(l.text[range].prefix(3))
+                    item.title = name
+                    item.line = l.line
+                    item.quote = String(l.text[range])
+                    item.sentence = String(l.text)
+                    item.dateSource = .chosen
+                    item.time = nil
+                    item.tags = []
+                    item.figures = []
+                    item.notDates = []
+                    item.unsure = ["第\(n)周按第\(candidates[w].line)行的活动月份推算（\(candidates[w].when)），请核对"]
+                    item.confidence.when = 0.5
+                    added.append((w, item))
+                }
+            }
+            for (_, item) in added {
+                let at = (candidates.lastIndex { $0.line <= item.line } ?? -1) + 1
+                candidates.insert(item, at: at)
+            }
+        }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         for var item in candidates {
             var id = item.id
@@ -1031,6 +1068,40 @@ extension PlanDrafter {
             h -= 1
         }
         return nil
+    }
+
+    /// The month and first day of a window inside one month that covers its end (06-01..06-30,
+    /// 06-01..06-last, 05-04..05-30 is not one).
+    static func monthWindowStart(_ rule: String) -> (Int, Int)? {
+        let u = Array(rule.utf8)
+        guard u.count >= 12, u[5] == UInt8(ascii: "."), u[6] == UInt8(ascii: "."), u[0...1] == u[7...8] else { return nil }
+        guard let m = Int(String(decoding: u[0...1], as: UTF8.self)), let d = Int(String(decoding: u[3...4], as: UTF8.self)), d <= 7 else { return nil }
+        let end = String(decoding: u[10...], as: UTF8.self)
+        if end == "last" { return (m, d) }
+        guard let e = Int(end), e >= 28, CivilDate(year: 2026, month: m, day: e + 1) == nil || e >= 30 else { return nil }
+        return (m, d)
+    }
+
+    /// "第一周为“安全生产宣传周”" in a line: the week's number, its name and where it is written.
+    static func numberedWeeks(_ c: [Character]) -> [(Int, String, Range<Int>)] {
+        let numerals: [Character: Int] = ["一": 1, "壹": 1, "1": 1, "二": 2, "贰": 2, "2": 2, "三": 3, "叁": 3, "3": 3, "四": 4, "肆": 4, "4": 4, "五": 5, "伍": 5, "5": 5]
+        var out: [(Int, String, Range<Int>)] = []
+        var i = 0
+        while i + 4 < c.count {
+            guard c[i] == "第", let n = numerals[c[i + 1]], c[i + 2] == "周", c[i + 3] == "为" || c[i + 3] == "是" else {
+                i += 1
+                continue
+            }
+            var j = i + 4
+            var name: [Character] = []
+            while j < c.count, !"，,。；;".contains(c[j]), name.count <= 20 {
+                if !"“”\"「」".contains(c[j]) { name.append(c[j]) }
+                j += 1
+            }
+            if name.count >= 2 { out.append((n, String(name), i..<j)) }
+            i = j
+        }
+        return out
     }
 
     static func isTimeHeading(_ text: [Character]) -> Bool {

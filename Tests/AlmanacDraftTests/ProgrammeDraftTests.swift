@@ -187,6 +187,19 @@ import Testing
         #expect(try whens(text) == ["05-08", "05-07"])
     }
 
+    @Test func theWeeksOfACampaignMonthToldByNumberAreItsWindows() throws {
+        let text = """
+            各部门“安全生产月”活动于6月1日至30日同时开展。
+            “安全生产月”期间,每周安排一个主题进行重点宣传。第一周为“安全生产宣传周”,第二周为“安全生产技术周”,第五周为“总结周”。
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["06-01..06-30", "06-01..06-07", "06-08..06-14", "06-29..06-30"])
+        #expect(d.items.dropFirst().map(\.title) == ["安全生产宣传周", "安全生产技术周", "总结周"])
+        #expect(d.items.dropFirst().allSatisfy { $0.dateSource == .chosen && !$0.unsure.isEmpty })
+        // Without a month's window before them the weeks are not dated.
+        #expect(try whens("每周安排一个主题。第一周为“安全生产宣传周”。").isEmpty)
+    }
+
     @Test func anEssaySitesBlurbAndAPagesAbstractAreNotRead() throws {
         #expect(try whens("今天是五四青年节,下面是小编给大家整理收集的五四青年节活动的通知,欢迎大家阅读与参考。").isEmpty)
         let text = """
