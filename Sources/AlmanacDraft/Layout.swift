@@ -540,14 +540,18 @@ extension UnitDictionary {
     /// 在全镇各村), or one a place is named after (图书馆广场活动集中点), is the venue; when only venues are
     /// named, they are kept. A unit inside quotes is part of a name (“社区村庄环境清洁”行动), never an owner.
     static func organisers(in c: [Character]) -> [(name: String, at: Int)] {
-        var quoted: [Bool] = []
-        quoted.reserveCapacity(c.count)
-        var depth = 0
-        for ch in c {
-            if ch == "“" || ch == "「" { depth += 1 } else if ch == "”" || ch == "」" { depth = max(0, depth - 1) }
-            quoted.append(depth > 0)
+        var found = bySuffix(in: c, range: 0..<c.count).filter { !inFrame(c, at: $0.at, length: $0.name.count) }
+        // (Quote depth read in one pass up to the last unit found, only when a unit was found.)
+        if let lastAt = found.map(\.at).max() {
+            let at = Dictionary(grouping: found.indices) { found[$0].at }
+            var inside: Set<Int> = []
+            var depth = 0
+            for (i, ch) in c[...lastAt].enumerated() {
+                if ch == "“" || ch == "「" { depth += 1 } else if ch == "”" || ch == "」" { depth = max(0, depth - 1) }
+                if depth > 0, let ks = at[i] { inside.formUnion(ks) }
+            }
+            if !inside.isEmpty { found = found.enumerated().filter { !inside.contains($0.offset) }.map(\.element) }
         }
-        let found = bySuffix(in: c, range: 0..<c.count).filter { !inFrame(c, at: $0.at, length: $0.name.count) && !quoted[$0.at] }
         let owners = found.filter { u in
             let before = u.at > 0 ? c[u.at - 1] : " "
             let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"

@@ -145,9 +145,10 @@ public enum PlanDrafter {
                 continue
             }
             // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
-            let underLabel = n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)
             if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
-            if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !underLabel) || Layout.isRecordLine(t) {
+            if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
+                || Layout.isRecordLine(t)
+            {
                 skipLines.insert(l.line)
                 continue
             }
@@ -440,11 +441,19 @@ public enum PlanDrafter {
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
         // again, 5月4日起可通过手机……): the activity a later or earlier sentence dates by the same day.
         do {
-            let acts = { (item: DraftItem) in ItemBuilder.actionWords.contains { item.sentence.contains($0) } }
+            // (Whether a sentence acts is read once per item, and only for days told twice.)
+            var acting: [Int: Bool] = [:]
+            func acts(_ n: Int) -> Bool {
+                if let a = acting[n] { return a }
+                let a = ItemBuilder.actionWords.contains { candidates[n].sentence.contains($0) }
+                acting[n] = a
+                return a
+            }
             var drop: Set<Int> = []
             for (n, item) in candidates.enumerated() where Self.occasion(of: item) == nil {
-                if ItemBuilder.isMonthDay(item.when), !acts(item),
-                    candidates[(n + 1)...].prefix(30).contains(where: { $0.when == item.when && acts($0) && $0.line - item.line <= 5 })
+                if ItemBuilder.isMonthDay(item.when),
+                    let later = candidates.indices[(n + 1)...].prefix(30).first(where: { candidates[$0].when == item.when && candidates[$0].line - item.line <= 5 }),
+                    !acts(n), acts(later)
                 {
                     drop.insert(n)
                 }
@@ -1031,7 +1040,9 @@ extension PlanDrafter {
     /// The heading of an activity over a numbered time label over a date line ((二)……升国旗仪式 /
     /// 1.活动时间 / 2025年5月4日08:30): the label is numbered by a digit, the heading above it by anything.
     static func activityOverLabel(_ lines: [(line: Int, text: [Character])], _ idx: Int) -> Int? {
-        guard idx >= 2, isTimeHeading(lines[idx - 1].text), isDateCell(lines[idx].text, item: nil) else { return nil }
+        guard idx >= 2, lines[idx].text.count <= 40, lines[idx - 1].text.count <= 16, isDateCell(lines[idx].text, item: nil),
+            isTimeHeading(lines[idx - 1].text)
+        else { return nil }
         let label = lines[idx - 1].text.drop { $0 == " " }
         guard let first = label.first, first.isASCII && DocumentScanner.digit(first) != nil || first == "(" || first == "（" else { return nil }
         let above = lines[idx - 2].text

@@ -62,7 +62,7 @@ struct SourceDocument {
     /// The blurb an essay site writes around a document (下面是小编给大家整理收集的……通知,欢迎大家阅读与参考):
     /// its words are the site's, its festival or date is no item.
     static func isSiteBlurb(_ t: String) -> Bool {
-        guard t.count <= 200, t.contains("小编") else { return false }
+        guard t.utf8.count <= 600, t.contains("小编") else { return false }
         return ["整理", "收集", "带来", "分享", "推荐", "为大家", "给大家", "为您"].contains { t.contains($0) }
     }
 
