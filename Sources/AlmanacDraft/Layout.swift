@@ -77,6 +77,29 @@ enum Layout {
         return UnitDictionary.organisers(in: Array(v[(by + 1)..<e])).prefix(1).map(\.name)
     }
 
+    /// The units a text says lead the work with 由 (由县政法委牵头的……, 此项工作由市委宣传部新闻处、市安监局
+    /// 综合处负责组织协调): those after 由, up to 牵头/负责/主办/承办/组织实施 in the same clause.
+    static func unitLeadingBy(_ v: [Character]) -> [String] {
+        var from = 0
+        while let by = v[from...].firstIndex(of: "由") {
+            // (由于, 由来, 由此: "because", "origin", "hence".)
+            if by + 1 < v.count, "于来此衷".contains(v[by + 1]) {
+                from = by + 1
+                continue
+            }
+            var e = by + 1
+            while e < v.count, e - by <= 40, !"，,。；;".contains(v[e]) { e += 1 }
+            let clause = Array(v[(by + 1)..<e])
+            let lead = ["牵头", "负责", "主办", "承办", "组织实施", "部署", "组织"].compactMap { w in PlanDrafter.find(Array(w), in: clause, from: 0) }.min()
+            if let lead, lead >= 2 {
+                let units = UnitDictionary.bySuffix(in: clause, range: 0..<lead).map(\.name)
+                if !units.isEmpty { return units }
+            }
+            from = by + 1
+        }
+        return []
+    }
+
     /// The text after a field's colon.
     static func fieldValue(_ c: [Character]) -> [Character] {
         guard let colon = c.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return c }
@@ -120,6 +143,26 @@ enum Layout {
     }
 
     /// A line that is only a date with its year (a signing or publication date: 2017年1月23日).
+    /// Where the remarks of a term calendar's row start (第七周 | 4月3日—4月9日 | 清明节放假一天 |): a row
+    /// that opens with a week's label (第一周, 第十一周, 第1周) and a cell of its span. The span is the
+    /// calendar, not an item; the remarks after the second cell hold the items. Nil for any other line.
+    static func weekRowRemarksStart(_ c: [Character]) -> Int? {
+        var i = 0
+        while i < c.count, c[i] == " " || c[i] == "\u{3000}" { i += 1 }
+        guard i < c.count, c[i] == "第" else { return nil }
+        var j = i + 1
+        while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十廿".contains(c[j]) { j += 1 }
+        guard j > i + 1, j < c.count, c[j] == "周" || c[j] == "週" else { return nil }
+        let separators: Set<Character> = ["|", "｜", "\t"]
+        guard let first = c[(j + 1)...].firstIndex(where: { separators.contains($0) }), first - j <= 3,
+            let second = c[(first + 1)...].firstIndex(where: { separators.contains($0) })
+        else { return nil }
+        // (The second cell is the week's span: digits, 月, 日 and a dash or two, nothing else.)
+        let span = c[(first + 1)..<second].filter { $0 != " " }
+        guard span.contains("月"), span.allSatisfy({ DocumentScanner.digit($0) != nil || "月日号-—–~～至到?？.".contains($0) }) else { return nil }
+        return second + 1
+    }
+
     static func isSigningDate(_ t: String) -> Bool {
         // (It opens with a digit: most lines are told by their first character.)
         guard let f = t.first(where: { $0 != " " }), DocumentScanner.digit(f) != nil else { return false }
@@ -300,7 +343,8 @@ enum Layout {
 extension UnitDictionary {
     /// Endings of unit names (县文体旅局, 县文化馆, 团县委, 闸口社区, 县委社会工作部), longest first.
     static let suffixes: [[Character]] = [
-        "社会工作部", "宣传部", "组织部", "统战部", "工作部", "文明办", "创文办", "创城办", "综治办", "卫健办", "政府办", "党政办",
+        "社会工作部", "宣传部", "组织部", "统战部", "工作部", "护理部", "医务部", "文明办", "创文办", "创城办", "综治办", "卫健办", "政府办", "党政办",
+        "爱卫办", "安办", "普法办", "老龄办", "政法委", "发改委", "教委", "纪委",
         "办公室", "文体旅局", "管理局", "团县委", "团市委", "团区委", "团委", "文明委", "卫健委", "居委会", "村委会", "委员会",
         "文联", "总工会", "妇联", "科协", "残联", "文化馆", "图书馆", "博物馆", "美术馆", "纪念馆", "科技馆", "文化站",
         "服务站", "工作站", "实践所", "实践站", "关工委", "中心", "街道", "社区", "学校", "小学", "中学", "大学", "协会", "联合会", "艺术团", "政府", "大队",
@@ -401,7 +445,8 @@ extension UnitDictionary {
             while start > 0, i - start < 5, DocumentScanner.isHan(c[start - 1]), !opens.contains(c[start - 1]), !stops.contains(c[start - 1]) {
                 start -= 1
             }
-            if i - start >= 1, start == 0 || opens.contains(c[start - 1]) {
+            // (本市, 全县, 该镇: "this city", not a named place.)
+            if i - start >= 1, start == 0 || opens.contains(c[start - 1]), !(i - start == 1 && "本全该此".contains(c[start])) {
                 out.append((String(c[start...i]), start))
             }
             i += 1
@@ -432,8 +477,10 @@ extension UnitDictionary {
             }
             let end = i + suffix.count
             // 县委 before 宣传部, 一中 before 校区…: the ending of a longer name, read there.
+            // (Not before a verb or a partner word: 莲湖区委联合市公安局, 灵璧一中举办.)
             if boundSuffixes.contains(suffix), end < range.upperBound, DocumentScanner.isHan(c[end]), !stops.contains(c[end]),
-                !(c[end] == "组" || c[end] == "团")
+                !(c[end] == "组" || c[end] == "团"),
+                !(verbsBefore + partnerWords + ["举行", "召开", "积极"]).contains(where: { DocumentScanner.matches(c, end, Array($0)) })
             {
                 i += 1
                 continue
@@ -471,6 +518,18 @@ extension UnitDictionary {
                 i = end
                 continue
             }
+            // A name that runs on into a longer unit's ending (学校团委, 社区居委会) is read there; a place
+            // ending that names whom it holds (社区居民, 学校师生) is not a unit.
+            if end < range.upperBound, !(suffix.first == "各"),
+                (suffixesByFirst[c[end]] ?? []).contains(where: { end + $0.count <= range.upperBound && DocumentScanner.matches(c, end, $0) })
+            {
+                i = end
+                continue
+            }
+            if memberWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+                i = end
+                continue
+            }
             // Extend a shorter unit to a longer ending right after (县委 + 宣传部 is one unit).
             let party = suffix == Array("党委") || suffix == Array("党工委")
             // 全市中心大局, 新格局: a word in 局 that is not a unit ends the name.
@@ -483,13 +542,31 @@ extension UnitDictionary {
         return out
     }
 
-    /// Units named in `c` that are not where something happens: a unit right after 在/于/到 (在县文化馆二楼举办)
-    /// is the venue; when only venues are named, they are kept.
+    /// Words after a place's ending that name the people it holds (社区居民, 学校师生): not a unit then.
+    static let memberWords = ["居民", "群众", "工作者", "志愿者", "老人", "儿童", "师生", "学生", "党员", "干部", "村民"]
+
+    /// Units named in `c` that are not where something happens: a unit right after 在/于/到 (在县文化馆二楼举办,
+    /// 在全镇各村), or one a place is named after (图书馆广场活动集中点), is the venue; when only venues are
+    /// named, they are kept. A unit inside quotes is part of a name (“社区村庄环境清洁”行动), never an owner.
     static func organisers(in c: [Character]) -> [(name: String, at: Int)] {
-        let found = bySuffix(in: c, range: 0..<c.count).filter { !inFrame(c, at: $0.at, length: $0.name.count) }
+        var found = bySuffix(in: c, range: 0..<c.count).filter { !inFrame(c, at: $0.at, length: $0.name.count) }
+        // (Quote depth read in one pass up to the last unit found, only when a unit was found.)
+        if let lastAt = found.map(\.at).max() {
+            let at = Dictionary(grouping: found.indices) { found[$0].at }
+            var inside: Set<Int> = []
+            var depth = 0
+            for (i, ch) in c[...lastAt].enumerated() {
+                if ch == "“" || ch == "「" { depth += 1 } else if ch == "”" || ch == "」" { depth = max(0, depth - 1) }
+                if depth > 0, let ks = at[i] { inside.formUnion(ks) }
+            }
+            if !inside.isEmpty { found = found.enumerated().filter { !inside.contains($0.offset) }.map(\.element) }
+        }
         let owners = found.filter { u in
             let before = u.at > 0 ? c[u.at - 1] : " "
-            return !"在于到赴".contains(before) && !venueWords.contains { u.name.hasSuffix($0) }
+            let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
+            let end = u.at + u.name.count
+            let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, Array($0)) }
+            return !"在于到赴".contains(before) && !whole && !placeAfter && !venueWords.contains { u.name.hasSuffix($0) }
         }
         return owners.isEmpty ? found : owners
     }

@@ -144,7 +144,11 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isTitleLine(t) || Layout.isSigningDate(t) || Layout.isRecordLine(t) {
+            // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
+            if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
+            if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
+                || Layout.isRecordLine(t)
+            {
                 skipLines.insert(l.line)
                 continue
             }
@@ -163,7 +167,15 @@ public enum PlanDrafter {
             if labels[n]?.contains("时间") == true {
                 var j = n - 1
                 while j >= 0, n - j <= 8, labels[j] != nil { j -= 1 }
-                if j >= 0, n - j <= 8, Layout.isProgrammeHeading(doc.keptLines[j].text) { skipLines.insert(doc.keptLines[j].line) }
+                // (A numbered heading with a comma in its name counts: (二)肩负时代责任,激扬青年担当—……入团仪式.)
+                let hj = j >= 0 ? doc.keptLines[j].text : []
+                let numbered = Layout.enumeratorLength(hj) > 0 && hj.count <= 40 && !hj.contains("。") && Layout.fieldLabel(hj) == nil
+                if j >= 0, n - j <= 8, Layout.isProgrammeHeading(hj) || numbered, !Self.betweenHeadingAndFields(hj) {
+                    skipLines.insert(doc.keptLines[j].line)
+                } else if j >= 0, n - j <= 8, let h = Self.headingAbove(doc.keptLines, j) {
+                    // (A paragraph on the activity between its heading and its fields is the activity told.)
+                    for k in h...j { skipLines.insert(doc.keptLines[k].line) }
+                }
             }
         }
         let festivalNames = Dictionary(grouping: MentionScanner.names(options.festivals).map(\.chars)) { $0[0] }
@@ -232,9 +244,19 @@ public enum PlanDrafter {
             }
         }
         var sentences: [SourceSentence] = []
+        // (The rows of a term calendar: 第七周 | 4月3日?4月9日 | 清明节放假一天 |, where the cut is in the line.)
+        let weekRows = lineChars.compactMapValues { Layout.weekRowRemarksStart($0) }
+        var readOf: [Int: Int] = [:]
         for sentence in doc.sentences where !skipLines.contains(sentence.line) {
             if let points = tables[sentence.line] {
                 if sentences.last?.line != sentence.line { sentences += points }
+            } else if let cut = weekRows[sentence.line] {
+                // A term calendar's row: only its remarks (报到, 放假, 考试) are read.
+                let start = readOf[sentence.line, default: 0]
+                readOf[sentence.line] = start + sentence.chars.count
+                var remarks = sentence
+                remarks.chars = Array(sentence.chars[max(0, min(sentence.chars.count, cut - start))...])
+                if remarks.chars.contains(where: { DocumentScanner.isHan($0) }) { sentences.append(remarks) }
             } else {
                 sentences.append(sentence)
             }
@@ -277,11 +299,16 @@ public enum PlanDrafter {
         // Else the unit the lead names as organising the programme (菏泽市委社会工作部在全市范围内组织开展……).
         if organisers.isEmpty {
             for l in doc.keptLines.prefix(12) where l.text.count >= 20 && organisers.isEmpty {
-                for verb in ["组织开展", "开展", "举办", "举行"] {
+                for verb in ["组织开展", "开展", "举办", "举行", "精心筹备", "筹备", "策划"] {
                     guard let at = Self.find(Array(verb), in: l.text, from: 0) else { continue }
                     let clauseStart = l.text[..<at].lastIndex { "，,。；;：:".contains($0) }.map { $0 + 1 } ?? 0
                     let clause = Array(l.text[clauseStart..<at])
-                    if let u = UnitDictionary.organisers(in: clause).first, u.at <= 2 {
+                    // (The unit opens the clause, or stands close before the verb with no purpose between:
+                    // ……护理部将在温暖的5月举办.)
+                    if let u = UnitDictionary.organisers(in: clause).first(where: { u in
+                        let between = clause[(u.at + u.name.count)...]
+                        return u.at <= 2 || (between.count <= 8 && !between.contains("为"))
+                    }) {
                         organisers = [u.name]
                         break
                     }
@@ -359,6 +386,14 @@ public enum PlanDrafter {
                     item.unsure.removeAll { $0 == "原文没有写负责单位" }
                     item.unsure.append("负责单位取自文件的主办单位，请核对")
                 }
+                // 每日 in a later sentence of a point whose window an earlier sentence gave (6月2日至30日,在南昌日报
+                // ……开设专栏。同时在每日黄金时段……播发……): part of that window's work, not a daily item.
+                if item.when == "daily", ["每日", "每天"].contains(where: { item.spelled.contains($0) }),
+                    let w = candidates.lastIndex(where: { $0.line == item.line && $0.when.contains("..") })
+                {
+                    if !candidates[w].tags.contains("每天") { candidates[w].tags.append("每天") }
+                    continue
+                }
                 let key = item.when + "|" + item.quote + "|" + item.title
                 if seenKeys.contains(key) { continue }
                 seenKeys.insert(key)
@@ -402,6 +437,35 @@ public enum PlanDrafter {
         if let latest = years.max() {
             candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
         }
+        var toldDayLines: Set<Int> = []
+        // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
+        // again, 5月4日起可通过手机……): the activity a later or earlier sentence dates by the same day.
+        do {
+            // (Whether a sentence acts is read once per item, and only for days told twice.)
+            var acting: [Int: Bool] = [:]
+            func acts(_ n: Int) -> Bool {
+                if let a = acting[n] { return a }
+                let a = ItemBuilder.actionWords.contains { candidates[n].sentence.contains($0) }
+                acting[n] = a
+                return a
+            }
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where Self.occasion(of: item) == nil {
+                if ItemBuilder.isMonthDay(item.when),
+                    let later = candidates.indices[(n + 1)...].prefix(30).first(where: { candidates[$0].when == item.when && candidates[$0].line - item.line <= 5 }),
+                    !acts(n), acts(later)
+                {
+                    drop.insert(n)
+                }
+                if ItemBuilder.isMonthDay(item.when), item.sentence.contains(item.spelled + "起"),
+                    candidates[..<n].suffix(10).contains(where: { $0.when.utf8HasPrefix(item.when + "..") && item.line - $0.line <= 3 })
+                {
+                    drop.insert(n)
+                }
+            }
+            toldDayLines = Set(drop.map { candidates[$0].line })
+            candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        }
         // A notice of one festival (its title names the festival) that dates its activities: the
         // festival named with no activity of its own (元宵节期间开展系列文化活动) is the occasion.
         // A festival named for an activity the document also dates (元宵节举办灯谜晚会 … 时间：2月24日
@@ -441,6 +505,9 @@ public enum PlanDrafter {
                     return true
                 }
                 let a = DraftText.matchingForm(activity)
+                // (Or its whole title, the festival's name in it: 开展迎三八活动 … 时间:3月3日-3月8日, titled 迎三八活动.)
+                let whole = DraftText.matchingForm(item.title)
+                if whole.count >= 4, dated.contains(where: { $0.contains(whole) }) { return true }
                 return a.count >= (oneFestival ? 2 : 4) && dated.contains { $0.contains(a) }
             }
         }
@@ -466,13 +533,20 @@ public enum PlanDrafter {
             let day = Self.occasion(of: item) == nil && item.spelled.contains(where: { $0 == "日" || $0 == "号" })
             daysAfter[n] = daysAfter[n + 1] + (day ? 1 : 0)
         }
+        var umbrellaLines: Set<Int> = []
         candidates = candidates.enumerated().filter { n, item in
             guard let idx = lineIndex[item.line] else { return true }
+            // (Only the line's first date is the programme's window: 6月1日至30日。其中,6月份第二个星期日
+            // (6月13日)为全国安全生产宣传咨询日 names a day of its own.)
+            // (A start and an end in one sentence, 本次活动将于3月初启动,一直延续到4月上旬, are one window.)
+            let previous = candidates[max(0, n - 1)]
+            guard umbrellaLines.insert(item.line).inserted || previous.line != item.line || previous.sentence == item.sentence else { return true }
             let text = doc.keptLines[idx].text
             // (放假时间, 返校时间 over a date are not a programme's window.)
             let programmeLabel = { (t: [Character]) in String(t).filter { $0 != " " }.contains("活动时间") }
             let heading = (Layout.isTimeField(text) && programmeLabel(text) && !groupHeaded(idx))
-                || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text) && programmeLabel(doc.keptLines[idx - 1].text))
+                || (idx > 0 && Self.isTimeHeading(doc.keptLines[idx - 1].text) && programmeLabel(doc.keptLines[idx - 1].text)
+                    && Self.activityOverLabel(doc.keptLines, idx) == nil)
                 || (!Layout.isTimeField(text) && ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { item.sentence.contains($0 + item.spelled) })
             guard heading else { return true }
             // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
@@ -483,7 +557,8 @@ public enum PlanDrafter {
         // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
         // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
         do {
-            var dayLines: Set<Int> = []
+            // (Also a line whose day was told again later: 3月6日,……热闹异常。近千名妇女欢聚在这里,共庆三八妇女节。)
+            var dayLines: Set<Int> = toldDayLines
             candidates = candidates.filter { item in
                 defer {
                     if Self.occasion(of: item) == nil, item.spelled.contains(where: { $0 == "日" || $0 == "号" }) { dayLines.insert(item.line) }
@@ -504,10 +579,21 @@ public enum PlanDrafter {
                 return !opens
             }.map(\.element)
         }
+        // A series over a month (护理部将在温暖的5月举办纪念……系列活动) in a programme whose activities after it
+        // have 时间 fields of their own (two or more): the umbrella.
+        candidates.removeAll { item in
+            item.spelled.utf8HasSuffix("月") && item.quote.contains("系列活动") && activityTimeLines.filter({ $0 > item.line }).count >= 2
+        }
         // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
         if daysAfter[0] >= 1 {
             candidates.removeAll { item in
+                // (A festival's dotted day before its name counts: 举办5.12护士节主题拍照打卡.)
+                let dotted = !item.spelled.contains("月") && item.spelled.contains { "·.．•・".contains($0) }
+                if dotted, let at = item.quote.utf8End(of: item.spelled), let end = item.quote[at...].prefix(10).range(of: "节主题")?.upperBound {
+                    let rest = item.quote[end...].drop { $0 == "的" }
+                    return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
+                }
                 guard Self.bareFestival(item.when) != nil, !item.when.contains(" ") else { return false }
                 // (The name of a booth or a column: “绿色清明”展台, “清明寄语”专栏.)
                 let name = item.spelled.filter { !"“”「」".contains($0) }
@@ -534,6 +620,43 @@ public enum PlanDrafter {
                 candidates[n].confidence.owners = 0.5
                 candidates[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
                 candidates[n].unsure.append("负责单位取自前文同一活动，请核对")
+            }
+        }
+        // The weeks of a campaign month told by number (“安全生产月”期间,……第一周为“安全生产宣传周”,第二周为
+        // “安全生产技术周”……): each week is a window of the month the document dates earlier.
+        if candidates.count <= 2_000 {
+            var added: [(Int, DraftItem)] = []
+            for l in doc.keptLines where l.text.count <= 600 && Self.find(Array("周为"), in: l.text, from: 0) != nil {
+                guard let w = candidates.lastIndex(where: { $0.line < l.line && Self.monthWindowStart($0.when) != nil }),
+                    let (month, start) = Self.monthWindowStart(candidates[w].when)
+                else { continue }
+                for (n, name, range) in Self.numberedWeeks(l.text) {
+                    let first = start + 7 * (n - 1)
+                    var last = first + 6
+                    while last > first, CivilDate(year: 2026, month: month, day: last) == nil { last -= 1 }
+                    guard CivilDate(year: 2026, month: month, day: first) != nil else { continue }
+                    var item = candidates[w]
+                    item.id = "l\(l.line)-campaign"
+                    item.kind = .campaign
+                    item.when = "\(MentionScanner.two(month))-\(MentionScanner.two(first))..\(MentionScanner.two(month))-\(MentionScanner.two(last))"
+                    item.spelled = String(l.text[range].prefix(3))
+                    item.title = name
+                    item.line = l.line
+                    item.quote = String(l.text[range])
+                    item.sentence = String(l.text)
+                    item.dateSource = .chosen
+                    item.time = nil
+                    item.tags = []
+                    item.figures = []
+                    item.notDates = []
+                    item.unsure = ["第\(n)周按第\(candidates[w].line)行的活动月份推算（\(candidates[w].when)），请核对"]
+                    item.confidence.when = 0.5
+                    added.append((w, item))
+                }
+            }
+            for (_, item) in added {
+                let at = (candidates.lastIndex { $0.line <= item.line } ?? -1) + 1
+                candidates.insert(item, at: at)
             }
         }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
@@ -617,7 +740,25 @@ extension PlanDrafter {
                     j -= 1
                     continue
                 }
-                let heading = Layout.headingTitle(t)
+                var heading = Layout.headingTitle(t)
+                // (Past a paragraph on the activity or a sub-heading that only groups its fields, to the
+                // activity's heading: 1、举办……成立大会 / 为给……拟举办成立大会。 / 时间:5月9日14:00.)
+                if Self.betweenHeadingAndFields(t), let h = headingAbove(lines, j) {
+                    let above = lines[h].text
+                    heading = Layout.enumeratorLength(above) == 0 ? Layout.headingTitle(Layout.fieldValue(above)) : Layout.headingTitle(above)
+                }
+                // A heading that is itself the programme's time (三、活动的时间 / 时间:2022年3月3日-3月8日): the
+                // activity is the document's.
+                // (A document whose first line is its purpose sentence, 为迎接……,开展迎三八活动。: its last clause.)
+                if isTimeHeading(t), let name = doc.title {
+                    var whole = Layout.headingTitle(Array(name))
+                    if let comma = name.lastIndex(where: { $0 == "," || $0 == "，" }) {
+                        var last = String(name[name.index(after: comma)...]).trimmingCharacters(in: ["。", " "])
+                        if let v = ItemBuilder.verbs.first(where: { last.utf8HasPrefix($0) }) { last = String(last.dropFirst(v.count)) }
+                        whole = Layout.headingTitle(Array(last))
+                    }
+                    if whole.count >= 2 { heading = whole }
+                }
                 // A heading that is a district, county, town or unit (牡丹区, 县文化馆) owns the group.
                 if owners.isEmpty, Layout.isPlaceOrUnit(heading) { owners = [heading] }
                 if heading.count >= 2, !named {
@@ -632,6 +773,13 @@ extension PlanDrafter {
                     owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text), field: true)
                 }
                 k += 1
+            }
+        } else if isDateCell(text, item: item), let h = activityOverLabel(lines, idx) {
+            // "(二)……升国旗仪式" / "1.活动时间" / the date: the activity of the heading over the label.
+            let t = Layout.headingTitle(lines[h].text)
+            if t.count >= 2 {
+                item.title = t
+                item.confidence.title = 0.6
             }
         } else if isDateCell(text, item: item), idx > 0, isTimeHeading(lines[idx - 1].text) {
             // "二、活动时间" over the date: the activity is the document's.
@@ -660,6 +808,14 @@ extension PlanDrafter {
                 k += 1
             }
         }
+        // 由县政法委牵头的……活动, 此项工作由市委宣传部新闻处……负责组织协调: the unit after 由 leads, in the
+        // item's sentence or, for a numbered point, anywhere in the point (units that only take part do not).
+        if owners.isEmpty {
+            let point = Layout.enumeratorLength(text) > 0 && text.count <= 400 ? text : []
+            for source in [Array(item.sentence), point] where owners.isEmpty {
+                owners = Layout.unitLeadingBy(source)
+            }
+        }
         if !owners.isEmpty {
             item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
@@ -674,7 +830,11 @@ extension PlanDrafter {
             // spelling (县文联, 县委宣传部) is kept as its own unit.
             let quote = Array(item.quote)
             let sentence = Array(item.sentence)
-            let county = { (u: (name: String, at: Int)) in "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县") }
+            // (And an institution's own mass organisation: 学院团委, 学校团委, 医院工会.)
+            let county = { (u: (name: String, at: Int)) in
+                "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县")
+                    || (u.name.count >= 4 && ["团委", "妇联", "工会", "文联", "科协"].contains { u.name.hasSuffix($0) })
+            }
             var named = UnitDictionary.levelled(in: quote) + UnitDictionary.organisers(in: quote).filter(county)
             if named.isEmpty { named = UnitDictionary.levelled(in: sentence) + UnitDictionary.organisers(in: sentence).filter(county) }
             // The dictionary unit was found further in the paragraph: keep the paragraph's level (市委宣传部).
@@ -879,6 +1039,84 @@ extension PlanDrafter {
     }
 
     /// A heading that announces the date on the next line: "二、活动时间", "活动时间：".
+    /// The heading of an activity over a numbered time label over a date line ((二)……升国旗仪式 /
+    /// 1.活动时间 / 2025年5月4日08:30): the label is numbered by a digit, the heading above it by anything.
+    static func activityOverLabel(_ lines: [(line: Int, text: [Character])], _ idx: Int) -> Int? {
+        guard idx >= 2, lines[idx].text.count <= 40, lines[idx - 1].text.count <= 16, isDateCell(lines[idx].text, item: nil),
+            isTimeHeading(lines[idx - 1].text)
+        else { return nil }
+        let label = lines[idx - 1].text.drop { $0 == " " }
+        guard let first = label.first, first.isASCII && DocumentScanner.digit(first) != nil || first == "(" || first == "（" else { return nil }
+        let above = lines[idx - 2].text
+        guard Layout.enumeratorLength(above) > 0, Layout.isProgrammeHeading(above), !isTimeHeading(above) else { return nil }
+        return idx - 2
+    }
+
+    /// A line that may stand between an activity's heading and its fields: a paragraph on the activity
+    /// (为给护理志愿服务提供……拟举办成立大会。) or a sub-heading that only groups fields ((一)活动时间与地点).
+    static func betweenHeadingAndFields(_ t: [Character]) -> Bool {
+        let h = Layout.headingTitle(t)
+        if h.count <= 8, ["时间", "地点", "安排", "对象", "内容"].contains(where: { h.contains($0) }) { return true }
+        // (A numbered point with a sentence after its name, 1.广场舞比赛。乡镇……, is the heading itself.)
+        return !Layout.isProgrammeHeading(t) && t.count > 30 && Layout.fieldLabel(t) == nil && Layout.enumeratorLength(t) == 0
+    }
+
+    /// The activity's heading above line `j` past at most two such lines: a programme heading, or a
+    /// label naming the activity (系列活动一:升国旗、唱团歌主题团日活动。).
+    static func headingAbove(_ lines: [(line: Int, text: [Character])], _ j: Int) -> Int? {
+        var h = j
+        while h >= 0, j - h <= 2 {
+            let t = lines[h].text
+            if !betweenHeadingAndFields(t) {
+                // (活动一:……, 系列活动二:……: a label that numbers the activity.)
+                if let colon = t.prefix(8).firstIndex(where: { $0 == ":" || $0 == "：" }),
+                    case let label = String(t[..<colon]).filter({ $0 != " " }), label.contains("活动"),
+                    case let rest = label.removing("系列").removing("活动"), !rest.isEmpty,
+                    rest.allSatisfy({ "一二三四五六七八九十".contains($0) || DocumentScanner.digit($0) != nil })
+                {
+                    return h
+                }
+                return Layout.isProgrammeHeading(t) && Layout.enumeratorLength(t) > 0 && h < j ? h : nil
+            }
+            h -= 1
+        }
+        return nil
+    }
+
+    /// The month and first day of a window inside one month that covers its end (06-01..06-30,
+    /// 06-01..06-last, 05-04..05-30 is not one).
+    static func monthWindowStart(_ rule: String) -> (Int, Int)? {
+        let u = Array(rule.utf8)
+        guard u.count >= 12, u[5] == UInt8(ascii: "."), u[6] == UInt8(ascii: "."), u[0...1] == u[7...8] else { return nil }
+        guard let m = Int(String(decoding: u[0...1], as: UTF8.self)), let d = Int(String(decoding: u[3...4], as: UTF8.self)), d <= 7 else { return nil }
+        let end = String(decoding: u[10...], as: UTF8.self)
+        if end == "last" { return (m, d) }
+        guard let e = Int(end), e >= 28, CivilDate(year: 2026, month: m, day: e + 1) == nil || e >= 30 else { return nil }
+        return (m, d)
+    }
+
+    /// "第一周为“安全生产宣传周”" in a line: the week's number, its name and where it is written.
+    static func numberedWeeks(_ c: [Character]) -> [(Int, String, Range<Int>)] {
+        let numerals: [Character: Int] = ["一": 1, "壹": 1, "1": 1, "二": 2, "贰": 2, "2": 2, "三": 3, "叁": 3, "3": 3, "四": 4, "肆": 4, "4": 4, "五": 5, "伍": 5, "5": 5]
+        var out: [(Int, String, Range<Int>)] = []
+        var i = 0
+        while i + 4 < c.count {
+            guard c[i] == "第", let n = numerals[c[i + 1]], c[i + 2] == "周", c[i + 3] == "为" || c[i + 3] == "是" else {
+                i += 1
+                continue
+            }
+            var j = i + 4
+            var name: [Character] = []
+            while j < c.count, !"，,。；;".contains(c[j]), name.count <= 20 {
+                if !"“”\"「」".contains(c[j]) { name.append(c[j]) }
+                j += 1
+            }
+            if name.count >= 2 { out.append((n, String(name), i..<j)) }
+            i = j
+        }
+        return out
+    }
+
     static func isTimeHeading(_ text: [Character]) -> Bool {
         var t = String(text[Layout.enumeratorLength(text)...]).filter { $0 != " " }
         while let l = t.last, l == ":" || l == "：" { t.removeLast() }
@@ -932,6 +1170,36 @@ struct ItemBuilder {
         }
         if mentions.isEmpty { return [] }
         let text = String(c)
+        // A day written with a dot inside a name (“4·15”全民国家安全教育日宣传活动, 纪念“5.12”国际护士节), in a
+        // sentence that writes a month (4月14日,……组织开展“4·15……”宣传活动; 在5月举办……): the name's day, not
+        // the activity's; the written date wins.
+        if mentions.contains(where: { $0.spelled.contains("月") }) {
+            mentions.removeAll { m in
+                !m.spelled.contains("月") && m.spelled.contains { "·.．•・".contains($0) } && m.spelled.contains { DocumentScanner.digit($0) != nil }
+            }
+        }
+        // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
+        if mentions.count >= 2 {
+            var n = 0
+            while n + 1 < mentions.count {
+                let a = mentions[n], b = mentions[n + 1]
+                if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
+                    a.rule < b.rule, ["启动", "开始", "开幕"].contains(where: { String(c[a.range.upperBound..<b.range.lowerBound]).contains($0) }),
+                    b.range.lowerBound >= 1, c[b.range.lowerBound - 1] == "至" || c[b.range.lowerBound - 1] == "到",
+                    String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 4)]).contains("结束")
+                {
+                    var w = a
+                    w.form = .window
+                    w.rule = a.rule + ".." + b.rule
+                    w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
+                    if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
+                        mentions[n] = w
+                        mentions.remove(at: n + 1)
+                    }
+                }
+                n += 1
+            }
+        }
         // "1月31日寒假开始,2月27日假期结束": a start and an end written as two days are one window.
         if mentions.count >= 2 {
             var n = 0
@@ -956,6 +1224,27 @@ struct ItemBuilder {
         }
         // "现将……安排公告如下": the preface of a list, not an item.
         if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
+        // A sentence that sets up a named day (将每年的12月4日定为“国家宪法日”, 确定12月4日这一天为……, 设立国家
+        // 宪法日,有助于……) tells the day's history: no item.
+        let setsUp = ["定为", "这一天为", "设立为"].contains { w in
+            guard let end = text.utf8End(of: w) else { return false }
+            let next = text[end...].prefix(12)
+            return next.contains("日") || next.contains("节")
+        }
+        if setsUp || (text.contains("设立") && mentions.allSatisfy { $0.form == .festival }) { return [] }
+        // "此次“4·15”全民国家安全教育主题宣传周活动,不仅……": a remark on the activity told names it again;
+        // a festival or a dotted day in its name is no new item.
+        if ["此次", "本次", "这次"].contains(where: { text.trimmingSpaces().utf8HasPrefix($0) }) {
+            mentions.removeAll { m in
+                m.form == .festival || m.form == .holiday || (!m.spelled.contains("月") && m.spelled.contains { "·.．•・".contains($0) })
+            }
+            if mentions.isEmpty { return [] }
+        }
+        // "要求各级妇联组织广泛开展……,庆祝妇女节": what a notice asks of others is a requirement, its festival no day.
+        if text.trimmingSpaces().utf8HasPrefix("要求") {
+            mentions.removeAll { $0.form == .festival || $0.form == .holiday }
+            if mentions.isEmpty { return [] }
+        }
         // "为丰富元宵期间……生活": a festival in the purpose of the document is its occasion.
         let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("为") {
@@ -968,13 +1257,39 @@ struct ItemBuilder {
         // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
         // (Unless a later clause does something on that day: 10月7日是今年的重阳节,……长者饭堂在这一天正式启用.)
         let onThatDay = ["这一天", "这天", "当天", "当日"].contains { text.contains($0) }
-        let occasions = Set(mentions.filter { m in
-            guard m.form == .day, !onThatDay, m.range.upperBound < c.count, c[m.range.upperBound] == "是" else { return false }
-            let clause = String(c[clauses[clauseIndex(m.range.lowerBound)]])
-            return clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
-        }.map { clauseIndex($0.range.lowerBound) })
+        // (Also with a comma before 是, a named day in quotes, or a month that is a campaign's: 今年的4月15日,
+        // 是第十个全民国家安全教育日; 2025年4月15日是第十个“国家安全教育日”; 4月是第35个爱国卫生月.)
+        var occasions: Set<Int> = []
+        var namingClauses: Set<Int> = []
+        var dayAnchor: [Int: Int] = [:]
+        for m in mentions where !onThatDay && m.range.upperBound < c.count {
+            guard m.form == .day || (m.form != .festival && m.form != .holiday && m.month != nil && m.spelled.utf8HasSuffix("月")) else { continue }
+            var at = m.range.upperBound
+            if c[at] == "," || c[at] == "，" { at += 1 }
+            guard at < c.count, c[at] == "是" else { continue }
+            let k = clauseIndex(at)
+            let clause = String(c[clauses[k]].reversed().drop { "”\"」）)。, ，".contains($0) }.reversed())
+            let names = clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
+                || (clause.hasSuffix("月") && clause.contains("第"))
+            guard names, m.form == .day || clause.hasSuffix("月") else { continue }
+            // (12月4日,是国家第十一个宪法宣传日,司法局积极参与……活动: a later clause of the sentence acts on the
+            // day; the day is that clause's, the naming clause is not an item.)
+            if at > m.range.upperBound, m.form == .day,
+                let acting = clauses.indices.first(where: { j in
+                    j > k && (Self.verbs + ["参与", "参加"]).contains { String(c[clauses[j]]).contains($0) }
+                })
+            {
+                namingClauses.insert(k)
+                dayAnchor[m.range.lowerBound] = acting
+                continue
+            }
+            occasions.insert(clauseIndex(m.range.lowerBound))
+            occasions.insert(k)
+        }
         mentions.removeAll { m in
-            occasions.contains(clauseIndex(m.range.lowerBound)) && (m.form == .day || m.form == .festival)
+            let k = clauseIndex(m.range.lowerBound)
+            return occasions.contains(k) && (m.form == .day || m.form == .festival || m.form == .holiday || m.spelled.utf8HasSuffix("月"))
+                || namingClauses.contains(k) && (m.form == .festival || m.form == .holiday)
         }
         if mentions.isEmpty { return [] }
         // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
@@ -1023,7 +1338,7 @@ struct ItemBuilder {
         }
         // One festival named again in a sentence with one activity (中秋节前夕,为……,各社区举行了“中秋”主题
         // 活动): one item, dated by the most specific mention, its activity from the clause that acts.
-        var anchorOverride: [Int: Int] = [:]
+        var anchorOverride: [Int: Int] = dayAnchor
         var byFestival: [String: [Int]] = [:]
         for (n, m) in mentions.enumerated() where m.form == .festival || m.form == .holiday {
             if let f = m.festival { byFestival[f.chineseName, default: []].append(n) }
@@ -1059,6 +1374,8 @@ struct ItemBuilder {
                 return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
             }
             let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            // (今年宪法宣传日的主题是“……”: the theme of the day, not an activity on it.)
+            if after.utf8HasPrefix("主题是") || after.utf8HasPrefix("主题为") { return true }
             return Self.topicNouns.contains { after.contains($0) }
         }
         // 农历九月九日,是我国传统的重阳节: a clause that says what the festival is describes it, and the date
@@ -1338,8 +1655,11 @@ struct ItemBuilder {
         // (Not its coming, 中秋节来临之际: in a one-activity news item that is the activity's day, and
         // a day written in the sentence wins over it anyway.)
         if lead.first == "是" { return .subject }
-        // Theme: 以 … 为 around it, or 围绕 before it.
+        // Theme: 以 … 为 around it, or 围绕 before it; the topic of a talk (就如何开展三八妇女节活动进行……讨论);
+        // the activities a plan prepares (将根据会议要求做好三八节各项活动安排).
         if has(before, "围绕") || has(before, "紧扣") { return .theme }
+        if has(before, "就如何") || (has(before, "就") && ["讨论", "发言", "交流", "研讨"].contains { has(after, $0) }) { return .theme }
+        if has(before, "做好"), after.starts(with: Array("各项")) || after.starts(with: Array("的各项")), has(after, "安排") || has(after, "准备") { return .theme }
         // (A quoted name is the activity's own: 以“迎中秋庆团圆”为主题,召开主题座谈会.)
         if quoteOpening(of: m, in: c) == nil, let yi = before.lastIndex(of: "以"), yi == 0 || !"可所予得加难用借足".contains(before[yi - 1]),
             let wei = after.firstIndex(of: "为"), wei <= 12, wei + 1 < after.count
@@ -1437,7 +1757,7 @@ struct ItemBuilder {
     static let scheduleWords = [
         "开展", "举办", "举行", "组织", "召开", "启动", "活动", "慰问", "宣传", "演出", "比赛", "竞赛", "展览", "展出", "放映", "上报",
         "报送", "完成", "检查", "评选", "表彰", "培训", "讲座", "晚会", "联欢", "祭", "纪念", "教育", "庆祝", "庆", "迎", "过", "度",
-        "志愿", "服务", "开放", "安排", "部署", "推出", "参加", "参与", "发放", "走访", "文明", "读书", "诵读", "植树", "班会", "主题",
+        "志愿", "服务", "放假", "休假", "调休", "考试", "报到", "上课", "开放", "安排", "部署", "推出", "参加", "参与", "发放", "走访", "文明", "读书", "诵读", "植树", "班会", "主题",
     ]
 
     static let leadingWords = [
@@ -1449,7 +1769,7 @@ struct ItemBuilder {
     static let verbs = ["组织开展了", "组织开展", "集中开展了", "开展了", "开展", "举办了", "举办", "召开了", "召开", "举行了", "举行", "组织了", "组织好", "组织"]
     static let actionWords = [
         "上报", "报送", "提交", "举办", "召开", "举行", "开展", "组织", "启动", "进行", "检查", "播放", "完成", "演出", "开幕", "闭幕",
-        "上演", "征订", "统计", "比赛", "活动", "会议", "培训", "宣传", "诵读", "祭奠",
+        "上演", "征订", "统计", "比赛", "活动", "会议", "培训", "宣传", "诵读", "祭奠", "开设",
     ]
 
     func clean(_ text: String) -> String {

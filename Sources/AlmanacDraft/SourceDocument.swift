@@ -59,6 +59,21 @@ struct SourceDocument {
     /// Markers after which everything is page furniture, when they come in the last part of the text.
     static let tailMarkers = ["相关文章", "相关文档", "正在阅读", "上一篇", "下一篇", "推荐度", "点击下载", "猜你喜欢", "相关推荐"]
 
+    /// The blurb an essay site writes around a document (下面是小编给大家整理收集的……通知,欢迎大家阅读与参考):
+    /// its words are the site's, its festival or date is no item.
+    static func isSiteBlurb(_ t: String) -> Bool {
+        guard t.utf8.count <= 600, t.contains("小编") else { return false }
+        return ["整理", "收集", "带来", "分享", "推荐", "为大家", "给大家", "为您"].contains { t.contains($0) }
+    }
+
+    /// A line without the label of a page's abstract (摘要:, 摘要：, 导读:).
+    static func withoutAbstractLabel(_ t: String) -> String {
+        for label in ["摘要:", "摘要：", "导读:", "导读："] where t.utf8HasPrefix(label) {
+            return String(t.dropFirst(label.count)).trimmingSpaces()
+        }
+        return t
+    }
+
     /// Lines longer than this (in UTF-8 bytes, about 300 characters of Chinese) are text, not page
     /// furniture: a furniture marker inside one ends the text read from it.
     static let furnitureBytes = 900
@@ -131,6 +146,7 @@ struct SourceDocument {
         var dropped: [DroppedLine] = []
         var kept: [(Int, String)] = []
         var seen: [String: Int] = [:]
+        var abstracts: [String: Int] = [:]
         var keptTexts: [String] = []
         var keptChars: [[Character]] = []
         // Where the page furniture at the end starts: the first tail marker in the second half.
@@ -159,8 +175,16 @@ struct SourceDocument {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
-            if !long, Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) }) {
+            if !long, Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) })
+                || Self.isSiteBlurb(t)
+            {
                 dropped.append(DroppedLine(line: number, reason: .debris))
+                continue
+            }
+            // The abstract a page prints over its text (摘要:今年的4月15日……) repeats the lead: the lead
+            // after it is a duplicate of it.
+            if let first = abstracts[t], !long {
+                dropped.append(DroppedLine(line: number, reason: .duplicate, sameAs: first))
                 continue
             }
             // A field or a table cell ("承办：县文化馆", "广场公园") repeats in different events: not a duplicate.
@@ -182,6 +206,7 @@ struct SourceDocument {
                 }
             }
             seen[t] = number
+            if case let stripped = Self.withoutAbstractLabel(t), stripped != t, stripped.count >= 20 { abstracts[stripped] = number }
             kept.append((number, t))
             keptChars.append(chars)
             keptTexts.append(t)
