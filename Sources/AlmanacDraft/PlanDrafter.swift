@@ -1179,48 +1179,16 @@ struct ItemBuilder {
             }
         }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
-        if mentions.count >= 2 {
-            var n = 0
-            while n + 1 < mentions.count {
-                let a = mentions[n], b = mentions[n + 1]
-                if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
-                    a.rule < b.rule, ["启动", "开始", "开幕"].contains(where: { String(c[a.range.upperBound..<b.range.lowerBound]).contains($0) }),
-                    b.range.lowerBound >= 1, c[b.range.lowerBound - 1] == "至" || c[b.range.lowerBound - 1] == "到",
-                    String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 4)]).contains("结束")
-                {
-                    var w = a
-                    w.form = .window
-                    w.rule = a.rule + ".." + b.rule
-                    w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
-                    if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
-                        mentions[n] = w
-                        mentions.remove(at: n + 1)
-                    }
-                }
-                n += 1
-            }
+        joinStartsAndEnds(&mentions, c) { a, b in
+            a.rule < b.rule && ["启动", "开始", "开幕"].contains(where: { String(c[a.range.upperBound..<b.range.lowerBound]).contains($0) })
+                && b.range.lowerBound >= 1 && (c[b.range.lowerBound - 1] == "至" || c[b.range.lowerBound - 1] == "到")
+                && String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 4)]).contains("结束")
         }
         // "1月31日寒假开始,2月27日假期结束": a start and an end written as two days are one window.
-        if mentions.count >= 2 {
-            var n = 0
-            while n + 1 < mentions.count {
-                let a = mentions[n], b = mentions[n + 1]
-                if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
-                    String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始"),
-                    String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
-                {
-                    var w = a
-                    w.form = .window
-                    w.rule = a.rule + ".." + b.rule
-                    w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
-                    // (The title is read after the start: 寒假开始.)
-                    if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
-                        mentions[n] = w
-                        mentions.remove(at: n + 1)
-                    }
-                }
-                n += 1
-            }
+        // (The title is read after the start: 寒假开始.)
+        joinStartsAndEnds(&mentions, c) { a, b in
+            String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始")
+                && String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
         }
         // "现将……安排公告如下": the preface of a list, not an item.
         if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
@@ -1611,6 +1579,29 @@ struct ItemBuilder {
     static func relativeOpening(_ chars: [Character]) -> String? {
         let head = String(chars.drop { $0 == " " || $0 == "\u{3000}" }.prefix(4))
         return relativeOpenings.first { head.utf8HasPrefix($0) }
+    }
+
+    /// Joins each two month days in order (a start and an end) into one window where `startsAndEnds`
+    /// reads the words around them as a start and an end, and the window is a valid rule.
+    func joinStartsAndEnds(_ mentions: inout [Mention], _ c: [Character], _ startsAndEnds: (Mention, Mention) -> Bool) {
+        guard mentions.count >= 2 else { return }
+        var n = 0
+        while n + 1 < mentions.count {
+            let a = mentions[n], b = mentions[n + 1]
+            if a.form == .day, b.form == .day, Self.isMonthDay(a.rule), Self.isMonthDay(b.rule), a.range.upperBound <= b.range.lowerBound,
+                startsAndEnds(a, b)
+            {
+                var w = a
+                w.form = .window
+                w.rule = a.rule + ".." + b.rule
+                w.spelled = String(c[a.range.lowerBound..<b.range.upperBound])
+                if (try? DateRule.parse(w.rule, festivals: scanner.catalog)) != nil {
+                    mentions[n] = w
+                    mentions.remove(at: n + 1)
+                }
+            }
+            n += 1
+        }
     }
 
     /// Whether a rule is a bare day of the year (01-31).
