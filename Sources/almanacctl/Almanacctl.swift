@@ -56,7 +56,7 @@ struct Almanacctl: ParsableCommand {
         do {
             let arguments = try leadingSocket(Array(CommandLine.arguments.dropFirst()))
             if let socket = arguments.socket { setenv(ControlProtocol.socketEnvironmentVariable, socket, 1) }
-            command = try parseAsRoot(arguments.rest)
+            command = try parse(arguments.rest)
         } catch {
             exit(after: error)
         }
@@ -69,6 +69,35 @@ struct Almanacctl: ParsableCommand {
             exit(after: error)
         }
         Foundation.exit(0)
+    }
+
+    /// The command `arguments` name, as `parseAsRoot` reads them: the subcommand named first is
+    /// parsed through its own type (``parseSubcommand(_:)``), anything else, and everything that
+    /// does not parse that way, through the root's whole command tree, so help, completion
+    /// scripts, `--version` and every error come from the root as before.
+    static func parse(_ arguments: [String]) throws -> any ParsableCommand {
+        if let command = parseSubcommand(arguments) { return command }
+        return try parseAsRoot(arguments)
+    }
+
+    /// The command of `arguments` parsed from the subcommand named first (`agenda …`,
+    /// `workdays add …`), without building the tree of every other command; `nil` when the first
+    /// word names no subcommand, or when that parse fails or asks for help, a completion script
+    /// or the version (the root's parse answers those, with its usage and its messages).
+    static func parseSubcommand(_ arguments: [String]) -> (any ParsableCommand)? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) }),
+            let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst()))
+        else { return nil }
+        // A help request parses as ArgumentParser's own help command, outside almanacctl's tree.
+        return commandTree(of: subcommand).contains(ObjectIdentifier(type(of: command))) ? command : nil
+    }
+
+    /// `command` and the subcommands under it, at every depth.
+    static func commandTree(of command: any ParsableCommand.Type) -> Set<ObjectIdentifier> {
+        var tree: Set<ObjectIdentifier> = [ObjectIdentifier(command)]
+        for subcommand in command.configuration.subcommands { tree.formUnion(commandTree(of: subcommand)) }
+        return tree
     }
 
     /// `--socket PATH` (or `--socket=PATH`) before the subcommand: `almanacctl --socket S status`

@@ -5,6 +5,7 @@ extension Almanacctl {
     /// `almanacctl expand RULE [--from D --to D | --year Y] [--explain] [--json]`
     struct Expand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "expand",
             abstract: "List the occurrences of a date rule in a range of dates.",
             discussion: """
                 RULE is written as in a plan (docs/date-rules.md), e.g. '09-20..10-10', 'weekly tue,fri', \

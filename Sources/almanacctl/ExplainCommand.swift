@@ -8,6 +8,7 @@ extension Almanacctl {
     /// plan in force, or offline with `--plan PATH`).
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Explain a date rule on a date, or why a plan item falls when it does and when its reminders go out.",
             discussion: """
                 explain RULE DATE: prints the derivation of every occurrence of the rule that contains DATE \

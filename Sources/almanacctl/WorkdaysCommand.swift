@@ -95,6 +95,7 @@ struct WorkdaysCommand: ParsableCommand {
 
     struct Is: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "is",
             abstract: "Tell whether a day is a working day (exit status 0) or not (1).")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
         @OptionGroup var source: HolidaySourceOptions
@@ -120,6 +121,7 @@ struct WorkdaysCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "The date N working days after DATE (DATE itself not counted).")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
         @Argument(help: "How many working days (0...100000).") var n: NumberArgument
@@ -163,7 +165,7 @@ struct WorkdaysCommand: ParsableCommand {
     }
 
     struct Next: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The first working day after DATE.")
+        static let configuration = CommandConfiguration(commandName: "next", abstract: "The first working day after DATE.")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
         @OptionGroup var source: HolidaySourceOptions
         @OptionGroup var output: OutputOptions
@@ -174,7 +176,7 @@ struct WorkdaysCommand: ParsableCommand {
     }
 
     struct Prev: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The last working day before DATE.")
+        static let configuration = CommandConfiguration(commandName: "prev", abstract: "The last working day before DATE.")
         @Argument(help: "The date, YYYY-MM-DD or 'today'.") var date: String
         @OptionGroup var source: HolidaySourceOptions
         @OptionGroup var output: OutputOptions
@@ -186,6 +188,7 @@ struct WorkdaysCommand: ParsableCommand {
 
     struct Nth: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "nth",
             abstract: "The Nth working day of a month: N is 1, 2, ... or last, last-1 (second to last), ...")
         @Argument(help: "The month, YYYY-MM.") var month: String
         @Argument(help: "1, 2, ... or 'last', 'last-1', ...") var n: String
@@ -208,7 +211,7 @@ struct WorkdaysCommand: ParsableCommand {
     }
 
     struct Month: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every day of a month with its kind.")
+        static let configuration = CommandConfiguration(commandName: "month", abstract: "Every day of a month with its kind.")
         @Argument(help: "The month, YYYY-MM.") var month: String
         @OptionGroup var source: HolidaySourceOptions
         @OptionGroup var output: OutputOptions
