@@ -422,7 +422,9 @@ public enum PlanDrafter {
                     festivalsDrafted.insert(festival)
                     // A festival named again for the same activity is one item.
                     let named = Self.activity(item.title, festival: festival, catalog: options.festivals)
-                    let activity = festival + "|" + (named.count >= 2 ? named : item.title)
+                    // (Per section: what a summary says was done last year, a plan may set again for
+                    // this year: 通过春节组织“红红火火过大年”志愿服务 … 春节期间要扎实组织好“红红火火过大年”.)
+                    let activity = "\(item.section)|" + festival + "|" + (named.count >= 2 ? named : item.title)
                     if seenKeys.contains(activity) { continue }
                     seenKeys.insert(activity)
                 }
@@ -586,7 +588,9 @@ public enum PlanDrafter {
         }
         // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
-        if daysAfter[0] >= 1 {
+        // (A yearly summary or plan, with sections of its own, is no programme of one occasion:
+        // 各学校组织读书日主题班会 is a day of its own there.)
+        if daysAfter[0] >= 1, !candidates.contains(where: { $0.section != .preamble }) {
             candidates.removeAll { item in
                 // (A festival's dotted day before its name counts: 举办5.12护士节主题拍照打卡.)
                 let dotted = !item.spelled.contains("月") && item.spelled.contains { "·.．•・".contains($0) }

@@ -223,4 +223,23 @@ import Testing
         #expect(item.title.contains("清明节主题活动"))
         #expect(!item.title.contains("docx"))
     }
+
+    /// A yearly summary and plan: what the summary says was done is an item of its section, and the
+    /// plan's same activity is one of its own; a festival-themed meeting there is a day of its own,
+    /// not part of a programme, even in a document that dates other things by day.
+    @Test func aSummaryAndAPlanEachKeepTheirActivity() throws {
+        let text = """
+            城区2025年工作总结及2026年工作安排
+            2025年工作总结:
+            1、5月26日,区文明办举办了家乡发展报告会。
+            2、通过春节组织“欢欢喜喜过大年”志愿服务。各学校组织读书日主题班会,师生互赠图书。
+            2026年工作安排:
+            1、春节期间要扎实组织好“欢欢喜喜过大年”志愿服务活动。
+            """
+        let draft = try DraftTestSupport.draft(text)
+        let items = draft.items.map { "\($0.line) \($0.section.rawValue) \($0.when)" }
+        #expect(items.contains("3 summary 05-26"))
+        #expect(items.contains("4 summary 世界读书日"))
+        #expect(draft.items.filter { $0.title.contains("欢欢喜喜过大年") }.map(\.section) == [.summary, .plan])
+    }
 }
