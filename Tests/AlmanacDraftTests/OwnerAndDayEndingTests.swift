@@ -14,3 +14,19 @@ import Testing
         #expect(Self.organisers("移动分公司举办消费者权益日活动") == ["移动分公司"])
     }
 }
+
+extension OwnerAndDayEndingTests {
+    @Test func aDayWithoutItsEndingAtAClauseEndIsADay() {
+        let scanner = MentionScanner(year: 2026, hasHolidayTable: true, catalog: .standard)
+        for (text, rule) in [("启动仪式6月14。", "06-14"), ("活动定于6月14,地点另行通知", "06-14"), ("截止时间9月30；逾期不候", "09-30")] {
+            let m = scanner.scan(Array(text))
+            #expect(m.map(\.rule) == [rule], "\(text)")
+            #expect(m.first?.form == .day, "\(text)")
+        }
+        // Not a day: 2月30 is no date; 6月14个 and 6月145 are not a day at a clause end;
+        // a passage cut off on a bare number is not dated.
+        for text in ["定于2月30。", "共6月14个单位", "编号6月145。", "……；10月1"] {
+            #expect(!scanner.scan(Array(text)).contains { $0.form == .day }, "\(text)")
+        }
+    }
+}
