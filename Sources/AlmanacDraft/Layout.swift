@@ -494,7 +494,15 @@ extension UnitDictionary {
             } else {
                 // (时 stops a name, but not inside 新时代: 三排镇新时代文明实践所.)
                 func newEra(_ k: Int) -> Bool { c[k] == "时" && k - 1 >= range.lowerBound && c[k - 1] == "新" && k + 1 < c.count && c[k + 1] == "代" }
-                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) {
+                // 和 inside a name (民和社区, 安和里社区): 和 right before the ending or one character before it,
+                // with one name character before 和 that opens the name. 文明办和教育局, 家庭和社区 stay two.
+                func innerAnd(_ k: Int) -> Bool {
+                    guard c[k] == "和", i - k <= 2, k - 1 >= range.lowerBound, DocumentScanner.isHan(c[k - 1]), !stops.contains(c[k - 1]) else { return false }
+                    let opens = k - 1 == range.lowerBound || !DocumentScanner.isHan(c[k - 2]) || stops.contains(c[k - 2])
+                        || verbsBeforeChars.contains { v in k - 1 - v.count >= range.lowerBound && DocumentScanner.matches(c, k - 1 - v.count, v) }
+                    return opens
+                }
+                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) || innerAnd(start - 1) {
                     if verbsBeforeChars.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, v) }) {
                         break
                     }
