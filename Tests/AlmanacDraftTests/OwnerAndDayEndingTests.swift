@@ -40,3 +40,14 @@ extension OwnerAndDayEndingTests {
         #expect(!Self.organisers("面向家庭和社区开展宣传").contains("家庭和社区"))
     }
 }
+
+extension OwnerAndDayEndingTests {
+    @Test func aTownActingInItsClauseIsItsUnit() {
+        let text = "根据全区统一部署,张家湾镇安全生产月活动于2013年6月1日至2013年6月30日在全镇各村展开"
+        #expect(UnitDictionary.placeSubjects(in: Array(text)).map(\.name) == ["张家湾镇"])
+        #expect(UnitDictionary.placeSubjects(in: Array("6月10日，民和村组织村民义诊")).map(\.name) == ["民和村"])
+        // Place words are not towns: 美丽乡村, 城乡.
+        #expect(UnitDictionary.placeSubjects(in: Array("美丽乡村建设开展评比")).isEmpty)
+        #expect(UnitDictionary.placeSubjects(in: Array("城乡环境整治开展检查")).isEmpty)
+    }
+}
