@@ -545,11 +545,17 @@ extension UnitDictionary {
                 // with one name character before 和 that opens the name. 文明办和教育局, 家庭和社区 stay two.
                 func innerAnd(_ k: Int) -> Bool {
                     guard c[k] == "和", i - k <= 2, k - 1 >= range.lowerBound, DocumentScanner.isHan(c[k - 1]), !stops.contains(c[k - 1]) else { return false }
+                    // (The name opens after a stop, a verb or another unit: 胜利街道民和社区.)
                     let opens = k - 1 == range.lowerBound || !DocumentScanner.isHan(c[k - 2]) || stops.contains(c[k - 2])
                         || verbsBeforeChars.contains { v in k - 1 - v.count >= range.lowerBound && DocumentScanner.matches(c, k - 1 - v.count, v) }
+                        || suffixes.contains { s in k - 1 - s.count >= range.lowerBound && DocumentScanner.matches(c, k - 1 - s.count, s) }
                     return opens
                 }
                 while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) || innerAnd(start - 1) {
+                    if innerAnd(start - 1) {
+                        start -= 2
+                        break
+                    }
                     if verbsBeforeChars.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, v) }) {
                         break
                     }

@@ -35,6 +35,7 @@ extension OwnerAndDayEndingTests {
     @Test func andInsideAUnitNameDoesNotCutIt() {
         #expect(Self.organisers("民和社区开展邻里节活动") == ["民和社区"])
         #expect(Self.organisers("3月5日，民和社区组织居民包饺子") == ["民和社区"])
+        #expect(Self.organisers("4月14日,胜利街道民和社区组织开展宣传活动").last == "民和社区")
         // A conjunction between two names still splits them.
         #expect(Self.organisers("文明办和教育局联合开展") == ["文明办", "教育局"])
         #expect(!Self.organisers("面向家庭和社区开展宣传").contains("家庭和社区"))
