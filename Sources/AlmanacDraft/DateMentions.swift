@@ -180,6 +180,14 @@ struct MentionScanner {
             if d.end + 1 < c.count, c[d.end + 1] == "电" || c[d.end + 1] == "讯" { return nil }
             return MonthDay(month: m.value, day: d.value, end: d.end + 1, yearNote: yearNote)
         }
+        // 6月14。 / 6月14，: a day without its 日 that ends a sentence or a clause (a written month and a
+        // day of that month; never one followed by more digits or a unit). Not at the end of a line with
+        // no mark: a passage that stops on a bare number (……;10月1) is cut off, not dated.
+        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "。，,；;".contains(c[d.end]),
+            (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil
+        {
+            return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
+        }
         // 2月14-16日: the first day of a short range, without its 日.
         if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～".contains(c[d.end]),
             (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,

@@ -352,6 +352,7 @@ extension UnitDictionary {
         "管理站", "农技站", "检查站", "保护站", "电视台", "广播电台", "报社", "剧团", "演出团", "办事处", "管委会", "妇联",
         "党工委", "党委", "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
         "各乡镇", "各街道", "各社区", "各村", "各学校", "各部门", "各单位", "各镇", "各乡",
+        "公司", "集团",
     ].map { Array($0) }.sorted { $0.count > $1.count }
 
     /// Endings that name a unit only with a name before them (团灵璧县委, 中共某县委, 灵璧一中):
@@ -451,6 +452,53 @@ extension UnitDictionary {
             }
             i += 1
         }
+        return out + townSubjects(in: c).filter { t in !out.contains { $0.1 == t.at } }
+    }
+
+    /// A town, township, street or village that opens its clause and whose clause goes on to an
+    /// activity (张家湾镇安全生产月活动于6月1日至30日在全镇各村展开, 民和村组织……): the unit that holds it.
+    /// Its name is 2 to 5 Han characters before the ending, not itself a place word (美丽乡村, 城乡).
+    static func townSubjects(in c: [Character]) -> [(name: String, at: Int)] {
+        let endings: [[Character]] = [Array("街道"), ["镇"], ["乡"], ["村"]]
+        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开"].map { Array($0) }
+        let opens: Set<Character> = Set("，,。；;：: 日午")
+        let breaks: Set<Character> = Set("，,。；;：:！!？?")
+        var out: [(String, Int)] = []
+        var i = 0
+        while i < c.count {
+            guard let e = endings.first(where: { DocumentScanner.matches(c, i, $0) }) else {
+                i += 1
+                continue
+            }
+            var start = i
+            // (和 one or two characters before the ending is a part of the name: 民和村.)
+            while start > 0, i - start < 5, DocumentScanner.isHan(c[start - 1]), !opens.contains(c[start - 1]),
+                !stops.contains(c[start - 1]) || (c[start - 1] == "和" && i - start <= 1)
+            {
+                start -= 1
+            }
+            let end = i + e.count
+            // (乡村, 乡镇: a place word, not an ending.)
+            if end < c.count, "镇乡村".contains(c[end]) {
+                i = end
+                continue
+            }
+            var k = end
+            var acts = false
+            while k < c.count, k - end < 60, !breaks.contains(c[k]) {
+                if verbs.contains(where: { DocumentScanner.matches(c, k, $0) }) {
+                    acts = true
+                    break
+                }
+                k += 1
+            }
+            if acts, i - start >= 2, start == 0 || opens.contains(c[start - 1]), !"镇乡村城区县市省".contains(c[i - 1]),
+                !"本全该此各".contains(c[start])
+            {
+                out.append((String(c[start..<end]), start))
+            }
+            i = end
+        }
         return out
     }
 
@@ -493,7 +541,21 @@ extension UnitDictionary {
             } else {
                 // (时 stops a name, but not inside 新时代: 三排镇新时代文明实践所.)
                 func newEra(_ k: Int) -> Bool { c[k] == "时" && k - 1 >= range.lowerBound && c[k - 1] == "新" && k + 1 < c.count && c[k + 1] == "代" }
-                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) {
+                // 和 inside a name (民和社区, 安和里社区): 和 right before the ending or one character before it,
+                // with one name character before 和 that opens the name. 文明办和教育局, 家庭和社区 stay two.
+                func innerAnd(_ k: Int) -> Bool {
+                    guard c[k] == "和", i - k <= 2, k - 1 >= range.lowerBound, DocumentScanner.isHan(c[k - 1]), !stops.contains(c[k - 1]) else { return false }
+                    // (The name opens after a stop, a verb or another unit: 胜利街道民和社区.)
+                    let opens = k - 1 == range.lowerBound || !DocumentScanner.isHan(c[k - 2]) || stops.contains(c[k - 2])
+                        || verbsBeforeChars.contains { v in k - 1 - v.count >= range.lowerBound && DocumentScanner.matches(c, k - 1 - v.count, v) }
+                        || suffixes.contains { s in k - 1 - s.count >= range.lowerBound && DocumentScanner.matches(c, k - 1 - s.count, s) }
+                    return opens
+                }
+                while start > range.lowerBound, end - start < 12, DocumentScanner.isHan(c[start - 1]), !stops.contains(c[start - 1]) || newEra(start - 1) || innerAnd(start - 1) {
+                    if innerAnd(start - 1) {
+                        start -= 2
+                        break
+                    }
                     if verbsBeforeChars.contains(where: { v in start - v.count >= range.lowerBound && DocumentScanner.matches(c, start - v.count, v) }) {
                         break
                     }
@@ -561,14 +623,17 @@ extension UnitDictionary {
             }
             if !inside.isEmpty { found = found.enumerated().filter { !inside.contains($0.offset) }.map(\.element) }
         }
-        let owners = found.filter { u in
-            let before = u.at > 0 ? c[u.at - 1] : " "
-            let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
-            let end = u.at + u.name.count
-            let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, Array($0)) }
-            return !"在于到赴".contains(before) && !whole && !placeAfter && !venueWords.contains { u.name.hasSuffix($0) }
-        }
+        let owners = found.filter { !isVenue(c, $0) }
         return owners.isEmpty ? found : owners
+    }
+
+    /// Whether the unit named at `u.at` in `c` is where something happens, not who does it.
+    static func isVenue(_ c: [Character], _ u: (name: String, at: Int)) -> Bool {
+        let before = u.at > 0 ? c[u.at - 1] : " "
+        let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
+        let end = u.at + u.name.count
+        let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, Array($0)) }
+        return "在于到赴".contains(before) || whole || placeAfter || venueWords.contains { u.name.hasSuffix($0) }
     }
 
     /// Words that join partners to the unit before them (三排镇新时代文明实践所联合镇妇联、社工站开展……).

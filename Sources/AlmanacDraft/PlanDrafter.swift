@@ -853,8 +853,14 @@ extension PlanDrafter {
                 let sentence = Array(item.sentence)
                 found = UnitDictionary.organisers(in: sentence).filter { !UnitDictionary.opensOwnActivity(sentence, at: $0.at, length: $0.name.count) }
             }
-            // A district or town as the subject of the sentence (沙湾区召开……调度会).
-            if found.isEmpty { found = UnitDictionary.placeSubjects(in: Array(item.sentence)) }
+            // A district or town as the subject of the sentence (沙湾区召开……调度会); also over units
+            // named only as where it happens (张家湾镇……在全镇各村展开).
+            let sentence = Array(item.sentence)
+            if found.isEmpty || found.allSatisfy({ UnitDictionary.isVenue(sentence, $0) }),
+                case let places = UnitDictionary.placeSubjects(in: sentence), !places.isEmpty
+            {
+                found = places
+            }
             // Else the unit a paragraph named last before the item's sentence (……服务中心于6月16日—18日
             // 放假3天；6月19日正常对外服务): the subject is named once.
             if found.isEmpty, text.count <= 4000, let at = find(Array(item.sentence.prefix(8)), in: text, from: 0), at > 0 {
