@@ -31,12 +31,20 @@ public struct SystemClock: WallClock {
     /// Parses ISO 8601 with an offset (`2026-09-15T09:00:00+08:00`, `…Z`, fractional seconds
     /// allowed) or a plain date (`2026-09-15`, midnight UTC).
     public static func parse(_ text: String) -> Date? {
+        if let date = instant(text) { return date }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.date(from: text)
+    }
+
+    /// An ISO 8601 instant with its zone (`2026-09-15T09:00:00+08:00`, `…Z`, fractional seconds
+    /// allowed); `nil` for anything without one. The one reader of instants: `$ALMANAC_NOW` and
+    /// `almanacctl snooze --until`.
+    public static func instant(_ text: String) -> Date? {
         if let date = internetDateTime(text) { return date }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withFullDate]
         return formatter.date(from: text)
     }
 }

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import AlmanacControl
+import AlmanacHost
 import ArgumentParser
 import Foundation
 
@@ -384,7 +385,7 @@ struct HumanTime {
             return now.addingTimeInterval(TimeInterval(count * seconds))
         }
         if let day = CivilDate(iso: trimmed) { return startOf(day) }
-        if let instant = try? Date.ISO8601FormatStyle().parse(trimmed) { return instant }
+        if let instant = SystemClock.instant(trimmed) { return instant }
         let parts = trimmed.split(whereSeparator: { $0 == "T" || $0 == " " })
         if parts.count == 2, let day = CivilDate(iso: parts[0]) {
             let fields = parts[1].split(separator: ":")
