@@ -165,4 +165,18 @@ import Testing
         #expect(OfficialHoliday.named("Mid_Autumn") == .midAutumn)
         #expect(OfficialHoliday.named("端午节日") == nil)
     }
+
+    /// Names of lowercase ASCII and CJK ideographs are returned as they are, without the scalar
+    /// walk; anything else is trimmed, has `_`, spaces and ’ replaced, and is lowercased.
+    @Test func normalizeKeepsOnlyNamesItWouldNotChange() {
+        let cases: [(String, String)] = [
+            ("中秋", "中秋"), ("mid-autumn", "mid-autumn"), ("qingming", "qingming"), ("05-01", "05-01"), ("中秋节3", "中秋节3"),
+            ("Mid_Autumn", "mid-autumn"), ("MID AUTUMN", "mid-autumn"), (" 中秋\t", "中秋"), ("\u{3000}中秋\u{3000}", "中秋"),
+            ("women\u{2019}s-day", "women's-day"), ("中秋 节", "中秋-节"), ("Ｑingming", "ｑingming"), ("ÉTÉ", "été"),
+            ("中秋\u{301}", "中秋\u{301}"), ("\u{7F}", "\u{7F}"), ("a_b", "a-b"), ("", ""),
+        ]
+        for (name, normalized) in cases {
+            #expect(OfficialHoliday.normalize(name) == normalized, "\(name)")
+        }
+    }
 }

@@ -66,6 +66,14 @@ public struct OfficialHoliday: Hashable, Sendable, Codable {
     /// Lowercased, trimmed, with `_` and spaces read as `-`, so `mid_autumn`, `Mid-Autumn` and
     /// `mid autumn` are one key.
     static func normalize(_ name: String) -> String {
+        // Names the loop below would return unchanged: lowercase ASCII letters, digits and
+        // punctuation other than `_`, and CJK ideographs (no case, no white space).
+        if name.unicodeScalars.allSatisfy({ s in
+            s.value < 0x80 ? s.value > 0x20 && s.value != 0x7F && s != "_" && !(0x41...0x5A).contains(s.value)
+                : (0x4E00...0x9FFF).contains(s.value)
+        }) {
+            return name
+        }
         let trimmed = name.unicodeScalars.drop { $0.properties.isWhitespace }
         let scalars = trimmed.reversed().drop { $0.properties.isWhitespace }.reversed()
         var out = String.UnicodeScalarView()

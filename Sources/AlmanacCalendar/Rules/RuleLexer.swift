@@ -17,8 +17,16 @@ struct RuleToken: Sendable {
     let column: Int
     let length: Int
 
-    /// ASCII-lowercased text, for keywords.
-    var lower: String { text.lowercased() }
+    /// Lowercased text, for keywords.
+    let lower: String
+
+    init(kind: Kind, text: String, column: Int, length: Int) {
+        self.kind = kind
+        self.text = text
+        self.column = column
+        self.length = length
+        lower = text.lowercased()
+    }
 }
 
 /// Splits a rule into tokens. Never fails: anything odd becomes a word for the parser to reject.
@@ -29,11 +37,15 @@ enum RuleLexer {
         let n = scalars.count
 
         func isSpace(_ s: Unicode.Scalar) -> Bool {
-            s.properties.isWhitespace || s == "\u{3000}"
+            if s.value < 0x80 { return s == " " || (0x09...0x0D).contains(s.value) }
+            return s.properties.isWhitespace || s == "\u{3000}"
         }
         func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
         func isQuote(_ s: Unicode.Scalar) -> Bool {
-            "“”‘’\"'「」『』《》".unicodeScalars.contains(s)
+            switch s {
+            case "“", "”", "‘", "’", "\"", "'", "「", "」", "『", "』", "《", "》": return true
+            default: return false
+            }
         }
         func isComma(_ s: Unicode.Scalar) -> Bool { s == "," || s == "，" || s == "、" }
         func isDash(_ s: Unicode.Scalar) -> Bool {

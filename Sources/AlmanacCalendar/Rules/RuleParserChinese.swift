@@ -10,6 +10,8 @@ extension RuleParser {
     /// is not one.
     mutating func parseChineseBase(_ t: RuleToken) throws(RuleParseError) -> RuleBase? {
         let w = t.text
+        // Every spelling below has a Chinese character in it: a word of ASCII alone (05-01) is none.
+        if w.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
         if w.hasPrefix("每周不少于") || w.hasPrefix("每周至少") {
             throw error(
                 .unexpected,
@@ -48,8 +50,7 @@ extension RuleParser {
             }
             return .monthly(specs)
         }
-        let yearParts: [String: (Int, Int)] = ["年初": (1, 1), "年底": (12, 12), "年末": (12, 12), "上半年": (1, 6), "下半年": (7, 12)]
-        if let (m1, m2) = yearParts[w] {
+        if let (m1, m2) = Self.yearParts[w] {
             pos += 1
             return .window(
                 Point(anchor: .monthDay(month: m1, day: .day(1))),
@@ -72,6 +73,9 @@ extension RuleParser {
         }
         return nil
     }
+
+    /// 年初, 年底, 上半年: the months of the window.
+    static let yearParts: [String: (Int, Int)] = ["年初": (1, 1), "年底": (12, 12), "年末": (12, 12), "上半年": (1, 6), "下半年": (7, 12)]
 
     /// `二`, `二和周五`, `一至周五` (after 每周), then `、五`, `、周五` as further tokens.
     mutating func chineseWeekdays(_ rest: String, token t: RuleToken) throws(RuleParseError) -> [Weekday] {
@@ -207,6 +211,8 @@ extension RuleParser {
     /// 中秋前3天 → `中秋节 -3d`; 春节后2个工作日 → `春节 +2wd`; 春节前后7天 → `春节 -7d..+7d`.
     func chineseFestivalOffset(_ t: RuleToken) throws(RuleParseError) -> RuleBase? {
         let w = t.text
+        // Each marker has 前 or 后, and no other character is canonically equivalent to either.
+        guard w.unicodeScalars.contains(where: { $0 == "前" || $0 == "后" }) else { return nil }
         for (marker, sign) in [("前后", 0), ("前", -1), ("后", 1)] {
             guard let r = w.range(of: marker) else { continue }
             let name = String(w[..<r.lowerBound])
