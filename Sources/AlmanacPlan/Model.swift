@@ -715,8 +715,17 @@ public struct Plan: Sendable, Hashable, Encodable {
     /// for every kind, then the built-in leads of its kind (``ReminderPolicy/builtIn(for:)``), so
     /// that a plan without a `defaults` section still reminds.
     public func reminderPolicy(for item: PlanItem) -> ReminderPolicy {
-        let base = (defaults[item.kind.value] ?? ReminderPolicy()).filled(from: defaultForAll)
-            .filled(from: ReminderPolicy.builtIn(for: item.kind.value))
-        return (item.remind ?? ReminderPolicy()).filled(from: base)
+        reminderPolicy(for: item, base: kindPolicy(item.kind.value))
+    }
+
+    /// What an item of `kind` without a `remind:` of its own gets: the kind's default, then the
+    /// default for every kind, then the built-in leads of the kind.
+    public func kindPolicy(_ kind: ItemKind) -> ReminderPolicy {
+        (defaults[kind] ?? ReminderPolicy()).filled(from: defaultForAll).filled(from: ReminderPolicy.builtIn(for: kind))
+    }
+
+    /// ``reminderPolicy(for:)`` with the item's ``kindPolicy(_:)`` already known.
+    public func reminderPolicy(for item: PlanItem, base: ReminderPolicy) -> ReminderPolicy {
+        (item.remind ?? ReminderPolicy()).filled(from: base)
     }
 }

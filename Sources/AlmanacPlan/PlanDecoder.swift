@@ -195,7 +195,13 @@ enum PlanDecoder {
             log.error("'\(what)' must be a list, found \(node.shapeName)", at: node.location)
             return []
         }
-        return nodes.compactMap { element($0, &log) }
+        // Sized up front: an element (an item) is large, and growing the array copies them all.
+        var out: [T] = []
+        out.reserveCapacity(nodes.count)
+        for node in nodes {
+            if let value = element(node, &log) { out.append(value) }
+        }
+        return out
     }
 
     static func mappingPairs(_ node: YAMLTree, what: String, log: inout DiagnosticLog) -> [(key: YAMLKey, value: YAMLTree)] {

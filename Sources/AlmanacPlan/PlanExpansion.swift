@@ -171,15 +171,6 @@ public struct PlanOccurrences: Sendable {
     }
 }
 
-/// A rule text over a range of days, for the occurrences starting in one year: the key of the
-/// dates already found in one expansion (two years can look at the same days: a range of one day
-/// early in a year also takes the occurrences of the year before that overlap it).
-private struct DayRule: Hashable {
-    var rule: String
-    var days: ClosedRange<CivilDate>
-    var year: Int
-}
-
 /// Expands a plan's date rules into dated occurrences: the one expansion of a plan.
 public enum PlanExpansion {
     /// Every occurrence overlapping `range`. Each year uses the plan as overridden for that year;
@@ -201,12 +192,12 @@ public enum PlanExpansion {
         isCancelled: () -> Bool = { false }
     ) -> PlanOccurrences {
         var series: [OccurrenceSeries] = []
+        // A series per item and year in the usual case: kept without the spare room of growing.
+        series.reserveCapacity(plan.items.count)
         var occurrences: [PlanOccurrence] = []
         var explanations: [[String]] = []
         var diagnostics: [Diagnostic] = []
         var parsed: [String: DateRule] = [:]
-        // The dates of a rule text over a year's days: items that share a rule share them.
-        var dated: [DayRule: [Occurrence]] = [:]
         var reported: Set<String> = []
         var cancelled = false
         let firstYear = range.lowerBound.year - 1
@@ -223,13 +214,19 @@ public enum PlanExpansion {
             guard days.lowerBound <= days.upperBound else { continue }
             let (yearPlan, problems) = plan.resolved(for: year)
             for problem in problems where reported.insert(problem.description).inserted { diagnostics.append(problem) }
+            var kindPolicies: [ItemKind: ReminderPolicy] = [:]
+            // The dates of each rule text over this year's days: items that share a rule share them.
+            var datedInYear: [String: [Occurrence]] = [:]
             for (order, item) in yearPlan.items.enumerated() {
                 if isCancelled() {
                     cancelled = true
                     break expansion
                 }
                 let itemID = item.id.value
-                let policy = yearPlan.reminderPolicy(for: item)
+                let kind = item.kind.value
+                let base = kindPolicies[kind] ?? yearPlan.kindPolicy(kind)
+                kindPolicies[kind] = base
+                let policy = yearPlan.reminderPolicy(for: item, base: base)
                 let edition = item.edition?.label(in: year)
                 var parts: [(phase: Phase?, rule: Located<String>)] = []
                 if let when = item.when { parts.append((nil, when)) }
@@ -237,29 +234,29 @@ public enum PlanExpansion {
                 for (phase, ruleText) in parts {
                     let key = phase.map { "\(itemID)/\($0.id.value)" } ?? itemID
                     if let items, !items.contains(itemID), !items.contains(key) { continue }
-                    let rule: DateRule
-                    if let cached = parsed[ruleText.value] {
-                        rule = cached
-                    } else {
-                        do {
-                            rule = try rules.parse(ruleText.value)
-                            parsed[ruleText.value] = rule
-                        } catch {
-                            if reported.insert("parse|\(key)|\(ruleText.value)").inserted {
-                                var at = ruleText.location
-                                at?.column += max(0, error.column - 1)
-                                diagnostics.append(
-                                    Diagnostic(.error, "\(key): date rule '\(ruleText.value)' cannot be read: \(error.message)", at: at))
-                            }
-                            continue
-                        }
-                    }
                     let found: [Occurrence]
-                    if let known = dated[DayRule(rule: ruleText.value, days: days, year: year)] {
+                    if let known = datedInYear[ruleText.value] {
                         found = known
                     } else {
+                        let rule: DateRule
+                        if let cached = parsed[ruleText.value] {
+                            rule = cached
+                        } else {
+                            do {
+                                rule = try rules.parse(ruleText.value)
+                                parsed[ruleText.value] = rule
+                            } catch {
+                                if reported.insert("parse|\(key)|\(ruleText.value)").inserted {
+                                    var at = ruleText.location
+                                    at?.column += max(0, error.column - 1)
+                                    diagnostics.append(
+                                        Diagnostic(.error, "\(key): date rule '\(ruleText.value)' cannot be read: \(error.message)", at: at))
+                                }
+                                continue
+                            }
+                        }
                         found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
-                        dated[DayRule(rule: ruleText.value, days: days, year: year)] = found
+                        datedInYear[ruleText.value] = found
                     }
                     guard !found.isEmpty else { continue }
                     let owners = (phase.map { $0.owners.isEmpty ? item.owners : $0.owners } ?? item.owners).map(\.value)
@@ -366,9 +363,9 @@ public struct ParsedRules: Sendable {
         func add(_ text: String) {
             if rules[text] == nil { rules[text] = Result { () throws(RuleParseError) in try DateRule.parse(text) } }
         }
-        for item in plan.items {
-            if let when = item.when { add(when.value) }
-            for phase in item.phases { add(phase.when.value) }
+        for index in plan.items.indices {
+            if let when = plan.items[index].when { add(when.value) }
+            for phase in plan.items[index].phases { add(phase.when.value) }
         }
         func walk(_ indicators: [Indicator]) {
             for i in indicators {

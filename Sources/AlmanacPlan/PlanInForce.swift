@@ -66,7 +66,7 @@ public struct PlanInForce: Sendable {
         for unit in plan.units where units[unit.id.value] == nil { units[unit.id.value] = unit }
         unitsByID = units
         var items = [String: Int](minimumCapacity: plan.items.count)
-        for (index, item) in plan.items.enumerated() where items[item.id.value] == nil { items[item.id.value] = index }
+        for index in plan.items.indices where items[plan.items[index].id.value] == nil { items[plan.items[index].id.value] = index }
         itemIndex = items
     }
 

@@ -180,7 +180,7 @@ public enum PlanLoader {
                 }
             }
             units += fragment.units
-            items += fragment.items
+            if items.isEmpty { items = fragment.items } else { items += fragment.items }
             checklists += fragment.checklists
             for o in fragment.overrides {
                 if let index = overrides.firstIndex(where: { $0.year.value == o.year.value }) {

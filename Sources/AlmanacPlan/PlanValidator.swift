@@ -302,20 +302,31 @@ public enum PlanValidator {
         _ plan: Plan, unitIDs: [String], log: inout DiagnosticLog, references: inout [String: [Located<String>]]
     ) {
         let units = Set(unitIDs)
-        var first: [String: SourceLocation?] = [:]
-        for item in plan.items {
-            if let earlier = first[item.id.value] {
+        var first = [String: SourceLocation?](minimumCapacity: plan.items.count)
+        for index in plan.items.indices {
+            let id = plan.items[index].id
+            if let earlier = first[id.value] {
                 log.error(
-                    "duplicate item id '\(item.id.value)'" + (earlier.map { " (first at \($0))" } ?? ""),
-                    at: item.id.location)
+                    "duplicate item id '\(id.value)'" + (earlier.map { " (first at \($0))" } ?? ""),
+                    at: id.location)
             } else {
-                first[item.id.value] = item.id.location
+                first[id.value] = id.location
             }
         }
-        let itemIDs = Array(first.keys).sorted()
+        // Sorted only for a hint (an unknown item in depends_on).
+        var sortedItemIDs: [String]?
+        func itemIDs() -> [String] {
+            if let sortedItemIDs { return sortedItemIDs }
+            let ids = Array(first.keys).sorted()
+            sortedItemIDs = ids
+            return ids
+        }
         let checklistIDs = plan.checklists.map(\.id.value)
         for item in plan.items {
-            for ref in item.owners + item.participants where !units.contains(ref.value) {
+            for ref in item.owners where !units.contains(ref.value) {
+                unknownUnit(ref, unitIDs: unitIDs, log: &log)
+            }
+            for ref in item.participants where !units.contains(ref.value) {
                 unknownUnit(ref, unitIDs: unitIDs, log: &log)
             }
             var phaseIDs: [String: SourceLocation?] = [:]
@@ -335,7 +346,7 @@ public enum PlanValidator {
                 if first[dep.value] == nil {
                     log.error(
                         "unknown item '\(dep.value)' in depends_on", at: dep.location,
-                        hint: Spelling.hint(for: dep.value, among: itemIDs))
+                        hint: Spelling.hint(for: dep.value, among: itemIDs()))
                 } else {
                     references[item.id.value, default: []].append(dep)
                 }
@@ -381,7 +392,7 @@ public enum PlanValidator {
             let (diagnostics, refs) = rules.check(rule: rule.value, at: rule.location, years: years, itemIDs: itemIDs)
             if diagnostics.isEmpty && refs.isEmpty { clean.insert(rule.value) }
             log.diagnostics += diagnostics
-            references[owner, default: []] += refs.map { Located($0, at: rule.location) }
+            if !refs.isEmpty { references[owner, default: []] += refs.map { Located($0, at: rule.location) } }
         }
         func runItemRule(_ rule: Located<String>, recurringCheck: Bool, quota: (count: Int, per: Quota.Period)?) {
             let key = "\(recurringCheck)|\(quota.map { "\($0.count)/\($0.per)" } ?? "")|\(rule.value)"
@@ -391,15 +402,16 @@ public enum PlanValidator {
             if diagnostics.isEmpty { cleanItemRules.insert(key) }
             log.diagnostics += diagnostics
         }
-        for item in plan.items {
-            if let when = item.when {
-                run(when, owner: item.id.value)
+        for index in plan.items.indices {
+            let id = plan.items[index].id.value
+            if let when = plan.items[index].when {
+                run(when, owner: id)
                 runItemRule(
-                    when, recurringCheck: item.kind.value == .recurringCheck,
-                    quota: item.quota.map { ($0.count.value, $0.per.value) })
+                    when, recurringCheck: plan.items[index].kind.value == .recurringCheck,
+                    quota: plan.items[index].quota.map { ($0.count.value, $0.per.value) })
             }
-            for phase in item.phases {
-                run(phase.when, owner: item.id.value)
+            for phase in plan.items[index].phases {
+                run(phase.when, owner: id)
                 runItemRule(phase.when, recurringCheck: false, quota: nil)
             }
         }
@@ -436,7 +448,12 @@ public enum PlanValidator {
             stack.removeLast()
             state[id] = 2
         }
-        for item in plan.items where state[item.id.value] == nil { visit(item.id.value) }
+        // An item that refers to none is in no cycle, and visiting it first or when it is reached
+        // reports nothing: only items with references start a visit.
+        for index in plan.items.indices {
+            let id = plan.items[index].id.value
+            if references[id]?.isEmpty == false, state[id] == nil { visit(id) }
+        }
     }
 
     struct Count {

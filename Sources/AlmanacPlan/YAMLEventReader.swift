@@ -145,8 +145,10 @@ struct EventReader {
     /// Takes one node event of the document.
     private mutating func take(_ event: yaml_event_t) throws(Stop) {
         let mark = location(event.start_mark)
-        let asKey = stack.last.map { $0.isMapping && $0.isKeyNext } ?? false
-        let depth = stack.last.map { $0.depth + 1 } ?? 0
+        // Read in place: `stack.last` would copy the frame, its lists and tables.
+        let top = stack.count - 1
+        let asKey = top >= 0 && stack[top].isMapping && stack[top].isKeyNext
+        let depth = top >= 0 ? stack[top].depth + 1 : 0
         switch event.type {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar

@@ -1,3 +1,4 @@
+import AlmanacCalendar
 import Foundation
 import Testing
 
@@ -87,6 +88,14 @@ func memoryResolver(_ files: [String: String]) -> IncludeResolver {
         let f = plan.reminderPolicy(for: plan.items[1])
         #expect(f.leads.map(\.value.description) == ["-1d"])
         #expect(f.time?.value.description == "09:00")
+        // The expansion works the kind's part out once per kind: the same policies.
+        for item in plan.items {
+            #expect(plan.reminderPolicy(for: item, base: plan.kindPolicy(item.kind.value)) == plan.reminderPolicy(for: item))
+        }
+        let expansion = PlanExpansion.expand(
+            plan, in: CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!,
+            context: RuleContext(workCalendar: .weekendsOnly))
+        #expect(expansion.series.map(\.policy) == [d, f])
     }
 
     @Test func yearOverridesReplaceFieldsAddAndSkipItems() throws {
