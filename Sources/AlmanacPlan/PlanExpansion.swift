@@ -224,8 +224,13 @@ public enum PlanExpansion {
                 }
                 let itemID = item.id.value
                 let kind = item.kind.value
-                let base = kindPolicies[kind] ?? yearPlan.kindPolicy(kind)
-                kindPolicies[kind] = base
+                let base: ReminderPolicy
+                if let known = kindPolicies[kind] {
+                    base = known
+                } else {
+                    base = yearPlan.kindPolicy(kind)
+                    kindPolicies[kind] = base
+                }
                 let policy = yearPlan.reminderPolicy(for: item, base: base)
                 let edition = item.edition?.label(in: year)
                 var parts: [(phase: Phase?, rule: Located<String>)] = []
@@ -270,9 +275,11 @@ public enum PlanExpansion {
                             time: phase?.time?.value ?? item.time?.value, policy: policy, quota: item.quota,
                             rule: ruleText, location: phase?.location ?? item.location, order: order))
                     let fallback = phase?.time?.value ?? item.time?.value
-                    var starts = Set<CivilDate>()
                     var severalPerDay = false
-                    for o in found where !starts.insert(o.start).inserted { severalPerDay = true }
+                    if found.count > 1 {
+                        var starts = Set<CivilDate>()
+                        for o in found where !starts.insert(o.start).inserted { severalPerDay = true }
+                    }
                     for o in found {
                         occurrences.append(
                             PlanOccurrence(

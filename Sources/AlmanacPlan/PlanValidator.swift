@@ -368,12 +368,15 @@ public enum PlanValidator {
     }
 
     static func checkPolicy(_ policy: ReminderPolicy, log: inout DiagnosticLog) {
-        var seen: Set<Lead> = []
-        for lead in policy.leads where !seen.insert(lead.value).inserted {
-            log.warning("lead time \(lead.value) listed twice", at: lead.location)
+        // A lead listed before is listed twice (a policy has a few leads: compared one by one).
+        let leads = policy.leads
+        for index in leads.indices where leads[..<index].contains(where: { $0.value == leads[index].value }) {
+            log.warning("lead time \(leads[index].value) listed twice", at: leads[index].location)
         }
-        for interval in [policy.repeatWhileOverdue, policy.escalateAfter].compactMap({ $0 }) where interval.value.amount <= 0 {
-            log.error("interval must be positive, found \(interval.value)", at: interval.location)
+        for interval in [policy.repeatWhileOverdue, policy.escalateAfter] {
+            if let interval, interval.value.amount <= 0 {
+                log.error("interval must be positive, found \(interval.value)", at: interval.location)
+            }
         }
     }
 

@@ -368,8 +368,12 @@ struct RuleParser {
     /// An anchor written as one word.
     func readAnchorWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
         if let festival = festivals.festival(named: t.text) { return .festival(festival) }
-        if let chinese = try readChineseDate(t) { return chinese }
-        if let lunar = try readChineseLunar(t) { return lunar }
+        // A Chinese date has 月 in it and a Chinese lunar date starts with 农历 or 阴历: a word of
+        // ASCII alone (05-01) is neither.
+        if !t.text.utf8.allSatisfy({ $0 < 0x80 }) {
+            if let chinese = try readChineseDate(t) { return chinese }
+            if let lunar = try readChineseLunar(t) { return lunar }
+        }
         if let first = t.text.unicodeScalars.first, ("0"..."9").contains(first) {
             return try readDateWord(t)
         }
