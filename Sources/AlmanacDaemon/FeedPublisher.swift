@@ -221,7 +221,7 @@ public actor FeedPublisher {
         /// The entries with a to-do, and the feeds written (`""`: the plan's), for ``rewriteTodos``.
         var withChecklist: [AgendaEntry] = []
         var feeds: [String] = []
-        /// Stopped before anything was written (the daemon is stopping).
+        /// Stopped before every feed was written (the daemon is stopping).
         var cancelled = false
     }
 
@@ -289,6 +289,12 @@ public actor FeedPublisher {
         parts.builder.checklists = progress(parts.withChecklist, builder: parts.builder, store: store)
         var written = WrittenFeeds(sequences: parts.sequences, note: parts.note, withChecklist: parts.withChecklist)
         for unit in parts.events.keys.sorted() {
+            // A thousand unit feeds take a while to write: stop between two (the rest stay as
+            // they were on disk, and the next start builds them all again).
+            if isCancelled() {
+                written.cancelled = true
+                break
+            }
             guard let events = parts.events.removeValue(forKey: unit) else { continue }
             let todos = parts.builder.todos(
                 entries: parts.withChecklist, unit: unit.isEmpty ? nil : unit, sequences: &written.sequences)

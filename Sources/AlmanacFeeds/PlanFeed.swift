@@ -106,6 +106,11 @@ public struct PlanFeedBuilder: Sendable {
     let items: [String: PlanItem]
     let unitNames: [String: String]
     let checklistOfItem: [String: Checklist]
+    /// Per checklist id (of the checklists filed for an item): the units owning its indicators,
+    /// and its completion with nothing recorded. Computed once, not for every feed's to-dos: a
+    /// checklist of 5,000 indicators in the feeds of 800 units was 800 walks and summaries of it.
+    let checklistOwners: [String: Set<String>]
+    let blankCompletion: [String: ChecklistCompletion]
 
     public init(plan: Plan, stamp: Date, checklists: [String: ChecklistCompletion] = [:]) {
         self.plan = plan
@@ -124,6 +129,14 @@ public struct PlanFeedBuilder: Sendable {
             }
         }
         checklistOfItem = filed
+        var owners: [String: Set<String>] = [:]
+        var blank: [String: ChecklistCompletion] = [:]
+        for checklist in filed.values where owners[checklist.id.value] == nil {
+            owners[checklist.id.value] = Self.owners(of: checklist)
+            blank[checklist.id.value] = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
+        }
+        checklistOwners = owners
+        blankCompletion = blank
     }
 
     /// The plan identity used in UIDs: the plan's id.
@@ -233,7 +246,7 @@ public struct PlanFeedBuilder: Sendable {
         var w = ICSWriter()
         for entry in entries {
             guard let checklist = checklist(for: entry) else { continue }
-            if let unit, !Self.owners(of: checklist).contains(unit), !entry.owners.contains(unit) { continue }
+            if let unit, checklistOwners[checklist.id.value]?.contains(unit) != true, !entry.owners.contains(unit) { continue }
             todo(&w, entry, checklist: checklist, unit: unit, sequences: &sequences)
         }
         return w.text
@@ -344,7 +357,8 @@ public struct PlanFeedBuilder: Sendable {
             ?? todoUID(for: entry)
         let completion = checklists[Self.occurrenceID(entry)]
         // Without recorded progress: every leaf indicator open (the checklist model's own count).
-        let fallback = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
+        let fallback = blankCompletion[checklist.id.value]
+            ?? ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
         let done: Int
         let total: Int
         if let unit {

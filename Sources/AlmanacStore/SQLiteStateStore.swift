@@ -236,15 +236,18 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    public func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError) {
-        try write("recording missed delivery \(key)") { db in
-            try db.execute(
+    public func recordMissed(_ missed: [MissedDelivery], at now: Date) throws(StoreError) {
+        guard let first = missed.first else { return }
+        try write(missed.count == 1 ? "recording missed delivery \(first.key)" : "recording \(missed.count) missed deliveries") { db in
+            let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO delivery (occurrence_id, reminder_id, channel, recipient, state, due_at, late, attempts, claimed_at)
                     VALUES (?, ?, ?, ?, 'missed', ?, 1, 0, ?)
                     ON CONFLICT (occurrence_id, reminder_id, channel, recipient) DO NOTHING
-                    """,
-                arguments: [key.occurrenceID, key.reminderID, key.channel, key.recipient, dueAt, now])
+                    """)
+            for m in missed {
+                try statement.execute(arguments: [m.key.occurrenceID, m.key.reminderID, m.key.channel, m.key.recipient, m.dueAt, now])
+            }
         }
     }
 
