@@ -191,6 +191,13 @@ public struct PlanFeedBuilder: Sendable {
 
     /// A feed around its body: the header, the time zone, the body's components.
     public func document(unit: String?, body: String, note: String? = nil) -> String {
+        let (head, tail) = documentFrame(unit: unit, note: note)
+        return head + body + tail
+    }
+
+    /// What comes before a feed's components (the header, the note, the VTIMEZONE) and after them
+    /// (`END:VCALENDAR`), for writers that put the components in between piece by piece.
+    public func documentFrame(unit: String?, note: String? = nil) -> (head: String, tail: String) {
         var w = ICSWriter()
         let unitName = unit.flatMap { unitNames[$0] }
         let name = unit.map { "\(plan.info.name.value) · \(unitName ?? $0)" } ?? plan.info.name.value
@@ -199,7 +206,7 @@ public struct PlanFeedBuilder: Sendable {
         if let tz = VTimezone.known(plan.info.timezone.value) { tz.write(&w) }
         var end = ICSWriter()
         end.end("VCALENDAR")
-        return w.text + body + end.text
+        return (w.text, end.text)
     }
 
     /// The VEVENTs of the entries a unit (or, with `nil`, the plan) owns or takes part in. They
