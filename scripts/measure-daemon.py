@@ -29,6 +29,14 @@ per figure (the names and units the README quotes):
   stop     the 10,000-item plan: `status` round trips while reloads run; then SIGTERM at 20
            random moments (after READY, during a reload, after one): time to exit, exit status,
            STOPPING=1 sent and no READY=1 after it.
+  shapes   issue 14's plans of other shapes (scripts/generate-plan.py): 10,000 items owned by 1,000
+           units with robots and two addresses each; a checklist of 5,000 indicators over 800
+           units with progress imported through almanacctl; 10,000 calendar-heavy rules (lunar,
+           festival offsets, 调休 working days, day-off policies); 50,000 items of the office mix;
+           10,000 items in 200 include files. --shape NAME,... picks some. For each: start to
+           READY, reload (with `status` round trips during it), `status` p50/p99 on one
+           connection and with 8 clients, idle CPU over 30 s, idle and peak RSS, SIGTERM to exit,
+           the sizes of the files in the runtime directory, and the CPU seconds and load average.
   memory   idle RSS split the way the kernel counts it: RssAnon (the daemon's own heap and
            stacks) + RssFile (pages of the executable and the shared libraries it touched; counted
            whole although other processes share them), Pss, and the mappings holding the most
@@ -53,6 +61,8 @@ parser.add_argument("almanacctl", nargs="?", default=os.path.join(root, ".build/
 parser.add_argument("--quick", action="store_true", help="fewer runs and a shorter idle period")
 parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth,stop,memory",
                     help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth, stop, memory")
+parser.add_argument("--shape", default="units,checklist,calendar,big,split",
+                    help="shapes: units, checklist, calendar, big, split")
 parser.add_argument("--almanacd-static", help="memory: also measure this almanacd (built with --static-swift-stdlib)")
 args = parser.parse_args()
 sections = set(args.only.split(","))
@@ -722,6 +732,105 @@ def measure_stop():
            f"exit after p50 {ms(pct(exits, 50))}, max {ms(max(exits))}")
 
 
+SHAPES = {
+    # name: (label, generate-plan.py options, limits)
+    "units": ("10,000 items, 1,000 units with robots", ["--items", "10000", "--units", "1000", "--robots"], None),
+    "checklist": ("5,000 indicators over 800 units", ["--items", "500", "--units", "800", "--checklist", "5000"], None),
+    "calendar": ("10,000 calendar-heavy rules", ["--items", "10000", "--mix", "calendar"], None),
+    "big": ("50,000 items (office mix)", ["--items", "50000"], {"occurrences": 2_000_000}),
+    "split": ("10,000 items in 200 include files", ["--items", "10000", "--split", "200"], None),
+}
+
+
+def runtime_sizes(directory):
+    """(files, bytes, largest name, largest bytes) of the runtime directory, feeds included."""
+    count, total, largest = 0, 0, ("-", 0)
+    for base, _, names in os.walk(directory):
+        for name in names:
+            if name.endswith(".sock"):
+                continue
+            size = os.path.getsize(os.path.join(base, name))
+            count, total = count + 1, total + size
+            if size > largest[1]:
+                largest = (os.path.relpath(os.path.join(base, name), directory), size)
+    return count, total, largest
+
+
+def measure_shape(name):
+    label, options, limits = SHAPES[name]
+    directory = os.path.join(work, "shape-" + name)
+    os.makedirs(os.path.join(directory, "plans"))
+    plan = os.path.join(directory, "plans/plan.yaml")
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, os.path.join(root, "scripts/generate-plan.py"), *options, plan], check=True)
+    config = write_config(directory, os.path.join(directory, "plans/*.yaml"), limits=limits)
+    print(f"# shape {name}: {label}; plan {os.path.getsize(plan) / 1e6:.1f} MB written in "
+          f"{time.monotonic() - t0:.1f} s; load average {os.getloadavg()[0]:.2f}", flush=True)
+    d = Daemon(config, "shape-" + name)
+    ready = d.start()
+    cpu_ready = cpu_seconds(d.proc.pid)
+    busy = wait_idle(d.proc.pid)
+    cpu_settled = cpu_seconds(d.proc.pid)
+    rss, hwm = d.rss_mib()
+    figure(f"shape {name} start to READY=1", ms(ready),
+           f"{cpu_ready:.2f} CPU s; then busy {busy:.1f} s more ({cpu_settled - cpu_ready:.2f} CPU s); "
+           f"RSS {rss:.0f} MiB, peak {hwm:.0f} MiB; load {os.getloadavg()[0]:.2f}")
+    control = os.path.join(directory, "run/control.sock")
+    if name == "checklist":
+        env = dict(os.environ, ALMANAC_SOCKET=control)
+        t0, c0 = time.monotonic(), cpu_seconds(d.proc.pid)
+        done = subprocess.run([args.almanacctl, "progress", "import", plan + ".progress.csv"], env=env,
+                              capture_output=True, text=True)
+        took = time.monotonic() - t0
+        busy = wait_idle(d.proc.pid)
+        figure(f"shape {name} progress import (almanacctl, half the leaves)", ms(took),
+               f"exit {done.returncode} {(done.stdout + done.stderr).strip()[:160]!r}; daemon CPU "
+               f"{cpu_seconds(d.proc.pid) - c0:.2f} s; busy {busy:.1f} s after")
+        times = []
+        for code in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10"):
+            t0 = time.monotonic()
+            subprocess.run([args.almanacctl, "progress", "set", code, "--status", "submitted"], env=env,
+                           capture_output=True)
+            times.append(time.monotonic() - t0)
+        figure(f"shape {name} almanacctl progress set (a process)", f"p50 {ms(pct(times, 50))}, max {ms(max(times))}",
+               f"{len(times)} runs (a parent is refused, a leaf recorded)")
+        for view in (["progress"], ["progress", "--json"], ["status", "--json"]):
+            t0 = time.monotonic()
+            out = subprocess.run([args.almanacctl, *view], env=env, capture_output=True)
+            figure(f"shape {name} almanacctl {' '.join(view)}", ms(time.monotonic() - t0),
+                   f"exit {out.returncode}, {len(out.stdout)} bytes")
+        wait_idle(d.proc.pid)
+    socket_figures(f"shape {name} status,", control, lambda line: None)
+    concurrent_figures(f"shape {name} status,", control)
+    c0, t0 = cpu_seconds(d.proc.pid), time.monotonic()
+    time.sleep(30 if not args.quick else 10)
+    figure(f"shape {name} idle CPU", f"{cpu_seconds(d.proc.pid) - c0:.2f} s in {time.monotonic() - t0:.0f} s",
+           f"load {os.getloadavg()[0]:.2f}")
+    probe = StatusProbe(control)
+    reloads, cpu = [], []
+    for _ in range(3):
+        c0 = cpu_seconds(d.proc.pid)
+        reloads.append(d.reload())
+        wait_idle(d.proc.pid)
+        cpu.append(cpu_seconds(d.proc.pid) - c0)
+    times, failures = probe.finish()
+    rss, hwm = d.rss_mib()
+    figure(f"shape {name} reload (SIGHUP to READY=1)", ms(statistics.median(reloads)),
+           f"{', '.join(ms(r) for r in reloads)}; CPU per reload incl. the work after READY "
+           f"{statistics.median(cpu):.2f} s; status during: p50 {us(pct(times, 50)) if times else '-'}, "
+           f"p99 {us(pct(times, 99)) if times else '-'}, max {ms(max(times)) if times else '-'}, {len(times)} answered, "
+           f"{failures} failed; RSS {rss:.0f} MiB, peak {hwm:.0f} MiB; load {os.getloadavg()[0]:.2f}")
+    count, total, (largest, size) = runtime_sizes(os.path.join(directory, "run"))
+    figure(f"shape {name} runtime files", f"{count} files, {total / 1e6:.1f} MB", f"largest {largest} {size / 1e6:.1f} MB")
+    # SIGTERM in the middle of a reload.
+    d.proc.send_signal(signal.SIGHUP)
+    d.until("RELOADING=1")
+    time.sleep(min(reloads) / 2)
+    stop, code = d.stop()
+    figure(f"shape {name} SIGTERM during a reload", ms(stop), f"exit status {code}")
+    d.close()
+
+
 def smaps_split(pid, top=6):
     """(RssAnon, RssFile, Pss) in MiB and the `top` mappings by resident size, from /proc/PID."""
     with open(f"/proc/{pid}/status") as f:
@@ -789,6 +898,9 @@ try:
         measure_growth()
     if "stop" in sections:
         measure_stop()
+    if "shapes" in sections:
+        for shape in args.shape.split(","):
+            measure_shape(shape)
     if "memory" in sections:
         big = os.path.join(work, "memory-big")
         os.makedirs(os.path.join(big, "plans"))

@@ -71,7 +71,7 @@ extension SchedulerCore {
                 progress[deadline.occurrence] = statuses
             }
             let decision = planner.decide(progress: progress, recorded: checklists.recorded, now: now)
-            for missed in decision.missed { recordMissed(missed, now: now) }
+            recordMissed(decision.missed, now: now)
             for notice in decision.notices { send(notice, now: now) }
             if let next = decision.nextWakeup { wakeups.append(next) }
         }
@@ -96,19 +96,24 @@ extension SchedulerCore {
             }
             let decision = planner.decide(
                 checks: checks, recorded: checklists.recorded, now: now, trackingSince: checklists.trackingSince)
-            for missed in decision.missed { recordMissed(missed, now: now) }
+            recordMissed(decision.missed, now: now)
             for notice in decision.notices { send(notice, now: now) }
             if let next = decision.nextWakeup { wakeups.append(next) }
         }
         return wakeups.min()
     }
 
-    private mutating func recordMissed(_ missed: Missed, now: Date) {
+    /// Records the notices missed in one pass in one transaction (after downtime, or on the first
+    /// start with a checklist of thousands of indicators, they are thousands).
+    private mutating func recordMissed(_ missed: [Missed], now: Date) {
+        guard !missed.isEmpty else { return }
         do {
-            try store.recordMissed(missed.key, dueAt: missed.due, at: now)
-            checklists.recorded.insert(missed.key)
+            try store.recordMissed(missed.map { MissedDelivery($0.key, dueAt: $0.due) }, at: now)
+            for m in missed { checklists.recorded.insert(m.key) }
         } catch {
-            logger.error("delivery failed, will retry", metadata: ["ALMANAC_DELIVERY": "\(missed.key)", "error": "\(error)"])
+            logger.error(
+                "delivery failed, will retry",
+                metadata: ["ALMANAC_DELIVERY": "\(missed[0].key)", "ALMANAC_COUNT": "\(missed.count)", "error": "\(error)"])
         }
     }
 

@@ -130,36 +130,46 @@ public struct ReminderDispatcher: Sendable {
     public mutating func perform(_ decision: Decision, now: Date) {
         failures = 0
         deposed = false
-        for action in decision.actions {
-            if deposed { break }
+        let actions = decision.actions
+        var index = 0
+        while index < actions.count, !deposed {
+            // A run of missed reminders (thousands after downtime) is recorded in one transaction.
+            var missedRun: [Missed] = []
+            while index + missedRun.count < actions.count, case .missed(let missed) = actions[index + missedRun.count] {
+                missedRun.append(missed)
+            }
+            let run = missedRun.isEmpty ? actions[index..<(index + 1)] : actions[index..<(index + missedRun.count)]
+            index += run.count
             do {
-                switch action {
-                case .missed(let missed):
-                    try store.recordMissed(missed.key, dueAt: missed.due, at: now)
-                    if missed.key.channel == Channel.journal.rawValue, let occurrence = missed.occurrence {
+                if !missedRun.isEmpty {
+                    try store.recordMissed(missedRun.map { MissedDelivery($0.key, dueAt: $0.due) }, at: now)
+                    for missed in missedRun where missed.key.channel == Channel.journal.rawValue {
+                        guard let occurrence = missed.occurrence else { continue }
                         logger.warning(
                             "\(Self.missedText(occurrence, reason: missed.reason))",
                             metadata: Self.fields(occurrence, reminderID: missed.key.reminderID, key: missed.key,
                                 messageID: ReminderMessageID.missed))
                     }
-                case .remind(let reminder):
-                    try send(reminder, now: now)
-                case .digest(let digest):
-                    try send(digest, now: now)
+                } else if let action = run.first {
+                    switch action {
+                    case .missed: break
+                    case .remind(let reminder): try send(reminder, now: now)
+                    case .digest(let digest): try send(digest, now: now)
+                    }
                 }
-                recorded.insert(action.key)
+                for action in run { recorded.insert(action.key) }
             } catch {
-                failures += 1
+                failures += run.count
+                let key = run.first.map { "\($0.key)" } ?? ""
                 if error.code == .notLeader {
                     // Another instance holds the lease now: it delivers the rest.
                     deposed = true
-                    logger.warning(
-                        "lease lost, delivering stops here", metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
+                    logger.warning("lease lost, delivering stops here", metadata: ["ALMANAC_DELIVERY": "\(key)", "error": "\(error)"])
                     continue
                 }
                 logger.error(
                     "delivery failed, will retry",
-                    metadata: ["ALMANAC_DELIVERY": "\(action.key)", "error": "\(error)"])
+                    metadata: ["ALMANAC_DELIVERY": "\(key)", "ALMANAC_COUNT": "\(run.count)", "error": "\(error)"])
             }
         }
         // Robot messages wait for the whole pass, so the worker sees a burst (reminders all due at

@@ -11,7 +11,7 @@ struct UnavailableStore: StateStore {
     func markSent(_ id: Int64, at now: Date) throws(StoreError) { throw error }
     func markFailed(_ id: Int64, at now: Date, error: String) throws(StoreError) { throw self.error }
     func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError) { throw error }
-    func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError) { throw error }
+    func recordMissed(_ missed: [MissedDelivery], at now: Date) throws(StoreError) { throw error }
     func delivery(_ key: DeliveryID) throws(StoreError) -> DeliveryRecord? { throw error }
     func deliveries(occurrenceID: String) throws(StoreError) -> [DeliveryRecord] { throw error }
     func deliveries(dueSince since: Date) throws(StoreError) -> [DeliveryRecord] { throw error }

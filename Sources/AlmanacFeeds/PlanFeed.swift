@@ -106,6 +106,11 @@ public struct PlanFeedBuilder: Sendable {
     let items: [String: PlanItem]
     let unitNames: [String: String]
     let checklistOfItem: [String: Checklist]
+    /// Per checklist id (of the checklists filed for an item): the units owning its indicators,
+    /// and its completion with nothing recorded. Computed once, not for every feed's to-dos: a
+    /// checklist of 5,000 indicators in the feeds of 800 units was 800 walks and summaries of it.
+    let checklistOwners: [String: Set<String>]
+    let blankCompletion: [String: ChecklistCompletion]
 
     public init(plan: Plan, stamp: Date, checklists: [String: ChecklistCompletion] = [:]) {
         self.plan = plan
@@ -124,6 +129,14 @@ public struct PlanFeedBuilder: Sendable {
             }
         }
         checklistOfItem = filed
+        var owners: [String: Set<String>] = [:]
+        var blank: [String: ChecklistCompletion] = [:]
+        for checklist in filed.values where owners[checklist.id.value] == nil {
+            owners[checklist.id.value] = Self.owners(of: checklist)
+            blank[checklist.id.value] = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
+        }
+        checklistOwners = owners
+        blankCompletion = blank
     }
 
     /// The plan identity used in UIDs: the plan's id.
@@ -178,6 +191,13 @@ public struct PlanFeedBuilder: Sendable {
 
     /// A feed around its body: the header, the time zone, the body's components.
     public func document(unit: String?, body: String, note: String? = nil) -> String {
+        let (head, tail) = documentFrame(unit: unit, note: note)
+        return head + body + tail
+    }
+
+    /// What comes before a feed's components (the header, the note, the VTIMEZONE) and after them
+    /// (`END:VCALENDAR`), for writers that put the components in between piece by piece.
+    public func documentFrame(unit: String?, note: String? = nil) -> (head: String, tail: String) {
         var w = ICSWriter()
         let unitName = unit.flatMap { unitNames[$0] }
         let name = unit.map { "\(plan.info.name.value) · \(unitName ?? $0)" } ?? plan.info.name.value
@@ -186,7 +206,7 @@ public struct PlanFeedBuilder: Sendable {
         if let tz = VTimezone.known(plan.info.timezone.value) { tz.write(&w) }
         var end = ICSWriter()
         end.end("VCALENDAR")
-        return w.text + body + end.text
+        return (w.text, end.text)
     }
 
     /// The VEVENTs of the entries a unit (or, with `nil`, the plan) owns or takes part in. They
@@ -233,7 +253,7 @@ public struct PlanFeedBuilder: Sendable {
         var w = ICSWriter()
         for entry in entries {
             guard let checklist = checklist(for: entry) else { continue }
-            if let unit, !Self.owners(of: checklist).contains(unit), !entry.owners.contains(unit) { continue }
+            if let unit, checklistOwners[checklist.id.value]?.contains(unit) != true, !entry.owners.contains(unit) { continue }
             todo(&w, entry, checklist: checklist, unit: unit, sequences: &sequences)
         }
         return w.text
@@ -344,7 +364,8 @@ public struct PlanFeedBuilder: Sendable {
             ?? todoUID(for: entry)
         let completion = checklists[Self.occurrenceID(entry)]
         // Without recorded progress: every leaf indicator open (the checklist model's own count).
-        let fallback = ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
+        let fallback = blankCompletion[checklist.id.value]
+            ?? ChecklistCompletion(summary: ChecklistSummary(checklist, progress: [:]))
         let done: Int
         let total: Int
         if let unit {

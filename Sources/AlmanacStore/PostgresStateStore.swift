@@ -150,18 +150,23 @@ public final class PostgresStateStore: StateStore {
         if changed == 0 { throw StoreError(.notFound, operation: "updating pending delivery \(id)", detail: "no such row") }
     }
 
-    public func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError) {
-        let operation = "recording missed delivery \(key)"
+    public func recordMissed(_ missed: [MissedDelivery], at now: Date) throws(StoreError) {
+        guard let first = missed.first else { return }
+        let operation = missed.count == 1 ? "recording missed delivery \(first.key)" : "recording \(missed.count) missed deliveries"
         let token = try fence(operation)
+        // One statement for all of them: the keys as parallel arrays, unnested.
         _ = try execute(
             operation,
             """
             INSERT INTO delivery (occurrence_id, reminder_id, channel, recipient, state, due_at, late, attempts, claimed_at, claim_token)
-            SELECT $2, $3, $4, $5, 'missed', to_timestamp($6::float8), true, 0, to_timestamp($7::float8), $1::bigint
+            SELECT m.o, m.r, m.c, m.p, 'missed', to_timestamp(m.d), true, 0, to_timestamp($7::float8), $1::bigint
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS m(o, r, c, p, d)
             WHERE almanac_fenced($1::bigint)
             ON CONFLICT (occurrence_id, reminder_id, channel, recipient) DO NOTHING
             """,
-            [token, key.occurrenceID, key.reminderID, key.channel, key.recipient, PGValue.time(dueAt), PGValue.time(now)])
+            [token, Self.arrayLiteral(missed.map(\.key.occurrenceID)), Self.arrayLiteral(missed.map(\.key.reminderID)),
+             Self.arrayLiteral(missed.map(\.key.channel)), Self.arrayLiteral(missed.map(\.key.recipient)),
+             Self.arrayLiteral(missed.map { PGValue.time($0.dueAt) }), PGValue.time(now)])
     }
 
     public func delivery(_ key: DeliveryID) throws(StoreError) -> DeliveryRecord? {

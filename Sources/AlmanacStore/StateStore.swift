@@ -31,9 +31,10 @@ public protocol DeliveryStore: Sendable {
     func markFailed(_ id: Int64, at now: Date, error: String) throws(StoreError)
     /// Settles a delivery that was pending when the previous process stopped.
     func resolveInDoubt(_ id: Int64, sent: Bool, at now: Date) throws(StoreError)
-    /// Records a reminder that was due too long ago to send (outside the catch-up window).
-    /// Does nothing when the key already has a row.
-    func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError)
+    /// Records reminders that were due too long ago to send (outside the catch-up window, or
+    /// superseded), all in one transaction: a re-plan after downtime may miss thousands at once.
+    /// A key that already has a row is left as it is.
+    func recordMissed(_ missed: [MissedDelivery], at now: Date) throws(StoreError)
     /// The delivery with this key, if any.
     func delivery(_ key: DeliveryID) throws(StoreError) -> DeliveryRecord?
     /// Every delivery of one occurrence, oldest first.
@@ -47,6 +48,23 @@ public protocol DeliveryStore: Sendable {
     func deliveryCounts() throws(StoreError) -> [DeliveryState: Int]
     /// The same counts per channel (`journal`, `mail`, ...).
     func deliveryCountsByChannel() throws(StoreError) -> [String: [DeliveryState: Int]]
+}
+
+/// A delivery recorded as missed, and when it was due.
+public struct MissedDelivery: Sendable, Hashable {
+    public var key: DeliveryID
+    public var dueAt: Date
+    public init(_ key: DeliveryID, dueAt: Date) {
+        self.key = key
+        self.dueAt = dueAt
+    }
+}
+
+extension DeliveryStore {
+    /// Records one missed delivery (``recordMissed(_:at:)`` of one).
+    public func recordMissed(_ key: DeliveryID, dueAt: Date, at now: Date) throws(StoreError) {
+        try recordMissed([MissedDelivery(key, dueAt: dueAt)], at: now)
+    }
 }
 
 /// Acknowledgements, done marks and snoozes, by occurrence.

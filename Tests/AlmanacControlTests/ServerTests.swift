@@ -163,7 +163,7 @@ import Glibc
             }
             let parsed = try WireReply.parse(reply)
             #expect(parsed.error?.code == "too_large")
-            #expect(parsed.error?.message == "request line longer than 65536 bytes; closing")
+            #expect(parsed.error?.message == "request line longer than 1048576 bytes; closing")
             #expect(closed)
             // The server keeps serving.
             #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
@@ -177,6 +177,22 @@ import Glibc
                 let prefix = #"{"v":1,"id":1,"cmd":"status","pad":""#
                 let line = prefix + String(repeating: "x", count: 1024 - prefix.count - 2) + "\"}"
                 precondition(line.utf8.count == 1024)
+                client.send(line + "\n")
+                return client.readLine()
+            }
+            #expect(try WireReply.parse(reply).ok == true)
+        }
+    }
+
+    /// The default limit takes a `progress-import` of 5,000 rows (a checklist ten times the
+    /// reference office's 143 大项 and 355 小项): a line of about 400 KB.
+    @Test func largeImportLineFitsTheDefaultLimit() async throws {
+        try await withServer { path, _, _ in
+            let reply = try await offPool { () -> String? in
+                let client = try RawClient(path: path)
+                let rows = (0..<5000).map { #"{"row":\#($0 + 2),"code":"A\#($0)-\#($0 * 7)","status":"submitted","evidence":1,"note":"已报送"}"# }
+                let line = #"{"v":1,"id":1,"cmd":"status","pad":["# + rows.joined(separator: ",") + "]}"
+                precondition(line.utf8.count > 300_000)
                 client.send(line + "\n")
                 return client.readLine()
             }

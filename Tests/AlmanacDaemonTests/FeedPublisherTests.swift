@@ -200,6 +200,27 @@ import Testing
         await controller.beginShutdown()
     }
 
+    /// Each feed file, put together from the events rendered once, is the builder's document for
+    /// that feed (the plan's and each unit's: its events, its to-dos, the frame around them).
+    @Test func eachFeedFileIsTheBuildersDocument() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let (configuration, controller) = try await Self.startedController(sandbox)
+        #expect(await FeedPublisher(logger: quietLogger).publish(controller: controller, feeds: .plan).problems == [])
+        let plan = try #require(controller.generation.plan)
+        let today = plan.today(at: controller.status.daemon.updatedAt)
+        let range = CivilDate(year: today.year - 1, month: 1, day: 1)!...CivilDate(year: today.year + 1, month: 12, day: 31)!
+        let entries = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true).entries
+        let builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
+        var sequences = FeedSequences()
+        for (unit, name) in [(nil, "plan.ics"), ("wmb", "unit-wmb.ics"), ("whjc", "unit-whjc.ics")] as [(String?, String)] {
+            let expected = builder.feed(entries: entries, unit: unit, sequences: &sequences)
+            let written = try String(contentsOfFile: configuration.runtimeDirectory + "/feeds/" + name, encoding: .utf8)
+            #expect(written == expected, "\(name)")
+        }
+        await controller.beginShutdown()
+    }
+
     /// The publisher sleeps until the next midnight in Shanghai, plus a second: from 10:00 that is
     /// 14 hours; from 23:59:59.5 it is one and a half seconds.
     @Test func sleepsUntilMidnight() {

@@ -203,6 +203,33 @@ func physicalLines(_ text: String) -> [String] {
         #expect(some.units["whjc"] == .init(done: 0, total: 1))
     }
 
+    /// A unit's feed holds the to-do of a checklist when the unit owns one of its indicators (here
+    /// whjc, not an owner of the item) or the item; its share is counted without progress recorded
+    /// too; a unit with neither gets none.
+    @Test func unitTodosFollowTheIndicatorsOwners() throws {
+        var text = samplePlan.replacingOccurrences(of: "  whjc: {name: 文化稽查队}", with: "  whjc: {name: 文化稽查队}\n  other: {name: 其他}")
+        text += "\n"
+        let result = PlanLoader.load(fileName: "demo.yaml", text: text)
+        let plan = try #require(result.plan)
+        let entries = PlanExpansion.expand(plan, in: day("2026-01-01")...day("2026-12-31"), context: RuleContext(), explain: false).entries
+        var sequences = FeedSequences()
+        let blank = PlanFeedBuilder(plan: plan, stamp: stamp)
+        let whjc = ICSFormat.unfold(blank.todos(entries: entries, unit: "whjc", sequences: &sequences))
+        #expect(whjc.filter { $0 == "BEGIN:VTODO" }.count == 1)
+        #expect(whjc.contains { $0.hasPrefix("DESCRIPTION:完成 0/1 项（0%）") })
+        #expect(blank.todos(entries: entries, unit: "other", sequences: &sequences).isEmpty)
+        let wmb = ICSFormat.unfold(blank.todos(entries: entries, unit: "wmb", sequences: &sequences))
+        #expect(wmb.contains { $0.hasPrefix("DESCRIPTION:完成 0/3 项（0%）") })
+        let whole = ICSFormat.unfold(blank.todos(entries: entries, unit: nil, sequences: &sequences))
+        #expect(whole.contains { $0.hasPrefix("DESCRIPTION:完成 0/4 项（0%）") })
+        // With progress recorded, the shares follow it.
+        let progress = PlanFeedBuilder(plan: plan, stamp: stamp, checklists: [
+            "materials@2026-08-10": ChecklistCompletion(done: 1, total: 4, units: ["whjc": .init(done: 1, total: 1)]),
+        ])
+        let done = ICSFormat.unfold(progress.todos(entries: entries, unit: "whjc", sequences: &sequences))
+        #expect(done.contains("PERCENT-COMPLETE:100") && done.contains("STATUS:COMPLETED"))
+    }
+
     @Test func holidayFeed() throws {
         let table = try HolidayTable.parse(
             text: """

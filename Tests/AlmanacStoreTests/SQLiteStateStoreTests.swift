@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AlmanacStore
@@ -134,6 +135,26 @@ struct SQLiteStateStoreTests {
         #expect(record.attempts == 2)
         #expect(record.late)
         #expect(record.claimedAt == t0 + 300)
+    }
+
+    /// The write observer (the maintenance service's doorbell) is told once per write, and is
+    /// still the closure it was given after thousands of writes: the call stack it runs on is as
+    /// deep at the last write as at the first. (Held directly in a Mutex it grew by two
+    /// reabstraction thunks a write, so every write called a longer chain than the one before.)
+    @Test func theWriteObserverStaysTheClosureItWasGiven() throws {
+        let store = try SQLiteStateStore()
+        let seen = Mutex<(calls: Int, depths: [Int])>((0, []))
+        store.observeWrites {
+            seen.withLock { $0.calls += 1; if $0.calls == 1 || $0.calls == 3_000 { $0.depths.append(Thread.callStackReturnAddresses.count) } }
+        }
+        for n in 0..<3_000 {
+            try store.recordMissed(
+                DeliveryID(occurrenceID: "w@2026-01-01", reminderID: "0d/\(n)", channel: "journal"), dueAt: t0, at: t0)
+        }
+        let (calls, depths) = seen.withLock { $0 }
+        #expect(calls == 3_000)
+        #expect(depths.count == 2 && depths[0] == depths[1], "call stack depths \(depths)")
+        #expect(try store.deliveryCounts() == [.missed: 3_000])
     }
 
     @Test func missedDeliveriesAreRecordedButNeverOverrideASentOne() throws {

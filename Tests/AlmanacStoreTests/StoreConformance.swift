@@ -127,6 +127,18 @@ enum StoreConformance {
         try store.recordMissed(journal, dueAt: t0, at: t0)
         #expect(try store.delivery(missed)?.state == .missed)
         #expect(try store.delivery(journal)?.state == .sent)
+        // Many missed at once (a re-plan after downtime): each recorded with its own due time,
+        // an existing row (sent, or missed before) left as it is, nothing for an empty list.
+        let batch = (1...300).map {
+            MissedDelivery(
+                DeliveryID(occurrenceID: "check@2027-03-\($0 % 28 + 1)", reminderID: "0d/\($0)", channel: "mail", recipient: "u\($0)"),
+                dueAt: t0 - Double($0) * 60)
+        }
+        try store.recordMissed(batch + [MissedDelivery(journal, dueAt: t0 - 5), MissedDelivery(missed, dueAt: t0 - 7)], at: t0)
+        try store.recordMissed([], at: t0)
+        #expect(try batch.allSatisfy { try store.delivery($0.key)?.state == .missed })
+        #expect(try store.delivery(batch[41].key)?.dueAt == t0 - 42 * 60)
+        #expect(try store.delivery(journal)?.state == .sent && store.delivery(missed)?.dueAt == t0 - 86_400)
         // Mail: claimed, then failed by the channel.
         guard case .claimed(let mailClaim) = try store.claimDelivery(mail, dueAt: t0 + 10, late: false, at: t0) else {
             Issue.record("a mail delivery is claimed")
@@ -136,9 +148,9 @@ enum StoreConformance {
         #expect(try store.delivery(mail)?.lastError == "no address")
         #expect(try store.deliveries(occurrenceID: "flag-salute@2027-09-20").map(\.key) == [journal, mail])
         #expect(try store.deliveries(dueSince: t0 - 1).map(\.key) == [journal, mail])
-        #expect(try store.deliveries(dueSince: .distantPast).count == 3)
-        #expect(try store.deliveryCounts() == [.sent: 1, .missed: 1, .failed: 1])
-        #expect(try store.deliveryCountsByChannel() == ["journal": [.sent: 1, .missed: 1], "mail": [.failed: 1]])
+        #expect(try store.deliveries(dueSince: .distantPast).count == 3 + batch.count)
+        #expect(try store.deliveryCounts() == [.sent: 1, .missed: 1 + batch.count, .failed: 1])
+        #expect(try store.deliveryCountsByChannel() == ["journal": [.sent: 1, .missed: 1], "mail": [.failed: 1, .missed: batch.count]])
     }
 
     static func marks(_ store: any StateStore) throws {
