@@ -353,6 +353,9 @@ extension UnitDictionary {
         "党工委", "党委", "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
         "各乡镇", "各街道", "各社区", "各村", "各学校", "各部门", "各单位", "各镇", "各乡",
         "公司", "集团",
+        // (Round 4: armed-forces departments, offices and committees of one task, provincial departments.)
+        "人民武装部", "武装部", "人武部", "禁毒办", "国动办", "双拥办", "防汛办", "扶贫办", "信访办", "应急办", "减灾委", "禁毒委", "支队",
+        "科技厅", "教育厅", "民政厅", "财政厅", "文化厅", "公安厅", "司法厅", "卫生厅", "文旅厅",
     ].map { Array($0) }.sorted { $0.count > $1.count }
 
     /// Endings that name a unit only with a name before them (团灵璧县委, 中共某县委, 灵璧一中):
@@ -460,9 +463,11 @@ extension UnitDictionary {
     /// Its name is 2 to 5 Han characters before the ending, not itself a place word (美丽乡村, 城乡).
     static func townSubjects(in c: [Character]) -> [(name: String, at: Int)] {
         let endings: [[Character]] = [Array("街道"), ["镇"], ["乡"], ["村"]]
-        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开"].map { Array($0) }
+        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开", "加大", "拉开"].map { Array($0) }
         let opens: Set<Character> = Set("，,。；;：: 日午")
-        let breaks: Set<Character> = Set("，,。；;：:！!？?")
+        // (The town governs the clause after a theme it names too: 街口镇以“奋进新时代,聚力强军梦”为主题,加大
+        // 宣传力度; a comma inside quotes is no break.)
+        let breaks: Set<Character> = Set("。；;：:！!？?")
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
@@ -485,7 +490,17 @@ extension UnitDictionary {
             }
             var k = end
             var acts = false
+            var commas = 0
             while k < c.count, k - end < 60, !breaks.contains(c[k]) {
+                if c[k] == "，" || c[k] == "," {
+                    // (One clause, or two when the first names the theme: ……为主题,加大……)
+                    let before = String(c[max(end, k - 3)..<k])
+                    let quoted = c[end..<k].filter { $0 == "“" }.count > c[end..<k].filter { $0 == "”" }.count
+                    if !quoted {
+                        commas += 1
+                        if commas > 1 || !(before.hasSuffix("为主题") || before.hasSuffix("为契机")) { break }
+                    }
+                }
                 if verbs.contains(where: { DocumentScanner.matches(c, k, $0) }) {
                     acts = true
                     break

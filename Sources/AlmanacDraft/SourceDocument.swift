@@ -171,7 +171,9 @@ struct SourceDocument {
                 if !raw.trimmingSpaces().isEmpty { dropped.append(DroppedLine(line: number, reason: .debris)) }
                 continue
             }
-            if number >= tailStart {
+            // (A line of text after it, longer than any furniture, is the page's document: a document
+            // site prints its preview after 相关文档, 文档介绍:2017年……方案……)
+            if number >= tailStart, !long {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }

@@ -1,0 +1,86 @@
+import AlmanacDraft
+import Testing
+
+/// Round 4 of the corpus (issue 16, dev/233–271: 国防教育日, 消防宣传月, 禁毒日, 植树节, 防灾减灾日, 八一,
+/// 科技活动周, an agency's 我们的节日 plan, a school's term plan): the kinds of extra and missed items
+/// unseen documents gave, one passage each, written for the test.
+@Suite struct NamedDayDraftTests {
+    func whens(_ text: String) throws -> [String] { try DraftTestSupport.draft(text).items.map(\.when) }
+
+    @Test func aSentenceThatSaysWhenANamedDayFallsEveryYearIsNoItem() throws {
+        #expect(try whens("据了解,经国务院批准,自2009年起,每年的5月12日为全国防灾减灾日。").isEmpty)
+        #expect(try whens("9月的第三个星期六为全民国防教育日,今年全民国防教育日宣传的主题为“奋进新时代”。").isEmpty)
+        #expect(try whens("每年3月12日是植树节。").isEmpty)
+        // The activity dated after it in the same sentence stays.
+        #expect(try whens("9月的第三个星期六为全民国防教育日。9月19日,马王堆街道人民武装部开展国防教育宣传活动。") == ["09-19"])
+        // A day of this year's programme named with 为 is not a yearly rule: it stays.
+        #expect(try whens("6月份第二个星期日(6月13日)为全国安全生产宣传咨询日。").isEmpty == false)
+    }
+
+    @Test func aDateWithoutItsYearInAHistorySentenceIsHistory() throws {
+        let text = """
+            7月29日,五里堆街道召开“八一”座谈会,2018年入伍军人家属等共计32人参加。
+            1933年7月11日,临时中央政府根据中央革命军事委员会6月30日的建议,决定8月1日为中国工农红军成立纪念日。
+            """
+        #expect(try whens(text) == ["07-29"])
+        // A day named as this year's occasion with its year does not make the sentence history.
+        #expect(try whens("2023年是建团百年。2019年3月5日是第56个学雷锋日,经研究,决定在3月份开展志愿服务月活动。") == ["03-01..03-last"])
+    }
+
+    @Test func aFrameOverSeveralClausesIsNotTheDocumentsItem() throws {
+        let text = "根据市民防办文件精神,在8月16日至9月22日期间,开展人民防空集中宣传系列活动的要求,我校准备在9月11日——9月15日开展国防教育日系列宣传教育活动。"
+        #expect(try whens(text) == ["09-11..09-15"])
+        // A later clause that only closes a sentence (落实上级部署) does not make the date a frame.
+        #expect(try whens("根据县里要求,3月5日开展学雷锋志愿服务活动,落实上级部署。") == ["03-05"])
+    }
+
+    @Test func partsOfAMonthToldTogether() throws {
+        #expect(try whens("9月中下旬,街口镇以“奋进新时代”为主题,加大国防宣传力度。") == ["09-11..09-last"])
+        #expect(try whens("3月上中旬,各社区开展环境整治活动。") == ["03-01..03-20"])
+    }
+
+    @Test func theDayANamedDayFallsOnDatesTheActivityOfTheNextSentence() throws {
+        let text = "2024年9月21日是我国第24个全民国防教育日。当天上午,汉中市国动办在中心广场组织开展2024年全民国防教育日宣传活动。"
+        #expect(try whens(text) == ["09-21"])
+    }
+
+    @Test func aNamedDayToldAgainForTheActivityOfThatDayIsTheSameActivity() throws {
+        let text = """
+            6月26日是国际禁毒日,2024年6月26日,土门社区特组织“珍爱生命 远离毒品”志愿服务主题活动。
+            禁毒日当天,土门社区志愿者们携带宣传物资,来到社区菜市场开展禁毒宣传活动。
+            """
+        #expect(try whens(text) == ["06-26"])
+        // A unit of its own on that day is another activity.
+        let two = """
+            6月26日,土门社区组织禁毒志愿服务主题活动。
+            禁毒日当天,县禁毒办在广场开展禁毒宣传活动。
+            """
+        #expect(try whens(two).count == 2)
+    }
+
+    @Test func aDayNamedWithShiDatesTheActivityOfALaterClauseWithoutAComma() throws {
+        let text = "11月9日是消防集中宣传日,各级消防部门要按照宣传工作方案,有效开展消防安全宣传活动。"
+        #expect(try whens(text) == ["11-09"])
+        #expect(try whens("3月5日是学雷锋纪念日。").isEmpty)
+    }
+
+    @Test func aFestivalInAThemeFieldIsNoDayAndATimeFieldTakesItsActivity() throws {
+        let text = """
+            二、主要内容(一)春节(含元宵节)节日主题:春节是中华民族优秀传统文化的重要载体,元宵节也称灯节。在春节及元宵节期间要突出辞旧迎新的主题。活动形式:1、组织文化、体育竞赛活动。活动时间为2012年元月15日至2月15日。
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["01-15..02-15"])
+        #expect(d.items.first?.title.contains("体育竞赛活动") == true)
+    }
+
+    @Test func aDocumentSitesAbstractLabelIsNotAHistoryAndItsPreviewIsRead() throws {
+        let text = """
+            下载本文档
+            文档简介
+            1、组织文化活动,活动时间为2012年元月15日至2月15日。
+            """
+        #expect(try whens(text) == ["01-15..02-15"])
+        // The history a festival's label opens is still history.
+        #expect(try whens("重阳节简介\n1989年,我国把每年的农历九月九日定为老人节。") == [])
+    }
+}
