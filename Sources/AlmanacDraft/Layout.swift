@@ -146,6 +146,74 @@ enum Layout {
     /// Where the remarks of a term calendar's row start (第七周 | 4月3日—4月9日 | 清明节放假一天 |): a row
     /// that opens with a week's label (第一周, 第十一周, 第1周) and a cell of its span. The span is the
     /// calendar, not an item; the remarks after the second cell hold the items. Nil for any other line.
+    /// A row of a table flattened with | between its cells (2月24日 | 下午2:30行政务虚会 | 办公室 |, or a
+    /// row with no date under a dated one: 开学督导迎检 | 督导室 | ||).
+    struct TableRow {
+        var cells: [String]
+        /// The cell that is only a date or a span of dates (3月1日-3月7日), if any.
+        var dateCell: Int?
+        /// The units of the row's last cell when it lists only units (教育处、团委).
+        var owners: [String]
+        /// The first cell after the date (or the first cell) that is neither a date nor the owners.
+        var activity: String?
+    }
+
+    static func tableRow(_ c: [Character]) -> TableRow? {
+        let separators: Set<Character> = ["|", "｜"]
+        guard c.filter({ separators.contains($0) }).count >= 2 else { return nil }
+        var cells: [String] = []
+        var current: [Character] = []
+        for ch in c {
+            if separators.contains(ch) {
+                cells.append(String(current).trimmingSpaces())
+                current = []
+            } else {
+                current.append(ch)
+            }
+        }
+        cells.append(String(current).trimmingSpaces())
+        let filled = cells.indices.filter { !cells[$0].isEmpty }
+        guard filled.count >= 2 else { return nil }
+        func isDate(_ t: String) -> Bool {
+            let x = t.filter { $0 != " " }
+            return x.contains("月") && x.contains { DocumentScanner.digit($0) != nil }
+                && x.allSatisfy { DocumentScanner.digit($0) != nil || "月日号-—–~～至到?？.".contains($0) }
+        }
+        let dateCell = filled.first { isDate(cells[$0]) }
+        var owners: [String] = []
+        var ownerCell: Int?
+        if let last = filled.last, last != filled.first, last > (dateCell ?? -1), cells[last].count <= 20 {
+            let t = Array(cells[last])
+            let chunks = cells[last].split { "、,，/ ".contains($0) }.map(String.init)
+            let offices = chunks.allSatisfy { ch in
+                ch.count >= 2 && ch.count <= 5 && ch.allSatisfy(DocumentScanner.isHan) && "处室科组会部委办".contains(ch.last!)
+            }
+            let named = UnitDictionary.listed(in: t)
+            if offices || (!named.isEmpty && named.count == chunks.count) {
+                owners = offices ? chunks : named
+                ownerCell = last
+            }
+        }
+        let activity = filled.first { n in
+            n > (dateCell ?? -1) && n != ownerCell && !isDate(cells[n]) && cells[n].contains(where: DocumentScanner.isHan)
+        }.map { cells[$0] }
+        return TableRow(cells: cells, dateCell: dateCell, owners: owners, activity: activity)
+    }
+
+    /// A table cell's activity as a title: the first of the cell's activities, without the part of the
+    /// day or the time it opens with (下午2:30行政务虚会 → 行政务虚会; 上午:教职工大会……;下午:…… → 教职工大会……).
+    static func cellActivity(_ cell: String) -> String {
+        var c = Array(cell)
+        if let cut = c.firstIndex(where: { $0 == ";" || $0 == "；" }) { c = Array(c[..<cut]) }
+        var i = 0
+        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, Array(part)) { i = part.count }
+        // (A time after the part of the day, or a time alone: 下午2:30, 11:45-12:30; not a year, 2020年.)
+        var j = i
+        while j < c.count, DocumentScanner.digit(c[j]) != nil || ":：-—~ ".contains(c[j]) { j += 1 }
+        if i > 0 || c[i..<j].contains(where: { $0 == ":" || $0 == "：" }) { i = j }
+        return String(c[i...]).trimmingSpaces()
+    }
+
     static func weekRowRemarksStart(_ c: [Character]) -> Int? {
         var i = 0
         while i < c.count, c[i] == " " || c[i] == "\u{3000}" { i += 1 }

@@ -250,7 +250,36 @@ public enum PlanDrafter {
         // (The rows of a term calendar: 第七周 | 4月3日?4月9日 | 清明节放假一天 |, where the cut is in the line.)
         let weekRows = lineChars.compactMapValues { Layout.weekRowRemarksStart($0) }
         var readOf: [Int: Int] = [:]
-        for sentence in doc.sentences where !skipLines.contains(sentence.line) {
+        // Rows of a table flattened with | between cells: the date of the last dated row, while rows follow
+        // one another (a row with no date of its own is in the span of the row above: 第一周 | 3月1日-3月7日 |
+        // 开学典礼 | 教育处 | … 开学督导迎检 | 督导室 |).
+        var tableSpan: String?
+        var lastTableLine: Int?
+        func previousKept(_ line: Int) -> Int? { lineIndex[line].flatMap { $0 > 0 ? doc.keptLines[$0 - 1].line : nil } }
+        for var sentence in doc.sentences where !skipLines.contains(sentence.line) {
+            // (A row is read whole, once, even when a ; in a cell splits it into sentences.)
+            let row = tables[sentence.line] == nil ? lineChars[sentence.line].flatMap { Layout.tableRow($0) } : nil
+            if row != nil {
+                if readOf[sentence.line] != nil { continue }
+                if let all = lineChars[sentence.line] { sentence.chars = all }
+            }
+            if row == nil, lastTableLine != sentence.line { tableSpan = nil }
+            if let row {
+                if lastTableLine == nil || previousKept(sentence.line) != lastTableLine { tableSpan = nil }
+                lastTableLine = sentence.line
+                if let d = row.dateCell { tableSpan = row.cells[d] }
+            }
+            // (A row whose cells name no date of their own takes the span above it; its activity cell is
+            // read after that date, and the prefix is taken out of the quote again.)
+            func spanned(_ s: SourceSentence, _ row: Layout.TableRow) -> SourceSentence? {
+                guard let span = tableSpan, let activity = row.activity, scanner.scan(Array(activity)).isEmpty else { return nil }
+                var t = s
+                t.tablePrefix = span + "，"
+                t.chars = Array(span + "，" + activity)
+                t.tableTitle = Layout.cellActivity(activity)
+                t.tableOwners = row.owners
+                return t
+            }
             if let points = tables[sentence.line] {
                 if sentences.last?.line != sentence.line { sentences += points }
             } else if let cut = weekRows[sentence.line] {
@@ -259,7 +288,26 @@ public enum PlanDrafter {
                 readOf[sentence.line] = start + sentence.chars.count
                 var remarks = sentence
                 remarks.chars = Array(sentence.chars[max(0, min(sentence.chars.count, cut - start))...])
-                if remarks.chars.contains(where: { DocumentScanner.isHan($0) }) { sentences.append(remarks) }
+                // (Remarks that are an activity with no date of their own are in the week: 开学典礼 | 教育处.)
+                if let row, let t = spanned(sentence, row) {
+                    sentences.append(t)
+                } else if remarks.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                    if let row, row.owners.count > 0 {
+                        remarks.tableTitle = row.activity.map(Layout.cellActivity)
+                        remarks.tableOwners = row.owners
+                    }
+                    sentences.append(remarks)
+                }
+            } else if let row {
+                readOf[sentence.line] = sentence.chars.count
+                if row.dateCell == nil, let t = spanned(sentence, row) {
+                    sentences.append(t)
+                } else {
+                    var t = sentence
+                    t.tableTitle = row.activity.map(Layout.cellActivity)
+                    t.tableOwners = row.owners
+                    sentences.append(t)
+                }
             } else {
                 sentences.append(sentence)
             }
@@ -409,6 +457,19 @@ public enum PlanDrafter {
                 }
             }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
+            for n in built.indices {
+                if let prefix = sentence.tablePrefix {
+                    if built[n].quote.utf8HasPrefix(prefix) { built[n].quote = String(built[n].quote.dropFirst(prefix.count)) }
+                    if built[n].sentence.utf8HasPrefix(prefix) { built[n].sentence = String(built[n].sentence.dropFirst(prefix.count)) }
+                }
+                if let title = sentence.tableTitle, title.count >= 2 { built[n].title = String(title.prefix(48)) }
+                if !sentence.tableOwners.isEmpty {
+                    built[n].owners = Self.unitIDs(sentence.tableOwners, unitID)
+                    built[n].confidence.owners = 0.8
+                    built[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
+                }
+            }
             // A date in a time field that follows its activity (1、组织文化、体育竞赛活动。内容包括……,活动时间为
             // 2012年元月15日至2月15日。): titled by the activity the point named before it.
             for n in built.indices where index > 0 && sentences[index - 1].line == sentence.line {

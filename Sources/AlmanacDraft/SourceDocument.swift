@@ -30,6 +30,12 @@ struct SourceSentence {
     /// For a point of a flattened month table: the month of its group, and the label as read (二月).
     var month: Int? = nil
     var label: String? = nil
+    /// For a row of a table flattened with | between cells: the date the row takes from the row above
+    /// (written before the sentence as read, taken out of the quote again), its activity cell and the
+    /// units of its owner cell.
+    var tablePrefix: String? = nil
+    var tableTitle: String? = nil
+    var tableOwners: [String] = []
 }
 
 /// The document split into kept lines and sentences, with repeated and debris lines dropped.

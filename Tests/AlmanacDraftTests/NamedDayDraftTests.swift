@@ -83,4 +83,26 @@ import Testing
         // The history a festival's label opens is still history.
         #expect(try whens("重阳节简介\n1989年,我国把每年的农历九月九日定为老人节。") == [])
     }
+
+    @Test func aTableRowWithoutADateIsInTheSpanOfTheRowAboveAndItsOfficeOwnsIt() throws {
+        let text = """
+            某中学第二学期校历
+            起止日期 | 主要工作 | 责任处室 | |
+            开学前 | 2月24日 | 下午2:30行政务虚会 | 办公室 |
+            第一周 | 3月1日-3月7日 | 开学典礼;升旗仪式表彰 | 教育处、团委 |
+            开学督导迎检 | 督导室 | ||
+            2020年党支部组织生活会 | 办公室 | ||
+            第二周 | 3月8日-3月14日 | 三八妇女节活动 | 工会 |
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["02-24", "03-01..03-07", "03-01..03-07", "03-01..03-07", "妇女节"])
+        #expect(d.items.map(\.title) == ["行政务虚会", "开学典礼", "开学督导迎检", "2020年党支部组织生活会", "三八妇女节活动"])
+        let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
+        // (The seed district's dictionary names 团委 and 工会 as it spells them: 团区委, 总工会.)
+        #expect(d.items.map { $0.owners.compactMap { names[$0] }.first ?? "" } == ["办公室", "教育处", "督导室", "办公室", "总工会"])
+        // Quotes stay the document's own text.
+        #expect(d.items[2].quote == "开学督导迎检")
+        // A term calendar's empty remarks are still no item.
+        #expect(try whens("周次 | 起止日期 | 备注 |\n第二周 | 3月2日—3月8日 | |") == [])
+    }
 }
