@@ -579,7 +579,7 @@ public enum PlanDrafter {
             var acting: [Int: Bool] = [:]
             func acts(_ n: Int) -> Bool {
                 if let a = acting[n] { return a }
-                let a = ItemBuilder.actionWords.contains { candidates[n].sentence.contains($0) }
+                let a = (ItemBuilder.actionWords + ["慰问", "走访", "看望"]).contains { candidates[n].sentence.contains($0) }
                 acting[n] = a
                 return a
             }
@@ -2069,7 +2069,7 @@ struct ItemBuilder {
         let hasAction = { (s: String) in
             let words = s.removing("活动厅").removing("活动室")
                 .removing("活动中心")
-            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置"].contains { words.contains($0) }
+            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置", "慰问", "走访", "看望"].contains { words.contains($0) }
         }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {

@@ -105,4 +105,17 @@ import Testing
         // A term calendar's empty remarks are still no item.
         #expect(try whens("周次 | 起止日期 | 备注 |\n第二周 | 3月2日—3月8日 | |") == [])
     }
+
+    @Test func visitsOnOneDayAreEachAnItemTitledByTheVisit() throws {
+        let text = """
+            五里堆街道“八一”建军节慰问活动
+            7月29日,区委书记胡海军、街道党工委书记刘静慰问退役一等功奖章获得者谭再辉。
+            7月29日,区退役军人事务局局长邓雅誉、街道武装部部长孟坦慰问军转干部周绍安。
+            7月29日,五里堆街道在三楼会议室召开“八一”座谈会。
+            """
+        let d = try DraftTestSupport.draft(text)
+        #expect(d.items.map(\.when) == ["07-29", "07-29", "07-29"])
+        #expect(d.items[0].title.contains("慰问退役一等功奖章获得者谭再辉"))
+        #expect(d.items[1].title.contains("周绍安"))
+    }
 }
