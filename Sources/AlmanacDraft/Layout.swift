@@ -257,6 +257,14 @@ enum Layout {
         let c = DocumentScanner.characters(t).filter { !DocumentScanner.same($0, " ") }
         guard c.count <= 24 else { return nil }
         let e = enumeratorLength(c)
+        // (A month label in brackets opens a part of a yearly summary whatever follows it: 【三月份】植树节:共植绿色希望.)
+        if e < c.count, "【[〔".contains(c[e]), let n = DocumentScanner.number(c, e + 1, maxDigits: 2), n.end < c.count, c[n.end] == "月",
+            (1...12).contains(n.value)
+        {
+            var k = n.end + 1
+            if k < c.count, c[k] == "份" { k += 1 }
+            if k < c.count, "】]〕".contains(c[k]), !c[(k + 1)...].contains("月") { return n.value }
+        }
         var i = e
         while i < c.count, i - e <= 6 {
             if let n = DocumentScanner.number(c, i, maxDigits: 2), n.end < c.count, c[n.end] == "月", (1...12).contains(n.value) {

@@ -377,6 +377,8 @@ public enum PlanDrafter {
             }
         }
         var builtAt: Set<Int> = []
+        // (Sentences that dated an item by a day of their own, not by a heading's month or a festival.)
+        var datedAt: Set<Int> = []
         // Inside a theme field (节日主题:春节是……。在春节及元宵节期间要突出……的主题。) until the next field
         // (活动形式:, 活动时间) or point: a festival there is what the theme is about, not a day.
         var inTheme = false
@@ -403,6 +405,7 @@ public enum PlanDrafter {
                 built = [item]
             } else {
                 built = builder.items()
+                if built.contains(where: { ItemBuilder.isMonthDay($0.when) }) { datedAt.insert(index) }
             }
             // A sentence that opens with a part of the day or "then" (上午,……; 随即,……) and writes no date
             // of its own is on the day the sentence before gave (10月28日是重阳节。上午,……义诊), even when
@@ -444,11 +447,18 @@ public enum PlanDrafter {
                     k -= 1
                 }
             }
-            if built.isEmpty, let month = monthOf[sentence.line] {
+            // (A later sentence of a paragraph whose first sentence dated its activity tells it on: 1月8日,……开展
+            // ……活动。活动现场,书法家们……)
+            let toldOn = index > 0 && sentences[index - 1].line == sentence.line && datedAt.contains(index - 1)
+                && Layout.enumeratorLength(sentence.chars) == 0
+            if built.isEmpty, !toldOn, let month = monthOf[sentence.line] {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
                 var point = sentence
                 let e = Layout.enumeratorLength(point.chars)
-                if e > 0 || sentence.chars.count <= 60 {
+                // (Or a sentence that does something, in a yearly summary's month part: 为庆祝三八妇女节,时代社区举办……)
+                if e > 0 || sentence.chars.count <= 60 || sentence.chars.count <= 150 && (index == 0 || sentences[index - 1].line != sentence.line)
+                    && ItemBuilder.verbs.contains(where: { String(sentence.chars).contains($0) })
+                {
                     point.chars = Array(point.chars[e...])
                     if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
                         let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
@@ -549,27 +559,6 @@ public enum PlanDrafter {
                 // 建议,决定8月1日为……, is of that year too.)
                 (Self.writtenYear(item.spelled) ?? ItemBuilder.yearBefore(item.spelled, in: item.sentence)).map { $0 <= latest - 2 } ?? false
             }
-        }
-        // A named day told again for the activity the document already dated by the day it falls on
-        // (2024年6月26日,……土门社区特组织……主题活动 … 禁毒日当天,土门社区志愿者们……开展禁毒宣传活动; 3月12日是
-        // 植树节,当天……积极参与植树活动 … 其中,植树节当天义务植树37万棵), naming no unit of its own beside
-        // that activity's: the same activity told on, not another.
-        do {
-            var nameOf: [String: String] = [:]
-            for (name, id) in namedUnits { nameOf[id] = name }
-            func names(_ ids: [String]) -> [String] { ids.map { id in nameOf[id] ?? UnitDictionary.all.first { $0.id == id }?.name ?? id } }
-            var drop: Set<Int> = []
-            for (n, item) in candidates.enumerated() {
-                guard let name = Self.bareFestival(item.when), !item.when.contains(" "), let f = options.festivals.festival(named: name),
-                    let d = try? options.festivals.date(of: f, year: options.year)
-                else { continue }
-                let day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
-                guard let e = candidates[max(0, n - 30)..<n].last(where: { $0.when == day && Self.occasion(of: $0) == nil }) else { continue }
-                let theirs = names(e.owners)
-                let own = item.confidence.owners >= 0.5 ? names(item.owners) : []
-                if own.allSatisfy({ o in theirs.contains { $0.contains(o) || o.contains($0) } }) { drop.insert(n) }
-            }
-            candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
         }
         var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
@@ -743,6 +732,49 @@ public enum PlanDrafter {
                 let rest = item.quote[end...].drop { $0 == "的" }
                 return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
             }
+        }
+        // A named day told again for the activity the document already dated by the day it falls on
+        // (2024年6月26日,……土门社区特组织……主题活动 … 禁毒日当天,土门社区志愿者们……开展禁毒宣传活动; 3月12日是
+        // 植树节,当天……积极参与植树活动 … 其中,植树节当天义务植树37万棵), naming no unit of its own beside
+        // that activity's: the same activity told on, not another.
+        do {
+            var nameOf: [String: String] = [:]
+            for (name, id) in namedUnits { nameOf[id] = name }
+            func names(_ ids: [String]) -> [String] { ids.map { id in nameOf[id] ?? UnitDictionary.all.first { $0.id == id }?.name ?? id } }
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() {
+                // (The day of a named day: the festival's in the plan year, or a dotted day written in its name, “3·15”.)
+                let dotted = !item.spelled.contains("月") && item.spelled.contains { "·.．•・".contains($0) } && ItemBuilder.isMonthDay(item.when)
+                var day = dotted ? item.when : nil
+                if day == nil, let name = Self.bareFestival(item.when), !item.when.contains(" "), let f = options.festivals.festival(named: name),
+                    let d = try? options.festivals.date(of: f, year: options.year)
+                {
+                    day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
+                }
+                guard let day else { continue }
+                let own = item.confidence.owners >= 0.5 ? names(item.owners) : []
+                func sameActors(_ e: DraftItem) -> Bool {
+                    let theirs = names(e.owners)
+                    return own.allSatisfy { o in theirs.contains { $0.contains(o) || o.contains($0) } }
+                }
+                // (A dotted day, also after an item the same dotted day dates: 在“3·15”国际消费者权益日,……开展……系列
+                // 宣传 … 通过与多部门联动开展形式多样的“3·15”国际消费者权益日系列活动,切实增强了……. Two activities a
+                // summary dates by one festival stay two: 开展了“庆元宵”秧歌展演 … 组织开展了“翰墨迎元宵”书画笔会.)
+                if let e = candidates[max(0, n - 30)..<n].last(where: { $0.when == day && (Self.occasion(of: $0) == nil || dotted) }),
+                    sameActors(e)
+                {
+                    drop.insert(n)
+                    continue
+                }
+                // A named day in a lead that does nothing itself (全国各地民众将一起运动起来,喜庆……“全民健身日”), whose
+                // day the document then dates activities by (8月8日,……举行……启动仪式): their occasion.
+                if !dotted, own.isEmpty, !ItemBuilder.verbs.contains(where: { item.quote.contains($0) }),
+                    candidates[(n + 1)...].prefix(30).contains(where: { $0.when == day && Self.occasion(of: $0) == nil && $0.line > item.line })
+                {
+                    drop.insert(n)
+                }
+            }
+            candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
         // 系列活动时间为3月1日至3月31日) has that item's owners.
@@ -1320,6 +1352,27 @@ struct ItemBuilder {
                 !m.spelled.contains("月") && m.spelled.contains { "·.．•・".contains($0) } && m.spelled.contains { DocumentScanner.digit($0) != nil }
             }
         }
+        // Days that are not of this year's plan: the day a report learned of it (3月12日,笔者从市市场监管局获悉),
+        // a day counted from another year (七年前的8月8日, 七年后的8月8日, 去年8月8日), a span up to now (2022年底至今,
+        // 2019年以来). A festival named as the activity told (此次“七一”活动) is that activity, no new day.
+        mentions.removeAll { m in
+            let before = String(c[max(0, m.range.lowerBound - 4)..<m.range.lowerBound])
+            let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 40)])
+            let clauseAfter = String(after.prefix { !"。；;".contains($0) })
+            if m.form == .day, ["笔者", "记者"].contains(where: { clauseAfter.contains($0) }),
+                ["获悉", "了解到", "获知", "得知"].contains(where: { clauseAfter.contains($0) })
+            {
+                return true
+            }
+            if ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
+            if after.utf8HasPrefix("至今") || after.utf8HasPrefix("以来") { return true }
+            if m.form == .festival || m.form == .holiday {
+                let b = before.filter { !"“”\"「」".contains($0) }
+                if ["此次", "本次", "这次"].contains(where: { b.hasSuffix($0) }) { return true }
+            }
+            return false
+        }
+        if mentions.isEmpty { return [] }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
         joinStartsAndEnds(&mentions, c) { a, b in
             a.rule < b.rule && ["启动", "开始", "开幕"].contains(where: { String(c[a.range.upperBound..<b.range.lowerBound]).contains($0) })
@@ -1342,6 +1395,14 @@ struct ItemBuilder {
             return next.contains("日") || next.contains("节")
         }
         if setsUp || (text.contains("设立") && mentions.allSatisfy { $0.form == .festival }) { return [] }
+        // A named day's own birthday (“全民健身日”也将迎来七周岁生日): its anniversary, the occasion.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 14)]).filter { !"“”\"".contains($0) }
+            return after.utf8HasPrefix("也将迎来") || after.utf8HasPrefix("将迎来") || after.utf8HasPrefix("迎来")
+                ? ["周岁", "周年", "生日"].contains(where: { after.contains($0) }) : false
+        }
+        if mentions.isEmpty { return [] }
         // A sentence that tells when a named day falls every year (每年的5月12日为全国防灾减灾日, 9月的第三个星期六
         // 为全民国防教育日) defines the day: neither the date nor the day named is an item.
         if let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) }) {

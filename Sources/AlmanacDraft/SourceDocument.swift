@@ -183,8 +183,10 @@ struct SourceDocument {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
+            // (A photo's caption, 2024年“3·15”活动资料图。, is the page's picture, not its text.)
+            let caption = t.count <= 40 && t.trimmingSuffix(["。"]).utf8HasSuffix("资料图")
             if !long, Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) })
-                || Self.isSiteBlurb(t)
+                || Self.isSiteBlurb(t) || caption
             {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue

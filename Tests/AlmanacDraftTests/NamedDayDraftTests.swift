@@ -118,4 +118,54 @@ import Testing
         #expect(d.items[0].title.contains("慰问退役一等功奖章获得者谭再辉"))
         #expect(d.items[1].title.contains("周绍安"))
     }
+
+    // Round 4b (dev/273–289), held out to measure the mechanisms above: the classes its first run showed.
+
+    @Test func daysNotOfThisYearsPlanAreNoItems() throws {
+        // The day a report learned of it.
+        #expect(try whens("3月12日,笔者从铜仁市市场监管局获悉,宣传咨询服务活动将于3月14日上午9点在文庙广场举行。") == ["03-14"])
+        // A day counted from another year.
+        #expect(try whens("七年前的8月8日,北京奥运会盛大启幕;去年8月8日,全市举办健身大会。") == [])
+        // A span up to now.
+        #expect(try whens("组织执法部门对2022年底至今查获的商品进行集中销毁。") == [])
+        // A photo's caption.
+        #expect(try whens("标题\n2024年“3·15”活动资料图。\n3月14日,市场监管局开展宣传活动。") == ["03-14"])
+    }
+
+    @Test func aFestivalNamingTheActivityToldIsNoNewDay() throws {
+        let text = """
+            二、主体活动(6月28日当天)
+            (一)党员到达目的地,进行校内优秀党员表彰大会。
+            (五)回校后发放此次“七一”活动纪念相框、相片。
+            """
+        #expect(try whens(text).contains("建党节") == false)
+        // A named day's own birthday is its anniversary.
+        #expect(try whens("“全民健身日”也将迎来七周岁生日。") == [])
+    }
+
+    @Test func aRemarkOnANamedDaysActivityIsThatActivityAndTheLeadIsItsOccasion() throws {
+        let remark = """
+            在“3·15”国际消费者权益日,香格里拉市市场监督管理局牵头开展系列宣传活动。
+            通过与多部门联动开展形式多样的“3·15”国际消费者权益日系列活动,切实增强了消费者的维权意识。
+            各乡镇站所同步开展“3·15”国际消费者权益日系列宣传活动。
+            """
+        #expect(try whens(remark) == ["03-15", "03-15"])
+        let lead = """
+            全国各地民众将一起运动起来,喜庆属于百姓自己的健身节日“全民健身日”。
+            8月8日,国家体育总局在新疆主会场举行启动仪式。
+            """
+        #expect(try whens(lead) == ["08-08"])
+    }
+
+    @Test func aMonthLabelInBracketsOpensAPartOfAYearlySummary() throws {
+        let text = """
+            【一月份】翰墨飘香迎新春
+            为弘扬传统文化,1月8日,时代社区联合致公书画院开展“写春联 送祝福”活动。活动现场,书法家们挥毫泼墨,为居民送上对联。
+            【三月份】三八妇女节:巾帼风采展新姿
+            为庆祝三八妇女节,时代社区举办“巾帼绽芳华 共筑社区家”健身操活动,鼓励女性同胞关注健康,积极参与运动,展现了新时代女性的活力与风采。
+            【四月份】清明节:传承文化
+            清明时节,时代社区举办“青艾团香 纸鸢逐春”主题活动,居民们一起做青团、画风筝。
+            """
+        #expect(try whens(text) == ["01-08", "03-01..03-last", "04-01..04-last"])
+    }
 }
