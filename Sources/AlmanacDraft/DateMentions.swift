@@ -172,6 +172,13 @@ struct MentionScanner {
         if m.end + 2 < c.count, c[m.end + 1] == "中" || c[m.end + 1] == "上" || c[m.end + 1] == "下", c[m.end + 2] == "旬" {
             return MonthDay(month: m.value, day: nil, end: m.end + 2, yearNote: yearNote)
         }
+        // 9月中下旬, 3月上中旬: two parts of the month told together (the first part is read, the span
+        // widened where the part is).
+        if m.end + 3 < c.count, c[m.end + 1] == "中" && c[m.end + 2] == "下" || c[m.end + 1] == "上" && c[m.end + 2] == "中",
+            c[m.end + 3] == "旬"
+        {
+            return MonthDay(month: m.value, day: nil, end: m.end + 2, yearNote: yearNote)
+        }
         if let d = DocumentScanner.number(c, m.end + 1, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号",
             (1...31).contains(d.value)
         {
@@ -298,6 +305,12 @@ struct MentionScanner {
             rule = "\(mm)-01..\(mm)-10"
             unsure.append("“\(String(c[i..<j]))”读作该月1日至10日")
             confidence = 0.6
+        } else if c[j - 1] == "中", has("下旬") {
+            rule = "\(mm)-11..\(mm)-last"
+            end = j + 2
+        } else if c[j - 1] == "上", has("中旬") {
+            rule = "\(mm)-01..\(mm)-20"
+            end = j + 2
         } else if c[j - 1] == "中", has("旬") {
             rule = "\(mm)-11..\(mm)-20"
             end = j + 1

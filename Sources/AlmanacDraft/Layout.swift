@@ -146,6 +146,74 @@ enum Layout {
     /// Where the remarks of a term calendar's row start (第七周 | 4月3日—4月9日 | 清明节放假一天 |): a row
     /// that opens with a week's label (第一周, 第十一周, 第1周) and a cell of its span. The span is the
     /// calendar, not an item; the remarks after the second cell hold the items. Nil for any other line.
+    /// A row of a table flattened with | between its cells (2月24日 | 下午2:30行政务虚会 | 办公室 |, or a
+    /// row with no date under a dated one: 开学督导迎检 | 督导室 | ||).
+    struct TableRow {
+        var cells: [String]
+        /// The cell that is only a date or a span of dates (3月1日-3月7日), if any.
+        var dateCell: Int?
+        /// The units of the row's last cell when it lists only units (教育处、团委).
+        var owners: [String]
+        /// The first cell after the date (or the first cell) that is neither a date nor the owners.
+        var activity: String?
+    }
+
+    static func tableRow(_ c: [Character]) -> TableRow? {
+        let separators: Set<Character> = ["|", "｜"]
+        guard c.filter({ separators.contains($0) }).count >= 2 else { return nil }
+        var cells: [String] = []
+        var current: [Character] = []
+        for ch in c {
+            if separators.contains(ch) {
+                cells.append(String(current).trimmingSpaces())
+                current = []
+            } else {
+                current.append(ch)
+            }
+        }
+        cells.append(String(current).trimmingSpaces())
+        let filled = cells.indices.filter { !cells[$0].isEmpty }
+        guard filled.count >= 2 else { return nil }
+        func isDate(_ t: String) -> Bool {
+            let x = t.filter { $0 != " " }
+            return x.contains("月") && x.contains { DocumentScanner.digit($0) != nil }
+                && x.allSatisfy { DocumentScanner.digit($0) != nil || "月日号-—–~～至到?？.".contains($0) }
+        }
+        let dateCell = filled.first { isDate(cells[$0]) }
+        var owners: [String] = []
+        var ownerCell: Int?
+        if let last = filled.last, last != filled.first, last > (dateCell ?? -1), cells[last].count <= 20 {
+            let t = Array(cells[last])
+            let chunks = cells[last].split { "、,，/ ".contains($0) }.map(String.init)
+            let offices = chunks.allSatisfy { ch in
+                ch.count >= 2 && ch.count <= 5 && ch.allSatisfy(DocumentScanner.isHan) && "处室科组会部委办".contains(ch.last!)
+            }
+            let named = UnitDictionary.listed(in: t)
+            if offices || (!named.isEmpty && named.count == chunks.count) {
+                owners = offices ? chunks : named
+                ownerCell = last
+            }
+        }
+        let activity = filled.first { n in
+            n > (dateCell ?? -1) && n != ownerCell && !isDate(cells[n]) && cells[n].contains(where: DocumentScanner.isHan)
+        }.map { cells[$0] }
+        return TableRow(cells: cells, dateCell: dateCell, owners: owners, activity: activity)
+    }
+
+    /// A table cell's activity as a title: the first of the cell's activities, without the part of the
+    /// day or the time it opens with (下午2:30行政务虚会 → 行政务虚会; 上午:教职工大会……;下午:…… → 教职工大会……).
+    static func cellActivity(_ cell: String) -> String {
+        var c = Array(cell)
+        if let cut = c.firstIndex(where: { $0 == ";" || $0 == "；" }) { c = Array(c[..<cut]) }
+        var i = 0
+        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, Array(part)) { i = part.count }
+        // (A time after the part of the day, or a time alone: 下午2:30, 11:45-12:30; not a year, 2020年.)
+        var j = i
+        while j < c.count, DocumentScanner.digit(c[j]) != nil || ":：-—~ ".contains(c[j]) { j += 1 }
+        if i > 0 || c[i..<j].contains(where: { $0 == ":" || $0 == "：" }) { i = j }
+        return String(c[i...]).trimmingSpaces()
+    }
+
     static func weekRowRemarksStart(_ c: [Character]) -> Int? {
         var i = 0
         while i < c.count, c[i] == " " || c[i] == "\u{3000}" { i += 1 }
@@ -189,6 +257,14 @@ enum Layout {
         let c = DocumentScanner.characters(t).filter { !DocumentScanner.same($0, " ") }
         guard c.count <= 24 else { return nil }
         let e = enumeratorLength(c)
+        // (A month label in brackets opens a part of a yearly summary whatever follows it: 【三月份】植树节:共植绿色希望.)
+        if e < c.count, "【[〔".contains(c[e]), let n = DocumentScanner.number(c, e + 1, maxDigits: 2), n.end < c.count, c[n.end] == "月",
+            (1...12).contains(n.value)
+        {
+            var k = n.end + 1
+            if k < c.count, c[k] == "份" { k += 1 }
+            if k < c.count, "】]〕".contains(c[k]), !c[(k + 1)...].contains("月") { return n.value }
+        }
         var i = e
         while i < c.count, i - e <= 6 {
             if let n = DocumentScanner.number(c, i, maxDigits: 2), n.end < c.count, c[n.end] == "月", (1...12).contains(n.value) {
@@ -353,6 +429,9 @@ extension UnitDictionary {
         "党工委", "党委", "县委", "市委", "区委", "一中", "二中", "三中", "四中", "五中", "六中", "七中", "八中", "九中", "十中", "职中",
         "各乡镇", "各街道", "各社区", "各村", "各学校", "各部门", "各单位", "各镇", "各乡",
         "公司", "集团",
+        // (Round 4: armed-forces departments, offices and committees of one task, provincial departments.)
+        "人民武装部", "武装部", "人武部", "禁毒办", "国动办", "双拥办", "防汛办", "扶贫办", "信访办", "应急办", "减灾委", "禁毒委", "支队",
+        "科技厅", "教育厅", "民政厅", "财政厅", "文化厅", "公安厅", "司法厅", "卫生厅", "文旅厅",
     ].map { Array($0) }.sorted { $0.count > $1.count }
 
     /// Endings that name a unit only with a name before them (团灵璧县委, 中共某县委, 灵璧一中):
@@ -460,9 +539,11 @@ extension UnitDictionary {
     /// Its name is 2 to 5 Han characters before the ending, not itself a place word (美丽乡村, 城乡).
     static func townSubjects(in c: [Character]) -> [(name: String, at: Int)] {
         let endings: [[Character]] = [Array("街道"), ["镇"], ["乡"], ["村"]]
-        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开"].map { Array($0) }
+        let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开", "加大", "拉开"].map { Array($0) }
         let opens: Set<Character> = Set("，,。；;：: 日午")
-        let breaks: Set<Character> = Set("，,。；;：:！!？?")
+        // (The town governs the clause after a theme it names too: 街口镇以“奋进新时代,聚力强军梦”为主题,加大
+        // 宣传力度; a comma inside quotes is no break.)
+        let breaks: Set<Character> = Set("。；;：:！!？?")
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
@@ -485,7 +566,17 @@ extension UnitDictionary {
             }
             var k = end
             var acts = false
+            var commas = 0
             while k < c.count, k - end < 60, !breaks.contains(c[k]) {
+                if c[k] == "，" || c[k] == "," {
+                    // (One clause, or two when the first names the theme: ……为主题,加大……)
+                    let before = String(c[max(end, k - 3)..<k])
+                    let quoted = c[end..<k].filter { $0 == "“" }.count > c[end..<k].filter { $0 == "”" }.count
+                    if !quoted {
+                        commas += 1
+                        if commas > 1 || !(before.hasSuffix("为主题") || before.hasSuffix("为契机")) { break }
+                    }
+                }
                 if verbs.contains(where: { DocumentScanner.matches(c, k, $0) }) {
                     acts = true
                     break

@@ -157,7 +157,10 @@ public enum PlanDrafter {
             // A short label line opens a part of a notice too (节日由来, 假期安全 on a school's page): the
             // history of the festival is not a plan, and safety tips are requirements.
             if let label = Layout.shortLabel(l.text) {
-                inHistory = ["由来", "来历", "简介", "起源"].contains { label.hasSuffix($0) }
+                // (The label names what the history is of: a day or a festival, 节日由来, 防灾减灾日简介; a
+                // document site's 文档简介 opens the document itself.)
+                inHistory = ["由来", "来历", "简介", "起源", "小知识"].contains { label.hasSuffix($0) }
+                    && (label.count <= 3 || label.contains("节") || label.contains("日") || label.contains("的"))
                 inRequirements = inHistory || ["安全提示", "安全提醒", "温馨提示", "假期安全", "注意事项"].contains { label.contains($0) }
             }
             if inHistory { historyLines.insert(l.line) }
@@ -247,7 +250,36 @@ public enum PlanDrafter {
         // (The rows of a term calendar: 第七周 | 4月3日?4月9日 | 清明节放假一天 |, where the cut is in the line.)
         let weekRows = lineChars.compactMapValues { Layout.weekRowRemarksStart($0) }
         var readOf: [Int: Int] = [:]
-        for sentence in doc.sentences where !skipLines.contains(sentence.line) {
+        // Rows of a table flattened with | between cells: the date of the last dated row, while rows follow
+        // one another (a row with no date of its own is in the span of the row above: 第一周 | 3月1日-3月7日 |
+        // 开学典礼 | 教育处 | … 开学督导迎检 | 督导室 |).
+        var tableSpan: String?
+        var lastTableLine: Int?
+        func previousKept(_ line: Int) -> Int? { lineIndex[line].flatMap { $0 > 0 ? doc.keptLines[$0 - 1].line : nil } }
+        for var sentence in doc.sentences where !skipLines.contains(sentence.line) {
+            // (A row is read whole, once, even when a ; in a cell splits it into sentences.)
+            let row = tables[sentence.line] == nil ? lineChars[sentence.line].flatMap { Layout.tableRow($0) } : nil
+            if row != nil {
+                if readOf[sentence.line] != nil { continue }
+                if let all = lineChars[sentence.line] { sentence.chars = all }
+            }
+            if row == nil, lastTableLine != sentence.line { tableSpan = nil }
+            if let row {
+                if lastTableLine == nil || previousKept(sentence.line) != lastTableLine { tableSpan = nil }
+                lastTableLine = sentence.line
+                if let d = row.dateCell { tableSpan = row.cells[d] }
+            }
+            // (A row whose cells name no date of their own takes the span above it; its activity cell is
+            // read after that date, and the prefix is taken out of the quote again.)
+            func spanned(_ s: SourceSentence, _ row: Layout.TableRow) -> SourceSentence? {
+                guard let span = tableSpan, let activity = row.activity, scanner.scan(Array(activity)).isEmpty else { return nil }
+                var t = s
+                t.tablePrefix = span + "，"
+                t.chars = Array(span + "，" + activity)
+                t.tableTitle = Layout.cellActivity(activity)
+                t.tableOwners = row.owners
+                return t
+            }
             if let points = tables[sentence.line] {
                 if sentences.last?.line != sentence.line { sentences += points }
             } else if let cut = weekRows[sentence.line] {
@@ -256,7 +288,26 @@ public enum PlanDrafter {
                 readOf[sentence.line] = start + sentence.chars.count
                 var remarks = sentence
                 remarks.chars = Array(sentence.chars[max(0, min(sentence.chars.count, cut - start))...])
-                if remarks.chars.contains(where: { DocumentScanner.isHan($0) }) { sentences.append(remarks) }
+                // (Remarks that are an activity with no date of their own are in the week: 开学典礼 | 教育处.)
+                if let row, let t = spanned(sentence, row) {
+                    sentences.append(t)
+                } else if remarks.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                    if let row, row.owners.count > 0 {
+                        remarks.tableTitle = row.activity.map(Layout.cellActivity)
+                        remarks.tableOwners = row.owners
+                    }
+                    sentences.append(remarks)
+                }
+            } else if let row {
+                readOf[sentence.line] = sentence.chars.count
+                if row.dateCell == nil, let t = spanned(sentence, row) {
+                    sentences.append(t)
+                } else {
+                    var t = sentence
+                    t.tableTitle = row.activity.map(Layout.cellActivity)
+                    t.tableOwners = row.owners
+                    sentences.append(t)
+                }
             } else {
                 sentences.append(sentence)
             }
@@ -326,7 +377,24 @@ public enum PlanDrafter {
             }
         }
         var builtAt: Set<Int> = []
+        // (Sentences that dated an item by a day of their own, not by a heading's month or a festival.)
+        var datedAt: Set<Int> = []
+        // Inside a theme field (节日主题:春节是……。在春节及元宵节期间要突出……的主题。) until the next field
+        // (活动形式:, 活动时间) or point: a festival there is what the theme is about, not a day.
+        var inTheme = false
         for (index, sentence) in sentences.enumerated() {
+            do {
+                let t = String(sentence.chars)
+                let label = t.firstIndex { $0 == ":" || $0 == "：" }.map { String(t[..<$0].suffix(8)) }
+                if index > 0, sentences[index - 1].line != sentence.line { inTheme = false }
+                if let label, label.hasSuffix("主题") {
+                    inTheme = true
+                } else if label.map({ l in ["形式", "时间", "内容", "安排", "要求", "地点"].contains { l.hasSuffix($0) } }) == true
+                    || Layout.enumeratorLength(sentence.chars) > 0
+                {
+                    inTheme = false
+                }
+            }
             let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
             var built: [DraftItem]
             if let month = sentence.month {
@@ -337,13 +405,19 @@ public enum PlanDrafter {
                 built = [item]
             } else {
                 built = builder.items()
+                if built.contains(where: { ItemBuilder.isMonthDay($0.when) }) { datedAt.insert(index) }
             }
             // A sentence that opens with a part of the day or "then" (上午,……; 随即,……) and writes no date
             // of its own is on the day the sentence before gave (10月28日是重阳节。上午,……义诊), even when
             // that sentence only named the day's occasion. Looks back at most three sentences. (When that
             // day already dates an item, only a new activity opened by its own verb is another item:
             // 随即,镇机关干部开展了……包粽子; not 下午,……填土工作顺利结束, the same day told on.)
-            if built.isEmpty, sentence.month == nil, let word = ItemBuilder.relativeOpening(sentence.chars) {
+            // (Also when the sentence names only a festival or named day, 当天上午,……开展2024年全民国防教育日宣传
+            // 活动, after a sentence that wrote the day it falls on: 2024年9月21日是……全民国防教育日. The written
+            // day is the day; the name is the activity's.)
+            let onlyNamed = !built.isEmpty && built.allSatisfy { Self.occasion(of: $0) != nil }
+            if built.isEmpty || onlyNamed, sentence.month == nil, let word = ItemBuilder.relativeOpening(sentence.chars) {
+                let named = built
                 let opensActivity = ItemBuilder.verbs.contains { String(sentence.chars).contains($0) }
                 var k = index - 1
                 while k >= 0, index - k <= 3, sentence.line - sentences[k].line <= 3 {
@@ -360,22 +434,65 @@ public enum PlanDrafter {
                             item.unsure.append("日期取自前文（\(day.spelled)，\(word)）")
                             return item
                         }
+                        // (A sentence that only names a festival takes the day only when the day is the
+                        // one the sentence before names it on.)
+                        let before = String(sentences[k].chars)
+                        if !named.isEmpty, built.contains(where: { Self.occasion(of: $0) != nil })
+                            || !named.allSatisfy({ before.contains($0.spelled.filter(DocumentScanner.isHan)) })
+                        {
+                            built = named
+                        }
                         break
                     }
                     k -= 1
                 }
             }
-            if built.isEmpty, let month = monthOf[sentence.line] {
+            // (A later sentence of a paragraph whose first sentence dated its activity tells it on: 1月8日,……开展
+            // ……活动。活动现场,书法家们……)
+            let toldOn = index > 0 && sentences[index - 1].line == sentence.line && datedAt.contains(index - 1)
+                && Layout.enumeratorLength(sentence.chars) == 0
+            if built.isEmpty, !toldOn, let month = monthOf[sentence.line] {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
                 var point = sentence
                 let e = Layout.enumeratorLength(point.chars)
-                if e > 0 || sentence.chars.count <= 60 {
+                // (Or a sentence that does something, in a yearly summary's month part: 为庆祝三八妇女节,时代社区举办……)
+                if e > 0 || sentence.chars.count <= 60 || sentence.chars.count <= 150 && (index == 0 || sentences[index - 1].line != sentence.line)
+                    && ItemBuilder.verbs.contains(where: { String(sentence.chars).contains($0) })
+                {
                     point.chars = Array(point.chars[e...])
                     if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
                         let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
                         built = [b.sectionItem(month: month)]
                     }
                 }
+            }
+            if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
+            for n in built.indices {
+                if let prefix = sentence.tablePrefix {
+                    if built[n].quote.utf8HasPrefix(prefix) { built[n].quote = String(built[n].quote.dropFirst(prefix.count)) }
+                    if built[n].sentence.utf8HasPrefix(prefix) { built[n].sentence = String(built[n].sentence.dropFirst(prefix.count)) }
+                }
+                if let title = sentence.tableTitle, title.count >= 2 { built[n].title = String(title.prefix(48)) }
+                if !sentence.tableOwners.isEmpty {
+                    built[n].owners = Self.unitIDs(sentence.tableOwners, unitID)
+                    built[n].confidence.owners = 0.8
+                    built[n].unsure.removeAll { $0 == "原文没有写负责单位" || $0.hasPrefix("负责单位取自") }
+                }
+            }
+            // A date in a time field that follows its activity (1、组织文化、体育竞赛活动。内容包括……,活动时间为
+            // 2012年元月15日至2月15日。): titled by the activity the point named before it.
+            for n in built.indices where index > 0 && sentences[index - 1].line == sentence.line {
+                let bare = built[n].title.filter { !"为:： ".contains($0) }
+                guard bare.isEmpty || bare == "活动时间" || bare == "时间" else { continue }
+                var prev = sentences[index - 1].chars
+                prev = Array(prev[Layout.enumeratorLength(prev)...])
+                if let colon = prev.firstIndex(where: { $0 == ":" || $0 == "：" }), colon <= 6 {
+                    prev = Array(prev[(colon + 1)...])
+                    prev = Array(prev[Layout.enumeratorLength(prev)...])
+                }
+                let name = String(prev).trimmingSpaces().trimmingSuffix(["。", "；", ";"])
+                if name.count >= 2, name.count <= 48, ItemBuilder.actionWords.contains(where: { name.contains($0) }) { built[n].title = name }
             }
             if !built.isEmpty { builtAt.insert(index) }
             for var item in built {
@@ -437,7 +554,11 @@ public enum PlanDrafter {
         let textYears = doc.keptLines.prefix(400).compactMap { l -> Int? in Self.latestYear(in: l.text) }
         let years = candidates.compactMap { Self.writtenYear($0.spelled) } + (doc.documentYear.map { [$0] } ?? []) + textYears
         if let latest = years.max() {
-            candidates.removeAll { item in Self.writtenYear(item.spelled).map { $0 <= latest - 2 } ?? false }
+            candidates.removeAll { item in
+                // (A date without its year in a sentence that a dated history opens, 1933年7月11日,……根据……6月30日的
+                // 建议,决定8月1日为……, is of that year too.)
+                (Self.writtenYear(item.spelled) ?? ItemBuilder.yearBefore(item.spelled, in: item.sentence)).map { $0 <= latest - 2 } ?? false
+            }
         }
         var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
@@ -447,7 +568,7 @@ public enum PlanDrafter {
             var acting: [Int: Bool] = [:]
             func acts(_ n: Int) -> Bool {
                 if let a = acting[n] { return a }
-                let a = ItemBuilder.actionWords.contains { candidates[n].sentence.contains($0) }
+                let a = (ItemBuilder.actionWords + ["慰问", "走访", "看望"]).contains { candidates[n].sentence.contains($0) }
                 acting[n] = a
                 return a
             }
@@ -611,6 +732,49 @@ public enum PlanDrafter {
                 let rest = item.quote[end...].drop { $0 == "的" }
                 return !rest.hasPrefix("活动") && !rest.hasPrefix("日") && !rest.hasPrefix("月")
             }
+        }
+        // A named day told again for the activity the document already dated by the day it falls on
+        // (2024年6月26日,……土门社区特组织……主题活动 … 禁毒日当天,土门社区志愿者们……开展禁毒宣传活动; 3月12日是
+        // 植树节,当天……积极参与植树活动 … 其中,植树节当天义务植树37万棵), naming no unit of its own beside
+        // that activity's: the same activity told on, not another.
+        do {
+            var nameOf: [String: String] = [:]
+            for (name, id) in namedUnits { nameOf[id] = name }
+            func names(_ ids: [String]) -> [String] { ids.map { id in nameOf[id] ?? UnitDictionary.all.first { $0.id == id }?.name ?? id } }
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() {
+                // (The day of a named day: the festival's in the plan year, or a dotted day written in its name, “3·15”.)
+                let dotted = !item.spelled.contains("月") && item.spelled.contains { "·.．•・".contains($0) } && ItemBuilder.isMonthDay(item.when)
+                var day = dotted ? item.when : nil
+                if day == nil, let name = Self.bareFestival(item.when), !item.when.contains(" "), let f = options.festivals.festival(named: name),
+                    let d = try? options.festivals.date(of: f, year: options.year)
+                {
+                    day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
+                }
+                guard let day else { continue }
+                let own = item.confidence.owners >= 0.5 ? names(item.owners) : []
+                func sameActors(_ e: DraftItem) -> Bool {
+                    let theirs = names(e.owners)
+                    return own.allSatisfy { o in theirs.contains { $0.contains(o) || o.contains($0) } }
+                }
+                // (A dotted day, also after an item the same dotted day dates: 在“3·15”国际消费者权益日,……开展……系列
+                // 宣传 … 通过与多部门联动开展形式多样的“3·15”国际消费者权益日系列活动,切实增强了……. Two activities a
+                // summary dates by one festival stay two: 开展了“庆元宵”秧歌展演 … 组织开展了“翰墨迎元宵”书画笔会.)
+                if let e = candidates[max(0, n - 30)..<n].last(where: { $0.when == day && (Self.occasion(of: $0) == nil || dotted) }),
+                    sameActors(e)
+                {
+                    drop.insert(n)
+                    continue
+                }
+                // A named day in a lead that does nothing itself (全国各地民众将一起运动起来,喜庆……“全民健身日”), whose
+                // day the document then dates activities by (8月8日,……举行……启动仪式): their occasion.
+                if !dotted, own.isEmpty, !ItemBuilder.verbs.contains(where: { item.quote.contains($0) }),
+                    candidates[(n + 1)...].prefix(30).contains(where: { $0.when == day && Self.occasion(of: $0) == nil && $0.line > item.line })
+                {
+                    drop.insert(n)
+                }
+            }
+            candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
         }
         // An item that names no unit but names an activity an earlier item is titled with (……青年志愿服务月
         // 系列活动时间为3月1日至3月31日) has that item's owners.
@@ -1188,6 +1352,27 @@ struct ItemBuilder {
                 !m.spelled.contains("月") && m.spelled.contains { "·.．•・".contains($0) } && m.spelled.contains { DocumentScanner.digit($0) != nil }
             }
         }
+        // Days that are not of this year's plan: the day a report learned of it (3月12日,笔者从市市场监管局获悉),
+        // a day counted from another year (七年前的8月8日, 七年后的8月8日, 去年8月8日), a span up to now (2022年底至今,
+        // 2019年以来). A festival named as the activity told (此次“七一”活动) is that activity, no new day.
+        mentions.removeAll { m in
+            let before = String(c[max(0, m.range.lowerBound - 4)..<m.range.lowerBound])
+            let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 40)])
+            let clauseAfter = String(after.prefix { !"。；;".contains($0) })
+            if m.form == .day, ["笔者", "记者"].contains(where: { clauseAfter.contains($0) }),
+                ["获悉", "了解到", "获知", "得知"].contains(where: { clauseAfter.contains($0) })
+            {
+                return true
+            }
+            if ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
+            if after.utf8HasPrefix("至今") || after.utf8HasPrefix("以来") { return true }
+            if m.form == .festival || m.form == .holiday {
+                let b = before.filter { !"“”\"「」".contains($0) }
+                if ["此次", "本次", "这次"].contains(where: { b.hasSuffix($0) }) { return true }
+            }
+            return false
+        }
+        if mentions.isEmpty { return [] }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
         joinStartsAndEnds(&mentions, c) { a, b in
             a.rule < b.rule && ["启动", "开始", "开幕"].contains(where: { String(c[a.range.upperBound..<b.range.lowerBound]).contains($0) })
@@ -1204,12 +1389,35 @@ struct ItemBuilder {
         if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
         // A sentence that sets up a named day (将每年的12月4日定为“国家宪法日”, 确定12月4日这一天为……, 设立国家
         // 宪法日,有助于……) tells the day's history: no item.
-        let setsUp = ["定为", "这一天为", "设立为"].contains { w in
+        let setsUp = ["定为", "这一天为", "设立为", "改称为", "命名为"].contains { w in
             guard let end = text.utf8End(of: w) else { return false }
             let next = text[end...].prefix(12)
             return next.contains("日") || next.contains("节")
         }
         if setsUp || (text.contains("设立") && mentions.allSatisfy { $0.form == .festival }) { return [] }
+        // A named day's own birthday (“全民健身日”也将迎来七周岁生日): its anniversary, the occasion.
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday else { return false }
+            let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 14)]).filter { !"“”\"".contains($0) }
+            return after.utf8HasPrefix("也将迎来") || after.utf8HasPrefix("将迎来") || after.utf8HasPrefix("迎来")
+                ? ["周岁", "周年", "生日"].contains(where: { after.contains($0) }) : false
+        }
+        if mentions.isEmpty { return [] }
+        // A sentence that tells when a named day falls every year (每年的5月12日为全国防灾减灾日, 9月的第三个星期六
+        // 为全民国防教育日) defines the day: neither the date nor the day named is an item.
+        if let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) }) {
+            let clauses = DocumentScanner.clauses(c)
+            let k = clauses.firstIndex { $0.contains(defined.range.lowerBound) }
+            // (The day named is the sentence's subject throughout: 9月的第三个星期六为全民国防教育日,今年全民国防
+            // 教育日宣传的主题为……)
+            let namedDays = Set(mentions.filter { m in k.map { clauses[$0].contains(m.range.lowerBound) } == true }.compactMap { $0.festival?.chineseName })
+            mentions.removeAll { m in
+                m.range == defined.range
+                    || (m.form == .festival || m.form == .holiday)
+                        && (k.map { clauses[$0].contains(m.range.lowerBound) } == true || m.festival.map { namedDays.contains($0.chineseName) } == true)
+            }
+            if mentions.isEmpty { return [] }
+        }
         // "此次“4·15”全民国家安全教育主题宣传周活动,不仅……": a remark on the activity told names it again;
         // a festival or a dotted day in its name is no new item.
         if ["此次", "本次", "这次"].contains(where: { text.trimmingSpaces().utf8HasPrefix($0) }) {
@@ -1252,10 +1460,14 @@ struct ItemBuilder {
             guard names, m.form == .day || clause.hasSuffix("月") else { continue }
             // (12月4日,是国家第十一个宪法宣传日,司法局积极参与……活动: a later clause of the sentence acts on the
             // day; the day is that clause's, the naming clause is not an item.)
-            if at > m.range.upperBound, m.form == .day,
+            // (Without the comma too, when the acting clause writes no date of its own: 11月9日是消防集中宣传日,
+            // 各级消防等部门……要……有效开展消防安全宣传活动.)
+            if m.form == .day,
                 let acting = clauses.indices.first(where: { j in
                     j > k && (Self.verbs + ["参与", "参加"]).contains { String(c[clauses[j]]).contains($0) }
-                })
+                }),
+                at > m.range.upperBound
+                    || !mentions.contains(where: { $0.range.lowerBound > clauses[k].upperBound && $0.form != .festival && $0.form != .holiday })
             {
                 namingClauses.insert(k)
                 dayAnchor[m.range.lowerBound] = acting
@@ -1275,7 +1487,7 @@ struct ItemBuilder {
         // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
         mentions.removeAll { m in
             let clause = clauses[clauseIndex(m.range.lowerBound)]
-            if Self.inFrame(m, in: c, clause: clause) { return true }
+            if Self.inFrame(m, in: c, clause: clause) || Self.inFrameSpan(m, in: c, clauses: clauses) { return true }
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
@@ -1698,6 +1910,63 @@ struct ItemBuilder {
 
     static let appealWords = ["呼吁", "倡导", "倡议", "号召", "提醒", "引导", "劝导"]
 
+    /// The year of the last date written with its year (1933年7月11日) before `spelled` in its sentence,
+    /// when no 今年/明年/本年 stands between.
+    static func yearBefore(_ spelled: String, in sentence: String) -> Int? {
+        let c = Array(sentence)
+        let s = Array(spelled)
+        guard !s.isEmpty, let at = (0..<c.count).first(where: { DocumentScanner.matches(c, $0, s) }) else { return nil }
+        var year: Int?
+        var i = 0
+        while i + 5 < at {
+            if let y = DocumentScanner.asciiNumber(c, i, maxDigits: 4), y.end == i + 4, c[y.end] == "年", DocumentScanner.digit(c[y.end + 1]) != nil,
+                i == 0 || DocumentScanner.digit(c[i - 1]) == nil
+            {
+                // (Not a day named as this year's occasion: 2019年3月5日是第56个学雷锋日,……决定在3月份开展.)
+                var j = y.end + 1
+                while j < c.count, j - y.end <= 6, c[j] != "日" && c[j] != "号" { j += 1 }
+                let occasion = j + 1 < c.count && (c[j + 1] == "是" || c[j + 1] == "为")
+                if !occasion { year = y.value }
+                i = y.end
+            }
+            i += 1
+        }
+        guard let y = year else { return nil }
+        let rest = String(c[0..<at])
+        return ["今年", "明年", "本年", "当年"].contains { rest.contains($0) } ? nil : y
+    }
+
+    /// Whether a date is the subject of a sentence that says which day a named day is every year:
+    /// 每年的5月12日为全国防灾减灾日, 每年3月12日是植树节, 9月的第三个星期六为全民国防教育日 (a day of
+    /// the week counted in the month is a yearly rule too).
+    static func definesNamedDay(_ m: Mention, in c: [Character]) -> Bool {
+        guard m.form != .festival, m.form != .holiday, m.range.upperBound < c.count else { return false }
+        let before = String(c[max(0, m.range.lowerBound - 3)..<m.range.lowerBound])
+        var recurring = before.hasSuffix("每年") || before.hasSuffix("每年的")
+        var at = m.range.upperBound
+        // (……的第三个星期六, 第二个周日)
+        var k = at
+        if k < c.count, c[k] == "的" { k += 1 }
+        if k < c.count, c[k] == "第" {
+            var j = k + 1
+            while j < c.count, j - k <= 3, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十".contains(c[j]) { j += 1 }
+            if j < c.count, c[j] == "个" { j += 1 }
+            if DocumentScanner.matches(c, j, Array("星期")), j + 2 < c.count {
+                at = j + 3
+                recurring = true
+            } else if j < c.count, c[j] == "周", j + 1 < c.count {
+                at = j + 2
+                recurring = true
+            }
+        }
+        guard recurring, at < c.count, c[at] == "为" || c[at] == "是" else { return false }
+        var end = at + 1
+        while end < c.count, !"，,。；;！!？?".contains(c[end]) { end += 1 }
+        let named = String(c[(at + 1)..<end]).filter { !"“”\"「」‘’ ".contains($0) }
+        return named.count >= 2 && (named.hasSuffix("日") || named.hasSuffix("节") || named.hasSuffix("纪念日"))
+            && !actionWords.contains { named.contains($0) && $0 != "活动" && $0 != "宣传" }
+    }
+
     /// Whether a mention is what an appeal asks of the public (志愿者们呼吁群众在清明祭祀期间……).
     static func inAppeal(_ m: Mention, in c: [Character], clause: Range<Int>) -> Bool {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
@@ -1711,6 +1980,27 @@ struct ItemBuilder {
         guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
         return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
+    }
+
+    /// Whether a mention is inside a frame that runs over several clauses (根据……文件精神,在8月16日至9月22日
+    /// 期间,开展……活动的要求,我校准备在9月11日……开展……): from a clause that opens with 根据/按照/结合…
+    /// to a later clause that ends with 要求/精神/部署/规定, with no clause between opened by the document's
+    /// own actor (我校, 我局, 本单位).
+    static func inFrameSpan(_ m: Mention, in c: [Character], clauses: [Range<Int>]) -> Bool {
+        guard let k = clauses.firstIndex(where: { $0.contains(m.range.lowerBound) }) else { return false }
+        func text(_ j: Int) -> String { String(c[clauses[j]]).trimmingSpaces() }
+        func own(_ j: Int) -> Bool { ["我", "本"].contains { text(j).utf8HasPrefix($0) } }
+        guard !own(k),
+            let open = (max(0, k - 3)...k).reversed().first(where: { j in UnitDictionary.frameBefore.contains { text(j).utf8HasPrefix($0) } })
+        else { return false }
+        if (open..<k).contains(where: { own($0) && $0 > open }) { return false }
+        for e in k..<min(clauses.count, k + 4) {
+            if e > k, own(e) { return false }
+            let t = String(text(e).reversed().drop { "，,。；;”\"".contains($0) }.reversed())
+            // (A later clause closes the frame when the date's activity is what it names: ……活动的要求.)
+            if ["要求", "精神", "部署", "规定"].contains(where: { t.hasSuffix(e > k ? "的" + $0 : $0) }), e > k || open < k { return true }
+        }
+        return false
     }
 
     static let documentWords = [
@@ -1840,7 +2130,7 @@ struct ItemBuilder {
         let hasAction = { (s: String) in
             let words = s.removing("活动厅").removing("活动室")
                 .removing("活动中心")
-            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置"].contains { words.contains($0) }
+            return Self.actionWords.contains { words.contains($0) } || ["做好", "布置", "慰问", "走访", "看望"].contains { words.contains($0) }
         }
         if !hasAction(t) || t.count < 4 {
             if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {

@@ -30,6 +30,12 @@ struct SourceSentence {
     /// For a point of a flattened month table: the month of its group, and the label as read (二月).
     var month: Int? = nil
     var label: String? = nil
+    /// For a row of a table flattened with | between cells: the date the row takes from the row above
+    /// (written before the sentence as read, taken out of the quote again), its activity cell and the
+    /// units of its owner cell.
+    var tablePrefix: String? = nil
+    var tableTitle: String? = nil
+    var tableOwners: [String] = []
 }
 
 /// The document split into kept lines and sentences, with repeated and debris lines dropped.
@@ -171,12 +177,16 @@ struct SourceDocument {
                 if !raw.trimmingSpaces().isEmpty { dropped.append(DroppedLine(line: number, reason: .debris)) }
                 continue
             }
-            if number >= tailStart {
+            // (A line of text after it, longer than any furniture, is the page's document: a document
+            // site prints its preview after 相关文档, 文档介绍:2017年……方案……)
+            if number >= tailStart, !long {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue
             }
+            // (A photo's caption, 2024年“3·15”活动资料图。, is the page's picture, not its text.)
+            let caption = t.count <= 40 && t.trimmingSuffix(["。"]).utf8HasSuffix("资料图")
             if !long, Self.debrisStarts.contains(where: { t.utf8HasPrefix($0) }) || Self.debrisContains.contains(where: { t.contains($0) })
-                || Self.isSiteBlurb(t)
+                || Self.isSiteBlurb(t) || caption
             {
                 dropped.append(DroppedLine(line: number, reason: .debris))
                 continue

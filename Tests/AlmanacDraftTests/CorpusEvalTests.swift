@@ -138,6 +138,13 @@ import Testing
         for n in items.indices where !used.contains(n) {
             lines.append("  extra: line \(items[n].line) \(items[n].when) \(items[n].title)")
         }
+        if details, ProcessInfo.processInfo.environment["DRAFT_EVAL_CONFIDENCE"] != nil {
+            // One row per drafted item: whether it matched, and its confidences (for studying a gate).
+            for n in items.indices {
+                let c = items[n].confidence
+                print("draft-conf \(half)/\(name)\t\(used.contains(n) ? "match" : "extra")\titem \(c.item)\twhen \(c.when)\ttitle \(c.title)\tkind \(c.kind)\towners \(c.owners)\tsource \(items[n].dateSource.rawValue)\tline \(items[n].line)\t\(items[n].when)\t\(items[n].title)")
+            }
+        }
         print("draft-eval \(score.row("\(half)/\(name)"))")
         if details { for l in lines { print("draft-eval \(l)") } }
         return score

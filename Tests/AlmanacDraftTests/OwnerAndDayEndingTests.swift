@@ -52,3 +52,22 @@ extension OwnerAndDayEndingTests {
         #expect(UnitDictionary.placeSubjects(in: Array("城乡环境整治开展检查")).isEmpty)
     }
 }
+
+extension OwnerAndDayEndingTests {
+    /// Round 4 (dev/233–271): armed-forces departments, single-task offices and committees, provincial
+    /// departments, and a town that names its theme before it acts.
+    @Test func armedForcesDepartmentsTaskOfficesAndProvincialDepartmentsAreUnits() {
+        #expect(Self.organisers("马王堆街道人民武装部开展国防教育宣传活动").last == "马王堆街道人民武装部")
+        #expect(Self.organisers("汉中市国动办在中心广场组织开展宣传活动") == ["汉中市国动办"])
+        #expect(Self.organisers("县禁毒办开展禁毒宣传活动") == ["县禁毒办"])
+        #expect(Self.organisers("市减灾委和各成员单位开展主题宣传活动").first == "市减灾委")
+        #expect(Self.organisers("贵州省科技厅举办启动仪式") == ["贵州省科技厅"])
+        // A hall is a place, not a department.
+        #expect(Self.organisers("在展厅举办书画展").isEmpty)
+        let text = "9月中下旬,街口镇以“奋进新时代,聚力强军梦”为主题,加大宣传力度"
+        #expect(UnitDictionary.placeSubjects(in: Array(text)).map(\.name) == ["街口镇"])
+        #expect(UnitDictionary.placeSubjects(in: Array("11月9日,望牛墩镇“119”消防安全宣传月正式拉开了序幕")).map(\.name) == ["望牛墩镇"])
+        // A theme named by a town that does nothing after it is no subject.
+        #expect(UnitDictionary.placeSubjects(in: Array("街口镇以文明为主题,环境优美")).isEmpty)
+    }
+}
