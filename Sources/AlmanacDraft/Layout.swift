@@ -186,7 +186,7 @@ enum Layout {
             let t = Array(cells[last])
             let chunks = cells[last].split { "、,，/ ".contains($0) }.map(String.init)
             let offices = chunks.allSatisfy { ch in
-                ch.count >= 2 && ch.count <= 5 && ch.allSatisfy(DocumentScanner.isHan) && "处室科组会部委办".contains(ch.last!)
+                ch.count >= 2 && ch.count <= 5 && ch.allSatisfy(DocumentScanner.isHan) && ch.last.map { "处室科组会部委办".contains($0) } == true
             }
             let named = UnitDictionary.listed(in: t)
             if offices || (!named.isEmpty && named.count == chunks.count) {

@@ -255,10 +255,18 @@ public enum PlanDrafter {
         // 开学典礼 | 教育处 | … 开学督导迎检 | 督导室 |).
         var tableSpan: String?
         var lastTableLine: Int?
+        var rowOf: [Int: Layout.TableRow?] = [:]
         func previousKept(_ line: Int) -> Int? { lineIndex[line].flatMap { $0 > 0 ? doc.keptLines[$0 - 1].line : nil } }
         for var sentence in doc.sentences where !skipLines.contains(sentence.line) {
             // (A row is read whole, once, even when a ; in a cell splits it into sentences.)
-            let row = tables[sentence.line] == nil ? lineChars[sentence.line].flatMap { Layout.tableRow($0) } : nil
+            // (Read once per line.)
+            let row: Layout.TableRow?
+            if let known = rowOf[sentence.line] {
+                row = known
+            } else {
+                row = tables[sentence.line] == nil ? lineChars[sentence.line].flatMap { Layout.tableRow($0) } : nil
+                rowOf[sentence.line] = .some(row)
+            }
             if row != nil {
                 if readOf[sentence.line] != nil { continue }
                 if let all = lineChars[sentence.line] { sentence.chars = all }
@@ -1355,22 +1363,33 @@ struct ItemBuilder {
         // Days that are not of this year's plan: the day a report learned of it (3月12日,笔者从市市场监管局获悉),
         // a day counted from another year (七年前的8月8日, 七年后的8月8日, 去年8月8日), a span up to now (2022年底至今,
         // 2019年以来). A festival named as the activity told (此次“七一”活动) is that activity, no new day.
-        mentions.removeAll { m in
-            let before = String(c[max(0, m.range.lowerBound - 4)..<m.range.lowerBound])
-            let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 40)])
-            let clauseAfter = String(after.prefix { !"。；;".contains($0) })
-            if m.form == .day, ["笔者", "记者"].contains(where: { clauseAfter.contains($0) }),
-                ["获悉", "了解到", "获知", "得知"].contains(where: { clauseAfter.contains($0) })
-            {
-                return true
+        // (Each test is made only when the sentence has its words: the scan of a long document stays linear.)
+        let learned = ["笔者", "记者"].contains { text.contains($0) } && ["获悉", "了解到", "获知", "得知"].contains { text.contains($0) }
+        let otherYear = text.contains("年前") || text.contains("年后的") || text.contains("去年")
+        let upToNow = text.contains("至今") || text.contains("以来")
+        let thisOne = text.contains("此次") || text.contains("本次") || text.contains("这次")
+        if learned || otherYear || upToNow || thisOne {
+            mentions.removeAll { m in
+                let before = String(c[max(0, m.range.lowerBound - 4)..<m.range.lowerBound])
+                if learned, m.form == .day {
+                    let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 40)])
+                    let clauseAfter = String(after.prefix { !"。；;".contains($0) })
+                    if ["笔者", "记者"].contains(where: { clauseAfter.contains($0) }),
+                        ["获悉", "了解到", "获知", "得知"].contains(where: { clauseAfter.contains($0) })
+                    {
+                        return true
+                    }
+                }
+                if otherYear, ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
+                if upToNow, DocumentScanner.matches(c, m.range.upperBound, Array("至今")) || DocumentScanner.matches(c, m.range.upperBound, Array("以来")) {
+                    return true
+                }
+                if thisOne, m.form == .festival || m.form == .holiday {
+                    let b = before.filter { !"“”\"「」".contains($0) }
+                    if ["此次", "本次", "这次"].contains(where: { b.hasSuffix($0) }) { return true }
+                }
+                return false
             }
-            if ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
-            if after.utf8HasPrefix("至今") || after.utf8HasPrefix("以来") { return true }
-            if m.form == .festival || m.form == .holiday {
-                let b = before.filter { !"“”\"「」".contains($0) }
-                if ["此次", "本次", "这次"].contains(where: { b.hasSuffix($0) }) { return true }
-            }
-            return false
         }
         if mentions.isEmpty { return [] }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
@@ -1396,16 +1415,16 @@ struct ItemBuilder {
         }
         if setsUp || (text.contains("设立") && mentions.allSatisfy { $0.form == .festival }) { return [] }
         // A named day's own birthday (“全民健身日”也将迎来七周岁生日): its anniversary, the occasion.
-        mentions.removeAll { m in
+        if text.contains("迎来") { mentions.removeAll { m in
             guard m.form == .festival || m.form == .holiday else { return false }
             let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 14)]).filter { !"“”\"".contains($0) }
             return after.utf8HasPrefix("也将迎来") || after.utf8HasPrefix("将迎来") || after.utf8HasPrefix("迎来")
                 ? ["周岁", "周年", "生日"].contains(where: { after.contains($0) }) : false
-        }
+        } }
         if mentions.isEmpty { return [] }
         // A sentence that tells when a named day falls every year (每年的5月12日为全国防灾减灾日, 9月的第三个星期六
         // 为全民国防教育日) defines the day: neither the date nor the day named is an item.
-        if let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) }) {
+        if text.contains("为") || text.contains("是"), let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) }) {
             let clauses = DocumentScanner.clauses(c)
             let k = clauses.firstIndex { $0.contains(defined.range.lowerBound) }
             // (The day named is the sentence's subject throughout: 9月的第三个星期六为全民国防教育日,今年全民国防
@@ -1485,9 +1504,10 @@ struct ItemBuilder {
         // What a festival is not an activity of: a question in quoted speech (“你们知道端午节是怎么来的吗?”),
         // what an appeal asks of the public (呼吁群众在清明祭祀期间……), the frame of a requirement
         // (结合“清廉小店·清明行”活动要求), the name of a document (2022清明祭扫活动方案(通用13篇)).
+        let framed = UnitDictionary.frameBefore.contains { text.contains($0) }
         mentions.removeAll { m in
             let clause = clauses[clauseIndex(m.range.lowerBound)]
-            if Self.inFrame(m, in: c, clause: clause) || Self.inFrameSpan(m, in: c, clauses: clauses) { return true }
+            if Self.inFrame(m, in: c, clause: clause) || framed && Self.inFrameSpan(m, in: c, clauses: clauses) { return true }
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
