@@ -117,8 +117,9 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         public var occurrences = ExpansionLimits.defaultOccurrences
         /// `occurrences_per_item`: of one item in the scheduling window.
         public var occurrencesPerItem = ExpansionLimits.defaultOccurrencesPerItem
-        /// `feed_events`: events in one published calendar feed.
-        public var feedEvents = 100_000
+        /// `feed_events`: events in all the published calendar feeds together (the plan's and the
+        /// units'), about 20 MB at the default; the runtime directory is usually a tmpfs.
+        public var feedEvents = 50_000
 
         public init() {}
 

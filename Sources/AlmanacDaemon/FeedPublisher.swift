@@ -171,32 +171,38 @@ public actor FeedPublisher {
         return Written(files: files, problems: failures)
     }
 
-    /// The feeds' range: last year through next year, narrowed around today when that holds more
-    /// events than `limit`.
+    /// The feeds' range: last year through next year, narrowed around today when the feeds would
+    /// hold more than `limit` events all together (the plan's feed holds every event, each unit's
+    /// feed those it owns or takes part in, so an event owned by two units counts three times).
     /// Nil when `isCancelled` said so before the parts were complete.
     static func build(
         _ plan: PlanInForce, today: CivilDate, limit: Int, sequences: FeedSequences, isCancelled: () -> Bool = { false }
     ) -> FeedParts? {
         let builder = PlanFeedBuilder(plan: plan.plan, stamp: plan.loadedAt)
+        let unitFeeds = Set(plan.plan.units.map(\.id.value).filter(isSafeFileName))
         var range = (CivilDate(year: today.year - 1, month: 1, day: 1) ?? today)...(CivilDate(year: today.year + 1, month: 12, day: 31) ?? today)
         var note: String?
         var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
         if isCancelled() { return nil }
-        if expansion.occurrences.count > limit {
+        var feedsOfSeries = Self.unitFeeds(of: expansion.series, among: unitFeeds)
+        if Self.feedEvents(expansion.occurrences.indices, expansion, feedsOfSeries) > limit {
             // Keep the days nearest today: a month back, and forward as far as the limit allows.
             let from = today.adding(days: -30)
             let after = expansion.indices(startingIn: from...range.upperBound)
-            let last = after.lowerBound + min(limit, after.count) - 1
-            let to = last >= after.lowerBound ? expansion.occurrences[last].start : from
+            let fit = Self.prefixWithin(limit, after, expansion, feedsOfSeries)
+            let to = fit.isEmpty ? from : expansion.occurrences[fit.upperBound - 1].start
             range = from...max(from, to)
             expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
             if isCancelled() { return nil }
-            if expansion.occurrences.count > limit {
+            feedsOfSeries = Self.unitFeeds(of: expansion.series, among: unitFeeds)
+            // Windows that began before the range and still run in it may add a few.
+            let kept = Self.prefixWithin(limit, expansion.occurrences.indices, expansion, feedsOfSeries)
+            if kept.count < expansion.occurrences.count {
                 expansion = PlanOccurrences(
-                    range: range, series: expansion.series, occurrences: Array(expansion.occurrences.prefix(limit)),
-                    diagnostics: [], explanations: expansion.explanations.map { Array($0.prefix(limit)) })
+                    range: range, series: expansion.series, occurrences: Array(expansion.occurrences[kept]),
+                    diagnostics: [], explanations: expansion.explanations.map { Array($0[kept]) })
             }
-            note = "feeds cover \(range.lowerBound)..\(range.upperBound) only: the plan has more than \(limit) events from last year to next year (limits.feed_events)"
+            note = "feeds cover \(range.lowerBound)..\(range.upperBound) only: from last year to next year the plan's feed and the units' feeds would hold more than \(limit) events together (limits.feed_events)"
         }
         let entries = expansion.entries
         var sequences = sequences
@@ -204,14 +210,40 @@ public actor FeedPublisher {
         let texts = builder.eventTexts(entries: entries, sequences: &sequences, isCancelled: isCancelled)
         guard texts.count == entries.count else { return nil }
         var feeds: [String: [Int]] = ["": Array(texts.indices)]
-        for unit in plan.plan.units where Self.isSafeFileName(unit.id.value) { feeds[unit.id.value] = [] }
-        for (index, entry) in entries.enumerated() {
-            for unit in Set(entry.owners + entry.participants) where !unit.isEmpty && feeds[unit] != nil { feeds[unit]?.append(index) }
+        for unit in unitFeeds { feeds[unit] = [] }
+        for (index, occurrence) in expansion.occurrences.enumerated() {
+            for unit in feedsOfSeries[occurrence.series] { feeds[unit]?.append(index) }
         }
         return FeedParts(
             builder: builder, entries: entries,
             withChecklist: entries.filter { builder.checklist(for: $0) != nil }, texts: texts, feeds: feeds,
             sequences: sequences, note: note)
+    }
+
+    /// For each series, the unit feeds its events go into: its owners and participants that
+    /// have a feed, each once.
+    static func unitFeeds(of series: [OccurrenceSeries], among unitFeeds: Set<String>) -> [[String]] {
+        series.map { s in
+            var seen = Set<String>()
+            return (s.owners + s.participants).filter { unitFeeds.contains($0) && seen.insert($0).inserted }
+        }
+    }
+
+    /// Events the feeds hold for these occurrences: one in the plan's feed and one in each unit's.
+    static func feedEvents(_ indices: Range<Int>, _ expansion: PlanOccurrences, _ feedsOfSeries: [[String]]) -> Int {
+        indices.reduce(0) { $0 + 1 + feedsOfSeries[expansion.occurrences[$1].series].count }
+    }
+
+    /// The longest run of `indices` from its start whose events fit in `limit`.
+    static func prefixWithin(_ limit: Int, _ indices: Range<Int>, _ expansion: PlanOccurrences, _ feedsOfSeries: [[String]]) -> Range<Int> {
+        var total = 0
+        var end = indices.lowerBound
+        while end < indices.upperBound {
+            total += 1 + feedsOfSeries[expansion.occurrences[end].series].count
+            if total > limit { break }
+            end += 1
+        }
+        return indices.lowerBound..<end
     }
 
     /// What ``writeFeeds(_:today:limit:sequences:store:directory:)`` wrote.

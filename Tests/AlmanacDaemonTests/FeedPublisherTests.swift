@@ -221,6 +221,49 @@ import Testing
         await controller.beginShutdown()
     }
 
+    /// `limits.feed_events` counts the events of all the feeds together: an event owned by two
+    /// units is in three feeds. Over the limit, the feeds start a month before today and run as
+    /// far forward as the limit allows, and say so; under it they cover last year to next year.
+    @Test func theFeedLimitCountsEveryFeedsEvents() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        try sandbox.write("plans/a.yaml", """
+            plan:
+              id: t
+              name: 测试
+              years: [2025, 2026, 2027]
+              holidays: none
+            units:
+              wmb: {name: 区文明办}
+              whjc: {name: 文化稽查队}
+            items:
+              - {id: w, kind: recurring-check, title: 网吧检查, when: weekly mon, owners: [wmb], participants: [whjc]}
+              - {id: y, kind: deadline, title: 材料, when: 08-10, owners: [wmb]}
+            """)
+        let configuration = try sandbox.configuration()
+        let controller = DaemonController(
+            configuration: configuration, store: .success(try SQLiteStateStore(path: configuration.databasePath)), logger: quietLogger)
+        await controller.start(controlActivated: false)
+        let plan = try #require(controller.generation.plan)
+        let today = try #require(CivilDate(year: 2026, month: 9, day: 1))
+        func events(_ parts: FeedPublisher.FeedParts) -> Int { parts.feeds.values.reduce(0) { $0 + $1.count } }
+
+        // Three years: 156 Mondays in three feeds each, 3 deadlines in two.
+        let whole = try #require(FeedPublisher.build(plan, today: today, limit: 10_000, sequences: FeedSequences()))
+        #expect(whole.note == nil)
+        #expect(events(whole) == 156 * 3 + 3 * 2)
+        #expect(whole.entries.first?.start == CivilDate(year: 2025, month: 1, day: 6))
+
+        let cut = try #require(FeedPublisher.build(plan, today: today, limit: 60, sequences: FeedSequences()))
+        #expect(events(cut) <= 60)
+        #expect(events(cut) > 50)
+        #expect(cut.note?.contains("limits.feed_events") == true)
+        #expect(cut.entries.allSatisfy { $0.start >= CivilDate(year: 2026, month: 8, day: 2)! })
+        #expect(cut.feeds["wmb"]?.count == cut.entries.count)
+        #expect(cut.feeds["whjc"]?.count == cut.entries.filter { $0.itemID == "w" }.count)
+        await controller.beginShutdown()
+    }
+
     /// The publisher sleeps until the next midnight in Shanghai, plus a second: from 10:00 that is
     /// 14 hours; from 23:59:59.5 it is one and a half seconds.
     @Test func sleepsUntilMidnight() {
