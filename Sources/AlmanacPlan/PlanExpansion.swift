@@ -260,7 +260,7 @@ public enum PlanExpansion {
                                 continue
                             }
                         }
-                        found = rule.occurrences(in: days, context: context).filter { $0.start.year == year }
+                        found = rule.occurrences(in: days, context: context, explain: explain).filter { $0.start.year == year }
                         datedInYear[ruleText.value] = found
                     }
                     guard !found.isEmpty else { continue }
@@ -419,7 +419,7 @@ public struct DateRuleChecker: RuleChecking {
         for year in years {
             guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
             else { continue }
-            let occurrences = parsed.occurrences(in: first...last, context: context).filter {
+            let occurrences = parsed.occurrences(in: first...last, context: context, explain: false).filter {
                 $0.start.components.year == year
             }
             if occurrences.isEmpty { missing.append(year) }

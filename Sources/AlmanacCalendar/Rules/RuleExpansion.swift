@@ -32,9 +32,11 @@ public struct RuleExpansion: Sendable, Hashable {
 
 extension DateRule {
     /// The occurrences that overlap `range` (a window that started before the range but is still
-    /// running is included), ordered by start date, then time, then end.
-    public func occurrences(in range: ClosedRange<CivilDate>, context: RuleContext) -> [Occurrence] {
-        RuleExpander(ast: ast, context: context).occurrences(in: range)
+    /// running is included), ordered by start date, then time, then end. With `explain` false
+    /// the occurrences carry no ``Occurrence/steps`` (the same dates, times and order, without
+    /// the work of recording how each was derived).
+    public func occurrences(in range: ClosedRange<CivilDate>, context: RuleContext, explain: Bool = true) -> [Occurrence] {
+        RuleExpander(ast: ast, context: context, explain: explain).occurrences(in: range)
     }
 
     /// Like ``occurrences(in:context:)``, and also reports the years whose missing holiday table
@@ -86,6 +88,8 @@ final class MissingTables {
 struct RuleExpander {
     let ast: RuleAST
     let context: RuleContext
+    /// Whether occurrences record their derivation steps.
+    var explain = true
     let missing = MissingTables()
 
     var work: WorkCalendar { context.workCalendar }
@@ -190,8 +194,10 @@ struct RuleExpander {
             var copy = o
             copy.start = moved
             copy.end = moved
-            copy.steps.append(.dayOff(policy, date: o.start, kind: work.dayKind(o.start).chineseLabel, movedTo: moved))
-            if !work.hasTable(for: o.start.year) { copy.steps.append(.noHolidayTable(year: o.start.year)) }
+            if explain {
+                copy.steps.append(.dayOff(policy, date: o.start, kind: work.dayKind(o.start).chineseLabel, movedTo: moved))
+                if !work.hasTable(for: o.start.year) { copy.steps.append(.noHolidayTable(year: o.start.year)) }
+            }
             out.append(copy)
         }
         return out
@@ -248,7 +254,7 @@ struct RuleExpander {
     }
 
     func daily(in range: ClosedRange<CivilDate>, interval: Int) -> [Occurrence] {
-        let steps: [DerivationStep] = [.daily(interval: interval)]
+        let steps: [DerivationStep] = explain ? [.daily(interval: interval)] : []
         let phase = (ast.from ?? CivilDate(dayNumber: 0)).dayNumber
         var out: [Occurrence] = []
         out.reserveCapacity(range.lowerBound.days(to: range.upperBound) / interval + 1)
@@ -269,7 +275,7 @@ struct RuleExpander {
         let phaseMonday = phaseDate.dayNumber - (phaseDate.weekday.rawValue - 1)
         var out: [Occurrence] = []
         for day in days {
-            let steps: [DerivationStep] = [.weekly(day, interval: interval)]
+            let steps: [DerivationStep] = explain ? [.weekly(day, interval: interval)] : []
             let lower = range.lowerBound
             var d = lower.dayNumber + positiveModulo(day.rawValue - lower.weekday.rawValue, 7)
             while d <= range.upperBound.dayNumber {
@@ -294,8 +300,11 @@ struct RuleExpander {
             let month = index - year * 12 + 1
             for spec in specs {
                 guard let date = monthDay(spec, year: year, month: month), range.contains(date) else { continue }
-                var steps: [DerivationStep] = [.monthly(spec: spec.canonicalText, year: year, month: month, date: date)]
-                if case .workingDay = spec, !work.hasTable(for: year) { steps.append(.noHolidayTable(year: year)) }
+                var steps: [DerivationStep] = []
+                if explain {
+                    steps.append(.monthly(spec: spec.canonicalText, year: year, month: month, date: date))
+                    if case .workingDay = spec, !work.hasTable(for: year) { steps.append(.noHolidayTable(year: year)) }
+                }
                 out.append(Occurrence(start: date, end: date, steps: steps))
             }
         }
@@ -363,9 +372,8 @@ struct RuleExpander {
             return [
                 Occurrence(
                     start: period.lowerBound, end: period.upperBound,
-                    steps: [
-                        .holiday(name: name, year: year, start: period.lowerBound, end: period.upperBound, part: nil)
-                    ])
+                    steps: explain
+                        ? [.holiday(name: name, year: year, start: period.lowerBound, end: period.upperBound, part: nil)] : [])
             ]
         case .window(let s, let e, let endRelative):
             var out: [Occurrence] = []
@@ -387,11 +395,11 @@ struct RuleExpander {
                     } else if !e.anchor.isFixed,
                         let next = resolve(e, year: year + 1, queryYears: queryYears).first(where: { $0.0 >= start })
                     {
-                        (end, endSteps) = (next.0, [.endInNextYear(year: year + 1)] + next.1)
+                        (end, endSteps) = (next.0, explain ? [.endInNextYear(year: year + 1)] + next.1 : [])
                     }
                 }
                 guard let end, start <= end else { continue }
-                out.append(Occurrence(start: start, end: end, steps: startSteps + [.windowEnd] + endSteps))
+                out.append(Occurrence(start: start, end: end, steps: explain ? startSteps + [.windowEnd] + endSteps : []))
             }
             return out
         default:
@@ -401,9 +409,9 @@ struct RuleExpander {
 
     func resolve(_ point: Point, year: Int, queryYears: ClosedRange<Int>) -> [(CivilDate, [DerivationStep])] {
         resolve(anchor: point.anchor, year: year, queryYears: queryYears).map { date, step in
-            if point.offsets.isEmpty { return (date, [step]) }
+            if point.offsets.isEmpty { return (date, explain ? [step] : []) }
             let (moved, steps) = apply(point.offsets, to: date)
-            return (moved, [step] + steps)
+            return (moved, explain ? [step] + steps : [])
         }
     }
 
@@ -414,11 +422,15 @@ struct RuleExpander {
             switch offset {
             case .days(let n):
                 let to = d.adding(days: n)
-                steps.append(.offsetDays(n, from: d, to: to))
+                if explain { steps.append(.offsetDays(n, from: d, to: to)) }
                 d = to
             case .workingDays(let n):
                 let result = work.addingWithCoverage(workingDays: n, to: d)
                 let to = result.date
+                guard explain else {
+                    d = to
+                    continue
+                }
                 var counted: [MarkedDay] = []
                 var skipped: [MarkedDay] = []
                 if n != 0 {
@@ -480,6 +492,8 @@ struct RuleExpander {
             case .lunar, .lunarMonthEnd: lunarKind = true
             default: lunarKind = false
             }
+            // The step is dropped when not explaining: no lunar date or anniversary for it.
+            guard explain else { return dates.map { ($0, .fixedDate($0)) } }
             return dates.map { date in
                 let lunar = lunarKind ? try? context.calendar.lunarDate(from: date) : nil
                 return (
