@@ -118,7 +118,7 @@ public struct DaemonConfiguration: Sendable, Hashable, Codable {
         /// `occurrences_per_item`: of one item in the scheduling window.
         public var occurrencesPerItem = ExpansionLimits.defaultOccurrencesPerItem
         /// `feed_events`: events in all the published calendar feeds together (the plan's and the
-        /// units'), about 20 MB at the default; the runtime directory is usually a tmpfs.
+        /// units'), 20–30 MB at the default; the runtime directory is usually a tmpfs.
         public var feedEvents = 50_000
 
         public init() {}
