@@ -185,7 +185,7 @@ public actor FeedPublisher {
         var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
         if isCancelled() { return nil }
         var feedsOfSeries = Self.unitFeeds(of: expansion.series, among: unitFeeds)
-        if Self.feedEvents(expansion.occurrences.indices, expansion, feedsOfSeries) > limit {
+        if Self.prefixWithin(limit, expansion.occurrences.indices, expansion, feedsOfSeries).count < expansion.occurrences.count {
             // Keep the days nearest today: a month back, and forward as far as the limit allows.
             let from = today.adding(days: -30)
             let after = expansion.indices(startingIn: from...range.upperBound)
@@ -229,12 +229,8 @@ public actor FeedPublisher {
         }
     }
 
-    /// Events the feeds hold for these occurrences: one in the plan's feed and one in each unit's.
-    static func feedEvents(_ indices: Range<Int>, _ expansion: PlanOccurrences, _ feedsOfSeries: [[String]]) -> Int {
-        indices.reduce(0) { $0 + 1 + feedsOfSeries[expansion.occurrences[$1].series].count }
-    }
-
-    /// The longest run of `indices` from its start whose events fit in `limit`.
+    /// The longest run of `indices` from its start whose events fit in `limit`: an occurrence is
+    /// one event in the plan's feed and one in each unit feed it goes into.
     static func prefixWithin(_ limit: Int, _ indices: Range<Int>, _ expansion: PlanOccurrences, _ feedsOfSeries: [[String]]) -> Range<Int> {
         var total = 0
         var end = indices.lowerBound
