@@ -118,7 +118,10 @@ let package = Package(
         .target(name: "AlmanacTestSupport", dependencies: ["AlmanacMail"], path: "Tests/AlmanacTestSupport", swiftSettings: strict),
         .testTarget(
             name: "AlmanacControlTests",
-            dependencies: ["AlmanacControl", "AlmanacTestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "AlmanacControl", "AlmanacTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
         .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),

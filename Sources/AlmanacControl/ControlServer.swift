@@ -36,6 +36,9 @@ public struct ControlServerConfiguration: Sendable {
     /// Longest request line accepted, in bytes: 1 MiB, so that a `progress-import` of a
     /// checklist of 5,000 indicators (about 350 KB of rows) fits; 64 KiB held about 1,500 rows.
     public var maxRequestBytes: Int = 1 << 20
+    /// Most bytes of unfinished request lines held for all connections together: 16 MiB, 16
+    /// lines of the longest kind at once. A connection whose line does not fit gets `busy`.
+    public var maxPendingRequestBytes: Int = 16 << 20
     /// Most connections served at once; further ones get a `busy` error and are closed.
     public var maxConnections: Int = 128
     /// Most connections of one uid at once, unless it is an administrator (root, the daemon's
@@ -129,6 +132,8 @@ public final class ControlServer: Service, Sendable {
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let admission: Mutex<ConnectionAdmission>
+    /// The bytes of unfinished request lines all connections may hold together.
+    private let pendingLines: PendingLineBudget
     /// Recent answers to "is this uid an administrator?", until when they hold.
     private let adminVerdicts = Mutex<[UInt32: (admin: Bool, until: NIODeadline)]>([:])
     /// The last immediate result and its JSON: `status` asked again and again between two
@@ -146,6 +151,7 @@ public final class ControlServer: Service, Sendable {
         self.handler = handler
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.pendingLines = PendingLineBudget(limit: configuration.maxPendingRequestBytes)
         self.admission = Mutex(ConnectionAdmission(ConnectionAdmission.Limits(
             maxConnections: configuration.maxConnections, maxPerUID: configuration.maxConnectionsPerUID,
             reservedForAdmins: configuration.reservedForAdmins)))
@@ -260,7 +266,7 @@ public final class ControlServer: Service, Sendable {
             admission.withLock { $0.release(uid: credentials.uid) }
             connectionsChanged()
         }
-        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes)))
+        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: configuration.maxRequestBytes, budget: pendingLines)))
         try sync.addHandler(IdleFrameInjector(firstLine: configuration.firstRequestTimeout, between: configuration.idleTimeout))
         try sync.addHandler(ImmediateReplyHandler(answer: { [self] line in self.immediateReply(to: line) }))
         let wrapped = try NIOAsyncChannel(
@@ -304,6 +310,10 @@ public final class ControlServer: Service, Sendable {
                     case .tooLarge:
                         try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
                             .tooLarge, "request line longer than \(configuration.maxRequestBytes) bytes; closing"))))
+                        return
+                    case .overBudget(let limit):
+                        try await outbound.write(Self.encode(ControlReply<ControlResult>(id: nil, error: ControlError(
+                            .busy, "the daemon holds \(limit) bytes of unfinished requests; try again shortly"))))
                         return
                     case .idle(let timeout, let first):
                         let what = first ? "no complete request within" : "no request for"

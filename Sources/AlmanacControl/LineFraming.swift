@@ -1,27 +1,65 @@
 import NIOCore
+import Synchronization
 
 /// What the server reads from a connection: a request line, or the news that the line was too
 /// long or the client too quiet. Both of the latter end the connection after an error reply.
 enum ControlFrame: Sendable {
     case line(ByteBuffer)
     case tooLarge
+    /// The unfinished lines of all connections together would hold more than the server's
+    /// budget (`PendingLineBudget`): this one is refused like a line that is too long.
+    case overBudget(limit: Int)
     /// No complete line within `timeout`; `first`: the connection's first request.
     case idle(timeout: TimeAmount, first: Bool)
 }
 
+/// The bytes of unfinished request lines that all connections together may hold. One line may
+/// be as long as `maxRequestBytes` (1 MiB, for a large progress import), and 128 connections may
+/// be open: without a shared budget a few clients that never end their lines could make the
+/// daemon hold 128 MiB.
+final class PendingLineBudget: Sendable {
+    let limit: Int
+    private let held = Mutex(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes `bytes` more, unless that would pass the limit.
+    func take(_ bytes: Int) -> Bool {
+        held.withLock { held in
+            guard held + bytes <= limit else { return false }
+            held += bytes
+            return true
+        }
+    }
+
+    func give(_ bytes: Int) {
+        held.withLock { $0 -= bytes }
+    }
+
+    var inUse: Int { held.withLock { $0 } }
+}
+
 /// Splits the byte stream at `\n` (a trailing `\r` is dropped, blank lines are skipped).
 /// A line longer than `maxLength` is not buffered: the decoder reports `.tooLarge` once and from
-/// then on discards everything, so memory stays bounded by `maxLength` plus one read.
+/// then on discards everything, so memory stays bounded by `maxLength` plus one read. The bytes
+/// of an unfinished line count against `budget`, shared by all connections; a line that does not
+/// fit is refused (`.overBudget`) the same way.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ControlFrame
 
     let maxLength: Int
+    let budget: PendingLineBudget?
     private var discarding = false
     /// Bytes of the current (unfinished) line already searched for a newline.
     private var scanned = 0
+    /// Bytes of `budget` this connection holds for its unfinished line.
+    private var held = 0
 
-    init(maxLength: Int) {
+    init(maxLength: Int, budget: PendingLineBudget? = nil) {
         self.maxLength = maxLength
+        self.budget = budget
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -35,10 +73,13 @@ struct LineFrameDecoder: ByteToMessageDecoder {
             scanned = view.count
             if view.count > maxLength {
                 refuse(context: context, buffer: &buffer)
+            } else if !hold(view.count) {
+                refuse(context: context, buffer: &buffer, frame: .overBudget(limit: budget?.limit ?? 0))
             }
             return .needMoreData
         }
         scanned = 0
+        _ = hold(0)
         let length = newline - view.startIndex
         if length > maxLength {
             refuse(context: context, buffer: &buffer)
@@ -67,11 +108,28 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .needMoreData
     }
 
-    private mutating func refuse(context: ChannelHandlerContext, buffer: inout ByteBuffer) {
+    mutating func decoderRemoved(context: ChannelHandlerContext) {
+        _ = hold(0)
+    }
+
+    /// Holds `bytes` of the budget for the unfinished line (0: gives back what it held).
+    private mutating func hold(_ bytes: Int) -> Bool {
+        guard let budget, bytes != held else { return true }
+        if bytes < held {
+            budget.give(held - bytes)
+        } else if !budget.take(bytes - held) {
+            return false
+        }
+        held = bytes
+        return true
+    }
+
+    private mutating func refuse(context: ChannelHandlerContext, buffer: inout ByteBuffer, frame: ControlFrame = .tooLarge) {
         discarding = true
         scanned = 0
+        _ = hold(0)
         buffer.moveReaderIndex(to: buffer.writerIndex)
-        context.fireChannelRead(Self.wrapInboundOut(.tooLarge))
+        context.fireChannelRead(Self.wrapInboundOut(frame))
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool {

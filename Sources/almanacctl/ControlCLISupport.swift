@@ -155,8 +155,8 @@ struct DaemonOptions: ParsableArguments {
                     "is almanacctl newer than the running almanacd? Upgrade almanacd and restart it (systemctl restart almanacd)")
             case .tooLarge:
                 return say(
-                    "请求超过守护进程的单行上限（1 MiB），请缩短备注等参数，或把进度导入文件分成几个",
-                    "the request exceeds the daemon's 1 MiB line limit; shorten the note or arguments, or split a progress import into several files")
+                    "请求超过守护进程的单行上限（见上一行），请缩短备注等参数，或把进度导入文件分成几个",
+                    "the request exceeds the daemon's line limit (the line above); shorten the note or arguments, or split a progress import into several files")
             case .idleTimeout:
                 return say("连接空闲过久被守护进程关闭，请重试", "the daemon closed the idle connection; try again")
             case .unauthorized:

@@ -184,6 +184,26 @@ import Glibc
         }
     }
 
+    /// Unfinished request lines of all connections share one budget: a line that would pass it
+    /// gets `busy` (the daemon is not holding it), and the connection is closed.
+    @Test func aLineBeyondTheSharedBudgetGetsBusyAndAClose() async throws {
+        try await withServer(configure: { $0.maxPendingRequestBytes = 1024 }) { path, _, _ in
+            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+                let client = try RawClient(path: path)
+                let prefix = #"{"v":1,"id":1,"cmd":"status","pad":""#
+                // No newline: the server holds the bytes until the budget refuses them (with
+                // the newline, a line read in one piece would never be held).
+                client.send(prefix + String(repeating: "x", count: 4096))
+                return (client.readLine(), client.isClosedByPeer())
+            }
+            let parsed = try WireReply.parse(reply)
+            #expect(parsed.error?.code == "busy")
+            #expect(parsed.error?.message == "the daemon holds 1024 bytes of unfinished requests; try again shortly")
+            #expect(closed)
+            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
+        }
+    }
+
     /// The default limit takes a `progress-import` of 5,000 rows (a checklist ten times the
     /// reference office's 143 大项 and 355 小项): a line of about 400 KB.
     @Test func largeImportLineFitsTheDefaultLimit() async throws {

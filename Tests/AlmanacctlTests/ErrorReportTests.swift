@@ -13,7 +13,7 @@ import Testing
         ("unauthorized", 4, "run it as root (sudo almanacctl ...) or join the daemon's admin group (admin_group) and log in again"),
         ("not_found", 6, nil),
         ("invalid_plan", 1, nil),
-        ("too_large", 1, "the request exceeds the daemon's 1 MiB line limit; shorten the note or arguments, or split a progress import into several files"),
+        ("too_large", 1, "the request exceeds the daemon's line limit (the line above); shorten the note or arguments, or split a progress import into several files"),
         ("busy", 3, "the daemon is serving its maximum number of connections; try again shortly"),
         ("idle_timeout", 3, "the daemon closed the idle connection; try again"),
         ("unavailable", 1, "journalctl -u almanacd shows why"),
