@@ -109,6 +109,9 @@ public actor DaemonController {
     public nonisolated let robotDoorbell = Doorbell()
     /// What `send-test` uses: the destinations of the plan in force and the transports.
     public nonisolated let channels = ChannelHub()
+    /// Set at STOPPING=1 (``beginShutdown()``): long work that services run beside the shutdown
+    /// (a re-plan, a feed build) polls it to stop before they are told in their turn.
+    public nonisolated let stopping = CancellationFlag()
 
     /// - Parameters:
     ///   - store: The opened store, or the error that kept the file from opening (the controller
@@ -311,14 +314,16 @@ public actor DaemonController {
                 message: inForce == nil ? "reload rejected, still no plan" : "reload rejected, keeping the old plan")
         }
         let duration = ContinuousClock.now - started
+        let shown = DaemonStatus.shown(diagnostics.map(\.description))
         lastReload = DaemonStatus.ReloadInfo(
             at: clock.now(), accepted: accepted, durationMs: Self.milliseconds(duration),
-            diagnostics: diagnostics.map(\.description))
+            diagnostics: shown.texts, diagnosticsTotal: shown.total)
         if phase == .reloading { phase = .running }
         // After STOPPING=1 (a shutdown during the reload) no READY=1 follows.
         let stopping = phase == .stopping || phase == .stopped
         publish(ready: !stopping, quiet: stopping)
-        await MemoryRelease.trimOffPool()
+        // The load's memory given back, unless the process is about to end anyway.
+        if !stopping { await MemoryRelease.trimOffPool() }
         return ReloadOutcome(accepted: accepted, diagnostics: diagnostics, planName: inForce?.plan.info.name.value, duration: duration)
     }
 
@@ -400,6 +405,7 @@ public actor DaemonController {
     public func beginShutdown() {
         guard phase != .stopping && phase != .stopped else { return }
         phase = .stopping
+        stopping.cancel()
         reloading?.cancel()
         notifier.stopping(status: "stopping")
         logger.info("stopping")
@@ -715,9 +721,10 @@ public actor DaemonController {
                 state: phase, pid: getpid(), version: AlmanacVersion.current, config: configuration.file,
                 startedAt: startedAt, updatedAt: clock.now(), reloads: reloads, summary: ""),
             plan: plan.map {
-                DaemonStatus.PlanInfo(
+                let warnings = DaemonStatus.shown($0.diagnostics.filter { $0.severity == .warning }.map(\.description))
+                return DaemonStatus.PlanInfo(
                     name: $0.plan.info.name.value, files: $0.files, items: $0.plan.items.count, loadedAt: $0.loadedAt,
-                    warnings: $0.diagnostics.filter { $0.severity == .warning }.map(\.description),
+                    warnings: warnings.texts, warningsTotal: warnings.total,
                     occurrences: $0.expansion.occurrences.count,
                     window: "\($0.window.lowerBound)..\($0.window.upperBound)")
             },
@@ -728,6 +735,7 @@ public actor DaemonController {
             status.nextReminders = view.nextReminders
             status.activeCampaigns = view.activeCampaigns
             status.overdue = view.overdue
+            status.overdueTotal = view.overdueTotal
             status.checklists = view.checklists
             status.counts = view.counts
             status.outbox = view.outbox
@@ -737,7 +745,7 @@ public actor DaemonController {
             version: status.daemon.version, pid: status.daemon.pid, state: status.daemon.state.rawValue,
             startedAt: status.daemon.startedAt, plan: status.plan.map(Self.summary),
             nextWakeup: view?.nextWakeup, remindersSent: status.counts?.sent,
-            outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdue.count,
+            outboxPending: status.outbox.map { $0["queued"] ?? 0 }, overdue: view == nil ? nil : status.overdueTotal,
             problems: status.problems.map(\.message), leadership: leadershipSeen.map(Self.leadershipReport))
         cache.withLock { $0 = StatusCache(status: status, report: report, schedule: view) }
         writeStatusFile(status)
@@ -781,7 +789,7 @@ public actor DaemonController {
     }
 
     static func summary(_ plan: DaemonStatus.PlanInfo) -> PlanSummary {
-        PlanSummary(name: plan.name, files: plan.files, items: plan.items, loadedAt: plan.loadedAt, warnings: plan.warnings.count)
+        PlanSummary(name: plan.name, files: plan.files, items: plan.items, loadedAt: plan.loadedAt, warnings: plan.warningsTotal ?? plan.warnings.count)
     }
 
     private func writeStatusFile(_ status: DaemonStatus) {

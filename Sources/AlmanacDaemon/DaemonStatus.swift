@@ -31,8 +31,11 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         public var files: [String]
         public var items: Int
         public var loadedAt: Date
-        /// Warnings of the accepted plan (`file:line:col: warning: ...`).
+        /// Warnings of the accepted plan (`file:line:col: warning: ...`): the first
+        /// ``DaemonStatus/diagnosticsShown``; the journal and `almanacctl validate` have them all.
         public var warnings: [String]
+        /// How many warnings the plan has; absent when `warnings` lists them all.
+        public var warningsTotal: Int?
         /// Occurrences in the scheduling window.
         public var occurrences: Int?
         /// The scheduling window, `YYYY-MM-DD..YYYY-MM-DD`.
@@ -44,8 +47,20 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
         /// Whether the new plan replaced the old one.
         public var accepted: Bool
         public var durationMs: Double
-        /// Every diagnostic of the attempted plan.
+        /// The diagnostics of the attempted plan: the first ``DaemonStatus/diagnosticsShown``.
         public var diagnostics: [String]
+        /// How many diagnostics there were; absent when `diagnostics` lists them all.
+        public var diagnosticsTotal: Int?
+    }
+
+    /// How many warnings and diagnostics the status lists: a generated plan of 10,000 items had
+    /// 454 warnings (rules without an occurrence in next year), 56 KB listed twice in a file that
+    /// is written at every wake-up.
+    public static let diagnosticsShown = 100
+
+    /// The first ``diagnosticsShown`` of `texts`, and their number when some were left out.
+    static func shown(_ texts: [String]) -> (texts: [String], total: Int?) {
+        texts.count > diagnosticsShown ? (Array(texts.prefix(diagnosticsShown)), texts.count) : (texts, nil)
     }
 
     public struct StoreInfo: Sendable, Hashable, Codable {
@@ -150,8 +165,12 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var nextReminders: [NextReminder] = []
     /// Campaigns under way today, by start.
     public var activeCampaigns: [ActiveCampaign] = []
-    /// Occurrences past their deadline, neither done nor acknowledged, oldest first.
+    /// Occurrences past their deadline, neither done nor acknowledged, oldest first: at most
+    /// ``ScheduleView/overdueKept``.
     public var overdue: [OverdueOccurrence] = []
+    /// How many occurrences are overdue (`overdue` lists the first of them); absent before the
+    /// scheduler has planned.
+    public var overdueTotal: Int?
     /// Deliveries by state; `null` when the store cannot tell.
     public var counts: DeliveryCounts?
     /// Outbox entries by state (`queued`, `sent`, `failed`); `null` when the store cannot tell.

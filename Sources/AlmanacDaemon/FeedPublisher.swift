@@ -108,10 +108,13 @@ public actor FeedPublisher {
         } catch {
             failures.append("cannot create \(feeds): \(error.localizedDescription)")
         }
+        // Once the daemon stops, the feeds stay as they are on disk (a build takes seconds on a
+        // large plan, and the next start builds them again); the page and the metrics are written.
         let plan = generation.plan
-        let today = plan.map { $0.today(at: now) }
+        let feedsPlan = stopping.isCancelled ? nil : plan
+        let today = feedsPlan.map { $0.today(at: now) }
         let stale = built?.generation != generation.number || built?.year != today?.year
-        if let plan, let today, change == .progress, !stale, let built {
+        if let plan = feedsPlan, let today, change == .progress, !stale, let built {
             let start = loadSequences(configuration.stateDirectory)
             let store = controller.store
             let written = await BlockingWork.run("almanac-feeds") { _ in
@@ -125,7 +128,7 @@ public actor FeedPublisher {
                 self.built = nil  // a feed on disk is not as written: build them all again
             }
         }
-        if let plan, let today, change == .plan || stale || built == nil {
+        if let plan = feedsPlan, let today, change == .plan || stale || built == nil {
             // Built, completed with the checklist progress and rendered on a thread of their own,
             // then written; nothing of them is kept but the SEQUENCE table and the few entries
             // with to-dos, so the idle daemon does not hold a second copy of the plan as text.
@@ -137,8 +140,9 @@ public actor FeedPublisher {
                 let written = Self.writeFeeds(
                     plan, today: today, limit: limit, sequences: start, store: store, directory: feeds,
                     isCancelled: { flag.isCancelled || stopping.isCancelled })
-                // The feeds' text is on disk and gone from memory: give that memory back.
-                MemoryRelease.trim()
+                // The feeds' text is on disk and gone from memory: give that memory back (not when
+                // stopping: trimming a large heap takes a while, and the process is about to end).
+                if !written.cancelled { MemoryRelease.trim() }
                 return written
             }
             if stale, let note = written.note {
@@ -464,7 +468,7 @@ public actor FeedPublisher {
         }
         var snapshot = MetricsSnapshot(
             sentByChannel: sent, failedByChannel: failed, outbox: status.outbox ?? [:],
-            nextReminder: status.nextReminders.first?.dueAt, overdue: status.overdue.count, checklists: checklists,
+            nextReminder: status.nextReminders.first?.dueAt, overdue: status.overdueTotal ?? status.overdue.count, checklists: checklists,
             planLoadSeconds: status.lastReload.map { $0.durationMs / 1000 }, planItems: status.plan?.items,
             lastReloadAccepted: status.lastReload?.accepted, lastReloadAt: status.lastReload?.at, generatedAt: now)
         snapshot.problems = status.problems.map(\.code)

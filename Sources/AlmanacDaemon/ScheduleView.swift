@@ -22,8 +22,17 @@ public struct ScheduleView: Sendable {
     public static let upcomingKept = 1_000
     /// Campaigns (and other windows) under way today.
     public var activeCampaigns: [DaemonStatus.ActiveCampaign]
-    /// Occurrences past their deadline, neither done nor acknowledged.
+    /// Occurrences past their deadline, neither done nor acknowledged: the first
+    /// ``overdueKept`` of them, oldest first (``overdueTotal`` counts them all).
     public var overdue: [DaemonStatus.OverdueOccurrence]
+    /// How many occurrences are overdue.
+    public var overdueTotal: Int
+    /// How many overdue occurrences the status lists. A plan of weekly inspections that nobody
+    /// marks done has thousands within the 60 days looked back (10,000 items of the office mix:
+    /// 18,000, 2.8 MB of status.json rewritten at every wake-up); the count says how many.
+    public static let overdueKept = 100
+    /// How far back an occurrence may have ended and still be listed as overdue.
+    public static let overdueDays = 60
     /// Totals per checklist; `nil` without checklists.
     public var checklists: [DaemonStatus.ChecklistStatus]?
     /// Deliveries by state.
@@ -85,11 +94,16 @@ extension SchedulerCore {
                     item: o.itemID, title: o.title, kind: o.kind, start: o.start, end: o.end,
                     daysLeft: today.days(to: o.end), owners: o.owners))
         }
-        // The agenda's rule (PlanReports.state): open, past its last day, with a deadline.
+        // The agenda's rule (PlanReports.state): open, past its last day, with a deadline; and
+        // ended at most ``ScheduleView/overdueDays`` ago (the window reaches 60 to 90 days back).
         var overdue: [DaemonStatus.OverdueOccurrence] = []
+        var overdueTotal = 0
+        let since = today.adding(days: -ScheduleView.overdueDays)
         for o in occurrences[..<firstStarting(onOrAfter: today)] {
             let hasDeadline = (ItemKind(rawValue: o.kind)?.hasDeadline ?? false) || o.policy.overdue != nil
-            guard o.end < today, hasDeadline, !state.done.contains(o.id), !state.acknowledged.contains(o.id) else { continue }
+            guard o.end < today, o.end >= since, hasDeadline, !state.done.contains(o.id), !state.acknowledged.contains(o.id) else { continue }
+            overdueTotal += 1
+            guard overdue.count < ScheduleView.overdueKept else { continue }
             overdue.append(
                 DaemonStatus.OverdueOccurrence(
                     item: o.itemID, title: o.title, kind: o.kind, date: o.start, end: o.end,
@@ -113,7 +127,7 @@ extension SchedulerCore {
         let problems = ScheduleView.problems(outbox: outbox, countsByChannel: byChannel)
         return ScheduleView(
             generation: generation, at: now, nextWakeup: nextWakeup, upcoming: next, activeCampaigns: active,
-            overdue: overdue,
+            overdue: overdue, overdueTotal: overdueTotal,
             checklists: inForce.flatMap { $0.plan.checklists.isEmpty ? nil : ChecklistState.summaries(plan: $0, store: store, now: now) },
             counts: counts, countsByChannel: byChannel, outbox: outbox, outboxCountedAt: outboxCountedAt,
             problems: problems)

@@ -273,8 +273,12 @@ public struct SchedulerService: Service {
                     for await event in events { continuation.yield(.event(event)) }
                     continuation.finish()
                 }
+                let stopping = controller.stopping
                 for await wake in wakes {
-                    if Task.isCancelled { break }
+                    // Once the daemon stops, nothing more is planned or sent: a due reminder is
+                    // sent at the next start (within catch_up), which is what a stop a second
+                    // earlier would have left too.
+                    if Task.isCancelled || stopping.isCancelled { break }
                     var replan = false
                     var refresh = false
                     var marks: [OccurrenceID] = []
@@ -330,6 +334,10 @@ public struct SchedulerService: Service {
                                     metadata: ["ALMANAC_OCCURRENCES": "\(plan.expansion.occurrences.count)",
                                                "ALMANAC_WINDOW": "\(plan.window.lowerBound)..\(plan.window.upperBound)"])
                             }
+                            // Stopping since the re-plan began: the deciding (a pass over the
+                            // window's reminders, as long again on a large plan) is left to the
+                            // next start.
+                            if stopping.isCancelled { return (core, nil as Date?, nil as ScheduleView?) }
                             for id in marks { try core.refreshMarks(of: id, now: now) }
                         } catch {
                             logger.error("cannot read the delivery state, retrying in a minute", metadata: ["error": "\(error)"])
@@ -340,7 +348,7 @@ public struct SchedulerService: Service {
                     }
                     core = step.0
                     // The old plan's planner is gone now: give its memory back.
-                    if replan { await MemoryRelease.trimOffPool() }
+                    if replan && !stopping.isCancelled { await MemoryRelease.trimOffPool() }
                     // Also at the next local midnight: "today" moves, and with it the days left of
                     // campaigns and the days overdue the status shows. One wake-up a day at most.
                     let midnight = ZonedTime.instant(

@@ -99,6 +99,44 @@ struct StatusSectionsTests {
         await daemon.stop()
     }
 
+    /// Thousands of overdue occurrences (weekly tasks nobody marks done) are counted, and the
+    /// first 100, oldest first, are listed: status.json stays small, and is rewritten at every
+    /// wake-up.
+    @Test func overdueIsCountedAndTheFirstHundredListed() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let items = (0..<30).map { "  - {id: check-\($0), kind: task, title: 检查\($0), when: weekly mon, owners: [wmb]}" }
+        try sandbox.write("plans/a.yaml", """
+            plan: {id: t, name: 测试, years: [2027], holidays: none}
+            units: {wmb: {name: 区文明办, mail: [wmb@example.org]}}
+            items:
+            \(items.joined(separator: "\n"))
+            """)
+        let daemon = try await InProcessDaemon(configuration: try sandbox.configuration(), at: instant("2027-09-01", 0))
+        // The Mondays of the 60 days before 10-10, each past its day: 08-16 … 10-04 (the window
+        // reaches further back, to July).
+        try await daemon.advance(to: instant("2027-10-10", 10))
+        let status = try sandbox.statusFile()
+        #expect(status.overdueTotal == 240)
+        #expect(status.overdue.count == ScheduleView.overdueKept)
+        #expect(status.overdue.first?.date == day("2027-08-16"))
+        #expect(status.overdue.first?.daysOverdue == 55)
+        #expect(daemon.controller.statusReport.overdue == 240)
+        let raw = try String(contentsOfFile: sandbox.root + "/run/status.json", encoding: .utf8)
+        #expect(raw.contains("\"overdue_total\" : 240"))
+        await daemon.stop()
+    }
+
+    @Test func longListsOfDiagnosticsAreCutWithTheirNumber() {
+        let many = (1...150).map { "plan.yaml:\($0):1: warning: w\($0)" }
+        let shown = DaemonStatus.shown(many)
+        #expect(shown.texts == Array(many.prefix(DaemonStatus.diagnosticsShown)))
+        #expect(shown.total == 150)
+        let few = DaemonStatus.shown(["a", "b"])
+        #expect(few.texts == ["a", "b"])
+        #expect(few.total == nil)
+    }
+
     @Test func nextAnswersTheSchedulersUpcomingDeliveries() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
