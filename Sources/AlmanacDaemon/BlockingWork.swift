@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// A flag long synchronous work polls to stop early.
@@ -25,15 +28,33 @@ final class ContinuationSlot<T: Sendable>: Sendable {
 /// thread of its own, never on the cooperative pool: the pool has one thread per core (two here),
 /// and the control server's requests run on it, so a reload of a large plan must not occupy it.
 public enum BlockingWork {
+    /// How the kernel weighs the work's thread against the threads that answer the socket.
+    public enum Priority: Sendable {
+        /// As every other thread of the daemon: a reload's load, which `reload` waits for.
+        case normal
+        /// Work nobody waits for (the feeds, the re-plan after a reload, trimming, paging out):
+        /// niceness +5 for the thread only, so that on two cores busy with it the control
+        /// socket's event loop still gets a core at once. About a third of the share of a thread
+        /// of the daemon's own niceness.
+        case background
+
+        var niceness: Int32 {
+            switch self {
+            case .normal: 0
+            case .background: 5
+            }
+        }
+    }
+
     /// Runs `body` on a new thread and waits for its result. Cancelling the awaiting task sets the
     /// flag the work polls.
     public static func run<T: Sendable>(
-        _ name: String, _ body: @escaping @Sendable (CancellationFlag) -> T
+        _ name: String, priority: Priority = .normal, _ body: @escaping @Sendable (CancellationFlag) -> T
     ) async -> T {
         let flag = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-                start(name) { continuation.resume(returning: body(flag)) }
+                start(name, priority: priority) { continuation.resume(returning: body(flag)) }
             }
         } onCancel: {
             flag.cancel()
@@ -63,8 +84,20 @@ public enum BlockingWork {
         }
     }
 
-    private static func start(_ name: String, _ work: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: work)
+    private static func start(_ name: String, priority: Priority = .normal, _ work: @escaping @Sendable () -> Void) {
+        let niceness = priority.niceness
+        let thread = Thread {
+            #if os(Linux)
+            // Linux keeps a niceness per thread; `who` 0 is the calling thread (setpriority(2),
+            // "BUGS"), so this one only. Relative to the niceness it started with (a daemon run
+            // under `nice` stays below its own event loop, and is never raised above it).
+            if niceness != 0 {
+                let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                _ = setpriority(which, 0, min(19, getpriority(which, 0) + niceness))
+            }
+            #endif
+            work()
+        }
         thread.name = name
         thread.stackSize = 8 << 20
         thread.start()

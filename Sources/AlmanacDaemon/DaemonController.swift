@@ -368,7 +368,7 @@ public actor DaemonController {
         let window = PlanInForce.window(around: today)
         guard plan.window != window else { return }
         let limits = configuration.limits.expansion
-        let moved = await BlockingWork.run("almanac-window") { flag in
+        let moved = await BlockingWork.run("almanac-window", priority: .background) { flag in
             plan.rewindowed(window, limits: limits, isCancelled: { flag.isCancelled })
         }
         guard !moved.expansion.cancelled, inForce?.loadedAt == plan.loadedAt else { return }

@@ -117,7 +117,7 @@ public actor FeedPublisher {
         if let plan = feedsPlan, let today, change == .progress, !stale, let built {
             let start = loadSequences(configuration.stateDirectory)
             let store = controller.store
-            let written = await BlockingWork.run("almanac-feeds") { _ in
+            let written = await BlockingWork.run("almanac-feeds", priority: .background) { _ in
                 Self.rewriteTodos(plan, built: built, sequences: start, store: store, directory: feeds)
             }
             if let written {
@@ -136,7 +136,7 @@ public actor FeedPublisher {
             let limit = configuration.limits.feedEvents
             let store = controller.store
             let stopping = self.stopping
-            let written = await BlockingWork.run("almanac-feeds") { flag in
+            let written = await BlockingWork.run("almanac-feeds", priority: .background) { flag in
                 let written = Self.writeFeeds(
                     plan, today: today, limit: limit, sequences: start, store: store, directory: feeds,
                     isCancelled: { flag.isCancelled || stopping.isCancelled })

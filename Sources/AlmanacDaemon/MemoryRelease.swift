@@ -22,7 +22,7 @@ enum MemoryRelease {
 
     /// ``trim()`` on a thread of its own (it walks every arena: milliseconds on a large heap).
     static func trimOffPool() async {
-        await BlockingWork.run("almanac-trim") { _ in trim() }
+        await BlockingWork.run("almanac-trim", priority: .background) { _ in trim() }
     }
 
     // MARK: - Code that an idle daemon does not run
@@ -38,7 +38,7 @@ enum MemoryRelease {
     static func noteActivity() {
         let task = Task.detached(priority: .background) {
             do { try await Task.sleep(for: quietBeforePageOut) } catch { return }
-            await BlockingWork.run("almanac-pageout") { _ in _ = pageOutCode() }
+            await BlockingWork.run("almanac-pageout", priority: .background) { _ in _ = pageOutCode() }
         }
         pendingPageOut.withLock { pending in
             pending?.cancel()

@@ -323,7 +323,7 @@ public struct SchedulerService: Service {
                             settings = reloaded
                         }
                     }
-                    let step = await BlockingWork.run("almanac-schedule") { [core, logger, replan, refresh, marks] _ in
+                    let step = await BlockingWork.run("almanac-schedule", priority: .background) { [core, logger, replan, refresh, marks] _ in
                         var core = core
                         do {
                             if refresh && !replan { try core.refreshRecorded(now: now) }
