@@ -4,15 +4,41 @@ import Glibc
 #endif
 import Synchronization
 
-/// A flag long synchronous work polls to stop early.
+/// A flag long synchronous work polls to stop early; a waiter may also be told when it is set.
 public final class CancellationFlag: Sendable {
     private let state = Atomic<Bool>(false)
+    /// Called once when the flag is set; `nil` once it is.
+    private let handlers = Mutex<[Int: @Sendable () -> Void]?>([:])
+    private let nextToken = Atomic<Int>(0)
 
     public init() {}
 
-    public func cancel() { state.store(true, ordering: .relaxed) }
+    public func cancel() {
+        state.store(true, ordering: .sequentiallyConsistent)
+        let waiting = handlers.withLock { handlers in
+            defer { handlers = nil }
+            return handlers.map { Array($0.values) } ?? []
+        }
+        for handler in waiting { handler() }
+    }
 
-    public var isCancelled: Bool { state.load(ordering: .relaxed) }
+    public var isCancelled: Bool { state.load(ordering: .sequentiallyConsistent) }
+
+    /// Calls `handler` when the flag is set (at once if it is); the token removes it.
+    func onCancel(_ handler: @escaping @Sendable () -> Void) -> Int {
+        let token = nextToken.add(1, ordering: .relaxed).newValue
+        let now = handlers.withLock { handlers -> Bool in
+            guard handlers != nil else { return true }
+            handlers?[token] = handler
+            return false
+        }
+        if now { handler() }
+        return token
+    }
+
+    func removeHandler(_ token: Int) {
+        handlers.withLock { _ = $0?.removeValue(forKey: token) }
+    }
 }
 
 /// A continuation resumed once, by whichever comes first.
@@ -64,11 +90,22 @@ public enum BlockingWork {
     /// Like ``run(_:_:)``, but a cancelled wait returns `nil` at once instead of waiting for the
     /// work to notice: what the work still does is discarded. For work whose result is useless
     /// once nobody waits (a load during shutdown), so that SIGTERM never waits for it.
+    /// - Parameters:
+    ///   - stop: Also abandoned when this flag is set (the daemon stopping), unless `committed`
+    ///     is set by then: the work sets it, then checks `stop`, before it does what must not be
+    ///     cut off (sending), so it is either abandoned before or waited for to its end.
     public static func abandonable<T: Sendable>(
-        _ name: String, _ body: @escaping @Sendable (CancellationFlag) -> T
+        _ name: String, priority: Priority = .normal, stop: CancellationFlag? = nil, committed: CancellationFlag? = nil,
+        _ body: @escaping @Sendable (CancellationFlag) -> T
     ) async -> T? {
         let flag = CancellationFlag()
         let slot = ContinuationSlot<T?>()
+        let token = stop?.onCancel {
+            guard committed?.isCancelled != true else { return }
+            flag.cancel()
+            slot.resume(nil)
+        }
+        defer { if let token { stop?.removeHandler(token) } }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
                 slot.fill(continuation)
@@ -76,7 +113,7 @@ public enum BlockingWork {
                     slot.resume(nil)
                     return
                 }
-                start(name) { slot.resume(body(flag)) }
+                start(name, priority: priority) { slot.resume(body(flag)) }
             }
         } onCancel: {
             flag.cancel()

@@ -4,6 +4,7 @@ import AlmanacSystemd
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// Why the daemon could not run at all (bad configuration is reported before this).
@@ -25,13 +26,26 @@ public struct DaemonStartError: Error, Hashable, Sendable, CustomStringConvertib
 /// readiness and runs the services until SIGTERM/SIGINT (graceful, bounded by
 /// `shutdown_timeout`). SIGHUP reloads the plan.
 public enum Daemon {
+    /// SIGTERM and SIGINT as a sequence; from now on they no longer end the process by themselves.
+    public static func trapTerminations() async -> UnixSignalsSequence {
+        await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    }
+
     /// Runs until shut down. Returns normally on a clean shutdown.
     /// - Parameter environment: The process environment, for reading the configuration file again
     ///   on reload (same defaults as at start).
+    /// - Parameter terminations: SIGTERM and SIGINT, trapped as early as the caller could (before
+    ///   reading the configuration); trapped here when not given.
     public static func run(
-        configuration: DaemonConfiguration, environment: [String: String], logger: Logger
+        configuration: DaemonConfiguration, environment: [String: String], logger: Logger,
+        terminations: UnixSignalsSequence? = nil
     ) async throws {
         MemoryRelease.limitArenas()
+        // SIGTERM and SIGINT are trapped from the first moment: the group's own handlers come
+        // only when it runs, after the plan is loaded (seconds for a large plan), and until then
+        // the signal would kill the process (status 143, no STOPPING=1). A signal now abandons
+        // the load and stops the daemon the normal way; later it also reaches the group.
+        let terminations = if let terminations { terminations } else { await Self.trapTerminations() }
         let notifier = SystemdNotifier()
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {
@@ -87,7 +101,18 @@ public enum Daemon {
         let schedulerEvents = await controller.subscribe()
         let publisherEvents = await controller.subscribe()
         let statusChanges = await controller.subscribeStatus()
-        await controller.start(controlActivated: listeningSocket != nil)
+        let startup = Task { await controller.start(controlActivated: listeningSocket != nil) }
+        let runningGroup = Mutex<ServiceGroup?>(nil)
+        let earlyStop = Task {
+            for await signal in terminations {
+                logger.info("\(signal): stopping")
+                startup.cancel()
+                await controller.beginShutdown()
+                await runningGroup.withLock { $0 }?.triggerGracefulShutdown()
+            }
+        }
+        defer { earlyStop.cancel() }
+        await startup.value
 
         // Bound (or adopted) before READY=1, so a client that starts after readiness finds it.
         let control = DaemonControlHandler.makeServer(controller: controller, listeningSocket: listeningSocket, logger: logger)
@@ -175,6 +200,10 @@ public enum Daemon {
         // (SIGILL); ShutdownDeadlineService ends it with a logged exit instead.
         groupConfiguration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: groupConfiguration)
+        runningGroup.withLock { $0 = group }
+        // Stopped while starting: the services start and are told to stop at once (a group told
+        // before it runs remembers it), so the stop takes the one path every stop takes.
+        if controller.stopping.isCancelled { await group.triggerGracefulShutdown() }
         // The control server owns the adopted socket and closes it.
         do {
             try await group.run()

@@ -212,8 +212,14 @@ public actor DaemonController {
                     "error": "\(storeInfo.error ?? "")",
                 ])
         }
+        // `systemctl status` says what a long start is doing (a large plan takes seconds).
+        notifier.status("loading the plan")
         let loaded = await load(configuration)
-        if let plan = loaded.inForce {
+        if phase == .stopping {
+            // SIGTERM while loading: nothing is wrong with the files.
+            logger.notice("start abandoned, the daemon is stopping")
+            return
+        } else if let plan = loaded.inForce {
             install(plan)
             logger.notice("plan loaded", metadata: Self.planLoadedMetadata(plan))
         } else {
@@ -232,6 +238,8 @@ public actor DaemonController {
 
     /// Sends READY=1 with the summary. Call once the control socket is listening.
     public func announceReady() {
+        // Stopped before it was ready (SIGTERM during the first load): no READY=1 after STOPPING=1.
+        guard phase != .stopping && phase != .stopped else { return }
         notifier.ready(status: cache.withLock { $0.status.daemon.summary })
     }
 

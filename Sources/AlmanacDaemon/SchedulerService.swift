@@ -275,10 +275,12 @@ public struct SchedulerService: Service {
                 }
                 let stopping = controller.stopping
                 for await wake in wakes {
+                    if Task.isCancelled { break }
                     // Once the daemon stops, nothing more is planned or sent: a due reminder is
                     // sent at the next start (within catch_up), which is what a stop a second
-                    // earlier would have left too.
-                    if Task.isCancelled || stopping.isCancelled { break }
+                    // earlier would have left too. The loop itself ends when the group tells this
+                    // service (a service that ends before that fails the shutdown).
+                    if stopping.isCancelled { continue }
                     var replan = false
                     var refresh = false
                     var marks: [OccurrenceID] = []
@@ -323,7 +325,13 @@ public struct SchedulerService: Service {
                             settings = reloaded
                         }
                     }
-                    let step = await BlockingWork.run("almanac-schedule", priority: .background) { [core, logger, replan, refresh, marks] _ in
+                    // A stop while it plans does not wait for it (seconds on a large plan, at a
+                    // lower priority): the planning is abandoned and left to the next start. Once
+                    // it decides and sends, the stop waits for it to finish.
+                    let sending = CancellationFlag()
+                    let planned = await BlockingWork.abandonable(
+                        "almanac-schedule", priority: .background, stop: stopping, committed: sending
+                    ) { [core, logger, replan, refresh, marks] _ in
                         var core = core
                         do {
                             if refresh && !replan { try core.refreshRecorded(now: now) }
@@ -334,9 +342,8 @@ public struct SchedulerService: Service {
                                     metadata: ["ALMANAC_OCCURRENCES": "\(plan.expansion.occurrences.count)",
                                                "ALMANAC_WINDOW": "\(plan.window.lowerBound)..\(plan.window.upperBound)"])
                             }
-                            // Stopping since the re-plan began: the deciding (a pass over the
-                            // window's reminders, as long again on a large plan) is left to the
-                            // next start.
+                            // Set before the stop is looked at: a stop from here on waits.
+                            sending.cancel()
                             if stopping.isCancelled { return (core, nil as Date?, nil as ScheduleView?) }
                             for id in marks { try core.refreshMarks(of: id, now: now) }
                         } catch {
@@ -346,6 +353,7 @@ public struct SchedulerService: Service {
                         let next = core.tick(now: now)
                         return (core, next, core.view(at: now, nextWakeup: next))
                     }
+                    guard let step = planned else { continue }  // stopping
                     core = step.0
                     // The old plan's planner is gone now: give its memory back.
                     if replan && !stopping.isCancelled { await MemoryRelease.trimOffPool() }

@@ -26,6 +26,9 @@ struct Almanacd: AsyncParsableCommand {
     var check = false
 
     func run() async throws {
+        // Before anything else: a SIGTERM while the configuration and the plan are read stops
+        // the daemon cleanly (STOPPING=1, status 0) instead of killing it.
+        let terminations = check ? nil : await Daemon.trapTerminations()
         let environment = ProcessInfo.processInfo.environment
         let path = Self.absolute(config ?? environment["ALMANAC_CONFIG"] ?? "/etc/almanac/almanac.yaml")
         let result = ConfigurationLoader.load(file: path, environment: environment)
@@ -60,7 +63,7 @@ struct Almanacd: AsyncParsableCommand {
         }
         let logger = Logger(label: "almanacd")
         do {
-            try await Daemon.run(configuration: configuration, environment: environment, logger: logger)
+            try await Daemon.run(configuration: configuration, environment: environment, logger: logger, terminations: terminations)
         } catch let error as DaemonStartError {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(71)  // EX_OSERR

@@ -260,6 +260,39 @@ struct ProcessTests {
         #expect(!output.contains("reload rejected"), "\(output)")
     }
 
+    /// SIGTERM while the first plan loads (a large one: it takes a while): the daemon stops the way
+    /// every stop goes, STOPPING=1 and status 0, and never says READY=1; it does not die of the
+    /// signal (the service group's handlers come only after the load). The signal may also land
+    /// just after the load; the checks hold either way.
+    @Test func aStopWhileTheFirstPlanLoadsExitsCleanly() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        var plan = Sandbox.goodPlan
+        for index in 0..<3_000 {
+            plan += "  - id: check-\(index)\n    kind: inspection\n    title: 检查 \(index)\n"
+            plan += "    when: weekly mon,thu\n    owners: [wmb]\n"
+        }
+        try sandbox.write("plans/a.yaml", plan)
+        FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
+        let notify = try NotifyListener(in: sandbox.root)
+        let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
+        let loading = await notify.awaitReceive(timeout: 300) { $0.contains("STATUS=loading the plan") || $0.hasPrefix("READY=1") }
+        try #require(loading.last == "STATUS=loading the plan", "\(loading); output:\n\(log(sandbox))")
+        process.send(SIGTERM)
+        let stopping = await notify.awaitReceive(until: "STOPPING=1", timeout: 300)
+        #expect(stopping.last == "STOPPING=1\nSTATUS=stopping", "\(stopping)")
+        #expect(stopping.filter { $0.hasPrefix("READY=1") } == [], "READY=1 during the start: \(stopping)")
+        let exited = await process.awaitExit(timeout: 70)
+        try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
+        #expect(process.exitStatus == 0, "\(log(sandbox))")
+        let after = await notify.awaitReceive(timeout: 1) { _ in false }
+        #expect(after.filter { $0.hasPrefix("READY=1") } == [], "READY=1 after STOPPING=1: \(after)")
+        #expect(try sandbox.statusFile().daemon.state == .stopped)
+        let output = log(sandbox)
+        #expect(!output.contains("plan invalid"), "\(output)")
+        #expect(!output.contains("did not complete cleanly"), "\(output)")
+    }
+
     /// A real change of the machine's clock (see SetClock: a step of microseconds) wakes the
     /// scheduler at once, which plans again and finds the same next reminder; nothing is sent.
     @Test(.enabled(if: SetClock.permitted, "setting the clock needs CAP_SYS_TIME"))
