@@ -128,8 +128,16 @@ enum Layout {
 
     /// A document title line (no sentence in it, ending in 公告/通知/方案/计划…): its dates name the
     /// document, not an item.
+    /// Verbs of writing or revising a document: a line they open is that task (制定……工作计划).
+    static let writingVerbs = ["制定", "制订", "拟写", "拟定", "修订", "修改", "编制", "编写", "起草", "撰写"]
+
     static func isTitleLine(_ t: String) -> Bool {
         guard t.count <= 48, !t.contains("。"), !t.contains("，"), !t.contains(",") else { return false }
+        // A numbered point (4、拟写班主任计划) or a line that opens with writing the document (制定2011年……工作计划)
+        // is a task of a list, not the title of the document.
+        // (A section heading, 二、春节活动安排, is still a heading.)
+        let c = Array(t.trimmingSpaces())
+        if enumeratorLength(c) > 0 && numberedHeading(c) == nil || writingVerbs.contains(where: { t.utf8HasPrefix($0) }) { return false }
         // The title of a notice, whole or cut by a list of headlines (关于端午节期间免费对外开放……).
         if t.utf8HasPrefix("关于"), t.count >= 8 { return true }
         var s = t

@@ -129,6 +129,9 @@ public enum PlanDrafter {
         var skipLines: Set<Int> = []
         var monthOf: [Int: Int] = [:]
         var currentMonth: Int?
+        // The festival a section's heading names (三、清明节活动安排), for the numbered points under it.
+        var festivalOf: [Int: Mention] = [:]
+        var currentFestival: Mention?
         var inRequirements = false
         var requirementLines: Set<Int> = []
         var inHistory = false
@@ -141,9 +144,11 @@ public enum PlanDrafter {
             let t = String(l.text)
             if let month = Layout.monthHeading(t) {
                 currentMonth = month
+                currentFestival = nil
                 skipLines.insert(l.line)
                 continue
             }
+            if Layout.isSectionHeading(t) { currentFestival = Self.festivalHeading(l.text, scanner: scanner) }
             // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
             if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
             if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
@@ -166,6 +171,7 @@ public enum PlanDrafter {
             if inHistory { historyLines.insert(l.line) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
+            if let f = currentFestival { festivalOf[l.line] = f }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
             if labels[n]?.contains("时间") == true {
                 var j = n - 1
@@ -474,6 +480,19 @@ public enum PlanDrafter {
                     }
                 }
             }
+            // A numbered point under a festival's section heading (三、清明节活动安排 / 1. 组织“缅怀先烈”祭扫活动)
+            // that writes no date is on that festival, as a point under a month heading is in that month.
+            if built.isEmpty, !toldOn, monthOf[sentence.line] == nil, let f = festivalOf[sentence.line] {
+                let e = Layout.enumeratorLength(sentence.chars)
+                if e > 0, e < sentence.chars.count, sentence.chars[..<e].contains(where: { $0 != " " }) {
+                    var point = sentence
+                    point.chars = Array(point.chars[e...])
+                    if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                        let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = [b.sectionItem(f, note: "日期取自所在的“\(f.spelled)”标题")]
+                    }
+                }
+            }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
             // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
             for n in built.indices {
@@ -567,6 +586,25 @@ public enum PlanDrafter {
                 // 建议,决定8月1日为……, is of that year too.)
                 (Self.writtenYear(item.spelled) ?? ItemBuilder.yearBefore(item.spelled, in: item.sentence)).map { $0 <= latest - 2 } ?? false
             }
+        }
+        // One item per date mention of a line: a festival named in a list that frames the line's activities
+        // (紧扣春节、清明、中秋等传统节日,开展……系列活动:春节期间……;清明节开展……) and named again with an activity of
+        // its own is that activity; the list's mention, titled by an activity borrowed from another clause
+        // (清明：……系列活动), is no item of its own.
+        do {
+            // (Listed: its name stands next to a 、 of a list of festivals, and its title is another clause's.)
+            func listed(_ item: DraftItem) -> Bool {
+                guard let colon = item.title.firstIndex(of: "：") else { return false }
+                let head = String(item.title[..<colon])
+                let name = String(item.spelled.filter { DocumentScanner.isHan($0) }.map(DraftText.simplified))
+                guard !head.isEmpty, !name.isEmpty, name.contains(head) || head.contains(name) else { return false }
+                let quote = String(item.quote.map(DraftText.simplified))
+                if quote.contains(name + "、") || quote.contains("、" + name) { return true }
+                guard let r = item.sentence.range(of: item.quote), r.lowerBound > item.sentence.startIndex else { return false }
+                return item.sentence[item.sentence.index(before: r.lowerBound)] == "、" && quote.utf8HasPrefix(name)
+            }
+            let own = Set(candidates.filter { !listed($0) }.map { "\($0.line)|\($0.when)" })
+            candidates.removeAll { listed($0) && own.contains("\($0.line)|\($0.when)") }
         }
         var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
@@ -1267,6 +1305,19 @@ extension PlanDrafter {
 
     /// The month and first day of a window inside one month that covers its end (06-01..06-30,
     /// 06-01..06-last, 05-04..05-30 is not one).
+    /// The festival a section heading is about, when it names one festival and nothing else but words
+    /// that announce its activities (三、清明节活动安排, 二、春节活动); nil for any other heading
+    /// ((一)元旦春节 names two, 二、节日主题 none).
+    static func festivalHeading(_ c: [Character], scanner: MentionScanner) -> Mention? {
+        let e = Layout.enumeratorLength(c)
+        guard e > 0, c.count <= 20 else { return nil }
+        let rest = Array(c[e...])
+        let found = scanner.scan(rest)
+        guard found.count == 1, let m = found.first, m.form == .festival, m.festival != nil else { return nil }
+        let left = String(rest[..<m.range.lowerBound] + rest[m.range.upperBound...]).filter { DocumentScanner.isHan($0) }
+        return ["", "活动", "活动安排", "安排", "系列活动", "主题活动", "节活动安排", "节活动"].contains(left) ? m : nil
+    }
+
     static func monthWindowStart(_ rule: String) -> (Int, Int)? {
         let u = Array(rule.utf8)
         guard u.count >= 12, u[5] == UInt8(ascii: "."), u[6] == UInt8(ascii: "."), u[0...1] == u[7...8] else { return nil }
@@ -2052,10 +2103,20 @@ struct ItemBuilder {
     /// An item for a point under a month heading: the whole month, the point as its title.
     func sectionItem(month: Int) -> DraftItem {
         let mm = MentionScanner.two(month)
-        let clauses = DocumentScanner.clauses(c)
         let m = Mention(
             range: 0..<0, spelled: "\(month)月", form: .vague, rule: "\(mm)-01..\(mm)-last", month: month, dateSource: "sourced",
-            confidence: 0.6, unsure: ["日期取自所在的“\(month)月”标题"])
+            confidence: 0.6)
+        return sectionItem(m, note: "日期取自所在的“\(month)月”标题")
+    }
+
+    /// A point dated by the heading of its section (a month's or a festival's): `heading` is the
+    /// heading's date, the point's whole text is the item.
+    func sectionItem(_ heading: Mention, note: String) -> DraftItem {
+        let clauses = DocumentScanner.clauses(c)
+        var m = heading
+        m.range = 0..<0
+        m.confidence = min(m.confidence, 0.6)
+        m.unsure.append(note)
         var point = item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
         var t = clean(String(c))
         while let l = t.last, "。；;，,".contains(l) { t.removeLast() }
