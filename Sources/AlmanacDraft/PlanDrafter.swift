@@ -1013,7 +1013,8 @@ extension PlanDrafter {
                 let units = UnitDictionary.listed(in: cell)
                 let cellText = String(cell)
                 if !units.isEmpty, units.joined().count + units.count >= cell.filter({ $0 != " " }).count - 2 {
-                    owners += units
+                    // (The first cell of units leads; a later one is its partners: 牵头 | 配合.)
+                    if owners.isEmpty { owners = units }
                 } else if !titled, actionHints.contains(where: { cellText.contains($0) }) {
                     item.title = Layout.headingTitle(cell)
                     item.confidence.title = 0.6
