@@ -270,6 +270,26 @@ enum Layout {
         return isStamp(Array(c[c.index(after: colon)...]))
     }
 
+    /// A page's breadcrumb (首页 > 短语口号 > 节日庆典 > 春节 > ……正文): it opens with 首页 or 当前位置 and
+    /// parts its levels with >.
+    static func isBreadcrumb(_ t: String) -> Bool {
+        let s = t.trimmingSpaces()
+        return ["首页", "当前位置", "您的位置", "您现在的位置", "我的位置", "位置："].contains { s.utf8HasPrefix($0) }
+            && (s.contains(">") || s.contains("＞") || s.contains("»") || s.contains("›"))
+    }
+
+    /// A page's headline: a line that is no sentence, right over the line a site prints its date and
+    /// source on (2014-12-29 09:50 来源:福州晚报, 发布时间：……, 来源：……).
+    static func isHeadlineOver(_ c: [Character], stamp next: [Character]) -> Bool {
+        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains("，"), !c.contains(",") else { return false }
+        let n = String(next).trimmingSpaces()
+        guard n.count <= 80 else { return false }
+        let d = Array(n)
+        let dated = d.count >= 10 && DocumentScanner.asciiNumber(d, 0, maxDigits: 4)?.end == 4 && (d[4] == "-" || d[4] == "/" || d[4] == ".")
+        return dated && (n.contains("来源") || n.contains("作者") || n.contains("发布") || d.contains(":"))
+            || ["发布时间", "发布日期", "来源：", "来源:"].contains { n.utf8HasPrefix($0) }
+    }
+
     /// A date with a four-digit year and a two-digit month and day, the month written with a zero
     /// (2023年09月26日, optionally a time after it) and nothing else.
     static func isStamp(_ c: [Character]) -> Bool {

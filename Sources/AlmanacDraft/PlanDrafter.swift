@@ -152,7 +152,8 @@ public enum PlanDrafter {
             // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
             if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
             if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
-                || Layout.isRecordLine(t)
+                || Layout.isRecordLine(t) || Layout.isBreadcrumb(t)
+                || (n + 1 < doc.keptLines.count && Layout.isHeadlineOver(l.text, stamp: doc.keptLines[n + 1].text))
             {
                 skipLines.insert(l.line)
                 continue

@@ -84,4 +84,16 @@ import Testing
         let names = item.owners.compactMap { id in d.units.first { $0.id == id }?.name }
         #expect(names == ["月沱村"])
     }
+
+    @Test func aBreadcrumbAndTheHeadlineOverAPagesStampAreNoItems() throws {
+        let text = """
+            首页 > 短语口号 > 节日庆典 > 春节 > 2025乡镇春节文化活动方案
+            2015年元旦春节福州群众文化活动一览表 活动精彩纷呈
+            2014-12-29 09:50 来源:福州晚报
+            1月25日 鼓楼区迎新春联欢暨非遗宣传进广场活动 光禄坊公园
+            """
+        #expect(try whens(text) == ["01-25"])
+        // A line over a line that is not a page's stamp is read as before.
+        #expect(try whens("社区活动安排\n3月5日开展学雷锋活动\n3月12日开展植树活动") == ["03-05", "03-12"])
+    }
 }
