@@ -132,6 +132,10 @@ public enum PlanDrafter {
         // The festival a section's heading names (三、清明节活动安排), for the numbered points under it.
         var festivalOf: [Int: Mention] = [:]
         var currentFestival: Mention?
+        // The district, town or unit a line of its own names over rows that open with their dates (鼓楼区 /
+        // 1月25日 鼓楼区迎新春联欢…… / 2月7日 围棋活动……): it owns the rows under it, up to the next such line.
+        var groupOwnerOf: [Int: String] = [:]
+        var currentGroupOwner: String?
         var inRequirements = false
         var requirementLines: Set<Int> = []
         var inHistory = false
@@ -158,7 +162,24 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if Layout.isSectionHeading(t) {
+                currentMonth = nil
+                currentGroupOwner = nil
+            }
+            if Layout.isPlaceOrUnit(t.trimmingSpaces()), n + 1 < doc.keptLines.count,
+                let next = doc.keptLines[n + 1].text.first(where: { $0 != " " && $0 != "\u{3000}" }), DocumentScanner.digit(next) != nil || next == "元"
+            {
+                currentGroupOwner = t.trimmingSpaces()
+                continue
+            }
+            if let g = currentGroupOwner {
+                let c = l.text.drop { $0 == " " || $0 == "\u{3000}" }
+                if c.first.map({ DocumentScanner.digit($0) != nil || $0 == "元" }) == true || (c.count <= 40 && !c.contains("。")) {
+                    groupOwnerOf[l.line] = g
+                } else {
+                    currentGroupOwner = nil
+                }
+            }
             if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
             // A short label line opens a part of a notice too (节日由来, 假期安全 on a school's page): the
             // history of the festival is not a plan, and safety tips are requirements.
@@ -525,6 +546,11 @@ public enum PlanDrafter {
             if !built.isEmpty { builtAt.insert(index) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
+                if item.owners.isEmpty, let g = groupOwnerOf[item.line] {
+                    item.owners = Self.unitIDs([g], unitID)
+                    item.confidence.owners = 0.6
+                    item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                }
                 if item.owners.isEmpty, !organisers.isEmpty {
                     item.owners = Self.unitIDs(organisers, unitID)
                     item.confidence.owners = 0.3

@@ -96,4 +96,18 @@ import Testing
         // A line over a line that is not a page's stamp is read as before.
         #expect(try whens("社区活动安排\n3月5日开展学雷锋活动\n3月12日开展植树活动") == ["03-05", "03-12"])
     }
+
+    @Test func aDistrictOnALineOfItsOwnOwnsTheDatedRowsUnderIt() throws {
+        let text = """
+            元旦春节期间群众文化活动安排
+            鼓楼区
+            1月25日 迎新春联欢暨非遗宣传进广场活动 光禄坊公园
+            2月7日 围棋活动 吴清源围棋会馆
+            台江区
+            2月12日 迎新春书法笔会 江滨公园
+            """
+        let d = try draft(text)
+        let owners = d.items.map { item in item.owners.compactMap { id in d.units.first { $0.id == id }?.name } }
+        #expect(owners == [["鼓楼区"], ["鼓楼区"], ["台江区"]])
+    }
 }
