@@ -1656,13 +1656,27 @@ struct ItemBuilder {
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
         // 端午节的传统文化内涵, 中秋节的由来, 讲述重阳节来历: the festival as a topic, not a date.
+        // (Read past a space a page left, a closing quote and the rest of a quoted list: 加深对清明节 的了解,
+        // 关于“春节、元宵节”风俗习惯和意义.)
         mentions.removeAll { m in
             guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count else { return false }
-            if c[m.range.upperBound] != "的" {
-                let next = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 2)])
+            var end = m.range.upperBound
+            if c[end] == "、", let close = c[end..<min(c.count, end + 10)].firstIndex(where: { $0 == "”" || $0 == "」" }),
+                !c[end..<close].contains(where: { "，,。；;".contains($0) })
+            {
+                end = close
+            }
+            while end < c.count, c[end] == " " || c[end] == "”" || c[end] == "」" { end += 1 }
+            guard end < c.count else { return false }
+            if c[end] != "的" {
+                let next = String(c[end..<min(c.count, end + 2)])
                 return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
             }
-            let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            let after = String(c[(end + 1)..<min(c.count, end + 9)])
+            // (对清明节的了解: what people know of the festival.)
+            if (after.utf8HasPrefix("了解") || after.utf8HasPrefix("认识")), m.range.lowerBound > 0, c[max(0, m.range.lowerBound - 2)..<m.range.lowerBound].contains("对") {
+                return true
+            }
             // (今年宪法宣传日的主题是“……”: the theme of the day, not an activity on it.)
             if after.utf8HasPrefix("主题是") || after.utf8HasPrefix("主题为") { return true }
             return Self.topicNouns.contains { after.contains($0) }

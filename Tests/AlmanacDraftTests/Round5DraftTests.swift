@@ -110,4 +110,12 @@ import Testing
         let owners = d.items.map { item in item.owners.compactMap { id in d.units.first { $0.id == id }?.name } }
         #expect(owners == [["鼓楼区"], ["鼓楼区"], ["台江区"]])
     }
+
+    @Test func aFestivalAsTheTopicPastASpaceOrAQuotedListIsNoDate() throws {
+        let text = "这样的宣传措施帮助居民加深对清明节 的了解。3月5日,开展学雷锋活动。"
+        #expect(try whens(text) == ["03-05"])
+        #expect(try whens("开展志愿者服务活动,充分利用社区资源开展关于“春节、元宵节”风俗习惯和意义活动。3月5日,开展学雷锋活动。") == ["03-05"])
+        // The festival that dates an activity stays.
+        #expect(try whens("社区活动安排\n清明节当天,社区组织了祭扫活动。").count == 1)
+    }
 }
