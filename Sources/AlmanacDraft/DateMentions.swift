@@ -128,9 +128,38 @@ struct MentionScanner {
                 i = max(m.range.upperBound, i + 1)
                 continue
             }
+            if let m = elidedDay(c, i, after: out.last) {
+                out.append(m)
+                i = m.range.upperBound
+                continue
+            }
             i += 1
         }
         return out
+    }
+
+    /// A day written without its month after a dated clause of the same sentence (3月1日开展……,2号开展……,
+    /// 3号开展……): the month is the one the sentence wrote last. Only a day that opens a clause, comes
+    /// after the day before it, and is not a count (3日内, 5日游) or a dateline (2日电).
+    func elidedDay(_ c: [Character], _ i: Int, after last: Mention?) -> Mention? {
+        guard let last, last.form == .day || last.form == .window, i > 0, "，,；;".contains(c[i - 1]),
+            DocumentScanner.digit(c[i]) != nil,
+            let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
+        else { return nil }
+        if d.end + 1 < c.count, "电讯内以游".contains(c[d.end + 1]) { return nil }
+        let end = Array(last.rule.suffix(5))
+        guard end.count == 5, end[2] == "-", let month = Int(String(end[0...1])), let before = Int(String(end[3...4])),
+            d.value > before, CivilDate(year: 2024, month: month, day: d.value) != nil
+        else { return nil }
+        var m = Mention(
+            range: i..<(d.end + 1), spelled: String(c[i..<(d.end + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(d.value))",
+            month: month, dateSource: "sourced", confidence: 0.85, unsure: ["月份取自前文（\(last.spelled)）"])
+        if let (time, tEnd) = timeOfDay(c, d.end + 1) {
+            m.time = time
+            m.range = i..<tEnd
+            m.spelled = String(c[m.range])
+        }
+        return m
     }
 
     // MARK: Dates and windows

@@ -128,8 +128,16 @@ enum Layout {
 
     /// A document title line (no sentence in it, ending in 公告/通知/方案/计划…): its dates name the
     /// document, not an item.
+    /// Verbs of writing or revising a document: a line they open is that task (制定……工作计划).
+    static let writingVerbs = ["制定", "制订", "拟写", "拟定", "修订", "修改", "编制", "编写", "起草", "撰写"]
+
     static func isTitleLine(_ t: String) -> Bool {
         guard t.count <= 48, !t.contains("。"), !t.contains("，"), !t.contains(",") else { return false }
+        // A numbered point (4、拟写班主任计划) or a line that opens with writing the document (制定2011年……工作计划)
+        // is a task of a list, not the title of the document.
+        // (A section heading, 二、春节活动安排, is still a heading.)
+        let c = Array(t.trimmingSpaces())
+        if enumeratorLength(c) > 0 && numberedHeading(c) == nil || writingVerbs.contains(where: { t.utf8HasPrefix($0) }) { return false }
         // The title of a notice, whole or cut by a list of headlines (关于端午节期间免费对外开放……).
         if t.utf8HasPrefix("关于"), t.count >= 8 { return true }
         var s = t
@@ -233,8 +241,14 @@ enum Layout {
 
     static func isSigningDate(_ t: String) -> Bool {
         // (It opens with a digit: most lines are told by their first character.)
-        guard let f = t.first(where: { $0 != " " }), DocumentScanner.digit(f) != nil else { return false }
-        let c = Array(t.filter { $0 != " " })
+        guard let f = t.first(where: { $0 != " " }), DocumentScanner.digit(f) != nil || "xXＸｘ×_＿".contains(f) else { return false }
+        var c = Array(t.filter { $0 != " " })
+        // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日.)
+        if let y = c.firstIndex(of: "年"), y >= 2, y <= 4, c[..<y].contains(where: { "xXＸｘ×_＿".contains($0) }),
+            c[..<y].allSatisfy({ DocumentScanner.digit($0) != nil || "xXＸｘ×_＿".contains($0) })
+        {
+            c = Array("2000") + c[y...]
+        }
         guard c.count >= 8, c.count <= 12, let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4), y.end == 4, c[4] == "年",
             c.last == "日"
         else { return false }
@@ -249,7 +263,40 @@ enum Layout {
         // (Every label is followed by a colon: most lines have none.)
         guard t.contains(":" as String) || t.contains("：" as String) else { return false }
         let c = t.filter { $0 != " " && $0 != "\u{3000}" }
-        return recordLabels.contains { c.contains($0 + ":") || c.contains($0 + "：") }
+        if recordLabels.contains(where: { c.contains($0 + ":") || c.contains($0 + "：") }) { return true }
+        // A short label and a date a site's system printed, its month and day with two digits
+        // (时间: 2023年09月26日, 2023年09月26日 10:05): people write 9月26日, a page's stamp 09月26日.
+        guard let colon = c.firstIndex(where: { $0 == ":" || $0 == "：" }), c.distance(from: c.startIndex, to: colon) <= 6 else { return false }
+        return isStamp(Array(c[c.index(after: colon)...]))
+    }
+
+    /// A page's breadcrumb (首页 > 短语口号 > 节日庆典 > 春节 > ……正文): it opens with 首页 or 当前位置 and
+    /// parts its levels with >.
+    static func isBreadcrumb(_ t: String) -> Bool {
+        let s = t.trimmingSpaces()
+        return ["首页", "当前位置", "您的位置", "您现在的位置", "我的位置", "位置："].contains { s.utf8HasPrefix($0) }
+            && (s.contains(">") || s.contains("＞") || s.contains("»") || s.contains("›"))
+    }
+
+    /// A page's headline: a line that is no sentence, right over the line a site prints its date and
+    /// source on (2014-12-29 09:50 来源:福州晚报, 发布时间：……, 来源：……).
+    static func isHeadlineOver(_ c: [Character], stamp next: [Character]) -> Bool {
+        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains("，"), !c.contains(",") else { return false }
+        let n = String(next).trimmingSpaces()
+        guard n.count <= 80 else { return false }
+        let d = Array(n)
+        let dated = d.count >= 10 && DocumentScanner.asciiNumber(d, 0, maxDigits: 4)?.end == 4 && (d[4] == "-" || d[4] == "/" || d[4] == ".")
+        return dated && (n.contains("来源") || n.contains("作者") || n.contains("发布") || d.contains(":"))
+            || ["发布时间", "发布日期", "来源：", "来源:"].contains { n.utf8HasPrefix($0) }
+    }
+
+    /// A date with a four-digit year and a two-digit month and day, the month written with a zero
+    /// (2023年09月26日, optionally a time after it) and nothing else.
+    static func isStamp(_ c: [Character]) -> Bool {
+        guard c.count >= 11, let y = DocumentScanner.asciiNumber(c, 0, maxDigits: 4), y.end == 4, c[4] == "年", c[5] == "0",
+            DocumentScanner.digit(c[6]) != nil, c[7] == "月", DocumentScanner.digit(c[8]) != nil, DocumentScanner.digit(c[9]) != nil, c[10] == "日"
+        else { return false }
+        return c[11...].allSatisfy { DocumentScanner.digit($0) != nil || $0 == ":" || $0 == "：" }
     }
 
     /// The month a heading opens ("二月主题：…", "4月份工作计划", "文化站3月份工作总结"), if it is one.
@@ -747,6 +794,14 @@ extension UnitDictionary {
 
     /// The units listed in a field or table cell ("县文体旅局、县文联", "文体局、文化馆、“春常在”艺术团").
     /// In an owner field (承办单位：肖村乡、纪委监委) every name listed is a unit, whatever its ending.
+    /// A village named alone in a list of units (月沱村, 东门村): two to six Han characters ending in 村,
+    /// not a word for the countryside (农村, 乡村, 山村).
+    static func isVillage(_ chars: [Character]) -> Bool {
+        guard chars.count >= 3, chars.count <= 7, chars.last == "村", chars.allSatisfy({ DocumentScanner.isHan($0) }) else { return false }
+        let s = String(chars)
+        return !["农村", "乡村", "山村", "渔村", "村村", "城村", "全村", "本村", "该村", "各村", "新村"].contains { s.hasSuffix($0) }
+    }
+
     static func listed(in c: [Character], field: Bool = false) -> [String] {
         var out: [String] = []
         var current: [Character] = []
@@ -758,6 +813,7 @@ extension UnitDictionary {
             let chars = Array(s)
             if field && chars.allSatisfy({ DocumentScanner.isHan($0) }) && chars.count <= 12
                 || suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+                || isVillage(chars)
                 || !find(in: chars, range: 0..<chars.count).isEmpty
             {
                 if !notUnits.contains(s) { out.append(s) }

@@ -129,6 +129,13 @@ public enum PlanDrafter {
         var skipLines: Set<Int> = []
         var monthOf: [Int: Int] = [:]
         var currentMonth: Int?
+        // The festival a section's heading names (三、清明节活动安排), for the numbered points under it.
+        var festivalOf: [Int: Mention] = [:]
+        var currentFestival: Mention?
+        // The district, town or unit a line of its own names over rows that open with their dates (鼓楼区 /
+        // 1月25日 鼓楼区迎新春联欢…… / 2月7日 围棋活动……): it owns the rows under it, up to the next such line.
+        var groupOwnerOf: [Int: String] = [:]
+        var currentGroupOwner: String?
         var inRequirements = false
         var requirementLines: Set<Int> = []
         var inHistory = false
@@ -141,18 +148,38 @@ public enum PlanDrafter {
             let t = String(l.text)
             if let month = Layout.monthHeading(t) {
                 currentMonth = month
+                currentFestival = nil
                 skipLines.insert(l.line)
                 continue
             }
+            if Layout.isSectionHeading(t) { currentFestival = Self.festivalHeading(l.text, scanner: scanner) }
             // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
             if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
             if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
-                || Layout.isRecordLine(t)
+                || Layout.isRecordLine(t) || Layout.isBreadcrumb(t)
+                || (n + 1 < doc.keptLines.count && Layout.isHeadlineOver(l.text, stamp: doc.keptLines[n + 1].text))
             {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isSectionHeading(t) { currentMonth = nil }
+            if Layout.isSectionHeading(t) {
+                currentMonth = nil
+                currentGroupOwner = nil
+            }
+            if Layout.isPlaceOrUnit(t.trimmingSpaces()), n + 1 < doc.keptLines.count,
+                let next = doc.keptLines[n + 1].text.first(where: { $0 != " " && $0 != "\u{3000}" }), DocumentScanner.digit(next) != nil || next == "元"
+            {
+                currentGroupOwner = t.trimmingSpaces()
+                continue
+            }
+            if let g = currentGroupOwner {
+                let c = l.text.drop { $0 == " " || $0 == "\u{3000}" }
+                if c.first.map({ DocumentScanner.digit($0) != nil || $0 == "元" }) == true || (c.count <= 40 && !c.contains("。")) {
+                    groupOwnerOf[l.line] = g
+                } else {
+                    currentGroupOwner = nil
+                }
+            }
             if let heading = Layout.numberedHeading(l.text) { inRequirements = Layout.isRequirementHeading(heading) }
             // A short label line opens a part of a notice too (节日由来, 假期安全 on a school's page): the
             // history of the festival is not a plan, and safety tips are requirements.
@@ -166,6 +193,7 @@ public enum PlanDrafter {
             if inHistory { historyLines.insert(l.line) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
+            if let f = currentFestival { festivalOf[l.line] = f }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
             if labels[n]?.contains("时间") == true {
                 var j = n - 1
@@ -474,6 +502,19 @@ public enum PlanDrafter {
                     }
                 }
             }
+            // A numbered point under a festival's section heading (三、清明节活动安排 / 1. 组织“缅怀先烈”祭扫活动)
+            // that writes no date is on that festival, as a point under a month heading is in that month.
+            if built.isEmpty, !toldOn, monthOf[sentence.line] == nil, let f = festivalOf[sentence.line] {
+                let e = Layout.enumeratorLength(sentence.chars)
+                if e > 0, e < sentence.chars.count, sentence.chars[..<e].contains(where: { $0 != " " }) {
+                    var point = sentence
+                    point.chars = Array(point.chars[e...])
+                    if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
+                        let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+                        built = [b.sectionItem(f, note: "日期取自所在的“\(f.spelled)”标题")]
+                    }
+                }
+            }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
             // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
             for n in built.indices {
@@ -505,6 +546,11 @@ public enum PlanDrafter {
             if !built.isEmpty { builtAt.insert(index) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
+                if item.owners.isEmpty, let g = groupOwnerOf[item.line] {
+                    item.owners = Self.unitIDs([g], unitID)
+                    item.confidence.owners = 0.6
+                    item.unsure.removeAll { $0 == "原文没有写负责单位" }
+                }
                 if item.owners.isEmpty, !organisers.isEmpty {
                     item.owners = Self.unitIDs(organisers, unitID)
                     item.confidence.owners = 0.3
@@ -567,6 +613,25 @@ public enum PlanDrafter {
                 // 建议,决定8月1日为……, is of that year too.)
                 (Self.writtenYear(item.spelled) ?? ItemBuilder.yearBefore(item.spelled, in: item.sentence)).map { $0 <= latest - 2 } ?? false
             }
+        }
+        // One item per date mention of a line: a festival named in a list that frames the line's activities
+        // (紧扣春节、清明、中秋等传统节日,开展……系列活动:春节期间……;清明节开展……) and named again with an activity of
+        // its own is that activity; the list's mention, titled by an activity borrowed from another clause
+        // (清明：……系列活动), is no item of its own.
+        do {
+            // (Listed: its name stands next to a 、 of a list of festivals, and its title is another clause's.)
+            func listed(_ item: DraftItem) -> Bool {
+                guard let colon = item.title.firstIndex(of: "：") else { return false }
+                let head = String(item.title[..<colon])
+                let name = String(item.spelled.filter { DocumentScanner.isHan($0) }.map(DraftText.simplified))
+                guard !head.isEmpty, !name.isEmpty, name.contains(head) || head.contains(name) else { return false }
+                let quote = String(item.quote.map(DraftText.simplified))
+                if quote.contains(name + "、") || quote.contains("、" + name) { return true }
+                guard let r = item.sentence.range(of: item.quote), r.lowerBound > item.sentence.startIndex else { return false }
+                return item.sentence[item.sentence.index(before: r.lowerBound)] == "、" && quote.utf8HasPrefix(name)
+            }
+            let own = Set(candidates.filter { !listed($0) }.map { "\($0.line)|\($0.when)" })
+            candidates.removeAll { listed($0) && own.contains("\($0.line)|\($0.when)") }
         }
         var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
@@ -975,7 +1040,8 @@ extension PlanDrafter {
                 let units = UnitDictionary.listed(in: cell)
                 let cellText = String(cell)
                 if !units.isEmpty, units.joined().count + units.count >= cell.filter({ $0 != " " }).count - 2 {
-                    owners += units
+                    // (The first cell of units leads; a later one is its partners: 牵头 | 配合.)
+                    if owners.isEmpty { owners = units }
                 } else if !titled, actionHints.contains(where: { cellText.contains($0) }) {
                     item.title = Layout.headingTitle(cell)
                     item.confidence.title = 0.6
@@ -1267,6 +1333,19 @@ extension PlanDrafter {
 
     /// The month and first day of a window inside one month that covers its end (06-01..06-30,
     /// 06-01..06-last, 05-04..05-30 is not one).
+    /// The festival a section heading is about, when it names one festival and nothing else but words
+    /// that announce its activities (三、清明节活动安排, 二、春节活动); nil for any other heading
+    /// ((一)元旦春节 names two, 二、节日主题 none).
+    static func festivalHeading(_ c: [Character], scanner: MentionScanner) -> Mention? {
+        let e = Layout.enumeratorLength(c)
+        guard e > 0, c.count <= 20 else { return nil }
+        let rest = Array(c[e...])
+        let found = scanner.scan(rest)
+        guard found.count == 1, let m = found.first, m.form == .festival, m.festival != nil else { return nil }
+        let left = String(rest[..<m.range.lowerBound] + rest[m.range.upperBound...]).filter { DocumentScanner.isHan($0) }
+        return ["", "活动", "活动安排", "安排", "系列活动", "主题活动", "节活动安排", "节活动"].contains(left) ? m : nil
+    }
+
     static func monthWindowStart(_ rule: String) -> (Int, Int)? {
         let u = Array(rule.utf8)
         guard u.count >= 12, u[5] == UInt8(ascii: "."), u[6] == UInt8(ascii: "."), u[0...1] == u[7...8] else { return nil }
@@ -1577,13 +1656,27 @@ struct ItemBuilder {
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
         // 端午节的传统文化内涵, 中秋节的由来, 讲述重阳节来历: the festival as a topic, not a date.
+        // (Read past a space a page left, a closing quote and the rest of a quoted list: 加深对清明节 的了解,
+        // 关于“春节、元宵节”风俗习惯和意义.)
         mentions.removeAll { m in
             guard m.form == .festival || m.form == .holiday, m.range.upperBound < c.count else { return false }
-            if c[m.range.upperBound] != "的" {
-                let next = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 2)])
+            var end = m.range.upperBound
+            if c[end] == "、", let close = c[end..<min(c.count, end + 10)].firstIndex(where: { $0 == "”" || $0 == "」" }),
+                !c[end..<close].contains(where: { "，,。；;".contains($0) })
+            {
+                end = close
+            }
+            while end < c.count, c[end] == " " || c[end] == "”" || c[end] == "」" { end += 1 }
+            guard end < c.count else { return false }
+            if c[end] != "的" {
+                let next = String(c[end..<min(c.count, end + 2)])
                 return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
             }
-            let after = String(c[(m.range.upperBound + 1)..<min(c.count, m.range.upperBound + 9)])
+            let after = String(c[(end + 1)..<min(c.count, end + 9)])
+            // (对清明节的了解: what people know of the festival.)
+            if (after.utf8HasPrefix("了解") || after.utf8HasPrefix("认识")), m.range.lowerBound > 0, c[max(0, m.range.lowerBound - 2)..<m.range.lowerBound].contains("对") {
+                return true
+            }
             // (今年宪法宣传日的主题是“……”: the theme of the day, not an activity on it.)
             if after.utf8HasPrefix("主题是") || after.utf8HasPrefix("主题为") { return true }
             return Self.topicNouns.contains { after.contains($0) }
@@ -2052,10 +2145,20 @@ struct ItemBuilder {
     /// An item for a point under a month heading: the whole month, the point as its title.
     func sectionItem(month: Int) -> DraftItem {
         let mm = MentionScanner.two(month)
-        let clauses = DocumentScanner.clauses(c)
         let m = Mention(
             range: 0..<0, spelled: "\(month)月", form: .vague, rule: "\(mm)-01..\(mm)-last", month: month, dateSource: "sourced",
-            confidence: 0.6, unsure: ["日期取自所在的“\(month)月”标题"])
+            confidence: 0.6)
+        return sectionItem(m, note: "日期取自所在的“\(month)月”标题")
+    }
+
+    /// A point dated by the heading of its section (a month's or a festival's): `heading` is the
+    /// heading's date, the point's whole text is the item.
+    func sectionItem(_ heading: Mention, note: String) -> DraftItem {
+        let clauses = DocumentScanner.clauses(c)
+        var m = heading
+        m.range = 0..<0
+        m.confidence = min(m.confidence, 0.6)
+        m.unsure.append(note)
         var point = item(m, anchor: 0, span: 0..<c.count, clauses: clauses, first: 0, last: max(0, clauses.count - 1), dailyNote: false)
         var t = clean(String(c))
         while let l = t.last, "。；;，,".contains(l) { t.removeLast() }
