@@ -115,6 +115,11 @@ public struct PrettyJSONWriter: Sendable {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
+            // Most texts need no escape: copied whole.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             var start = 0
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5c {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))

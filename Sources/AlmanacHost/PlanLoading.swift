@@ -136,7 +136,8 @@ public enum PlanLoading {
                         expansion = stored
                     } else {
                         expansion = PlanExpansion.expand(
-                            loaded, in: window, context: RuleContext(workCalendar: holidays.calendar), limits: request.limits,
+                            loaded, in: window, context: validated.context ?? RuleContext(workCalendar: holidays.calendar),
+                            limits: request.limits,
                             rules: validated.rules, isCancelled: isCancelled)
                         if let cache = request.cache, let expansionKey { cache.writeExpansion(expansion, key: expansionKey) }
                     }
@@ -165,8 +166,12 @@ public enum PlanLoading {
         var holidays: HolidayTablesLoad
         var diagnostics: [Diagnostic]
         var checkYears: [Int]?
-        /// The plan's rules as validation parsed them (none parsed for a plan from the cache).
+        /// The plan's rules as validation parsed them, with the whole years' dates its rule
+        /// check found (none for a plan from the cache).
         var rules = ParsedRules()
+        /// The context validation checked the rules with; the expansion of the same load uses it,
+        /// so the dates kept in `rules` are its dates (nil for a plan from the cache).
+        var context: RuleContext?
     }
 
     /// The years a plan that applies every year is checked in: `request.years`, else the year of
@@ -190,12 +195,12 @@ public enum PlanLoading {
         let checkYears = checkYears(loaded, request: request)
         var hasTable: (@Sendable (Int) -> Bool)?
         if holidays.info.directory != nil { hasTable = { year in work.hasTable(for: year) } }
-        let rules = ParsedRules(loaded)
+        let rules = ParsedRules(loaded, keepingYears: true)
+        let context = RuleContext(workCalendar: work)
         diagnostics += PlanValidator.validate(
             loaded,
             options: ValidationOptions(
-                everyYearCheck: checkYears, hasHolidayTable: hasTable,
-                rules: DateRuleChecker(context: RuleContext(workCalendar: work), rules: rules)))
+                everyYearCheck: checkYears, hasHolidayTable: hasTable, rules: DateRuleChecker(context: context, rules: rules)))
         if holidays.info.directory == nil, loaded.info.holidays.value == "cn" {
             diagnostics.append(
                 Diagnostic(
@@ -204,7 +209,7 @@ public enum PlanLoading {
                     at: loaded.info.holidays.location ?? loaded.info.id.location,
                     hint: "give --holidays DIR or set ALMANAC_HOLIDAYS (searched: \(holidays.info.searched.joined(separator: ", ")))"))
         }
-        return Validated(plan: loaded, holidays: holidays, diagnostics: diagnostics, checkYears: checkYears, rules: rules)
+        return Validated(plan: loaded, holidays: holidays, diagnostics: diagnostics, checkYears: checkYears, rules: rules, context: context)
     }
 
     /// The cached load of `key` when everything else it read is unchanged: the same answers for

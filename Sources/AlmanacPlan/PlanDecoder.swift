@@ -297,6 +297,7 @@ enum PlanDecoder {
             return []
         }
         var result: [Located<Lead>] = []
+        result.reserveCapacity(nodes.count)
         for n in nodes {
             guard let text = n.scalar, let lead = Lead(text: text) else {
                 log.error(

@@ -1,5 +1,6 @@
 import AlmanacCalendar
 import Foundation
+import Synchronization
 
 /// One series of dated occurrences: an item, or one phase of it, as the plan reads in one year
 /// (a year override may change its title, owners or rule). Every occurrence refers to its
@@ -212,6 +213,7 @@ public enum PlanExpansion {
                 ? range.lowerBound...range.lowerBound
                 : max(january, range.lowerBound)...min(december, range.upperBound)
             guard days.lowerBound <= days.upperBound else { continue }
+            let wholeYear = days.lowerBound == january && days.upperBound == december
             let (yearPlan, problems) = plan.resolved(for: year)
             for problem in problems where reported.insert(problem.description).inserted { diagnostics.append(problem) }
             var kindPolicies: [ItemKind: ReminderPolicy] = [:]
@@ -242,6 +244,10 @@ public enum PlanExpansion {
                     let found: [Occurrence]
                     if let known = datedInYear[ruleText.value] {
                         found = known
+                    } else if wholeYear, !explain, let kept = rules.kept(ruleText.value, year: year) {
+                        // The validation of this load expanded the rule over the same year.
+                        found = kept
+                        datedInYear[ruleText.value] = kept
                     } else {
                         let rule: DateRule
                         if let cached = parsed[ruleText.value] {
@@ -358,14 +364,36 @@ extension Plan {
 /// expansion of one load share (a large plan repeats its rules: 2,096 texts for 10,000 items).
 /// Festival names are those of ``FestivalCatalog/standard``, as ``DateRule/parse(_:festivals:)``
 /// reads them by default.
+///
+/// Made with `keepingYears`, it also keeps the dates the validation's rule check finds for each
+/// text in each whole year it checks (``DateRuleChecker``), and the expansion of the same load
+/// takes a whole year's dates from there instead of expanding the rule again. Both must then
+/// work with the one ``RuleContext`` (the loader's): the dates are those of that context.
 public struct ParsedRules: Sendable {
     private var rules: [String: Result<DateRule, RuleParseError>] = [:]
+    /// The dates of a text in a whole year, as the rule check found them (nil: none kept).
+    private let years: YearDates?
+
+    /// A rule text's occurrences starting in one year, over the whole year, without derivation
+    /// steps.
+    final class YearDates: Sendable {
+        struct Key: Hashable {
+            var text: String
+            var year: Int
+        }
+        let dates = Mutex<[Key: [Occurrence]]>([:])
+    }
 
     /// No rule parsed in advance: ``parse(_:)`` parses each text it is given.
-    public init() {}
+    public init() {
+        years = nil
+    }
 
     /// Every `when:` of the plan's items and phases and every `due:` of its checklists.
-    public init(_ plan: Plan) {
+    /// `keepingYears`: keep the whole years' dates the rule check finds, for the expansion of
+    /// the same load with the same context.
+    public init(_ plan: Plan, keepingYears: Bool = false) {
+        years = keepingYears ? YearDates() : nil
         var rules: [String: Result<DateRule, RuleParseError>] = [:]
         func add(_ text: String) {
             if rules[text] == nil { rules[text] = Result { () throws(RuleParseError) in try DateRule.parse(text) } }
@@ -388,6 +416,19 @@ public struct ParsedRules: Sendable {
     public func parse(_ text: String) throws(RuleParseError) -> DateRule {
         if let known = rules[text] { return try known.get() }
         return try DateRule.parse(text)
+    }
+
+    /// Keeps the occurrences of `text` starting in `year`, found over the whole year.
+    func keep(_ occurrences: [Occurrence], of text: String, year: Int) {
+        guard let years else { return }
+        years.dates.withLock { $0[YearDates.Key(text: text, year: year)] = occurrences }
+    }
+
+    /// The occurrences of `text` starting in `year` over the whole year, when the rule check
+    /// kept them.
+    func kept(_ text: String, year: Int) -> [Occurrence]? {
+        guard let years else { return nil }
+        return years.dates.withLock { $0[YearDates.Key(text: text, year: year)] }
     }
 }
 
@@ -422,6 +463,7 @@ public struct DateRuleChecker: RuleChecking {
             let occurrences = parsed.occurrences(in: first...last, context: context, explain: false).filter {
                 $0.start.components.year == year
             }
+            rules.keep(occurrences, of: rule, year: year)
             if occurrences.isEmpty { missing.append(year) }
             for o in occurrences where o.end < o.start {
                 diagnostics.append(

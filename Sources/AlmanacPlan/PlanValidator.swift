@@ -389,7 +389,14 @@ public enum PlanValidator {
         // A large plan repeats its rules (thousands of items on a few hundred dates), so each
         // clean text is parsed and expanded once.
         var clean: Set<String> = []
-        var cleanItemRules: Set<String> = []
+        /// An item rule check depends on the text, whether the item is a recurring check and its quota.
+        struct ItemRule: Hashable {
+            var recurringCheck: Bool
+            var quotaCount: Int?
+            var quotaPeriod: Quota.Period?
+            var text: String
+        }
+        var cleanItemRules: Set<ItemRule> = []
         func run(_ rule: Located<String>, owner: String) {
             if clean.contains(rule.value) { return }
             let (diagnostics, refs) = rules.check(rule: rule.value, at: rule.location, years: years, itemIDs: itemIDs)
@@ -398,7 +405,7 @@ public enum PlanValidator {
             if !refs.isEmpty { references[owner, default: []] += refs.map { Located($0, at: rule.location) } }
         }
         func runItemRule(_ rule: Located<String>, recurringCheck: Bool, quota: (count: Int, per: Quota.Period)?) {
-            let key = "\(recurringCheck)|\(quota.map { "\($0.count)/\($0.per)" } ?? "")|\(rule.value)"
+            let key = ItemRule(recurringCheck: recurringCheck, quotaCount: quota?.count, quotaPeriod: quota?.per, text: rule.value)
             if cleanItemRules.contains(key) { return }
             let diagnostics = rules.checkItemRule(
                 rule: rule.value, at: rule.location, years: years, recurringCheck: recurringCheck, quota: quota)

@@ -64,7 +64,11 @@ struct EventReader {
     private var stack: [Frame] = []
     private var anchors: [String: Anchored] = [:]
     /// The first limit or key-shape problem, reported once the document is otherwise read.
-    private var deferred: Diagnostic?
+    private var deferred: Diagnostic? {
+        didSet { isDeferred = deferred != nil }
+    }
+    /// `deferred != nil`, asked for every node: comparing the optional diagnostic copies it.
+    private var isDeferred = false
     private var root: YAMLTree?
 
     private init(fileName: String, text: String, limits: YAMLLimits) {
@@ -182,7 +186,7 @@ struct EventReader {
                     refuseKey(at: anchored.mark)
                 }
             } else {
-                if deferred == nil { countAlias(anchored, depth: depth) }
+                if !isDeferred { countAlias(anchored, depth: depth) }
                 try add(anchored.tree, nodes: anchored.nodes, height: anchored.height)
             }
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -246,7 +250,7 @@ struct EventReader {
     /// A list or mapping (or an alias of one) written as a key: the document is refused, and the
     /// mapping goes on with the key's value.
     private mutating func refuseKey(at mark: SourceLocation) {
-        if deferred == nil { deferred = Diagnostic(.error, "mapping keys must be plain text", at: mark) }
+        if !isDeferred { deferred = Diagnostic(.error, "mapping keys must be plain text", at: mark) }
         let top = stack.count - 1
         stack[top].isKeyNext = false
         stack[top].keyRefused = true
@@ -282,7 +286,7 @@ struct EventReader {
 
     /// Counts one node written at `depth` against the limits.
     private mutating func count(depth: Int, mark: SourceLocation) {
-        guard deferred == nil else { return }
+        guard !isDeferred else { return }
         budget -= 1
         if budget < 0 {
             deferred = tooMany()

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A YAML node with the position it was read from. The plan decoder works on this tree only, so
 /// every value it produces can say where it came from.
 public indirect enum YAMLTree: Sendable, Hashable {
@@ -24,7 +28,11 @@ public indirect enum YAMLTree: Sendable, Hashable {
     /// True for a plain `~`, `null` or empty scalar.
     public var isNull: Bool {
         if case .scalar(let text, let quoted, _) = self, !quoted {
-            return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+            // Most scalars are passed over by their first byte and length, without comparing.
+            guard let first = text.utf8.first else { return true }
+            guard first == UInt8(ascii: "~") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N"), text.utf8.count <= 4
+            else { return false }
+            return text == "~" || text == "null" || text == "Null" || text == "NULL"
         }
         return false
     }
@@ -105,7 +113,9 @@ public enum YAMLReader {
         guard let text = String(validating: body, as: UTF8.self) else {
             return .failure(invalidUTF8(fileName: fileName, bytes: Array(body)))
         }
-        if text.utf8.contains(0), let bad = text.unicodeScalars.firstIndex(where: { $0.value == 0 }) {
+        if body.withUnsafeBufferPointer({ Self.find(0, in: $0, from: 0) != nil }),
+            let bad = text.unicodeScalars.firstIndex(where: { $0.value == 0 })
+        {
             let prefix = text.unicodeScalars[..<bad]
             return .failure(
                 Diagnostic(
@@ -182,6 +192,8 @@ public enum YAMLReader {
             if i < line.count, line[i] == question, i + 1 == line.count || line[i + 1] == space {
                 return i
             }
+            // The rest finds a ']' or '}': a line without either is passed over at once.
+            guard find(closeBracket, in: line, from: i) != nil || find(closeBrace, in: line, from: i) != nil else { return nil }
             var inQuote: UInt8? = nil
             var k = 0
             while k < line.count {
@@ -208,9 +220,12 @@ public enum YAMLReader {
     /// Finds an alias (`*name`) written where a key goes: such documents are refused before they
     /// are read.
     static func aliasUsedAsKey(in text: String) -> (line: Int, column: Int)? {
-        scanLines(of: text) { line in
-            // Every alias key has a '*': most lines are passed over at once.
-            guard line.contains(star) else { return nil }
+        // Every alias key has a '*': a text without one (most plans) is passed over at once, and
+        // so are most lines of the others.
+        var text = text
+        guard text.withUTF8({ find(star, in: $0, from: 0) != nil }) else { return nil }
+        return scanLines(of: text) { line in
+            guard find(star, in: line, from: 0) != nil else { return nil }
             var i = 0
             while i < line.count, line[i] == space || line[i] == dash { i += 1 }
             if i < line.count, line[i] == question {
@@ -266,6 +281,13 @@ public enum YAMLReader {
     /// where `String.split(separator: "\n")` ends them: at each line feed except the one of a CR LF,
     /// which is a single character. The checks only look for ASCII characters, and no byte of a
     /// longer UTF-8 sequence is ASCII, so scanning bytes finds what scanning scalars finds.
+    /// The offset of the first `byte` in `bytes` at or after `start`, or nil (`memchr`).
+    static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count else { return nil }
+        guard let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
+
     private static func scanLines(
         of text: String, _ match: (UnsafeBufferPointer<UInt8>) -> Int?
     ) -> (line: Int, column: Int)? {
@@ -275,7 +297,15 @@ public enum YAMLReader {
             var start = 0
             while start <= bytes.count {
                 var end = start
-                while end < bytes.count, !(bytes[end] == 0x0A && (end == 0 || bytes[end - 1] != 0x0D)) { end += 1 }
+                while true {
+                    guard let feed = find(0x0A, in: bytes, from: end) else {
+                        end = bytes.count
+                        break
+                    }
+                    end = feed
+                    if feed == 0 || bytes[feed - 1] != 0x0D { break }
+                    end += 1
+                }
                 lineNumber += 1
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if let offset = match(line) {

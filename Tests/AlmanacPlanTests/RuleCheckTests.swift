@@ -201,6 +201,33 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
                 == PlanValidator.validate(plan, options: ruleOptions))
     }
 
+    /// The dates the rule check keeps for each whole year are what the expansion finds itself:
+    /// the sample plan with the shipped holiday tables, the years checked and others, whole years
+    /// and parts of them.
+    @Test func keptYearsGiveTheExpansionsOwnOccurrences() throws {
+        let plan = try #require(try loadSample().plan)
+        let context = try SamplePlanCalendarTests.shippedContext()
+        let rules = ParsedRules(plan, keepingYears: true)
+        let checker = DateRuleChecker(context: context, rules: rules)
+        let diagnostics = PlanValidator.validate(plan, options: ValidationOptions(everyYearCheck: [2026, 2027], rules: checker))
+        #expect(diagnostics == PlanValidator.validate(plan, options: ValidationOptions(everyYearCheck: [2026, 2027], rules: DateRuleChecker(context: context))))
+        // The check kept whole years for the expansion to take.
+        #expect(plan.items.compactMap(\.when).contains { rules.kept($0.value, year: 2026) != nil })
+        let ranges = [
+            CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2026, month: 12, day: 31)!,
+            CivilDate(year: 2026, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!,
+            CivilDate(year: 2026, month: 3, day: 1)!...CivilDate(year: 2026, month: 9, day: 30)!,
+            CivilDate(year: 2027, month: 6, day: 1)!...CivilDate(year: 2028, month: 12, day: 31)!,
+        ]
+        for range in ranges {
+            let shared = PlanExpansion.expand(plan, in: range, context: context, rules: rules)
+            let own = PlanExpansion.expand(plan, in: range, context: context)
+            #expect(!own.entries.isEmpty)
+            #expect(shared.entries == own.entries, "\(range)")
+            #expect(shared.diagnostics == own.diagnostics, "\(range)")
+        }
+    }
+
     @Test(arguments: [
         ("-10wd", Lead(amount: -10, unit: .workingDays)), ("+3d", Lead(amount: 3, unit: .days)), ("0d", Lead(amount: 0, unit: .days)),
         ("2w", Lead(amount: 2, unit: .weeks)), (" -1d ", Lead(amount: -1, unit: .days)), ("-1\u{3000}", nil), ("12345d", nil),

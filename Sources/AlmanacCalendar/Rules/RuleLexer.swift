@@ -62,9 +62,18 @@ enum RuleLexer {
         // Quotation marks around names (“五一”节假日前) are dropped from the word's text; the
         // token still spans them, so columns stay those of the original text.
         func make(_ kind: RuleToken.Kind, _ start: Int, _ end: Int) -> RuleToken {
-            RuleToken(
-                kind: kind, text: String(String.UnicodeScalarView(scalars[start..<end].filter { !isQuote($0) })),
-                column: start + 1, length: end - start)
+            let slice = scalars[start..<end]
+            let text: String
+            if slice.allSatisfy({ $0.isASCII && $0 != "\"" && $0 != "'" }) {
+                // ASCII without quotes (05-01, +3d, ..): the scalars are the bytes.
+                text = String(unsafeUninitializedCapacity: slice.count) { bytes in
+                    for (k, scalar) in slice.enumerated() { bytes[k] = UInt8(truncatingIfNeeded: scalar.value) }
+                    return slice.count
+                }
+            } else {
+                text = String(String.UnicodeScalarView(slice.filter { !isQuote($0) }))
+            }
+            return RuleToken(kind: kind, text: text, column: start + 1, length: end - start)
         }
 
         while i < n {

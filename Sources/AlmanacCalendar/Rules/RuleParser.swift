@@ -467,12 +467,22 @@ struct RuleParser {
 
     /// `YYYY-MM-DD`, `MM-DD` or `MM-last`.
     func readDateWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
-        let parts = t.text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        // A word of ASCII (05-01) is split at its '-' bytes: each is a character of its own, as
+        // splitting the characters gives.
+        let parts: [String] =
+            t.text.utf8.allSatisfy({ $0 < 0x80 })
+            ? t.text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            : t.text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        // Up to six ASCII digits. Counted in bytes: a text of ASCII digits has as many characters
+        // as bytes, and any other text has a byte that is no ASCII digit.
         func number(_ s: String) -> Int? {
-            guard !s.isEmpty, s.count <= 6, s.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            guard !s.isEmpty, s.utf8.count <= 6, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
             return Int(s)
         }
-        if parts.count == 3, parts[0].count >= 4, let y = number(parts[0]), let m = number(parts[1]) {
+        // `parts[0].count >= 4` only matters when `parts[0]` is a number, whose bytes are its characters.
+        if parts.count == 3, parts[0].utf8.count >= 4, let y = number(parts[0]), let m = number(parts[1]) {
             guard (1...12).contains(m) else {
                 throw error(.invalidDate, "month \(m) does not exist in '\(t.text)'", at: t)
             }
