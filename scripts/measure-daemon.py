@@ -62,7 +62,7 @@ parser.add_argument("--quick", action="store_true", help="fewer runs and a short
 parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growth,stop,memory",
                     help="comma-separated sections: daemon, socket, lateness, rules, agenda, growth, stop, memory")
 parser.add_argument("--shape", default="units,checklist,calendar,big,split",
-                    help="shapes: units, checklist, calendar, big, split")
+                    help="shapes: units, checklist, calendar, big, split, office")
 parser.add_argument("--almanacd-static", help="memory: also measure this almanacd (built with --static-swift-stdlib)")
 args = parser.parse_args()
 sections = set(args.only.split(","))
@@ -739,6 +739,7 @@ SHAPES = {
     "calendar": ("10,000 calendar-heavy rules", ["--items", "10000", "--mix", "calendar"], None),
     "big": ("50,000 items (office mix)", ["--items", "50000"], {"occurrences": 2_000_000}),
     "split": ("10,000 items in 200 include files", ["--items", "10000", "--split", "200"], None),
+    "office": ("10,000 items (office mix, one file)", ["--items", "10000"], None),
 }
 
 

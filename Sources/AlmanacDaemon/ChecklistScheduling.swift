@@ -29,7 +29,7 @@ extension SchedulerCore {
     /// Rebuilds the checklist and quota planners for `plan` (expanded into `occurrences`) and
     /// reads back which of their notices were already recorded.
     mutating func replanChecklists(
-        plan: Plan, occurrences: [ScheduledOccurrence], context: RuleContext, now: Date
+        plan: Plan, occurrences: some Collection<ScheduledOccurrence>, context: RuleContext, now: Date
     ) throws(StoreError) {
         var scheduling = ChecklistScheduling()
         let deadlines = ChecklistDeadline.from(plan, occurrences: occurrences, context: context)

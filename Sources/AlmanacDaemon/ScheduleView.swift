@@ -83,8 +83,8 @@ extension SchedulerCore {
             .map(DaemonStatus.NextReminder.init)
         // The planner's occurrences are in the expansion's order: by first day.
         let occurrences = planner.occurrences
-        func firstStarting(onOrAfter day: CivilDate) -> Int { occurrences.partitioningIndex { $0.start >= day } }
-        let longest = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
+        func firstStarting(onOrAfter day: CivilDate) -> Int { occurrences.firstStarting(onOrAfter: day) }
+        let longest = occurrences.longestWindow
         let todayIndex = firstStarting(onOrAfter: today.adding(days: 1))
         var active: [DaemonStatus.ActiveCampaign] = []
         for o in occurrences[firstStarting(onOrAfter: today.adding(days: -longest))..<todayIndex] where o.end >= today {

@@ -86,11 +86,21 @@ public struct SchedulerCore: Sendable {
         }
     }
 
-    /// Plans `occurrences` (the planner's view of the plan's expansion, in its order) with the
-    /// working days `work`. ``replan(_:generation:now:)`` calls it; tests drive it with occurrences
-    /// of their own.
+    /// Plans `occurrences`, each its own series (tests drive the scheduler with occurrences of
+    /// their own).
     mutating func replan(
         occurrences: [ScheduledOccurrence], addresses: [String: [String]], plan: Plan?, work: any WorkingDays,
+        generation: Int, now: Date, directory: ReminderDispatcher.MailDirectory? = nil
+    ) throws(StoreError) {
+        try replan(
+            occurrences: ScheduledOccurrences(occurrences), addresses: addresses, plan: plan, work: work,
+            generation: generation, now: now, directory: directory)
+    }
+
+    /// Plans `occurrences` (the planner's view of the plan's expansion, in its order) with the
+    /// working days `work`. ``replan(_:generation:now:)`` calls it.
+    mutating func replan(
+        occurrences: ScheduledOccurrences, addresses: [String: [String]], plan: Plan?, work: any WorkingDays,
         generation: Int, now: Date, directory: ReminderDispatcher.MailDirectory? = nil
     ) throws(StoreError) {
         workingDays = work

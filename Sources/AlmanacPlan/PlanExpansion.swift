@@ -54,21 +54,57 @@ public struct OccurrenceSeries: Sendable, Hashable {
     }
 }
 
-/// One dated occurrence of a plan item or phase.
+/// One dated occurrence of a plan item or phase: 16 bytes. The plan in force keeps one per
+/// occurrence over the scheduling window (about 150,000 for 10,000 items of weekly checks), and
+/// the scheduler reads the same array, so everything else (ids, titles, owners, policy) is in
+/// its series and the dates and time are stored as small integers.
 public struct PlanOccurrence: Sendable, Hashable {
+    private var seriesIndex: Int32
+    private var startDay: Int32
+    private var endDay: Int32
+    /// Minutes since midnight, -1 for none.
+    private var minutes: Int16
+    private var flags: UInt8
+
+    /// An occurrence of series `series` from `start` to `end` (`start` when `nil`).
+    public init(series: Int, start: CivilDate, end: CivilDate? = nil, time: TimeOfDay? = nil, timeInID: Bool = false) {
+        seriesIndex = Int32(clamping: series)
+        startDay = Int32(clamping: start.dayNumber)
+        endDay = Int32(clamping: (end ?? start).dayNumber)
+        minutes = time.map { Int16($0.minutesSinceMidnight) } ?? -1
+        flags = timeInID ? 1 : 0
+    }
+
     /// Index of the series in ``PlanOccurrences/series``.
-    public var series: Int
+    public var series: Int {
+        get { Int(seriesIndex) }
+        set { seriesIndex = Int32(clamping: newValue) }
+    }
     /// First day.
-    public var start: CivilDate
+    public var start: CivilDate {
+        get { CivilDate(dayNumber: Int(startDay)) }
+        set { startDay = Int32(clamping: newValue.dayNumber) }
+    }
     /// Last day (equal to `start` for a one-day occurrence).
-    public var end: CivilDate
+    public var end: CivilDate {
+        get { CivilDate(dayNumber: Int(endDay)) }
+        set { endDay = Int32(clamping: newValue.dayNumber) }
+    }
     /// Time of day: the rule's, else the phase's or item's `time`.
-    public var time: TimeOfDay?
+    public var time: TimeOfDay? {
+        get { minutes < 0 ? nil : TimeOfDay(hour: Int(minutes) / 60, minute: Int(minutes) % 60) }
+        set { minutes = newValue.map { Int16($0.minutesSinceMidnight) } ?? -1 }
+    }
     /// The rule gives several times on one day, so the time is part of the id.
-    public var timeInID: Bool
+    public var timeInID: Bool {
+        get { flags & 1 != 0 }
+        set { flags = newValue ? flags | 1 : flags & ~1 }
+    }
 
     /// True for an occurrence spanning several days.
-    public var isWindow: Bool { end != start }
+    public var isWindow: Bool { endDay != startDay }
+    /// Days from the first day to the last (0 for a one-day occurrence).
+    public var length: Int { Int(endDay) - Int(startDay) }
 }
 
 /// Limits that keep one plan from exhausting the host (docs/plan-format.md, "Limits").
@@ -128,7 +164,7 @@ public struct PlanOccurrences: Sendable {
         self.diagnostics = diagnostics
         self.explanations = explanations
         self.cancelled = cancelled
-        longestWindow = occurrences.lazy.map { $0.start.days(to: $0.end) }.max() ?? 0
+        longestWindow = occurrences.lazy.map(\.length).max() ?? 0
     }
 
     /// The series of an occurrence.
@@ -345,8 +381,9 @@ public enum PlanExpansion {
 }
 
 extension Array {
-    /// The same elements in a buffer of their size, when appending left more than an eighth spare.
-    func withoutSpareCapacity() -> [Element] {
+    /// The same elements in a buffer of their size, when appending left more than an eighth spare
+    /// (for arrays kept for a plan's life).
+    public func withoutSpareCapacity() -> [Element] {
         guard capacity > count + count / 8 else { return self }
         var copy: [Element] = []
         copy.reserveCapacity(count)

@@ -75,7 +75,7 @@ public struct ChecklistDeadline: Hashable, Sendable {
     /// after 1 January); the others are due on the occurrence's last day. Leaves without an owner
     /// fall to the item's first owner.
     public static func from(
-        _ plan: Plan, occurrences: [ScheduledOccurrence], context: RuleContext = RuleContext()
+        _ plan: Plan, occurrences: some Sequence<ScheduledOccurrence>, context: RuleContext = RuleContext()
     ) -> [ChecklistDeadline] {
         var leaders: [String: String] = [:]
         for unit in plan.units where unit.leader != nil {

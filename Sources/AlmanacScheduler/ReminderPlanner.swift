@@ -23,16 +23,14 @@ import Foundation
 ///   several pending overdue repeats of one series or digests of one unit, only the newest is
 ///   sent and the others are recorded as superseded, so downtime does not end in a storm.
 public struct ReminderPlanner: Sendable {
-    /// The occurrences planned, in the order given.
-    public let occurrences: [ScheduledOccurrence]
+    /// The occurrences planned, in the order given: the plan's expansion, shared, not copied.
+    public let occurrences: ScheduledOccurrences
     /// The plan-wide settings.
     public let configuration: PlannerConfiguration
     /// Reminders that could not be placed (and are therefore left out).
     public let problems: [PlannerProblem]
 
     let workingDays: any WorkingDays
-    /// The text id of each occurrence (`item@YYYY-MM-DD`), the first part of its delivery keys.
-    let occurrenceKeys: [String]
     /// Lead reminders and escalations: fixed by the plan, sorted by due instant. Each is a small
     /// value: its deliveries and recipients are derived from the occurrence when needed
     /// (``forEachDelivery(of:_:)``), not stored.
@@ -49,83 +47,142 @@ public struct ReminderPlanner: Sendable {
     /// Occurrence indices sorted by id (ties by index), for lookups by id.
     let indicesByID: [Int32]
 
-    /// One planned reminder of an occurrence. Its recipients follow from the audience (owners,
-    /// leaders, or both) and its deliveries from the occurrence's channels: one per channel for
-    /// a broadcast channel, one per recipient otherwise.
+    /// One planned reminder of an occurrence, 16 bytes: the plan's lead reminders and
+    /// escalations are kept as these for the plan's life (two or three per occurrence). Its
+    /// recipients follow from the audience (owners, leaders, or both), its deliveries from the
+    /// occurrence's channels (one per channel for a broadcast channel, one per recipient
+    /// otherwise), its reminder id from its kind: nothing is stored but small integers.
     struct Planned: Sendable {
         var occurrence: Int32
-        var audience: Audience
-        var kind: ReminderKind
-        var reminderID: String
-        var day: CivilDate
-        var due: Date
+        private var dayNumber: Int32
+        /// Seconds from the day's midnight in UTC to the due instant (whole seconds: the plan's
+        /// delivery time in its zone), so the instant is exact.
+        private var dueOffset: Int32
+        private var leadAmount: Int16
+        /// The kind (bits 0-1), the lead's unit (bits 2-3), the audience (bits 4-5).
+        private var bits: UInt8
+
+        private static let units: [Lead.Unit] = [.days, .workingDays, .weeks]
+        private static let audiences: [Audience] = [.owners, .leaders, .ownersAndLeaders]
+
+        init(occurrence: Int32, audience: Audience, kind: ReminderKind, day: CivilDate, due: Date) {
+            self.occurrence = occurrence
+            dayNumber = Int32(clamping: day.dayNumber)
+            dueOffset = Int32(clamping: Int(due.timeIntervalSince1970.rounded(.down)) - day.dayNumber * 86_400)
+            var kindBits: UInt8 = 0
+            var unitBits: UInt8 = 0
+            leadAmount = 0
+            switch kind {
+            case .lead(let lead):
+                leadAmount = Int16(clamping: lead.amount)
+                unitBits = UInt8(Self.units.firstIndex(of: lead.unit) ?? 0)
+            case .escalation: kindBits = 1
+            case .overdue: kindBits = 2
+            }
+            bits = kindBits | unitBits << 2 | UInt8(Self.audiences.firstIndex(of: audience) ?? 0) << 4
+        }
+
+        /// The day it goes out.
+        var day: CivilDate { CivilDate(dayNumber: Int(dayNumber)) }
+
+        /// When it is due.
+        var due: Date { Date(timeIntervalSince1970: Double(Int(dayNumber) * 86_400 + Int(dueOffset))) }
+
+        /// Whom it reaches.
+        var audience: Audience { Self.audiences[Int(bits >> 4 & 3)] }
+
+        var kind: ReminderKind {
+            switch bits & 3 {
+            case 0: .lead(Lead(amount: Int(leadAmount), unit: Self.units[Int(bits >> 2 & 3)]))
+            case 1: .escalation
+            default: .overdue
+            }
+        }
+
+        /// The reminder's part of its delivery keys: the lead (`-10wd`), `escalate`, or
+        /// `overdue-YYYY-MM-DD`.
+        var reminderID: String {
+            switch bits & 3 {
+            case 0: Lead(amount: Int(leadAmount), unit: Self.units[Int(bits >> 2 & 3)]).description
+            case 1: "escalate"
+            default: "overdue-\(day)"
+            }
+        }
+
+        /// The order of ``ReminderPlanner/fixed``: by due instant, occurrence, then reminder id.
+        static func inOrder(_ a: Planned, _ b: Planned) -> Bool {
+            if a.due != b.due { return a.due < b.due }
+            if a.occurrence != b.occurrence { return a.occurrence < b.occurrence }
+            return a.reminderID < b.reminderID
+        }
     }
 
     /// Schedules `occurrences` against `workingDays` (the holiday calendar).
     public init(
         occurrences: [ScheduledOccurrence], workingDays: any WorkingDays, configuration: PlannerConfiguration
     ) {
+        self.init(occurrences: ScheduledOccurrences(occurrences), workingDays: workingDays, configuration: configuration)
+    }
+
+    /// Schedules `occurrences` (the plan's expansion, read through ``ScheduleInput``) against
+    /// `workingDays` (the holiday calendar).
+    public init(
+        occurrences: ScheduledOccurrences, workingDays: any WorkingDays, configuration: PlannerConfiguration
+    ) {
         self.occurrences = occurrences
         self.workingDays = workingDays
         self.configuration = configuration
-        let keys = occurrences.map { $0.id.description }
-        self.occurrenceKeys = keys
         var problems: [PlannerProblem] = []
         var fixed: [Planned] = []
         var overdue: [Int] = []
         var escalationDays: [Int: CivilDate] = [:]
-        var leadIDs: [Lead: String] = [:]
-        for (index, occurrence) in occurrences.enumerated() {
-            let policy = occurrence.policy
-            if occurrence.end < occurrence.start {
+        var days: [CivilDate] = []
+        for index in occurrences.indices {
+            let series = occurrences.template(of: index)
+            let policy = series.policy
+            let start = occurrences.start(of: index)
+            let end = occurrences.end(of: index)
+            if end < start {
+                let occurrence = occurrences[index]
                 problems.append(
                     PlannerProblem(
                         code: .endBeforeStart, occurrence: occurrence.id,
                         message: "last day \(occurrence.end) is before first day \(occurrence.start)"))
                 continue
             }
-            var days: [CivilDate] = []
+            days.removeAll(keepingCapacity: true)
             for lead in policy.leads {
-                guard let day = Self.day(of: lead, from: occurrence.start, policy: policy.dayOff, workingDays) else {
+                guard let day = Self.day(of: lead, from: start, policy: policy.dayOff, workingDays) else {
                     problems.append(
                         PlannerProblem(
-                            code: .noWorkingDay, occurrence: occurrence.id,
-                            message: "no working day for lead \(lead) from \(occurrence.start)"))
+                            code: .noWorkingDay, occurrence: occurrences.id(of: index),
+                            message: "no working day for lead \(lead) from \(start)"))
                     continue
                 }
                 // Two leads landing on the same day (after moving off a holiday) remind once.
                 guard !days.contains(day) else { continue }
                 days.append(day)
-                let reminderID: String
-                if let known = leadIDs[lead] {
-                    reminderID = known
-                } else {
-                    reminderID = lead.description
-                    leadIDs[lead] = reminderID
-                }
                 fixed.append(
-                    Self.planned(
-                        index, reminderID: reminderID, kind: .lead(lead), audience: .owners, day: day, policy: policy,
-                        configuration: configuration))
+                    Self.planned(index, kind: .lead(lead), audience: .owners, day: day, policy: policy, configuration: configuration))
             }
-            if let escalation = policy.escalation, !occurrence.leaders.isEmpty {
-                if let day = Self.day(of: escalation.at, from: occurrence.end, policy: policy.dayOff, workingDays) {
+            if let escalation = policy.escalation, !series.leaders.isEmpty {
+                if let day = Self.day(of: escalation.at, from: end, policy: policy.dayOff, workingDays) {
                     escalationDays[index] = day
                     fixed.append(
                         Self.planned(
-                            index, reminderID: "escalate", kind: .escalation, audience: .leaders, day: day,
-                            policy: policy, configuration: configuration))
+                            index, kind: .escalation, audience: .leaders, day: day, policy: policy, configuration: configuration))
                 } else {
                     problems.append(
                         PlannerProblem(
-                            code: .noWorkingDay, occurrence: occurrence.id,
-                            message: "no working day for the escalation \(escalation.at) from \(occurrence.end)"))
+                            code: .noWorkingDay, occurrence: occurrences.id(of: index),
+                            message: "no working day for the escalation \(escalation.at) from \(end)"))
                 }
             }
             if policy.overdue != nil { overdue.append(index) }
         }
-        fixed.sort { ($0.due, $0.occurrence, $0.reminderID) < ($1.due, $1.occurrence, $1.reminderID) }
-        self.fixed = fixed
+        fixed.sort(by: Planned.inOrder)
+        // Kept for the plan's life: without the spare room that appending left.
+        self.fixed = fixed.withoutSpareCapacity()
         // Positions per occurrence, flat (counting sort by occurrence; positions stay ascending).
         var starts = [Int32](repeating: 0, count: occurrences.count + 1)
         for planned in fixed { starts[Int(planned.occurrence) + 1] += 1 }
@@ -140,7 +197,10 @@ public struct ReminderPlanner: Sendable {
         self.fixedStarts = starts
         self.fixedPositions = positions
         var byID = (0..<Int32(occurrences.count)).map { $0 }
-        byID.sort { (occurrences[Int($0)].id, $0) < (occurrences[Int($1)].id, $1) }
+        byID.sort { a, b in
+            let (ia, ib) = (occurrences.id(of: Int(a)), occurrences.id(of: Int(b)))
+            return ia != ib ? ia < ib : a < b
+        }
         self.indicesByID = byID
         self.overdueIndices = overdue
         self.escalationDays = escalationDays
@@ -153,11 +213,11 @@ public struct ReminderPlanner: Sendable {
         var high = indicesByID.count
         while low < high {
             let middle = (low + high) / 2
-            if occurrences[Int(indicesByID[middle])].id < id { low = middle + 1 } else { high = middle }
+            if occurrences.id(of: Int(indicesByID[middle])) < id { low = middle + 1 } else { high = middle }
         }
         guard low < indicesByID.count else { return nil }
         let index = Int(indicesByID[low])
-        return occurrences[index].id == id ? index : nil
+        return occurrences.id(of: index) == id ? index : nil
     }
 
     /// The positions in `fixed` of the reminders of occurrence `index`.
@@ -167,7 +227,7 @@ public struct ReminderPlanner: Sendable {
 
     /// Everyone `planned` reaches: the owners, the leaders, or both.
     func recipients(of planned: Planned) -> [String] {
-        let occurrence = occurrences[Int(planned.occurrence)]
+        let occurrence = occurrences.template(of: Int(planned.occurrence))
         switch planned.audience {
         case .owners: return occurrence.owners
         case .leaders: return occurrence.leaders
@@ -181,12 +241,14 @@ public struct ReminderPlanner: Sendable {
     /// there is nobody to reach.
     func forEachDelivery(of planned: Planned, _ body: (DeliveryID, Channel, String?) -> Void) {
         let index = Int(planned.occurrence)
-        let occurrence = occurrences[index]
-        let key = occurrenceKeys[index]
+        let occurrence = occurrences.template(of: index)
+        // Built here, once per reminder: no text is kept per occurrence.
+        let key = occurrences.id(of: index).description
+        let reminderID = planned.reminderID
         func each(_ recipients: [String], _ channel: Channel) {
             for recipient in recipients {
                 body(
-                    DeliveryID(occurrenceID: key, reminderID: planned.reminderID, channel: channel.rawValue, recipient: recipient),
+                    DeliveryID(occurrenceID: key, reminderID: reminderID, channel: channel.rawValue, recipient: recipient),
                     channel, recipient)
             }
         }
@@ -200,7 +262,7 @@ public struct ReminderPlanner: Sendable {
         guard !owners.isEmpty || !leaders.isEmpty else { return }
         for channel in occurrence.policy.channels {
             if channel.isBroadcast {
-                body(DeliveryID(occurrenceID: key, reminderID: planned.reminderID, channel: channel.rawValue), channel, nil)
+                body(DeliveryID(occurrenceID: key, reminderID: reminderID, channel: channel.rawValue), channel, nil)
             } else {
                 each(owners, channel)
                 each(leaders, channel)
@@ -234,11 +296,11 @@ public struct ReminderPlanner: Sendable {
     }
 
     static func planned(
-        _ index: Int, reminderID: String, kind: ReminderKind, audience: Audience, day: CivilDate, policy: ReminderRules,
+        _ index: Int, kind: ReminderKind, audience: Audience, day: CivilDate, policy: ReminderRules,
         configuration: PlannerConfiguration
     ) -> Planned {
         Planned(
-            occurrence: Int32(index), audience: audience, kind: kind, reminderID: reminderID, day: day,
+            occurrence: Int32(index), audience: audience, kind: kind, day: day,
             due: ZonedTime.instant(
                 of: day, at: policy.deliveryTime ?? configuration.deliveryTime, in: configuration.timeZone))
     }
@@ -276,7 +338,7 @@ public struct ReminderPlanner: Sendable {
             // From the escalation day on, the leaders too (when there are any).
             let audience: Audience = escalated && !occurrence.leaders.isEmpty ? .ownersAndLeaders : .owners
             let planned = Self.planned(
-                index, reminderID: "overdue-\(day)", kind: .overdue, audience: audience, day: day,
+                index, kind: .overdue, audience: audience, day: day,
                 policy: occurrence.policy, configuration: configuration)
             result.append(planned)
             if planned.due > now { break }
@@ -314,9 +376,9 @@ public struct ReminderPlanner: Sendable {
         var newestInSeries: [DeliveryID: Int] = [:]
 
         for planned in live {
-            let occurrence = occurrences[Int(planned.occurrence)]
+            let index = Int(planned.occurrence)
             var due = planned.due
-            if let until = state.snoozedUntil[occurrence.id], until > due { due = until }
+            if !state.snoozedUntil.isEmpty, let until = state.snoozedUntil[occurrences.id(of: index)], until > due { due = until }
             forEachDelivery(of: planned) { key, channel, recipient in
                 guard !state.recorded.contains(key) else { return }
                 switch timing(of: due, state: state, now: now) {
@@ -324,11 +386,11 @@ public struct ReminderPlanner: Sendable {
                 case .future: consider(due)
                 case .tooOld:
                     actions.append(
-                        .missed(Missed(key: key, due: due, reason: .outsideCatchUpWindow, occurrence: occurrence)))
+                        .missed(Missed(key: key, due: due, reason: .outsideCatchUpWindow, occurrence: occurrences[index])))
                 case .pending:
                     let lateness = max(0, now.timeIntervalSince(due))
                     let reminder = Reminder(
-                        key: key, kind: planned.kind, occurrence: occurrence, channel: channel,
+                        key: key, kind: planned.kind, occurrence: occurrences[index], channel: channel,
                         recipients: deliveryRecipients(recipient, of: planned), audience: planned.audience,
                         day: planned.day, due: due, isLate: lateness > configuration.lateTolerance, lateness: lateness)
                     if planned.kind == .overdue {
@@ -364,7 +426,7 @@ public struct ReminderPlanner: Sendable {
             live.append(planned)
         }
         for index in overdueIndices {
-            let id = occurrences[index].id
+            let id = occurrences.id(of: index)
             if state.done.contains(id) || state.acknowledged.contains(id) { continue }
             live.append(contentsOf: overdueRepeats(of: index, now: now))
         }
@@ -408,7 +470,7 @@ public struct ReminderPlanner: Sendable {
             }
         }
         for index in overdueIndices {
-            let id = occurrences[index].id
+            let id = occurrences.id(of: index)
             if state.done.contains(id) || state.acknowledged.contains(id) { continue }
             let repeats = overdueRepeats(of: index, now: now)
             live.append(contentsOf: snoozed.contains(index) ? repeats : repeats.filter { $0.due >= floor })
@@ -417,7 +479,7 @@ public struct ReminderPlanner: Sendable {
     }
 
     func isLive(_ planned: Planned, state: PlannerState) -> Bool {
-        let id = occurrences[Int(planned.occurrence)].id
+        let id = occurrences.id(of: Int(planned.occurrence))
         if state.done.contains(id) { return false }
         if planned.kind == .escalation && state.acknowledged.contains(id) { return false }
         return true

@@ -2,19 +2,81 @@ import AlmanacCalendar
 import AlmanacPlan
 import Foundation
 
+/// The occurrences the planner schedules: the plan's expansion itself (its array of 16-byte
+/// ``PlanOccurrence`` values, shared with the plan in force, not copied) read through one template
+/// per series. An element is put together when it is read: the series' template with the
+/// occurrence's dates and time. Nothing is stored per occurrence beyond the expansion's value.
+public struct ScheduledOccurrences: RandomAccessCollection, Sendable {
+    /// The occurrences: each names its template by its series index.
+    let rows: [PlanOccurrence]
+    /// One occurrence per series, with its dates left to the rows.
+    let templates: [ScheduledOccurrence]
+
+    /// Occurrences over `templates`, one series each (`rows[i].series` indexes `templates`).
+    public init(rows: [PlanOccurrence], templates: [ScheduledOccurrence]) {
+        self.rows = rows
+        self.templates = templates
+    }
+
+    /// These occurrences, each its own series (tests and benchmarks build them by hand).
+    public init(_ occurrences: [ScheduledOccurrence]) {
+        templates = occurrences
+        rows = occurrences.indices.map { index in
+            let o = occurrences[index]
+            return PlanOccurrence(series: index, start: o.start, end: o.end, time: o.time, timeInID: o.timeInID)
+        }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { rows.count }
+
+    public subscript(position: Int) -> ScheduledOccurrence {
+        let row = rows[position]
+        var occurrence = templates[row.series]
+        occurrence.start = row.start
+        occurrence.end = row.end
+        occurrence.time = row.time
+        occurrence.timeInID = row.timeInID
+        return occurrence
+    }
+
+    /// The series' facts of occurrence `position` (its dates are the template's, not the occurrence's).
+    func template(of position: Int) -> ScheduledOccurrence { templates[rows[position].series] }
+
+    /// The first day of occurrence `position`.
+    public func start(of position: Int) -> CivilDate { rows[position].start }
+
+    /// The last day of occurrence `position`.
+    public func end(of position: Int) -> CivilDate { rows[position].end }
+
+    /// Days of the longest occurrence from its first day to its last (0 when all are one day).
+    public var longestWindow: Int { rows.lazy.map(\.length).max() ?? 0 }
+
+    /// The position of the first occurrence starting on or after `day` (the occurrences are in
+    /// the expansion's order, by first day).
+    public func firstStarting(onOrAfter day: CivilDate) -> Int { rows.partitioningIndex { $0.start >= day } }
+
+    /// The id of occurrence `position` (``ScheduledOccurrence/id``), without putting the occurrence together.
+    public func id(of position: Int) -> OccurrenceID {
+        let row = rows[position]
+        return OccurrenceID(itemID: templates[row.series].itemID, date: row.start, time: row.timeInID ? row.time : nil)
+    }
+}
+
 /// The planner's view of the plan's one expansion: each occurrence with the reminder rules of its
 /// item, its owners and their leaders; and the mail addresses of every recipient.
 public struct ScheduleInput: Sendable {
-    /// The occurrences, in the expansion's order.
-    public var occurrences: [ScheduledOccurrence]
+    /// The occurrences, in the expansion's order: the expansion's own array, not a copy.
+    public var occurrences: ScheduledOccurrences
     /// Mail addresses per recipient id: unit ids, and `UNIT.leader` for a unit's leader.
     public var addresses: [String: [String]]
 
     /// The recipient id of a unit's leader.
     public static func leaderID(of unit: String) -> String { "\(unit).leader" }
 
-    /// The planner's input for `expanded`, the expansion of `plan`. Strings are shared by every
-    /// occurrence of a series (titles are formatted once per series).
+    /// The planner's input for `expanded`, the expansion of `plan`: one template per series (its
+    /// strings, owners, leaders and rules; titles are formatted once per series) over the
+    /// expansion's occurrences, which are shared, not copied.
     public init(_ expanded: PlanOccurrences, plan: Plan) {
         var addresses: [String: [String]] = [:]
         var leaderOf: [String: String] = [:]
@@ -44,14 +106,7 @@ public struct ScheduleInput: Sendable {
                 leaders: keptLeaders, start: CivilDate(dayNumber: 0), policy: keptRules,
                 englishTitle: englishTitles[series.itemID])
         }
-        occurrences = expanded.occurrences.map { o in
-            var occurrence = templates[o.series]
-            occurrence.start = o.start
-            occurrence.end = o.end
-            occurrence.time = o.time
-            occurrence.timeInID = o.timeInID
-            return occurrence
-        }
+        occurrences = ScheduledOccurrences(rows: expanded.occurrences, templates: templates)
         self.addresses = addresses
     }
 

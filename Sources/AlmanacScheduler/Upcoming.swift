@@ -77,7 +77,7 @@ extension ReminderPlanner {
             if found >= limit, position < fixed.count, fixed[position].due > planned.due { break }
         }
         for index in overdueIndices {
-            let id = occurrences[index].id
+            let id = occurrences.id(of: index)
             if state.done.contains(id) || state.acknowledged.contains(id) { continue }
             for planned in overdueRepeats(of: index, now: now) { add(planned) }
         }

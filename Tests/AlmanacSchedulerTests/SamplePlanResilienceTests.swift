@@ -20,7 +20,7 @@ import Testing
     }
 
     struct Year: Sendable {
-        var occurrences: [ScheduledOccurrence]
+        var occurrences: ScheduledOccurrences
         var planner: @Sendable () -> ReminderPlanner
     }
 

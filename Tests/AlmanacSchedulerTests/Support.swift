@@ -195,7 +195,7 @@ enum SmallPlan {
 /// The planner's input for `plan` over `range`: the plan's one expansion (with weekends only, or
 /// `context`'s calendar), its diagnostics as `problems`.
 func scheduleInput(_ plan: Plan, in range: ClosedRange<CivilDate>, context: RuleContext = RuleContext())
-    -> (occurrences: [ScheduledOccurrence], addresses: [String: [String]], problems: [Diagnostic])
+    -> (occurrences: ScheduledOccurrences, addresses: [String: [String]], problems: [Diagnostic])
 {
     let expansion = PlanExpansion.expand(plan, in: range, context: context)
     let input = ScheduleInput(expansion, plan: plan)
