@@ -56,12 +56,14 @@ final class ContinuationSlot<T: Sendable>: Sendable {
 public enum BlockingWork {
     /// How the kernel weighs the work's thread against the threads that answer the socket.
     public enum Priority: Sendable {
-        /// As every other thread of the daemon: a reload's load, which `reload` waits for.
+        /// As every other thread of the daemon: a reload's load, which `reload` waits for, and
+        /// the scheduler's pass, which a stop may have to wait for.
         case normal
-        /// Work nobody waits for (the feeds, the re-plan after a reload, trimming, paging out):
-        /// niceness +5 for the thread only, so that on two cores busy with it the control
-        /// socket's event loop still gets a core at once. About a third of the share of a thread
-        /// of the daemon's own niceness.
+        /// Work nobody waits for (the feeds, abandoned at a stop; trimming; paging out): niceness
+        /// +5 for the thread only, so that on two cores busy with it the control socket's event
+        /// loop still gets a core at once. About a third of the share of a thread of the daemon's
+        /// own niceness. Never for work a stop waits for: on a busy machine it crawls, and a
+        /// daemon that is not root cannot raise the thread's priority again.
         case background
 
         var niceness: Int32 {

@@ -26,6 +26,18 @@ public actor FeedPublisher {
     /// Set when the daemon stops: a feed build in progress gives up (the files on disk stay as
     /// they were), so SIGTERM does not wait for the feeds of a large plan.
     nonisolated let stopping = CancellationFlag()
+    /// Whether the feed directory may still hold temporary files of an earlier process (a feed
+    /// build abandoned at a stop): removed before the first build.
+    private var removeLeftovers = true
+
+    /// Removes `.NAME.PID.tmp` files (``AtomicFile``'s) of other processes from `directory`.
+    static func removeTemporaryFiles(in directory: String) {
+        let own = ".\(getpid()).tmp"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasPrefix(".") && name.hasSuffix(".tmp") && !name.hasSuffix(own) {
+            unlink(directory + "/" + name)
+        }
+    }
     let logger: Logger
     /// The SHA-256 of the SEQUENCE table this daemon last wrote to `<state>/feed-sequences.json`
     /// (nil until the first write). The table itself stays in that file between feed builds: read
@@ -136,7 +148,14 @@ public actor FeedPublisher {
             let limit = configuration.limits.feedEvents
             let store = controller.store
             let stopping = self.stopping
-            let written = await BlockingWork.run("almanac-feeds", priority: .background) { flag in
+            if removeLeftovers {
+                removeLeftovers = false
+                Self.removeTemporaryFiles(in: feeds)
+            }
+            // At a lower priority, and abandoned when the daemon stops (a stop does not wait for
+            // it: the files on disk stay as they were, the next start builds them again; a file
+            // cut off in the middle is a temporary one, removed then).
+            let outcome = await BlockingWork.abandonable("almanac-feeds", priority: .background, stop: stopping) { flag in
                 let written = Self.writeFeeds(
                     plan, today: today, limit: limit, sequences: start, store: store, directory: feeds,
                     isCancelled: { flag.isCancelled || stopping.isCancelled })
@@ -145,6 +164,7 @@ public actor FeedPublisher {
                 if !written.cancelled { MemoryRelease.trim() }
                 return written
             }
+            let written = outcome ?? WrittenFeeds(sequences: start, cancelled: true)
             if stale, let note = written.note {
                 logger.warning("the published feeds are cut short", metadata: ["ALMANAC_FEEDS": "\(note)"])
             }
@@ -153,9 +173,11 @@ public actor FeedPublisher {
                 : nil
             files += written.files
             failures += written.failures
-            write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
+            if outcome != nil {
+                write(HolidayFeed.feed(work: plan.work, stamp: plan.loadedAt), feeds + "/holidays.ics")
+            }
             // Unchanged since it was read, and this daemon wrote that file: nothing to write.
-            if written.sequences != start || savedSequencesDigest == nil {
+            if outcome != nil, written.sequences != start || savedSequencesDigest == nil {
                 saveSequences(written.sequences, configuration.stateDirectory, failures: &failures)
             }
         }

@@ -335,12 +335,12 @@ public struct SchedulerService: Service {
                             settings = reloaded
                         }
                     }
-                    // A stop while it plans does not wait for it (seconds on a large plan, at a
-                    // lower priority): the planning is abandoned and left to the next start. Once
-                    // it decides and sends, the stop waits for it to finish.
+                    // A stop while it plans does not wait for it (seconds on a large plan): the
+                    // planning is abandoned and left to the next start. Once it decides and sends,
+                    // the stop waits for it to finish, so it runs at the daemon's own priority.
                     let sending = CancellationFlag()
                     let planned = await BlockingWork.abandonable(
-                        "almanac-schedule", priority: .background, stop: stopping, committed: sending
+                        "almanac-schedule", stop: stopping, committed: sending
                     ) { [core, logger, replan, refresh, marks] _ in
                         var core = core
                         do {

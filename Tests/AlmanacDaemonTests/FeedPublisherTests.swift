@@ -162,6 +162,21 @@ import Testing
         await controller.beginShutdown()
     }
 
+    /// A feed build abandoned at a stop may leave a temporary file: the next process removes
+    /// other processes' before its first build, and keeps the feeds and its own.
+    @Test func temporaryFilesOfEarlierProcessesAreRemoved() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.cleanup() }
+        let directory = sandbox.root + "/feeds"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let own = ".plan.ics.\(getpid()).tmp"
+        for name in ["plan.ics", "wmb.ics", ".plan.ics.999999.tmp", ".wmb.ics.4242.tmp", own] {
+            FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("x".utf8))
+        }
+        FeedPublisher.removeTemporaryFiles(in: directory)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: directory)) == ["plan.ics", "wmb.ics", own])
+    }
+
     /// Recording progress rewrites only the feeds' to-dos, and the files come out exactly as a
     /// full build would write them (SEQUENCE of the changed to-do raised, the events untouched).
     @Test func progressRewritesTheTodosAsAFullBuildWould() async throws {
