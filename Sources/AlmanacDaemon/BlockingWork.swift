@@ -7,17 +7,16 @@ import Synchronization
 /// A flag long synchronous work polls to stop early; a waiter may also be told when it is set.
 public final class CancellationFlag: Sendable {
     private let state = Atomic<Bool>(false)
-    /// Called once when the flag is set; `nil` once it is.
-    private let handlers = Mutex<[Int: @Sendable () -> Void]?>([:])
-    private let nextToken = Atomic<Int>(0)
+    /// Called once when the flag is set (`nil` once it is), by token.
+    private let handlers = Mutex<(next: Int, waiting: [Int: @Sendable () -> Void]?)>((0, [:]))
 
     public init() {}
 
     public func cancel() {
         state.store(true, ordering: .sequentiallyConsistent)
         let waiting = handlers.withLock { handlers in
-            defer { handlers = nil }
-            return handlers.map { Array($0.values) } ?? []
+            defer { handlers.waiting = nil }
+            return handlers.waiting.map { Array($0.values) } ?? []
         }
         for handler in waiting { handler() }
     }
@@ -26,18 +25,18 @@ public final class CancellationFlag: Sendable {
 
     /// Calls `handler` when the flag is set (at once if it is); the token removes it.
     func onCancel(_ handler: @escaping @Sendable () -> Void) -> Int {
-        let token = nextToken.add(1, ordering: .relaxed).newValue
-        let now = handlers.withLock { handlers -> Bool in
-            guard handlers != nil else { return true }
-            handlers?[token] = handler
-            return false
+        let (token, now) = handlers.withLock { handlers -> (Int, Bool) in
+            handlers.next += 1
+            guard handlers.waiting != nil else { return (handlers.next, true) }
+            handlers.waiting?[handlers.next] = handler
+            return (handlers.next, false)
         }
         if now { handler() }
         return token
     }
 
     func removeHandler(_ token: Int) {
-        handlers.withLock { _ = $0?.removeValue(forKey: token) }
+        handlers.withLock { _ = $0.waiting?.removeValue(forKey: token) }
     }
 }
 

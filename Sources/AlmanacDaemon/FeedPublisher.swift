@@ -23,9 +23,6 @@ import Synchronization
 /// to-dos at the end of each feed file: the events before them are kept as they are on disk, so
 /// recording progress never expands or renders the plan again.
 public actor FeedPublisher {
-    /// Set when the daemon stops: a feed build in progress gives up (the files on disk stay as
-    /// they were), so SIGTERM does not wait for the feeds of a large plan.
-    nonisolated let stopping = CancellationFlag()
     /// Whether the feed directory may still hold temporary files of an earlier process (a feed
     /// build abandoned at a stop): removed before the first build.
     private var removeLeftovers = true
@@ -123,6 +120,7 @@ public actor FeedPublisher {
         // Once the daemon stops, the feeds stay as they are on disk (a build takes seconds on a
         // large plan, and the next start builds them again); the page and the metrics are written.
         let plan = generation.plan
+        let stopping = controller.stopping
         let feedsPlan = stopping.isCancelled ? nil : plan
         let today = feedsPlan.map { $0.today(at: now) }
         let stale = built?.generation != generation.number || built?.year != today?.year
@@ -147,7 +145,6 @@ public actor FeedPublisher {
             let start = loadSequences(configuration.stateDirectory)
             let limit = configuration.limits.feedEvents
             let store = controller.store
-            let stopping = self.stopping
             if removeLeftovers {
                 removeLeftovers = false
                 Self.removeTemporaryFiles(in: feeds)
@@ -158,7 +155,7 @@ public actor FeedPublisher {
             let outcome = await BlockingWork.abandonable("almanac-feeds", priority: .background, stop: stopping) { flag in
                 let written = Self.writeFeeds(
                     plan, today: today, limit: limit, sequences: start, store: store, directory: feeds,
-                    isCancelled: { flag.isCancelled || stopping.isCancelled })
+                    isCancelled: { flag.isCancelled })
                 // The feeds' text is on disk and gone from memory: give that memory back (not when
                 // stopping: trimming a large heap takes a while, and the process is about to end).
                 if !written.cancelled { MemoryRelease.trim() }
@@ -567,7 +564,7 @@ public struct PublishService: Service {
                     await publisher.publish(controller: controller, feeds: feedsDirty.take())
                 }
             } onGracefulShutdown: {
-                publisher.stopping.cancel()
+                // A build in progress was abandoned at STOPPING=1 (the controller's flag).
                 continuation.finish()
             }
             group.cancelAll()
