@@ -702,17 +702,16 @@ def measure_stop():
         if moment == "during the start":
             d.launch()
             delay = rng.uniform(0, ready_time)
-        else:
-            d.start()
-        if moment == "during the start":
-            pass
         elif moment == "after READY":
+            d.start()
             delay = rng.uniform(0, 3)
         elif moment == "during a reload":
+            d.start()
             d.proc.send_signal(signal.SIGHUP)
             d.until("RELOADING=1")
             delay = rng.uniform(0, reload_time)
         else:
+            d.start()
             d.reload()
             delay = rng.uniform(0, 2)
         time.sleep(delay)

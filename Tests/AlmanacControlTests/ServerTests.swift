@@ -151,22 +151,25 @@ import Glibc
         }
     }
 
+    /// Sends `bytes` on a new connection (from a thread of its own: the server may answer before it
+    /// has read them all), reads the one reply and whether the server then closed the connection,
+    /// and checks that the server goes on serving others.
+    private func refusal(of bytes: [UInt8], at path: String) async throws -> (error: WireReply.WireError?, closed: Bool) {
+        let (reply, closed) = try await offPool { () -> (String?, Bool) in
+            let client = try RawClient(path: path)
+            Thread { client.send(bytes) }.start()
+            return (client.readLine(), client.isClosedByPeer())
+        }
+        #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
+        return (try WireReply.parse(reply).error, closed)
+    }
+
     @Test func tenMegabyteLineGetsTooLargeAndAClose() async throws {
         try await withServer { path, _, _ in
-            let (reply, closed) = try await offPool { () -> (String?, Bool) in
-                let client = try RawClient(path: path)
-                let writer = Thread {
-                    client.send([UInt8](repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024) + [UInt8(ascii: "\n")])
-                }
-                writer.start()
-                return (client.readLine(), client.isClosedByPeer())
-            }
-            let parsed = try WireReply.parse(reply)
-            #expect(parsed.error?.code == "too_large")
-            #expect(parsed.error?.message == "request line longer than 1048576 bytes; closing")
-            #expect(closed)
-            // The server keeps serving.
-            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
+            let refused = try await refusal(of: [UInt8](repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024) + [10], at: path)
+            #expect(refused.error?.code == "too_large")
+            #expect(refused.error?.message == "request line longer than 1048576 bytes; closing")
+            #expect(refused.closed)
         }
     }
 
@@ -188,19 +191,12 @@ import Glibc
     /// gets `busy` (the daemon is not holding it), and the connection is closed.
     @Test func aLineBeyondTheSharedBudgetGetsBusyAndAClose() async throws {
         try await withServer(configure: { $0.maxPendingRequestBytes = 1024 }) { path, _, _ in
-            let (reply, closed) = try await offPool { () -> (String?, Bool) in
-                let client = try RawClient(path: path)
-                let prefix = #"{"v":1,"id":1,"cmd":"status","pad":""#
-                // No newline: the server holds the bytes until the budget refuses them (with
-                // the newline, a line read in one piece would never be held).
-                client.send(prefix + String(repeating: "x", count: 4096))
-                return (client.readLine(), client.isClosedByPeer())
-            }
-            let parsed = try WireReply.parse(reply)
-            #expect(parsed.error?.code == "busy")
-            #expect(parsed.error?.message == "the daemon holds 1024 bytes of unfinished requests; try again shortly")
-            #expect(closed)
-            #expect(try await offPool { try ControlClient(socketPath: path, timeout: testTimeout).status().pid } == 42)
+            // No newline: the server holds the bytes until the budget refuses them (with the
+            // newline, a line read in one piece would never be held).
+            let refused = try await refusal(of: Array((#"{"v":1,"id":1,"cmd":"status","pad":""# + String(repeating: "x", count: 4096)).utf8), at: path)
+            #expect(refused.error?.code == "busy")
+            #expect(refused.error?.message == "the daemon holds 1024 bytes of unfinished requests; try again shortly")
+            #expect(refused.closed)
         }
     }
 

@@ -13,6 +13,16 @@ import Glibc
 @Suite struct BlockingWorkTests {
     private static func niceness() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
 
+    /// Waits for `semaphore` on a thread of Dispatch's, not of the cooperative pool.
+    private static func signalled(_ semaphore: DispatchSemaphore) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                semaphore.wait()
+                continuation.resume()
+            }
+        }
+    }
+
     @Test func backgroundWorkRunsFiveStepsNicerThanTheDaemon() async {
         let daemon = await BlockingWork.run("test-normal") { _ in Self.niceness() }
         let background = await BlockingWork.run("test-background", priority: .background) { _ in Self.niceness() }
@@ -22,15 +32,17 @@ import Glibc
     }
 
     @Test func cancellingTheWaitSetsTheFlagTheWorkPolls() async {
-        let started = CancellationFlag()
+        let started = DispatchSemaphore(value: 0)
         let task = Task {
             await BlockingWork.run("test-cancel", priority: .background) { flag in
-                started.cancel()
-                while !flag.isCancelled { usleep(1_000) }
-                return true
+                let cancelled = DispatchSemaphore(value: 0)
+                _ = flag.onCancel { cancelled.signal() }
+                started.signal()
+                cancelled.wait()
+                return flag.isCancelled
             }
         }
-        while !started.isCancelled { await Task.yield() }
+        await Self.signalled(started)
         task.cancel()
         #expect(await task.value)
     }
@@ -48,12 +60,7 @@ import Glibc
                 return 1
             }
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                started.wait()
-                continuation.resume()
-            }
-        }
+        await Self.signalled(started)
         stop.cancel()
         #expect(await waiting.value == nil)
         release.signal()
@@ -64,19 +71,16 @@ import Glibc
         let stop = CancellationFlag()
         let committed = CancellationFlag()
         let release = DispatchSemaphore(value: 0)
+        let didCommit = DispatchSemaphore(value: 0)
         let waiting = Task {
             await BlockingWork.abandonable("test-commit", stop: stop, committed: committed) { _ in
                 committed.cancel()
+                didCommit.signal()
                 release.wait()
                 return stop.isCancelled ? 2 : 1
             }
         }
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                while !committed.isCancelled { usleep(1_000) }
-                continuation.resume()
-            }
-        }
+        await Self.signalled(didCommit)
         stop.cancel()
         release.signal()
         #expect(await waiting.value == 2)

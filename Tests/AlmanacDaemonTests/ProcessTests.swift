@@ -230,6 +230,17 @@ struct ProcessTests {
         try await stop(process, notify: notify, sandbox: sandbox)
     }
 
+    /// The sample plan and 3,000 inspections owned by `wmb`, the `index`th on `when(index)`: large
+    /// enough that loading it takes a while.
+    static func planWithInspections(when: (Int) -> String) -> String {
+        var plan = Sandbox.goodPlan
+        for index in 0..<3_000 {
+            plan += "  - id: check-\(index)\n    kind: inspection\n    title: 检查 \(index)\n"
+            plan += "    when: \(when(index))\n    owners: [wmb]\n"
+        }
+        return plan
+    }
+
     /// SIGTERM while a reload runs: STOPPING=1 comes first (the lifecycle is the first service told
     /// of the shutdown) and no READY=1 after it, the reload is abandoned rather than finished or
     /// reported as a broken plan, and the exit is clean. The plan is large enough (3,000 items)
@@ -237,11 +248,7 @@ struct ProcessTests {
     @Test func aStopDuringAReloadSaysStoppingFirstAndExitsCleanly() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
-        var plan = Sandbox.goodPlan
-        for index in 0..<3_000 {
-            plan += "  - id: check-\(index)\n    kind: inspection\n    title: 检查 \(index)\n"
-            plan += "    when: \(String(format: "%02d-%02d", index % 12 + 1, index % 28 + 1))\n    owners: [wmb]\n"
-        }
+        let plan = Self.planWithInspections { String(format: "%02d-%02d", $0 % 12 + 1, $0 % 28 + 1) }
         FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
         let notify = try NotifyListener(in: sandbox.root)
         let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
@@ -253,7 +260,8 @@ struct ProcessTests {
         let reloading = await notify.awaitReceive(until: "RELOADING=1", timeout: 300)
         try #require(reloading.last?.hasPrefix("RELOADING=1\n") == true, "no RELOADING=1; output:\n\(log(sandbox))")
         try await stop(process, notify: notify, sandbox: sandbox)
-        let after = await notify.awaitReceive(timeout: 1) { _ in false }
+        // The process has exited: what it sent is all queued.
+        let after = await notify.awaitReceive(timeout: 0) { _ in false }
         #expect(after.filter { $0.hasPrefix("READY=1") } == [], "READY=1 after STOPPING=1: \(after)")
         let output = log(sandbox)
         #expect(output.contains("reload abandoned, the daemon is stopping") || output.contains("plan reloaded"), "\(output)")
@@ -267,12 +275,7 @@ struct ProcessTests {
     @Test func aStopWhileTheFirstPlanLoadsExitsCleanly() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.cleanup() }
-        var plan = Sandbox.goodPlan
-        for index in 0..<3_000 {
-            plan += "  - id: check-\(index)\n    kind: inspection\n    title: 检查 \(index)\n"
-            plan += "    when: weekly mon,thu\n    owners: [wmb]\n"
-        }
-        try sandbox.write("plans/a.yaml", plan)
+        try sandbox.write("plans/a.yaml", Self.planWithInspections { _ in "weekly mon,thu" })
         FileManager.default.createFile(atPath: sandbox.root + "/daemon.log", contents: nil)
         let notify = try NotifyListener(in: sandbox.root)
         let process = try launch(["--config", sandbox.configPath], executable: try almanacdPath(), sandbox: sandbox, notify: notify)
@@ -285,7 +288,7 @@ struct ProcessTests {
         let exited = await process.awaitExit(timeout: 70)
         try #require(exited, "almanacd did not exit within 70 s of SIGTERM; its output:\n\(log(sandbox))")
         #expect(process.exitStatus == 0, "\(log(sandbox))")
-        let after = await notify.awaitReceive(timeout: 1) { _ in false }
+        let after = await notify.awaitReceive(timeout: 0) { _ in false }  // all queued: it has exited
         #expect(after.filter { $0.hasPrefix("READY=1") } == [], "READY=1 after STOPPING=1: \(after)")
         #expect(try sandbox.statusFile().daemon.state == .stopped)
         let output = log(sandbox)
