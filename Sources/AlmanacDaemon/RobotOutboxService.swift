@@ -1,4 +1,5 @@
 import AlmanacCalendar
+import AlmanacHost
 import AlmanacMail
 import AlmanacRobots
 import AlmanacStore
@@ -40,7 +41,7 @@ public struct RobotOutboxService: Service {
     let templates: MailTemplateSource
     let doorbell: Doorbell
     let logger: Logger
-    let now: @Sendable () -> Date
+    let clock: any WallClock
     /// Only the instance that delivers posts the outbox (a shared store's leader).
     let leadership: Leadership
 
@@ -50,7 +51,7 @@ public struct RobotOutboxService: Service {
     public init(
         store: any OutboxStore, robots: RobotDirectorySource, client: HTTPSClient, rate: RobotRateLimit, policy: MailRetryPolicy,
         concurrency: Int = 4, templates: MailTemplateSource, doorbell: Doorbell, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }, leadership: Leadership = .single()
+        clock: any WallClock = SystemClock(), leadership: Leadership = .single()
     ) {
         self.leadership = leadership
         self.store = store
@@ -62,8 +63,10 @@ public struct RobotOutboxService: Service {
         self.templates = templates
         self.doorbell = doorbell
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
+
+    func now() -> Date { clock.now() }
 
     public func run() async throws {
         do {

@@ -230,7 +230,7 @@ public final class ChannelHub: Sendable {
         case .failure(let error): outcome = error.permanent ? .rejectedEndpoint(error.message) : .temporary(error.message)
         }
         // The robot counts this request too: so does its rate limit.
-        try? store.recordOutboxRequest(destination: endpoint.key, entries: [], outcome: .sent, at: Date())
+        try? store.recordOutboxRequest(destination: endpoint.key, entries: [], outcome: .sent, at: now)
         if case .delivered = outcome {
             return SendTestResult(channel: channel, destination: shown, ok: true, detail: "taken by \(robot.service.displayName)")
         }
