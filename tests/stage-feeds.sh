@@ -206,8 +206,12 @@ mail:
 EOF2
 "$daemon" --config "$tmp/almanac.yaml" >"$tmp/daemon.log" 2>&1 &
 daemon_pid=$!
+# The files are written at once with what is known; the checklists' progress (and the metrics
+# from it) follows the scheduler's first pass, so wait for that too.
 for _ in $(seq 1 600); do
-    [ -s "$tmp/run/almanac.prom" ] && [ -s "$tmp/run/status.html" ] && [ -s "$tmp/run/feeds/plan.ics" ] && break
+    [ -s "$tmp/run/almanac.prom" ] && [ -s "$tmp/run/status.html" ] && [ -s "$tmp/run/feeds/plan.ics" ] &&
+        grep -q '^almanac_checklist_completion_ratio{' "$tmp/run/almanac.prom" &&
+        grep -q '"checklists"' "$tmp/run/status.json" 2>/dev/null && break
     kill -0 "$daemon_pid" 2>/dev/null || fail "almanacd exited: $(tail -5 "$tmp/daemon.log")"
     sleep 0.2
 done
