@@ -12,11 +12,14 @@
 set -uo pipefail
 [ $# -eq 2 ] || { echo "usage: scripts/plan-outputs.sh ALMANACCTL OUTDIR" >&2; exit 64; }
 ctl=$(realpath "$1")
-out=$2
+if [ -e "$2" ] && [ -n "$(ls -A "$2")" ]; then
+    echo "plan-outputs.sh: $2 is not empty" >&2
+    exit 64
+fi
+mkdir -p "$2" && out=$(realpath "$2")
 cd "$(dirname "$0")/.."
 root=$PWD
 fixtures=scripts/fixtures/plan-outputs
-rm -rf "$out" && mkdir -p "$out" && out=$(realpath "$out")
 # The generated plan at the same path for every build: messages name the file.
 generated=${TMPDIR:-/tmp}/almanac-plan-outputs
 big=$generated/plan.yaml
