@@ -43,8 +43,35 @@ enum Layout {
         return start
     }
 
-    static let fieldWords = ["时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询", "说明", "备注"]
-    static let ownerFieldWords = ["主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位"]
+    static let fieldWords = [
+        "时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询",
+        "说明", "备注", "负责部门", "责任部门", "牵头部门", "承办部门", "责任处室", "负责处室", "责任科室", "负责科室",
+    ]
+    /// Labels of the fields that name who does the work: 单位 of a town's programme, 部门/处室/科室 of an
+    /// agency's, a library's or a school's (负责部门：采编部、流通部; 责任处室：德育处).
+    static let ownerFieldWords = [
+        "主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位", "负责部门", "责任部门", "牵头部门", "承办部门",
+        "责任处室", "负责处室", "责任科室", "负责科室",
+    ]
+
+    /// The units of a field line's owner fields: its own (负责部门：采编部、流通部) and one the page ran into
+    /// another field of the same line (地点:图书馆大厅责任部门:办公室).
+    static func ownerFieldUnits(_ c: [Character]) -> [String] {
+        if let label = fieldLabel(c), ownerFieldWords.contains(where: { label.contains($0) }) {
+            return UnitDictionary.listed(in: fieldValue(c), field: true)
+        }
+        guard fieldLabel(c) != nil else { return [] }
+        for w in ownerFieldWords.map(Array.init) {
+            var i = 1
+            while i + w.count < c.count {
+                if DocumentScanner.matches(c, i, w), c[i + w.count] == ":" || c[i + w.count] == "：" {
+                    return UnitDictionary.listed(in: Array(c[(i + w.count + 1)...]), field: true)
+                }
+                i += 1
+            }
+        }
+        return []
+    }
 
     /// The label of a field line ("活动时间：…" → 活动时间, "时 间：…" → 时间), after any numbering.
     static func fieldLabel(_ c: [Character]) -> String? {

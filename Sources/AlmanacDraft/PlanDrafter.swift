@@ -966,7 +966,7 @@ extension PlanDrafter {
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
-                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
+                    owners = Layout.ownerFieldUnits(t) + owners
                     if label.contains("说明"), owners.isEmpty { owners = Layout.unitAfterBy(Layout.fieldValue(t)) }
                     if label.contains("时间") { break }
                     // 活动主题：/活动名称： names the activity better than a group's heading.
@@ -1010,9 +1010,7 @@ extension PlanDrafter {
             }
             var k = idx + 1
             while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
-                if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
-                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text), field: true)
-                }
+                owners += Layout.ownerFieldUnits(lines[k].text)
                 k += 1
             }
         } else if isDateCell(text, item: item), let h = activityOverLabel(lines, idx) {
