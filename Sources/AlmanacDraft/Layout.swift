@@ -481,6 +481,36 @@ enum Layout {
     }
 
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
+    /// The level of a line's numbering: 1 for 一、, 2 for (一), 3 for 1、 or 1., 4 for (1); nil for none.
+    /// A page's debris before it (??一、活动主题) is passed over.
+    static func enumeratorLevel(_ c: [Character]) -> Int? {
+        var i = 0
+        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
+        let rest = Array(c[i...])
+        let e = enumeratorLength(rest)
+        guard e > 0 else { return nil }
+        let head = rest[..<e].filter { $0 != " " }
+        guard let first = head.first else { return nil }
+        let bracketed = first == "(" || first == "（"
+        let inner = bracketed ? head.dropFirst().first : first
+        guard let d = inner else { return nil }
+        let chinese = DocumentScanner.chineseDigits[d] != nil || d == "十"
+        let arabic = DocumentScanner.digit(d) != nil
+        guard chinese || arabic else { return nil }
+        return (chinese ? 1 : 3) + (bracketed ? 1 : 0)
+    }
+
+    /// A heading that only labels the theme (一、活动主题, ??一、活动主题, (一)主题口号): the line under it is
+    /// the theme's value.
+    static func isThemeHeading(_ c: [Character]) -> Bool {
+        guard enumeratorLevel(c) != nil else { return false }
+        var i = 0
+        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
+        let rest = Array(c[i...])
+        let text = String(rest[enumeratorLength(rest)...]).trimmingSpaces().trimmingCharacters(in: [":", "："])
+        return text.count <= 6 && (text.hasSuffix("主题") || text.hasSuffix("主题口号"))
+    }
+
     static func isSectionHeading(_ t: String) -> Bool {
         guard let f = t.first, DocumentScanner.chineseDigits[f] != nil || f == "十" else { return false }
         let c = DocumentScanner.characters(t)

@@ -50,4 +50,44 @@ import Testing
         let r = try draft(runTogether)
         #expect(r.units.filter { r.items.first?.owners.contains($0.id) == true }.map(\.name) == ["读者服务部"])
     }
+
+    @Test func aHeadingOfAFestivalsPeriodOverPointsWithDaysOfTheirOwnIsNoItem() throws {
+        let text = """
+            社区春节文体活动方案
+            (一)春节前夕预热活动
+            1.春联书写与赠送
+            时间:腊月二十三
+            (二)春节期间常规活动
+            1.趣味运动会
+            时间:大年初一至初三
+            """
+        #expect(try whens(text) == ["lunar 12-23", "lunar 01-01..lunar 01-03"])
+        // Points that write no day still take the heading's festival (round 5).
+        let undated = """
+            三、清明节活动安排
+            1. 组织“缅怀先烈”祭扫活动。
+            """
+        #expect(try whens(undated) == ["清明"])
+    }
+
+    @Test func theLineUnderAThemeHeadingIsTheTheme() throws {
+        let text = """
+            春节期间文体娱乐活动方案
+            ??一、活动主题
+            欢乐春节,共庆团圆
+            二、活动时间
+            2月1日至2月20日
+            """
+        #expect(try whens(text) == ["02-01..02-20"])
+    }
+
+    @Test func aPointFlattenedWithItsFieldLabelsIsTitledByTheNameBeforeTheTimeLabel() throws {
+        let text = """
+            社区庆春节活动方案
+            三、活动方案1.社区联欢晚会活动时间:除夕之夜活动内容:举办联欢晚会。2.年货市集活动时间:正月初二至初五活动内容:组织年货展销。
+            """
+        let items = try draft(text).items
+        #expect(items.map(\.title) == ["社区联欢晚会", "年货市集"])
+        #expect(items.map(\.when) == ["除夕", "lunar 01-02..lunar 01-05"])
+    }
 }
