@@ -916,6 +916,19 @@ public enum PlanDrafter {
                 candidates[n].confidence.title = 0.6
             }
         }
+        // The same day told again on its line in a time field after the sentence that names the activity
+        // (……在3月11日上午开展亲子植树节活动。一、活动时间 3月11日(星期六)上午9:00-11:00): one item, the
+        // activity's.
+        do {
+            var byLineAndDay: [String: [Int]] = [:]
+            for n in candidates.indices { byLineAndDay["\(candidates[n].line) \(candidates[n].when)", default: []].append(n) }
+            var drop: Set<Int> = []
+            for group in byLineAndDay.values where group.count >= 2 {
+                let inField = group.filter { ItemBuilder.afterTimeLabel(Array(candidates[$0].quote), spelled: Array(candidates[$0].spelled)) }
+                if inField.count < group.count { drop.formUnion(inField) }
+            }
+            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+        }
         // A numbered heading that names a festival's period and groups points with days of their own
         // ((一)春节前夕预热活动 / 1.春联书写与赠送 / 时间:腊月二十三 / 2.…): the group's label, not an activity
         // (a heading whose points write no day gives them its festival, above).
@@ -1999,6 +2012,14 @@ struct ItemBuilder {
         let name = String(c[b..<label]).trimmingSpaces()
         guard name.count >= 2, name.allSatisfy({ DocumentScanner.isHan($0) || "“”《》·".contains($0) }) else { return nil }
         return name
+    }
+
+    /// Whether a date stands right after a time label (活动时间 3月11日, 时间:4月18日).
+    static func afterTimeLabel(_ c: [Character], spelled: [Character]) -> Bool {
+        guard !spelled.isEmpty, let at = PlanDrafter.find(spelled, in: c, from: 0) else { return false }
+        var p = at
+        while p > 0, c[p - 1] == " " || c[p - 1] == ":" || c[p - 1] == "：" || c[p - 1] == "\u{3000}" { p -= 1 }
+        return p >= 2 && c[p - 2] == "时" && c[p - 1] == "间"
     }
 
     static func isMonthDay(_ rule: String) -> Bool {

@@ -90,4 +90,17 @@ import Testing
         #expect(items.map(\.title) == ["社区联欢晚会", "年货市集"])
         #expect(items.map(\.when) == ["除夕", "lunar 01-02..lunar 01-05"])
     }
+
+    @Test func theSameDayToldAgainInATimeFieldOfItsLineIsTheSameItem() throws {
+        let text = """
+            社区植树活动通知
+            晟秀园社区在3月11日上午开展亲子植树节活动。 一、活动时间 3月11日(星期六)上午9:00-11:00 二、活动内容 对绿化区域清洁。
+            """
+        let items = try draft(text).items
+        #expect(items.map(\.when) == ["03-11"])
+        #expect(items.first?.title.contains("植树") == true)
+        // A time field that no sentence of its line dates again is the item.
+        #expect(try whens("社区植树活动通知\n一、活动时间 3月11日(星期六)上午9:00-11:00 二、活动内容 对绿化区域清洁。") == ["03-11"])
+    }
 }
+
