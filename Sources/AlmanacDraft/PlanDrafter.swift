@@ -1999,7 +1999,8 @@ struct ItemBuilder {
         while p > 0, c[p - 1] == " " { p -= 1 }
         guard p >= 3, c[p - 1] == ":" || c[p - 1] == "：", c[p - 3] == "时", c[p - 2] == "间" else { return nil }
         var label = p - 3
-        if label >= 2, c[label - 2] == "活", c[label - 1] == "动" { label -= 2 }
+        let activityLabel = label >= 2 && c[label - 2] == "活" && c[label - 1] == "动"
+        if activityLabel { label -= 2 }
         guard label > 0, DocumentScanner.isHan(c[label - 1]) else { return nil }
         var b = label
         while b > 0, label - b < 24 {
@@ -2008,7 +2009,8 @@ struct ItemBuilder {
             if ".．、".contains(ch), b >= 2, DocumentScanner.digit(c[b - 2]) != nil || DocumentScanner.chineseDigits[c[b - 2]] != nil { break }
             b -= 1
         }
-        guard label - b < 24 else { return nil }
+        // (A field line's own label, 演出时间：2月24日, is the words before 时间 at the start: no name is run into it.)
+        guard label - b < 24, activityLabel || b > 0 else { return nil }
         let name = String(c[b..<label]).trimmingSpaces()
         guard name.count >= 2, name.allSatisfy({ DocumentScanner.isHan($0) || "“”《》·".contains($0) }) else { return nil }
         return name
