@@ -481,12 +481,17 @@ enum Layout {
     }
 
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
+    /// A line past the spaces and the question marks a page's lost characters left before it (??一、活动主题).
+    static func pastDebris(_ c: [Character]) -> [Character] {
+        var i = 0
+        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
+        return Array(c[i...])
+    }
+
     /// The level of a line's numbering: 1 for 一、, 2 for (一), 3 for 1、 or 1., 4 for (1); nil for none.
     /// A page's debris before it (??一、活动主题) is passed over.
     static func enumeratorLevel(_ c: [Character]) -> Int? {
-        var i = 0
-        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
-        let rest = Array(c[i...])
+        let rest = pastDebris(c)
         let e = enumeratorLength(rest)
         guard e > 0 else { return nil }
         let head = rest[..<e].filter { $0 != " " }
@@ -504,9 +509,7 @@ enum Layout {
     /// the theme's value.
     static func isThemeHeading(_ c: [Character]) -> Bool {
         guard enumeratorLevel(c) != nil else { return false }
-        var i = 0
-        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
-        let rest = Array(c[i...])
+        let rest = pastDebris(c)
         let text = String(rest[enumeratorLength(rest)...]).trimmingSpaces().trimmingCharacters(in: [":", "："])
         return text.count <= 6 && (text.hasSuffix("主题") || text.hasSuffix("主题口号"))
     }
