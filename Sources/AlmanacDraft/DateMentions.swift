@@ -187,6 +187,12 @@ struct MentionScanner {
             if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { "XxＸｘ×".contains($0) }), k - j <= 4 {
                 yearNote = "年份是占位符“\(String(c[j...k]))”，草稿按每年处理"
                 j = k + 1
+            } else if k - j == 2, k + 1 < c.count, c[k] == "年", DocumentScanner.digit(c[k + 1]) != nil,
+                j == 0 || DocumentScanner.digit(c[j - 1]) == nil
+            {
+                // 20年4月18日: a year cut to two digits (a template's 20__年 that lost its blank) before a month.
+                yearNote = "年份只写了两位“\(String(c[j...k]))”，草稿按每年处理"
+                j = k + 1
             }
         }
         if j > 0, c[j - 1] == "第" || c[j - 1] == "个" { return nil }
@@ -243,7 +249,27 @@ struct MentionScanner {
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-    static let connectors: [[Character]] = [["—", "—"], ["-", "-"], ["－", "－"], ["—"], ["－"], ["-"], ["–"], ["~"], ["～"], ["至"], ["到"]]
+    /// Dashes and tildes of every width a page writes a range with (—, ――, ----, ~, ～, ─).
+    static let dashes = ScalarSet("—–―‐‑‒-－~～─━")
+
+    /// A range mark at j, between the two ends of a window: 至 or 到, or a run of up to six dashes or
+    /// tildes of any kind (4月18日----4月28日, 20年4月18日――20年4月28日), with the spaces a page left
+    /// around it; the index after it.
+    static func connectorEnd(_ c: [Character], _ j: Int) -> Int? {
+        var k = j
+        while k < c.count, k - j < 3, c[k] == " " { k += 1 }
+        guard k < c.count else { return nil }
+        if c[k] == "至" || c[k] == "到" {
+            k += 1
+        } else {
+            let s = k
+            while k < c.count, k - s < 6, dashes.contains(c[k]) { k += 1 }
+            guard k > s else { return nil }
+        }
+        let e = k
+        while k < c.count, k - e < 3, c[k] == " " { k += 1 }
+        return k
+    }
 
     func dateOrWindow(_ c: [Character], _ i: Int) -> Mention? {
         // 3—4月, 3-4月, 7至8月: whole months.
@@ -264,9 +290,11 @@ struct MentionScanner {
         let mm = Self.two(first.month)
         var j = first.end
         if let day = first.day {
-            // A window: M月D日—M月D日, M月D日至D日.
-            for conn in Self.connectors where DocumentScanner.matches(c, j, conn) {
-                let k = j + conn.count
+            // A window: M月D日—M月D日, M月D日至D日; a gloss in brackets may stand between the first day and
+            // the mark (2月10日(大年初一)——2月17日(大年初八)).
+            var markAt = j
+            if let g = gloss(c, j), Self.connectorEnd(c, g) != nil { markAt = g }
+            if let k = Self.connectorEnd(c, markAt) {
                 if let second = monthDay(c, k), let d2 = second.day {
                     var u = unsure
                     if let n = second.yearNote, !u.contains(n) { u.append(n) }
@@ -353,8 +381,8 @@ struct MentionScanner {
             return nil
         }
         // 5月至6月 / 5月份至6月份 / 9月中旬至10月中旬: a window from the start of the first part to the end of the second.
-        for conn in Self.connectors where DocumentScanner.matches(c, end, conn) {
-            if var second = monthDay(c, end + conn.count), second.day == nil, second.month != first.month {
+        if let k = Self.connectorEnd(c, end) {
+            if var second = monthDay(c, k), second.day == nil, second.month != first.month {
                 let m2 = Self.two(second.month)
                 var startDay = "01"
                 if let dots = rule.range(of: "..") { startDay = String(rule[rule.index(rule.startIndex, offsetBy: 3)..<dots.lowerBound]) }
@@ -608,6 +636,17 @@ struct MentionScanner {
             if word == "年初", i + 2 < c.count, let d = DocumentScanner.chineseDigits[c[i + 2]], d >= 1 || c[i + 2] == "十" {
                 guard i > 0, c[i - 1] == "大" else { return nil }
                 let day = c[i + 2] == "十" ? 10 : d
+                // 大年初一至初三, 大年初四至初六, 大年初一到正月初七: a window of the new year's days.
+                if let k = Self.connectorEnd(c, i + 3) {
+                    var l = k
+                    if DocumentScanner.matches(c, l, Array("大年")) || DocumentScanner.matches(c, l, Array("正月")) { l += 2 }
+                    if let e = lunarDay(c, l), e.day > day, e.day <= 15 {
+                        return Mention(
+                            range: (i - 1)..<e.end, spelled: String(c[(i - 1)..<e.end]), form: .window,
+                            rule: "lunar 01-\(Self.two(day))..lunar 01-\(Self.two(e.day))", month: nil,
+                            dateSource: "sourced", confidence: 0.9, unsure: [])
+                    }
+                }
                 return Mention(
                     range: (i - 1)..<(i + 3), spelled: String(c[(i - 1)..<(i + 3)]), form: .day, rule: "lunar 01-\(Self.two(day))", month: nil,
                     dateSource: "sourced", confidence: 0.9, unsure: [])
@@ -877,6 +916,10 @@ struct MentionScanner {
                 }
                 if has("个工作日", at: n.end) {
                     return mention(n.end + 4, .holiday, "\(fname) \(sign)\(n.value)wd", "sourced", 0.85, [])
+                }
+                // 春节前一周, 节后两个星期: weeks.
+                for w in ["周", "个星期", "星期", "个礼拜"] where has(w, at: n.end) {
+                    return mention(n.end + w.count, .holiday, "\(fname) \(sign)\(7 * n.value)d", "sourced", 0.8, [])
                 }
             }
         }

@@ -43,8 +43,35 @@ enum Layout {
         return start
     }
 
-    static let fieldWords = ["时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询", "说明", "备注"]
-    static let ownerFieldWords = ["主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位"]
+    static let fieldWords = [
+        "时间", "地点", "主办", "承办", "协办", "内容", "对象", "单位", "方式", "要求", "主题", "电话", "联系", "人员", "指导", "形式", "规模", "咨询",
+        "说明", "备注", "负责部门", "责任部门", "牵头部门", "承办部门", "责任处室", "负责处室", "责任科室", "负责科室",
+    ]
+    /// Labels of the fields that name who does the work: 单位 of a town's programme, 部门/处室/科室 of an
+    /// agency's, a library's or a school's (负责部门：采编部、流通部; 责任处室：德育处).
+    static let ownerFieldWords = [
+        "主办", "承办", "组织单位", "责任单位", "牵头单位", "举办单位", "负责单位", "实施单位", "负责部门", "责任部门", "牵头部门", "承办部门",
+        "责任处室", "负责处室", "责任科室", "负责科室",
+    ]
+
+    /// The units of a field line's owner fields: its own (负责部门：采编部、流通部) and one the page ran into
+    /// another field of the same line (地点:图书馆大厅责任部门:办公室).
+    static func ownerFieldUnits(_ c: [Character]) -> [String] {
+        if let label = fieldLabel(c), ownerFieldWords.contains(where: { label.contains($0) }) {
+            return UnitDictionary.listed(in: fieldValue(c), field: true)
+        }
+        guard fieldLabel(c) != nil else { return [] }
+        for w in ownerFieldWords.map(Array.init) {
+            var i = 1
+            while i + w.count < c.count {
+                if DocumentScanner.matches(c, i, w), c[i + w.count] == ":" || c[i + w.count] == "：" {
+                    return UnitDictionary.listed(in: Array(c[(i + w.count + 1)...]), field: true)
+                }
+                i += 1
+            }
+        }
+        return []
+    }
 
     /// The label of a field line ("活动时间：…" → 活动时间, "时 间：…" → 时间), after any numbering.
     static func fieldLabel(_ c: [Character]) -> String? {
@@ -454,6 +481,39 @@ enum Layout {
     }
 
     /// A section heading that ends a month's points (一、活动内容 / 二、下半年工作计划).
+    /// A line past the spaces and the question marks a page's lost characters left before it (??一、活动主题).
+    static func pastDebris(_ c: [Character]) -> [Character] {
+        var i = 0
+        while i < c.count, i < 3, c[i] == " " || c[i] == "?" || c[i] == "？" || c[i] == "\u{3000}" { i += 1 }
+        return Array(c[i...])
+    }
+
+    /// The level of a line's numbering: 1 for 一、, 2 for (一), 3 for 1、 or 1., 4 for (1); nil for none.
+    /// A page's debris before it (??一、活动主题) is passed over.
+    static func enumeratorLevel(_ c: [Character]) -> Int? {
+        let rest = pastDebris(c)
+        let e = enumeratorLength(rest)
+        guard e > 0 else { return nil }
+        let head = rest[..<e].filter { $0 != " " }
+        guard let first = head.first else { return nil }
+        let bracketed = first == "(" || first == "（"
+        let inner = bracketed ? head.dropFirst().first : first
+        guard let d = inner else { return nil }
+        let chinese = DocumentScanner.chineseDigits[d] != nil || d == "十"
+        let arabic = DocumentScanner.digit(d) != nil
+        guard chinese || arabic else { return nil }
+        return (chinese ? 1 : 3) + (bracketed ? 1 : 0)
+    }
+
+    /// A heading that only labels the theme (一、活动主题, ??一、活动主题, (一)主题口号): the line under it is
+    /// the theme's value.
+    static func isThemeHeading(_ c: [Character]) -> Bool {
+        guard enumeratorLevel(c) != nil else { return false }
+        let rest = pastDebris(c)
+        let text = String(rest[enumeratorLength(rest)...]).trimmingSpaces().trimmingCharacters(in: [":", "："])
+        return text.count <= 6 && (text.hasSuffix("主题") || text.hasSuffix("主题口号"))
+    }
+
     static func isSectionHeading(_ t: String) -> Bool {
         guard let f = t.first, DocumentScanner.chineseDigits[f] != nil || f == "十" else { return false }
         let c = DocumentScanner.characters(t)

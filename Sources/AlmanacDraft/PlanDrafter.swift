@@ -422,7 +422,15 @@ public enum PlanDrafter {
             do {
                 let t = String(sentence.chars)
                 let label = t.firstIndex { $0 == ":" || $0 == "：" }.map { String(t[..<$0].suffix(8)) }
-                if index > 0, sentences[index - 1].line != sentence.line { inTheme = false }
+                if index > 0, sentences[index - 1].line != sentence.line {
+                    inTheme = false
+                    // (The value on the line under a theme heading: 一、活动主题 / 欢乐春节.)
+                    if let n = lineIndex[sentence.line], n > 0, Layout.isThemeHeading(doc.keptLines[n - 1].text),
+                        Layout.enumeratorLength(sentence.chars) == 0
+                    {
+                        inTheme = true
+                    }
+                }
                 if let label, label.hasSuffix("主题") {
                     inTheme = true
                 } else if label.map({ l in ["形式", "时间", "内容", "安排", "要求", "地点"].contains { l.hasSuffix($0) } }) == true
@@ -900,6 +908,50 @@ public enum PlanDrafter {
                 candidates.insert(item, at: at)
             }
         }
+        // A point flattened into one line with its field labels run together (1.社区联欢晚会活动时间:除夕之夜
+        // 活动内容:举办……): the activity is the name before the time label, back to the point's number.
+        for n in candidates.indices {
+            if let name = ItemBuilder.nameBeforeInlineTimeLabel(Array(candidates[n].sentence), spelled: Array(candidates[n].spelled)) {
+                candidates[n].title = name
+                candidates[n].confidence.title = 0.6
+            }
+        }
+        // The same day told again on its line in a time field after the sentence that names the activity
+        // (……在3月11日上午开展亲子植树节活动。一、活动时间 3月11日(星期六)上午9:00-11:00): one item, the
+        // activity's.
+        do {
+            var byLineAndDay: [String: [Int]] = [:]
+            for n in candidates.indices { byLineAndDay["\(candidates[n].line) \(candidates[n].when)", default: []].append(n) }
+            var drop: Set<Int> = []
+            for group in byLineAndDay.values where group.count >= 2 {
+                let inField = group.filter { ItemBuilder.afterTimeLabel(Array(candidates[$0].quote), spelled: Array(candidates[$0].spelled)) }
+                if inField.count < group.count { drop.formUnion(inField) }
+            }
+            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+        }
+        // A numbered heading that names a festival's period and groups points with days of their own
+        // ((一)春节前夕预热活动 / 1.春联书写与赠送 / 时间:腊月二十三 / 2.…): the group's label, not an activity
+        // (a heading whose points write no day gives them its festival, above).
+        do {
+            let lines = doc.keptLines
+            func ownDay(_ when: String) -> Bool { when.first.map { $0.isASCII && $0.isNumber } == true || when.hasPrefix("lunar") }
+            func festival(_ when: String) -> Bool {
+                !ownDay(when) && !["weekly", "daily", "monthly", "yearly", "once"].contains { when.hasPrefix($0) }
+            }
+            let dated = Set(candidates.filter { ownDay($0.when) }.map(\.line))
+            candidates.removeAll { item in
+                guard festival(item.when), let n = lineIndex[item.line], let level = Layout.enumeratorLevel(lines[n].text), lines[n].text.count <= 30,
+                    !lines[n].text.contains("。")
+                else { return false }
+                var k = n + 1
+                while k < lines.count, k - n <= 40 {
+                    if let l = Layout.enumeratorLevel(lines[k].text), l <= level { break }
+                    if dated.contains(lines[k].line) { return true }
+                    k += 1
+                }
+                return false
+            }
+        }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         for var item in candidates {
             var id = item.id
@@ -966,7 +1018,7 @@ extension PlanDrafter {
             while j >= 0, idx - j <= 8 {
                 let t = lines[j].text
                 if let label = Layout.fieldLabel(t) {
-                    if Layout.ownerFieldWords.contains(where: { label.contains($0) }) { owners = UnitDictionary.listed(in: Layout.fieldValue(t), field: true) + owners }
+                    owners = Layout.ownerFieldUnits(t) + owners
                     if label.contains("说明"), owners.isEmpty { owners = Layout.unitAfterBy(Layout.fieldValue(t)) }
                     if label.contains("时间") { break }
                     // 活动主题：/活动名称： names the activity better than a group's heading.
@@ -1010,9 +1062,7 @@ extension PlanDrafter {
             }
             var k = idx + 1
             while k < lines.count, k - idx <= 6, let label = Layout.fieldLabel(lines[k].text), !label.contains("时间") {
-                if Layout.ownerFieldWords.contains(where: { label.contains($0) }) {
-                    owners += UnitDictionary.listed(in: Layout.fieldValue(lines[k].text), field: true)
-                }
+                owners += Layout.ownerFieldUnits(lines[k].text)
                 k += 1
             }
         } else if isDateCell(text, item: item), let h = activityOverLabel(lines, idx) {
@@ -1940,6 +1990,40 @@ struct ItemBuilder {
     }
 
     /// Whether a rule is a bare day of the year (01-31).
+    /// The name a flattened point gives before a time label run into the same line
+    /// (三、活动方案1.社区联欢晚会活动时间:除夕之夜活动内容:…, for 除夕之夜 → 社区联欢晚会): from the point's
+    /// number (or a stop) to the label; nil when the label starts its line or no short name is there.
+    static func nameBeforeInlineTimeLabel(_ c: [Character], spelled: [Character]) -> String? {
+        guard !spelled.isEmpty, let at = PlanDrafter.find(spelled, in: c, from: 0) else { return nil }
+        var p = at
+        while p > 0, c[p - 1] == " " { p -= 1 }
+        guard p >= 3, c[p - 1] == ":" || c[p - 1] == "：", c[p - 3] == "时", c[p - 2] == "间" else { return nil }
+        var label = p - 3
+        let activityLabel = label >= 2 && c[label - 2] == "活" && c[label - 1] == "动"
+        if activityLabel { label -= 2 }
+        guard label > 0, DocumentScanner.isHan(c[label - 1]) else { return nil }
+        var b = label
+        while b > 0, label - b < 24 {
+            let ch = c[b - 1]
+            if "。；;:：,，!！?？".contains(ch) { break }
+            if ".．、".contains(ch), b >= 2, DocumentScanner.digit(c[b - 2]) != nil || DocumentScanner.chineseDigits[c[b - 2]] != nil { break }
+            b -= 1
+        }
+        // (A field line's own label, 演出时间：2月24日, is the words before 时间 at the start: no name is run into it.)
+        guard label - b < 24, activityLabel || b > 0 else { return nil }
+        let name = String(c[b..<label]).trimmingSpaces()
+        guard name.count >= 2, name.allSatisfy({ DocumentScanner.isHan($0) || "“”《》·".contains($0) }) else { return nil }
+        return name
+    }
+
+    /// Whether a date stands right after a time label (活动时间 3月11日, 时间:4月18日).
+    static func afterTimeLabel(_ c: [Character], spelled: [Character]) -> Bool {
+        guard !spelled.isEmpty, let at = PlanDrafter.find(spelled, in: c, from: 0) else { return false }
+        var p = at
+        while p > 0, c[p - 1] == " " || c[p - 1] == ":" || c[p - 1] == "：" || c[p - 1] == "\u{3000}" { p -= 1 }
+        return p >= 2 && c[p - 2] == "时" && c[p - 1] == "间"
+    }
+
     static func isMonthDay(_ rule: String) -> Bool {
         let u = Array(rule.utf8)
         return u.count == 5 && u[2] == UInt8(ascii: "-") && u.enumerated().allSatisfy { $0.offset == 2 || (48...57).contains($0.element) }
