@@ -41,7 +41,9 @@ per figure (the names and units the README quotes):
            stacks) + RssFile (pages of the executable and the shared libraries it touched; counted
            whole although other processes share them), Pss, and the mappings holding the most
            (/proc/PID/smaps), 20 s after the daemon's stderr went quiet after READY, for the sample
-           and the 10,000-item plan; with --almanacd-static, the
+           plan, the 10,000-item yearly plan and 10,000 items of the office mix (the shape the
+           bar is hardest for); then one reload (SIGHUP to READY=1) and the same split 20 s after
+           it; with --almanacd-static, the
            same for a build with the Swift runtime and Foundation linked in (as the Debian package
            ships it: make SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib), side by side.
 
@@ -878,6 +880,15 @@ def measure_memory(configs):
             figure(f"daemon idle RSS split, {label}, {kind}",
                    f"{rss:.1f} MiB = RssAnon {anon:.1f} + RssFile {file:.1f}",
                    f"Pss {pss:.1f} MiB, VmHWM {hwm:.1f} MiB, READY after {ms(ready)}; largest mappings (MiB): {largest}")
+            reload = d.reload()
+            settle(d)
+            time.sleep(20)
+            rss, hwm = d.rss_mib()
+            anon, file, pss, _ = smaps_split(d.proc.pid)
+            figure(f"daemon idle RSS split after a reload, {label}, {kind}",
+                   f"{rss:.1f} MiB = RssAnon {anon:.1f} + RssFile {file:.1f}",
+                   f"Pss {pss:.1f} MiB, VmHWM {hwm:.1f} MiB, reload (SIGHUP to READY=1) {ms(reload)}; "
+                   f"load {os.getloadavg()[0]:.2f}")
             d.stop()
             d.close()
 
@@ -917,8 +928,13 @@ try:
         big = os.path.join(work, "memory-big")
         os.makedirs(os.path.join(big, "plans"))
         write_big_plan(os.path.join(big, "plans/bench-10000.yaml"))
+        office = os.path.join(work, "memory-office")
+        os.makedirs(os.path.join(office, "plans"))
+        subprocess.run([sys.executable, os.path.join(root, "scripts/generate-plan.py"), "--items", "10000",
+                        os.path.join(office, "plans/office-10000.yaml")], check=True)
         measure_memory([("sample plan", write_config(os.path.join(work, "memory-sample"), f"{root}/config/plans/*.yaml")),
-                        ("10,000-item plan", write_config(big, os.path.join(big, "plans/*.yaml")))])
+                        ("10,000-item plan", write_config(big, os.path.join(big, "plans/*.yaml"))),
+                        ("10,000 office-mix items", write_config(office, os.path.join(office, "plans/*.yaml")))])
     print(f"# load average {os.getloadavg()[0]:.2f} at the end", flush=True)
 finally:
     shutil.rmtree(work, ignore_errors=True)

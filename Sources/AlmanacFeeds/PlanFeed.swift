@@ -97,13 +97,14 @@ public struct PlanFeedBuilder: Sendable {
     /// The product identifier written as PRODID.
     public static let productID = "-//almanac//almanac feeds 1.0//ZH"
 
-    public var plan: Plan
+    public let plan: Plan
     /// Time of generation (DTSTAMP of every component).
     public var stamp: Date
     /// Progress per occurrence id (`item@YYYY-MM-DD`) of items with a checklist.
     public var checklists: [String: ChecklistCompletion]
-    /// Items and units by id, and the checklist filed for each item.
-    let items: [String: PlanItem]
+    /// Items (their position in ``plan``'s items: a copy of every item here doubled the plan's
+    /// largest part while the feeds were built) and units by id, and the checklist filed for each item.
+    let itemIndex: [String: Int]
     let unitNames: [String: String]
     let checklistOfItem: [String: Checklist]
     /// Per checklist id (of the checklists filed for an item): the units owning its indicators,
@@ -116,9 +117,10 @@ public struct PlanFeedBuilder: Sendable {
         self.plan = plan
         self.stamp = stamp
         self.checklists = checklists
-        var items: [String: PlanItem] = [:]
-        for item in plan.items where items[item.id.value] == nil { items[item.id.value] = item }
-        self.items = items
+        var itemIndex: [String: Int] = [:]
+        itemIndex.reserveCapacity(plan.items.count)
+        for (index, item) in plan.items.enumerated() where itemIndex[item.id.value] == nil { itemIndex[item.id.value] = index }
+        self.itemIndex = itemIndex
         var names: [String: String] = [:]
         for unit in plan.units where names[unit.id.value] == nil { names[unit.id.value] = unit.name.value }
         unitNames = names
@@ -292,7 +294,7 @@ public struct PlanFeedBuilder: Sendable {
     /// the date was found, and the source.
     func description(of entry: AgendaEntry) -> String {
         var lines: [String] = []
-        let item = items[entry.itemID]
+        let item = itemIndex[entry.itemID].map { plan.items[$0] }
         if let text = item?.description?.value, !text.isEmpty { lines.append(text) }
         if !entry.owners.isEmpty { lines.append("负责单位：" + unitNames(entry.owners)) }
         if !entry.participants.isEmpty { lines.append("参与单位：" + unitNames(entry.participants)) }

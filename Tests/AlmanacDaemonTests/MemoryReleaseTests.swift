@@ -20,4 +20,20 @@ import Testing
         #expect(formatted == "1970-01-01T00:00:00Z")
         #expect(MemoryRelease.pageOutCode() >= 2)
     }
+
+    /// After the daemon's allocator settings, a block of 128 KiB or more is mapped on its own (and
+    /// unmapped when freed) even after a larger mapped block was freed, which would have raised
+    /// glibc's dynamic threshold above it. glibc marks a mapped chunk with bit 1 (IS_MMAPPED) of
+    /// the size word just before the block.
+    @Test func largeBlocksStayMappedAfterALargerOneIsFreed() throws {
+        #if os(Linux)
+        MemoryRelease.limitArenas()
+        let large = try #require(malloc(8 << 20))
+        free(large)
+        let block = try #require(malloc(256 << 10))
+        defer { free(block) }
+        let sizeWord = block.load(fromByteOffset: -MemoryLayout<Int>.size, as: UInt.self)
+        #expect(sizeWord & 2 != 0)
+        #endif
+    }
 }
