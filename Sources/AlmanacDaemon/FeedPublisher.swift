@@ -205,10 +205,17 @@ public actor FeedPublisher {
         let unitFeeds = Set(plan.plan.units.map(\.id.value).filter(isSafeFileName))
         var range = (CivilDate(year: today.year - 1, month: 1, day: 1) ?? today)...(CivilDate(year: today.year + 1, month: 12, day: 31) ?? today)
         var note: String?
-        var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
+        // Counted first without the explanations (the `日期：` lines): a large plan has several
+        // times the feeds' budget in these three years, and their text would be the build's peak
+        // of memory. The range that fits is then expanded again with them.
+        var expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, isCancelled: isCancelled)
         if isCancelled() { return nil }
         var feedsOfSeries = Self.unitFeeds(of: expansion.series, among: unitFeeds)
-        if Self.prefixWithin(limit, expansion.occurrences.indices, expansion, feedsOfSeries).count < expansion.occurrences.count {
+        if Self.prefixWithin(limit, expansion.occurrences.indices, expansion, feedsOfSeries).count == expansion.occurrences.count {
+            expansion = PlanExpansion.expand(plan.plan, in: range, context: plan.context, explain: true, isCancelled: isCancelled)
+            if isCancelled() { return nil }
+            feedsOfSeries = Self.unitFeeds(of: expansion.series, among: unitFeeds)
+        } else {
             // Keep the days nearest today: a month back, and forward as far as the limit allows.
             let from = today.adding(days: -30)
             let after = expansion.indices(startingIn: from...range.upperBound)
