@@ -362,8 +362,13 @@ public enum PlanDrafter {
         }
         // Else the unit that issues it: named at the head of its title (县文化馆关于举办……的公告) or
         // signing it (a line that is only a unit's name, near the end).
-        if organisers.isEmpty, let title = doc.title {
-            let t = Array(title)
+        // (The headline may stand under a page's breadcrumb, among the first short lines: 您的当前位置:首页正文 /
+        // 2024街道办事处团委工作计划 篇1.)
+        let headlines = (doc.title.map { [$0] } ?? [])
+            + doc.keptLines.prefix(6).map { String($0.text).trimmingSpaces() }.filter { $0.count <= 30 && !$0.contains(where: { "。，,；;:：".contains($0) }) }
+        for title in headlines where organisers.isEmpty {
+            // (A year may stand before the name: 2024街道办事处团委工作计划, 2024年度县文化馆工作要点.)
+            let t = Array(title.drop { $0.isASCII && $0.isNumber }.drop { "年度".contains($0) })
             // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
                 DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
