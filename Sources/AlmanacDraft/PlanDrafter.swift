@@ -418,6 +418,25 @@ public enum PlanDrafter {
                 }
             }
         }
+        // Else the unit that speaks of itself as 我馆, 本馆, 我校 (结合我馆实际情况,现我馆对……开放作如下安排 … 图书馆对外开放):
+        // the unit of that kind the document names first.
+        if organisers.isEmpty {
+            let kinds: [Character] = ["馆", "校", "院", "站", "局", "所", "委", "处"]
+            var kind: Character?
+            for l in doc.keptLines.prefix(12) where kind == nil {
+                for i in l.text.indices.dropLast() where (l.text[i] == "我" || l.text[i] == "本") && kinds.contains(l.text[i + 1]) {
+                    kind = l.text[i + 1]
+                    break
+                }
+            }
+            if let kind {
+                for l in doc.keptLines.prefix(30) where organisers.isEmpty {
+                    if let u = UnitDictionary.bySuffix(in: l.text, range: 0..<l.text.count).first(where: { $0.name.count >= 2 && $0.name.last == kind }) {
+                        organisers = [u.name]
+                    }
+                }
+            }
+        }
         var builtAt: Set<Int> = []
         // (Sentences that dated an item by a day of their own, not by a heading's month or a festival.)
         var datedAt: Set<Int> = []
