@@ -543,10 +543,11 @@ extension UnitDictionary {
         "团支部", "党支部", "团总支", "党总支", "大队部",
     ].map { Array($0) } + officeSuffixes).sorted { $0.count > $1.count }
 
-    /// The offices of a school or an agency named by their work and 处, 科 or 股 (政教处, 教务处, 德育处, 宣传科,
-    /// 财务股): the ending alone is a word too often (到处, 科学, 股份), so only after a word of office work.
+    /// The offices of a school named by their work and 处, 科 or 股 (政教处, 教务处, 德育处, 总务科,
+    /// 后勤股): the ending alone is a word too often (到处, 科学, 股份), so only after a word of a school office's work
+    /// (an agency's 综合处 or 宣传科 stands after the agency's name: 市安监局综合处 is the 市安监局).
     static let officeSuffixes: [[Character]] = {
-        let work = ["政教", "教务", "德育", "总务", "教导", "教科", "科研", "保卫", "财务", "人事", "后勤", "学生", "宣传", "组织", "安全", "办公", "综合", "业务"]
+        let work = ["政教", "教务", "德育", "总务", "教导", "教科", "科研", "保卫", "后勤", "学生"]
         return work.flatMap { w in ["处", "科", "股"].map { Array(w + $0) } }
     }()
 
