@@ -525,7 +525,7 @@ enum Layout {
 
 extension UnitDictionary {
     /// Endings of unit names (县文体旅局, 县文化馆, 团县委, 闸口社区, 县委社会工作部), longest first.
-    static let suffixes: [[Character]] = [
+    static let suffixes: [[Character]] = ([
         "社会工作部", "宣传部", "组织部", "统战部", "工作部", "护理部", "医务部", "文明办", "创文办", "创城办", "综治办", "卫健办", "政府办", "党政办",
         "爱卫办", "安办", "普法办", "老龄办", "政法委", "发改委", "教委", "纪委",
         "办公室", "文体旅局", "管理局", "团县委", "团市委", "团区委", "团委", "文明委", "卫健委", "居委会", "村委会", "委员会",
@@ -539,7 +539,17 @@ extension UnitDictionary {
         // (Round 4: armed-forces departments, offices and committees of one task, provincial departments.)
         "人民武装部", "武装部", "人武部", "禁毒办", "国动办", "双拥办", "防汛办", "扶贫办", "信访办", "应急办", "减灾委", "禁毒委", "支队",
         "科技厅", "教育厅", "民政厅", "财政厅", "文化厅", "公安厅", "司法厅", "卫生厅", "文旅厅",
-    ].map { Array($0) }.sorted { $0.count > $1.count }
+        // (Round 6b: branches of the 团 and the 党, a school's 大队部.)
+        "团支部", "党支部", "团总支", "党总支", "大队部",
+    ].map { Array($0) } + officeSuffixes).sorted { $0.count > $1.count }
+
+    /// The offices of a school named by their work and 处, 科 or 股 (政教处, 教务处, 德育处, 总务科,
+    /// 后勤股): the ending alone is a word too often (到处, 科学, 股份), so only after a word of a school office's work
+    /// (an agency's 综合处 or 宣传科 stands after the agency's name: 市安监局综合处 is the 市安监局).
+    static let officeSuffixes: [[Character]] = {
+        let work = ["政教", "教务", "德育", "总务", "教导", "教科", "科研", "保卫", "后勤", "学生"]
+        return work.flatMap { w in ["处", "科", "股"].map { Array(w + $0) } }
+    }()
 
     /// Endings that name a unit only with a name before them (团灵璧县委, 中共某县委, 灵璧一中):
     /// alone they are a part of a longer unit (县委宣传部) or a word (高中生, 所有).

@@ -228,6 +228,7 @@ public enum PlanDrafter {
             }
             return t.count > 40 || sentence ? nil : doc.keptLines.first { String($0.text).contains(t) }?.line
         }
+        let titleText = titleLine.flatMap { l in lineIndex[l].map { String(doc.keptLines[$0].text).trimmingSpaces() } }.flatMap { $0.count >= 6 ? $0 : nil }
         // The 活动内容 field of a field group that has its own 时间 field: what it names is that item's.
         var fieldContentLines: Set<Int> = []
         for (n, l) in doc.keptLines.enumerated() where labels[n]?.contains("内容") == true {
@@ -361,8 +362,13 @@ public enum PlanDrafter {
         }
         // Else the unit that issues it: named at the head of its title (县文化馆关于举办……的公告) or
         // signing it (a line that is only a unit's name, near the end).
-        if organisers.isEmpty, let title = doc.title {
-            let t = Array(title)
+        // (The headline may stand under a page's breadcrumb, among the first short lines: 您的当前位置:首页正文 /
+        // 2024街道办事处团委工作计划 篇1.)
+        let headlines = (doc.title.map { [$0] } ?? [])
+            + doc.keptLines.prefix(6).map { String($0.text).trimmingSpaces() }.filter { $0.count <= 30 && !$0.contains(where: { "。，,；;:：".contains($0) }) }
+        for title in headlines where organisers.isEmpty {
+            // (A year may stand before the name: 2024街道办事处团委工作计划, 2024年度县文化馆工作要点.)
+            let t = Array(title.drop { $0.isASCII && $0.isNumber }.drop { "年度".contains($0) })
             // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
                 DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
@@ -409,6 +415,25 @@ public enum PlanDrafter {
                 if !units.isEmpty {
                     organisers = units
                     break
+                }
+            }
+        }
+        // Else the unit that speaks of itself as 我馆, 本馆, 我校 (结合我馆实际情况,现我馆对……开放作如下安排 … 图书馆对外开放):
+        // the unit of that kind the document names first.
+        if organisers.isEmpty {
+            let kinds: [Character] = ["馆", "校", "院", "站", "局", "所", "委", "处"]
+            var kind: Character?
+            for l in doc.keptLines.prefix(12) where kind == nil {
+                for i in l.text.indices.dropLast() where (l.text[i] == "我" || l.text[i] == "本") && kinds.contains(l.text[i + 1]) {
+                    kind = l.text[i + 1]
+                    break
+                }
+            }
+            if let kind {
+                for l in doc.keptLines.prefix(30) where organisers.isEmpty {
+                    if let u = UnitDictionary.bySuffix(in: l.text, range: 0..<l.text.count).first(where: { $0.name.count >= 2 && $0.name.last == kind }) {
+                        organisers = [u.name]
+                    }
                 }
             }
         }
@@ -581,6 +606,12 @@ public enum PlanDrafter {
                 if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
                 // The headline of a page or notice names what the document is about, not an item.
                 if item.line == titleLine { continue }
+                // (Also the headline told again in the body, 2022年街道春节期间创建文明城市活动纪实 at the head of the text.)
+                // (Or a shorter headline inside it on a line of its own: 街道春节期间创建文明城市活动纪实.)
+                if let t = titleText, let idx = lineIndex[item.line] {
+                    let own = String(doc.keptLines[idx].text).trimmingSpaces()
+                    if own == t || (own.count >= 8 && t.contains(own) && !own.contains(where: { "。，,；;".contains($0) })) { continue }
+                }
                 if historyLines.contains(item.line) { continue }
                 if fieldContentLines.contains(item.line), Self.occasion(of: item) != nil { continue }
                 if let festival = Self.occasion(of: item) {
@@ -685,6 +716,14 @@ public enum PlanDrafter {
                 let oneFestival = notice && Self.names(of: festival, catalog: options.festivals).contains { name.contains($0) }
                 // (A title that is only a unit, 春节期间：县文化馆, says nothing either way.)
                 if oneFestival, Self.activity(item.title, festival: festival, catalog: options.festivals, keepingUnits: true).count < 2 { return true }
+                // The umbrella of a programme or record about its own festival (its headline names the festival), told
+                // in words that name no activity (组织开展丰富多彩的2022年庆祝"三八"国际妇女节活动; 各社区……开展了一系列形式
+                // 多样的庆祝活动): the occasion of the activities it dates, not one of them.
+                if Self.names(of: festival, catalog: options.festivals).contains(where: { name.contains($0) }),
+                    Self.isUmbrellaWording(item.title, festival: festival, catalog: options.festivals)
+                {
+                    return true
+                }
                 // In any programme that dates two or more activities by day, a period around festivals
                 // it names with nothing else (中秋、国庆期间举办系列主题活动; 活动时间：中秋节、国庆节前后)
                 // is the programme's window, not an activity (a festival's own day stays: 六一儿童节庆祝活动).
@@ -926,6 +965,52 @@ public enum PlanDrafter {
             for group in byLineAndDay.values where group.count >= 2 {
                 let inField = group.filter { ItemBuilder.afterTimeLabel(Array(candidates[$0].quote), spelled: Array(candidates[$0].spelled)) }
                 if inField.count < group.count { drop.formUnion(inField) }
+            }
+            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+        }
+        // A bracket that narrows the window told before it (2022年3月上旬(主要活动在3月1日至8日期间)): one window, the
+        // one told first; the bracket says when most of it happens.
+        do {
+            func bounds(_ when: String) -> (String, String)? {
+                let parts = when.components(separatedBy: "..")
+                guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }
+                return (parts[0], parts[1])
+            }
+            var drop: Set<Int> = []
+            for n in candidates.indices.dropFirst() {
+                let outer = candidates[n - 1], inner = candidates[n]
+                guard outer.line == inner.line, outer.quote == inner.quote, let (a0, a1) = bounds(outer.when), let (b0, b1) = bounds(inner.when),
+                    a0 <= b0, b1 <= a1, outer.when != inner.when, let end = outer.quote.utf8End(of: outer.spelled)
+                else { continue }
+                let after = outer.quote[end...]
+                guard let open = after.first, "(（".contains(open), let close = after.firstIndex(where: { ")）".contains($0) }),
+                    after[..<close].contains(inner.spelled)
+                else { continue }
+                drop.insert(n)
+            }
+            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+        }
+        // A festival a numbered point's heading names, named again in the point's body (2、世界读书日宣传 / 在第二十个
+        // “世界读书日”到来之际,通过……; (一)召开……"三八"妇女节座谈会。……举办"三八"妇女节座谈会): the point's one item.
+        do {
+            let lines = doc.keptLines
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where !drop.contains(n) {
+                guard Self.bareFestival(item.when) != nil, let k = lineIndex[item.line], Layout.enumeratorLevel(lines[k].text) != nil,
+                    String(lines[k].text).trimmingSpaces().utf8HasPrefix(String(item.quote.prefix(4)))
+                else { continue }
+                // (The point runs to the next numbered line, at most six lines on.)
+                var last = item.line
+                var j = k + 1
+                while j < lines.count, lines[j].line - item.line <= 6, Layout.enumeratorLevel(lines[j].text) == nil {
+                    last = lines[j].line
+                    j += 1
+                }
+                for m in candidates.indices[(n + 1)...] {
+                    let again = candidates[m]
+                    guard again.line <= last else { break }
+                    if again.when == item.when, again.quote != item.quote { drop.insert(m) }
+                }
             }
             if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
         }
@@ -1308,6 +1393,20 @@ extension PlanDrafter {
         for w in genericActivityWords { t = t.removing(w) }
         return t.filter { DocumentScanner.isHan($0) }
     }
+
+    /// A title that says only "the activities of the festival" (一系列形式多样的庆祝活动, 丰富多彩的2022年庆祝"三八"国际
+    /// 妇女节活动): it ends with 活动 and names nothing beyond the festival, a year and words of praise or number.
+    static func isUmbrellaWording(_ title: String, festival: String, catalog: FestivalCatalog) -> Bool {
+        let t = title.filter { DocumentScanner.isHan($0) }
+        guard t.hasSuffix("活动") else { return false }
+        var rest = withoutFestivalNames(activity(title, festival: festival, catalog: catalog, keepingUnits: true), catalog: catalog)
+        for w in umbrellaWords { rest = rest.removing(w) }
+        return rest.isEmpty
+    }
+
+    static let umbrellaWords = [
+        "一系列", "形式多样", "多种多样", "丰富多彩", "内容丰富", "精彩纷呈", "多姿多彩", "热闹", "喜庆", "隆重", "国际", "一", "庆", "迎", "贺",
+    ]
 
     /// The text without the name of any festival of the catalog (国庆中秋 → "").
     static func withoutFestivalNames(_ text: String, catalog: FestivalCatalog) -> String {
