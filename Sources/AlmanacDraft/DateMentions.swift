@@ -69,8 +69,26 @@ struct MentionScanner {
                 out.append(FestivalName(chars: Array(name), festival: f, ambiguous: ambiguousNames.contains(name)))
             }
         }
+        // “三·八”、“五·一”、“十·一”: the numbered days written with a middle dot between their numerals. The dot
+        // says the numerals are a date, so these are not ambiguous (and 十·一 is 国庆, though 十一 alone is a number).
+        for f in catalog.festivals {
+            for name in [f.chineseName] + f.aliases where dottedNumeralNames.contains(name) {
+                let chars = Array(name)
+                for dot in middleDots {
+                    let dotted = String([chars[0], dot, chars[1]])
+                    guard !seen.contains(dotted) else { continue }
+                    seen.insert(dotted)
+                    out.append(FestivalName(chars: Array(dotted), festival: f, ambiguous: false))
+                }
+            }
+        }
         return out.sorted { $0.chars.count > $1.chars.count }
     }
+
+    /// The numbered days also written with a middle dot between their two numerals (三·八, 十·一).
+    static let dottedNumeralNames: Set<String> = ["三八", "五一", "五四", "六一", "七一", "八一", "十一"]
+    /// The middle dots of those spellings: U+00B7, U+30FB (katakana), U+2022 (bullet), U+FF0E (full-width stop).
+    static let middleDots: [Character] = ["·", "・", "•", "．"]
 
     /// Festival names by their first character, longest first.
     let festivalNames: ScalarTable<[FestivalName]>

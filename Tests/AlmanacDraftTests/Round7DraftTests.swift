@@ -1,0 +1,18 @@
+import AlmanacDraft
+import Testing
+
+/// Round 7 (issue 16, set 7, dev/363–387): the classes set 7 showed the drafter missing or adding,
+/// one passage each, written for the test.
+@Suite struct Round7DraftTests {
+    func draft(_ text: String) throws -> Draft { try DraftTestSupport.draft(text) }
+    func whens(_ text: String) throws -> [String] { try draft(text).items.map(\.when) }
+
+    @Test func numberedDaysWrittenWithAMiddleDotAreFestivals() throws {
+        let text = "另外每年的“三·八”、“五·一”、“七·一”、“十·一”、“元旦”等全县性节庆活动都积极参与组织。"
+        #expect(try whens(text) == ["妇女节", "劳动节", "建党节", "国庆节", "元旦"])
+        // Other dots and spellings: 三・八 (katakana dot), 五•四 (bullet); 十一 without a dot stays a number.
+        #expect(try whens("3月开展“三・八”维权周活动。").count == 1)
+        #expect(try whens("组织“五•四”青年座谈会。").count == 1)
+        #expect(try whens("全年举办十一场讲座。").isEmpty)
+    }
+}
