@@ -87,8 +87,9 @@ struct MentionScanner {
 
     /// The numbered days also written with a middle dot between their two numerals (三·八, 十·一).
     static let dottedNumeralNames: Set<String> = ["三八", "五一", "五四", "六一", "七一", "八一", "十一"]
-    /// The middle dots of those spellings: U+00B7, U+30FB (katakana), U+2022 (bullet), U+FF0E (full-width stop).
-    static let middleDots: [Character] = ["·", "・", "•", "．"]
+    /// The middle dots of those spellings: U+00B7, U+30FB (katakana), U+2022 (bullet). Not a stop (．, .): 五．一
+    /// numbers a section.
+    static let middleDots: [Character] = ["·", "・", "•"]
 
     /// Festival names by their first character, longest first.
     let festivalNames: ScalarTable<[FestivalName]>

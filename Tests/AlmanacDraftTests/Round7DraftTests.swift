@@ -14,5 +14,6 @@ import Testing
         #expect(try whens("3月开展“三・八”维权周活动。").count == 1)
         #expect(try whens("组织“五•四”青年座谈会。").count == 1)
         #expect(try whens("全年举办十一场讲座。").isEmpty)
+        #expect(try whens("五．一 工作目标").isEmpty)
     }
 }
