@@ -16,4 +16,19 @@ import Testing
         #expect(try whens("全年举办十一场讲座。").isEmpty)
         #expect(try whens("五．一 工作目标").isEmpty)
     }
+
+    @Test func aHeadlineWithACommaOverThePagesStampIsNoItem() throws {
+        let text = """
+            元气满满,喜宵颜开 城东社区元宵节主题活动
+            日期: 2025-02-13 11:50:45
+            2月12日(农历正月十五)正值元宵节当天,城东社区在文化广场开展元宵节主题活动。
+            """
+        #expect(try whens(text).count == 1)
+        // A line with a comma over a source line that carries no date label is still read.
+        let body = """
+            元宵节当天,社区开展猜灯谜活动
+            来源:城东社区
+            """
+        #expect(try whens(body).count == 1)
+    }
 }
