@@ -143,6 +143,13 @@ struct MentionScanner {
                     }
                     m.spelled = String(c[m.range])
                 }
+                // 4月4日(清明节当天)及前后两天: the window of that many days either side of the day.
+                if m.form == .day, !m.rule.contains(" "), !m.rule.contains(".."), let (days, end) = daysEitherSide(c, m.range.upperBound) {
+                    m.form = .window
+                    m.rule += " -\(days)d..+\(days)d"
+                    m.range = m.range.lowerBound..<end
+                    m.spelled = String(c[m.range])
+                }
                 out.append(m)
                 i = max(m.range.upperBound, i + 1)
                 continue
@@ -429,7 +436,13 @@ struct MentionScanner {
     func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
         // 3月5日前后: the days around it, not a deadline.
         if DocumentScanner.matches(c, j, Array("前后")) {
-            if m.form == .day {
+            // (With a count of days, that many either side: 5月1日前后3天.)
+            if m.form == .day, let (days, end) = daysEitherSide(c, j) {
+                m.rule += " -\(days)d..+\(days)d"
+                m.form = .window
+                m.range = m.range.lowerBound..<end
+                m.spelled = String(c[m.range])
+            } else if m.form == .day {
                 m.rule += " -7d..+7d"
                 m.form = .window
                 m.range = m.range.lowerBound..<(j + 2)
@@ -595,6 +608,20 @@ struct MentionScanner {
         guard ["农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "周", "星期", "年初", "十五"].contains(where: { inner.contains($0) })
         else { return nil }
         return e + 1
+    }
+
+    /// 及前后两天, 前后3天 after a day: the number of days either side (1 to 15) and where the phrase ends.
+    func daysEitherSide(_ c: [Character], _ j: Int) -> (Int, Int)? {
+        var k = j
+        // (A bracket between them glosses the day: 4月4日(清明节当天)及前后两天.)
+        if k < c.count, c[k] == "(" || c[k] == "（", let close = c[k...].prefix(14).firstIndex(where: { $0 == ")" || $0 == "）" }) { k = close + 1 }
+        if k < c.count, "及和".contains(c[k]) { k += 1 }
+        guard DocumentScanner.matches(c, k, Array("前后")) else { return nil }
+        k += 2
+        let n: (value: Int, end: Int)?
+        if k < c.count, c[k] == "两" { n = (2, k + 1) } else { n = DocumentScanner.number(c, k, maxDigits: 2) }
+        guard let (days, end) = n, (1...15).contains(days), end < c.count, c[end] == "天" || c[end] == "日" else { return nil }
+        return (days, end + 1)
     }
 
     static let dottedFollowers = [

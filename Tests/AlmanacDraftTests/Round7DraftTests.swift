@@ -31,4 +31,12 @@ import Testing
             """
         #expect(try whens(body).count == 1)
     }
+
+    @Test func daysEitherSideOfADayAreAWindow() throws {
+        let w = try whens("重点时段:4月4日(清明节当天)及前后两天,加强巡查。")
+        #expect(w.count == 1 && w.first?.hasSuffix("-2d..+2d") == true)
+        #expect(try whens("5月1日前后3天开展安全检查。").first?.hasSuffix("-3d..+3d") == true)
+        // 前后 without a count of days keeps its reading (a week either side).
+        #expect(try whens("4月4日前后开展文明祭扫宣传。") == ["04-04 -7d..+7d"])
+    }
 }
