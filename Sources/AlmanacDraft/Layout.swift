@@ -515,7 +515,12 @@ enum Layout {
 
     /// A heading that only labels the theme (一、活动主题, ??一、活动主题, (一)主题口号): the line under it is
     /// the theme's value.
+    /// (A page's markdown run into one line ends with the heading: ……### 一、 活动简介元宵节是……### 二、 活动主题.)
     static func isThemeHeading(_ c: [Character]) -> Bool {
+        if let hash = c.lastIndex(of: "#") {
+            let tail = Array(String(c[(hash + 1)...]).trimmingSpaces())
+            return !tail.isEmpty && isThemeHeading(tail)
+        }
         guard enumeratorLevel(c) != nil else { return false }
         let rest = pastDebris(c)
         let text = String(rest[enumeratorLength(rest)...]).trimmingSpaces().trimmingCharacters(in: [":", "："])

@@ -39,4 +39,15 @@ import Testing
         // 前后 without a count of days keeps its reading (a week either side).
         #expect(try whens("4月4日前后开展文明祭扫宣传。") == ["04-04 -7d..+7d"])
     }
+
+    @Test func theLineUnderAThemeHeadingRunIntoMarkdownIsTheTheme() throws {
+        let text = """
+            社区元宵节活动方案
+            ## 社区元宵节活动方案### 一、 活动简介元宵节是中华民族重要的传统节日。### 二、 活动主题
+            “喜迎新春,元宵闹春”
+            ### 三、 活动时间
+            2024年2月24日(元宵节)下午14:00-17:00
+            """
+        #expect(try whens(text).count == 1)
+    }
 }
