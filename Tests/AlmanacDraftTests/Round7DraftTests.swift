@@ -50,4 +50,10 @@ import Testing
             """
         #expect(try whens(text).count == 1)
     }
+
+    @Test func aFestivalNamedAsTheThemeOfSomethingIsNoDate() throws {
+        #expect(try whens("每班一份宣传单,其宣传单主题为发扬中国传统习俗——清明节。").isEmpty)
+        // A festival inside the quoted name after 主题为 is the activity's own name and date.
+        #expect(try whens("社区组织了一场主题为“喜乐闹元宵 趣谜猜不停”的猜灯谜活动。").count == 1)
+    }
 }
