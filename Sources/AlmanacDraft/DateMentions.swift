@@ -69,8 +69,27 @@ struct MentionScanner {
                 out.append(FestivalName(chars: Array(name), festival: f, ambiguous: ambiguousNames.contains(name)))
             }
         }
+        // “三·八”、“五·一”、“十·一”: the numbered days written with a middle dot between their numerals. The dot
+        // says the numerals are a date, so these are not ambiguous (and 十·一 is 国庆, though 十一 alone is a number).
+        for f in catalog.festivals {
+            for name in [f.chineseName] + f.aliases where dottedNumeralNames.contains(name) {
+                let chars = Array(name)
+                for dot in middleDots {
+                    let dotted = String([chars[0], dot, chars[1]])
+                    guard !seen.contains(dotted) else { continue }
+                    seen.insert(dotted)
+                    out.append(FestivalName(chars: Array(dotted), festival: f, ambiguous: false))
+                }
+            }
+        }
         return out.sorted { $0.chars.count > $1.chars.count }
     }
+
+    /// The numbered days also written with a middle dot between their two numerals (三·八, 十·一).
+    static let dottedNumeralNames: Set<String> = ["三八", "五一", "五四", "六一", "七一", "八一", "十一"]
+    /// The middle dots of those spellings: U+00B7, U+30FB (katakana), U+2022 (bullet). Not a stop (．, .): 五．一
+    /// numbers a section.
+    static let middleDots: [Character] = ["·", "・", "•"]
 
     /// Festival names by their first character, longest first.
     let festivalNames: ScalarTable<[FestivalName]>
@@ -122,6 +141,13 @@ struct MentionScanner {
                         m.time = time
                         m.range = m.range.lowerBound..<tEnd
                     }
+                    m.spelled = String(c[m.range])
+                }
+                // 4月4日(清明节当天)及前后两天: the window of that many days either side of the day.
+                if m.form == .day, !m.rule.contains(" "), !m.rule.contains(".."), let (days, end) = daysEitherSide(c, m.range.upperBound) {
+                    m.form = .window
+                    m.rule += " -\(days)d..+\(days)d"
+                    m.range = m.range.lowerBound..<end
                     m.spelled = String(c[m.range])
                 }
                 out.append(m)
@@ -410,7 +436,13 @@ struct MentionScanner {
     func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
         // 3月5日前后: the days around it, not a deadline.
         if DocumentScanner.matches(c, j, Array("前后")) {
-            if m.form == .day {
+            // (With a count of days, that many either side: 5月1日前后3天.)
+            if m.form == .day, let (days, end) = daysEitherSide(c, j) {
+                m.rule += " -\(days)d..+\(days)d"
+                m.form = .window
+                m.range = m.range.lowerBound..<end
+                m.spelled = String(c[m.range])
+            } else if m.form == .day {
                 m.rule += " -7d..+7d"
                 m.form = .window
                 m.range = m.range.lowerBound..<(j + 2)
@@ -576,6 +608,20 @@ struct MentionScanner {
         guard ["农历", "阴历", "正月", "腊月", "冬月", "初", "廿", "周", "星期", "年初", "十五"].contains(where: { inner.contains($0) })
         else { return nil }
         return e + 1
+    }
+
+    /// 及前后两天, 前后3天 after a day: the number of days either side (1 to 15) and where the phrase ends.
+    func daysEitherSide(_ c: [Character], _ j: Int) -> (Int, Int)? {
+        var k = j
+        // (A bracket between them glosses the day: 4月4日(清明节当天)及前后两天.)
+        if k < c.count, c[k] == "(" || c[k] == "（", let close = c[k...].prefix(14).firstIndex(where: { $0 == ")" || $0 == "）" }) { k = close + 1 }
+        if k < c.count, "及和".contains(c[k]) { k += 1 }
+        guard DocumentScanner.matches(c, k, Array("前后")) else { return nil }
+        k += 2
+        let n: (value: Int, end: Int)?
+        if k < c.count, c[k] == "两" { n = (2, k + 1) } else { n = DocumentScanner.number(c, k, maxDigits: 2) }
+        guard let (days, end) = n, (1...15).contains(days), end < c.count, c[end] == "天" || c[end] == "日" else { return nil }
+        return (days, end + 1)
     }
 
     static let dottedFollowers = [

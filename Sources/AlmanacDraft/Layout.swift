@@ -307,12 +307,20 @@ enum Layout {
 
     /// A page's headline: a line that is no sentence, right over the line a site prints its date and
     /// source on (2014-12-29 09:50 来源:福州晚报, 发布时间：……, 来源：……).
+    /// (A headline may hold a comma between the halves of its slogan, 元气满满,喜宵颜开 万科城社区元宵节主题活动, when
+    /// it is short and the line under it is the page's stamp; a stamp may be labelled 日期: 2025-02-13 11:50:45.)
     static func isHeadlineOver(_ c: [Character], stamp next: [Character]) -> Bool {
-        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains("，"), !c.contains(",") else { return false }
-        let n = String(next).trimmingSpaces()
+        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains(";"), !c.contains("；") else { return false }
+        let comma = c.contains("，") || c.contains(",")
+        if comma && c.count > 40 { return false }
+        var n = String(next).trimmingSpaces()
         guard n.count <= 80 else { return false }
+        let labelled = ["日期:", "日期："].first { n.utf8HasPrefix($0) }
+        if let label = labelled { n = String(n.dropFirst(label.count)).trimmingSpaces() }
         let d = Array(n)
         let dated = d.count >= 10 && DocumentScanner.asciiNumber(d, 0, maxDigits: 4)?.end == 4 && (d[4] == "-" || d[4] == "/" || d[4] == ".")
+        if labelled != nil { return dated }
+        if comma { return false }
         return dated && (n.contains("来源") || n.contains("作者") || n.contains("发布") || d.contains(":"))
             || ["发布时间", "发布日期", "来源：", "来源:"].contains { n.utf8HasPrefix($0) }
     }
@@ -507,7 +515,12 @@ enum Layout {
 
     /// A heading that only labels the theme (一、活动主题, ??一、活动主题, (一)主题口号): the line under it is
     /// the theme's value.
+    /// (A page's markdown run into one line ends with the heading: ……### 一、 活动简介元宵节是……### 二、 活动主题.)
     static func isThemeHeading(_ c: [Character]) -> Bool {
+        if let hash = c.lastIndex(of: "#") {
+            let tail = Array(String(c[(hash + 1)...]).trimmingSpaces())
+            return !tail.isEmpty && isThemeHeading(tail)
+        }
         guard enumeratorLevel(c) != nil else { return false }
         let rest = pastDebris(c)
         let text = String(rest[enumeratorLength(rest)...]).trimmingSpaces().trimmingCharacters(in: [":", "："])

@@ -1804,6 +1804,15 @@ struct ItemBuilder {
             while let l = tail.last, !DocumentScanner.isHan(l) && DocumentScanner.digit(l) == nil { tail.removeLast() }
             if tail.suffix(bare.count).filter({ DocumentScanner.isHan($0) || DocumentScanner.digit($0) != nil }) == bare { return [] }
         }
+        // 其宣传单主题为发扬中国传统习俗——清明节: a festival its clause names as the theme of something (after 主题为 /
+        // 主题是) is what it is about, not a date. (Not inside a quoted name, the activity's own: 组织了一场主题为“喜乐闹元宵
+        // 趣谜猜不停”……活动.)
+        let quoted = DocumentScanner.quoteDepths(c).0
+        mentions.removeAll { m in
+            guard m.form == .festival || m.form == .holiday, !quoted[m.range.lowerBound] else { return false }
+            let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound])
+            return before.contains("主题为") || before.contains("主题是")
+        }
         // 端午节的传统文化内涵, 中秋节的由来, 讲述重阳节来历: the festival as a topic, not a date.
         // (Read past a space a page left, a closing quote and the rest of a quoted list: 加深对清明节 的了解,
         // 关于“春节、元宵节”风俗习惯和意义.)
