@@ -123,8 +123,8 @@ struct AuthorizationTests {
         }
     }
 
-    /// 200 connections of one ordinary user that trickle a byte a second, as the Python below
-    /// opens them (as that user, through setpriv); stopped by SIGKILL.
+    /// 200 connections of one ordinary user, each holding an unfinished request, as the Python
+    /// below opens them (as that user, through setpriv) and holds them until SIGKILL.
     final class SlowClients: Sendable {
         let pid: pid_t
         let log: String
@@ -132,7 +132,7 @@ struct AuthorizationTests {
         init(user: String, path: String, count: Int) throws {
             log = NSTemporaryDirectory() + "almanac-slow-\(UUID().uuidString.prefix(8)).log"
             let script = """
-                import socket, sys, time
+                import signal, socket, sys
                 held = []
                 for _ in range(\(count)):
                     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -141,11 +141,7 @@ struct AuthorizationTests {
                     except OSError:
                         s.close()
                 print("connected", len(held), flush=True)
-                for _ in range(600):
-                    time.sleep(1)
-                    for s in held:
-                        try: s.send(b" ")
-                        except OSError: pass
+                signal.pause()
                 """
             pid = try spawnInBackground(
                 "/usr/bin/setpriv",
@@ -169,6 +165,8 @@ struct AuthorizationTests {
         try await withServer(configure: {
             $0.socketMode = 0o666
             $0.authorization = ControlAuthorization(adminGroup: nil)
+            // The held connections never send a whole request: they must outlast a slow machine.
+            $0.firstRequestTimeout = .seconds(600)
         }) { path, _, server in
             let slow = try #require(localUser("almanac-test"))
             let clients = try SlowClients(user: "almanac-test", path: path, count: 200)
@@ -192,6 +190,7 @@ struct AuthorizationTests {
         try await withServer(configure: {
             $0.socketMode = 0o666
             $0.authorization = ControlAuthorization(adminGroup: "almanac-test-admins")
+            $0.firstRequestTimeout = .seconds(600)
             $0.maxConnections = 10
             $0.reservedForAdmins = 2
             $0.maxConnectionsPerUID = 8

@@ -4,6 +4,7 @@ import AlmanacTestSupport
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -235,24 +236,35 @@ import Glibc
         }
     }
 
-    /// A client that trickles bytes without ever finishing a line loses its slot after the
-    /// first-request deadline, however long the idle timeout.
+    /// A client that keeps sending bytes without ever finishing a line loses its slot at the
+    /// first-request deadline, however long the idle timeout: the answer comes while it is still
+    /// sending. Each byte goes after a `status` round trip on another connection, so the bytes
+    /// follow the server's pace, not a clock.
     @Test func aTricklingClientLosesItsSlotAtTheFirstRequestDeadline() async throws {
         try await withServer(configure: { $0.firstRequestTimeout = .milliseconds(300) }) { path, _, server in
-            let (reply, closed) = try await offPool { () -> (String?, Bool) in
+            let bound = 200_000
+            let (reply, closed, sent) = try await offPool { () -> (String?, Bool, Int) in
                 let client = try RawClient(path: path)
+                let pinger = try RawClient(path: path)
+                let answered = Atomic<Bool>(false)
+                let sent = Atomic<Int>(0)
                 let trickle = Thread {
-                    for byte in Array(#"{"v":1,"#.utf8) {
-                        client.send([byte])
-                        usleep(50_000)
+                    guard client.send(#"{"v":1,"#) else { return }
+                    while !answered.load(ordering: .acquiring), sent.load(ordering: .relaxed) < bound {
+                        guard client.send(" ") else { return }
+                        sent.add(1, ordering: .relaxed)
+                        guard pinger.send(#"{"v":1,"id":1,"cmd":"status"}"# + "\n"), pinger.readLine() != nil else { return }
                     }
                 }
                 trickle.start()
-                return (client.readLine(), client.isClosedByPeer())
+                let reply = client.readLine()
+                answered.store(true, ordering: .releasing)
+                return (reply, client.isClosedByPeer(), sent.load(ordering: .relaxed))
             }
             #expect(try WireReply.parse(reply).error?.code == "idle_timeout")
             #expect(try WireReply.parse(reply).error?.message == "no complete request within 0.3 s; closing")
             #expect(closed)
+            #expect(sent > 0 && sent < bound, "\(sent) bytes sent: the deadline should come while bytes still arrive")
             try await waitUntil("every connection closed", on: server) { server.activeConnections == 0 }
         }
     }

@@ -95,18 +95,30 @@ struct CrashTests {
 
         func counts() -> DaemonStatus.DeliveryCounts? { try? sandbox.statusFile().counts }
 
-        // Killed at random moments: during start, during delivery, after it.
+        // Killed at random moments: during start, during delivery, after it. The moment follows
+        // the daemon's progress, not the clock: round 0 at once, before READY=1; the others after
+        // READY=1 and a random number of further journal deliveries, fewer than are left (so that
+        // many do come), read from the daemon's output as it writes it.
+        func journalled() -> Int {
+            Self.journalEntries((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").counts.count
+        }
+        let outputWatch = try DirectoryWatch(sandbox.root)
         var kills: [String] = []
         for round in 0..<6 {
             let child = try Child(executable: executable, arguments: ["--config", sandbox.configPath], environment: environment, output: output)
-            // Wait for READY=1, then kill somewhere in the next 0-400 ms (round 0 before READY).
-            if round > 0 { _ = notify.receive(until: "READY=1", timeout: 90) }
-            let delay = UInt32.random(in: 0...400_000)
-            usleep(delay)
+            var moment = "before READY=1"
+            if round > 0 {
+                _ = notify.receive(until: "READY=1", timeout: 90)
+                let before = journalled()
+                let more = Int.random(in: 0...max(0, min(Self.items - before - 1, 40)))
+                try? outputWatch.wait("\(more) more journal deliveries", hangGuard: .seconds(300)) { journalled() >= before + more }
+                moment = "after READY=1 and \(more) more journal deliveries"
+            }
             child.send(SIGKILL)
             _ = child.waitForExit(timeout: 30)
-            kills.append("round \(round): +\(delay / 1000) ms, counts then \(String(describing: counts()))")
-            while notify.receive(timeout: 0.01) != nil {}
+            kills.append("round \(round): \(moment), counts then \(String(describing: counts()))")
+            // The child has exited: what it sent is all queued.
+            while notify.receive(timeout: 0) != nil {}
         }
 
         // A last run delivers what is left; wait until every delivery is settled.
