@@ -966,7 +966,7 @@ public enum PlanDrafter {
                 let inField = group.filter { ItemBuilder.afterTimeLabel(Array(candidates[$0].quote), spelled: Array(candidates[$0].spelled)) }
                 if inField.count < group.count { drop.formUnion(inField) }
             }
-            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+            candidates.removeElements(at: drop)
         }
         // A bracket that narrows the window told before it (2022年3月上旬(主要活动在3月1日至8日期间)): one window, the
         // one told first; the bracket says when most of it happens.
@@ -988,7 +988,7 @@ public enum PlanDrafter {
                 else { continue }
                 drop.insert(n)
             }
-            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+            candidates.removeElements(at: drop)
         }
         // A festival a numbered point's heading names, named again in the point's body (2、世界读书日宣传 / 在第二十个
         // “世界读书日”到来之际,通过……; (一)召开……"三八"妇女节座谈会。……举办"三八"妇女节座谈会): the point's one item.
@@ -1012,7 +1012,7 @@ public enum PlanDrafter {
                     if again.when == item.when, again.quote != item.quote { drop.insert(m) }
                 }
             }
-            if !drop.isEmpty { candidates = candidates.indices.filter { !drop.contains($0) }.map { candidates[$0] } }
+            candidates.removeElements(at: drop)
         }
         // A numbered heading that names a festival's period and groups points with days of their own
         // ((一)春节前夕预热活动 / 1.春联书写与赠送 / 时间:腊月二十三 / 2.…): the group's label, not an activity
@@ -2644,5 +2644,13 @@ struct ItemBuilder {
             confidence: DraftConfidence(
                 item: (overall * 100).rounded() / 100, title: titleConfidence, kind: kindConfidence, when: whenConfidence,
                 owners: ownersConfidence, figures: figuresConfidence))
+    }
+}
+
+extension Array {
+    /// Removes the elements at `offsets`, keeping the order of the others.
+    mutating func removeElements(at offsets: Set<Int>) {
+        guard !offsets.isEmpty else { return }
+        self = indices.filter { !offsets.contains($0) }.map { self[$0] }
     }
 }
