@@ -1,13 +1,42 @@
 /// A position in a source file: 1-based line and column (columns count Unicode scalars).
 public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
     public var file: String
-    public var line: Int
-    public var column: Int
+    // 32-bit: a plan holds some fifteen locations per item (one in every `Located` field), and a
+    // file is read only up to its size limit, far below 2^31 lines.
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     public init(file: String, line: Int, column: Int) {
         self.file = file
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case file, line, column
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            file: container.decode(String.self, forKey: .file), line: container.decode(Int.self, forKey: .line),
+            column: container.decode(Int.self, forKey: .column))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
     }
 
     /// `file:line:column`.

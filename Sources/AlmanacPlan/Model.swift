@@ -143,25 +143,48 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// When and how often the responsible units are reminded of an item.
+///
+/// Its fields are ``Shared``: every item and every series of a plan holds a policy, and most hold
+/// their kind's default, so copies share one box (docs/benchmarks.md, sixteenth part).
 public struct ReminderPolicy: Sendable, Hashable, Encodable {
+    private struct Fields: Sendable, Hashable, Encodable {
+        var leads: [Located<Lead>]
+        var time: Located<TimeOfDay>?
+        var repeatWhileOverdue: Located<Lead>?
+        var escalateAfter: Located<Lead>?
+    }
+
+    private var fields: Shared<Fields>
+
     /// Lead times before (negative) or after the start of each occurrence.
-    public var leads: [Located<Lead>]
+    public var leads: [Located<Lead>] {
+        get { fields.value.leads }
+        set { fields.value.leads = newValue }
+    }
     /// Time of day the reminders go out; nil means the daemon's `delivery_time`.
-    public var time: Located<TimeOfDay>?
+    public var time: Located<TimeOfDay>? {
+        get { fields.value.time }
+        set { fields.value.time = newValue }
+    }
     /// While an occurrence is past due and not marked done, remind again at this interval.
-    public var repeatWhileOverdue: Located<Lead>?
+    public var repeatWhileOverdue: Located<Lead>? {
+        get { fields.value.repeatWhileOverdue }
+        set { fields.value.repeatWhileOverdue = newValue }
+    }
     /// Tell the leaders of the owner units once the item is this long overdue.
-    public var escalateAfter: Located<Lead>?
+    public var escalateAfter: Located<Lead>? {
+        get { fields.value.escalateAfter }
+        set { fields.value.escalateAfter = newValue }
+    }
 
     public init(
         leads: [Located<Lead>] = [], time: Located<TimeOfDay>? = nil, repeatWhileOverdue: Located<Lead>? = nil,
         escalateAfter: Located<Lead>? = nil
     ) {
-        self.leads = leads
-        self.time = time
-        self.repeatWhileOverdue = repeatWhileOverdue
-        self.escalateAfter = escalateAfter
+        fields = Shared(Fields(leads: leads, time: time, repeatWhileOverdue: repeatWhileOverdue, escalateAfter: escalateAfter))
     }
+
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 
     /// The leads a kind gets when neither the item nor the plan's `defaults` give any
     /// (docs/scheduler.md, "Built-in leads"). Only leads: no time (the daemon's `delivery_time`
@@ -188,9 +211,12 @@ public struct ReminderPolicy: Sendable, Hashable, Encodable {
         return ReminderPolicy(leads: leads.map { Located($0) })
     }
 
-    /// Fields set here win over `base`; fields left out fall back to it.
+    /// Fields set here win over `base`; fields left out fall back to it. A policy that sets no
+    /// field gives `base` itself, and one that sets every field itself (their box is shared).
     public func filled(from base: ReminderPolicy?) -> ReminderPolicy {
         guard let base else { return self }
+        if leads.isEmpty, time == nil, repeatWhileOverdue == nil, escalateAfter == nil { return base }
+        if !leads.isEmpty, time != nil, repeatWhileOverdue != nil, escalateAfter != nil { return self }
         return ReminderPolicy(
             leads: leads.isEmpty ? base.leads : leads, time: time ?? base.time,
             repeatWhileOverdue: repeatWhileOverdue ?? base.repeatWhileOverdue,
@@ -330,21 +356,42 @@ public struct PlanUnit: Sendable, Hashable, Encodable {
 /// A numbered edition or anniversary: 第七届 in 2011 means the first was in 2005 when annual;
 /// 建党 106 周年 in 2027 counts from 1921.
 public struct Edition: Sendable, Hashable, Encodable {
+    private struct Fields: Sendable, Hashable, Encodable {
+        var firstYear: Located<Int>
+        var firstNumber: Located<Int>
+        var every: Located<Int>
+        var format: Located<String>
+    }
+
+    /// ``Shared``: most items have none, and an edition inline took 168 bytes of every item.
+    private var fields: Shared<Fields>
+
     /// The year of edition number `firstNumber`.
-    public var firstYear: Located<Int>
+    public var firstYear: Located<Int> {
+        get { fields.value.firstYear }
+        set { fields.value.firstYear = newValue }
+    }
     /// The number of the edition held in `firstYear`: 1 for 第一届, 0 for anniversaries.
-    public var firstNumber: Located<Int>
+    public var firstNumber: Located<Int> {
+        get { fields.value.firstNumber }
+        set { fields.value.firstNumber = newValue }
+    }
     /// Years between editions.
-    public var every: Located<Int>
+    public var every: Located<Int> {
+        get { fields.value.every }
+        set { fields.value.every = newValue }
+    }
     /// How the number is shown; `{n}` is replaced: `第{n}届`, `建党{n}周年`.
-    public var format: Located<String>
+    public var format: Located<String> {
+        get { fields.value.format }
+        set { fields.value.format = newValue }
+    }
 
     public init(firstYear: Located<Int>, firstNumber: Located<Int>, every: Located<Int>, format: Located<String>) {
-        self.firstYear = firstYear
-        self.firstNumber = firstNumber
-        self.every = every
-        self.format = format
+        fields = Shared(Fields(firstYear: firstYear, firstNumber: firstNumber, every: every, format: format))
     }
+
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 
     /// The edition number in `year`, or nil when no edition falls in that year.
     public func number(in year: Int) -> Int? {
@@ -361,18 +408,34 @@ public struct Edition: Sendable, Hashable, Encodable {
     }
 }
 
-/// A minimum frequency for recurring checks: 每周不少于两次 = `{count: 2, per: week}`.
+/// A minimum frequency for recurring checks: 每周不少于两次 = `{count: 2, per: week}`. Its fields
+/// are ``Shared``: an item or series without a quota holds 8 bytes.
 public struct Quota: Sendable, Hashable, Encodable {
     public enum Period: String, Sendable, Hashable, Codable, CaseIterable {
         case day, week, month, quarter, year
     }
-    public var count: Located<Int>
-    public var per: Located<Period>
+
+    private struct Fields: Sendable, Hashable, Encodable {
+        var count: Located<Int>
+        var per: Located<Period>
+    }
+
+    private var fields: Shared<Fields>
+
+    public var count: Located<Int> {
+        get { fields.value.count }
+        set { fields.value.count = newValue }
+    }
+    public var per: Located<Period> {
+        get { fields.value.per }
+        set { fields.value.per = newValue }
+    }
 
     public init(count: Located<Int>, per: Located<Period>) {
-        self.count = count
-        self.per = per
+        fields = Shared(Fields(count: count, per: per))
     }
+
+    public func encode(to encoder: any Encoder) throws { try fields.value.encode(to: encoder) }
 }
 
 /// One part of a multi-part event (the art festival: exhibition, opening, closing).
