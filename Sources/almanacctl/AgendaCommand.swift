@@ -86,6 +86,8 @@ struct AgendaCommand: ParsableCommand {
         let report = try daemon.local { () throws(ControlError) in
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).agenda(query)
         }
+        // The command ends with its output: the plan and the report are not freed first.
+        ProcessLifetime.keepUntilExit((plan, report))
         if daemon.json { return Console.write(bytes: Self.jsonLine(report)) }
         Console.print(daemon.render.agenda(report))
     }
