@@ -269,19 +269,22 @@ public struct PlanReports: Sendable {
 
     /// An occurrence as the protocol's agenda entry, with its state and distance in working days.
     func entry(_ occurrence: PlanOccurrence, in expansion: PlanOccurrences, lunar: inout DayMemo) -> AgendaEntry {
-        let series = expansion.series(of: occurrence)
-        let id = expansion.id(of: occurrence).description
-        let marks = marks(id)
-        var result = AgendaEntry(
-            date: occurrence.start, endDate: occurrence.isWindow ? occurrence.end : nil, item: series.key,
-            title: series.displayTitle, kind: series.kind.rawValue, owners: series.owners,
-            state: Self.state(marks, end: occurrence.end, hasDeadline: series.hasDeadline, today: today),
-            lunar: lunar.text(occurrence.start), note: marks.note, id: id, time: occurrence.time?.description)
-        result.workingDays = lunar.workingDays(occurrence.start) { Self.workingDays(from: today, to: occurrence.start, work: work) }
-        result.edition = series.edition
-        result.participants = series.participants.isEmpty ? nil : series.participants
-        result.dateSource = series.dateSource?.rawValue
-        return result
+        // The series read in place (its fields, not a copy of the whole series per entry).
+        expansion.series.withUnsafeBufferPointer { series in
+            let s = occurrence.series
+            let id = expansion.id(of: occurrence).description
+            let marks = marks(id)
+            var result = AgendaEntry(
+                date: occurrence.start, endDate: occurrence.isWindow ? occurrence.end : nil, item: series[s].key,
+                title: series[s].displayTitle, kind: series[s].kind.rawValue, owners: series[s].owners,
+                state: Self.state(marks, end: occurrence.end, hasDeadline: series[s].hasDeadline, today: today),
+                lunar: lunar.text(occurrence.start), note: marks.note, id: id, time: occurrence.time?.description)
+            result.workingDays = lunar.workingDays(occurrence.start, from: today, work: work)
+            result.edition = series[s].edition
+            result.participants = series[s].participants.isEmpty ? nil : series[s].participants
+            result.dateSource = series[s].dateSource?.rawValue
+            return result
+        }
     }
 }
 
@@ -290,11 +293,21 @@ public struct PlanReports: Sendable {
 struct DayMemo {
     private var cache: [CivilDate: String] = [:]
     private var distances: [CivilDate: Int] = [:]
+    /// The latest day after today whose distance is known: entries come in date order, so the
+    /// next day's distance counts on from it instead of from today.
+    private var latest: (day: CivilDate, distance: Int)?
 
-    mutating func workingDays(_ day: CivilDate, _ compute: () -> Int) -> Int {
+    /// ``PlanReports/workingDays(from:to:work:)`` of `day`.
+    mutating func workingDays(_ day: CivilDate, from today: CivilDate, work: WorkCalendar) -> Int {
         if let known = distances[day] { return known }
-        let value = compute()
+        let value: Int
+        if let latest, day > latest.day, latest.day > today {
+            value = latest.distance + work.countWorkingDays(in: latest.day.adding(days: 1)...day)
+        } else {
+            value = PlanReports.workingDays(from: today, to: day, work: work)
+        }
         distances[day] = value
+        if day > today, day > latest?.day ?? today { latest = (day, value) }
         return value
     }
 

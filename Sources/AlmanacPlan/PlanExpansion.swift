@@ -433,7 +433,8 @@ public struct ParsedRules: Sendable {
         years = keepingYears ? YearDates() : nil
         var rules: [String: Result<DateRule, RuleParseError>] = [:]
         func add(_ text: String) {
-            if rules[text] == nil { rules[text] = Result { () throws(RuleParseError) in try DateRule.parse(text) } }
+            // A look-up by key, not `rules[text] == nil`: that copies the parsed rule out.
+            if rules.index(forKey: text) == nil { rules[text] = Result { () throws(RuleParseError) in try DateRule.parse(text) } }
         }
         for index in plan.items.indices {
             if let when = plan.items[index].when { add(when.value) }

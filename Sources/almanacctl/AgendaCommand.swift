@@ -62,8 +62,15 @@ struct AgendaCommand: ParsableCommand {
     func runAgainstDaemon() throws {
         let query = try query()
         let report = try daemon.request { client throws(ControlClientError) in try client.agenda(query) }
-        if daemon.json { return Console.write(bytes: report.prettyJSON() + [0x0a]) }
+        if daemon.json { return Console.write(bytes: Self.jsonLine(report)) }
         Console.print(daemon.render.agenda(report))
+    }
+
+    /// The report's JSON and a line break (appended to the one buffer, not copied into another).
+    static func jsonLine(_ report: AgendaReport) -> [UInt8] {
+        var bytes = report.prettyJSON()
+        bytes.append(0x0a)
+        return bytes
     }
 
     /// The same report as the daemon's, from the plan files, with the same default range
@@ -79,7 +86,9 @@ struct AgendaCommand: ParsableCommand {
         let report = try daemon.local { () throws(ControlError) in
             try PlanReports(plan: plan, today: OfflinePlan.today(plan)).agenda(query)
         }
-        if daemon.json { return Console.write(bytes: report.prettyJSON() + [0x0a]) }
+        // The command ends with its output: the plan and the report are not freed first.
+        ProcessLifetime.keepUntilExit((plan, report))
+        if daemon.json { return Console.write(bytes: Self.jsonLine(report)) }
         Console.print(daemon.render.agenda(report))
     }
 }

@@ -252,7 +252,7 @@ struct Table {
 
     func render(headerStyle: @escaping (String) -> String = { $0 }) -> String {
         let all = [header] + rows
-        let columns = all.map(\.count).max() ?? 0
+        let columns = all.map { $0.count }.max() ?? 0
         // Each cell is measured once; the widths serve both the columns and the padding.
         let cellWidths = all.map { $0.map { DisplayWidth.of($0) } }
         var widths = [Int](repeating: 0, count: columns)

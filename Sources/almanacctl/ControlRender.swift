@@ -119,13 +119,23 @@ struct ControlRender {
         var table = Table(header: english
             ? ["DATE", "WHEN", "ITEM", "TITLE", "KIND", "OWNERS", "STATE"]
             : ["日期", "距今", "事项", "标题", "类型", "责任单位", "状态"])
+        // The entries come day by day: a day's text and distance are made once for its entries
+        // (a year's agenda of a large plan has 10,000 entries on some 300 days).
+        var previous: (date: CivilDate, lunar: String?, workingDays: Int?, day: String, distance: String)?
         for entry in report.entries {
-            var date = time.day(entry.date)
-            if let lunar = entry.lunar { date += " " + lunar }
-            if let end = entry.endDate { date += " – \(end)" }
+            let day: String
+            let distance: String
+            if let previous, previous.date == entry.date, previous.lunar == entry.lunar, previous.workingDays == entry.workingDays {
+                (day, distance) = (previous.day, previous.distance)
+            } else {
+                day = time.day(entry.date) + (entry.lunar.map { " " + $0 } ?? "")
+                distance = time.relative(entry.date, workingDays: entry.workingDays)
+                previous = (entry.date, entry.lunar, entry.workingDays, day, distance)
+            }
+            let date = entry.endDate.map { day + " – \($0)" } ?? day
             let state = stateText(entry.state)
             table.add(
-                [date, time.relative(entry.date, workingDays: entry.workingDays), entry.item, DisplayWidth.truncated(entry.title, to: 40), entry.kind,
+                [date, distance, entry.item, DisplayWidth.truncated(entry.title, to: 40), entry.kind,
                  entry.owners.joined(separator: ","), state],
                 style: stateStyle(entry.state))
         }

@@ -174,7 +174,7 @@ public struct ChineseCalendar: Sendable {
 
     /// The moment of a solar term in a Gregorian year, in Beijing time.
     public func moment(of term: SolarTerm, year: Int) throws(CalendarError) -> BeijingTime {
-        BeijingTime(julianDayUT: try termMoments(year)[term.rawValue])
+        BeijingTime(julianDayUT: try termMoment(year, term.rawValue))
     }
 
     /// The 24 solar terms of a Gregorian year with their civil dates (UTC+8), 小寒 first.
@@ -194,9 +194,8 @@ public struct ChineseCalendar: Sendable {
         let year = date.year
         // Terms fall on roughly the same days every year: only two can be near any date.
         let guess = min(23, max(0, (date.dayOfYear - 5) * 2 / 30))
-        let moments = try termMoments(year)
         for index in max(0, guess - 2)...min(23, guess + 2)
-        where BeijingTime(julianDayUT: moments[index]).exactDate == date {
+        where BeijingTime(julianDayUT: try termMoment(year, index)).exactDate == date {
             return SolarTerm(rawValue: index)
         }
         return nil
@@ -253,5 +252,11 @@ public struct ChineseCalendar: Sendable {
     func termMoments(_ year: Int) throws(CalendarError) -> [Double] {
         guard ChineseCalendar.supportedYears.contains(year) else { throw ChineseCalendar.outOfRange("year \(year)") }
         return cache.termMoments(year)
+    }
+
+    /// The moment of solar term `index` (0 is 小寒) of a Gregorian year, computed alone.
+    func termMoment(_ year: Int, _ index: Int) throws(CalendarError) -> Double {
+        guard ChineseCalendar.supportedYears.contains(year) else { throw ChineseCalendar.outOfRange("year \(year)") }
+        return cache.termMoment(year, index)
     }
 }

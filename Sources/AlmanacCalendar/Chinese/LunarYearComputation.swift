@@ -90,11 +90,29 @@ final class CalendarCache: Sendable {
 
     /// The 24 solar-term moments (Julian day, UT) of a Gregorian year, 小寒 first.
     func termMoments(_ year: Int) -> [Double] {
-        if let cached = terms.withLock({ $0[year] }) { return cached }
-        let computed = LunarAstronomy.solarTermMoments(year: year)
+        var moments = terms.withLock { $0[year] } ?? Self.noTerms
+        guard moments.contains(where: \.isNaN) else { return moments }
+        for index in moments.indices where moments[index].isNaN {
+            moments[index] = LunarAstronomy.solarTermMoment(year: year, index: index)
+        }
+        let computed = moments
         terms.withLock { $0[year] = computed }
         return computed
     }
+
+    /// The moment (Julian day, UT) of one solar term of a Gregorian year (`index`: 0 is 小寒).
+    /// Terms are computed one by one as they are asked for: a lunar year needs only the 冬至 of
+    /// the years around it (and the principal terms of a year with a leap month), a festival
+    /// only its own term, and each term costs some hundred evaluations of the sun's series.
+    func termMoment(_ year: Int, _ index: Int) -> Double {
+        if let cached = terms.withLock({ $0[year]?[index] }), !cached.isNaN { return cached }
+        let computed = LunarAstronomy.solarTermMoment(year: year, index: index)
+        terms.withLock { $0[year, default: Self.noTerms][index] = computed }
+        return computed
+    }
+
+    /// A year of which no term is computed yet (NaN: not computed).
+    private static let noTerms = [Double](repeating: .nan, count: 24)
 
     private func computeLunarYear(_ year: Int) -> PackedYear {
         let current = sui(endingIn: year)
@@ -125,10 +143,8 @@ final class CalendarCache: Sendable {
     /// The 岁 from the month-11 that contains 冬至 of `year − 1` to the month before the month-11
     /// that contains 冬至 of `year`, numbered, with the leap month marked.
     func sui(endingIn year: Int) -> (months: [SuiMonth], end: Int) {
-        let previousTerms = termMoments(year - 1)
-        let thisTerms = termMoments(year)
-        let solstice0 = LunarAstronomy.civilDay(julianDayUT: previousTerms[SolarTerm.dongzhi.rawValue])
-        let solstice1 = LunarAstronomy.civilDay(julianDayUT: thisTerms[SolarTerm.dongzhi.rawValue])
+        let solstice0 = LunarAstronomy.civilDay(julianDayUT: termMoment(year - 1, SolarTerm.dongzhi.rawValue))
+        let solstice1 = LunarAstronomy.civilDay(julianDayUT: termMoment(year, SolarTerm.dongzhi.rawValue))
         var k = Moon.lunation(near: Double(solstice0) + TimeScales.unixEpochJulianDay)
         while LunarAstronomy.newMoonDay(k) > solstice0 { k -= 1 }
         while LunarAstronomy.newMoonDay(k + 1) <= solstice0 { k += 1 }
@@ -144,7 +160,7 @@ final class CalendarCache: Sendable {
         if count == 13 {
             var principal: [Int] = [solstice0]
             for term in SolarTerm.allCases where term.isPrincipal {
-                principal.append(LunarAstronomy.civilDay(julianDayUT: thisTerms[term.rawValue]))
+                principal.append(LunarAstronomy.civilDay(julianDayUT: termMoment(year, term.rawValue)))
             }
             for index in 1..<count {
                 let lower = starts[index], upper = starts[index + 1]
@@ -197,14 +213,13 @@ enum LunarAstronomy {
         CivilDate.daysFromCivil(year: 2057, month: 9, day: 28): CivilDate.daysFromCivil(year: 2057, month: 9, day: 29)
     ]
 
-    /// The moments (Julian day, UT) of the 24 solar terms of a Gregorian year, 小寒 first.
-    static func solarTermMoments(year: Int) -> [Double] {
+    /// The moment (Julian day, UT) of solar term `index` (0 is 小寒) of a Gregorian year.
+    static func solarTermMoment(year: Int, index: Int) -> Double {
         let january1 = Double(CivilDate.daysFromCivil(year: year, month: 1, day: 1)) + TimeScales.unixEpochJulianDay
-        return SolarTerm.allCases.map { term in
-            // Terms fall within a day or two of the same calendar day each year.
-            let estimate = january1 + 5.2 + 15.2184 * Double(term.rawValue)
-            let jde = Sun.julianEphemerisDay(ofLongitude: term.longitude, near: estimate)
-            return TimeScales.universalTime(fromEphemeris: jde)
-        }
+        let term = SolarTerm.allCases[index]
+        // Terms fall within a day or two of the same calendar day each year.
+        let estimate = january1 + 5.2 + 15.2184 * Double(term.rawValue)
+        let jde = Sun.julianEphemerisDay(ofLongitude: term.longitude, near: estimate)
+        return TimeScales.universalTime(fromEphemeris: jde)
     }
 }

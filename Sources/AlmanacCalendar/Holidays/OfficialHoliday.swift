@@ -43,8 +43,25 @@ public struct OfficialHoliday: Hashable, Sendable, Codable {
     /// (case-insensitive for ASCII).
     public func matches(_ name: String) -> Bool {
         let key = OfficialHoliday.normalize(name)
-        return ([id, chineseName, englishName] + aliases).contains { OfficialHoliday.normalize($0) == key }
+        // A standard holiday's names are normalized once (the rule context asks every break of
+        // every year's table for each standard holiday); any other holiday's here.
+        if let index = OfficialHoliday.standardIndex[id], OfficialHoliday.standard[index] == self {
+            return OfficialHoliday.standardNormalizedNames[index].contains(key)
+        }
+        return OfficialHoliday.names(of: self).contains(key)
     }
+
+    /// Every name of `holiday`, normalized.
+    private static func names(of holiday: OfficialHoliday) -> [String] {
+        ([holiday.id, holiday.chineseName, holiday.englishName] + holiday.aliases).map(normalize)
+    }
+
+    /// Id → index into ``standard``.
+    private static let standardIndex: [String: Int] = Dictionary(
+        standard.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+
+    /// The normalized names of each of ``standard``.
+    private static let standardNormalizedNames: [Set<String>] = standard.map { Set(names(of: $0)) }
 
     /// The standard holiday named `name` (id, Chinese, English or alias), or `nil`.
     public static func named(_ name: String) -> OfficialHoliday? {
