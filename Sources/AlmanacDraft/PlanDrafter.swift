@@ -380,8 +380,12 @@ public enum PlanDrafter {
         }
         if organisers.isEmpty {
             // (Or the author line a page prints under its headline: 向城镇兴明小学.)
-            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(4) where l.text.count <= 24 {
-                let t = Array(String(l.text).trimmingSpaces())
+            // (Or a line of its own among those over the document's first paragraph: 关于……情况说明 / 庆云县文明办 /
+            // 关于……情况说明 / 今年以来,……; 淮安市妇联。 among a programme's fields whose labels were lost.)
+            let lead = max(4, doc.keptLines.prefix(10).firstIndex { $0.text.count >= 40 } ?? 4)
+            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(lead) where l.text.count <= 24 {
+                var t = Array(String(l.text).trimmingSpaces())
+                if t.count > 1, t.last == "。" { t.removeLast() }
                 // (A place word the name ends at may stand before it: 向城镇兴明小学.)
                 if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at <= 1, u.at + u.name.count == t.count {
                     organisers = [String(t)]
@@ -443,6 +447,19 @@ public enum PlanDrafter {
         // Inside a theme field (节日主题:春节是……。在春节及元宵节期间要突出……的主题。) until the next field
         // (活动形式:, 活动时间) or point: a festival there is what the theme is about, not a day.
         var inTheme = false
+        // The programme's themes (活动主题:……, the line under 二、活动主题), in their matching form.
+        var themes: [String] = []
+        for (n, l) in doc.keptLines.enumerated() {
+            var value: [Character]?
+            if labels[n]?.hasSuffix("主题") == true {
+                value = Layout.fieldValue(l.text)
+            } else if n > 0, Layout.isThemeHeading(doc.keptLines[n - 1].text), Layout.enumeratorLength(l.text) == 0 {
+                value = l.text
+            }
+            guard let value else { continue }
+            let form = DraftText.matchingForm(String(value.filter { !"“”「」\"".contains($0) }))
+            if form.count >= 4 { themes.append(form) }
+        }
         for (index, sentence) in sentences.enumerated() {
             do {
                 let t = String(sentence.chars)
@@ -670,7 +687,22 @@ public enum PlanDrafter {
                 return item.sentence[item.sentence.index(before: r.lowerBound)] == "、" && quote.utf8HasPrefix(name)
             }
             let own = Set(candidates.filter { !listed($0) }.map { "\($0.line)|\($0.when)" })
-            candidates.removeAll { listed($0) && own.contains("\($0.line)|\($0.when)") }
+            // (Also when a later line names it again with an activity of its own: 在春节、清明、端午、中秋等节庆期间开展
+            // “我们的节日”主题文化活动 … 2、春节期间,举办……春节文艺晚会.)
+            var ownLater: [String: Int] = [:]
+            for item in candidates where !listed(item) {
+                if let f = Self.bareFestival(item.when) { ownLater[f] = max(ownLater[f] ?? 0, item.line) }
+            }
+            // (Named only in the list: 以春节、清明节……为活动载体,通过春节组织“红红火火过大年”志愿服务 names it again with its
+            // activity on the line.)
+            func onlyListed(_ item: DraftItem) -> Bool {
+                let name = String(item.spelled.filter { DocumentScanner.isHan($0) }.map(DraftText.simplified))
+                return String(item.quote.map(DraftText.simplified)).components(separatedBy: name).count == 2
+            }
+            candidates.removeAll { item in
+                listed(item) && (own.contains("\(item.line)|\(item.when)")
+                    || Self.bareFestival(item.when).flatMap { ownLater[$0] }.map { $0 > item.line } == true && onlyListed(item))
+            }
         }
         var toldDayLines: Set<Int> = []
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
@@ -795,8 +827,48 @@ public enum PlanDrafter {
             // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
             // campaign itself unless the activities after it have 时间 fields of their own.)
             let days = item.spelled.contains { $0 == "日" || $0 == "号" }
-            return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
+            if activityTimeLines.filter({ $0 > item.line }).count >= 2 || (days && daysAfter[n + 1] >= 2) { return false }
+            // (One month over activities dated by day inside it, 活动时间:2016年3月 … 三月一日…… 三月四日……, is the
+            // programme's window too; phases, 动员阶段:3月1日3月9日, are the campaign's own parts.)
+            if let (month, first) = Self.monthWindowStart(item.when), first == 1 {
+                let prefix = MentionScanner.two(month) + "-"
+                let inside = candidates[(n + 1)...].filter { later in
+                    Self.occasion(of: later) == nil && later.spelled.contains(where: { $0 == "日" || $0 == "号" }) && later.when.hasPrefix(prefix)
+                }
+                if inside.count >= 2, !inside.contains(where: { $0.sentence.contains("阶段") }) { return false }
+            }
+            return true
         }.map(\.element)
+        // What the programme's own 活动时间 window holds (活动时间2023年3月5日至4月5日; XX年6月15日—6月25日): a campaign
+        // month named without a date (学雷锋志愿服务月, chosen as March) and a festival inside a quoted name whose day the
+        // window holds (“端午节邻里联谊”活动, “我们的节日·端午节”主题活动) are the window's, not days of their own:
+        // the written time wins.
+        do {
+            let windows = candidates.compactMap { item -> (String, String)? in
+                guard Self.occasion(of: item) == nil, ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains(where: { item.sentence.contains($0 + item.spelled) })
+                else { return nil }
+                let parts = item.when.components(separatedBy: "..")
+                guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }), parts[0] <= parts[1]
+                else { return nil }
+                return (parts[0], parts[1])
+            }
+            if !windows.isEmpty {
+                candidates.removeAll { item in
+                    guard let name = Self.occasion(of: item) else { return false }
+                    if Self.bareFestival(item.when) == nil {
+                        guard let (month, _) = Self.monthWindowStart(item.when) else { return false }
+                        return windows.contains { $0.0.hasPrefix(MentionScanner.two(month) + "-") }
+                    }
+                    guard !item.when.contains(" "), let f = options.festivals.festival(named: name),
+                        let d = try? options.festivals.date(of: f, year: options.year)
+                    else { return false }
+                    let day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
+                    let spelled = item.spelled.filter { !"“”「」".contains($0) }
+                    return windows.contains { $0.0 <= day && day <= $0.1 }
+                        && Self.quotedNames(item.quote).contains { $0.contains(spelled) && $0 != spelled }
+                }
+            }
+        }
         // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
         // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
         do {
@@ -826,6 +898,20 @@ public enum PlanDrafter {
         // have 时间 fields of their own (two or more): the umbrella.
         candidates.removeAll { item in
             item.spelled.utf8HasSuffix("月") && item.quote.contains("系列活动") && activityTimeLines.filter({ $0 > item.line }).count >= 2
+        }
+        // The programme's theme told again as a quoted name (二、活动主题 / 我们的节日・中秋 … 以“我们的节日・中秋节”为主题
+        // 进行演讲; 开展“我们的节日・中秋”中华经典诗文诵读比赛) in a programme that dates its activities by day: the
+        // theme, not a day.
+        if daysAfter[0] >= 1, !themes.isEmpty {
+            candidates.removeAll { item in
+                guard Self.bareFestival(item.when) != nil else { return false }
+                let name = item.spelled.filter { !"“”「」".contains($0) }
+                return Self.quotedNames(item.quote).contains { q in
+                    guard q.contains(name) else { return false }
+                    let form = DraftText.matchingForm(q)
+                    return themes.contains { form.contains($0) || $0.contains(form) && form.count >= 4 }
+                }
+            }
         }
         // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
@@ -1632,8 +1718,29 @@ struct ItemBuilder {
             String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始")
                 && String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
         }
-        // "现将……安排公告如下": the preface of a list, not an item.
-        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
+        // "三月一日及三月二日上午8:00": two days in a row joined by 及 (和, 与, 、) and nothing else are one
+        // activity's days, one window.
+        joinStartsAndEnds(&mentions, c) { a, b in
+            guard ["及", "和", "与", "、"].contains(String(c[a.range.upperBound..<b.range.lowerBound])),
+                let am = Int(a.rule.prefix(2)), let ad = Int(a.rule.suffix(2)), let bm = Int(b.rule.prefix(2)), let bd = Int(b.rule.suffix(2))
+            else { return false }
+            return am == bm && bd == ad + 1
+        }
+        // "现将……安排公告如下": the preface of a list, not an item. (A list flattened into the preface's
+        // sentence, 现将有关事项方案如下:一、活动时间2023年3月5日至4月5日, is read from the colon on.)
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) {
+            guard let colon = c.indices.dropFirst(2).first(where: { i in (c[i] == ":" || c[i] == "：") && c[i - 2] == "如" && c[i - 1] == "下" }),
+                c[(colon + 1)...].contains(where: { DocumentScanner.isHan($0) })
+            else { return [] }
+            // (Only the programme's time, right after its label: 一、活动时间XX年6月15日—6月25日.)
+            mentions.removeAll { m in
+                m.range.lowerBound <= colon
+                    || !["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { w in
+                        m.range.lowerBound >= w.count && String(c[(m.range.lowerBound - w.count)..<m.range.lowerBound]) == w
+                    }
+            }
+            if mentions.isEmpty { return [] }
+        }
         // A sentence that sets up a named day (将每年的12月4日定为“国家宪法日”, 确定12月4日这一天为……, 设立国家
         // 宪法日,有助于……) tells the day's history: no item.
         let setsUp = ["定为", "这一天为", "设立为", "改称为", "命名为"].contains { w in
@@ -1739,6 +1846,15 @@ struct ItemBuilder {
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
+        }
+        // A date inside the name of a document the clause writes (制定社区201x年3月学雷锋活动方案): the plan's
+        // name, not a day; a date before the writing (3月制定……方案) is when it is written.
+        if Layout.writingVerbs.contains(where: { text.contains($0) }) {
+            mentions.removeAll { m in
+                let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound])
+                return Layout.writingVerbs.contains(where: { before.contains($0) }) && Self.namesDocument(m, in: c)
+            }
+            if mentions.isEmpty { return [] }
         }
         if mentions.isEmpty { return [] }
         // A festival that is not the time of its clause: what the clause is for, its theme, the subject
