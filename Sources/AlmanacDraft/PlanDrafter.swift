@@ -566,6 +566,19 @@ public enum PlanDrafter {
                 }
             }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // A point's time in brackets after its sentence (1、利用周一的国旗下的讲话,……进行演讲。(时间9月16日升旗仪式)):
+            // the point's activity names it.
+            if !built.isEmpty, index > 0, sentences[index - 1].line == sentence.line,
+                let open = sentence.chars.first(where: { $0 != " " }), open == "(" || open == "（", String(sentence.chars.prefix(5)).contains("时间")
+            {
+                let t = Layout.headingTitle(sentences[index - 1].chars)
+                if t.count >= 4 {
+                    for n in built.indices {
+                        built[n].title = t
+                        built[n].confidence.title = 0.6
+                    }
+                }
+            }
             // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
             for n in built.indices {
                 if let prefix = sentence.tablePrefix {
@@ -844,30 +857,41 @@ public enum PlanDrafter {
         // window holds (“端午节邻里联谊”活动, “我们的节日·端午节”主题活动) are the window's, not days of their own:
         // the written time wins.
         do {
-            let windows = candidates.compactMap { item -> (String, String)? in
+            let windows = candidates.indices.compactMap { n -> (Int, String, String)? in
+                let item = candidates[n]
                 guard Self.occasion(of: item) == nil, ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains(where: { item.sentence.contains($0 + item.spelled) })
                 else { return nil }
                 let parts = item.when.components(separatedBy: "..")
                 guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }), parts[0] <= parts[1]
                 else { return nil }
-                return (parts[0], parts[1])
+                return (n, parts[0], parts[1])
             }
-            if !windows.isEmpty {
-                candidates.removeAll { item in
-                    guard let name = Self.occasion(of: item) else { return false }
-                    if Self.bareFestival(item.when) == nil {
-                        guard let (month, _) = Self.monthWindowStart(item.when) else { return false }
-                        return windows.contains { $0.0.hasPrefix(MentionScanner.two(month) + "-") }
-                    }
+            var drop: Set<Int> = []
+            var nameOf: [Int: String] = [:]
+            for (n, item) in candidates.enumerated() where !windows.isEmpty {
+                guard let name = Self.occasion(of: item) else { continue }
+                let holder: Int?
+                if Self.bareFestival(item.when) == nil {
+                    guard let (month, _) = Self.monthWindowStart(item.when) else { continue }
+                    holder = windows.first { $0.1.hasPrefix(MentionScanner.two(month) + "-") }?.0
+                } else {
                     guard !item.when.contains(" "), let f = options.festivals.festival(named: name),
                         let d = try? options.festivals.date(of: f, year: options.year)
-                    else { return false }
+                    else { continue }
                     let day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
                     let spelled = item.spelled.filter { !"“”「」".contains($0) }
-                    return windows.contains { $0.0 <= day && day <= $0.1 }
-                        && Self.quotedNames(item.quote).contains { $0.contains(spelled) && $0 != spelled }
+                    guard Self.quotedNames(item.quote).contains(where: { $0.contains(spelled) && $0 != spelled }) else { continue }
+                    holder = windows.first { $0.1 <= day && day <= $0.2 }?.0
                 }
+                guard let w = holder else { continue }
+                drop.insert(n)
+                if nameOf[w] == nil { nameOf[w] = item.title }
             }
+            // (A window titled by its label alone, 活动时间, takes the name of what it holds.)
+            for (w, name) in nameOf where candidates[w].title.contains("活动时间") || candidates[w].title.filter({ DocumentScanner.isHan($0) }).count < 4 {
+                candidates[w].title = name
+            }
+            candidates.removeElements(at: drop)
         }
         // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
         // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
@@ -1251,6 +1275,19 @@ extension PlanDrafter {
                     item.title = t
                     item.confidence.title = 0.4
                 }
+            }
+        } else if idx > 0, Layout.enumeratorLength(text) == 0, item.spelled.contains("月"), String(text).trimmingSpaces().utf8HasPrefix(item.spelled),
+            case let above = lines[idx - 1].text, Layout.enumeratorLength(above) > 0, Layout.isProgrammeHeading(above),
+            !above[Layout.enumeratorLength(above)...].contains(where: { DocumentScanner.digit($0) != nil || $0 == "月" }),
+            actionHints.contains(where: { String(above).contains($0) })
+        {
+            // A numbered heading over a paragraph that opens with the activity's written date (2、开展“文明劝导”志愿服务
+            // 行动 。 / 3月初至4月底,利用……开展……宣传教育): the heading names the activity. (Not a festival's name: 七、七夕节
+            // 活动安排 / 七夕节到来之际开展主题派对…… is a section over its point.)
+            let t = Layout.headingTitle(above)
+            if t.count >= 2 {
+                item.title = t
+                item.confidence.title = 0.6
             }
         } else if isDateCell(text, item: item) {
             // A table flattened to one cell per line: the activity and its organisers follow the date.

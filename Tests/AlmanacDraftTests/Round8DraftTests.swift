@@ -148,4 +148,41 @@ import Testing
         #expect(try whens("每月第一、三个周五下午15:00-17:00组织志愿者清理道路两旁杂草。") == ["monthly 1st fri,3rd fri"])
         #expect(try whens("每月第二、四个星期五组织志愿者进社区。") == ["monthly 2nd fri,4th fri"])
     }
+
+    @Test func aNumberedHeadingOverAParagraphThatOpensWithItsDateNamesTheActivity() throws {
+        let text = """
+            2、开展“文明劝导”志愿服务行动 。
+            3月初至4月底,利用广播电视台、城区电子屏等开展乘车礼让、文明过斑马线等宣传教育。
+            3、开展“关爱孤寡老人”志愿服务行动 。
+            3月份,各级文明单位组织志愿者服务队,深入福利院开展志愿服务活动。
+            """
+        let titles = try draft(text).items.map(\.title)
+        #expect(titles.count == 2)
+        #expect(titles.first?.contains("文明劝导") == true && titles.last?.contains("关爱孤寡老人") == true)
+        // A festival's section heading over its point is no such heading: the point names its activity.
+        let festival = """
+            七、七夕节活动安排
+            七夕节到来之际开展主题派对和庆祝活动。
+            """
+        #expect(try draft(festival).items.first?.title.contains("主题派对") == true)
+    }
+
+    @Test func aWindowTitledByItsLabelTakesTheNameOfWhatItHolds() throws {
+        let text = """
+            欢迎来到文库
+            1、关于开展“我们的节日·端午节”主题活动的通知全市各区、各相关单位:“我们的节日”是传承中华传统文化的重要载体。\
+            市文明办决定组织开展“我们的节日·端午节”主题活动。现将活动有关事项通知如下:一、活动时间XX年6月15日—6月25日二、活动内容、\
+            各区要组织各社区
+            2、开展邻里联谊活动,通过包粽子、送粽子等活动,培育社会风尚。
+            """
+        let items = try draft(text).items
+        #expect(items.map(\.when) == ["06-15..06-25"])
+        #expect(items.first?.title.contains("我们的节日·端午节") == true)
+    }
+
+    @Test func aPointsTimeInBracketsAfterItsSentenceIsTitledByThePoint() throws {
+        let text = "1、利用周一的国旗下的讲话,进行演讲、宣传活动。(时间9月16日升旗仪式)"
+        let item = try #require(try draft(text).items.first)
+        #expect(item.when == "09-16" && item.title.contains("国旗下的讲话"))
+    }
 }
