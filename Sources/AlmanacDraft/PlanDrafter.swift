@@ -447,6 +447,8 @@ public enum PlanDrafter {
         // Inside a theme field (节日主题:春节是……。在春节及元宵节期间要突出……的主题。) until the next field
         // (活动形式:, 活动时间) or point: a festival there is what the theme is about, not a day.
         var inTheme = false
+        // Sentences timed only from the activity (提前一周开始宣传, 活动结束后两三天,对活动做相关总结).
+        var relatives: [(sentence: SourceSentence, offset: String, spelled: String)] = []
         // The programme's themes (活动主题:……, the line under 二、活动主题), in their matching form.
         var themes: [String] = []
         for (n, l) in doc.keptLines.enumerated() {
@@ -607,6 +609,7 @@ public enum PlanDrafter {
                 if name.count >= 2, name.count <= 48, ItemBuilder.actionWords.contains(where: { name.contains($0) }) { built[n].title = name }
             }
             if !built.isEmpty { builtAt.insert(index) }
+            if built.isEmpty, let relative = ItemBuilder.relativeToActivity(sentence.chars) { relatives.append((sentence, relative.offset, relative.spelled)) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, let g = groupOwnerOf[item.line] {
@@ -1145,6 +1148,39 @@ public enum PlanDrafter {
                     k += 1
                 }
                 return false
+            }
+        }
+        // A step timed from the activity (提前一周开始宣传; 活动结束后两三天,对活动做相关总结) in a programme that
+        // dates one activity, by one day or one festival: that day with the offset, chosen (待确认). With more
+        // than one such day (each school's 寒假开始 … 老师提前2天到校) it is not known which it is timed from.
+        let anchors = Set(candidates.filter { $0.dateSource != .chosen && (ItemBuilder.isMonthDay($0.when) || Self.bareFestival($0.when) != nil && !$0.when.contains(" ")) }.map(\.when))
+        if anchors.count == 1, let when = anchors.first, let anchor = candidates.first(where: { $0.when == when }) {
+            for (sentence, offset, spelled) in relatives {
+                let text = String(sentence.chars)
+                guard let quote = text.split(whereSeparator: { "。；;".contains($0) }).first(where: { $0.contains(spelled) }).map(String.init),
+                    (try? DateRule.parse(when + " " + offset, festivals: options.festivals)) != nil
+                else { continue }
+                var item = anchor
+                item.id = "l\(sentence.line)-task"
+                item.kind = .task
+                var title = quote.removing(spelled).trimmingSpaces()
+                while let f = title.first, "，,、：:".contains(f) { title.removeFirst() }
+                item.title = String(title.prefix(48))
+                item.when = when + " " + offset
+                item.spelled = spelled
+                item.time = nil
+                item.figures = []
+                item.tags = []
+                item.quota = nil
+                item.dateSource = .chosen
+                item.line = sentence.line
+                item.sentence = text
+                item.quote = quote
+                item.unsure = ["日期按活动日（\(anchor.spelled)）推算（“\(spelled)”），请核对"]
+                item.notDates = []
+                item.confidence.when = 0.5
+                let at = candidates.firstIndex { $0.line > sentence.line } ?? candidates.count
+                candidates.insert(item, at: at)
             }
         }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
@@ -2478,6 +2514,28 @@ struct ItemBuilder {
         guard let word = documentWords.first(where: { s.contains($0) }), let end = s.utf8End(of: word) else { return false }
         let between = String(s[..<end]).removing(word)
         return !(actionWords + ["制定", "制订", "撰写", "征集", "印发", "下发"]).contains { between.contains($0) && $0 != "活动" }
+    }
+
+    /// A step timed from the activity a programme dates (提前一周开始宣传 → `-7d`, 提前3天 → `-3d`, 活动结束后两三天 →
+    /// `+2d..+3d`): the offset and the words; nil when the sentence has none, or writes a date of its own.
+    static func relativeToActivity(_ c: [Character]) -> (offset: String, spelled: String)? {
+        let numerals: [Character: Int] = ["一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10]
+        func count(_ i: Int) -> (Int, Int)? {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 2) { return (n.value, n.end) }
+            if i < c.count, let n = numerals[c[i]] { return (n, i + 1) }
+            return nil
+        }
+        for i in c.indices.dropLast(2) {
+            if c[i] == "提", c[i + 1] == "前", let (n, e) = count(i + 2), e < c.count, c[e] == "天" || c[e] == "周" {
+                return ("-\(c[e] == "周" ? 7 * n : n)d", String(c[i...e]))
+            }
+            // 活动结束后两三天, 结束后3天
+            if c[i] == "后", i >= 2, c[i - 2] == "结", c[i - 1] == "束", let (n, e) = count(i + 1), e < c.count {
+                if c[e] == "天" { return ("+\(n)d", String(c[(i - 2)...e])) }
+                if let (m, e2) = count(e), m == n + 1, e2 < c.count, c[e2] == "天" { return ("+\(n)d..+\(m)d", String(c[(i - 2)...e2])) }
+            }
+        }
+        return nil
     }
 
     /// Whether a date is written with its year (2024年1月30日).

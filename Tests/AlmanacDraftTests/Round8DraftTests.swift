@@ -185,4 +185,23 @@ import Testing
         let item = try #require(try draft(text).items.first)
         #expect(item.when == "09-16" && item.title.contains("国旗下的讲话"))
     }
+
+    @Test func aStepTimedFromTheActivityIsDatedFromItsDay() throws {
+        let text = """
+            二、活动时间
+            2023年2月5日(农历正月十五)晚上7点至9点
+            五、活动准备
+            提前一周开始宣传,招募志愿者协助活动筹备工作。
+            六、活动总结
+            活动结束后两三天,对活动做相关总结。
+            """
+        #expect(try whens(text) == ["02-05", "02-05 -7d", "02-05 +2d..+3d"])
+        // With two activity days it is not known which the step is timed from.
+        let two = """
+            3月1日举行开学典礼。
+            3月5日开展学雷锋志愿服务活动。
+            老师提前2天到校。
+            """
+        #expect(try !whens(two).contains { $0.contains("-2d") })
+    }
 }
