@@ -864,10 +864,8 @@ public enum PlanDrafter {
                 let item = candidates[n]
                 guard Self.occasion(of: item) == nil, ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains(where: { item.sentence.contains($0 + item.spelled) })
                 else { return nil }
-                let parts = item.when.components(separatedBy: "..")
-                guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }), parts[0] <= parts[1]
-                else { return nil }
-                return (n, parts[0], parts[1])
+                guard let (first, last) = Self.dayBounds(item.when), first <= last else { return nil }
+                return (n, first, last)
             }
             var drop: Set<Int> = []
             var nameOf: [Int: String] = [:]
@@ -1084,15 +1082,10 @@ public enum PlanDrafter {
         // A bracket that narrows the window told before it (2022年3月上旬(主要活动在3月1日至8日期间)): one window, the
         // one told first; the bracket says when most of it happens.
         do {
-            func bounds(_ when: String) -> (String, String)? {
-                let parts = when.components(separatedBy: "..")
-                guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }
-                return (parts[0], parts[1])
-            }
             var drop: Set<Int> = []
             for n in candidates.indices.dropFirst() {
                 let outer = candidates[n - 1], inner = candidates[n]
-                guard outer.line == inner.line, outer.quote == inner.quote, let (a0, a1) = bounds(outer.when), let (b0, b1) = bounds(inner.when),
+                guard outer.line == inner.line, outer.quote == inner.quote, let (a0, a1) = Self.dayBounds(outer.when), let (b0, b1) = Self.dayBounds(inner.when),
                     a0 <= b0, b1 <= a1, outer.when != inner.when, let end = outer.quote.utf8End(of: outer.spelled)
                 else { continue }
                 let after = outer.quote[end...]
@@ -1637,6 +1630,13 @@ extension PlanDrafter {
             h -= 1
         }
         return nil
+    }
+
+    /// The first and last day of a window of written days (03-05..04-05 → 03-05, 04-05), else nil.
+    static func dayBounds(_ when: String) -> (String, String)? {
+        let parts = when.components(separatedBy: "..")
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }
+        return (parts[0], parts[1])
     }
 
     /// The month and first day of a window inside one month that covers its end (06-01..06-30,

@@ -48,11 +48,15 @@ import Testing
     }
 
     @Test func aMonthOverActivitiesDatedByDayInsideItIsTheProgrammesWindow() throws {
-        let text = """
+        // (The programme's lead, so that its time field is under no heading of an activity.)
+        let lead = """
             白云湖社区学雷锋活动方案
             一、指导思想
             雷锋精神是我们中华民族宝贵的精神财富,社区结合有关文件精神制定本方案。
             二、活动主题:邻里守望,雷锋相伴
+            """
+        let text = lead + """
+
             三、活动时间:2016年3月
             四、活动内容
             活动一:
@@ -63,11 +67,8 @@ import Testing
             """
         #expect(try whens(text) == ["03-01", "03-04"])
         // Phases are the campaign's own parts: the month stays.
-        let phases = """
-            白云湖社区学雷锋活动方案
-            一、指导思想
-            雷锋精神是我们中华民族宝贵的精神财富,社区结合有关文件精神制定本方案。
-            二、活动主题:邻里守望,雷锋相伴
+        let phases = lead + """
+
             三、活动时间:2024年3月
             四、活动安排
             1、动员阶段:3月1日至3月9日,召开动员会。
