@@ -721,6 +721,22 @@ public enum PlanDrafter {
             }
         }
         var toldDayLines: Set<Int> = []
+        // A remark told twice, a line or two apart, with its date (时间:(注:本活动将与十月份的“爱国”主题结合起来一起开展,
+        // 因此具体时间另行通知) / 本活动将与十月份的“爱国月”主题结合起来一起开展,因此具体时间另行通知): one item, the first.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where !drop.contains(n) {
+                let own = DraftText.matchingForm(item.quote).filter { DocumentScanner.isHan($0) }
+                guard own.count >= 12 else { continue }
+                for m in candidates.indices[(n + 1)...].prefix(4) {
+                    let again = candidates[m]
+                    guard again.line != item.line, again.line - item.line <= 2, again.when == item.when else { continue }
+                    let other = DraftText.matchingForm(again.quote).filter { DocumentScanner.isHan($0) }
+                    if Self.sharesRun(own, other, length: max(12, min(own.count, other.count) * 3 / 5)) { drop.insert(m) }
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
         // again, 5月4日起可通过手机……): the activity a later or earlier sentence dates by the same day.
         do {
@@ -1632,6 +1648,14 @@ extension PlanDrafter {
         return nil
     }
 
+    /// Whether two texts share a run of at least `length` characters.
+    static func sharesRun(_ a: String, _ b: String, length: Int) -> Bool {
+        let x = Array(a), y = Array(b)
+        guard length > 0, x.count >= length, y.count >= length else { return false }
+        let runs = Set((0...(x.count - length)).map { String(x[$0..<($0 + length)]) })
+        return (0...(y.count - length)).contains { runs.contains(String(y[$0..<($0 + length)])) }
+    }
+
     /// The first and last day of a window of written days (03-05..04-05 → 03-05, 04-05), else nil.
     static func dayBounds(_ when: String) -> (String, String)? {
         let parts = when.components(separatedBy: "..")
@@ -2017,7 +2041,7 @@ struct ItemBuilder {
             guard end < c.count else { return false }
             if c[end] != "的" {
                 let next = String(c[end..<min(c.count, end + 2)])
-                return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
+                return ["来历", "由来", "起源", "传说", "习俗", "风俗", "知识"].contains(next)
             }
             let after = String(c[(end + 1)..<min(c.count, end + 9)])
             // (对清明节的了解: what people know of the festival.)

@@ -205,4 +205,25 @@ import Testing
             """
         #expect(try !whens(two).contains { $0.contains("-2d") })
     }
+
+    @Test func aFestivalsLoreAsTheTopicOfAQuizIsNoDay() throws {
+        #expect(try whens("市文化局要组织开展多种形式的文体活动,策划开展民俗民风知识讲座、普及端午知识竞猜等活动。").isEmpty)
+        // The festival's own activity stays.
+        #expect(try whens("端午节开展包粽子比赛。") == ["端午节"])
+    }
+
+    @Test func aRemarkToldTwiceALineApartIsOneItem() throws {
+        let text = """
+            时间:(注:本活动将与十月份的“爱国”主题结合起来一起开展,因此具体时间另行通知)
+            地点:另行通知
+            本活动将与十月份的“爱国月”主题结合起来一起开展,因此具体时间另行通知
+            """
+        #expect(try whens(text) == ["10-01..10-last"])
+        // Two activities of one month on consecutive lines stay two.
+        let two = """
+            10月份开展“我爱祖国”主题诗文诵读比赛。
+            10月份组织全体少先队员参观革命纪念馆。
+            """
+        #expect(try whens(two).count == 2)
+    }
 }
