@@ -27,7 +27,10 @@ def fill(n):
         i += 1
     return "".join(out)
 open(os.path.join(tmp, "lines-1mb.txt"), "w", encoding="utf-8").write(fill(1 << 20))
-open(os.path.join(tmp, "lines-8mb.txt"), "w", encoding="utf-8").write(fill((8 << 20) - (200 << 10)))
+# (Cut at a line's end under the drafter's 8 MiB limit: one copy of the corpus is now larger than the margin.)
+big = fill((8 << 20) - (200 << 10)).encode("utf-8")
+big = big[: big[: (8 << 20) - (64 << 10)].rfind(b"\n") + 1]
+open(os.path.join(tmp, "lines-8mb.txt"), "wb").write(big)
 one = fill(1 << 20).replace("\n", "，")
 open(os.path.join(tmp, "one-line-1mb.txt"), "w", encoding="utf-8").write(one)
 PY

@@ -209,8 +209,8 @@ struct MentionScanner {
             j = y.end + 1
         } else {
             var k = j
-            while k < c.count, "XxＸｘ×0123456789".contains(c[k]) { k += 1 }
-            if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { "XxＸｘ×".contains($0) }), k - j <= 4 {
+            while k < c.count, "XxＸｘ×*＊0123456789".contains(c[k]) { k += 1 }
+            if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { "XxＸｘ×*＊".contains($0) }), k - j <= 4 {
                 yearNote = "年份是占位符“\(String(c[j...k]))”，草稿按每年处理"
                 j = k + 1
             } else if k - j == 2, k + 1 < c.count, c[k] == "年", DocumentScanner.digit(c[k + 1]) != nil,
@@ -256,6 +256,13 @@ struct MentionScanner {
         {
             return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
         }
+        // 12月20至20**年3月20日: the first day of a window without its 日, when a whole date ends it.
+        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, c[d.end] == "至" || c[d.end] == "到",
+            (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,
+            let k = Self.connectorEnd(c, d.end), let other = monthDay(c, k), other.day != nil
+        {
+            return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
+        }
         // 2月14-16日: the first day of a short range, without its 日.
         if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～".contains(c[d.end]),
             (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,
@@ -269,6 +276,28 @@ struct MentionScanner {
             return MonthDay(month: m.value, day: nil, end: m.end + 1, yearNote: yearNote)
         }
         return nil
+    }
+
+    /// `第一、三个周五` at j (after 每月): the weeks listed (two or more) and the weekday, as `monthly 1st fri,3rd fri`;
+    /// the index after it.
+    static func weekdaysOfWeeks(_ c: [Character], _ j: Int) -> (String, Int)? {
+        guard j < c.count, c[j] == "第" else { return nil }
+        let ordinals: [Character: String] = ["一": "1st", "二": "2nd", "三": "3rd", "四": "4th", "五": "5th", "1": "1st", "2": "2nd", "3": "3rd", "4": "4th", "5": "5th"]
+        let weekdays: [Character: String] = ["一": "mon", "二": "tue", "三": "wed", "四": "thu", "五": "fri", "六": "sat", "日": "sun", "天": "sun"]
+        var k = j + 1
+        var weeks: [String] = []
+        while k < c.count, let o = ordinals[c[k]] {
+            weeks.append(o)
+            k += 1
+            guard k < c.count, c[k] == "、" || c[k] == "和" || c[k] == "及" else { break }
+            k += 1
+            if k < c.count, c[k] == "第" { k += 1 }
+        }
+        guard weeks.count >= 2, k < c.count, c[k] == "个" else { return nil }
+        k += 1
+        if DocumentScanner.matches(c, k, Array("星期")) { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
+        guard k < c.count, let day = weekdays[c[k]] else { return nil }
+        return ("monthly " + weeks.map { "\($0) \(day)" }.joined(separator: ","), k + 1)
     }
 
     static let monthStarters = ScalarSet("0123456789０１２３４５６７８９XxＸｘ×〇零一二两三四五六七八九十廿卅元")
@@ -753,6 +782,12 @@ struct MentionScanner {
                     confidence: 0.5,
                     unsure: ["原文“\(spelled)”只给次数，检查日为草拟（\(rule)），请按实际安排"], kindHint: "recurring-check",
                     quota: (count, per))
+            }
+            // 每月第一、三个周五: one weekday of several weeks of the month.
+            if per == "month", let (rule, end) = Self.weekdaysOfWeeks(c, i + word.count) {
+                return Mention(
+                    range: i..<end, spelled: String(c[i..<end]), form: .recurrence, rule: rule, dateSource: "sourced",
+                    confidence: 0.9, kindHint: nil)
             }
             if per == "week" || per == "month" {
                 // 每周二、五 / 每月1日、15日 / 每月第二个周二: the rule parser reads these.

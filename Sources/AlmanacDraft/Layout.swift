@@ -174,7 +174,12 @@ enum Layout {
         }
         while let l = s.last, !DocumentScanner.isHan(l) { s.removeLast() }
         for tail in ["内容摘要", "全文", "正文", "范文"] where s.utf8HasSuffix(tail) { s = String(s.dropLast(tail.count)) }
-        return titleEnds.contains { s.utf8HasSuffix($0) }
+        if titleEnds.contains(where: { s.utf8HasSuffix($0) }) { return true }
+        // The numbered title of one text of a site's collection (3月5日学雷锋活动方案二:, 工作计划篇2).
+        var numbered = s
+        while let l = numbered.last, "一二三四五六七八九十".contains(l) || l.isASCII && l.isNumber { numbered.removeLast() }
+        if numbered.count < s.count, numbered.utf8HasSuffix("篇") { numbered.removeLast() }
+        return numbered.count < s.count && titleEnds.contains { numbered.utf8HasSuffix($0) }
     }
 
     /// A line that is only a date with its year (a signing or publication date: 2017年1月23日).
@@ -554,6 +559,8 @@ extension UnitDictionary {
         "科技厅", "教育厅", "民政厅", "财政厅", "文化厅", "公安厅", "司法厅", "卫生厅", "文旅厅",
         // (Round 6b: branches of the 团 and the 党, a school's 大队部.)
         "团支部", "党支部", "团总支", "党总支", "大队部",
+        // (Round 8: the offices that police a trade, 文化市场管理处, 文化市场综合执法大队.)
+        "管理处", "执法大队",
     ].map { Array($0) } + officeSuffixes).sorted { $0.count > $1.count }
 
     /// The offices of a school named by their work and 处, 科 or 股 (政教处, 教务处, 德育处, 总务科,

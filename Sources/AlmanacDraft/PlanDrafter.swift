@@ -380,8 +380,12 @@ public enum PlanDrafter {
         }
         if organisers.isEmpty {
             // (Or the author line a page prints under its headline: 向城镇兴明小学.)
-            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(4) where l.text.count <= 24 {
-                let t = Array(String(l.text).trimmingSpaces())
+            // (Or a line of its own among those over the document's first paragraph: 关于……情况说明 / 庆云县文明办 /
+            // 关于……情况说明 / 今年以来,……; 淮安市妇联。 among a programme's fields whose labels were lost.)
+            let lead = max(4, doc.keptLines.prefix(10).firstIndex { $0.text.count >= 40 } ?? 4)
+            for l in doc.keptLines.suffix(6).reversed() + doc.keptLines.prefix(lead) where l.text.count <= 24 {
+                var t = Array(String(l.text).trimmingSpaces())
+                if t.count > 1, t.last == "。" { t.removeLast() }
                 // (A place word the name ends at may stand before it: 向城镇兴明小学.)
                 if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at <= 1, u.at + u.name.count == t.count {
                     organisers = [String(t)]
@@ -443,6 +447,21 @@ public enum PlanDrafter {
         // Inside a theme field (节日主题:春节是……。在春节及元宵节期间要突出……的主题。) until the next field
         // (活动形式:, 活动时间) or point: a festival there is what the theme is about, not a day.
         var inTheme = false
+        // Sentences timed only from the activity (提前一周开始宣传, 活动结束后两三天,对活动做相关总结).
+        var relatives: [(sentence: SourceSentence, offset: String, spelled: String)] = []
+        // The programme's themes (活动主题:……, the line under 二、活动主题), in their matching form.
+        var themes: [String] = []
+        for (n, l) in doc.keptLines.enumerated() {
+            var value: [Character]?
+            if labels[n]?.hasSuffix("主题") == true {
+                value = Layout.fieldValue(l.text)
+            } else if n > 0, Layout.isThemeHeading(doc.keptLines[n - 1].text), Layout.enumeratorLength(l.text) == 0 {
+                value = l.text
+            }
+            guard let value else { continue }
+            let form = DraftText.matchingForm(String(value.filter { !"“”「」\"".contains($0) }))
+            if form.count >= 4 { themes.append(form) }
+        }
         for (index, sentence) in sentences.enumerated() {
             do {
                 let t = String(sentence.chars)
@@ -549,6 +568,19 @@ public enum PlanDrafter {
                 }
             }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // A point's time in brackets after its sentence (1、利用周一的国旗下的讲话,……进行演讲。(时间9月16日升旗仪式)):
+            // the point's activity names it.
+            if !built.isEmpty, index > 0, sentences[index - 1].line == sentence.line,
+                let open = sentence.chars.first(where: { $0 != " " }), open == "(" || open == "（", String(sentence.chars.prefix(5)).contains("时间")
+            {
+                let t = Layout.headingTitle(sentences[index - 1].chars)
+                if t.count >= 4 {
+                    for n in built.indices {
+                        built[n].title = t
+                        built[n].confidence.title = 0.6
+                    }
+                }
+            }
             // A table row's item: the quote as written, titled by its activity cell, owned by its owner cell.
             for n in built.indices {
                 if let prefix = sentence.tablePrefix {
@@ -577,6 +609,7 @@ public enum PlanDrafter {
                 if name.count >= 2, name.count <= 48, ItemBuilder.actionWords.contains(where: { name.contains($0) }) { built[n].title = name }
             }
             if !built.isEmpty { builtAt.insert(index) }
+            if built.isEmpty, let relative = ItemBuilder.relativeToActivity(sentence.chars) { relatives.append((sentence, relative.offset, relative.spelled)) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
                 if item.owners.isEmpty, let g = groupOwnerOf[item.line] {
@@ -670,9 +703,40 @@ public enum PlanDrafter {
                 return item.sentence[item.sentence.index(before: r.lowerBound)] == "、" && quote.utf8HasPrefix(name)
             }
             let own = Set(candidates.filter { !listed($0) }.map { "\($0.line)|\($0.when)" })
-            candidates.removeAll { listed($0) && own.contains("\($0.line)|\($0.when)") }
+            // (Also when a later line names it again with an activity of its own: 在春节、清明、端午、中秋等节庆期间开展
+            // “我们的节日”主题文化活动 … 2、春节期间,举办……春节文艺晚会.)
+            var ownLater: [String: Int] = [:]
+            for item in candidates where !listed(item) {
+                if let f = Self.bareFestival(item.when) { ownLater[f] = max(ownLater[f] ?? 0, item.line) }
+            }
+            // (Named only in the list: 以春节、清明节……为活动载体,通过春节组织“红红火火过大年”志愿服务 names it again with its
+            // activity on the line.)
+            func onlyListed(_ item: DraftItem) -> Bool {
+                let name = String(item.spelled.filter { DocumentScanner.isHan($0) }.map(DraftText.simplified))
+                return String(item.quote.map(DraftText.simplified)).components(separatedBy: name).count == 2
+            }
+            candidates.removeAll { item in
+                listed(item) && (own.contains("\(item.line)|\(item.when)")
+                    || Self.bareFestival(item.when).flatMap { ownLater[$0] }.map { $0 > item.line } == true && onlyListed(item))
+            }
         }
         var toldDayLines: Set<Int> = []
+        // A remark told twice, a line or two apart, with its date (时间:(注:本活动将与十月份的“爱国”主题结合起来一起开展,
+        // 因此具体时间另行通知) / 本活动将与十月份的“爱国月”主题结合起来一起开展,因此具体时间另行通知): one item, the first.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where !drop.contains(n) {
+                let own = DraftText.matchingForm(item.quote).filter { DocumentScanner.isHan($0) }
+                guard own.count >= 12 else { continue }
+                for m in candidates.indices[(n + 1)...].prefix(4) {
+                    let again = candidates[m]
+                    guard again.line != item.line, again.line - item.line <= 2, again.when == item.when else { continue }
+                    let other = DraftText.matchingForm(again.quote).filter { DocumentScanner.isHan($0) }
+                    if Self.sharesRun(own, other, length: max(12, min(own.count, other.count) * 3 / 5)) { drop.insert(m) }
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
         // A day told once more (a news lead's scene, 3月6日,商南文化广场花红柳绿,热闹异常; a window's start told
         // again, 5月4日起可通过手机……): the activity a later or earlier sentence dates by the same day.
         do {
@@ -795,8 +859,57 @@ public enum PlanDrafter {
             // (A window of months over dated phases, 活动时间 20__年3—4月 … 1、动员阶段:3月1日3月9日, is the
             // campaign itself unless the activities after it have 时间 fields of their own.)
             let days = item.spelled.contains { $0 == "日" || $0 == "号" }
-            return !(activityTimeLines.filter { $0 > item.line }.count >= 2 || (days && daysAfter[n + 1] >= 2))
+            if activityTimeLines.filter({ $0 > item.line }).count >= 2 || (days && daysAfter[n + 1] >= 2) { return false }
+            // (One month over activities dated by day inside it, 活动时间:2016年3月 … 三月一日…… 三月四日……, is the
+            // programme's window too; phases, 动员阶段:3月1日3月9日, are the campaign's own parts.)
+            if let (month, first) = Self.monthWindowStart(item.when), first == 1 {
+                let prefix = MentionScanner.two(month) + "-"
+                let inside = candidates[(n + 1)...].filter { later in
+                    Self.occasion(of: later) == nil && later.spelled.contains(where: { $0 == "日" || $0 == "号" }) && later.when.hasPrefix(prefix)
+                }
+                if inside.count >= 2, !inside.contains(where: { $0.sentence.contains("阶段") }) { return false }
+            }
+            return true
         }.map(\.element)
+        // What the programme's own 活动时间 window holds (活动时间2023年3月5日至4月5日; XX年6月15日—6月25日): a campaign
+        // month named without a date (学雷锋志愿服务月, chosen as March) and a festival inside a quoted name whose day the
+        // window holds (“端午节邻里联谊”活动, “我们的节日·端午节”主题活动) are the window's, not days of their own:
+        // the written time wins.
+        do {
+            let windows = candidates.indices.compactMap { n -> (Int, String, String)? in
+                let item = candidates[n]
+                guard Self.occasion(of: item) == nil, ["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains(where: { item.sentence.contains($0 + item.spelled) })
+                else { return nil }
+                guard let (first, last) = Self.dayBounds(item.when), first <= last else { return nil }
+                return (n, first, last)
+            }
+            var drop: Set<Int> = []
+            var nameOf: [Int: String] = [:]
+            for (n, item) in candidates.enumerated() where !windows.isEmpty {
+                guard let name = Self.occasion(of: item) else { continue }
+                let holder: Int?
+                if Self.bareFestival(item.when) == nil {
+                    guard let (month, _) = Self.monthWindowStart(item.when) else { continue }
+                    holder = windows.first { $0.1.hasPrefix(MentionScanner.two(month) + "-") }?.0
+                } else {
+                    guard !item.when.contains(" "), let f = options.festivals.festival(named: name),
+                        let d = try? options.festivals.date(of: f, year: options.year)
+                    else { continue }
+                    let day = "\(MentionScanner.two(d.month))-\(MentionScanner.two(d.day))"
+                    let spelled = item.spelled.filter { !"“”「」".contains($0) }
+                    guard Self.quotedNames(item.quote).contains(where: { $0.contains(spelled) && $0 != spelled }) else { continue }
+                    holder = windows.first { $0.1 <= day && day <= $0.2 }?.0
+                }
+                guard let w = holder else { continue }
+                drop.insert(n)
+                if nameOf[w] == nil { nameOf[w] = item.title }
+            }
+            // (A window titled by its label alone, 活动时间, takes the name of what it holds.)
+            for (w, name) in nameOf where candidates[w].title.contains("活动时间") || candidates[w].title.filter({ DocumentScanner.isHan($0) }).count < 4 {
+                candidates[w].title = name
+            }
+            candidates.removeElements(at: drop)
+        }
         // A festival named again in a later sentence of a line whose activity is dated by day (10月7日……千叟宴
         // ……举行。主办方邀请……老人欢聚一堂、共进午餐,欢度重阳节), with nothing done in its words: that activity.
         do {
@@ -826,6 +939,20 @@ public enum PlanDrafter {
         // have 时间 fields of their own (two or more): the umbrella.
         candidates.removeAll { item in
             item.spelled.utf8HasSuffix("月") && item.quote.contains("系列活动") && activityTimeLines.filter({ $0 > item.line }).count >= 2
+        }
+        // The programme's theme told again as a quoted name (二、活动主题 / 我们的节日・中秋 … 以“我们的节日・中秋节”为主题
+        // 进行演讲; 开展“我们的节日・中秋”中华经典诗文诵读比赛) in a programme that dates its activities by day: the
+        // theme, not a day.
+        if daysAfter[0] >= 1, !themes.isEmpty {
+            candidates.removeAll { item in
+                guard Self.bareFestival(item.when) != nil else { return false }
+                let name = item.spelled.filter { !"“”「」".contains($0) }
+                return Self.quotedNames(item.quote).contains { q in
+                    guard q.contains(name) else { return false }
+                    let form = DraftText.matchingForm(q)
+                    return themes.contains { form.contains($0) || $0.contains(form) && form.count >= 4 }
+                }
+            }
         }
         // A thing themed on a festival (开展重阳节主题的手工制作, 制作教师节主题宣传视频) in a programme that
         // dates its activities by day: a part of the programme, not a day of its own (主题活动 stays one).
@@ -971,15 +1098,10 @@ public enum PlanDrafter {
         // A bracket that narrows the window told before it (2022年3月上旬(主要活动在3月1日至8日期间)): one window, the
         // one told first; the bracket says when most of it happens.
         do {
-            func bounds(_ when: String) -> (String, String)? {
-                let parts = when.components(separatedBy: "..")
-                guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }
-                return (parts[0], parts[1])
-            }
             var drop: Set<Int> = []
             for n in candidates.indices.dropFirst() {
                 let outer = candidates[n - 1], inner = candidates[n]
-                guard outer.line == inner.line, outer.quote == inner.quote, let (a0, a1) = bounds(outer.when), let (b0, b1) = bounds(inner.when),
+                guard outer.line == inner.line, outer.quote == inner.quote, let (a0, a1) = Self.dayBounds(outer.when), let (b0, b1) = Self.dayBounds(inner.when),
                     a0 <= b0, b1 <= a1, outer.when != inner.when, let end = outer.quote.utf8End(of: outer.spelled)
                 else { continue }
                 let after = outer.quote[end...]
@@ -1035,6 +1157,39 @@ public enum PlanDrafter {
                     k += 1
                 }
                 return false
+            }
+        }
+        // A step timed from the activity (提前一周开始宣传; 活动结束后两三天,对活动做相关总结) in a programme that
+        // dates one activity, by one day or one festival: that day with the offset, chosen (待确认). With more
+        // than one such day (each school's 寒假开始 … 老师提前2天到校) it is not known which it is timed from.
+        let anchors = Set(candidates.filter { $0.dateSource != .chosen && (ItemBuilder.isMonthDay($0.when) || Self.bareFestival($0.when) != nil && !$0.when.contains(" ")) }.map(\.when))
+        if anchors.count == 1, let when = anchors.first, let anchor = candidates.first(where: { $0.when == when }) {
+            for (sentence, offset, spelled) in relatives {
+                let text = String(sentence.chars)
+                guard let quote = text.split(whereSeparator: { "。；;".contains($0) }).first(where: { $0.contains(spelled) }).map(String.init),
+                    (try? DateRule.parse(when + " " + offset, festivals: options.festivals)) != nil
+                else { continue }
+                var item = anchor
+                item.id = "l\(sentence.line)-task"
+                item.kind = .task
+                var title = quote.removing(spelled).trimmingSpaces()
+                while let f = title.first, "，,、：:".contains(f) { title.removeFirst() }
+                item.title = String(title.prefix(48))
+                item.when = when + " " + offset
+                item.spelled = spelled
+                item.time = nil
+                item.figures = []
+                item.tags = []
+                item.quota = nil
+                item.dateSource = .chosen
+                item.line = sentence.line
+                item.sentence = text
+                item.quote = quote
+                item.unsure = ["日期按活动日（\(anchor.spelled)）推算（“\(spelled)”），请核对"]
+                item.notDates = []
+                item.confidence.when = 0.5
+                let at = candidates.firstIndex { $0.line > sentence.line } ?? candidates.count
+                candidates.insert(item, at: at)
             }
         }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
@@ -1165,6 +1320,19 @@ extension PlanDrafter {
                     item.title = t
                     item.confidence.title = 0.4
                 }
+            }
+        } else if idx > 0, Layout.enumeratorLength(text) == 0, item.spelled.contains("月"), String(text).trimmingSpaces().utf8HasPrefix(item.spelled),
+            case let above = lines[idx - 1].text, Layout.enumeratorLength(above) > 0, Layout.isProgrammeHeading(above),
+            !above[Layout.enumeratorLength(above)...].contains(where: { DocumentScanner.digit($0) != nil || $0 == "月" }),
+            actionHints.contains(where: { String(above).contains($0) })
+        {
+            // A numbered heading over a paragraph that opens with the activity's written date (2、开展“文明劝导”志愿服务
+            // 行动 。 / 3月初至4月底,利用……开展……宣传教育): the heading names the activity. (Not a festival's name: 七、七夕节
+            // 活动安排 / 七夕节到来之际开展主题派对…… is a section over its point.)
+            let t = Layout.headingTitle(above)
+            if t.count >= 2 {
+                item.title = t
+                item.confidence.title = 0.6
             }
         } else if isDateCell(text, item: item) {
             // A table flattened to one cell per line: the activity and its organisers follow the date.
@@ -1480,6 +1648,21 @@ extension PlanDrafter {
         return nil
     }
 
+    /// Whether two texts share a run of at least `length` characters.
+    static func sharesRun(_ a: String, _ b: String, length: Int) -> Bool {
+        let x = Array(a), y = Array(b)
+        guard length > 0, x.count >= length, y.count >= length else { return false }
+        let runs = Set((0...(x.count - length)).map { String(x[$0..<($0 + length)]) })
+        return (0...(y.count - length)).contains { runs.contains(String(y[$0..<($0 + length)])) }
+    }
+
+    /// The first and last day of a window of written days (03-05..04-05 → 03-05, 04-05), else nil.
+    static func dayBounds(_ when: String) -> (String, String)? {
+        let parts = when.components(separatedBy: "..")
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }
+        return (parts[0], parts[1])
+    }
+
     /// The month and first day of a window inside one month that covers its end (06-01..06-30,
     /// 06-01..06-last, 05-04..05-30 is not one).
     /// The festival a section heading is about, when it names one festival and nothing else but words
@@ -1632,8 +1815,29 @@ struct ItemBuilder {
             String(c[a.range.upperBound..<b.range.lowerBound]).contains("开始")
                 && String(c[b.range.upperBound..<min(c.count, b.range.upperBound + 30)]).contains("结束")
         }
-        // "现将……安排公告如下": the preface of a list, not an item.
-        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) { return [] }
+        // "三月一日及三月二日上午8:00": two days in a row joined by 及 (和, 与, 、) and nothing else are one
+        // activity's days, one window.
+        joinStartsAndEnds(&mentions, c) { a, b in
+            guard ["及", "和", "与", "、"].contains(String(c[a.range.upperBound..<b.range.lowerBound])),
+                let am = Int(a.rule.prefix(2)), let ad = Int(a.rule.suffix(2)), let bm = Int(b.rule.prefix(2)), let bd = Int(b.rule.suffix(2))
+            else { return false }
+            return am == bm && bd == ad + 1
+        }
+        // "现将……安排公告如下": the preface of a list, not an item. (A list flattened into the preface's
+        // sentence, 现将有关事项方案如下:一、活动时间2023年3月5日至4月5日, is read from the colon on.)
+        if text.contains("如下"), ["公告", "通知", "安排", "方案", "计划", "现将"].contains(where: { text.contains($0) }) {
+            guard let colon = c.indices.dropFirst(2).first(where: { i in (c[i] == ":" || c[i] == "：") && c[i - 2] == "如" && c[i - 1] == "下" }),
+                c[(colon + 1)...].contains(where: { DocumentScanner.isHan($0) })
+            else { return [] }
+            // (Only the programme's time, right after its label: 一、活动时间XX年6月15日—6月25日.)
+            mentions.removeAll { m in
+                m.range.lowerBound <= colon
+                    || !["活动时间", "活动时间:", "活动时间：", "活动时间为"].contains { w in
+                        m.range.lowerBound >= w.count && String(c[(m.range.lowerBound - w.count)..<m.range.lowerBound]) == w
+                    }
+            }
+            if mentions.isEmpty { return [] }
+        }
         // A sentence that sets up a named day (将每年的12月4日定为“国家宪法日”, 确定12月4日这一天为……, 设立国家
         // 宪法日,有助于……) tells the day's history: no item.
         let setsUp = ["定为", "这一天为", "设立为", "改称为", "命名为"].contains { w in
@@ -1740,6 +1944,15 @@ struct ItemBuilder {
             return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
         }
+        // A date inside the name of a document the clause writes (制定社区201x年3月学雷锋活动方案): the plan's
+        // name, not a day; a date before the writing (3月制定……方案) is when it is written.
+        if Layout.writingVerbs.contains(where: { text.contains($0) }) {
+            mentions.removeAll { m in
+                let before = String(c[clauses[clauseIndex(m.range.lowerBound)].lowerBound..<m.range.lowerBound])
+                return Layout.writingVerbs.contains(where: { before.contains($0) }) && Self.namesDocument(m, in: c)
+            }
+            if mentions.isEmpty { return [] }
+        }
         if mentions.isEmpty { return [] }
         // A festival that is not the time of its clause: what the clause is for, its theme, the subject
         // it describes, or part of the name of an activity dated otherwise (近日举办……重阳敬老周系列活动).
@@ -1828,7 +2041,7 @@ struct ItemBuilder {
             guard end < c.count else { return false }
             if c[end] != "的" {
                 let next = String(c[end..<min(c.count, end + 2)])
-                return ["来历", "由来", "起源", "传说", "习俗", "风俗"].contains(next)
+                return ["来历", "由来", "起源", "传说", "习俗", "风俗", "知识"].contains(next)
             }
             let after = String(c[(end + 1)..<min(c.count, end + 9)])
             // (对清明节的了解: what people know of the festival.)
@@ -2325,6 +2538,28 @@ struct ItemBuilder {
         guard let word = documentWords.first(where: { s.contains($0) }), let end = s.utf8End(of: word) else { return false }
         let between = String(s[..<end]).removing(word)
         return !(actionWords + ["制定", "制订", "撰写", "征集", "印发", "下发"]).contains { between.contains($0) && $0 != "活动" }
+    }
+
+    /// A step timed from the activity a programme dates (提前一周开始宣传 → `-7d`, 提前3天 → `-3d`, 活动结束后两三天 →
+    /// `+2d..+3d`): the offset and the words; nil when the sentence has none, or writes a date of its own.
+    static func relativeToActivity(_ c: [Character]) -> (offset: String, spelled: String)? {
+        let numerals: [Character: Int] = ["一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10]
+        func count(_ i: Int) -> (Int, Int)? {
+            if let n = DocumentScanner.asciiNumber(c, i, maxDigits: 2) { return (n.value, n.end) }
+            if i < c.count, let n = numerals[c[i]] { return (n, i + 1) }
+            return nil
+        }
+        for i in c.indices.dropLast(2) {
+            if c[i] == "提", c[i + 1] == "前", let (n, e) = count(i + 2), e < c.count, c[e] == "天" || c[e] == "周" {
+                return ("-\(c[e] == "周" ? 7 * n : n)d", String(c[i...e]))
+            }
+            // 活动结束后两三天, 结束后3天
+            if c[i] == "后", i >= 2, c[i - 2] == "结", c[i - 1] == "束", let (n, e) = count(i + 1), e < c.count {
+                if c[e] == "天" { return ("+\(n)d", String(c[(i - 2)...e])) }
+                if let (m, e2) = count(e), m == n + 1, e2 < c.count, c[e2] == "天" { return ("+\(n)d..+\(m)d", String(c[(i - 2)...e2])) }
+            }
+        }
+        return nil
     }
 
     /// Whether a date is written with its year (2024年1月30日).
