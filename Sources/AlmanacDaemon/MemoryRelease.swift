@@ -64,13 +64,8 @@ enum MemoryRelease {
     /// maps too (libc), and a page this process wrote (it is anonymous, not the file's). A page
     /// needed again is read back when it is first touched.
     ///
-    /// Each mapping is first advised `MADV_RANDOM`: otherwise the first touch after the page-out
-    /// (the code that returns from this call and parks the thread) reads a whole read-ahead
-    /// window back, and in a static build, where all of Swift's runtime and Foundation are one
-    /// file, those windows came to 2.3 MiB of code resident again at once. An idle daemon's
-    /// code is read back page by page when it wakes; that costs a reminder's wake-up a few
-    /// milliseconds, once. Returns the number of mappings advised. Linux 5.4 or later
-    /// (`MADV_PAGEOUT`); on older kernels the advice is refused and nothing changes.
+    /// Returns the number of mappings advised. Linux 5.4 or later (`MADV_PAGEOUT`); on older
+    /// kernels the advice is refused and nothing changes.
     @discardableResult
     static func pageOutCode() -> Int {
         #if os(Linux)
@@ -90,7 +85,6 @@ enum MemoryRelease {
             guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
                 let address = UnsafeMutableRawPointer(bitPattern: start)
             else { continue }
-            _ = madvise(address, Int(end - start), MADV_RANDOM)
             if madvise(address, Int(end - start), 21 /* MADV_PAGEOUT */) == 0 { advised += 1 }
         }
         return advised

@@ -145,7 +145,7 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
 /// When and how often the responsible units are reminded of an item.
 ///
 /// Its fields are ``Shared``: every item and every series of a plan holds a policy, and most hold
-/// their kind's default, so copies share one box (docs/benchmarks.md, sixteenth part).
+/// their kind's default, so copies share one box (docs/benchmarks.md, eighteenth part).
 public struct ReminderPolicy: Sendable, Hashable, Encodable {
     private struct Fields: Sendable, Hashable, Encodable {
         var leads: [Located<Lead>]
