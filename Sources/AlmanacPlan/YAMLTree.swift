@@ -102,6 +102,13 @@ public enum YAMLReader {
     public static func read(
         fileName: String, bytes: [UInt8], limits: YAMLLimits = .standard
     ) -> Result<YAMLTree?, Diagnostic> {
+        read(fileName: fileName, bytes: bytes, limits: limits, shortcut: true)
+    }
+
+    /// `shortcut`: try `BlockYAMLReader` before libyaml (false only in the tests that compare them).
+    static func read(
+        fileName: String, bytes: [UInt8], limits: YAMLLimits, shortcut: Bool
+    ) -> Result<YAMLTree?, Diagnostic> {
         if bytes.count > limits.maxBytes {
             return .failure(
                 Diagnostic(
@@ -135,7 +142,8 @@ public enum YAMLReader {
                     at: SourceLocation(file: fileName, line: complexKey.line, column: complexKey.column)))
         }
         return body.withUnsafeBufferPointer { input in
-            EventReader.read(input, text: text, fileName: fileName, limits: limits)
+            if shortcut, let tree = BlockYAMLReader.read(input, fileName: fileName, limits: limits) { return .success(tree) }
+            return EventReader.read(input, text: text, fileName: fileName, limits: limits)
         }
     }
 
