@@ -42,7 +42,7 @@ struct Fields {
         self.node = node
         self.what = what
         self.pairs = pairs
-        for pair in pairs where !known.contains(pair.key.text) {
+        for pair in pairs where !known.contains(where: { Self.same(pair.key.text, $0) }) {
             log.error(
                 "unknown key '\(pair.key.text)' in \(what)", at: pair.key.location,
                 hint: Spelling.hint(for: pair.key.text, among: known))
@@ -52,11 +52,19 @@ struct Fields {
     var location: SourceLocation { node.location }
 
     func value(_ key: String) -> YAMLTree? {
-        pairs.last { $0.key.text == key }?.value
+        pairs.last { Self.same($0.key.text, key) }?.value
     }
 
     func keyLocation(_ key: String) -> SourceLocation? {
-        pairs.last { $0.key.text == key }?.key.location
+        pairs.last { Self.same($0.key.text, key) }?.key.location
+    }
+
+    /// `text == key` for a known key, which is ASCII: only the same bytes are canonically equivalent
+    /// to an ASCII text of lower-case letters and `_`, so texts of another length are passed over
+    /// without comparing (most of an item's keys differ in length: `id`, `kind`, `title`, `owners`).
+    @inline(__always)
+    static func same(_ text: String, _ key: String) -> Bool {
+        text.utf8.count == key.utf8.count && text == key
     }
 
     func has(_ key: String) -> Bool { value(key) != nil }

@@ -193,33 +193,62 @@ public enum YAMLReader {
 
     /// Finds a list or mapping written where a key goes (`[a, b]: x`, `? [a]`). Plans only ever use
     /// text keys; such documents are refused before they are read, with the place of the key.
+    ///
+    /// Per line (lines as `scanLines` cuts them): a `?` after the leading spaces and dashes, then a
+    /// space or the line's end; or, outside quotes and before a comment, a `]` or `}` followed by
+    /// spaces, a `:` and a space or the line's end. One pass over the bytes: most bytes are none of
+    /// `\n"#'[]{}` and are passed over by two or three comparisons.
     static func collectionUsedAsKey(in text: String) -> (line: Int, column: Int)? {
-        scanLines(of: text) { line in
-            var i = 0
-            while i < line.count, line[i] == space || line[i] == dash { i += 1 }
-            if i < line.count, line[i] == question, i + 1 == line.count || line[i + 1] == space {
-                return i
+        var text = text
+        return text.withUTF8 { bytes -> (line: Int, column: Int)? in
+            let n = bytes.count
+            // A line feed ends a line unless it follows a CR (`scanLines`).
+            func endsLine(_ k: Int) -> Bool { k >= n || (bytes[k] == newline && (k == 0 || bytes[k - 1] != carriageReturn)) }
+            func found(_ offset: Int, lineStart: Int, line: Int) -> (line: Int, column: Int) {
+                (line, bytes[lineStart..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 })
             }
-            // The rest finds a ']' or '}': a line without either is passed over at once.
-            guard find(closeBracket, in: line, from: i) != nil || find(closeBrace, in: line, from: i) != nil else { return nil }
-            var inQuote: UInt8? = nil
-            var k = 0
-            while k < line.count {
-                let c = line[k]
-                if let q = inQuote {
-                    if c == q { inQuote = nil }
-                } else if c == doubleQuote || c == singleQuote {
-                    inQuote = c
-                } else if c == hash && (k == 0 || line[k - 1] == space) {
-                    break
-                } else if c == closeBracket || c == closeBrace {
-                    var j = k + 1
-                    while j < line.count, line[j] == space { j += 1 }
-                    if j < line.count, line[j] == colon, j + 1 == line.count || line[j + 1] == space {
-                        return k
-                    }
+            var lineNumber = 1
+            var start = 0
+            while start <= n {
+                var i = start
+                while i < n, bytes[i] == space || bytes[i] == dash { i += 1 }
+                if i < n, bytes[i] == question, i + 1 == n || bytes[i + 1] == space || endsLine(i + 1) {
+                    return found(i, lineStart: start, line: lineNumber)
                 }
-                k += 1
+                var inQuote: UInt8 = 0
+                var comment = false
+                var k = start
+                while true {
+                    // Passed over at once: spaces, and every byte from `(` up but the closing brackets.
+                    while k < n {
+                        let b = bytes[k]
+                        if b >= 0x28 {
+                            if b == closeBracket || b == closeBrace { break }
+                        } else if b != space {
+                            break
+                        }
+                        k += 1
+                    }
+                    if endsLine(k) { break }
+                    let c = bytes[k]
+                    if comment {
+                    } else if inQuote != 0 {
+                        if c == inQuote { inQuote = 0 }
+                    } else if c == doubleQuote || c == singleQuote {
+                        inQuote = c
+                    } else if c == hash && (k == start || bytes[k - 1] == space) {
+                        comment = true
+                    } else if c == closeBracket || c == closeBrace {
+                        var j = k + 1
+                        while j < n, bytes[j] == space { j += 1 }
+                        if !endsLine(j), bytes[j] == colon, endsLine(j + 1) || bytes[j + 1] == space {
+                            return found(k, lineStart: start, line: lineNumber)
+                        }
+                    }
+                    k += 1
+                }
+                lineNumber += 1
+                start = k + 1
             }
             return nil
         }
@@ -283,6 +312,7 @@ public enum YAMLReader {
     private static let hash = UInt8(ascii: "#"), doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
     private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
     private static let closeBracket = UInt8(ascii: "]")
+    private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
     /// Calls `match` with the UTF-8 bytes of each line until it returns the byte offset of a finding,
     /// and answers that finding's line and column (columns count Unicode scalars, from 1). Lines end
