@@ -23,12 +23,40 @@ public struct CivilDate: Hashable, Comparable, Sendable {
 
     /// Parses `YYYY-MM-DD` (exactly that form; the year may have more than four digits).
     public init?(iso text: some StringProtocol) {
+        if let (year, month, day) = Self.tenDigitDate(text) {
+            self.init(year: year, month: month, day: day)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].count == 2, parts[2].count == 2, parts[0].count >= 4,
             parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
         self.init(year: year, month: month, day: day)
+    }
+
+    /// Year, month and day of a text that is exactly `YYYY-MM-DD` in ASCII digits (the shape
+    /// nearly every date is written in), read from its bytes; nil for any other text, which the
+    /// callers then read by their general rules.
+    public static func tenDigitDate(_ text: some StringProtocol) -> (year: Int, month: Int, day: Int)? {
+        var utf8 = text.utf8.makeIterator()
+        var digits = (0, 0, 0)
+        for position in 0..<10 {
+            guard let byte = utf8.next() else { return nil }
+            if position == 4 || position == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte &- UInt8(ascii: "0") < 10 else { return nil }
+            let digit = Int(byte &- UInt8(ascii: "0"))
+            switch position {
+            case 0..<4: digits.0 = digits.0 * 10 + digit
+            case 5, 6: digits.1 = digits.1 * 10 + digit
+            default: digits.2 = digits.2 * 10 + digit
+            }
+        }
+        guard utf8.next() == nil else { return nil }
+        return digits
     }
 
     /// The years almanac reads and prints, four digits: 0001 to 9999. Date arithmetic works

@@ -15,6 +15,24 @@ import Testing
         #expect(CivilDate(iso: text) == nil)
     }
 
+    @Test func everyDayReadsBackFromItsTenDigits() {
+        // The byte reading of `YYYY-MM-DD` gives what the general reading gives, every day of four
+        // centuries and the texts of that length that are not dates.
+        var day = CivilDate(year: 1900, month: 1, day: 1)!
+        while day.year < 2300 {
+            let parts = day.description.split(separator: "-").compactMap { Int($0) }
+            #expect(CivilDate.tenDigitDate(day.description).map { [$0.year, $0.month, $0.day] } == parts)
+            #expect(CivilDate(iso: day.description) == day)
+            day = day.adding(days: 1)
+        }
+        for text in ["2026-02-3x", "2026/02/03", "2026-0203-", "-2026-0203", "2026-02-031", "2026-2-031", "２０２６-01-01"] {
+            #expect(CivilDate.tenDigitDate(text) == nil, "\(text)")
+        }
+        #expect(CivilDate.tenDigitDate("2026-13-45")! == (2026, 13, 45))
+        #expect(CivilDate(iso: "2026-13-45") == nil)
+        #expect(CivilDate(iso: "20260-01-01") == CivilDate(year: 20260, month: 1, day: 1))
+    }
+
     @Test func agreesWithFoundationGregorianEveryDay1800To2200() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

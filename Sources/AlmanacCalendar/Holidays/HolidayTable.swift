@@ -190,7 +190,7 @@ public struct HolidayTableError: Error, Hashable, Sendable, CustomStringConverti
 struct HolidayToken {
     var text: Substring.UnicodeScalarView
     var column: Int
-    var string: String { String(String.UnicodeScalarView(text)) }
+    var string: String { String(Substring(text)) }
 }
 
 struct HolidayFileParser {
@@ -324,7 +324,7 @@ struct HolidayFileParser {
         var holidays: [OfficialHoliday] = []
         var nameColumn = nameToken.column
         for part in nameToken.text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "、" || $0 == "+" }) {
-            let name = String(String.UnicodeScalarView(part))
+            let name = String(Substring(part))
             if let found = holiday(named: name) {
                 holidays.append(found)
             } else {
@@ -420,6 +420,7 @@ struct HolidayFileParser {
 
     mutating func parseDate(_ token: HolidayToken, line: Int) -> CivilDate? {
         let text = token.string
+        if let (y, m, d) = CivilDate.tenDigitDate(text), let date = CivilDate(year: y, month: m, day: d) { return date }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
