@@ -923,6 +923,29 @@ public enum PlanDrafter {
                 return Self.doneWords.contains { item.quote.contains($0) }
             }
         }
+        // A notice written one field per line (“致我们最亲爱的园丁”之元庄社区庆祝教师节活动 / 20xx年9月10日(本周三)15:30 /
+        // 元庄社区未成年活动中心): the line right above a line that is only a date names the activity that date
+        // times. A festival inside that name is no day of its own, and the name titles the date.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where Self.occasion(of: item) != nil {
+                guard let idx = lineIndex[item.line], idx + 1 < doc.keptLines.count else { continue }
+                let name = doc.keptLines[idx].text
+                let below = doc.keptLines[idx + 1]
+                guard name.count <= 40, !Self.isTimeHeading(name), Layout.fieldLabel(name) == nil,
+                    !name.contains(where: { DocumentScanner.digit($0) != nil }),
+                    Self.actionHints.contains(where: { String(name).contains($0) }), Self.isDateCell(below.text, item: nil),
+                    let d = candidates.firstIndex(where: { $0.line == below.line && Self.occasion(of: $0) == nil })
+                else { continue }
+                drop.insert(n)
+                let t = Layout.headingTitle(name)
+                if t.count >= 4 {
+                    candidates[d].title = t
+                    candidates[d].confidence.title = 0.6
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {
@@ -1722,7 +1745,7 @@ extension PlanDrafter {
         let t = String(text).filter { $0 != " " }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
-        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天旬底末份")
+        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
         return words.allSatisfy { allowed.contains($0) }
     }
 

@@ -16,4 +16,24 @@ import Testing
         // A start without a length stays a start.
         #expect(try whens("社区从5月10日起开展环境整治。") == ["05-10"])
     }
+
+    @Test func theLineAboveALineThatIsOnlyADateNamesItsActivity() throws {
+        let text = """
+            正值教师节来临之际,元庄社区将开展庆祝教师节活动。具体安排如下:
+            “致我们最亲爱的园丁”之元庄社区庆祝教师节活动
+            20xx年9月10日(本周三)15:30
+            元庄社区未成年活动中心
+            """
+        let d = try draft(text)
+        // The festival inside the name is the dated activity's, and the name titles it.
+        #expect(d.items.map(\.when) == ["09-10"])
+        #expect(d.items.first?.title.contains("庆祝教师节活动") == true)
+        // A name with no date line under it stays the festival's.
+        let alone = """
+            具体安排如下:
+            “致我们最亲爱的园丁”之元庄社区庆祝教师节活动
+            地点:元庄社区未成年活动中心
+            """
+        #expect(try whens(alone) == ["教师节"])
+    }
 }
