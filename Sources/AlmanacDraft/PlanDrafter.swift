@@ -946,6 +946,35 @@ public enum PlanDrafter {
             }
             candidates.removeElements(at: drop)
         }
+        // An activity told again: a festival's item whose words around the festival's name (at least six
+        // characters, none a stop: 致教师节慰问信, 组织师生共庆教师节文娱活动) an earlier item of the document
+        // already wrote (1.教师节慰问信。在……教师节来临之际,……致教师节慰问信; 师生共庆教师节活动时间:9月9日…… /
+        // 五、活动要求:……组织师生共庆教师节文娱活动) is that item, not another day.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where n > 0 && Self.bareFestival(item.when) != nil {
+                let q = Array(item.quote)
+                let name = Array(item.spelled)
+                guard !name.isEmpty, var p = Self.find(name, in: q, from: 0) else { continue }
+                // (Items of another sentence: a list of festivals, 在春节、清明、端午、中秋等节庆期间, names each in one.)
+                let earlier = candidates[..<n].filter { $0.sentence != item.sentence }.map(\.quote)
+                // (Each place the sentence names it: 在教师节来临之际,……致教师节慰问信.)
+                var runs: [String] = []
+                while true {
+                    for a in stride(from: p, through: max(0, p - 6), by: -1) {
+                        if a < p, !DocumentScanner.isHan(q[a]) { break }
+                        for b in (p + name.count)...min(q.count, p + name.count + 6) {
+                            if b > p + name.count, !DocumentScanner.isHan(q[b - 1]) { break }
+                            if b - a >= max(6, name.count + 3) { runs.append(String(q[a..<b])) }
+                        }
+                    }
+                    guard let next = Self.find(name, in: q, from: p + name.count) else { break }
+                    p = next
+                }
+                if runs.contains(where: { run in earlier.contains { $0.contains(run) } }) { drop.insert(n) }
+            }
+            candidates.removeElements(at: drop)
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {

@@ -36,4 +36,30 @@ import Testing
             """
         #expect(try whens(alone) == ["教师节"])
     }
+
+    @Test func aFestivalsActivityToldAgainIsTheItemThatWroteItFirst() throws {
+        // A numbered point's name, then its sentence.
+        let point = """
+            庆祝教师节活动方案
+            三、活动内容
+            1.教师节慰问信。在教师节来临之际,党委书记、校长联名向全校教师致教师节慰问信,致以节日的祝贺。
+            """
+        #expect(try whens(point) == ["教师节"])
+        // An activity dated by day, told again in the requirements.
+        let required = """
+            庆祝教师节活动方案
+            四、活动内容:
+            1.师生共庆教师节活动时间:9月9日下午4:00-5:30。
+            五、活动要求:以班级为单位,组织师生共庆教师节文娱活动,班主任必须到班参加。
+            """
+        #expect(try whens(required) == ["09-09"])
+        // Another activity of the same festival stays.
+        let other = """
+            庆祝教师节活动方案
+            四、活动内容:
+            1.师生共庆教师节活动时间:9月9日下午4:00-5:30。
+            2.教师节当天,团委举办教师节文艺晚会。
+            """
+        #expect(try whens(other) == ["09-09", "教师节"])
+    }
 }
