@@ -714,6 +714,17 @@ struct MentionScanner {
         guard let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...31).contains(d.value), d.end < c.count,
             d.end - m.end <= 3, CivilDate(year: 2024, month: m.value, day: d.value) != nil
         else { return nil }
+        // 3.9-3.15 alone in a cell (a week table flattened to one cell per line): a window of written days.
+        if d.end + 1 < c.count, "-—–~～至".contains(c[d.end]), c[..<i].allSatisfy({ $0 == " " }),
+            let m2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), m2.end < c.count, c[m2.end] == dot, (1...12).contains(m2.value),
+            let d2 = DocumentScanner.asciiNumber(c, m2.end + 1, maxDigits: 2), c[d2.end...].allSatisfy({ $0 == " " }),
+            CivilDate(year: 2024, month: m2.value, day: d2.value) != nil, (m2.value, d2.value) > (m.value, d.value)
+        {
+            return Mention(
+                range: i..<d2.end, spelled: String(c[i..<d2.end]), form: .window,
+                rule: "\(Self.two(m.value))-\(Self.two(d.value))..\(Self.two(m2.value))-\(Self.two(d2.value))",
+                month: m.value, dateSource: "sourced", confidence: 0.8)
+        }
         var k = d.end
         if c[k] == "”" || c[k] == "\"" { k += 1 }
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }

@@ -946,6 +946,41 @@ public enum PlanDrafter {
             }
             candidates.removeElements(at: drop)
         }
+        // A table flattened to one cell per line whose rows are windows (3.9-3.15 / 植绿护绿,共绘春景 / 召开……主题班会 /
+        // 3.12植树节): a cell that is only a day and the name of a named day, inside the window of its row's date
+        // cell above it, notes the occasion of the row's activities: no item of its own; nor is a named day a cell of
+        // the row names without a date (结合世界水日,开展……主题教育).
+        do {
+            var row: (idx: Int, first: String, last: String)?
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() {
+                guard let idx = lineIndex[item.line] else { continue }
+                let text = doc.keptLines[idx].text
+                if Self.isDateCell(text, item: nil), let (first, last) = Self.dayBounds(item.when), first < last {
+                    row = (idx, first, last)
+                    continue
+                }
+                guard let r = row, idx > r.idx, idx - r.idx <= 20 else { continue }
+                // (A named day the row's activity cell names, 结合世界水日,开展……主题教育: the row's theme.)
+                if Self.bareFestival(item.when) != nil, !item.when.contains(" "), text.count <= 60,
+                    !text.contains(where: { DocumentScanner.digit($0) != nil })
+                {
+                    drop.insert(n)
+                    continue
+                }
+                guard text.count <= 16, item.when.count == 5,
+                    r.first <= item.when, item.when <= r.last, let at = Self.find(Array(item.spelled), in: text, from: 0)
+                else { continue }
+                let rest = String(text[(at + item.spelled.count)...]).trimmingSpaces()
+                let before = String(text[..<at]).trimmingSpaces()
+                if before.isEmpty, (2...8).contains(rest.count), rest.allSatisfy({ DocumentScanner.isHan($0) }),
+                    ["节", "日", "周"].contains(where: { rest.hasSuffix($0) })
+                {
+                    drop.insert(n)
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
         // An activity told again: a festival's item whose words around the festival's name (at least six
         // characters, none a stop: 致教师节慰问信, 组织师生共庆教师节文娱活动) an earlier item of the document
         // already wrote (1.教师节慰问信。在……教师节来临之际,……致教师节慰问信; 师生共庆教师节活动时间:9月9日…… /

@@ -62,4 +62,30 @@ import Testing
             """
         #expect(try whens(other) == ["09-09", "教师节"])
     }
+
+    @Test func aWeekTablesDottedWindowsAreReadAndTheirNotedDaysAreTheRowsOccasions() throws {
+        let table = """
+            第二学期德育主题教育活动安排表
+            周次
+            时间
+            活动及内容
+            备注
+            1
+            3.9-3.15
+            植绿护绿,共绘春景
+            召开“我为家乡添点绿”主题班会,普及植树节知识;
+            3.12植树节
+            2
+            3.16-3.22
+            节水护水,守护家园
+            结合世界水日,开展“节约用水,从点滴做起”主题教育;
+            3.22世界水日
+            """
+        // Each row's cell 3.9-3.15 is its window; 3.12植树节 and 结合世界水日 are the rows' occasions.
+        #expect(try whens(table) == ["03-09..03-15", "03-16..03-22"])
+        // A dotted range inside a sentence is not read as a window (1.2-1.5 may number sections).
+        #expect(try whens("工作目标见第1.2-1.5节。").isEmpty)
+        // A noted day outside a row of windows stays an item.
+        #expect(try whens("三月安排\n3.12植树节\n组织植树活动。").contains("03-12"))
+    }
 }
