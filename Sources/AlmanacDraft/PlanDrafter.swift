@@ -396,7 +396,7 @@ public enum PlanDrafter {
         // Else the unit the lead names as organising the programme (菏泽市委社会工作部在全市范围内组织开展……).
         if organisers.isEmpty {
             for l in doc.keptLines.prefix(12) where l.text.count >= 20 && organisers.isEmpty {
-                for verb in ["组织开展", "开展", "举办", "举行", "精心筹备", "筹备", "策划"] {
+                for verb in ["组织开展", "开展", "举办", "举行", "精心筹备", "筹备", "策划", "制定"] {
                     guard let at = Self.find(Array(verb), in: l.text, from: 0) else { continue }
                     let clauseStart = l.text[..<at].lastIndex { "，,。；;：:".contains($0) }.map { $0 + 1 } ?? 0
                     let clause = Array(l.text[clauseStart..<at])
@@ -1443,7 +1443,13 @@ extension PlanDrafter {
         // 由县政法委牵头的……活动, 此项工作由市委宣传部新闻处……负责组织协调: the unit after 由 leads, in the
         // item's sentence or, for a numbered point, anywhere in the point (units that only take part do not).
         if owners.isEmpty {
-            let point = Layout.enumeratorLength(text) > 0 && text.count <= 400 ? text : []
+            var point = Layout.enumeratorLength(text) > 0 && text.count <= 400 ? text : []
+            // (A numbered point's line with its paragraph under it: 1、9月4日——9月7日……手抄报比赛 / 本活动由团委……)
+            if !point.isEmpty, idx + 1 < lines.count, case let next = lines[idx + 1].text, Layout.enumeratorLength(next) == 0,
+                next.count <= 400, Layout.fieldLabel(next) == nil
+            {
+                point += next
+            }
             for source in [Array(item.sentence), point] where owners.isEmpty {
                 owners = Layout.unitLeadingBy(source)
             }

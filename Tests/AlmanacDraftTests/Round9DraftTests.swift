@@ -6,6 +6,7 @@ import Testing
 @Suite struct Round9DraftTests {
     func draft(_ text: String) throws -> Draft { try DraftTestSupport.draft(text) }
     func whens(_ text: String) throws -> [String] { try draft(text).items.map(\.when) }
+    func owners(_ d: Draft) -> [String] { d.items.flatMap(\.owners).compactMap { id in d.units.first { $0.id == id }?.name } }
 
     @Test func aStartToldWithHowLongItLastsIsOneWindow() throws {
         // The start of a month lasting a month is that month (and the campaign month the sentence names is it).
@@ -87,5 +88,41 @@ import Testing
         #expect(try whens("工作目标见第1.2-1.5节。").isEmpty)
         // A noted day outside a row of windows stays an item.
         #expect(try whens("三月安排\n3.12植树节\n组织植树活动。").contains("03-12"))
+    }
+
+    @Test func ownersFromThePointsParagraphTheWriterOfThePlanAndNoVerbInAName() throws {
+        // 本活动由X (after the activity as subject): X does it, whatever the verb; the paragraph under a numbered point
+        // is the point's.
+        let point = """
+            教师节系列活动方案
+            四、活动安排
+            3、9月2日——9月11日“尊师心语”之黑板报比赛
+            本活动由德育处统一安排布置,由美术备课组老师组织执行。
+            """
+        let d = try draft(point)
+        #expect(d.items.map(\.when) == ["09-02..09-11"])
+        #expect(owners(d).contains { $0.contains("德育处") })
+        // The unit that writes the plan (我院志愿者协会特别制定此次……方案) owns the items that name none.
+        let plan = """
+            志愿服务月系列活动方案
+            1.活动背景
+            为了推动文明城市建设,凝聚社会正能量,我院志愿者协会特别制定此次“志愿服务月系列活动方案”。
+            2.活动内容和安排
+            (1)志愿者招募及培训
+            时间:9月1日——9月7日
+            """
+        let p = try draft(plan)
+        #expect(p.items.map(\.when) == ["09-01..09-07"])
+        #expect(owners(p).contains { $0.contains("志愿者协会") })
+        // A verb of purpose before a unit's ending ends the name (推动学校各项事业: no unit 推动学校).
+        let purpose = """
+            一、指导思想
+            为推动学校各项事业的全面发展,我校开展教师节系列活动。
+            四、活动安排
+            5、9月8日“我爱我师”之电影欣赏
+            全校各班统一播放影片。
+            """
+        let q = try draft(purpose)
+        #expect(!owners(q).contains("推动学校"))
     }
 }
