@@ -117,17 +117,17 @@ enum Layout {
             var e = by + 1
             while e < v.count, e - by <= 40, !"，,。；;".contains(v[e]) { e += 1 }
             let clause = Array(v[(by + 1)..<e])
+            let lead = ["牵头", "负责", "主办", "承办", "组织实施", "部署", "组织"].compactMap { w in PlanDrafter.find(Array(w), in: clause, from: 0) }.min()
+            if let lead, lead >= 2 {
+                let units = UnitDictionary.bySuffix(in: clause, range: 0..<lead).map(\.name)
+                if !units.isEmpty { return units }
+            }
             // (本活动由团委向各团支部发出倡议, 此项活动由德育处统一安排: after the activity told as the subject, the unit
             // right after 由 does it, whatever the verb.)
             if ["活动", "工作", "比赛", "项目"].contains(where: { String(v[max(0, by - 2)..<by]) == $0 }),
                 let u = UnitDictionary.bySuffix(in: clause, range: 0..<min(clause.count, 16)).first, u.at == 0
             {
                 return [u.name]
-            }
-            let lead = ["牵头", "负责", "主办", "承办", "组织实施", "部署", "组织"].compactMap { w in PlanDrafter.find(Array(w), in: clause, from: 0) }.min()
-            if let lead, lead >= 2 {
-                let units = UnitDictionary.bySuffix(in: clause, range: 0..<lead).map(\.name)
-                if !units.isEmpty { return units }
             }
             from = by + 1
         }
