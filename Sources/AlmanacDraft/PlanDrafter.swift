@@ -1010,6 +1010,29 @@ public enum PlanDrafter {
             }
             candidates.removeElements(at: drop)
         }
+        // A report of what was done on a day (3月6日上午,……金石社区……趣味运动会) names a festival of a fixed day at most a
+        // week after it (今年的“三八节”,金石社区组织了……系列活动,既有……趣味运动会,又有……三八妇女节志愿服务活动) as the
+        // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
+        // its own, is that activity. (Only a
+        // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
+        do {
+            var reported: [CivilDate] = []
+            candidates = candidates.filter { item in
+                let when = item.when
+                if when.count == 5, Self.occasion(of: item) == nil, !item.sentence.contains("将"),
+                    let m = Int(when.prefix(2)), let d = Int(when.suffix(2)), let day = CivilDate(year: options.year, month: m, day: d)
+                {
+                    reported.append(day)
+                    return true
+                }
+                guard !reported.isEmpty, let name = Self.bareFestival(when), !when.contains(" "), !when.hasPrefix("holiday"),
+                    !item.sentence.contains("将"), item.sentence.contains("了"), let f = options.festivals.festival(named: name),
+                    let day = try? options.festivals.date(of: f, year: options.year),
+                    let before = try? options.festivals.date(of: f, year: options.year - 1), before.month == day.month, before.day == day.day
+                else { return true }
+                return !reported.contains { (0...7).contains(day.dayNumber - $0.dayNumber) }
+            }
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {

@@ -125,4 +125,20 @@ import Testing
         let q = try draft(purpose)
         #expect(!owners(q).contains("推动学校"))
     }
+
+    @Test func aFixedDayFestivalAReportToldAfterItsDayIsThatDaysActivity() throws {
+        let report = """
+            三八妇女节:社区活动欢乐多
+            3月6日上午,金石社区活动室里热闹非凡,社区正在举办趣味运动会。
+            今年的“三八节”,金石社区组织了丰富多彩的系列活动,既有趣味运动会,又有“共建和谐社区”的三八妇女节志愿服务活动。
+            """
+        #expect(try whens(report) == ["03-06"])
+        // What is still to come (将) is another day.
+        let plan = """
+            三八妇女节:社区活动欢乐多
+            3月6日上午,金石社区活动室里热闹非凡,社区正在举办趣味运动会。
+            三八妇女节当天,金石社区还将举办妇女健康讲座。
+            """
+        #expect(try whens(plan) == ["03-06", "妇女节"])
+    }
 }
