@@ -2502,6 +2502,13 @@ struct ItemBuilder {
         // (Not its coming, 中秋节来临之际: in a one-activity news item that is the activity's day, and
         // a day written in the sentence wins over it anyway.)
         if lead.first == "是" { return .subject }
+        // (Or what it bears or means, with no agent doing anything: 春节凝聚了中华民族丰富的传统与文化, 中秋承载着……,
+        // 端午节起源于……: the festival is described, not kept.)
+        if before.allSatisfy({ $0 == " " || $0 == "\u{3000}" || $0 == "“" || $0 == "”" }),
+            ["承载", "凝聚", "蕴含", "蕴涵", "寄托", "寓意", "象征", "起源", "源于", "源自", "历史悠久"].contains(where: { lead.starts(with: Array($0)) })
+        {
+            return .subject
+        }
         // Theme: 以 … 为 around it, or 围绕 before it; the topic of a talk (就如何开展三八妇女节活动进行……讨论);
         // the activities a plan prepares (将根据会议要求做好三八节各项活动安排).
         if has(before, "围绕") || has(before, "紧扣") { return .theme }

@@ -141,4 +141,15 @@ import Testing
             """
         #expect(try whens(plan) == ["03-06", "妇女节"])
     }
+
+    @Test func aFestivalThatOpensAClauseOfWhatItBearsIsDescribedNotKept() throws {
+        let text = """
+            社区庆春节活动方案
+            一、活动背景作为我国最重要的节日之一,春节凝聚了中华民族丰富的传统与文化。
+            二、活动内容:除夕之夜举办社区联欢晚会。
+            """
+        #expect(try whens(text) == ["除夕"])
+        // A festival that opens a clause of doing is its time.
+        #expect(try whens("社区庆春节活动方案\n春节组织居民开展送春联活动。") == ["春节"])
+    }
 }
