@@ -1033,6 +1033,14 @@ public enum PlanDrafter {
                 return !reported.contains { (0...7).contains(day.dayNumber - $0.dayNumber) }
             }
         }
+        // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no
+        // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
+        // frames what follows; it is no item.
+        candidates.removeAll { item in
+            guard Self.bareFestival(item.when) != nil, item.dateSource != .chosen else { return false }
+            let words = Self.doneWords + ["活动", "会", "赛", "展", "送", "演", "节目", "休息", "营业", "上班", "放映", "游", "灯", "宴", "包", "猜", "看望", "关爱", "帮扶", "整治", "清理", "安排", "发放", "举", "办", "开", "做", "建", "读", "写", "唱", "舞", "祭", "扫", "植", "捐", "庆", "慶", "迎", "出"]
+            return !words.contains { item.sentence.contains($0) }
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {

@@ -152,4 +152,15 @@ import Testing
         // A festival that opens a clause of doing is its time.
         #expect(try whens("社区庆春节活动方案\n春节组织居民开展送春联活动。") == ["春节"])
     }
+
+    @Test func aFestivalAsTheTimeOfASentenceInWhichNothingIsDoneIsNoItem() throws {
+        let text = """
+            街道春节期间创建文明城市活动纪实
+            创文在路上,欢乐过大年。春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓、更有内涵。
+            """
+        #expect(try whens(text).isEmpty)
+        // A sentence that does something in the festival keeps it; so does a month table's short point (庆“五·一”).
+        #expect(try whens("街道春节工作纪实\n春节期间,xx街道走访慰问困难群众。") == ["holiday 春节"])
+        #expect(try whens("五月份\n1、庆“五·一”") .count == 1)
+    }
 }
