@@ -1926,6 +1926,21 @@ struct ItemBuilder {
                 return false
             }
         }
+        // When the entries were made (作品拍摄时间为**年1月-**年2月, 作品创作于……): a condition on what is sent in, not
+        // a day of the plan; every date of that clause is the condition's.
+        let conditions = ["拍摄时间", "创作时间", "拍摄于", "创作于", "拍摄日期", "创作日期"]
+        if conditions.contains(where: { text.contains($0) }) {
+            var spans: [Range<Int>] = []
+            for w in conditions {
+                var from = 0
+                while let at = PlanDrafter.find(Array(w), in: c, from: from) {
+                    let end = c[(at + w.count)...].firstIndex { "，,。；;".contains($0) } ?? c.count
+                    spans.append((at + w.count)..<end)
+                    from = at + w.count
+                }
+            }
+            mentions.removeAll { m in spans.contains { $0.contains(m.range.lowerBound) } }
+        }
         if mentions.isEmpty { return [] }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
         joinStartsAndEnds(&mentions, c) { a, b in

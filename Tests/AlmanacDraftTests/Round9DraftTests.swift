@@ -163,4 +163,13 @@ import Testing
         #expect(try whens("街道春节工作纪实\n春节期间,xx街道走访慰问困难群众。") == ["holiday 春节"])
         #expect(try whens("五月份\n1、庆“五·一”") .count == 1)
     }
+
+    @Test func whenTheEntriesWereMadeIsAConditionNotADay() throws {
+        let text = """
+            “三八”女性摄影比赛征稿启事
+            一、征稿时间:3月1日至3月31日。
+            二、作品要求:(1)凡是摄影爱好者均可投稿(2)作品拍摄时间为**年1月-**年2月,紧扣城市特点。
+            """
+        #expect(try whens(text) == ["03-01..03-31"])
+    }
 }
