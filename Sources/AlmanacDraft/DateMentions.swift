@@ -150,6 +150,13 @@ struct MentionScanner {
                     m.range = m.range.lowerBound..<end
                     m.spelled = String(c[m.range])
                 }
+                // 从3月初开始,持续一个月; 3月5日起,为期两周: a start told with how long it lasts is one window.
+                if m.form == .day || m.form == .vague, let (rule, end) = lasting(m.rule, c, m.range.upperBound) {
+                    m.form = .window
+                    m.rule = rule
+                    m.range = m.range.lowerBound..<end
+                    m.spelled = String(c[m.range])
+                }
                 out.append(m)
                 i = max(m.range.upperBound, i + 1)
                 continue
@@ -162,6 +169,46 @@ struct MentionScanner {
             i += 1
         }
         return out
+    }
+
+    /// A start followed by how long it lasts (3月初开始,持续一个月; 3月5日起,为期两周; 5月份开始,为期三个月): the
+    /// window from the start's first day, and where the words end. Only a start of a month (its first day,
+    /// 初, the month itself) lasts months; a day lasts days or weeks, or months counted to the day before.
+    func lasting(_ rule: String, _ c: [Character], _ j: Int) -> (String, Int)? {
+        let start = Array(rule.prefix(5))
+        guard start.count == 5, start[2] == "-", let month = Int(String(start[0...1])), let day = Int(String(start[3...4])) else { return nil }
+        var k = j
+        for w in ["开始", "起"] where DocumentScanner.matches(c, k, Array(w)) {
+            k += w.count
+            break
+        }
+        guard k > j else { return nil }
+        if k < c.count, ",，、".contains(c[k]) { k += 1 }
+        guard DocumentScanner.matches(c, k, Array("持续")) || DocumentScanner.matches(c, k, Array("为期")) else { return nil }
+        k += 2
+        guard let n = DocumentScanner.number(c, k, maxDigits: 3), n.value > 0 else { return nil }
+        k = n.end
+        if k < c.count, c[k] == "个" { k += 1 }
+        let unit: String
+        if DocumentScanner.matches(c, k, Array("月")) {
+            unit = "月"
+        } else if DocumentScanner.matches(c, k, Array("周")) || DocumentScanner.matches(c, k, Array("星期")) {
+            unit = "周"
+        } else if DocumentScanner.matches(c, k, Array("天")) || DocumentScanner.matches(c, k, Array("日")) {
+            unit = "天"
+        } else {
+            return nil
+        }
+        k += unit == "周" && DocumentScanner.matches(c, k, Array("星期")) ? 2 : 1
+        let first = "\(Self.two(month))-\(Self.two(day))"
+        switch unit {
+        case "天": return (n.value == 1 ? first : "\(first)..+\(n.value - 1)d", k)
+        case "周": return ("\(first)..+\(7 * n.value - 1)d", k)
+        default:
+            guard n.value <= 11 else { return nil }
+            let last = (month - 1 + n.value - (day == 1 ? 1 : 0)) % 12 + 1
+            return (day == 1 ? "\(first)..\(Self.two(last))-last" : "\(first)..\(Self.two(last))-\(Self.two(day - 1))", k)
+        }
     }
 
     /// A day written without its month after a dated clause of the same sentence (3月1日开展……,2号开展……,
@@ -667,6 +714,17 @@ struct MentionScanner {
         guard let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...31).contains(d.value), d.end < c.count,
             d.end - m.end <= 3, CivilDate(year: 2024, month: m.value, day: d.value) != nil
         else { return nil }
+        // 3.9-3.15 alone in a cell (a week table flattened to one cell per line): a window of written days.
+        if d.end + 1 < c.count, "-—–~～至".contains(c[d.end]), c[..<i].allSatisfy({ $0 == " " }),
+            let m2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), m2.end < c.count, c[m2.end] == dot, (1...12).contains(m2.value),
+            let d2 = DocumentScanner.asciiNumber(c, m2.end + 1, maxDigits: 2), c[d2.end...].allSatisfy({ $0 == " " }),
+            CivilDate(year: 2024, month: m2.value, day: d2.value) != nil, (m2.value, d2.value) > (m.value, d.value)
+        {
+            return Mention(
+                range: i..<d2.end, spelled: String(c[i..<d2.end]), form: .window,
+                rule: "\(Self.two(m.value))-\(Self.two(d.value))..\(Self.two(m2.value))-\(Self.two(d2.value))",
+                month: m.value, dateSource: "sourced", confidence: 0.8)
+        }
         var k = d.end
         if c[k] == "”" || c[k] == "\"" { k += 1 }
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }

@@ -122,6 +122,13 @@ enum Layout {
                 let units = UnitDictionary.bySuffix(in: clause, range: 0..<lead).map(\.name)
                 if !units.isEmpty { return units }
             }
+            // (本活动由团委向各团支部发出倡议, 此项活动由德育处统一安排: after the activity told as the subject, the unit
+            // right after 由 does it, whatever the verb.)
+            if ["活动", "工作", "比赛", "项目"].contains(where: { String(v[max(0, by - 2)..<by]) == $0 }),
+                let u = UnitDictionary.bySuffix(in: clause, range: 0..<min(clause.count, 16)).first, u.at == 0
+            {
+                return [u.name]
+            }
             from = by + 1
         }
         return []
@@ -586,6 +593,8 @@ extension UnitDictionary {
     static let verbsBefore = [
         "开展", "组织", "举办", "联合", "牵手", "邀请", "参加", "带领", "指导", "会同", "配合", "协调", "负责", "发起", "来自", "依托",
         "利用", "走进", "前往", "主办", "承办", "协办", "通过", "深入", "进入", "下发", "印发", "同意", "报送", "上报", "报",
+        // (Round 9: verbs of a purpose, 推动学校各项事业的全面发展: the school is their object, no unit named.)
+        "推动", "促进", "推进",
     ]
     /// Words after 中心 that make it a part of another word (中心工作, 全市中心大局, 理论学习中心组).
     static let centreWords = ["工作", "任务", "环节", "地位", "位置", "思想", "内容", "议题", "城区", "区域", "大局", "组", "点", "线"]

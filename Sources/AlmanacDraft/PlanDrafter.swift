@@ -396,7 +396,7 @@ public enum PlanDrafter {
         // Else the unit the lead names as organising the programme (菏泽市委社会工作部在全市范围内组织开展……).
         if organisers.isEmpty {
             for l in doc.keptLines.prefix(12) where l.text.count >= 20 && organisers.isEmpty {
-                for verb in ["组织开展", "开展", "举办", "举行", "精心筹备", "筹备", "策划"] {
+                for verb in ["组织开展", "开展", "举办", "举行", "精心筹备", "筹备", "策划", "制定"] {
                     guard let at = Self.find(Array(verb), in: l.text, from: 0) else { continue }
                     let clauseStart = l.text[..<at].lastIndex { "，,。；;：:".contains($0) }.map { $0 + 1 } ?? 0
                     let clause = Array(l.text[clauseStart..<at])
@@ -923,6 +923,124 @@ public enum PlanDrafter {
                 return Self.doneWords.contains { item.quote.contains($0) }
             }
         }
+        // A notice written one field per line (“致我们最亲爱的园丁”之元庄社区庆祝教师节活动 / 20xx年9月10日(本周三)15:30 /
+        // 元庄社区未成年活动中心): the line right above a line that is only a date names the activity that date
+        // times. A festival inside that name is no day of its own, and the name titles the date.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where Self.occasion(of: item) != nil {
+                guard let idx = lineIndex[item.line], idx + 1 < doc.keptLines.count else { continue }
+                let name = doc.keptLines[idx].text
+                let below = doc.keptLines[idx + 1]
+                guard name.count <= 40, !Self.isTimeHeading(name), Layout.fieldLabel(name) == nil,
+                    !name.contains(where: { DocumentScanner.digit($0) != nil }),
+                    Self.actionHints.contains(where: { String(name).contains($0) }), Self.isDateCell(below.text, item: nil),
+                    let d = candidates.firstIndex(where: { $0.line == below.line && Self.occasion(of: $0) == nil })
+                else { continue }
+                drop.insert(n)
+                let t = Layout.headingTitle(name)
+                if t.count >= 4 {
+                    candidates[d].title = t
+                    candidates[d].confidence.title = 0.6
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
+        // A table flattened to one cell per line whose rows are windows (3.9-3.15 / 植绿护绿,共绘春景 / 召开……主题班会 /
+        // 3.12植树节): a cell that is only a day and the name of a named day, inside the window of its row's date
+        // cell above it, notes the occasion of the row's activities: no item of its own; nor is a named day a cell of
+        // the row names without a date (结合世界水日,开展……主题教育).
+        do {
+            var row: (idx: Int, first: String, last: String)?
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() {
+                guard let idx = lineIndex[item.line] else { continue }
+                let text = doc.keptLines[idx].text
+                if Self.isDateCell(text, item: nil), let (first, last) = Self.dayBounds(item.when), first < last {
+                    row = (idx, first, last)
+                    continue
+                }
+                guard let r = row, idx > r.idx, idx - r.idx <= 20 else { continue }
+                // (A named day the row's activity cell names, 结合世界水日,开展……主题教育: the row's theme.)
+                if Self.bareFestival(item.when) != nil, !item.when.contains(" "), text.count <= 60,
+                    !text.contains(where: { DocumentScanner.digit($0) != nil })
+                {
+                    drop.insert(n)
+                    continue
+                }
+                guard text.count <= 16, item.when.count == 5,
+                    r.first <= item.when, item.when <= r.last, let at = Self.find(Array(item.spelled), in: text, from: 0)
+                else { continue }
+                let rest = String(text[(at + item.spelled.count)...]).trimmingSpaces()
+                let before = String(text[..<at]).trimmingSpaces()
+                if before.isEmpty, (2...8).contains(rest.count), rest.allSatisfy({ DocumentScanner.isHan($0) }),
+                    ["节", "日", "周"].contains(where: { rest.hasSuffix($0) })
+                {
+                    drop.insert(n)
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
+        // An activity told again: a festival's item whose words around the festival's name (at least six
+        // characters, none a stop: 致教师节慰问信, 组织师生共庆教师节文娱活动) an earlier item of the document
+        // already wrote (1.教师节慰问信。在……教师节来临之际,……致教师节慰问信; 师生共庆教师节活动时间:9月9日…… /
+        // 五、活动要求:……组织师生共庆教师节文娱活动) is that item, not another day.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where n > 0 && Self.bareFestival(item.when) != nil {
+                let q = Array(item.quote)
+                let name = Array(item.spelled)
+                guard !name.isEmpty, var p = Self.find(name, in: q, from: 0) else { continue }
+                // (Items of another sentence: a list of festivals, 在春节、清明、端午、中秋等节庆期间, names each in one.)
+                let earlier = candidates[..<n].filter { $0.sentence != item.sentence }.map(\.quote)
+                // (Each place the sentence names it: 在教师节来临之际,……致教师节慰问信.)
+                var runs: [String] = []
+                while true {
+                    for a in stride(from: p, through: max(0, p - 6), by: -1) {
+                        if a < p, !DocumentScanner.isHan(q[a]) { break }
+                        for b in (p + name.count)...min(q.count, p + name.count + 6) {
+                            if b > p + name.count, !DocumentScanner.isHan(q[b - 1]) { break }
+                            if b - a >= max(6, name.count + 3) { runs.append(String(q[a..<b])) }
+                        }
+                    }
+                    guard let next = Self.find(name, in: q, from: p + name.count) else { break }
+                    p = next
+                }
+                if runs.contains(where: { run in earlier.contains { $0.contains(run) } }) { drop.insert(n) }
+            }
+            candidates.removeElements(at: drop)
+        }
+        // A report of what was done on a day (3月6日上午,……金石社区……趣味运动会) names a festival of a fixed day at most a
+        // week after it (今年的“三八节”,金石社区组织了……系列活动,既有……趣味运动会,又有……三八妇女节志愿服务活动) as the
+        // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
+        // its own, is that activity. (Only a
+        // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
+        do {
+            var reported: [CivilDate] = []
+            candidates = candidates.filter { item in
+                let when = item.when
+                if when.count == 5, Self.occasion(of: item) == nil, !item.sentence.contains("将"),
+                    let m = Int(when.prefix(2)), let d = Int(when.suffix(2)), let day = CivilDate(year: options.year, month: m, day: d)
+                {
+                    reported.append(day)
+                    return true
+                }
+                guard !reported.isEmpty, let name = Self.bareFestival(when), !when.contains(" "), !when.hasPrefix("holiday"),
+                    !item.sentence.contains("将"), item.sentence.contains("了"), let f = options.festivals.festival(named: name),
+                    let day = try? options.festivals.date(of: f, year: options.year),
+                    let before = try? options.festivals.date(of: f, year: options.year - 1), before.month == day.month, before.day == day.day
+                else { return true }
+                return !reported.contains { (0...7).contains(day.dayNumber - $0.dayNumber) }
+            }
+        }
+        // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no
+        // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
+        // frames what follows; it is no item.
+        candidates.removeAll { item in
+            guard Self.bareFestival(item.when) != nil, item.dateSource != .chosen else { return false }
+            let words = Self.doneWords + ["活动", "会", "赛", "展", "送", "演", "节目", "休息", "营业", "上班", "放映", "游", "灯", "宴", "包", "猜", "看望", "关爱", "帮扶", "整治", "清理", "安排", "发放", "举", "办", "开", "做", "建", "读", "写", "唱", "舞", "祭", "扫", "植", "捐", "庆", "慶", "迎", "出"]
+            return !words.contains { item.sentence.contains($0) }
+        }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
         if daysAfter[0] >= 1 {
@@ -1356,7 +1474,13 @@ extension PlanDrafter {
         // 由县政法委牵头的……活动, 此项工作由市委宣传部新闻处……负责组织协调: the unit after 由 leads, in the
         // item's sentence or, for a numbered point, anywhere in the point (units that only take part do not).
         if owners.isEmpty {
-            let point = Layout.enumeratorLength(text) > 0 && text.count <= 400 ? text : []
+            var point = Layout.enumeratorLength(text) > 0 && text.count <= 400 ? text : []
+            // (A numbered point's line with its paragraph under it: 1、9月4日——9月7日……手抄报比赛 / 本活动由团委……)
+            if !point.isEmpty, idx + 1 < lines.count, case let next = lines[idx + 1].text, Layout.enumeratorLength(next) == 0,
+                next.count <= 400, Layout.fieldLabel(next) == nil
+            {
+                point += next
+            }
             for source in [Array(item.sentence), point] where owners.isEmpty {
                 owners = Layout.unitLeadingBy(source)
             }
@@ -1722,7 +1846,7 @@ extension PlanDrafter {
         let t = String(text).filter { $0 != " " }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
-        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历周星期天旬底末份")
+        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
         return words.allSatisfy { allowed.contains($0) }
     }
 
@@ -1801,6 +1925,21 @@ struct ItemBuilder {
                 }
                 return false
             }
+        }
+        // When the entries were made (作品拍摄时间为**年1月-**年2月, 作品创作于……): a condition on what is sent in, not
+        // a day of the plan; every date of that clause is the condition's.
+        let conditions = ["拍摄时间", "创作时间", "拍摄于", "创作于", "拍摄日期", "创作日期"]
+        if conditions.contains(where: { text.contains($0) }) {
+            var spans: [Range<Int>] = []
+            for w in conditions {
+                var from = 0
+                while let at = PlanDrafter.find(Array(w), in: c, from: from) {
+                    let end = c[(at + w.count)...].firstIndex { "，,。；;".contains($0) } ?? c.count
+                    spans.append((at + w.count)..<end)
+                    from = at + w.count
+                }
+            }
+            mentions.removeAll { m in spans.contains { $0.contains(m.range.lowerBound) } }
         }
         if mentions.isEmpty { return [] }
         // "本次活动将于6月1日正式启动,并持续至6月30日结束": a start and an end told as two days are one window.
@@ -2386,6 +2525,13 @@ struct ItemBuilder {
         // (Not its coming, 中秋节来临之际: in a one-activity news item that is the activity's day, and
         // a day written in the sentence wins over it anyway.)
         if lead.first == "是" { return .subject }
+        // (Or what it bears or means, with no agent doing anything: 春节凝聚了中华民族丰富的传统与文化, 中秋承载着……,
+        // 端午节起源于……: the festival is described, not kept.)
+        if before.allSatisfy({ $0 == " " || $0 == "\u{3000}" || $0 == "“" || $0 == "”" }),
+            ["承载", "凝聚", "蕴含", "蕴涵", "寄托", "寓意", "象征", "起源", "源于", "源自", "历史悠久"].contains(where: { lead.starts(with: Array($0)) })
+        {
+            return .subject
+        }
         // Theme: 以 … 为 around it, or 围绕 before it; the topic of a talk (就如何开展三八妇女节活动进行……讨论);
         // the activities a plan prepares (将根据会议要求做好三八节各项活动安排).
         if has(before, "围绕") || has(before, "紧扣") { return .theme }
