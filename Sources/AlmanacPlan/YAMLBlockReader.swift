@@ -40,10 +40,9 @@ struct BlockYAMLReader {
         self.budget = limits.maxNodes
     }
 
-    /// The tree of `bytes` (UTF-8 without a byte-order mark, checked valid by the caller), or nil
-    /// when libyaml must read it.
+    /// The tree of `bytes` (the text after a byte-order mark), or nil when libyaml must read it.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, fileName: String, limits: YAMLLimits) -> YAMLTree? {
-        guard !bytes.isEmpty, charactersAreSimple(bytes) else { return nil }
+        guard !bytes.isEmpty, isSimpleUTF8(bytes) else { return nil }
         var reader = BlockYAMLReader(bytes: bytes, fileName: fileName, limits: limits)
         do {
             return try reader.document()
@@ -61,33 +60,51 @@ struct BlockYAMLReader {
     private static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
     private static let backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: ".")
 
-    /// False when the text holds a character whose reading this reader leaves to libyaml: a tab,
-    /// a control character (libyaml refuses them), a CR that is not part of a CR LF, the line
-    /// breaks NEL, LS and PS, a byte-order mark inside the text (libyaml skips one at the start of
-    /// a line), and the non-characters U+FFFE and U+FFFF.
-    private static func charactersAreSimple(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when `bytes` is valid UTF-8 and holds none of the characters whose reading this reader
+    /// leaves to libyaml: a tab, a control character (NUL included; libyaml refuses them), a CR that
+    /// is not part of a CR LF, the line breaks NEL, LS and PS, a byte-order mark inside the text
+    /// (libyaml skips one at the start of a line), and the non-characters U+FFFE and U+FFFF. One
+    /// pass: the text need not be made a string first.
+    static func isSimpleUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
         var i = 0
         while i < count {
             let b = bytes[i]
-            if b < 0x20 {
+            if b >= 0x20 && b < 0x7F {
+                i += 1
+                continue
+            }
+            if b < 0x80 {
+                // LF, or CR before LF; every other control character, and DEL.
                 if b == newline || (b == cr && i + 1 < count && bytes[i + 1] == newline) {
                     i += 1
                     continue
                 }
                 return false
             }
-            if b >= 0x7F {
-                if b == 0x7F { return false }
-                if b == 0xC2, i + 1 < count, bytes[i + 1] < 0xA0 { return false }
-                if b == 0xE2, i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return false }
-                if b == 0xEF, i + 2 < count,
-                    (bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF) || (bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE)
-                {
-                    return false
-                }
+            // A sequence of two to four bytes, by the table of well-formed UTF-8 (Unicode 3.9, D92).
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: (length, low) = (3, 0xA0)
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: (length, high) = (3, 0x9F)
+            case 0xF0: (length, low) = (4, 0x90)
+            case 0xF1...0xF3: length = 4
+            case 0xF4: (length, high) = (4, 0x8F)
+            default: return false
             }
-            i += 1
+            guard i + length <= count, bytes[i + 1] >= low, bytes[i + 1] <= high else { return false }
+            for k in 2..<max(2, length) where bytes[i + k] & 0xC0 != 0x80 { return false }
+            let second = bytes[i + 1]
+            switch b {
+            case 0xC2 where second < 0xA0: return false  // U+0080-U+009F: C1 controls, NEL among them
+            case 0xE2 where second == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9): return false  // LS, PS
+            case 0xEF where (second == 0xBB && bytes[i + 2] == 0xBF) || (second == 0xBF && bytes[i + 2] >= 0xBE): return false
+            default: break
+            }
+            i += length
         }
         return true
     }

@@ -117,6 +117,16 @@ public enum YAMLReader {
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        // The usual plan: valid UTF-8 of the characters the block reader takes, no key it refuses,
+        // read without libyaml and without making a string of the whole text first.
+        if shortcut,
+            let tree = body.withUnsafeBufferPointer({ input -> YAMLTree? in
+                guard aliasUsedAsKey(in: input) == nil, collectionUsedAsKey(in: input) == nil else { return nil }
+                return BlockYAMLReader.read(input, fileName: fileName, limits: limits)
+            })
+        {
+            return .success(tree)
+        }
         guard let text = String(validating: body, as: UTF8.self) else {
             return .failure(invalidUTF8(fileName: fileName, bytes: Array(body)))
         }
@@ -129,21 +139,20 @@ public enum YAMLReader {
                     .error, "file contains a NUL character; a plan must be UTF-8 text",
                     at: location(of: prefix, fileName: fileName)))
         }
-        if let aliasKey = aliasUsedAsKey(in: text) {
+        if let aliasKey = body.withUnsafeBufferPointer({ aliasUsedAsKey(in: $0) }) {
             return .failure(
                 Diagnostic(
                     .error, "a YAML alias may not be used as a mapping key",
                     at: SourceLocation(file: fileName, line: aliasKey.line, column: aliasKey.column)))
         }
-        if let complexKey = collectionUsedAsKey(in: text) {
+        if let complexKey = body.withUnsafeBufferPointer({ collectionUsedAsKey(in: $0) }) {
             return .failure(
                 Diagnostic(
                     .error, "mapping keys must be plain text, not lists, mappings or '?' keys",
                     at: SourceLocation(file: fileName, line: complexKey.line, column: complexKey.column)))
         }
         return body.withUnsafeBufferPointer { input in
-            if shortcut, let tree = BlockYAMLReader.read(input, fileName: fileName, limits: limits) { return .success(tree) }
-            return EventReader.read(input, text: text, fileName: fileName, limits: limits)
+            EventReader.read(input, text: text, fileName: fileName, limits: limits)
         }
     }
 
@@ -198,69 +207,65 @@ public enum YAMLReader {
     /// space or the line's end; or, outside quotes and before a comment, a `]` or `}` followed by
     /// spaces, a `:` and a space or the line's end. One pass over the bytes: most bytes are none of
     /// `\n"#'[]{}` and are passed over by two or three comparisons.
-    static func collectionUsedAsKey(in text: String) -> (line: Int, column: Int)? {
-        var text = text
-        return text.withUTF8 { bytes -> (line: Int, column: Int)? in
-            let n = bytes.count
-            // A line feed ends a line unless it follows a CR (`scanLines`).
-            func endsLine(_ k: Int) -> Bool { k >= n || (bytes[k] == newline && (k == 0 || bytes[k - 1] != carriageReturn)) }
-            func found(_ offset: Int, lineStart: Int, line: Int) -> (line: Int, column: Int) {
-                (line, bytes[lineStart..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 })
+    static func collectionUsedAsKey(in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+        let n = bytes.count
+        // A line feed ends a line unless it follows a CR (`scanLines`).
+        func endsLine(_ k: Int) -> Bool { k >= n || (bytes[k] == newline && (k == 0 || bytes[k - 1] != carriageReturn)) }
+        func found(_ offset: Int, lineStart: Int, line: Int) -> (line: Int, column: Int) {
+            (line, bytes[lineStart..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 })
+        }
+        var lineNumber = 1
+        var start = 0
+        while start <= n {
+            var i = start
+            while i < n, bytes[i] == space || bytes[i] == dash { i += 1 }
+            if i < n, bytes[i] == question, i + 1 == n || bytes[i + 1] == space || endsLine(i + 1) {
+                return found(i, lineStart: start, line: lineNumber)
             }
-            var lineNumber = 1
-            var start = 0
-            while start <= n {
-                var i = start
-                while i < n, bytes[i] == space || bytes[i] == dash { i += 1 }
-                if i < n, bytes[i] == question, i + 1 == n || bytes[i + 1] == space || endsLine(i + 1) {
-                    return found(i, lineStart: start, line: lineNumber)
-                }
-                var inQuote: UInt8 = 0
-                var comment = false
-                var k = start
-                while true {
-                    // Passed over at once: spaces, and every byte from `(` up but the closing brackets.
-                    while k < n {
-                        let b = bytes[k]
-                        if b >= 0x28 {
-                            if b == closeBracket || b == closeBrace { break }
-                        } else if b != space {
-                            break
-                        }
-                        k += 1
-                    }
-                    if endsLine(k) { break }
-                    let c = bytes[k]
-                    if comment {
-                    } else if inQuote != 0 {
-                        if c == inQuote { inQuote = 0 }
-                    } else if c == doubleQuote || c == singleQuote {
-                        inQuote = c
-                    } else if c == hash && (k == start || bytes[k - 1] == space) {
-                        comment = true
-                    } else if c == closeBracket || c == closeBrace {
-                        var j = k + 1
-                        while j < n, bytes[j] == space { j += 1 }
-                        if !endsLine(j), bytes[j] == colon, endsLine(j + 1) || bytes[j + 1] == space {
-                            return found(k, lineStart: start, line: lineNumber)
-                        }
+            var inQuote: UInt8 = 0
+            var comment = false
+            var k = start
+            while true {
+                // Passed over at once: spaces, and every byte from `(` up but the closing brackets.
+                while k < n {
+                    let b = bytes[k]
+                    if b >= 0x28 {
+                        if b == closeBracket || b == closeBrace { break }
+                    } else if b != space {
+                        break
                     }
                     k += 1
                 }
-                lineNumber += 1
-                start = k + 1
+                if endsLine(k) { break }
+                let c = bytes[k]
+                if comment {
+                } else if inQuote != 0 {
+                    if c == inQuote { inQuote = 0 }
+                } else if c == doubleQuote || c == singleQuote {
+                    inQuote = c
+                } else if c == hash && (k == start || bytes[k - 1] == space) {
+                    comment = true
+                } else if c == closeBracket || c == closeBrace {
+                    var j = k + 1
+                    while j < n, bytes[j] == space { j += 1 }
+                    if !endsLine(j), bytes[j] == colon, endsLine(j + 1) || bytes[j + 1] == space {
+                        return found(k, lineStart: start, line: lineNumber)
+                    }
+                }
+                k += 1
             }
-            return nil
+            lineNumber += 1
+            start = k + 1
         }
+        return nil
     }
 
     /// Finds an alias (`*name`) written where a key goes: such documents are refused before they
     /// are read.
-    static func aliasUsedAsKey(in text: String) -> (line: Int, column: Int)? {
+    static func aliasUsedAsKey(in text: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
         // Every alias key has a '*': a text without one (most plans) is passed over at once, and
         // so are most lines of the others.
-        var text = text
-        guard text.withUTF8({ find(star, in: $0, from: 0) != nil }) else { return nil }
+        guard find(star, in: text, from: 0) != nil else { return nil }
         return scanLines(of: text) { line in
             guard find(star, in: line, from: 0) != nil else { return nil }
             var i = 0
@@ -327,33 +332,30 @@ public enum YAMLReader {
     }
 
     private static func scanLines(
-        of text: String, _ match: (UnsafeBufferPointer<UInt8>) -> Int?
+        of bytes: UnsafeBufferPointer<UInt8>, _ match: (UnsafeBufferPointer<UInt8>) -> Int?
     ) -> (line: Int, column: Int)? {
-        var text = text
-        return text.withUTF8 { bytes -> (line: Int, column: Int)? in
-            var lineNumber = 0
-            var start = 0
-            while start <= bytes.count {
-                var end = start
-                while true {
-                    guard let feed = find(0x0A, in: bytes, from: end) else {
-                        end = bytes.count
-                        break
-                    }
-                    end = feed
-                    if feed == 0 || bytes[feed - 1] != 0x0D { break }
-                    end += 1
+        var lineNumber = 0
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while true {
+                guard let feed = find(0x0A, in: bytes, from: end) else {
+                    end = bytes.count
+                    break
                 }
-                lineNumber += 1
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if let offset = match(line) {
-                    let column = line[..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-                    return (lineNumber, column)
-                }
-                start = end + 1
+                end = feed
+                if feed == 0 || bytes[feed - 1] != 0x0D { break }
+                end += 1
             }
-            return nil
+            lineNumber += 1
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if let offset = match(line) {
+                let column = line[..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+                return (lineNumber, column)
+            }
+            start = end + 1
         }
+        return nil
     }
 }
 

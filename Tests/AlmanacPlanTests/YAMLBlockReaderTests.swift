@@ -178,6 +178,32 @@ import Testing
         #expect(Self.shortcut(Array(many.utf8), limits: YAMLLimits(maxNodes: 7)) != nil)
     }
 
+    @Test func takesOnlyValidUTF8() {
+        func simple(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { BlockYAMLReader.isSimpleUTF8($0) } }
+        // Ill-formed: overlong, surrogate, past U+10FFFF, a lone continuation byte, cut short.
+        for bad: [UInt8] in [[0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0x80],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0x80], [0xE4, 0xB8], [0x61, 0xE4]]
+        {
+            #expect(!simple(bad), "\(bad)")
+        }
+        for good in ["a", "中文", "é", "\u{10FFFF}", "\u{FFFD}", "\u{E000}", "𝄞", "a\r\nb"] {
+            #expect(simple(Array(good.utf8)), "\(good.debugDescription)")
+        }
+        // Random bytes, many of them lead and continuation bytes: what it takes is valid UTF-8.
+        var generator = Generator(state: 42)
+        let alphabet: [UInt8] = [0x61, 0x20, 0x0A, 0x0D, 0x09, 0x00, 0x7F, 0x80, 0x85, 0x9F, 0xA0, 0xA8, 0xBB, 0xBE, 0xBF, 0xC0,
+            0xC2, 0xDF, 0xE0, 0xE2, 0xE4, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        var taken = 0
+        for _ in 0..<50_000 {
+            let bytes = (0..<(1 + generator.below(6))).map { _ in alphabet[generator.below(alphabet.count)] }
+            if simple(bytes) {
+                taken += 1
+                #expect(String(validating: bytes, as: UTF8.self) != nil, "\(bytes)")
+            }
+        }
+        #expect(taken > 1000)
+    }
+
     @Test func positionsCountCharactersNotBytes() throws {
         let tree = try #require(Self.shortcut(Array("名称: [甲, '乙']\n".utf8)))
         guard case .mapping(let pairs, _) = tree, case .sequence(let items, let at) = pairs[0].value else {
