@@ -495,12 +495,8 @@ public struct DateRuleChecker: RuleChecking {
             return (diagnostics, [])
         }
         var missing: [Int] = []
-        for year in years {
-            guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-            else { continue }
-            let occurrences = parsed.occurrences(in: first...last, context: context, explain: false).filter {
-                $0.start.components.year == year
-            }
+        for (year, found) in zip(years, parsed.occurrencesStarting(inYears: years, context: context)) {
+            guard let occurrences = found else { continue }
             rules.keep(occurrences, of: rule, year: year)
             if occurrences.isEmpty { missing.append(year) }
             for o in occurrences where o.end < o.start {
