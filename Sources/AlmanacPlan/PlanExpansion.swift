@@ -329,8 +329,13 @@ public enum PlanExpansion {
                                 timeInID: severalPerDay && o.time != nil))
                         if explain { explanations.append(o.explanation) }
                     }
-                    perItem[key, default: 0] += found.count
-                    if let limits, let count = perItem[key], count > limits.occurrencesPerItem {
+                    // One look-up of the key: the count is added and read in place.
+                    func added(_ total: inout Int) -> Int {
+                        total += found.count
+                        return total
+                    }
+                    let count = added(&perItem[key, default: 0])
+                    if let limits, count > limits.occurrencesPerItem {
                         diagnostics.append(
                             Diagnostic(
                                 .error,
