@@ -329,8 +329,13 @@ public enum PlanExpansion {
                                 timeInID: severalPerDay && o.time != nil))
                         if explain { explanations.append(o.explanation) }
                     }
-                    perItem[key, default: 0] += found.count
-                    if let limits, let count = perItem[key], count > limits.occurrencesPerItem {
+                    // One look-up of the key: the count is added and read in place.
+                    func added(_ total: inout Int) -> Int {
+                        total += found.count
+                        return total
+                    }
+                    let count = added(&perItem[key, default: 0])
+                    if let limits, count > limits.occurrencesPerItem {
                         diagnostics.append(
                             Diagnostic(
                                 .error,
@@ -495,12 +500,8 @@ public struct DateRuleChecker: RuleChecking {
             return (diagnostics, [])
         }
         var missing: [Int] = []
-        for year in years {
-            guard let first = CivilDate(year: year, month: 1, day: 1), let last = CivilDate(year: year, month: 12, day: 31)
-            else { continue }
-            let occurrences = parsed.occurrences(in: first...last, context: context, explain: false).filter {
-                $0.start.components.year == year
-            }
+        for (year, found) in zip(years, parsed.occurrencesStarting(inYears: years, context: context)) {
+            guard let occurrences = found else { continue }
             rules.keep(occurrences, of: rule, year: year)
             if occurrences.isEmpty { missing.append(year) }
             for o in occurrences where o.end < o.start {

@@ -63,7 +63,7 @@ struct AgendaCommand: ParsableCommand {
         let query = try query()
         let report = try daemon.request { client throws(ControlClientError) in try client.agenda(query) }
         if daemon.json { return Console.write(bytes: Self.jsonLine(report)) }
-        Console.print(daemon.render.agenda(report))
+        Self.write(daemon.render.agendaBytes(report))
     }
 
     /// The report's JSON and a line break (appended to the one buffer, not copied into another).
@@ -71,6 +71,14 @@ struct AgendaCommand: ParsableCommand {
         var bytes = report.prettyJSON()
         bytes.append(0x0a)
         return bytes
+    }
+
+    /// Writes the table's bytes and a line break (appended to the one buffer, not copied into
+    /// another), as `Console.print` writes its text.
+    static func write(_ table: consuming [UInt8]) {
+        var bytes = table
+        bytes.append(UInt8(ascii: "\n"))
+        Console.write(bytes: bytes)
     }
 
     /// The same report as the daemon's, from the plan files, with the same default range
@@ -89,6 +97,6 @@ struct AgendaCommand: ParsableCommand {
         // The command ends with its output: the plan and the report are not freed first.
         ProcessLifetime.keepUntilExit((plan, report))
         if daemon.json { return Console.write(bytes: Self.jsonLine(report)) }
-        Console.print(daemon.render.agenda(report))
+        Self.write(daemon.render.agendaBytes(report))
     }
 }

@@ -251,6 +251,13 @@ struct Table {
     }
 
     func render(headerStyle: @escaping (String) -> String = { $0 }) -> String {
+        String(decoding: renderBytes(headerStyle: headerStyle), as: UTF8.self)
+    }
+
+    /// What ``render(headerStyle:)`` gives, as UTF-8 bytes: a command that writes the table out
+    /// needs no string made of them (a year's agenda is a megabyte, and making a string of bytes
+    /// checks every one).
+    func renderBytes(headerStyle: @escaping (String) -> String = { $0 }) -> [UInt8] {
         let all = [header] + rows
         let columns = all.map { $0.count }.max() ?? 0
         // Each cell is measured once; the widths serve both the columns and the padding.
@@ -266,7 +273,10 @@ struct Table {
         func line(_ cells: [String], _ measured: [Int], _ style: ((String) -> String)?) {
             let start = out.count
             for (index, cell) in cells.enumerated() {
-                if index > 0 { out.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+                if index > 0 {
+                    out.append(UInt8(ascii: " "))
+                    out.append(UInt8(ascii: " "))
+                }
                 let padding = index == cells.count - 1 ? 0 : max(0, widths[index] - measured[index])
                 if let style {
                     out.append(contentsOf: style(padding == 0 ? cell : cell + String(repeating: " ", count: padding)).utf8)
@@ -292,7 +302,7 @@ struct Table {
             out.append(UInt8(ascii: "\n"))
             line(row, cellWidths[index + 1], styles[index])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }
 

@@ -111,10 +111,15 @@ struct ControlRender {
     }
 
     func agenda(_ report: AgendaReport) -> String {
+        String(decoding: agendaBytes(report), as: UTF8.self)
+    }
+
+    /// What ``agenda(_:)`` gives, as UTF-8 bytes (``Table/renderBytes(headerStyle:)``).
+    func agendaBytes(_ report: AgendaReport) -> [UInt8] {
         let range = "\(time.day(report.from)) – \(time.day(report.to))"
         let notes = missingTables(report.yearsWithoutHolidayTable)
         guard !report.entries.isEmpty else {
-            return ((english ? ["Nothing scheduled \(range)."] : ["\(range) 没有安排。"]) + notes).joined(separator: "\n")
+            return Array(((english ? ["Nothing scheduled \(range)."] : ["\(range) 没有安排。"]) + notes).joined(separator: "\n").utf8)
         }
         var table = Table(header: english
             ? ["DATE", "WHEN", "ITEM", "TITLE", "KIND", "OWNERS", "STATE"]
@@ -139,7 +144,12 @@ struct ControlRender {
                  entry.owners.joined(separator: ","), state],
                 style: stateStyle(entry.state))
         }
-        return ([table.render(headerStyle: style.bold)] + notes).joined(separator: "\n")
+        var bytes = table.renderBytes(headerStyle: style.bold)
+        for note in notes {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes.append(contentsOf: note.utf8)
+        }
+        return bytes
     }
 
     func next(_ report: NextReport) -> String {

@@ -6,18 +6,35 @@ enum DisplayWidth {
     static func of(_ text: some StringProtocol) -> Int {
         // Printable ASCII, general punctuation (– — “ ” …) and the CJK blocks below are each one character on their own (none of
         // them joins its neighbour into a grapheme cluster), so their widths add up scalar by
-        // scalar; anything else is measured character by character.
-        var width = 0
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x20...0x7E, 0x2010...0x2027: width += 1
-            case 0x3000...0x3029, 0x3041...0x3096, 0x30A0...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF60:
-                width += 2
-            default:
-                return text.reduce(0) { $0 + of(character: $1) }
+        // scalar, read from the UTF-8 in place (each of those scalars is one byte or three);
+        // anything else is measured character by character.
+        let scalarByScalar: Int?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var width = 0
+            var i = 0
+            while i < bytes.count {
+                let lead = bytes[i]
+                if lead < 0x80 {
+                    guard lead >= 0x20 && lead <= 0x7E else { return nil }
+                    width += 1
+                    i += 1
+                    continue
+                }
+                // A string's UTF-8 is valid: a lead byte 1110xxxx has its two bytes after it.
+                guard lead & 0xF0 == 0xE0 else { return nil }
+                let scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                switch scalar {
+                case 0x2010...0x2027: width += 1
+                case 0x3000...0x3029, 0x3041...0x3096, 0x30A0...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF60:
+                    width += 2
+                default:
+                    return nil
+                }
+                i += 3
             }
+            return width
         }
-        return width
+        if let width = scalarByScalar ?? nil { return width }
+        return text.reduce(0) { $0 + of(character: $1) }
     }
 
     static func of(character: Character) -> Int {

@@ -121,24 +121,27 @@ struct DateRuleExpansionTests {
 
 @Suite("Date rule expansion without steps")
 struct DateRuleExpansionWithoutStepsTests {
+    /// Rules of every shape: every base, offsets in days and working days, windows into the next
+    /// year, day-off policies, lunar dates, festivals, holidays, times, except, count.
+    static let everyShape = [
+        "05-01", "2026-05-01", "02-last", "12-20..01-05", "05-01 -7d..+7d", "09-20..10-10", "年初", "5月份",
+        "中秋", "春节 -9d", "中秋 -9wd", "清明 -3wd..+2d", "春节 -7d..+7d", "建党节", "国庆节", "七夕", "冬至",
+        "除夕", "lunar 12-last", "lunar L06-01", "农历腊月廿三", "holiday 劳动节", "holiday 劳动节 start -1wd",
+        "holiday 国庆节 end +2wd", "五一节假日前", "国庆节假日后", "春节期间", "daily", "daily 09:00,14:00",
+        "weekly mon,thu", "weekly tue interval 2 from 2026-01-06", "每周二、五", "monthly 15", "monthly last fri",
+        "monthly 1wd", "每月最后一个工作日", "monthly 2nd tue", "05-01 dayoff after", "10-03 dayoff before",
+        "weekly sat dayoff shift", "monthly 1 dayoff skip", "02-14 at 09:00,14:30", "05-01 -10wd",
+        "daily from 2026-03-01 until 2026-03-31 except weekly sat,sun", "weekly mon count 5 from 2026-02-02",
+    ]
+
     /// `explain: false` gives the same dates, times and order, only without the steps: for rules
     /// of every base, offsets in days and working days, windows into the next year, day-off
     /// policies, lunar dates, festivals with anniversaries, holidays and times, with the shipped
     /// holiday tables and without.
     @Test func theSameOccurrencesWithoutSteps() throws {
-        let rules = [
-            "05-01", "2026-05-01", "02-last", "12-20..01-05", "05-01 -7d..+7d", "09-20..10-10", "年初", "5月份",
-            "中秋", "春节 -9d", "中秋 -9wd", "清明 -3wd..+2d", "春节 -7d..+7d", "建党节", "国庆节", "七夕", "冬至",
-            "除夕", "lunar 12-last", "lunar L06-01", "农历腊月廿三", "holiday 劳动节", "holiday 劳动节 start -1wd",
-            "holiday 国庆节 end +2wd", "五一节假日前", "国庆节假日后", "春节期间", "daily", "daily 09:00,14:00",
-            "weekly mon,thu", "weekly tue interval 2 from 2026-01-06", "每周二、五", "monthly 15", "monthly last fri",
-            "monthly 1wd", "每月最后一个工作日", "monthly 2nd tue", "05-01 dayoff after", "10-03 dayoff before",
-            "weekly sat dayoff shift", "monthly 1 dayoff skip", "02-14 at 09:00,14:30", "05-01 -10wd",
-            "daily from 2026-03-01 until 2026-03-31 except weekly sat,sun", "weekly mon count 5 from 2026-02-02",
-        ]
         let shipped = try HolidayTestFiles.shippedCalendar()
         for context in [RuleContext(), RuleContext(workCalendar: shipped)] {
-            for text in rules {
+            for text in Self.everyShape {
                 let rule = try DateRule.parse(text)
                 for days in [range("2026-01-01", "2026-12-31"), range("2025-12-25", "2027-01-10"), range("2026-10-05", "2026-10-05")] {
                     let explained = rule.occurrences(in: days, context: context)
@@ -148,6 +151,27 @@ struct DateRuleExpansionWithoutStepsTests {
                         plain.map { "\($0.start) \($0.end) \($0.time.map(\.description) ?? "")" }
                             == explained.map { "\($0.start) \($0.end) \($0.time.map(\.description) ?? "")" }, "\(text) \(days)")
                     #expect(explained.contains { !$0.steps.isEmpty } || explained.isEmpty, "\(text)")
+                }
+            }
+        }
+    }
+
+    /// The occurrences starting in consecutive years, expanded together, are those of each whole
+    /// year expanded apart: at the years' edges (windows into the next year, days moved off a day
+    /// off across New Year), with and without the holiday tables, and for a rule with a count.
+    @Test func consecutiveYearsTogetherAsApart() throws {
+        let shipped = try HolidayTestFiles.shippedCalendar()
+        let edges = ["12-31 dayoff after", "01-01 dayoff before", "weekly thu dayoff shift", "12-25..01-10", "daily from 2026-12-30 count 5"]
+        for context in [RuleContext(), RuleContext(workCalendar: shipped)] {
+            for text in Self.everyShape + edges {
+                let rule = try DateRule.parse(text)
+                for years in [[2026, 2027], [2025, 2026, 2027], [2026], [2027, 2026]] {
+                    let apart = years.map { year in
+                        rule.occurrences(in: range("\(year)-01-01", "\(year)-12-31"), context: context, explain: false)
+                            .filter { $0.start.year == year }
+                    }
+                    let together = rule.occurrencesStarting(inYears: years, context: context)
+                    #expect(together == apart.map { Optional($0) }, "\(text) \(years)")
                 }
             }
         }

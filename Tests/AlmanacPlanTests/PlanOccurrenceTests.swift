@@ -67,4 +67,25 @@ import Testing
             "checks@2026-09-29T21:30 2026-09-29..2026-09-29 21:30 checks",
         ])
     }
+
+    /// An item's occurrences are counted over all the years of the range against
+    /// `occurrencesPerItem`: 365 in 2026 are within 500, 730 with 2027's are not.
+    @Test func anItemsOccurrencesAreCountedOverTheYears() throws {
+        let text = """
+            plan: {id: t, name: T, years: [2026, 2027]}
+            units: {wmb: {name: 区文明办, mail: [wmb@example.org]}}
+            items:
+              - {id: daily, kind: recurring-check, title: 巡查, when: daily, owners: [wmb]}
+            """
+        let plan = try #require(PlanLoader.load(fileName: "p.yaml", text: text).plan)
+        let limits = ExpansionLimits(occurrences: 10_000, occurrencesPerItem: 500)
+        let oneYear = PlanExpansion.expand(
+            plan, in: Self.day("2026-01-01")...Self.day("2026-12-31"), context: RuleContext(), limits: limits)
+        #expect(oneYear.diagnostics.isEmpty && oneYear.occurrences.count == 365)
+        let twoYears = PlanExpansion.expand(
+            plan, in: Self.day("2026-01-01")...Self.day("2027-12-31"), context: RuleContext(), limits: limits)
+        #expect(twoYears.diagnostics.map(\.message) == [
+            "'daily' has 730 occurrences between 2026-01-01 and 2027-12-31, more than one item may have (500)"
+        ])
+    }
 }

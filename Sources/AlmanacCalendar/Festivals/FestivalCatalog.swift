@@ -11,6 +11,11 @@ public struct FestivalCatalog: Sendable {
 
     /// Normalized name → index into `festivals`; later festivals win.
     private let index: [String: Int]
+    /// Whether a name of the index is ASCII and starts with a digit (119消防日 is not ASCII):
+    /// when none is, a word that is (05-01, 2026-10-01: most of a plan's dates) names no
+    /// festival, without normalizing and hashing it. Normalizing an ASCII name keeps it ASCII and
+    /// keeps a leading digit.
+    private let asciiNamesStartWithDigits: Bool
 
     public init(festivals: [Festival], calendar: ChineseCalendar = .standard) {
         self.festivals = festivals
@@ -22,6 +27,7 @@ public struct FestivalCatalog: Sendable {
             }
         }
         self.index = index
+        asciiNamesStartWithDigits = index.keys.contains(where: Self.isASCIIStartingWithDigit)
     }
 
     /// The built-in catalog.
@@ -30,7 +36,13 @@ public struct FestivalCatalog: Sendable {
     /// The festival named `name` (id, Chinese or English name, alias), or `nil`. Festivals added
     /// later win over earlier ones with the same name.
     public func festival(named name: String) -> Festival? {
-        index[OfficialHoliday.normalize(name)].map { festivals[$0] }
+        if !asciiNamesStartWithDigits, Self.isASCIIStartingWithDigit(name) { return nil }
+        return index[OfficialHoliday.normalize(name)].map { festivals[$0] }
+    }
+
+    private static func isASCIIStartingWithDigit(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (0x30...0x39).contains(first) else { return false }
+        return name.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// The name of the catalog closest to `name` when `name` looks like a typo of it (`中球` →

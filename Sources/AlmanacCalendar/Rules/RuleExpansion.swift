@@ -39,6 +39,35 @@ extension DateRule {
         RuleExpander(ast: ast, context: context, explain: explain).occurrences(in: range)
     }
 
+    /// The occurrences starting in each of `years`, without their derivation steps: for each year
+    /// what ``occurrences(in:context:explain:)`` of that whole year gives without the windows that
+    /// began the year before, or `nil` for a year outside the supported dates. Consecutive years
+    /// are expanded together, once (each year's cycles resolved once, not again for the range of
+    /// the year beside it), except for a rule with a `count`, which without `from` counts from the
+    /// range's first day and so is expanded year by year. Together or apart gives the same
+    /// occurrences: a day moved off a day off still comes from at most 20 days away (``RuleExpander/filtered(in:)``).
+    public func occurrencesStarting(inYears years: [Int], context: RuleContext) -> [[Occurrence]?] {
+        func whole(_ first: Int, _ last: Int) -> ClosedRange<CivilDate>? {
+            guard let from = CivilDate(year: first, month: 1, day: 1), let to = CivilDate(year: last, month: 12, day: 31)
+            else { return nil }
+            return from...to
+        }
+        let expander = RuleExpander(ast: ast, context: context, explain: false)
+        if years.count > 1, ast.count == nil, zip(years, years.dropFirst()).allSatisfy({ $1 == $0 + 1 }),
+            let range = whole(years[0], years[years.count - 1])
+        {
+            var byYear = [[Occurrence]?](repeating: [], count: years.count)
+            for occurrence in expander.occurrences(in: range) {
+                let index = occurrence.start.year - years[0]
+                if byYear.indices.contains(index) { byYear[index]?.append(occurrence) }
+            }
+            return byYear
+        }
+        return years.map { year in
+            whole(year, year).map { range in expander.occurrences(in: range).filter { $0.start.year == year } }
+        }
+    }
+
     /// Like ``occurrences(in:context:)``, and also reports the years whose missing holiday table
     /// left a `holiday …` rule without an occurrence.
     public func expansion(in range: ClosedRange<CivilDate>, context: RuleContext) -> RuleExpansion {

@@ -467,19 +467,37 @@ struct RuleParser {
 
     /// `YYYY-MM-DD`, `MM-DD` or `MM-last`.
     func readDateWord(_ t: RuleToken) throws(RuleParseError) -> Anchor {
-        // A word of ASCII (05-01) is split at its '-' bytes: each is a character of its own, as
-        // splitting the characters gives.
-        let parts: [String] =
-            t.text.utf8.allSatisfy({ $0 < 0x80 })
-            ? t.text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map {
-                String(decoding: $0, as: UTF8.self)
+        // A word of ASCII (05-01) is split at its '-' bytes, read in place: each is a character of
+        // its own, as splitting the characters gives.
+        let parts: [Substring]
+        if t.text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var split: [Substring] = []
+            split.reserveCapacity(3)
+            let bytes = t.text.utf8
+            var start = bytes.startIndex
+            var i = start
+            while i != bytes.endIndex {
+                if bytes[i] == UInt8(ascii: "-") {
+                    split.append(t.text[start..<i])
+                    start = bytes.index(after: i)
+                }
+                i = bytes.index(after: i)
             }
-            : t.text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            split.append(t.text[start..<i])
+            parts = split
+        } else {
+            parts = t.text.split(separator: "-", omittingEmptySubsequences: false)
+        }
         // Up to six ASCII digits. Counted in bytes: a text of ASCII digits has as many characters
         // as bytes, and any other text has a byte that is no ASCII digit.
-        func number(_ s: String) -> Int? {
-            guard !s.isEmpty, s.utf8.count <= 6, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return Int(s)
+        func number(_ s: Substring) -> Int? {
+            guard !s.isEmpty, s.utf8.count <= 6 else { return nil }
+            var value = 0
+            for byte in s.utf8 {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
         }
         // `parts[0].count >= 4` only matters when `parts[0]` is a number, whose bytes are its characters.
         if parts.count == 3, parts[0].utf8.count >= 4, let y = number(parts[0]), let m = number(parts[1]) {
