@@ -71,8 +71,10 @@ let package = Package(
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        // libpq (the PostgreSQL client) as a system library: the shared state of several hosts.
-        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq's header (libpq-dev), for the types only: the shared state of several hosts. libpq
+        // itself is not linked but opened on first use (AlmanacStore/LibPQ.swift); no pkgConfig,
+        // since it would link -lpq (shim.h finds Debian's /usr/include/postgresql by itself).
+        .systemLibrary(name: "CPostgres"),
         // SQLite state: deliveries, acknowledgements, snoozes, mail outbox, checklist progress.
         .target(
             name: "AlmanacStore",

@@ -32,13 +32,18 @@ else
 fi
 make -s install DESTDIR="$root" PREFIX=/usr CONFIGURATION="$config" "${build_args[@]}" >/dev/null
 
-# Depends: from the shared libraries the binaries link (dpkg-shlibdeps wants a debian/control).
+# Depends: from the shared libraries the binaries link (dpkg-shlibdeps wants a debian/control),
+# and libpq5, which they open at run time (below).
 mkdir -p "$stage/debian"
 printf 'Source: almanac\n\nPackage: almanac\nArchitecture: any\n' > "$stage/debian/control"
 shlibs=$(cd "$stage" && dpkg-shlibdeps "${shlibdeps_args[@]}" -O almanac/usr/bin/almanacd almanac/usr/bin/almanacctl \
     2>"$stage/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p') \
     || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps failed" >&2; exit 1; }
 [ -n "$shlibs" ] || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+# libpq is not linked but opened when the PostgreSQL state backend connects (dlopen of
+# libpq.so.5, Sources/AlmanacStore/LibPQ.swift), so dpkg-shlibdeps cannot see it: stated here, with
+# the version it derived while libpq was linked (PQconnectdbParams, libpq5's symbols file: 9.0~).
+libpq_depends='libpq5 (>= 9.0~)'
 
 mkdir -p "$root/DEBIAN"
 cat > "$root/DEBIAN/control" <<CONTROL
@@ -48,7 +53,7 @@ Architecture: $arch
 Maintainer: almanac <almanac@localhost>
 Section: admin
 Priority: optional
-Depends: ${shlibs:+$shlibs, }systemd
+Depends: ${shlibs:+$shlibs, }$libpq_depends, systemd
 Installed-Size: $(du -sk "$root" | cut -f1)
 Description: reminder daemon for an office's yearly plan
  almanacd turns a yearly plan (festivals including lunar ones, solar terms,

@@ -58,6 +58,8 @@ log "built $(basename "$deb") ($kind) in $(( $(date +%s) - t )) s"
 [ "$(dpkg-deb -f "$deb" Package)" = almanac ] || fail "Package: is not almanac"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q 'libsqlite3-0' <<<"$depends" || fail "Depends lacks libsqlite3-0: $depends"
+# Stated by hand in scripts/deb.sh: the binaries open libpq on first use, dpkg-shlibdeps cannot see it.
+grep -q 'libpq5 (>= ' <<<"$depends" || fail "Depends lacks libpq5: $depends"
 contents=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
 for f in ./usr/bin/almanacd ./usr/bin/almanacctl ./usr/lib/systemd/system/almanacd.service \
     ./usr/lib/systemd/system/almanacd.socket ./usr/lib/sysusers.d/almanac.conf ./usr/lib/tmpfiles.d/almanac.conf \

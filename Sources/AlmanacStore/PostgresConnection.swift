@@ -79,12 +79,16 @@ public struct PostgresSettings: Sendable, Hashable, Codable {
 /// sent with its parameters as text and returns text values.
 final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
+    /// libpq's functions, from the library opened for this connection (``LibPQ``).
+    private let pq: almanac_pq
     /// The server's process for this session (`pg_backend_pid()`).
     let backendPID: Int32
 
     /// Connects with the given libpq keywords. Failure is `unavailable` when the server cannot be
-    /// reached and `cannot-open` when it refuses the login.
-    init(parameters: [(String, String)]) throws(StoreError) {
+    /// reached or libpq cannot be loaded (`library`: its soname, another only in tests), and
+    /// `cannot-open` when the server refuses the login.
+    init(parameters: [(String, String)], library: String = LibPQ.soname) throws(StoreError) {
+        let pq = try LibPQ.load(library).functions
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer {
@@ -92,47 +96,48 @@ final class PostgresConnection: @unchecked Sendable {
         }
         let keywordArray: [UnsafePointer<CChar>?] = keywords.map { UnsafePointer($0) } + [nil]
         let valueArray: [UnsafePointer<CChar>?] = values.map { UnsafePointer($0) } + [nil]
-        guard let connection = PQconnectdbParams(keywordArray, valueArray, 1) else {
+        guard let connection = pq.PQconnectdbParams(keywordArray, valueArray, 1) else {
             throw StoreError(.other, operation: "connecting to PostgreSQL", detail: "out of memory")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.text(PQerrorMessage(connection))
-            PQfinish(connection)
+        guard pq.PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.text(pq.PQerrorMessage(connection))
+            pq.PQfinish(connection)
             throw StoreError(Self.connectCode(message), operation: "connecting to PostgreSQL", detail: message)
         }
-        almanac_pg_quiet(connection)
+        withUnsafePointer(to: pq) { almanac_pg_quiet($0, connection) }
+        self.pq = pq
         self.connection = connection
-        backendPID = PQbackendPID(connection)
+        backendPID = pq.PQbackendPID(connection)
     }
 
-    deinit { PQfinish(connection) }
+    deinit { pq.PQfinish(connection) }
 
     /// Whether the session is still usable (a lost connection is discarded by the pool).
-    var isUsable: Bool { PQstatus(connection) == CONNECTION_OK }
+    var isUsable: Bool { pq.PQstatus(connection) == CONNECTION_OK }
 
     /// Runs one statement (or, without parameters, several separated by `;`). Returns the rows.
     @discardableResult
     func query(_ sql: String, _ parameters: [String?] = [], operation: String) throws(StoreError) -> PostgresRows {
         let result: OpaquePointer?
         if parameters.isEmpty {
-            result = PQexec(connection, sql)
+            result = pq.PQexec(connection, sql)
         } else {
             let copies = parameters.map { $0.map { strdup($0) } ?? nil }
             defer { for pointer in copies { free(pointer) } }
             let values: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-            result = PQexecParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
+            result = pq.PQexecParams(connection, sql, Int32(values.count), nil, values, nil, nil, 0)
         }
         guard let result else {
-            throw StoreError(.unavailable, operation: operation, detail: Self.text(PQerrorMessage(connection)))
+            throw StoreError(.unavailable, operation: operation, detail: Self.text(pq.PQerrorMessage(connection)))
         }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { pq.PQclear(result) }
+        switch pq.PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return PostgresRows(result)
+            return PostgresRows(result, pq)
         default:
-            let state = PQresultErrorField(result, almanac_pg_diag_sqlstate()).map { String(cString: $0) } ?? ""
-            let message = Self.text(PQresultErrorMessage(result))
-            let detail = message.isEmpty ? Self.text(PQerrorMessage(connection)) : message
+            let state = pq.PQresultErrorField(result, almanac_pg_diag_sqlstate()).map { String(cString: $0) } ?? ""
+            let message = Self.text(pq.PQresultErrorMessage(result))
+            let detail = message.isEmpty ? Self.text(pq.PQerrorMessage(connection)) : message
             throw StoreError(isUsable ? Self.code(sqlState: state) : .unavailable, operation: operation, detail: detail)
         }
     }
@@ -175,26 +180,27 @@ struct PostgresRows {
     /// Rows the command changed (`UPDATE 3` → 3).
     var affected: Int
 
-    init(_ result: OpaquePointer) {
-        let count = Int(PQntuples(result))
-        let fields = Int(PQnfields(result))
-        columns = (0..<fields).map { String(cString: PQfname(result, Int32($0))) }
+    init(_ result: OpaquePointer, _ pq: almanac_pq) {
+        let count = Int(pq.PQntuples(result))
+        let fields = Int(pq.PQnfields(result))
+        // libpq returns NULL only for a row or column out of range, which these loops never ask for.
+        columns = (0..<fields).map { pq.PQfname(result, Int32($0)).map { String(cString: $0) } ?? "" }
         var rows: [[String?]] = []
         rows.reserveCapacity(count)
         for row in 0..<count {
             var values: [String?] = []
             values.reserveCapacity(fields)
             for field in 0..<fields {
-                if PQgetisnull(result, Int32(row), Int32(field)) == 1 {
+                if pq.PQgetisnull(result, Int32(row), Int32(field)) == 1 {
                     values.append(nil)
                 } else {
-                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(field))))
+                    values.append(pq.PQgetvalue(result, Int32(row), Int32(field)).map { String(cString: $0) } ?? "")
                 }
             }
             rows.append(values)
         }
         self.rows = rows
-        affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        affected = pq.PQcmdTuples(result).flatMap { Int(String(cString: $0)) } ?? 0
     }
 
     /// Each row as a ``PostgresRow`` that reads values by column name.

@@ -18,7 +18,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case ioError = "io-error"
         /// A row refers to something that does not exist (unknown delivery id, ...).
         case notFound = "not-found"
-        /// The database server cannot be reached (PostgreSQL: refused, timed out, connection lost).
+        /// The database server cannot be reached (PostgreSQL: refused, timed out, connection lost),
+        /// or its client library, libpq, cannot be loaded (``LibPQ``).
         case unavailable
         /// A change only the leader may make (a claim, a delivery's outcome) was asked of an
         /// instance whose lease has ended or was never held (PostgreSQL store).

@@ -20,8 +20,9 @@ container_cache=.cache/e2e
 # key names the package list; a root is used only once complete. ALMANAC_E2E_ROOTS moves them.
 container_roots=${ALMANAC_E2E_ROOTS:-/var/cache/almanac-test}
 
-# The libraries the daemon links dynamically (everything but the Swift runtime), the time zone
-# database, and what systemd needs to boot. The key changes with the list.
+# The libraries the daemon links dynamically (everything but the Swift runtime) or opens on first
+# use (libpq5, which the package's Depends: states by hand), the time zone database, and what
+# systemd needs to boot. The key changes with the list.
 container_packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
 
 container_rootfs() {
