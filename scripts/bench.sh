@@ -12,8 +12,9 @@
 #     second, control `status` p50/p99 while they go out). About ten minutes.
 # The load average is printed before and after: the figures are only as quiet as the machine.
 #
-#   --static also builds almanacd with --static-swift-stdlib (in .build-static, as the Debian
-#     package ships it; a full second build) and measures its idle memory beside the other.
+#   --static also builds almanacd and almanacctl with --static-swift-stdlib (in .build-static, as
+#     the Debian package ships them; a full second build) and measures the daemon's idle memory
+#     and the agenda's CPU time with them beside the ordinary build's.
 #
 # Usage: scripts/bench.sh [--quick] [--static] [--no-suites] [--no-process] [--no-failover] [swift package benchmark args]
 #   scripts/bench.sh                                   everything
@@ -58,9 +59,13 @@ if [ "$process" = 1 ]; then
     swift build -c release --product almanacctl >&2
     bin=$(swift build -c release --show-bin-path)
     if [ "$static" = 1 ]; then
-        echo "==> swift build -c release --static-swift-stdlib --scratch-path .build-static --product almanacd" >&2
-        swift build -c release --static-swift-stdlib --scratch-path .build-static --product almanacd >&2
-        measure_args+=(--almanacd-static "$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/almanacd")
+        static_build=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
+        for product in almanacd almanacctl; do    # one product per command: naming two builds the last
+            echo "==> ${static_build[*]} --product $product" >&2
+            "${static_build[@]}" --product "$product" >&2
+        done
+        static_bin=$("${static_build[@]}" --show-bin-path)
+        measure_args+=(--almanacd-static "$static_bin/almanacd" --almanacctl-static "$static_bin/almanacctl")
     fi
     echo "==> scripts/measure-daemon.py" >&2
     python3 scripts/measure-daemon.py "${measure_args[@]}" "$bin/almanacd" "$bin/almanacctl"

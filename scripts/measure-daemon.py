@@ -20,7 +20,10 @@ per figure (the names and units the README quotes):
            the same reminders (the file the generator writes beside the plan): wall clock, CPU and
            peak RSS of each process, cold (ALMANAC_CACHE=off) and warm (a hit in a plan cache of
            its own directory), whether warm and cold print the same bytes, and whether both list the same (date, title) pairs for the items
-           remind can express (every kind but the lunar festivals).
+           remind can express (every kind but the lunar festivals). With --almanacctl-static, the
+           same for the static almanacctl (as the Debian package ships it), run in turn with the
+           ordinary one; each figure names its build ("shared Swift libraries" or
+           "--static-swift-stdlib") and whether both print the same bytes.
   growth   plans of 100, 500 and 2,000 items `weekly mon,wed,fri` and the item `daily` at 1,440
            times a day (limits raised for it): reload time, the time until the daemon is idle
            again, peak and idle RSS, CPU after READY, and `status` round trips on the control
@@ -47,7 +50,8 @@ per figure (the names and units the README quotes):
            same for a build with the Swift runtime and Foundation linked in (as the Debian package
            ships it: make SCRATCH=.build-static SWIFT_BUILD_FLAGS=--static-swift-stdlib), side by side.
 
-Usage: scripts/measure-daemon.py [--quick] [--only SECTION,...] [ALMANACD [ALMANACCTL]]
+Usage: scripts/measure-daemon.py [--quick] [--only SECTION,...] [--almanacd-static ALMANACD]
+                                 [--almanacctl-static ALMANACCTL] [ALMANACD [ALMANACCTL]]
 Default binaries: .build/release/almanacd and .build/release/almanacctl
 (swift build -c release --product almanacd; swift build -c release --product almanacctl).
 Every run uses temporary state and runtime directories; nothing in the checkout changes.
@@ -66,7 +70,12 @@ parser.add_argument("--only", default="daemon,socket,lateness,rules,agenda,growt
 parser.add_argument("--shape", default="units,checklist,calendar,big,split",
                     help="shapes: units, checklist, calendar, big, split, office")
 parser.add_argument("--almanacd-static", help="memory: also measure this almanacd (built with --static-swift-stdlib)")
+parser.add_argument("--almanacctl-static", help="agenda: also measure this almanacctl (built with --static-swift-stdlib)")
 args = parser.parse_args()
+# The two builds, as the figures name them: the ordinary one, linked against the Swift runtime's
+# shared libraries (make's default), and the one the Debian package ships (--static-swift-stdlib).
+DYNAMIC, STATIC = "shared Swift libraries", "--static-swift-stdlib"
+ctl_builds = [(DYNAMIC, args.almanacctl)] + ([(STATIC, args.almanacctl_static)] if args.almanacctl_static else [])
 sections = set(args.only.split(","))
 work = tempfile.mkdtemp(prefix="almanac-measure-")
 zone = ZoneInfo("Asia/Shanghai")
@@ -480,7 +489,9 @@ def measure_rules():
 
 
 def run_measured(command, env=None):
-    """Runs `command` to completion: (seconds, peak RSS in MiB, stdout bytes, CPU seconds)."""
+    """Runs `command` to completion: (seconds, peak RSS in MiB, stdout bytes, CPU seconds). The peak
+    is the child's ru_maxrss, which Linux floors at this process's own peak RSS (the high-water
+    mark of the memory the child starts in carries across exec): keep this process small."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
@@ -493,7 +504,8 @@ def run_measured(command, env=None):
 
 
 def measure_agenda():
-    """A year's agenda of 10,000 items offline beside remind(1) on the same reminders."""
+    """A year's agenda of 10,000 items offline beside remind(1) on the same reminders; with
+    --almanacctl-static, the static almanacctl beside the dynamic one, run in turn."""
     if not shutil.which("remind"):
         figure("agenda", "remind not installed (apt-get install remind); skipped")
         return
@@ -503,55 +515,70 @@ def measure_agenda():
     subprocess.run([sys.executable, os.path.join(root, "scripts/generate-plan.py"), "--items", "10000", "--mix", "yearly",
                     "--remind", rem, plan], check=True)
     base = dict(os.environ, ALMANAC_HOLIDAYS=os.path.join(root, "config/holidays"), ALMANAC_NOW="2026-01-01T08:00:00+08:00")
-    # Cold: no plan cache at all. Warm: the plan cache of this run's own directory, filled by one
-    # run that is not timed (docs/cli.md, "The plan cache").
+    # Cold: no plan cache at all. Warm: a hit in a plan cache of the binary's own directory,
+    # filled by one run that is not timed (docs/cli.md, "The plan cache").
     cold = dict(base, ALMANAC_CACHE="off")
-    warm = dict(base, ALMANAC_CACHE="on", XDG_CACHE_HOME=os.path.join(directory, "cache"))
     year = ["--from", "2026-01-01", "--to", "2026-12-31"]
     runs = 3 if args.quick else 5
-    json_command = [args.almanacctl, "agenda", "--plan", plan, *year, "--json"]
-    table_command = [args.almanacctl, "agenda", "--plan", plan, *year]
-    run_measured(json_command, warm)
-    run_measured(table_command, warm)
-    results = {}
-    for label, command, env in (
-        ("almanacctl agenda --plan … --json, cold (no cache)", json_command, cold),
-        ("almanacctl agenda --plan … (table), cold (no cache)", table_command, cold),
-        ("almanacctl agenda --plan … --json, warm (cache hit)", json_command, warm),
-        ("almanacctl agenda --plan … (table), warm (cache hit)", table_command, warm),
-        ("remind -s12 … 2026-01-01", ["remind", "-s12", rem, "2026-01-01"], base),
-    ):
-        measured = [run_measured(command, env) for _ in range(runs)]
-        seconds = statistics.median(m[0] for m in measured)
-        cpu = statistics.median(m[3] for m in measured)
-        peak = max(m[1] for m in measured)
-        results[label] = (seconds, measured[-1][2], cpu)
-        figure(f"agenda {label}", f"{ms(seconds)} wall, {ms(cpu)} CPU, peak RSS {peak:.0f} MiB",
-               f"median of {runs}, {len(measured[-1][2].splitlines())} lines of output")
-    remind_time, theirs, remind_cpu = results["remind -s12 … 2026-01-01"]
-    for kind in ("cold (no cache)", "warm (cache hit)"):
-        json_time, _, json_cpu = results[f"almanacctl agenda --plan … --json, {kind}"]
-        table_time, _, table_cpu = results[f"almanacctl agenda --plan … (table), {kind}"]
-        figure(f"agenda speed-up over remind, {kind} (JSON; table)",
-               f"wall {remind_time / json_time:.1f}×; {remind_time / table_time:.1f}×, "
-               f"CPU {remind_cpu / json_cpu:.1f}×; {remind_cpu / table_cpu:.1f}×")
-    ours = results["almanacctl agenda --plan … --json, cold (no cache)"][1]
-    same_bytes = all(results[f"almanacctl agenda --plan … {what}, warm (cache hit)"][1]
-                     == results[f"almanacctl agenda --plan … {what}, cold (no cache)"][1] for what in ("--json", "(table)"))
-    figure("agenda warm output identical to cold (JSON and table, byte for byte)", "yes" if same_bytes else "NO")
-    # The same occurrences: remind's (date, title) pairs against ours for the items remind holds.
-    theirs_pairs = []
-    for line in theirs.decode().splitlines():
-        date, _, _, _, _, title = line.split(" ", 5)
-        theirs_pairs.append((date.replace("/", "-"), title))
-    titles = {title for _, title in theirs_pairs}
-    ours_pairs = [(e["date"], e["title"]) for e in json.loads(ours)["entries"] if e["title"] in titles]
-    same = sorted(ours_pairs) == sorted(theirs_pairs)
-    missing = len(set(theirs_pairs) - set(ours_pairs))
-    extra = len(set(ours_pairs) - set(theirs_pairs))
-    figure("agenda same occurrences as remind", "yes" if same else "NO",
-           f"{len(theirs_pairs)} (date, title) pairs from remind, {len(ours_pairs)} from almanacctl for the same "
-           f"items; {missing} only in remind, {extra} only in almanacctl")
+    modes = (("--json, cold (no cache)", ["--json"], False), ("(table), cold (no cache)", [], False),
+             ("--json, warm (cache hit)", ["--json"], True), ("(table), warm (cache hit)", [], True))
+    # The builds run in turn, run by run, so that a change in the machine's load falls on both.
+    # (build, mode) -> [(seconds, peak MiB, CPU seconds)], and the last run's output: only one
+    # output each is kept, since a child's peak RSS (ru_maxrss) counts this process's as a floor.
+    measured, outputs = {}, {}
+    for build, binary in ctl_builds:
+        warm = dict(base, ALMANAC_CACHE="on", XDG_CACHE_HOME=os.path.join(directory, "cache", build))
+        for mode, options, hit in modes:
+            measured[build, mode] = ([binary, "agenda", "--plan", plan, *year, *options], warm if hit else cold, [])
+            if hit:
+                run_measured(measured[build, mode][0], warm)
+    for mode, _, _ in modes:
+        for _ in range(runs):
+            for build, _ in ctl_builds:
+                command, env, results = measured[build, mode]
+                seconds, peak, outputs[build, mode], cpu = run_measured(command, env)
+                results.append((seconds, peak, cpu))
+    remind = []
+    for _ in range(runs):
+        seconds, peak, theirs, cpu = run_measured(["remind", "-s12", rem, "2026-01-01"], base)
+        remind.append((seconds, peak, cpu))
+
+    def report(label, results, output):
+        seconds = statistics.median(m[0] for m in results)
+        cpu = statistics.median(m[2] for m in results)
+        figure(f"agenda {label}", f"{ms(seconds)} wall, {ms(cpu)} CPU, peak RSS {max(m[1] for m in results):.0f} MiB",
+               f"median of {runs}, {len(output.splitlines())} lines of output")
+        return seconds, cpu
+
+    remind_time, remind_cpu = report("remind -s12 … 2026-01-01", remind, theirs)
+    for build, _ in ctl_builds:
+        times = {mode: report(f"almanacctl agenda --plan … {mode}, {build}", measured[build, mode][2], outputs[build, mode])
+                 for mode, _, _ in modes}
+        for kind in ("cold (no cache)", "warm (cache hit)"):
+            (json_time, json_cpu), (table_time, table_cpu) = times[f"--json, {kind}"], times[f"(table), {kind}"]
+            figure(f"agenda speed-up over remind, {kind}, {build} (JSON; table)",
+                   f"wall {remind_time / json_time:.1f}×; {remind_time / table_time:.1f}×, "
+                   f"CPU {remind_cpu / json_cpu:.1f}×; {remind_cpu / table_cpu:.1f}×")
+        output = {mode: outputs[build, mode] for mode, _, _ in modes}
+        same_bytes = all(output[f"{what}, warm (cache hit)"] == output[f"{what}, cold (no cache)"] for what in ("--json", "(table)"))
+        figure(f"agenda warm output identical to cold (JSON and table, byte for byte), {build}", "yes" if same_bytes else "NO")
+        # The same occurrences: remind's (date, title) pairs against ours for the items remind holds.
+        theirs_pairs = []
+        for line in theirs.decode().splitlines():
+            date, _, _, _, _, title = line.split(" ", 5)
+            theirs_pairs.append((date.replace("/", "-"), title))
+        titles = {title for _, title in theirs_pairs}
+        ours_pairs = [(e["date"], e["title"]) for e in json.loads(output["--json, cold (no cache)"])["entries"] if e["title"] in titles]
+        same = sorted(ours_pairs) == sorted(theirs_pairs)
+        missing = len(set(theirs_pairs) - set(ours_pairs))
+        extra = len(set(ours_pairs) - set(theirs_pairs))
+        figure(f"agenda same occurrences as remind, {build}", "yes" if same else "NO",
+               f"{len(theirs_pairs)} (date, title) pairs from remind, {len(ours_pairs)} from almanacctl for the same "
+               f"items; {missing} only in remind, {extra} only in almanacctl")
+    if len(ctl_builds) > 1:
+        same_builds = all(outputs[ctl_builds[0][0], mode] == outputs[build, mode]
+                          for build, _ in ctl_builds[1:] for mode, _, _ in modes)
+        figure("agenda output identical in every build (JSON and table, cold and warm)", "yes" if same_builds else "NO")
 
 
 def cpu_seconds(pid):
@@ -866,9 +893,9 @@ def smaps_split(pid, top=6):
 
 def measure_memory(configs):
     """Idle RSS, split, for each binary and plan, one daemon at a time, in the same run."""
-    binaries = [("shared Swift libraries", args.almanacd)]
+    binaries = [(DYNAMIC, args.almanacd)]
     if args.almanacd_static:
-        binaries.append(("--static-swift-stdlib", args.almanacd_static))
+        binaries.append((STATIC, args.almanacd_static))
     for label, config in configs:
         for kind, binary in binaries:
             d = Daemon(config, f"memory-{len(label)}-{len(kind)}", binary)
@@ -894,9 +921,9 @@ def measure_memory(configs):
 
 
 try:
-    for path in (args.almanacd, args.almanacctl):
+    for path in (args.almanacd, *(binary for _, binary in ctl_builds), *([args.almanacd_static] if args.almanacd_static else [])):
         if not os.access(path, os.X_OK):
-            sys.exit(f"{path} not found: swift build -c release --product almanacd --product almanacctl")
+            sys.exit(f"{path} not found: swift build -c release --product almanacd; swift build -c release --product almanacctl")
     sample = write_config(os.path.join(work, "sample"), f"{root}/config/plans/*.yaml")
     print(f"# almanacd {args.almanacd}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start",
           flush=True)
