@@ -4,7 +4,11 @@ import Glibc
 
 /// A YAML node with the position it was read from. The plan decoder works on this tree only, so
 /// every value it produces can say where it came from.
-public indirect enum YAMLTree: Sendable, Hashable {
+///
+/// Not `indirect`: the collections recurse through their arrays, and a scalar (most nodes) is kept
+/// in its parent's array instead of a box of its own (a cold read of the 10,000-item plan and its
+/// year's agenda: 783 M -> 754 M instructions, docs/benchmarks.md, twenty-first part).
+public enum YAMLTree: Sendable, Hashable {
     /// A scalar; `quoted` is true when it was written in quotes (so `"08"` stays text).
     case scalar(String, quoted: Bool, at: SourceLocation)
     /// A mapping with its keys in written order.
