@@ -38,7 +38,7 @@ public struct CivilDate: Hashable, Comparable, Sendable {
     /// Year, month and day of a text that is exactly `YYYY-MM-DD` in ASCII digits (the shape
     /// nearly every date is written in), read from its bytes; nil for any other text, which the
     /// callers then read by their general rules.
-    public static func tenDigitDate(_ text: some StringProtocol) -> (year: Int, month: Int, day: Int)? {
+    static func tenDigitDate(_ text: some StringProtocol) -> (year: Int, month: Int, day: Int)? {
         var utf8 = text.utf8.makeIterator()
         var digits = (0, 0, 0)
         for position in 0..<10 {

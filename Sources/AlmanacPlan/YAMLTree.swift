@@ -121,13 +121,14 @@ public enum YAMLReader {
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        // The key checks work on the bytes, once; what they find is reported after the UTF-8 and
+        // NUL checks below, as before.
+        let aliasKey = body.withUnsafeBufferPointer { aliasUsedAsKey(in: $0) }
+        let complexKey = aliasKey == nil ? body.withUnsafeBufferPointer { collectionUsedAsKey(in: $0) } : nil
         // The usual plan: valid UTF-8 of the characters the block reader takes, no key it refuses,
         // read without libyaml and without making a string of the whole text first.
-        if shortcut,
-            let tree = body.withUnsafeBufferPointer({ input -> YAMLTree? in
-                guard aliasUsedAsKey(in: input) == nil, collectionUsedAsKey(in: input) == nil else { return nil }
-                return BlockYAMLReader.read(input, fileName: fileName, limits: limits)
-            })
+        if shortcut, aliasKey == nil, complexKey == nil,
+            let tree = body.withUnsafeBufferPointer({ BlockYAMLReader.read($0, fileName: fileName, limits: limits) })
         {
             return .success(tree)
         }
@@ -143,13 +144,13 @@ public enum YAMLReader {
                     .error, "file contains a NUL character; a plan must be UTF-8 text",
                     at: location(of: prefix, fileName: fileName)))
         }
-        if let aliasKey = body.withUnsafeBufferPointer({ aliasUsedAsKey(in: $0) }) {
+        if let aliasKey {
             return .failure(
                 Diagnostic(
                     .error, "a YAML alias may not be used as a mapping key",
                     at: SourceLocation(file: fileName, line: aliasKey.line, column: aliasKey.column)))
         }
-        if let complexKey = body.withUnsafeBufferPointer({ collectionUsedAsKey(in: $0) }) {
+        if let complexKey {
             return .failure(
                 Diagnostic(
                     .error, "mapping keys must be plain text, not lists, mappings or '?' keys",
