@@ -97,10 +97,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // almanacd's first code: notes SIGTERM, SIGINT and SIGHUP until its signal sources are
+        // registered. Linked into almanacd alone (a test binary must still stop on SIGTERM).
+        .target(name: "CAlmanacdStart"),
         .executableTarget(
             name: "almanacd",
             dependencies: [
-                "AlmanacCalendar", "AlmanacPlan", "AlmanacDaemon", "AlmanacHost",
+                "AlmanacCalendar", "AlmanacPlan", "AlmanacDaemon", "AlmanacHost", "CAlmanacdStart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -31,14 +31,21 @@ public enum Daemon {
         await UnixSignalsSequence(trapping: .sigterm, .sigint)
     }
 
+    /// SIGHUP as a sequence; one that comes before the services run is read by the reload service
+    /// once they do (a reload right after the start) instead of ending the process.
+    public static func trapHangups() async -> UnixSignalsSequence {
+        await UnixSignalsSequence(trapping: .sighup)
+    }
+
     /// Runs until shut down. Returns normally on a clean shutdown.
     /// - Parameter environment: The process environment, for reading the configuration file again
     ///   on reload (same defaults as at start).
     /// - Parameter terminations: SIGTERM and SIGINT, trapped as early as the caller could (before
     ///   reading the configuration); trapped here when not given.
+    /// - Parameter hangups: SIGHUP, likewise; trapped here when not given.
     public static func run(
         configuration: DaemonConfiguration, environment: [String: String], logger: Logger,
-        terminations: UnixSignalsSequence? = nil
+        terminations: UnixSignalsSequence? = nil, hangups: UnixSignalsSequence? = nil
     ) async throws {
         MemoryRelease.limitArenas()
         // SIGTERM and SIGINT are trapped from the first moment: the group's own handlers come
@@ -46,6 +53,7 @@ public enum Daemon {
         // the signal would kill the process (status 143, no STOPPING=1). A signal now abandons
         // the load and stops the daemon the normal way; later it also reaches the group.
         let terminations = if let terminations { terminations } else { await Self.trapTerminations() }
+        let hangups = if let hangups { hangups } else { await Self.trapHangups() }
         let notifier = SystemdNotifier()
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {
@@ -123,7 +131,6 @@ public enum Daemon {
             throw DaemonStartError(code: .controlSocket, detail: "control socket: \(error)")
         }
 
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         // ServiceLifecycle tells the services of the shutdown one at a time, from the last of this
         // list to the first, each after the one before it has finished. The first told (the end of
         // the list): the deadline, then the lifecycle (STOPPING=1 at once, a reload under way

@@ -2,6 +2,7 @@ import AlmanacCalendar
 import AlmanacDaemon
 import AlmanacHost
 import AlmanacSystemd
+import CAlmanacdStart
 import ArgumentParser
 import Foundation
 import Logging
@@ -27,8 +28,17 @@ struct Almanacd: AsyncParsableCommand {
 
     func run() async throws {
         // Before anything else: a SIGTERM while the configuration and the plan are read stops
-        // the daemon cleanly (STOPPING=1, status 0) instead of killing it.
+        // the daemon cleanly (STOPPING=1, status 0) instead of killing it, and a SIGHUP reloads
+        // once the daemon runs. Until these sources are registered, the three signals are only
+        // noted (Sources/CAlmanacdStart); the noted ones are sent again now that they are.
+        // `--check` traps nothing: a signal ends it as it ends any program.
         let terminations = check ? nil : await Daemon.trapTerminations()
+        let hangups = check ? nil : await Daemon.trapHangups()
+        if check {
+            almanacd_start_release_signals()
+        } else {
+            almanacd_start_forward_signals()
+        }
         let environment = ProcessInfo.processInfo.environment
         let path = Self.absolute(config ?? environment["ALMANAC_CONFIG"] ?? "/etc/almanac/almanac.yaml")
         let result = ConfigurationLoader.load(file: path, environment: environment)
@@ -63,7 +73,7 @@ struct Almanacd: AsyncParsableCommand {
         }
         let logger = Logger(label: "almanacd")
         do {
-            try await Daemon.run(configuration: configuration, environment: environment, logger: logger, terminations: terminations)
+            try await Daemon.run(configuration: configuration, environment: environment, logger: logger, terminations: terminations, hangups: hangups)
         } catch let error as DaemonStartError {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(71)  // EX_OSERR
