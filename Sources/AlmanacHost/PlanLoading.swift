@@ -22,6 +22,9 @@ public struct PlanLoadRequest: Sendable {
     public var reader: PlanFileReader
     /// Where the validated plan is kept between runs; `nil`: always load from the files.
     public var cache: PlanCache?
+    /// What is read is left to the end of the process instead of freed (``PlanLoader/load(_:limits:resolve:keepingTrees:)``):
+    /// true only for a command that exits after its output.
+    public var exitsAfterwards = false
 
     public init(
         paths: [String], holidays: HolidayLocator, now: Date, years: [Int]? = nil, limits: ExpansionLimits = ExpansionLimits(),
@@ -183,7 +186,7 @@ public enum PlanLoading {
 
     /// Reads, decodes and validates the files.
     static func validate(_ sources: [PlanSource], files: [String], request: PlanLoadRequest, resolve: @escaping IncludeResolver) -> Validated {
-        let result = PlanLoader.load(sources, resolve: resolve)
+        let result = PlanLoader.load(sources, resolve: resolve, keepingTrees: request.exitsAfterwards)
         var diagnostics = result.diagnostics
         var holidays = HolidayTablesLoad(calendar: .weekendsOnly, info: HolidaySourceInfo(), diagnostics: [])
         guard let loaded = result.plan else { return Validated(plan: nil, holidays: holidays, diagnostics: diagnostics) }

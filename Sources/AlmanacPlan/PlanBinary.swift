@@ -7,7 +7,7 @@ import AlmanacCalendar
 /// with ``PlanBinaryError``, never trapped on.
 public struct PlanBinaryWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    private var files: [String: Int] = [:]
+    private var files: [SourceFile: Int] = [:]
 
     public init() {
         bytes.reserveCapacity(1 << 16)
@@ -47,14 +47,14 @@ public struct PlanBinaryWriter: Sendable {
     }
 
     /// A file name: its number when written before, else a new number and the name.
-    mutating func file(_ name: String) {
-        if let index = files[name] {
+    mutating func file(_ file: SourceFile) {
+        if let index = files[file] {
             unsigned(UInt64(index))
         } else {
             let index = files.count
-            files[name] = index
+            files[file] = index
             unsigned(UInt64(index))
-            string(name)
+            string(file.name)
         }
     }
 
@@ -85,7 +85,7 @@ public struct PlanBinaryError: Error, Sendable, Hashable {
 public struct PlanBinaryReader: Sendable {
     public let bytes: [UInt8]
     public private(set) var offset: Int
-    private var files: [String] = []
+    private var files: [SourceFile] = []
 
     public init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
@@ -148,13 +148,13 @@ public struct PlanBinaryReader: Sendable {
         return Array(bytes[offset..<offset + n])
     }
 
-    mutating func file() throws(PlanBinaryError) -> String {
+    mutating func file() throws(PlanBinaryError) -> SourceFile {
         let index = try unsigned()
         if index < UInt64(files.count) { return files[Int(index)] }
         guard index == UInt64(files.count) else { throw failure() }
-        let name = try string()
-        files.append(name)
-        return name
+        let file = SourceFile(try string())
+        files.append(file)
+        return file
     }
 
     public mutating func read<T: PlanBinaryCodable>(_: T.Type = T.self) throws(PlanBinaryError) -> T {
@@ -233,13 +233,13 @@ extension TimeOfDay: PlanBinaryCodable {
 
 extension SourceLocation: PlanBinaryCodable {
     public func write(to writer: inout PlanBinaryWriter) {
-        writer.file(file)
+        writer.file(sourceFile)
         writer.int(line)
         writer.int(column)
     }
 
     public init(from reader: inout PlanBinaryReader) throws(PlanBinaryError) {
-        self.init(file: try reader.file(), line: try reader.int(), column: try reader.int())
+        self.init(in: try reader.file(), line: try reader.int(), column: try reader.int())
     }
 }
 

@@ -45,14 +45,20 @@ public enum PlanLoader {
 
     /// Loads and merges `sources` (a file, or every file of a `plans.d` directory in name order),
     /// following their `include:` entries through `resolve`.
+    /// - Parameter keepingTrees: The YAML trees read are left to the end of the process
+    ///   (``ProcessLifetime``) instead of freed once decoded: for a command that exits right after
+    ///   its output, never for the daemon. Freeing the trees of the 10,000-item plan is some 50 M
+    ///   instructions, 7 % of its cold year's agenda (docs/benchmarks.md, twenty-second part).
     public static func load(
-        _ sources: [PlanSource], limits: YAMLLimits = .standard, resolve: IncludeResolver? = nil
+        _ sources: [PlanSource], limits: YAMLLimits = .standard, resolve: IncludeResolver? = nil, keepingTrees: Bool = false
     ) -> PlanLoadResult {
         var log = DiagnosticLog()
         var fragments: [PlanFragment] = []
         var seen: Set<String> = []
         for source in sources {
-            loadFile(source, chain: [], limits: limits, resolve: resolve, seen: &seen, fragments: &fragments, log: &log)
+            loadFile(
+                source, chain: [], limits: limits, resolve: resolve, keepingTrees: keepingTrees, seen: &seen,
+                fragments: &fragments, log: &log)
         }
         var plan = merge(fragments, firstFile: sources.first?.fileName ?? "<none>", log: &log)
         if plan != nil { importChecklistSources(&plan!, resolve: resolve, log: &log) }
@@ -94,8 +100,8 @@ public enum PlanLoader {
     }
 
     private static func loadFile(
-        _ source: PlanSource, chain: [String], limits: YAMLLimits, resolve: IncludeResolver?, seen: inout Set<String>,
-        fragments: inout [PlanFragment], log: inout DiagnosticLog
+        _ source: PlanSource, chain: [String], limits: YAMLLimits, resolve: IncludeResolver?, keepingTrees: Bool,
+        seen: inout Set<String>, fragments: inout [PlanFragment], log: inout DiagnosticLog
     ) {
         guard !seen.contains(source.fileName) else { return }
         seen.insert(source.fileName)
@@ -111,6 +117,7 @@ public enum PlanLoader {
         case .success(let t): tree = t
         }
         let fragment = PlanDecoder.fragment(tree, fileName: source.fileName, log: &log)
+        if keepingTrees, let tree { ProcessLifetime.keepUntilExit(tree) }
         fragments.append(fragment)
         let newChain = chain + [source.fileName]
         for include in fragment.includes {
@@ -141,7 +148,8 @@ public enum PlanLoader {
                 continue
             }
             loadFile(
-                included, chain: newChain, limits: limits, resolve: resolve, seen: &seen, fragments: &fragments, log: &log)
+                included, chain: newChain, limits: limits, resolve: resolve, keepingTrees: keepingTrees, seen: &seen,
+                fragments: &fragments, log: &log)
         }
     }
 

@@ -21,6 +21,7 @@ struct BlockYAMLReader {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private let fileName: String
+    private let file: SourceFile
     private let maxDepth: Int
     private var budget: Int
     /// The next byte to read.
@@ -36,6 +37,7 @@ struct BlockYAMLReader {
     private init(bytes: UnsafeBufferPointer<UInt8>, fileName: String, limits: YAMLLimits) {
         self.bytes = bytes
         self.fileName = fileName
+        file = SourceFile(fileName)
         self.maxDepth = limits.maxDepth
         self.budget = limits.maxNodes
     }
@@ -139,7 +141,7 @@ struct BlockYAMLReader {
         }
         countedOffset = offset
         countedColumn = column
-        return SourceLocation(file: fileName, line: lineNumber, column: column)
+        return SourceLocation(in: file, line: lineNumber, column: column)
     }
 
     private func text(_ start: Int, _ end: Int) -> String {

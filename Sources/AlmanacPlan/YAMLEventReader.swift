@@ -58,6 +58,7 @@ struct EventReader {
     private static let keysCompared = 8
 
     private let fileName: String
+    private let file: SourceFile
     private let text: String
     private let limits: YAMLLimits
     private var budget: Int
@@ -73,6 +74,7 @@ struct EventReader {
 
     private init(fileName: String, text: String, limits: YAMLLimits) {
         self.fileName = fileName
+        file = SourceFile(fileName)
         self.text = text
         self.limits = limits
         self.budget = limits.maxNodes
@@ -105,7 +107,7 @@ struct EventReader {
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: fileName, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        SourceLocation(in: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
     /// The next event; the caller deletes it.

@@ -57,11 +57,12 @@ enum OfflinePlan {
     static func load(
         _ paths: [String], holidays: String?, range: ClosedRange<CivilDate>? = nil, years: [Int]? = nil, cache: Bool = true
     ) -> PlanLoadOutcome {
-        PlanLoading.load(
-            PlanLoadRequest(
-                paths: paths, holidays: locator(holidays), now: clock.now(), years: years,
-                limits: range == nil ? ExpansionLimits() : .views, window: range, reader: reader,
-                cache: Self.cache(enabled: cache)))
+        var request = PlanLoadRequest(
+            paths: paths, holidays: locator(holidays), now: clock.now(), years: years,
+            limits: range == nil ? ExpansionLimits() : .views, window: range, reader: reader,
+            cache: Self.cache(enabled: cache))
+        request.exitsAfterwards = true  // every command loads once and exits after its output
+        return PlanLoading.load(request)
     }
 
     /// The plan in force of `--plan`, for a view over `range`; prints every diagnostic and exits

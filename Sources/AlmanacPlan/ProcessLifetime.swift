@@ -1,4 +1,4 @@
-/// Values an almanacctl command leaves to the end of the process instead of freeing them.
+/// Values a one-shot command (almanacctl) leaves to the end of the process instead of freeing them.
 ///
 /// A command that prints a large report exits right after writing it. Freeing the plan in force
 /// and the report first hands tens of thousands of boxes, scattered over the heap, back to malloc
@@ -6,9 +6,9 @@
 /// that suggests: each box is a cache miss): work for nothing, since the process's memory goes
 /// back to the system as a whole when it exits. Only for values whose life would end with the
 /// command anyway, never in the daemon.
-enum ProcessLifetime {
+public enum ProcessLifetime {
     /// Keeps `value` (one more reference to whatever it holds) until the process exits.
-    static func keepUntilExit<Value>(_ value: Value) {
+    public static func keepUntilExit<Value>(_ value: Value) {
         _ = Unmanaged.passRetained(Kept(value))
     }
 
