@@ -367,6 +367,9 @@ public struct SchedulerService: Service {
                     core = step.0
                     // The old plan's planner is gone now: give its memory back.
                     if replan && !stopping.isCancelled { await MemoryRelease.trimOffPool() }
+                    // A wake-up (a reminder, midnight, a change of the wall clock) ran code that an
+                    // idle daemon had paged out; page it out again once the daemon is quiet.
+                    MemoryRelease.noteActivity()
                     // Also at the next local midnight: "today" moves, and with it the days left of
                     // campaigns and the days overdue the status shows. One wake-up a day at most.
                     let midnight = ZonedTime.instant(
