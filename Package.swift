@@ -63,12 +63,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // libsystemd (sd-daemon, sd-journal) as a system library.
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libsystemd's headers (libsystemd-dev), for the types only, and the timerfd, eventfd and
+        // malloc.h the daemon uses. libsystemd itself is not linked but opened on first use
+        // (AlmanacSystemd/LibSystemd.swift); no pkgConfig, since it would link -lsystemd.
+        .systemLibrary(name: "CSystemd"),
+        // Libraries opened on first use instead of linked (the loader maps a linked one and all it
+        // brings before almanacd's first instruction): the dlopen part shared by libpq, libcurl and
+        // libsystemd, and libcurl itself, which mail and robots share.
+        .target(name: "AlmanacLibraries", dependencies: ["CCurl"], swiftSettings: strict),
         // sd_notify, socket activation, watchdog, the journald LogHandler.
         .target(
             name: "AlmanacSystemd",
-            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CSystemd", "AlmanacLibraries", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // libpq's header (libpq-dev), for the types only: the shared state of several hosts. libpq
@@ -78,7 +84,7 @@ let package = Package(
         // SQLite state: deliveries, acknowledgements, snoozes, mail outbox, checklist progress.
         .target(
             name: "AlmanacStore",
-            dependencies: ["AlmanacCalendar", "CPostgres", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AlmanacCalendar", "AlmanacLibraries", "CPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // The daemon's wiring: configuration, services, status files.
@@ -129,7 +135,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "AlmanacctlTests", dependencies: ["almanacctl"], swiftSettings: strict),
-        .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "CSystemd"], swiftSettings: strict),
+        .testTarget(name: "AlmanacSystemdTests", dependencies: ["AlmanacSystemd", "AlmanacLibraries", "CSystemd"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacStoreTests",
             dependencies: ["AlmanacStore", "AlmanacCalendar", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
@@ -139,21 +145,23 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: strict
         ),
-        // libcurl (SMTP) as a system library.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl's header (libcurl4-openssl-dev), for the types only: libcurl itself is not linked
+        // but opened on first use (AlmanacLibraries/LibCurl.swift); no pkgConfig, since it would
+        // link -lcurl.
+        .systemLibrary(name: "CCurl"),
         // Mail: RFC 5322/MIME messages, templates, the file outbox, sendmail and SMTP transports.
         .target(
             name: "AlmanacMail",
-            dependencies: ["CCurl", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["AlmanacLibraries", "CCurl", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "AlmanacMailTests", dependencies: ["AlmanacMail", "AlmanacLibraries", "AlmanacTestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
         // Group robots (企业微信, 钉钉, 飞书) and the signed webhook: payloads, signatures, answers,
         // the rate limit and digests, HTTPS through libcurl.
-        .target(name: "AlmanacRobots", dependencies: ["AlmanacCalendar", "CCurl"], swiftSettings: strict),
+        .target(name: "AlmanacRobots", dependencies: ["AlmanacCalendar", "AlmanacLibraries", "CCurl"], swiftSettings: strict),
         .testTarget(
-            name: "AlmanacRobotsTests", dependencies: ["AlmanacRobots", "AlmanacCalendar", "AlmanacTestSupport"], swiftSettings: strict),
+            name: "AlmanacRobotsTests", dependencies: ["AlmanacRobots", "AlmanacCalendar", "AlmanacLibraries", "AlmanacTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "AlmanacSchedulerTests", dependencies: ["AlmanacScheduler", "AlmanacPlan", "AlmanacTestSupport"],
             exclude: ["Fixtures"],

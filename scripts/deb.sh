@@ -33,17 +33,24 @@ fi
 make -s install DESTDIR="$root" PREFIX=/usr CONFIGURATION="$config" "${build_args[@]}" >/dev/null
 
 # Depends: from the shared libraries the binaries link (dpkg-shlibdeps wants a debian/control),
-# and libpq5, which they open at run time (below).
+# and libpq5, libcurl4 and libsystemd0, which they open at run time (below).
 mkdir -p "$stage/debian"
 printf 'Source: almanac\n\nPackage: almanac\nArchitecture: any\n' > "$stage/debian/control"
 shlibs=$(cd "$stage" && dpkg-shlibdeps "${shlibdeps_args[@]}" -O almanac/usr/bin/almanacd almanac/usr/bin/almanacctl \
     2>"$stage/shlibdeps.log" | sed -n 's/^shlibs:Depends=//p') \
     || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps failed" >&2; exit 1; }
 [ -n "$shlibs" ] || { cat "$stage/shlibdeps.log" >&2; echo "deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-# libpq is not linked but opened when the PostgreSQL state backend connects (dlopen of
-# libpq.so.5, Sources/AlmanacStore/LibPQ.swift), so dpkg-shlibdeps cannot see it: stated here, with
-# the version it derived while libpq was linked (PQconnectdbParams, libpq5's symbols file: 9.0~).
-libpq_depends='libpq5 (>= 9.0~)'
+# Libraries that are not linked but opened on first use (dlopen), which dpkg-shlibdeps cannot see:
+# stated here. libpq when the PostgreSQL state backend connects (libpq.so.5,
+# Sources/AlmanacStore/LibPQ.swift), with the version dpkg-shlibdeps derived while it was linked
+# (PQconnectdbParams, libpq5's symbols file: 9.0~). libcurl at the first SMTP send or robot post
+# (libcurl.so.4, Sources/AlmanacLibraries/LibCurl.swift): its symbols file says 7.16.2 for every
+# function called, but the options set must be known too, or curl_easy_setopt refuses them
+# without failing the transfer: CURLOPT_PROTOCOLS_STR (https only for robots) came in 7.85.0,
+# CURLOPT_MAIL_RCPT_ALLOWFAILS in 7.69.0. libsystemd at the first notification or journal entry
+# (libsystemd.so.0, Sources/AlmanacSystemd/LibSystemd.swift): every function called is in
+# LIBSYSTEMD_209 (sd_notify, sd_journal_sendv, sd_listen_fds, sd_is_socket_unix, sd_watchdog_enabled).
+opened_depends='libpq5 (>= 9.0~), libcurl4 (>= 7.85.0), libsystemd0 (>= 209)'
 
 mkdir -p "$root/DEBIAN"
 cat > "$root/DEBIAN/control" <<CONTROL
@@ -53,7 +60,7 @@ Architecture: $arch
 Maintainer: almanac <almanac@localhost>
 Section: admin
 Priority: optional
-Depends: ${shlibs:+$shlibs, }$libpq_depends, systemd
+Depends: ${shlibs:+$shlibs, }$opened_depends, systemd
 Installed-Size: $(du -sk "$root" | cut -f1)
 Description: reminder daemon for an office's yearly plan
  almanacd turns a yearly plan (festivals including lunar ones, solar terms,

@@ -58,7 +58,8 @@ ensure_swift() {
     fi
 }
 
-# The Debian packages the build links against.
+# The Debian packages the build links against, or takes the headers of (libsystemd, libcurl and
+# libpq are opened at run time: their -dev packages give the types and bring the libraries).
 # git and ca-certificates: the package manager clones the Swift dependencies over https.
 BUILD_PACKAGES=(git ca-certificates pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev libpq-dev)
 

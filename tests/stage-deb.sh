@@ -58,8 +58,11 @@ log "built $(basename "$deb") ($kind) in $(( $(date +%s) - t )) s"
 [ "$(dpkg-deb -f "$deb" Package)" = almanac ] || fail "Package: is not almanac"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q 'libsqlite3-0' <<<"$depends" || fail "Depends lacks libsqlite3-0: $depends"
-# Stated by hand in scripts/deb.sh: the binaries open libpq on first use, dpkg-shlibdeps cannot see it.
-grep -q 'libpq5 (>= ' <<<"$depends" || fail "Depends lacks libpq5: $depends"
+# Stated by hand in scripts/deb.sh: the binaries open libpq, libcurl and libsystemd on first use,
+# dpkg-shlibdeps cannot see them.
+for package in libpq5 libcurl4 libsystemd0; do
+    grep -q "$package (>= " <<<"$depends" || fail "Depends lacks $package: $depends"
+done
 contents=$(dpkg-deb -c "$deb" | awk '{ print $NF }')
 for f in ./usr/bin/almanacd ./usr/bin/almanacctl ./usr/lib/systemd/system/almanacd.service \
     ./usr/lib/systemd/system/almanacd.socket ./usr/lib/sysusers.d/almanac.conf ./usr/lib/tmpfiles.d/almanac.conf \

@@ -55,6 +55,12 @@ public enum Daemon {
         let terminations = if let terminations { terminations } else { await Self.trapTerminations() }
         let hangups = if let hangups { hangups } else { await Self.trapHangups() }
         let notifier = SystemdNotifier()
+        if environment["NOTIFY_SOCKET"] != nil || environment["LISTEN_FDS"] != nil, let problem = LibSystemd.problem {
+            // Run by systemd without its library: no READY=1 and no passed socket will be seen.
+            logger.error(
+                "libsystemd cannot be loaded: no notifications to systemd, no socket from it",
+                metadata: ["error": "\(problem)"])
+        }
         for directory in [configuration.stateDirectory, configuration.runtimeDirectory] {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

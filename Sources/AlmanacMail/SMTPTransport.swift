@@ -1,3 +1,4 @@
+import AlmanacLibraries
 import CCurl
 import Foundation
 
@@ -88,14 +89,21 @@ public enum SecretFile {
 
 /// SMTP through libcurl: `smtp://` with STARTTLS (required by default), `smtps://`, AUTH with a
 /// password from a file, connect and total timeouts, certificate verification on by default.
-/// Each message is one connection (reminder mail is a few messages a day).
+/// Each message is one connection (reminder mail is a few messages a day). libcurl is opened at the
+/// first send (``LibCurl``); without it every send is a temporary failure naming the package.
 public struct SMTPTransport: MailTransport {
     public let configuration: SMTPConfiguration
     let password: String?
+    /// libcurl's soname (another only in tests).
+    let library: String
     public var name: String { "smtp" }
 
     /// Checks the URL and reads the password file now, so a bad setting is reported at start.
     public init(_ configuration: SMTPConfiguration) throws(MailError) {
+        try self.init(configuration, library: LibCurl.soname)
+    }
+
+    init(_ configuration: SMTPConfiguration, library: String) throws(MailError) {
         guard configuration.url.hasPrefix("smtp://") || configuration.url.hasPrefix("smtps://") else {
             throw MailError(.configuration, "the SMTP URL must start with smtp:// or smtps://, not '\(configuration.url)'")
         }
@@ -111,11 +119,8 @@ public struct SMTPTransport: MailTransport {
         } else {
             password = nil
         }
-        _ = Self.globalInit
+        self.library = library
     }
-
-    /// curl_global_init once per process, before any handle.
-    static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// What a failed transfer means: the server's reply code decides when there is one (4xx
     /// temporary, 5xx permanent); without one, network trouble is temporary, and a malformed
@@ -143,11 +148,14 @@ public struct SMTPTransport: MailTransport {
         for address in [envelope.sender] + envelope.recipients where !MailAddress.isValid(address) {
             throw MailTransportError(.permanent, "'\(HeaderText.neutralised(address))' is not a mail address")
         }
-        guard let handle = curl_easy_init() else { throw MailTransportError(.temporary, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        // Like a sendmail that cannot run: nothing was sent, and it goes once the package is installed.
+        let curl: LibCurl
+        do { curl = try LibCurl.shared(library) } catch { throw MailTransportError(.temporary, "cannot send over SMTP: \(error)") }
+        guard let handle = curl.functions.curl_easy_init() else { throw MailTransportError(.temporary, "curl_easy_init failed") }
+        defer { curl.functions.curl_easy_cleanup(handle) }
         var recipients: UnsafeMutablePointer<curl_slist>?
-        for address in envelope.recipients { recipients = curl_slist_append(recipients, "<\(address)>") }
-        defer { curl_slist_free_all(recipients) }
+        for address in envelope.recipients { recipients = curl.functions.curl_slist_append(recipients, "<\(address)>") }
+        defer { curl.functions.curl_slist_free_all(recipients) }
 
         let source = UploadSource(Array(envelope.data.utf8))
         let unmanaged = Unmanaged.passRetained(source)
@@ -158,42 +166,42 @@ public struct SMTPTransport: MailTransport {
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
-            almanac_curl_setopt_string(handle, CURLOPT_URL, configuration.url)
-            almanac_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-            almanac_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
-            almanac_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.sender)>")
-            almanac_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
+            almanac_curl_setopt_string(curl.table, handle, CURLOPT_URL, configuration.url)
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_NOSIGNAL, 1)
+            almanac_curl_setopt_pointer(curl.table, handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
+            almanac_curl_setopt_string(curl.table, handle, CURLOPT_MAIL_FROM, "<\(envelope.sender)>")
+            almanac_curl_setopt_slist(curl.table, handle, CURLOPT_MAIL_RCPT, recipients)
             // Some recipients refused: the others still get the message; the transcript says who.
-            almanac_curl_setopt_rcpt_allowfails(handle, 1)
-            almanac_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
-            almanac_curl_setopt_io(handle, CURLOPT_READFUNCTION, uploadCallback)
-            almanac_curl_setopt_pointer(handle, CURLOPT_READDATA, unmanaged.toOpaque())
+            almanac_curl_setopt_rcpt_allowfails(curl.table, handle, 1)
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_UPLOAD, 1)
+            almanac_curl_setopt_io(curl.table, handle, CURLOPT_READFUNCTION, uploadCallback)
+            almanac_curl_setopt_pointer(curl.table, handle, CURLOPT_READDATA, unmanaged.toOpaque())
             // The protocol lines, for the replies to RCPT and the server's words on failure.
-            almanac_curl_setopt_long(handle, CURLOPT_VERBOSE, 1)
-            almanac_curl_setopt_debug(handle, transcriptCallback)
-            almanac_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, transcriptPointer.toOpaque())
-            almanac_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
-            almanac_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.timeout))
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_VERBOSE, 1)
+            almanac_curl_setopt_debug(curl.table, handle, transcriptCallback)
+            almanac_curl_setopt_pointer(curl.table, handle, CURLOPT_DEBUGDATA, transcriptPointer.toOpaque())
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.timeout))
             let useSSL: curl_usessl =
                 switch configuration.tls {
                 case .required: CURLUSESSL_ALL
                 case .optional: CURLUSESSL_TRY
                 case .none: CURLUSESSL_NONE
                 }
-            almanac_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
-            almanac_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, configuration.verifyCertificate ? 1 : 0)
-            almanac_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, configuration.verifyCertificate ? 2 : 0)
-            if let caFile = configuration.caFile { almanac_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
-            if let username = configuration.username { almanac_curl_setopt_string(handle, CURLOPT_USERNAME, username) }
-            if let password { almanac_curl_setopt_string(handle, CURLOPT_PASSWORD, password) }
-            return curl_easy_perform(handle)
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_SSL_VERIFYPEER, configuration.verifyCertificate ? 1 : 0)
+            almanac_curl_setopt_long(curl.table, handle, CURLOPT_SSL_VERIFYHOST, configuration.verifyCertificate ? 2 : 0)
+            if let caFile = configuration.caFile { almanac_curl_setopt_string(curl.table, handle, CURLOPT_CAINFO, caFile) }
+            if let username = configuration.username { almanac_curl_setopt_string(curl.table, handle, CURLOPT_USERNAME, username) }
+            if let password { almanac_curl_setopt_string(curl.table, handle, CURLOPT_PASSWORD, password) }
+            return curl.functions.curl_easy_perform(handle)
         }
         let refused = transcript.recipientFailures()
         guard code != CURLE_OK else { return MailSendReport(failures: refused) }
         var reply: Int = 0
-        almanac_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
+        almanac_curl_getinfo_long(curl.table, handle, CURLINFO_RESPONSE_CODE, &reply)
         let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        var text = detail.isEmpty ? curl.text(of: code) : detail
         if let hint = Self.hint(curlCode: Int(code.rawValue), configuration: configuration) { text += " (\(hint))" }
         if refused.count == envelope.recipients.count {
             // Every recipient refused: each one's reply, and retry only what may still go.

@@ -1,5 +1,5 @@
+import AlmanacLibraries
 import CPostgres
-import Glibc
 
 /// libpq, the PostgreSQL client library, opened when a connection is made instead of linked:
 /// almanacctl and almanacd load it (and the libraries it brings: Kerberos, LDAP, GnuTLS, OpenSSL,
@@ -20,19 +20,12 @@ struct LibPQ: @unchecked Sendable {  // a table of C function pointers into a li
     /// Opens `library` (the soname unless a test names another) and finds every function almanac
     /// calls. A missing library or function is `unavailable`, and names the library and its package.
     static func load(_ library: String = soname) throws(StoreError) -> LibPQ {
-        let operation = "loading the PostgreSQL client library"
-        let install = "install the Debian package \(package), or libpq for your system"
-        guard let handle = dlopen(library, RTLD_NOW | RTLD_LOCAL) else {
-            let reason = dlerror().map { String(cString: $0) } ?? "not found"
-            throw StoreError(.unavailable, operation: operation, detail: "cannot load \(library) (\(install)): \(reason)")
+        do {
+            return LibPQ(
+                functions: try SharedLibrary.load(
+                    library, package: package, upstream: "libpq", into: almanac_pq(), resolve: { almanac_pq_resolve($0, $1) }))
+        } catch {
+            throw StoreError(.unavailable, operation: "loading the PostgreSQL client library", detail: error.detail)
         }
-        var functions = almanac_pq()
-        if let missing = almanac_pq_resolve(handle, &functions) {
-            dlclose(handle)
-            throw StoreError(
-                .unavailable, operation: operation,
-                detail: "\(library) has no function \(String(cString: missing)) (\(install))")
-        }
-        return LibPQ(functions: functions)
     }
 }

@@ -10,7 +10,8 @@ import Glibc
 /// `PRIORITY`, `SYSLOG_IDENTIFIER`, `CODE_FILE`/`CODE_LINE`/`CODE_FUNC`, and one field per
 /// metadata key (`ALMANAC_ITEM`, `MESSAGE_ID`, ...; see ``journalFieldName(_:)``). Otherwise each
 /// entry is one `<N>`-prefixed line on stderr, which journald (via a plain stream) and
-/// `systemd-cat` turn into the priority, followed by the metadata as `KEY=value` pairs.
+/// `systemd-cat` turn into the priority, followed by the metadata as `KEY=value` pairs. libsystemd
+/// is opened for the first native entry (``LibSystemd``); without it entries are lines on stderr.
 public struct JournalLogHandler: LogHandler {
     /// Where entries go.
     public enum Destination: Sendable, Equatable {
@@ -19,10 +20,15 @@ public struct JournalLogHandler: LogHandler {
         /// `<N>`-prefixed lines on a file descriptor (2 for stderr).
         case lines(fileDescriptor: Int32)
 
-        /// The systemd convention: native when `$JOURNAL_STREAM` matches stderr, else lines.
+        /// The systemd convention: native when `$JOURNAL_STREAM` matches stderr (and libsystemd
+        /// can be opened), else lines.
         public static func detect() -> Destination {
-            let stream = getenv("JOURNAL_STREAM").map { String(cString: $0) }
-            return JournalLogHandler.streamMatches(stream, fileDescriptor: 2) ? .journal : .lines(fileDescriptor: 2)
+            detect(journalStream: getenv("JOURNAL_STREAM").map { String(cString: $0) }, systemd: try? LibSystemd.shared.get())
+        }
+
+        /// `systemd` is opened only when the stream matches.
+        static func detect(journalStream: String?, systemd: @autoclosure () -> LibSystemd?) -> Destination {
+            JournalLogHandler.streamMatches(journalStream, fileDescriptor: 2) && systemd() != nil ? .journal : .lines(fileDescriptor: 2)
         }
     }
 
@@ -60,18 +66,19 @@ public struct JournalLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let own = event.metadata { merged.merge(own) { _, new in new } }
         if let error = event.error, merged["error"] == nil { merged["error"] = "\(error)" }
-        switch destination {
-        case .journal:
+        if destination == .journal, let systemd = try? LibSystemd.shared.get() {
             let fields = Self.journalFields(
                 level: event.level, message: event.message.description, metadata: merged,
                 identifier: identifier, logger: label,
                 file: event.file, function: event.function, line: event.line
             )
-            Self.sendToJournal(fields)
-        case .lines(let fd):
-            let line = Self.line(level: event.level, message: event.message.description, metadata: merged)
-            Self.write(line + "\n", to: fd)
+            Self.sendToJournal(fields, systemd)
+            return
         }
+        // Lines, and the journal's entries when libsystemd cannot be opened: on stderr.
+        let fd = if case .lines(let fd) = destination { fd } else { Int32(2) }
+        let line = Self.line(level: event.level, message: event.message.description, metadata: merged)
+        Self.write(line + "\n", to: fd)
     }
 
     // MARK: - Formatting (pure)
@@ -219,7 +226,7 @@ public struct JournalLogHandler: LogHandler {
 
     // MARK: - Output
 
-    private static func sendToJournal(_ fields: [String]) {
+    private static func sendToJournal(_ fields: [String], _ systemd: LibSystemd) {
         // One contiguous buffer, so every iovec points into memory that lives through the call.
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
@@ -231,7 +238,7 @@ public struct JournalLogHandler: LogHandler {
         bytes.withUnsafeMutableBytes { raw in
             guard let base = raw.baseAddress else { return }
             let vectors = ranges.map { iovec(iov_base: base + $0.lowerBound, iov_len: $0.count) }
-            _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+            _ = vectors.withUnsafeBufferPointer { systemd.functions.sd_journal_sendv($0.baseAddress, Int32($0.count)) }
         }
     }
 

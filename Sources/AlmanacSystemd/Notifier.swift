@@ -10,16 +10,29 @@ import Musl
 ///
 /// Every method is a no-op when `$NOTIFY_SOCKET` is unset (a run by hand), so callers never need
 /// to ask whether they run under systemd. The environment is left alone, so the watchdog keeps
-/// working after the first message.
+/// working after the first message. libsystemd is opened at the first message (``LibSystemd``);
+/// without it every method is a no-op too.
 public struct SystemdNotifier: Sendable {
-    public init() {}
+    private let systemd: @Sendable () -> LibSystemd?
+
+    public init() {
+        systemd = { try? LibSystemd.shared.get() }
+    }
+
+    /// A notifier over another library than libsystemd's soname (tests: one that is missing).
+    init(library: String) {
+        let loaded = try? LibSystemd.load(library)
+        systemd = { loaded }
+    }
 
     /// Sends raw `KEY=value` assignments, one per line. Returns `true` when a service manager was
-    /// notified, `false` when none is listening (`$NOTIFY_SOCKET` unset) or sending failed.
+    /// notified, `false` when none is listening (`$NOTIFY_SOCKET` unset), libsystemd cannot be
+    /// loaded, or sending failed.
     @discardableResult
     public func send(_ assignments: [String]) -> Bool {
+        guard let systemd = systemd() else { return false }
         let state = assignments.map(Self.sanitized).joined(separator: "\n")
-        return sd_notify(0, state) > 0
+        return systemd.functions.sd_notify(0, state) > 0
     }
 
     /// `READY=1`, with an optional one-line status.
@@ -63,7 +76,7 @@ public struct SystemdNotifier: Sendable {
     /// the watchdog for this process, `nil` otherwise.
     public func watchdogPingInterval() -> Duration? {
         var usec: UInt64 = 0
-        guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
+        guard let systemd = systemd(), systemd.functions.sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(clamping: usec / 2))
     }
 

@@ -38,9 +38,15 @@ public enum SocketActivation {
     ///
     /// Returns the descriptor, or `nil` when the process was not socket-activated (then the
     /// caller binds the socket itself). Clears `$LISTEN_FDS`, `$LISTEN_PID` and `$LISTEN_FDNAMES`
-    /// so that child processes do not believe the sockets are theirs. Call it once.
+    /// so that child processes do not believe the sockets are theirs. Call it once. Without
+    /// libsystemd (``LibSystemd``) nothing was passed as far as almanacd can tell: `nil`.
     public static func adoptListeningSocket() throws(SocketActivationError) -> Int32? {
-        let count = sd_listen_fds(1)
+        guard let systemd = try? LibSystemd.shared.get() else { return nil }
+        return try adoptListeningSocket(systemd)
+    }
+
+    static func adoptListeningSocket(_ systemd: LibSystemd) throws(SocketActivationError) -> Int32? {
+        let count = systemd.functions.sd_listen_fds(1)
         if count < 0 {
             throw SocketActivationError(.listenFDsFailed, "sd_listen_fds failed: \(String(cString: strerror(-count)))")
         }
@@ -49,15 +55,21 @@ public enum SocketActivation {
             throw SocketActivationError(.tooManySockets, "\(count) sockets passed, expected one")
         }
         let fd = firstDescriptor
-        guard isUnixStreamListener(fd) else {
+        guard isUnixStreamListener(fd, systemd) else {
             throw SocketActivationError(.notAUnixStreamListener, "descriptor \(fd) is not a listening Unix stream socket")
         }
         return fd
     }
 
-    /// Whether `fd` is a listening `AF_UNIX` `SOCK_STREAM` socket (`sd_is_socket_unix`).
+    /// Whether `fd` is a listening `AF_UNIX` `SOCK_STREAM` socket (`sd_is_socket_unix`); `false`
+    /// without libsystemd.
     public static func isUnixStreamListener(_ fd: Int32) -> Bool {
-        sd_is_socket_unix(fd, streamType, 1, nil, 0) > 0
+        guard let systemd = try? LibSystemd.shared.get() else { return false }
+        return isUnixStreamListener(fd, systemd)
+    }
+
+    static func isUnixStreamListener(_ fd: Int32, _ systemd: LibSystemd) -> Bool {
+        systemd.functions.sd_is_socket_unix(fd, streamType, 1, nil, 0) > 0
     }
 
     #if canImport(Glibc)

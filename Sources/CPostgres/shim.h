@@ -7,8 +7,7 @@
 #ifndef ALMANAC_CPOSTGRES_SHIM_H
 #define ALMANAC_CPOSTGRES_SHIM_H
 
-#include <dlfcn.h>
-#include <stddef.h>
+#include "../CSharedLibrary/shared_library.h"
 
 // Debian puts the header in /usr/include/postgresql (libpq-dev); others in the include path.
 #if __has_include(<postgresql/libpq-fe.h>)
@@ -24,20 +23,11 @@
     X(PQresultErrorMessage) X(PQclear) X(PQntuples) X(PQnfields) X(PQfname) X(PQgetisnull) \
     X(PQgetvalue) X(PQcmdTuples)
 
-// The functions, typed as libpq-fe.h declares them (`__typeof__` does not refer to the symbol).
-typedef struct almanac_pq {
-#define ALMANAC_PQ_FIELD(name) __typeof__(&name) name;
-    ALMANAC_PQ_FUNCTIONS(ALMANAC_PQ_FIELD)
-#undef ALMANAC_PQ_FIELD
-} almanac_pq;
+// The functions, typed as the header declares them, and their resolver (shared_library.h).
+typedef struct almanac_pq { ALMANAC_PQ_FUNCTIONS(ALMANAC_LIBRARY_FIELD) } almanac_pq;
 
-// Fills `table` from a library dlopen returned: NULL when every function was found, else the name
-// of the first one missing (the table is then incomplete and must not be used).
 static inline const char *almanac_pq_resolve(void *library, almanac_pq *table) {
-#define ALMANAC_PQ_RESOLVE(name) \
-    if ((table->name = (__typeof__(&name))dlsym(library, #name)) == NULL) return #name;
-    ALMANAC_PQ_FUNCTIONS(ALMANAC_PQ_RESOLVE)
-#undef ALMANAC_PQ_RESOLVE
+    ALMANAC_PQ_FUNCTIONS(ALMANAC_LIBRARY_RESOLVE)
     return NULL;
 }
 

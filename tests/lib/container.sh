@@ -21,8 +21,8 @@ container_cache=.cache/e2e
 container_roots=${ALMANAC_E2E_ROOTS:-/var/cache/almanac-test}
 
 # The libraries the daemon links dynamically (everything but the Swift runtime) or opens on first
-# use (libpq5, which the package's Depends: states by hand), the time zone database, and what
-# systemd needs to boot. The key changes with the list.
+# use (libpq5 and libcurl4, which the package's Depends: states by hand; libsystemd0 comes with
+# systemd), the time zone database, and what systemd needs to boot. The key changes with the list.
 container_packages=systemd,systemd-sysv,dbus,procps,libsqlite3-0,libcurl4,libpq5,tzdata,ca-certificates
 
 container_rootfs() {
