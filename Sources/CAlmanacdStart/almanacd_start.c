@@ -8,8 +8,10 @@
 // take some 25 ms, so a stop requested right after a start hit it. Here each of the three gets a
 // handler that only notes it came; once the sources are registered, almanacd sends the noted
 // ones to itself again (almanacd_start_forward_signals) and they take the normal way: SIGTERM
-// stops the daemon cleanly, SIGHUP reloads once it runs. Only the loader's own work before this
-// (about a millisecond) is left uncovered.
+// stops the daemon cleanly, SIGHUP reloads once it runs. What is left uncovered is the time from
+// exec to here: the kernel's exec and the loader mapping and relocating the libraries (measured:
+// a signal up to about 11 ms after exec on the dynamic build, 5 ms on the static build, can still
+// end the process; docs/benchmarks.md, twenty-second part).
 //
 // This is part of the almanacd executable alone: a test binary that linked it would no longer
 // stop on SIGTERM.
