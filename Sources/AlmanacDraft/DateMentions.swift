@@ -42,6 +42,10 @@ struct MentionScanner {
     /// The festival a notice is about (named in its title or opening), for breaks it names without the
     /// festival's name (放假期间, 节日期间); nil when the document names none or several.
     var documentFestival: Festival?
+    /// The month of the last date the document wrote before the sentence being read (a dated lead, a news
+    /// dateline 9月28日电, a page's date 10-16), for a day written without its month (28日上午, 26日下午); nil
+    /// outside a document's reading.
+    var contextMonth: Int?
 
     struct FestivalName {
         var chars: [Character]
@@ -215,7 +219,8 @@ struct MentionScanner {
     /// 3号开展……): the month is the one the sentence wrote last. Only a day that opens a clause, comes
     /// after the day before it, and is not a count (3日内, 5日游) or a dateline (2日电).
     func elidedDay(_ c: [Character], _ i: Int, after last: Mention?) -> Mention? {
-        guard let last, last.form == .day || last.form == .window, i > 0, "，,；;".contains(c[i - 1]),
+        guard let last, last.form == .day || last.form == .window else { return contextDay(c, i) }
+        guard i > 0, "，,；;(（".contains(c[i - 1]),
             DocumentScanner.digit(c[i]) != nil,
             let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
         else { return nil }
@@ -233,6 +238,47 @@ struct MentionScanner {
             m.spelled = String(c[m.range])
         }
         return m
+    }
+
+    /// A day written without its month where the sentence has dated nothing before it (28日上午,合肥市……举办; 1.登高:26日
+    /// 下午1:30……; (30日下午6:00前将……送到社区办公室): the time of an activity told in a document that wrote its month
+    /// before (the dateline 9月28日电, the page's date 10-16, an earlier sentence's date). Only a day that opens the
+    /// sentence, a clause, a field or a bracket, and goes on to a part of the day or a clause mark; never a count
+    /// (3日内, 5日游) or a dateline (2日电).
+    func contextDay(_ c: [Character], _ i: Int) -> Mention? {
+        guard let month = datelineMonth(c, before: i) ?? contextMonth, i == 0 || "，,；;：:(（。".contains(c[i - 1]), DocumentScanner.digit(c[i]) != nil,
+            let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号",
+            d.end + 1 < c.count, "上下中晚早凌，,".contains(c[d.end + 1]),
+            CivilDate(year: 2024, month: month, day: d.value) != nil
+        else { return nil }
+        var m = Mention(
+            range: i..<(d.end + 1), spelled: String(c[i..<(d.end + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(d.value))",
+            month: month, dateSource: "sourced", confidence: 0.8, unsure: ["月份取自前文（\(month)月）"])
+        if let (time, tEnd) = timeOfDay(c, d.end + 1) {
+            m.time = time
+            m.range = i..<tEnd
+            m.spelled = String(c[m.range])
+        }
+        return m
+    }
+
+    /// The month of a news dateline (中新网安徽新闻9月28日电, 1月31日讯) the sentence writes before `i`.
+    func datelineMonth(_ c: [Character], before i: Int) -> Int? {
+        var k = i - 1
+        while k > 2 {
+            if c[k] == "电" || c[k] == "讯", c[k - 1] == "日" {
+                var j = k - 1
+                while j > 0, DocumentScanner.digit(c[j - 1]) != nil { j -= 1 }
+                if j < k - 1, j > 1, c[j - 1] == "月", let m = DocumentScanner.number(c, max(0, j - 3), maxDigits: 2).flatMap({ $0.end == j - 1 ? $0 : nil })
+                    ?? DocumentScanner.number(c, max(0, j - 2), maxDigits: 2).flatMap({ $0.end == j - 1 ? $0 : nil }),
+                    (1...12).contains(m.value)
+                {
+                    return m.value
+                }
+            }
+            k -= 1
+        }
+        return nil
     }
 
     // MARK: Dates and windows

@@ -462,7 +462,18 @@ public enum PlanDrafter {
             let form = DraftText.matchingForm(String(value.filter { !"“”「」\"".contains($0) }))
             if form.count >= 4 { themes.append(form) }
         }
+        // The month of the last date written before a sentence (its lead, a dateline, a page's date on a line of its
+        // own), for a day written without its month (28日上午; 26日下午1:30).
+        var contextMonth: Int?
+        var pageDates = Self.pageDateMonths(text)[...]
         for (index, sentence) in sentences.enumerated() {
+            while let first = pageDates.first, first.line < sentence.line {
+                contextMonth = first.month
+                pageDates = pageDates.dropFirst()
+            }
+            var sentenceScanner = scanner
+            sentenceScanner.contextMonth = contextMonth
+            contextMonth = Self.lastWrittenMonth(sentence.chars) ?? contextMonth
             do {
                 let t = String(sentence.chars)
                 let label = t.firstIndex { $0 == ":" || $0 == "：" }.map { String(t[..<$0].suffix(8)) }
@@ -483,7 +494,7 @@ public enum PlanDrafter {
                     inTheme = false
                 }
             }
-            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: sentenceScanner)
             var built: [DraftItem]
             if let month = sentence.month {
                 var item = builder.sectionItem(month: month)
@@ -1660,6 +1671,36 @@ extension PlanDrafter {
     static let occasionNumerals = ScalarSet("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    /// The month of the last `M月D日` (or `D号`) a sentence writes in Arabic digits, datelines (9月28日电) included.
+    static func lastWrittenMonth(_ c: [Character]) -> Int? {
+        var found: Int?
+        for i in c.indices where c[i] == "月" && i > 0 {
+            var j = i
+            while j > 0, j > i - 2, c[j - 1].isASCII, c[j - 1].isNumber { j -= 1 }
+            guard j < i, j == 0 || !(c[j - 1].isASCII && c[j - 1].isNumber), let m = Int(String(c[j..<i])), (1...12).contains(m),
+                let d = DocumentScanner.asciiNumber(c, i + 1, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
+            else { continue }
+            found = m
+        }
+        return found
+    }
+
+    /// Lines that open with a page's date (`10-16`, `2023-10-14 15:07:41`), with that date's month, in line order.
+    static func pageDateMonths(_ text: String) -> [(line: Int, month: Int)] {
+        var out: [(line: Int, month: Int)] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let c = Array(raw.drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }.prefix(11))
+            func digits(_ r: Range<Int>) -> Int? { r.upperBound <= c.count && c[r].allSatisfy { $0.isASCII && $0.isNumber } ? Int(String(c[r])) : nil }
+            var k = 0
+            if digits(0..<4) != nil, c.count > 4, c[4] == "-" { k = 5 }
+            guard let m = digits(k..<(k + 2)), c.count > k + 4, c[k + 2] == "-", digits((k + 3)..<(k + 5)) != nil,
+                c.count == k + 5 || c[k + 5] == " ", (1...12).contains(m)
+            else { continue }
+            out.append((n + 1, m))
+        }
+        return out
+    }
+
     static func bareFestival(_ when: String) -> String? {
         var w = Substring(when)
         if w.hasPrefix("holiday ") { w = w.dropFirst(8) }
