@@ -1026,6 +1026,19 @@ public enum PlanDrafter {
         // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
         // its own, is that activity. (Only a
         // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
+        // In a news report (a dateline's 日电/日讯/本报讯, a 记者 or 通讯员; or one day's activity that 圆满举行 or 拉开帷幕, the only
+        // day the document writes), a festival told after the
+        // reported day without a date of its own, not as what will be done (将, 计划, 下一步) and in a sentence that holds no activity
+        // of its own (开展, 举办, 组织……) is told about that day's
+        // activity: its theme retold (今年中秋邂逅了国庆), a comment (既保留了七夕节日的文化内涵), a part of the programme (在七一
+        // 建党节来临之际,社区居民通过歌声……). Within a week of the day for a festival on the same day every year, three
+        // weeks for one that moves (a report's year is not the plan's, so its day is near, not on, the plan year's).
+        let newsReport: Bool = {
+            let t = DraftText.matchingForm(text)
+            if ["日讯", "日电", "报讯", "网讯", "记者", "通讯员"].contains(where: { t.contains($0) }) { return true }
+            let days = Set(candidates.filter { $0.when.count == 5 && Self.occasion(of: $0) == nil && Int($0.when.prefix(2)) != nil }.map(\.when))
+            return days.count == 1 && ["圆满举行", "拉开帷幕", "举行了", "开展了"].contains { t.contains($0) }
+        }()
         do {
             var reported: [CivilDate] = []
             candidates = candidates.filter { item in
@@ -1037,11 +1050,26 @@ public enum PlanDrafter {
                     return true
                 }
                 guard !reported.isEmpty, let name = Self.bareFestival(when), !when.contains(" "), !when.hasPrefix("holiday"),
-                    !item.sentence.contains("将"), item.sentence.contains("了"), let f = options.festivals.festival(named: name),
+                    !item.sentence.contains("将"), let f = options.festivals.festival(named: name),
                     let day = try? options.festivals.date(of: f, year: options.year),
-                    let before = try? options.festivals.date(of: f, year: options.year - 1), before.month == day.month, before.day == day.day
+                    let before = try? options.festivals.date(of: f, year: options.year - 1)
                 else { return true }
-                return !reported.contains { (0...7).contains(day.dayNumber - $0.dayNumber) }
+                let fixed = before.month == day.month && before.day == day.day
+                if fixed, item.sentence.contains("了"), reported.contains(where: { (0...7).contains(day.dayNumber - $0.dayNumber) }) {
+                    return false
+                }
+                let sentence = DraftText.matchingForm(item.sentence)
+                // (Not a sentence that opens an activity of its own, 此外,姚庄社区……开展了……活动; 在吉祥社区,……活动精彩上演, nor one
+                // that writes a month.)
+                let chars = Array(sentence)
+                let writesMonth = chars.indices.contains { i in
+                    i > 0 && chars[i] == "月" && (DocumentScanner.digit(chars[i - 1]) != nil || "一二三四五六七八九十".contains(chars[i - 1]))
+                }
+                guard newsReport, !writesMonth, !["计划", "拟于", "下一步", "今后", "上演"].contains(where: { sentence.contains($0) }),
+                    !ItemBuilder.verbs.contains(where: { sentence.contains($0) })
+                else { return true }
+                let reach = fixed ? 7 : 21
+                return !reported.contains { abs(day.dayNumber - $0.dayNumber) <= reach }
             }
         }
         // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no

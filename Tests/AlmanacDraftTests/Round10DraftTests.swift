@@ -23,4 +23,38 @@ import Testing
         // A count of days is no day (3日内).
         #expect(try whens("9月1日开学。各班要在3日内上报名单。") == ["09-01"])
     }
+
+    @Test func aNewsReportsLaterFestivalsAreItsDaysActivity() throws {
+        // A report (通讯员, 圆满举行): the festivals told after the day, without a date of their own, are that day's.
+        let news = """
+            本报讯(通讯员 某某)9月28日上午,某某社区举办“喜迎中秋 欢度国庆”活动,活动圆满举行。
+            今年中秋邂逅了国庆,社区准备了国庆主题帆布包给居民涂鸦。
+            中秋国庆喜相逢,阖家团圆又一秋。
+            """
+        #expect(try whens(news) == ["09-28"])
+        // The only day a document writes, an activity 圆满举行: a comment naming the festival is told about it.
+        let oneDay = """
+            8月29日晚,由某某社区主办的“缘聚七夕”青年联谊活动在中心广场圆满举行。
+            大家纷纷表示,这种活动既保留了七夕节日的文化内涵,又符合当代青年的社交习惯。
+            """
+        #expect(try whens(oneDay) == ["08-29"])
+        // Another activity held at the festival (开展了) is its own item.
+        let other = """
+            本报讯(通讯员 某某)9月28日上午,某某社区举办“邻里节”活动,活动圆满举行。
+            此外,某某社区在中秋节开展了“月圆情浓”慰问活动。
+            """
+        #expect(try whens(other) == ["09-28", "中秋节"])
+        // What will be done is not told about the day.
+        let next = """
+            本报讯(通讯员 某某)9月28日上午,某某社区举办“邻里节”活动,活动圆满举行。
+            下一步,社区计划在国庆节开展升旗仪式。
+            """
+        #expect(try whens(next) == ["09-28", "国庆节"])
+        // A plan (no news marks) keeps a festival near a dated activity.
+        let plan = """
+            9月28日,社区开展邻里节活动。
+            国庆节当天,社区组织升旗仪式。
+            """
+        #expect(try whens(plan) == ["09-28", "国庆节"])
+    }
 }
