@@ -1072,6 +1072,38 @@ public enum PlanDrafter {
                 return !reported.contains { abs(day.dayNumber - $0.dayNumber) <= reach }
             }
         }
+        // A step of a numbered point inside the point's own window: the point dates its activity by a window (3、9月2日——9月11日
+        // ……黑板报比赛; 一、开展……展示活动 / 活动时间:3月4日-5日), and a day inside that window told later in the point, on a line
+        // that opens no point of its own (评比时间为9月11号; 并于3月4日……进行评选。3月5日上午,……进行表彰), is when a part of
+        // that activity happens (its judging, its award), not another activity.
+        do {
+            func pointLine(_ line: Int) -> Int? {
+                guard var n = lineIndex[line] else { return nil }
+                while n >= 0 {
+                    let t = doc.keptLines[n].text
+                    if Layout.enumeratorLength(t) > t.prefix(while: { $0 == " " || $0 == "\u{3000}" }).count { return doc.keptLines[n].line }
+                    n -= 1
+                }
+                return nil
+            }
+            var windowOf: [Int: (String, String)] = [:]
+            var drop: Set<Int> = []
+            for (k, item) in candidates.enumerated() {
+                guard let point = pointLine(item.line) else { continue }
+                if let bounds = Self.dayBounds(item.when), bounds.0 < bounds.1 {
+                    if windowOf[point] == nil { windowOf[point] = bounds }
+                    continue
+                }
+                guard item.when.count == 5, Int(item.when.prefix(2)) != nil, item.line != point, let w = windowOf[point],
+                    w.0 <= item.when, item.when <= w.1
+                else { continue }
+                // (Not a clause that holds an activity of its own: 3月6日班会课各班开展……班队会 inside 动员阶段:3月1日—3月9日;
+                // 启动仪式6月14 inside the month.)
+                let clause = DraftText.matchingForm(Self.clause(of: item.spelled, in: item.sentence))
+                if !(ItemBuilder.verbs + ["启动", "仪式", "开幕"]).contains(where: { clause.contains($0) }) { drop.insert(k) }
+            }
+            candidates.removeElements(at: drop)
+        }
         // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no
         // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
         // frames what follows; it is no item.
@@ -1699,6 +1731,15 @@ extension PlanDrafter {
     static let occasionNumerals = ScalarSet("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    /// The clause of `sentence` (between marks , ， ; ； 。) that writes `spelled`; the sentence when it is not found.
+    static func clause(of spelled: String, in sentence: String) -> String {
+        guard !spelled.isEmpty, let r = sentence.range(of: spelled) else { return sentence }
+        let marks: Set<Character> = [",", "，", ";", "；", "。"]
+        let start = sentence[..<r.lowerBound].lastIndex { marks.contains($0) }.map { sentence.index(after: $0) } ?? sentence.startIndex
+        let end = sentence[r.upperBound...].firstIndex { marks.contains($0) } ?? sentence.endIndex
+        return String(sentence[start..<end])
+    }
+
     /// The month of the last `M月D日` (or `D号`) a sentence writes in Arabic digits, datelines (9月28日电) included.
     static func lastWrittenMonth(_ c: [Character]) -> Int? {
         var found: Int?

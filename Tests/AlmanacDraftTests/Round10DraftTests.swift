@@ -57,4 +57,27 @@ import Testing
             """
         #expect(try whens(plan) == ["09-28", "国庆节"])
     }
+
+    @Test func aDayInsideItsPointsWindowIsAStepOfThatActivity() throws {
+        // The point's window on the point's line, its judging day in the paragraph under it.
+        let onLine = """
+            四、活动安排
+            1、9月2日——9月11日“尊师心语”之黑板报比赛
+            本活动由德育处统一安排布置,评比时间为9月11号,由美术备课组老师组织执行。
+            """
+        #expect(try whens(onLine) == ["09-02..09-11"])
+        // The window on a 活动时间 line under the point's heading; judging and award days inside it.
+        let field = """
+            一、开展家庭文化艺术节主题宣传展示活动(宣传部牵头)
+            活动时间:2017年3月4日-5日
+            活动内容:各妇委会选送优秀节目,并于3月4日在市妇女儿童活动中心进行评选。3月5日上午,市妇联对优秀节目进行表彰。
+            """
+        #expect(try whens(field) == ["03-04..03-05"])
+        // A day inside a stage's window that holds an activity of its own (开展) is an item.
+        let stage = """
+            1、动员阶段:3月1日至3月9日
+            3月6日班会课各班开展以雷锋精神代代传为主题的班队会。
+            """
+        #expect(try whens(stage).contains("03-06"))
+    }
 }
