@@ -80,4 +80,13 @@ import Testing
             """
         #expect(try whens(stage).contains("03-06"))
     }
+
+    @Test func aBare团委IsTheDocumentsOwnNotTheSeedDistricts() throws {
+        // A company's or a school's 团委 is kept as the document writes it, not read as the seed district's 团区委.
+        let d = try draft("5月,为迎接五四青年节,团委统一租用场地,开展青年趣味运动会。")
+        #expect(owners(d) == ["团委"])
+        #expect(owners(try draft("9月4日,本活动由团委向各团支部发放倡议书。")) == ["团委"])
+        // The district's own spelling still is the dictionary's unit.
+        #expect(owners(try draft("5月4日,团区委举办青年座谈会。")) == ["团区委"])
+    }
 }
