@@ -772,9 +772,11 @@ struct MentionScanner {
                 month: m.value, dateSource: "sourced", confidence: 0.8)
         }
         var k = d.end
+        // “6.16”安全月“咨询日”活动, “12.1”: a month and day alone inside their own quotes name a day, whatever follows.
+        let quotedAlone = i > 0 && (c[i - 1] == "“" || c[i - 1] == "\"") && (c[k] == "”" || c[k] == "\"")
         if c[k] == "”" || c[k] == "\"" { k += 1 }
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
-        if dot == "." {
+        if dot == ".", !quotedAlone {
             // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
             guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
             else { return nil }

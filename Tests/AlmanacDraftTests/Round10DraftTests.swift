@@ -89,4 +89,11 @@ import Testing
         // The district's own spelling still is the dictionary's unit.
         #expect(owners(try draft("5月4日,团区委举办青年座谈会。")) == ["团区委"])
     }
+
+    @Test func aDottedDayAloneInItsQuotesIsADay() throws {
+        // “6.16” in its own quotes names a day whatever follows it.
+        #expect(try whens("组织开展“6.16”安全月“咨询日”活动。").contains("06-16"))
+        // A section number is no day.
+        #expect(try whens("1.2 工作目标") == [])
+    }
 }
