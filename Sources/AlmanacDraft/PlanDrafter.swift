@@ -1381,6 +1381,36 @@ public enum PlanDrafter {
                 candidates.insert(item, at: at)
             }
         }
+        // A window the document titles only by its label (活动时间, 活动时间为) or by a measure after it, when it is the
+        // programme's time told right after the text announced the activity (特制定本社区七夕节活动策划方案。……二、活动时间 /
+        // 2025年8月28日; 特制定本单位“安全生产月”活动方案如下: / 20××年6月1日至30日。; ……安排部署……“安全生产月”活动。活动时间为
+        // 6月1日至6月30日): it is the time of that activity, and takes its name.
+        do {
+            var announced: [(line: Int, text: String, name: String, lead: Bool)] = []
+            for sentence in doc.sentences {
+                let t = String(sentence.chars)
+                if let name = Self.announcedActivity(t) { announced.append((sentence.line, t, name, t.hasSuffix("如下:") || t.hasSuffix("如下："))) }
+            }
+            for n in candidates.indices {
+                let item = candidates[n]
+                guard Self.dayBounds(item.when) != nil || ItemBuilder.isMonthDay(item.when) else { continue }
+                let line = String(lineChars[item.line] ?? [])
+                let title = item.title.filter { DocumentScanner.isHan($0) }
+                let labelled = title.contains("活动时间") || title.count < 4
+                let alone = line.removing(item.spelled).allSatisfy { !DocumentScanner.isHan($0) || "年".contains($0) }
+                guard labelled || alone else { continue }
+                guard let a = announced.last(where: { a in
+                    if a.line == item.line {
+                        guard !item.sentence.contains(a.text), let x = line.range(of: a.text), let y = line.range(of: item.sentence) else { return false }
+                        return x.lowerBound < y.lowerBound
+                    }
+                    return a.line < item.line && item.line - a.line <= 6
+                }), labelled || a.lead && previousKept(item.line) == a.line
+                else { continue }
+                candidates[n].title = a.name
+                candidates[n].confidence.title = 0.5
+            }
+        }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         for var item in candidates {
             var id = item.id
@@ -1731,6 +1761,37 @@ extension PlanDrafter {
     static let occasionNumerals = ScalarSet("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    /// The activity a sentence announces: the plan it says it makes (特制定本社区七夕节活动策划方案 → 七夕节活动; 特制定本单位
+    /// 20××年“安全生产月”活动方案如下 → “安全生产月”活动), or the quoted activity it ends on (……安排部署以……为主题的“安全
+    /// 生产月”活动。 → “安全生产月”活动).
+    static func announcedActivity(_ t: String) -> String? {
+        let c = Array(t)
+        if let made = find(Array("制定"), in: c, from: 0) {
+            var k = made + 2
+            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, Array(word)) {
+                k += word.count
+                break
+            }
+            // (A year written before the name: 20××年, 2024年.)
+            var y = k
+            while y < c.count, y - k < 4, "0123456789Xx×_*＊".contains(c[y]) { y += 1 }
+            if y > k, y < c.count, c[y] == "年" { k = y + 1 }
+            var end: Int?
+            for word in ["方案", "计划"] { if let e = find(Array(word), in: c, from: k), e - k <= 24 { end = min(end ?? e, e) } }
+            if let end {
+                var name = String(c[k..<end])
+                for tail in ["策划", "实施", "工作"] where name.hasSuffix(tail) { name = String(name.dropLast(tail.count)) }
+                if name.hasSuffix("活动"), name.filter({ DocumentScanner.isHan($0) }).count >= 4 { return name }
+            }
+        }
+        var body = c
+        while let last = body.last, "。.！!".contains(last) { body.removeLast() }
+        guard body.count > 4, String(body).hasSuffix("活动"), body[body.count - 3] == "”",
+            let open = body[..<(body.count - 3)].lastIndex(of: "“"), body.count - 3 - open >= 3
+        else { return nil }
+        return String(body[open...])
+    }
+
     /// The clause of `sentence` (between marks , ， ; ； 。) that writes `spelled`; the sentence when it is not found.
     static func clause(of spelled: String, in sentence: String) -> String {
         guard !spelled.isEmpty, let r = sentence.range(of: spelled) else { return sentence }

@@ -96,4 +96,26 @@ import Testing
         // A section number is no day.
         #expect(try whens("1.2 工作目标") == [])
     }
+
+    @Test func aWindowTitledByItsLabelTakesTheActivityTheTextAnnounced() throws {
+        // The plan the document says it makes names the programme's time under 活动时间.
+        let plan = """
+            为了弘扬中华优秀传统文化,特制定本社区七夕节活动策划方案。
+            一、活动主题
+            “情满七夕,爱在社区”
+            二、活动时间
+            2025年8月28日(农历七月初七)上午9:00—下午4:00
+            """
+        #expect(try draft(plan).items.map(\.title) == ["七夕节活动"])
+        // A date alone on the line after 方案如下: is that plan's window.
+        let alone = """
+            关于开展“安全生产月”活动的通知精神,特制定本单位20××年“安全生产月”活动方案如下:
+            20××年6月1日至30日。
+            (1)利用板报形式,宣传安全生产法律、法规。
+            """
+        #expect(try draft(alone).items.first?.title == "“安全生产月”活动")
+        // 活动时间为 after a sentence that ends on a quoted activity.
+        let told = "市安委会召开例会安排部署以“生命至上,安全发展”为主题的“安全生产月”活动。活动时间为6月1日至6月30日。"
+        #expect(try draft(told).items.first?.title.contains("安全生产月") == true)
+    }
 }
