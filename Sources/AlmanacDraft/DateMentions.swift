@@ -172,6 +172,19 @@ struct MentionScanner {
             }
             i += 1
         }
+        // How often and on which day, told together (每周一次的篮球比赛:每周周六上午9点; 每月一次……:每月第一个周六): one
+        // recurrence, the day's; the count is its quota.
+        for (n, q) in out.enumerated().reversed() where q.form == .recurrence && q.dateSource == "chosen" && q.quota != nil {
+            let period = q.quota?.1 ?? ""
+            if let k = out.indices.first(where: { k in
+                k > n && out[k].form == .recurrence && out[k].dateSource == "sourced"
+                    && (period == "week" ? out[k].rule.hasPrefix("weekly") : period == "month" ? out[k].rule.hasPrefix("monthly") && !out[k].rule.contains("interval")
+                        : period == "quarter" && out[k].rule.contains("interval 3"))
+            }) {
+                out[k].quota = q.quota
+                out.remove(at: n)
+            }
+        }
         return out
     }
 
@@ -895,6 +908,15 @@ struct MentionScanner {
                     range: i..<end, spelled: String(c[i..<end]), form: .recurrence, rule: rule, dateSource: "sourced",
                     confidence: 0.9, kindHint: nil)
             }
+            // 每月第四周的周六, 每季度第三周的周六: the weekday of the month's (the quarter's first month's) Nth week.
+            if per == "month" || per == "quarter", let (nth, end) = nthWeeksWeekday(c, i + word.count),
+                let rule = try? DateRule.parse("每月" + nth, festivals: catalog)
+            {
+                return Mention(
+                    range: i..<end, spelled: String(c[i..<end]), form: .recurrence,
+                    rule: per == "quarter" ? rule.text + " interval 3 from \(year)-01-01" : rule.text, dateSource: "sourced",
+                    confidence: 0.8, kindHint: nil)
+            }
             if per == "week" || per == "month" {
                 // 每周二、五 / 每月1日、15日 / 每月第二个周二: the rule parser reads these.
                 var k = i + word.count
@@ -937,6 +959,17 @@ struct MentionScanner {
             _ = unit
         }
         return nil
+    }
+
+    /// `第N周的周X` (also 第N周周X, 第N周星期X) at j: the `第N个周X` the rule parser reads, and where the words end.
+    func nthWeeksWeekday(_ c: [Character], _ j: Int) -> (String, Int)? {
+        guard j + 4 < c.count, c[j] == "第", "一二三四五1234".contains(c[j + 1]), c[j + 2] == "周" else { return nil }
+        var k = j + 3
+        if c[k] == "的" { k += 1 }
+        if DocumentScanner.matches(c, k, Array("星期")) { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
+        guard k < c.count, "一二三四五六日天".contains(c[k]) else { return nil }
+        let n = c[j + 1].isASCII ? ["1": "一", "2": "二", "3": "三", "4": "四", "5": "五"][String(c[j + 1])] ?? "" : String(c[j + 1])
+        return ("第\(n)个周\(c[k])", k + 1)
     }
 
     // MARK: Festivals and holiday periods

@@ -1104,6 +1104,21 @@ public enum PlanDrafter {
             }
             candidates.removeElements(at: drop)
         }
+        // A list of what is done how often (1. 每周一次的篮球比赛:每周定期组织篮球比赛……) and a list of when (- 每周一次的篮球比赛:
+        // 每周周六上午9点至11点): an activity told by its count alone is the one a later sentence gives the day of.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where item.quota != nil && item.dateSource == .chosen {
+                let name = item.title.filter { DocumentScanner.isHan($0) }
+                if candidates[(n + 1)...].contains(where: { later in
+                    later.dateSource == .sourced && (later.when.hasPrefix("weekly") || later.when.hasPrefix("monthly"))
+                        && Self.sharesRun(name, DraftText.matchingForm(later.sentence), length: 3)
+                }) {
+                    drop.insert(n)
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
         // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no
         // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
         // frames what follows; it is no item.

@@ -118,4 +118,24 @@ import Testing
         let told = "市安委会召开例会安排部署以“生命至上,安全发展”为主题的“安全生产月”活动。活动时间为6月1日至6月30日。"
         #expect(try draft(told).items.first?.title.contains("安全生产月") == true)
     }
+
+    @Test func howOftenAndOnWhichDayAreOneRecurrence() throws {
+        // The count and the day of the same period in one sentence: the day's rule.
+        #expect(try whens("三、活动时间\n- 每周一次的篮球比赛:每周周六上午9点至11点") == ["weekly sat"])
+        // The Nth week's weekday of the month, of the quarter's first month.
+        #expect(try whens("三、活动时间\n- 每月一次的环保活动:每月第四周的周六上午9点至11点") == ["monthly 4th sat"])
+        #expect(try whens("三、活动时间\n- 每季度一次的文艺比赛:每季度第三周的周六上午9点至11点") == ["monthly 3rd sat interval 3 from 2026-01-01"])
+        // A list of how often, then a list of when: one item per activity, dated by the second.
+        let lists = """
+            二、活动内容
+            1. 每周一次的篮球比赛:每周定期组织篮球比赛,邀请社区居民参加。
+            2. 每月一次的羽毛球活动:每月定期组织羽毛球活动。
+            三、活动时间
+            - 每周一次的篮球比赛:每周周六上午9点至11点
+            - 每月一次的羽毛球活动:每月第一个周六上午9点至11点
+            """
+        #expect(try whens(lists) == ["weekly sat", "monthly 1st sat"])
+        // A count alone stays a quota.
+        #expect(try whens("网吧检查每周不少于两次。") == ["weekly tue,fri"])
+    }
 }
