@@ -647,7 +647,13 @@ public enum PlanDrafter {
                 seenKeys.insert(key)
                 // A paragraph about the festival (its date, names, origin, history) schedules nothing;
                 // a day it dates without a year stays (……6月23日开展).
-                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
+                // (Not a dated clause that holds an activity of its own after the description: 端午节是中国传统节日,2022年5月25号
+                // 下午14:30在东关社区开展丰富多彩的活动.)
+                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")),
+                    !ItemBuilder.verbs.contains(where: { DraftText.matchingForm(Self.clause(of: item.spelled, in: item.sentence)).contains($0) })
+                {
+                    continue
+                }
                 // The headline of a page or notice names what the document is about, not an item.
                 if item.line == titleLine { continue }
                 // (Also the headline told again in the body, 2022年街道春节期间创建文明城市活动纪实 at the head of the text.)

@@ -138,4 +138,12 @@ import Testing
         // A count alone stays a quota.
         #expect(try whens("网吧检查每周不少于两次。") == ["weekly tue,fri"])
     }
+
+    @Test func aDatedActivityAfterAFestivalsDescriptionIsAnItem() throws {
+        // A line that opens by describing the festival and then dates an activity (开展) keeps the activity.
+        let d = try whens("东关社区端午活动\n端午节是中国传统节日,2022年5月25号下午14:30在东关社区开展丰富多彩的活动。")
+        #expect(d.contains("05-25"))
+        // The festival's history with a year stays no item.
+        #expect(try whens("端午节的由来\n端午节是中国传统节日,2006年5月,国务院将其列入首批国家级非物质文化遗产名录。") == [])
+    }
 }
