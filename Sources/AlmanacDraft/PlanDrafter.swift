@@ -1432,6 +1432,25 @@ public enum PlanDrafter {
                 candidates[n].confidence.title = 0.5
             }
         }
+        // A point's name told before its date as a label (1.登高:26日下午1:30在伯先公园门口集中……; 表彰:3月5日上午……): the
+        // name is the activity; what follows the date is where and how (the place, the route), not its title.
+        for n in candidates.indices {
+            let item = candidates[n]
+            guard let r = item.sentence.range(of: item.spelled) else { continue }
+            var before = Array(item.sentence[..<r.lowerBound])
+            guard let last = before.last, last == ":" || last == "：" else { continue }
+            before.removeLast()
+            let start = before.lastIndex { ":：,，;；。、.．".contains($0) }.map { $0 + 1 } ?? 0
+            let label = String(before[start...]).trimmingSpaces()
+            let han = label.filter { DocumentScanner.isHan($0) }
+            guard han.count == label.count, (2...8).contains(han.count),
+                // (Not a field's name, nor words that introduce a list: 三项行动包括:, 具体如下:.)
+                !["时间", "日期", "地点", "内容", "安排", "截止", "期限", "阶段", "包括", "如下", "分别", "具体", "主要"].contains(where: { label.contains($0) }),
+                !DraftText.matchingForm(item.title).contains(DraftText.matchingForm(label))
+            else { continue }
+            candidates[n].title = label
+            candidates[n].confidence.title = 0.6
+        }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         for var item in candidates {
             var id = item.id

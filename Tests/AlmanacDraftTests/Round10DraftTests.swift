@@ -146,4 +146,16 @@ import Testing
         // The festival's history with a year stays no item.
         #expect(try whens("端午节的由来\n端午节是中国传统节日,2006年5月,国务院将其列入首批国家级非物质文化遗产名录。") == [])
     }
+
+    @Test func aPointsNameBeforeItsDateTitlesIt() throws {
+        let plan = """
+            社区重阳节活动方案
+            10-16
+            六、具体活动:1.登高:26日下午1:30在伯先公园门口集中从东路口往山顶走。
+            """
+        #expect(try draft(plan).items.first?.title == "登高")
+        // A list's introduction is no name.
+        let list = "三项行动包括:3月20日-3月31日,本市开展健康教育集中宣传行动。"
+        #expect(try draft("爱国卫生月\n" + list).items.first?.title != "三项行动包括")
+    }
 }
