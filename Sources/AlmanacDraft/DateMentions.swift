@@ -242,10 +242,15 @@ struct MentionScanner {
         guard end.count == 5, end[2] == "-", let month = Int(String(end[0...1])), let before = Int(String(end[3...4])),
             d.value > before, CivilDate(year: 2024, month: month, day: d.value) != nil
         else { return nil }
+        return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.85, from: last.spelled)
+    }
+
+    /// The mention of a day written without its month (`c[i...dayEnd]`, 2号, 28日) in `month`, with the time of day after it.
+    func monthlessDay(_ c: [Character], _ i: Int, dayEnd: Int, month: Int, day: Int, confidence: Double, from: String) -> Mention {
         var m = Mention(
-            range: i..<(d.end + 1), spelled: String(c[i..<(d.end + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(d.value))",
-            month: month, dateSource: "sourced", confidence: 0.85, unsure: ["月份取自前文（\(last.spelled)）"])
-        if let (time, tEnd) = timeOfDay(c, d.end + 1) {
+            range: i..<(dayEnd + 1), spelled: String(c[i..<(dayEnd + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(day))",
+            month: month, dateSource: "sourced", confidence: confidence, unsure: ["月份取自前文（\(from)）"])
+        if let (time, tEnd) = timeOfDay(c, dayEnd + 1) {
             m.time = time
             m.range = i..<tEnd
             m.spelled = String(c[m.range])
@@ -264,15 +269,7 @@ struct MentionScanner {
             d.end + 1 < c.count, "上下中晚早凌，,".contains(c[d.end + 1]),
             CivilDate(year: 2024, month: month, day: d.value) != nil
         else { return nil }
-        var m = Mention(
-            range: i..<(d.end + 1), spelled: String(c[i..<(d.end + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(d.value))",
-            month: month, dateSource: "sourced", confidence: 0.8, unsure: ["月份取自前文（\(month)月）"])
-        if let (time, tEnd) = timeOfDay(c, d.end + 1) {
-            m.time = time
-            m.range = i..<tEnd
-            m.spelled = String(c[m.range])
-        }
-        return m
+        return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.8, from: "\(month)月")
     }
 
     /// The month of a news dateline (中新网安徽新闻9月28日电, 1月31日讯) the sentence writes before `i`.
