@@ -1452,6 +1452,18 @@ public enum PlanDrafter {
             candidates[n].confidence.title = 0.6
         }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
+        // The dictionary's names are the seed district's (市场监督管理局, 区委宣传部, 区妇联): a document of another place
+        // that names such a unit in its own words (市场监管局, 妇联, 交警大队) keeps them.
+        let readText = doc.sentences.map { String($0.chars) }.joined()
+        let seedDistrict = readText.contains("扎赉诺尔")
+        func ownSpelling(_ unit: KnownUnit) -> KnownUnit {
+            guard !seedDistrict, !readText.contains(unit.name),
+                let spelled = unit.spellings.sorted(by: { $0.count > $1.count }).first(where: { readText.contains($0) })
+            else { return unit }
+            var own = unit
+            own.name = spelled
+            return own
+        }
         for var item in candidates {
             var id = item.id
             var n = 2
@@ -1465,9 +1477,11 @@ public enum PlanDrafter {
             item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
             if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc, contiguous: false) }
             for u in item.owners + item.participants where !unitListed.contains(u) {
-                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
-                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
-                if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
+                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = ownSpelling(known) }
+                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦, 市場監管局), as titles do.
+                if doc.traditional, let name = unitsUsed[u]?.name,
+                    namedUnits.values.contains(u) || UnitDictionary.all.contains(where: { $0.id == u && $0.name != name })
+                {
                     let lines = [item.line] + firstChangedLines
                     if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc, contiguous: false) }).first(where: { $0 != name }) {
                         unitsUsed[u]?.name = written

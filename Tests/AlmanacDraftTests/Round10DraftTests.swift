@@ -158,4 +158,13 @@ import Testing
         let list = "三项行动包括:3月20日-3月31日,本市开展健康教育集中宣传行动。"
         #expect(try draft("爱国卫生月\n" + list).items.first?.title != "三项行动包括")
     }
+
+    @Test func aUnitOfTheDictionaryKeepsTheWordsOfADocumentOfAnotherPlace() throws {
+        // A county's 市场监管局 is not renamed to the seed district's 市场监督管理局; a traditional text keeps its characters.
+        let county = owners(try draft("消费者权益日活动\n3月15日,县市场监管局在广场开展宣传咨询活动。"))
+        #expect(county.contains { $0.hasSuffix("市场监管局") })
+        #expect(owners(try draft("消費者權益日活動\n3月15日,市場監管局在廣場開展宣傳諮詢活動。")) == ["市場監管局"])
+        // The seed district's document keeps the dictionary's names.
+        #expect(owners(try draft("扎赉诺尔区文明办工作\n3月15日,扎赉诺尔区市场监管局开展宣传咨询活动。")).contains("市场监督管理局"))
+    }
 }
