@@ -25,7 +25,7 @@ enum UnitDictionary {
         KnownUnit(id: "whzx", name: "文化事业发展中心", spellings: ["文化事业发展中心"]),
         KnownUnit(id: "whjc", name: "文化稽查队（文管所）", spellings: ["文化稽查队", "文化稽查人员", "文化稽查", "稽查队", "文管所"]),
         KnownUnit(id: "jyj", name: "区教育局", spellings: ["区教育局", "教育局", "教育部门", "教育系统"]),
-        KnownUnit(id: "tw", name: "团区委", spellings: ["团区委"]),
+        KnownUnit(id: "tw", name: "团区委", spellings: ["团区委", "团委"]),
         KnownUnit(id: "fl", name: "区妇联", spellings: ["区妇联", "妇联"]),
         KnownUnit(id: "dx", name: "区委党校", spellings: ["区委党校", "党校"]),
         KnownUnit(id: "dst", name: "区电视台", spellings: ["区电视台", "电视台"]),

@@ -82,7 +82,8 @@ import Testing
     }
 
     @Test func aBare团委IsTheDocumentsOwnNotTheSeedDistricts() throws {
-        // A company's or a school's 团委 is kept as the document writes it, not read as the seed district's 团区委.
+        // A company's or a school's 团委 is kept as the document writes it, not named as the seed district's 团区委 (the
+        // dictionary's unit keeps the words of a document of another place).
         let d = try draft("5月,为迎接五四青年节,团委统一租用场地,开展青年趣味运动会。")
         #expect(owners(d) == ["团委"])
         #expect(owners(try draft("9月4日,本活动由团委向各团支部发放倡议书。")) == ["团委"])
