@@ -1032,16 +1032,18 @@ public enum PlanDrafter {
         // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
         // its own, is that activity. (Only a
         // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
-        // In a news report (a dateline's 日电/日讯/本报讯, a 记者 or 通讯员; or one day's activity that 圆满举行 or 拉开帷幕, the only
-        // day the document writes), a festival told after the
-        // reported day without a date of its own, not as what will be done (将, 计划, 下一步) and in a sentence that holds no activity
-        // of its own (开展, 举办, 组织……) is told about that day's
-        // activity: its theme retold (今年中秋邂逅了国庆), a comment (既保留了七夕节日的文化内涵), a part of the programme (在七一
+        // In a news report (a dateline's 日电/日讯/本报讯, a reporter who writes it, (记者, 本报记者, 记者了解, or a 通讯员; or
+        // the only day the document writes, its activity 圆满举行 or 拉开帷幕), a festival told after the reported day without
+        // a date of its own, not as what will be done (将, 计划, 下一步) and in a sentence that holds no activity of its own
+        // (开展, 举办, 组织……) is told about that day's activity: its theme retold (今年中秋邂逅了国庆), a comment (既保留了七夕节日的文化内涵), a part of the programme (在七一
         // 建党节来临之际,社区居民通过歌声……). Within a week of the day for a festival on the same day every year, three
         // weeks for one that moves (a report's year is not the plan's, so its day is near, not on, the plan year's).
         let newsReport: Bool = {
             let t = DraftText.matchingForm(text)
-            if ["日讯", "日电", "报讯", "网讯", "记者", "通讯员"].contains(where: { t.contains($0) }) { return true }
+            // (A reporter who writes it, not one a plan invites: 各派1—2名记者参加.)
+            if ["日讯", "日电", "报讯", "网讯", "(记者", "（记者", "本报记者", "网记者", "记者了解", "记者获悉", "记者从", "通讯员"].contains(where: { t.contains($0) }) {
+                return true
+            }
             let days = Set(candidates.filter { $0.when.count == 5 && Self.occasion(of: $0) == nil && Int($0.when.prefix(2)) != nil }.map(\.when))
             return days.count == 1 && ["圆满举行", "拉开帷幕", "举行了", "开展了"].contains { t.contains($0) }
         }()

@@ -50,6 +50,12 @@ import Testing
             下一步,社区计划在国庆节开展升旗仪式。
             """
         #expect(try whens(next) == ["09-28", "国庆节"])
+        // A plan that invites reporters is no report.
+        let invites = """
+            9月28日上午,社区召开邻里节动员会,各派1—2名记者参加。
+            国庆节当天,社区组织升旗仪式。
+            """
+        #expect(try whens(invites) == ["09-28", "国庆节"])
         // A plan (no news marks) keeps a festival near a dated activity.
         let plan = """
             9月28日,社区开展邻里节活动。
