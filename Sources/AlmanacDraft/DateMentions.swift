@@ -46,6 +46,9 @@ struct MentionScanner {
     /// dateline 9月28日电, a page's date 10-16), for a day written without its month (28日上午, 26日下午); nil
     /// outside a document's reading.
     var contextMonth: Int?
+    /// Days the sentence or the next one writes with their month (28 → 9 for 9月28日到10月31日), which a day written
+    /// without its month there is (28日,……“敬老月”活动在海口启动。9月28日到10月31日,……).
+    var restatedDays: [Int: Int] = [:]
 
     struct FestivalName {
         var chars: [Character]
@@ -264,9 +267,10 @@ struct MentionScanner {
     /// sentence, a clause, a field or a bracket, and goes on to a part of the day or a clause mark; never a count
     /// (3日内, 5日游) or a dateline (2日电).
     func contextDay(_ c: [Character], _ i: Int) -> Mention? {
-        guard let month = datelineMonth(c, before: i) ?? contextMonth, i == 0 || "，,；;：:(（。".contains(c[i - 1]), DocumentScanner.digit(c[i]) != nil,
+        guard i == 0 || "，,；;：:(（。".contains(c[i - 1]), DocumentScanner.digit(c[i]) != nil,
             let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号",
             d.end + 1 < c.count, "上下中晚早凌，,".contains(c[d.end + 1]),
+            let month = datelineMonth(c, before: i) ?? restatedDays[d.value] ?? contextMonth,
             CivilDate(year: 2024, month: month, day: d.value) != nil
         else { return nil }
         return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.8, from: "\(month)月")

@@ -473,6 +473,7 @@ public enum PlanDrafter {
             }
             var sentenceScanner = scanner
             sentenceScanner.contextMonth = contextMonth
+            sentenceScanner.restatedDays = Self.writtenDays(sentence.chars + (index + 1 < sentences.count ? sentences[index + 1].chars : []))
             contextMonth = Self.lastWrittenMonth(sentence.chars) ?? contextMonth
             do {
                 let t = String(sentence.chars)
@@ -1857,18 +1858,28 @@ extension PlanDrafter {
         return String(sentence[start..<end])
     }
 
-    /// The month of the last `M月D日` (or `D号`) a sentence writes in Arabic digits, datelines (9月28日电) included.
-    static func lastWrittenMonth(_ c: [Character]) -> Int? {
-        var found: Int?
+    /// The `M月D日` (or `D号`) a text writes in Arabic digits, datelines (9月28日电) included, in order.
+    static func writtenMonthDays(_ c: [Character]) -> [(month: Int, day: Int)] {
+        var found: [(month: Int, day: Int)] = []
         for i in c.indices where c[i] == "月" && i > 0 {
             var j = i
             while j > 0, j > i - 2, c[j - 1].isASCII, c[j - 1].isNumber { j -= 1 }
             guard j < i, j == 0 || !(c[j - 1].isASCII && c[j - 1].isNumber), let m = Int(String(c[j..<i])), (1...12).contains(m),
                 let d = DocumentScanner.asciiNumber(c, i + 1, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
             else { continue }
-            found = m
+            found.append((m, d.value))
         }
         return found
+    }
+
+    /// The month of the last `M月D日` a sentence writes.
+    static func lastWrittenMonth(_ c: [Character]) -> Int? { writtenMonthDays(c).last?.month }
+
+    /// Each day a text writes with its month, and that month (the first time it is written).
+    static func writtenDays(_ c: [Character]) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for (m, d) in writtenMonthDays(c) where out[d] == nil { out[d] = m }
+        return out
     }
 
     /// Lines that open with a page's date (`10-16`, `2023-10-14 15:07:41`), with that date's month, in line order.

@@ -18,6 +18,14 @@ import Testing
             具体活动:1.登高:26日下午1:30在公园门口集中。参与人员须在四天内(30日下午6:00前将作品送到社区办公室)。
             """
         #expect(try whens(plan) == ["10-26", "10-30"])
+        // The day written again with its month in the next sentence is that month's, not the one written before.
+        let restated = """
+            10月7日是今年的重阳节,长者饭堂在这一天正式启用。
+            为营造敬老氛围,28日,海南省“敬老月”活动在海口启动。
+            9月28日到10月31日,全省将广泛开展敬老爱老助老活动。
+            """
+        #expect(try whens(restated).contains("09-28"))
+        #expect(try !whens(restated).contains("10-28"))
         // No month written before: no day.
         #expect(try whens("具体活动:1.登高:26日下午1:30在公园门口集中。") == [])
         // A count of days is no day (3日内).
