@@ -276,10 +276,11 @@ struct MentionScanner {
         return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.8, from: "\(month)月")
     }
 
-    /// The month of a news dateline (中新网安徽新闻9月28日电, 1月31日讯) the sentence writes before `i`.
+    /// The month of a news dateline (中新网安徽新闻9月28日电, 1月31日讯) the sentence writes before `i` (within the 80
+    /// characters before it: a dateline opens its report).
     func datelineMonth(_ c: [Character], before i: Int) -> Int? {
         var k = i - 1
-        while k > 2 {
+        while k > 2, k >= i - 80 {
             if c[k] == "电" || c[k] == "讯", c[k - 1] == "日" {
                 var j = k - 1
                 while j > 0, DocumentScanner.digit(c[j - 1]) != nil { j -= 1 }

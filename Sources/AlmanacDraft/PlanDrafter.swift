@@ -1086,15 +1086,14 @@ public enum PlanDrafter {
         // that opens no point of its own (评比时间为9月11号; 并于3月4日……进行评选。3月5日上午,……进行表彰), is when a part of
         // that activity happens (its judging, its award), not another activity.
         do {
-            func pointLine(_ line: Int) -> Int? {
-                guard var n = lineIndex[line] else { return nil }
-                while n >= 0 {
-                    let t = doc.keptLines[n].text
-                    if Layout.enumeratorLength(t) > t.prefix(while: { $0 == " " || $0 == "\u{3000}" }).count { return doc.keptLines[n].line }
-                    n -= 1
-                }
-                return nil
+            // (The numbered line each kept line is under, found in one pass.)
+            var pointOf: [Int?] = []
+            var current: Int?
+            for l in doc.keptLines {
+                if Layout.enumeratorLength(l.text) > l.text.prefix(while: { $0 == " " || $0 == "\u{3000}" }).count { current = l.line }
+                pointOf.append(current)
             }
+            func pointLine(_ line: Int) -> Int? { lineIndex[line].flatMap { pointOf[$0] } }
             var windowOf: [Int: (String, String)] = [:]
             var drop: Set<Int> = []
             for (k, item) in candidates.enumerated() {
@@ -1119,7 +1118,8 @@ public enum PlanDrafter {
             var drop: Set<Int> = []
             for (n, item) in candidates.enumerated() where item.quota != nil && item.dateSource == .chosen {
                 let name = item.title.filter { DocumentScanner.isHan($0) }
-                if candidates[(n + 1)...].contains(where: { later in
+                // (Within the sixty lines after it: the two lists are near each other.)
+                if candidates[(n + 1)...].prefix(while: { $0.line - item.line <= 60 }).contains(where: { later in
                     later.dateSource == .sourced && (later.when.hasPrefix("weekly") || later.when.hasPrefix("monthly"))
                         && Self.sharesRun(name, DraftText.matchingForm(later.sentence), length: 3)
                 }) {
@@ -1423,7 +1423,9 @@ public enum PlanDrafter {
                 let labelled = title.contains("活动时间") || title.count < 4
                 let alone = line.removing(item.spelled).allSatisfy { !DocumentScanner.isHan($0) || "年".contains($0) }
                 guard labelled || alone else { continue }
-                guard let a = announced.last(where: { a in
+                // (Only the announcements of the six lines up to the item's.)
+                let near = announced[announced.partitioningIndex(where: { $0.line >= item.line - 6 })...].prefix { $0.line <= item.line }
+                guard let a = near.last(where: { a in
                     if a.line == item.line {
                         guard !item.sentence.contains(a.text), let x = line.range(of: a.text), let y = line.range(of: item.sentence) else { return false }
                         return x.lowerBound < y.lowerBound
