@@ -466,15 +466,21 @@ public enum PlanDrafter {
         // own), for a day written without its month (28日上午; 26日下午1:30).
         var contextMonth: Int?
         var pageDates = Self.pageDateMonths(text)[...]
+        // (Each sentence's written days are read once: for it, and for the sentence before it.)
+        var daysHere = sentences.first.map { Self.writtenMonthDays($0.chars) } ?? []
         for (index, sentence) in sentences.enumerated() {
             while let first = pageDates.first, first.line < sentence.line {
                 contextMonth = first.month
                 pageDates = pageDates.dropFirst()
             }
+            let daysNext = index + 1 < sentences.count ? Self.writtenMonthDays(sentences[index + 1].chars) : []
             var sentenceScanner = scanner
             sentenceScanner.contextMonth = contextMonth
-            sentenceScanner.restatedDays = Self.writtenDays(sentence.chars + (index + 1 < sentences.count ? sentences[index + 1].chars : []))
-            contextMonth = Self.lastWrittenMonth(sentence.chars) ?? contextMonth
+            if !daysHere.isEmpty || !daysNext.isEmpty {
+                sentenceScanner.restatedDays = Dictionary((daysHere + daysNext).map { ($0.day, $0.month) }) { first, _ in first }
+            }
+            contextMonth = daysHere.last?.month ?? contextMonth
+            daysHere = daysNext
             do {
                 let t = String(sentence.chars)
                 let label = t.firstIndex { $0 == ":" || $0 == "：" }.map { String(t[..<$0].suffix(8)) }
@@ -1040,7 +1046,8 @@ public enum PlanDrafter {
         // 建党节来临之际,社区居民通过歌声……). Within a week of the day for a festival on the same day every year, three
         // weeks for one that moves (a report's year is not the plan's, so its day is near, not on, the plan year's).
         let newsReport: Bool = {
-            let t = DraftText.matchingForm(text)
+            // (A report's marks are in its first lines; a one-day report is short.)
+            let t = DraftText.matchingForm(String(text.prefix(20000)))
             // (A reporter who writes it, not one a plan invites: 各派1—2名记者参加.)
             if ["日讯", "日电", "报讯", "网讯", "(记者", "（记者", "本报记者", "网记者", "记者了解", "记者获悉", "记者从", "通讯员"].contains(where: { t.contains($0) }) {
                 return true
@@ -1459,10 +1466,17 @@ public enum PlanDrafter {
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
         // The dictionary's names are the seed district's (市场监督管理局, 区委宣传部, 区妇联): a document of another place
         // that names such a unit in its own words (市场监管局, 妇联, 交警大队) keeps them.
-        let readText = doc.sentences.map { String($0.chars) }.joined()
-        let seedDistrict = readText.contains("扎赉诺尔")
+        // (The read text is joined once, when a unit of the dictionary is first used.)
+        var readTextCache: String?
+        func readText() -> String {
+            if let t = readTextCache { return t }
+            let t = doc.sentences.map { String($0.chars) }.joined()
+            readTextCache = t
+            return t
+        }
         func ownSpelling(_ unit: KnownUnit) -> KnownUnit {
-            guard !seedDistrict, !readText.contains(unit.name),
+            let readText = readText()
+            guard !readText.contains("扎赉诺尔"), !readText.contains(unit.name),
                 let spelled = unit.spellings.sorted(by: { $0.count > $1.count }).first(where: { readText.contains($0) })
             else { return unit }
             var own = unit
@@ -1874,15 +1888,6 @@ extension PlanDrafter {
         return found
     }
 
-    /// The month of the last `M月D日` a sentence writes.
-    static func lastWrittenMonth(_ c: [Character]) -> Int? { writtenMonthDays(c).last?.month }
-
-    /// Each day a text writes with its month, and that month (the first time it is written).
-    static func writtenDays(_ c: [Character]) -> [Int: Int] {
-        var out: [Int: Int] = [:]
-        for (m, d) in writtenMonthDays(c) where out[d] == nil { out[d] = m }
-        return out
-    }
 
     /// Lines that open with a page's date (`10-16`, `2023-10-14 15:07:41`), with that date's month, in line order.
     static func pageDateMonths(_ text: String) -> [(line: Int, month: Int)] {
