@@ -1039,7 +1039,7 @@ public enum PlanDrafter {
         // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
         // its own, is that activity. (Only a
         // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
-        // In a news report (a dateline's 日电/日讯/本报讯, a reporter who writes it, (记者, 本报记者, 记者了解, or a 通讯员; or
+        // In a news report (a dateline's 日电/日讯/本报讯, a reporter who writes it: (记者, 本报记者, 记者了解; or a 通讯员; or
         // the only day the document writes, its activity 圆满举行 or 拉开帷幕), a festival told after the reported day without
         // a date of its own, not as what will be done (将, 计划, 下一步) and in a sentence that holds no activity of its own
         // (开展, 举办, 组织……) is told about that day's activity: its theme retold (今年中秋邂逅了国庆), a comment (既保留了七夕节日的文化内涵), a part of the programme (在七一
