@@ -42,6 +42,13 @@ struct MentionScanner {
     /// The festival a notice is about (named in its title or opening), for breaks it names without the
     /// festival's name (放假期间, 节日期间); nil when the document names none or several.
     var documentFestival: Festival?
+    /// The month of the last date the document wrote before the sentence being read (a dated lead, a news
+    /// dateline 9月28日电, a page's date 10-16), for a day written without its month (28日上午, 26日下午); nil
+    /// outside a document's reading.
+    var contextMonth: Int?
+    /// Days the sentence or the next one writes with their month (28 → 9 for 9月28日到10月31日), which a day written
+    /// without its month there is (28日,……“敬老月”活动在海口启动。9月28日到10月31日,……).
+    var restatedDays: [Int: Int] = [:]
 
     struct FestivalName {
         var chars: [Character]
@@ -168,6 +175,19 @@ struct MentionScanner {
             }
             i += 1
         }
+        // How often and on which day, told together (每周一次的篮球比赛:每周周六上午9点; 每月一次……:每月第一个周六): one
+        // recurrence, the day's; the count is its quota.
+        for (n, q) in out.enumerated().reversed() where q.form == .recurrence && q.dateSource == "chosen" && q.quota != nil {
+            let period = q.quota?.1 ?? ""
+            if let k = out.indices.first(where: { k in
+                k > n && out[k].form == .recurrence && out[k].dateSource == "sourced"
+                    && (period == "week" ? out[k].rule.hasPrefix("weekly") : period == "month" ? out[k].rule.hasPrefix("monthly") && !out[k].rule.contains("interval")
+                        : period == "quarter" && out[k].rule.contains("interval 3"))
+            }) {
+                out[k].quota = q.quota
+                out.remove(at: n)
+            }
+        }
         return out
     }
 
@@ -215,7 +235,8 @@ struct MentionScanner {
     /// 3号开展……): the month is the one the sentence wrote last. Only a day that opens a clause, comes
     /// after the day before it, and is not a count (3日内, 5日游) or a dateline (2日电).
     func elidedDay(_ c: [Character], _ i: Int, after last: Mention?) -> Mention? {
-        guard let last, last.form == .day || last.form == .window, i > 0, "，,；;".contains(c[i - 1]),
+        guard let last, last.form == .day || last.form == .window else { return contextDay(c, i) }
+        guard i > 0, "，,；;(（".contains(c[i - 1]),
             DocumentScanner.digit(c[i]) != nil,
             let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
         else { return nil }
@@ -224,15 +245,55 @@ struct MentionScanner {
         guard end.count == 5, end[2] == "-", let month = Int(String(end[0...1])), let before = Int(String(end[3...4])),
             d.value > before, CivilDate(year: 2024, month: month, day: d.value) != nil
         else { return nil }
+        return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.85, from: last.spelled)
+    }
+
+    /// The mention of a day written without its month (`c[i...dayEnd]`, 2号, 28日) in `month`, with the time of day after it.
+    func monthlessDay(_ c: [Character], _ i: Int, dayEnd: Int, month: Int, day: Int, confidence: Double, from: String) -> Mention {
         var m = Mention(
-            range: i..<(d.end + 1), spelled: String(c[i..<(d.end + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(d.value))",
-            month: month, dateSource: "sourced", confidence: 0.85, unsure: ["月份取自前文（\(last.spelled)）"])
-        if let (time, tEnd) = timeOfDay(c, d.end + 1) {
+            range: i..<(dayEnd + 1), spelled: String(c[i..<(dayEnd + 1)]), form: .day, rule: "\(Self.two(month))-\(Self.two(day))",
+            month: month, dateSource: "sourced", confidence: confidence, unsure: ["月份取自前文（\(from)）"])
+        if let (time, tEnd) = timeOfDay(c, dayEnd + 1) {
             m.time = time
             m.range = i..<tEnd
             m.spelled = String(c[m.range])
         }
         return m
+    }
+
+    /// A day written without its month where the sentence has dated nothing before it (28日上午,合肥市……举办; 1.登高:26日
+    /// 下午1:30……; (30日下午6:00前将……送到社区办公室): the time of an activity told in a document that wrote its month
+    /// before (the dateline 9月28日电, the page's date 10-16, an earlier sentence's date). Only a day that opens the
+    /// sentence, a clause, a field or a bracket, and goes on to a part of the day or a clause mark; never a count
+    /// (3日内, 5日游) or a dateline (2日电).
+    func contextDay(_ c: [Character], _ i: Int) -> Mention? {
+        guard i == 0 || "，,；;：:(（。".contains(c[i - 1]), DocumentScanner.digit(c[i]) != nil,
+            let d = DocumentScanner.asciiNumber(c, i, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号",
+            d.end + 1 < c.count, "上下中晚早凌，,".contains(c[d.end + 1]),
+            let month = datelineMonth(c, before: i) ?? restatedDays[d.value] ?? contextMonth,
+            CivilDate(year: 2024, month: month, day: d.value) != nil
+        else { return nil }
+        return monthlessDay(c, i, dayEnd: d.end, month: month, day: d.value, confidence: 0.8, from: "\(month)月")
+    }
+
+    /// The month of a news dateline (中新网安徽新闻9月28日电, 1月31日讯) the sentence writes before `i` (within the 80
+    /// characters before it: a dateline opens its report).
+    func datelineMonth(_ c: [Character], before i: Int) -> Int? {
+        var k = i - 1
+        while k > 2, k >= i - 80 {
+            if c[k] == "电" || c[k] == "讯", c[k - 1] == "日" {
+                var j = k - 1
+                while j > 0, DocumentScanner.digit(c[j - 1]) != nil { j -= 1 }
+                if j < k - 1, j > 1, c[j - 1] == "月", let m = DocumentScanner.number(c, max(0, j - 3), maxDigits: 2).flatMap({ $0.end == j - 1 ? $0 : nil })
+                    ?? DocumentScanner.number(c, max(0, j - 2), maxDigits: 2).flatMap({ $0.end == j - 1 ? $0 : nil }),
+                    (1...12).contains(m.value)
+                {
+                    return m.value
+                }
+            }
+            k -= 1
+        }
+        return nil
     }
 
     // MARK: Dates and windows
@@ -726,9 +787,11 @@ struct MentionScanner {
                 month: m.value, dateSource: "sourced", confidence: 0.8)
         }
         var k = d.end
+        // “6.16”安全月“咨询日”活动, “12.1”: a month and day alone inside their own quotes name a day, whatever follows.
+        let quotedAlone = i > 0 && (c[i - 1] == "“" || c[i - 1] == "\"") && (c[k] == "”" || c[k] == "\"")
         if c[k] == "”" || c[k] == "\"" { k += 1 }
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
-        if dot == "." {
+        if dot == ".", !quotedAlone {
             // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
             guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
             else { return nil }
@@ -847,6 +910,15 @@ struct MentionScanner {
                     range: i..<end, spelled: String(c[i..<end]), form: .recurrence, rule: rule, dateSource: "sourced",
                     confidence: 0.9, kindHint: nil)
             }
+            // 每月第四周的周六, 每季度第三周的周六: the weekday of the month's (the quarter's first month's) Nth week.
+            if per == "month" || per == "quarter", let (nth, end) = nthWeeksWeekday(c, i + word.count),
+                let rule = try? DateRule.parse("每月" + nth, festivals: catalog)
+            {
+                return Mention(
+                    range: i..<end, spelled: String(c[i..<end]), form: .recurrence,
+                    rule: per == "quarter" ? rule.text + " interval 3 from \(year)-01-01" : rule.text, dateSource: "sourced",
+                    confidence: 0.8, kindHint: nil)
+            }
             if per == "week" || per == "month" {
                 // 每周二、五 / 每月1日、15日 / 每月第二个周二: the rule parser reads these.
                 var k = i + word.count
@@ -889,6 +961,17 @@ struct MentionScanner {
             _ = unit
         }
         return nil
+    }
+
+    /// `第N周的周X` (also 第N周周X, 第N周星期X) at j: the `第N个周X` the rule parser reads, and where the words end.
+    func nthWeeksWeekday(_ c: [Character], _ j: Int) -> (String, Int)? {
+        guard j + 4 < c.count, c[j] == "第", "一二三四五1234".contains(c[j + 1]), c[j + 2] == "周" else { return nil }
+        var k = j + 3
+        if c[k] == "的" { k += 1 }
+        if DocumentScanner.matches(c, k, Array("星期")) { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
+        guard k < c.count, "一二三四五六日天".contains(c[k]) else { return nil }
+        let n = c[j + 1].isASCII ? ["1": "一", "2": "二", "3": "三", "4": "四", "5": "五"][String(c[j + 1])] ?? "" : String(c[j + 1])
+        return ("第\(n)个周\(c[k])", k + 1)
     }
 
     // MARK: Festivals and holiday periods

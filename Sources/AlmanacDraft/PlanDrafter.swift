@@ -462,7 +462,25 @@ public enum PlanDrafter {
             let form = DraftText.matchingForm(String(value.filter { !"“”「」\"".contains($0) }))
             if form.count >= 4 { themes.append(form) }
         }
+        // The month of the last date written before a sentence (its lead, a dateline, a page's date on a line of its
+        // own), for a day written without its month (28日上午; 26日下午1:30).
+        var contextMonth: Int?
+        var pageDates = Self.pageDateMonths(text)[...]
+        // (Each sentence's written days are read once: for it, and for the sentence before it.)
+        var daysHere = sentences.first.map { Self.writtenMonthDays($0.chars) } ?? []
         for (index, sentence) in sentences.enumerated() {
+            while let first = pageDates.first, first.line < sentence.line {
+                contextMonth = first.month
+                pageDates = pageDates.dropFirst()
+            }
+            let daysNext = index + 1 < sentences.count ? Self.writtenMonthDays(sentences[index + 1].chars) : []
+            var sentenceScanner = scanner
+            sentenceScanner.contextMonth = contextMonth
+            if !daysHere.isEmpty || !daysNext.isEmpty {
+                sentenceScanner.restatedDays = Dictionary((daysHere + daysNext).map { ($0.day, $0.month) }) { first, _ in first }
+            }
+            contextMonth = daysHere.last?.month ?? contextMonth
+            daysHere = daysNext
             do {
                 let t = String(sentence.chars)
                 let label = t.firstIndex { $0 == ":" || $0 == "：" }.map { String(t[..<$0].suffix(8)) }
@@ -483,7 +501,7 @@ public enum PlanDrafter {
                     inTheme = false
                 }
             }
-            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
+            let builder = ItemBuilder(sentence: sentence, lineChars: lineChars[sentence.line] ?? [], scanner: sentenceScanner)
             var built: [DraftItem]
             if let month = sentence.month {
                 var item = builder.sectionItem(month: month)
@@ -636,7 +654,13 @@ public enum PlanDrafter {
                 seenKeys.insert(key)
                 // A paragraph about the festival (its date, names, origin, history) schedules nothing;
                 // a day it dates without a year stays (……6月23日开展).
-                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")) { continue }
+                // (Not a dated clause that holds an activity of its own after the description: 端午节是中国传统节日,2022年5月25号
+                // 下午14:30在东关社区开展丰富多彩的活动.)
+                if describing.contains(item.line), !(item.spelled.contains("日") && !item.spelled.contains("年")),
+                    !ItemBuilder.verbs.contains(where: { DraftText.matchingForm(Self.clause(of: item.spelled, in: item.sentence)).contains($0) })
+                {
+                    continue
+                }
                 // The headline of a page or notice names what the document is about, not an item.
                 if item.line == titleLine { continue }
                 // (Also the headline told again in the body, 2022年街道春节期间创建文明城市活动纪实 at the head of the text.)
@@ -1015,6 +1039,22 @@ public enum PlanDrafter {
         // occasion of that day's activity: the festival told later, in a sentence of what was done (了) with no date of
         // its own, is that activity. (Only a
         // festival on the same day every year, 三八 and 五一, not 元宵: the report's year is not the plan's.)
+        // In a news report (a dateline's 日电/日讯/本报讯, a reporter who writes it: (记者, 本报记者, 记者了解; or a 通讯员; or
+        // the only day the document writes, its activity 圆满举行 or 拉开帷幕), a festival told after the reported day without
+        // a date of its own, not as what will be done (将, 计划, 下一步) and in a sentence that holds no activity of its own
+        // (开展, 举办, 组织……) is told about that day's activity: its theme retold (今年中秋邂逅了国庆), a comment (既保留了七夕节日的文化内涵), a part of the programme (在七一
+        // 建党节来临之际,社区居民通过歌声……). Within a week of the day for a festival on the same day every year, three
+        // weeks for one that moves (a report's year is not the plan's, so its day is near, not on, the plan year's).
+        let newsReport: Bool = {
+            // (A report's marks are in its first lines; a one-day report is short.)
+            let t = DraftText.matchingForm(String(text.prefix(20000)))
+            // (A reporter who writes it, not one a plan invites: 各派1—2名记者参加.)
+            if ["日讯", "日电", "报讯", "网讯", "(记者", "（记者", "本报记者", "网记者", "记者了解", "记者获悉", "记者从", "通讯员"].contains(where: { t.contains($0) }) {
+                return true
+            }
+            let days = Set(candidates.filter { $0.when.count == 5 && Self.occasion(of: $0) == nil && Int($0.when.prefix(2)) != nil }.map(\.when))
+            return days.count == 1 && ["圆满举行", "拉开帷幕", "举行了", "开展了"].contains { t.contains($0) }
+        }()
         do {
             var reported: [CivilDate] = []
             candidates = candidates.filter { item in
@@ -1026,12 +1066,74 @@ public enum PlanDrafter {
                     return true
                 }
                 guard !reported.isEmpty, let name = Self.bareFestival(when), !when.contains(" "), !when.hasPrefix("holiday"),
-                    !item.sentence.contains("将"), item.sentence.contains("了"), let f = options.festivals.festival(named: name),
+                    !item.sentence.contains("将"), let f = options.festivals.festival(named: name),
                     let day = try? options.festivals.date(of: f, year: options.year),
-                    let before = try? options.festivals.date(of: f, year: options.year - 1), before.month == day.month, before.day == day.day
+                    let before = try? options.festivals.date(of: f, year: options.year - 1)
                 else { return true }
-                return !reported.contains { (0...7).contains(day.dayNumber - $0.dayNumber) }
+                let fixed = before.month == day.month && before.day == day.day
+                if fixed, item.sentence.contains("了"), reported.contains(where: { (0...7).contains(day.dayNumber - $0.dayNumber) }) {
+                    return false
+                }
+                let sentence = DraftText.matchingForm(item.sentence)
+                // (Not a sentence that opens an activity of its own, 此外,姚庄社区……开展了……活动; 在吉祥社区,……活动精彩上演, nor one
+                // that writes a month.)
+                let chars = Array(sentence)
+                let writesMonth = chars.indices.contains { i in
+                    i > 0 && chars[i] == "月" && (DocumentScanner.digit(chars[i - 1]) != nil || "一二三四五六七八九十".contains(chars[i - 1]))
+                }
+                guard newsReport, !writesMonth, !["计划", "拟于", "下一步", "今后", "上演"].contains(where: { sentence.contains($0) }),
+                    !ItemBuilder.verbs.contains(where: { sentence.contains($0) })
+                else { return true }
+                let reach = fixed ? 7 : 21
+                return !reported.contains { abs(day.dayNumber - $0.dayNumber) <= reach }
             }
+        }
+        // A step of a numbered point inside the point's own window: the point dates its activity by a window (3、9月2日——9月11日
+        // ……黑板报比赛; 一、开展……展示活动 / 活动时间:3月4日-5日), and a day inside that window told later in the point, on a line
+        // that opens no point of its own (评比时间为9月11号; 并于3月4日……进行评选。3月5日上午,……进行表彰), is when a part of
+        // that activity happens (its judging, its award), not another activity.
+        do {
+            // (The numbered line each kept line is under, found in one pass.)
+            var pointOf: [Int?] = []
+            var current: Int?
+            for l in doc.keptLines {
+                if Layout.enumeratorLength(l.text) > l.text.prefix(while: { $0 == " " || $0 == "\u{3000}" }).count { current = l.line }
+                pointOf.append(current)
+            }
+            func pointLine(_ line: Int) -> Int? { lineIndex[line].flatMap { pointOf[$0] } }
+            var windowOf: [Int: (String, String)] = [:]
+            var drop: Set<Int> = []
+            for (k, item) in candidates.enumerated() {
+                guard let point = pointLine(item.line) else { continue }
+                if let bounds = Self.dayBounds(item.when), bounds.0 < bounds.1 {
+                    if windowOf[point] == nil { windowOf[point] = bounds }
+                    continue
+                }
+                guard item.when.count == 5, Int(item.when.prefix(2)) != nil, item.line != point, let w = windowOf[point],
+                    w.0 <= item.when, item.when <= w.1
+                else { continue }
+                // (Not a clause that holds an activity of its own: 3月6日班会课各班开展……班队会 inside 动员阶段:3月1日—3月9日;
+                // 启动仪式6月14 inside the month.)
+                let clause = DraftText.matchingForm(Self.clause(of: item.spelled, in: item.sentence))
+                if !(ItemBuilder.verbs + ["启动", "仪式", "开幕"]).contains(where: { clause.contains($0) }) { drop.insert(k) }
+            }
+            candidates.removeElements(at: drop)
+        }
+        // A list of what is done how often (1. 每周一次的篮球比赛:每周定期组织篮球比赛……) and a list of when (- 每周一次的篮球比赛:
+        // 每周周六上午9点至11点): an activity told by its count alone is the one a later sentence gives the day of.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where item.quota != nil && item.dateSource == .chosen {
+                let name = item.title.filter { DocumentScanner.isHan($0) }
+                // (Within the sixty lines after it: the two lists are near each other.)
+                if candidates[(n + 1)...].prefix(while: { $0.line - item.line <= 60 }).contains(where: { later in
+                    later.dateSource == .sourced && (later.when.hasPrefix("weekly") || later.when.hasPrefix("monthly"))
+                        && Self.sharesRun(name, DraftText.matchingForm(later.sentence), length: 3)
+                }) {
+                    drop.insert(n)
+                }
+            }
+            candidates.removeElements(at: drop)
         }
         // A clause without an act: a festival as the time of a sentence in which nothing is done, held or checked, no
         // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
@@ -1310,7 +1412,77 @@ public enum PlanDrafter {
                 candidates.insert(item, at: at)
             }
         }
+        // A window the document titles only by its label (活动时间, 活动时间为) or by a measure after it, when it is the
+        // programme's time told right after the text announced the activity (特制定本社区七夕节活动策划方案。……二、活动时间 /
+        // 2025年8月28日; 特制定本单位“安全生产月”活动方案如下: / 20××年6月1日至30日。; ……安排部署……“安全生产月”活动。活动时间为
+        // 6月1日至6月30日): it is the time of that activity, and takes its name.
+        do {
+            var announced: [(line: Int, text: String, name: String, lead: Bool)] = []
+            for sentence in doc.sentences {
+                let t = String(sentence.chars)
+                if let name = Self.announcedActivity(t) { announced.append((sentence.line, t, name, t.hasSuffix("如下:") || t.hasSuffix("如下："))) }
+            }
+            for n in candidates.indices {
+                let item = candidates[n]
+                guard Self.dayBounds(item.when) != nil || ItemBuilder.isMonthDay(item.when) else { continue }
+                let line = String(lineChars[item.line] ?? [])
+                let title = item.title.filter { DocumentScanner.isHan($0) }
+                let labelled = title.contains("活动时间") || title.count < 4
+                let alone = line.removing(item.spelled).allSatisfy { !DocumentScanner.isHan($0) || "年".contains($0) }
+                guard labelled || alone else { continue }
+                // (Only the announcements of the six lines up to the item's.)
+                let near = announced[announced.partitioningIndex(where: { $0.line >= item.line - 6 })...].prefix { $0.line <= item.line }
+                guard let a = near.last(where: { a in
+                    if a.line == item.line {
+                        guard !item.sentence.contains(a.text), let x = line.range(of: a.text), let y = line.range(of: item.sentence) else { return false }
+                        return x.lowerBound < y.lowerBound
+                    }
+                    return a.line < item.line && item.line - a.line <= 6
+                }), labelled || a.lead && previousKept(item.line) == a.line
+                else { continue }
+                candidates[n].title = a.name
+                candidates[n].confidence.title = 0.5
+            }
+        }
+        // A point's name told before its date as a label (1.登高:26日下午1:30在伯先公园门口集中……; 表彰:3月5日上午……): the
+        // name is the activity; what follows the date is where and how (the place, the route), not its title.
+        for n in candidates.indices {
+            let item = candidates[n]
+            guard let r = item.sentence.range(of: item.spelled) else { continue }
+            var before = Array(item.sentence[..<r.lowerBound])
+            guard let last = before.last, last == ":" || last == "：" else { continue }
+            before.removeLast()
+            let start = before.lastIndex { ":：,，;；。、.．".contains($0) }.map { $0 + 1 } ?? 0
+            let label = String(before[start...]).trimmingSpaces()
+            let han = label.filter { DocumentScanner.isHan($0) }
+            guard han.count == label.count, (2...8).contains(han.count),
+                // (Not a field's name, nor words that introduce a list: 三项行动包括:, 具体如下:.)
+                !["时间", "日期", "地点", "内容", "安排", "截止", "期限", "阶段", "包括", "如下", "分别", "具体", "主要"].contains(where: { label.contains($0) }),
+                !DraftText.matchingForm(item.title).contains(DraftText.matchingForm(label))
+            else { continue }
+            candidates[n].title = label
+            candidates[n].confidence.title = 0.6
+        }
         let firstChangedLines = doc.traditional ? Array(doc.changedLines.keys.sorted().prefix(40)) : []
+        // The dictionary's names are the seed district's (市场监督管理局, 区委宣传部, 区妇联): a document of another place
+        // that names such a unit in its own words (市场监管局, 妇联, 交警大队) keeps them.
+        // (The read text is joined once, when a unit of the dictionary is first used.)
+        var readTextCache: String?
+        func readText() -> String {
+            if let t = readTextCache { return t }
+            let t = doc.sentences.map { String($0.chars) }.joined()
+            readTextCache = t
+            return t
+        }
+        func ownSpelling(_ unit: KnownUnit) -> KnownUnit {
+            let readText = readText()
+            guard !readText.contains("扎赉诺尔"), !readText.contains(unit.name),
+                let spelled = unit.spellings.sorted(by: { $0.count > $1.count }).first(where: { readText.contains($0) })
+            else { return unit }
+            var own = unit
+            own.name = spelled
+            return own
+        }
         for var item in candidates {
             var id = item.id
             var n = 2
@@ -1324,9 +1496,11 @@ public enum PlanDrafter {
             item.sentence = Self.asWritten(item.sentence, line: item.line, doc: doc)
             if doc.traditional { item.title = Self.asWritten(item.title, line: item.line, doc: doc, contiguous: false) }
             for u in item.owners + item.participants where !unitListed.contains(u) {
-                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = known }
-                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦), as titles do.
-                if doc.traditional, namedUnits.values.contains(u), let name = unitsUsed[u]?.name {
+                if unitsUsed[u] == nil, let known = UnitDictionary.all.first(where: { $0.id == u }) { unitsUsed[u] = ownSpelling(known) }
+                // A unit named in a traditional document keeps its characters (各鄉(鎮)文明辦, 市場監管局), as titles do.
+                if doc.traditional, let name = unitsUsed[u]?.name,
+                    namedUnits.values.contains(u) || UnitDictionary.all.contains(where: { $0.id == u && $0.name != name })
+                {
                     let lines = [item.line] + firstChangedLines
                     if let written = lines.lazy.map({ Self.asWritten(name, line: $0, doc: doc, contiguous: false) }).first(where: { $0 != name }) {
                         unitsUsed[u]?.name = written
@@ -1660,6 +1834,77 @@ extension PlanDrafter {
     static let occasionNumerals = ScalarSet("0123456789０１２３４５６７８９一二三四五六七八九十元正初廿")
 
     /// The festival of a rule that is only a festival (元宵节, holiday 春节, 元宵节 -3d..+3d), not a date.
+    /// The activity a sentence announces: the plan it says it makes (特制定本社区七夕节活动策划方案 → 七夕节活动; 特制定本单位
+    /// 20××年“安全生产月”活动方案如下 → “安全生产月”活动), or the quoted activity it ends on (……安排部署以……为主题的“安全
+    /// 生产月”活动。 → “安全生产月”活动).
+    static func announcedActivity(_ t: String) -> String? {
+        let c = Array(t)
+        if let made = find(Array("制定"), in: c, from: 0) {
+            var k = made + 2
+            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, Array(word)) {
+                k += word.count
+                break
+            }
+            // (A year written before the name: 20××年, 2024年.)
+            var y = k
+            while y < c.count, y - k < 4, "0123456789Xx×_*＊".contains(c[y]) { y += 1 }
+            if y > k, y < c.count, c[y] == "年" { k = y + 1 }
+            var end: Int?
+            for word in ["方案", "计划"] { if let e = find(Array(word), in: c, from: k), e - k <= 24 { end = min(end ?? e, e) } }
+            if let end {
+                var name = String(c[k..<end])
+                for tail in ["策划", "实施", "工作"] where name.hasSuffix(tail) { name = String(name.dropLast(tail.count)) }
+                if name.hasSuffix("活动"), name.filter({ DocumentScanner.isHan($0) }).count >= 4 { return name }
+            }
+        }
+        var body = c
+        while let last = body.last, "。.！!".contains(last) { body.removeLast() }
+        guard body.count > 4, String(body).hasSuffix("活动"), body[body.count - 3] == "”",
+            let open = body[..<(body.count - 3)].lastIndex(of: "“"), body.count - 3 - open >= 3
+        else { return nil }
+        return String(body[open...])
+    }
+
+    /// The clause of `sentence` (between marks , ， ; ； 。) that writes `spelled`; the sentence when it is not found.
+    static func clause(of spelled: String, in sentence: String) -> String {
+        guard !spelled.isEmpty, let r = sentence.range(of: spelled) else { return sentence }
+        let marks: Set<Character> = [",", "，", ";", "；", "。"]
+        let start = sentence[..<r.lowerBound].lastIndex { marks.contains($0) }.map { sentence.index(after: $0) } ?? sentence.startIndex
+        let end = sentence[r.upperBound...].firstIndex { marks.contains($0) } ?? sentence.endIndex
+        return String(sentence[start..<end])
+    }
+
+    /// The `M月D日` (or `D号`) a text writes in Arabic digits, datelines (9月28日电) included, in order.
+    static func writtenMonthDays(_ c: [Character]) -> [(month: Int, day: Int)] {
+        var found: [(month: Int, day: Int)] = []
+        for i in c.indices where c[i] == "月" && i > 0 {
+            var j = i
+            while j > 0, j > i - 2, c[j - 1].isASCII, c[j - 1].isNumber { j -= 1 }
+            guard j < i, j == 0 || !(c[j - 1].isASCII && c[j - 1].isNumber), let m = Int(String(c[j..<i])), (1...12).contains(m),
+                let d = DocumentScanner.asciiNumber(c, i + 1, maxDigits: 2), d.end < c.count, c[d.end] == "日" || c[d.end] == "号"
+            else { continue }
+            found.append((m, d.value))
+        }
+        return found
+    }
+
+
+    /// Lines that open with a page's date (`10-16`, `2023-10-14 15:07:41`), with that date's month, in line order.
+    static func pageDateMonths(_ text: String) -> [(line: Int, month: Int)] {
+        var out: [(line: Int, month: Int)] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let c = Array(raw.drop { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }.prefix(11))
+            func digits(_ r: Range<Int>) -> Int? { r.upperBound <= c.count && c[r].allSatisfy { $0.isASCII && $0.isNumber } ? Int(String(c[r])) : nil }
+            var k = 0
+            if digits(0..<4) != nil, c.count > 4, c[4] == "-" { k = 5 }
+            guard let m = digits(k..<(k + 2)), c.count > k + 4, c[k + 2] == "-", digits((k + 3)..<(k + 5)) != nil,
+                c.count == k + 5 || c[k + 5] == " ", (1...12).contains(m)
+            else { continue }
+            out.append((n + 1, m))
+        }
+        return out
+    }
+
     static func bareFestival(_ when: String) -> String? {
         var w = Substring(when)
         if w.hasPrefix("holiday ") { w = w.dropFirst(8) }

@@ -98,8 +98,8 @@ import Testing
         #expect(d.items.map(\.when) == ["02-24", "03-01..03-07", "03-01..03-07", "03-01..03-07", "妇女节"])
         #expect(d.items.map(\.title) == ["行政务虚会", "开学典礼", "开学督导迎检", "2020年党支部组织生活会", "三八妇女节活动"])
         let names = Dictionary(uniqueKeysWithValues: d.units.map { ($0.id, $0.name) })
-        // (The seed district's dictionary names 团委 and 工会 as it spells them: 团区委, 总工会.)
-        #expect(d.items.map { $0.owners.compactMap { names[$0] }.first ?? "" } == ["办公室", "教育处", "督导室", "办公室", "总工会"])
+        // (A school's 工会 keeps the school's word; the seed district's dictionary name, 总工会, is the district's.)
+        #expect(d.items.map { $0.owners.compactMap { names[$0] }.first ?? "" } == ["办公室", "教育处", "督导室", "办公室", "工会"])
         // Quotes stay the document's own text.
         #expect(d.items[2].quote == "开学督导迎检")
         // A term calendar's empty remarks are still no item.
