@@ -13,12 +13,15 @@ public struct CleanSignals: ~Copyable {
     /// For `posix_spawn`'s attributes argument, while this value lives.
     public let attributes: UnsafeMutablePointer<posix_spawnattr_t>
 
-    public init() {
+    /// - Parameter blocking: Signals the child starts with blocked, the rest unblocked (tests: a
+    ///   signal sent at once then waits for the child's own code instead of ending it).
+    public init(blocking: [Int32] = []) {
         attributes = .allocate(capacity: 1)
         posix_spawnattr_init(attributes)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(attributes, &none)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        for signal in blocking { sigaddset(&mask, signal) }
+        posix_spawnattr_setsigmask(attributes, &mask)
         var all = sigset_t()
         sigemptyset(&all)
         for signal in Int32(1)..<32 where signal != SIGKILL && signal != SIGSTOP { sigaddset(&all, signal) }

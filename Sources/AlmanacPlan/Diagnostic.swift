@@ -35,10 +35,7 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
     private var storedLine: Int32
     private var storedColumn: Int32
 
-    public var file: String {
-        get { sourceFile.name }
-        set { sourceFile = SourceFile(newValue) }
-    }
+    public var file: String { sourceFile.name }
     public var line: Int {
         get { Int(storedLine) }
         set { storedLine = Int32(clamping: newValue) }

@@ -43,6 +43,10 @@ static void almanacd_hold_signals(int argc, char **argv, char **envp) {
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < HELD; i++) sigaddset(&action.sa_mask, held[i]);
     for (int i = 0; i < HELD; i++) sigaction(held[i], &action, NULL);
+    // A parent may have started almanacd with them blocked (a supervisor that blocks signals
+    // while it spawns): unblocked now, one pending since exec is noted like the others, and the
+    // daemon's threads, which inherit this mask, do not keep them blocked for good.
+    sigprocmask(SIG_UNBLOCK, &action.sa_mask, NULL);
 }
 
 __attribute__((section(".preinit_array"), used))

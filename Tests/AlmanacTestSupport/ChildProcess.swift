@@ -108,14 +108,19 @@ public func spawnAndWait(
 }
 
 /// Starts a program in the background with stdout and stderr appended to `log`.
-public func spawnInBackground(_ executable: String, _ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
+/// `blocking`: signals the child starts with blocked (``CleanSignals/init(blocking:)``).
+public func spawnInBackground(
+    _ executable: String, _ arguments: [String], environment: [String: String], log: String, blocking: [Int32] = []
+) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    return try spawn(executable, arguments, environment: environment, actions: &actions)
+    if blocking.isEmpty { return try spawn(executable, arguments, environment: environment, actions: &actions) }
+    let signals = CleanSignals(blocking: blocking)
+    return try spawn(executable, arguments, environment: environment, actions: &actions, attributes: signals.attributes)
 }
 
 private func spawn(
