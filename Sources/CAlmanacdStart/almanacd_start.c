@@ -52,18 +52,15 @@ static void almanacd_hold_signals(int argc, char **argv, char **envp) {
 __attribute__((section(".preinit_array"), used))
 static void (*const almanacd_preinit)(int, char **, char **) = almanacd_hold_signals;
 
-static int resend(void) {
-    int sent = 0;
+static void resend(void) {
     for (int i = 0; i < HELD; i++) {
         if (__atomic_exchange_n(&came[i], 0, __ATOMIC_SEQ_CST)) {
             kill(getpid(), held[i]);
-            sent++;
         }
     }
-    return sent;
 }
 
-int almanacd_start_forward_signals(void) { return resend(); }
+void almanacd_start_forward_signals(void) { resend(); }
 
 void almanacd_start_release_signals(void) {
     struct sigaction action;

@@ -3,8 +3,8 @@
 
 /// Sends almanacd, once more, each of SIGTERM, SIGINT and SIGHUP that came since the process
 /// started, so that the signal sources registered in the meantime receive it (see
-/// almanacd_start.c). Call it after those sources are registered. Returns how many it sent.
-int almanacd_start_forward_signals(void);
+/// almanacd_start.c). Call it after those sources are registered.
+void almanacd_start_forward_signals(void);
 
 /// Gives SIGTERM, SIGINT and SIGHUP back their default action and sends again any that came:
 /// for the paths that never trap them (`--check`), which a signal should end as it ends any
