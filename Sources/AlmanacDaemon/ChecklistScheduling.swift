@@ -217,9 +217,9 @@ extension SchedulerCore {
                     checklists.recorded.insert(key)
                     return
                 }
-                try store.enqueueMail(
+                try dispatcher.enqueueMail(
                     MailComposer.message(key: key, from: dispatcher.mail.sender, to: to, subject: subject, body: body, date: now),
-                    delivery: record.id, at: now)
+                    delivery: record, now: now)
             }
             checklists.recorded.insert(key)
         } catch {

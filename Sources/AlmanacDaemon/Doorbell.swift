@@ -26,6 +26,14 @@ public final class Doorbell: Sendable {
         waiter?.resume()
     }
 
+    /// Whether the bell rang since the last wait, taking the ring (it wakes no one afterwards).
+    func takeRing() -> Bool {
+        state.withLock { state in
+            defer { state.rung = false }
+            return state.rung
+        }
+    }
+
     /// Returns when the bell rings (at once if it rang since the last wait) or the task is cancelled.
     /// `parked` is called once the waiter is parked (a ring from then on wakes it).
     func wait(parked: () -> Void = {}) async {

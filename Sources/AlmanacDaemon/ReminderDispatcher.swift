@@ -242,8 +242,7 @@ public struct ReminderDispatcher: Sendable {
     ) throws(StoreError) {
         switch composed {
         case .success(let message) where robots.isEmpty:
-            try store.enqueueMail(message, delivery: record.id, at: now)
-            mail.doorbell?.ring()
+            try enqueueMail(message, delivery: record, now: now)
         case .success(let message):
             try store.enqueue([message] + robots.queued, failed: robots.failed, delivery: record.id, at: now)
             mail.doorbell?.ring()
@@ -254,6 +253,14 @@ public struct ReminderDispatcher: Sendable {
             if case .invalid = problem { report(problem, key: key) }
             try store.enqueue(robots.queued, failed: robots.failed, delivery: record.id, at: now)
         }
+    }
+
+    /// Queues one mail for a claimed delivery (the same transaction marks the delivery sent) and
+    /// rings the outbox worker, which otherwise sleeps until its next retry. Every mail the
+    /// scheduler queues goes through here or ``queue(_:robots:record:key:now:)``.
+    func enqueueMail(_ message: OutboxMessage, delivery record: DeliveryRecord, now: Date) throws(StoreError) {
+        try store.enqueueMail(message, delivery: record.id, at: now)
+        mail.doorbell?.ring()
     }
 
     /// Throws `not-leader` when this process's lease has ended by its own clock: checked right

@@ -28,7 +28,8 @@ private func at(_ text: String, _ hour: Int = 9) -> Date {
                 plan, in: CivilDate(year: 2027, month: 1, day: 1)!...CivilDate(year: 2027, month: 12, day: 31)!,
                 context: RuleContext()),
             plan: plan)
-        let mail = ReminderDispatcher.MailDirectory(addresses: expanded.addresses, sender: "almanac@example.org")
+        let doorbell = Doorbell()
+        let mail = ReminderDispatcher.MailDirectory(addresses: expanded.addresses, sender: "almanac@example.org", doorbell: doorbell)
         let store = try SQLiteStateStore()
         let log = CapturedLog()
         var core = SchedulerCore(configuration: PlannerConfiguration(timeZone: zone), store: store, logger: log.logger, mail: nil)
@@ -40,8 +41,23 @@ private func at(_ text: String, _ hour: Int = 9) -> Date {
         try core.replan(
             occurrences: expanded.occurrences, addresses: expanded.addresses, plan: plan, work: Weekdays(), generation: 1,
             now: start, directory: mail)
+        // Every tick that queues mail wakes the outbox worker, which otherwise sleeps until its
+        // next retry (stage-systemd found a weekly quota's report queued and never sent).
+        func queuedCount() throws -> Int { try store.dueMail(at: at("2027-09-01"), limit: 1000).count }
+        var ticksQueuing = 0
         var now = start
-        while let next = core.tick(now: now), next <= at("2027-08-12", 10) { now = next }
+        while true {
+            let queuedBefore = try queuedCount()
+            _ = doorbell.takeRing()
+            let next = core.tick(now: now)
+            if try queuedCount() > queuedBefore {
+                ticksQueuing += 1
+                #expect(doorbell.takeRing(), "mail queued at \(now) without waking the outbox worker")
+            }
+            guard let next, next <= at("2027-08-12", 10) else { break }
+            now = next
+        }
+        #expect(ticksQueuing > 0)
 
         let journal = log.deliveries.filter { $0.contains("checklist:") }.map { String($0.split(separator: " ")[0]) }
         let o = "materials@2027-08-10"
