@@ -1,0 +1,57 @@
+import AlmanacDraft
+import Testing
+
+/// Round 11 (issue 16, set 11, dev/481–503): classes of failure that set 11 shares with earlier development
+/// documents of other sources, one passage each, written for the test.
+@Suite struct Round11DraftTests {
+    func draft(_ text: String) throws -> Draft { try DraftTestSupport.draft(text) }
+    func whens(_ text: String) throws -> [String] { try draft(text).items.map(\.when) }
+
+    @Test func aSigningDateInNumeralsIsNoItem() throws {
+        // The notice is signed under the signer's name with a date in numerals (a placeholder year too).
+        let notice = """
+            各乡镇妇联:
+            各种活动的简报于2012年3月15日前上报县妇联办公室。
+            县妇女联合会
+            二○一二年二月六日
+            """
+        #expect(try whens(notice) == ["03-15"])
+        let placeholder = """
+            请于5月16日前报送总结。
+            县妇联
+            二〇**年五月三日
+            """
+        #expect(try whens(placeholder) == ["05-16"])
+        // A numeral date inside a sentence is still read.
+        #expect(try whens("二○一二年三月五日,县妇联开展学雷锋志愿服务活动。") == ["03-05"])
+    }
+
+    @Test func aContinuationOfAnActivityToldBeforeIsNoItem() throws {
+        // The clause points back (此次) to the action dated before it.
+        let news = """
+            7月18日至19日,县“扫黄打非”办公室联合开展了暑期集中行动。
+            据悉,此次行动将持续到9月份
+            """
+        #expect(try whens(news) == ["07-18..07-19"])
+        // The sentence dated the month before the continuation's clause.
+        #expect(try whens("活动时间为6月1日至6月30日,部分内容延续至年底。") == ["06-01..06-30"])
+        // A start and an end of one window stay one window; a continuation with its own start is an item.
+        #expect(try whens("本次活动将于6月1日正式启动,并持续至6月30日结束。") == ["06-01..06-30"])
+        #expect(try whens("整治工作从即日起持续到12月底。").count == 1)
+    }
+
+    @Test func aNamedDaysHistoryIsNoItem() throws {
+        // A span of years that ended before a year the text writes, and a day fixed from a year on.
+        let history = """
+            2002——2013年,“安全生产宣传咨询日”活动选在6月份的第二个星期日举行。为打造咨询日品牌,自2014年起将全国安全生产咨询日活动固定在每年6月16日。
+            6月16日,县安全生产监督管理局在广场举行了安全生产咨询活动。
+            """
+        #expect(try whens(history) == ["06-16"])
+        // A span of years that has not ended (a cycle) leaves the plan's dates alone.
+        let cycle = """
+            立足2024-2026年全国文明城市创建周期,持续开展农村人居环境整治。
+            4月,组织召开2024年农村人居环境清洁行动工作会议。
+            """
+        #expect(try whens(cycle) == ["04-01..04-last"])
+    }
+}
