@@ -586,6 +586,15 @@ public enum PlanDrafter {
                 }
             }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // The unfinished last sentence of a text cut off (no closing mark at its end): a date after which it holds
+            // fewer than four characters of its own (a frame, 结合……的到来, set aside) was cut before its activity
+            // (在6月,结合“六一”国际儿童节的到来,社; 8、“國慶青年; 于8月8日免; 现将2012年庆祝三八节).
+            if index == sentences.count - 1, !built.isEmpty, let n = lineIndex[sentence.line],
+                let end = doc.keptLines[n].text.last(where: { $0 != " " && $0 != "\u{3000}" }),
+                !"。.!！?？;；:：)）”\"」』".contains(end)
+            {
+                built.removeAll { Self.cutBeforeItsActivity($0, in: sentence.chars) }
+            }
             // A point's time in brackets after its sentence (1、利用周一的国旗下的讲话,……进行演讲。(时间9月16日升旗仪式)):
             // the point's activity names it.
             if !built.isEmpty, index > 0, sentences[index - 1].line == sentence.line,
@@ -1816,6 +1825,28 @@ extension PlanDrafter {
             i += 1
         }
         return end
+    }
+
+    /// Whether the cut sentence `c` ends before the activity of the item's date: after the date's last mention, its
+    /// clauses (frames opened by 结合, 围绕 or 为 set aside) hold one to three characters.
+    static func cutBeforeItsActivity(_ item: DraftItem, in c: [Character]) -> Bool {
+        let s = Array(item.spelled)
+        guard !s.isEmpty, let at = stride(from: c.count - s.count, through: 0, by: -1).first(where: { DocumentScanner.matches(c, $0, s) })
+        else { return false }
+        // (A date that ends the text, 时间:2月14-15日, is whole: the cut came after it.)
+        guard c[(at + s.count)...].contains(where: DocumentScanner.isHan) else { return false }
+        var own = 0
+        var clause: [Character] = []
+        func close() {
+            let body = clause.drop { "“\"「 ".contains($0) }
+            if !["结合", "围绕", "为"].contains(where: { String(body).hasPrefix($0) }) { own += clause.filter(DocumentScanner.isHan).count }
+            clause = []
+        }
+        for ch in c[(at + s.count)...] {
+            if ",，、;；".contains(ch) { close() } else { clause.append(ch) }
+        }
+        close()
+        return own < 4
     }
 
     static func writtenYear(_ spelled: String) -> Int? {

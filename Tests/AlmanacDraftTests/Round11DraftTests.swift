@@ -54,4 +54,31 @@ import Testing
             """
         #expect(try whens(cycle) == ["04-01..04-last"])
     }
+
+    @Test func aRangesFirstDayWithout日IsReadWhenItsLastDayIsWhole() throws {
+        // 至 between the days, the last with its 日 or closed by the bracket of a week's label.
+        #expect(try whens("4月12至13日,承办全市歌曲新作演唱大赛。") == ["04-12..04-13"])
+        #expect(try whens("第三周(6月19至23)为应急救援演练周,第四周(6月25至30日)为安全法治宣传周。") == ["06-19..06-23", "06-25..06-30"])
+        // A bare number cut off at the line's end is still no day.
+        #expect(try whens("活动安排如下:6月19至23") == [])
+    }
+
+    @Test func theCutLastSentenceOfATextHoldsNoItemWithoutItsActivity() throws {
+        // The text stops right after a frame and one character of the next clause.
+        let cut = """
+            在5月,结合“五四”青年节,组织辖区妇女参加社区趣味运动会。
+            在6月,结合“六一”国际儿童节的到来,社
+            """
+        #expect(try whens(cut).contains("05-01..05-last"))
+        #expect(try !whens(cut).contains("06-01..06-last"))
+        // A cut sentence that has started its activity keeps it; so does a text ending on a whole date.
+        let started = """
+            5月,加强旅游景区周边环境清理整治;
+            6月,强化水域环境净
+            """
+        #expect(try whens(started) == ["05-01..05-last", "06-01..06-last"])
+        #expect(try whens("一、灯谜晚会\n时间:2月14-15日") == ["02-14..02-15"])
+        // A sentence that ends with its mark is not cut.
+        #expect(try whens("6月1日,社区开展六一活动。") == ["06-01"])
+    }
 }
