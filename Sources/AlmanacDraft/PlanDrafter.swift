@@ -2963,7 +2963,8 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
-        return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
+        // (Or the frame is the clause's theme: 结合“五四”青年节的主题,组织……趣味运动会.)
+        return ["要求", "精神", "部署", "规定", "的主题"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
     }
 
     /// Whether a mention is inside a frame that runs over several clauses (根据……文件精神,在8月16日至9月22日

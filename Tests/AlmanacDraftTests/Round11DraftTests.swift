@@ -81,4 +81,11 @@ import Testing
         // A sentence that ends with its mark is not cut.
         #expect(try whens("6月1日,社区开展六一活动。") == ["06-01"])
     }
+
+    @Test func aFestivalFramingADatedClauseAsItsThemeIsNoItem() throws {
+        // 结合X的主题 frames the month's activity: one item, the month's.
+        #expect(try whens("在5月,结合“五四”青年节的主题,组织辖区妇女参加社区趣味运动会。") == ["05-01..05-last"])
+        // A festival that is the activity's own day stays.
+        #expect(try whens("5月4日青年节,团委组织青年座谈会。").count == 1)
+    }
 }
