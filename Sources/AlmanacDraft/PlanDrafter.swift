@@ -3149,8 +3149,13 @@ struct ItemBuilder {
                 .removing("活动中心")
             return Self.actionWords.contains { words.contains($0) } || ["做好", "布置", "慰问", "走访", "看望"].contains { words.contains($0) }
         }
+        // A clause that frames the activity by its theme (盘龙乡围绕“……”的活动主题, 结合妇女维权知识培训的主题) names
+        // no activity: the clause that acts after it does.
+        let framesTheme = { (s: String) in
+            ["结合", "围绕"].contains { w in s.prefix(12).contains(w) } && String(s.reversed().drop { "，,”\"".contains($0) }.reversed()).hasSuffix("主题")
+        }
         if !hasAction(t) || t.count < 4 {
-            if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
+            if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) && !framesTheme(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
                 if t.count > 24 { t = text(k) }
             } else if anchor > first, let k = (first..<anchor).last(where: { hasAction(text($0)) }) {

@@ -88,4 +88,11 @@ import Testing
         // A festival that is the activity's own day stays.
         #expect(try whens("5月4日青年节,团委组织青年座谈会。").count == 1)
     }
+
+    @Test func aClauseFramingTheThemeDoesNotTitleTheActivity() throws {
+        // The clause that acts after the frame titles the window.
+        let d = try draft("从6月1日至6月30日,盘龙乡围绕“全面落实企业安全生产主体责任”的活动主题,开展一系列“安全生产月”活动。")
+        #expect(d.items.map(\.when) == ["06-01..06-30"])
+        #expect(d.items.first?.title.contains("安全生产月") == true)
+    }
 }
