@@ -589,7 +589,7 @@ public enum PlanDrafter {
             // The unfinished last sentence of a text cut off (no closing mark at its end): a date after which it holds
             // fewer than four characters of its own (a frame, 结合……的到来, set aside) was cut before its activity
             // (在6月,结合“六一”国际儿童节的到来,社; 8、“國慶青年; 于8月8日免; 现将2012年庆祝三八节).
-            if index == sentences.count - 1, !built.isEmpty, let n = lineIndex[sentence.line],
+            if index == sentences.count - 1, !built.isEmpty, let n = lineIndex[sentence.line], n == doc.keptLines.count - 1,
                 let end = doc.keptLines[n].text.last(where: { $0 != " " && $0 != "\u{3000}" }),
                 !"。.!！?？;；:：)）”\"」』".contains(end)
             {
@@ -1833,8 +1833,12 @@ extension PlanDrafter {
         let s = Array(item.spelled)
         guard !s.isEmpty, let at = stride(from: c.count - s.count, through: 0, by: -1).first(where: { DocumentScanner.matches(c, $0, s) })
         else { return false }
-        // (A date that ends the text, 时间:2月14-15日, is whole: the cut came after it.)
-        guard c[(at + s.count)...].contains(where: DocumentScanner.isHan) else { return false }
+        // (A date that ends the text, 时间:2月14-15日, is whole: the cut came after it; so is one told on by its
+        // time, 上午9:00—下午4:00, or followed by its activity's name, 开展植树节活动.)
+        let rest = c[(at + s.count)...]
+        guard rest.contains(where: DocumentScanner.isHan), !rest.contains(where: { DocumentScanner.digit($0) != nil }),
+            !ItemBuilder.actionWords.contains(where: { String(rest).hasSuffix($0) })
+        else { return false }
         var own = 0
         var clause: [Character] = []
         func close() {

@@ -78,6 +78,9 @@ import Testing
             """
         #expect(try whens(started) == ["05-01..05-last", "06-01..06-last"])
         #expect(try whens("一、灯谜晚会\n时间:2月14-15日") == ["02-14..02-15"])
+        // A last line that names its activity (活动) or goes on to a time is whole, and only the text's last line can be cut.
+        #expect(try whens("小学德育工作计划\n三月:\n1、开展植树节活动").count == 1)
+        #expect(try whens("二、活动时间\n8月28日上午9:00—下午4:00") == ["08-28"])
         // A sentence that ends with its mark is not cut.
         #expect(try whens("6月1日,社区开展六一活动。") == ["06-01"])
     }
