@@ -371,10 +371,12 @@ struct MentionScanner {
         {
             return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
         }
-        // 2月14-16日: the first day of a short range, without its 日.
-        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～".contains(c[d.end]),
+        // 2月14-16日, 4月12至13日, (6月19至23): the first day of a short range, without its 日, when the range's
+        // last day is whole (its 日, or the bracket the range closes).
+        if let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), d.end < c.count, "-－–~～至到".contains(c[d.end]),
             (1...31).contains(d.value), CivilDate(year: 2024, month: m.value, day: d.value) != nil,
-            let d2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), d2.end < c.count, c[d2.end] == "日" || c[d2.end] == "号"
+            let d2 = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2), d2.end < c.count,
+            c[d2.end] == "日" || c[d2.end] == "号" || (c[d2.end] == ")" || c[d2.end] == "）") && d2.value > d.value
         {
             return MonthDay(month: m.value, day: d.value, end: d.end, yearNote: yearNote)
         }
@@ -475,6 +477,15 @@ struct MentionScanner {
                     return Mention(
                         range: i..<(d2.end + 1), spelled: String(c[i..<(d2.end + 1)]), form: .window, rule: rule, month: first.month,
                         dateSource: "sourced", confidence: 0.95, unsure: unsure)
+                }
+                // (6月19至23): a range a bracket closes ends on its last number, 日 or not.
+                if let d2 = DocumentScanner.asciiNumber(c, k, maxDigits: 2), d2.end < c.count, c[d2.end] == ")" || c[d2.end] == "）",
+                    d2.value > day, d2.value <= 31
+                {
+                    let rule = "\(mm)-\(Self.two(day))..\(mm)-\(Self.two(d2.value))"
+                    return Mention(
+                        range: i..<d2.end, spelled: String(c[i..<d2.end]), form: .window, rule: rule, month: first.month,
+                        dateSource: "sourced", confidence: 0.9, unsure: unsure)
                 }
             }
             // 4月1日5日: a second day written right after the first (its 至 lost) ends a window.

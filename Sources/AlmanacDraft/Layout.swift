@@ -280,7 +280,9 @@ enum Layout {
 
     static func isSigningDate(_ t: String) -> Bool {
         // (It opens with a digit: most lines are told by their first character.)
-        guard let f = t.first(where: { $0 != " " }), DocumentScanner.digit(f) != nil || "xXＸｘ×_＿".contains(f) else { return false }
+        guard let f = t.first(where: { $0 != " " }) else { return false }
+        if "〇○零一二".contains(f) { return isNumeralSigningDate(t) }
+        guard DocumentScanner.digit(f) != nil || "xXＸｘ×_＿".contains(f) else { return false }
         var c = Array(t.filter { $0 != " " })
         // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日.)
         if let y = c.firstIndex(of: "年"), y >= 2, y <= 4, c[..<y].contains(where: { "xXＸｘ×_＿".contains($0) }),
@@ -292,6 +294,19 @@ enum Layout {
             c.last == "日"
         else { return false }
         return c.dropFirst(5).allSatisfy { DocumentScanner.digit($0) != nil || $0 == "月" || $0 == "日" }
+    }
+
+    /// A line that is only a date written in numerals, the way a notice is signed (二○一二年二月六日,
+    /// 二〇**年五月三日 with a placeholder year): four numerals or placeholders, 年, a month and a day in numerals.
+    static func isNumeralSigningDate(_ t: String) -> Bool {
+        let c = Array(t.filter { $0 != " " && $0 != "\u{3000}" })
+        let yearDigits = "〇○零一二三四五六七八九"
+        guard c.count >= 8, c.count <= 13, c[4] == "年", c.last == "日",
+            c[..<4].allSatisfy({ yearDigits.contains($0) || "*＊xXＸｘ×".contains($0) }), yearDigits.contains(c[0]),
+            let m = c.firstIndex(of: "月"), m > 5, m < c.count - 2
+        else { return false }
+        let numerals = "一二三四五六七八九十廿卅"
+        return c[5..<m].allSatisfy { numerals.contains($0) } && c[(m + 1)..<(c.count - 1)].allSatisfy { numerals.contains($0) }
     }
 
     /// Labels of the record a government page prints above a document (索引号, 发布机构, 发文日期,

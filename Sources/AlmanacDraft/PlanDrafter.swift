@@ -586,6 +586,15 @@ public enum PlanDrafter {
                 }
             }
             if inTheme { built.removeAll { Self.occasion(of: $0) != nil } }
+            // The unfinished last sentence of a text cut off (no closing mark at its end): a date after which it holds
+            // fewer than four characters of its own (a frame, 结合……的到来, set aside) was cut before its activity
+            // (在6月,结合“六一”国际儿童节的到来,社; 8、“國慶青年; 于8月8日免; 现将2012年庆祝三八节).
+            if index == sentences.count - 1, !built.isEmpty, let n = lineIndex[sentence.line], n == doc.keptLines.count - 1,
+                let end = doc.keptLines[n].text.last(where: { $0 != " " && $0 != "\u{3000}" }),
+                !"。.!！?？;；:：)）”\"」』".contains(end)
+            {
+                built.removeAll { Self.cutBeforeItsActivity($0, in: sentence.chars) }
+            }
             // A point's time in brackets after its sentence (1、利用周一的国旗下的讲话,……进行演讲。(时间9月16日升旗仪式)):
             // the point's activity names it.
             if !built.isEmpty, index > 0, sentences[index - 1].line == sentence.line,
@@ -708,6 +717,9 @@ public enum PlanDrafter {
                 // (A date without its year in a sentence that a dated history opens, 1933年7月11日,……根据……6月30日的
                 // 建议,决定8月1日为……, is of that year too.)
                 (Self.writtenYear(item.spelled) ?? ItemBuilder.yearBefore(item.spelled, in: item.sentence)).map { $0 <= latest - 2 } ?? false
+                    // (A span of years that ended before a year the text writes is over too: 2002——2013年,……活动选在
+                    // 6月份的第二个星期日举行 before 自2014年起…….)
+                    || (Self.yearSpanEnd(before: item.spelled, in: item.sentence).map { $0 < latest } ?? false)
             }
         }
         // One item per date mention of a line: a festival named in a list that frames the line's activities
@@ -1793,6 +1805,54 @@ extension PlanDrafter {
     }
 
     /// The year a date is written with (2006年5月 → 2006).
+    /// The last year of a span of years written before a date in its sentence (2002——2013年, 2016-2018年), if any.
+    static func yearSpanEnd(before spelled: String, in sentence: String) -> Int? {
+        let c = Array(sentence)
+        guard let at = sentence.range(of: spelled).map({ sentence.distance(from: sentence.startIndex, to: $0.lowerBound) }) else { return nil }
+        var end: Int?
+        var i = 0
+        while i + 9 < at {
+            if let a = DocumentScanner.asciiNumber(c, i, maxDigits: 4), a.end == i + 4, i == 0 || DocumentScanner.digit(c[i - 1]) == nil {
+                var j = a.end
+                while j < at, "—–-~～至到".contains(c[j]) { j += 1 }
+                if j > a.end, j - a.end <= 3, let b = DocumentScanner.asciiNumber(c, j, maxDigits: 4), b.end == j + 4, b.end < at, c[b.end] == "年",
+                    b.value > a.value
+                {
+                    end = b.value
+                    i = b.end
+                }
+            }
+            i += 1
+        }
+        return end
+    }
+
+    /// Whether the cut sentence `c` ends before the activity of the item's date: after the date's last mention, its
+    /// clauses (frames opened by 结合, 围绕 or 为 set aside) hold one to three characters.
+    static func cutBeforeItsActivity(_ item: DraftItem, in c: [Character]) -> Bool {
+        let s = Array(item.spelled)
+        guard !s.isEmpty, let at = stride(from: c.count - s.count, through: 0, by: -1).first(where: { DocumentScanner.matches(c, $0, s) })
+        else { return false }
+        // (A date that ends the text, 时间:2月14-15日, is whole: the cut came after it; so is one told on by its
+        // time, 上午9:00—下午4:00, or followed by its activity's name, 开展植树节活动.)
+        let rest = c[(at + s.count)...]
+        guard rest.contains(where: DocumentScanner.isHan), !rest.contains(where: { DocumentScanner.digit($0) != nil }),
+            !ItemBuilder.actionWords.contains(where: { String(rest).hasSuffix($0) })
+        else { return false }
+        var own = 0
+        var clause: [Character] = []
+        func close() {
+            let body = clause.drop { "“\"「 ".contains($0) }
+            if !["结合", "围绕", "为"].contains(where: { String(body).hasPrefix($0) }) { own += clause.filter(DocumentScanner.isHan).count }
+            clause = []
+        }
+        for ch in c[(at + s.count)...] {
+            if ",，、;；".contains(ch) { close() } else { clause.append(ch) }
+        }
+        close()
+        return own < 4
+    }
+
     static func writtenYear(_ spelled: String) -> Int? {
         let c = Array(spelled)
         var i = 0
@@ -2224,7 +2284,8 @@ struct ItemBuilder {
         }
         // A sentence that sets up a named day (将每年的12月4日定为“国家宪法日”, 确定12月4日这一天为……, 设立国家
         // 宪法日,有助于……) tells the day's history: no item.
-        let setsUp = ["定为", "这一天为", "设立为", "改称为", "命名为"].contains { w in
+        // (Or fixes it from a year on: 自2014年起将全国安全生产咨询日活动固定在每年6月16日.)
+        let setsUp = ["定为", "这一天为", "设立为", "改称为", "命名为", "固定在", "固定为"].contains { w in
             guard let end = text.utf8End(of: w) else { return false }
             let next = text[end...].prefix(12)
             return next.contains("日") || next.contains("节")
@@ -2275,6 +2336,24 @@ struct ItemBuilder {
         }
         let clauses = DocumentScanner.clauses(c)
         func clauseIndex(_ pos: Int) -> Int { clauses.firstIndex { $0.contains(pos) } ?? max(0, clauses.count - 1) }
+        // "此次行动将持续到9月份", "活动时间为6月1日至6月30日,部分内容延续至年底": an end that a continuation gives
+        // an activity already told (the clause points back to it, or the sentence dated it before the clause) is
+        // that activity's, no item of its own. (A start and an end joined above, 将于6月1日正式启动,并持续至6月30日
+        // 结束, are one window already.)
+        let told = mentions
+        mentions.removeAll { m in
+            guard m.form != .festival, m.form != .holiday,
+                ["持续到", "持续至", "延续至", "延续到", "延长至", "延长到"].contains(where: { w in
+                    m.range.lowerBound >= w.count && String(c[(m.range.lowerBound - w.count)..<m.range.lowerBound]) == w
+                })
+            else { return false }
+            let clause = clauses[clauseIndex(m.range.lowerBound)]
+            let before = String(c[clause.lowerBound..<m.range.lowerBound])
+            guard !["开始", "启动", "即日起", "自", "从"].contains(where: { before.contains($0) }) else { return false }
+            return ["此次", "本次", "这次", "该", "上述", "部分"].contains(where: { before.contains($0) })
+                || told.contains { $0.range.upperBound <= clause.lowerBound && $0.form != .festival && $0.form != .holiday }
+        }
+        if mentions.isEmpty { return [] }
         // "3月5日是学雷锋纪念日": the date names the occasion of the sentence, not an item.
         // (Unless a later clause does something on that day: 10月7日是今年的重阳节,……长者饭堂在这一天正式启用.)
         let onThatDay = ["这一天", "这天", "当天", "当日"].contains { text.contains($0) }
@@ -2888,7 +2967,8 @@ struct ItemBuilder {
         let before = String(c[clause.lowerBound..<max(clause.lowerBound, m.range.lowerBound)])
         guard UnitDictionary.frameBefore.contains(where: { before.contains($0) }) else { return false }
         let after = String(c[min(m.range.upperBound, clause.upperBound)..<clause.upperBound])
-        return ["要求", "精神", "部署", "规定"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
+        // (Or the frame is the clause's theme: 结合“五四”青年节的主题,组织……趣味运动会.)
+        return ["要求", "精神", "部署", "规定", "的主题"].contains { after.utf8HasSuffix($0) || after.utf8HasSuffix($0 + "，") || after.utf8HasSuffix($0 + ",") }
     }
 
     /// Whether a mention is inside a frame that runs over several clauses (根据……文件精神,在8月16日至9月22日
@@ -3073,8 +3153,13 @@ struct ItemBuilder {
                 .removing("活动中心")
             return Self.actionWords.contains { words.contains($0) } || ["做好", "布置", "慰问", "走访", "看望"].contains { words.contains($0) }
         }
+        // A clause that frames the activity by its theme (盘龙乡围绕“……”的活动主题, 结合妇女维权知识培训的主题) names
+        // no activity: the clause that acts after it does.
+        let framesTheme = { (s: String) in
+            ["结合", "围绕"].contains { w in s.prefix(12).contains(w) } && String(s.reversed().drop { "，,”\"".contains($0) }.reversed()).hasSuffix("主题")
+        }
         if !hasAction(t) || t.count < 4 {
-            if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) }) {
+            if anchor < last, let k = ((anchor + 1)...last).first(where: { hasAction(text($0)) && !framesTheme(text($0)) }) {
                 t = t.count >= 2 && t.count <= 12 && !hasAction(t) ? text(k) : (t.count < 4 ? text(k) : t + "，" + text(k))
                 if t.count > 24 { t = text(k) }
             } else if anchor > first, let k = (first..<anchor).last(where: { hasAction(text($0)) }) {
