@@ -2331,7 +2331,24 @@ struct ItemBuilder {
         let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("为") {
             let firstBreak = c.firstIndex { $0 == "," || $0 == "，" } ?? c.count
-            mentions.removeAll { ($0.form == .festival || $0.form == .holiday) && $0.range.lowerBound < firstBreak }
+            // (The purpose runs over every clause before the one that acts, 决定/特/组织/开展/举办/举行: 为迎接……的召开,
+            // 欢庆“五一”国际劳动节,……,经研究,决定在全街道组织开展……大行动; 为了……端午节的文化内涵,……,让小区居民……来
+            // 过好端午节,……,我小区特组织如下活动. A festival told as a time there, 元宵节期间, is the acting clause's.)
+            let parts = DocumentScanner.clauses(c)
+            let purposeEndMarkers = ["决定", "经研究", "特组织", "特举办", "特开展", "特制定", "组织", "开展", "举办", "举行"]
+            let actingStart = parts.dropFirst().first { r in
+                let clause = String(c[r])
+                return purposeEndMarkers.contains { clause.contains($0) } || mentions.contains { m in
+                    r.contains(m.range.lowerBound) && m.form != .festival && m.form != .holiday
+                }
+            }?.lowerBound
+            let purposeEnd = actingStart ?? firstBreak
+            mentions.removeAll { m in
+                guard m.form == .festival || m.form == .holiday, m.range.lowerBound < purposeEnd else { return false }
+                if m.range.lowerBound < firstBreak { return true }
+                let after = String(c[m.range.upperBound..<min(c.count, m.range.upperBound + 2)])
+                return !["期间", "前夕", "当天", "当日", "前后", "之际"].contains(after)
+            }
             if mentions.isEmpty { return [] }
         }
         let clauses = DocumentScanner.clauses(c)

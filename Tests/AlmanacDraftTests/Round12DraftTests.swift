@@ -1,0 +1,23 @@
+import AlmanacDraft
+import Testing
+
+/// Round 12 (issue 16, set 12, dev/505–527): classes of failure that set 12 shares with earlier development
+/// documents of other sources, one passage each, written for the test.
+@Suite struct Round12DraftTests {
+    func draft(_ text: String) throws -> Draft { try DraftTestSupport.draft(text) }
+    func whens(_ text: String) throws -> [String] { try draft(text).items.map(\.when) }
+
+    @Test func aPurposeRunsOverEveryClauseBeforeTheOneThatActs() throws {
+        // A festival in a later clause of the purpose (为……,……,让居民……过好端午节,……,我小区特组织如下活动).
+        let notice = """
+            为了更好地传承端午节的文化内涵,唱响“我们的节日”主题,让小区居民以现代的方式来过好端午节,增强小区的凝聚力,我小区特组织如下活动。
+            一、包饺子
+            时间:6月15日
+            """
+        #expect(try whens(notice) == ["06-15"])
+        // The purpose ends at the clause that decides (经研究,决定……组织开展).
+        #expect(try whens("为提高干部群众的卫生意识,欢庆“五一”国际劳动节,经研究,决定在全街道组织开展清洁城乡大行动。").isEmpty)
+        // The festival after the acting clause is read as before.
+        #expect(try whens("为丰富群众文化生活,社区决定在元宵节举办猜灯谜活动。").count == 1)
+    }
+}
