@@ -521,12 +521,14 @@ public enum PlanDrafter {
             // (Also when the sentence names only a festival or named day, 当天上午,……开展2024年全民国防教育日宣传
             // 活动, after a sentence that wrote the day it falls on: 2024年9月21日是……全民国防教育日. The written
             // day is the day; the name is the activity's.)
+            // (Within its paragraph, the line, it looks back past more sentences, at most eight: 7月22日下午,……检查。
+            // 互查小组……。按照……打分。区文明办……排名。 晚上,大观区开展……模拟入户测评.)
             let onlyNamed = !built.isEmpty && built.allSatisfy { Self.occasion(of: $0) != nil }
             if built.isEmpty || onlyNamed, sentence.month == nil, let word = ItemBuilder.relativeOpening(sentence.chars) {
                 let named = built
                 let opensActivity = ItemBuilder.verbs.contains { String(sentence.chars).contains($0) }
                 var k = index - 1
-                while k >= 0, index - k <= 3, sentence.line - sentences[k].line <= 3 {
+                while k >= 0, index - k <= 3 && sentence.line - sentences[k].line <= 3 || index - k <= 8 && sentences[k].line == sentence.line {
                     if let day = scanner.scan(sentences[k].chars).last(where: { $0.form == .day }) {
                         if builtAt.contains(k) && !opensActivity { break }
                         let prefix = day.spelled + "，"

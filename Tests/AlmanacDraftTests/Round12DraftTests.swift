@@ -20,4 +20,19 @@ import Testing
         // The festival after the acting clause is read as before.
         #expect(try whens("为丰富群众文化生活,社区决定在元宵节举办猜灯谜活动。").count == 1)
     }
+
+    @Test func aPartOfTheDayOpeningASentenceTakesTheDayOfItsParagraph() throws {
+        // 晚上 opens a sentence four sentences after the one that wrote the day, in the same paragraph.
+        let news = "7月22日下午,大观区成立7个互查互评组,在各街道进行检查。互查小组深入各生活小区检查环境卫生。按照测评标准,逐条对照检查、打分。区文明办针对互评打分进行统计排名。 晚上,大观区开展文明城市创建模拟入户测评。"
+        #expect(try whens(news) == ["07-22", "07-22"])
+        // In a new paragraph (another line) the three-sentence bound stays: no day to take.
+        let apart = """
+            7月22日下午,大观区在各街道进行检查。
+            互查小组深入各生活小区检查环境卫生。
+            按照测评标准,逐条对照检查、打分。
+            区文明办针对互评打分进行统计排名。
+            晚上,大观区开展文明城市创建模拟入户测评。
+            """
+        #expect(try whens(apart) == ["07-22"])
+    }
 }
