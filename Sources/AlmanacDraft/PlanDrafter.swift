@@ -1171,8 +1171,11 @@ public enum PlanDrafter {
         }
         // A series over a month (护理部将在温暖的5月举办纪念……系列活动) in a programme whose activities after it
         // have 时间 fields of their own (two or more): the umbrella.
+        // (So is a series on a day or a named day told before them: 开展 “世界读书日”系列宣传活动 over 1、征文活动 /
+        // 时间:…… ; “4·23世界读书日”系列特色全民阅读推广活动 over (一)…… / 活动时间:…….)
         candidates.removeAll { item in
-            item.spelled.utf8HasSuffix("月") && item.quote.contains("系列活动") && activityTimeLines.filter({ $0 > item.line }).count >= 2
+            guard item.spelled.utf8HasSuffix("月") && item.quote.contains("系列活动") || Self.namesSeries(item.quote) else { return false }
+            return activityTimeLines.filter({ $0 > item.line }).count >= 2
         }
         // The programme's theme told again as a quoted name (二、活动主题 / 我们的节日・中秋 … 以“我们的节日・中秋节”为主题
         // 进行演讲; 开展“我们的节日・中秋”中华经典诗文诵读比赛) in a programme that dates its activities by day: the
@@ -2088,6 +2091,13 @@ extension PlanDrafter {
     }
 
     /// The first and last day of a window of written days (03-05..04-05 → 03-05, 04-05), else nil.
+    /// Whether a quote names a series of activities (系列活动, 系列宣传活动, 系列特色全民阅读推广活动): 系列 with
+    /// 活动 at most twelve characters after it.
+    static func namesSeries(_ quote: String) -> Bool {
+        guard let r = quote.range(of: "系列") else { return false }
+        return quote[r.upperBound...].prefix(14).contains("活动")
+    }
+
     static func dayBounds(_ when: String) -> (String, String)? {
         let parts = when.components(separatedBy: "..")
         guard parts.count == 2, parts.allSatisfy({ $0.count == 5 && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-") } }) else { return nil }

@@ -35,4 +35,20 @@ import Testing
             """
         #expect(try whens(apart) == ["07-22"])
     }
+
+    @Test func aSeriesToldBeforeActivitiesWithTimeFieldsIsTheirUmbrella() throws {
+        // A series on a named day over two activities with 活动时间 fields of their own.
+        let programme = """
+            一、主题
+            “4·23世界读书日”系列特色全民阅读推广活动
+            二、活动安排
+            (一)阅读挑战赛颁奖仪式
+            活动时间:4月23日15:30-16:00
+            (二)绘本小剧场进社区活动
+            活动时间:4月25日
+            """
+        #expect(try whens(programme) == ["04-23", "04-25"])
+        // Without activities timed after it, the series is the item.
+        #expect(try whens("4月23日,县图书馆开展“世界读书日”系列宣传活动。") == ["04-23"])
+    }
 }
