@@ -74,7 +74,7 @@ enum Layout {
     }
 
     /// The label of a field line ("活动时间：…" → 活动时间, "时 间：…" → 时间), after any numbering.
-    static func fieldLabel(_ c: [Character]) -> String? {
+    static func fieldLabel(_ c: [Character], words: [String] = fieldWords) -> String? {
         let e = enumeratorLength(c)
         var label = ""
         var i = e
@@ -90,7 +90,7 @@ enum Layout {
             i += 1
         }
         guard i < c.count, c[i] == ":" || c[i] == "：", label.count >= 2, label.count <= 6 else { return nil }
-        return fieldWords.contains(where: { label.contains($0) }) ? label : nil
+        return words.contains(where: { label.contains($0) }) ? label : nil
     }
 
     /// Whether a field line says when ("时间：", "演出时间：").

@@ -1171,6 +1171,24 @@ public enum PlanDrafter {
         }
         // A series over a month (护理部将在温暖的5月举办纪念……系列活动) in a programme whose activities after it
         // have 时间 fields of their own (two or more): the umbrella.
+        // The day of an activity's 时间 field told again in a field of the same activity below it, its 内容, 目的 or
+        // 流程 (活动时间:3月2日 / 活动内容:……。3月2日元宵节(周五)当天,凭截图……兑奖; 时间:6月15日 / 活动目的:6月15日
+        // 正好是……; 活动时间:20--年4月4日 … 扫墓具体流程:①20--年4月4日上午9:00,组织人员……集合): that activity, no
+        // item of its own. (The item just before it, at most 20 lines up, with no other time field between.)
+        do {
+            var drop: Set<Int> = []
+            for n in candidates.indices.dropFirst() {
+                let item = candidates[n], previous = candidates[n - 1]
+                guard item.when == previous.when, previous.line < item.line, item.line - previous.line <= 20,
+                    let idx = lineIndex[item.line], let up = lineIndex[previous.line],
+                    Layout.isTimeField(doc.keptLines[up].text), !Layout.isTimeField(doc.keptLines[idx].text),
+                    Layout.fieldLabel(doc.keptLines[idx].text, words: ["内容", "目的", "流程"]) != nil,
+                    !doc.keptLines[(up + 1)..<idx].contains(where: { Layout.isTimeField($0.text) })
+                else { continue }
+                drop.insert(n)
+            }
+            candidates = candidates.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        }
         // (So is a series on a day or a named day told before them: 开展 “世界读书日”系列宣传活动 over 1、征文活动 /
         // 时间:…… ; “4·23世界读书日”系列特色全民阅读推广活动 over (一)…… / 活动时间:…….)
         candidates.removeAll { item in

@@ -51,4 +51,19 @@ import Testing
         // Without activities timed after it, the series is the item.
         #expect(try whens("4月23日,县图书馆开展“世界读书日”系列宣传活动。") == ["04-23"])
     }
+
+    @Test func theDayOfATimeFieldToldAgainInTheActivitysOwnFieldsIsThatActivity() throws {
+        // The content field tells the day of the field above again (a part of the activity: the prizes).
+        let programme = """
+            1.微信在线猜灯谜
+            活动时间:3月2日
+            活动内容:关注市图书馆微信公众号,进行在线答题。3月2日元宵节(周五)当天,凭截图到市图书馆进行现场兑奖。
+            2.现场猜灯谜
+            活动时间:3月2日
+            活动地点:市图书馆一楼大厅
+            """
+        #expect(try whens(programme) == ["03-02", "03-02"])
+        // A purpose field and a procedure do the same.
+        #expect(try whens("一、包饺子\n时间:6月15日\n地点:新开养老院\n活动目的:6月15日正好是,南通有立夏吃蛋的习俗。") == ["06-15"])
+    }
 }
