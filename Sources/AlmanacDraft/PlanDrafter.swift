@@ -2451,7 +2451,7 @@ struct ItemBuilder {
             let clause = clauses[clauseIndex(m.range.lowerBound)]
             if Self.inFrame(m, in: c, clause: clause) || framed && Self.inFrameSpan(m, in: c, clauses: clauses) { return true }
             guard m.form == .festival || m.form == .holiday || m.festival != nil else { return false }
-            return Self.inQuotedSpeech(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
+            return Self.inQuotedSpeech(m, in: c) || Self.inQuestion(m, in: c) || Self.inAppeal(m, in: c, clause: clause) || Self.namesDocument(m, in: c)
                 || Self.inGreeting(m, in: c, clause: clause) || Self.regarded(m, in: c, clause: clause)
         }
         // A date inside the name of a document the clause writes (制定社区201x年3月学雷锋活动方案): the plan's
@@ -2760,6 +2760,16 @@ struct ItemBuilder {
     }
 
     /// Whether a mention is inside quoted speech: a quotation that asks or exclaims (“……端午节是怎么来的吗?”).
+    /// Whether a festival is in a question the text asks its reader, quoted or not (今年元宵节,临沂有哪些文化活动?):
+    /// a question word after it and the question mark that closes the sentence, no activity.
+    static func inQuestion(_ m: Mention, in c: [Character]) -> Bool {
+        guard let close = c[m.range.upperBound...].firstIndex(where: { $0 == "？" || $0 == "?" || $0 == "。" || $0 == "!" || $0 == "！" }),
+            c[close] == "？" || c[close] == "?"
+        else { return false }
+        let asked = String(c[m.range.upperBound..<close])
+        return ["哪些", "什么", "怎么", "如何", "吗", "呢", "几个", "多少"].contains { asked.contains($0) }
+    }
+
     static func inQuotedSpeech(_ m: Mention, in c: [Character]) -> Bool {
         guard let open = quoteOpening(of: m, in: c), c[open] == "“" else { return false }
         var j = m.range.upperBound

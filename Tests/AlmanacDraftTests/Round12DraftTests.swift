@@ -66,4 +66,17 @@ import Testing
         // A purpose field and a procedure do the same.
         #expect(try whens("一、包饺子\n时间:6月15日\n地点:新开养老院\n活动目的:6月15日正好是,南通有立夏吃蛋的习俗。") == ["06-15"])
     }
+
+    @Test func aFestivalInAQuestionTheTextAsksIsNoItem() throws {
+        // The lead asks the reader; the activities are dated after it.
+        let news = """
+            在老百姓心里,过完元宵节才算是过完年。今年元宵节,临沂有哪些文化活动?
+            1.现场猜灯谜
+            活动时间:3月2日
+            活动地点:临沂市图书馆一楼大厅
+            """
+        #expect(try whens(news) == ["03-02"])
+        // A question mark a page put for a character it could not show is no question.
+        #expect(try whens("元宵节当天,社区举办猜灯谜活动?").count == 1)
+    }
 }
