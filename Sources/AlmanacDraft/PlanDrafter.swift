@@ -2763,7 +2763,8 @@ struct ItemBuilder {
     /// Whether a festival is in a question the text asks its reader, quoted or not (今年元宵节,临沂有哪些文化活动?):
     /// a question word after it and the question mark that closes the sentence, no activity.
     static func inQuestion(_ m: Mention, in c: [Character]) -> Bool {
-        guard let close = c[m.range.upperBound...].firstIndex(where: { $0 == "？" || $0 == "?" || $0 == "。" || $0 == "!" || $0 == "！" }),
+        // (At most 40 characters after it: a question is short, and a long sentence is read once.)
+        guard let close = c[m.range.upperBound..<min(c.count, m.range.upperBound + 40)].firstIndex(where: { "？?。!！".contains($0) }),
             c[close] == "？" || c[close] == "?"
         else { return false }
         let asked = String(c[m.range.upperBound..<close])
