@@ -118,7 +118,11 @@ struct Fields {
         _ key: String, _ type: E.Type, required: Bool = false, log: inout DiagnosticLog
     ) -> Located<E>? where E.RawValue == String {
         guard let text = string(key, required: required, log: &log) else { return nil }
-        if let value = E(rawValue: text.value) { return Located(value, at: text.location) }
+        // The raw values are ASCII words, compared as keys are (`same`): the ones of another
+        // length are passed over, where `init(rawValue:)` compared the text with each in turn.
+        if let value = E.allCases.first(where: { Self.same(text.value, $0.rawValue) }) {
+            return Located(value, at: text.location)
+        }
         let known = E.allCases.map(\.rawValue)
         log.error(
             "unknown \(key.replacingOccurrences(of: "_", with: " ")) '\(text.value)' (known: \(known.joined(separator: ", ")))",
