@@ -258,33 +258,49 @@ struct Table {
     /// needs no string made of them (a year's agenda is a megabyte, and making a string of bytes
     /// checks every one).
     func renderBytes(headerStyle: @escaping (String) -> String = { $0 }) -> [UInt8] {
-        let all = [header] + rows
-        let columns = all.map { $0.count }.max() ?? 0
-        // Each cell is measured once; the widths serve both the columns and the padding.
-        let cellWidths = all.map { $0.map { DisplayWidth.of($0) } }
+        let columns = rows.reduce(header.count) { max($0, $1.count) }
+        // Each cell is measured once; the widths serve both the columns and the padding. They are
+        // kept in one array, row after row (the header's first), each row at its running offset.
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(rows.reduce(header.count) { $0 + $1.count })
         var widths = [Int](repeating: 0, count: columns)
-        for row in cellWidths {
-            for (index, width) in row.enumerated() { widths[index] = max(widths[index], width) }
+        var bytes = 0
+        func measure(_ cells: [String]) {
+            for (index, cell) in cells.enumerated() {
+                let width = DisplayWidth.of(cell)
+                cellWidths.append(width)
+                widths[index] = max(widths[index], width)
+                bytes += cell.utf8.count + 2
+            }
         }
+        measure(header)
+        for row in rows { measure(row) }
         // The lines are written as UTF-8 into one buffer: each cell padded to its column, two
         // spaces between cells, no spaces at the end of a line.
         var out: [UInt8] = []
-        out.reserveCapacity(all.reduce(0) { total, row in row.reduce(total) { $0 + $1.utf8.count + 2 } } + widths.reduce(0, +) * all.count)
-        func line(_ cells: [String], _ measured: [Int], _ style: ((String) -> String)?) {
+        out.reserveCapacity(bytes + widths.reduce(0, +) * (rows.count + 1))
+        var measured = 0
+        // `out` is passed in, not captured: the closure that appends a cell's bytes then writes to
+        // an `inout` parameter, which needs no exclusivity check at run time.
+        func line(_ out: inout [UInt8], _ cells: [String], _ style: ((String) -> String)?) {
             let start = out.count
             for (index, cell) in cells.enumerated() {
                 if index > 0 {
                     out.append(UInt8(ascii: " "))
                     out.append(UInt8(ascii: " "))
                 }
-                let padding = index == cells.count - 1 ? 0 : max(0, widths[index] - measured[index])
+                let padding = index == cells.count - 1 ? 0 : max(0, widths[index] - cellWidths[measured + index])
                 if let style {
                     out.append(contentsOf: style(padding == 0 ? cell : cell + String(repeating: " ", count: padding)).utf8)
                 } else {
-                    out.append(contentsOf: cell.utf8)
-                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
+                    // From the cell's UTF-8 in place (a copy of the bytes), not element by element.
+                    if cell.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+                        out.append(contentsOf: cell.utf8)
+                    }
+                    for _ in 0..<padding { out.append(UInt8(ascii: " ")) }
                 }
             }
+            measured += cells.count
             while out.count > start, out.last == UInt8(ascii: " ") {
                 if out.count - 1 > start, out[out.count - 2] >= 0x80 {
                     // A space after other than ASCII: the last character is what String says it
@@ -297,10 +313,10 @@ struct Table {
                 out.removeLast()
             }
         }
-        line(header, cellWidths[0], headerStyle)
+        line(&out, header, headerStyle)
         for (index, row) in rows.enumerated() {
             out.append(UInt8(ascii: "\n"))
-            line(row, cellWidths[index + 1], styles[index])
+            line(&out, row, styles[index])
         }
         return out
     }

@@ -126,16 +126,18 @@ struct ControlRender {
             : ["日期", "距今", "事项", "标题", "类型", "责任单位", "状态"])
         // The entries come day by day: a day's text and distance are made once for its entries
         // (a year's agenda of a large plan has 10,000 entries on some 300 days).
-        var previous: (date: CivilDate, lunar: String?, workingDays: Int?, day: String, distance: String)?
+        // The previous entry's day is kept in variables of their own, not in an optional tuple,
+        // which was copied (its three strings retained and released) twice for every entry.
+        var day = ""
+        var distance = ""
+        var previous: (date: CivilDate, workingDays: Int?)?
+        var previousLunar: String?
         for entry in report.entries {
-            let day: String
-            let distance: String
-            if let previous, previous.date == entry.date, previous.lunar == entry.lunar, previous.workingDays == entry.workingDays {
-                (day, distance) = (previous.day, previous.distance)
-            } else {
+            if previous?.date != entry.date || previous?.workingDays != entry.workingDays || previousLunar != entry.lunar {
                 day = time.day(entry.date) + (entry.lunar.map { " " + $0 } ?? "")
                 distance = time.relative(entry.date, workingDays: entry.workingDays)
-                previous = (entry.date, entry.lunar, entry.workingDays, day, distance)
+                previous = (entry.date, entry.workingDays)
+                previousLunar = entry.lunar
             }
             let date = entry.endDate.map { day + " – \($0)" } ?? day
             let state = stateText(entry.state)

@@ -38,6 +38,16 @@ import Testing
             """)
     }
 
+    /// Rows longer or shorter than the header: each cell is padded by its own width (the widths
+    /// are kept row after row in one array), and no line ends in spaces.
+    @Test func tableWithRowsOfOtherLengths() {
+        var table = Table(header: ["A", "B"])
+        table.add(["汉字", "x", "long"])
+        table.add(["y"])
+        table.add(["zz", "", ""])
+        #expect(table.render() == "A     B\n汉字  x  long\ny\nzz")
+    }
+
     @Test(arguments: [
         (true, [:], true), (false, [:], false), (true, ["NO_COLOR": "1"], false), (true, ["NO_COLOR": ""], true),
         (true, ["TERM": "dumb"], false),
