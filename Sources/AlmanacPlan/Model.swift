@@ -62,8 +62,8 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses `-10wd`, `+3d`, `0d`, `2w`. Returns nil for anything else.
     public init?(text: String) {
-        // The usual spelling, read from its bytes: a sign, up to four digits, the unit.
-        if let lead = Self.ascii(text.utf8) {
+        // The usual spelling, read from its UTF-8 in place: a sign, up to four digits, the unit.
+        if let lead = text.utf8.withContiguousStorageIfAvailable(Self.ascii) ?? nil {
             self = lead
             return
         }
@@ -83,27 +83,34 @@ public struct Lead: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// `-10wd`, `+3d`, `0d`, `2w` written with nothing around; nil for any other text (spaces,
-    /// other digits), which `init?(text:)` reads the long way.
-    private static func ascii(_ bytes: String.UTF8View) -> Lead? {
-        var i = bytes.startIndex
+    /// other digits, more than four digits), which `init?(text:)` reads the long way. The bytes
+    /// are read from a buffer and the unit by its length and bytes: walking a `String.UTF8View`
+    /// by its indices and comparing the rest with each unit's text cost 720 instructions a lead.
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> Lead? {
+        var i = 0
         var sign = 1
-        if i != bytes.endIndex, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
+        if i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
             if bytes[i] == UInt8(ascii: "-") { sign = -1 }
-            i = bytes.index(after: i)
+            i += 1
         }
         var value = 0
         var digits = 0
-        while i != bytes.endIndex, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
-            value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
             digits += 1
-            i = bytes.index(after: i)
+            // Five digits or more are no lead (the long way says so too); stopping here also
+            // keeps `value` from overflowing on a long run of digits.
+            guard digits <= 4 else { return nil }
+            value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+            i += 1
         }
-        guard digits > 0, digits <= 4 else { return nil }
-        let rest = bytes[i...]
-        for unit in [Unit.days, .workingDays, .weeks] where rest.elementsEqual(unit.rawValue.utf8) {
-            return Lead(amount: sign * value, unit: unit)
+        guard digits > 0 else { return nil }
+        switch (bytes.count - i, bytes.count - i > 0 ? bytes[i] : 0) {
+        case (1, UInt8(ascii: "d")): return Lead(amount: sign * value, unit: .days)
+        case (1, UInt8(ascii: "w")): return Lead(amount: sign * value, unit: .weeks)
+        case (2, UInt8(ascii: "w")) where bytes[i + 1] == UInt8(ascii: "d"):
+            return Lead(amount: sign * value, unit: .workingDays)
+        default: return nil
         }
-        return nil
     }
 
     /// The canonical text: `-10wd`, `-1d`, `0d`, `+2d`.

@@ -231,7 +231,8 @@ let ruleOptions = ValidationOptions(rules: DateRuleChecker(context: RuleContext(
     @Test(arguments: [
         ("-10wd", Lead(amount: -10, unit: .workingDays)), ("+3d", Lead(amount: 3, unit: .days)), ("0d", Lead(amount: 0, unit: .days)),
         ("2w", Lead(amount: 2, unit: .weeks)), (" -1d ", Lead(amount: -1, unit: .days)), ("-1\u{3000}", nil), ("12345d", nil),
-        ("-d", nil), ("1dd", nil), ("1 d", nil), ("", nil), ("１d", nil), ("+-1d", nil),
+        ("-d", nil), ("1dd", nil), ("1 d", nil), ("", nil), ("１d", nil), ("+-1d", nil), ("9999w", Lead(amount: 9999, unit: .weeks)),
+        ("-99999999999999999999999d", nil), ("1wd ", Lead(amount: 1, unit: .workingDays)), ("1wx", nil), ("1w d", nil),
     ] as [(String, Lead?)])
     func leadsReadTheirText(text: String, lead: Lead?) {
         #expect(Lead(text: text) == lead)
