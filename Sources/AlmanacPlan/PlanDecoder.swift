@@ -100,6 +100,7 @@ struct Fields {
         case .scalar(let text, _, let at): return [Located(text, at: at)]
         case .sequence(let nodes, _):
             var result: [Located<String>] = []
+            result.reserveCapacity(nodes.count)
             for element in nodes {
                 if let text = element.scalar {
                     result.append(Located(text, at: element.location))
