@@ -317,8 +317,8 @@ struct MentionScanner {
             j = y.end + 1
         } else {
             var k = j
-            while k < c.count, "XxＸｘ×*＊0123456789".contains(c[k]) { k += 1 }
-            if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { "XxＸｘ×*＊".contains($0) }), k - j <= 4 {
+            while k < c.count, Layout.placeholders.contains(c[k]) || DocumentScanner.digit(c[k]) != nil && c[k].isASCII { k += 1 }
+            if k > j, k < c.count, c[k] == "年", c[j..<k].contains(where: { Layout.placeholders.contains($0) }), k - j <= 4 {
                 yearNote = "年份是占位符“\(String(c[j...k]))”，草稿按每年处理"
                 j = k + 1
             } else if k - j == 2, k + 1 < c.count, c[k] == "年", DocumentScanner.digit(c[k + 1]) != nil,
@@ -459,7 +459,28 @@ struct MentionScanner {
             // the mark (2月10日(大年初一)——2月17日(大年初八)).
             var markAt = j
             if let g = gloss(c, j), Self.connectorEnd(c, g) != nil { markAt = g }
+            // (开始 or 起 may stand before the mark: 4月23日开始到9月底, 3月1日起至3月31日.)
+            for word in ["开始", "起"] where DocumentScanner.matches(c, markAt, Array(word)) && Self.connectorEnd(c, markAt + word.count) != nil {
+                markAt += word.count
+                break
+            }
             if let k = Self.connectorEnd(c, markAt) {
+                // 4月23日至9月底, 3月5日至4月中旬: to the end of a later month's part.
+                if let second = monthDay(c, k), second.day == nil, second.month != first.month, second.end <= c.count {
+                    let part = c[second.end - 1]
+                    var endDay: String?
+                    if part == "底" || part == "末" || part == "份" { endDay = "last" }
+                    if second.end < c.count, c[second.end] == "旬" {
+                        endDay = part == "上" ? "10" : part == "中" ? "20" : part == "下" ? "last" : nil
+                    }
+                    if let e = endDay {
+                        let end = second.end < c.count && c[second.end] == "旬" ? second.end + 1 : second.end
+                        return Mention(
+                            range: i..<end, spelled: String(c[i..<end]), form: .window,
+                            rule: "\(mm)-\(Self.two(day))..\(Self.two(second.month))-\(e)", month: first.month,
+                            dateSource: "sourced", confidence: 0.85, unsure: unsure)
+                    }
+                }
                 if let second = monthDay(c, k), let d2 = second.day {
                     var u = unsure
                     if let n = second.yearNote, !u.contains(n) { u.append(n) }
@@ -555,7 +576,9 @@ struct MentionScanner {
             return nil
         }
         // 5月至6月 / 5月份至6月份 / 9月中旬至10月中旬: a window from the start of the first part to the end of the second.
-        if let k = Self.connectorEnd(c, end) {
+        if var k = Self.connectorEnd(c, end) {
+            // (4月至次年3月: the next year's month, a window across the new year.)
+            for next in ["次年", "翌年", "来年", "第二年", "明年"] where DocumentScanner.matches(c, k, Array(next)) { k += next.count }
             if var second = monthDay(c, k), second.day == nil, second.month != first.month {
                 let m2 = Self.two(second.month)
                 var startDay = "01"
@@ -781,6 +804,7 @@ struct MentionScanner {
     func dottedDate(_ c: [Character], _ i: Int) -> Mention? {
         guard let m = DocumentScanner.asciiNumber(c, i, maxDigits: 2), m.end < c.count, (1...12).contains(m.value) else { return nil }
         let dot = c[m.end]
+        if dot == "/" { return slashWindow(c, i) }
         guard dot == "·" || dot == "." || dot == "•" || dot == "・" else { return nil }
         if i > 0, c[i - 1] == "." || c[i - 1] == "·" { return nil }
         guard let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...31).contains(d.value), d.end < c.count,
@@ -801,8 +825,14 @@ struct MentionScanner {
         // “6.16”安全月“咨询日”活动, “12.1”: a month and day alone inside their own quotes name a day, whatever follows.
         let quotedAlone = i > 0 && (c[i - 1] == "“" || c[i - 1] == "\"") && (c[k] == "”" || c[k] == "\"")
         if c[k] == "”" || c[k] == "\"" { k += 1 }
+        // (3.8 妇女节, 4.22 世界地球日: a space after a date that opens its line, in a list of days one a line.)
+        var spaced = false
+        if k < c.count, c[k] == " " || c[k] == "\u{3000}", c[..<i].allSatisfy({ $0 == " " || $0 == "|" || $0 == "｜" }) {
+            while k < c.count, c[k] == " " || c[k] == "\u{3000}" { k += 1 }
+            spaced = true
+        }
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
-        if dot == ".", !quotedAlone {
+        if dot == ".", !quotedAlone || spaced {
             // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
             guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
             else { return nil }
@@ -812,6 +842,48 @@ struct MentionScanner {
         return Mention(
             range: i..<d.end, spelled: String(c[i..<d.end]), form: .day, rule: "\(Self.two(m.value))-\(Self.two(d.value))",
             month: m.value, dateSource: "sourced", confidence: 0.85)
+    }
+
+    /// A day or a window written month/day, as a school calendar of Taiwan writes them: 2/15 開學日, 11/11-11/15 國習,
+    /// 4/11~13 新生報到. It opens its cell (after a space, a mark, an enumerator or the line's start) and words follow it
+    /// (after spaces); not inside a word, a path, a fraction (比例1/2) or a longer date (2024/11/11).
+    func slashWindow(_ c: [Character], _ i: Int) -> Mention? {
+        if i > 0, "/-~～至".contains(c[i - 1]) || c[i - 1].isLetter || c[i - 1].isNumber || DocumentScanner.isHan(c[i - 1]) { return nil }
+        guard let m = DocumentScanner.asciiNumber(c, i, maxDigits: 2), m.end < c.count, c[m.end] == "/",
+            let d = DocumentScanner.asciiNumber(c, m.end + 1, maxDigits: 2), (1...12).contains(m.value),
+            CivilDate(year: 2024, month: m.value, day: d.value) != nil
+        else { return nil }
+        func followedByWords(_ end: Int) -> Bool {
+            guard end == c.count || c[end] != "/" && DocumentScanner.digit(c[end]) == nil else { return false }
+            var k = end
+            while k < c.count, c[k] == " " || c[k] == "\u{3000}" { k += 1 }
+            return k < c.count && DocumentScanner.isHan(c[k])
+        }
+        let rule = "\(Self.two(m.value))-\(Self.two(d.value))"
+        if d.end < c.count, "-~～至".contains(c[d.end]), let n = DocumentScanner.asciiNumber(c, d.end + 1, maxDigits: 2) {
+            // 11/11-11/15: a second month/day; 4/11~13: a second day of the same month.
+            if n.end < c.count, c[n.end] == "/", let d2 = DocumentScanner.asciiNumber(c, n.end + 1, maxDigits: 2),
+                (1...12).contains(n.value), CivilDate(year: 2024, month: n.value, day: d2.value) != nil,
+                (m.value, d.value) != (n.value, d2.value), followedByWords(d2.end) || d2.end == c.count || c[d2.end] == " "
+            {
+                return Mention(
+                    range: i..<d2.end, spelled: String(c[i..<d2.end]), form: .window,
+                    rule: "\(rule)..\(Self.two(n.value))-\(Self.two(d2.value))", month: m.value, dateSource: "sourced", confidence: 0.8)
+            }
+            if n.value > d.value, CivilDate(year: 2024, month: m.value, day: n.value) != nil, followedByWords(n.end) {
+                return Mention(
+                    range: i..<n.end, spelled: String(c[i..<n.end]), form: .window,
+                    rule: "\(rule)..\(Self.two(m.value))-\(Self.two(n.value))", month: m.value, dateSource: "sourced", confidence: 0.8)
+            }
+            return nil
+        }
+        // (A day alone opens its line or cell, after a point's number at most: 1. 2/15 開學日, not 约 1/3 的居民.)
+        let before = String(c[..<i]).trimmingSpaces()
+        let opens = before.isEmpty || before.hasSuffix("|") || before.hasSuffix("｜")
+            || before.count <= 3 && before.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) && ".、．)）".contains(before.last ?? " ")
+        guard opens, followedByWords(d.end) else { return nil }
+        return Mention(
+            range: i..<d.end, spelled: String(c[i..<d.end]), form: .day, rule: rule, month: m.value, dateSource: "sourced", confidence: 0.85)
     }
 
     /// 学雷锋活动月, 学雷锋志愿服务月: the campaign month of 学雷锋 is March.

@@ -34,6 +34,8 @@ enum Layout {
             while k < c.count, k - d0 < 3, DocumentScanner.chineseDigits[c[k]] != nil || c[k] == "十" || DocumentScanner.digit(c[k]) != nil {
                 k += 1
             }
+            // (Not an ordinal that counts: 第二个星期日, 第一周, 第三次, 第五届.)
+            if k > d0, p == "第", k < c.count, "个周次届天批期".contains(c[k]) { return start }
             if k > d0 {
                 if k < c.count, c[k] == "项" { k += 1 }
                 if k < c.count, c[k] == ":" || c[k] == "：" { k += 1 }
@@ -278,15 +280,18 @@ enum Layout {
         return second + 1
     }
 
+    /// What a template writes for a year it leaves blank (xxxx年, 20XX年, 20__年, 20**年, X年).
+    static let placeholders: Set<Character> = ["x", "X", "Ｘ", "ｘ", "×", "_", "＿", "*", "＊"]
+
     static func isSigningDate(_ t: String) -> Bool {
         // (It opens with a digit: most lines are told by their first character.)
         guard let f = t.first(where: { $0 != " " }) else { return false }
         if "〇○零一二".contains(f) { return isNumeralSigningDate(t) }
-        guard DocumentScanner.digit(f) != nil || "xXＸｘ×_＿".contains(f) else { return false }
+        guard DocumentScanner.digit(f) != nil || placeholders.contains(f) else { return false }
         var c = Array(t.filter { $0 != " " })
-        // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日.)
-        if let y = c.firstIndex(of: "年"), y >= 2, y <= 4, c[..<y].contains(where: { "xXＸｘ×_＿".contains($0) }),
-            c[..<y].allSatisfy({ DocumentScanner.digit($0) != nil || "xXＸｘ×_＿".contains($0) })
+        // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日, 20**年, X年3月4日.)
+        if let y = c.firstIndex(of: "年"), y >= 1, y <= 4, c[..<y].contains(where: { placeholders.contains($0) }),
+            c[..<y].allSatisfy({ DocumentScanner.digit($0) != nil || placeholders.contains($0) })
         {
             c = Array("2000") + c[y...]
         }
@@ -302,7 +307,7 @@ enum Layout {
         let c = Array(t.filter { $0 != " " && $0 != "\u{3000}" })
         let yearDigits = "〇○零一二三四五六七八九"
         guard c.count >= 8, c.count <= 13, c[4] == "年", c.last == "日",
-            c[..<4].allSatisfy({ yearDigits.contains($0) || "*＊xXＸｘ×".contains($0) }), yearDigits.contains(c[0]),
+            c[..<4].allSatisfy({ yearDigits.contains($0) || placeholders.contains($0) }), yearDigits.contains(c[0]),
             let m = c.firstIndex(of: "月"), m > 5, m < c.count - 2
         else { return false }
         let numerals = "一二三四五六七八九十廿卅"

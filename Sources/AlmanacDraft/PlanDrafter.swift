@@ -132,6 +132,10 @@ public enum PlanDrafter {
         // The festival a section's heading names (三、清明节活动安排), for the numbered points under it.
         var festivalOf: [Int: Mention] = [:]
         var currentFestival: Mention?
+        // The line of that heading, for each line under it; and the headings whose points took their festival.
+        var festivalHeadingOf: [Int: Int] = [:]
+        var currentFestivalLine = 0
+        var headingsGiven: Set<Int> = []
         // The district, town or unit a line of its own names over rows that open with their dates (鼓楼区 /
         // 1月25日 鼓楼区迎新春联欢…… / 2月7日 围棋活动……): it owns the rows under it, up to the next such line.
         var groupOwnerOf: [Int: String] = [:]
@@ -152,7 +156,11 @@ public enum PlanDrafter {
                 skipLines.insert(l.line)
                 continue
             }
-            if Layout.isSectionHeading(t) { currentFestival = Self.festivalHeading(l.text, scanner: scanner) }
+            // (Or a heading of the next level, in brackets, under a section of its own: 三、活动内容 / (一)清明节活动 / 1、开展……)
+            if Layout.isSectionHeading(t) || Layout.enumeratorLevel(l.text) == 2 && l.text.count <= 20 {
+                currentFestival = Self.festivalHeading(l.text, scanner: scanner)
+                currentFestivalLine = l.line
+            }
             // (A date alone under a time label, 1.活动时间 / 2025年5月4日08:30, is the field's value, not a signature.)
             if let h = Self.activityOverLabel(doc.keptLines, n) { skipLines.insert(doc.keptLines[h].line) }
             if Layout.isTitleLine(t) || (Layout.isSigningDate(t) && !(n > 0 && Self.isTimeHeading(doc.keptLines[n - 1].text)))
@@ -193,7 +201,10 @@ public enum PlanDrafter {
             if inHistory { historyLines.insert(l.line) }
             if inRequirements { requirementLines.insert(l.line) }
             if let month = currentMonth { monthOf[l.line] = month }
-            if let f = currentFestival { festivalOf[l.line] = f }
+            if let f = currentFestival {
+                festivalOf[l.line] = f
+                festivalHeadingOf[l.line] = currentFestivalLine
+            }
             // The heading over a "时间：" field names the activity the field dates: its title, not an item.
             if labels[n]?.contains("时间") == true {
                 var j = n - 1
@@ -468,6 +479,10 @@ public enum PlanDrafter {
         var pageDates = Self.pageDateMonths(text)[...]
         // (Each sentence's written days are read once: for it, and for the sentence before it.)
         var daysHere = sentences.first.map { Self.writtenMonthDays($0.chars) } ?? []
+        let datedRows = Self.datedRowLines(doc)
+        let documentMonth = Self.documentMonth(doc)
+        // The lines of named days a month's part lists (五月份 / 第二个星期母亲节): each is kept on its day.
+        var listedDays: Set<Int> = []
         for (index, sentence) in sentences.enumerated() {
             while let first = pageDates.first, first.line < sentence.line {
                 contextMonth = first.month
@@ -559,18 +574,27 @@ public enum PlanDrafter {
             // ……活动。活动现场,书法家们……)
             let toldOn = index > 0 && sentences[index - 1].line == sentence.line && datedAt.contains(index - 1)
                 && Layout.enumeratorLength(sentence.chars) == 0
-            if built.isEmpty, !toldOn, let month = monthOf[sentence.line] {
+            // (In a month's plan, 市教育局五月份的工作安排……主要工作如下:1、……, each numbered point is of that month.)
+            let pointMonth = monthOf[sentence.line] ?? (Layout.enumeratorLength(sentence.chars) > 0 ? documentMonth : nil)
+            if built.isEmpty, !toldOn, let month = pointMonth, !datedRows.contains(sentence.line) {
                 // A point under a month heading ("二月主题：" … "3、班容班貌评比工作。").
                 var point = sentence
                 let e = Layout.enumeratorLength(point.chars)
                 // (Or a sentence that does something, in a yearly summary's month part: 为庆祝三八妇女节,时代社区举办……)
-                if e > 0 || sentence.chars.count <= 60 || sentence.chars.count <= 150 && (index == 0 || sentences[index - 1].line != sentence.line)
-                    && ItemBuilder.verbs.contains(where: { String(sentence.chars).contains($0) })
+                if e > 0 || monthOf[sentence.line] != nil && (sentence.chars.count <= 60 || sentence.chars.count <= 150
+                    && (index == 0 || sentences[index - 1].line != sentence.line)
+                    && ItemBuilder.verbs.contains(where: { String(sentence.chars).contains($0) }))
                 {
                     point.chars = Array(point.chars[e...])
                     if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
                         let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
-                        built = [b.sectionItem(month: month)]
+                        // (A named day the month's cell lists, 第二个星期母亲节, 第三个星期日 父亲节: on its own day.)
+                        if let day = Self.bareNamedDay(point.chars, scanner: scanner) {
+                            built = [b.sectionItem(day, note: "日期取自节日名（\(day.spelled)）")]
+                            listedDays.insert(sentence.line)
+                        } else {
+                            built = [b.sectionItem(month: month)]
+                        }
                     }
                 }
             }
@@ -584,6 +608,7 @@ public enum PlanDrafter {
                     if point.chars.contains(where: { DocumentScanner.isHan($0) }) {
                         let b = ItemBuilder(sentence: point, lineChars: lineChars[sentence.line] ?? [], scanner: scanner)
                         built = [b.sectionItem(f, note: "日期取自所在的“\(f.spelled)”标题")]
+                        if let h = festivalHeadingOf[sentence.line] { headingsGiven.insert(h) }
                     }
                 }
             }
@@ -641,6 +666,28 @@ public enum PlanDrafter {
             if built.isEmpty, let relative = ItemBuilder.relativeToActivity(sentence.chars) { relatives.append((sentence, relative.offset, relative.spelled)) }
             for var item in built {
                 Self.applyLayout(&item, doc: doc, lineIndex: lineIndex, unitID: unitID)
+                // A day that opens a stretch its sentence measures (5月9日,我州启动为期一周的……宣传活动): the window.
+                if ItemBuilder.isMonthDay(item.when), let days = Self.stretch(after: item.spelled, in: item.sentence),
+                    let m = Int(item.when.prefix(2)), let d = Int(item.when.suffix(2)), let start = CivilDate(year: 2026, month: m, day: d)
+                {
+                    let end = start.adding(days: days - 1)
+                    item.when += "..\(MentionScanner.two(end.month))-\(MentionScanner.two(end.day))"
+                    item.unsure.append("“为期”读作从\(item.spelled)起的\(days)天")
+                }
+                // The date cell of a table flattened one cell per line is titled by the next cell of its row that
+                // has words (| 3月1日—3月7日 / | 开学典礼), when its own line has none.
+                if datedRows.contains(item.line), !item.title.contains(where: { DocumentScanner.isHan($0) }), let n = lineIndex[item.line] {
+                    var k = n + 1
+                    while k < doc.keptLines.count, datedRows.contains(doc.keptLines[k].line) {
+                        let cell = doc.keptLines[k].text.filter { $0 != "|" && $0 != "｜" }
+                        if cell.contains(where: { DocumentScanner.isHan($0) }) {
+                            item.title = Layout.headingTitle(cell)
+                            item.confidence.title = 0.6
+                            break
+                        }
+                        k += 1
+                    }
+                }
                 if item.owners.isEmpty, let g = groupOwnerOf[item.line] {
                     item.owners = Self.unitIDs([g], unitID)
                     item.confidence.owners = 0.6
@@ -1000,7 +1047,7 @@ public enum PlanDrafter {
                 }
                 guard let r = row, idx > r.idx, idx - r.idx <= 20 else { continue }
                 // (A named day the row's activity cell names, 结合世界水日,开展……主题教育: the row's theme.)
-                if Self.bareFestival(item.when) != nil, !item.when.contains(" "), text.count <= 60,
+                if Self.bareFestival(item.when) != nil, !item.when.contains(" "), text.count <= 60, !listedDays.contains(item.line),
                     !text.contains(where: { DocumentScanner.digit($0) != nil })
                 {
                     drop.insert(n)
@@ -1153,9 +1200,49 @@ public enum PlanDrafter {
         // activity is named and no one is served (春节期间,xx街道把创文的激情鼓点融入到新春祥和的节奏中,让这个春节年味更浓)
         // frames what follows; it is no item.
         candidates.removeAll { item in
-            guard Self.bareFestival(item.when) != nil, item.dateSource != .chosen else { return false }
+            guard Self.bareFestival(item.when) != nil, item.dateSource != .chosen, !listedDays.contains(item.line) else { return false }
             let words = Self.doneWords + ["活动", "会", "赛", "展", "送", "演", "节目", "休息", "营业", "上班", "放映", "游", "灯", "宴", "包", "猜", "看望", "关爱", "帮扶", "整治", "清理", "安排", "发放", "举", "办", "开", "做", "建", "读", "写", "唱", "舞", "祭", "扫", "植", "捐", "庆", "慶", "迎", "出"]
             return !words.contains { item.sentence.contains($0) }
+        }
+        // A festival's heading whose numbered points took its festival ((二)端午节活动 / 1、开展爱党爱国教育活动。) names
+        // their group, not an activity of its own.
+        candidates.removeAll { headingsGiven.contains($0.line) && Self.bareFestival($0.when) != nil }
+        // A month and a festival in one clause (二月份全体职工欢度春节, 5月份开展母亲节感恩活动) date one activity: the
+        // festival's day, the more exact; the month's item goes.
+        do {
+            var drop: Set<Int> = []
+            for (n, item) in candidates.enumerated() where item.when.hasSuffix("-01..\(item.when.prefix(2))-last") {
+                let clause = Self.clause(of: item.spelled, in: item.sentence)
+                if candidates.contains(where: { f in
+                    f.line == item.line && f.sentence == item.sentence && Self.bareFestival(f.when) != nil && clause.contains(f.spelled)
+                }) {
+                    drop.insert(n)
+                }
+            }
+            candidates.removeElements(at: drop)
+        }
+        // A half of the year that names a part of a report or the frame of its work (团县委2023年度上半年工作总结及下半年工作思路,
+        // 一、上半年特色亮点工作举措; ……,是我处今年下半年的重点工作): no item.
+        candidates.removeAll { item in
+            guard ["01-01..06-last", "07-01..12-last"].contains(item.when), item.spelled.contains("半年"),
+                let text = lineChars[item.line].map({ String($0) })
+            else { return false }
+            let clause = Self.clause(of: item.spelled, in: item.sentence)
+            if clause.contains("是") && (clause.contains("重点工作") || clause.contains("主要工作") || clause.contains("主要任务")) { return true }
+            return text.count <= 40 && !text.contains("。")
+                && ["总结", "计划", "思路", "举措", "要点", "打算"].contains(where: { text.contains($0) })
+        }
+        // A month's theme (三月份 / 安全教育月; 9月份: 行為規範月,尊敬師長月): a name a plan gives the month, ending in 月
+        // and naming no activity, under the month's heading or after its label; no item.
+        candidates.removeAll { item in
+            guard item.when.hasSuffix("-01..\(item.when.prefix(2))-last") || Self.monthWindowStart(item.when)?.1 == 1 else { return false }
+            let theme = item.title.filter { DocumentScanner.isHan($0) || "，,、".contains($0) }
+            guard theme.count >= 3, theme.count <= 16, theme.hasSuffix("月"),
+                !ItemBuilder.actionWords.contains(where: { theme.contains($0) })
+            else { return false }
+            let sentence = item.sentence.filter { $0 != " " && $0 != "\u{3000}" && $0 != "|" && $0 != "｜" }
+            let labelled = [":", "："].contains { sentence.utf8HasPrefix(item.spelled.filter { $0 != " " } + $0) }
+            return labelled || monthOf[item.line] != nil && sentence.filter({ DocumentScanner.isHan($0) || "，,、".contains($0) }) == theme
         }
         // The festival that opens a document as its occasion (春节将至,为营造……; 在中秋佳节之际; 正值元宵节),
         // in a document that dates its activities by day after it: the umbrella, not an item.
@@ -1296,7 +1383,10 @@ public enum PlanDrafter {
         // “安全生产技术周”……): each week is a window of the month the document dates earlier.
         if candidates.count <= 2_000 {
             var added: [(Int, DraftItem)] = []
-            for l in doc.keptLines where l.text.count <= 600 && Self.find(Array("周为"), in: l.text, from: 0) != nil {
+            // (Or 是: 活动主题:第一周是安全生产事故警示教育周 / 第二周是安全文化普及周, a week a line.)
+            for l in doc.keptLines where l.text.count <= 600
+                && (Self.find(Array("周为"), in: l.text, from: 0) != nil || Self.find(Array("周是"), in: l.text, from: 0) != nil)
+            {
                 guard let w = candidates.lastIndex(where: { $0.line < l.line && Self.monthWindowStart($0.when) != nil }),
                     let (month, start) = Self.monthWindowStart(candidates[w].when)
                 else { continue }
@@ -1331,8 +1421,13 @@ public enum PlanDrafter {
         }
         // A point flattened into one line with its field labels run together (1.社区联欢晚会活动时间:除夕之夜
         // 活动内容:举办……): the activity is the name before the time label, back to the point's number.
+        // (Its heading a sentence of its own before a sentence that opens with the label, 1、少先队鼓号大检阅。时间:5月30日下午。:
+        // read on the whole line.)
         for n in candidates.indices {
-            if let name = ItemBuilder.nameBeforeInlineTimeLabel(Array(candidates[n].sentence), spelled: Array(candidates[n].spelled)) {
+            let sentence = Array(candidates[n].sentence)
+            let opensWithLabel = ["时间:", "时间：", "活动时间:", "活动时间："].contains { candidates[n].sentence.trimmingSpaces().utf8HasPrefix($0) }
+            let text = opensWithLabel ? lineChars[candidates[n].line] ?? sentence : sentence
+            if let name = ItemBuilder.nameBeforeInlineTimeLabel(text, spelled: Array(candidates[n].spelled)) {
                 candidates[n].title = name
                 candidates[n].confidence.title = 0.6
             }
@@ -2175,10 +2270,102 @@ extension PlanDrafter {
         return t.count <= 6 && t.hasSuffix("时间")
     }
 
+    /// The days of a stretch a sentence measures after a day it writes, with no other date between: 为期一周 (7),
+    /// 为期两天 (2), 为期一个月 (30), 为期半个月 (15).
+    static func stretch(after spelled: String, in sentence: String) -> Int? {
+        let c = Array(sentence)
+        guard let at = find(Array(spelled), in: c, from: 0), let w = find(Array("为期"), in: c, from: at + spelled.count), w - at <= 40,
+            !c[(at + spelled.count)..<w].contains(where: { DocumentScanner.digit($0) != nil })
+        else { return nil }
+        var k = w + 2
+        var n: Int
+        if k < c.count, c[k] == "半" {
+            n = 0
+            k += 1
+        } else if k < c.count, c[k] == "两" {
+            n = 2
+            k += 1
+        } else if let v = DocumentScanner.number(c, k, maxDigits: 2) {
+            n = v.value
+            k = v.end
+        } else {
+            return nil
+        }
+        if k < c.count, c[k] == "个" { k += 1 }
+        guard k < c.count else { return nil }
+        let days: Int
+        switch c[k] {
+        case "天", "日": days = n
+        case "周": days = 7 * n
+        case "星" where k + 1 < c.count && c[k + 1] == "期": days = 7 * n
+        case "月": days = n == 0 ? 15 : 30 * n
+        default: return nil
+        }
+        return (2...92).contains(days) ? days : nil
+    }
+
+    /// The lines of the rows that hold a date cell, in a table flattened one cell per line whose rows are parted by
+    /// lines of only `|` (第一周 / | 3月1日—3月7日 / | 开学典礼 / 新学期致词 / | 6年级 / |): each such row is its
+    /// date's (the cells after the date title it), so none of its cells is a point of the month heading above the
+    /// table. A row is bounded by parting lines on both sides, at most eight lines apart.
+    static func datedRowLines(_ doc: SourceDocument) -> Set<Int> {
+        func parting(_ t: [Character]) -> Bool {
+            let s = t.filter { $0 != " " && $0 != "\u{3000}" }
+            return !s.isEmpty && s.allSatisfy { $0 == "|" || $0 == "｜" }
+        }
+        // (A parting line repeats: all but the first are left out as duplicates of it.)
+        let kept = Set(doc.keptLines.filter { parting($0.text) }.map(\.line))
+        guard !kept.isEmpty else { return [] }
+        let parts = kept.union(doc.dropped.compactMap { d in d.sameAs.flatMap { kept.contains($0) ? d.line : nil } }).sorted()
+        guard parts.count >= 3 else { return [] }
+        let text = Dictionary(doc.keptLines.map { ($0.line, $0.text) }, uniquingKeysWith: { a, _ in a })
+        var rows: Set<Int> = []
+        for (a, b) in zip(parts, parts.dropFirst()) where b - a > 2 && b - a <= 17 {
+            let lines = ((a + 1)..<b).filter { text[$0] != nil }
+            guard let d = lines.firstIndex(where: { isDateCell(text[$0] ?? [], item: nil) }) else { continue }
+            // (From the cell before the date, the row's label, 第一周 or | 预备周: cells before it are another column's,
+            // the month's, which may share the row: 三月份 / 安全教育月 / 3.8 妇女节 / | 1、行为规范养成教育 / | 预备周 / | 10年2月26日—2月28日.)
+            var from = d
+            if d > 0, case let label = (text[lines[d - 1]] ?? []).filter({ $0 != " " }),
+                label.first == "|" || label.first == "｜" || label.last == "周"
+            {
+                from = d - 1
+            }
+            rows.formUnion(lines[from...])
+        }
+        return rows
+    }
+
+    /// The month a document plans when its title says it is one month's plan (市教育局五月份的工作安排, 5月份工作计划,
+    /// 街道十月份重点工作): the title, or the head of the first line when the page ran the title into the text.
+    static func documentMonth(_ doc: SourceDocument) -> Int? {
+        guard let first = doc.title.map(Array.init) ?? doc.keptLines.first?.text else { return nil }
+        let head = String(first.prefix(40))
+        for word in ["工作安排", "工作计划", "工作要点", "工作重点", "重点工作"] {
+            guard let end = head.utf8End(of: word) else { continue }
+            var t = String(head[..<end])
+            if let at = t.range(of: "的" + word) { t.replaceSubrange(at, with: word) }
+            return Layout.monthHeading(t)
+        }
+        return nil
+    }
+
+    /// A line that is only the name of a festival or named day, perhaps after the week that places it in the month
+    /// (母亲节, 第二个星期母亲节, 第三个星期日 父亲节, | 国际禁毒日): the festival's mention.
+    static func bareNamedDay(_ c: [Character], scanner: MentionScanner) -> Mention? {
+        let found = scanner.scan(c).filter { $0.form == .festival || $0.form == .holiday }
+        guard found.count == 1, let m = found.first else { return nil }
+        // (The week may have lost its 第二 to the point's numbering: 个星期母亲节.)
+        let before = c[..<m.range.lowerBound].filter { DocumentScanner.isHan($0) }
+        let after = c[m.range.upperBound...].filter { DocumentScanner.isHan($0) }
+        return after.isEmpty && before.allSatisfy({ "第一二三四个星期日天周".contains($0) }) ? m : nil
+    }
+
     /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
     static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
         guard text.count <= 40 else { return false }
-        let t = String(text).filter { $0 != " " }
+        // (The mark a table flattened one cell per line leaves at a cell's start or end: | 3月1日—3月7日.)
+        let t = String(text).filter { $0 != " " && $0 != "|" && $0 != "｜" }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
         let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
@@ -2331,14 +2518,18 @@ struct ItemBuilder {
         if mentions.isEmpty { return [] }
         // A sentence that tells when a named day falls every year (每年的5月12日为全国防灾减灾日, 9月的第三个星期六
         // 为全民国防教育日) defines the day: neither the date nor the day named is an item.
-        if text.contains("为") || text.contains("是"), let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) }) {
+        if text.contains("为") || text.contains("是") || text.contains("设立") || text.contains("固定") || text.contains("每年"),
+            let defined = mentions.first(where: { Self.definesNamedDay($0, in: c) })
+        {
             let clauses = DocumentScanner.clauses(c)
             let k = clauses.firstIndex { $0.contains(defined.range.lowerBound) }
             // (The day named is the sentence's subject throughout: 9月的第三个星期六为全民国防教育日,今年全民国防
             // 教育日宣传的主题为……)
             let namedDays = Set(mentions.filter { m in k.map { clauses[$0].contains(m.range.lowerBound) } == true }.compactMap { $0.festival?.chineseName })
+            // (A sentence that does nothing describes the day throughout: 每年农历的正月十五日,春节刚过,迎来的就是……元宵节.)
+            let idle = !Self.actionWords.contains { text.contains($0) }
             mentions.removeAll { m in
-                m.range == defined.range
+                m.range == defined.range || idle && (m.form == .festival || m.form == .holiday)
                     || (m.form == .festival || m.form == .holiday)
                         && (k.map { clauses[$0].contains(m.range.lowerBound) } == true || m.festival.map { namedDays.contains($0.chineseName) } == true)
             }
@@ -2410,7 +2601,9 @@ struct ItemBuilder {
         var namingClauses: Set<Int> = []
         var dayAnchor: [Int: Int] = [:]
         for m in mentions where !onThatDay && m.range.upperBound < c.count {
-            guard m.form == .day || (m.form != .festival && m.form != .holiday && m.month != nil && m.spelled.utf8HasSuffix("月")) else { continue }
+            guard m.form == .day || m.form == .window
+                || (m.form != .festival && m.form != .holiday && m.month != nil && m.spelled.utf8HasSuffix("月"))
+            else { continue }
             var at = m.range.upperBound
             if c[at] == "," || c[at] == "，" { at += 1 }
             guard at < c.count, c[at] == "是" else { continue }
@@ -2418,7 +2611,11 @@ struct ItemBuilder {
             let clause = String(c[clauses[k]].reversed().drop { "”\"」）)。, ，".contains($0) }.reversed())
             let names = clause.hasSuffix("日") || clause.hasSuffix("节") || clause.contains("纪念日") || clause.contains("节日")
                 || (clause.hasSuffix("月") && clause.contains("第"))
-            guard names, m.form == .day || clause.hasSuffix("月") else { continue }
+            // (A window named as the week of a campaign, 12月1日至7日是第七个“宪法宣传周”; a day of the lunar calendar
+            // described, 正月十五日是一年中第一个月圆之夜: no act in the clause.)
+            let week = m.form == .window && clause.contains("第") && (clause.hasSuffix("周") || clause.hasSuffix("月"))
+            let described = m.rule.hasPrefix("lunar") && !Self.actionWords.contains { clause.contains($0) }
+            guard names && (m.form == .day || clause.hasSuffix("月")) || week || described else { continue }
             // (12月4日,是国家第十一个宪法宣传日,司法局积极参与……活动: a later clause of the sentence acts on the
             // day; the day is that clause's, the naming clause is not an item.)
             // (Without the comma too, when the acting clause writes no date of its own: 11月9日是消防集中宣传日,
@@ -2439,7 +2636,7 @@ struct ItemBuilder {
         }
         mentions.removeAll { m in
             let k = clauseIndex(m.range.lowerBound)
-            return occasions.contains(k) && (m.form == .day || m.form == .festival || m.form == .holiday || m.spelled.utf8HasSuffix("月"))
+            return occasions.contains(k) && (m.form == .day || m.form == .window || m.form == .festival || m.form == .holiday || m.spelled.utf8HasSuffix("月"))
                 || namingClauses.contains(k) && (m.form == .festival || m.form == .holiday)
         }
         if mentions.isEmpty { return [] }
@@ -2843,16 +3040,24 @@ struct ItemBuilder {
         var label = p - 3
         let activityLabel = label >= 2 && c[label - 2] == "活" && c[label - 1] == "动"
         if activityLabel { label -= 2 }
-        guard label > 0, DocumentScanner.isHan(c[label - 1]) else { return nil }
+        // (Or the point's heading, a sentence of its own right before the label: 1、少先队鼓号大检阅。时间:5月30日下午。)
+        let heading = label > 1 && "。；;".contains(c[label - 1])
+        if heading { label -= 1 }
+        guard label > 0, DocumentScanner.isHan(c[label - 1]) || c[label - 1] == "”" else { return nil }
         var b = label
+        var numbered = false
         while b > 0, label - b < 24 {
             let ch = c[b - 1]
             if "。；;:：,，!！?？".contains(ch) { break }
-            if ".．、".contains(ch), b >= 2, DocumentScanner.digit(c[b - 2]) != nil || DocumentScanner.chineseDigits[c[b - 2]] != nil { break }
+            if ".．、".contains(ch), b >= 2, DocumentScanner.digit(c[b - 2]) != nil || DocumentScanner.chineseDigits[c[b - 2]] != nil {
+                numbered = true
+                break
+            }
             b -= 1
         }
         // (A field line's own label, 演出时间：2月24日, is the words before 时间 at the start: no name is run into it.)
-        guard label - b < 24, activityLabel || b > 0 else { return nil }
+        guard label - b < 24, activityLabel || b > 0 || heading else { return nil }
+        if heading, !numbered, b > 0 { return nil }
         let name = String(c[b..<label]).trimmingSpaces()
         guard name.count >= 2, name.allSatisfy({ DocumentScanner.isHan($0) || "“”《》·".contains($0) }) else { return nil }
         return name
@@ -2984,13 +3189,25 @@ struct ItemBuilder {
 
     /// Whether a date is the subject of a sentence that says which day a named day is every year:
     /// 每年的5月12日为全国防灾减灾日, 每年3月12日是植树节, 9月的第三个星期六为全民国防教育日 (a day of
-    /// the week counted in the month is a yearly rule too).
+    /// the week counted in the month is a yearly rule too), 每年3月份的第一周定为「……推动周」, 在每年12月4日
+    /// 设立的节日, 每年农历的正月十五日……, ……活动固定在每年6月16日.
     static func definesNamedDay(_ m: Mention, in c: [Character]) -> Bool {
-        guard m.form != .festival, m.form != .holiday, m.range.upperBound < c.count else { return false }
-        let before = String(c[max(0, m.range.lowerBound - 3)..<m.range.lowerBound])
-        var recurring = before.hasSuffix("每年") || before.hasSuffix("每年的")
+        guard m.form != .holiday, m.range.upperBound < c.count else { return false }
+        var before = String(c[max(0, m.range.lowerBound - 8)..<m.range.lowerBound])
+        // (The calendar's word may stand between: 每年农历的正月十五日.)
+        for word in ["的", "农历", "的"] where before.utf8HasSuffix(word) { before.removeLast(word.count) }
+        var recurring = before.hasSuffix("每年")
+        // (A named day's week: 每年全民健身日所在周为体育宣传周.)
+        if m.form == .festival {
+            return recurring && ["所在周为", "所在周是", "所在的周为", "所在的一周为"].contains { DocumentScanner.matches(c, m.range.upperBound, Array($0)) }
+        }
+        // (A sentence that tells when the day falls each year and does nothing on it describes it: 每年农历的正月十五日,
+        // 春节刚过,迎来的就是中国的传统节日--元宵节.)
+        if recurring, !actionWords.contains(where: { String(c).contains($0) }) { return true }
+        // (A day fixed for every year is the day's definition: 自2014年起将……咨询日活动固定在每年6月16日.)
+        if recurring, ["固定在每年", "固定于每年"].contains(where: { before.hasSuffix($0) }) { return true }
         var at = m.range.upperBound
-        // (……的第三个星期六, 第二个周日)
+        // (……的第三个星期六, 第二个周日, 的第一周)
         var k = at
         if k < c.count, c[k] == "的" { k += 1 }
         if k < c.count, c[k] == "第" {
@@ -3000,16 +3217,26 @@ struct ItemBuilder {
             if DocumentScanner.matches(c, j, Array("星期")), j + 2 < c.count {
                 at = j + 3
                 recurring = true
-            } else if j < c.count, c[j] == "周", j + 1 < c.count {
-                at = j + 2
+            } else if j < c.count, c[j] == "周" {
+                at = j + 1
+                if at < c.count, "一二三四五六日天末".contains(c[at]) { at += 1 }
                 recurring = true
             }
         }
-        guard recurring, at < c.count, c[at] == "为" || c[at] == "是" else { return false }
+        guard recurring, at < c.count else { return false }
+        // The word that names it: 为, 是, 定为 (设为, 确定为, 命名为); or 设立的 before what it is (节日, 纪念日).
+        if DocumentScanner.matches(c, at, Array("设立的")) {
+            return ["节日", "纪念日", "日", "节"].contains { DocumentScanner.matches(c, at + 3, Array($0)) }
+        }
+        if let verb = ["定为", "设为", "确定为", "命名为"].first(where: { DocumentScanner.matches(c, at, Array($0)) }) {
+            at += verb.count - 1
+        }
+        guard c[at] == "为" || c[at] == "是" else { return false }
         var end = at + 1
         while end < c.count, !"，,。；;！!？?".contains(c[end]) { end += 1 }
         let named = String(c[(at + 1)..<end]).filter { !"“”\"「」‘’ ".contains($0) }
-        return named.count >= 2 && (named.hasSuffix("日") || named.hasSuffix("节") || named.hasSuffix("纪念日"))
+        // (A week or a month may be the named time: 推动周, 安全生产月.)
+        return named.count >= 2 && ["日", "节", "纪念日", "周", "月"].contains(where: { named.hasSuffix($0) })
             && !actionWords.contains { named.contains($0) && $0 != "活动" && $0 != "宣传" }
     }
 
