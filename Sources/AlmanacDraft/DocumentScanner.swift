@@ -261,7 +261,7 @@ enum DocumentScanner {
             if let d = chineseDigits[ch] {
                 if current != nil { break }
                 current = d
-            } else if ch == "十" || ch == "廿" || ch == "卅" {
+            } else if "十廿卅".contains(ch) {
                 if seenTen { break }
                 let base = ch == "十" ? 10 : (ch == "廿" ? 20 : 30)
                 value = ch == "十" ? (current ?? 1) * base : base

@@ -205,8 +205,12 @@ enum Layout {
         var activity: String?
     }
 
+    /// The marks between a table's cells (made once: the sets were built on every call).
+    static let cellSeparators: ScalarSet = ["|", "｜"]
+    static let weekCellSeparators: ScalarSet = ["|", "｜", "\t"]
+
     static func tableRow(_ c: [Character]) -> TableRow? {
-        let separators: Set<Character> = ["|", "｜"]
+        let separators = cellSeparators
         guard c.filter({ separators.contains($0) }).count >= 2 else { return nil }
         var cells: [String] = []
         var current: [Character] = []
@@ -268,7 +272,7 @@ enum Layout {
         var j = i + 1
         while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十廿".contains(c[j]) { j += 1 }
         guard j > i + 1, j < c.count, c[j] == "周" || c[j] == "週" else { return nil }
-        let separators: Set<Character> = ["|", "｜", "\t"]
+        let separators = weekCellSeparators
         guard let first = c[(j + 1)...].firstIndex(where: { separators.contains($0) }), first - j <= 3,
             let second = c[(first + 1)...].firstIndex(where: { separators.contains($0) })
         else { return nil }
@@ -623,9 +627,17 @@ extension UnitDictionary {
     static let frameBeforeChars: [[Character]] = frameBefore.map { Array($0) }
     static let frameAfter = ["领导下", "指导下", "支持下", "关心下", "帮助下", "关怀下", "配合下"]
 
+    /// The marks that end a unit's clause or sentence, the endings of a place's name and what opens
+    /// the subject of a clause (made once: the sets were built on every call, for every unit found).
+    static let frameBreaks = ScalarSet("，,。；;：:！!？?\n")
+    static let clauseBreaks = ScalarSet("，,。；;：: ")
+    static let sentenceBreaks = ScalarSet("。；;：:！!？?")
+    static let placeEndings = ScalarSet("区县市镇乡旗")
+    static let subjectOpeners = ScalarSet("，,。；;：: 日午")
+
     /// Whether the unit named at `at` (its name `length` long) is the frame of its clause.
     static func inFrame(_ c: [Character], at: Int, length: Int) -> Bool {
-        let breaks: Set<Character> = Set("，,。；;：:！!？?\n")
+        let breaks = frameBreaks
         var j = at - 1
         var before: [Character] = []
         while j >= 0, at - j <= 20, !breaks.contains(c[j]) {
@@ -647,7 +659,7 @@ extension UnitDictionary {
     /// Whether the unit at `at` opens its clause and acts in it (县文化旅游体育局全年开展送戏下乡): the subject of
     /// that clause's own activity.
     static func opensOwnActivity(_ c: [Character], at: Int, length: Int) -> Bool {
-        let breaks: Set<Character> = Set("，,。；;：: ")
+        let breaks = clauseBreaks
         guard at == 0 || breaks.contains(c[at - 1]) else { return false }
         var k = at + length
         var rest: [Character] = []
@@ -671,9 +683,9 @@ extension UnitDictionary {
     /// A district, county, town or banner named as the subject of an activity (4月3日上午，沙湾区召开……):
     /// the unit that holds it, though its name has no unit ending.
     static func placeSubjects(in c: [Character]) -> [(name: String, at: Int)] {
-        let places: Set<Character> = Set("区县市镇乡旗")
+        let places = placeEndings
         let verbs = ["召开", "举办", "举行", "开展", "组织", "启动"]
-        let opens: Set<Character> = Set("，,。；;：: 日午")
+        let opens = subjectOpeners
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
@@ -701,10 +713,10 @@ extension UnitDictionary {
     static func townSubjects(in c: [Character]) -> [(name: String, at: Int)] {
         let endings: [[Character]] = [Array("街道"), ["镇"], ["乡"], ["村"]]
         let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开", "加大", "拉开"].map { Array($0) }
-        let opens: Set<Character> = Set("，,。；;：: 日午")
+        let opens = subjectOpeners
         // (The town governs the clause after a theme it names too: 街口镇以“奋进新时代,聚力强军梦”为主题,加大
         // 宣传力度; a comma inside quotes is no break.)
-        let breaks: Set<Character> = Set("。；;：:！!？?")
+        let breaks = sentenceBreaks
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {

@@ -1026,7 +1026,7 @@ public enum PlanDrafter {
         do {
             var drop: Set<Int> = []
             for (n, item) in candidates.enumerated() where n > 0 && Self.bareFestival(item.when) != nil {
-                let q = Array(item.quote)
+                let q = DocumentScanner.characters(item.quote)
                 let name = Array(item.spelled)
                 guard !name.isEmpty, var p = Self.find(name, in: q, from: 0) else { continue }
                 // (Items of another sentence: a list of festivals, 在春节、清明、端午、中秋等节庆期间, names each in one.)
@@ -1690,7 +1690,7 @@ extension PlanDrafter {
             {
                 point += next
             }
-            for source in [Array(item.sentence), point] where owners.isEmpty {
+            for source in [DocumentScanner.characters(item.sentence), point] where owners.isEmpty {
                 owners = Layout.unitLeadingBy(source)
             }
         }
@@ -1698,7 +1698,7 @@ extension PlanDrafter {
             item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
-        } else if let lead = UnitDictionary.leadBeforePartners(in: Array(item.quote)) {
+        } else if let lead = UnitDictionary.leadBeforePartners(in: DocumentScanner.characters(item.quote)) {
             // X联合Y开展……: X leads, Y are its partners (not owners).
             item.owners = unitIDs([lead], unitID)
             item.confidence.owners = 0.6
@@ -1706,8 +1706,8 @@ extension PlanDrafter {
         } else if !item.owners.isEmpty {
             // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
             // spelling (县文联, 县委宣传部) is kept as its own unit.
-            let quote = Array(item.quote)
-            let sentence = Array(item.sentence)
+            let quote = DocumentScanner.characters(item.quote)
+            let sentence = DocumentScanner.characters(item.sentence)
             // (And an institution's own mass organisation: 学院团委, 学校团委, 医院工会.)
             let county = { (u: (name: String, at: Int)) in
                 "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县")
@@ -1719,17 +1719,17 @@ extension PlanDrafter {
             if named.isEmpty, item.confidence.owners < 0.5, text.count <= 4000 { named = UnitDictionary.levelled(in: text) }
             if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
-            let quote = Array(item.quote)
+            let quote = DocumentScanner.characters(item.quote)
             var found = UnitDictionary.organisers(in: quote).filter { !UnitDictionary.opensOwnActivity(quote, at: $0.at, length: $0.name.count) }
             if found.isEmpty {
                 // A unit that is the subject of another clause of the sentence with an activity of its own
                 // (……10月开展文艺演出4场,县文化旅游体育局全年开展送戏下乡……) is not this item's.
-                let sentence = Array(item.sentence)
+                let sentence = DocumentScanner.characters(item.sentence)
                 found = UnitDictionary.organisers(in: sentence).filter { !UnitDictionary.opensOwnActivity(sentence, at: $0.at, length: $0.name.count) }
             }
             // A district or town as the subject of the sentence (沙湾区召开……调度会); also over units
             // named only as where it happens (张家湾镇……在全镇各村展开).
-            let sentence = Array(item.sentence)
+            let sentence = DocumentScanner.characters(item.sentence)
             if found.isEmpty || found.allSatisfy({ UnitDictionary.isVenue(sentence, $0) }),
                 case let places = UnitDictionary.placeSubjects(in: sentence), !places.isEmpty
             {
@@ -1830,7 +1830,7 @@ extension PlanDrafter {
     /// The year a date is written with (2006年5月 → 2006).
     /// The last year of a span of years written before a date in its sentence (2002——2013年, 2016-2018年), if any.
     static func yearSpanEnd(before spelled: String, in sentence: String) -> Int? {
-        let c = Array(sentence)
+        let c = DocumentScanner.characters(sentence)
         guard let at = sentence.range(of: spelled).map({ sentence.distance(from: sentence.startIndex, to: $0.lowerBound) }) else { return nil }
         var end: Int?
         var i = 0
@@ -1921,7 +1921,7 @@ extension PlanDrafter {
     /// 20××年“安全生产月”活动方案如下 → “安全生产月”活动), or the quoted activity it ends on (……安排部署以……为主题的“安全
     /// 生产月”活动。 → “安全生产月”活动).
     static func announcedActivity(_ t: String) -> String? {
-        let c = Array(t)
+        let c = DocumentScanner.characters(t)
         if let made = find(Array("制定"), in: c, from: 0) {
             var k = made + 2
             for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, Array(word)) {
@@ -1948,10 +1948,12 @@ extension PlanDrafter {
         return String(body[open...])
     }
 
+    static let clauseMarks: ScalarSet = [",", "，", ";", "；", "。"]
+
     /// The clause of `sentence` (between marks , ， ; ； 。) that writes `spelled`; the sentence when it is not found.
     static func clause(of spelled: String, in sentence: String) -> String {
         guard !spelled.isEmpty, let r = sentence.range(of: spelled) else { return sentence }
-        let marks: Set<Character> = [",", "，", ";", "；", "。"]
+        let marks = clauseMarks
         let start = sentence[..<r.lowerBound].lastIndex { marks.contains($0) }.map { sentence.index(after: $0) } ?? sentence.startIndex
         let end = sentence[r.upperBound...].firstIndex { marks.contains($0) } ?? sentence.endIndex
         return String(sentence[start..<end])
@@ -2181,9 +2183,11 @@ extension PlanDrafter {
         let t = String(text).filter { $0 != " " }
         guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
         let words = t.filter { DocumentScanner.isHan($0) }
-        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
-        return words.allSatisfy { allowed.contains($0) }
+        return words.allSatisfy { dateCellWords.contains($0) }
     }
+
+    /// The Han characters a date cell may hold (made once: building the set took a tenth of laying out a dense document).
+    static let dateCellWords = ScalarSet("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
 
     /// `text` as the document writes it, when it is a part of a line that was read changed
     /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
@@ -2191,11 +2195,11 @@ extension PlanDrafter {
     /// or a unit's name takes the document's characters without what was not read (節(jié) → 節).
     static func asWritten(_ text: String, line: Int, doc: SourceDocument, contiguous: Bool = true) -> String {
         guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
-        let needle = Array(text)
-        guard let first = needle.first, needle.count <= l.read.count else { return text }
+        let needle = DocumentScanner.characters(text)
+        guard !needle.isEmpty, needle.count <= l.read.count else { return text }
         var i = 0
         while i + needle.count <= l.read.count {
-            if DocumentScanner.same(l.read[i], first), l.read[i..<(i + needle.count)].elementsEqual(needle) {
+            if DocumentScanner.same(l.read[i], needle[0]), DocumentScanner.matches(l.read, i, needle) {
                 if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }
@@ -2959,8 +2963,8 @@ struct ItemBuilder {
     /// The year of the last date written with its year (1933年7月11日) before `spelled` in its sentence,
     /// when no 今年/明年/本年 stands between.
     static func yearBefore(_ spelled: String, in sentence: String) -> Int? {
-        let c = Array(sentence)
-        let s = Array(spelled)
+        let c = DocumentScanner.characters(sentence)
+        let s = DocumentScanner.characters(spelled)
         guard !s.isEmpty, let at = (0..<c.count).first(where: { DocumentScanner.matches(c, $0, s) }) else { return nil }
         var year: Int?
         var i = 0
