@@ -209,11 +209,14 @@ extension String {
         return haystack.withUTF8 { h in
             needle.withUTF8 { n in
                 guard n.count <= h.count else { return false }
+                // (The needle's last byte is tested with its first: in Chinese text most characters
+                // share a lead byte with the needle's first, and few share its last.)
                 let first = n[0]
+                let lastByte = n[n.count - 1]
                 var i = 0
                 let last = h.count - n.count
                 while i <= last {
-                    if h[i] == first {
+                    if h[i] == first, h[i + n.count - 1] == lastByte {
                         var k = 1
                         while k < n.count, h[i + k] == n[k] { k += 1 }
                         if k == n.count { return true }

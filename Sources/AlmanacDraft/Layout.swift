@@ -494,9 +494,13 @@ enum Layout {
     /// A short label on a line of its own (节日由来, 假期安全, 放假时间): up to 8 Han characters, no
     /// punctuation, no digits.
     static func shortLabel(_ c: [Character]) -> String? {
-        let t = c.filter { $0 != " " && $0 != "\u{3000}" }
-        guard t.count >= 2, t.count <= 8, t.allSatisfy({ DocumentScanner.isHan($0) }) else { return nil }
-        return String(t)
+        // (Read up to the ninth character that is no space: most lines are longer.)
+        var t: [Character] = []
+        for ch in c where !" \u{3000}".contains(ch) {
+            guard t.count < 8, DocumentScanner.isHan(ch) else { return nil }
+            t.append(ch)
+        }
+        return t.count >= 2 ? String(t) : nil
     }
 
     /// A heading over what is not a programme: the purpose, theme and background of a notice, or
@@ -936,9 +940,9 @@ extension UnitDictionary {
             s = s.removing("“").removing("”")
             current = []
             guard s.count >= 2, s.count <= 16 else { return }
-            let chars = Array(s)
+            let chars = DocumentScanner.characters(s)
             if field && chars.allSatisfy({ DocumentScanner.isHan($0) }) && chars.count <= 12
-                || suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+                || suffixes.contains(where: { DocumentScanner.matches(chars, chars.count - $0.count, $0) })
                 || isVillage(chars)
                 || !find(in: chars, range: 0..<chars.count).isEmpty
             {

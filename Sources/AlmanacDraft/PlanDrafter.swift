@@ -2180,10 +2180,9 @@ extension PlanDrafter {
     /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
     static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
         guard text.count <= 40 else { return false }
-        let t = String(text).filter { $0 != " " }
-        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
-        let words = t.filter { DocumentScanner.isHan($0) }
-        return words.allSatisfy { dateCellWords.contains($0) }
+        let t = text.filter { !DocumentScanner.same($0, " ") }
+        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || DocumentScanner.same(first, "元") else { return false }
+        return t.allSatisfy { !DocumentScanner.isHan($0) || dateCellWords.contains($0) }
     }
 
     /// The Han characters a date cell may hold (made once: building the set took a tenth of laying out a dense document).
