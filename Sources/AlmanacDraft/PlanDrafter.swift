@@ -3158,10 +3158,10 @@ struct ItemBuilder {
                 s.removeFirst(w.count)
                 changed = true
             }
-            let chars = Array(s)
-            if let u = UnitDictionary.find(in: chars, range: 0..<chars.count).first, u.at == 0 {
-                let spelled = UnitDictionary.entries.first { DocumentScanner.matches(chars, 0, $0.chars) }?.chars.count ?? 0
-                if spelled > 0, spelled < chars.count {
+            // (A unit's name that opens the text: the dictionary's first spelling of it there.)
+            let chars = DocumentScanner.characters(s)
+            if !chars.isEmpty, let spelled = UnitDictionary.entry(in: chars, at: 0, end: chars.count)?.chars.count {
+                if spelled < chars.count {
                     s.removeFirst(spelled)
                     for w in ["执法人员", "工作人员", "人员", "的"] where s.utf8HasPrefix(w) { s.removeFirst(w.count) }
                     changed = true
