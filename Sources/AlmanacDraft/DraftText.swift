@@ -203,12 +203,16 @@ extension String {
     /// normalised already). Foundation's `contains` is a Unicode-aware search that took most of the
     /// drafting time; this overload is chosen inside the module for `String` arguments.
     func contains(_ other: String) -> Bool {
-        if other.isEmpty { return true }
+        other.isEmpty || utf8Offset(of: other) != nil
+    }
+
+    /// Where the first occurrence of `word` (not empty) starts, in UTF-8 bytes, found byte for byte.
+    func utf8Offset(of word: String) -> Int? {
         var haystack = self
-        var needle = other
+        var needle = word
         return haystack.withUTF8 { h in
             needle.withUTF8 { n in
-                guard n.count <= h.count else { return false }
+                guard !n.isEmpty, n.count <= h.count else { return nil }
                 // (The needle's last byte is tested with its first: in Chinese text most characters
                 // share a lead byte with the needle's first, and few share its last.)
                 let first = n[0]
@@ -219,11 +223,11 @@ extension String {
                     if h[i] == first, h[i + n.count - 1] == lastByte {
                         var k = 1
                         while k < n.count, h[i + k] == n[k] { k += 1 }
-                        if k == n.count { return true }
+                        if k == n.count { return i }
                     }
                     i += 1
                 }
-                return false
+                return nil
             }
         }
     }
@@ -277,15 +281,8 @@ extension String {
     /// Where the first occurrence of `word` ends, found byte for byte in UTF-8 (whole characters of
     /// normalised text, so the end is a character boundary); nil when it does not occur.
     func utf8End(of word: String) -> String.Index? {
-        let h = Array(utf8)
-        let n = Array(word.utf8)
-        guard !n.isEmpty, n.count <= h.count else { return nil }
-        var i = 0
-        while i <= h.count - n.count {
-            if h[i] == n[0], h[i..<(i + n.count)].elementsEqual(n) { return utf8.index(utf8.startIndex, offsetBy: i + n.count) }
-            i += 1
-        }
-        return nil
+        guard let at = utf8Offset(of: word) else { return nil }
+        return utf8.index(utf8.startIndex, offsetBy: at + word.utf8.count)
     }
 
     /// `hasSuffix` on UTF-8 bytes.

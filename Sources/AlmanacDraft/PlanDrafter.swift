@@ -3186,11 +3186,16 @@ struct ItemBuilder {
     }
 
     func title(_ m: Mention, anchor: Int, clauses: [Range<Int>], first: Int, last: Int) -> (String, Double) {
+        // (Each clause's text made once: the look for the clause that acts reads them several times.)
+        var texts: [Int: String] = [:]
         func text(_ k: Int) -> String {
+            if let t = texts[k] { return t }
             var chars: [Character] = []
             // A festival's name stays in the title (“庆三八”联谊会); a date is taken out of it.
             for i in clauses[k] where m.form == .festival || m.kindHint == "campaign-name" || !m.range.contains(i) { chars.append(c[i]) }
-            return clean(String(chars))
+            let t = clean(String(chars))
+            texts[k] = t
+            return t
         }
         var confidence = 0.6
         // A date in brackets after an activity's name (1 .宣传动员会议(9月1日)召开全校教师大会): the name.
