@@ -313,6 +313,26 @@ enum DocumentScanner {
         return true
     }
 
+    /// `matches(c, i, word)` without making the array: the word's scalars compared with the
+    /// characters' (as `same` does); a word with a scalar that may decompose or join its neighbour
+    /// is made into characters.
+    static func matches(_ c: [Character], _ i: Int, _ word: String) -> Bool {
+        guard i >= 0, i <= c.count else { return false }
+        var k = i
+        for scalar in word.unicodeScalars {
+            let v = scalar.value
+            guard standsAlone(v), !mayDecompose(v) else { return matches(c, i, word) }
+            guard k < c.count else { return false }
+            if let w = plainScalar(c[k]) {
+                if w != v { return false }
+            } else if c[k] != bmpCharacters[Int(v)] {
+                return false
+            }
+            k += 1
+        }
+        return true
+    }
+
     /// The first index of `word` in `c[range]`, if any.
     static func find(_ c: [Character], _ word: [Character], in range: Range<Int>) -> Int? {
         guard !word.isEmpty, range.count >= word.count else { return nil }

@@ -28,7 +28,7 @@ enum Layout {
             return k
         }
         // 活动一： 活动二 第三项：
-        for p in ["活动", "第"] where DocumentScanner.matches(c, i, Array(p)) {
+        for p in ["活动", "第"] where DocumentScanner.matches(c, i, p) {
             var k = i + p.count
             let d0 = k
             while k < c.count, k - d0 < 3, DocumentScanner.chineseDigits[c[k]] != nil || c[k] == "十" || DocumentScanner.digit(c[k]) != nil {
@@ -257,7 +257,7 @@ enum Layout {
         var c = Array(cell)
         if let cut = c.firstIndex(where: { $0 == ";" || $0 == "；" }) { c = Array(c[..<cut]) }
         var i = 0
-        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, Array(part)) { i = part.count }
+        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, part) { i = part.count }
         // (A time after the part of the day, or a time alone: 下午2:30, 11:45-12:30; not a year, 2020年.)
         var j = i
         while j < c.count, DocumentScanner.digit(c[j]) != nil || ":：-—~ ".contains(c[j]) { j += 1 }
@@ -693,7 +693,7 @@ extension UnitDictionary {
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
-            guard places.contains(c[i]), verbs.contains(where: { DocumentScanner.matches(c, i + 1, Array($0)) }) else {
+            guard places.contains(c[i]), verbs.contains(where: { DocumentScanner.matches(c, i + 1, $0) }) else {
                 i += 1
                 continue
             }
@@ -796,7 +796,7 @@ extension UnitDictionary {
             // (Not before a verb or a partner word: 莲湖区委联合市公安局, 灵璧一中举办.)
             if boundSuffixes.contains(suffix), end < range.upperBound, DocumentScanner.isHan(c[end]), !stops.contains(c[end]),
                 !(c[end] == "组" || c[end] == "团"),
-                !(verbsBefore + partnerWords + ["举行", "召开", "积极"]).contains(where: { DocumentScanner.matches(c, end, Array($0)) })
+                !(verbsBefore + partnerWords + ["举行", "召开", "积极"]).contains(where: { DocumentScanner.matches(c, end, $0) })
             {
                 i += 1
                 continue
@@ -844,7 +844,7 @@ extension UnitDictionary {
                 continue
             }
             let name = String(c[start..<end])
-            if suffix == Array("中心"), centreWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+            if suffix == Array("中心"), centreWords.contains(where: { DocumentScanner.matches(c, end, $0) }) {
                 i = end
                 continue
             }
@@ -856,7 +856,7 @@ extension UnitDictionary {
                 i = end
                 continue
             }
-            if memberWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+            if memberWords.contains(where: { DocumentScanner.matches(c, end, $0) }) {
                 i = end
                 continue
             }
@@ -900,7 +900,7 @@ extension UnitDictionary {
         let before = u.at > 0 ? c[u.at - 1] : " "
         let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
         let end = u.at + u.name.count
-        let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, Array($0)) }
+        let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, $0) }
         return "在于到赴".contains(before) || whole || placeAfter || venueWords.contains { u.name.hasSuffix($0) }
     }
 
@@ -914,9 +914,9 @@ extension UnitDictionary {
         guard partnerWords.contains(where: { text.contains($0) }) else { return nil }
         for u in organisers(in: c) {
             let end = u.at + u.name.count
-            guard partnerWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) else { continue }
+            guard partnerWords.contains(where: { DocumentScanner.matches(c, end, $0) }) else { continue }
             // (联合举办 after a list of units is "jointly": they are all its owners.)
-            if (verbsBefore + ["举行", "召开", "进行"]).contains(where: { DocumentScanner.matches(c, end + 2, Array($0)) }) { return nil }
+            if (verbsBefore + ["举行", "召开", "进行"]).contains(where: { DocumentScanner.matches(c, end + 2, $0) }) { return nil }
             return u.name
         }
         return nil

@@ -371,8 +371,8 @@ public enum PlanDrafter {
             let t = Array(title.drop { $0.isASCII && $0.isNumber }.drop { "年度".contains($0) })
             // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
-                DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
-                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, Array("工作"))
+                DocumentScanner.matches(t, u.name.count, "关于") || DocumentScanner.matches(t, u.name.count, "工作")
+                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, "工作")
                     || DocumentScanner.digit(t[u.name.count]) != nil
             {
                 organisers = [u.name]
@@ -1924,7 +1924,7 @@ extension PlanDrafter {
         let c = DocumentScanner.characters(t)
         if let made = find(Array("制定"), in: c, from: 0) {
             var k = made + 2
-            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, Array(word)) {
+            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, word) {
                 k += word.count
                 break
             }
@@ -2254,7 +2254,7 @@ struct ItemBuilder {
                     }
                 }
                 if otherYear, ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
-                if upToNow, DocumentScanner.matches(c, m.range.upperBound, Array("至今")) || DocumentScanner.matches(c, m.range.upperBound, Array("以来")) {
+                if upToNow, DocumentScanner.matches(c, m.range.upperBound, "至今") || DocumentScanner.matches(c, m.range.upperBound, "以来") {
                     return true
                 }
                 if thisOne, m.form == .festival || m.form == .holiday {
@@ -3000,7 +3000,7 @@ struct ItemBuilder {
             var j = k + 1
             while j < c.count, j - k <= 3, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十".contains(c[j]) { j += 1 }
             if j < c.count, c[j] == "个" { j += 1 }
-            if DocumentScanner.matches(c, j, Array("星期")), j + 2 < c.count {
+            if DocumentScanner.matches(c, j, "星期"), j + 2 < c.count {
                 at = j + 3
                 recurring = true
             } else if j < c.count, c[j] == "周", j + 1 < c.count {
@@ -3303,7 +3303,7 @@ struct ItemBuilder {
             if i > 0, before == "近" || before == "约" || before == "共" && false { start = i - 1 }
             if j < range.upperBound, c[j] == "余" || c[j] == "多" { j += 1 }
             var matched: String?
-            for w in Self.measures where DocumentScanner.matches(c, j, Array(w)) {
+            for w in Self.measures where DocumentScanner.matches(c, j, w) {
                 matched = w
                 break
             }
@@ -3341,7 +3341,7 @@ struct ItemBuilder {
                 let digits = n.end - i
                 if digits >= 5 {
                     out.append(String(c[i..<n.end]) + "（电话或编号）")
-                } else if DocumentScanner.matches(c, n.end, Array("周年")) {
+                } else if DocumentScanner.matches(c, n.end, "周年") {
                     out.append(String(c[i..<n.end]) + "周年（周年纪念）")
                 } else if n.end < c.count, c[n.end] == "号", !(i > 0 && c[i - 1] == "月") {
                     out.append(String(c[i...n.end]) + "（文件号）")

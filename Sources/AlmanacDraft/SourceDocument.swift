@@ -118,8 +118,8 @@ struct SourceDocument {
         var c = Array(line)
         var i = 0
         while i < c.count {
-            let start = DocumentScanner.matches(c, i, Array("www.")) || DocumentScanner.matches(c, i, Array("http:"))
-                || DocumentScanner.matches(c, i, Array("https:"))
+            let start = DocumentScanner.matches(c, i, "www.") || DocumentScanner.matches(c, i, "http:")
+                || DocumentScanner.matches(c, i, "https:")
             if start {
                 var j = i
                 while j < c.count, let a = c[j].asciiValue, a > 32, a < 127 {
