@@ -98,7 +98,7 @@ enum Layout {
 
     /// The unit a field says does the work (说明:由党政办组织实施; 街道机关倡议书由党政办制作并张贴).
     static func unitAfterBy(_ v: [Character]) -> [String] {
-        guard let by = v.firstIndex(of: "由") else { return [] }
+        guard let by = v.firstIndex(where: { DocumentScanner.same($0, "由") }) else { return [] }
         var e = by + 1
         while e < v.count, !"，,。；;".contains(v[e]) { e += 1 }
         return UnitDictionary.organisers(in: Array(v[(by + 1)..<e])).prefix(1).map(\.name)
@@ -108,7 +108,7 @@ enum Layout {
     /// 综合处负责组织协调): those after 由, up to 牵头/负责/主办/承办/组织实施 in the same clause.
     static func unitLeadingBy(_ v: [Character]) -> [String] {
         var from = 0
-        while let by = v[from...].firstIndex(of: "由") {
+        while let by = v[from...].firstIndex(where: { DocumentScanner.same($0, "由") }) {
             // (由于, 由来, 由此: "because", "origin", "hence".)
             if by + 1 < v.count, "于来此衷".contains(v[by + 1]) {
                 from = by + 1
@@ -552,7 +552,7 @@ enum Layout {
     /// the theme's value.
     /// (A page's markdown run into one line ends with the heading: ……### 一、 活动简介元宵节是……### 二、 活动主题.)
     static func isThemeHeading(_ c: [Character]) -> Bool {
-        if let hash = c.lastIndex(of: "#") {
+        if let hash = c.lastIndex(where: { DocumentScanner.same($0, "#") }) {
             let tail = Array(String(c[(hash + 1)...]).trimmingSpaces())
             return !tail.isEmpty && isThemeHeading(tail)
         }
@@ -886,7 +886,7 @@ extension UnitDictionary {
             var inside: Set<Int> = []
             var depth = 0
             for (i, ch) in c[...lastAt].enumerated() {
-                if ch == "“" || ch == "「" { depth += 1 } else if ch == "”" || ch == "」" { depth = max(0, depth - 1) }
+                if DocumentScanner.quoteOpens.contains(ch) { depth += 1 } else if DocumentScanner.quoteCloses.contains(ch) { depth = max(0, depth - 1) }
                 if depth > 0, let ks = at[i] { inside.formUnion(ks) }
             }
             if !inside.isEmpty { found = found.enumerated().filter { !inside.contains($0.offset) }.map(\.element) }
@@ -900,8 +900,8 @@ extension UnitDictionary {
         let before = u.at > 0 ? c[u.at - 1] : " "
         let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
         let end = u.at + u.name.count
-        let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, $0) }
-        return "在于到赴".contains(before) || whole || placeAfter || venueWords.contains { u.name.hasSuffix($0) }
+        return "在于到赴".contains(before) || whole || venueWords.contains { DocumentScanner.matches(c, end, $0) }
+            || venueWords.contains { u.name.hasSuffix($0) }
     }
 
     /// Words that join partners to the unit before them (三排镇新时代文明实践所联合镇妇联、社工站开展……).

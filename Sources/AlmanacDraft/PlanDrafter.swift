@@ -3295,13 +3295,13 @@ struct ItemBuilder {
             }
             var j = n.end
             let before = i > 0 ? c[i - 1] : " "
-            if before == "第" || before == "〔" || before == "[" || (n.end - i) >= 5 {
+            if "第〔[".contains(before) || (n.end - i) >= 5 {
                 i = n.end
                 continue
             }
             var start = i
             if i > 0, before == "近" || before == "约" || before == "共" && false { start = i - 1 }
-            if j < range.upperBound, c[j] == "余" || c[j] == "多" { j += 1 }
+            if j < range.upperBound, "余多".contains(c[j]) { j += 1 }
             var matched: String?
             for w in Self.measures where DocumentScanner.matches(c, j, w) {
                 matched = w
