@@ -182,13 +182,14 @@ public enum DraftText {
     /// The form texts are compared in (the corpus scorer, duplicate checks): full-width as ASCII,
     /// traditional as simplified, without spaces.
     public static func matchingForm(_ text: String) -> String {
-        var out = ""
-        for ch in text {
+        var out: [Character] = []
+        out.reserveCapacity(text.utf8.count)
+        for ch in DocumentScanner.characters(text) {
             let h = halfWidth(ch)
             if h.isWhitespace { continue }
             out.append(simplified(h))
         }
-        return out
+        return String(out)
     }
 }
 
