@@ -122,6 +122,17 @@ enum DocumentScanner {
         return (quoted, titled)
     }
 
+    /// `ch.isWhitespace`: whether its first scalar has Unicode's White_Space property, read from the
+    /// 25 such scalars (the property's look-up was most of `DraftText.matchingForm`).
+    static func isWhitespace(_ ch: Character) -> Bool {
+        switch firstScalar(ch).value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The value of a character that is one Unicode scalar; nil for a cluster of several.
     @inline(__always)
     static func scalarValue(_ ch: Character) -> UInt32? {

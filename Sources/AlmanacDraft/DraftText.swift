@@ -186,7 +186,7 @@ public enum DraftText {
         out.reserveCapacity(text.utf8.count)
         for ch in DocumentScanner.characters(text) {
             let h = halfWidth(ch)
-            if h.isWhitespace { continue }
+            if DocumentScanner.isWhitespace(h) { continue }
             out.append(simplified(h))
         }
         return String(out)

@@ -300,7 +300,7 @@ struct SourceDocument {
 
 extension String {
     func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{3000}" || $0 == "\u{FEFF}" }
+        let isSpace: (Character) -> Bool = { DocumentScanner.isWhitespace($0) || DocumentScanner.same($0, "\u{FEFF}") }
         var s = Substring(self)
         while let f = s.first, isSpace(f) { s = s.dropFirst() }
         while let l = s.last, isSpace(l) { s = s.dropLast() }
