@@ -6,18 +6,18 @@ enum Layout {
     /// Numbering at the start of a line or point: 1、 1. (1) （一） 一、 活动一： 第一项：.
     static func enumeratorLength(_ c: [Character]) -> Int {
         var i = 0
-        while i < c.count, c[i] == " " { i += 1 }
+        while i < c.count, DocumentScanner.same(c[i], " ") { i += 1 }
         let start = i
-        if i < c.count, c[i] == "(" || c[i] == "（" {
+        if i < c.count, "(（".contains(c[i]) {
             var j = i + 1
-            while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+            while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || DocumentScanner.same(c[j], "十") {
                 j += 1
             }
             if j > i + 1, j < c.count, c[j] == ")" || c[j] == "）" { return j + 1 }
             return start
         }
         var j = i
-        while j < c.count, j - i < 3, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+        while j < c.count, j - i < 3, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || DocumentScanner.same(c[j], "十") {
             j += 1
         }
         if j > i, j < c.count, "、.．".contains(c[j]) {
@@ -80,8 +80,8 @@ enum Layout {
         var i = e
         while i < c.count, i - e <= 10 {
             let ch = c[i]
-            if ch == ":" || ch == "：" { break }
-            if ch == " " || ch == "\u{3000}" {
+            if ":：".contains(ch) { break }
+            if " \u{3000}".contains(ch) {
                 i += 1
                 continue
             }
@@ -89,7 +89,7 @@ enum Layout {
             label.append(ch)
             i += 1
         }
-        guard i < c.count, c[i] == ":" || c[i] == "：", label.count >= 2, label.count <= 6 else { return nil }
+        guard i < c.count, ":：".contains(c[i]), label.count >= 2, label.count <= 6 else { return nil }
         return words.contains(where: { label.contains($0) }) ? label : nil
     }
 
@@ -287,7 +287,9 @@ enum Layout {
         guard let f = t.first(where: { $0 != " " }) else { return false }
         if "〇○零一二".contains(f) { return isNumeralSigningDate(t) }
         guard DocumentScanner.digit(f) != nil || "xXＸｘ×_＿".contains(f) else { return false }
-        var c = Array(t.filter { $0 != " " })
+        var c = DocumentScanner.characters(t).filter { !DocumentScanner.same($0, " ") }
+        // (Reading a placeholder year as 2000 never makes the line shorter: a longer line is no date of 8 to 12 characters.)
+        guard c.count <= 12 else { return false }
         // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日.)
         if let y = c.firstIndex(of: "年"), y >= 2, y <= 4, c[..<y].contains(where: { "xXＸｘ×_＿".contains($0) }),
             c[..<y].allSatisfy({ DocumentScanner.digit($0) != nil || "xXＸｘ×_＿".contains($0) })

@@ -1962,7 +1962,7 @@ extension PlanDrafter {
     /// The `M月D日` (or `D号`) a text writes in Arabic digits, datelines (9月28日电) included, in order.
     static func writtenMonthDays(_ c: [Character]) -> [(month: Int, day: Int)] {
         var found: [(month: Int, day: Int)] = []
-        for i in c.indices where c[i] == "月" && i > 0 {
+        for i in c.indices where DocumentScanner.same(c[i], "月") && i > 0 {
             var j = i
             while j > 0, j > i - 2, c[j - 1].isASCII, c[j - 1].isNumber { j -= 1 }
             guard j < i, j == 0 || !(c[j - 1].isASCII && c[j - 1].isNumber), let m = Int(String(c[j..<i])), (1...12).contains(m),
