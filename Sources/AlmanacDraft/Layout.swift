@@ -343,8 +343,8 @@ enum Layout {
     /// (A headline may hold a comma between the halves of its slogan, 元气满满,喜宵颜开 万科城社区元宵节主题活动, when
     /// it is short and the line under it is the page's stamp; a stamp may be labelled 日期: 2025-02-13 11:50:45.)
     static func isHeadlineOver(_ c: [Character], stamp next: [Character]) -> Bool {
-        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains(";"), !c.contains("；") else { return false }
-        let comma = c.contains("，") || c.contains(",")
+        guard c.count >= 8, c.count <= 60, !c.contains(where: { "。;；".contains($0) }) else { return false }
+        let comma = c.contains(where: { "，,".contains($0) })
         if comma && c.count > 40 { return false }
         var n = String(next).trimmingSpaces()
         guard n.count <= 80 else { return false }

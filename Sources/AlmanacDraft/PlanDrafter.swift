@@ -2172,9 +2172,9 @@ extension PlanDrafter {
     }
 
     static func isTimeHeading(_ text: [Character]) -> Bool {
-        var t = String(text[Layout.enumeratorLength(text)...]).filter { $0 != " " }
-        while let l = t.last, l == ":" || l == "：" { t.removeLast() }
-        return t.count <= 6 && t.hasSuffix("时间")
+        var t = text[Layout.enumeratorLength(text)...].filter { !DocumentScanner.same($0, " ") }
+        while let l = t.last, ":：".contains(l) { t.removeLast() }
+        return t.count <= 6 && String(t).hasSuffix("时间")
     }
 
     /// Whether a line is a table's date cell: a date (with a gloss or time) and nothing else.
@@ -3332,7 +3332,7 @@ struct ItemBuilder {
         var out: [String] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if c[i] == "第", let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, "届次期批".contains(c[n.end]) {
+            if DocumentScanner.same(c[i], "第"), let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, "届次期批".contains(c[n.end]) {
                 out.append(String(c[i...n.end]) + "（届次）")
                 i = n.end + 1
                 continue
