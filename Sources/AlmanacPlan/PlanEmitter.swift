@@ -266,7 +266,8 @@ public enum YAMLWriter {
 
     static func needsQuotes(_ s: String, inFlow: Bool) -> Bool {
         if s.isEmpty { return true }
-        if reservedWords.contains(s.lowercased()) { return true }
+        // (Only ASCII lowercases to the reserved words' letters, and keeps its length: a longer value is none of them.)
+        if s.utf8.count <= 5, reservedWords.contains(s.lowercased()) { return true }
         if Double(s) != nil || Int(s) != nil { return true }
         if s.hasPrefix("0x") || s.hasPrefix("0o") || s.hasPrefix(".") { return true }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
