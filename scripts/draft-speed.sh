@@ -1,7 +1,10 @@
 #!/bin/sh
 # Measures the CPU time of `almanacctl draft` (release build) per MB of input, on documents made
 # from the development half of the corpus (the test half is never read): that half concatenated
-# to about 1 MB and 7.9 MB (many lines), and one line of about 1 MB. The bound is 1 s of CPU per MB (issue 16).
+# to about 1 MB and 7.9 MB (many lines), one line of about 1 MB, and a dense document of about 1 MB
+# where every line holds a date (the half's lines with a digit followed by 月 or 日, each copy made
+# unique with a running number, so none is dropped as a repeat): a yearly plan or task list, one item
+# per line. The bound is 1 s of CPU per MB (issue 16).
 #
 #   scripts/draft-speed.sh [BUILD_DIR]     # BUILD_DIR defaults to .build
 set -eu
@@ -33,8 +36,17 @@ big = big[: big[: (8 << 20) - (64 << 10)].rfind(b"\n") + 1]
 open(os.path.join(tmp, "lines-8mb.txt"), "wb").write(big)
 one = fill(1 << 20).replace("\n", "，")
 open(os.path.join(tmp, "one-line-1mb.txt"), "w", encoding="utf-8").write(one)
+import re
+dated = [l for l in corpus.splitlines() if re.search(r"[0-9０-９][月日]", l)]
+out, size, i = [], 0, 0
+while size < (1 << 20):
+    line = "%s（%d）\n" % (dated[i % len(dated)], i)
+    out.append(line)
+    size += len(line.encode("utf-8"))
+    i += 1
+open(os.path.join(tmp, "dated-lines-1mb.txt"), "w", encoding="utf-8").write("".join(out))
 PY
-for f in lines-1mb one-line-1mb lines-8mb; do
+for f in lines-1mb one-line-1mb lines-8mb dated-lines-1mb; do
     bytes=$(wc -c < "$tmp/$f.txt")
     /usr/bin/time -f "%U %S %e" -o "$tmp/time" "$bin" draft "$tmp/$f.txt" > "$tmp/out.yaml" 2> "$tmp/err" || { cat "$tmp/err"; exit 1; }
     python3 - "$f" "$bytes" "$tmp/time" "$tmp/err" <<'PY'

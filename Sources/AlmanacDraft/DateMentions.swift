@@ -198,28 +198,28 @@ struct MentionScanner {
         let start = Array(rule.prefix(5))
         guard start.count == 5, start[2] == "-", let month = Int(String(start[0...1])), let day = Int(String(start[3...4])) else { return nil }
         var k = j
-        for w in ["开始", "起"] where DocumentScanner.matches(c, k, Array(w)) {
+        for w in ["开始", "起"] where DocumentScanner.matches(c, k, w) {
             k += w.count
             break
         }
         guard k > j else { return nil }
         if k < c.count, ",，、".contains(c[k]) { k += 1 }
-        guard DocumentScanner.matches(c, k, Array("持续")) || DocumentScanner.matches(c, k, Array("为期")) else { return nil }
+        guard DocumentScanner.matches(c, k, "持续") || DocumentScanner.matches(c, k, "为期") else { return nil }
         k += 2
         guard let n = DocumentScanner.number(c, k, maxDigits: 3), n.value > 0 else { return nil }
         k = n.end
         if k < c.count, c[k] == "个" { k += 1 }
         let unit: String
-        if DocumentScanner.matches(c, k, Array("月")) {
+        if DocumentScanner.matches(c, k, "月") {
             unit = "月"
-        } else if DocumentScanner.matches(c, k, Array("周")) || DocumentScanner.matches(c, k, Array("星期")) {
+        } else if DocumentScanner.matches(c, k, "周") || DocumentScanner.matches(c, k, "星期") {
             unit = "周"
-        } else if DocumentScanner.matches(c, k, Array("天")) || DocumentScanner.matches(c, k, Array("日")) {
+        } else if DocumentScanner.matches(c, k, "天") || DocumentScanner.matches(c, k, "日") {
             unit = "天"
         } else {
             return nil
         }
-        k += unit == "周" && DocumentScanner.matches(c, k, Array("星期")) ? 2 : 1
+        k += unit == "周" && DocumentScanner.matches(c, k, "星期") ? 2 : 1
         let first = "\(Self.two(month))-\(Self.two(day))"
         switch unit {
         case "天": return (n.value == 1 ? first : "\(first)..+\(n.value - 1)d", k)
@@ -405,7 +405,7 @@ struct MentionScanner {
         }
         guard weeks.count >= 2, k < c.count, c[k] == "个" else { return nil }
         k += 1
-        if DocumentScanner.matches(c, k, Array("星期")) { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
+        if DocumentScanner.matches(c, k, "星期") { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
         guard k < c.count, let day = weekdays[c[k]] else { return nil }
         return ("monthly " + weeks.map { "\($0) \(day)" }.joined(separator: ","), k + 1)
     }
@@ -541,7 +541,7 @@ struct MentionScanner {
         var rule: String
         var confidence = 0.8
         var end = j
-        func has(_ w: String) -> Bool { DocumentScanner.matches(c, j, Array(w)) }
+        func has(_ w: String) -> Bool { DocumentScanner.matches(c, j, w) }
         if c[j - 1] == "份" || (j - 1 >= 0 && c[j - 1] == "月") {
             // 10月XX日, 3月__日: a day left blank in a template is not the whole month.
             var k = j
@@ -606,7 +606,7 @@ struct MentionScanner {
     /// "前" right after a date ("8月10日前完成", "年底前"): a deadline on that day.
     func deadlineHint(_ c: [Character], _ j: Int, _ m: inout Mention) {
         // 3月5日前后: the days around it, not a deadline.
-        if DocumentScanner.matches(c, j, Array("前后")) {
+        if DocumentScanner.matches(c, j, "前后") {
             // (With a count of days, that many either side: 5月1日前后3天.)
             if m.form == .day, let (days, end) = daysEitherSide(c, j) {
                 m.rule += " -\(days)d..+\(days)d"
@@ -622,7 +622,7 @@ struct MentionScanner {
             }
             return
         }
-        guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, Array("以前")) else { return }
+        guard j < c.count, c[j] == "前" || DocumentScanner.matches(c, j, "以前") else { return }
         m.kindHint = "deadline"
         // 5月前完成: before the month, by the last day of the month before (not 5月底前).
         if m.form == .vague, let month = m.month, m.spelled.hasSuffix("月") || m.spelled.hasSuffix("月份"),
@@ -651,7 +651,7 @@ struct MentionScanner {
         while j < c.count, c[j] == " " || c[j] == "\u{3000}" { j += 1 }
         var pm = false
         var noon = false
-        for w in ["上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "晚"] where DocumentScanner.matches(c, j, Array(w)) {
+        for w in ["上午", "早上", "早晨", "中午", "下午", "晚上", "傍晚", "晚"] where DocumentScanner.matches(c, j, w) {
             pm = w == "下午" || w == "晚上" || w == "傍晚" || w == "晚"
             noon = w == "中午"
             j += w.count
@@ -693,7 +693,7 @@ struct MentionScanner {
         // Every form opens with 正, 腊 or 冬 (a month's name) or 农, 阴 (农历, 阴历).
         guard Self.lunarStarters.contains(c[i]) else { return nil }
         if let m = bareLunar(c, i) { return m }
-        guard DocumentScanner.matches(c, i, Array("农历")) || DocumentScanner.matches(c, i, Array("阴历")) else { return nil }
+        guard DocumentScanner.matches(c, i, "农历") || DocumentScanner.matches(c, i, "阴历") else { return nil }
         if var m = bareLunar(c, i + 2) {
             m.range = i..<m.range.upperBound
             m.spelled = String(c[m.range])
@@ -728,7 +728,7 @@ struct MentionScanner {
 
     /// 正月初十, 腊月廿三 (lunar month names that need no 农历).
     func lunarMonthDay(_ c: [Character], _ i: Int) -> (month: Int, day: Int, end: Int)? {
-        for (name, month) in Self.lunarMonthNames where DocumentScanner.matches(c, i, Array(name)) {
+        for (name, month) in Self.lunarMonthNames where DocumentScanner.matches(c, i, name) {
             guard let d = lunarDay(c, i + 2) else { return nil }
             var end = d.end
             if end < c.count, c[end] == "日" { end += 1 }
@@ -742,7 +742,7 @@ struct MentionScanner {
         guard let a = lunarMonthDay(c, i) else { return nil }
         var end = a.end
         var rule = "lunar \(Self.two(a.month))-\(Self.two(a.day))"
-        for conn in ["至", "到", "-", "—", "～", "~"] where DocumentScanner.matches(c, end, Array(conn)) {
+        for conn in ["至", "到", "-", "—", "～", "~"] where DocumentScanner.matches(c, end, conn) {
             let k = end + 1
             if let b = lunarMonthDay(c, k) {
                 rule += "..lunar \(Self.two(b.month))-\(Self.two(b.day))"
@@ -787,7 +787,7 @@ struct MentionScanner {
         // (A bracket between them glosses the day: 4月4日(清明节当天)及前后两天.)
         if k < c.count, c[k] == "(" || c[k] == "（", let close = c[k...].prefix(14).firstIndex(where: { $0 == ")" || $0 == "）" }) { k = close + 1 }
         if k < c.count, "及和".contains(c[k]) { k += 1 }
-        guard DocumentScanner.matches(c, k, Array("前后")) else { return nil }
+        guard DocumentScanner.matches(c, k, "前后") else { return nil }
         k += 2
         let n: (value: Int, end: Int)?
         if k < c.count, c[k] == "两" { n = (2, k + 1) } else { n = DocumentScanner.number(c, k, maxDigits: 2) }
@@ -834,7 +834,7 @@ struct MentionScanner {
         guard k < c.count, DocumentScanner.isHan(c[k]) else { return nil }
         if dot == ".", !quotedAlone || spaced {
             // 1.2 工作目标, 2.2万平方米: a dotted date only before the name of a day or an activity.
-            guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, Array($0)) }) || festival(c, k) != nil
+            guard Self.dottedFollowers.contains(where: { DocumentScanner.matches(c, k, $0) }) || festival(c, k) != nil
             else { return nil }
         } else if "万亿千百元米平公吨个倍岁".contains(c[k]) {
             return nil
@@ -888,8 +888,8 @@ struct MentionScanner {
 
     /// 学雷锋活动月, 学雷锋志愿服务月: the campaign month of 学雷锋 is March.
     func campaignMonth(_ c: [Character], _ i: Int) -> Mention? {
-        guard c[i] == "学", DocumentScanner.matches(c, i, Array("学雷锋")) else { return nil }
-        for tail in ["志愿服务月", "活动月", "月", "志愿服务主题月", "主题月"] where DocumentScanner.matches(c, i + 3, Array(tail)) {
+        guard c[i] == "学", DocumentScanner.matches(c, i, "学雷锋") else { return nil }
+        for tail in ["志愿服务月", "活动月", "月", "志愿服务主题月", "主题月"] where DocumentScanner.matches(c, i + 3, tail) {
             let end = i + 3 + tail.count
             return Mention(
                 range: i..<end, spelled: String(c[i..<end]), form: .vague, rule: "03-01..03-last", month: 3, dateSource: "chosen",
@@ -910,7 +910,7 @@ struct MentionScanner {
             ("上半年", "01-01..06-last", ""),
             ("下半年", "07-01..12-last", ""),
         ]
-        for (word, rule, note) in parts where DocumentScanner.matches(c, i, Array(word)) {
+        for (word, rule, note) in parts where DocumentScanner.matches(c, i, word) {
             // 大年初一, 大年初三: a day of the lunar new year, not January.
             if word == "年初", i + 2 < c.count, let d = DocumentScanner.chineseDigits[c[i + 2]], d >= 1 || c[i + 2] == "十" {
                 guard i > 0, c[i - 1] == "大" else { return nil }
@@ -918,7 +918,7 @@ struct MentionScanner {
                 // 大年初一至初三, 大年初四至初六, 大年初一到正月初七: a window of the new year's days.
                 if let k = Self.connectorEnd(c, i + 3) {
                     var l = k
-                    if DocumentScanner.matches(c, l, Array("大年")) || DocumentScanner.matches(c, l, Array("正月")) { l += 2 }
+                    if DocumentScanner.matches(c, l, "大年") || DocumentScanner.matches(c, l, "正月") { l += 2 }
                     if let e = lunarDay(c, l), e.day > day, e.day <= 15 {
                         return Mention(
                             range: (i - 1)..<e.end, spelled: String(c[(i - 1)..<e.end]), form: .window,
@@ -953,10 +953,10 @@ struct MentionScanner {
     static let weekdayDays: [Int: String] = [1: "mon", 2: "tue,fri", 3: "mon,wed,fri", 4: "mon,tue,thu,fri", 5: "mon..fri"]
 
     func recurrence(_ c: [Character], _ i: Int) -> Mention? {
-        if DocumentScanner.matches(c, i, Array("日查")), i + 2 < c.count {
+        if DocumentScanner.matches(c, i, "日查"), i + 2 < c.count {
             var j = i + 2
             if c[j] == "、" || c[j] == "和" || c[j] == "," || c[j] == "，" { j += 1 }
-            if DocumentScanner.matches(c, j, Array("夜查")) {
+            if DocumentScanner.matches(c, j, "夜查") {
                 return Mention(
                     range: i..<(j + 2), spelled: String(c[i..<(j + 2)]), form: .recurrence, rule: "daily 09:00,21:00",
                     dateSource: "chosen", confidence: 0.5, unsure: ["日查、夜查的时间为草拟（09:00、21:00），请按实际安排"],
@@ -965,9 +965,9 @@ struct MentionScanner {
         }
         guard c[i] == "每" else { return nil }
         for (word, per, unit) in [("每周", "week", "周"), ("每月", "month", "月"), ("每季度", "quarter", "季度"), ("每天", "day", "天"), ("每日", "day", "日")]
-        where DocumentScanner.matches(c, i, Array(word)) {
+        where DocumentScanner.matches(c, i, word) {
             var j = i + word.count
-            for q in ["不少于", "至少", "不低于", "不得少于", "最少"] where DocumentScanner.matches(c, j, Array(q)) {
+            for q in ["不少于", "至少", "不低于", "不得少于", "最少"] where DocumentScanner.matches(c, j, q) {
                 j += q.count
                 break
             }
@@ -1020,8 +1020,8 @@ struct MentionScanner {
             }
             if per == "quarter" {
                 // 每季度末: the last day of each quarter.
-                if DocumentScanner.matches(c, i + word.count, Array("末")) || DocumentScanner.matches(c, i + word.count, Array("最后"))
-                    || DocumentScanner.matches(c, i + word.count, Array("底"))
+                if DocumentScanner.matches(c, i + word.count, "末") || DocumentScanner.matches(c, i + word.count, "最后")
+                    || DocumentScanner.matches(c, i + word.count, "底")
                 {
                     let end = i + word.count + (c[i + word.count] == "最" ? 2 : 1)
                     return Mention(
@@ -1051,7 +1051,7 @@ struct MentionScanner {
         guard j + 4 < c.count, c[j] == "第", "一二三四五1234".contains(c[j + 1]), c[j + 2] == "周" else { return nil }
         var k = j + 3
         if c[k] == "的" { k += 1 }
-        if DocumentScanner.matches(c, k, Array("星期")) { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
+        if DocumentScanner.matches(c, k, "星期") { k += 2 } else if k < c.count, c[k] == "周" { k += 1 } else { return nil }
         guard k < c.count, "一二三四五六日天".contains(c[k]) else { return nil }
         let n = c[j + 1].isASCII ? ["1": "一", "2": "二", "3": "三", "4": "四", "5": "五"][String(c[j + 1])] ?? "" : String(c[j + 1])
         return ("第\(n)个周\(c[k])", k + 1)
@@ -1072,7 +1072,7 @@ struct MentionScanner {
             if entry.ambiguous {
                 let before = i > 0 && Self.openers.contains(c[i - 1])
                 let after = j < c.count
-                    && (c[j] == "节" || c[j] == "假" || ["期间", "前夕", "前后", "节前", "节后"].contains { DocumentScanner.matches(c, j, Array($0)) })
+                    && (c[j] == "节" || c[j] == "假" || ["期间", "前夕", "前后", "节前", "节后"].contains { DocumentScanner.matches(c, j, $0) })
                 let digitsAround = (i > 0 && DocumentScanner.digit(c[i - 1]) != nil) || (j < c.count && DocumentScanner.digit(c[j]) != nil)
                 if !(before || after) || digitsAround { continue }
             }
@@ -1081,16 +1081,16 @@ struct MentionScanner {
             while k < c.count, DocumentScanner.digit(c[k]) != nil || DocumentScanner.chineseDigits[c[k]] != nil || "十百".contains(c[k]) {
                 k += 1
             }
-            if DocumentScanner.matches(c, k, Array("周年")) { return nil }
+            if DocumentScanner.matches(c, k, "周年") { return nil }
             // 做元宵, 热闹的春节: food or a description; 春节联欢晚会, 元宵节特色民俗活动: a name.
             if i > 0, "做吃包煮的".contains(c[i - 1]) { return nil }
             // 手作元宵, 煮好元宵, 送元宵, 品尝元宵: 元宵 without 节 after a word of making or giving is food.
             if name == "元宵", i > 0, "作好送搓滚尝碗份盘".contains(c[i - 1]), !(j < c.count && c[j] == "节") { return nil }
             let after = j < c.count && c[j] == "节" && !name.hasSuffix("节") ? j + 1 : j
-            if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, Array($0)) }) { return nil }
-            if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, Array("节假")),
-                !DocumentScanner.matches(c, j, Array("节前")), !DocumentScanner.matches(c, j, Array("节后")),
-                !DocumentScanner.matches(c, j, Array("节日"))
+            if Self.modifierWords.contains(where: { DocumentScanner.matches(c, after, $0) }) { return nil }
+            if !name.hasSuffix("节"), j < c.count, c[j] == "节", !DocumentScanner.matches(c, j, "节假"),
+                !DocumentScanner.matches(c, j, "节前"), !DocumentScanner.matches(c, j, "节后"),
+                !DocumentScanner.matches(c, j, "节日")
             {
                 j += 1
             }
@@ -1102,7 +1102,7 @@ struct MentionScanner {
             {
                 var k = j + 1 + second.chars.count
                 if k < c.count, c[k] == "节", !String(second.chars).hasSuffix("节") { k += 1 }
-                if DocumentScanner.matches(c, k, Array("期间")) {
+                if DocumentScanner.matches(c, k, "期间") {
                     let end = k + 2
                     let a = canonicalFestivalName(entry.festival)
                     let b = canonicalFestivalName(second.festival)
@@ -1151,14 +1151,14 @@ struct MentionScanner {
     /// that festival's break.
     func unnamedBreak(_ c: [Character], _ i: Int) -> Mention? {
         guard let f = documentFestival, c[i] == "放" || c[i] == "节" || c[i] == "假" else { return nil }
-        guard ["放假期间", "节日期间", "节假日期间", "假期期间", "假期内"].contains(where: { DocumentScanner.matches(c, i, Array($0)) }) else { return nil }
+        guard ["放假期间", "节日期间", "节假日期间", "假期期间", "假期内"].contains(where: { DocumentScanner.matches(c, i, $0) }) else { return nil }
         // (After a festival's name it is that festival's: 春节放假期间 is read by festival(c:i:).)
         if i > 0, DocumentScanner.isHan(c[i - 1]), !"在的,，、。；;：:".contains(c[i - 1]) { return nil }
         return festivalSuffix(c, start: i, after: i, festival: f, name: f.chineseName)
     }
 
     func festivalSuffix(_ c: [Character], start i: Int, after j0: Int, festival f: Festival, name: String) -> Mention? {
-        func has(_ w: String, at k: Int) -> Bool { DocumentScanner.matches(c, k, Array(w)) }
+        func has(_ w: String, at k: Int) -> Bool { DocumentScanner.matches(c, k, w) }
         // 春节等节假日: the suffix after 等.
         var j = j0
         if j < c.count, c[j] == "等", ["节假日", "假期", "节日期间", "期间", "假日", "节前", "节后"].contains(where: { has($0, at: j + 1) }) {

@@ -122,6 +122,17 @@ enum DocumentScanner {
         return (quoted, titled)
     }
 
+    /// `ch.isWhitespace`: whether its first scalar has Unicode's White_Space property, read from the
+    /// 25 such scalars (the property's look-up was most of `DraftText.matchingForm`).
+    static func isWhitespace(_ ch: Character) -> Bool {
+        switch firstScalar(ch).value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The value of a character that is one Unicode scalar; nil for a cluster of several.
     @inline(__always)
     static func scalarValue(_ ch: Character) -> UInt32? {
@@ -261,7 +272,7 @@ enum DocumentScanner {
             if let d = chineseDigits[ch] {
                 if current != nil { break }
                 current = d
-            } else if ch == "十" || ch == "廿" || ch == "卅" {
+            } else if "十廿卅".contains(ch) {
                 if seenTen { break }
                 let base = ch == "十" ? 10 : (ch == "廿" ? 20 : 30)
                 value = ch == "十" ? (current ?? 1) * base : base
@@ -310,6 +321,26 @@ enum DocumentScanner {
     static func matches(_ c: [Character], _ i: Int, _ word: [Character]) -> Bool {
         guard i >= 0, i + word.count <= c.count else { return false }
         for k in 0..<word.count where !same(c[i + k], word[k]) { return false }
+        return true
+    }
+
+    /// `matches(c, i, word)` without making the array: the word's scalars compared with the
+    /// characters' (as `same` does); a word with a scalar that may decompose or join its neighbour
+    /// is made into characters.
+    static func matches(_ c: [Character], _ i: Int, _ word: String) -> Bool {
+        guard i >= 0, i <= c.count else { return false }
+        var k = i
+        for scalar in word.unicodeScalars {
+            let v = scalar.value
+            guard standsAlone(v), !mayDecompose(v) else { return matches(c, i, word) }
+            guard k < c.count else { return false }
+            if let w = plainScalar(c[k]) {
+                if w != v { return false }
+            } else if c[k] != bmpCharacters[Int(v)] {
+                return false
+            }
+            k += 1
+        }
         return true
     }
 

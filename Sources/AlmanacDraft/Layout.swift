@@ -6,18 +6,18 @@ enum Layout {
     /// Numbering at the start of a line or point: 1、 1. (1) （一） 一、 活动一： 第一项：.
     static func enumeratorLength(_ c: [Character]) -> Int {
         var i = 0
-        while i < c.count, c[i] == " " { i += 1 }
+        while i < c.count, DocumentScanner.same(c[i], " ") { i += 1 }
         let start = i
-        if i < c.count, c[i] == "(" || c[i] == "（" {
+        if i < c.count, "(（".contains(c[i]) {
             var j = i + 1
-            while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+            while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || DocumentScanner.same(c[j], "十") {
                 j += 1
             }
             if j > i + 1, j < c.count, c[j] == ")" || c[j] == "）" { return j + 1 }
             return start
         }
         var j = i
-        while j < c.count, j - i < 3, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || c[j] == "十" {
+        while j < c.count, j - i < 3, DocumentScanner.digit(c[j]) != nil || DocumentScanner.chineseDigits[c[j]] != nil || DocumentScanner.same(c[j], "十") {
             j += 1
         }
         if j > i, j < c.count, "、.．".contains(c[j]) {
@@ -28,7 +28,7 @@ enum Layout {
             return k
         }
         // 活动一： 活动二 第三项：
-        for p in ["活动", "第"] where DocumentScanner.matches(c, i, Array(p)) {
+        for p in ["活动", "第"] where DocumentScanner.matches(c, i, p) {
             var k = i + p.count
             let d0 = k
             while k < c.count, k - d0 < 3, DocumentScanner.chineseDigits[c[k]] != nil || c[k] == "十" || DocumentScanner.digit(c[k]) != nil {
@@ -82,8 +82,8 @@ enum Layout {
         var i = e
         while i < c.count, i - e <= 10 {
             let ch = c[i]
-            if ch == ":" || ch == "：" { break }
-            if ch == " " || ch == "\u{3000}" {
+            if ":：".contains(ch) { break }
+            if " \u{3000}".contains(ch) {
                 i += 1
                 continue
             }
@@ -91,7 +91,7 @@ enum Layout {
             label.append(ch)
             i += 1
         }
-        guard i < c.count, c[i] == ":" || c[i] == "：", label.count >= 2, label.count <= 6 else { return nil }
+        guard i < c.count, ":：".contains(c[i]), label.count >= 2, label.count <= 6 else { return nil }
         return words.contains(where: { label.contains($0) }) ? label : nil
     }
 
@@ -100,7 +100,7 @@ enum Layout {
 
     /// The unit a field says does the work (说明:由党政办组织实施; 街道机关倡议书由党政办制作并张贴).
     static func unitAfterBy(_ v: [Character]) -> [String] {
-        guard let by = v.firstIndex(of: "由") else { return [] }
+        guard let by = v.firstIndex(where: { DocumentScanner.same($0, "由") }) else { return [] }
         var e = by + 1
         while e < v.count, !"，,。；;".contains(v[e]) { e += 1 }
         return UnitDictionary.organisers(in: Array(v[(by + 1)..<e])).prefix(1).map(\.name)
@@ -110,7 +110,7 @@ enum Layout {
     /// 综合处负责组织协调): those after 由, up to 牵头/负责/主办/承办/组织实施 in the same clause.
     static func unitLeadingBy(_ v: [Character]) -> [String] {
         var from = 0
-        while let by = v[from...].firstIndex(of: "由") {
+        while let by = v[from...].firstIndex(where: { DocumentScanner.same($0, "由") }) {
             // (由于, 由来, 由此: "because", "origin", "hence".)
             if by + 1 < v.count, "于来此衷".contains(v[by + 1]) {
                 from = by + 1
@@ -207,8 +207,12 @@ enum Layout {
         var activity: String?
     }
 
+    /// The marks between a table's cells (made once: the sets were built on every call).
+    static let cellSeparators: ScalarSet = ["|", "｜"]
+    static let weekCellSeparators: ScalarSet = ["|", "｜", "\t"]
+
     static func tableRow(_ c: [Character]) -> TableRow? {
-        let separators: Set<Character> = ["|", "｜"]
+        let separators = cellSeparators
         guard c.filter({ separators.contains($0) }).count >= 2 else { return nil }
         var cells: [String] = []
         var current: [Character] = []
@@ -255,7 +259,7 @@ enum Layout {
         var c = Array(cell)
         if let cut = c.firstIndex(where: { $0 == ";" || $0 == "；" }) { c = Array(c[..<cut]) }
         var i = 0
-        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, Array(part)) { i = part.count }
+        for part in ["上午", "下午", "中午", "晚上", "全天"] where DocumentScanner.matches(c, 0, part) { i = part.count }
         // (A time after the part of the day, or a time alone: 下午2:30, 11:45-12:30; not a year, 2020年.)
         var j = i
         while j < c.count, DocumentScanner.digit(c[j]) != nil || ":：-—~ ".contains(c[j]) { j += 1 }
@@ -270,7 +274,7 @@ enum Layout {
         var j = i + 1
         while j < c.count, j - i <= 4, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十廿".contains(c[j]) { j += 1 }
         guard j > i + 1, j < c.count, c[j] == "周" || c[j] == "週" else { return nil }
-        let separators: Set<Character> = ["|", "｜", "\t"]
+        let separators = weekCellSeparators
         guard let first = c[(j + 1)...].firstIndex(where: { separators.contains($0) }), first - j <= 3,
             let second = c[(first + 1)...].firstIndex(where: { separators.contains($0) })
         else { return nil }
@@ -288,7 +292,9 @@ enum Layout {
         guard let f = t.first(where: { $0 != " " }) else { return false }
         if "〇○零一二".contains(f) { return isNumeralSigningDate(t) }
         guard DocumentScanner.digit(f) != nil || placeholders.contains(f) else { return false }
-        var c = Array(t.filter { $0 != " " })
+        var c = DocumentScanner.characters(t).filter { !DocumentScanner.same($0, " ") }
+        // (Reading a placeholder year as 2000 never makes the line shorter: a longer line is no date of 8 to 12 characters.)
+        guard c.count <= 12 else { return false }
         // (A template's placeholder year signs it too: xxxx年2月16日, 20XX年3月1日, 20__年5月4日, 20**年, X年3月4日.)
         if let y = c.firstIndex(of: "年"), y >= 1, y <= 4, c[..<y].contains(where: { placeholders.contains($0) }),
             c[..<y].allSatisfy({ DocumentScanner.digit($0) != nil || placeholders.contains($0) })
@@ -342,8 +348,8 @@ enum Layout {
     /// (A headline may hold a comma between the halves of its slogan, 元气满满,喜宵颜开 万科城社区元宵节主题活动, when
     /// it is short and the line under it is the page's stamp; a stamp may be labelled 日期: 2025-02-13 11:50:45.)
     static func isHeadlineOver(_ c: [Character], stamp next: [Character]) -> Bool {
-        guard c.count >= 8, c.count <= 60, !c.contains("。"), !c.contains(";"), !c.contains("；") else { return false }
-        let comma = c.contains("，") || c.contains(",")
+        guard c.count >= 8, c.count <= 60, !c.contains(where: { "。;；".contains($0) }) else { return false }
+        let comma = c.contains(where: { "，,".contains($0) })
         if comma && c.count > 40 { return false }
         var n = String(next).trimmingSpaces()
         guard n.count <= 80 else { return false }
@@ -495,9 +501,13 @@ enum Layout {
     /// A short label on a line of its own (节日由来, 假期安全, 放假时间): up to 8 Han characters, no
     /// punctuation, no digits.
     static func shortLabel(_ c: [Character]) -> String? {
-        let t = c.filter { $0 != " " && $0 != "\u{3000}" }
-        guard t.count >= 2, t.count <= 8, t.allSatisfy({ DocumentScanner.isHan($0) }) else { return nil }
-        return String(t)
+        // (Read up to the ninth character that is no space: most lines are longer.)
+        var t: [Character] = []
+        for ch in c where !" \u{3000}".contains(ch) {
+            guard t.count < 8, DocumentScanner.isHan(ch) else { return nil }
+            t.append(ch)
+        }
+        return t.count >= 2 ? String(t) : nil
     }
 
     /// A heading over what is not a programme: the purpose, theme and background of a notice, or
@@ -549,7 +559,7 @@ enum Layout {
     /// the theme's value.
     /// (A page's markdown run into one line ends with the heading: ……### 一、 活动简介元宵节是……### 二、 活动主题.)
     static func isThemeHeading(_ c: [Character]) -> Bool {
-        if let hash = c.lastIndex(of: "#") {
+        if let hash = c.lastIndex(where: { DocumentScanner.same($0, "#") }) {
             let tail = Array(String(c[(hash + 1)...]).trimmingSpaces())
             return !tail.isEmpty && isThemeHeading(tail)
         }
@@ -628,9 +638,17 @@ extension UnitDictionary {
     static let frameBeforeChars: [[Character]] = frameBefore.map { Array($0) }
     static let frameAfter = ["领导下", "指导下", "支持下", "关心下", "帮助下", "关怀下", "配合下"]
 
+    /// The marks that end a unit's clause or sentence, the endings of a place's name and what opens
+    /// the subject of a clause (made once: the sets were built on every call, for every unit found).
+    static let frameBreaks = ScalarSet("，,。；;：:！!？?\n")
+    static let clauseBreaks = ScalarSet("，,。；;：: ")
+    static let sentenceBreaks = ScalarSet("。；;：:！!？?")
+    static let placeEndings = ScalarSet("区县市镇乡旗")
+    static let subjectOpeners = ScalarSet("，,。；;：: 日午")
+
     /// Whether the unit named at `at` (its name `length` long) is the frame of its clause.
     static func inFrame(_ c: [Character], at: Int, length: Int) -> Bool {
-        let breaks: Set<Character> = Set("，,。；;：:！!？?\n")
+        let breaks = frameBreaks
         var j = at - 1
         var before: [Character] = []
         while j >= 0, at - j <= 20, !breaks.contains(c[j]) {
@@ -652,7 +670,7 @@ extension UnitDictionary {
     /// Whether the unit at `at` opens its clause and acts in it (县文化旅游体育局全年开展送戏下乡): the subject of
     /// that clause's own activity.
     static func opensOwnActivity(_ c: [Character], at: Int, length: Int) -> Bool {
-        let breaks: Set<Character> = Set("，,。；;：: ")
+        let breaks = clauseBreaks
         guard at == 0 || breaks.contains(c[at - 1]) else { return false }
         var k = at + length
         var rest: [Character] = []
@@ -676,13 +694,13 @@ extension UnitDictionary {
     /// A district, county, town or banner named as the subject of an activity (4月3日上午，沙湾区召开……):
     /// the unit that holds it, though its name has no unit ending.
     static func placeSubjects(in c: [Character]) -> [(name: String, at: Int)] {
-        let places: Set<Character> = Set("区县市镇乡旗")
+        let places = placeEndings
         let verbs = ["召开", "举办", "举行", "开展", "组织", "启动"]
-        let opens: Set<Character> = Set("，,。；;：: 日午")
+        let opens = subjectOpeners
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
-            guard places.contains(c[i]), verbs.contains(where: { DocumentScanner.matches(c, i + 1, Array($0)) }) else {
+            guard places.contains(c[i]), verbs.contains(where: { DocumentScanner.matches(c, i + 1, $0) }) else {
                 i += 1
                 continue
             }
@@ -706,10 +724,10 @@ extension UnitDictionary {
     static func townSubjects(in c: [Character]) -> [(name: String, at: Int)] {
         let endings: [[Character]] = [Array("街道"), ["镇"], ["乡"], ["村"]]
         let verbs = ["召开", "举办", "举行", "开展", "组织", "启动", "展开", "加大", "拉开"].map { Array($0) }
-        let opens: Set<Character> = Set("，,。；;：: 日午")
+        let opens = subjectOpeners
         // (The town governs the clause after a theme it names too: 街口镇以“奋进新时代,聚力强军梦”为主题,加大
         // 宣传力度; a comma inside quotes is no break.)
-        let breaks: Set<Character> = Set("。；;：:！!？?")
+        let breaks = sentenceBreaks
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
@@ -785,7 +803,7 @@ extension UnitDictionary {
             // (Not before a verb or a partner word: 莲湖区委联合市公安局, 灵璧一中举办.)
             if boundSuffixes.contains(suffix), end < range.upperBound, DocumentScanner.isHan(c[end]), !stops.contains(c[end]),
                 !(c[end] == "组" || c[end] == "团"),
-                !(verbsBefore + partnerWords + ["举行", "召开", "积极"]).contains(where: { DocumentScanner.matches(c, end, Array($0)) })
+                !(verbsBefore + partnerWords + ["举行", "召开", "积极"]).contains(where: { DocumentScanner.matches(c, end, $0) })
             {
                 i += 1
                 continue
@@ -833,7 +851,7 @@ extension UnitDictionary {
                 continue
             }
             let name = String(c[start..<end])
-            if suffix == Array("中心"), centreWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+            if suffix == Array("中心"), centreWords.contains(where: { DocumentScanner.matches(c, end, $0) }) {
                 i = end
                 continue
             }
@@ -845,7 +863,7 @@ extension UnitDictionary {
                 i = end
                 continue
             }
-            if memberWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) {
+            if memberWords.contains(where: { DocumentScanner.matches(c, end, $0) }) {
                 i = end
                 continue
             }
@@ -875,7 +893,7 @@ extension UnitDictionary {
             var inside: Set<Int> = []
             var depth = 0
             for (i, ch) in c[...lastAt].enumerated() {
-                if ch == "“" || ch == "「" { depth += 1 } else if ch == "”" || ch == "」" { depth = max(0, depth - 1) }
+                if DocumentScanner.quoteOpens.contains(ch) { depth += 1 } else if DocumentScanner.quoteCloses.contains(ch) { depth = max(0, depth - 1) }
                 if depth > 0, let ks = at[i] { inside.formUnion(ks) }
             }
             if !inside.isEmpty { found = found.enumerated().filter { !inside.contains($0.offset) }.map(\.element) }
@@ -889,8 +907,8 @@ extension UnitDictionary {
         let before = u.at > 0 ? c[u.at - 1] : " "
         let whole = u.at >= 3 && c[u.at - 3] == "在" && c[u.at - 2] == "全"
         let end = u.at + u.name.count
-        let placeAfter = venueWords.contains { DocumentScanner.matches(c, end, Array($0)) }
-        return "在于到赴".contains(before) || whole || placeAfter || venueWords.contains { u.name.hasSuffix($0) }
+        return "在于到赴".contains(before) || whole || venueWords.contains { DocumentScanner.matches(c, end, $0) }
+            || venueWords.contains { u.name.hasSuffix($0) }
     }
 
     /// Words that join partners to the unit before them (三排镇新时代文明实践所联合镇妇联、社工站开展……).
@@ -903,9 +921,9 @@ extension UnitDictionary {
         guard partnerWords.contains(where: { text.contains($0) }) else { return nil }
         for u in organisers(in: c) {
             let end = u.at + u.name.count
-            guard partnerWords.contains(where: { DocumentScanner.matches(c, end, Array($0)) }) else { continue }
+            guard partnerWords.contains(where: { DocumentScanner.matches(c, end, $0) }) else { continue }
             // (联合举办 after a list of units is "jointly": they are all its owners.)
-            if (verbsBefore + ["举行", "召开", "进行"]).contains(where: { DocumentScanner.matches(c, end + 2, Array($0)) }) { return nil }
+            if (verbsBefore + ["举行", "召开", "进行"]).contains(where: { DocumentScanner.matches(c, end + 2, $0) }) { return nil }
             return u.name
         }
         return nil
@@ -929,9 +947,9 @@ extension UnitDictionary {
             s = s.removing("“").removing("”")
             current = []
             guard s.count >= 2, s.count <= 16 else { return }
-            let chars = Array(s)
+            let chars = DocumentScanner.characters(s)
             if field && chars.allSatisfy({ DocumentScanner.isHan($0) }) && chars.count <= 12
-                || suffixes.contains(where: { chars.count >= $0.count && Array(chars.suffix($0.count)) == $0 })
+                || suffixes.contains(where: { DocumentScanner.matches(chars, chars.count - $0.count, $0) })
                 || isVillage(chars)
                 || !find(in: chars, range: 0..<chars.count).isEmpty
             {

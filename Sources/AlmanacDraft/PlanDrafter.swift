@@ -382,8 +382,8 @@ public enum PlanDrafter {
             let t = Array(title.drop { $0.isASCII && $0.isNumber }.drop { "年度".contains($0) })
             // (文化站3月份工作总结, 县文明办2024年工作要点, 文化站月工作计划: a date or 工作 after the name too.)
             if let u = UnitDictionary.bySuffix(in: t, range: 0..<t.count).first, u.at == 0, u.name.count >= 3, u.name.count < t.count,
-                DocumentScanner.matches(t, u.name.count, Array("关于")) || DocumentScanner.matches(t, u.name.count, Array("工作"))
-                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, Array("工作"))
+                DocumentScanner.matches(t, u.name.count, "关于") || DocumentScanner.matches(t, u.name.count, "工作")
+                    || "月年季".contains(t[u.name.count]) && DocumentScanner.matches(t, u.name.count + 1, "工作")
                     || DocumentScanner.digit(t[u.name.count]) != nil
             {
                 organisers = [u.name]
@@ -1073,7 +1073,7 @@ public enum PlanDrafter {
         do {
             var drop: Set<Int> = []
             for (n, item) in candidates.enumerated() where n > 0 && Self.bareFestival(item.when) != nil {
-                let q = Array(item.quote)
+                let q = DocumentScanner.characters(item.quote)
                 let name = Array(item.spelled)
                 guard !name.isEmpty, var p = Self.find(name, in: q, from: 0) else { continue }
                 // (Items of another sentence: a list of festivals, 在春节、清明、端午、中秋等节庆期间, names each in one.)
@@ -1785,7 +1785,7 @@ extension PlanDrafter {
             {
                 point += next
             }
-            for source in [Array(item.sentence), point] where owners.isEmpty {
+            for source in [DocumentScanner.characters(item.sentence), point] where owners.isEmpty {
                 owners = Layout.unitLeadingBy(source)
             }
         }
@@ -1793,7 +1793,7 @@ extension PlanDrafter {
             item.owners = unitIDs(owners, unitID)
             item.confidence.owners = 0.7
             item.unsure.removeAll { $0 == "原文没有写负责单位" }
-        } else if let lead = UnitDictionary.leadBeforePartners(in: Array(item.quote)) {
+        } else if let lead = UnitDictionary.leadBeforePartners(in: DocumentScanner.characters(item.quote)) {
             // X联合Y开展……: X leads, Y are its partners (not owners).
             item.owners = unitIDs([lead], unitID)
             item.confidence.owners = 0.6
@@ -1801,8 +1801,8 @@ extension PlanDrafter {
         } else if !item.owners.isEmpty {
             // The dictionary names the seed district's units (区文联, 区委宣传部); a county's own
             // spelling (县文联, 县委宣传部) is kept as its own unit.
-            let quote = Array(item.quote)
-            let sentence = Array(item.sentence)
+            let quote = DocumentScanner.characters(item.quote)
+            let sentence = DocumentScanner.characters(item.sentence)
             // (And an institution's own mass organisation: 学院团委, 学校团委, 医院工会.)
             let county = { (u: (name: String, at: Int)) in
                 "县市镇乡州省团".contains(u.name.first ?? " ") || u.name.contains("县")
@@ -1814,17 +1814,17 @@ extension PlanDrafter {
             if named.isEmpty, item.confidence.owners < 0.5, text.count <= 4000 { named = UnitDictionary.levelled(in: text) }
             if !named.isEmpty { item.owners = unitIDs(named.map(\.name), unitID) }
         } else {
-            let quote = Array(item.quote)
+            let quote = DocumentScanner.characters(item.quote)
             var found = UnitDictionary.organisers(in: quote).filter { !UnitDictionary.opensOwnActivity(quote, at: $0.at, length: $0.name.count) }
             if found.isEmpty {
                 // A unit that is the subject of another clause of the sentence with an activity of its own
                 // (……10月开展文艺演出4场,县文化旅游体育局全年开展送戏下乡……) is not this item's.
-                let sentence = Array(item.sentence)
+                let sentence = DocumentScanner.characters(item.sentence)
                 found = UnitDictionary.organisers(in: sentence).filter { !UnitDictionary.opensOwnActivity(sentence, at: $0.at, length: $0.name.count) }
             }
             // A district or town as the subject of the sentence (沙湾区召开……调度会); also over units
             // named only as where it happens (张家湾镇……在全镇各村展开).
-            let sentence = Array(item.sentence)
+            let sentence = DocumentScanner.characters(item.sentence)
             if found.isEmpty || found.allSatisfy({ UnitDictionary.isVenue(sentence, $0) }),
                 case let places = UnitDictionary.placeSubjects(in: sentence), !places.isEmpty
             {
@@ -1925,7 +1925,7 @@ extension PlanDrafter {
     /// The year a date is written with (2006年5月 → 2006).
     /// The last year of a span of years written before a date in its sentence (2002——2013年, 2016-2018年), if any.
     static func yearSpanEnd(before spelled: String, in sentence: String) -> Int? {
-        let c = Array(sentence)
+        let c = DocumentScanner.characters(sentence)
         guard let at = sentence.range(of: spelled).map({ sentence.distance(from: sentence.startIndex, to: $0.lowerBound) }) else { return nil }
         var end: Int?
         var i = 0
@@ -2016,10 +2016,10 @@ extension PlanDrafter {
     /// 20××年“安全生产月”活动方案如下 → “安全生产月”活动), or the quoted activity it ends on (……安排部署以……为主题的“安全
     /// 生产月”活动。 → “安全生产月”活动).
     static func announcedActivity(_ t: String) -> String? {
-        let c = Array(t)
+        let c = DocumentScanner.characters(t)
         if let made = find(Array("制定"), in: c, from: 0) {
             var k = made + 2
-            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, Array(word)) {
+            for word in ["了", "本社区", "本单位", "本校", "本次", "以下", "本"] where DocumentScanner.matches(c, k, word) {
                 k += word.count
                 break
             }
@@ -2043,10 +2043,12 @@ extension PlanDrafter {
         return String(body[open...])
     }
 
+    static let clauseMarks: ScalarSet = [",", "，", ";", "；", "。"]
+
     /// The clause of `sentence` (between marks , ， ; ； 。) that writes `spelled`; the sentence when it is not found.
     static func clause(of spelled: String, in sentence: String) -> String {
         guard !spelled.isEmpty, let r = sentence.range(of: spelled) else { return sentence }
-        let marks: Set<Character> = [",", "，", ";", "；", "。"]
+        let marks = clauseMarks
         let start = sentence[..<r.lowerBound].lastIndex { marks.contains($0) }.map { sentence.index(after: $0) } ?? sentence.startIndex
         let end = sentence[r.upperBound...].firstIndex { marks.contains($0) } ?? sentence.endIndex
         return String(sentence[start..<end])
@@ -2055,7 +2057,7 @@ extension PlanDrafter {
     /// The `M月D日` (or `D号`) a text writes in Arabic digits, datelines (9月28日电) included, in order.
     static func writtenMonthDays(_ c: [Character]) -> [(month: Int, day: Int)] {
         var found: [(month: Int, day: Int)] = []
-        for i in c.indices where c[i] == "月" && i > 0 {
+        for i in c.indices where DocumentScanner.same(c[i], "月") && i > 0 {
             var j = i
             while j > 0, j > i - 2, c[j - 1].isASCII, c[j - 1].isNumber { j -= 1 }
             guard j < i, j == 0 || !(c[j - 1].isASCII && c[j - 1].isNumber), let m = Int(String(c[j..<i])), (1...12).contains(m),
@@ -2265,9 +2267,9 @@ extension PlanDrafter {
     }
 
     static func isTimeHeading(_ text: [Character]) -> Bool {
-        var t = String(text[Layout.enumeratorLength(text)...]).filter { $0 != " " }
-        while let l = t.last, l == ":" || l == "：" { t.removeLast() }
-        return t.count <= 6 && t.hasSuffix("时间")
+        var t = text[Layout.enumeratorLength(text)...].filter { !DocumentScanner.same($0, " ") }
+        while let l = t.last, ":：".contains(l) { t.removeLast() }
+        return t.count <= 6 && String(t).hasSuffix("时间")
     }
 
     /// The days of a stretch a sentence measures after a day it writes, with no other date between: 为期一周 (7),
@@ -2365,12 +2367,13 @@ extension PlanDrafter {
     static func isDateCell(_ text: [Character], item: DraftItem?) -> Bool {
         guard text.count <= 40 else { return false }
         // (The mark a table flattened one cell per line leaves at a cell's start or end: | 3月1日—3月7日.)
-        let t = String(text).filter { $0 != " " && $0 != "|" && $0 != "｜" }
-        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || first == "元" else { return false }
-        let words = t.filter { DocumentScanner.isHan($0) }
-        let allowed = Set("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
-        return words.allSatisfy { allowed.contains($0) }
+        let t = text.filter { !DocumentScanner.same($0, " ") && !DocumentScanner.same($0, "|") && !DocumentScanner.same($0, "｜") }
+        guard t.count <= 30, let first = t.first, DocumentScanner.digit(first) != nil || DocumentScanner.same(first, "元") else { return false }
+        return t.allSatisfy { !DocumentScanner.isHan($0) || dateCellWords.contains($0) }
     }
+
+    /// The Han characters a date cell may hold (made once: building the set took a tenth of laying out a dense document).
+    static let dateCellWords = ScalarSet("年月日号至到上下中午晚时点分正腊初廿十一二三四五六七八九农历本周星期天旬底末份")
 
     /// `text` as the document writes it, when it is a part of a line that was read changed
     /// (spaces inside dates dropped, full-width digits, traditional characters); else `text`.
@@ -2378,11 +2381,11 @@ extension PlanDrafter {
     /// or a unit's name takes the document's characters without what was not read (節(jié) → 節).
     static func asWritten(_ text: String, line: Int, doc: SourceDocument, contiguous: Bool = true) -> String {
         guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
-        let needle = Array(text)
-        guard let first = needle.first, needle.count <= l.read.count else { return text }
+        let needle = DocumentScanner.characters(text)
+        guard !needle.isEmpty, needle.count <= l.read.count else { return text }
         var i = 0
         while i + needle.count <= l.read.count {
-            if DocumentScanner.same(l.read[i], first), l.read[i..<(i + needle.count)].elementsEqual(needle) {
+            if DocumentScanner.same(l.read[i], needle[0]), DocumentScanner.matches(l.read, i, needle) {
                 if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }
@@ -2438,7 +2441,7 @@ struct ItemBuilder {
                     }
                 }
                 if otherYear, ["年前的", "年后的", "年前", "去年", "前年", "去年的"].contains(where: { before.hasSuffix($0) }) { return true }
-                if upToNow, DocumentScanner.matches(c, m.range.upperBound, Array("至今")) || DocumentScanner.matches(c, m.range.upperBound, Array("以来")) {
+                if upToNow, DocumentScanner.matches(c, m.range.upperBound, "至今") || DocumentScanner.matches(c, m.range.upperBound, "以来") {
                     return true
                 }
                 if thisOne, m.form == .festival || m.form == .holiday {
@@ -3164,8 +3167,8 @@ struct ItemBuilder {
     /// The year of the last date written with its year (1933年7月11日) before `spelled` in its sentence,
     /// when no 今年/明年/本年 stands between.
     static func yearBefore(_ spelled: String, in sentence: String) -> Int? {
-        let c = Array(sentence)
-        let s = Array(spelled)
+        let c = DocumentScanner.characters(sentence)
+        let s = DocumentScanner.characters(spelled)
         guard !s.isEmpty, let at = (0..<c.count).first(where: { DocumentScanner.matches(c, $0, s) }) else { return nil }
         var year: Int?
         var i = 0
@@ -3214,7 +3217,7 @@ struct ItemBuilder {
             var j = k + 1
             while j < c.count, j - k <= 3, DocumentScanner.digit(c[j]) != nil || "一二三四五六七八九十".contains(c[j]) { j += 1 }
             if j < c.count, c[j] == "个" { j += 1 }
-            if DocumentScanner.matches(c, j, Array("星期")), j + 2 < c.count {
+            if DocumentScanner.matches(c, j, "星期"), j + 2 < c.count {
                 at = j + 3
                 recurring = true
             } else if j < c.count, c[j] == "周" {
@@ -3382,10 +3385,10 @@ struct ItemBuilder {
                 s.removeFirst(w.count)
                 changed = true
             }
-            let chars = Array(s)
-            if let u = UnitDictionary.find(in: chars, range: 0..<chars.count).first, u.at == 0 {
-                let spelled = UnitDictionary.entries.first { DocumentScanner.matches(chars, 0, $0.chars) }?.chars.count ?? 0
-                if spelled > 0, spelled < chars.count {
+            // (A unit's name that opens the text: the dictionary's first spelling of it there.)
+            let chars = DocumentScanner.characters(s)
+            if !chars.isEmpty, let spelled = UnitDictionary.entry(in: chars, at: 0, end: chars.count)?.chars.count {
+                if spelled < chars.count {
                     s.removeFirst(spelled)
                     for w in ["执法人员", "工作人员", "人员", "的"] where s.utf8HasPrefix(w) { s.removeFirst(w.count) }
                     changed = true
@@ -3410,11 +3413,16 @@ struct ItemBuilder {
     }
 
     func title(_ m: Mention, anchor: Int, clauses: [Range<Int>], first: Int, last: Int) -> (String, Double) {
+        // (Each clause's text made once: the look for the clause that acts reads them several times.)
+        var texts: [Int: String] = [:]
         func text(_ k: Int) -> String {
+            if let t = texts[k] { return t }
             var chars: [Character] = []
             // A festival's name stays in the title (“庆三八”联谊会); a date is taken out of it.
             for i in clauses[k] where m.form == .festival || m.kindHint == "campaign-name" || !m.range.contains(i) { chars.append(c[i]) }
-            return clean(String(chars))
+            let t = clean(String(chars))
+            texts[k] = t
+            return t
         }
         var confidence = 0.6
         // A date in brackets after an activity's name (1 .宣传动员会议(9月1日)召开全校教师大会): the name.
@@ -3514,15 +3522,15 @@ struct ItemBuilder {
             }
             var j = n.end
             let before = i > 0 ? c[i - 1] : " "
-            if before == "第" || before == "〔" || before == "[" || (n.end - i) >= 5 {
+            if "第〔[".contains(before) || (n.end - i) >= 5 {
                 i = n.end
                 continue
             }
             var start = i
             if i > 0, before == "近" || before == "约" || before == "共" && false { start = i - 1 }
-            if j < range.upperBound, c[j] == "余" || c[j] == "多" { j += 1 }
+            if j < range.upperBound, "余多".contains(c[j]) { j += 1 }
             var matched: String?
-            for w in Self.measures where DocumentScanner.matches(c, j, Array(w)) {
+            for w in Self.measures where DocumentScanner.matches(c, j, w) {
                 matched = w
                 break
             }
@@ -3551,7 +3559,7 @@ struct ItemBuilder {
         var out: [String] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if c[i] == "第", let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, "届次期批".contains(c[n.end]) {
+            if DocumentScanner.same(c[i], "第"), let n = DocumentScanner.number(c, i + 1, maxDigits: 3), n.end < c.count, "届次期批".contains(c[n.end]) {
                 out.append(String(c[i...n.end]) + "（届次）")
                 i = n.end + 1
                 continue
@@ -3560,7 +3568,7 @@ struct ItemBuilder {
                 let digits = n.end - i
                 if digits >= 5 {
                     out.append(String(c[i..<n.end]) + "（电话或编号）")
-                } else if DocumentScanner.matches(c, n.end, Array("周年")) {
+                } else if DocumentScanner.matches(c, n.end, "周年") {
                     out.append(String(c[i..<n.end]) + "周年（周年纪念）")
                 } else if n.end < c.count, c[n.end] == "号", !(i > 0 && c[i - 1] == "月") {
                     out.append(String(c[i...n.end]) + "（文件号）")

@@ -118,8 +118,8 @@ struct SourceDocument {
         var c = Array(line)
         var i = 0
         while i < c.count {
-            let start = DocumentScanner.matches(c, i, Array("www.")) || DocumentScanner.matches(c, i, Array("http:"))
-                || DocumentScanner.matches(c, i, Array("https:"))
+            let start = DocumentScanner.matches(c, i, "www.") || DocumentScanner.matches(c, i, "http:")
+                || DocumentScanner.matches(c, i, "https:")
             if start {
                 var j = i
                 while j < c.count, let a = c[j].asciiValue, a > 32, a < 127 {
@@ -300,7 +300,7 @@ struct SourceDocument {
 
 extension String {
     func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0 == "\u{3000}" || $0 == "\u{FEFF}" }
+        let isSpace: (Character) -> Bool = { DocumentScanner.isWhitespace($0) || DocumentScanner.same($0, "\u{FEFF}") }
         var s = Substring(self)
         while let f = s.first, isSpace(f) { s = s.dropFirst() }
         while let l = s.last, isSpace(l) { s = s.dropLast() }

@@ -54,17 +54,24 @@ enum UnitDictionary {
     /// Spellings by their first character, longest first.
     static let byFirst: ScalarTable<[Entry]> = ScalarTable(Dictionary(grouping: entries) { $0.chars[0] })
 
+    static let levelCharacters = ScalarSet("市县区州镇乡省")
+
+    /// The first entry (in the dictionary's order) spelled at `c[i]` and ending by `end`; only a Han
+    /// character opens one.
+    static func entry(in c: [Character], at i: Int, end: Int) -> Entry? {
+        guard DocumentScanner.isHan(c[i]) else { return nil }
+        return byFirst[c[i]]?.first { i + $0.chars.count <= end && DocumentScanner.matches(c, i, $0.chars) }
+    }
+
     /// Units of the dictionary that the document names with its own level before them (市委宣传部,
     /// 县委宣传部, 县文联 where the dictionary has 区委宣传部, 区文联): the document's spelling, so a city's or a
     /// county's unit is not read as the seed district's. Units in a frame (按照市委宣传部的部署) are left out.
     static func levelled(in c: [Character]) -> [(name: String, at: Int)] {
-        let levels: Set<Character> = Set("市县区州镇乡省")
+        let levels = levelCharacters
         var out: [(String, Int)] = []
         var i = 0
         while i < c.count {
-            guard let e = (DocumentScanner.isHan(c[i]) ? byFirst[c[i]] ?? [] : []).first(where: {
-                i + $0.chars.count <= c.count && DocumentScanner.matches(c, i, $0.chars)
-            }) else {
+            guard let e = entry(in: c, at: i, end: c.count) else {
                 i += 1
                 continue
             }
@@ -88,14 +95,12 @@ enum UnitDictionary {
         var out: [(KnownUnit, Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            var matched = false
-            for e in DocumentScanner.isHan(c[i]) ? byFirst[c[i]] ?? [] : [] where i + e.chars.count <= range.upperBound && DocumentScanner.matches(c, i, e.chars) {
+            if let e = entry(in: c, at: i, end: range.upperBound) {
                 if !out.contains(where: { $0.0.id == e.unit.id }) { out.append((e.unit, i)) }
                 i += e.chars.count
-                matched = true
-                break
+            } else {
+                i += 1
             }
-            if !matched { i += 1 }
         }
         return out
     }

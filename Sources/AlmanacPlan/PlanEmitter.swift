@@ -266,8 +266,8 @@ public enum YAMLWriter {
 
     static func needsQuotes(_ s: String, inFlow: Bool) -> Bool {
         if s.isEmpty { return true }
-        let reserved: Set<String> = ["~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
-        if reserved.contains(s.lowercased()) { return true }
+        // (Only ASCII lowercases to the reserved words' letters, and keeps its length: a longer value is none of them.)
+        if s.utf8.count <= 5, reservedWords.contains(s.lowercased()) { return true }
         if Double(s) != nil || Int(s) != nil { return true }
         if s.hasPrefix("0x") || s.hasPrefix("0o") || s.hasPrefix(".") { return true }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return true }
@@ -280,7 +280,7 @@ public enum YAMLWriter {
                 return true
             }
         }
-        if s.contains(": ") || s.contains(" #") || s.hasSuffix(":") { return true }
+        if holdsBytes(s, ": ") && s.contains(": ") || holdsBytes(s, " #") && s.contains(" #") || s.hasSuffix(":") { return true }
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" || $0 == "\u{FEFF}" }) { return true }
         if inFlow && s.unicodeScalars.contains(where: { ",[]{}".unicodeScalars.contains($0) }) { return true }
         // Dates and times like 2027-08-10 or 09:00 would be typed by other YAML readers.
@@ -288,6 +288,19 @@ public enum YAMLWriter {
             return true
         }
         return false
+    }
+
+    static let reservedWords: Set<String> = ["~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
+
+    /// Whether `s` holds the UTF-8 bytes of `word`: Foundation's `contains` (Unicode-aware, and a
+    /// twentieth of drafting a document of many short items) runs only when they are there; an
+    /// ASCII word like `": "` has no other spelling it could match.
+    static func holdsBytes(_ s: String, _ word: String) -> Bool {
+        let w = Array(word.utf8)
+        return s.utf8.withContiguousStorageIfAvailable { h in
+            guard h.count >= w.count else { return false }
+            return (0...(h.count - w.count)).contains { i in h[i] == w[0] && h[i..<(i + w.count)].elementsEqual(w) }
+        } ?? true
     }
 
     static func doubleQuoted(_ s: String) -> String {
