@@ -2383,9 +2383,13 @@ extension PlanDrafter {
         guard let l = doc.changedLines[line], l.read.count <= 20_000 else { return text }
         let needle = DocumentScanner.characters(text)
         guard !needle.isEmpty, needle.count <= l.read.count else { return text }
+        // (The first character by scalar value where both are plain scalars: the line is read for every item of it.)
+        let first = DocumentScanner.plainScalar(needle[0]) ?? 0
         var i = 0
         while i + needle.count <= l.read.count {
-            if DocumentScanner.same(l.read[i], needle[0]), DocumentScanner.matches(l.read, i, needle) {
+            let v = l.readScalars[i]
+            let opens = first != 0 && v != 0 ? v == first : DocumentScanner.same(l.read[i], needle[0])
+            if opens, DocumentScanner.matches(l.read, i, needle) {
                 if !contiguous { return String((i..<(i + needle.count)).map { l.original[l.source[$0]] }) }
                 return String(l.original[l.source[i]...l.source[i + needle.count - 1]])
             }

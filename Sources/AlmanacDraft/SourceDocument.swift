@@ -51,8 +51,9 @@ struct SourceDocument {
     /// Whether the text is written in traditional characters (read as simplified).
     var traditional: Bool
     /// Lines whose text as read differs from the document's (spaces inside dates, full-width
-    /// digits, traditional characters): the original and, per character read, its source index.
-    var changedLines: [Int: (original: [Character], read: [Character], source: [Int])]
+    /// digits, traditional characters): the original and, per character read, its source index and
+    /// its plain scalar value (0 when it is not one: `PlanDrafter.asWritten` tests the first character by it).
+    var changedLines: [Int: (original: [Character], read: [Character], source: [Int], readScalars: [UInt32])]
     /// The kept lines as read (trimmed), in order.
     var keptLines: [(line: Int, text: [Character])]
 
@@ -137,14 +138,14 @@ struct SourceDocument {
     init(text: String) {
         let traditional = DraftText.isTraditional(text)
         self.traditional = traditional
-        var changed: [Int: (original: [Character], read: [Character], source: [Int])] = [:]
+        var changed: [Int: (original: [Character], read: [Character], source: [Int], readScalars: [UInt32])] = [:]
         let rawLines = DocumentScanner.splitLines(text).enumerated().map { index, line in
             if DraftText.isPlain(line, traditional: traditional) { return line }
             let (read, source, original) = DraftText.normalize(line, traditional: traditional)
             // (Every change normalising makes gives a different character or fewer of them: a line
             // read as it is written is the line.)
             guard read != original else { return line }
-            if !source.isEmpty { changed[index + 1] = (original, read, source) }
+            if !source.isEmpty { changed[index + 1] = (original, read, source, read.map { DocumentScanner.plainScalar($0) ?? 0 }) }
             return String(read)
         }
         changedLines = changed
