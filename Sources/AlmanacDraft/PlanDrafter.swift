@@ -1209,15 +1209,15 @@ public enum PlanDrafter {
         candidates.removeAll { headingsGiven.contains($0.line) && Self.bareFestival($0.when) != nil }
         // A month and a festival in one clause (二月份全体职工欢度春节, 5月份开展母亲节感恩活动) date one activity: the
         // festival's day, the more exact; the month's item goes.
+        // (The festivals' items of each sentence looked up once: linear in the items.)
         do {
+            var festivalsOf: [String: [String]] = [:]
+            for f in candidates where Self.bareFestival(f.when) != nil { festivalsOf["\(f.line)|\(f.sentence)", default: []].append(f.spelled) }
             var drop: Set<Int> = []
-            for (n, item) in candidates.enumerated() where item.when.hasSuffix("-01..\(item.when.prefix(2))-last") {
+            for (n, item) in candidates.enumerated() where Self.isWholeMonth(item.when) {
+                guard let spelled = festivalsOf["\(item.line)|\(item.sentence)"] else { continue }
                 let clause = Self.clause(of: item.spelled, in: item.sentence)
-                if candidates.contains(where: { f in
-                    f.line == item.line && f.sentence == item.sentence && Self.bareFestival(f.when) != nil && clause.contains(f.spelled)
-                }) {
-                    drop.insert(n)
-                }
+                if spelled.contains(where: { clause.contains($0) }) { drop.insert(n) }
             }
             candidates.removeElements(at: drop)
         }
@@ -1235,7 +1235,7 @@ public enum PlanDrafter {
         // A month's theme (三月份 / 安全教育月; 9月份: 行為規範月,尊敬師長月): a name a plan gives the month, ending in 月
         // and naming no activity, under the month's heading or after its label; no item.
         candidates.removeAll { item in
-            guard item.when.hasSuffix("-01..\(item.when.prefix(2))-last") || Self.monthWindowStart(item.when)?.1 == 1 else { return false }
+            guard Self.isWholeMonth(item.when) else { return false }
             let theme = item.title.filter { DocumentScanner.isHan($0) || "，,、".contains($0) }
             guard theme.count >= 3, theme.count <= 16, theme.hasSuffix("月"),
                 !ItemBuilder.actionWords.contains(where: { theme.contains($0) })
@@ -2234,6 +2234,9 @@ extension PlanDrafter {
         return ["", "活动", "活动安排", "安排", "系列活动", "主题活动", "节活动安排", "节活动"].contains(left) ? m : nil
     }
 
+    /// A rule that is one whole month (03-01..03-last, 06-01..06-30).
+    static func isWholeMonth(_ rule: String) -> Bool { monthWindowStart(rule)?.1 == 1 }
+
     static func monthWindowStart(_ rule: String) -> (Int, Int)? {
         let u = Array(rule.utf8)
         guard u.count >= 12, u[5] == UInt8(ascii: "."), u[6] == UInt8(ascii: "."), u[0...1] == u[7...8] else { return nil }
@@ -3210,7 +3213,7 @@ struct ItemBuilder {
         }
         // (A sentence that tells when the day falls each year and does nothing on it describes it: 每年农历的正月十五日,
         // 春节刚过,迎来的就是中国的传统节日--元宵节.)
-        if recurring, !actionWords.contains(where: { String(c).contains($0) }) { return true }
+        if recurring, case let text = String(c), !actionWords.contains(where: { text.contains($0) }) { return true }
         // (A day fixed for every year is the day's definition: 自2014年起将……咨询日活动固定在每年6月16日.)
         if recurring, ["固定在每年", "固定于每年"].contains(where: { before.hasSuffix($0) }) { return true }
         var at = m.range.upperBound
